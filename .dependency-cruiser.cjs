@@ -1,0 +1,135 @@
+/**
+ * Layer rules (see docs/architecture.md and the style guide). Imports go one
+ * way only:
+ *
+ *   errors ← rpc/xdr ← rpc/protocol ← rpc (framer, client, stream, transport)
+ *          ← connection ← xml / lifecycle ← destroyer ← creator ← state ← manager (facade)
+ *
+ * The facade composes modules: it may not call RPC or write XML itself.
+ * `testing` may use the rpc layer (the fake daemon reuses our codec) but nothing
+ * in the SDK imports `testing`.
+ */
+const layer = (name, path) => ({ name, path });
+
+module.exports = {
+  forbidden: [
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+    {
+      name: 'errors-is-a-leaf',
+      comment: 'src/errors imports nothing else from the package.',
+      severity: 'error',
+      from: { path: '^src/errors/' },
+      to: { path: '^src/', pathNot: '^src/errors/' },
+    },
+    {
+      name: 'xdr-only-errors',
+      comment: 'The XDR codec depends on errors only.',
+      severity: 'error',
+      from: { path: '^src/rpc/xdr/' },
+      to: { path: '^src/', pathNot: ['^src/errors/', '^src/rpc/xdr/'] },
+    },
+    {
+      name: 'protocol-only-xdr',
+      comment: 'Protocol descriptors depend on xdr and errors only.',
+      severity: 'error',
+      from: { path: '^src/rpc/protocol/' },
+      to: { path: '^src/', pathNot: ['^src/errors/', '^src/rpc/xdr/', '^src/rpc/protocol/'] },
+    },
+    {
+      name: 'codec-has-no-io',
+      comment: 'The codec, protocol and framer never touch sockets or processes.',
+      severity: 'error',
+      from: { path: '^src/rpc/(xdr|protocol)/|^src/rpc/framer\\.ts$' },
+      to: { path: '^(node:)?(net|tls|child_process|fs|dgram|http|https)$', dependencyTypes: ['core'] },
+    },
+    {
+      name: 'rpc-stays-inside',
+      comment: 'Nothing in src/rpc imports from outside it except errors.',
+      severity: 'error',
+      from: { path: '^src/rpc/' },
+      to: { path: '^src/', pathNot: ['^src/errors/', '^src/rpc/'] },
+    },
+    {
+      name: 'transport-below-client',
+      comment: 'Transports only produce byte streams; they do not know the client.',
+      severity: 'error',
+      from: { path: '^src/rpc/transport/' },
+      to: { path: '^src/rpc/(client|handshake|stream|keepalive|connect)' },
+    },
+    {
+      name: 'connection-below-modules',
+      comment: 'The connection layer knows nothing of the modules built on it.',
+      severity: 'error',
+      from: { path: '^src/connection/' },
+      to: { path: '^src/(xml|creator|lifecycle|destroyer|state|manager|index|testing)' },
+    },
+    {
+      name: 'modules-use-the-connection-not-rpc',
+      comment: 'Modules above the connection reach libvirt only through LibvirtConnection (the single place each procedure is called).',
+      severity: 'error',
+      from: { path: '^src/(xml|creator|lifecycle|destroyer|state)/|^src/manager\\.ts$' },
+      to: { path: '^src/rpc/' },
+    },
+    {
+      name: 'xml-is-pure',
+      comment: 'XML builders and parsers depend on errors only.',
+      severity: 'error',
+      from: { path: '^src/xml/' },
+      to: { path: '^src/', pathNot: ['^src/errors/', '^src/xml/'] },
+    },
+    {
+      name: 'lifecycle-level',
+      severity: 'error',
+      from: { path: '^src/lifecycle/' },
+      to: { path: '^src/(creator|destroyer|state|xml|manager|index|testing)' },
+    },
+    {
+      name: 'destroyer-level',
+      severity: 'error',
+      from: { path: '^src/destroyer/' },
+      to: { path: '^src/(creator|state|manager|index|testing)' },
+    },
+    {
+      name: 'creator-level',
+      severity: 'error',
+      from: { path: '^src/creator/' },
+      to: { path: '^src/(state|manager|index|testing)' },
+    },
+    {
+      name: 'state-level',
+      severity: 'error',
+      from: { path: '^src/state/' },
+      to: { path: '^src/(creator|manager|index|testing)' },
+    },
+    {
+      name: 'facade-only-composes',
+      comment: 'LibvirtManager makes no RPC calls and writes no XML: it may import the modules, not rpc/ or xml/.',
+      severity: 'error',
+      from: { path: '^src/manager\\.ts$' },
+      to: { path: '^src/(rpc|xml)/' },
+    },
+    {
+      name: 'nobody-imports-testing',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/testing/' },
+      to: { path: '^src/testing/' },
+    },
+    {
+      name: 'no-orphans',
+      severity: 'warn',
+      from: { orphan: true, pathNot: ['\\.d\\.ts$', '(^|/)index\\.ts$'] },
+      to: {},
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+  },
+};
