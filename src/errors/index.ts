@@ -1,0 +1,29 @@
+/**
+ * Errors of libvirt-manager. This is the leaf of the layer graph: it imports
+ * nothing else from the package.
+ *
+ * @module errors
+ */
+export { LibvirtManagerError, type LibvirtManagerErrorOptions } from './base.js';
+export {
+  LibvirtError,
+  DomainNotFoundError,
+  libvirtErrorFrom,
+  type RemoteErrorFields,
+  type FailedProcedure,
+  type LibvirtErrorCategory,
+} from './libvirt-error.js';
+export {
+  ErrorCode,
+  ProtocolError,
+  ConnectionClosedError,
+  AbortError,
+  TimeoutError,
+  UnsupportedError,
+  InvalidArgumentError,
+  InvalidUriError,
+  TransportError,
+  AuthError,
+  type CloseReason,
+} from './sdk-errors.js';
+export { VirErrorCode, VirErrorDomain, errorCodeName, errorDomainName, errorLevelName } from './error-codes.js';

@@ -1,0 +1,177 @@
+import { LibvirtManagerError, type LibvirtManagerErrorOptions } from './base.js';
+import type { LibvirtError } from './libvirt-error.js';
+
+/** Stable string codes of the errors raised by the SDK itself. */
+export const ErrorCode = {
+  /** The peer broke the wire protocol (bad frame, bad header, undecodable payload). */
+  PROTOCOL: 'ERR_LIBVIRT_PROTOCOL',
+  /** The connection closed (or was found dead) before the call completed. */
+  CONNECTION_CLOSED: 'ERR_LIBVIRT_CONNECTION_CLOSED',
+  /** The caller's `AbortSignal` fired. */
+  ABORTED: 'ERR_LIBVIRT_ABORTED',
+  /** The call's `timeout` elapsed. */
+  TIMEOUT: 'ERR_LIBVIRT_TIMEOUT',
+  /** The daemon (or this SDK) cannot do what was asked. */
+  UNSUPPORTED: 'ERR_LIBVIRT_UNSUPPORTED',
+  /** A value given to the SDK is invalid; nothing was sent to libvirt. */
+  INVALID_ARGUMENT: 'ERR_LIBVIRT_INVALID_ARGUMENT',
+  /** A VM spec is invalid; nothing was sent to libvirt. */
+  INVALID_SPEC: 'ERR_LIBVIRT_INVALID_SPEC',
+  /** A connection URI is malformed or names an unknown transport. */
+  INVALID_URI: 'ERR_LIBVIRT_INVALID_URI',
+  /** The transport could not be established (socket, TLS, ssh). */
+  TRANSPORT: 'ERR_LIBVIRT_TRANSPORT',
+  /** Authentication with the daemon failed or needs a method this SDK lacks. */
+  AUTH: 'ERR_LIBVIRT_AUTH',
+  /** The operation is not allowed in the object's current state. */
+  INVALID_STATE: 'ERR_LIBVIRT_INVALID_STATE',
+} as const;
+
+/** Union of the SDK's own string error codes. */
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/**
+ * The peer sent something that is not valid libvirt RPC: a frame length out of
+ * range, an unknown message type, a payload that does not decode. The
+ * connection is closed when this happens (fail closed) and every pending call
+ * is rejected.
+ */
+export class ProtocolError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'ProtocolError';
+  declare readonly code: typeof ErrorCode.PROTOCOL;
+  constructor(message: string, options?: LibvirtManagerErrorOptions) {
+    super(ErrorCode.PROTOCOL, message, options);
+  }
+}
+
+/** Why a connection closed. Mirrors libvirt's `virConnectCloseReason` plus SDK-side reasons. */
+export type CloseReason =
+  /** The socket reported an error. */
+  | 'error'
+  /** The peer closed the socket. */
+  | 'eof'
+  /** No answer to keepalive pings within `interval × count`. */
+  | 'keepalive'
+  /** This side asked to close (`close()` / `destroy()`). */
+  | 'client'
+  /** The peer violated the protocol. */
+  | 'protocol';
+
+/**
+ * The connection was closed or lost before the call completed. `reason` says
+ * why; `cause` carries the socket error when there was one. libvirt may or may
+ * not have carried out a call that fails this way.
+ */
+export class ConnectionClosedError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'ConnectionClosedError';
+  declare readonly code: typeof ErrorCode.CONNECTION_CLOSED;
+  /** Why the connection closed. */
+  readonly reason: CloseReason;
+  constructor(reason: CloseReason, message?: string, options?: LibvirtManagerErrorOptions) {
+    super(ErrorCode.CONNECTION_CLOSED, message ?? `connection closed (${reason})`, options);
+    this.reason = reason;
+  }
+}
+
+/**
+ * The caller's `AbortSignal` fired. When it fired after the call was sent,
+ * libvirt may still complete the operation; the late reply is dropped.
+ * `name` is `'AbortError'`, like DOM and Node abort errors.
+ */
+export class AbortError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'AbortError';
+  declare readonly code: typeof ErrorCode.ABORTED;
+  constructor(message = 'the operation was aborted', options?: LibvirtManagerErrorOptions) {
+    super(ErrorCode.ABORTED, message, options);
+    this.name = 'AbortError';
+  }
+}
+
+/**
+ * The call's `timeout` elapsed before libvirt answered. libvirt may still
+ * complete the operation; the late reply is dropped.
+ */
+export class TimeoutError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'TimeoutError';
+  declare readonly code: typeof ErrorCode.TIMEOUT;
+  /** The timeout that elapsed, in milliseconds. */
+  readonly timeout: number;
+  constructor(timeout: number, message?: string, options?: LibvirtManagerErrorOptions) {
+    super(ErrorCode.TIMEOUT, message ?? `timed out after ${timeout} ms`, options);
+    this.timeout = timeout;
+  }
+}
+
+/**
+ * The daemon does not implement the procedure (it is older than the SDK, or the
+ * driver lacks the method), or the SDK does not support what was asked.
+ * Decided from libvirt's error code, never from its message. `remote` holds
+ * libvirt's error when the daemon reported it.
+ */
+export class UnsupportedError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'UnsupportedError';
+  declare readonly code: typeof ErrorCode.UNSUPPORTED;
+  /** libvirt's own error, when the daemon reported it. */
+  readonly remote: LibvirtError | undefined;
+  constructor(message: string, options: LibvirtManagerErrorOptions & { remote?: LibvirtError } = {}) {
+    super(ErrorCode.UNSUPPORTED, message, { cause: options.cause ?? options.remote });
+    this.remote = options.remote;
+  }
+}
+
+/**
+ * A value passed to the SDK is invalid (out of range, too long, wrong type).
+ * Raised before anything is sent to libvirt. `path` names the offending field.
+ */
+export class InvalidArgumentError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'InvalidArgumentError';
+  declare readonly code: typeof ErrorCode.INVALID_ARGUMENT | typeof ErrorCode.INVALID_SPEC | typeof ErrorCode.INVALID_URI;
+  /** Dotted path of the offending field, e.g. `'disks[1].size'`, when known. */
+  readonly path: string | undefined;
+  constructor(
+    message: string,
+    options: LibvirtManagerErrorOptions & { path?: string; code?: typeof ErrorCode.INVALID_ARGUMENT | typeof ErrorCode.INVALID_SPEC | typeof ErrorCode.INVALID_URI } = {},
+  ) {
+    super(options.code ?? ErrorCode.INVALID_ARGUMENT, message, options);
+    this.path = options.path;
+  }
+}
+
+/** A connection URI is malformed, uses an unknown transport, or lacks a needed part. */
+export class InvalidUriError extends InvalidArgumentError {
+  /** @internal */
+  static override readonly kind: string = 'InvalidUriError';
+  declare readonly code: typeof ErrorCode.INVALID_URI;
+  /** The URI as given (credentials removed). */
+  readonly uri: string;
+  constructor(uri: string, message: string, options?: LibvirtManagerErrorOptions) {
+    super(message, { ...options, code: ErrorCode.INVALID_URI });
+    this.uri = uri;
+  }
+}
+
+/** The transport (unix socket, TCP, TLS, ssh) could not be established. */
+export class TransportError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'TransportError';
+  declare readonly code: typeof ErrorCode.TRANSPORT;
+  constructor(message: string, options?: LibvirtManagerErrorOptions) {
+    super(ErrorCode.TRANSPORT, message, options);
+  }
+}
+
+/** Authentication failed, or the daemon asks for a method the SDK does not implement. */
+export class AuthError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'AuthError';
+  declare readonly code: typeof ErrorCode.AUTH;
+  constructor(message: string, options?: LibvirtManagerErrorOptions) {
+    super(ErrorCode.AUTH, message, options);
+  }
+}
