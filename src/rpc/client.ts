@@ -1,0 +1,659 @@
+import { EventEmitter } from 'node:events';
+import type { Duplex } from 'node:stream';
+import {
+  AbortError,
+  ConnectionClosedError,
+  InvalidArgumentError,
+  type LibvirtError,
+  type LibvirtManagerError,
+  ProtocolError,
+  TimeoutError,
+  UnsupportedError,
+  VirErrorCode,
+  VirErrorDomain,
+} from '../errors/index.js';
+import { PacketFramer, type Packet } from './framer.js';
+import { KeepaliveMonitor, type KeepaliveOptions, resolveKeepalive } from './keepalive.js';
+import { type Logger, log } from './logger.js';
+import {
+  KEEPALIVE_PROC_PING,
+  KEEPALIVE_PROC_PONG,
+  KEEPALIVE_PROGRAM,
+  KEEPALIVE_PROTOCOL_VERSION,
+  MessageStatus,
+  MessageType,
+  OUTBOUND_MESSAGE_MAX,
+  REMOTE_PROGRAM,
+} from './protocol/constants.js';
+import { CONNECT_CLOSE } from './protocol/procedures/connect.js';
+import type { MessageHeader } from './protocol/header.js';
+import { encodePacket, encodeRawPacket } from './protocol/packet.js';
+import type { Procedure } from './protocol/procedure.js';
+import { remoteProcedureName } from './protocol/procedure-names.js';
+import { decodeRemoteError } from './protocol/remote-error.js';
+import { RpcStream, type RpcStreamOptions, type StreamHost } from './stream.js';
+import { XdrReader } from './xdr/index.js';
+
+/** Per-call options: every async operation of the SDK takes these last. */
+export interface CallOptions {
+  /** Abort the call. Before sending: it never goes out. After: the late reply is dropped (libvirt may still complete the operation). */
+  signal?: AbortSignal;
+  /** Milliseconds to wait for the reply; `0` waits forever. Defaults to the client's `defaultTimeout`. */
+  timeout?: number;
+}
+
+/** Options of {@link RpcClient}. */
+export interface RpcClientOptions {
+  /**
+   * Default per-call timeout in milliseconds; `0` means none.
+   * @default 0
+   */
+  defaultTimeout?: number;
+  /**
+   * Largest packet accepted from the daemon (header+payload bytes).
+   * @default 32 MiB (VIR_NET_MESSAGE_MAX)
+   */
+  maxMessage?: number;
+  /** Keepalive settings for our own pings, started by {@link RpcClient.startKeepalive}. */
+  keepalive?: KeepaliveOptions;
+  /** Receives every MESSAGE packet that is not keepalive (domain, network, pool events…). */
+  onMessage?: (header: MessageHeader, payload: Buffer) => void;
+  /** Structured logger; never receives payload bytes. */
+  logger?: Logger;
+}
+
+/** A raw call: program, version and procedure numbers with a pre-encoded payload. */
+export interface RawCall {
+  program: number;
+  version: number;
+  proc: number;
+  payload: Uint8Array;
+}
+
+interface PendingCall {
+  readonly program: number;
+  readonly proc: number;
+  readonly name: string;
+  readonly decode: (payload: Buffer) => unknown;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+  /** Settled by abort/timeout: the reply is still expected and will be dropped. */
+  abandoned: boolean;
+  timer: NodeJS.Timeout | undefined;
+  cleanup: () => void;
+  stream: RpcStream | undefined;
+}
+
+/** Events of {@link RpcClient}. */
+export interface RpcClientEvents {
+  /** The connection closed; `error` says why. Emitted once. */
+  close: [error: ConnectionClosedError];
+}
+
+/**
+ * A client of libvirt's RPC protocol over any Duplex byte stream.
+ *
+ * Calls are pipelined: each gets a serial, replies are matched by serial in
+ * whatever order they arrive, and many calls share one socket. Incoming
+ * packets are routed by message type first (REPLY → the pending call, MESSAGE
+ * → keepalive or the event hook, STREAM → the stream of that serial), never by
+ * serial alone, because libvirt sends events with serial 1.
+ *
+ * On socket loss every pending call rejects with {@link ConnectionClosedError};
+ * a malformed frame closes the connection the same way (reason `'protocol'`,
+ * `cause` the {@link ProtocolError}) — we never skip a packet and carry on.
+ *
+ * This class does not perform the handshake: see {@link connectRpc}.
+ */
+export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHost {
+  readonly #socket: Duplex;
+  readonly #framer: PacketFramer;
+  readonly #options: RpcClientOptions;
+  readonly #pending = new Map<number, PendingCall>();
+  readonly #streams = new Map<number, RpcStream>();
+  readonly #pausedBy = new Set<RpcStream>();
+  #keepalive: KeepaliveMonitor | null = null;
+  #serial = 0;
+  #closedError: ConnectionClosedError | null = null;
+  #closing: Promise<void> | null = null;
+  #corked = false;
+  #drainWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  /** Calls that still have a caller waiting (pending and not abandoned). */
+  #live = 0;
+  #idleWaiters: Array<() => void> = [];
+  #socketClosed: Promise<void>;
+
+  constructor(socket: Duplex, options: RpcClientOptions = {}) {
+    super();
+    this.#socket = socket;
+    this.#options = options;
+    this.#framer = new PacketFramer(options.maxMessage === undefined ? {} : { maxMessage: options.maxMessage });
+    this.#socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
+    socket.on('drain', () => this.#onDrain());
+    socket.on('error', (error: Error) => this.#teardown(new ConnectionClosedError('error', `connection error: ${error.message}`, { cause: error })));
+    socket.on('end', () => this.#onPeerClosed('the daemon closed the connection'));
+    socket.on('close', () => this.#onPeerClosed('the connection closed'));
+  }
+
+  /** `true` once the connection is closed or closing; no new calls are accepted. */
+  get closed(): boolean {
+    return this.#closedError !== null || this.#closing !== null;
+  }
+
+  /** Why the connection closed, once it has. */
+  get closeError(): ConnectionClosedError | null {
+    return this.#closedError;
+  }
+
+  /** Calls sent and not yet answered (including abandoned ones whose reply is still due). */
+  get pendingCalls(): number {
+    return this.#pending.size;
+  }
+
+  /**
+   * Call a procedure and decode its result.
+   *
+   * @throws {@link LibvirtError} the daemon's error (a `DomainNotFoundError` for code 42)
+   * @throws {@link UnsupportedError} the daemon does not know the procedure or the driver lacks it
+   * @throws {@link InvalidArgumentError} `args` do not fit the procedure (nothing was sent)
+   * @throws {@link AbortError} / {@link TimeoutError} / {@link ConnectionClosedError}
+   */
+  async call<A, R>(procedure: Procedure<A, R>, args: A, options: CallOptions = {}): Promise<R> {
+    try {
+      return await this.#start(procedure, args, options, undefined);
+    } catch (error) {
+      throw atCallSite(error);
+    }
+  }
+
+  /**
+   * Call any procedure with a pre-encoded XDR payload, for procedures this SDK
+   * has no descriptor for. Resolves with the raw reply payload.
+   */
+  async callRaw(call: RawCall, options: CallOptions = {}): Promise<Buffer> {
+    const procedure: Procedure<Uint8Array, Buffer> = {
+      program: call.program,
+      version: call.version,
+      proc: call.proc,
+      name: call.program === REMOTE_PROGRAM ? remoteProcedureName(call.proc) : `PROC_${call.proc}`,
+      args: { encode: (w, v) => w.append(v), decode: (r) => r.rest(), minSize: 0 },
+      ret: { encode: (w, v) => w.append(v), decode: (r) => Buffer.from(r.rest()), minSize: 0 },
+      priority: 'low',
+    };
+    try {
+      return await this.#start(procedure, call.payload, options, undefined);
+    } catch (error) {
+      throw atCallSite(error);
+    }
+  }
+
+  /**
+   * Call a stream procedure (`@readstream`/`@writestream`, e.g. STORAGE_VOL_UPLOAD)
+   * and return its stream once the daemon accepted the call. The stream is
+   * registered before the call is sent, so data that follows the reply
+   * immediately is never lost.
+   */
+  async openStream<A>(
+    procedure: Procedure<A, void>,
+    args: A,
+    options: CallOptions & RpcStreamOptions = {},
+  ): Promise<RpcStream> {
+    try {
+      let stream: RpcStream | undefined;
+      await this.#start(procedure, args, options, (serial) => {
+        stream = new RpcStream(this, procedure.program, procedure.proc, serial, options);
+        this.#streams.set(serial, stream);
+        return stream;
+      });
+      return stream!;
+    } catch (error) {
+      throw atCallSite(error);
+    }
+  }
+
+  #start<A, R>(
+    procedure: Procedure<A, R>,
+    args: A,
+    options: CallOptions,
+    makeStream: ((serial: number) => RpcStream) | undefined,
+  ): Promise<R> {
+    if (this.#closing !== null && this.#closedError === null) {
+      return Promise.reject(new ConnectionClosedError('client', 'the connection is closing'));
+    }
+    return this.#send(procedure, args, options, makeStream);
+  }
+
+  #send<A, R>(
+    procedure: Procedure<A, R>,
+    args: A,
+    options: CallOptions,
+    makeStream: ((serial: number) => RpcStream) | undefined,
+  ): Promise<R> {
+    if (this.#closedError !== null) return Promise.reject(copyClosed(this.#closedError));
+    const { signal } = options;
+    if (signal?.aborted) return Promise.reject(new AbortError(`${procedure.name} aborted before it was sent`, { cause: signal.reason }));
+    const timeout = options.timeout ?? this.#options.defaultTimeout ?? 0;
+    if (!Number.isFinite(timeout) || timeout < 0) {
+      return Promise.reject(new InvalidArgumentError(`timeout must be a non-negative number of milliseconds, got ${String(timeout)}`, { path: 'timeout' }));
+    }
+    const serial = this.#nextSerial();
+    let packet: Buffer;
+    try {
+      packet = encodePacket(
+        {
+          prog: procedure.program,
+          vers: procedure.version,
+          proc: procedure.proc,
+          type: MessageType.VIR_NET_CALL,
+          serial,
+          status: MessageStatus.VIR_NET_OK,
+        },
+        procedure.args,
+        args,
+        procedure.name,
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return new Promise<R>((resolve, reject) => {
+      const pending: PendingCall = {
+        program: procedure.program,
+        proc: procedure.proc,
+        name: procedure.name,
+        decode: (payload) => {
+          const reader = new XdrReader(payload);
+          const value = procedure.ret.decode(reader);
+          reader.expectEnd(`${procedure.name} reply`);
+          return value;
+        },
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        abandoned: false,
+        timer: undefined,
+        cleanup: () => undefined,
+        stream: undefined,
+      };
+      if (timeout > 0) {
+        pending.timer = setTimeout(() => this.#abandon(serial, new TimeoutError(timeout, `${procedure.name} timed out after ${timeout} ms`)), timeout);
+      }
+      if (signal !== undefined) {
+        const onAbort = (): void => this.#abandon(serial, new AbortError(`${procedure.name} aborted`, { cause: signal.reason }));
+        signal.addEventListener('abort', onAbort, { once: true });
+        pending.cleanup = () => signal.removeEventListener('abort', onAbort);
+      }
+      this.#pending.set(serial, pending);
+      this.#live++;
+      if (makeStream !== undefined) pending.stream = makeStream(serial);
+      this.#write(packet);
+    });
+  }
+
+  #nextSerial(): number {
+    // Serials are 32-bit and echoed back; skip any still in use after wrap-around.
+    do {
+      this.#serial = (this.#serial + 1) >>> 0;
+    } while (this.#serial === 0 || this.#pending.has(this.#serial) || this.#streams.has(this.#serial));
+    return this.#serial;
+  }
+
+  /** Settle a call early (abort/timeout); its reply is still expected and will be dropped. */
+  #abandon(serial: number, error: LibvirtManagerError): void {
+    const pending = this.#pending.get(serial);
+    if (pending === undefined || pending.abandoned) return;
+    pending.abandoned = true;
+    this.#settled(pending);
+    pending.stream?.fail(error);
+    pending.reject(error);
+  }
+
+  /** Bookkeeping when a call stops having a waiting caller. */
+  #settled(pending: PendingCall): void {
+    clearTimeout(pending.timer);
+    pending.cleanup();
+    this.#live--;
+    if (this.#live === 0 && this.#idleWaiters.length > 0) {
+      const waiters = this.#idleWaiters;
+      this.#idleWaiters = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  #write(packet: Buffer): boolean {
+    // Cork for the rest of this tick so pipelined calls leave in one write.
+    if (!this.#corked) {
+      this.#corked = true;
+      this.#socket.cork();
+      process.nextTick(() => {
+        this.#corked = false;
+        this.#socket.uncork();
+      });
+    }
+    return this.#socket.write(packet);
+  }
+
+  #onData(chunk: Buffer): void {
+    try {
+      this.#framer.push(chunk, (packet) => this.#route(packet));
+    } catch (error) {
+      const protocolError =
+        error instanceof ProtocolError ? error : new ProtocolError(`failed to process a packet: ${String(error)}`, { cause: error });
+      log(this.#options.logger, 'error', 'libvirt protocol violation, closing the connection', {
+        error: protocolError.message,
+      });
+      this.#teardown(new ConnectionClosedError('protocol', `protocol violation: ${protocolError.message}`, { cause: protocolError }));
+    }
+  }
+
+  #route(packet: Packet): void {
+    this.#keepalive?.touch();
+    const { header } = packet;
+    switch (header.type) {
+      case MessageType.VIR_NET_REPLY:
+        this.#onReply(packet);
+        return;
+      case MessageType.VIR_NET_MESSAGE:
+        this.#onMessage(packet);
+        return;
+      case MessageType.VIR_NET_STREAM:
+      case MessageType.VIR_NET_STREAM_HOLE:
+        // Packets for a stream we already closed are dropped, as libvirt does.
+        this.#streams.get(header.serial)?.receive(header, packet.payload);
+        return;
+      default:
+        // CALL, CALL_WITH_FDS, REPLY_WITH_FDS: a daemon never sends these to us.
+        throw new ProtocolError(`unexpected message type ${header.type} from the daemon (proc ${header.proc})`);
+    }
+  }
+
+  #onReply({ header, payload }: Packet): void {
+    const pending = this.#pending.get(header.serial);
+    if (pending === undefined) {
+      throw new ProtocolError(`reply for unknown serial ${header.serial} (proc ${header.proc})`);
+    }
+    if (pending.program !== header.prog || pending.proc !== header.proc) {
+      throw new ProtocolError(
+        `reply for serial ${header.serial} names proc ${header.proc} of program 0x${header.prog.toString(16)}, expected ${pending.name}`,
+      );
+    }
+    this.#pending.delete(header.serial);
+    if (pending.abandoned) {
+      // A stream the caller gave up on was opened anyway: tell the daemon to drop it.
+      if (pending.stream !== undefined && header.status === MessageStatus.VIR_NET_OK) {
+        this.#sendStream(pending.stream, MessageStatus.VIR_NET_ERROR, Buffer.alloc(0));
+        this.#streams.delete(header.serial);
+      }
+      return;
+    }
+    this.#settled(pending);
+    const failed = { program: pending.program, proc: pending.proc, name: pending.name };
+    if (header.status === MessageStatus.VIR_NET_OK) {
+      let value: unknown;
+      try {
+        value = pending.decode(payload);
+      } catch (error) {
+        // Framing is intact (the packet length was honoured), so only this call fails.
+        pending.stream?.fail(error as LibvirtManagerError);
+        pending.reject(error);
+        return;
+      }
+      pending.resolve(value);
+    } else if (header.status === MessageStatus.VIR_NET_ERROR) {
+      let error: LibvirtManagerError;
+      try {
+        error = classifyRemoteError(decodeRemoteError(payload, failed));
+      } catch (decodeError) {
+        error = decodeError as LibvirtManagerError;
+      }
+      pending.stream?.fail(error);
+      pending.reject(error);
+    } else {
+      throw new ProtocolError(`reply with status CONTINUE for ${pending.name}`);
+    }
+  }
+
+  #onMessage({ header, payload }: Packet): void {
+    if (header.prog === KEEPALIVE_PROGRAM) {
+      // Answer PINGs here, in the reader, never behind queued work.
+      if (header.proc === KEEPALIVE_PROC_PING) this.#sendKeepalive(KEEPALIVE_PROC_PONG);
+      return;
+    }
+    const hook = this.#options.onMessage;
+    if (hook === undefined) return;
+    try {
+      hook(header, payload);
+    } catch (error) {
+      log(this.#options.logger, 'warn', 'event handler threw', { proc: header.proc, error: String(error) });
+    }
+  }
+
+  #sendKeepalive(proc: number): void {
+    if (this.#closedError !== null) return;
+    this.#write(
+      encodeRawPacket(
+        {
+          prog: KEEPALIVE_PROGRAM,
+          vers: KEEPALIVE_PROTOCOL_VERSION,
+          proc,
+          type: MessageType.VIR_NET_MESSAGE,
+          serial: 0,
+          status: MessageStatus.VIR_NET_OK,
+        },
+        Buffer.alloc(0),
+      ),
+    );
+  }
+
+  /**
+   * Start sending our own keepalive PINGs; the connection closes with reason
+   * `'keepalive'` after `interval × count` ms without any packet from the
+   * daemon. Only call this after the daemon confirmed keepalive support
+   * (CONNECT_SUPPORTS_FEATURE 10), as libvirt's own client does.
+   */
+  startKeepalive(options: KeepaliveOptions = this.#options.keepalive ?? {}): void {
+    if (this.#closedError !== null) return;
+    const settings = resolveKeepalive(options);
+    this.#keepalive?.stop();
+    this.#keepalive = new KeepaliveMonitor(
+      settings,
+      () => this.#sendKeepalive(KEEPALIVE_PROC_PING),
+      (silentFor) =>
+        this.#teardown(
+          new ConnectionClosedError('keepalive', `no answer from the daemon for ${silentFor} ms (keepalive ${settings.interval} ms × ${settings.count})`),
+        ),
+    );
+    this.#keepalive.start();
+  }
+
+  // ---- StreamHost -------------------------------------------------------
+
+  /** @internal */
+  sendStreamPacket(stream: RpcStream, status: MessageStatus, payload: Buffer): boolean {
+    return this.#sendStream(stream, status, payload);
+  }
+
+  #sendStream(stream: RpcStream, status: MessageStatus, payload: Buffer): boolean {
+    if (this.#closedError !== null) throw this.#closedError;
+    return this.#write(
+      encodeRawPacket(
+        {
+          prog: stream.program,
+          vers: 1,
+          proc: stream.proc,
+          type: MessageType.VIR_NET_STREAM,
+          serial: stream.serial,
+          status,
+        },
+        payload,
+        'stream data',
+        OUTBOUND_MESSAGE_MAX,
+      ),
+    );
+  }
+
+  /** @internal */
+  waitWritable(signal?: AbortSignal): Promise<void> {
+    if (this.#closedError !== null) return Promise.reject(this.#closedError);
+    if (!this.#socket.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        this.#drainWaiters = this.#drainWaiters.filter((w) => w !== waiter);
+        reject(new AbortError('write aborted', { cause: signal?.reason }));
+      };
+      const waiter = {
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+        reject: (e: unknown) => {
+          signal?.removeEventListener('abort', onAbort);
+          reject(e);
+        },
+      };
+      this.#drainWaiters.push(waiter);
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  #onDrain(): void {
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = [];
+    for (const w of waiters) w.resolve();
+  }
+
+  /** @internal */
+  pauseReading(stream: RpcStream): void {
+    this.#pausedBy.add(stream);
+    this.#socket.pause();
+  }
+
+  /** @internal */
+  resumeReading(stream: RpcStream): void {
+    this.#pausedBy.delete(stream);
+    if (this.#pausedBy.size === 0 && this.#closedError === null) this.#socket.resume();
+  }
+
+  /** @internal */
+  release(stream: RpcStream): void {
+    if (this.#streams.get(stream.serial) === stream) this.#streams.delete(stream.serial);
+  }
+
+  // ---- closing ------------------------------------------------------------
+
+  /**
+   * Close gracefully: stop accepting calls, let calls in flight finish, say
+   * goodbye with CONNECT_CLOSE, then end the socket. Idempotent; resolves once
+   * the socket is closed. After `timeout` ms (default 5 s) it destroys the
+   * connection instead.
+   */
+  close(options: CallOptions = {}): Promise<void> {
+    if (this.#closing !== null) return this.#closing;
+    if (this.#closedError !== null) return Promise.resolve();
+    const timeout = options.timeout ?? 5000;
+    this.#closing = (async () => {
+      const deadline = AbortSignal.timeout(timeout);
+      const signal = options.signal === undefined ? deadline : AbortSignal.any([deadline, options.signal]);
+      try {
+        await this.#drain(signal);
+        await this.#send(CONNECT_CLOSE, undefined, { signal }, undefined).catch(() => undefined);
+        this.#socket.end();
+        await Promise.race([this.#socketClosed, abortPromise(signal)]);
+      } catch {
+        // Deadline passed or caller aborted: fall through to destroy.
+      } finally {
+        this.#teardown(new ConnectionClosedError('client', 'the connection was closed by the client'));
+      }
+    })();
+    return this.#closing;
+  }
+
+  /** Wait until no call that still has a caller is pending. */
+  async #drain(signal: AbortSignal): Promise<void> {
+    if (this.#live === 0) return;
+    const idle = new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    await Promise.race([idle, abortPromise(signal)]);
+  }
+
+  #onPeerClosed(message: string): void {
+    // After our CONNECT_CLOSE the daemon hanging up is the goodbye we asked for.
+    this.#teardown(
+      this.#closing === null
+        ? new ConnectionClosedError('eof', message)
+        : new ConnectionClosedError('client', 'the connection was closed by the client'),
+    );
+  }
+
+  /** Close immediately: reject everything pending and destroy the socket. Idempotent. */
+  destroy(reason?: ConnectionClosedError): void {
+    this.#teardown(reason ?? new ConnectionClosedError('client', 'the connection was destroyed by the client'));
+  }
+
+  #teardown(error: ConnectionClosedError): void {
+    if (this.#closedError !== null) return;
+    this.#closedError = error;
+    this.#keepalive?.stop();
+    this.#keepalive = null;
+    for (const pending of this.#pending.values()) {
+      if (pending.abandoned) continue;
+      pending.abandoned = true;
+      this.#settled(pending);
+      // One error object per caller, so re-captured stacks never clash.
+      pending.reject(copyClosed(error));
+    }
+    this.#pending.clear();
+    for (const stream of [...this.#streams.values()]) stream.fail(error);
+    this.#streams.clear();
+    for (const waiter of this.#drainWaiters) waiter.reject(error);
+    this.#drainWaiters = [];
+    this.#socket.destroy();
+    log(this.#options.logger, error.reason === 'client' ? 'debug' : 'warn', 'libvirt connection closed', {
+      reason: error.reason,
+      message: error.message,
+    });
+    this.emit('close', error);
+  }
+
+  /** Close immediately on `await using`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/**
+ * Turn the daemon's "cannot dispatch this" errors into {@link UnsupportedError}.
+ * Decided by code only: VIR_ERR_NO_SUPPORT (the driver lacks the method), and
+ * VIR_ERR_RPC from VIR_FROM_RPC, which is how the daemon's dispatcher reports a
+ * procedure number it does not know (older daemon than this SDK).
+ */
+export function classifyRemoteError(error: LibvirtError): LibvirtManagerError {
+  const unknownProcedure = error.code === VirErrorCode.VIR_ERR_RPC && error.domain === VirErrorDomain.VIR_FROM_RPC;
+  if (error.code === VirErrorCode.VIR_ERR_NO_SUPPORT || unknownProcedure) {
+    const what = error.procedure?.name ?? 'this procedure';
+    return new UnsupportedError(
+      unknownProcedure ? `the daemon does not implement ${what}: ${error.libvirtMessage ?? ''}`.trim() : `${error.message}`,
+      { remote: error },
+    );
+  }
+  return error;
+}
+
+/**
+ * Re-capture an error's stack at the caller's `await`, so it points at user
+ * code rather than at the socket's data handler (V8 keeps the async frames).
+ */
+function atCallSite(error: unknown): unknown {
+  if (error instanceof Error) Error.captureStackTrace(error, atCallSite);
+  return error;
+}
+
+function copyClosed(error: ConnectionClosedError): ConnectionClosedError {
+  return new ConnectionClosedError(error.reason, error.message, { cause: error.cause });
+}
+
+function abortPromise(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}
+

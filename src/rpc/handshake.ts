@@ -1,0 +1,115 @@
+import { AuthError, LibvirtError, UnsupportedError } from '../errors/index.js';
+import type { CallOptions, RpcClient } from './client.js';
+import type { KeepaliveOptions } from './keepalive.js';
+import { AUTH_LIST, AUTH_POLKIT, RemoteAuthType } from './protocol/procedures/auth.js';
+import { CONNECT_OPEN, CONNECT_SUPPORTS_FEATURE, VirConnectFlags, VirDrvFeature } from './protocol/procedures/connect.js';
+
+/** What to open once the transport is up. */
+export interface HandshakeParams extends CallOptions {
+  /** Name sent in CONNECT_OPEN (the URI with transport, host and client-side params removed). */
+  name: string;
+  /** Open read-only (`VIR_CONNECT_RO`). @default false */
+  readonly?: boolean;
+  /** Our own keepalive pings; `false` disables them (we still answer the daemon's). @default libvirt's 5 s × 5 */
+  keepalive?: KeepaliveOptions | false;
+}
+
+/** The authentication method the daemon asked for. */
+export type AuthMethod = 'none' | 'polkit' | 'sasl';
+
+/** What the handshake learned about the daemon. */
+export interface HandshakeResult {
+  /** Authentication the socket required. */
+  auth: AuthMethod;
+  /** The daemon supports keepalive (and pings us now). */
+  keepalive: boolean;
+  /** The daemon filters events per callback (`REMOTE_EVENT_CALLBACK`); needed by the event API. */
+  eventCallbacks: boolean;
+  /** The daemon can report that its own driver connection closed (`REMOTE_CLOSE_CALLBACK`). */
+  closeCallback: boolean;
+}
+
+/**
+ * Run libvirt's connection handshake on a fresh client, in the order libvirt's
+ * own client uses (`doRemoteOpen`):
+ *
+ * 1. AUTH_LIST — mandatory even without auth (on a polkit socket it is what
+ *    authenticates root);
+ * 2. AUTH_POLKIT when the socket asks for polkit;
+ * 3. CONNECT_SUPPORTS_FEATURE(PROGRAM_KEEPALIVE) — allowed before open; from
+ *    then on the daemon pings us and we must answer;
+ * 4. CONNECT_OPEN with the driver name;
+ * 5. feature probes for event callbacks and the close callback.
+ *
+ * @throws {@link AuthError} polkit refused, or the daemon wants SASL (not implemented)
+ * @throws {@link LibvirtError} CONNECT_OPEN failed (e.g. unknown driver)
+ */
+export async function handshake(client: RpcClient, params: HandshakeParams): Promise<HandshakeResult> {
+  const options: CallOptions = {
+    ...(params.signal === undefined ? {} : { signal: params.signal }),
+    ...(params.timeout === undefined ? {} : { timeout: params.timeout }),
+  };
+  const auth = await authenticate(client, options);
+  let keepalive = false;
+  if (params.keepalive !== false) {
+    keepalive = await supports(client, VirDrvFeature.VIR_DRV_FEATURE_PROGRAM_KEEPALIVE, options);
+    if (keepalive) client.startKeepalive(params.keepalive ?? {});
+  }
+  await client.call(
+    CONNECT_OPEN,
+    { name: params.name, flags: params.readonly === true ? VirConnectFlags.VIR_CONNECT_RO : 0 },
+    options,
+  );
+  const [eventCallbacks, closeCallback] = await Promise.all([
+    supports(client, VirDrvFeature.VIR_DRV_FEATURE_REMOTE_EVENT_CALLBACK, options),
+    supports(client, VirDrvFeature.VIR_DRV_FEATURE_REMOTE_CLOSE_CALLBACK, options),
+  ]);
+  return { auth, keepalive, eventCallbacks, closeCallback };
+}
+
+async function authenticate(client: RpcClient, options: CallOptions): Promise<AuthMethod> {
+  let types: number[];
+  try {
+    ({ types } = await client.call(AUTH_LIST, undefined, options));
+  } catch (error) {
+    // A daemon too old to know AUTH_LIST needs no auth (libvirt's client does the same).
+    if (error instanceof UnsupportedError) return 'none';
+    throw error;
+  }
+  const type = types[0] ?? RemoteAuthType.REMOTE_AUTH_NONE;
+  switch (type) {
+    case RemoteAuthType.REMOTE_AUTH_NONE:
+      return 'none';
+    case RemoteAuthType.REMOTE_AUTH_POLKIT: {
+      try {
+        const { complete } = await client.call(AUTH_POLKIT, undefined, options);
+        if (complete !== 1) throw new AuthError('polkit did not complete authentication');
+      } catch (error) {
+        if (error instanceof LibvirtError) {
+          throw new AuthError(
+            `polkit refused access: ${error.libvirtMessage ?? error.codeName}. Run as root, add the user to the 'libvirt' group, or add a polkit rule for org.libvirt.unix.manage`,
+            { cause: error },
+          );
+        }
+        throw error;
+      }
+      return 'polkit';
+    }
+    case RemoteAuthType.REMOTE_AUTH_SASL:
+      throw new AuthError(
+        'the daemon requires SASL authentication, which libvirt-manager does not implement yet; connect over the local unix socket (polkit) or configure the TCP/TLS listener with auth "none" and TLS client certificates',
+      );
+    default:
+      throw new AuthError(`the daemon asks for unknown authentication type ${type}`);
+  }
+}
+
+async function supports(client: RpcClient, feature: number, options: CallOptions): Promise<boolean> {
+  try {
+    const { supported } = await client.call(CONNECT_SUPPORTS_FEATURE, { feature }, options);
+    return supported !== 0;
+  } catch (error) {
+    if (error instanceof UnsupportedError) return false;
+    throw error;
+  }
+}

@@ -1,0 +1,110 @@
+import { InvalidArgumentError } from '../errors/index.js';
+
+/** Options of libvirt's keepalive protocol, as `virConnectSetKeepAlive` takes them. */
+export interface KeepaliveOptions {
+  /**
+   * Milliseconds without any incoming packet before we send a PING.
+   * @default 5000
+   */
+  interval?: number;
+  /**
+   * How many intervals may pass without any incoming packet before the link is
+   * declared dead: the connection closes `interval × count` ms after the last
+   * packet received.
+   * @default 5
+   */
+  count?: number;
+}
+
+/** Resolved keepalive settings. */
+export interface KeepaliveSettings {
+  interval: number;
+  count: number;
+}
+
+/** libvirtd's own defaults (`keepalive_interval = 5`, `keepalive_count = 5`). */
+export const DEFAULT_KEEPALIVE: KeepaliveSettings = Object.freeze({ interval: 5000, count: 5 });
+
+/**
+ * The sending half of libvirt's keepalive, as `virKeepAliveTimer` does it:
+ * every `interval` ms, if nothing at all arrived since the last tick, count a
+ * miss and send a PING; after `count` consecutive misses (≈ `interval × count`
+ * ms of silence) report the link dead. Any incoming packet, not only a PONG,
+ * proves the peer alive (`virKeepAliveCheckMessage`). Answering the daemon's
+ * PINGs is the client's job and happens in its reader, never behind queued work.
+ *
+ * The timer is `unref`'d: keepalive alone never keeps a process running.
+ */
+export class KeepaliveMonitor {
+  readonly #settings: KeepaliveSettings;
+  readonly #sendPing: () => void;
+  readonly #onDead: (silentFor: number) => void;
+  #lastReceived = Date.now();
+  #receivedSinceTick = false;
+  #missed = 0;
+  #timer: NodeJS.Timeout | null = null;
+
+  constructor(settings: KeepaliveSettings, sendPing: () => void, onDead: (silentFor: number) => void) {
+    this.#settings = settings;
+    this.#sendPing = sendPing;
+    this.#onDead = onDead;
+  }
+
+  /** Start pinging. Idempotent. */
+  start(): void {
+    if (this.#timer !== null) return;
+    this.#missed = 0;
+    this.#receivedSinceTick = false;
+    this.#lastReceived = Date.now();
+    this.#timer = setInterval(() => this.#tick(), this.#settings.interval);
+    this.#timer.unref();
+  }
+
+  /** Stop pinging. Idempotent. */
+  stop(): void {
+    if (this.#timer !== null) clearInterval(this.#timer);
+    this.#timer = null;
+  }
+
+  /** Record that a packet arrived (cheap: called for every packet). */
+  touch(): void {
+    this.#receivedSinceTick = true;
+  }
+
+  #tick(): void {
+    if (this.#receivedSinceTick) {
+      this.#receivedSinceTick = false;
+      this.#missed = 0;
+      this.#lastReceived = Date.now();
+      return;
+    }
+    this.#missed++;
+    if (this.#missed >= this.#settings.count) {
+      this.stop();
+      this.#onDead(Date.now() - this.#lastReceived);
+    } else {
+      this.#sendPing();
+    }
+  }
+}
+
+/**
+ * Validate and fill in keepalive options.
+ *
+ * @throws InvalidArgumentError when `interval` or `count` is not a positive integer.
+ */
+export function resolveKeepalive(options: KeepaliveOptions | undefined): KeepaliveSettings {
+  const interval = options?.interval ?? DEFAULT_KEEPALIVE.interval;
+  const count = options?.count ?? DEFAULT_KEEPALIVE.count;
+  if (!Number.isInteger(interval) || interval < 1 || interval > 2_147_483_647) {
+    throw new InvalidArgumentError(`keepalive.interval must be a positive integer of milliseconds, got ${String(interval)}`, {
+      path: 'keepalive.interval',
+    });
+  }
+  if (!Number.isInteger(count) || count < 1) {
+    throw new InvalidArgumentError(`keepalive.count must be a positive integer, got ${String(count)}`, {
+      path: 'keepalive.count',
+    });
+  }
+  return { interval, count };
+}

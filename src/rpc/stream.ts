@@ -1,0 +1,281 @@
+import { AbortError, type LibvirtManagerError, ProtocolError } from '../errors/index.js';
+import { MessageStatus, MessageType, VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX } from './protocol/constants.js';
+import type { MessageHeader } from './protocol/header.js';
+import { decodeRemoteError } from './protocol/remote-error.js';
+import { remoteProcedureName } from './protocol/procedure-names.js';
+
+/** What a stream needs from the client that owns the socket. */
+export interface StreamHost {
+  /** Send one STREAM packet for `stream`; returns `false` when the socket buffer is full. */
+  sendStreamPacket(stream: RpcStream, status: MessageStatus, payload: Buffer): boolean;
+  /** Resolve when the socket can take more data (or reject when it closed). */
+  waitWritable(signal?: AbortSignal): Promise<void>;
+  /** Stop reading the socket: a stream consumer is behind. */
+  pauseReading(stream: RpcStream): void;
+  /** Resume reading the socket. */
+  resumeReading(stream: RpcStream): void;
+  /** Forget the stream: no more packets will be routed to it. */
+  release(stream: RpcStream): void;
+}
+
+/** Options of stream operations. */
+export interface StreamOperationOptions {
+  signal?: AbortSignal;
+}
+
+/** Options of {@link RpcStream}. */
+export interface RpcStreamOptions {
+  /**
+   * Bytes of received data buffered before the client stops reading the
+   * socket (back-pressure). While paused, other calls' replies wait too.
+   * @default 4 MiB
+   */
+  highWaterMark?: number;
+}
+
+type State = 'open' | 'eof' | 'finishing' | 'closed' | 'failed';
+
+/**
+ * A libvirt data stream bound to the serial of the call that opened it
+ * (volume upload/download, console, screenshot).
+ *
+ * Reading: iterate with `for await (const chunk of stream)`; when the daemon
+ * signals end of data (an empty CONTINUE packet) the iterator completes the
+ * finish handshake itself. Breaking out of the loop early aborts the stream.
+ * Writing: `await write(chunk)` (split into libvirt's 262,120-byte packets,
+ * waiting on socket back-pressure), then `await finish()`. A daemon-side
+ * failure (e.g. disk full) rejects the next `write`/`finish` with the
+ * daemon's `LibvirtError`.
+ */
+export class RpcStream implements AsyncIterable<Buffer> {
+  /** Program of the call that opened the stream. */
+  readonly program: number;
+  /** Procedure of the call that opened the stream. */
+  readonly proc: number;
+  /** Serial of the call that opened the stream; every stream packet carries it. */
+  readonly serial: number;
+  readonly #host: StreamHost;
+  readonly #highWaterMark: number;
+  #state: State = 'open';
+  #queue: Buffer[] = [];
+  #queuedBytes = 0;
+  #paused = false;
+  #error: LibvirtManagerError | null = null;
+  #readWaiter: (() => void) | null = null;
+  #finishWaiter: { resolve: () => void; reject: (e: unknown) => void } | null = null;
+  #bytesReceived = 0;
+  #bytesSent = 0;
+
+  constructor(host: StreamHost, program: number, proc: number, serial: number, options: RpcStreamOptions = {}) {
+    this.#host = host;
+    this.program = program;
+    this.proc = proc;
+    this.serial = serial;
+    this.#highWaterMark = options.highWaterMark ?? 4 * 1024 * 1024;
+  }
+
+  /** Data bytes received so far. */
+  get bytesReceived(): number {
+    return this.#bytesReceived;
+  }
+
+  /** Data bytes sent so far. */
+  get bytesSent(): number {
+    return this.#bytesSent;
+  }
+
+  /** `true` once the stream finished, aborted or failed. */
+  get closed(): boolean {
+    return this.#state === 'closed' || this.#state === 'failed';
+  }
+
+  /** @internal Route a STREAM or STREAM_HOLE packet of this serial. */
+  receive(header: MessageHeader, payload: Buffer): void {
+    if (this.closed) return; // late packets after close are dropped, as libvirt does
+    if (header.type === MessageType.VIR_NET_STREAM_HOLE) {
+      // We never ask for sparse streams, so a hole is a protocol violation for this stream.
+      this.fail(new ProtocolError(`unexpected stream hole on ${remoteProcedureName(this.proc)}`));
+      return;
+    }
+    switch (header.status) {
+      case MessageStatus.VIR_NET_CONTINUE:
+        if (payload.length === 0) {
+          // libvirt signals read EOF with an empty CONTINUE, not with OK.
+          if (this.#state === 'open') this.#state = 'eof';
+        } else {
+          this.#bytesReceived += payload.length;
+          this.#queue.push(payload);
+          this.#queuedBytes += payload.length;
+          if (!this.#paused && this.#queuedBytes > this.#highWaterMark) {
+            this.#paused = true;
+            this.#host.pauseReading(this);
+          }
+        }
+        this.#wakeReader();
+        return;
+      case MessageStatus.VIR_NET_OK:
+        // The daemon confirms our finish (or abort).
+        this.#close();
+        return;
+      case MessageStatus.VIR_NET_ERROR:
+        this.fail(
+          decodeRemoteError(payload, { program: this.program, proc: this.proc, name: remoteProcedureName(this.proc) }),
+        );
+        return;
+    }
+  }
+
+  /** @internal Fail the stream (daemon error, connection loss). */
+  fail(error: LibvirtManagerError): void {
+    if (this.closed) return;
+    this.#error = error;
+    this.#state = 'failed';
+    this.#release();
+    this.#wakeReader();
+    this.#finishWaiter?.reject(error);
+    this.#finishWaiter = null;
+  }
+
+  /**
+   * Next chunk of data, or `null` at end of data.
+   * @throws the daemon's `LibvirtError`, `ConnectionClosedError`, or `AbortError`.
+   */
+  async read(options: StreamOperationOptions = {}): Promise<Buffer | null> {
+    for (;;) {
+      const chunk = this.#queue.shift();
+      if (chunk !== undefined) {
+        this.#queuedBytes -= chunk.length;
+        if (this.#paused && this.#queuedBytes <= this.#highWaterMark / 2) {
+          this.#paused = false;
+          this.#host.resumeReading(this);
+        }
+        return chunk;
+      }
+      if (this.#error !== null) throw this.#error;
+      if (this.#state !== 'open') return null;
+      await this.#waitForData(options.signal);
+    }
+  }
+
+  #waitForData(signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted();
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.#readWaiter = null;
+        reject(new AbortError('stream read aborted', { cause: signal?.reason }));
+      };
+      this.#readWaiter = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  #wakeReader(): void {
+    const waiter = this.#readWaiter;
+    this.#readWaiter = null;
+    waiter?.();
+  }
+
+  /** Iterate over received data; completes the finish handshake at end of data, aborts if left early. */
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    let completed = false;
+    try {
+      for (;;) {
+        const chunk = await this.read();
+        if (chunk === null) break;
+        yield chunk;
+      }
+      completed = true;
+      await this.finish();
+    } finally {
+      if (!completed && !this.closed) await this.abort().catch(() => undefined);
+    }
+  }
+
+  /**
+   * Send data; resolves once it is handed to the socket (respecting back-pressure).
+   * @throws the daemon's `LibvirtError` if it already failed the stream.
+   */
+  async write(data: Uint8Array, options: StreamOperationOptions = {}): Promise<void> {
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    for (let offset = 0; offset < bytes.length; offset += VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX) {
+      this.#assertWritable();
+      options.signal?.throwIfAborted();
+      const piece = bytes.subarray(offset, offset + VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX);
+      const more = this.#host.sendStreamPacket(this, MessageStatus.VIR_NET_CONTINUE, piece);
+      this.#bytesSent += piece.length;
+      if (!more) await this.#host.waitWritable(options.signal);
+    }
+  }
+
+  #assertWritable(): void {
+    if (this.#error !== null) throw this.#error;
+    if (this.#state !== 'open' && this.#state !== 'eof') {
+      throw new ProtocolError(`stream ${remoteProcedureName(this.proc)} is ${this.#state}`);
+    }
+  }
+
+  /**
+   * Finish the stream: tell the daemon we are done and wait until it confirms
+   * (for uploads, that is when libvirt has written everything). Idempotent.
+   */
+  finish(options: StreamOperationOptions = {}): Promise<void> {
+    return this.#end(MessageStatus.VIR_NET_OK, options);
+  }
+
+  /** Abort the stream; the daemon discards it and confirms. Idempotent; never throws for a closed stream. */
+  async abort(options: StreamOperationOptions = {}): Promise<void> {
+    if (this.closed) return;
+    await this.#end(MessageStatus.VIR_NET_ERROR, options).catch((error: unknown) => {
+      if (!this.closed) throw error;
+    });
+  }
+
+  #end(status: MessageStatus, options: StreamOperationOptions): Promise<void> {
+    if (this.#state === 'closed') return Promise.resolve();
+    if (this.#error !== null) return Promise.reject(this.#error);
+    if (this.#state !== 'finishing') {
+      this.#state = 'finishing';
+      this.#host.sendStreamPacket(this, status, Buffer.alloc(0));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const signal = options.signal;
+      const onAbort = (): void => {
+        reject(new AbortError('stream finish aborted', { cause: signal?.reason }));
+      };
+      const previous = this.#finishWaiter;
+      this.#finishWaiter = {
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          previous?.resolve();
+          resolve();
+        },
+        reject: (e) => {
+          signal?.removeEventListener('abort', onAbort);
+          previous?.reject(e);
+          reject(e);
+        },
+      };
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  #close(): void {
+    this.#state = 'closed';
+    this.#release();
+    this.#wakeReader();
+    this.#finishWaiter?.resolve();
+    this.#finishWaiter = null;
+  }
+
+  #release(): void {
+    if (this.#paused) {
+      this.#paused = false;
+      this.#host.resumeReading(this);
+    }
+    this.#host.release(this);
+  }
+}
