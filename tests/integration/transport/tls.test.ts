@@ -1,0 +1,147 @@
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Duplex } from 'node:stream';
+import { type Server, type TLSSocket, createServer } from 'node:tls';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TransportError } from '../../../src/errors/index.js';
+import { createDialer, parseLibvirtUri } from '../../../src/rpc/transport/index.js';
+
+/**
+ * A loopback TLS echo server with a certificate from a CA made here with the
+ * openssl CLI. It requires a client certificate signed by the same CA, like a
+ * libvirtd with tls_no_verify_certificate = 0.
+ */
+let dir: string;
+let server: Server;
+let port: number;
+const openssl = (...args: string[]): void => {
+  execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+};
+
+function makeCa(name: string): void {
+  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=${name}`,
+    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+}
+
+function makeLeaf(name: string, ca: string, ext: string): void {
+  writeFileSync(join(dir, `${name}.ext`), ext);
+  openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+    '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
+  openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial',
+    '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`);
+}
+
+/** A libvirt-style pkipath directory: cacert.pem, clientcert.pem, clientkey.pem. */
+function pkiDir(name: string, ca: string): string {
+  const d = join(dir, name);
+  mkdirSync(d);
+  copyFileSync(join(dir, `${ca}.pem`), join(d, 'cacert.pem'));
+  copyFileSync(join(dir, 'client.pem'), join(d, 'clientcert.pem'));
+  copyFileSync(join(dir, 'client.key'), join(d, 'clientkey.pem'));
+  return d;
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'lvm-tls-it-'));
+  makeCa('ca');
+  makeCa('otherca');
+  makeLeaf('server', 'ca', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
+  makeLeaf('client', 'ca', 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n');
+  pkiDir('good', 'ca');
+  pkiDir('wrong', 'otherca');
+  server = createServer(
+    {
+      key: readFileSync(join(dir, 'server.key')),
+      cert: readFileSync(join(dir, 'server.pem')),
+      ca: readFileSync(join(dir, 'ca.pem')),
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+    (socket) => {
+      socket.on('error', () => {});
+      socket.pipe(socket);
+    },
+  );
+  server.on('tlsClientError', () => {});
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  port = (server.address() as AddressInfo).port;
+});
+
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function echo(stream: Duplex): Promise<string> {
+  stream.write('hello over tls');
+  const [chunk] = (await once(stream, 'data')) as [Buffer];
+  return chunk.toString();
+}
+
+describe('tls transport', () => {
+  it('connects with the CA and client certificate from ?pkipath=, verifying the server', async () => {
+    const uri = parseLibvirtUri(`qemu+tls://127.0.0.1:${port}/system?pkipath=${join(dir, 'good')}`);
+    const stream = (await createDialer(uri)({ timeout: 5000 })) as TLSSocket;
+    try {
+      expect(stream.authorized).toBe(true);
+      expect(await echo(stream)).toBe('hello over tls');
+    } finally {
+      stream.destroy();
+    }
+  });
+
+  it('verification is on by default: a server signed by another CA is refused', async () => {
+    const uri = parseLibvirtUri(`qemu+tls://127.0.0.1:${port}/system?pkipath=${join(dir, 'wrong')}`);
+    const err = await createDialer(uri)({ timeout: 5000 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransportError);
+    expect((err as Error).message).toContain('was rejected');
+    expect((err as Error).message).not.toContain('BEGIN');
+    expect(((err as Error).cause as NodeJS.ErrnoException).code).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|ISSUER/);
+  });
+
+  it('the host name is checked against the certificate', async () => {
+    const uri = parseLibvirtUri(`qemu+tls://127.0.0.1:${port}/system?pkipath=${join(dir, 'good')}`);
+    const err = await createDialer(uri, { tls: { servername: 'not-this-host.example' } })({}).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TransportError);
+    expect(((err as Error).cause as NodeJS.ErrnoException).code).toBe('ERR_TLS_CERT_ALTNAME_INVALID');
+  });
+
+  it('no_verify=1 turns verification off', async () => {
+    const uri = parseLibvirtUri(`qemu+tls://127.0.0.1:${port}/system?no_verify=1&pkipath=${join(dir, 'wrong')}`);
+    const stream = (await createDialer(uri)({ timeout: 5000 })) as TLSSocket;
+    try {
+      expect(stream.authorized).toBe(false);
+      expect(await echo(stream)).toBe('hello over tls');
+    } finally {
+      stream.destroy();
+    }
+  });
+
+  it('so does tls.rejectUnauthorized = false, given explicitly', async () => {
+    const uri = parseLibvirtUri(`qemu+tls://127.0.0.1:${port}/system?pkipath=${join(dir, 'wrong')}`);
+    const stream = await createDialer(uri, { tls: { rejectUnauthorized: false } })({});
+    stream.destroy();
+  });
+
+  it('credentials can be given in code instead of files', async () => {
+    const uri = parseLibvirtUri(`qemu+tls://localhost:${port}/system?pkipath=/nonexistent`);
+    const stream = await createDialer(uri, {
+      tls: {
+        ca: readFileSync(join(dir, 'ca.pem')),
+        cert: readFileSync(join(dir, 'client.pem')),
+        key: readFileSync(join(dir, 'client.key')),
+      },
+    })({});
+    try {
+      expect(await echo(stream)).toBe('hello over tls');
+    } finally {
+      stream.destroy();
+    }
+  });
+});
