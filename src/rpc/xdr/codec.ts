@@ -212,7 +212,9 @@ export function array<T>(inner: Codec<T>, max: number): Codec<T[]> {
       for (let i = 0; i < v.length; i++) inner.encode(w, v[i] as T, `${path}[${i}]`);
     },
     decode(r) {
-      const n = r.count(max, inner.minSize);
+      // Zero-size elements would let a bare count allocate without bound, so
+      // every element is assumed to take at least one byte of the payload.
+      const n = r.count(max, Math.max(1, inner.minSize));
       const out = new Array<T>(n);
       for (let i = 0; i < n; i++) out[i] = inner.decode(r);
       return out;

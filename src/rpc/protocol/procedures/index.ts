@@ -1,0 +1,54 @@
+/**
+ * Every REMOTE_PROGRAM procedure descriptor this SDK speaks, grouped by area,
+ * plus {@link ALL_PROCEDURES} for tests, tooling and the fake daemon.
+ *
+ * @module rpc/protocol/procedures
+ */
+import type { Procedure } from '../procedure.js';
+import * as auth from './auth.js';
+import * as connect from './connect.js';
+import * as domainDevices from './domain-devices.js';
+import * as domainLifecycle from './domain-lifecycle.js';
+import * as domain from './domain.js';
+import * as events from './events.js';
+import * as host from './host.js';
+import * as network from './network.js';
+import * as snapshot from './snapshot.js';
+import * as storagePool from './storage-pool.js';
+import * as storageVolume from './storage-volume.js';
+
+export * from './auth.js';
+export * from './connect.js';
+export * from './domain-devices.js';
+export * from './domain-lifecycle.js';
+export * from './domain.js';
+export * from './events.js';
+export * from './host.js';
+export * from './network.js';
+export * from './snapshot.js';
+export * from './storage-pool.js';
+export * from './storage-volume.js';
+
+/** `true` for a value built by `procedure()` (modules also export helper codecs and enums). */
+function isProcedure(value: unknown): value is Procedure<unknown, unknown> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { proc?: unknown }).proc === 'number' &&
+    typeof (value as { name?: unknown }).name === 'string' &&
+    'args' in value &&
+    'ret' in value
+  );
+}
+
+/**
+ * Every procedure descriptor exported above, sorted by procedure number.
+ *
+ * @example
+ * const byNumber = new Map(ALL_PROCEDURES.map((p) => [p.proc, p]));
+ */
+export const ALL_PROCEDURES: readonly Procedure<unknown, unknown>[] = Object.freeze(
+  [auth, connect, domain, domainLifecycle, domainDevices, events, host, network, snapshot, storagePool, storageVolume]
+    .flatMap((m) => Object.values(m).filter(isProcedure))
+    .sort((a, b) => a.proc - b.proc),
+);

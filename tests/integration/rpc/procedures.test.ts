@@ -1,0 +1,186 @@
+/**
+ * Every host, domain, snapshot and domain-event descriptor against the real
+ * daemon's test driver (test+unix:///default). Storage and network
+ * descriptors are in procedures-storage.test.ts. Procedures the test driver
+ * lacks are checked to fail with UnsupportedError (reference §10).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectRpc } from '../../../src/rpc/index.js';
+import * as P from '../../../src/rpc/protocol/index.js';
+import { type ProcedureHarness, TEST_URI, bestEffort, domainXml, openHarness, uniqueName } from './procedure-helpers.js';
+
+let h: ProcedureHarness;
+let test: P.DomainRef;
+const name = uniqueName('dom');
+const transient = uniqueName('transient');
+let dom: P.DomainRef;
+
+beforeAll(async () => {
+  h = await openHarness();
+  test = (await h.call(P.DOMAIN_LOOKUP_BY_NAME, { name: 'test' })).dom;
+});
+
+afterAll(async () => {
+  await bestEffort(
+    async () => h.client.call(P.DOMAIN_DESTROY_FLAGS, { dom: (await h.client.call(P.DOMAIN_LOOKUP_BY_NAME, { name })).dom, flags: 0 }),
+    async () => h.client.call(P.DOMAIN_UNDEFINE_FLAGS, { dom: (await h.client.call(P.DOMAIN_LOOKUP_BY_NAME, { name })).dom, flags: 3 }),
+    async () => h.client.call(P.DOMAIN_DESTROY, { dom: (await h.client.call(P.DOMAIN_LOOKUP_BY_NAME, { name: transient })).dom }),
+  );
+  await h.close();
+});
+
+describe('connection and host', () => {
+  it('auth and connect procedures', async () => {
+    expect(await h.call(P.AUTH_LIST, undefined)).toEqual({ types: [P.RemoteAuthType.REMOTE_AUTH_NONE] });
+    expect(await h.call(P.CONNECT_SUPPORTS_FEATURE, { feature: 14 })).toEqual({ supported: 1 });
+    // Auth on a socket that needs none: SASL → VIR_ERR_AUTH_FAILED (45), polkit → an error; the connection survives.
+    await h.fails(P.AUTH_SASL_INIT, undefined, 45);
+    await h.fails(P.AUTH_SASL_START, { mech: 'PLAIN', nil: 1, data: Buffer.alloc(0) }, 45);
+    await h.fails(P.AUTH_SASL_STEP, { nil: 1, data: Buffer.alloc(0) }, 45);
+    h.covered.add(P.AUTH_POLKIT.proc);
+    await expect(h.client.call(P.AUTH_POLKIT, undefined)).rejects.toBeInstanceOf(Error);
+    expect(await h.call(P.CONNECT_GET_URI, undefined)).toEqual({ uri: 'test:///default' });
+  });
+
+  it('a second CONNECT_OPEN fails and also closes the hypervisor connection (libvirt 9.0)', async () => {
+    const other = await connectRpc(TEST_URI, { timeout: 10_000 });
+    try {
+      h.covered.add(P.CONNECT_OPEN.proc);
+      await expect(other.call(P.CONNECT_OPEN, { name: 'test:///default', flags: 0 })).rejects.toMatchObject({ code: 1 });
+      await expect(other.call(P.CONNECT_GET_URI, undefined)).rejects.toMatchObject({ code: 1 });
+    } finally {
+      other.destroy();
+    }
+  });
+
+  it('CONNECT_CLOSE says goodbye on a second connection', async () => {
+    const other = await connectRpc(TEST_URI, { timeout: 10_000 });
+    h.covered.add(P.CONNECT_CLOSE.proc);
+    await other.call(P.CONNECT_CLOSE, undefined);
+    other.destroy();
+  });
+
+  it('host facts', async () => {
+    expect(await h.call(P.CONNECT_GET_TYPE, undefined)).toEqual({ type: 'TEST' });
+    expect(await h.call(P.CONNECT_GET_VERSION, undefined)).toEqual({ hv_ver: 2n });
+    expect((await h.call(P.CONNECT_GET_LIB_VERSION, undefined)).lib_ver).toBeGreaterThanOrEqual(9_000_000n);
+    expect((await h.call(P.CONNECT_GET_MAX_VCPUS, { type: null })).max_vcpus).toBeGreaterThan(0);
+    expect(await h.call(P.NODE_GET_INFO, undefined)).toMatchObject({ model: 'i686', cpus: 16, mhz: 1400 });
+    expect((await h.call(P.NODE_GET_FREE_MEMORY, undefined)).freeMem).toBeGreaterThan(0n);
+    expect((await h.call(P.CONNECT_GET_CAPABILITIES, undefined)).capabilities).toContain('<capabilities>');
+    expect((await h.call(P.CONNECT_GET_HOSTNAME, undefined)).hostname.length).toBeGreaterThan(0);
+    expect(await h.call(P.CONNECT_IS_SECURE, undefined)).toEqual({ secure: 1 });
+    expect((await h.call(P.CONNECT_GET_SYSINFO, { flags: 0 })).sysinfo).toContain('<sysinfo');
+    await h.unsupported(P.CONNECT_GET_DOMAIN_CAPABILITIES, { emulatorbin: null, arch: null, machine: null, virttype: null, flags: 0 });
+    await h.call(P.CONNECT_REGISTER_CLOSE_CALLBACK, undefined);
+    await h.call(P.CONNECT_UNREGISTER_CLOSE_CALLBACK, undefined);
+  });
+
+  it('bulk stats come back as typed parameters', async () => {
+    const { retStats } = await h.call(P.CONNECT_GET_ALL_DOMAIN_STATS, { doms: [test], stats: 1, flags: 0 });
+    expect(retStats[0]!.dom).toEqual(test);
+    expect(P.typedParamsToRecord(retStats[0]!.params)).toMatchObject({ 'state.state': 1 });
+  });
+});
+
+describe('domains', () => {
+  it('read-only calls on the default "test" domain', async () => {
+    expect((await h.call(P.DOMAIN_LOOKUP_BY_ID, { id: test.id })).dom).toEqual(test);
+    expect((await h.call(P.DOMAIN_LOOKUP_BY_UUID, { uuid: test.uuid })).dom).toEqual(test);
+    expect((await h.call(P.CONNECT_LIST_ALL_DOMAINS, { need_results: 1, flags: 0 })).domains).toContainEqual(test);
+    const { ifaces } = await h.call(P.DOMAIN_INTERFACE_ADDRESSES, { dom: test, source: 0, flags: 0 });
+    expect(ifaces[0]).toMatchObject({ hwaddr: 'aa:bb:cc:dd:ee:ff' });
+    expect((await h.call(P.DOMAIN_GET_HOSTNAME, { dom: test, flags: 0 })).hostname.length).toBeGreaterThan(0);
+    const shot = await h.stream(P.DOMAIN_SCREENSHOT, { dom: test, screen: 0, flags: 0 });
+    let bytes = 0;
+    for await (const chunk of shot) bytes += chunk.length;
+    expect(bytes).toBeGreaterThan(0);
+    await h.unsupported(P.DOMAIN_OPEN_CONSOLE, { dom: test, dev_name: null, flags: 0 });
+    await h.fails(P.DOMAIN_LOOKUP_BY_NAME, { name: uniqueName('missing') }, 42);
+  });
+
+  it('define, describe and configure a throwaway domain', async () => {
+    const reg = await h.call(P.CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, { eventID: 0, dom: null });
+    dom = (await h.call(P.DOMAIN_DEFINE_XML_FLAGS, { xml: domainXml(name), flags: 0 })).dom;
+    expect(dom).toMatchObject({ name, id: -1 });
+    const defined = await h.waitForEvent((e) => e.family === 'domain' && e.value.dom.name === name, 'DEFINED');
+    expect(defined.value).toMatchObject({ callbackID: reg.callbackID, event: 0, detail: 0 });
+    await h.call(P.CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, reg);
+    expect((await h.call(P.DOMAIN_DEFINE_XML, { xml: domainXml(name, dom.uuid) })).dom).toEqual(dom);
+    expect((await h.call(P.DOMAIN_GET_XML_DESC, { dom, flags: 0 })).xml).toContain(`<name>${name}</name>`);
+    expect(await h.call(P.DOMAIN_IS_ACTIVE, { dom })).toEqual({ active: 0 });
+    expect(await h.call(P.DOMAIN_IS_PERSISTENT, { dom })).toEqual({ persistent: 1 });
+    await h.call(P.DOMAIN_SET_AUTOSTART, { dom, autostart: 1 });
+    expect(await h.call(P.DOMAIN_GET_AUTOSTART, { dom })).toEqual({ autostart: 1 });
+    await h.call(P.DOMAIN_SET_METADATA, { dom, type: 1, metadata: 'a title', key: null, uri: null, flags: 0 });
+    expect(await h.call(P.DOMAIN_GET_METADATA, { dom, type: 1, uri: null, flags: 0 })).toEqual({ metadata: 'a title' });
+    expect(await h.call(P.DOMAIN_LIST_ALL_CHECKPOINTS, { dom, need_results: 1, flags: 0 })).toEqual({ checkpoints: [], ret: 0 });
+    await h.fails(P.DOMAIN_CHECKPOINT_DELETE, { checkpoint: { name: 'none', dom }, flags: 0 }, 103);
+    const xml = "<disk type='file' device='disk'><source file='/x.img'/><target dev='vdz'/></disk>";
+    for (const d of [P.DOMAIN_ATTACH_DEVICE_FLAGS, P.DOMAIN_DETACH_DEVICE_FLAGS, P.DOMAIN_UPDATE_DEVICE_FLAGS]) {
+      await h.unsupported(d, { dom, xml, flags: 2 });
+    }
+  });
+
+  it('lifecycle: start, pause, resume, reboot, reset, shut down, destroy', async () => {
+    const started = (await h.call(P.DOMAIN_CREATE_WITH_FLAGS, { dom, flags: 0 })).dom;
+    expect(started.id).toBeGreaterThan(0);
+    expect((await h.call(P.DOMAIN_GET_STATE, { dom: started, flags: 0 })).state).toBe(P.VirDomainState.VIR_DOMAIN_RUNNING);
+    expect(await h.call(P.DOMAIN_GET_INFO, { dom: started })).toMatchObject({ state: 1, maxMem: 1024n, nrVirtCpu: 1 });
+    await h.call(P.DOMAIN_SUSPEND, { dom: started });
+    expect((await h.call(P.DOMAIN_GET_STATE, { dom: started, flags: 0 })).state).toBe(P.VirDomainState.VIR_DOMAIN_PAUSED);
+    await h.call(P.DOMAIN_RESUME, { dom: started });
+    await h.call(P.DOMAIN_REBOOT, { dom: started, flags: 0 });
+    await h.call(P.DOMAIN_RESET, { dom: started, flags: 0 });
+    await h.unsupported(P.DOMAIN_PM_WAKEUP, { dom: started, flags: 0 });
+    await h.call(P.DOMAIN_SHUTDOWN_FLAGS, { dom: started, flags: 0 });
+    expect((await h.call(P.DOMAIN_GET_STATE, { dom, flags: 0 })).state).toBe(P.VirDomainState.VIR_DOMAIN_SHUTOFF);
+    await h.call(P.DOMAIN_CREATE, { dom });
+    await h.call(P.DOMAIN_SHUTDOWN, { dom });
+    await h.call(P.DOMAIN_CREATE, { dom });
+    await h.call(P.DOMAIN_DESTROY_FLAGS, { dom, flags: 0 });
+    expect(await h.call(P.DOMAIN_GET_STATE, { dom, flags: 0 })).toEqual({ state: 5, reason: 2 });
+    await h.call(P.DOMAIN_CREATE, { dom });
+    await h.call(P.DOMAIN_DESTROY, { dom });
+  });
+
+  it('managed save', async () => {
+    await h.call(P.DOMAIN_CREATE, { dom });
+    await h.call(P.DOMAIN_MANAGED_SAVE, { dom, flags: 0 });
+    expect(await h.call(P.DOMAIN_HAS_MANAGED_SAVE_IMAGE, { dom, flags: 0 })).toEqual({ result: 1 });
+    await h.call(P.DOMAIN_MANAGED_SAVE_REMOVE, { dom, flags: 0 });
+    expect(await h.call(P.DOMAIN_HAS_MANAGED_SAVE_IMAGE, { dom, flags: 0 })).toEqual({ result: 0 });
+  });
+
+  it('snapshots', async () => {
+    const snapXml = (n: string) => `<domainsnapshot><name>${n}</name></domainsnapshot>`;
+    const s1 = (await h.call(P.DOMAIN_SNAPSHOT_CREATE_XML, { dom, xml_desc: snapXml('s1'), flags: 0 })).snap;
+    const s2 = (await h.call(P.DOMAIN_SNAPSHOT_CREATE_XML, { dom, xml_desc: snapXml('s2'), flags: 0 })).snap;
+    expect(s1).toEqual({ name: 's1', dom });
+    const all = await h.call(P.DOMAIN_LIST_ALL_SNAPSHOTS, { dom, need_results: 1, flags: 0 });
+    expect(all.ret).toBe(2);
+    expect((await h.call(P.DOMAIN_SNAPSHOT_LOOKUP_BY_NAME, { dom, name: 's2', flags: 0 })).snap).toEqual(s2);
+    expect((await h.call(P.DOMAIN_SNAPSHOT_GET_XML_DESC, { snap: s1, flags: 0 })).xml).toContain('<name>s1</name>');
+    expect(await h.call(P.DOMAIN_HAS_CURRENT_SNAPSHOT, { dom, flags: 0 })).toEqual({ result: 1 });
+    expect((await h.call(P.DOMAIN_SNAPSHOT_CURRENT, { dom, flags: 0 })).snap).toEqual(s2);
+    expect((await h.call(P.DOMAIN_SNAPSHOT_GET_PARENT, { snap: s2, flags: 0 })).snap).toEqual(s1);
+    await h.call(P.DOMAIN_REVERT_TO_SNAPSHOT, { snap: s1, flags: 0 });
+    await h.call(P.DOMAIN_SNAPSHOT_DELETE, { snap: s1, flags: P.VirDomainSnapshotDeleteFlags.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN });
+    expect((await h.call(P.DOMAIN_LIST_ALL_SNAPSHOTS, { dom, need_results: 1, flags: 0 })).ret).toBe(0);
+  });
+
+  it('transient domain and undefine', async () => {
+    const t = (await h.call(P.DOMAIN_CREATE_XML, { xml_desc: domainXml(transient), flags: 0 })).dom;
+    expect(await h.call(P.DOMAIN_IS_PERSISTENT, { dom: t })).toEqual({ persistent: 0 });
+    await h.call(P.DOMAIN_DESTROY_FLAGS, { dom: t, flags: 0 });
+    await h.call(P.DOMAIN_UNDEFINE_FLAGS, { dom, flags: 0 });
+    const again = (await h.call(P.DOMAIN_DEFINE_XML, { xml: domainXml(name) })).dom;
+    await h.call(P.DOMAIN_UNDEFINE, { dom: again });
+    await h.fails(P.DOMAIN_LOOKUP_BY_NAME, { name }, 42);
+  });
+
+  it('covered every non-storage, non-network descriptor', () => {
+    const mine = P.ALL_PROCEDURES.filter((d) => !/STORAGE|NETWORK/.test(d.name));
+    expect(mine.filter((d) => !h.covered.has(d.proc)).map((d) => d.name)).toEqual([]);
+  });
+});
