@@ -81,7 +81,7 @@ interface PendingCall {
   abandoned: boolean;
   timer: NodeJS.Timeout | undefined;
   cleanup: () => void;
-  stream: RpcStream | undefined;
+  stream: RpcStream<unknown> | undefined;
 }
 
 /** Events of {@link RpcClient}. */
@@ -110,8 +110,8 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
   readonly #framer: PacketFramer;
   readonly #options: RpcClientOptions;
   readonly #pending = new Map<number, PendingCall>();
-  readonly #streams = new Map<number, RpcStream>();
-  readonly #pausedBy = new Set<RpcStream>();
+  readonly #streams = new Map<number, RpcStream<unknown>>();
+  readonly #pausedBy = new Set<RpcStream<unknown>>();
   #keepalive: KeepaliveMonitor | null = null;
   #serial = 0;
   #closedError: ConnectionClosedError | null = null;
@@ -194,18 +194,19 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
    * registered before the call is sent, so data that follows the reply
    * immediately is never lost.
    */
-  async openStream<A>(
-    procedure: Procedure<A, void>,
+  async openStream<A, R>(
+    procedure: Procedure<A, R>,
     args: A,
     options: CallOptions & RpcStreamOptions = {},
-  ): Promise<RpcStream> {
+  ): Promise<RpcStream<R>> {
     try {
-      let stream: RpcStream | undefined;
-      await this.#start(procedure, args, options, (serial) => {
-        stream = new RpcStream(this, procedure.program, procedure.proc, serial, options);
-        this.#streams.set(serial, stream);
-        return stream;
+      let stream: RpcStream<R> | undefined;
+      const reply = await this.#start(procedure, args, options, (serial) => {
+        stream = new RpcStream<R>(this, procedure.program, procedure.proc, serial, options);
+        this.#streams.set(serial, stream as RpcStream<unknown>);
+        return stream as RpcStream<unknown>;
       });
+      stream!.reply = reply;
       return stream!;
     } catch (error) {
       throw atCallSite(error);
@@ -216,7 +217,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     procedure: Procedure<A, R>,
     args: A,
     options: CallOptions,
-    makeStream: ((serial: number) => RpcStream) | undefined,
+    makeStream: ((serial: number) => RpcStream<unknown>) | undefined,
   ): Promise<R> {
     if (this.#closing !== null && this.#closedError === null) {
       return Promise.reject(new ConnectionClosedError('client', 'the connection is closing'));
@@ -228,7 +229,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     procedure: Procedure<A, R>,
     args: A,
     options: CallOptions,
-    makeStream: ((serial: number) => RpcStream) | undefined,
+    makeStream: ((serial: number) => RpcStream<unknown>) | undefined,
   ): Promise<R> {
     if (this.#closedError !== null) return Promise.reject(copyClosed(this.#closedError));
     const { signal } = options;
@@ -468,11 +469,11 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
   // ---- StreamHost -------------------------------------------------------
 
   /** @internal */
-  sendStreamPacket(stream: RpcStream, status: MessageStatus, payload: Buffer): boolean {
+  sendStreamPacket(stream: RpcStream<unknown>, status: MessageStatus, payload: Buffer): boolean {
     return this.#sendStream(stream, status, payload);
   }
 
-  #sendStream(stream: RpcStream, status: MessageStatus, payload: Buffer): boolean {
+  #sendStream(stream: RpcStream<unknown>, status: MessageStatus, payload: Buffer): boolean {
     if (this.#closedError !== null) throw this.#closedError;
     return this.#write(
       encodeRawPacket(
@@ -522,19 +523,19 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
   }
 
   /** @internal */
-  pauseReading(stream: RpcStream): void {
+  pauseReading(stream: RpcStream<unknown>): void {
     this.#pausedBy.add(stream);
     this.#socket.pause();
   }
 
   /** @internal */
-  resumeReading(stream: RpcStream): void {
+  resumeReading(stream: RpcStream<unknown>): void {
     this.#pausedBy.delete(stream);
     if (this.#pausedBy.size === 0 && this.#closedError === null) this.#socket.resume();
   }
 
   /** @internal */
-  release(stream: RpcStream): void {
+  release(stream: RpcStream<unknown>): void {
     if (this.#streams.get(stream.serial) === stream) this.#streams.delete(stream.serial);
   }
 

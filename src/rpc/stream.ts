@@ -7,15 +7,15 @@ import { remoteProcedureName } from './protocol/procedure-names.js';
 /** What a stream needs from the client that owns the socket. */
 export interface StreamHost {
   /** Send one STREAM packet for `stream`; returns `false` when the socket buffer is full. */
-  sendStreamPacket(stream: RpcStream, status: MessageStatus, payload: Buffer): boolean;
+  sendStreamPacket(stream: RpcStream<unknown>, status: MessageStatus, payload: Buffer): boolean;
   /** Resolve when the socket can take more data (or reject when it closed). */
   waitWritable(signal?: AbortSignal): Promise<void>;
   /** Stop reading the socket: a stream consumer is behind. */
-  pauseReading(stream: RpcStream): void;
+  pauseReading(stream: RpcStream<unknown>): void;
   /** Resume reading the socket. */
-  resumeReading(stream: RpcStream): void;
+  resumeReading(stream: RpcStream<unknown>): void;
   /** Forget the stream: no more packets will be routed to it. */
-  release(stream: RpcStream): void;
+  release(stream: RpcStream<unknown>): void;
 }
 
 /** Options of stream operations. */
@@ -47,13 +47,15 @@ type State = 'open' | 'eof' | 'finishing' | 'closed' | 'failed';
  * failure (e.g. disk full) rejects the next `write`/`finish` with the
  * daemon's `LibvirtError`.
  */
-export class RpcStream implements AsyncIterable<Buffer> {
+export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   /** Program of the call that opened the stream. */
   readonly program: number;
   /** Procedure of the call that opened the stream. */
   readonly proc: number;
   /** Serial of the call that opened the stream; every stream packet carries it. */
   readonly serial: number;
+  /** The decoded reply of the call that opened the stream (e.g. the MIME type of a screenshot). */
+  reply!: R;
   readonly #host: StreamHost;
   readonly #highWaterMark: number;
   #state: State = 'open';

@@ -1,0 +1,75 @@
+import type { CallOptions, RpcClientOptions } from './client.js';
+import { RpcClient } from './client.js';
+import { type HandshakeResult, handshake } from './handshake.js';
+import type { KeepaliveOptions } from './keepalive.js';
+import { type Dialer, type LibvirtUri, type TransportOptions, createDialer, parseLibvirtUri } from './transport/index.js';
+
+/** Options of {@link openRpcLink} and {@link connectRpc}. */
+export interface ConnectRpcOptions extends CallOptions, Omit<RpcClientOptions, 'keepalive'> {
+  /** TLS/ssh settings or your own dialer. */
+  transport?: TransportOptions;
+  /** Open read-only (read-only socket and `VIR_CONNECT_RO`). @default false */
+  readonly?: boolean;
+  /** Our own keepalive pings; `false` disables them. @default 5000 ms × 5 */
+  keepalive?: KeepaliveOptions | false;
+  /** A dialer built earlier (the connection reuses one across reconnects). */
+  dialer?: Dialer;
+}
+
+/** A connected, handshaken RPC client and what it learned. */
+export interface RpcLink {
+  client: RpcClient;
+  uri: LibvirtUri;
+  handshake: HandshakeResult;
+}
+
+/**
+ * Dial the daemon `uri` names, run the handshake and return the live link.
+ * `timeout` (default 30 s) and `signal` bound the whole dial + handshake; on
+ * any failure the socket is destroyed, so nothing leaks.
+ *
+ * @throws {@link InvalidUriError} · {@link TransportError} · {@link AuthError} · {@link LibvirtError} · {@link TimeoutError} · {@link AbortError}
+ */
+export async function openRpcLink(uri: string | LibvirtUri, options: ConnectRpcOptions = {}): Promise<RpcLink> {
+  const parsed = typeof uri === 'string' ? parseLibvirtUri(uri) : uri;
+  const readonly = options.readonly === true;
+  const dialer = options.dialer ?? createDialer(parsed, { ...options.transport, readonly });
+  const timeout = options.timeout ?? 30_000;
+  const deadline = timeout > 0 ? AbortSignal.timeout(timeout) : undefined;
+  const signal =
+    deadline === undefined ? options.signal : options.signal === undefined ? deadline : AbortSignal.any([deadline, options.signal]);
+  const socket = await dialer({ ...(signal === undefined ? {} : { signal }), ...(timeout > 0 ? { timeout } : {}) });
+  const client = new RpcClient(socket, {
+    ...(options.defaultTimeout === undefined ? {} : { defaultTimeout: options.defaultTimeout }),
+    ...(options.maxMessage === undefined ? {} : { maxMessage: options.maxMessage }),
+    ...(options.onMessage === undefined ? {} : { onMessage: options.onMessage }),
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
+  try {
+    const result = await handshake(client, {
+      name: parsed.name,
+      readonly,
+      keepalive: options.keepalive ?? {},
+      ...(signal === undefined ? {} : { signal }),
+      ...(timeout > 0 ? { timeout } : {}),
+    });
+    return { client, uri: parsed, handshake: result };
+  } catch (error) {
+    client.destroy();
+    throw error;
+  }
+}
+
+/**
+ * Connect a raw RPC client: the lowest public layer, for calling any
+ * procedure descriptor directly. Most applications want `LibvirtConnection`,
+ * which adds reconnects, events and typed resources.
+ *
+ * @example
+ * const client = await connectRpc('test+unix:///default');
+ * const { lib_ver } = await client.call(CONNECT_GET_LIB_VERSION, undefined);
+ * await client.close();
+ */
+export async function connectRpc(uri: string | LibvirtUri, options: ConnectRpcOptions = {}): Promise<RpcClient> {
+  return (await openRpcLink(uri, options)).client;
+}

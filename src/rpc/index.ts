@@ -1,0 +1,16 @@
+/**
+ * libvirt's remote RPC protocol in TypeScript: XDR codec, procedure
+ * descriptors, framer, pipelined client, streams, keepalive, transports.
+ *
+ * @module rpc
+ */
+export * from './xdr/index.js';
+export * from './protocol/index.js';
+export * from './transport/index.js';
+export { PacketFramer, type Packet, type FramerOptions } from './framer.js';
+export { RpcClient, classifyRemoteError, type CallOptions, type RawCall, type RpcClientOptions, type RpcClientEvents } from './client.js';
+export { RpcStream, type RpcStreamOptions, type StreamOperationOptions } from './stream.js';
+export { DEFAULT_KEEPALIVE, type KeepaliveOptions, type KeepaliveSettings } from './keepalive.js';
+export { handshake, type HandshakeParams, type HandshakeResult, type AuthMethod } from './handshake.js';
+export { connectRpc, openRpcLink, type ConnectRpcOptions, type RpcLink } from './connect.js';
+export type { Logger } from './logger.js';
