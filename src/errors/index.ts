@@ -24,6 +24,7 @@ export {
   InvalidUriError,
   TransportError,
   AuthError,
+  EventOverflowError,
   type CloseReason,
 } from './sdk-errors.js';
 export { VirErrorCode, VirErrorDomain, errorCodeName, errorDomainName, errorLevelName } from './error-codes.js';

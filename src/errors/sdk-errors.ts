@@ -25,6 +25,8 @@ export const ErrorCode = {
   AUTH: 'ERR_LIBVIRT_AUTH',
   /** The operation is not allowed in the object's current state. */
   INVALID_STATE: 'ERR_LIBVIRT_INVALID_STATE',
+  /** An event subscription's buffer overflowed under the `'error'` policy. */
+  EVENT_OVERFLOW: 'ERR_LIBVIRT_EVENT_OVERFLOW',
 } as const;
 
 /** Union of the SDK's own string error codes. */
@@ -173,5 +175,22 @@ export class AuthError extends LibvirtManagerError {
   declare readonly code: typeof ErrorCode.AUTH;
   constructor(message: string, options?: LibvirtManagerErrorOptions) {
     super(ErrorCode.AUTH, message, options);
+  }
+}
+
+/**
+ * An event subscription with `overflow: 'error'` received more events than
+ * its buffer holds because the consumer fell behind. The iteration ends with
+ * this error; `dropped` says how many events were lost.
+ */
+export class EventOverflowError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'EventOverflowError';
+  declare readonly code: typeof ErrorCode.EVENT_OVERFLOW;
+  /** Events lost. */
+  readonly dropped: number;
+  constructor(bufferSize: number, dropped: number) {
+    super(ErrorCode.EVENT_OVERFLOW, `event buffer of ${bufferSize} overflowed; the consumer is too slow`);
+    this.dropped = dropped;
   }
 }

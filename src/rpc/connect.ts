@@ -1,3 +1,4 @@
+import { TimeoutError } from '../errors/index.js';
 import type { CallOptions, RpcClientOptions } from './client.js';
 import { RpcClient } from './client.js';
 import { type HandshakeResult, handshake } from './handshake.js';
@@ -38,7 +39,17 @@ export async function openRpcLink(uri: string | LibvirtUri, options: ConnectRpcO
   const deadline = timeout > 0 ? AbortSignal.timeout(timeout) : undefined;
   const signal =
     deadline === undefined ? options.signal : options.signal === undefined ? deadline : AbortSignal.any([deadline, options.signal]);
-  const socket = await dialer({ ...(signal === undefined ? {} : { signal }), ...(timeout > 0 ? { timeout } : {}) });
+  // The deadline aborts the dial and the handshake calls; report it as a timeout, not an abort.
+  const asTimeout = (error: unknown): unknown =>
+    deadline?.aborted === true && options.signal?.aborted !== true
+      ? new TimeoutError(timeout, `connecting to ${parsed.redacted} timed out after ${timeout} ms`, { cause: error })
+      : error;
+  let socket;
+  try {
+    socket = await dialer({ ...(signal === undefined ? {} : { signal }), ...(timeout > 0 ? { timeout } : {}) });
+  } catch (error) {
+    throw asTimeout(error);
+  }
   const client = new RpcClient(socket, {
     ...(options.defaultTimeout === undefined ? {} : { defaultTimeout: options.defaultTimeout }),
     ...(options.maxMessage === undefined ? {} : { maxMessage: options.maxMessage }),
@@ -56,7 +67,7 @@ export async function openRpcLink(uri: string | LibvirtUri, options: ConnectRpcO
     return { client, uri: parsed, handshake: result };
   } catch (error) {
     client.destroy();
-    throw error;
+    throw asTimeout(error);
   }
 }
 

@@ -1,0 +1,432 @@
+import { EventEmitter } from 'node:events';
+import { Mutex } from 'async-mutex';
+import { type Actor, createActor } from 'xstate';
+import {
+  AbortError,
+  AuthError,
+  ConnectionClosedError,
+  InvalidUriError,
+  type LibvirtManagerError,
+  TimeoutError,
+} from '../errors/index.js';
+import {
+  type CallOptions,
+  type Dialer,
+  type HandshakeResult,
+  type LibvirtUri,
+  type Procedure,
+  type RpcLink,
+  type RpcStream,
+  type RpcStreamOptions,
+  createDialer,
+  openRpcLink,
+  parseLibvirtUri,
+} from '../rpc/index.js';
+import { log } from '../rpc/logger.js';
+import { backoffDelay } from './backoff.js';
+import { EventHub } from './events/event-hub.js';
+import { type EventsOptions, openEventSubscription } from './events/events.js';
+import type { LibvirtEvent } from './events/event-types.js';
+import type { EventSubscription } from './events/subscription.js';
+import { type ConnectionState, connectionMachine } from './machine.js';
+import { type LibvirtConnectionOptions, type ResolvedConnectionOptions, resolveConnectionOptions } from './options.js';
+import { createResources, type Resources } from './resources/index.js';
+
+/** Why a connection ended, as announced by its `close` event. */
+export interface ConnectionCloseInfo {
+  /** `'client'` for close()/destroy(); `'reconnect-failed'` after the policy gave up; `'lost'` when reconnecting is off. */
+  reason: 'client' | 'reconnect-failed' | 'lost';
+  /** The last link error, if any. */
+  error?: LibvirtManagerError | undefined;
+}
+
+/** Connection-level signals (per the style guide, the only EventEmitter use in the SDK). */
+export interface LibvirtConnectionEvents {
+  /** The first link is open. */
+  open: [];
+  /** The link was lost; attempt `attempt` starts after `delay` ms. */
+  reconnecting: [info: { attempt: number; delay: number; error: LibvirtManagerError | undefined }];
+  /** The link is back and every event subscription was re-registered: resync what you derive from events. */
+  reconnected: [info: { attempt: number; reconnects: number }];
+  /** The connection ended for good. */
+  close: [info: ConnectionCloseInfo];
+  /** A non-fatal failure (a reconnect attempt failed). Only emitted when someone listens. */
+  error: [error: LibvirtManagerError];
+  /** Every state change of the connection machine. */
+  state: [state: ConnectionState];
+}
+
+interface LinkWaiter {
+  resolve: (link: RpcLink) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * One shared, self-healing connection to a libvirt daemon: every module of
+ * the SDK runs on one of these.
+ *
+ * - **State** is an XState machine (`disconnected → connecting → open →
+ *   reconnecting → closing → closed`), readable as {@link state}.
+ * - **Reconnects** with exponential backoff and jitter when the link is lost
+ *   (socket error, daemon restart, keepalive timeout). Calls in flight fail
+ *   with `ConnectionClosedError`; calls made while reconnecting wait for the
+ *   link (bounded by their own timeout) or fail fast.
+ * - **Events** (`events()`) survive reconnects: every subscription is
+ *   re-registered and receives a `connection.reconnected` event.
+ * - **Typed resources**: `host`, `domains`, `storage`, `networks` — the single
+ *   place in the SDK where each libvirt procedure is called.
+ *
+ * @example
+ * await using conn = await LibvirtConnection.open('qemu:///system');
+ * const vms = await conn.domains.list();
+ * for await (const ev of conn.events({ types: ['domain.lifecycle'] })) console.log(ev);
+ */
+export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
+  /** The URI, with any password removed. */
+  readonly uri: string;
+  readonly #parsedUri: LibvirtUri;
+  readonly #options: ResolvedConnectionOptions;
+  readonly #dialer: Dialer;
+  readonly #mutex = new Mutex();
+  readonly #machine: Actor<typeof connectionMachine>;
+  readonly #hub: EventHub;
+  readonly #closeController = new AbortController();
+  readonly #resources: Resources;
+  #link: RpcLink | null = null;
+  #waiters = new Set<LinkWaiter>();
+  #closing: Promise<void> | null = null;
+  #closeInfo: ConnectionCloseInfo | null = null;
+
+  /**
+   * Create a connection without opening it; {@link open} dials. Most callers
+   * use the static {@link LibvirtConnection.open}.
+   * @throws {@link InvalidUriError} / {@link InvalidArgumentError} before anything is dialed
+   */
+  constructor(uri: string, options: LibvirtConnectionOptions = {}) {
+    super();
+    this.#options = resolveConnectionOptions(options);
+    this.#parsedUri = parseLibvirtUri(uri);
+    this.uri = this.#parsedUri.redacted;
+    this.#dialer = createDialer(this.#parsedUri, {
+      ...(options.tls === undefined ? {} : { tls: options.tls }),
+      ...(options.ssh === undefined ? {} : { ssh: options.ssh }),
+      ...(options.connect === undefined ? {} : { connect: options.connect }),
+      ...(options.allowCommand === undefined ? {} : { allowCommand: options.allowCommand }),
+      readonly: this.#options.readonly,
+    });
+    this.#machine = createActor(connectionMachine).start();
+    let last: ConnectionState = 'disconnected';
+    this.#machine.subscribe((snapshot) => {
+      const state = snapshot.value as ConnectionState;
+      if (state === last) return; // context-only updates (attempt counters) are not state changes
+      last = state;
+      this.emit('state', state);
+    });
+    this.#hub = new EventHub((procedure, args, callOptions) => this.call(procedure, args, callOptions), this.#options.logger);
+    this.#resources = createResources((procedure, args, callOptions) => this.call(procedure, args, callOptions), (procedure, args, callOptions) => this.openStream(procedure, args, callOptions));
+  }
+
+  /**
+   * Open a connection to the daemon `uri` names.
+   *
+   * @example
+   * const conn = await LibvirtConnection.open('test+unix:///default', { reconnect: { maxAttempts: 10 } });
+   * @throws {@link InvalidUriError} · {@link TransportError} · {@link AuthError} · {@link LibvirtError} · {@link TimeoutError} · {@link AbortError}
+   * @see virConnectOpenAuth
+   */
+  static async open(uri: string, options: LibvirtConnectionOptions & CallOptions = {}): Promise<LibvirtConnection> {
+    const connection = new LibvirtConnection(uri, options);
+    await connection.connect(options);
+    return connection;
+  }
+
+  /** Current state of the connection machine. */
+  get state(): ConnectionState {
+    return this.#machine.getSnapshot().value as ConnectionState;
+  }
+
+  /** What the handshake learned (auth method, keepalive, event support), once open. */
+  get handshake(): HandshakeResult | undefined {
+    return this.#link?.handshake;
+  }
+
+  /** Times the link was re-established. */
+  get reconnects(): number {
+    return this.#machine.getSnapshot().context.reconnects;
+  }
+
+  /** Host facts: versions, hostname, capabilities, node info, all-domain stats. */
+  get host(): Resources['host'] {
+    return this.#resources.host;
+  }
+
+  /** Domains: list, lookup, XML, state, info, autostart, snapshots, low-level control. */
+  get domains(): Resources['domains'] {
+    return this.#resources.domains;
+  }
+
+  /** Storage pools and volumes, including upload/download streams. */
+  get storage(): Resources['storage'] {
+    return this.#resources.storage;
+  }
+
+  /** Virtual networks. */
+  get networks(): Resources['networks'] {
+    return this.#resources.networks;
+  }
+
+  /**
+   * Open the link if it is not open yet. Concurrent calls share one attempt
+   * and one socket. Resolves at once when already open.
+   */
+  async connect(options: CallOptions = {}): Promise<void> {
+    const state = this.state;
+    if (state === 'open' || state === 'reconnecting') return;
+    if (state === 'closing' || state === 'closed') throw this.#closedError();
+    await this.#mutex.runExclusive(async () => {
+      if (this.state !== 'disconnected') {
+        if (this.state === 'closed' || this.state === 'closing') throw this.#closedError();
+        return;
+      }
+      this.#machine.send({ type: 'open' });
+      try {
+        this.#attach(await this.#establish(options));
+      } catch (error) {
+        this.#machine.send({ type: 'link.failed' });
+        this.#closeInfo = { reason: 'lost', error: error as LibvirtManagerError };
+        throw error;
+      }
+      this.#machine.send({ type: 'link.opened' });
+    });
+    log(this.#options.logger, 'info', 'libvirt connection open', { uri: this.uri });
+    this.emit('open');
+  }
+
+  #establish(options: CallOptions): Promise<RpcLink> {
+    const timeout = options.timeout ?? this.#options.openTimeout;
+    return openRpcLink(this.#parsedUri, {
+      dialer: this.#dialer,
+      readonly: this.#options.readonly,
+      keepalive: this.#options.keepalive,
+      defaultTimeout: this.#options.defaultTimeout,
+      timeout,
+      onMessage: (header, payload) => this.#hub.onMessage(header, payload),
+      ...(this.#options.logger === undefined ? {} : { logger: this.#options.logger }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    });
+  }
+
+  #attach(link: RpcLink): void {
+    this.#link = link;
+    link.client.once('close', (error) => {
+      if (this.#link !== link || error.reason === 'client') return;
+      this.#link = null;
+      void this.#onLinkLost(error);
+    });
+  }
+
+  async #onLinkLost(error: LibvirtManagerError): Promise<void> {
+    if (this.#closing !== null) return;
+    log(this.#options.logger, 'warn', 'libvirt connection lost', { uri: this.uri, reason: (error as ConnectionClosedError).reason });
+    const policy = this.#options.reconnect;
+    if (!policy.enabled) {
+      this.#finish({ reason: 'lost', error });
+      return;
+    }
+    this.#machine.send({ type: 'link.lost' });
+    let lastError: LibvirtManagerError | undefined = error;
+    for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
+      const delay = backoffDelay(policy, attempt);
+      this.#machine.send({ type: 'reconnect.attempt', attempt, delay });
+      this.emit('reconnecting', { attempt, delay, error: lastError });
+      if (!(await sleep(delay, this.#closeController.signal))) return;
+      try {
+        const link = await this.#mutex.runExclusive(() => this.#establish({ signal: this.#closeController.signal }));
+        if (this.#closing !== null) {
+          link.client.destroy();
+          return;
+        }
+        this.#attach(link);
+        const reconnects = this.reconnects + 1;
+        // Replay subscriptions on the new link before anyone else uses it.
+        await this.#hub.replay((procedure, args, callOptions) => link.client.call(procedure, args, callOptions), reconnects, {
+          timeout: this.#options.openTimeout,
+        });
+        if (this.#link !== link) continue; // lost again while replaying
+        this.#machine.send({ type: 'reconnect.succeeded' });
+        this.#releaseWaiters(link);
+        log(this.#options.logger, 'info', 'libvirt connection re-established', { uri: this.uri, attempt });
+        this.emit('reconnected', { attempt, reconnects: this.reconnects });
+        return;
+      } catch (attemptError) {
+        if (this.#closing !== null) return;
+        lastError = attemptError as LibvirtManagerError;
+        log(this.#options.logger, 'warn', 'reconnect attempt failed', { uri: this.uri, attempt, error: String(attemptError) });
+        if (this.listenerCount('error') > 0) this.emit('error', lastError);
+        // Wrong credentials or a bad URI will not fix themselves.
+        if (attemptError instanceof AuthError || attemptError instanceof InvalidUriError) break;
+      }
+    }
+    this.#machine.send({ type: 'reconnect.exhausted' });
+    this.#finish({ reason: 'reconnect-failed', error: lastError });
+  }
+
+  #releaseWaiters(link: RpcLink): void {
+    const waiters = this.#waiters;
+    this.#waiters = new Set();
+    for (const waiter of waiters) waiter.resolve(link);
+  }
+
+  #closedError(): ConnectionClosedError {
+    const info = this.#closeInfo;
+    return new ConnectionClosedError(
+      info?.reason === 'client' || info === null ? 'client' : 'eof',
+      info?.reason === 'reconnect-failed' ? 'the connection was lost and could not be re-established' : 'the connection is closed',
+      info?.error === undefined ? undefined : { cause: info.error },
+    );
+  }
+
+  /** Resolve with a live link, waiting through a reconnect if the policy says so. */
+  #linkFor(options: CallOptions): RpcLink | Promise<RpcLink> {
+    if (this.#link !== null && this.state === 'open') return this.#link;
+    const state = this.state;
+    if (state === 'disconnected') {
+      return Promise.reject(new ConnectionClosedError('client', 'the connection is not open yet: call connect() or LibvirtConnection.open()'));
+    }
+    if (state === 'closing' || state === 'closed') return Promise.reject(this.#closedError());
+    if (this.#options.whileReconnecting === 'fail') {
+      return Promise.reject(new ConnectionClosedError('eof', 'the connection is reconnecting (whileReconnecting: "fail")'));
+    }
+    return new Promise<RpcLink>((resolve, reject) => {
+      const { signal } = options;
+      const timeout = options.timeout ?? this.#options.defaultTimeout;
+      let timer: NodeJS.Timeout | undefined;
+      const cleanup = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.#waiters.delete(waiter);
+      };
+      const waiter: LinkWaiter = {
+        resolve: (link) => {
+          cleanup();
+          resolve(link);
+        },
+        reject: (error) => {
+          cleanup();
+          reject(error);
+        },
+      };
+      const onAbort = (): void => waiter.reject(new AbortError('aborted while waiting for the connection to reconnect', { cause: signal?.reason }));
+      if (signal?.aborted) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      if (timeout > 0) timer = setTimeout(() => waiter.reject(new TimeoutError(timeout, `timed out after ${timeout} ms waiting for the connection to reconnect`)), timeout);
+      this.#waiters.add(waiter);
+    });
+  }
+
+  /**
+   * Call any procedure descriptor on the current link. This is the escape
+   * hatch below the typed resources; prefer those.
+   *
+   * @throws {@link ConnectionClosedError} when the connection is closed, or the link died with the call in flight
+   */
+  call<A, R>(procedure: Procedure<A, R>, args: A, options: CallOptions = {}): Promise<R> {
+    const link = this.#linkFor(options);
+    if (!(link instanceof Promise)) return link.client.call(procedure, args, options);
+    const started = Date.now();
+    return link.then((live) => live.client.call(procedure, args, remaining(options, started, this.#options.defaultTimeout)));
+  }
+
+  /** Call a stream procedure (volume upload/download…) on the current link. */
+  async openStream<A, R>(procedure: Procedure<A, R>, args: A, options: CallOptions & RpcStreamOptions = {}): Promise<RpcStream<R>> {
+    const started = Date.now();
+    const link = await this.#linkFor(options);
+    return link.client.openStream(procedure, args, remaining(options, started, this.#options.defaultTimeout));
+  }
+
+  /**
+   * Subscribe to events as an async iterable. Event types are registered on
+   * the daemon once per connection and shared; ending the loop or aborting
+   * `signal` deregisters them when nobody else listens. Each subscription has
+   * a bounded buffer (`bufferSize`, `overflow`), so a slow consumer never
+   * blocks the socket or other subscriptions; `dropped` counts what it lost.
+   *
+   * @example
+   * for await (const event of conn.events({ types: ['domain.lifecycle'], domain: 'web1' })) {
+   *   if (event.type === 'domain.lifecycle') console.log(event.event, event.detail);
+   * }
+   */
+  events(options: EventsOptions = {}): EventSubscription<LibvirtEvent> & { ready: Promise<void> } {
+    if (this.state === 'closed' || this.state === 'closing') throw this.#closedError();
+    return openEventSubscription(this.#hub, options);
+  }
+
+  /**
+   * Close: stop reconnecting, end every event subscription, let calls in
+   * flight finish, say goodbye to the daemon. Idempotent.
+   */
+  close(options: CallOptions = {}): Promise<void> {
+    if (this.#closing !== null) return this.#closing;
+    this.#closing = (async () => {
+      if (this.state !== 'closed') this.#machine.send({ type: 'close' });
+      this.#closeController.abort();
+      const link = this.#link;
+      this.#link = null;
+      if (link !== null) await link.client.close(options);
+      this.#finish({ reason: 'client' });
+    })();
+    return this.#closing;
+  }
+
+  /** Close at once: pending calls reject with `ConnectionClosedError`. Idempotent. */
+  destroy(): void {
+    if (this.#closeInfo !== null && this.state === 'closed') return;
+    this.#closing ??= Promise.resolve();
+    if (this.state !== 'closed' && this.state !== 'closing') this.#machine.send({ type: 'close' });
+    this.#closeController.abort();
+    this.#link?.client.destroy();
+    this.#link = null;
+    this.#finish({ reason: 'client' });
+  }
+
+  #finish(info: ConnectionCloseInfo): void {
+    if (this.#closeInfo !== null && this.state === 'closed') return;
+    this.#closeInfo = info;
+    const state = this.state;
+    if (state === 'closing') this.#machine.send({ type: 'closed' });
+    else if (state === 'open') this.#machine.send({ type: 'closed' });
+    const error = this.#closedError();
+    for (const waiter of this.#waiters) waiter.reject(error);
+    this.#waiters.clear();
+    this.#hub.endAll(error);
+    log(this.#options.logger, info.reason === 'client' ? 'info' : 'error', 'libvirt connection closed', { uri: this.uri, reason: info.reason });
+    this.emit('close', info);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+function remaining(options: CallOptions, started: number, defaultTimeout: number): CallOptions {
+  const timeout = options.timeout ?? defaultTimeout;
+  if (timeout <= 0) return options;
+  return { ...options, timeout: Math.max(1, timeout - (Date.now() - started)) };
+}
+
+/** Sleep `ms`, resolving `false` early if `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+

@@ -1,0 +1,198 @@
+import { LibvirtManagerError } from '../../errors/index.js';
+import {
+  CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
+  CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+  CONNECT_NETWORK_EVENT_DEREGISTER_ANY,
+  CONNECT_NETWORK_EVENT_REGISTER_ANY,
+  CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY,
+  CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY,
+  type CallOptions,
+  type Logger,
+  type MessageHeader,
+  type Procedure,
+  REMOTE_PROGRAM,
+  decodeEvent,
+} from '../../rpc/index.js';
+import { log } from '../../rpc/logger.js';
+import { type EventKey, type LibvirtEvent, toLibvirtEvent } from './event-types.js';
+
+/** The call function the hub uses: the connection's, so it waits for the link. */
+export type HubCall = <A, R>(procedure: Procedure<A, R>, args: A, options?: CallOptions) => Promise<R>;
+
+/** A local consumer of events. */
+export interface HubListener {
+  /** Receive an event (must not block). */
+  deliver(event: LibvirtEvent): void;
+  /** The connection ended for good. */
+  end(error: unknown): void;
+}
+
+interface Registration {
+  readonly key: EventKey;
+  readonly id: string;
+  /** Server-assigned id on the current link, once registered. */
+  callbackID: number | null;
+  /** Registration in progress (shared by concurrent subscribers). */
+  ready: Promise<void> | null;
+  readonly listeners: Set<HubListener>;
+}
+
+function keyId(key: EventKey): string {
+  return `${key.family}:${key.eventId}`;
+}
+
+/**
+ * Multiplexes event subscriptions over one connection: each event type is
+ * registered on the daemon once, for all objects, no matter how many local
+ * listeners want it; messages are routed by callback id and fanned out
+ * locally. After a reconnect every active registration is replayed (the old
+ * callback ids died with the old socket).
+ */
+export class EventHub {
+  readonly #call: HubCall;
+  readonly #logger: Logger | undefined;
+  readonly #registrations = new Map<string, Registration>();
+  readonly #byCallbackId = new Map<number, Registration>();
+  /** Listeners that also want connection-level events (reconnected). */
+  readonly #all = new Set<HubListener>();
+
+  constructor(call: HubCall, logger?: Logger) {
+    this.#call = call;
+    this.#logger = logger;
+  }
+
+  /** Event types currently registered (or being registered) on the daemon. */
+  get activeKeys(): EventKey[] {
+    return [...this.#registrations.values()].map((r) => r.key);
+  }
+
+  /**
+   * Add `listener` for `keys`, registering on the daemon what is not yet
+   * registered. If a registration fails, the listener is removed from every
+   * key again and the error is thrown.
+   */
+  async add(listener: HubListener, keys: readonly EventKey[], options: CallOptions = {}): Promise<void> {
+    this.#all.add(listener);
+    const regs = keys.map((key) => this.#registration(key));
+    for (const reg of regs) reg.listeners.add(listener);
+    try {
+      await Promise.all(regs.map((reg) => this.#ensureRegistered(reg, options)));
+    } catch (error) {
+      this.remove(listener);
+      throw error;
+    }
+  }
+
+  /** Remove `listener`; types nobody listens to any more are deregistered on the daemon. */
+  remove(listener: HubListener): void {
+    this.#all.delete(listener);
+    for (const reg of [...this.#registrations.values()]) {
+      if (!reg.listeners.delete(listener) || reg.listeners.size > 0) continue;
+      this.#registrations.delete(reg.id);
+      const callbackID = reg.callbackID;
+      if (callbackID !== null) {
+        this.#byCallbackId.delete(callbackID);
+        // Best effort: if the link is gone, the daemon already dropped it.
+        void this.#call(deregisterProcedure(reg.key), { callbackID }, { timeout: 10_000 }).catch((error: unknown) =>
+          log(this.#logger, 'debug', 'event deregistration failed', { key: reg.id, error: String(error) }),
+        );
+      }
+    }
+  }
+
+  #registration(key: EventKey): Registration {
+    const id = keyId(key);
+    let reg = this.#registrations.get(id);
+    if (reg === undefined) {
+      reg = { key, id, callbackID: null, ready: null, listeners: new Set() };
+      this.#registrations.set(id, reg);
+    }
+    return reg;
+  }
+
+  #ensureRegistered(reg: Registration, options: CallOptions, call: HubCall = this.#call): Promise<void> {
+    if (reg.callbackID !== null) return Promise.resolve();
+    reg.ready ??= this.#register(reg, options, call).finally(() => {
+      reg.ready = null;
+    });
+    return reg.ready;
+  }
+
+  async #register(reg: Registration, options: CallOptions, call: HubCall): Promise<void> {
+    const { callbackID } = await registerOnDaemon(call, reg.key, options);
+    if (this.#registrations.get(reg.id) !== reg) {
+      // Everyone left while we were registering: undo it.
+      void this.#call(deregisterProcedure(reg.key), { callbackID }).catch(() => undefined);
+      return;
+    }
+    reg.callbackID = callbackID;
+    this.#byCallbackId.set(callbackID, reg);
+  }
+
+  /** Route one MESSAGE packet of the main program. Unknown procs and stale callback ids are dropped. */
+  onMessage(header: MessageHeader, payload: Buffer): void {
+    if (header.prog !== REMOTE_PROGRAM) return;
+    const decoded = decodeEvent(header.proc, payload);
+    if (decoded === undefined) {
+      log(this.#logger, 'debug', 'dropping an event message this SDK does not know', { proc: header.proc });
+      return;
+    }
+    const event = toLibvirtEvent(decoded);
+    if (decoded.family === 'connection') {
+      for (const listener of this.#all) listener.deliver(event);
+      return;
+    }
+    const reg = this.#byCallbackId.get(decoded.value.callbackID);
+    if (reg === undefined) return; // a registration from a previous link, or one being torn down
+    for (const listener of reg.listeners) listener.deliver(event);
+  }
+
+  /** The connection ended: end every listener with `error` and forget all registrations. */
+  endAll(error: unknown): void {
+    const listeners = [...this.#all];
+    this.#all.clear();
+    this.#registrations.clear();
+    this.#byCallbackId.clear();
+    for (const listener of listeners) listener.end(error);
+  }
+
+  /**
+   * The link was replaced: forget the old callback ids and register every
+   * active type again on the new link (with `linkCall`, which talks to that
+   * link directly — the connection is not "open" to ordinary calls until the
+   * replay is done), then tell every listener.
+   */
+  async replay(linkCall: HubCall, reconnects: number, options: CallOptions = {}): Promise<void> {
+    this.#byCallbackId.clear();
+    for (const reg of this.#registrations.values()) {
+      reg.callbackID = null;
+      reg.ready = null;
+    }
+    await Promise.all([...this.#registrations.values()].map((reg) => this.#ensureRegistered(reg, options, linkCall)));
+    for (const listener of this.#all) listener.deliver({ type: 'connection.reconnected', reconnects });
+  }
+}
+
+function registerOnDaemon(call: HubCall, key: EventKey, options: CallOptions): Promise<{ callbackID: number }> {
+  switch (key.family) {
+    case 'domain':
+      return call(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, { eventID: key.eventId, dom: null }, options);
+    case 'network':
+      return call(CONNECT_NETWORK_EVENT_REGISTER_ANY, { eventID: key.eventId, net: null }, options);
+    case 'storagePool':
+      return call(CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY, { eventID: key.eventId, pool: null }, options);
+    default:
+      throw new LibvirtManagerError('ERR_LIBVIRT_INVALID_ARGUMENT', `unknown event family ${String((key as EventKey).family)}`);
+  }
+}
+
+function deregisterProcedure(key: EventKey): Procedure<{ callbackID: number }, void> {
+  switch (key.family) {
+    case 'domain':
+      return CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY;
+    case 'network':
+      return CONNECT_NETWORK_EVENT_DEREGISTER_ANY;
+    case 'storagePool':
+      return CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY;
+  }
+}

@@ -1,0 +1,93 @@
+import { InvalidArgumentError } from '../../errors/index.js';
+import { type CallOptions, type DomainRef, isUuid } from '../../rpc/index.js';
+import type { EventHub, HubListener } from './event-hub.js';
+import { DEFAULT_EVENT_TYPES, type EventKey, type LibvirtEvent, eventKeyOf, subscriptionTypeOf } from './event-types.js';
+import { EventSubscription, type SubscriptionBufferOptions } from './subscription.js';
+
+/** Options of `connection.events()`. */
+export interface EventsOptions extends SubscriptionBufferOptions {
+  /**
+   * Event types to receive, e.g. `['domain.lifecycle', 'network.lifecycle']`;
+   * any domain event is also available as `domain.<libvirt id name>`
+   * (`'domain.rtc_change'`). `connection.*` events are always delivered.
+   * @default DEFAULT_EVENT_TYPES
+   */
+  types?: readonly string[];
+  /** Only events about this domain (name, UUID, or a reference). */
+  domain?: string | DomainRef;
+  /** Ends the iteration (quietly) and deregisters. */
+  signal?: AbortSignal;
+  /** Options of the registration calls. */
+  registration?: CallOptions;
+}
+
+/** An event subscription plus a promise that settles once the daemon registered it. */
+export type EventStream = EventSubscription<LibvirtEvent> & {
+  /**
+   * Resolves once every requested type is registered on the daemon — await it
+   * before triggering the action you want to observe. Rejects (and ends the
+   * subscription) if registration failed.
+   */
+  ready: Promise<void>;
+};
+
+/** Build a subscription on the hub with local type and domain filters. */
+export function openEventSubscription(hub: EventHub, options: EventsOptions): EventStream {
+  const types = options.types ?? DEFAULT_EVENT_TYPES;
+  if (!Array.isArray(types) || types.length === 0) {
+    throw new InvalidArgumentError('types must be a non-empty array of event type names', { path: 'types' });
+  }
+  const keys: EventKey[] = [];
+  for (const type of new Set(types)) {
+    const key = eventKeyOf(type);
+    if (key === undefined) throw new InvalidArgumentError(`unknown event type ${JSON.stringify(type)}`, { path: 'types' });
+    keys.push(key);
+  }
+  const wanted = new Set(types);
+  const matchesDomain = domainFilter(options.domain);
+  const subscription = new EventSubscription<LibvirtEvent>({
+    ...(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }),
+    ...(options.overflow === undefined ? {} : { overflow: options.overflow }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    onEnd: () => hub.remove(listener),
+  });
+  const listener: HubListener = {
+    deliver(event) {
+      if (event.type.startsWith('connection.')) {
+        subscription.push(event);
+        return;
+      }
+      if (!wanted.has(subscriptionTypeOf(event))) return;
+      if ('domain' in event && !matchesDomain(event.domain)) return;
+      subscription.push(event);
+    },
+    end(error) {
+      subscription.end(error);
+    },
+  };
+  const ready = subscription.ended
+    ? Promise.resolve()
+    : hub.add(listener, keys, options.registration ?? {}).catch((error: unknown) => {
+        subscription.end(error);
+        throw error;
+      });
+  // A caller who never awaits `ready` still sees the failure through iteration.
+  ready.catch(() => undefined);
+  return Object.assign(subscription, { ready });
+}
+
+function domainFilter(domain: string | DomainRef | undefined): (ref: DomainRef) => boolean {
+  if (domain === undefined) return () => true;
+  if (typeof domain === 'object' && domain !== null) {
+    const uuid = domain.uuid.toLowerCase();
+    return (ref) => ref.uuid === uuid;
+  }
+  if (typeof domain !== 'string' || domain.length === 0) {
+    throw new InvalidArgumentError('domain must be a name, a UUID or a domain reference', { path: 'domain' });
+  }
+  if (isUuid(domain)) {
+    const uuid = domain.replace(/-/g, '').toLowerCase();
+    return (ref) => ref.uuid.replace(/-/g, '') === uuid;
+  }
+  return (ref) => ref.name === domain;
+}

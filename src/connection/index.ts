@@ -1,0 +1,36 @@
+/**
+ * `libvirt-manager/connection`: one shared, self-healing connection to a
+ * libvirt daemon, with typed resources and events.
+ *
+ * @example
+ * import { LibvirtConnection } from 'libvirt-manager/connection';
+ * await using conn = await LibvirtConnection.open('qemu:///system');
+ * console.log(await conn.host.getLibVersion());
+ *
+ * @module connection
+ */
+export { LibvirtConnection, type ConnectionCloseInfo, type LibvirtConnectionEvents } from './connection.js';
+export type { LibvirtConnectionOptions } from './options.js';
+export { type ReconnectPolicy, DEFAULT_RECONNECT, backoffDelay } from './backoff.js';
+export { connectionMachine, type ConnectionState, type ConnectionMachineEvent, type ConnectionMachineContext } from './machine.js';
+export { EventSubscription, type OverflowPolicy, type SubscriptionBufferOptions } from './events/subscription.js';
+export type { EventsOptions, EventStream } from './events/events.js';
+export * from './events/event-types.js';
+export * from './resources/index.js';
+export type {
+  CallOptions,
+  DomainRef,
+  NetworkRef,
+  StoragePoolRef,
+  StorageVolRef,
+  SnapshotRef,
+  Logger,
+  KeepaliveOptions,
+  TlsOptions,
+  SshOptions,
+  Dialer,
+  HandshakeResult,
+  RpcStream,
+  TypedParamRecordValue,
+} from '../rpc/index.js';
+export * from '../errors/index.js';

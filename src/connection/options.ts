@@ -1,0 +1,77 @@
+import { InvalidArgumentError } from '../errors/index.js';
+import type { Dialer, KeepaliveOptions, Logger, SshOptions, TlsOptions } from '../rpc/index.js';
+import { type ReconnectPolicy, type ResolvedReconnectPolicy, resolveReconnectPolicy } from './backoff.js';
+
+/** Options of {@link LibvirtConnection.open}. */
+export interface LibvirtConnectionOptions {
+  /**
+   * Our keepalive pings: the link is declared dead after `interval × count` ms
+   * without any packet from the daemon. `false` disables our pings (we still
+   * answer the daemon's). @default { interval: 5000, count: 5 }
+   */
+  keepalive?: KeepaliveOptions | false;
+  /** Reconnect policy; `false` turns reconnecting off. @default exponential backoff with jitter, unlimited attempts */
+  reconnect?: ReconnectPolicy | boolean;
+  /**
+   * What a call made while the connection is reconnecting does: `'wait'` for
+   * the link (bounded by the call's own `timeout`/`signal`), or `'fail'` at once
+   * with `ConnectionClosedError`. @default 'wait'
+   */
+  whileReconnecting?: 'wait' | 'fail';
+  /** Default per-call timeout in ms; `0` means none (keepalive still detects dead links). @default 0 */
+  defaultTimeout?: number;
+  /** Bound on dialing plus handshake, for the first open and each reconnect attempt, in ms. @default 30000 */
+  openTimeout?: number;
+  /** Open read-only (`virConnectOpenReadOnly`). @default false */
+  readonly?: boolean;
+  /** TLS credentials and verification (`qemu+tls://…`). */
+  tls?: TlsOptions;
+  /** ssh program, arguments and environment (`qemu+ssh://…`). */
+  ssh?: SshOptions;
+  /** Your own transport; the URI still names the driver to open. */
+  connect?: Dialer;
+  /** Allow `?command=` in the URI to choose a program to run. @default false */
+  allowCommand?: boolean;
+  /** Logger for connection-level events (never receives secrets or payloads). */
+  logger?: Logger;
+}
+
+/** Options after validation. */
+export interface ResolvedConnectionOptions {
+  keepalive: KeepaliveOptions | false;
+  reconnect: ResolvedReconnectPolicy;
+  whileReconnecting: 'wait' | 'fail';
+  defaultTimeout: number;
+  openTimeout: number;
+  readonly: boolean;
+  logger: Logger | undefined;
+}
+
+/**
+ * Validate connection options before anything is dialed.
+ * @throws InvalidArgumentError naming the bad option.
+ */
+export function resolveConnectionOptions(options: LibvirtConnectionOptions): ResolvedConnectionOptions {
+  const nonNegative = (value: number | undefined, fallback: number, path: string): number => {
+    const v = value ?? fallback;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      throw new InvalidArgumentError(`${path} must be a non-negative number of milliseconds, got ${String(v)}`, { path });
+    }
+    return v;
+  };
+  const whileReconnecting = options.whileReconnecting ?? 'wait';
+  if (whileReconnecting !== 'wait' && whileReconnecting !== 'fail') {
+    throw new InvalidArgumentError(`whileReconnecting must be 'wait' or 'fail', got ${String(whileReconnecting)}`, {
+      path: 'whileReconnecting',
+    });
+  }
+  return {
+    keepalive: options.keepalive ?? {},
+    reconnect: resolveReconnectPolicy(options.reconnect),
+    whileReconnecting,
+    defaultTimeout: nonNegative(options.defaultTimeout, 0, 'defaultTimeout'),
+    openTimeout: nonNegative(options.openTimeout, 30_000, 'openTimeout'),
+    readonly: options.readonly === true,
+    logger: options.logger,
+  };
+}

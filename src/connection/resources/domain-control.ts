@@ -1,0 +1,139 @@
+import {
+  DOMAIN_ATTACH_DEVICE_FLAGS,
+  DOMAIN_CREATE_WITH_FLAGS,
+  DOMAIN_CREATE_XML,
+  DOMAIN_DEFINE_XML_FLAGS,
+  DOMAIN_DESTROY_FLAGS,
+  DOMAIN_DETACH_DEVICE_FLAGS,
+  DOMAIN_GET_METADATA,
+  DOMAIN_MANAGED_SAVE,
+  DOMAIN_MANAGED_SAVE_REMOVE,
+  DOMAIN_PM_WAKEUP,
+  DOMAIN_REBOOT,
+  DOMAIN_RESET,
+  DOMAIN_RESUME,
+  DOMAIN_SET_METADATA,
+  DOMAIN_SHUTDOWN_FLAGS,
+  DOMAIN_SUSPEND,
+  DOMAIN_UNDEFINE_FLAGS,
+  type DomainRef,
+} from '../../rpc/index.js';
+import { type DomainInput, resolveDomain } from './refs.js';
+import type { ResourceCall, ResourceOptions } from './types.js';
+
+/** Options of calls that take libvirt flags. */
+export interface FlagsOptions extends ResourceOptions {
+  /** libvirt flag bits for this call (see the `Vir…Flags` constants). @default 0 */
+  flags?: number;
+}
+
+/**
+ * Low-level domain requests. Each method sends exactly one libvirt call and
+ * resolves when libvirt accepted it — for a shutdown that is *before* the
+ * guest has stopped. This is the single place in the SDK where these
+ * procedures are called; `VMLifecycleManager`, `VMDestroyer` and `VMCreator`
+ * build confirmed, idempotent operations on top of it.
+ */
+export class DomainControl {
+  readonly #call: ResourceCall;
+
+  constructor(call: ResourceCall) {
+    this.#call = call;
+  }
+
+  async #dom(domain: DomainInput, options?: ResourceOptions): Promise<DomainRef> {
+    return resolveDomain(this.#call, domain, options);
+  }
+
+  /** Define (or redefine) a persistent domain from XML. @see virDomainDefineXMLFlags */
+  async define(xml: string, options: FlagsOptions = {}): Promise<DomainRef> {
+    return (await this.#call(DOMAIN_DEFINE_XML_FLAGS, { xml, flags: options.flags ?? 0 }, options)).dom;
+  }
+
+  /** Remove a persistent domain's config; flags = `VirDomainUndefineFlags`. @see virDomainUndefineFlags */
+  async undefine(domain: DomainInput, options: FlagsOptions = {}): Promise<void> {
+    await this.#call(DOMAIN_UNDEFINE_FLAGS, { dom: await this.#dom(domain, options), flags: options.flags ?? 0 }, options);
+  }
+
+  /** Start a defined domain; flags = `VirDomainCreateFlags`. Returns it with its new id. @see virDomainCreateWithFlags */
+  async start(domain: DomainInput, options: FlagsOptions = {}): Promise<DomainRef> {
+    return (await this.#call(DOMAIN_CREATE_WITH_FLAGS, { dom: await this.#dom(domain, options), flags: options.flags ?? 0 }, options)).dom;
+  }
+
+  /** Create and start a transient domain from XML. @see virDomainCreateXML */
+  async createTransient(xml: string, options: FlagsOptions = {}): Promise<DomainRef> {
+    return (await this.#call(DOMAIN_CREATE_XML, { xml_desc: xml, flags: options.flags ?? 0 }, options)).dom;
+  }
+
+  /** Ask the guest to shut down; flags = `VirDomainShutdownFlags`. @see virDomainShutdownFlags */
+  async shutdown(domain: DomainInput, options: FlagsOptions = {}): Promise<void> {
+    await this.#call(DOMAIN_SHUTDOWN_FLAGS, { dom: await this.#dom(domain, options), flags: options.flags ?? 0 }, options);
+  }
+
+  /** Ask the guest to reboot; flags = `VirDomainRebootFlags`. @see virDomainReboot */
+  async reboot(domain: DomainInput, options: FlagsOptions = {}): Promise<void> {
+    await this.#call(DOMAIN_REBOOT, { dom: await this.#dom(domain, options), flags: options.flags ?? 0 }, options);
+  }
+
+  /** Hard reset. @see virDomainReset */
+  async reset(domain: DomainInput, options: ResourceOptions = {}): Promise<void> {
+    await this.#call(DOMAIN_RESET, { dom: await this.#dom(domain, options), flags: 0 }, options);
+  }
+
+  /** Power off; flags = `VirDomainDestroyFlags` (GRACEFUL = SIGTERM only). @see virDomainDestroyFlags */
+  async destroy(domain: DomainInput, options: FlagsOptions = {}): Promise<void> {
+    await this.#call(DOMAIN_DESTROY_FLAGS, { dom: await this.#dom(domain, options), flags: options.flags ?? 0 }, options);
+  }
+
+  /** Pause the vCPUs. @see virDomainSuspend */
+  async suspend(domain: DomainInput, options: ResourceOptions = {}): Promise<void> {
+    await this.#call(DOMAIN_SUSPEND, { dom: await this.#dom(domain, options) }, options);
+  }
+
+  /** Resume paused vCPUs. @see virDomainResume */
+  async resume(domain: DomainInput, options: ResourceOptions = {}): Promise<void> {
+    await this.#call(DOMAIN_RESUME, { dom: await this.#dom(domain, options) }, options);
+  }
+
+  /** Wake a guest suspended to RAM. @see virDomainPMWakeup */
+  async pmWakeup(domain: DomainInput, options: ResourceOptions = {}): Promise<void> {
+    await this.#call(DOMAIN_PM_WAKEUP, { dom: await this.#dom(domain, options), flags: 0 }, options);
+  }
+
+  /** Save memory to the managed save image and stop. @see virDomainManagedSave */
+  async managedSave(domain: DomainInput, options: FlagsOptions = {}): Promise<void> {
+    await this.#call(DOMAIN_MANAGED_SAVE, { dom: await this.#dom(domain, options), flags: options.flags ?? 0 }, options);
+  }
+
+  /** Delete the managed save image. @see virDomainManagedSaveRemove */
+  async managedSaveRemove(domain: DomainInput, options: ResourceOptions = {}): Promise<void> {
+    await this.#call(DOMAIN_MANAGED_SAVE_REMOVE, { dom: await this.#dom(domain, options), flags: 0 }, options);
+  }
+
+  /** Hot-plug and/or persist a device; flags = `VirDomainDeviceModifyFlags`. @see virDomainAttachDeviceFlags */
+  async attachDevice(domain: DomainInput, xml: string, options: FlagsOptions = {}): Promise<void> {
+    await this.#call(DOMAIN_ATTACH_DEVICE_FLAGS, { dom: await this.#dom(domain, options), xml, flags: options.flags ?? 0 }, options);
+  }
+
+  /** Unplug and/or remove a device. @see virDomainDetachDeviceFlags */
+  async detachDevice(domain: DomainInput, xml: string, options: FlagsOptions = {}): Promise<void> {
+    await this.#call(DOMAIN_DETACH_DEVICE_FLAGS, { dom: await this.#dom(domain, options), xml, flags: options.flags ?? 0 }, options);
+  }
+
+  /**
+   * Set a custom metadata element in namespace `uri` under prefix `key`
+   * (`null` removes it). @see virDomainSetMetadata
+   */
+  async setMetadataElement(domain: DomainInput, uri: string, key: string, xml: string | null, options: FlagsOptions = {}): Promise<void> {
+    await this.#call(
+      DOMAIN_SET_METADATA,
+      { dom: await this.#dom(domain, options), type: 2, metadata: xml, key, uri, flags: options.flags ?? 0 },
+      options,
+    );
+  }
+
+  /** The custom metadata element in namespace `uri`. @throws LibvirtError VIR_ERR_NO_DOMAIN_METADATA when absent. @see virDomainGetMetadata */
+  async getMetadataElement(domain: DomainInput, uri: string, options: FlagsOptions = {}): Promise<string> {
+    return (await this.#call(DOMAIN_GET_METADATA, { dom: await this.#dom(domain, options), type: 2, uri, flags: options.flags ?? 0 }, options)).metadata;
+  }
+}

@@ -1,0 +1,253 @@
+import { InvalidArgumentError } from '../../errors/index.js';
+import {
+  CONNECT_LIST_ALL_DOMAINS,
+  DOMAIN_GET_AUTOSTART,
+  DOMAIN_GET_HOSTNAME,
+  DOMAIN_GET_INFO,
+  DOMAIN_GET_STATE,
+  DOMAIN_GET_XML_DESC,
+  DOMAIN_HAS_MANAGED_SAVE_IMAGE,
+  DOMAIN_INTERFACE_ADDRESSES,
+  DOMAIN_IS_ACTIVE,
+  DOMAIN_IS_PERSISTENT,
+  DOMAIN_LOOKUP_BY_ID,
+  DOMAIN_LOOKUP_BY_NAME,
+  DOMAIN_LOOKUP_BY_UUID,
+  DOMAIN_SET_AUTOSTART,
+  type DomainRef,
+  domainStateName,
+  domainStateReasonName,
+} from '../../rpc/index.js';
+import { DomainControl } from './domain-control.js';
+import { type DomainInput, checkName, resolveDomain } from './refs.js';
+import { SnapshotResource } from './snapshots.js';
+import { type ResourceCall, type ResourceOptions, flag } from './types.js';
+
+/** libvirt's domain states, lower-cased (`virDomainState`). */
+export type DomainStateName = 'nostate' | 'running' | 'blocked' | 'paused' | 'shutdown' | 'shutoff' | 'crashed' | 'pmsuspended';
+
+/** A domain's state and the reason for it, by name and by libvirt number. */
+export interface DomainState {
+  state: DomainStateName;
+  /** Reason within the state, e.g. `'booted'`, `'destroyed'`, `'user'`. */
+  reason: string;
+  stateCode: number;
+  reasonCode: number;
+}
+
+/** `virDomainGetInfo`: memory in bytes, CPU time in nanoseconds. */
+export interface DomainInfo {
+  state: DomainStateName;
+  maxMemoryBytes: number;
+  memoryBytes: number;
+  vcpus: number;
+  cpuTimeNs: bigint;
+}
+
+/** Filters of {@link DomainResource.list} (`virConnectListAllDomainsFlags`); unset fields do not filter. */
+export interface DomainListFilter {
+  active?: boolean;
+  persistent?: boolean;
+  /** Only domains in one of these states ('other' = paused-like states libvirt groups as OTHER). */
+  states?: readonly ('running' | 'paused' | 'shutoff' | 'other')[];
+  autostart?: boolean;
+  managedSave?: boolean;
+  hasSnapshot?: boolean;
+}
+
+/** Where interface addresses come from (`virDomainInterfaceAddressesSource`). */
+export type AddressSource = 'lease' | 'agent' | 'arp';
+
+/** One guest network interface and its addresses. */
+export interface DomainInterfaceAddresses {
+  name: string;
+  hwaddr: string | null;
+  addrs: { type: 'ipv4' | 'ipv6'; addr: string; prefix: number }[];
+}
+
+const SOURCE: Record<AddressSource, number> = { lease: 0, agent: 1, arp: 2 };
+
+function listFlags(filter: DomainListFilter): number {
+  let flags = 0;
+  const pair = (value: boolean | undefined, yes: number, no: number): void => {
+    if (value === true) flags |= yes;
+    else if (value === false) flags |= no;
+  };
+  pair(filter.active, 1, 2);
+  pair(filter.persistent, 4, 8);
+  pair(filter.managedSave, 256, 512);
+  pair(filter.autostart, 1024, 2048);
+  pair(filter.hasSnapshot, 4096, 8192);
+  const stateBits = { running: 16, paused: 32, shutoff: 64, other: 128 } as const;
+  for (const s of filter.states ?? []) {
+    const bit = stateBits[s];
+    if (bit === undefined) throw new InvalidArgumentError(`unknown state filter ${JSON.stringify(s)}`, { path: 'filter.states' });
+    flags |= bit;
+  }
+  return flags;
+}
+
+/**
+ * Domains: listing, lookups, state and facts, plus `snapshots` and the
+ * low-level `control` requests. Methods take a domain by name, UUID or
+ * reference and return references (`{ name, uuid, id }`).
+ */
+export class DomainResource {
+  readonly #call: ResourceCall;
+  /** Snapshots of a domain. */
+  readonly snapshots: SnapshotResource;
+  /**
+   * Low-level requests (define, start, shutdown, destroy…): each sends one
+   * libvirt call and returns when libvirt accepted it. Use `VMLifecycleManager`
+   * and `VMDestroyer` for operations confirmed by events.
+   */
+  readonly control: DomainControl;
+
+  constructor(call: ResourceCall) {
+    this.#call = call;
+    this.snapshots = new SnapshotResource(call);
+    this.control = new DomainControl(call);
+  }
+
+  /**
+   * Every domain, optionally filtered.
+   * @example const running = await conn.domains.list({ filter: { states: ['running'] } });
+   * @see virConnectListAllDomains
+   */
+  async list(options: ResourceOptions & { filter?: DomainListFilter } = {}): Promise<DomainRef[]> {
+    const { domains } = await this.#call(CONNECT_LIST_ALL_DOMAINS, { need_results: 1, flags: listFlags(options.filter ?? {}) }, options);
+    return domains;
+  }
+
+  /**
+   * Find a domain by name or UUID.
+   * @throws {@link DomainNotFoundError} when it does not exist
+   * @see virDomainLookupByName
+   */
+  lookup(nameOrUuid: string, options?: ResourceOptions): Promise<DomainRef> {
+    return resolveDomain(this.#call, checkName(nameOrUuid, 'nameOrUuid'), options);
+  }
+
+  /** Find a domain by name. @see virDomainLookupByName */
+  async lookupByName(name: string, options?: ResourceOptions): Promise<DomainRef> {
+    return (await this.#call(DOMAIN_LOOKUP_BY_NAME, { name: checkName(name, 'name') }, options)).dom;
+  }
+
+  /** Find a domain by UUID. @see virDomainLookupByUUIDString */
+  async lookupByUuid(uuid: string, options?: ResourceOptions): Promise<DomainRef> {
+    return (await this.#call(DOMAIN_LOOKUP_BY_UUID, { uuid }, options)).dom;
+  }
+
+  /** Find a running domain by its numeric id. @see virDomainLookupByID */
+  async lookupById(id: number, options?: ResourceOptions): Promise<DomainRef> {
+    return (await this.#call(DOMAIN_LOOKUP_BY_ID, { id }, options)).dom;
+  }
+
+  /**
+   * `true` if a domain with this name or UUID exists; `false` on NO_DOMAIN.
+   */
+  async exists(nameOrUuid: string, options?: ResourceOptions): Promise<boolean> {
+    try {
+      await this.lookup(nameOrUuid, options);
+      return true;
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 42) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * The domain XML. `inactive` returns the persistent config (what the next
+   * boot uses); `secure` includes secrets such as graphics passwords.
+   * @see virDomainGetXMLDesc
+   */
+  async getXml(domain: DomainInput, options: ResourceOptions & { inactive?: boolean; secure?: boolean } = {}): Promise<string> {
+    const dom = await resolveDomain(this.#call, domain, options);
+    const flags = (options.secure === true ? 1 : 0) | (options.inactive === true ? 2 : 0);
+    return (await this.#call(DOMAIN_GET_XML_DESC, { dom, flags }, options)).xml;
+  }
+
+  /**
+   * State and reason, by name.
+   * @example const { state, reason } = await conn.domains.getState('web1'); // 'shutoff', 'destroyed'
+   * @see virDomainGetState
+   */
+  async getState(domain: DomainInput, options?: ResourceOptions): Promise<DomainState> {
+    const dom = await resolveDomain(this.#call, domain, options);
+    const { state, reason } = await this.#call(DOMAIN_GET_STATE, { dom, flags: 0 }, options);
+    return {
+      state: domainStateName(state) as DomainStateName,
+      reason: domainStateReasonName(state, reason),
+      stateCode: state,
+      reasonCode: reason,
+    };
+  }
+
+  /** Memory, vCPUs and CPU time. @see virDomainGetInfo */
+  async getInfo(domain: DomainInput, options?: ResourceOptions): Promise<DomainInfo> {
+    const dom = await resolveDomain(this.#call, domain, options);
+    const info = await this.#call(DOMAIN_GET_INFO, { dom }, options);
+    return {
+      state: domainStateName(info.state) as DomainStateName,
+      maxMemoryBytes: Number(info.maxMem) * 1024,
+      memoryBytes: Number(info.memory) * 1024,
+      vcpus: info.nrVirtCpu,
+      cpuTimeNs: info.cpuTime,
+    };
+  }
+
+  /** Whether the domain starts with the host. @see virDomainGetAutostart */
+  async getAutostart(domain: DomainInput, options?: ResourceOptions): Promise<boolean> {
+    const dom = await resolveDomain(this.#call, domain, options);
+    return flag((await this.#call(DOMAIN_GET_AUTOSTART, { dom }, options)).autostart);
+  }
+
+  /** Set whether the domain starts with the host. @see virDomainSetAutostart */
+  async setAutostart(domain: DomainInput, autostart: boolean, options?: ResourceOptions): Promise<void> {
+    const dom = await resolveDomain(this.#call, domain, options);
+    await this.#call(DOMAIN_SET_AUTOSTART, { dom, autostart: autostart ? 1 : 0 }, options);
+  }
+
+  /** Whether a managed save image exists. @see virDomainHasManagedSaveImage */
+  async hasManagedSave(domain: DomainInput, options?: ResourceOptions): Promise<boolean> {
+    const dom = await resolveDomain(this.#call, domain, options);
+    return flag((await this.#call(DOMAIN_HAS_MANAGED_SAVE_IMAGE, { dom, flags: 0 }, options)).result);
+  }
+
+  /** Whether the domain is running (or paused). @see virDomainIsActive */
+  async isActive(domain: DomainInput, options?: ResourceOptions): Promise<boolean> {
+    const dom = await resolveDomain(this.#call, domain, options);
+    return flag((await this.#call(DOMAIN_IS_ACTIVE, { dom }, options)).active);
+  }
+
+  /** Whether the domain has a persistent config (`false` for transient domains). @see virDomainIsPersistent */
+  async isPersistent(domain: DomainInput, options?: ResourceOptions): Promise<boolean> {
+    const dom = await resolveDomain(this.#call, domain, options);
+    return flag((await this.#call(DOMAIN_IS_PERSISTENT, { dom }, options)).persistent);
+  }
+
+  /** The guest's hostname (needs the guest agent or a lease source). @see virDomainGetHostname */
+  async getHostname(domain: DomainInput, options?: ResourceOptions): Promise<string> {
+    const dom = await resolveDomain(this.#call, domain, options);
+    return (await this.#call(DOMAIN_GET_HOSTNAME, { dom, flags: 0 }, options)).hostname;
+  }
+
+  /**
+   * Guest interface addresses from DHCP leases, the guest agent, or the ARP table.
+   * @see virDomainInterfaceAddresses
+   */
+  async getInterfaceAddresses(
+    domain: DomainInput,
+    options: ResourceOptions & { source?: AddressSource } = {},
+  ): Promise<DomainInterfaceAddresses[]> {
+    const source = SOURCE[options.source ?? 'lease'];
+    if (source === undefined) throw new InvalidArgumentError(`unknown address source ${String(options.source)}`, { path: 'source' });
+    const dom = await resolveDomain(this.#call, domain, options);
+    const { ifaces } = await this.#call(DOMAIN_INTERFACE_ADDRESSES, { dom, source, flags: 0 }, options);
+    return ifaces.map((i) => ({
+      name: i.name,
+      hwaddr: i.hwaddr,
+      addrs: i.addrs.map((a) => ({ type: a.type === 1 ? 'ipv6' : 'ipv4', addr: a.addr, prefix: a.prefix })),
+    }));
+  }
+}

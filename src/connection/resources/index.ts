@@ -1,0 +1,35 @@
+import { DomainResource } from './domains.js';
+import { HostResource } from './host.js';
+import { NetworkResource } from './networks.js';
+import { StoragePoolResource } from './storage-pools.js';
+import { StorageVolumeResource } from './storage-volumes.js';
+import type { ResourceCall, ResourceStream } from './types.js';
+
+/** The typed resources of one connection. */
+export interface Resources {
+  host: HostResource;
+  domains: DomainResource;
+  storage: { pools: StoragePoolResource; volumes: StorageVolumeResource };
+  networks: NetworkResource;
+}
+
+/** Build the resources over a connection's call and stream functions. */
+export function createResources(call: ResourceCall, stream: ResourceStream): Resources {
+  return {
+    host: new HostResource(call),
+    domains: new DomainResource(call),
+    storage: { pools: new StoragePoolResource(call), volumes: new StorageVolumeResource(call, stream) },
+    networks: new NetworkResource(call),
+  };
+}
+
+export { DomainResource, HostResource, NetworkResource, StoragePoolResource, StorageVolumeResource };
+export type { ResourceCall, ResourceStream } from './types.js';
+export * from './domains.js';
+export * from './domain-control.js';
+export * from './snapshots.js';
+export * from './host.js';
+export * from './networks.js';
+export * from './storage-pools.js';
+export * from './storage-volumes.js';
+export * from './refs.js';

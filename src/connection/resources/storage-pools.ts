@@ -1,0 +1,126 @@
+import {
+  CONNECT_LIST_ALL_STORAGE_POOLS,
+  STORAGE_POOL_BUILD,
+  STORAGE_POOL_CREATE,
+  STORAGE_POOL_DEFINE_XML,
+  STORAGE_POOL_DELETE,
+  STORAGE_POOL_DESTROY,
+  STORAGE_POOL_GET_AUTOSTART,
+  STORAGE_POOL_GET_INFO,
+  STORAGE_POOL_GET_XML_DESC,
+  STORAGE_POOL_IS_ACTIVE,
+  STORAGE_POOL_LOOKUP_BY_VOLUME,
+  STORAGE_POOL_REFRESH,
+  STORAGE_POOL_SET_AUTOSTART,
+  STORAGE_POOL_UNDEFINE,
+  type StoragePoolRef,
+  type StorageVolRef,
+} from '../../rpc/index.js';
+import type { FlagsOptions } from './domain-control.js';
+import { type StoragePoolInput, checkName, resolvePool } from './refs.js';
+import { type ResourceCall, type ResourceOptions, flag } from './types.js';
+
+/** `virStoragePoolState`, lower-cased. */
+export type StoragePoolStateName = 'inactive' | 'building' | 'running' | 'degraded' | 'inaccessible';
+
+/** `virStoragePoolGetInfo`, sizes in bytes. */
+export interface StoragePoolInfo {
+  state: StoragePoolStateName;
+  capacity: bigint;
+  allocation: bigint;
+  available: bigint;
+}
+
+const POOL_STATES: readonly StoragePoolStateName[] = ['inactive', 'building', 'running', 'degraded', 'inaccessible'];
+
+/** Storage pools. */
+export class StoragePoolResource {
+  readonly #call: ResourceCall;
+
+  constructor(call: ResourceCall) {
+    this.#call = call;
+  }
+
+  /** Every pool; flags = `VirConnectListAllStoragePoolsFlags`. @see virConnectListAllStoragePools */
+  async list(options: FlagsOptions = {}): Promise<StoragePoolRef[]> {
+    return (await this.#call(CONNECT_LIST_ALL_STORAGE_POOLS, { need_results: 1, flags: options.flags ?? 0 }, options)).pools;
+  }
+
+  /** Find a pool by name or UUID. @throws LibvirtError VIR_ERR_NO_STORAGE_POOL @see virStoragePoolLookupByName */
+  lookup(nameOrUuid: string, options?: ResourceOptions): Promise<StoragePoolRef> {
+    return resolvePool(this.#call, checkName(nameOrUuid, 'nameOrUuid'), options);
+  }
+
+  /** The pool holding a volume. @see virStoragePoolLookupByVolume */
+  async lookupByVolume(vol: StorageVolRef, options?: ResourceOptions): Promise<StoragePoolRef> {
+    return (await this.#call(STORAGE_POOL_LOOKUP_BY_VOLUME, { vol }, options)).pool;
+  }
+
+  /** State and sizes (bytes). @see virStoragePoolGetInfo */
+  async getInfo(pool: StoragePoolInput, options?: ResourceOptions): Promise<StoragePoolInfo> {
+    const ref = await resolvePool(this.#call, pool, options);
+    const info = await this.#call(STORAGE_POOL_GET_INFO, { pool: ref }, options);
+    return {
+      state: POOL_STATES[info.state] ?? 'inaccessible',
+      capacity: info.capacity,
+      allocation: info.allocation,
+      available: info.available,
+    };
+  }
+
+  /** The pool XML. @see virStoragePoolGetXMLDesc */
+  async getXml(pool: StoragePoolInput, options: ResourceOptions & { inactive?: boolean } = {}): Promise<string> {
+    const ref = await resolvePool(this.#call, pool, options);
+    return (await this.#call(STORAGE_POOL_GET_XML_DESC, { pool: ref, flags: options.inactive === true ? 1 : 0 }, options)).xml;
+  }
+
+  /** Define a persistent pool from XML. @see virStoragePoolDefineXML */
+  async define(xml: string, options: FlagsOptions = {}): Promise<StoragePoolRef> {
+    return (await this.#call(STORAGE_POOL_DEFINE_XML, { xml, flags: options.flags ?? 0 }, options)).pool;
+  }
+
+  /** Build the pool's storage (e.g. create its directory). @see virStoragePoolBuild */
+  async build(pool: StoragePoolInput, options: FlagsOptions = {}): Promise<void> {
+    await this.#call(STORAGE_POOL_BUILD, { pool: await resolvePool(this.#call, pool, options), flags: options.flags ?? 0 }, options);
+  }
+
+  /** Start (activate) a pool. @see virStoragePoolCreate */
+  async start(pool: StoragePoolInput, options: FlagsOptions = {}): Promise<void> {
+    await this.#call(STORAGE_POOL_CREATE, { pool: await resolvePool(this.#call, pool, options), flags: options.flags ?? 0 }, options);
+  }
+
+  /** Stop (deactivate) a pool; its data stays. @see virStoragePoolDestroy */
+  async stop(pool: StoragePoolInput, options?: ResourceOptions): Promise<void> {
+    await this.#call(STORAGE_POOL_DESTROY, { pool: await resolvePool(this.#call, pool, options) }, options);
+  }
+
+  /** Delete the pool's underlying storage (the pool must be inactive). @see virStoragePoolDelete */
+  async deleteStorage(pool: StoragePoolInput, options: FlagsOptions = {}): Promise<void> {
+    await this.#call(STORAGE_POOL_DELETE, { pool: await resolvePool(this.#call, pool, options), flags: options.flags ?? 0 }, options);
+  }
+
+  /** Remove an inactive pool's config. @see virStoragePoolUndefine */
+  async undefine(pool: StoragePoolInput, options?: ResourceOptions): Promise<void> {
+    await this.#call(STORAGE_POOL_UNDEFINE, { pool: await resolvePool(this.#call, pool, options) }, options);
+  }
+
+  /** Rescan the pool's volumes. @see virStoragePoolRefresh */
+  async refresh(pool: StoragePoolInput, options?: ResourceOptions): Promise<void> {
+    await this.#call(STORAGE_POOL_REFRESH, { pool: await resolvePool(this.#call, pool, options), flags: 0 }, options);
+  }
+
+  /** Whether the pool is active. @see virStoragePoolIsActive */
+  async isActive(pool: StoragePoolInput, options?: ResourceOptions): Promise<boolean> {
+    return flag((await this.#call(STORAGE_POOL_IS_ACTIVE, { pool: await resolvePool(this.#call, pool, options) }, options)).active);
+  }
+
+  /** Whether the pool starts with the host. @see virStoragePoolGetAutostart */
+  async getAutostart(pool: StoragePoolInput, options?: ResourceOptions): Promise<boolean> {
+    return flag((await this.#call(STORAGE_POOL_GET_AUTOSTART, { pool: await resolvePool(this.#call, pool, options) }, options)).autostart);
+  }
+
+  /** Set whether the pool starts with the host. @see virStoragePoolSetAutostart */
+  async setAutostart(pool: StoragePoolInput, autostart: boolean, options?: ResourceOptions): Promise<void> {
+    await this.#call(STORAGE_POOL_SET_AUTOSTART, { pool: await resolvePool(this.#call, pool, options), autostart: autostart ? 1 : 0 }, options);
+  }
+}

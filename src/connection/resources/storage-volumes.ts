@@ -1,0 +1,181 @@
+import { InvalidArgumentError } from '../../errors/index.js';
+import {
+  type RpcStream,
+  STORAGE_POOL_LIST_ALL_VOLUMES,
+  STORAGE_VOL_CREATE_XML,
+  STORAGE_VOL_CREATE_XML_FROM,
+  STORAGE_VOL_DELETE,
+  STORAGE_VOL_DOWNLOAD,
+  STORAGE_VOL_GET_INFO,
+  STORAGE_VOL_GET_PATH,
+  STORAGE_VOL_GET_XML_DESC,
+  STORAGE_VOL_LOOKUP_BY_KEY,
+  STORAGE_VOL_LOOKUP_BY_NAME,
+  STORAGE_VOL_LOOKUP_BY_PATH,
+  STORAGE_VOL_RESIZE,
+  STORAGE_VOL_UPLOAD,
+  STORAGE_VOL_WIPE,
+  type StorageVolRef,
+} from '../../rpc/index.js';
+import type { FlagsOptions } from './domain-control.js';
+import { type StoragePoolInput, checkName, resolvePool } from './refs.js';
+import type { ResourceCall, ResourceOptions, ResourceStream } from './types.js';
+
+/** `virStorageVolType`, lower-cased. */
+export type StorageVolTypeName = 'file' | 'block' | 'dir' | 'network' | 'netdir' | 'ploop';
+
+/** `virStorageVolGetInfo`, sizes in bytes. */
+export interface StorageVolInfo {
+  type: StorageVolTypeName;
+  capacity: bigint;
+  allocation: bigint;
+}
+
+/** Data a volume upload accepts. */
+export type UploadSource = Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
+
+/** Options of {@link StorageVolumeResource.upload}. */
+export interface UploadOptions extends ResourceOptions {
+  /** Byte offset in the volume to start writing at. @default 0 */
+  offset?: bigint | number;
+  /** Bytes to write; 0 = up to the end of the data. @default 0 */
+  length?: bigint | number;
+  /** Called after each chunk is handed to the socket with the bytes sent so far. */
+  onProgress?: (bytesSent: number) => void;
+}
+
+/** Options of {@link StorageVolumeResource.download}. */
+export interface DownloadOptions extends ResourceOptions {
+  offset?: bigint | number;
+  /** Bytes to read; 0 = to the end of the volume. @default 0 */
+  length?: bigint | number;
+}
+
+const VOL_TYPES: readonly StorageVolTypeName[] = ['file', 'block', 'dir', 'network', 'netdir', 'ploop'];
+
+function u64(value: bigint | number | undefined, path: string): bigint {
+  const v = value ?? 0;
+  if (typeof v === 'number' && (!Number.isSafeInteger(v) || v < 0)) {
+    throw new InvalidArgumentError(`${path} must be a non-negative integer, got ${v}`, { path });
+  }
+  if (typeof v === 'bigint' && v < 0n) throw new InvalidArgumentError(`${path} must be non-negative`, { path });
+  return BigInt(v);
+}
+
+/** Storage volumes, including streamed upload and download. */
+export class StorageVolumeResource {
+  readonly #call: ResourceCall;
+  readonly #stream: ResourceStream;
+
+  constructor(call: ResourceCall, stream: ResourceStream) {
+    this.#call = call;
+    this.#stream = stream;
+  }
+
+  /** Every volume of a pool. @see virStoragePoolListAllVolumes */
+  async list(pool: StoragePoolInput, options?: ResourceOptions): Promise<StorageVolRef[]> {
+    const ref = await resolvePool(this.#call, pool, options);
+    return (await this.#call(STORAGE_POOL_LIST_ALL_VOLUMES, { pool: ref, need_results: 1, flags: 0 }, options)).vols;
+  }
+
+  /** Find a volume by name in a pool. @throws LibvirtError VIR_ERR_NO_STORAGE_VOL @see virStorageVolLookupByName */
+  async lookup(pool: StoragePoolInput, name: string, options?: ResourceOptions): Promise<StorageVolRef> {
+    const ref = await resolvePool(this.#call, pool, options);
+    return (await this.#call(STORAGE_VOL_LOOKUP_BY_NAME, { pool: ref, name: checkName(name, 'name') }, options)).vol;
+  }
+
+  /** Find a volume by its path. @see virStorageVolLookupByPath */
+  async lookupByPath(path: string, options?: ResourceOptions): Promise<StorageVolRef> {
+    return (await this.#call(STORAGE_VOL_LOOKUP_BY_PATH, { path: checkName(path, 'path') }, options)).vol;
+  }
+
+  /** Find a volume by its key. @see virStorageVolLookupByKey */
+  async lookupByKey(key: string, options?: ResourceOptions): Promise<StorageVolRef> {
+    return (await this.#call(STORAGE_VOL_LOOKUP_BY_KEY, { key: checkName(key, 'key') }, options)).vol;
+  }
+
+  /** Type and sizes. @see virStorageVolGetInfo */
+  async getInfo(vol: StorageVolRef, options?: ResourceOptions): Promise<StorageVolInfo> {
+    const info = await this.#call(STORAGE_VOL_GET_INFO, { vol }, options);
+    return { type: VOL_TYPES[info.type] ?? 'file', capacity: info.capacity, allocation: info.allocation };
+  }
+
+  /** The volume's path on the host. @see virStorageVolGetPath */
+  async getPath(vol: StorageVolRef, options?: ResourceOptions): Promise<string> {
+    return (await this.#call(STORAGE_VOL_GET_PATH, { vol }, options)).name;
+  }
+
+  /** The volume XML. @see virStorageVolGetXMLDesc */
+  async getXml(vol: StorageVolRef, options?: ResourceOptions): Promise<string> {
+    return (await this.#call(STORAGE_VOL_GET_XML_DESC, { vol, flags: 0 }, options)).xml;
+  }
+
+  /** Create a volume from XML; flags = `VirStorageVolCreateFlags`. @see virStorageVolCreateXML */
+  async create(pool: StoragePoolInput, xml: string, options: FlagsOptions = {}): Promise<StorageVolRef> {
+    const ref = await resolvePool(this.#call, pool, options);
+    return (await this.#call(STORAGE_VOL_CREATE_XML, { pool: ref, xml, flags: options.flags ?? 0 }, options)).vol;
+  }
+
+  /** Create a volume as a copy of `source` (clone). @see virStorageVolCreateXMLFrom */
+  async createFrom(pool: StoragePoolInput, xml: string, source: StorageVolRef, options: FlagsOptions = {}): Promise<StorageVolRef> {
+    const ref = await resolvePool(this.#call, pool, options);
+    return (await this.#call(STORAGE_VOL_CREATE_XML_FROM, { pool: ref, xml, clonevol: source, flags: options.flags ?? 0 }, options)).vol;
+  }
+
+  /** Delete a volume; flags = `VirStorageVolDeleteFlags`. @see virStorageVolDelete */
+  async delete(vol: StorageVolRef, options: FlagsOptions = {}): Promise<void> {
+    await this.#call(STORAGE_VOL_DELETE, { vol, flags: options.flags ?? 0 }, options);
+  }
+
+  /** Overwrite the volume with zeros. @see virStorageVolWipe */
+  async wipe(vol: StorageVolRef, options?: ResourceOptions): Promise<void> {
+    await this.#call(STORAGE_VOL_WIPE, { vol, flags: 0 }, options);
+  }
+
+  /** Change the capacity (bytes); flags = `VirStorageVolResizeFlags`. @see virStorageVolResize */
+  async resize(vol: StorageVolRef, capacity: bigint | number, options: FlagsOptions = {}): Promise<void> {
+    await this.#call(STORAGE_VOL_RESIZE, { vol, capacity: u64(capacity, 'capacity'), flags: options.flags ?? 0 }, options);
+  }
+
+  /**
+   * Upload data into a volume over a libvirt stream, with back-pressure and
+   * progress. Resolves once libvirt confirms everything was written. On
+   * failure or abort the stream is aborted, so the daemon releases the volume.
+   *
+   * @example
+   * await conn.storage.volumes.upload(vol, createReadStream('disk.qcow2'), { onProgress: (n) => bar.update(n) });
+   * @see virStorageVolUpload
+   */
+  async upload(vol: StorageVolRef, source: UploadSource, options: UploadOptions = {}): Promise<{ bytes: number }> {
+    const offset = u64(options.offset, 'offset');
+    const length = u64(options.length, 'length');
+    const stream = await this.#stream(STORAGE_VOL_UPLOAD, { vol, offset, length, flags: 0 }, options);
+    try {
+      const chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> = source instanceof Uint8Array ? [source] : source;
+      for await (const chunk of chunks) {
+        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        await stream.write(bytes, options.signal === undefined ? {} : { signal: options.signal });
+        options.onProgress?.(stream.bytesSent);
+      }
+      await stream.finish(options.signal === undefined ? {} : { signal: options.signal });
+      return { bytes: stream.bytesSent };
+    } catch (error) {
+      await stream.abort().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Download a volume as an async iterable of chunks. Iterating to the end
+   * completes libvirt's finish handshake; leaving the loop early aborts.
+   *
+   * @example
+   * for await (const chunk of await conn.storage.volumes.download(vol)) out.write(chunk);
+   * @see virStorageVolDownload
+   */
+  async download(vol: StorageVolRef, options: DownloadOptions = {}): Promise<RpcStream> {
+    const offset = u64(options.offset, 'offset');
+    const length = u64(options.length, 'length');
+    return this.#stream(STORAGE_VOL_DOWNLOAD, { vol, offset, length, flags: 0 }, options);
+  }
+}
