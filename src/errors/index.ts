@@ -25,6 +25,7 @@ export {
   TransportError,
   AuthError,
   EventOverflowError,
+  InvalidStateError,
   type CloseReason,
 } from './sdk-errors.js';
 export { VirErrorCode, VirErrorDomain, errorCodeName, errorDomainName, errorLevelName } from './error-codes.js';

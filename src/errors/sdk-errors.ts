@@ -194,3 +194,22 @@ export class EventOverflowError extends LibvirtManagerError {
     this.dropped = dropped;
   }
 }
+
+/**
+ * The operation cannot run from the VM's current state (pause a shut-off VM,
+ * start a VM that is being destroyed). Raised before anything is sent to libvirt.
+ */
+export class InvalidStateError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'InvalidStateError';
+  declare readonly code: typeof ErrorCode.INVALID_STATE;
+  /** The operation that was refused, e.g. `'suspend'`. */
+  readonly operation: string;
+  /** The state it was refused in, e.g. `'shutoff'`. */
+  readonly state: string;
+  constructor(operation: string, state: string, message?: string, options?: LibvirtManagerErrorOptions) {
+    super(ErrorCode.INVALID_STATE, message ?? `cannot ${operation} a VM that is ${state}`, options);
+    this.operation = operation;
+    this.state = state;
+  }
+}
