@@ -41,5 +41,6 @@ if (vitestArgs.length === 0) {
   run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
   run('lint', bin('eslint'), ['.']);
   run('layer check', bin('depcruise'), ['src', '--config', '.dependency-cruiser.cjs']);
+  run('diagrams up to date', bin('tsx'), ['scripts/gen-diagrams.ts', '--check']);
 }
 run('tests', bin('vitest'), ['run', ...vitestArgs]);

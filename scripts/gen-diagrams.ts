@@ -1,0 +1,43 @@
+/**
+ * Regenerate the Mermaid diagrams in docs/ from the XState machine definitions.
+ *
+ *   tsx scripts/gen-diagrams.ts          rewrite the docs
+ *   tsx scripts/gen-diagrams.ts --check  fail (exit 1) if a doc is out of date (CI)
+ *
+ * A diagram lives between `<!-- diagram:<name> -->` and `<!-- /diagram:<name> -->`.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AnyStateMachine } from 'xstate';
+import { connectionMachine } from '../src/connection/machine.js';
+import { machineToMermaid } from './lib/mermaid.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Which machine goes into which doc, under which marker name. */
+const DIAGRAMS: { doc: string; name: string; machine: AnyStateMachine }[] = [
+  { doc: 'docs/connection.md', name: 'connection', machine: connectionMachine },
+];
+
+const check = process.argv.includes('--check');
+let stale = 0;
+for (const { doc, name, machine } of DIAGRAMS) {
+  const path = join(root, doc);
+  const text = readFileSync(path, 'utf8');
+  const start = `<!-- diagram:${name} -->`;
+  const end = `<!-- /diagram:${name} -->`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from === -1 || to === -1) throw new Error(`${doc}: markers for diagram '${name}' are missing`);
+  const block = `${start}\n\`\`\`mermaid\n${machineToMermaid(machine)}\n\`\`\`\n${end}`;
+  const next = text.slice(0, from) + block + text.slice(to + end.length);
+  if (next === text) continue;
+  stale++;
+  if (check) console.error(`${doc}: diagram '${name}' is out of date; run npm run docs:diagrams`);
+  else {
+    writeFileSync(path, next);
+    console.log(`${doc}: diagram '${name}' updated`);
+  }
+}
+if (check && stale > 0) process.exit(1);
