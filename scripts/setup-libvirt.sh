@@ -25,7 +25,7 @@ set -euo pipefail
 readonly PACKAGES=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils
   python3-libvirt dnsmasq-base iptables ovmf swtpm cpio busybox-static
-  genisoimage # only for isoinfo in tests
+  genisoimage python3-yaml # only for tests: isoinfo reads our ISO, PyYAML (cloud-init's parser) reads our JSON-as-YAML
   openssh-server netcat-openbsd # only for the ssh transport tests (own sshd on a loopback port; nc -U fallback)
 )
 readonly QEMU_CONF=/etc/libvirt/qemu.conf
