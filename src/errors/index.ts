@@ -26,6 +26,7 @@ export {
   AuthError,
   EventOverflowError,
   InvalidStateError,
+  XmlParseError,
   type CloseReason,
 } from './sdk-errors.js';
 export { VirErrorCode, VirErrorDomain, errorCodeName, errorDomainName, errorLevelName } from './error-codes.js';

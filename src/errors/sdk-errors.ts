@@ -27,6 +27,8 @@ export const ErrorCode = {
   INVALID_STATE: 'ERR_LIBVIRT_INVALID_STATE',
   /** An event subscription's buffer overflowed under the `'error'` policy. */
   EVENT_OVERFLOW: 'ERR_LIBVIRT_EVENT_OVERFLOW',
+  /** XML is not well-formed, or lacks what its format requires. */
+  XML: 'ERR_LIBVIRT_XML',
 } as const;
 
 /** Union of the SDK's own string error codes. */
@@ -211,5 +213,26 @@ export class InvalidStateError extends LibvirtManagerError {
     super(ErrorCode.INVALID_STATE, message ?? `cannot ${operation} a VM that is ${state}`, options);
     this.operation = operation;
     this.state = state;
+  }
+}
+
+/**
+ * A piece of XML could not be read: it is not well-formed XML 1.0, or it is
+ * well-formed but lacks what the format requires (a `<domain>` without
+ * `<name>`, a `<memory>` that is not a number…).
+ *
+ * The message carries a position (line:column) or an element path such as
+ * `domain/devices/disk[1]/target`, never the document's content: domain XML can
+ * carry secrets (VNC passwords).
+ */
+export class XmlParseError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'XmlParseError';
+  declare readonly code: typeof ErrorCode.XML;
+  /** Element path where reading failed, e.g. `'domain/devices/disk[0]/target'`, when known. */
+  readonly path: string | undefined;
+  constructor(message: string, options: LibvirtManagerErrorOptions & { path?: string } = {}) {
+    super(ErrorCode.XML, options.path === undefined ? message : `${options.path}: ${message}`, options);
+    this.path = options.path;
   }
 }

@@ -1,0 +1,140 @@
+import { ElementReader, compact, withExtras, type Extensible } from '../core/reader.js';
+import type { Open } from '../core/types.js';
+import { ElementWriter } from '../core/writer.js';
+import { XmlParseError, invalidSpec } from '../errors.js';
+
+/** XML namespace of the SDK's ownership record in a domain's `<metadata>`. Versioned: a new layout gets a new URI. */
+export const OWNERSHIP_NAMESPACE = 'https://libvirt-manager.dev/xmlns/ownership/1';
+/** Prefix used when writing the ownership record (readers go by namespace, not prefix). */
+export const OWNERSHIP_PREFIX = 'lvm';
+/** Local name of the ownership record's element. */
+export const OWNERSHIP_ELEMENT = 'manager';
+
+/** What an SDK-created volume is for. */
+export type OwnedVolumeRole = Open<'disk' | 'overlay' | 'base' | 'cloud-init' | 'nvram' | 'tpm-state' | 'kernel' | 'initrd' | 'other'>;
+
+/** A volume (or file) the SDK created for a domain and may delete with it. */
+export interface OwnedVolume extends Extensible {
+  role: OwnedVolumeRole;
+  /** Storage pool, when the volume was created through a pool. */
+  pool?: string;
+  /** Volume name in `pool`. */
+  name?: string;
+  /** Resolved path (what the domain's `<source file>` points at). */
+  path?: string;
+  /** Image format, e.g. `'qcow2'`. */
+  format?: string;
+}
+
+/** The cloud-init NoCloud seed (ISO labelled `cidata`) the SDK attached. */
+export interface OwnedCloudInit extends Extensible {
+  pool?: string;
+  name?: string;
+  path?: string;
+  /** Content hash the seed was named after (idempotent re-creation). */
+  contentHash?: string;
+  /** Target device of the seed's CD-ROM (e.g. `'sdb'`), to detach it after first boot. */
+  target?: string;
+}
+
+/**
+ * The SDK's record of what it created for a domain, kept in the domain's own
+ * `<metadata>` so that teardown after a restart deletes exactly what the SDK
+ * made, and nothing else.
+ *
+ * ```xml
+ * <lvm:manager xmlns:lvm="https://libvirt-manager.dev/xmlns/ownership/1">
+ *   <lvm:created-at>2024-05-01T12:00:00.000Z</lvm:created-at>
+ *   <lvm:sdk-version>0.1.0</lvm:sdk-version>
+ *   <lvm:volume role="disk" pool="default" name="vm1.qcow2" path="/var/lib/libvirt/images/vm1.qcow2" format="qcow2"/>
+ *   <lvm:cloud-init pool="default" name="vm1-seed.iso" path="…" hash="sha256:…" target="sdb"/>
+ * </lvm:manager>
+ * ```
+ */
+export interface Ownership extends Extensible {
+  /** ISO 8601 timestamp of creation. */
+  createdAt: string;
+  /** Version of libvirt-manager that created the domain. */
+  sdkVersion: string;
+  volumes: OwnedVolume[];
+  cloudInit?: OwnedCloudInit;
+}
+
+/** @internal Write the `<lvm:manager>` element as a child of `parent`. */
+export function writeOwnership(parent: ElementWriter, o: Ownership): void {
+  writeInto(parent.childNs(OWNERSHIP_NAMESPACE, `${OWNERSHIP_PREFIX}:${OWNERSHIP_ELEMENT}`, {}, parent.path), o);
+}
+
+function writeInto(w: ElementWriter, o: Ownership): void {
+  const p = w.path;
+  if (typeof o.createdAt !== 'string' || Number.isNaN(Date.parse(o.createdAt))) throw invalidSpec(`${p}.createdAt`, 'must be an ISO 8601 timestamp');
+  if (typeof o.sdkVersion !== 'string' || o.sdkVersion === '') throw invalidSpec(`${p}.sdkVersion`, 'is required');
+  if (!Array.isArray(o.volumes)) throw invalidSpec(`${p}.volumes`, 'must be an array');
+  const el = (name: string, path: string, attrs = {}) => w.childNs(OWNERSHIP_NAMESPACE, `${OWNERSHIP_PREFIX}:${name}`, attrs, path);
+  el('created-at', p).text(o.createdAt, 'createdAt');
+  el('sdk-version', p).text(o.sdkVersion, 'sdkVersion');
+  o.volumes.forEach((v, i) => {
+    const path = `${p}.volumes[${i}]`;
+    if (typeof v.role !== 'string' || v.role === '') throw invalidSpec(`${path}.role`, 'is required');
+    if (v.path === undefined && (v.pool === undefined || v.name === undefined)) throw invalidSpec(path, 'needs a path, or a pool and a name');
+    el('volume', path, { role: v.role, pool: v.pool, name: v.name, path: v.path, format: v.format }).extras(v);
+  });
+  if (o.cloudInit !== undefined) {
+    const c = o.cloudInit;
+    el('cloud-init', `${p}.cloudInit`, { pool: c.pool, name: c.name, path: c.path, hash: c.contentHash, target: c.target }).extras(c);
+  }
+  w.extras(o);
+}
+
+/** @internal Read a `<lvm:manager>` element. */
+export function readOwnership(r: ElementReader): Ownership {
+  const ns = OWNERSHIP_NAMESPACE;
+  const createdAt = r.child('created-at', ns)?.text().trim() ?? r.fail('missing <created-at>');
+  const sdkVersion = r.child('sdk-version', ns)?.text().trim() ?? r.fail('missing <sdk-version>');
+  const volumes = r.children('volume', ns).map((v) =>
+    compact(withExtras({ role: v.requiredAttr('role'), pool: v.attr('pool'), name: v.attr('name'), path: v.attr('path'), format: v.attr('format') }, v.extras())),
+  );
+  const c = r.child('cloud-init', ns);
+  const cloudInit = c && compact(withExtras({ pool: c.attr('pool'), name: c.attr('name'), path: c.attr('path'), contentHash: c.attr('hash'), target: c.attr('target') }, c.extras()));
+  const extras = r.extras();
+  // The xmlns declaration is the writer's business, not unknown content.
+  if (extras.extraAttributes !== undefined) {
+    for (const key of Object.keys(extras.extraAttributes)) if (key === 'xmlns' || key.startsWith('xmlns:')) delete extras.extraAttributes[key];
+    if (Object.keys(extras.extraAttributes).length === 0) delete extras.extraAttributes;
+  }
+  return withExtras(compact({ createdAt, sdkVersion, volumes, cloudInit }), extras);
+}
+
+/**
+ * Build the ownership record element on its own (e.g. for `virDomainSetMetadata`
+ * with key `lvm` and {@link OWNERSHIP_NAMESPACE}).
+ *
+ * @example buildOwnershipXml({ createdAt: new Date().toISOString(), sdkVersion: '0.1.0', volumes: [{ role: 'disk', pool: 'default', name: 'vm1.qcow2', path: '/var/lib/libvirt/images/vm1.qcow2' }] })
+ * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`) for a bad timestamp, a missing version, or a volume without path or pool+name.
+ * @see https://libvirt.org/formatdomain.html#general-metadata
+ */
+export function buildOwnershipXml(ownership: Ownership): string {
+  const w = ElementWriter.document(`${OWNERSHIP_PREFIX}:${OWNERSHIP_ELEMENT}`, 'ownership', OWNERSHIP_NAMESPACE);
+  writeInto(w, ownership);
+  return w.toXml();
+}
+
+/**
+ * Read the ownership record from a whole domain XML document, or from the
+ * `<lvm:manager>` element alone (what `virDomainGetMetadata` returns).
+ * Other applications' metadata is ignored.
+ *
+ * @example
+ * const owned = parseOwnership(domainXml);
+ * if (owned !== null) for (const v of owned.volumes) console.log(v.role, v.pool, v.name);
+ * @returns the record, or `null` when the domain has none (not created by this SDK).
+ * @throws XmlParseError when the XML is malformed or the record is incomplete.
+ * @see https://libvirt.org/formatdomain.html#general-metadata
+ */
+export function parseOwnership(xml: string): Ownership | null {
+  const root = ElementReader.anyRoot(xml, 'ownership or domain document');
+  if (root.name === OWNERSHIP_ELEMENT && root.namespace === OWNERSHIP_NAMESPACE) return readOwnership(root);
+  if (root.name !== 'domain' || root.namespace !== null) throw new XmlParseError(`expected a <domain> or <${OWNERSHIP_PREFIX}:${OWNERSHIP_ELEMENT}> document`);
+  const record = root.child('metadata')?.child(OWNERSHIP_ELEMENT, OWNERSHIP_NAMESPACE);
+  return record === undefined ? null : readOwnership(record);
+}
