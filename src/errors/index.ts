@@ -27,6 +27,7 @@ export {
   EventOverflowError,
   InvalidStateError,
   XmlParseError,
+  AlreadyExistsError,
   type CloseReason,
 } from './sdk-errors.js';
 export { VirErrorCode, VirErrorDomain, errorCodeName, errorDomainName, errorLevelName } from './error-codes.js';

@@ -29,6 +29,8 @@ export const ErrorCode = {
   EVENT_OVERFLOW: 'ERR_LIBVIRT_EVENT_OVERFLOW',
   /** XML is not well-formed, or lacks what its format requires. */
   XML: 'ERR_LIBVIRT_XML',
+  /** An object with that name already exists; nothing was created. */
+  ALREADY_EXISTS: 'ERR_LIBVIRT_ALREADY_EXISTS',
 } as const;
 
 /** Union of the SDK's own string error codes. */
@@ -234,5 +236,24 @@ export class XmlParseError extends LibvirtManagerError {
   constructor(message: string, options: LibvirtManagerErrorOptions & { path?: string } = {}) {
     super(ErrorCode.XML, options.path === undefined ? message : `${options.path}: ${message}`, options);
     this.path = options.path;
+  }
+}
+
+/**
+ * An object with that name already exists (a domain, a volume). Raised before
+ * anything is created, so nothing needs undoing.
+ */
+export class AlreadyExistsError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'AlreadyExistsError';
+  declare readonly code: typeof ErrorCode.ALREADY_EXISTS;
+  /** What kind of object: `'domain'`, `'volume'`… */
+  readonly objectType: string;
+  /** Its name. */
+  readonly objectName: string;
+  constructor(objectType: string, objectName: string, message?: string, options?: LibvirtManagerErrorOptions) {
+    super(ErrorCode.ALREADY_EXISTS, message ?? `a ${objectType} named ${JSON.stringify(objectName)} already exists`, options);
+    this.objectType = objectType;
+    this.objectName = objectName;
   }
 }

@@ -1,3 +1,4 @@
+import { Mutex } from 'async-mutex';
 import { InvalidArgumentError } from '../../errors/index.js';
 import {
   type RpcStream,
@@ -62,14 +63,38 @@ function u64(value: bigint | number | undefined, path: string): bigint {
   return BigInt(v);
 }
 
-/** Storage volumes, including streamed upload and download. */
+/**
+ * Storage volumes, including streamed upload and download.
+ *
+ * Volume-changing calls (create, clone, delete, wipe, resize) are serialised
+ * per pool within this connection: libvirt refuses most pool operations while
+ * a volume is being built ("pool has asynchronous jobs running"), so every
+ * module of the SDK sharing this connection queues instead of colliding.
+ */
 export class StorageVolumeResource {
   readonly #call: ResourceCall;
   readonly #stream: ResourceStream;
+  readonly #poolLocks = new Map<string, { mutex: Mutex; users: number }>();
 
   constructor(call: ResourceCall, stream: ResourceStream) {
     this.#call = call;
     this.#stream = stream;
+  }
+
+  /** Run `work` holding the pool's lock; the lock entry is dropped when nobody uses it. */
+  async #inPool<T>(pool: string, work: () => Promise<T>): Promise<T> {
+    let entry = this.#poolLocks.get(pool);
+    if (entry === undefined) {
+      entry = { mutex: new Mutex(), users: 0 };
+      this.#poolLocks.set(pool, entry);
+    }
+    entry.users++;
+    try {
+      return await entry.mutex.runExclusive(work);
+    } finally {
+      entry.users--;
+      if (entry.users === 0) this.#poolLocks.delete(pool);
+    }
   }
 
   /** Every volume of a pool. @see virStoragePoolListAllVolumes */
@@ -113,28 +138,31 @@ export class StorageVolumeResource {
   /** Create a volume from XML; flags = `VirStorageVolCreateFlags`. @see virStorageVolCreateXML */
   async create(pool: StoragePoolInput, xml: string, options: FlagsOptions = {}): Promise<StorageVolRef> {
     const ref = await resolvePool(this.#call, pool, options);
-    return (await this.#call(STORAGE_VOL_CREATE_XML, { pool: ref, xml, flags: options.flags ?? 0 }, options)).vol;
+    return this.#inPool(ref.name, async () => (await this.#call(STORAGE_VOL_CREATE_XML, { pool: ref, xml, flags: options.flags ?? 0 }, options)).vol);
   }
 
   /** Create a volume as a copy of `source` (clone). @see virStorageVolCreateXMLFrom */
   async createFrom(pool: StoragePoolInput, xml: string, source: StorageVolRef, options: FlagsOptions = {}): Promise<StorageVolRef> {
     const ref = await resolvePool(this.#call, pool, options);
-    return (await this.#call(STORAGE_VOL_CREATE_XML_FROM, { pool: ref, xml, clonevol: source, flags: options.flags ?? 0 }, options)).vol;
+    return this.#inPool(ref.name, async () =>
+      (await this.#call(STORAGE_VOL_CREATE_XML_FROM, { pool: ref, xml, clonevol: source, flags: options.flags ?? 0 }, options)).vol,
+    );
   }
 
   /** Delete a volume; flags = `VirStorageVolDeleteFlags`. @see virStorageVolDelete */
   async delete(vol: StorageVolRef, options: FlagsOptions = {}): Promise<void> {
-    await this.#call(STORAGE_VOL_DELETE, { vol, flags: options.flags ?? 0 }, options);
+    await this.#inPool(vol.pool, () => this.#call(STORAGE_VOL_DELETE, { vol, flags: options.flags ?? 0 }, options));
   }
 
   /** Overwrite the volume with zeros. @see virStorageVolWipe */
   async wipe(vol: StorageVolRef, options?: ResourceOptions): Promise<void> {
-    await this.#call(STORAGE_VOL_WIPE, { vol, flags: 0 }, options);
+    await this.#inPool(vol.pool, () => this.#call(STORAGE_VOL_WIPE, { vol, flags: 0 }, options));
   }
 
   /** Change the capacity (bytes); flags = `VirStorageVolResizeFlags`. @see virStorageVolResize */
   async resize(vol: StorageVolRef, capacity: bigint | number, options: FlagsOptions = {}): Promise<void> {
-    await this.#call(STORAGE_VOL_RESIZE, { vol, capacity: u64(capacity, 'capacity'), flags: options.flags ?? 0 }, options);
+    const bytes = u64(capacity, 'capacity');
+    await this.#inPool(vol.pool, () => this.#call(STORAGE_VOL_RESIZE, { vol, capacity: bytes, flags: options.flags ?? 0 }, options));
   }
 
   /**
