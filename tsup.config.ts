@@ -10,6 +10,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     connection: 'src/connection/index.ts',
+    lifecycle: 'src/lifecycle/index.ts',
+    destroyer: 'src/destroyer/index.ts',
     testing: 'src/testing/index.ts',
   },
   format: ['esm', 'cjs'],

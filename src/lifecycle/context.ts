@@ -1,0 +1,151 @@
+import type { DomainRef, DomainState, LibvirtConnection, Logger } from '../connection/index.js';
+import { DomainNotFoundError, InvalidArgumentError, LibvirtError } from '../errors/index.js';
+import type { Deadline } from './deadline.js';
+import type { LifecycleOperation } from './guards.js';
+import type { ConfirmedBy, LifecycleResult } from './results.js';
+import type { VmLocks } from './vm-lock.js';
+
+/**
+ * The part of {@link LibvirtConnection} the lifecycle module uses. A real
+ * connection always fits; tests may pass a fake.
+ */
+export type LifecycleConnection = Pick<LibvirtConnection, 'domains' | 'host' | 'events' | 'handshake' | 'state' | 'on' | 'off'>;
+
+/** A VM named by name, UUID, or a reference returned by the SDK. */
+export type VmInput = string | DomainRef;
+
+/** Longest single libvirt call inside an operation (state reads, XML reads). */
+export const CALL_CAP_MS = 30_000;
+
+/** Shared plumbing of one manager. */
+export interface LifecycleContext {
+  readonly connection: LifecycleConnection;
+  readonly logger: Logger | undefined;
+  readonly pollInterval: number;
+  readonly eventGrace: number;
+  readonly locks: VmLocks;
+  /** Whether the hypervisor emits `domain.reboot` events (the test driver does not). */
+  emitsRebootEvents(deadline: Deadline): Promise<boolean>;
+}
+
+/** One running operation: the VM, its budget and where it started. */
+export interface OperationRun {
+  readonly ctx: LifecycleContext;
+  /** The operation (for messages, logs and results); `waitForState` runs without a lock. */
+  readonly operation: LifecycleOperation | 'waitForState';
+  ref: DomainRef;
+  readonly deadline: Deadline;
+}
+
+/** Write to the optional logger; a throwing logger never breaks an operation. */
+export function log(logger: Logger | undefined, level: keyof Logger, message: string, fields: Record<string, unknown> = {}): void {
+  const fn = logger?.[level];
+  if (typeof fn !== 'function') return;
+  try {
+    fn.call(logger, fields, message);
+  } catch {
+    // not the operation's failure
+  }
+}
+
+/** libvirt's error code of `error`, if libvirt reported it (also inside an `UnsupportedError`). */
+export function libvirtCode(error: unknown): number | undefined {
+  if (error instanceof LibvirtError) return error.code;
+  const remote = (error as { remote?: unknown } | null)?.remote;
+  return remote instanceof LibvirtError ? remote.code : undefined;
+}
+
+/** `true` when libvirt says the domain does not exist (a transient domain that stopped). */
+export function isGone(error: unknown): boolean {
+  return error instanceof DomainNotFoundError;
+}
+
+/** Resolve a {@link VmInput} to a reference (one lookup for names and UUIDs). */
+export async function resolveVm(ctx: LifecycleContext, vm: VmInput, deadline: Deadline): Promise<DomainRef> {
+  if (typeof vm === 'object' && vm !== null) {
+    if (typeof vm.uuid !== 'string' || typeof vm.name !== 'string') {
+      throw new InvalidArgumentError('vm must be a name, a UUID or a domain reference { name, uuid }', { path: 'vm' });
+    }
+    return { name: vm.name, uuid: vm.uuid, id: vm.id ?? -1 };
+  }
+  return ctx.connection.domains.lookup(vm, deadline.call(CALL_CAP_MS));
+}
+
+/** The lock key of a VM: its UUID, lower-case, without dashes. */
+export function lockKey(ref: DomainRef): string {
+  return ref.uuid.replace(/-/g, '').toLowerCase();
+}
+
+/**
+ * Resolve `vm`, take its lock (the wait counts against the deadline), and run
+ * `body` inside it.
+ */
+export async function exclusive<T>(
+  ctx: LifecycleContext,
+  operation: LifecycleOperation,
+  vm: VmInput,
+  deadline: Deadline,
+  body: (run: OperationRun) => Promise<T>,
+): Promise<T> {
+  deadline.check(`before ${operation}`);
+  const ref = await resolveVm(ctx, vm, deadline);
+  return ctx.locks.run(lockKey(ref), deadline, () => body({ ctx, operation, ref, deadline }));
+}
+
+/**
+ * Resolve `vm` and run `body` WITHOUT taking its lock: for operations that
+ * must not queue behind others (pulling the plug while a graceful shutdown is
+ * pending). Whatever holds the lock sees the VM change through its own waiter.
+ */
+export async function preempting<T>(
+  ctx: LifecycleContext,
+  operation: LifecycleOperation,
+  vm: VmInput,
+  deadline: Deadline,
+  body: (run: OperationRun) => Promise<T>,
+): Promise<T> {
+  deadline.check(`before ${operation}`);
+  const ref = await resolveVm(ctx, vm, deadline);
+  return body({ ctx, operation, ref, deadline });
+}
+
+/** DOMAIN_GET_STATE for the run's VM, within its budget. */
+export function readState(run: OperationRun): Promise<DomainState> {
+  return run.ctx.connection.domains.getState(run.ref, run.deadline.call(CALL_CAP_MS));
+}
+
+/** What the state of a VM that no longer exists is reported as (a transient domain that stopped). */
+export const GONE_STATE: DomainState = { state: 'shutoff', reason: 'gone', stateCode: 5, reasonCode: -1 };
+
+/**
+ * Read the state after a confirmed change. A transient domain that stopped no
+ * longer exists: that reads as {@link GONE_STATE}.
+ */
+export async function finalState(run: OperationRun): Promise<DomainState> {
+  try {
+    return await readState(run);
+  } catch (error) {
+    if (isGone(error)) return GONE_STATE;
+    throw error;
+  }
+}
+
+/** Build the common result fields. */
+export function resultOf(
+  run: OperationRun,
+  state: Pick<DomainState, 'state' | 'reason'>,
+  fields: { changed: boolean; confirmedBy: ConfirmedBy; noop?: string | undefined },
+): LifecycleResult {
+  const domain: DomainRef = { ...run.ref, id: state.state === 'shutoff' ? -1 : run.ref.id };
+  return {
+    // resultOf is only used by locked operations, never by waitForState.
+    operation: run.operation as LifecycleOperation,
+    domain,
+    state: state.state,
+    reason: state.reason,
+    changed: fields.changed,
+    ...(fields.noop === undefined ? {} : { noop: fields.noop }),
+    confirmedBy: fields.confirmedBy,
+    elapsedMs: run.deadline.elapsed(),
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * `libvirt-manager/lifecycle`: start, shutdown, reboot, reset, pause, resume
+ * and managed save of libvirt VMs — each finished only when libvirt confirms
+ * the new state. See docs/lifecycle.md.
+ *
+ * @example
+ * import { LibvirtConnection } from 'libvirt-manager/connection';
+ * import { VMLifecycleManager } from 'libvirt-manager/lifecycle';
+ * const conn = await LibvirtConnection.open('qemu:///system');
+ * const lifecycle = new VMLifecycleManager(conn);
+ * const { state, reason } = await lifecycle.shutdown('web1');
+ *
+ * @module lifecycle
+ */
+export { VMLifecycleManager } from './manager.js';
+export type { LifecycleConnection, VmInput } from './context.js';
+export type { LifecycleOperation, GuardVerdict } from './guards.js';
+export { guard } from './guards.js';
+export type { PowerMode, PowerMethod, PowerFacts } from './mode.js';
+export { selectPowerMethod, powerFacts, powerFlags, nextResendAt } from './mode.js';
+export { VirDomainPowerFlags, VirDomainCreateFlags, VirDomainDestroyFlags, VirDomainSaveFlags, startFlags, managedSaveFlags } from './flags.js';
+export type { StartFlagOptions } from './flags.js';
+export {
+  DEFAULT_TIMEOUTS,
+  DEFAULT_RESEND_EVERY,
+  DEFAULT_FORCE_OFF_TIMEOUT,
+  DEFAULT_FORCE_OFF_RETRIES,
+  type OperationOptions,
+  type VMLifecycleManagerOptions,
+} from './options.js';
+export type {
+  ConfirmedBy,
+  LifecycleResult,
+  StartResult,
+  ShutdownResult,
+  ForceOffResult,
+  RebootResult,
+  ResumeResult,
+  StateObservation,
+  AutostartResult,
+} from './results.js';
+export type { StartOptions } from './operations/start.js';
+export type { ShutdownOptions } from './operations/shutdown.js';
+export type { ForceOffOptions } from './operations/force-off.js';
+export type { RebootOptions } from './operations/reboot.js';
+export type { ManagedSaveOptions } from './operations/managed-save.js';

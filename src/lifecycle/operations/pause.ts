@@ -1,0 +1,74 @@
+import { UnsupportedError } from '../../errors/index.js';
+import { type OperationRun, finalState, readState, resultOf } from '../context.js';
+import { guard, refusal } from '../guards.js';
+import type { LifecycleResult, ResumeResult } from '../results.js';
+import { type WaitSpec, withWaiter } from '../waiter.js';
+import { isRunning, raceRecovered, timeoutWithState } from './common.js';
+
+const SUSPENDED: WaitSpec = {
+  onEvent: (e) => (e.type === 'domain.lifecycle' && e.event === 'suspended' ? 'done' : 'ignore'),
+  isDone: (s) => s.state === 'paused',
+};
+
+/** Resume is confirmed by `resumed`; PM wakeup by `started` (detail `wakeup`) — either way the guest runs again. */
+const RESUMED: WaitSpec = {
+  onEvent: (e) => (e.type === 'domain.lifecycle' && (e.event === 'resumed' || e.event === 'started') ? 'done' : 'ignore'),
+  isDone: isRunning,
+};
+
+/** `suspend` under the VM's lock: pause the vCPUs (no-op when already paused). */
+export async function suspend(run: OperationRun): Promise<LifecycleResult> {
+  const current = await readState(run);
+  const verdict = guard('suspend', current.state);
+  if (typeof verdict === 'object') {
+    if ('refuse' in verdict) throw refusal('suspend', current.state, run.ref.name, verdict.refuse);
+    return resultOf(run, current, { changed: false, confirmedBy: 'poll', noop: verdict.noop });
+  }
+  return withWaiter(run, ['domain.lifecycle'], async (waiter) => {
+    try {
+      await run.ctx.connection.domains.control.suspend(run.ref, run.deadline.call());
+    } catch (error) {
+      const raced = await raceRecovered(run, error, (s) => s.state === 'paused');
+      if (raced !== null) return resultOf(run, raced, { changed: false, confirmedBy: 'poll', noop: 'already paused' });
+      throw error;
+    }
+    const outcome = await waiter.wait(SUSPENDED, run.deadline.at);
+    if (outcome === null) throw await timeoutWithState(run, 'waiting for libvirt to confirm the pause');
+    return resultOf(run, outcome.state ?? (await finalState(run)), { changed: true, confirmedBy: outcome.confirmedBy });
+  });
+}
+
+/**
+ * `resume` under the VM's lock: resume paused vCPUs, or wake a pmsuspended
+ * guest (virDomainPMWakeup); no-op when already running.
+ */
+export async function resume(run: OperationRun): Promise<ResumeResult> {
+  const current = await readState(run);
+  const verdict = guard('resume', current.state);
+  if (typeof verdict === 'object') {
+    if ('refuse' in verdict) throw refusal('resume', current.state, run.ref.name, verdict.refuse);
+    return { ...resultOf(run, current, { changed: false, confirmedBy: 'poll', noop: verdict.noop }), operation: 'resume', wokeUp: false };
+  }
+  const wake = verdict === 'wake';
+  return withWaiter(run, ['domain.lifecycle'], async (waiter) => {
+    const control = run.ctx.connection.domains.control;
+    try {
+      if (wake) await control.pmWakeup(run.ref, run.deadline.call());
+      else await control.resume(run.ref, run.deadline.call());
+    } catch (error) {
+      if (wake && error instanceof UnsupportedError) {
+        throw new UnsupportedError(
+          `VM ${JSON.stringify(run.ref.name)} is pmsuspended and this hypervisor driver cannot wake it (virDomainPMWakeup): ${error.message}`,
+          error.remote === undefined ? { cause: error } : { remote: error.remote },
+        );
+      }
+      const raced = await raceRecovered(run, error, isRunning);
+      if (raced !== null) return { ...resultOf(run, raced, { changed: false, confirmedBy: 'poll', noop: 'already running' }), operation: 'resume', wokeUp: false };
+      throw error;
+    }
+    const outcome = await waiter.wait(RESUMED, run.deadline.at);
+    if (outcome === null) throw await timeoutWithState(run, `waiting for libvirt to confirm the ${wake ? 'wakeup' : 'resume'}`);
+    const state = outcome.state ?? (await finalState(run));
+    return { ...resultOf(run, state, { changed: true, confirmedBy: outcome.confirmedBy }), operation: 'resume', wokeUp: wake };
+  });
+}

@@ -1,0 +1,93 @@
+import type { DomainState } from '../../connection/index.js';
+import { GONE_STATE, type OperationRun, finalState, isGone, log, readState, resultOf } from '../context.js';
+import { Deadline } from '../deadline.js';
+import { guard, refusal } from '../guards.js';
+import type { PowerMethod, PowerMode } from '../mode.js';
+import { DEFAULT_FORCE_OFF_TIMEOUT, DEFAULT_RESEND_EVERY, type OperationOptions } from '../options.js';
+import type { ShutdownResult } from '../results.js';
+import { type CompletionWaiter, withWaiter } from '../waiter.js';
+import { STOPPED, chooseMethod, firstPowerRequest, isAgentFailure, sendPowerRequest, timeoutWithState, waitResending } from './common.js';
+import { forceOffWith } from './force-off.js';
+
+/** Options of `shutdown`. `timeout` (default 60 000 ms) is how long the guest gets, lock wait included. */
+export interface ShutdownOptions extends OperationOptions {
+  /** How to ask the guest. @default 'auto' */
+  mode?: PowerMode;
+  /** Re-send the request every this many ms while waiting (presses during early boot are lost); 0 never. @default 5000 */
+  resendEvery?: number;
+  /** When `timeout` elapses: force the VM off (`escalated: true`) or reject with `TimeoutError`. @default 'destroy' */
+  onTimeout?: 'destroy' | 'throw';
+  /** Budget of the force-off after a timeout, on top of `timeout`. @default 30000 */
+  forceOffTimeout?: number;
+}
+
+/** `shutdown` under the VM's lock. */
+export async function shutdown(run: OperationRun, options: ShutdownOptions): Promise<ShutdownResult> {
+  let current: DomainState;
+  try {
+    current = await readState(run);
+  } catch (error) {
+    if (!isGone(error)) throw error;
+    return noop(run, GONE_STATE, 'domain no longer exists');
+  }
+  const verdict = guard('shutdown', current.state);
+  if (typeof verdict === 'object') {
+    if ('refuse' in verdict) throw refusal('shutdown', current.state, run.ref.name, verdict.refuse);
+    return noop(run, current, verdict.noop);
+  }
+  return withWaiter(run, ['domain.lifecycle'], (waiter) => shutdownWith(run, waiter, options, verdict === 'run'));
+}
+
+function noop(run: OperationRun, state: Pick<DomainState, 'state' | 'reason'>, why: string): ShutdownResult {
+  return { ...resultOf(run, state, { changed: false, confirmedBy: 'poll', noop: why }), operation: 'shutdown', escalated: false, requests: 0 };
+}
+
+/**
+ * Ask the guest to shut down (unless `send` is false: a shutdown is already
+ * under way), re-send while waiting for `stopped`, and on timeout force it
+ * off or throw. The waiter must be open. Also the first half of reboot's
+ * stop-start fallback.
+ */
+export async function shutdownWith(run: OperationRun, waiter: CompletionWaiter, options: ShutdownOptions, send = true): Promise<ShutdownResult> {
+  const mode = options.mode ?? 'auto';
+  let method: PowerMethod | undefined;
+  let requests = 0;
+  const firstSentAt = Date.now();
+  if (send) {
+    try {
+      method = await firstPowerRequest(run, 'shutdown', await chooseMethod(run, mode), mode);
+    } catch (error) {
+      // An agent that does not answer may still be reached by a re-send; the timeout decides.
+      if (!isAgentFailure(error)) throw error;
+      method = 'agent';
+      log(run.ctx.logger, 'warn', 'guest agent did not take the shutdown request', { domain: run.ref.name, error: String(error) });
+    }
+    requests = 1;
+  }
+  const resendMethod = method;
+  const { outcome, resends } = await waitResending(run, waiter, STOPPED, {
+    untilAt: run.deadline.at,
+    resendEvery: send ? (options.resendEvery ?? DEFAULT_RESEND_EVERY) : 0,
+    firstSentAt,
+    resend: () => sendPowerRequest(run, 'shutdown', resendMethod ?? 'default', 10_000),
+  });
+  requests += resends;
+  const base = { operation: 'shutdown' as const, requests, ...(method === undefined ? {} : { method }) };
+  if (outcome !== null) {
+    const state = outcome.state ?? (await finalState(run));
+    return { ...resultOf(run, state, { changed: true, confirmedBy: outcome.confirmedBy }), ...base, escalated: false };
+  }
+  if (run.deadline.signal?.aborted === true) throw run.deadline.abortError('waiting for the guest to shut down');
+  if ((options.onTimeout ?? 'destroy') === 'throw') {
+    throw await timeoutWithState(run, `waiting for the guest to shut down (${requests} request(s) sent)`);
+  }
+  log(run.ctx.logger, 'warn', 'guest did not shut down in time; forcing it off', { domain: run.ref.name, timeoutMs: run.deadline.timeout, requests });
+  const escalation = new Deadline(options.forceOffTimeout ?? DEFAULT_FORCE_OFF_TIMEOUT, run.deadline.signal);
+  const forced = await forceOffWith(run, waiter, {}, escalation);
+  return {
+    ...resultOf(run, forced.state, { changed: true, confirmedBy: forced.confirmedBy }),
+    ...base,
+    escalated: forced.noop === undefined,
+    elapsedMs: run.deadline.elapsed(),
+  };
+}

@@ -1,0 +1,86 @@
+import { LibvirtError, UnsupportedError, VirErrorCode } from '../../errors/index.js';
+import { CALL_CAP_MS, type OperationRun, finalState, libvirtCode, readState, resultOf } from '../context.js';
+import { type StartFlagOptions, startFlagNames, startFlags } from '../flags.js';
+import { guard, refusal } from '../guards.js';
+import type { OperationOptions } from '../options.js';
+import type { StartResult } from '../results.js';
+import { type WaitSpec, withWaiter } from '../waiter.js';
+import { isActive, raceRecovered, timeoutWithState } from './common.js';
+
+/** Options of `start`: libvirt's `virDomainCreateFlags` as booleans. */
+export interface StartOptions extends OperationOptions {
+  /** Leave the vCPUs paused (`VIR_DOMAIN_START_PAUSED`); the result's state is then `paused`. */
+  paused?: boolean;
+  /** Destroy the VM when this connection closes (`VIR_DOMAIN_START_AUTODESTROY`). */
+  autodestroy?: boolean;
+  /** Avoid the host page cache when restoring a managed save (`VIR_DOMAIN_START_BYPASS_CACHE`). */
+  bypassCache?: boolean;
+  /** Discard a managed save image and boot afresh (`VIR_DOMAIN_START_FORCE_BOOT`). */
+  forceBoot?: boolean;
+  /** Re-initialise the UEFI variable store from its template (`VIR_DOMAIN_START_RESET_NVRAM`). */
+  resetNvram?: boolean;
+  /** Validate the XML against libvirt's schema first (`VIR_DOMAIN_START_VALIDATE`). */
+  validate?: boolean;
+}
+
+/** Start is confirmed by the `started` event (booted, restored…) or a poll that finds the VM active. */
+const STARTED: WaitSpec = {
+  onEvent: (e) => (e.type !== 'domain.lifecycle' ? 'ignore' : e.event === 'started' ? 'done' : e.event === 'stopped' ? 'check' : 'ignore'),
+  isDone: isActive,
+};
+
+/** `start` under the VM's lock: no-op when already active, refused from crashed/shutdown states. */
+export async function start(run: OperationRun, options: StartOptions): Promise<StartResult> {
+  const current = await readState(run);
+  const verdict = guard('start', current.state);
+  if (typeof verdict === 'object') {
+    if ('refuse' in verdict) throw refusal('start', current.state, run.ref.name, verdict.refuse);
+    return { ...resultOf(run, current, { changed: false, confirmedBy: 'poll', noop: verdict.noop }), operation: 'start', restored: false };
+  }
+  return startShutOff(run, options);
+}
+
+async function hasImage(run: OperationRun): Promise<boolean> {
+  try {
+    return await run.ctx.connection.domains.hasManagedSave(run.ref, run.deadline.call(CALL_CAP_MS));
+  } catch (error) {
+    if (error instanceof UnsupportedError) return false;
+    throw error;
+  }
+}
+
+/**
+ * Start a VM known to be shut off (also the second half of reboot's
+ * stop-start fallback): DOMAIN_CREATE_WITH_FLAGS, then wait for `started`.
+ */
+export async function startShutOff(run: OperationRun, options: StartFlagOptions): Promise<StartResult> {
+  const flags = startFlags(options);
+  const restoring = options.forceBoot !== true && (await hasImage(run));
+  return withWaiter(run, ['domain.lifecycle'], async (waiter) => {
+    try {
+      const ref = await run.ctx.connection.domains.control.start(run.ref, { ...run.deadline.call(), flags });
+      run.ref = { ...run.ref, id: ref.id };
+    } catch (error) {
+      if (flags !== 0 && libvirtCode(error) === VirErrorCode.VIR_ERR_INVALID_ARG) {
+        // virCheckFlags: the driver does not know one of the flags (the test driver accepts none).
+        throw new UnsupportedError(
+          `the hypervisor driver refused start option(s) ${startFlagNames(flags).join(', ')}: ${(error as Error).message}`,
+          error instanceof LibvirtError ? { remote: error } : { cause: error },
+        );
+      }
+      const raced = await raceRecovered(run, error, isActive);
+      if (raced !== null) {
+        return { ...resultOf(run, raced, { changed: false, confirmedBy: 'poll', noop: 'already running' }), operation: 'start', restored: false };
+      }
+      throw error;
+    }
+    const outcome = await waiter.wait(STARTED, run.deadline.at);
+    if (outcome === null) throw await timeoutWithState(run, 'waiting for libvirt to confirm the start');
+    const state = outcome.state ?? (await finalState(run));
+    return {
+      ...resultOf(run, state, { changed: true, confirmedBy: outcome.confirmedBy }),
+      operation: 'start',
+      restored: restoring || state.reason === 'restored',
+    };
+  });
+}

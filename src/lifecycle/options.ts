@@ -1,0 +1,106 @@
+import type { Logger } from '../connection/index.js';
+import { InvalidArgumentError } from '../errors/index.js';
+import type { LifecycleOperation } from './guards.js';
+
+/** Options every async method of the manager takes last. */
+export interface OperationOptions {
+  /**
+   * Abort the operation. Before the request was sent, nothing is sent; after,
+   * the caller gets `AbortError` and libvirt may still complete it.
+   */
+  signal?: AbortSignal;
+  /**
+   * Budget in ms for the whole operation — waiting for the VM's lock, the
+   * libvirt calls and waiting for confirmation. `0` waits without limit.
+   * Each operation documents its default.
+   */
+  timeout?: number;
+}
+
+/** Options of `new VMLifecycleManager(connection, options)`. */
+export interface VMLifecycleManagerOptions {
+  /** DOMAIN_GET_STATE poll interval while waiting for a confirmation. @default 500 */
+  pollInterval?: number;
+  /**
+   * When a poll sees the target state while events work, how long to wait
+   * for the confirming event before settling on the poll. @default 250
+   */
+  eventGrace?: number;
+  /** Where to log (pino/bunyan/console-style). */
+  logger?: Logger;
+}
+
+/** Default `timeout` of each operation, in ms. */
+export const DEFAULT_TIMEOUTS = {
+  start: 60_000,
+  shutdown: 60_000,
+  forceOff: 30_000,
+  reboot: 60_000,
+  reset: 30_000,
+  suspend: 30_000,
+  resume: 30_000,
+  managedSave: 300_000,
+  removeManagedSave: 30_000,
+  setAutostart: 30_000,
+  waitForState: 60_000,
+} as const satisfies Record<LifecycleOperation | 'waitForState', number>;
+
+/** Default re-send interval of graceful shutdown/reboot requests, in ms. */
+export const DEFAULT_RESEND_EVERY = 5_000;
+/** Default budget of the force-off after a shutdown timed out, in ms. */
+export const DEFAULT_FORCE_OFF_TIMEOUT = 30_000;
+/** Default retries of DOMAIN_DESTROY_FLAGS on OPERATION_TIMEOUT / RESOURCE_BUSY. */
+export const DEFAULT_FORCE_OFF_RETRIES = 3;
+
+/** Check a duration option (ms, finite, ≥ 0). */
+export function checkDuration(value: unknown, path: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidArgumentError(`${path} must be a finite number of milliseconds ≥ 0, got ${String(value)}`, { path });
+  }
+  return value;
+}
+
+/** Check that `value` is one of `allowed`. */
+export function checkChoice<T extends string>(value: unknown, allowed: readonly T[], path: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`${path} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`, { path });
+  }
+  return value as T;
+}
+
+/** Check an optional boolean. */
+export function checkFlag(value: unknown, path: string): boolean | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean') throw new InvalidArgumentError(`${path} must be a boolean, got ${JSON.stringify(value)}`, { path });
+  return value;
+}
+
+/** Check the signal and timeout every operation takes; returns the timeout to use. */
+export function checkOperationOptions(options: OperationOptions | undefined, defaultTimeout: number): number {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new InvalidArgumentError('options must be an object', { path: 'options' });
+  }
+  const signal = options?.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
+  return checkDuration(options?.timeout, 'timeout') ?? defaultTimeout;
+}
+
+/** Resolved manager options. */
+export interface ResolvedManagerOptions {
+  pollInterval: number;
+  eventGrace: number;
+  logger: Logger | undefined;
+}
+
+/** Validate and default the manager options. */
+export function resolveManagerOptions(options: VMLifecycleManagerOptions = {}): ResolvedManagerOptions {
+  const pollInterval = checkDuration(options.pollInterval, 'pollInterval') ?? 500;
+  if (pollInterval < 10) throw new InvalidArgumentError(`pollInterval must be at least 10 ms, got ${pollInterval}`, { path: 'pollInterval' });
+  return {
+    pollInterval,
+    eventGrace: checkDuration(options.eventGrace, 'eventGrace') ?? 250,
+    logger: options.logger,
+  };
+}

@@ -1,0 +1,112 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from './libvirt.js';
+
+/** The manifest written by `scripts/build-test-guest.sh`. */
+export interface GuestManifest {
+  kernel: string;
+  initrdAcpi: string;
+  initrdNoAcpi: string;
+  cmdline: string;
+  domainType: string;
+  machine: string;
+  memoryMiB: number;
+  readyMarker: string;
+  poweroffMarker: string;
+}
+
+/**
+ * Build (or reuse, ~0 s when cached) the tiny TCG test guest and read its
+ * manifest. Run it in a `beforeAll` with a generous hook timeout: the first
+ * build downloads a kernel package.
+ */
+export function ensureTestGuest(): GuestManifest {
+  const script = join(ROOT, 'scripts/build-test-guest.sh');
+  execFileSync('bash', [script], { stdio: 'ignore' });
+  const dir = execFileSync('bash', [script, '--print'], { encoding: 'utf8' }).trim();
+  return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as GuestManifest;
+}
+
+/** Options of {@link guestDomainXml}. */
+export interface GuestXmlOptions {
+  name: string;
+  /** Serial log file (QEMU truncates it at each start: `append='off'`). */
+  logPath: string;
+  /** `'acpi'` honours the power button once ready; `'noacpi'` ignores it and runs until destroyed. @default 'acpi' */
+  variant?: 'acpi' | 'noacpi';
+  /** Write `<features><acpi/></features>`. @default true */
+  acpiFeature?: boolean;
+}
+
+function esc(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;');
+}
+
+/**
+ * Domain XML of the tiny test guest (docs/test-environment.md): TCG on q35,
+ * 256 MiB, 1 vCPU, direct kernel boot, a pty serial console whose output is
+ * also logged to `logPath` so markers can be read, `on_poweroff` destroy.
+ */
+export function guestDomainXml(manifest: GuestManifest, options: GuestXmlOptions): string {
+  const initrd = options.variant === 'noacpi' ? manifest.initrdNoAcpi : manifest.initrdAcpi;
+  const features = options.acpiFeature === false ? '' : '<features><acpi/></features>';
+  return `<domain type='${esc(manifest.domainType)}'>
+  <name>${esc(options.name)}</name>
+  <memory unit='MiB'>${manifest.memoryMiB}</memory>
+  <vcpu>1</vcpu>
+  <os>
+    <type arch='x86_64' machine='${esc(manifest.machine)}'>hvm</type>
+    <kernel>${esc(manifest.kernel)}</kernel>
+    <initrd>${esc(initrd)}</initrd>
+    <cmdline>${esc(manifest.cmdline)}</cmdline>
+  </os>
+  ${features}
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <on_crash>destroy</on_crash>
+  <devices>
+    <serial type='pty'>
+      <log file='${esc(options.logPath)}' append='off'/>
+      <target port='0'/>
+    </serial>
+    <console type='pty'><target type='serial' port='0'/></console>
+    <memballoon model='none'/>
+  </devices>
+</domain>`;
+}
+
+/** A temporary directory for serial logs; `remove()` deletes it. */
+export function logDir(prefix = 'lvm-guest-'): { dir: string; path: (name: string) => string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, path: (name) => join(dir, `${name}.log`), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+function count(text: string, marker: string): number {
+  let n = 0;
+  for (let i = text.indexOf(marker); i !== -1; i = text.indexOf(marker, i + marker.length)) n++;
+  return n;
+}
+
+/**
+ * Wait until `marker` appears `times` times in the serial log (polled every
+ * 50 ms). Resolves with the log text; rejects after `timeoutMs` with the log's
+ * tail in the message.
+ */
+export async function waitForSerial(logPath: string, marker: string, timeoutMs: number, options: { times?: number } = {}): Promise<string> {
+  const times = options.times ?? 1;
+  const deadline = Date.now() + timeoutMs;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = existsSync(logPath) ? readFileSync(logPath, 'latin1') : '';
+    if (count(text, marker) >= times) return text;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`${marker} (×${times}) not seen in ${logPath} within ${timeoutMs} ms; log tail: ${JSON.stringify(text.slice(-500))}`);
+}
+
+/** How many times `marker` appears in the log now. */
+export function serialCount(logPath: string, marker: string): number {
+  return existsSync(logPath) ? count(readFileSync(logPath, 'latin1'), marker) : 0;
+}
