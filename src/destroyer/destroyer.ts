@@ -1,0 +1,232 @@
+import { InvalidArgumentError, LibvirtError, LibvirtManagerError, VirErrorCode } from '../errors/index.js';
+import type { CallOptions, DomainInput, DomainRef, LibvirtConnection, Logger, StorageVolRef } from '../connection/index.js';
+import { type DomainModel, parseDomainXml } from '../xml/index.js';
+import { log } from './log.js';
+import { type StoragePolicy, planVolumes } from './plan.js';
+import { type DestroyReport, type VolumeRecord, emptyReport } from './report.js';
+import { undefineDomain } from './undefine.js';
+import { foreignUsage } from './usage.js';
+
+/** What the destroyer needs from the lifecycle module to stop a VM (structurally `VMLifecycleManager`). */
+export interface StopOperations {
+  shutdown(vm: DomainRef, options: CallOptions & { timeout?: number; onTimeout?: 'destroy' | 'throw' }): Promise<{ escalated?: boolean; changed?: boolean }>;
+  forceOff(vm: DomainRef, options: CallOptions & { graceful?: boolean; preempt?: boolean }): Promise<unknown>;
+}
+
+/** Options of {@link VMDestroyer.destroy}. */
+export interface DestroyOptions extends CallOptions {
+  /**
+   * How to stop a running VM: `'graceful'` asks the guest (ACPI, re-sent) and
+   * forces it off after `shutdownTimeout`; `'force'` pulls the plug.
+   * @default 'graceful'
+   */
+  stop?: 'graceful' | 'force';
+  /** Milliseconds a graceful shutdown may take before the VM is forced off. @default 60000 */
+  shutdownTimeout?: number;
+  /** Which volumes to delete. @default 'owned' */
+  storage?: StoragePolicy;
+}
+
+const POLICIES: readonly StoragePolicy[] = ['owned', 'all-safe', 'none'];
+
+function asSdkError(error: unknown): LibvirtManagerError {
+  return error instanceof LibvirtManagerError ? error : new LibvirtManagerError('ERR_LIBVIRT_INTERNAL', String(error), { cause: error });
+}
+
+function isNoDomain(error: unknown): boolean {
+  return error instanceof LibvirtError && error.code === VirErrorCode.VIR_ERR_NO_DOMAIN;
+}
+
+function isNoVolume(error: unknown): boolean {
+  return error instanceof LibvirtError && (error.code === VirErrorCode.VIR_ERR_NO_STORAGE_VOL || error.code === VirErrorCode.VIR_ERR_NO_STORAGE_POOL);
+}
+
+/**
+ * Safe, idempotent teardown: stop, delete storage by policy, undefine with
+ * flag negotiation — and never delete a disk the policy does not cover or
+ * another domain uses.
+ *
+ * Order matters for recovery. Volumes go first and the definition last, and
+ * the definition is only removed once every volume that was to go is gone:
+ * if anything fails (even libvirtd dying midway), the domain and its
+ * ownership record stay, and calling `destroy` again finishes the job.
+ *
+ * @example
+ * const report = await destroyer.destroy('web1', { storage: 'owned' });
+ * if (!report.complete) console.warn(report.errors);
+ */
+export class VMDestroyer {
+  readonly #connection: LibvirtConnection;
+  readonly #stopper: StopOperations;
+  readonly #logger: Logger | undefined;
+
+  constructor(connection: LibvirtConnection, lifecycle: StopOperations, options: { logger?: Logger } = {}) {
+    this.#connection = connection;
+    this.#stopper = lifecycle;
+    this.#logger = options.logger;
+  }
+
+  /**
+   * Tear a VM down. Destroying a VM that no longer exists reports
+   * `alreadyGone` and does nothing. Per-volume failures are collected in the
+   * report instead of thrown midway.
+   *
+   * @throws {@link InvalidArgumentError} on bad options (nothing is sent)
+   * @throws connection errors raised before anything was changed (e.g. `ConnectionClosedError`)
+   * @see virDomainDestroyFlags
+   * @see virDomainUndefineFlags
+   * @see virStorageVolDelete
+   */
+  async destroy(vm: DomainInput, options: DestroyOptions = {}): Promise<DestroyReport> {
+    const policy = options.storage ?? 'owned';
+    if (!POLICIES.includes(policy)) {
+      throw new InvalidArgumentError(`storage must be one of ${POLICIES.join(', ')}, got ${String(policy)}`, { path: 'storage' });
+    }
+    const stop = options.stop ?? 'graceful';
+    if (stop !== 'graceful' && stop !== 'force') {
+      throw new InvalidArgumentError(`stop must be 'graceful' or 'force', got ${String(stop)}`, { path: 'stop' });
+    }
+    const call: CallOptions = {
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+    };
+    const report = emptyReport();
+
+    let domain: DomainRef;
+    try {
+      domain = typeof vm === 'string' ? await this.#connection.domains.lookup(vm, call) : vm;
+      report.domain = { name: domain.name, uuid: domain.uuid };
+      // Read the definition before stopping: a transient domain disappears when stopped.
+      const persistent = await this.#connection.domains.isPersistent(domain, call);
+      report.transient = !persistent;
+    } catch (error) {
+      if (isNoDomain(error)) return { ...report, alreadyGone: true, complete: true };
+      throw error;
+    }
+
+    let model: DomainModel;
+    try {
+      model = parseDomainXml(await this.#connection.domains.getXml(domain, { ...call, inactive: !report.transient }));
+    } catch (error) {
+      if (isNoDomain(error)) return { ...report, alreadyGone: true, complete: true };
+      report.errors.push({ step: 'inspect', error: asSdkError(error) });
+      return report;
+    }
+
+    if (!(await this.#stop(domain, stop, options, call, report))) return report;
+
+    const plan = planVolumes(model, policy);
+    report.volumesKept.push(...plan.keep);
+    if (plan.delete.length > 0) {
+      let usage: Map<string, Set<string>>;
+      try {
+        usage = await foreignUsage(this.#connection, domain, call);
+      } catch (error) {
+        // Without knowing who else uses a disk, deleting any would be a gamble.
+        report.errors.push({ step: 'inspect', error: asSdkError(error) });
+        return report;
+      }
+      for (const volume of plan.delete) {
+        const users = volume.path === undefined ? undefined : usage.get(volume.path);
+        if (users !== undefined && users.size > 0) {
+          report.volumesKept.push({ volume, reason: 'in-use', detail: `used by ${[...users].sort().join(', ')}` });
+          continue;
+        }
+        await this.#deleteVolume(volume, call, report);
+      }
+    }
+
+    const volumesFailed = report.errors.some((e) => e.step === 'delete-volume');
+    if (!report.transient && !volumesFailed) {
+      try {
+        const result = await undefineDomain(this.#connection, domain, call);
+        report.undefined = result.undefined;
+        report.undefineFlags = result.flags;
+      } catch (error) {
+        report.errors.push({ step: 'undefine', error: asSdkError(error) });
+      }
+    }
+    report.complete = report.errors.length === 0;
+    log(this.#logger, report.complete ? 'info' : 'warn', 'domain teardown finished', {
+      domain: domain.name,
+      complete: report.complete,
+      stopped: report.stopped,
+      undefined: report.undefined,
+      deleted: report.volumesDeleted.length,
+      kept: report.volumesKept.length,
+      errors: report.errors.length,
+    });
+    return report;
+  }
+
+  /** Stop the VM if it runs; `false` when it could not be stopped (nothing else is safe then). */
+  async #stop(domain: DomainRef, stop: 'graceful' | 'force', options: DestroyOptions, call: CallOptions, report: DestroyReport): Promise<boolean> {
+    try {
+      const { state } = await this.#connection.domains.getState(domain, call);
+      if (state === 'shutoff') {
+        report.stopped = 'was-stopped';
+        return true;
+      }
+      if (stop === 'force') {
+        // Pull the plug even while a graceful shutdown of this VM is still waiting.
+        await this.#stopper.forceOff(domain, { ...call, preempt: true });
+        report.stopped = 'forced';
+      } else {
+        const result = await this.#stopper.shutdown(domain, {
+          ...call,
+          timeout: options.shutdownTimeout ?? 60_000,
+          onTimeout: 'destroy',
+        });
+        report.stopped = result.escalated === true ? 'escalated' : result.changed === false ? 'was-stopped' : 'graceful';
+      }
+      return true;
+    } catch (error) {
+      // A transient domain vanishes when it stops; that is success.
+      if (isNoDomain(error)) {
+        report.stopped = report.stopped === 'none' ? 'forced' : report.stopped;
+        return true;
+      }
+      report.stopped = 'failed';
+      report.errors.push({ step: 'stop', error: asSdkError(error) });
+      return false;
+    }
+  }
+
+  async #deleteVolume(volume: VolumeRecord, call: CallOptions, report: DestroyReport): Promise<void> {
+    const volumes = this.#connection.storage.volumes;
+    let ref: StorageVolRef;
+    try {
+      ref = await this.#resolveVolume(volume, call);
+    } catch (error) {
+      if (isNoVolume(error) && !volume.owned && volume.pool === undefined) {
+        // A path no pool knows: the SDK cannot (and, remotely, must not) unlink it.
+        report.volumesKept.push({ volume, reason: 'unmanaged', detail: 'not in any storage pool' });
+      } else if (isNoVolume(error)) report.volumesAlreadyGone.push(volume);
+      else report.errors.push({ step: 'delete-volume', volume, error: asSdkError(error) });
+      return;
+    }
+    try {
+      await volumes.delete(ref, call);
+      report.volumesDeleted.push({ ...volume, pool: ref.pool, name: ref.name });
+    } catch (error) {
+      if (isNoVolume(error)) report.volumesAlreadyGone.push(volume);
+      else report.errors.push({ step: 'delete-volume', volume, error: asSdkError(error) });
+    }
+  }
+
+  /** Find the pool volume for a record: by pool and name, else by path (refreshing pools once on a miss). */
+  async #resolveVolume(volume: VolumeRecord, call: CallOptions): Promise<StorageVolRef> {
+    const volumes = this.#connection.storage.volumes;
+    if (volume.pool !== undefined && volume.name !== undefined) return volumes.lookup(volume.pool, volume.name, call);
+    if (volume.path === undefined) throw new InvalidArgumentError('volume has neither a path nor a pool and name');
+    try {
+      return await volumes.lookupByPath(volume.path, call);
+    } catch (error) {
+      if (!isNoVolume(error)) throw error;
+      // The file may have been made after the pool's last scan.
+      const pools = this.#connection.storage.pools;
+      for (const pool of await pools.list({ ...call, flags: 2 /* ACTIVE */ })) await pools.refresh(pool, call).catch(() => undefined);
+      return volumes.lookupByPath(volume.path, call);
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * `libvirt-manager/destroyer`: safe, idempotent VM teardown that never deletes
+ * a disk it does not own (unless asked) or one another domain uses.
+ *
+ * @example
+ * import { VMDestroyer } from 'libvirt-manager/destroyer';
+ * const report = await new VMDestroyer(conn, lifecycle).destroy('web1', { stop: 'graceful', storage: 'owned' });
+ *
+ * @module destroyer
+ */
+export { VMDestroyer, type DestroyOptions, type StopOperations } from './destroyer.js';
+export { type StoragePolicy, type VolumePlan, planVolumes } from './plan.js';
+export type { DestroyReport, DestroyStepError, KeepReason, StopOutcome, VolumeRecord } from './report.js';
+export { UndefineFlag, UNDEFINE_FLAG_LADDER, undefineDomain, type UndefineResult } from './undefine.js';
+export { foreignUsage, type ForeignUsage } from './usage.js';

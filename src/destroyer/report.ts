@@ -1,0 +1,101 @@
+import type { LibvirtManagerError } from '../errors/index.js';
+
+/** A storage volume the destroyer looked at. */
+export interface VolumeRecord {
+  /** Path on the host, when known. */
+  path?: string;
+  /** Storage pool and volume name, when the volume is in a pool. */
+  pool?: string;
+  name?: string;
+  /** The SDK's role for it (from the ownership metadata), when the SDK created it. */
+  role?: string;
+  /** Target device in the guest (`vda`…), when it is an attached disk. */
+  target?: string;
+  /** The SDK created this volume (listed in the domain's ownership metadata). */
+  owned: boolean;
+}
+
+/** Why a volume was not deleted. */
+export type KeepReason =
+  /** `storage: 'none'`. */
+  | 'policy-none'
+  /** `storage: 'owned'` and the SDK did not create it. */
+  | 'not-owned'
+  /** Marked `<readonly/>`. */
+  | 'read-only'
+  /** Marked `<shareable/>`. */
+  | 'shareable'
+  /** A CD-ROM or floppy medium. */
+  | 'removable-media'
+  /** Another domain uses it as a disk or in its backing chain. */
+  | 'in-use'
+  /** It is the backing image of a disk (of this or another domain). */
+  | 'backing-image'
+  /** Not a file or volume the SDK can delete through a storage pool (network disk, unmanaged path, iSCSI…). */
+  | 'unmanaged';
+
+/** One step that failed; teardown went on where it safely could. */
+export interface DestroyStepError {
+  step: 'inspect' | 'stop' | 'delete-volume' | 'undefine';
+  volume?: VolumeRecord;
+  error: LibvirtManagerError;
+}
+
+/** How the domain was stopped. */
+export type StopOutcome =
+  /** It was not running. */
+  | 'was-stopped'
+  /** The guest shut down when asked. */
+  | 'graceful'
+  /** The guest did not shut down in time and was forced off. */
+  | 'escalated'
+  /** Forced off, as asked. */
+  | 'forced'
+  /** It could not be stopped (see `errors`). */
+  | 'failed'
+  /** The domain was already gone. */
+  | 'none';
+
+/** What `VMDestroyer.destroy` did, and what is left. */
+export interface DestroyReport {
+  /** The domain, as it was found (`null` when it did not exist). */
+  domain: { name: string; uuid: string } | null;
+  /** Nothing existed: there was nothing to do. */
+  alreadyGone: boolean;
+  /** The domain had no persistent definition (it vanished when stopped). */
+  transient: boolean;
+  stopped: StopOutcome;
+  /** This call removed the definition. */
+  undefined: boolean;
+  /** Undefine flags libvirt accepted (NVRAM, TPM, snapshots… — see `UndefineFlag`). */
+  undefineFlags: number | null;
+  volumesDeleted: VolumeRecord[];
+  /** Volumes that were already gone when the destroyer got to them (a previous partial run). */
+  volumesAlreadyGone: VolumeRecord[];
+  volumesKept: { volume: VolumeRecord; reason: KeepReason; detail?: string }[];
+  /** Steps that failed. Teardown collects these instead of throwing midway. */
+  errors: DestroyStepError[];
+  /**
+   * Everything that was to be removed is gone. When `false`, the domain and
+   * its ownership record are left in place on purpose, so calling `destroy`
+   * again finishes the job.
+   */
+  complete: boolean;
+}
+
+/** A fresh, empty report. */
+export function emptyReport(): DestroyReport {
+  return {
+    domain: null,
+    alreadyGone: false,
+    transient: false,
+    stopped: 'none',
+    undefined: false,
+    undefineFlags: null,
+    volumesDeleted: [],
+    volumesAlreadyGone: [],
+    volumesKept: [],
+    errors: [],
+    complete: false,
+  };
+}
