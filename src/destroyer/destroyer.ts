@@ -1,4 +1,4 @@
-import { InvalidArgumentError, LibvirtError, LibvirtManagerError, VirErrorCode } from '../errors/index.js';
+import { ErrorCode, InvalidArgumentError, LibvirtError, LibvirtManagerError, VirErrorCode } from '../errors/index.js';
 import type { CallOptions, DomainInput, DomainRef, LibvirtConnection, Logger, StorageVolRef } from '../connection/index.js';
 import { type DomainModel, parseDomainXml } from '../xml/index.js';
 import { log } from './log.js';
@@ -30,7 +30,7 @@ export interface DestroyOptions extends CallOptions {
 const POLICIES: readonly StoragePolicy[] = ['owned', 'all-safe', 'none'];
 
 function asSdkError(error: unknown): LibvirtManagerError {
-  return error instanceof LibvirtManagerError ? error : new LibvirtManagerError('ERR_LIBVIRT_INTERNAL', String(error), { cause: error });
+  return error instanceof LibvirtManagerError ? error : new LibvirtManagerError(ErrorCode.INTERNAL, String(error), { cause: error });
 }
 
 function isNoDomain(error: unknown): boolean {

@@ -31,6 +31,8 @@ export const ErrorCode = {
   XML: 'ERR_LIBVIRT_XML',
   /** An object with that name already exists; nothing was created. */
   ALREADY_EXISTS: 'ERR_LIBVIRT_ALREADY_EXISTS',
+  /** A failure the SDK did not classify (a bug, or a non-SDK error wrapped for a report); `cause` has the original. */
+  INTERNAL: 'ERR_LIBVIRT_INTERNAL',
 } as const;
 
 /** Union of the SDK's own string error codes. */

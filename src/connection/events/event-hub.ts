@@ -1,4 +1,4 @@
-import { LibvirtManagerError } from '../../errors/index.js';
+import { InvalidArgumentError } from '../../errors/index.js';
 import {
   CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
   CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
@@ -182,7 +182,7 @@ function registerOnDaemon(call: HubCall, key: EventKey, options: CallOptions): P
     case 'storagePool':
       return call(CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY, { eventID: key.eventId, pool: null }, options);
     default:
-      throw new LibvirtManagerError('ERR_LIBVIRT_INVALID_ARGUMENT', `unknown event family ${String((key as EventKey).family)}`);
+      throw new InvalidArgumentError(`unknown event family ${String((key as EventKey).family)}`);
   }
 }
 
