@@ -12,6 +12,7 @@ export default defineConfig({
     connection: 'src/connection/index.ts',
     lifecycle: 'src/lifecycle/index.ts',
     destroyer: 'src/destroyer/index.ts',
+    creator: 'src/creator/index.ts',
     testing: 'src/testing/index.ts',
   },
   format: ['esm', 'cjs'],

@@ -160,7 +160,7 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   }
 
   #waitForData(signal?: AbortSignal): Promise<void> {
-    signal?.throwIfAborted();
+    if (signal?.aborted) return Promise.reject(new AbortError('stream read aborted', { cause: signal.reason }));
     return new Promise<void>((resolve, reject) => {
       const onAbort = (): void => {
         this.#readWaiter = null;
@@ -204,7 +204,7 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
     const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
     for (let offset = 0; offset < bytes.length; offset += VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX) {
       this.#assertWritable();
-      options.signal?.throwIfAborted();
+      if (options.signal?.aborted) throw new AbortError('stream write aborted', { cause: options.signal.reason });
       const piece = bytes.subarray(offset, offset + VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX);
       const more = this.#host.sendStreamPacket(this, MessageStatus.VIR_NET_CONTINUE, piece);
       this.#bytesSent += piece.length;

@@ -77,6 +77,7 @@ export {
   parseChannelXml,
   type CharDevice,
   type CharSource,
+  type CharLog,
   type CharTarget,
   type SerialDevice,
   type ConsoleDevice,

@@ -19,6 +19,17 @@ export interface CharSource extends Extensible {
   service?: string;
 }
 
+/**
+ * `<log>` of a character device: QEMU also writes everything the guest sends
+ * to this file (e.g. a serial console that stays a `pty` for interactive use).
+ */
+export interface CharLog extends Extensible {
+  /** Absolute path of the log file on the host. */
+  file: string;
+  /** Append to an existing file instead of truncating it at each start. */
+  append?: boolean;
+}
+
 /** `<target>` of a character device. */
 export interface CharTarget extends Extensible {
   /** serial: `'isa-serial'`, `'pci-serial'`, `'system-serial'`…; console: `'serial'`, `'virtio'`; channel: `'virtio'`, `'guestfwd'`. */
@@ -37,6 +48,8 @@ export interface CharDevice extends DeviceCommon {
   /** Host side: `'pty'`, `'file'`, `'unix'`, `'tcp'`, `'null'`… */
   type: Open<'pty' | 'file' | 'unix' | 'tcp' | 'udp' | 'null' | 'stdio' | 'vc' | 'dev' | 'pipe' | 'spicevmc' | 'spiceport' | 'qemu-vdagent' | 'dbus'>;
   source?: CharSource;
+  /** `<log file append>`: a copy of the device's output in a host file. */
+  log?: CharLog;
   target?: CharTarget;
 }
 
@@ -56,6 +69,10 @@ function write(w: ElementWriter, dev: CharDevice): void {
     const { path, mode, host, service } = dev.source;
     w.child('source', { mode, path, host, service, append: onOff(dev.source.append) }, `${p}.source`).extras(dev.source);
   }
+  if (dev.log !== undefined) {
+    if (typeof dev.log.file !== 'string' || dev.log.file === '') throw invalidSpec(`${p}.log.file`, 'is required');
+    w.child('log', { file: dev.log.file, append: onOff(dev.log.append) }, `${p}.log`).extras(dev.log);
+  }
   if (dev.target !== undefined) {
     const { type, port, name } = dev.target;
     w.child('target', { type, port, name }, `${p}.target`).extras(dev.target);
@@ -71,6 +88,7 @@ function read(r: ElementReader): CharDevice {
       source: readPart(r, 'source', (s) =>
         compact({ path: s.attr('path'), mode: s.attr('mode'), append: s.bool('append'), host: s.attr('host'), service: s.attr('service') }),
       ),
+      log: readPart(r, 'log', (l) => compact({ file: l.requiredAttr('file'), append: l.bool('append') })),
       target: readPart(r, 'target', (t) => compact({ type: t.attr('type'), port: t.int('port'), name: t.attr('name') })),
     }),
   );

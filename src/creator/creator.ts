@@ -1,0 +1,261 @@
+/**
+ * `VMCreator`: a {@link VmSpec} becomes storage volumes, a cloud-init seed and
+ * a defined (optionally started) domain, transactionally: every side effect is
+ * logged with its undo, and any failure, including an abort, undoes exactly
+ * what this create made, newest first.
+ *
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { detachSeedFromConfig, seedCdrom } from './seed.js';
+import type { VmSpec } from './spec.js';
+import { checkDomainFree, checkVolumesFree, gatherFacts, type CreatorFacts } from './facts.js';
+import { buildVmXml, planCreate, renderDomain, type CreatePlan } from './plan.js';
+import type { PlannedVolume } from './storage.js';
+import { createVolume, deleteVolume, findVolume, uploadVolume } from './storage-ops.js';
+import type { CreateOptions, CreateResult, CreatedVolume, CreatorHooks, CreatorLifecycle, VMCreatorOptions } from './options.js';
+import { deadline, isCode, safeLog } from './run.js';
+import { attachRollback, CompensationLog, throwIfAborted, type UndoOutcome } from './transaction.js';
+import { validateSpec } from './validate.js';
+import { describeSeed } from './cloud-init/index.js';
+import { undefineDomain } from '../destroyer/undefine.js';
+import { VMLifecycleManager } from '../lifecycle/index.js';
+import { UnsupportedError, VirErrorCode } from '../errors/index.js';
+import type { CallOptions, DomainRef, LibvirtConnection, Logger } from '../connection/index.js';
+
+/** `VIR_DOMAIN_DEFINE_VALIDATE`: libvirt checks the XML against its schema. */
+const DEFINE_VALIDATE = 1;
+
+/**
+ * Creates VMs from {@link VmSpec}s: validates, fills in defaults from the
+ * host's capabilities, makes the storage (new volumes, overlays, clones,
+ * uploads), the cloud-init seed, defines the domain with an ownership record
+ * in its metadata, and optionally starts it. A failure rolls back everything
+ * this create made.
+ *
+ * @example
+ * const creator = new VMCreator(conn);
+ * const { domain, created } = await creator.create({
+ *   name: 'web-1', memory: '1GiB', vcpus: 2,
+ *   disks: [{ kind: 'overlay', pool: 'default', base: { pool: 'default', volume: 'debian-12.qcow2' } }],
+ *   networks: [{ network: 'default' }],
+ *   cloudInit: { user: { name: 'ops', sshAuthorizedKeys: [key] } },
+ *   start: true,
+ * }, { timeout: 120_000 });
+ * @see virDomainDefineXMLFlags
+ * @see virStorageVolCreateXML
+ */
+export class VMCreator {
+  readonly #connection: LibvirtConnection;
+  readonly #logger: Logger | undefined;
+  readonly #lifecycle: CreatorLifecycle;
+  readonly #rollbackTimeout: number;
+  readonly #hooks: CreatorHooks | undefined;
+
+  constructor(connection: LibvirtConnection, options: VMCreatorOptions = {}) {
+    this.#connection = connection;
+    this.#logger = options.logger;
+    this.#lifecycle = options.lifecycle ?? new VMLifecycleManager(connection, options.logger === undefined ? {} : { logger: options.logger });
+    this.#rollbackTimeout = options.rollbackTimeout ?? 60_000;
+    this.#hooks = options.hooks;
+  }
+
+  /**
+   * The domain XML `create` would define, with nothing made: validation,
+   * defaults from the host, and predicted volume paths. Pass `facts` to stay
+   * off the connection entirely.
+   *
+   * @example console.log(await creator.buildXml({ name: 'web-1', memory: '1GiB' }));
+   * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`, `path`) for an invalid spec, unknown pools or volumes
+   * @throws LibvirtError when a lookup fails for another reason
+   * @see buildVmXml
+   */
+  async buildXml(spec: VmSpec, options: CallOptions & { facts?: CreatorFacts; uuid?: string } = {}): Promise<string> {
+    if (options.facts !== undefined) return buildVmXml(spec, { facts: options.facts, ...(options.uuid === undefined ? {} : { uuid: options.uuid }) });
+    const checked = validateSpec(spec, options.uuid === undefined ? {} : { uuid: options.uuid });
+    const facts = await gatherFacts(this.#connection, checked, options);
+    return renderDomain(planCreate(checked, facts)).xml;
+  }
+
+  /**
+   * Create a VM. Everything is checked before anything is made (spec, pools
+   * and free space, volume and domain names); then volumes are made, data
+   * uploaded, the domain defined (with the SDK's ownership record), autostart
+   * set and the VM started, each step logged with its undo.
+   *
+   * On any failure, including `signal` aborting or `timeout` elapsing between
+   * or during steps, the log is rolled back newest first (destroy if this
+   * create started the VM, undefine with NVRAM/snapshot/checkpoint metadata,
+   * delete the volumes it made) and the original error is thrown with a
+   * {@link RollbackReport} attached (`error.rollback`, `getRollbackReport(error)`).
+   * A call in flight when the signal fires may still complete in libvirt: the
+   * rollback then looks for what it would have made (by the domain's UUID, by
+   * the volume's name) and removes it.
+   *
+   * @example
+   * const { domain, created, started } = await creator.create(spec, { signal, timeout: 120_000, onProgress: console.log });
+   * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`, `path`) for an invalid spec; nothing was made
+   * @throws AlreadyExistsError when the domain name or UUID, or a volume name, is taken; nothing was made
+   * @throws UnsupportedError when the driver cannot do a step (e.g. the test driver cannot upload); rolled back
+   * @throws AbortError / TimeoutError; rolled back
+   * @throws LibvirtError for any other daemon failure; rolled back
+   * @see virDomainDefineXMLFlags
+   * @see virStorageVolCreateXML
+   * @see virStorageVolUpload
+   */
+  async create(spec: VmSpec, options: CreateOptions = {}): Promise<CreateResult> {
+    const run = deadline(options);
+    try {
+      throwIfAborted(run.signal);
+      const checked = validateSpec(spec, { uuid: randomUUID() });
+      const call: CallOptions = { signal: run.signal };
+      await checkDomainFree(this.#connection, checked, call);
+      const facts = await gatherFacts(this.#connection, checked, call);
+      const plan = planCreate(checked, facts);
+      renderDomain(plan); // Write the XML once with predicted paths: override errors surface before anything is made.
+      await checkVolumesFree(this.#connection, plan.volumes, call);
+      throwIfAborted(run.signal);
+      return await this.#execute(plan, run.signal, run.translate, options.onProgress);
+    } catch (error) {
+      throw run.translate(error);
+    } finally {
+      run.dispose();
+    }
+  }
+
+  async #execute(plan: CreatePlan, signal: AbortSignal, translate: (e: unknown) => unknown, onProgress: CreateOptions['onProgress']): Promise<CreateResult> {
+    const conn = this.#connection;
+    const call: CallOptions = { signal };
+    const rb: CallOptions = { timeout: this.#rollbackTimeout };
+    const { checked } = plan;
+    const log = new CompensationLog({
+      signal,
+      ...(this.#hooks?.beforeStep === undefined ? {} : { beforeStep: (step: string) => this.#hooks!.beforeStep!(step) }),
+      onStep: (step, description) => {
+        safeLog(this.#logger, 'debug', { domain: checked.name, step }, description);
+        onProgress?.({ type: 'step', step, description });
+      },
+    });
+    safeLog(this.#logger, 'info', { domain: checked.name, uuid: checked.uuid, volumes: plan.volumes.length, seed: checked.seed && describeSeed(checked.seed.seed) }, 'creating VM');
+    const paths = new Map<PlannedVolume, string>();
+    let started = false;
+    try {
+      for (const v of plan.volumes) paths.set(v, await this.#makeVolume(log, v, call, rb, onProgress));
+      const { xml } = renderDomain(plan, paths);
+      let domain = await log.step('define', `define domain ${checked.name}`, () => conn.domains.control.define(xml, { ...call, flags: DEFINE_VALIDATE }), {
+        undo: async (ref) => ((await undefineDomain(conn, ref, rb)).alreadyGone ? 'already-gone' : 'undone'),
+        ifUncertain: () => this.#undefineByUuid(checked.uuid!, rb),
+      });
+      if (checked.spec.autostart === true) {
+        const ref = domain;
+        await log.step('autostart', `start ${checked.name} with the host`, () => conn.domains.setAutostart(ref, true, call), {
+          undo: async () => this.#tolerateGone(() => conn.domains.setAutostart(ref, false, rb)),
+        });
+      }
+      if (checked.spec.start === true) {
+        const ref = domain;
+        const result = await log.step('start', `start ${checked.name}`, () => this.#start(ref, call), {
+          undo: () => this.#forceOff(ref, rb),
+          ifUncertain: () => this.#forceOff(ref, rb),
+        });
+        if (result !== undefined) domain = result;
+        started = true;
+      }
+      const seed = checked.seed;
+      const seedVolume = plan.seedVolume;
+      const seedPlace = plan.placements.seed;
+      let detached = false;
+      if (seed !== undefined && seedVolume !== undefined && seedPlace !== undefined && seed.detach === 'after-first-boot') {
+        const cdrom = seedCdrom(paths.get(seedVolume)!, seedPlace.bus, seedPlace.target);
+        const ref = domain;
+        await log.step('detach-seed', `remove the seed cdrom ${seedPlace.target} from ${checked.name}'s persistent definition`, () => detachSeedFromConfig(conn, ref, cdrom, call));
+        detached = true;
+      }
+      const volumes: CreatedVolume[] = plan.disks.flatMap((d) => (d.volume === undefined ? [] : [this.#created(d.volume, paths, d.checked.index)]));
+      const result: CreateResult = { domain, xml, created: { volumes }, started };
+      if (seed !== undefined && seedVolume !== undefined && seedPlace !== undefined) {
+        result.created.seed = { ...this.#created(seedVolume, paths), sha256: seed.seed.sha256, instanceId: seed.seed.instanceId, target: seedPlace.target, detached };
+      }
+      safeLog(this.#logger, 'info', { domain: checked.name, uuid: domain.uuid, started }, 'created VM');
+      return result;
+    } catch (error) {
+      const original = translate(error);
+      const report = await log.rollback();
+      const level = report.complete ? 'warn' : 'error';
+      safeLog(this.#logger, level, { domain: checked.name, undone: report.undone.map((s) => s.step), failed: report.failed.map((f) => f.step) }, report.complete ? 'create failed; rolled back' : 'create failed; rollback incomplete');
+      throw attachRollback(original, report);
+    }
+  }
+
+  /** Create one volume (and fill it), logging the undo; returns its path. */
+  async #makeVolume(log: CompensationLog, v: PlannedVolume, call: CallOptions, rb: CallOptions, onProgress: CreateOptions['onProgress']): Promise<string> {
+    const conn = this.#connection;
+    const ref = await log.step(v.step, `create volume ${v.pool}/${v.name}${v.cloneOf === undefined ? '' : ' (clone)'}`, () => createVolume(conn, v, call), {
+      undo: async (r) => ((await deleteVolume(conn, r, rb)) ? 'undone' : 'already-gone'),
+      ifUncertain: async () => {
+        const found = await findVolume(conn, v.pool, v.name, rb);
+        return found !== undefined && (await deleteVolume(conn, found, rb)) ? 'undone' : 'already-gone';
+      },
+    });
+    if (v.upload !== undefined) {
+      const step = `upload:${v.specPath}`;
+      await log.step(step, `upload ${v.upload.size} bytes into ${v.pool}/${v.name}`, async () => {
+        try {
+          await uploadVolume(conn, ref, v, { ...call, onProgress: (p) => onProgress?.({ type: 'upload', step, pool: v.pool, volume: v.name, ...p }) });
+        } catch (error) {
+          if (!(error instanceof UnsupportedError)) throw error;
+          const what = v.role === 'cloud-init' ? 'the cloud-init seed' : `${v.specPath} (kind 'upload')`;
+          throw new UnsupportedError(`${what} needs volume upload (virStorageVolUpload), which this libvirt driver does not support`, {
+            cause: error,
+            ...(error.remote === undefined ? {} : { remote: error.remote }),
+          });
+        }
+      });
+    }
+    return conn.storage.volumes.getPath(ref, call);
+  }
+
+  #created(v: PlannedVolume, paths: ReadonlyMap<PlannedVolume, string>, disk?: number): CreatedVolume {
+    return { role: v.role, pool: v.pool, name: v.name, path: paths.get(v) ?? v.predictedPath, format: v.format, ...(disk === undefined ? {} : { disk }) };
+  }
+
+  /** Start through the lifecycle manager (confirmed by libvirt's event); returns the ref with its new id. */
+  async #start(domain: DomainRef, options: CallOptions): Promise<DomainRef | undefined> {
+    const result = (await this.#lifecycle.start(domain, options)) as { domain?: unknown } | undefined;
+    const ref = result?.domain as DomainRef | undefined;
+    if (ref !== undefined && typeof ref.uuid === 'string' && typeof ref.id === 'number') return ref;
+    return this.#connection.domains.lookupByUuid(domain.uuid, options).catch(() => undefined);
+  }
+
+  /** Power off (and wait until off) through the lifecycle manager; a VM already off or gone is fine. */
+  async #forceOff(domain: DomainRef, options: CallOptions): Promise<UndoOutcome> {
+    try {
+      const result = (await this.#lifecycle.forceOff(domain, options)) as { changed?: unknown } | undefined;
+      return result?.changed === false ? 'already-gone' : 'undone';
+    } catch (error) {
+      if (isCode(error, VirErrorCode.VIR_ERR_NO_DOMAIN, VirErrorCode.VIR_ERR_OPERATION_INVALID)) return 'already-gone';
+      throw error;
+    }
+  }
+
+  async #undefineByUuid(uuid: string, options: CallOptions): Promise<UndoOutcome> {
+    let ref: DomainRef;
+    try {
+      ref = await this.#connection.domains.lookupByUuid(uuid, options);
+    } catch (error) {
+      if (isCode(error, VirErrorCode.VIR_ERR_NO_DOMAIN)) return 'already-gone';
+      throw error;
+    }
+    return (await undefineDomain(this.#connection, ref, options)).alreadyGone ? 'already-gone' : 'undone';
+  }
+
+  async #tolerateGone(run: () => Promise<void>): Promise<UndoOutcome> {
+    try {
+      await run();
+      return 'undone';
+    } catch (error) {
+      if (isCode(error, VirErrorCode.VIR_ERR_NO_DOMAIN)) return 'already-gone';
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Small helpers of a create's run: one deadline for the whole create (the
+ * caller's signal plus `timeout`), a logger that cannot throw, libvirt error
+ * codes.
+ *
+ * @module
+ */
+import { asAbortError } from './transaction.js';
+import { AbortError, LibvirtError, TimeoutError } from '../errors/index.js';
+import type { CallOptions, Logger } from '../connection/index.js';
+
+/** Log through an optional logger; a throwing logger is ignored. */
+export function safeLog(logger: Logger | undefined, level: keyof Logger, fields: Record<string, unknown>, message: string): void {
+  try {
+    logger?.[level]?.(fields, message);
+  } catch {
+    // A broken logger must not break a create.
+  }
+}
+
+/** `true` when `error` is a libvirt error with one of `codes` (`VirErrorCode`). */
+export function isCode(error: unknown, ...codes: number[]): boolean {
+  return error instanceof LibvirtError && codes.includes(error.code);
+}
+
+/** One deadline for a whole create: the caller's signal plus `timeout`. */
+export function deadline(options: CallOptions): { signal: AbortSignal; dispose(): void; translate(error: unknown): unknown } {
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted === true) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  const timeout = options.timeout ?? 0;
+  const timer = timeout > 0 ? setTimeout(() => controller.abort(new TimeoutError(timeout, `the create did not finish within ${timeout} ms`)), timeout) : undefined;
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      if (timer !== undefined) clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
+    },
+    translate: (raw) => {
+      const error = asAbortError(raw, controller.signal);
+      const reason: unknown = controller.signal.reason;
+      if (reason instanceof TimeoutError && error instanceof AbortError) return new TimeoutError(reason.timeout, reason.message, { cause: error });
+      return error;
+    },
+  };
+}

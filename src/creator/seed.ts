@@ -1,0 +1,105 @@
+/**
+ * The cloud-init seed of a create: spec → NoCloud ISO (pure), the cdrom that
+ * carries it, and detaching that cdrom from the persistent definition after
+ * the first boot.
+ *
+ * Uploading the ISO is storage's job (`storage.ts` creates a raw volume and
+ * streams the image into it); this file only decides what is uploaded and how
+ * it is attached. Nothing here logs or quotes seed content.
+ *
+ * @module
+ */
+import { buildCloudConfig, buildNoCloudSeed, type CloudConfigInput, type NoCloudSeed } from './cloud-init/index.js';
+import { specError, underPath } from './errors.js';
+import type { CloudInitSpec, DiskBus, SeedDetachPolicy } from './spec.js';
+import type { LibvirtConnection, DomainRef, CallOptions } from '../connection/index.js';
+import { buildDeviceXml, type DiskDevice } from '../xml/index.js';
+
+/** A seed ready to upload, with what the create needs to know about it. */
+export interface PlannedSeed {
+  seed: NoCloudSeed;
+  /** Pool named by the spec, if any (else the creator picks the first disk's pool). */
+  pool: string | undefined;
+  bus: DiskBus | undefined;
+  target: string | undefined;
+  detach: SeedDetachPolicy;
+}
+
+const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+
+/** `libvirt.DomainAffectFlags.CONFIG`: change the persistent definition only. */
+const AFFECT_CONFIG = 2;
+
+const SHORTHANDS = ['user', 'sshAuthorizedKeys', 'hostname'] as const;
+
+function userData(ci: CloudInitSpec): string | undefined {
+  const usesConfig = ci.config !== undefined || ci.user !== undefined || ci.sshAuthorizedKeys !== undefined;
+  if (ci.userData !== undefined) {
+    if (usesConfig) throw specError('cloudInit.userData', 'give either userData or config/user/sshAuthorizedKeys, not both');
+    return ci.userData;
+  }
+  if (!usesConfig && ci.hostname === undefined) return undefined;
+  if (ci.config !== undefined && (typeof ci.config !== 'object' || ci.config === null)) throw specError('cloudInit.config', 'must be an object');
+  const config: CloudConfigInput = { ...ci.config };
+  const fromShorthand = new Set<string>();
+  for (const key of SHORTHANDS) {
+    if (ci[key] === undefined) continue;
+    if (config[key] !== undefined) throw specError(`cloudInit.${key}`, `conflicts with cloudInit.config.${key}`);
+    (config as Record<string, unknown>)[key] = ci[key];
+    fromShorthand.add(key);
+  }
+  // Errors name the field as the user wrote it: a shorthand, or under `config`.
+  const where = (path: string): string => (fromShorthand.has(path.split(/[.[]/)[0] ?? '') ? `cloudInit.${path}` : `cloudInit.config.${path}`);
+  return underPath(where, () => buildCloudConfig(config));
+}
+
+/**
+ * Build the seed ISO for `spec.cloudInit` (pure). `instance-id` defaults to
+ * the domain's UUID, `local-hostname` to `hostname` or the VM name when that
+ * is a valid host name.
+ *
+ * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`, path `cloudInit.…`); never quotes content.
+ */
+export function planSeed(ci: CloudInitSpec, vm: { name: string; uuid: string | undefined; start: boolean }): PlannedSeed {
+  if (typeof ci !== 'object' || ci === null) throw specError('cloudInit', 'must be an object');
+  const detach = ci.detach ?? 'never';
+  if (detach !== 'never' && detach !== 'after-first-boot') throw specError('cloudInit.detach', "must be 'never' or 'after-first-boot'");
+  if (detach === 'after-first-boot' && !vm.start) throw specError('cloudInit.detach', "'after-first-boot' needs start: true (the seed is detached once this create has started the VM)");
+  if (ci.pool !== undefined && (typeof ci.pool !== 'string' || ci.pool === '')) throw specError('cloudInit.pool', 'must be a pool name');
+  const metaIsText = typeof ci.metaData === 'string';
+  if (ci.hostname !== undefined && (typeof ci.hostname !== 'string' || !HOSTNAME.test(ci.hostname))) throw specError('cloudInit.hostname', 'must be a host name or FQDN');
+  const hostname = ci.hostname ?? (HOSTNAME.test(vm.name) ? vm.name : undefined);
+  const instanceId = ci.instanceId ?? vm.uuid;
+  const user = userData(ci);
+  const seed = underPath('cloudInit', () =>
+    buildNoCloudSeed({
+      userData: user,
+      metaData: ci.metaData,
+      networkConfig: ci.networkConfig,
+      vendorData: ci.vendorData,
+      // A meta-data string carries its own instance-id and host name.
+      ...(metaIsText ? {} : { instanceId, localHostname: hostname }),
+    }),
+  );
+  return { seed, pool: ci.pool, bus: ci.bus, target: ci.target, detach };
+}
+
+/** Volume name of a seed: `<vm>-cidata-<first 16 hex of its sha256>.iso`. */
+export function seedVolumeName(vmName: string, seed: NoCloudSeed): string {
+  return `${vmName}-cidata-${seed.sha256.slice(0, 16)}.iso`;
+}
+
+/** The read-only cdrom that carries the seed. */
+export function seedCdrom(path: string, bus: DiskBus, target: string): DiskDevice {
+  return { type: 'file', device: 'cdrom', driver: { name: 'qemu', type: 'raw' }, source: { file: path }, target: { dev: target, bus }, readonly: true };
+}
+
+/**
+ * Remove the seed cdrom from the persistent definition (the running guest
+ * keeps it until it powers off).
+ *
+ * @see virDomainDetachDeviceFlags
+ */
+export async function detachSeedFromConfig(connection: LibvirtConnection, domain: DomainRef, cdrom: DiskDevice, options: CallOptions = {}): Promise<void> {
+  await connection.domains.control.detachDevice(domain, buildDeviceXml('disks', cdrom), { ...options, flags: AFFECT_CONFIG });
+}

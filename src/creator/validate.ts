@@ -1,0 +1,278 @@
+/**
+ * Pure validation of a {@link VmSpec}: everything that can be checked without
+ * asking libvirt, checked before anything is sent. Failures are
+ * `InvalidArgumentError` with code `ERR_LIBVIRT_INVALID_SPEC` and a `path`
+ * such as `disks[1].size`; messages never carry secret values.
+ *
+ * What needs the host (pools exist and have room, names are free, buses the
+ * hypervisor offers) is checked later, still before anything is made.
+ *
+ * @module
+ */
+import { specError, show, underPath } from './errors.js';
+import { planSeed, type PlannedSeed } from './seed.js';
+import type { DiskBus, DiskSpec, GraphicsSpec, NetworkSpec, SerialConsoleSpec, VmSpec, VolumeLocation } from './spec.js';
+import { normalizeMac, normalizeUuid, parseSize, validateName, validateVolumeName } from '../xml/index.js';
+
+/** A disk after validation. */
+export interface CheckedDisk {
+  index: number;
+  /** Spec path, e.g. `disks[1]`. */
+  path: string;
+  spec: DiskSpec;
+  /** Parsed `size`, when given. */
+  size?: bigint;
+}
+
+/** A spec after validation: sizes in bytes, the seed built. */
+export interface CheckedSpec {
+  spec: VmSpec;
+  name: string;
+  /** Canonical UUID, when the spec or the caller fixed one. */
+  uuid: string | undefined;
+  memory: bigint;
+  vcpus: number;
+  disks: CheckedDisk[];
+  networks: (NetworkSpec & { mac?: string })[];
+  graphics: GraphicsSpec | undefined;
+  /** `null` = no serial console. */
+  serial: SerialConsoleSpec | null;
+  seed: PlannedSeed | undefined;
+}
+
+const BUSES: readonly DiskBus[] = ['virtio', 'scsi', 'sata', 'ide', 'usb'];
+const KINDS = ['new', 'overlay', 'clone', 'upload', 'existing', 'cdrom'] as const;
+const TARGET = /^(vd|sd|hd|xvd)[a-z]{1,3}$/;
+const FORMAT = /^[a-z0-9]{2,10}$/;
+const SERIAL = /^[A-Za-z0-9_.+-]{1,36}$/;
+const MIB = 1024n * 1024n;
+
+function isObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalBool(value: unknown, path: string): void {
+  if (value !== undefined && typeof value !== 'boolean') throw specError(path, 'must be a boolean');
+}
+
+function nonEmpty(value: unknown, path: string): string {
+  if (typeof value !== 'string' || value.trim() === '') throw specError(path, 'must be a non-empty string');
+  return value;
+}
+
+function absolutePath(value: unknown, path: string): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.includes('\0')) throw specError(path, 'must be an absolute path on the libvirt host');
+  return value;
+}
+
+function positiveSize(value: unknown, path: string): bigint {
+  const bytes = parseSize(value as never, { path });
+  if (bytes === 0n) throw specError(path, 'must be greater than zero');
+  return bytes;
+}
+
+function location(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    absolutePath(value, path);
+    return;
+  }
+  if (!isObject(value)) throw specError(path, 'must be a host path or { pool, volume }');
+  const loc = value as unknown as VolumeLocation;
+  nonEmpty(loc.pool, `${path}.pool`);
+  validateVolumeName(loc.volume, `${path}.volume`);
+}
+
+function format(value: unknown, path: string): void {
+  if (value !== undefined && (typeof value !== 'string' || !FORMAT.test(value))) throw specError(path, 'must be an image format such as "qcow2" or "raw"');
+}
+
+function checkDisk(disk: DiskSpec, index: number): CheckedDisk {
+  const path = `disks[${index}]`;
+  if (!isObject(disk)) throw specError(path, 'must be an object');
+  if (!(KINDS as readonly string[]).includes(disk.kind)) throw specError(`${path}.kind`, `must be one of ${KINDS.join(', ')}`);
+  if (disk.bus !== undefined && !BUSES.includes(disk.bus)) throw specError(`${path}.bus`, `must be one of ${BUSES.join(', ')}`);
+  if (disk.target !== undefined && (typeof disk.target !== 'string' || !TARGET.test(disk.target))) throw specError(`${path}.target`, 'must be a device name such as "vda" or "sdb"');
+  if (disk.serial !== undefined && (typeof disk.serial !== 'string' || !SERIAL.test(disk.serial))) throw specError(`${path}.serial`, 'must be 1-36 characters from A-Z a-z 0-9 _ . + -');
+  if (disk.bootOrder !== undefined && (!Number.isSafeInteger(disk.bootOrder) || disk.bootOrder < 1)) throw specError(`${path}.bootOrder`, 'must be an integer ≥ 1');
+  const checked: CheckedDisk = { index, path, spec: disk };
+  if (disk.kind === 'cdrom') {
+    if (disk.source !== undefined) location(disk.source, `${path}.source`);
+    return checked;
+  }
+  optionalBool(disk.readonly, `${path}.readonly`);
+  if (disk.kind === 'existing') {
+    absolutePath(disk.path, `${path}.path`);
+    format(disk.format, `${path}.format`);
+    optionalBool(disk.shareable, `${path}.shareable`);
+    return checked;
+  }
+  nonEmpty(disk.pool, `${path}.pool`);
+  if (disk.name !== undefined) validateVolumeName(disk.name, `${path}.name`);
+  switch (disk.kind) {
+    case 'new':
+      checked.size = positiveSize(disk.size, `${path}.size`);
+      format(disk.format, `${path}.format`);
+      optionalBool(disk.preallocate, `${path}.preallocate`);
+      break;
+    case 'overlay':
+      location(disk.base, `${path}.base`);
+      format(disk.baseFormat, `${path}.baseFormat`);
+      if (disk.size !== undefined) checked.size = positiveSize(disk.size, `${path}.size`);
+      break;
+    case 'clone':
+      location(disk.source, `${path}.source`);
+      format(disk.format, `${path}.format`);
+      optionalBool(disk.reflink, `${path}.reflink`);
+      if (disk.size !== undefined) checked.size = positiveSize(disk.size, `${path}.size`);
+      break;
+    case 'upload':
+      format(disk.format, `${path}.format`);
+      if (disk.onProgress !== undefined && typeof disk.onProgress !== 'function') throw specError(`${path}.onProgress`, 'must be a function');
+      if (typeof disk.source === 'string') {
+        if (disk.source === '' || disk.source.includes('\0')) throw specError(`${path}.source`, 'must be a local file path');
+      } else if (!isObject(disk.source) || disk.source.data === undefined) {
+        throw specError(`${path}.source`, 'must be a local file path or { data, size }');
+      } else {
+        checked.size = positiveSize(disk.source.size, `${path}.source.size`);
+      }
+      break;
+  }
+  return checked;
+}
+
+function checkNetwork(nic: NetworkSpec, index: number): NetworkSpec & { mac?: string } {
+  const path = `networks[${index}]`;
+  if (!isObject(nic)) throw specError(path, 'must be an object');
+  const sources = [nic.network !== undefined, nic.bridge !== undefined, nic.user === true].filter(Boolean).length;
+  if (sources !== 1) throw specError(path, 'give exactly one of network, bridge or user: true');
+  if (nic.network !== undefined) nonEmpty(nic.network, `${path}.network`);
+  if (nic.bridge !== undefined) nonEmpty(nic.bridge, `${path}.bridge`);
+  if (nic.model !== undefined && (typeof nic.model !== 'string' || !/^[A-Za-z0-9_-]{1,32}$/.test(nic.model))) throw specError(`${path}.model`, 'must be a NIC model such as "virtio"');
+  if (nic.mtu !== undefined && (!Number.isSafeInteger(nic.mtu) || nic.mtu < 68 || nic.mtu > 65535)) throw specError(`${path}.mtu`, 'must be an integer from 68 to 65535');
+  if (nic.bootOrder !== undefined && (!Number.isSafeInteger(nic.bootOrder) || nic.bootOrder < 1)) throw specError(`${path}.bootOrder`, 'must be an integer ≥ 1');
+  return nic.mac === undefined ? { ...nic } : { ...nic, mac: normalizeMac(nic.mac, `${path}.mac`) };
+}
+
+function checkGraphics(value: VmSpec['graphics']): GraphicsSpec | undefined {
+  if (value === undefined || value === 'none') return undefined;
+  if (value === 'vnc' || value === 'spice') return { type: value };
+  if (!isObject(value) || (value.type !== 'vnc' && value.type !== 'spice')) throw specError('graphics', "must be 'none', 'vnc', 'spice' or { type: 'vnc' | 'spice', … }");
+  if (value.listen !== undefined) nonEmpty(value.listen, 'graphics.listen');
+  if (value.port !== undefined && (!Number.isSafeInteger(value.port) || value.port < -1 || value.port > 65535)) throw specError('graphics.port', 'must be -1 or a TCP port');
+  if (value.password !== undefined && typeof value.password !== 'string') throw specError('graphics.password', 'must be a string');
+  return value;
+}
+
+function checkSerial(value: VmSpec['serialConsole']): SerialConsoleSpec | null {
+  if (value === false) return null;
+  if (value === undefined || value === true) return {};
+  if (!isObject(value)) throw specError('serialConsole', 'must be a boolean or { logFile }');
+  if (value.logFile !== undefined) absolutePath(value.logFile, 'serialConsole.logFile');
+  optionalBool(value.logAppend, 'serialConsole.logAppend');
+  return value;
+}
+
+function checkBoot(spec: VmSpec, disks: CheckedDisk[], nics: NetworkSpec[]): void {
+  const boot = spec.boot;
+  if (boot === undefined) return;
+  if (!isObject(boot)) throw specError('boot', 'must be an object');
+  if (boot.order !== undefined) {
+    if (!Array.isArray(boot.order)) throw specError('boot.order', 'must be an array');
+    boot.order.forEach((dev, i) => {
+      if (dev !== 'hd' && dev !== 'cdrom' && dev !== 'network') throw specError(`boot.order[${i}]`, "must be 'hd', 'cdrom' or 'network'");
+    });
+    const perDevice = [...disks.map((d) => d.spec.bootOrder), ...nics.map((n) => n.bootOrder)].some((o) => o !== undefined);
+    if (perDevice && boot.order.length > 0) throw specError('boot.order', 'cannot be combined with per-device bootOrder (libvirt refuses the mix)');
+  }
+  if (boot.kernel !== undefined) absolutePath(boot.kernel, 'boot.kernel');
+  for (const key of ['initrd', 'cmdline'] as const) {
+    if (boot[key] !== undefined && boot.kernel === undefined) throw specError(`boot.${key}`, 'needs boot.kernel (direct kernel boot)');
+  }
+  if (boot.initrd !== undefined) absolutePath(boot.initrd, 'boot.initrd');
+  if (boot.cmdline !== undefined && (typeof boot.cmdline !== 'string' || boot.cmdline.includes('\0'))) throw specError('boot.cmdline', 'must be a string');
+  optionalBool(boot.menu, 'boot.menu');
+}
+
+function checkDuplicates(disks: CheckedDisk[], nics: (NetworkSpec & { mac?: string })[], seedTarget: string | undefined): void {
+  const seen = new Map<string, string>();
+  const once = (key: string, path: string, what: string): void => {
+    const first = seen.get(key);
+    if (first !== undefined) throw specError(path, `${what} is already used by ${first}`);
+    seen.set(key, path);
+  };
+  for (const d of disks) {
+    if (d.spec.target !== undefined) once(`target:${d.spec.target}`, `${d.path}.target`, `target ${show(d.spec.target)}`);
+    if (d.spec.kind === 'existing') once(`path:${d.spec.path}`, `${d.path}.path`, 'this path');
+    if ('name' in d.spec && d.spec.name !== undefined) once(`volume:${d.spec.pool}/${d.spec.name}`, `${d.path}.name`, `volume ${show(d.spec.name)}`);
+  }
+  if (seedTarget !== undefined) once(`target:${seedTarget}`, 'cloudInit.target', `target ${show(seedTarget)}`);
+  nics.forEach((n, i) => {
+    if (n.mac !== undefined) once(`mac:${n.mac}`, `networks[${i}].mac`, `MAC ${n.mac}`);
+  });
+  const orders = [...disks.map((d) => [d.spec.bootOrder, `${d.path}.bootOrder`] as const), ...nics.map((n, i) => [n.bootOrder, `networks[${i}].bootOrder`] as const)];
+  for (const [order, path] of orders) if (order !== undefined) once(`boot:${order}`, path, `boot order ${order}`);
+}
+
+/**
+ * Check a spec without asking libvirt, and build its cloud-init seed.
+ *
+ * @param options.uuid the UUID the domain will get (instance-id of the seed), when not in the spec
+ * @example const checked = validateSpec({ name: 'web-1', memory: '1GiB' });
+ * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`, `path`) for the first problem found.
+ * @see https://libvirt.org/formatdomain.html
+ */
+export function validateSpec(spec: VmSpec, options: { uuid?: string } = {}): CheckedSpec {
+  if (!isObject(spec)) throw specError('spec', 'must be an object');
+  validateName(spec.name, 'name');
+  const uuid = spec.uuid !== undefined ? normalizeUuid(spec.uuid, 'uuid') : options.uuid === undefined ? undefined : normalizeUuid(options.uuid, 'uuid');
+  if (spec.title !== undefined && (typeof spec.title !== 'string' || /[\r\n]/.test(spec.title))) throw specError('title', 'must be a single line of text');
+  if (spec.description !== undefined && typeof spec.description !== 'string') throw specError('description', 'must be a string');
+  const memory = parseSize(spec.memory, { path: 'memory' });
+  if (memory % 1024n !== 0n) throw specError('memory', 'must be a whole number of KiB');
+  if (memory < MIB) throw specError('memory', 'must be at least 1 MiB');
+  const vcpus = spec.vcpus ?? 1;
+  if (!Number.isSafeInteger(vcpus) || vcpus < 1 || vcpus > 4096) throw specError('vcpus', 'must be an integer from 1 to 4096');
+  for (const key of ['virtType', 'arch', 'machine'] as const) {
+    if (spec[key] !== undefined && (typeof spec[key] !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(spec[key]))) throw specError(key, 'must be a plain identifier');
+  }
+  if (spec.firmware !== undefined && spec.firmware !== 'bios' && spec.firmware !== 'uefi') throw specError('firmware', "must be 'bios' or 'uefi'");
+  optionalBool(spec.secureBoot, 'secureBoot');
+  if (spec.secureBoot === true && spec.firmware !== 'uefi') throw specError('secureBoot', "needs firmware: 'uefi'");
+  if (spec.cpu !== undefined) {
+    const modes = ['host-passthrough', 'host-model', 'maximum', 'custom'];
+    if (!isObject(spec.cpu) || !modes.includes(spec.cpu.mode)) throw specError('cpu.mode', `must be one of ${modes.join(', ')}`);
+    if (spec.cpu.mode === 'custom') nonEmpty(spec.cpu.model, 'cpu.model');
+  }
+  if (spec.disks !== undefined && !Array.isArray(spec.disks)) throw specError('disks', 'must be an array');
+  if (spec.networks !== undefined && !Array.isArray(spec.networks)) throw specError('networks', 'must be an array');
+  const disks = (spec.disks ?? []).map(checkDisk);
+  const networks = (spec.networks ?? []).map(checkNetwork);
+  checkBoot(spec, disks, networks);
+  const graphics = checkGraphics(spec.graphics);
+  const serial = checkSerial(spec.serialConsole);
+  if (spec.defaultDevices !== undefined) {
+    if (!isObject(spec.defaultDevices)) throw specError('defaultDevices', 'must be an object');
+    for (const key of ['guestAgent', 'rng', 'memballoon', 'tablet'] as const) optionalBool(spec.defaultDevices[key], `defaultDevices.${key}`);
+  }
+  optionalBool(spec.autostart, 'autostart');
+  optionalBool(spec.start, 'start');
+  const o = spec.overrides;
+  if (o !== undefined) {
+    if (!isObject(o)) throw specError('overrides', 'must be an object');
+    if (o.model !== undefined && typeof o.model !== 'function') throw specError('overrides.model', 'must be a function');
+    for (const key of ['devicesXml', 'domainXml'] as const) {
+      const list = o[key];
+      if (list !== undefined && (!Array.isArray(list) || list.some((x) => typeof x !== 'string'))) throw specError(`overrides.${key}`, 'must be an array of XML strings');
+    }
+  }
+  const seed = spec.cloudInit === undefined ? undefined : planSeed(spec.cloudInit, { name: spec.name, uuid, start: spec.start === true });
+  if (seed?.bus !== undefined && !BUSES.includes(seed.bus)) throw specError('cloudInit.bus', `must be one of ${BUSES.join(', ')}`);
+  if (seed?.target !== undefined && !TARGET.test(seed.target)) throw specError('cloudInit.target', 'must be a device name such as "sdb"');
+  checkDuplicates(disks, networks, seed?.target);
+  return { spec, name: spec.name, uuid, memory, vcpus, disks, networks, graphics, serial, seed };
+}
+
+/** Run {@link validateSpec}'s name rule on a derived volume name, reporting it under `path`. */
+export function checkDerivedVolumeName(name: string, path: string): void {
+  underPath(() => path, () => validateVolumeName(name, 'name'));
+}
