@@ -137,3 +137,6 @@ export {
   type CpuModeCapability,
   type CpuModelCapability,
 } from './caps/domain-capabilities.js';
+
+// Snapshots
+export { buildSnapshotXml, type SnapshotModel } from './snapshot.js';

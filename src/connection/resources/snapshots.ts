@@ -9,6 +9,7 @@ import {
   DOMAIN_SNAPSHOT_LOOKUP_BY_NAME,
   type SnapshotRef,
 } from '../../rpc/index.js';
+import { type SnapshotModel, buildSnapshotXml } from '../../xml/index.js';
 import type { FlagsOptions } from './domain-control.js';
 import { type DomainInput, checkName, resolveDomain } from './refs.js';
 import type { ResourceCall, ResourceOptions } from './types.js';
@@ -28,10 +29,13 @@ export class SnapshotResource {
   }
 
   /**
-   * Create a snapshot from snapshot XML (`<domainsnapshot><name>…</name></domainsnapshot>`);
-   * flags = `VirDomainSnapshotCreateFlags`. @see virDomainSnapshotCreateXML
+   * Create a snapshot, described by name (and description) or by raw
+   * `<domainsnapshot>` XML; flags = `VirDomainSnapshotCreateFlags`.
+   * @example await conn.domains.snapshots.create('web1', { name: 'before-upgrade' });
+   * @see virDomainSnapshotCreateXML
    */
-  async create(domain: DomainInput, xml: string, options: FlagsOptions = {}): Promise<SnapshotRef> {
+  async create(domain: DomainInput, snapshot: SnapshotModel | string, options: FlagsOptions = {}): Promise<SnapshotRef> {
+    const xml = typeof snapshot === 'string' ? snapshot : buildSnapshotXml(snapshot);
     const dom = await resolveDomain(this.#call, domain, options);
     return (await this.#call(DOMAIN_SNAPSHOT_CREATE_XML, { dom, xml_desc: xml, flags: options.flags ?? 0 }, options)).snap;
   }

@@ -1,0 +1,15 @@
+/**
+ * virsh destroy — pull the plug, wait until it is off.
+ *
+ *   npx tsx examples/destroy.ts <name>
+ */
+import { LibvirtConnection } from 'libvirt-manager/connection';
+import { VMLifecycleManager } from 'libvirt-manager/lifecycle';
+
+const uri = process.env.LIBVIRT_URI ?? 'test+unix:///default';
+const name = process.argv[2] ?? 'example-vm';
+await using conn = await LibvirtConnection.open(uri);
+const lifecycle = new VMLifecycleManager(conn);
+
+const result = await lifecycle.forceOff(name);
+console.log(result.noop ?? `Domain '${name}' destroyed`);

@@ -1,0 +1,15 @@
+/**
+ * virsh start — resolves once libvirt confirms the VM is running.
+ *
+ *   npx tsx examples/start.ts <name>
+ */
+import { LibvirtConnection } from 'libvirt-manager/connection';
+import { VMLifecycleManager } from 'libvirt-manager/lifecycle';
+
+const uri = process.env.LIBVIRT_URI ?? 'test+unix:///default';
+const name = process.argv[2] ?? 'example-vm';
+await using conn = await LibvirtConnection.open(uri);
+const lifecycle = new VMLifecycleManager(conn);
+
+const result = await lifecycle.start(name, { timeout: 60_000 });
+console.log(result.noop ?? `Domain '${name}' started (${result.state}/${result.reason}, confirmed by ${result.confirmedBy})`);
