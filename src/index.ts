@@ -2,13 +2,19 @@
  * libvirt-manager: manage libvirt virtual machines from Node.js over libvirt's
  * own RPC protocol, in pure TypeScript.
  *
- * Modules can be imported alone: `libvirt-manager/connection`,
- * `libvirt-manager/testing` (and, as they land, `creator`, `lifecycle`,
- * `destroyer`, `state`).
+ * Start with {@link LibvirtManager}; every module can also be imported alone:
+ * `libvirt-manager/connection`, `/creator`, `/lifecycle`, `/destroyer`,
+ * `/state`, `/testing`.
  *
  * @module libvirt-manager
  */
+export { LibvirtManager, type LibvirtManagerOptions } from './manager.js';
 export * from './connection/index.js';
+export * from './creator/index.js';
+export * from './lifecycle/index.js';
+export * from './destroyer/index.js';
+export * from './state/index.js';
+export * from './xml/index.js';
 export {
   connectRpc,
   openRpcLink,
