@@ -15,6 +15,11 @@ export * from './lifecycle/index.js';
 export * from './destroyer/index.js';
 export * from './state/index.js';
 export * from './xml/index.js';
+/**
+ * libvirt's wire protocol: every procedure descriptor (`protocol.DOMAIN_GET_STATE`), event message, enum and
+ * constant, for `connection.call()` and raw clients.
+ */
+export * as protocol from './rpc/protocol/index.js';
 export {
   connectRpc,
   openRpcLink,
