@@ -13,6 +13,7 @@ export default defineConfig({
     lifecycle: 'src/lifecycle/index.ts',
     destroyer: 'src/destroyer/index.ts',
     creator: 'src/creator/index.ts',
+    state: 'src/state/index.ts',
     testing: 'src/testing/index.ts',
   },
   format: ['esm', 'cjs'],

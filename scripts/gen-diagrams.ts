@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
 import { connectionMachine } from '../src/connection/machine.js';
+import { vmMachine } from '../src/state/vm-machine.js';
 import { machineToMermaid } from './lib/mermaid.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,7 +19,22 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Which machine goes into which doc, under which marker name. */
 const DIAGRAMS: { doc: string; name: string; machine: AnyStateMachine }[] = [
   { doc: 'docs/connection.md', name: 'connection', machine: connectionMachine },
+  { doc: 'docs/lifecycle.md', name: 'vm', machine: vmMachine },
 ];
+
+/**
+ * Readable labels for XState's internal event names: an invoked actor's
+ * `xstate.done.actor.<id>` / `xstate.error.actor.<id>` become `onDone` /
+ * `onError` (the state names the effect), and the `xstate.after.*` duplicates
+ * of `after <delay>` edges are dropped.
+ */
+function tidy(mermaid: string): string {
+  return mermaid
+    .split('\n')
+    .filter((line) => !/: xstate\.after\./.test(line))
+    .map((line) => line.replace(/: xstate\.done\.actor\.\S+$/, ': onDone').replace(/: xstate\.error\.actor\.\S+$/, ': onError'))
+    .join('\n');
+}
 
 const check = process.argv.includes('--check');
 let stale = 0;
@@ -30,7 +46,7 @@ for (const { doc, name, machine } of DIAGRAMS) {
   const from = text.indexOf(start);
   const to = text.indexOf(end);
   if (from === -1 || to === -1) throw new Error(`${doc}: markers for diagram '${name}' are missing`);
-  const block = `${start}\n\`\`\`mermaid\n${machineToMermaid(machine)}\n\`\`\`\n${end}`;
+  const block = `${start}\n\`\`\`mermaid\n${tidy(machineToMermaid(machine))}\n\`\`\`\n${end}`;
   const next = text.slice(0, from) + block + text.slice(to + end.length);
   if (next === text) continue;
   stale++;

@@ -1,0 +1,36 @@
+import { InvalidArgumentError, type Logger } from '../connection/index.js';
+import type { RegistryDestroyer, RegistryLifecycle } from './effects.js';
+
+/**
+ * Options of `new VmRegistry(connection, options)`.
+ * @example new VmRegistry(conn, { resyncInterval: 30_000, rebootDebounce: 5000, logger: pino() })
+ * @see VmRegistry
+ */
+export interface VmRegistryOptions {
+  /** Runs the power commands. @default new VMLifecycleManager(connection, { logger }) */
+  lifecycle?: RegistryLifecycle;
+  /** Runs `destroy`. @default new VMDestroyer(connection, lifecycle, { logger }) */
+  destroyer?: RegistryDestroyer;
+  /** Re-read every VM this often (ms); `0` disables the timer (resyncs on reconnect still happen). @default 60000 */
+  resyncInterval?: number;
+  /** How long a `stopped` event is held back while a reboot command runs (ms). @default 2000 */
+  rebootDebounce?: number;
+  /** Longest state re-read after a failed or aborted command before settling on the last known state (ms). @default 30000 */
+  readTimeout?: number;
+  /** Events buffered while the registry is busy; on overflow it resyncs. @default 8192 */
+  bufferSize?: number;
+  logger?: Logger;
+}
+
+/**
+ * Check an optional duration option (ms, finite, ≥ 0) and default it.
+ * @example duration(options.resyncInterval, 60_000, 'resyncInterval')
+ * @throws {@link InvalidArgumentError} for a negative, infinite or non-number value
+ * @see VmRegistryOptions
+ */
+export function duration(value: unknown, fallback: number, path: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new InvalidArgumentError(`${path} must be a finite number of milliseconds ≥ 0, got ${String(value)}`, { path });
+  return value;
+}
+

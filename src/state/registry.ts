@@ -1,0 +1,325 @@
+import {
+  AbortError,
+  type EventSubscription,
+  InvalidArgumentError,
+  InvalidStateError,
+  type LibvirtConnection,
+  type LibvirtEvent,
+  type Logger,
+} from '../connection/index.js';
+import { VMDestroyer } from '../destroyer/index.js';
+import { DEFAULT_TIMEOUTS, VMLifecycleManager, type VmInput } from '../lifecycle/index.js';
+import { Budget, type BudgetOptions } from './budget.js';
+import { type VmRegistryOptions, duration } from './options.js';
+import type { ChangesOptions } from './changes.js';
+import { waitForState } from './wait-for.js';
+import type { VmCommand, VmCommandResults } from './commands.js';
+import { provideEffects } from './effects.js';
+import { REGISTRY_EVENT_TYPES } from './events-to-machine.js';
+import { readDomainStates } from './resync.js';
+import type { VmChange, VmSnapshot } from './snapshot.js';
+import type { VmStateName } from './machine-types.js';
+import { type CommandContext, type SendOptions, sendCommand } from './send.js';
+import { Tracker } from './tracker.js';
+
+/**
+ * The states `waitFor` accepts: one, or any of several.
+ * @example await registry.waitFor('web1', ['shutoff', 'crashed']);
+ * @see VmStateName
+ */
+export type WaitForState = VmStateName | readonly VmStateName[];
+
+/**
+ * One XState actor per VM on a connection — the single source of truth for
+ * every VM's state, which commands are allowed now, and what is in flight.
+ *
+ * - **Seeded** from one all-domain state read, after the event subscription
+ *   is registered (nothing is missed in between); **kept current** by libvirt
+ *   events: VMs defined or created elsewhere appear, undefined ones go.
+ * - **Resynced** on reconnect, on event-buffer overflow and every
+ *   `resyncInterval` — never a VM with a command in flight.
+ * - **Commands** (`send`) go through the machine's guard first: not allowed
+ *   in the current state → `InvalidStateError` and libvirt is not called.
+ *   **One command per VM at a time**: a command while another runs is refused
+ *   (`InvalidStateError` naming what is in flight) unless `{ queue: true }`.
+ *
+ * @example
+ * await using registry = new VmRegistry(conn, { resyncInterval: 30_000 });
+ * await registry.start();
+ * registry.get('web1'); // { state: 'running', reason: 'booted', inFlight: null, allowed: ['shutdown', …], … }
+ * await registry.send('web1', 'shutdown', { timeout: 30_000 });
+ * for await (const c of registry.changes()) console.log(c.current.domain.name, c.current.state);
+ * @throws {@link InvalidArgumentError} from the constructor for bad options; each method documents its own
+ * @see vmMachine
+ */
+export class VmRegistry {
+  readonly #connection: LibvirtConnection;
+  readonly #tracker: Tracker;
+  readonly #resyncInterval: number;
+  readonly #bufferSize: number;
+  readonly #logger: Logger | undefined;
+  readonly #stop = new AbortController();
+  #status: 'new' | 'starting' | 'running' | 'stopped' = 'new';
+  #starting: Promise<void> | null = null;
+  #timer: NodeJS.Timeout | undefined;
+  #resyncChain: Promise<void> = Promise.resolve();
+  #queuedResync: Promise<void> | null = null;
+  readonly #commands: CommandContext;
+
+  /**
+   * @param connection an open connection (shared; the registry never closes it)
+   * @throws {@link InvalidArgumentError} for bad options
+   */
+  constructor(connection: LibvirtConnection, options: VmRegistryOptions = {}) {
+    if (connection === null || typeof connection !== 'object') throw new InvalidArgumentError('connection must be a LibvirtConnection', { path: 'connection' });
+    this.#connection = connection;
+    this.#logger = options.logger;
+    this.#resyncInterval = duration(options.resyncInterval, 60_000, 'resyncInterval');
+    this.#bufferSize = options.bufferSize ?? 8192;
+    if (!Number.isInteger(this.#bufferSize) || this.#bufferSize < 1) {
+      throw new InvalidArgumentError(`bufferSize must be a positive integer, got ${String(options.bufferSize)}`, { path: 'bufferSize' });
+    }
+    const logger = options.logger === undefined ? {} : { logger: options.logger };
+    const lifecycle = options.lifecycle ?? new VMLifecycleManager(connection, logger);
+    const destroyer = options.destroyer ?? new VMDestroyer(connection, lifecycle, logger);
+    const machine = provideEffects(connection, lifecycle, destroyer, {
+      rebootDebounce: duration(options.rebootDebounce, 2000, 'rebootDebounce'),
+      readTimeout: duration(options.readTimeout, 30_000, 'readTimeout'),
+    });
+    this.#tracker = new Tracker(machine, options.logger);
+    this.#tracker.onUnknown = () => this.#resyncQuietly('event about an unknown VM');
+    this.#commands = {
+      tracker: this.#tracker,
+      connection,
+      running: () => this.#status === 'running',
+      notRunning: (what) => this.#notRunning(what),
+    };
+  }
+
+  /**
+   * VMs tracked now.
+   * @example console.log(`${registry.size} VMs`);
+   * @see VmRegistry.list
+   */
+  get size(): number {
+    return this.#tracker.size;
+  }
+
+  /**
+   * Subscribe to domain events, wait until the daemon registered them, then
+   * seed one actor per domain from a single state read. Idempotent.
+   * Default `timeout`: 60 000 ms.
+   * @example await registry.start({ timeout: 10_000 });
+   * @throws {@link TimeoutError} · {@link AbortError} · {@link ConnectionClosedError} · {@link InvalidStateError} after `stop()`
+   * @see virConnectDomainEventRegisterAny
+   * @see virConnectGetAllDomainStats
+   */
+  start(options: BudgetOptions = {}): Promise<void> {
+    if (this.#status === 'stopped') return Promise.reject(new InvalidStateError('start', 'stopped', 'the registry was stopped; create a new one'));
+    let budget: Budget;
+    try {
+      budget = Budget.of(options, 60_000);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    this.#starting ??= this.#open(budget).catch((error: unknown) => {
+      this.stop();
+      throw error;
+    });
+    return this.#starting;
+  }
+
+  async #open(budget: Budget): Promise<void> {
+    this.#status = 'starting';
+    const events = this.#connection.events({ types: REGISTRY_EVENT_TYPES, signal: this.#stop.signal, bufferSize: this.#bufferSize });
+    await budget.race(events.ready, 'waiting for the daemon to register domain events');
+    await this.#resyncNow('seed', budget.call());
+    if (this.#status !== 'starting') throw new AbortError('the registry was stopped while starting');
+    this.#status = 'running';
+    void this.#consume(events);
+    if (this.#resyncInterval > 0) {
+      this.#timer = setInterval(() => this.#resyncQuietly('periodic'), this.#resyncInterval);
+      this.#timer.unref();
+    }
+  }
+
+  async #consume(events: EventSubscription<LibvirtEvent>): Promise<void> {
+    let dropped = 0;
+    let failure: unknown;
+    try {
+      for await (const event of events) {
+        if (event.type === 'connection.reconnected') this.#resyncQuietly('reconnected');
+        else this.#tracker.dispatch(event, performance.now());
+        if (events.dropped !== dropped) {
+          dropped = events.dropped;
+          this.#resyncQuietly('event buffer overflow');
+        }
+      }
+    } catch (error) {
+      failure = error;
+    }
+    if (this.#status !== 'stopped') {
+      this.#log('error', 'the event subscription ended; the registry stops', { error: String(failure) });
+      this.stop(failure);
+    }
+  }
+
+  /**
+   * Stop: end the subscription and the timer, stop every actor (commands in
+   * flight are aborted — their callers get `AbortError`, and libvirt may
+   * still complete them), end every `changes()` iteration. Idempotent.
+   * @example registry.stop();
+   * @throws never
+   * @see virConnectDomainEventDeregisterAny
+   */
+  stop(reason?: unknown): void {
+    if (this.#status === 'stopped') return;
+    this.#status = 'stopped';
+    clearInterval(this.#timer);
+    this.#stop.abort();
+    this.#tracker.stopAll(new AbortError('the registry stopped', reason === undefined ? undefined : { cause: reason }));
+    this.#tracker.feed.endAll(reason);
+  }
+
+  /**
+   * `await using registry = new VmRegistry(conn)` stops it at the end of the block.
+   * @example { await using registry = new VmRegistry(conn); await registry.start(); }
+   * @see VmRegistry.stop
+   */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.stop();
+  }
+
+  /**
+   * The VM's snapshot, by name, UUID or reference; `undefined` when the
+   * registry does not track it.
+   * @example registry.get('web1')?.state // 'running'
+   * @throws never
+   * @see VmSnapshot
+   */
+  get(vm: VmInput): VmSnapshot | undefined {
+    return this.#tracker.find(vm)?.view;
+  }
+
+  /**
+   * Every tracked VM's snapshot.
+   * @example registry.list().filter((vm) => vm.state === 'running')
+   * @throws never
+   * @see VmSnapshot
+   */
+  list(): VmSnapshot[] {
+    return [...this.#tracker.entries()].map((entry) => entry.view);
+  }
+
+  /**
+   * Changes of state, reason or command in flight, as a bounded async
+   * iterable (`bufferSize` default 4096, `overflow` default `'drop-oldest'`).
+   * Ends when `signal` aborts or the registry stops.
+   * @example for await (const c of registry.changes({ vm: 'web1', signal })) console.log(c.previous?.state, '→', c.current.state);
+   * @throws {@link InvalidArgumentError} for bad options
+   * @see VmChange
+   */
+  changes(options: ChangesOptions = {}): AsyncIterableIterator<VmChange> & { readonly dropped: number } {
+    const subscription = this.#tracker.feed.subscribe(options);
+    if (this.#status === 'stopped') subscription.end();
+    return subscription;
+  }
+
+  /**
+   * Resolve with the VM's snapshot once it is in `state` (or one of several),
+   * at once if it already is. A VM the registry does not know yet (just
+   * defined elsewhere) is waited for by name or UUID; `'gone'` is satisfied at
+   * once by a VM it does not know. Default `timeout`: 60 000 ms (0: forever).
+   * @example await registry.waitFor('web1', 'shutoff', { timeout: 1000 });
+   * @throws {@link TimeoutError} naming the state it is in · {@link AbortError} · {@link InvalidArgumentError} for an unknown state
+   * @see VmStateName
+   */
+  async waitFor(vm: VmInput, state: WaitForState, options: BudgetOptions = {}): Promise<VmSnapshot> {
+    return waitForState(this.#tracker.feed, (target) => this.get(target), vm, state, Budget.of(options, DEFAULT_TIMEOUTS.waitForState));
+  }
+
+  /**
+   * Re-read every VM's state now (what the registry does on reconnect and
+   * every `resyncInterval`). VMs with a command in flight are left alone.
+   * Default `timeout`: 60 000 ms.
+   * @example await registry.resync();
+   * @throws {@link TimeoutError} · {@link AbortError} · {@link ConnectionClosedError} · {@link InvalidStateError} when not started
+   * @see virConnectGetAllDomainStats
+   */
+  async resync(options: BudgetOptions = {}): Promise<void> {
+    if (this.#status !== 'running') throw this.#notRunning('resync');
+    const budget = Budget.of(options, 60_000);
+    return budget.race(this.#resync(budget.call()), 'resyncing the registry');
+  }
+
+  /**
+   * Run a command on a VM through its machine. Not allowed in the VM's
+   * current state → `InvalidStateError` (libvirt is not called). Another
+   * command in flight on the VM → `InvalidStateError` naming it, or, with
+   * `{ queue: true }`, wait for it first. Resolves once the machine has
+   * settled, with what the lifecycle (or destroyer) method returned.
+   *
+   * | command | runs |
+   * | --- | --- |
+   * | `start` `shutdown` `forceOff` `reboot` `reset` `resume` | `VMLifecycleManager.<same>` |
+   * | `pause` / `save` | `VMLifecycleManager.suspend` / `.managedSave` |
+   * | `destroy` | `VMDestroyer.destroy` (stop, storage policy, undefine) |
+   *
+   * @example const r = await registry.send('web1', 'shutdown', { timeout: 30_000, onTimeout: 'destroy' });
+   * @example await registry.send('web1', 'pause', { queue: true, timeout: 120_000 });
+   * @throws {@link InvalidStateError} (not allowed now, or busy without `queue`) · {@link InvalidArgumentError} · {@link DomainNotFoundError}
+   * @throws whatever the lifecycle/destroyer method throws ({@link TimeoutError}, {@link AbortError}, {@link LibvirtError}…)
+   * @see VMLifecycleManager
+   * @see VMDestroyer.destroy
+   */
+  send<C extends VmCommand>(vm: VmInput, command: C, options?: SendOptions<C>): Promise<VmCommandResults[C]> {
+    return sendCommand(this.#commands, vm, command, options);
+  }
+
+  /**
+   * Queue a resync after the one running (if any); concurrent requests share
+   * the queued one. Rejects with the resync's error.
+   */
+  #resync(call: BudgetOptions = { timeout: 60_000 }): Promise<void> {
+    if (this.#status !== 'running') return Promise.resolve();
+    if (this.#queuedResync === null) {
+      const queued = this.#resyncChain.then(() => {
+        this.#queuedResync = null;
+        return this.#resyncNow('resync', call);
+      });
+      this.#queuedResync = queued;
+      this.#resyncChain = queued.catch(() => undefined);
+    }
+    return this.#queuedResync;
+  }
+
+  /** A resync the registry decides on itself: failures are logged (the next trigger tries again). */
+  #resyncQuietly(why: string): void {
+    this.#log('debug', 'resync', { why });
+    this.#resync().catch((error: unknown) => this.#log('warn', 'resync failed', { why, error: String(error) }));
+  }
+
+  async #resyncNow(cause: 'seed' | 'resync', call: BudgetOptions): Promise<void> {
+    const since = this.#tracker.beginResync();
+    try {
+      const result = await readDomainStates(this.#connection, (key, state, reason) => this.#tracker.needsRead(key, state, reason), call);
+      if (this.#status === 'stopped') return;
+      this.#tracker.applyResync(result, since, cause);
+    } finally {
+      this.#tracker.endResync();
+    }
+  }
+
+  #notRunning(what: string): InvalidStateError {
+    const state = this.#status === 'stopped' ? 'stopped' : 'not started';
+    return new InvalidStateError(what, state, `the registry is ${state}${this.#status === 'stopped' ? '' : ': await registry.start() first'}`);
+  }
+
+  #log(level: 'error' | 'warn' | 'debug', message: string, fields: Record<string, unknown>): void {
+    try {
+      this.#logger?.[level]?.(fields, message);
+    } catch {
+      // a logger failure is not the registry's
+    }
+  }
+}

@@ -1,0 +1,410 @@
+/**
+ * VmRegistry against the test driver through the system daemon
+ * (test+unix:///default). One connection stays open for the whole file: the
+ * test driver forgets everything when its last client disconnects.
+ *
+ * Covered: changes made from outside with virsh (define, start, suspend,
+ * resume, destroy, undefine, create) reach the registry within 1 s; commands
+ * through the machine's guard; one command per VM (refused, or queued with
+ * `{ queue: true }`); resync after missed events, simulated without killing
+ * libvirtd by a connection whose event stream drops one VM's events and can
+ * inject `connection.reconnected` (the registry's real reconnect path);
+ * periodic resync; stop().
+ */
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AbortError,
+  type DomainRef,
+  EventSubscription,
+  type EventsOptions,
+  InvalidStateError,
+  LibvirtConnection,
+  type LibvirtEvent,
+  TimeoutError,
+} from '../../../src/connection/index.js';
+import { VMLifecycleManager } from '../../../src/lifecycle/index.js';
+import { type RegistryLifecycle, type VmChange, VmRegistry } from '../../../src/state/index.js';
+import { TEST_URI, testDomainXml, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
+
+let conn: LibvirtConnection;
+let registry: VmRegistry;
+const names: string[] = [];
+const latencies: number[] = [];
+
+function newName(prefix: string): string {
+  const name = uniqueName(`st-${prefix}`);
+  names.push(name);
+  return name;
+}
+
+function virshDefine(name: string): void {
+  const file = join(tmpdir(), `${name}.xml`);
+  writeFileSync(file, testDomainXml(name));
+  virsh(TEST_URI, 'define', file);
+}
+
+function virshCreate(name: string): void {
+  const file = join(tmpdir(), `${name}.xml`);
+  writeFileSync(file, testDomainXml(name));
+  virsh(TEST_URI, 'create', file);
+}
+
+/** Run virsh, then require the registry to show `state` within 1 s (the requirement), and record how long it took. */
+async function outside(reg: VmRegistry, name: string, state: Parameters<VmRegistry['waitFor']>[1], ...args: string[]) {
+  virsh(TEST_URI, ...args);
+  const t0 = performance.now();
+  const snapshot = await reg.waitFor(name, state, { timeout: 1000 });
+  latencies.push(performance.now() - t0);
+  return snapshot;
+}
+
+/** A lifecycle whose `suspend` waits for `open()`: keeps a command in flight as long as the test wants. */
+function gatedLifecycle(real: VMLifecycleManager) {
+  let open!: () => void;
+  let gate = new Promise<void>((resolve) => (open = resolve));
+  const calls: string[] = [];
+  const lifecycle: RegistryLifecycle = {
+    start: (vm, o) => (calls.push('start'), real.start(vm, o)),
+    shutdown: (vm, o) => (calls.push('shutdown'), real.shutdown(vm, o)),
+    forceOff: (vm, o) => (calls.push('forceOff'), real.forceOff(vm, o)),
+    reboot: (vm, o) => (calls.push('reboot'), real.reboot(vm, o)),
+    reset: (vm, o) => (calls.push('reset'), real.reset(vm, o)),
+    resume: (vm, o) => (calls.push('resume'), real.resume(vm, o)),
+    managedSave: (vm, o) => (calls.push('managedSave'), real.managedSave(vm, o)),
+    suspend: async (vm, o) => {
+      calls.push('suspend');
+      const signal = o?.signal;
+      await new Promise<void>((resolve, reject) => {
+        void gate.then(resolve);
+        signal?.addEventListener('abort', () => reject(new AbortError('aborted while gated')), { once: true });
+      });
+      return real.suspend(vm, o);
+    },
+  };
+  return {
+    lifecycle,
+    calls,
+    open: () => open(),
+    close: () => (gate = new Promise<void>((resolve) => (open = resolve))),
+  };
+}
+
+/**
+ * The connection as the registry sees it, with an event stream that drops
+ * every event about `hidden` VMs (events missed, as across a reconnect) and
+ * lets the test inject events (`connection.reconnected`).
+ */
+function filteredConnection(hidden: Set<string>) {
+  const streams: EventSubscription<LibvirtEvent>[] = [];
+  const events = (options: EventsOptions = {}) => {
+    const real = conn.events({ ...options, signal: undefined });
+    const stream = new EventSubscription<LibvirtEvent>({
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      onEnd: () => void real.return(),
+    });
+    streams.push(stream);
+    void (async () => {
+      for await (const event of real) if (!('domain' in event) || !hidden.has(event.domain.name)) stream.push(event);
+    })();
+    return Object.assign(stream, { ready: real.ready });
+  };
+  const proxy = new Proxy(conn, {
+    get(target, prop) {
+      if (prop === 'events') return events;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return { connection: proxy, inject: (event: LibvirtEvent) => streams.forEach((s) => s.push(event)) };
+}
+
+beforeAll(async () => {
+  conn = await LibvirtConnection.open(TEST_URI);
+  registry = new VmRegistry(conn, { resyncInterval: 0 });
+});
+
+afterAll(async () => {
+  registry?.stop();
+  for (const name of names) {
+    virshQuiet(TEST_URI, 'destroy', name);
+    virshQuiet(TEST_URI, 'undefine', name, '--managed-save');
+  }
+  await conn?.close();
+  const sorted = [...latencies].sort((a, b) => a - b);
+  if (sorted.length > 0) {
+    console.log(`virsh → registry (after virsh returned), ${sorted.length} changes: median ${sorted[sorted.length >> 1]!.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`);
+  }
+});
+
+describe('seeding', () => {
+  it('tracks every existing domain with its state once started', async () => {
+    const before = newName('seed');
+    virshDefine(before);
+    await registry.start({ timeout: 10_000 });
+    expect(registry.get('test')).toMatchObject({ state: 'running', inFlight: null, allowed: expect.arrayContaining(['shutdown', 'pause']) });
+    expect(registry.get(before)).toMatchObject({ state: 'shutoff', allowed: ['start', 'destroy'] });
+    const all = await conn.domains.list();
+    expect(registry.size).toBe(all.length);
+    // Idempotent.
+    await registry.start();
+  });
+});
+
+describe('changes made from outside with virsh appear within 1 s', () => {
+  it('define, start, suspend, resume, destroy, undefine', async () => {
+    const name = newName('virsh');
+    const changes: VmChange[] = [];
+    const controller = new AbortController();
+    const collecting = (async () => {
+      for await (const change of registry.changes({ vm: name, signal: controller.signal })) changes.push(change);
+    })();
+    virshDefine(name);
+    const defined = await registry.waitFor(name, 'shutoff', { timeout: 1000 });
+    expect(defined.allowed).toEqual(['start', 'destroy']);
+    expect(await outside(registry, name, 'running', 'start', name)).toMatchObject({ reason: 'booted' });
+    expect(await outside(registry, name, 'paused', 'suspend', name)).toMatchObject({ reason: 'user' });
+    expect(await outside(registry, name, 'running', 'resume', name)).toMatchObject({ reason: 'unpaused' });
+    expect(await outside(registry, name, 'shutoff', 'destroy', name)).toMatchObject({ reason: 'destroyed', domain: { id: -1 } });
+    await outside(registry, name, 'gone', 'undefine', name);
+    expect(registry.get(name)).toBeUndefined();
+    controller.abort();
+    await collecting;
+    expect(changes.map((c) => [c.cause, c.event, c.current.state])).toEqual([
+      ['event', 'libvirt.defined', 'shutoff'],
+      ['event', 'libvirt.started', 'running'],
+      ['event', 'libvirt.suspended', 'paused'],
+      ['event', 'libvirt.resumed', 'running'],
+      ['event', 'libvirt.stopped', 'shutoff'],
+      ['event', 'libvirt.undefined', 'gone'],
+    ]);
+  });
+
+  it('a transient domain (virsh create) appears running and is gone once destroyed', async () => {
+    const name = newName('transient');
+    virshCreate(name);
+    await registry.waitFor(name, 'running', { timeout: 1000 });
+    await outside(registry, name, 'gone', 'destroy', name);
+  });
+
+  it('undefining a running domain keeps it (now transient); it is gone once it stops', async () => {
+    const name = newName('undef-run');
+    virshDefine(name);
+    await outside(registry, name, 'running', 'start', name);
+    virsh(TEST_URI, 'undefine', name);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(registry.get(name)?.state).toBe('running');
+    await outside(registry, name, 'gone', 'destroy', name);
+  });
+});
+
+describe('commands through the machine', () => {
+  it('runs allowed commands and returns the lifecycle results; get() shows the settled state at once', async () => {
+    const name = newName('cmd');
+    virshDefine(name);
+    await registry.waitFor(name, 'shutoff', { timeout: 1000 });
+    const started = await registry.send(name, 'start');
+    expect(started).toMatchObject({ operation: 'start', state: 'running', confirmedBy: 'event' });
+    expect(registry.get(name)).toMatchObject({ state: 'running', inFlight: null });
+    expect(await registry.send(name, 'pause')).toMatchObject({ state: 'paused' });
+    expect(registry.get(name)?.state).toBe('paused');
+    expect(await registry.send(name, 'resume')).toMatchObject({ state: 'running', wokeUp: false });
+    expect(await registry.send(name, 'reboot')).toMatchObject({ state: 'running', confirmedBy: 'call' });
+    expect(await registry.send(name, 'save')).toMatchObject({ state: 'shutoff', reason: 'saved' });
+    expect(await registry.send(name, 'start')).toMatchObject({ state: 'running', restored: true });
+    expect(await registry.send(name, 'shutdown')).toMatchObject({ state: 'shutoff' });
+    const report = await registry.send(name, 'destroy', { storage: 'none' });
+    expect(report).toMatchObject({ undefined: true, complete: true });
+    expect(registry.get(name)).toBeUndefined();
+  });
+
+  it('refuses a command the state does not allow, without calling libvirt', async () => {
+    const gated = gatedLifecycle(new VMLifecycleManager(conn));
+    const reg = new VmRegistry(conn, { lifecycle: gated.lifecycle, resyncInterval: 0 });
+    await reg.start();
+    try {
+      const name = newName('refuse');
+      virshDefine(name);
+      await reg.waitFor(name, 'shutoff', { timeout: 1000 });
+      const error = await reg.send(name, 'pause').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InvalidStateError);
+      expect(error).toMatchObject({ code: 'ERR_LIBVIRT_INVALID_STATE', operation: 'pause', state: 'shutoff' });
+      expect((error as Error).message).toMatch(/it is shutoff \(only a running VM can be paused\)/);
+      await reg.send(name, 'start');
+      await expect(reg.send(name, 'start')).rejects.toThrow(/already running/);
+      expect(gated.calls).toEqual(['start']);
+    } finally {
+      reg.stop();
+    }
+  });
+
+  it('one command per VM: a second one is refused, or queued with { queue: true }', async () => {
+    const gated = gatedLifecycle(new VMLifecycleManager(conn));
+    const reg = new VmRegistry(conn, { lifecycle: gated.lifecycle, resyncInterval: 0 });
+    await reg.start();
+    try {
+      const name = newName('busy');
+      virshDefine(name);
+      await reg.waitFor(name, 'shutoff', { timeout: 1000 });
+      await reg.send(name, 'start');
+      const pausing = reg.send(name, 'pause');
+      expect(reg.get(name)).toMatchObject({ state: 'pausing', inFlight: { command: 'pause' }, allowed: [] });
+      const refused = await reg.send(name, 'shutdown').catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(InvalidStateError);
+      expect((refused as Error).message).toMatch(/pause is in flight since .*\{ queue: true \}/);
+      // Queued: waits for the pause, then runs in the state it settled in.
+      const resumed = reg.send(name, 'resume', { queue: true });
+      // A queued command that cannot wait long enough fails with a timeout and never runs.
+      await expect(reg.send(name, 'reset', { queue: true, timeout: 50 })).rejects.toBeInstanceOf(TimeoutError);
+      gated.open();
+      expect(await pausing).toMatchObject({ state: 'paused' });
+      expect(await resumed).toMatchObject({ operation: 'resume', state: 'running' });
+      expect(gated.calls).toEqual(['start', 'suspend', 'resume']);
+      expect(reg.get(name)?.state).toBe('running');
+    } finally {
+      reg.stop();
+    }
+  });
+
+  it('a queued command still meets the guard: refused if the state it settled in does not allow it', async () => {
+    const gated = gatedLifecycle(new VMLifecycleManager(conn));
+    const reg = new VmRegistry(conn, { lifecycle: gated.lifecycle, resyncInterval: 0 });
+    await reg.start();
+    try {
+      const name = newName('queue-guard');
+      virshDefine(name);
+      await reg.waitFor(name, 'shutoff', { timeout: 1000 });
+      await reg.send(name, 'start');
+      const pausing = reg.send(name, 'pause');
+      const queued = reg.send(name, 'reboot', { queue: true }).catch((e: unknown) => e);
+      gated.open();
+      await pausing;
+      expect(await queued).toBeInstanceOf(InvalidStateError); // a paused VM cannot reboot
+    } finally {
+      reg.stop();
+    }
+  });
+
+  it('a command for a VM the registry has not seen yet is looked up first', async () => {
+    const hidden = new Set<string>();
+    const { connection } = filteredConnection(hidden);
+    // The lifecycle listens on the unfiltered connection, so the start is confirmed by its event.
+    const reg = new VmRegistry(connection, { lifecycle: new VMLifecycleManager(conn), resyncInterval: 0 });
+    await reg.start();
+    try {
+      const name = newName('lookup');
+      hidden.add(name);
+      virshDefine(name);
+      expect(reg.get(name)).toBeUndefined();
+      expect(await reg.send(name, 'start')).toMatchObject({ state: 'running' });
+      expect(reg.get(name)?.state).toBe('running');
+    } finally {
+      reg.stop();
+    }
+  });
+});
+
+describe('resync', () => {
+  it('on connection.reconnected, catches up with changes whose events were missed (appeared, changed, vanished)', async () => {
+    const hidden = new Set<string>();
+    const { connection, inject } = filteredConnection(hidden);
+    const reg = new VmRegistry(connection, { resyncInterval: 0 });
+    const known = newName('missed-change');
+    const vanishing = newName('missed-undefine');
+    virshDefine(known);
+    virshDefine(vanishing);
+    await reg.start();
+    try {
+      const appearing = newName('missed-define');
+      for (const n of [known, vanishing, appearing]) hidden.add(n);
+      virsh(TEST_URI, 'start', known);
+      virsh(TEST_URI, 'undefine', vanishing);
+      virshDefine(appearing);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(reg.get(known)?.state).toBe('shutoff'); // the events were lost
+      expect(reg.get(vanishing)?.state).toBe('shutoff');
+      expect(reg.get(appearing)).toBeUndefined();
+      inject({ type: 'connection.reconnected', reconnects: 1 });
+      expect((await reg.waitFor(known, 'running', { timeout: 1000 })).reason).toBe('booted');
+      await reg.waitFor(vanishing, 'gone', { timeout: 1000 });
+      expect(reg.get(vanishing)).toBeUndefined();
+      await reg.waitFor(appearing, 'shutoff', { timeout: 1000 });
+    } finally {
+      reg.stop();
+    }
+  });
+
+  it('never resyncs a VM with a command in flight', async () => {
+    const hidden = new Set<string>();
+    const { connection } = filteredConnection(hidden);
+    const gated = gatedLifecycle(new VMLifecycleManager(connection));
+    const reg = new VmRegistry(connection, { lifecycle: gated.lifecycle, resyncInterval: 0 });
+    await reg.start();
+    try {
+      const name = newName('busy-resync');
+      virshDefine(name);
+      await reg.waitFor(name, 'shutoff', { timeout: 1000 });
+      await reg.send(name, 'start');
+      const pausing = reg.send(name, 'pause');
+      hidden.add(name);
+      virsh(TEST_URI, 'destroy', name);
+      await reg.resync();
+      expect(reg.get(name)?.state).toBe('pausing');
+      gated.open();
+      // The gated pause now meets a shut-off VM: the lifecycle refuses, and the machine re-reads before settling.
+      await expect(pausing).rejects.toBeInstanceOf(InvalidStateError);
+      expect(reg.get(name)).toMatchObject({ state: 'shutoff', reason: 'destroyed', inFlight: null });
+    } finally {
+      reg.stop();
+    }
+  });
+
+  it('periodically (resyncInterval)', async () => {
+    const hidden = new Set<string>();
+    const { connection } = filteredConnection(hidden);
+    const reg = new VmRegistry(connection, { resyncInterval: 200 });
+    await reg.start();
+    try {
+      const name = newName('periodic');
+      hidden.add(name);
+      virshDefine(name);
+      await reg.waitFor(name, 'shutoff', { timeout: 1000 });
+    } finally {
+      reg.stop();
+    }
+  });
+});
+
+describe('stop', () => {
+  it('aborts commands in flight, ends change streams, refuses further use', async () => {
+    const gated = gatedLifecycle(new VMLifecycleManager(conn));
+    const reg = new VmRegistry(conn, { lifecycle: gated.lifecycle, resyncInterval: 0 });
+    await reg.start();
+    const name = newName('stop');
+    virshDefine(name);
+    await reg.waitFor(name, 'shutoff', { timeout: 1000 });
+    await reg.send(name, 'start');
+    const pausing = reg.send(name, 'pause');
+    const changes = reg.changes();
+    reg.stop();
+    await expect(pausing).rejects.toBeInstanceOf(AbortError);
+    expect((await changes.next()).done).toBe(true);
+    expect(reg.size).toBe(0);
+    await expect(reg.send(name, 'shutdown')).rejects.toThrow(/registry is stopped/);
+    await expect(reg.start()).rejects.toBeInstanceOf(InvalidStateError);
+    reg.stop(); // idempotent
+  });
+
+  it('supports await using', async () => {
+    let ref: DomainRef | undefined;
+    {
+      await using reg = new VmRegistry(conn, { resyncInterval: 0 });
+      await reg.start();
+      ref = await conn.domains.lookup('test');
+      expect(reg.get(ref)?.state).toBe('running');
+    }
+    expect(ref).toBeDefined();
+  });
+});
