@@ -1,0 +1,167 @@
+import {
+  type CallOptions,
+  type EventStream,
+  type EventsOptions,
+  LibvirtConnection,
+  type LibvirtConnectionOptions,
+  type Logger,
+} from './connection/index.js';
+import { type CreateOptions, type CreateResult, VMCreator, type VmSpec } from './creator/index.js';
+import { type DestroyOptions, type DestroyReport, VMDestroyer } from './destroyer/index.js';
+import {
+  type OperationOptions,
+  type RebootOptions,
+  type RebootResult,
+  type ResumeResult,
+  type ShutdownOptions,
+  type ShutdownResult,
+  type StartOptions,
+  type StartResult,
+  VMLifecycleManager,
+  type VMLifecycleManagerOptions,
+  type VmInput,
+} from './lifecycle/index.js';
+import { type SendOptions, type VmCommand, type VmRegistryOptions, VmRegistry, type VmSnapshot } from './state/index.js';
+
+/** Options of {@link LibvirtManager.connect}. */
+export interface LibvirtManagerOptions extends LibvirtConnectionOptions {
+  /** Options of the lifecycle manager (poll interval…). */
+  lifecycle?: Omit<VMLifecycleManagerOptions, 'logger'>;
+  /** Options of the VM registry (resync interval, reboot debounce…). */
+  registry?: Omit<VmRegistryOptions, 'lifecycle' | 'destroyer' | 'logger'>;
+  /** Bound on opening the connection and seeding the registry, in ms. @default 60000 */
+  startTimeout?: number;
+  /** Abort opening. */
+  signal?: AbortSignal;
+  /** One logger for every module. */
+  logger?: Logger;
+}
+
+/** Options of the facade's command methods: the command's own options, plus `queue` (default `true`). */
+type Command<C extends VmCommand> = SendOptions<C>;
+
+/**
+ * The SDK as one object. `LibvirtManager.connect()` opens one
+ * `LibvirtConnection` and hands it to a `VMCreator`, a `VMLifecycleManager`, a
+ * `VMDestroyer` and a `VmRegistry`; it exposes them and a few convenience
+ * methods that only delegate. It holds no logic of its own: it makes no RPC
+ * call and writes no XML (the layer checker enforces it).
+ *
+ * Commands go through the registry, so its state machines know what is in
+ * flight; by default they queue behind a command already running on the same
+ * VM (`{ queue: false }` refuses instead).
+ *
+ * @example
+ * await using manager = await LibvirtManager.connect('qemu:///system');
+ * const { domain } = await manager.createVm({ name: 'web1', memory: '1GiB', disks: [{ kind: 'new', pool: 'default', size: '10GiB' }] });
+ * await manager.startVm(domain);
+ * console.log(manager.getVm(domain)); // { state: 'running', … }
+ * await manager.destroyVm(domain, { storage: 'owned' });
+ */
+export class LibvirtManager implements AsyncDisposable {
+  /** The one shared connection. */
+  readonly connection: LibvirtConnection;
+  /** Creates VMs from specs (XML, storage, cloud-init), transactionally. */
+  readonly creator: VMCreator;
+  /** Power operations confirmed by libvirt. */
+  readonly lifecycle: VMLifecycleManager;
+  /** Safe teardown. */
+  readonly destroyer: VMDestroyer;
+  /** One state machine per VM, fed by events: the source of truth for VM state. */
+  readonly vms: VmRegistry;
+
+  private constructor(connection: LibvirtConnection, options: LibvirtManagerOptions) {
+    const logger = options.logger === undefined ? {} : { logger: options.logger };
+    this.connection = connection;
+    this.lifecycle = new VMLifecycleManager(connection, { ...options.lifecycle, ...logger });
+    this.destroyer = new VMDestroyer(connection, this.lifecycle, logger);
+    this.creator = new VMCreator(connection, { lifecycle: this.lifecycle, ...logger });
+    this.vms = new VmRegistry(connection, { ...options.registry, lifecycle: this.lifecycle, destroyer: this.destroyer, ...logger });
+  }
+
+  /**
+   * Connect to `uri` (default: `$LIBVIRT_URI`, else `qemu:///system`) and
+   * start the VM registry. If anything fails, everything opened is closed.
+   *
+   * @throws {@link InvalidUriError} · {@link TransportError} · {@link AuthError} · {@link TimeoutError} · {@link AbortError}
+   * @see LibvirtConnection.open
+   */
+  static async connect(uri: string = process.env['LIBVIRT_URI'] ?? 'qemu:///system', options: LibvirtManagerOptions = {}): Promise<LibvirtManager> {
+    const timeout = options.startTimeout ?? 60_000;
+    const open: CallOptions = { timeout, ...(options.signal === undefined ? {} : { signal: options.signal }) };
+    const connection = await LibvirtConnection.open(uri, { ...options, ...open });
+    const manager = new LibvirtManager(connection, options);
+    try {
+      await manager.vms.start(open);
+    } catch (error) {
+      await manager.close();
+      throw error;
+    }
+    return manager;
+  }
+
+  /** Create a VM from a spec. Delegates to {@link VMCreator.create}. */
+  createVm(spec: VmSpec, options?: CreateOptions): Promise<CreateResult> {
+    return this.creator.create(spec, options);
+  }
+
+  /** Start a VM and wait until it runs. Delegates to the registry (→ {@link VMLifecycleManager.start}). */
+  startVm(vm: VmInput, options?: Command<'start'>): Promise<StartResult> {
+    return this.vms.send(vm, 'start', queued<StartOptions>(options));
+  }
+
+  /** Shut a VM down gracefully (re-sending ACPI, forcing it off after the timeout). Delegates to the registry (→ {@link VMLifecycleManager.shutdown}). */
+  shutdownVm(vm: VmInput, options?: Command<'shutdown'>): Promise<ShutdownResult> {
+    return this.vms.send(vm, 'shutdown', queued<ShutdownOptions>(options));
+  }
+
+  /** Reboot a VM. Delegates to the registry (→ {@link VMLifecycleManager.reboot}). */
+  rebootVm(vm: VmInput, options?: Command<'reboot'>): Promise<RebootResult> {
+    return this.vms.send(vm, 'reboot', queued<RebootOptions>(options));
+  }
+
+  /** Pause a VM's vCPUs. Delegates to the registry (→ {@link VMLifecycleManager.suspend}). */
+  pauseVm(vm: VmInput, options?: Command<'pause'>): ReturnType<VMLifecycleManager['suspend']> {
+    return this.vms.send(vm, 'pause', queued<OperationOptions>(options));
+  }
+
+  /** Resume a paused (or wake a pmsuspended) VM. Delegates to the registry (→ {@link VMLifecycleManager.resume}). */
+  resumeVm(vm: VmInput, options?: Command<'resume'>): Promise<ResumeResult> {
+    return this.vms.send(vm, 'resume', queued<OperationOptions>(options));
+  }
+
+  /** Stop, delete storage by policy, undefine. Delegates to the registry (→ {@link VMDestroyer.destroy}). */
+  destroyVm(vm: VmInput, options?: Command<'destroy'>): Promise<DestroyReport> {
+    return this.vms.send(vm, 'destroy', queued<DestroyOptions>(options));
+  }
+
+  /** The registry's snapshot of one VM (state, reason, command in flight, allowed commands), or `undefined`. */
+  getVm(vm: VmInput): VmSnapshot | undefined {
+    return this.vms.get(vm);
+  }
+
+  /** Snapshots of every VM the registry tracks. */
+  listVms(): VmSnapshot[] {
+    return this.vms.list();
+  }
+
+  /** Typed libvirt events. Delegates to {@link LibvirtConnection.events}. */
+  events(options?: EventsOptions): EventStream {
+    return this.connection.events(options);
+  }
+
+  /** Stop the registry and close the connection. Idempotent. */
+  async close(options?: CallOptions): Promise<void> {
+    this.vms.stop();
+    await this.connection.close(options);
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+}
+
+/** Commands queue behind one already running on the VM unless the caller says otherwise. */
+function queued<O>(options: (O & { queue?: boolean }) | undefined): O & { queue: boolean } {
+  return { ...(options as O), queue: options?.queue ?? true };
+}
