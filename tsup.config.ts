@@ -14,6 +14,7 @@ export default defineConfig({
     destroyer: 'src/destroyer/index.ts',
     creator: 'src/creator/index.ts',
     state: 'src/state/index.ts',
+    protocol: 'src/rpc/protocol/index.ts',
     testing: 'src/testing/index.ts',
   },
   format: ['esm', 'cjs'],

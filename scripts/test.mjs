@@ -4,7 +4,9 @@
 // 1. `npm ci` when node_modules is missing (a fresh clone);
 // 2. scripts/setup-libvirt.sh (packages, libvirtd, loopback TCP listener);
 // 3. scripts/build-test-guest.sh (tiny real guest for QEMU tests, cached);
-// 4. typecheck, lint, layer check, unit and integration tests.
+// 4. typecheck, lint, layer check, diagram and API-doc checks, unit and
+//    integration tests (examples and the demo included), and the packed
+//    tarball used from import and require.
 //
 // Pass vitest arguments after `--`, e.g. `npm test -- tests/unit/rpc`.
 // Set LIBVIRT_MANAGER_SKIP_SETUP=1 to skip steps 1–3 on a prepared machine.
@@ -42,5 +44,7 @@ if (vitestArgs.length === 0) {
   run('lint', bin('eslint'), ['.']);
   run('layer check', bin('depcruise'), ['src', '--config', '.dependency-cruiser.cjs']);
   run('diagrams up to date', bin('tsx'), ['scripts/gen-diagrams.ts', '--check']);
+  run('API docs build without warnings', bin('typedoc'), ['--emit', 'none']);
 }
 run('tests', bin('vitest'), ['run', ...vitestArgs]);
+if (vitestArgs.length === 0) run('packed tarball works from import and require', 'node', ['scripts/pack-check.mjs']);

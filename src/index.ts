@@ -4,7 +4,8 @@
  *
  * Start with {@link LibvirtManager}; every module can also be imported alone:
  * `libvirt-manager/connection`, `/creator`, `/lifecycle`, `/destroyer`,
- * `/state`, `/testing`.
+ * `/state`, `/testing`, and `/protocol` (every procedure descriptor, event
+ * message, enum and wire constant, for `connection.call()` and raw clients).
  *
  * @module libvirt-manager
  */
@@ -15,11 +16,6 @@ export * from './lifecycle/index.js';
 export * from './destroyer/index.js';
 export * from './state/index.js';
 export * from './xml/index.js';
-/**
- * libvirt's wire protocol: every procedure descriptor (`protocol.DOMAIN_GET_STATE`), event message, enum and
- * constant, for `connection.call()` and raw clients.
- */
-export * as protocol from './rpc/protocol/index.js';
 export {
   connectRpc,
   openRpcLink,

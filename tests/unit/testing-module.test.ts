@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { LibvirtConnection, TimeoutError, protocol } from '../../src/index.js';
+import { LibvirtConnection, TimeoutError } from '../../src/index.js';
+import * as protocol from '../../src/rpc/protocol/index.js';
 import { FakeLibvirtDaemon } from '../../src/testing/index.js';
 
 // The example of docs/testing.md, kept honest.

@@ -1,0 +1,43 @@
+/**
+ * A VM's whole life with the facade, and `await using` so the connection is
+ * closed whatever happens.
+ *
+ *   npx tsx examples/full-lifecycle.ts      (LIBVIRT_URI, default test+unix:///default)
+ */
+import { randomBytes } from 'node:crypto';
+import { InvalidStateError, LibvirtManager } from 'libvirt-manager';
+
+const uri = process.env.LIBVIRT_URI ?? 'test+unix:///default';
+const onTestDriver = uri.startsWith('test');
+await using manager = await LibvirtManager.connect(uri);
+
+const name = `full-${randomBytes(3).toString('hex')}`;
+const { domain, created } = await manager.createVm({
+  name,
+  memory: '512MiB',
+  vcpus: 1,
+  virtType: onTestDriver ? 'test' : 'qemu',
+  disks: [{ kind: 'new', pool: onTestDriver ? 'default-pool' : 'default', size: '1GiB' }],
+});
+console.log(`created ${domain.name}: ${created.volumes.map((v) => `${v.pool}/${v.name}`).join(', ')}`);
+
+try {
+  await manager.startVm(domain);
+  console.log('state:', manager.getVm(domain)?.state);
+
+  // The registry knows which commands make sense now…
+  console.log('allowed now:', manager.getVm(domain)?.allowed.join(', '));
+  // …and refuses the others before anything reaches libvirt.
+  await manager.vms.send(domain, 'start').catch((error: unknown) => {
+    if (error instanceof InvalidStateError) console.log(`refused as expected: ${error.message}`);
+    else throw error;
+  });
+
+  await manager.pauseVm(domain);
+  await manager.resumeVm(domain);
+  const stopped = await manager.shutdownVm(domain, { timeout: 30_000 });
+  console.log(`stopped: ${stopped.state} (${stopped.reason})`);
+} finally {
+  const report = await manager.destroyVm(domain, { storage: 'owned' });
+  console.log(`destroyed: complete=${report.complete}, deleted ${report.volumesDeleted.length} volume(s)`);
+}

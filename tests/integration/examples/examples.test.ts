@@ -1,0 +1,101 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LibvirtConnection } from '../../../src/connection/index.js';
+import { buildStorageVolumeXml } from '../../../src/xml/index.js';
+import { QEMU_URI, ROOT, TEST_URI, uniqueName, virsh } from '../../helpers/libvirt.js';
+import { tempPool } from '../../helpers/pool.js';
+
+const run = promisify(execFile);
+const tsx = join(ROOT, 'node_modules/.bin/tsx');
+
+/** Run an example the way a user would: `tsx examples/<file> …args`, from the repository root. */
+async function example(file: string, args: string[] = [], uri = TEST_URI): Promise<string> {
+  const { stdout } = await run(tsx, [join(ROOT, 'examples', file), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, LIBVIRT_URI: uri },
+    timeout: 120_000,
+  });
+  return stdout;
+}
+
+// The test driver forgets everything when its last connection closes: hold one
+// open so what one example defines is there for the next.
+let holder: LibvirtConnection;
+beforeAll(async () => {
+  holder = await LibvirtConnection.open(TEST_URI);
+});
+afterAll(async () => {
+  await holder.close();
+});
+
+describe('examples run against the test driver', () => {
+  const name = uniqueName('example');
+
+  it('list', async () => {
+    expect(await example('list.ts')).toMatch(/test\s+running/);
+  });
+
+  it('define → start → shutdown → start → destroy → undefine (virsh equivalents)', async () => {
+    expect(await example('define.ts', [name])).toContain(`Domain '${name}' defined`);
+    expect(virsh(TEST_URI, 'domstate', name).trim()).toBe('shut off');
+    expect(await example('start.ts', [name])).toContain('started (running/booted');
+    expect(await example('shutdown.ts', [name])).toContain('is shutoff');
+    expect(await example('start.ts', [name])).toContain('started');
+    expect(await example('destroy.ts', [name])).toContain('destroyed');
+    expect(await example('undefine.ts', [name])).toContain('has been undefined');
+    expect(await example('undefine.ts', [name])).toContain('nothing to do');
+  });
+
+  it('events', async () => {
+    expect(await example('events.ts', ['1'])).toContain('done (0 events dropped)');
+  });
+
+  it('snapshot', async () => {
+    const out = await example('snapshot.ts', ['test', 'example-snap']);
+    expect(out).toContain('Domain snapshot example-snap created');
+    expect(out).toContain('deleted');
+  });
+
+  it('full lifecycle with await using', async () => {
+    const out = await example('full-lifecycle.ts');
+    expect(out).toContain('refused as expected');
+    expect(out).toContain('destroyed: complete=true, deleted 1 volume(s)');
+  });
+
+  it('the demo (npm run demo) runs end to end and leaves nothing behind', async () => {
+    const { stdout } = await run('node', [join(ROOT, 'scripts/demo.mjs')], {
+      cwd: ROOT,
+      env: { ...process.env, LIBVIRT_URI: TEST_URI, LIBVIRT_MANAGER_SKIP_SETUP: '1' },
+      timeout: 120_000,
+    });
+    expect(stdout).toMatch(/destroying → gone/);
+    expect(stdout).toMatch(/exists: false/);
+    expect(stdout).not.toMatch(/exists: true/);
+  });
+});
+
+describe('vol-upload runs against qemu:///system (the test driver cannot upload)', () => {
+  it('uploads a file into a volume and the bytes arrive', async () => {
+    await using conn = await LibvirtConnection.open(QEMU_URI);
+    const pool = await tempPool(conn, 'upload');
+    const dir = mkdtempSync(join(tmpdir(), 'lvm-upload-'));
+    try {
+      const data = Buffer.alloc(3 * 1024 * 1024 + 123, 0x5a);
+      const file = join(dir, 'data.bin');
+      writeFileSync(file, data);
+      const volName = `${uniqueName('up')}.raw`;
+      await conn.storage.volumes.create(pool.name, buildStorageVolumeXml({ name: volName, capacity: BigInt(data.length), target: { format: 'raw' } }));
+      const out = await example('vol-upload.ts', [pool.name, volName, file], QEMU_URI);
+      expect(out).toContain(`uploaded ${data.length} bytes`);
+      expect(out).toContain('100%');
+      expect(readFileSync(join(pool.dir, volName)).equals(data)).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await pool.remove();
+    }
+  });
+});
