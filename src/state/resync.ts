@@ -42,11 +42,11 @@ const READ_CONCURRENCY = 32;
 
 /**
  * Read every domain's state the cheap way: one `virConnectGetAllDomainStats`
- * call (group `state`) returns every domain with its state and reason
- * numbers, plus one `virConnectListAllDomains` for the transient ones. Only
- * the domains `needsRead` picks (new ones, or numbers that differ from the
- * last reading) get a DOMAIN_GET_STATE, for libvirt's reason *names*. A
- * driver without all-domain stats falls back to listing and reading each.
+ * call (group `state`, via `conn.domains.listStates()`) returns every domain
+ * with its state and reason, plus one `virConnectListAllDomains` for the
+ * transient ones. Only the domains `needsRead` picks (new ones, or numbers
+ * that differ from the last reading) are reported. A driver without
+ * all-domain stats falls back to listing and one DOMAIN_GET_STATE each.
  *
  * @example const { present, readings } = await readDomainStates(conn, (key, s, r) => !known.has(key), { timeout: 30_000 });
  * @throws connection errors of the list/stats calls (`ConnectionClosedError`, `TimeoutError`, `AbortError`…)
@@ -59,12 +59,12 @@ export async function readDomainStates(
   options: CallOptions = {},
 ): Promise<ResyncResult> {
   const [found, transient] = await Promise.all([
-    connection.host.getAllDomainStats({ ...options, groups: ['state'] }).then(
-      (stats) => ({ via: 'stats' as const, domains: stats.map((s) => ({ domain: s.domain, state: num(s.stats['state.state']), reason: num(s.stats['state.reason']) })) }),
+    connection.domains.listStates(options).then(
+      (entries) => ({ via: 'stats' as const, domains: entries }),
       async (error: unknown) => {
         if (!(error instanceof UnsupportedError)) throw error;
         const refs = await connection.domains.list(options);
-        return { via: 'list' as const, domains: refs.map((domain) => ({ domain, state: -1, reason: -1 })) };
+        return { via: 'list' as const, domains: refs.map((domain) => ({ domain, state: undefined, reason: '', stateCode: -1, reasonCode: -1 })) };
       },
     ),
     connection.domains.list({ ...options, filter: { persistent: false } }),
@@ -72,12 +72,18 @@ export async function readDomainStates(
   const transientKeys = new Set(transient.map((d) => uuidKey(d.uuid)));
   const present = new Set<string>();
   const toRead: DomainRef[] = [];
-  for (const { domain, state, reason } of found.domains) {
-    const key = uuidKey(domain.uuid);
-    present.add(key);
-    if (state < 0 || needsRead(key, state, reason)) toRead.push(domain);
-  }
   const readings: DomainReading[] = [];
+  for (const entry of found.domains) {
+    const key = uuidKey(entry.domain.uuid);
+    present.add(key);
+    if (entry.stateCode >= 0 && !needsRead(key, entry.stateCode, entry.reasonCode)) continue;
+    if (entry.state === undefined) {
+      toRead.push(entry.domain); // the fallback path has no state yet
+      continue;
+    }
+    // The stats call already carries the names: no per-domain read needed.
+    readings.push({ domain: entry.domain, state: entry.state, reason: entry.reason, stateCode: entry.stateCode, reasonCode: entry.reasonCode, persistent: !transientKeys.has(key) });
+  }
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < toRead.length) {
@@ -96,6 +102,4 @@ export async function readDomainStates(
   return { present, readings, via: found.via };
 }
 
-function num(value: unknown): number {
-  return typeof value === 'number' ? value : typeof value === 'bigint' ? Number(value) : -1;
-}
+

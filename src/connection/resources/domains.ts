@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../errors/index.js';
 import {
+  CONNECT_GET_ALL_DOMAIN_STATS,
   CONNECT_LIST_ALL_DOMAINS,
   DOMAIN_GET_AUTOSTART,
   DOMAIN_GET_HOSTNAME,
@@ -17,6 +18,7 @@ import {
   type DomainRef,
   domainStateName,
   domainStateReasonName,
+  typedParamsToRecord,
 } from '../../rpc/index.js';
 import { DomainControl } from './domain-control.js';
 import { type DomainInput, checkName, resolveDomain } from './refs.js';
@@ -33,6 +35,11 @@ export interface DomainState {
   reason: string;
   stateCode: number;
   reasonCode: number;
+}
+
+/** One domain and its state, as {@link DomainResource.listStates} returns them. */
+export interface DomainStateEntry extends DomainState {
+  domain: DomainRef;
 }
 
 /** `virDomainGetInfo`: memory in bytes, CPU time in nanoseconds. */
@@ -117,6 +124,29 @@ export class DomainResource {
   async list(options: ResourceOptions & { filter?: DomainListFilter } = {}): Promise<DomainRef[]> {
     const { domains } = await this.#call(CONNECT_LIST_ALL_DOMAINS, { need_results: 1, flags: listFlags(options.filter ?? {}) }, options);
     return domains;
+  }
+
+  /**
+   * Every domain with its state and reason, in ONE call
+   * (`virConnectGetAllDomainStats` with the `state` group) instead of one
+   * DOMAIN_GET_STATE per domain.
+   * @throws {@link UnsupportedError} when the driver has no all-domain stats
+   * @see virConnectGetAllDomainStats
+   */
+  async listStates(options: ResourceOptions = {}): Promise<DomainStateEntry[]> {
+    const { retStats } = await this.#call(CONNECT_GET_ALL_DOMAIN_STATS, { doms: [], stats: 1 /* VIR_DOMAIN_STATS_STATE */, flags: 0 }, options);
+    return retStats.map((record) => {
+      const stats = typedParamsToRecord(record.params);
+      const state = Number(stats['state.state'] ?? 0);
+      const reason = Number(stats['state.reason'] ?? 0);
+      return {
+        domain: record.dom,
+        state: domainStateName(state) as DomainStateName,
+        reason: domainStateReasonName(state, reason),
+        stateCode: state,
+        reasonCode: reason,
+      };
+    });
   }
 
   /**

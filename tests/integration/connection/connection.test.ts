@@ -85,6 +85,11 @@ describe('LibvirtConnection on the test driver', () => {
     expect(await conn.networks.getBridgeName('default')).toBe('virbr0');
   });
 
+  it('lists every domain with its state in one call', async () => {
+    const states = await conn.domains.listStates();
+    expect(states.find((s) => s.domain.name === 'test')).toMatchObject({ state: 'running', stateCode: 1 });
+  });
+
   it('decodes all-domain stats typed parameters', async () => {
     const stats = await conn.host.getAllDomainStats({ groups: ['state'] });
     const test = stats.find((s) => s.domain.name === 'test');
