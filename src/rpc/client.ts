@@ -32,7 +32,7 @@ import type { Procedure } from './protocol/procedure.js';
 import { remoteProcedureName } from './protocol/procedure-names.js';
 import { decodeRemoteError } from './protocol/remote-error.js';
 import { RpcStream, type RpcStreamOptions, type StreamHost } from './stream.js';
-import { XdrReader } from './xdr/index.js';
+import { type Codec, XdrReader } from './xdr/index.js';
 
 /** Per-call options: every async operation of the SDK takes these last. */
 export interface CallOptions {
@@ -74,13 +74,15 @@ interface PendingCall {
   readonly program: number;
   readonly proc: number;
   readonly name: string;
-  readonly decode: (payload: Buffer) => unknown;
+  /** Codec of the reply; decoded in {@link decodeReply} (no per-call closure on the hot path). */
+  readonly ret: Codec<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
   /** Settled by abort/timeout: the reply is still expected and will be dropped. */
   abandoned: boolean;
   timer: NodeJS.Timeout | undefined;
-  cleanup: () => void;
+  /** Removes the abort listener; only set when the call has a signal. */
+  cleanup: (() => void) | undefined;
   stream: RpcStream<unknown> | undefined;
 }
 
@@ -122,6 +124,11 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
   #live = 0;
   #idleWaiters: Array<() => void> = [];
   #socketClosed: Promise<void>;
+  readonly #uncork = (): void => {
+    this.#corked = false;
+    this.#socket.uncork();
+  };
+  readonly #onPacket = (packet: Packet): void => this.#route(packet);
 
   constructor(socket: Duplex, options: RpcClientOptions = {}) {
     super();
@@ -262,17 +269,12 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
         program: procedure.program,
         proc: procedure.proc,
         name: procedure.name,
-        decode: (payload) => {
-          const reader = new XdrReader(payload);
-          const value = procedure.ret.decode(reader);
-          reader.expectEnd(`${procedure.name} reply`);
-          return value;
-        },
+        ret: procedure.ret,
         resolve: resolve as (value: unknown) => void,
         reject,
         abandoned: false,
         timer: undefined,
-        cleanup: () => undefined,
+        cleanup: undefined,
         stream: undefined,
       };
       if (timeout > 0) {
@@ -310,8 +312,8 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
 
   /** Bookkeeping when a call stops having a waiting caller. */
   #settled(pending: PendingCall): void {
-    clearTimeout(pending.timer);
-    pending.cleanup();
+    if (pending.timer !== undefined) clearTimeout(pending.timer);
+    pending.cleanup?.();
     this.#live--;
     if (this.#live === 0 && this.#idleWaiters.length > 0) {
       const waiters = this.#idleWaiters;
@@ -325,17 +327,14 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     if (!this.#corked) {
       this.#corked = true;
       this.#socket.cork();
-      process.nextTick(() => {
-        this.#corked = false;
-        this.#socket.uncork();
-      });
+      process.nextTick(this.#uncork);
     }
     return this.#socket.write(packet);
   }
 
   #onData(chunk: Buffer): void {
     try {
-      this.#framer.push(chunk, (packet) => this.#route(packet));
+      this.#framer.push(chunk, this.#onPacket);
     } catch (error) {
       const protocolError =
         error instanceof ProtocolError ? error : new ProtocolError(`failed to process a packet: ${String(error)}`, { cause: error });
@@ -377,6 +376,11 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
         `reply for serial ${header.serial} names proc ${header.proc} of program 0x${header.prog.toString(16)}, expected ${pending.name}`,
       );
     }
+    if (header.status === MessageStatus.VIR_NET_CONTINUE) {
+      // Refused while the call is still in the table, so the teardown this
+      // causes rejects it too (taken out first, it was never settled).
+      throw new ProtocolError(`reply with status CONTINUE for ${pending.name}`);
+    }
     this.#pending.delete(header.serial);
     if (pending.abandoned) {
       // A stream the caller gave up on was opened anyway: tell the daemon to drop it.
@@ -387,11 +391,10 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
       return;
     }
     this.#settled(pending);
-    const failed = { program: pending.program, proc: pending.proc, name: pending.name };
     if (header.status === MessageStatus.VIR_NET_OK) {
       let value: unknown;
       try {
-        value = pending.decode(payload);
+        value = decodeReply(pending, payload);
       } catch (error) {
         // Framing is intact (the packet length was honoured), so only this call fails.
         pending.stream?.fail(error as LibvirtManagerError);
@@ -399,8 +402,10 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
         return;
       }
       pending.resolve(value);
-    } else if (header.status === MessageStatus.VIR_NET_ERROR) {
+    } else {
+      // VIR_NET_ERROR (CONTINUE was refused above).
       let error: LibvirtManagerError;
+      const failed = { program: pending.program, proc: pending.proc, name: pending.name };
       try {
         error = classifyRemoteError(decodeRemoteError(payload, failed));
       } catch (decodeError) {
@@ -408,8 +413,6 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
       }
       pending.stream?.fail(error);
       pending.reject(error);
-    } else {
-      throw new ProtocolError(`reply with status CONTINUE for ${pending.name}`);
     }
   }
 
@@ -636,6 +639,15 @@ export function classifyRemoteError(error: LibvirtError): LibvirtManagerError {
     );
   }
   return error;
+}
+
+/** Decode a successful reply's payload with the call's result codec; trailing bytes are a protocol error. */
+function decodeReply(pending: PendingCall, payload: Buffer): unknown {
+  const reader = new XdrReader(payload);
+  const value = pending.ret.decode(reader);
+  // Build the message only when it is needed: this runs for every reply.
+  if (reader.remaining !== 0) reader.expectEnd(`${pending.name} reply`);
+  return value;
 }
 
 /**

@@ -60,7 +60,7 @@ export class PacketFramer {
       while (chunk.length - offset >= VIR_NET_MESSAGE_LEN_MAX) {
         const length = this.#checkLength(chunk.readUInt32BE(offset));
         if (chunk.length - offset < length) break;
-        onPacket(this.#packet(chunk.subarray(offset, offset + length)));
+        onPacket(this.#packet(chunk, offset, length));
         offset += length;
       }
       if (offset === chunk.length) return;
@@ -81,7 +81,7 @@ export class PacketFramer {
       if (this.#buffered < this.#expected) return;
       const bytes = this.#take(this.#expected);
       this.#expected = 0;
-      onPacket(this.#packet(bytes));
+      onPacket(this.#packet(bytes, 0, bytes.length));
     }
   }
 
@@ -133,14 +133,15 @@ export class PacketFramer {
     return length;
   }
 
-  #packet(bytes: Buffer): Packet {
+  /** The packet of `length` bytes at `offset` of `bytes` (length already checked). One view, no copy. */
+  #packet(bytes: Buffer, offset: number, length: number): Packet {
     let header: MessageHeader;
     try {
-      header = decodeHeader(bytes);
+      header = decodeHeader(bytes, offset + VIR_NET_MESSAGE_LEN_MAX);
     } catch (error) {
       this.#fail(error as ProtocolError);
     }
-    return { header, payload: bytes.subarray(VIR_NET_MESSAGE_MIN) };
+    return { header, payload: bytes.subarray(offset + VIR_NET_MESSAGE_MIN, offset + length) };
   }
 
   #fail(error: ProtocolError): never {
