@@ -4,93 +4,32 @@ import {
   AbortError,
   ConnectionClosedError,
   InvalidArgumentError,
-  type LibvirtError,
   type LibvirtManagerError,
   ProtocolError,
   TimeoutError,
-  UnsupportedError,
-  VirErrorCode,
-  VirErrorDomain,
 } from '../errors/index.js';
 import { PacketFramer, type Packet } from './framer.js';
-import { KeepaliveMonitor, type KeepaliveOptions, resolveKeepalive } from './keepalive.js';
-import { type Logger, log } from './logger.js';
+import { KeepaliveMonitor, type KeepaliveOptions, keepalivePacket, resolveKeepalive } from './keepalive.js';
+import { log } from './logger.js';
 import {
   KEEPALIVE_PROC_PING,
   KEEPALIVE_PROC_PONG,
   KEEPALIVE_PROGRAM,
-  KEEPALIVE_PROTOCOL_VERSION,
   MessageStatus,
   MessageType,
-  OUTBOUND_MESSAGE_MAX,
-  REMOTE_PROGRAM,
 } from './protocol/constants.js';
 import { CONNECT_CLOSE } from './protocol/procedures/connect.js';
-import type { MessageHeader } from './protocol/header.js';
-import { encodePacket, encodeRawPacket } from './protocol/packet.js';
+import { encodePacket } from './protocol/packet.js';
 import type { Procedure } from './protocol/procedure.js';
-import { remoteProcedureName } from './protocol/procedure-names.js';
 import { decodeRemoteError } from './protocol/remote-error.js';
-import { RpcStream, type RpcStreamOptions, type StreamHost } from './stream.js';
-import { type Codec, XdrReader } from './xdr/index.js';
+import { RpcStream, type RpcStreamOptions, type StreamHost, streamPacket } from './stream.js';
+import { abortPromise, atCallSite, classifyRemoteError, copyClosed } from './call-errors.js';
+import type { CallOptions, RawCall, RpcClientEvents, RpcClientOptions } from './client-types.js';
+import { type PendingCall, decodeReply, rawProcedure } from './pending-call.js';
+import { WriteGate } from './write-gate.js';
 
-/** Per-call options: every async operation of the SDK takes these last. */
-export interface CallOptions {
-  /** Abort the call. Before sending: it never goes out. After: the late reply is dropped (libvirt may still complete the operation). */
-  signal?: AbortSignal;
-  /** Milliseconds to wait for the reply; `0` waits forever. Defaults to the client's `defaultTimeout`. */
-  timeout?: number;
-}
-
-/** Options of {@link RpcClient}. */
-export interface RpcClientOptions {
-  /**
-   * Default per-call timeout in milliseconds; `0` means none.
-   * @default 0
-   */
-  defaultTimeout?: number;
-  /**
-   * Largest packet accepted from the daemon (header+payload bytes).
-   * @default 32 MiB (VIR_NET_MESSAGE_MAX)
-   */
-  maxMessage?: number;
-  /** Keepalive settings for our own pings, started by {@link RpcClient.startKeepalive}. */
-  keepalive?: KeepaliveOptions;
-  /** Receives every MESSAGE packet that is not keepalive (domain, network, pool events…). */
-  onMessage?: (header: MessageHeader, payload: Buffer) => void;
-  /** Structured logger; never receives payload bytes. */
-  logger?: Logger;
-}
-
-/** A raw call: program, version and procedure numbers with a pre-encoded payload. */
-export interface RawCall {
-  program: number;
-  version: number;
-  proc: number;
-  payload: Uint8Array;
-}
-
-interface PendingCall {
-  readonly program: number;
-  readonly proc: number;
-  readonly name: string;
-  /** Codec of the reply; decoded in {@link decodeReply} (no per-call closure on the hot path). */
-  readonly ret: Codec<unknown>;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-  /** Settled by abort/timeout: the reply is still expected and will be dropped. */
-  abandoned: boolean;
-  timer: NodeJS.Timeout | undefined;
-  /** Removes the abort listener; only set when the call has a signal. */
-  cleanup: (() => void) | undefined;
-  stream: RpcStream<unknown> | undefined;
-}
-
-/** Events of {@link RpcClient}. */
-export interface RpcClientEvents {
-  /** The connection closed; `error` says why. Emitted once. */
-  close: [error: ConnectionClosedError];
-}
+export type { CallOptions, RawCall, RpcClientEvents, RpcClientOptions } from './client-types.js';
+export { classifyRemoteError } from './call-errors.js';
 
 /**
  * A client of libvirt's RPC protocol over any Duplex byte stream.
@@ -119,7 +58,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
   #closedError: ConnectionClosedError | null = null;
   #closing: Promise<void> | null = null;
   #corked = false;
-  #drainWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  readonly #writeGate = new WriteGate();
   /** Calls that still have a caller waiting (pending and not abandoned). */
   #live = 0;
   #idleWaiters: Array<() => void> = [];
@@ -137,7 +76,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     this.#framer = new PacketFramer(options.maxMessage === undefined ? {} : { maxMessage: options.maxMessage });
     this.#socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
-    socket.on('drain', () => this.#onDrain());
+    socket.on('drain', () => this.#writeGate.open());
     socket.on('error', (error: Error) => this.#teardown(new ConnectionClosedError('error', `connection error: ${error.message}`, { cause: error })));
     socket.on('end', () => this.#onPeerClosed('the daemon closed the connection'));
     socket.on('close', () => this.#onPeerClosed('the connection closed'));
@@ -179,17 +118,8 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
    * has no descriptor for. Resolves with the raw reply payload.
    */
   async callRaw(call: RawCall, options: CallOptions = {}): Promise<Buffer> {
-    const procedure: Procedure<Uint8Array, Buffer> = {
-      program: call.program,
-      version: call.version,
-      proc: call.proc,
-      name: call.program === REMOTE_PROGRAM ? remoteProcedureName(call.proc) : `PROC_${call.proc}`,
-      args: { encode: (w, v) => w.append(v), decode: (r) => r.rest(), minSize: 0 },
-      ret: { encode: (w, v) => w.append(v), decode: (r) => Buffer.from(r.rest()), minSize: 0 },
-      priority: 'low',
-    };
     try {
-      return await this.#start(procedure, call.payload, options, undefined);
+      return await this.#start(rawProcedure(call), call.payload, options, undefined);
     } catch (error) {
       throw atCallSite(error);
     }
@@ -385,7 +315,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     if (pending.abandoned) {
       // A stream the caller gave up on was opened anyway: tell the daemon to drop it.
       if (pending.stream !== undefined && header.status === MessageStatus.VIR_NET_OK) {
-        this.#sendStream(pending.stream, MessageStatus.VIR_NET_ERROR, Buffer.alloc(0));
+        this.sendStreamPacket(pending.stream, MessageStatus.VIR_NET_ERROR, Buffer.alloc(0));
         this.#streams.delete(header.serial);
       }
       return;
@@ -433,19 +363,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
 
   #sendKeepalive(proc: number): void {
     if (this.#closedError !== null) return;
-    this.#write(
-      encodeRawPacket(
-        {
-          prog: KEEPALIVE_PROGRAM,
-          vers: KEEPALIVE_PROTOCOL_VERSION,
-          proc,
-          type: MessageType.VIR_NET_MESSAGE,
-          serial: 0,
-          status: MessageStatus.VIR_NET_OK,
-        },
-        Buffer.alloc(0),
-      ),
-    );
+    this.#write(keepalivePacket(proc));
   }
 
   /**
@@ -469,60 +387,17 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     this.#keepalive.start();
   }
 
-  // ---- StreamHost -------------------------------------------------------
-
   /** @internal */
   sendStreamPacket(stream: RpcStream<unknown>, status: MessageStatus, payload: Buffer): boolean {
-    return this.#sendStream(stream, status, payload);
-  }
-
-  #sendStream(stream: RpcStream<unknown>, status: MessageStatus, payload: Buffer): boolean {
     if (this.#closedError !== null) throw this.#closedError;
-    return this.#write(
-      encodeRawPacket(
-        {
-          prog: stream.program,
-          vers: 1,
-          proc: stream.proc,
-          type: MessageType.VIR_NET_STREAM,
-          serial: stream.serial,
-          status,
-        },
-        payload,
-        'stream data',
-        OUTBOUND_MESSAGE_MAX,
-      ),
-    );
+    return this.#write(streamPacket(stream, status, payload));
   }
 
   /** @internal */
   waitWritable(signal?: AbortSignal): Promise<void> {
     if (this.#closedError !== null) return Promise.reject(this.#closedError);
     if (!this.#socket.writableNeedDrain) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const onAbort = (): void => {
-        this.#drainWaiters = this.#drainWaiters.filter((w) => w !== waiter);
-        reject(new AbortError('write aborted', { cause: signal?.reason }));
-      };
-      const waiter = {
-        resolve: () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
-        reject: (e: unknown) => {
-          signal?.removeEventListener('abort', onAbort);
-          reject(e);
-        },
-      };
-      this.#drainWaiters.push(waiter);
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  #onDrain(): void {
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
-    for (const w of waiters) w.resolve();
+    return this.#writeGate.wait(signal);
   }
 
   /** @internal */
@@ -607,8 +482,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     this.#pending.clear();
     for (const stream of [...this.#streams.values()]) stream.fail(error);
     this.#streams.clear();
-    for (const waiter of this.#drainWaiters) waiter.reject(error);
-    this.#drainWaiters = [];
+    this.#writeGate.fail(error);
     this.#socket.destroy();
     log(this.#options.logger, error.reason === 'client' ? 'debug' : 'warn', 'libvirt connection closed', {
       reason: error.reason,
@@ -621,52 +495,5 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
-}
-
-/**
- * Turn the daemon's "cannot dispatch this" errors into {@link UnsupportedError}.
- * Decided by code only: VIR_ERR_NO_SUPPORT (the driver lacks the method), and
- * VIR_ERR_RPC from VIR_FROM_RPC, which is how the daemon's dispatcher reports a
- * procedure number it does not know (older daemon than this SDK).
- */
-export function classifyRemoteError(error: LibvirtError): LibvirtManagerError {
-  const unknownProcedure = error.code === VirErrorCode.VIR_ERR_RPC && error.domain === VirErrorDomain.VIR_FROM_RPC;
-  if (error.code === VirErrorCode.VIR_ERR_NO_SUPPORT || unknownProcedure) {
-    const what = error.procedure?.name ?? 'this procedure';
-    return new UnsupportedError(
-      unknownProcedure ? `the daemon does not implement ${what}: ${error.libvirtMessage ?? ''}`.trim() : `${error.message}`,
-      { remote: error },
-    );
-  }
-  return error;
-}
-
-/** Decode a successful reply's payload with the call's result codec; trailing bytes are a protocol error. */
-function decodeReply(pending: PendingCall, payload: Buffer): unknown {
-  const reader = new XdrReader(payload);
-  const value = pending.ret.decode(reader);
-  // Build the message only when it is needed: this runs for every reply.
-  if (reader.remaining !== 0) reader.expectEnd(`${pending.name} reply`);
-  return value;
-}
-
-/**
- * Re-capture an error's stack at the caller's `await`, so it points at user
- * code rather than at the socket's data handler (V8 keeps the async frames).
- */
-function atCallSite(error: unknown): unknown {
-  if (error instanceof Error) Error.captureStackTrace(error, atCallSite);
-  return error;
-}
-
-function copyClosed(error: ConnectionClosedError): ConnectionClosedError {
-  return new ConnectionClosedError(error.reason, error.message, { cause: error.cause });
-}
-
-function abortPromise(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
 }
 

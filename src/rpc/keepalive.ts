@@ -1,4 +1,6 @@
 import { InvalidArgumentError } from '../errors/index.js';
+import { KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION, MessageStatus, MessageType } from './protocol/constants.js';
+import { encodeRawPacket } from './protocol/packet.js';
 
 /** Options of libvirt's keepalive protocol, as `virConnectSetKeepAlive` takes them. */
 export interface KeepaliveOptions {
@@ -107,4 +109,15 @@ export function resolveKeepalive(options: KeepaliveOptions | undefined): Keepali
     });
   }
   return { interval, count };
+}
+
+/**
+ * A keepalive PING (proc 1) or PONG (proc 2): always exactly 28 bytes, type
+ * MESSAGE, serial 0, empty payload (`virKeepAliveMessage`).
+ */
+export function keepalivePacket(proc: number): Buffer {
+  return encodeRawPacket(
+    { prog: KEEPALIVE_PROGRAM, vers: KEEPALIVE_PROTOCOL_VERSION, proc, type: MessageType.VIR_NET_MESSAGE, serial: 0, status: MessageStatus.VIR_NET_OK },
+    Buffer.alloc(0),
+  );
 }

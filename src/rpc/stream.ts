@@ -1,5 +1,6 @@
 import { AbortError, type LibvirtManagerError, ProtocolError } from '../errors/index.js';
-import { MessageStatus, MessageType, VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX } from './protocol/constants.js';
+import { MessageStatus, MessageType, OUTBOUND_MESSAGE_MAX, VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX } from './protocol/constants.js';
+import { encodeRawPacket } from './protocol/packet.js';
 import type { MessageHeader } from './protocol/header.js';
 import { decodeRemoteError } from './protocol/remote-error.js';
 import { remoteProcedureName } from './protocol/procedure-names.js';
@@ -280,4 +281,14 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
     }
     this.#host.release(this);
   }
+}
+
+/** A STREAM packet of `stream` (its call's program, procedure and serial) with raw `payload`. */
+export function streamPacket(stream: RpcStream<unknown>, status: MessageStatus, payload: Buffer): Buffer {
+  return encodeRawPacket(
+    { prog: stream.program, vers: 1, proc: stream.proc, type: MessageType.VIR_NET_STREAM, serial: stream.serial, status },
+    payload,
+    'stream data',
+    OUTBOUND_MESSAGE_MAX,
+  );
 }
