@@ -34,6 +34,18 @@ const begin = <T extends string>(target: T) => ({ target, actions: 'beginCommand
 const commandInput = ({ context, event }: { context: VmContext; event: VmMachineEvent }) =>
   ({ domain: context.domain, options: (event as VmCommandEvent).options }) as CommandInput<never>;
 
+/** `running` and `blocked` (a running guest waiting on a resource) take the same facts and commands. */
+const ACTIVE = {
+  ...FACT,
+  shutdown: begin('shuttingDown'),
+  forceOff: begin('forcingOff'),
+  reboot: begin('rebooting'),
+  reset: begin('resetting'),
+  pause: begin('pausing'),
+  save: begin('saving'),
+  destroy: begin('destroying'),
+} as const;
+
 /**
  * One VM, as an XState machine: the single source of truth for its state,
  * which commands are allowed now, and what is in flight (docs/lifecycle.md,
@@ -163,30 +175,8 @@ export const vmMachine = setup({
       ],
     },
     shutoff: { on: { ...FACT, start: begin('starting'), destroy: begin('destroying') } },
-    running: {
-      on: {
-        ...FACT,
-        shutdown: begin('shuttingDown'),
-        forceOff: begin('forcingOff'),
-        reboot: begin('rebooting'),
-        reset: begin('resetting'),
-        pause: begin('pausing'),
-        save: begin('saving'),
-        destroy: begin('destroying'),
-      },
-    },
-    blocked: {
-      on: {
-        ...FACT,
-        shutdown: begin('shuttingDown'),
-        forceOff: begin('forcingOff'),
-        reboot: begin('rebooting'),
-        reset: begin('resetting'),
-        pause: begin('pausing'),
-        save: begin('saving'),
-        destroy: begin('destroying'),
-      },
-    },
+    running: { on: ACTIVE },
+    blocked: { on: ACTIVE },
     paused: {
       on: { ...FACT, resume: begin('resuming'), forceOff: begin('forcingOff'), reset: begin('resetting'), save: begin('saving'), destroy: begin('destroying') },
     },

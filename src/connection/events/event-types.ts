@@ -206,6 +206,16 @@ function rest(value: object, omit: readonly string[]): Record<string, unknown> {
   return out;
 }
 
+/**
+ * `event` (named by `nameOf`) and `detail` of a network or storage-pool LIFECYCLE
+ * message (event id 0): both are `{ callbackID, <object>, int event, int detail }`
+ * (NETWORK_EVENT_LIFECYCLE 315, STORAGE_POOL_EVENT_LIFECYCLE 370).
+ */
+function lifecycleOf<Name extends string>(value: object, nameOf: (event: number) => string): { event: Name; detail: number } {
+  const v = value as Record<string, unknown>;
+  return { event: nameOf(v['event'] as number) as Name, detail: v['detail'] as number };
+}
+
 /** The subscription type name an event answers to (`'domain.rtc_change'` for other domain events). */
 export function subscriptionTypeOf(event: LibvirtEvent): string {
   if (event.type === 'domain.other') return `domain.${event.name}`;
@@ -262,28 +272,14 @@ export function toLibvirtEvent(decoded: DecodedEvent): LibvirtEvent {
       }
     }
     case 'network': {
-      const v = decoded.value as unknown as Record<string, unknown>;
-      if (decoded.eventId === 0) {
-        return {
-          type: 'network.lifecycle',
-          network: decoded.value.net,
-          event: networkEventName(v['event'] as number) as NetworkLifecycleEvent['event'],
-          detail: v['detail'] as number,
-        };
-      }
-      return { type: 'network.other', name: 'metadata_change', network: decoded.value.net, data: rest(v, ['callbackID', 'net']) };
+      const network = decoded.value.net;
+      if (decoded.eventId === 0) return { type: 'network.lifecycle', network, ...lifecycleOf<NetworkLifecycleEvent['event']>(decoded.value, networkEventName) };
+      return { type: 'network.other', name: 'metadata_change', network, data: rest(decoded.value, ['callbackID', 'net']) };
     }
     case 'storagePool': {
-      const v = decoded.value as unknown as Record<string, unknown>;
-      if (decoded.eventId === 0) {
-        return {
-          type: 'storage-pool.lifecycle',
-          pool: decoded.value.pool,
-          event: storagePoolEventName(v['event'] as number) as StoragePoolLifecycleEvent['event'],
-          detail: v['detail'] as number,
-        };
-      }
-      return { type: 'storage-pool.refresh', pool: decoded.value.pool };
+      const pool = decoded.value.pool;
+      if (decoded.eventId === 0) return { type: 'storage-pool.lifecycle', pool, ...lifecycleOf<StoragePoolLifecycleEvent['event']>(decoded.value, storagePoolEventName) };
+      return { type: 'storage-pool.refresh', pool };
     }
     case 'connection':
       return { type: 'connection.driver-closed', reason: connectCloseReasonName(decoded.value.reason) };

@@ -1,12 +1,14 @@
 /**
  * Helpers of the creator's integration tests: what virsh sees (domains and
- * volumes with this run's prefix), the tiny test guest's manifest, and the
- * serial log.
+ * volumes with this run's prefix) and how to clear them, the rollback check
+ * both drivers run, the tiny test guest's manifest, and the serial log.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { ROOT, virsh, virshQuiet } from '../../helpers/libvirt.js';
+import { expect } from 'vitest';
+import type { LibvirtConnection } from '../../../src/connection/index.js';
+import { VMCreator, getRollbackReport, type VmSpec } from '../../../src/creator/index.js';
+import { type GuestManifest, ensureTestGuest as ensureGuest } from '../../helpers/guest.js';
+import { virsh, virshQuiet } from '../../helpers/libvirt.js';
 
 /** Unique per run: names of everything these tests make start with it. */
 export const PREFIX = `lvm-ct${process.pid}`;
@@ -40,25 +42,66 @@ export function removeDomain(uri: string, name: string): void {
   }
 }
 
-/** The manifest of `scripts/build-test-guest.sh`. */
-export interface TestGuest {
-  kernel: string;
-  initrdAcpi: string;
-  initrdNoAcpi: string;
+/**
+ * Remove this run's domains and the volumes in `pool` (every one, or only this
+ * run's with `onlyOurs`) except `keep`: the state each test starts from.
+ */
+export function removeLeftovers(uri: string, pool: string, { keep, onlyOurs = false }: { keep: string; onlyOurs?: boolean }): void {
+  for (const name of ourDomains(uri)) removeDomain(uri, name);
+  for (const vol of poolVolumes(uri, pool, onlyOurs)) if (vol !== keep) virshQuiet(uri, 'vol-delete', '--pool', pool, vol);
+}
+
+/** Options of {@link expectRollbackAtEveryStep}. */
+export interface RollbackCheck {
+  uri: string;
+  pool: string;
+  /** The steps a successful create of `spec` ran, in order (from a `beforeStep` hook). */
+  steps: readonly string[];
+  spec: (name: string) => VmSpec;
+}
+
+/**
+ * Inject a failure before each of `steps` in turn: every create rejects with
+ * the injected error, its rollback report is complete and undid the steps done
+ * so far in reverse (an upload is undone with its volume, not as a step), and
+ * no domain of ours and no new volume in `pool` is left.
+ */
+export async function expectRollbackAtEveryStep(conn: LibvirtConnection, { uri, pool, steps, spec }: RollbackCheck): Promise<void> {
+  const volumesBefore = poolVolumes(uri, pool);
+  for (const [i, failing] of steps.entries()) {
+    const injected = new Error(`injected before ${failing}`);
+    const creator = new VMCreator(conn, { hooks: { beforeStep: (s) => { if (s === failing) throw injected; } } });
+    const error = await rejection(creator.create(spec(`${PREFIX}-fail${i}`)));
+    expect(error, failing).toBe(injected);
+    const report = getRollbackReport(error);
+    expect(report?.complete, failing).toBe(true);
+    expect(report?.undone.map((s) => s.step), failing).toEqual(steps.slice(0, i).filter((s) => !s.startsWith('upload:')).reverse());
+    expect(ourDomains(uri), failing).toEqual([]);
+    expect(poolVolumes(uri, pool), failing).toEqual(volumesBefore);
+  }
+}
+
+/** Await `promise`, expect it to reject, return the error. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** The manifest of `scripts/build-test-guest.sh`, with the fields the creator's tests read besides the boot ones. */
+export interface TestGuest extends GuestManifest {
   baseImage: string;
   baseImageMarker: string;
-  cmdline: string;
-  readyMarker: string;
   seedMarkerPrefix: string;
   diskMarkerPrefix: string;
 }
 
 /** Build (or reuse: cached) the tiny TCG test guest and read its manifest. */
 export function ensureTestGuest(): TestGuest {
-  const script = join(ROOT, 'scripts/build-test-guest.sh');
-  execFileSync('bash', [script], { stdio: 'ignore' });
-  const dir = execFileSync('bash', [script, '--print'], { encoding: 'utf8' }).trim();
-  return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as TestGuest;
+  return ensureGuest() as TestGuest;
 }
 
 /** Wait until `marker` appears in the serial log; resolves with the log text. */

@@ -16,7 +16,7 @@ import { InvalidArgumentError, LibvirtConnection } from '../../../src/connection
 import { VMCreator, getRollbackReport, type CreateProgress, type CreateResult, type VmSpec } from '../../../src/creator/index.js';
 import { buildStoragePoolXml, parseDomainXml, parseOwnership } from '../../../src/xml/index.js';
 import { QEMU_URI, virsh, virshQuiet } from '../../helpers/libvirt.js';
-import { PREFIX, ensureTestGuest, ourDomains, poolVolumes, removeDomain, waitForSerial, type TestGuest } from './helpers.js';
+import { PREFIX, ensureTestGuest, expectRollbackAtEveryStep, ourDomains, poolVolumes, rejection, removeLeftovers, waitForSerial, type TestGuest } from './helpers.js';
 
 const POOL = `${PREFIX}-pool`;
 let conn: LibvirtConnection;
@@ -29,19 +29,9 @@ function run(tool: string, ...args: string[]): string {
   return execFileSync(tool, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 }
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
-
 /** Remove our domains and every volume but the base. */
 function cleanup(): void {
-  for (const name of ourDomains(QEMU_URI)) removeDomain(QEMU_URI, name);
-  for (const vol of poolVolumes(QEMU_URI, POOL)) if (vol !== BASE.volume) virshQuiet(QEMU_URI, 'vol-delete', '--pool', POOL, vol);
+  removeLeftovers(QEMU_URI, POOL, { keep: BASE.volume });
 }
 
 beforeAll(async () => {
@@ -221,18 +211,7 @@ describe('transactional create on the QEMU driver', () => {
     await new VMCreator(conn, { hooks: { beforeStep: (s) => void steps.push(s) } }).create(spec(`${PREFIX}-steps`));
     cleanup();
     expect(steps).toEqual(['volume:disks[0]', 'volume:disks[1]', 'volume:disks[2]', 'upload:disks[2]', 'volume:cloudInit', 'upload:cloudInit', 'define', 'autostart', 'start', 'detach-seed']);
-    const volumesBefore = poolVolumes(QEMU_URI, POOL);
-    for (const [i, failing] of steps.entries()) {
-      const injected = new Error(`injected before ${failing}`);
-      const creator = new VMCreator(conn, { hooks: { beforeStep: (s) => { if (s === failing) throw injected; } } });
-      const error = await rejection(creator.create(spec(`${PREFIX}-fail${i}`)));
-      expect(error, failing).toBe(injected);
-      const report = getRollbackReport(error)!;
-      expect(report.complete, failing).toBe(true);
-      expect(report.undone.map((s) => s.step), failing).toEqual(steps.slice(0, i).filter((s) => !s.startsWith('upload:')).reverse());
-      expect(ourDomains(QEMU_URI), failing).toEqual([]);
-      expect(poolVolumes(QEMU_URI, POOL), failing).toEqual(volumesBefore);
-    }
+    await expectRollbackAtEveryStep(conn, { uri: QEMU_URI, pool: POOL, steps, spec });
   }, 180_000);
 
   it('runs concurrent creates in one pool without "asynchronous jobs" collisions', async () => {

@@ -12,24 +12,15 @@ import { AbortError, AlreadyExistsError, InvalidArgumentError, LibvirtConnection
 import { VMCreator, getRollbackReport, type VmSpec } from '../../../src/creator/index.js';
 import { buildStorageVolumeXml, parseDomainXml, parseOwnership, parseSize } from '../../../src/xml/index.js';
 import { TEST_URI, virsh, virshQuiet } from '../../helpers/libvirt.js';
-import { PREFIX, ourDomains, poolVolumes, removeDomain } from './helpers.js';
+import { PREFIX, expectRollbackAtEveryStep, ourDomains, poolVolumes, rejection, removeLeftovers } from './helpers.js';
 
 const POOL = 'default-pool';
 const BASE = `${PREFIX}-base.qcow2`;
 let conn: LibvirtConnection;
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
-
+/** Remove our domains and our volumes but the base (the pool is the driver's own). */
 function cleanup(): void {
-  for (const name of ourDomains(TEST_URI)) removeDomain(TEST_URI, name);
-  for (const vol of poolVolumes(TEST_URI, POOL, true)) if (vol !== BASE) virshQuiet(TEST_URI, 'vol-delete', '--pool', POOL, vol);
+  removeLeftovers(TEST_URI, POOL, { keep: BASE, onlyOurs: true });
 }
 
 beforeAll(async () => {
@@ -165,17 +156,7 @@ describe('rollback', () => {
     await new VMCreator(conn, { hooks: { beforeStep: (s) => void steps.push(s) } }).create(serverSpec(probe));
     cleanup();
     expect(steps).toEqual(['volume:disks[0]', 'volume:disks[1]', 'define', 'autostart', 'start']);
-    const volumesBefore = poolVolumes(TEST_URI, POOL);
-    for (const [i, failing] of steps.entries()) {
-      const injected = new Error(`injected before ${failing}`);
-      const creator = new VMCreator(conn, { hooks: { beforeStep: (s) => { if (s === failing) throw injected; } } });
-      const error = await rejection(creator.create(serverSpec(`${PREFIX}-fail${i}`)));
-      expect(error, failing).toBe(injected);
-      expect(getRollbackReport(error)?.complete, failing).toBe(true);
-      expect(getRollbackReport(error)?.undone.map((s) => s.step), failing).toEqual(steps.slice(0, i).reverse());
-      expect(ourDomains(TEST_URI), failing).toEqual([]);
-      expect(poolVolumes(TEST_URI, POOL), failing).toEqual(volumesBefore);
-    }
+    await expectRollbackAtEveryStep(conn, { uri: TEST_URI, pool: POOL, steps, spec: serverSpec });
   });
 
   it('rolls back a create aborted through its signal mid-way', async () => {

@@ -1,8 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { XmlParseError, parseCapabilitiesXml, parseDomainCapabilitiesXml } from '../../../src/xml/index.js';
-
-const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/xml/${name}`, import.meta.url), 'utf8');
+import { fixture } from './helpers.js';
 
 describe('host capabilities (virsh capabilities)', () => {
   it('QEMU driver', () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, InvalidArgumentError } from '../../../src/errors/index.js';
 import {
   QEMU_GUEST_AGENT_CHANNEL,
   buildChannelXml,
@@ -35,17 +34,7 @@ import {
   parseWatchdogXml,
   type DeviceKinds,
 } from '../../../src/xml/index.js';
-
-function refusal(fn: () => unknown): InvalidArgumentError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidArgumentError);
-    expect((error as InvalidArgumentError).code).toBe(ErrorCode.INVALID_SPEC);
-    return error as InvalidArgumentError;
-  }
-  throw new Error('expected a refusal');
-}
+import { refusal } from './helpers.js';
 
 /** [name, build, parse, model, expected XML] for every device kind. */
 const CASES: [string, (d: never) => string, (x: string) => unknown, object, string][] = [

@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, InvalidArgumentError } from '../../../src/errors/index.js';
 import { buildDomainXml, normalizeXml, parseDomainXml, parseSize, type DomainModel } from '../../../src/xml/index.js';
+import { refusal } from './helpers.js';
 
 const base = (): DomainModel => ({ type: 'kvm', name: 'vm1', memory: parseSize('1GiB'), os: { type: 'hvm' }, devices: {} });
-
-function refusal(fn: () => unknown): InvalidArgumentError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidArgumentError);
-    expect((error as InvalidArgumentError).code).toBe(ErrorCode.INVALID_SPEC);
-    return error as InvalidArgumentError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('buildDomainXml', () => {
   it('writes memory in KiB, with an explicit unit', () => {

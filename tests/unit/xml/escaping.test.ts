@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, InvalidArgumentError } from '../../../src/errors/index.js';
 import { XmlParseError, buildDomainXml, parseDomainXml, parseSize, type DomainModel } from '../../../src/xml/index.js';
+import { refusal } from './helpers.js';
 
 const base = (): DomainModel => ({
   type: 'qemu',
@@ -9,17 +9,6 @@ const base = (): DomainModel => ({
   os: { type: 'hvm' },
   devices: {},
 });
-
-function refusal(fn: () => unknown): InvalidArgumentError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidArgumentError);
-    expect((error as InvalidArgumentError).code).toBe(ErrorCode.INVALID_SPEC);
-    return error as InvalidArgumentError;
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('escaping', () => {
   const tricky = `<&"'> VM – ünïcödé 🚀`;

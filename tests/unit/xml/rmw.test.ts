@@ -6,11 +6,9 @@
  * differently named children (see normalizeXml): libvirt's schema interleaves
  * them and libvirt writes them in its own fixed order anyway.
  */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildDomainXml, normalizeXml, parseDomainXml, type DomainModel } from '../../../src/xml/index.js';
-
-const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/xml/${name}`, import.meta.url), 'utf8');
+import { fixture } from './helpers.js';
 
 interface Case {
   file: string;

@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, InvalidArgumentError } from '../../../src/errors/index.js';
 import {
   XmlParseError,
   buildStoragePoolXml,
@@ -12,19 +10,7 @@ import {
   type StoragePoolModel,
   type StorageVolumeModel,
 } from '../../../src/xml/index.js';
-
-const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/xml/${name}`, import.meta.url), 'utf8');
-
-function refusal(fn: () => unknown): InvalidArgumentError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidArgumentError);
-    expect((error as InvalidArgumentError).code).toBe(ErrorCode.INVALID_SPEC);
-    return error as InvalidArgumentError;
-  }
-  throw new Error('expected a refusal');
-}
+import { fixture, refusal } from './helpers.js';
 
 describe('storage pool XML', () => {
   const pool: StoragePoolModel = { type: 'dir', name: 'vms', uuid: 'e3a4b1a8-94e5-489a-9d74-8868c3884c15', target: { path: '/srv/vms', permissions: { mode: '0711', owner: 107, group: 107, label: 'system_u:object_r:virt_image_t:s0' } } };

@@ -1,17 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, InvalidArgumentError } from '../../../src/errors/index.js';
 import { normalizeMac, normalizeUuid, validateInterfaceName, validateIp, validateName, validateVolumeName } from '../../../src/xml/index.js';
-
-function refusal(fn: () => unknown): InvalidArgumentError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidArgumentError);
-    expect((error as InvalidArgumentError).code).toBe(ErrorCode.INVALID_SPEC);
-    return error as InvalidArgumentError;
-  }
-  throw new Error('expected a refusal');
-}
+import { refusal } from './helpers.js';
 
 describe('validateName (SDK rule)', () => {
   it.each(['vm1', 'a', 'web-01.prod', 'A_b+c', '0start', 'x'.repeat(63)])('accepts %j', (name) => {
