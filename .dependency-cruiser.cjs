@@ -10,7 +10,6 @@
  * `testing` may use the rpc layer (the fake daemon reuses our codec) but nothing
  * in the SDK imports `testing`.
  */
-const layer = (name, path) => ({ name, path });
 
 module.exports = {
   forbidden: [

@@ -30,6 +30,11 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS configuration files (dependency-cruiser).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } },
+  },
+  {
     files: ['tests/**', 'bench/**', 'examples/**', 'scripts/**'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',

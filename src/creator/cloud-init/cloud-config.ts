@@ -217,7 +217,7 @@ export function buildCloudConfig(input: CloudConfigInput): string {
     doc.runcmd = runcmd.map((cmd, i) => {
       if (typeof cmd === 'string') return requireText(cmd, `runcmd[${i}]`);
       if (!Array.isArray(cmd) || cmd.length === 0) throw invalidSpec('must be a string or a non-empty argv array', `runcmd[${i}]`);
-      return cmd.map((arg, j) => requireText(arg, `runcmd[${i}][${j}]`));
+      return Array.from(cmd as unknown[], (arg, j) => requireText(arg, `runcmd[${i}][${j}]`)); // holes checked too
     });
   }
   const writeFiles = optionalArray(input.writeFiles, 'writeFiles');

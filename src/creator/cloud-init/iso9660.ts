@@ -124,7 +124,8 @@ function validate(options: BuildIso9660Options): { files: { name: string; data: 
   }
   const seen = new Set<string>();
   let total = 0;
-  const files = options.files.map((file, i) => {
+  // Array.from, not map: a hole in a sparse array must be checked (and refused) like any bad entry.
+  const files = Array.from(options.files, (file, i) => {
     const name: unknown = file?.name;
     if (typeof name !== 'string' || !NAME_RE.test(name) || name === '.' || name === '..') {
       throw invalid('file name must be 1-64 characters of [A-Za-z0-9._-] and not "." or ".."', `files[${i}].name`);

@@ -51,9 +51,14 @@ export function requireHostname(value: unknown, path: string): string {
 /** A POSIX user or group name as cloud-init and useradd accept it by default. */
 export const USER_NAME_RE = /^[a-z_][a-z0-9_-]{0,31}$/;
 
-/** An optional list: `undefined` stays `undefined`, anything else must be an array. */
+/**
+ * An optional list: `undefined` stays `undefined`, anything else must be an
+ * array. Returned as a dense copy: holes of a sparse array become `undefined`
+ * (which element checks refuse), where `map`/`forEach` would skip them
+ * unchecked and `JSON.stringify` then write `null`.
+ */
 export function optionalArray(value: unknown, path: string): unknown[] | undefined {
   if (value === undefined) return undefined;
   if (!Array.isArray(value)) throw invalidSpec('must be an array', path);
-  return value;
+  return Array.from(value as unknown[]);
 }

@@ -47,7 +47,8 @@ function normalise(value: unknown, path: string, sortKeys: boolean, depth: numbe
   seen.add(value);
   try {
     if (Array.isArray(value)) {
-      return value.map((item, i) => {
+      // Array.from visits holes of sparse arrays (as undefined); map would skip them and JSON write null.
+      return Array.from(value as unknown[], (item, i) => {
         if (item === undefined) throw invalidSpec('must not contain undefined', `${path}[${i}]`);
         return normalise(item, `${path}[${i}]`, sortKeys, depth + 1, seen);
       });

@@ -107,11 +107,19 @@ function preEscape(node: DomNode): void {
   for (const child of node.childNodes) preEscape(child);
 }
 
-/** `true` when some element mixes child elements and non-blank text (pretty-printing would alter it). */
+/**
+ * `true` when some element mixes non-blank text (or CDATA) with any other
+ * child — an element, a comment, a processing instruction, another CDATA
+ * section: pretty-printing would put each on a line of its own and so alter
+ * the text (`<atime><!-- c -->1795</atime>` came back with line breaks and
+ * indentation inside the value, more on every rewrite).
+ */
 function hasMixedContent(node: DomNode): boolean {
   const children = [...node.childNodes];
-  const elements = children.some(isElement);
-  if (elements && children.some((c) => isText(c) && (c as DomText).data.trim() !== '')) return true;
+  if (children.length > 1) {
+    const markup = children.some((c) => c.nodeType !== NodeType.TEXT);
+    if (markup && children.some((c) => isText(c) && (c as DomText).data.trim() !== '')) return true;
+  }
   return children.some(hasMixedContent);
 }
 

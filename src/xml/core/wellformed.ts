@@ -6,17 +6,39 @@ const SPACE = /[ \t\r\n]*/y;
 const REFERENCE = /&(?:(lt|gt|amp|quot|apos)|#([0-9]{1,7})|#x([0-9a-fA-F]{1,6}));/y;
 
 /**
+ * Deepest element nesting accepted: libxml2's default `xmlParserMaxDepth`, so
+ * nothing libvirt itself would parse is refused. The limit also bounds the
+ * recursion of xmlbuilder2 and of our tree walks (a deeper document overflowed
+ * the stack with a `RangeError`) and xmlbuilder2's parse time, which grows with
+ * the square of the depth.
+ */
+export const MAX_XML_DEPTH = 256;
+
+/**
+ * Most attributes accepted on one element (libvirt's elements carry at most a
+ * few dozen): xmlbuilder2's reader takes time quadratic in the attribute
+ * count (10,000 attributes on one element took seconds, 100,000 minutes).
+ */
+export const MAX_XML_ATTRIBUTES = 256;
+
+/**
  * Check that `xml` is a well-formed XML 1.0 document (namespace-aware), so that
  * malformed input fails loudly instead of being silently repaired: the
  * xmlbuilder2 reader accepts mismatched end tags, unknown entities, undeclared
  * prefixes and trailing garbage. DTDs (`<!DOCTYPE`) are refused outright:
- * libvirt never emits them and they are an entity-expansion hazard.
+ * libvirt never emits them and they are an entity-expansion hazard. Nesting
+ * deeper than {@link MAX_XML_DEPTH} elements and more than
+ * {@link MAX_XML_ATTRIBUTES} attributes on one element are refused too, so the
+ * tree that is then built stays cheap to build and to walk.
  *
  * @throws XmlParseError with a line:column position (never the content).
  */
 export function checkWellFormed(xml: string, what = 'document'): void {
   new Scanner(xml, what).document();
 }
+
+const XML_PREFIX_ONLY: ReadonlySet<string> = new Set(['xml']);
+const UNSUPPORTED_IN_NAMESPACE = /[&">\t\r\n]/;
 
 class Scanner {
   #pos = 0;
@@ -79,6 +101,7 @@ class Scanner {
       const hadSpace = this.#space();
       if (this.#at('/>') || this.#at('>')) break;
       if (!hadSpace) this.#fail('expected whitespace before an attribute');
+      if (attributes.size >= MAX_XML_ATTRIBUTES) this.#fail(`more than ${MAX_XML_ATTRIBUTES} attributes on one element`);
       const attr = this.#name();
       if (attributes.has(attr)) this.#fail(`duplicate attribute "${attr}"`);
       this.#space();
@@ -95,15 +118,25 @@ class Scanner {
       attributes.set(attr, value);
       this.#pos = end + 1;
     }
-    const prefixes = new Set(this.#stack.length > 0 ? this.#top().prefixes : ['xml']);
+    // Share the parent's prefix set unless this element declares a prefix:
+    // copying it for every element made the scan quadratic.
+    const inherited = this.#stack.length > 0 ? this.#top().prefixes : XML_PREFIX_ONLY;
+    let declared: Set<string> | null = null;
     for (const [attr, value] of attributes) {
-      if (attr.startsWith('xmlns:')) {
-        if (value === '') this.#fail(`empty namespace for prefix "${attr.slice(6)}"`);
-        prefixes.add(attr.slice(6));
-      }
+      if (attr !== 'xmlns' && !attr.startsWith('xmlns:')) continue;
+      // A namespace name is a URI, so no `"`, `>`, tab or line break (written back as
+      // references), and `&` only as a reference, which xmlbuilder2 leaves undecoded in
+      // the element's namespace: `a&amp;b` no longer matched its declaration, and a
+      // rewrite produced duplicate `xmlns:ns1` attributes.
+      if (UNSUPPORTED_IN_NAMESPACE.test(value)) this.#fail(`namespace name of "${attr}" contains &, ", > or a tab or line break`);
+      if (attr === 'xmlns') continue;
+      if (value === '') this.#fail(`empty namespace for prefix "${attr.slice(6)}"`);
+      (declared ??= new Set(inherited)).add(attr.slice(6));
     }
+    const prefixes = declared ?? inherited;
     this.#checkPrefix(name, prefixes);
     for (const attr of attributes.keys()) if (!attr.startsWith('xmlns:')) this.#checkPrefix(attr, prefixes);
+    if (this.#stack.length >= MAX_XML_DEPTH) this.#fail(`elements nested more than ${MAX_XML_DEPTH} deep`);
     if (this.#at('/>')) {
       this.#pos += 2;
       return;

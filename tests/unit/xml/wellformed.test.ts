@@ -37,10 +37,9 @@ describe('well-formedness check', () => {
     expect(() => normalizeXml(xml)).toThrow(XmlParseError);
   });
 
-  it('is linear on large documents', () => {
+  // Speed is measured in benchmarks, never asserted here: this only shows a large document goes through.
+  it('reads a document of 50,000 elements', () => {
     const xml = `<a>${'<b>x &amp; y</b>\n'.repeat(50_000)}</a>`;
-    const start = performance.now();
-    normalizeXml(xml);
-    expect(performance.now() - start).toBeLessThan(5_000);
+    expect(normalizeXml(xml).split('\n')).toHaveLength(50_001);
   });
 });
