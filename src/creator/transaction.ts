@@ -81,6 +81,14 @@ interface Entry {
   undo: () => Promise<UndoOutcome>;
 }
 
+/**
+ * How many times one undo runs when it keeps failing with a lost connection
+ * (`ConnectionClosedError`). A daemon killed mid-rollback would otherwise
+ * leave behind what the undo was removing: a volume, once the domain that
+ * recorded it is already undefined, has no ownership record left to find it by.
+ */
+export const UNDO_ATTEMPTS = 3;
+
 /** `true` for errors after which libvirt may or may not have done what was asked. */
 export function outcomeUnknown(error: unknown): boolean {
   return error instanceof AbortError || error instanceof TimeoutError || error instanceof ConnectionClosedError;
@@ -157,18 +165,26 @@ export class CompensationLog {
   }
 
   /**
-   * Run every logged undo, newest first, each once; collect failures and go
-   * on. The log is empty afterwards.
+   * Run every logged undo, newest first; collect failures and go on. An undo
+   * that fails because the connection was lost (libvirtd restarted under it)
+   * is run again, up to {@link UNDO_ATTEMPTS} times in all: the next attempt
+   * waits for the reconnect, and undos are idempotent (a thing already gone
+   * is `'already-gone'`). The log is empty afterwards.
    */
   async rollback(): Promise<RollbackReport> {
     const undone: RollbackStep[] = [];
     const failed: RollbackFailure[] = [];
     while (this.#entries.length > 0) {
       const { step, description, uncertain, undo } = this.#entries.pop()!;
-      try {
-        undone.push({ step, description, uncertain, outcome: await undo() });
-      } catch (error) {
-        failed.push({ step, description, uncertain, error });
+      for (let attempt = 1; ; attempt++) {
+        try {
+          undone.push({ step, description, uncertain, outcome: await undo() });
+          break;
+        } catch (error) {
+          if (error instanceof ConnectionClosedError && attempt < UNDO_ATTEMPTS) continue;
+          failed.push({ step, description, uncertain, error });
+          break;
+        }
       }
     }
     return { undone, failed, complete: failed.length === 0 };
