@@ -83,15 +83,18 @@ export class LibvirtManager implements AsyncDisposable {
    * Connect to `uri` (default: `$LIBVIRT_URI`, else `qemu:///system`) and
    * start the VM registry. If anything fails, everything opened is closed.
    *
-   * @throws {@link InvalidUriError} · {@link TransportError} · {@link AuthError} · {@link TimeoutError} · {@link AbortError}
+   * @throws {@link InvalidUriError} · {@link InvalidArgumentError} (bad options; nothing is dialed) · {@link TransportError} · {@link AuthError} · {@link TimeoutError} · {@link AbortError}
    * @see LibvirtConnection.open
    */
   static async connect(uri: string = process.env['LIBVIRT_URI'] ?? 'qemu:///system', options: LibvirtManagerOptions = {}): Promise<LibvirtManager> {
     const timeout = options.startTimeout ?? 60_000;
     const open: CallOptions = { timeout, ...(options.signal === undefined ? {} : { signal: options.signal }) };
-    const connection = await LibvirtConnection.open(uri, { ...options, ...open });
+    // Every option is checked before anything is dialed: the connection's constructor checks the URI
+    // and its own options, the modules' constructors theirs.
+    const connection = new LibvirtConnection(uri, options);
     const manager = new LibvirtManager(connection, options);
     try {
+      await connection.connect(open);
       await manager.vms.start(open);
     } catch (error) {
       await manager.close();

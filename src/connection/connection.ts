@@ -104,6 +104,9 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
    */
   constructor(uri: string, options: LibvirtConnectionOptions = {}) {
     super();
+    // Shared by every module: each operation in flight may listen for `reconnected`,
+    // so a few dozen listeners are normal, not a leak (Node warns past 10).
+    this.setMaxListeners(0);
     this.#options = resolveConnectionOptions(options);
     this.#parsedUri = parseLibvirtUri(uri);
     this.uri = this.#parsedUri.redacted;

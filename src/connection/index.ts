@@ -17,6 +17,7 @@ export { EventSubscription, type OverflowPolicy, type SubscriptionBufferOptions 
 export type { EventsOptions, EventStream } from './events/events.js';
 export * from './events/event-types.js';
 export * from './resources/index.js';
+export { MAX_TIMEOUT_MS } from '../rpc/index.js';
 export type {
   CallOptions,
   DomainRef,

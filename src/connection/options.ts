@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/index.js';
-import type { Dialer, KeepaliveOptions, Logger, SshOptions, TlsOptions } from '../rpc/index.js';
+import { type Dialer, type KeepaliveOptions, type Logger, MAX_TIMEOUT_MS, type SshOptions, type TlsOptions, resolveKeepalive } from '../rpc/index.js';
 import { type ReconnectPolicy, type ResolvedReconnectPolicy, resolveReconnectPolicy } from './backoff.js';
 
 /** Options of {@link LibvirtConnection.open}. */
@@ -54,8 +54,8 @@ export interface ResolvedConnectionOptions {
 export function resolveConnectionOptions(options: LibvirtConnectionOptions): ResolvedConnectionOptions {
   const nonNegative = (value: number | undefined, fallback: number, path: string): number => {
     const v = value ?? fallback;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-      throw new InvalidArgumentError(`${path} must be a non-negative number of milliseconds, got ${String(v)}`, { path });
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_TIMEOUT_MS) {
+      throw new InvalidArgumentError(`${path} must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${String(v)}`, { path });
     }
     return v;
   };
@@ -65,6 +65,8 @@ export function resolveConnectionOptions(options: LibvirtConnectionOptions): Res
       path: 'whileReconnecting',
     });
   }
+  // Checked here, before anything is dialed (the handshake applies it).
+  if (options.keepalive !== undefined && options.keepalive !== false) resolveKeepalive(options.keepalive);
   return {
     keepalive: options.keepalive ?? {},
     reconnect: resolveReconnectPolicy(options.reconnect),

@@ -14,7 +14,7 @@ import { buildVmXml, planCreate, renderDomain, type CreatePlan } from './plan.js
 import type { PlannedVolume } from './storage.js';
 import { createVolume, deleteVolume, findVolume, uploadVolume } from './storage-ops.js';
 import type { CreateOptions, CreateResult, CreatedVolume, CreatorHooks, CreatorLifecycle, VMCreatorOptions } from './options.js';
-import { deadline, isCode, safeLog } from './run.js';
+import { checkCreateOptions, deadline, isCode, safeLog } from './run.js';
 import { attachRollback, CompensationLog, throwIfAborted, type UndoOutcome } from './transaction.js';
 import { validateSpec } from './validate.js';
 import { describeSeed } from './cloud-init/index.js';
@@ -95,6 +95,7 @@ export class VMCreator {
    * @example
    * const { domain, created, started } = await creator.create(spec, { signal, timeout: 120_000, onProgress: console.log });
    * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`, `path`) for an invalid spec; nothing was made
+   * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_ARGUMENT`, `path`) for bad options (`timeout`, `signal`, `onProgress`); nothing was sent
    * @throws AlreadyExistsError when the domain name or UUID, or a volume name, is taken; nothing was made
    * @throws UnsupportedError when the driver cannot do a step (e.g. the test driver cannot upload); rolled back
    * @throws AbortError / TimeoutError; rolled back
@@ -104,6 +105,7 @@ export class VMCreator {
    * @see virStorageVolUpload
    */
   async create(spec: VmSpec, options: CreateOptions = {}): Promise<CreateResult> {
+    checkCreateOptions(options);
     const run = deadline(options);
     try {
       throwIfAborted(run.signal);

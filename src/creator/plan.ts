@@ -12,6 +12,7 @@ import { seedVolumeName } from './seed.js';
 import type { VmSpec } from './spec.js';
 import { checkFreeSpace, planDisks, planSeedVolume, type PlannedDisk, type PlannedVolume } from './storage.js';
 import { validateSpec, type CheckedSpec } from './validate.js';
+import { MAX_TEXT_BYTES } from './validate-text.js';
 import type { CreatorFacts } from './facts.js';
 import { buildDomainXml, type DomainModel } from '../xml/index.js';
 
@@ -93,11 +94,15 @@ export function renderDomain(plan: CreatePlan, paths: ReadonlyMap<PlannedVolume,
     seedPath: seed === undefined ? undefined : pathOf(seed),
     ownership: ownershipRecord(owned, seedRecord, plan.createdAt),
   });
+  let xml: string;
   try {
-    return { model, xml: buildDomainXml(model) };
+    xml = buildDomainXml(model);
   } catch (error) {
     throw prefixSpecError(error, (path) => specPath(path, plan.checked.disks.length));
   }
+  // Each field fits, but together they may not: libvirt takes the XML as one string.
+  if (Buffer.byteLength(xml, 'utf8') > MAX_TEXT_BYTES) throw specError('spec', `makes domain XML longer than libvirt's ${MAX_TEXT_BYTES}-byte string limit`);
+  return { model, xml };
 }
 
 /** Options of {@link buildVmXml}. */

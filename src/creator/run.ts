@@ -6,8 +6,8 @@
  * @module
  */
 import { asAbortError } from './transaction.js';
-import { AbortError, LibvirtError, TimeoutError } from '../errors/index.js';
-import type { CallOptions, Logger } from '../connection/index.js';
+import { AbortError, InvalidArgumentError, LibvirtError, TimeoutError } from '../errors/index.js';
+import { type CallOptions, type Logger, MAX_TIMEOUT_MS } from '../connection/index.js';
 
 /** Log through an optional logger; a throwing logger is ignored. */
 export function safeLog(logger: Logger | undefined, level: keyof Logger, fields: Record<string, unknown>, message: string): void {
@@ -21,6 +21,21 @@ export function safeLog(logger: Logger | undefined, level: keyof Logger, fields:
 /** `true` when `error` is a libvirt error with one of `codes` (`VirErrorCode`). */
 export function isCode(error: unknown, ...codes: number[]): boolean {
   return error instanceof LibvirtError && codes.includes(error.code);
+}
+
+/**
+ * Check the options of a create before anything is sent: `timeout` (ms, 0 for none, at most
+ * `MAX_TIMEOUT_MS`), `signal` and `onProgress`.
+ * @throws InvalidArgumentError naming the option
+ */
+export function checkCreateOptions(options: unknown): void {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object', { path: 'options' });
+  const { timeout, signal, onProgress } = options as { timeout?: unknown; signal?: unknown; onProgress?: unknown };
+  if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0 || timeout > MAX_TIMEOUT_MS)) {
+    throw new InvalidArgumentError(`timeout must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS} (0: none), got ${typeof timeout === 'number' ? timeout : typeof timeout}`, { path: 'timeout' });
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw new InvalidArgumentError('onProgress must be a function', { path: 'onProgress' });
 }
 
 /** One deadline for a whole create: the caller's signal plus `timeout`. */

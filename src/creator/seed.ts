@@ -11,6 +11,7 @@
  */
 import { buildCloudConfig, buildNoCloudSeed, type CloudConfigInput, type NoCloudSeed } from './cloud-init/index.js';
 import { specError, underPath } from './errors.js';
+import { objectName } from './validate-text.js';
 import type { CloudInitSpec, DiskBus, SeedDetachPolicy } from './spec.js';
 import type { LibvirtConnection, DomainRef, CallOptions } from '../connection/index.js';
 import { buildDeviceXml, type DiskDevice } from '../xml/index.js';
@@ -65,7 +66,7 @@ export function planSeed(ci: CloudInitSpec, vm: { name: string; uuid: string | u
   const detach = ci.detach ?? 'never';
   if (detach !== 'never' && detach !== 'after-first-boot') throw specError('cloudInit.detach', "must be 'never' or 'after-first-boot'");
   if (detach === 'after-first-boot' && !vm.start) throw specError('cloudInit.detach', "'after-first-boot' needs start: true (the seed is detached once this create has started the VM)");
-  if (ci.pool !== undefined && (typeof ci.pool !== 'string' || ci.pool === '')) throw specError('cloudInit.pool', 'must be a pool name');
+  if (ci.pool !== undefined) objectName(ci.pool, 'cloudInit.pool');
   const metaIsText = typeof ci.metaData === 'string';
   if (ci.hostname !== undefined && (typeof ci.hostname !== 'string' || !HOSTNAME.test(ci.hostname))) throw specError('cloudInit.hostname', 'must be a host name or FQDN');
   const hostname = ci.hostname ?? (HOSTNAME.test(vm.name) ? vm.name : undefined);

@@ -11,6 +11,7 @@
  */
 import { specError, show, underPath } from './errors.js';
 import { planSeed, type PlannedSeed } from './seed.js';
+import { bridgeName, hostPath, listenAddress, objectName, xmlElement, xmlText } from './validate-text.js';
 import type { DiskBus, DiskSpec, GraphicsSpec, NetworkSpec, SerialConsoleSpec, VmSpec, VolumeLocation } from './spec.js';
 import { normalizeMac, normalizeUuid, parseSize, validateName, validateVolumeName } from '../xml/index.js';
 
@@ -45,24 +46,24 @@ const KINDS = ['new', 'overlay', 'clone', 'upload', 'existing', 'cdrom'] as cons
 const TARGET = /^(vd|sd|hd|xvd)[a-z]{1,3}$/;
 const FORMAT = /^[a-z0-9]{2,10}$/;
 const SERIAL = /^[A-Za-z0-9_.+-]{1,36}$/;
+/** Hypervisor types, architectures, machine types, CPU models. */
+const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const MIB = 1024n * 1024n;
 
 function isObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Upload data: a Uint8Array or an object that is (async) iterable (not a string: it iterates characters). */
+function isBytes(value: unknown): boolean {
+  if (value instanceof Uint8Array) return true;
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as { [Symbol.asyncIterator]?: unknown; [Symbol.iterator]?: unknown };
+  return typeof v[Symbol.asyncIterator] === 'function' || typeof v[Symbol.iterator] === 'function';
+}
+
 function optionalBool(value: unknown, path: string): void {
   if (value !== undefined && typeof value !== 'boolean') throw specError(path, 'must be a boolean');
-}
-
-function nonEmpty(value: unknown, path: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw specError(path, 'must be a non-empty string');
-  return value;
-}
-
-function absolutePath(value: unknown, path: string): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.includes('\0')) throw specError(path, 'must be an absolute path on the libvirt host');
-  return value;
 }
 
 function positiveSize(value: unknown, path: string): bigint {
@@ -73,12 +74,12 @@ function positiveSize(value: unknown, path: string): bigint {
 
 function location(value: unknown, path: string): void {
   if (typeof value === 'string') {
-    absolutePath(value, path);
+    hostPath(value, path);
     return;
   }
   if (!isObject(value)) throw specError(path, 'must be a host path or { pool, volume }');
   const loc = value as unknown as VolumeLocation;
-  nonEmpty(loc.pool, `${path}.pool`);
+  objectName(loc.pool, `${path}.pool`);
   validateVolumeName(loc.volume, `${path}.volume`);
 }
 
@@ -101,12 +102,12 @@ function checkDisk(disk: DiskSpec, index: number): CheckedDisk {
   }
   optionalBool(disk.readonly, `${path}.readonly`);
   if (disk.kind === 'existing') {
-    absolutePath(disk.path, `${path}.path`);
+    hostPath(disk.path, `${path}.path`);
     format(disk.format, `${path}.format`);
     optionalBool(disk.shareable, `${path}.shareable`);
     return checked;
   }
-  nonEmpty(disk.pool, `${path}.pool`);
+  objectName(disk.pool, `${path}.pool`);
   if (disk.name !== undefined) validateVolumeName(disk.name, `${path}.name`);
   switch (disk.kind) {
     case 'new':
@@ -132,6 +133,8 @@ function checkDisk(disk: DiskSpec, index: number): CheckedDisk {
         if (disk.source === '' || disk.source.includes('\0')) throw specError(`${path}.source`, 'must be a local file path');
       } else if (!isObject(disk.source) || disk.source.data === undefined) {
         throw specError(`${path}.source`, 'must be a local file path or { data, size }');
+      } else if (!isBytes(disk.source.data)) {
+        throw specError(`${path}.source.data`, 'must be a Uint8Array or an (async) iterable of Uint8Array chunks');
       } else {
         checked.size = positiveSize(disk.source.size, `${path}.source.size`);
       }
@@ -145,8 +148,8 @@ function checkNetwork(nic: NetworkSpec, index: number): NetworkSpec & { mac?: st
   if (!isObject(nic)) throw specError(path, 'must be an object');
   const sources = [nic.network !== undefined, nic.bridge !== undefined, nic.user === true].filter(Boolean).length;
   if (sources !== 1) throw specError(path, 'give exactly one of network, bridge or user: true');
-  if (nic.network !== undefined) nonEmpty(nic.network, `${path}.network`);
-  if (nic.bridge !== undefined) nonEmpty(nic.bridge, `${path}.bridge`);
+  if (nic.network !== undefined) objectName(nic.network, `${path}.network`);
+  if (nic.bridge !== undefined) bridgeName(nic.bridge, `${path}.bridge`);
   if (nic.model !== undefined && (typeof nic.model !== 'string' || !/^[A-Za-z0-9_-]{1,32}$/.test(nic.model))) throw specError(`${path}.model`, 'must be a NIC model such as "virtio"');
   if (nic.mtu !== undefined && (!Number.isSafeInteger(nic.mtu) || nic.mtu < 68 || nic.mtu > 65535)) throw specError(`${path}.mtu`, 'must be an integer from 68 to 65535');
   if (nic.bootOrder !== undefined && (!Number.isSafeInteger(nic.bootOrder) || nic.bootOrder < 1)) throw specError(`${path}.bootOrder`, 'must be an integer ≥ 1');
@@ -157,9 +160,9 @@ function checkGraphics(value: VmSpec['graphics']): GraphicsSpec | undefined {
   if (value === undefined || value === 'none') return undefined;
   if (value === 'vnc' || value === 'spice') return { type: value };
   if (!isObject(value) || (value.type !== 'vnc' && value.type !== 'spice')) throw specError('graphics', "must be 'none', 'vnc', 'spice' or { type: 'vnc' | 'spice', … }");
-  if (value.listen !== undefined) nonEmpty(value.listen, 'graphics.listen');
+  if (value.listen !== undefined) listenAddress(value.listen, 'graphics.listen');
   if (value.port !== undefined && (!Number.isSafeInteger(value.port) || value.port < -1 || value.port > 65535)) throw specError('graphics.port', 'must be -1 or a TCP port');
-  if (value.password !== undefined && typeof value.password !== 'string') throw specError('graphics.password', 'must be a string');
+  if (value.password !== undefined) xmlText(value.password, 'graphics.password');
   return value;
 }
 
@@ -167,7 +170,7 @@ function checkSerial(value: VmSpec['serialConsole']): SerialConsoleSpec | null {
   if (value === false) return null;
   if (value === undefined || value === true) return {};
   if (!isObject(value)) throw specError('serialConsole', 'must be a boolean or { logFile }');
-  if (value.logFile !== undefined) absolutePath(value.logFile, 'serialConsole.logFile');
+  if (value.logFile !== undefined) hostPath(value.logFile, 'serialConsole.logFile');
   optionalBool(value.logAppend, 'serialConsole.logAppend');
   return value;
 }
@@ -184,12 +187,12 @@ function checkBoot(spec: VmSpec, disks: CheckedDisk[], nics: NetworkSpec[]): voi
     const perDevice = [...disks.map((d) => d.spec.bootOrder), ...nics.map((n) => n.bootOrder)].some((o) => o !== undefined);
     if (perDevice && boot.order.length > 0) throw specError('boot.order', 'cannot be combined with per-device bootOrder (libvirt refuses the mix)');
   }
-  if (boot.kernel !== undefined) absolutePath(boot.kernel, 'boot.kernel');
+  if (boot.kernel !== undefined) hostPath(boot.kernel, 'boot.kernel');
   for (const key of ['initrd', 'cmdline'] as const) {
     if (boot[key] !== undefined && boot.kernel === undefined) throw specError(`boot.${key}`, 'needs boot.kernel (direct kernel boot)');
   }
-  if (boot.initrd !== undefined) absolutePath(boot.initrd, 'boot.initrd');
-  if (boot.cmdline !== undefined && (typeof boot.cmdline !== 'string' || boot.cmdline.includes('\0'))) throw specError('boot.cmdline', 'must be a string');
+  if (boot.initrd !== undefined) hostPath(boot.initrd, 'boot.initrd');
+  if (boot.cmdline !== undefined) xmlText(boot.cmdline, 'boot.cmdline');
   optionalBool(boot.menu, 'boot.menu');
 }
 
@@ -226,14 +229,15 @@ export function validateSpec(spec: VmSpec, options: { uuid?: string } = {}): Che
   validateName(spec.name, 'name');
   const uuid = spec.uuid !== undefined ? normalizeUuid(spec.uuid, 'uuid') : options.uuid === undefined ? undefined : normalizeUuid(options.uuid, 'uuid');
   if (spec.title !== undefined && (typeof spec.title !== 'string' || /[\r\n]/.test(spec.title))) throw specError('title', 'must be a single line of text');
-  if (spec.description !== undefined && typeof spec.description !== 'string') throw specError('description', 'must be a string');
+  if (spec.title !== undefined) xmlText(spec.title, 'title');
+  if (spec.description !== undefined) xmlText(spec.description, 'description');
   const memory = parseSize(spec.memory, { path: 'memory' });
   if (memory % 1024n !== 0n) throw specError('memory', 'must be a whole number of KiB');
   if (memory < MIB) throw specError('memory', 'must be at least 1 MiB');
   const vcpus = spec.vcpus ?? 1;
   if (!Number.isSafeInteger(vcpus) || vcpus < 1 || vcpus > 4096) throw specError('vcpus', 'must be an integer from 1 to 4096');
   for (const key of ['virtType', 'arch', 'machine'] as const) {
-    if (spec[key] !== undefined && (typeof spec[key] !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(spec[key]))) throw specError(key, 'must be a plain identifier');
+    if (spec[key] !== undefined && (typeof spec[key] !== 'string' || !IDENTIFIER.test(spec[key]))) throw specError(key, 'must be a plain identifier');
   }
   if (spec.firmware !== undefined && spec.firmware !== 'bios' && spec.firmware !== 'uefi') throw specError('firmware', "must be 'bios' or 'uefi'");
   optionalBool(spec.secureBoot, 'secureBoot');
@@ -241,7 +245,7 @@ export function validateSpec(spec: VmSpec, options: { uuid?: string } = {}): Che
   if (spec.cpu !== undefined) {
     const modes = ['host-passthrough', 'host-model', 'maximum', 'custom'];
     if (!isObject(spec.cpu) || !modes.includes(spec.cpu.mode)) throw specError('cpu.mode', `must be one of ${modes.join(', ')}`);
-    if (spec.cpu.mode === 'custom') nonEmpty(spec.cpu.model, 'cpu.model');
+    if (spec.cpu.mode === 'custom' && (typeof spec.cpu.model !== 'string' || !IDENTIFIER.test(spec.cpu.model))) throw specError('cpu.model', 'must be a CPU model name such as "Skylake-Client"');
   }
   if (spec.disks !== undefined && !Array.isArray(spec.disks)) throw specError('disks', 'must be an array');
   if (spec.networks !== undefined && !Array.isArray(spec.networks)) throw specError('networks', 'must be an array');
@@ -263,6 +267,7 @@ export function validateSpec(spec: VmSpec, options: { uuid?: string } = {}): Che
     for (const key of ['devicesXml', 'domainXml'] as const) {
       const list = o[key];
       if (list !== undefined && (!Array.isArray(list) || list.some((x) => typeof x !== 'string'))) throw specError(`overrides.${key}`, 'must be an array of XML strings');
+      list?.forEach((xml, i) => xmlElement(xml, `overrides.${key}[${i}]`));
     }
   }
   const seed = spec.cloudInit === undefined ? undefined : planSeed(spec.cloudInit, { name: spec.name, uuid, start: spec.start === true });

@@ -1,11 +1,12 @@
 import { ErrorCode, InvalidArgumentError, LibvirtError, LibvirtManagerError, VirErrorCode } from '../errors/index.js';
-import type { CallOptions, DomainInput, DomainRef, LibvirtConnection, Logger, StorageVolRef } from '../connection/index.js';
+import { checkLifecycleOptions } from '../lifecycle/index.js';
+import { type CallOptions, type DomainInput, type DomainRef, type LibvirtConnection, type Logger, MAX_TIMEOUT_MS, type StorageVolRef } from '../connection/index.js';
 import { type DomainModel, parseDomainXml } from '../xml/index.js';
 import { log } from './log.js';
 import { type StoragePolicy, planVolumes } from './plan.js';
 import { type DestroyReport, type VolumeRecord, emptyReport } from './report.js';
 import { undefineDomain } from './undefine.js';
-import { foreignUsage } from './usage.js';
+import { UsageScans } from './usage.js';
 
 /** What the destroyer needs from the lifecycle module to stop a VM (structurally `VMLifecycleManager`). */
 export interface StopOperations {
@@ -28,6 +29,34 @@ export interface DestroyOptions extends CallOptions {
 }
 
 const POLICIES: readonly StoragePolicy[] = ['owned', 'all-safe', 'none'];
+
+/**
+ * Validate {@link DestroyOptions} the way `destroy` does before it sends
+ * anything (the state registry runs it too, before it looks a VM up).
+ *
+ * @example checkDestroyOptions({ storage: 'owned', stop: 'force', timeout: 30_000 });
+ * @throws {@link InvalidArgumentError} naming the option (`path`)
+ */
+export function checkDestroyOptions(options: unknown): void {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new InvalidArgumentError('options must be an object', { path: 'options' });
+  }
+  const o = (options ?? {}) as DestroyOptions;
+  const policy = o.storage ?? 'owned';
+  if (!POLICIES.includes(policy)) {
+    throw new InvalidArgumentError(`storage must be one of ${POLICIES.join(', ')}, got ${String(policy)}`, { path: 'storage' });
+  }
+  const stop = o.stop ?? 'graceful';
+  if (stop !== 'graceful' && stop !== 'force') {
+    throw new InvalidArgumentError(`stop must be 'graceful' or 'force', got ${String(stop)}`, { path: 'stop' });
+  }
+  // `signal` and `timeout` (per call here) follow the lifecycle's rules.
+  checkLifecycleOptions('forceOff', { signal: o.signal, timeout: o.timeout });
+  const t = o.shutdownTimeout;
+  if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t > MAX_TIMEOUT_MS)) {
+    throw new InvalidArgumentError(`shutdownTimeout must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${String(t)}`, { path: 'shutdownTimeout' });
+  }
+}
 
 function asSdkError(error: unknown): LibvirtManagerError {
   return error instanceof LibvirtManagerError ? error : new LibvirtManagerError(ErrorCode.INTERNAL, String(error), { cause: error });
@@ -59,9 +88,11 @@ export class VMDestroyer {
   readonly #connection: LibvirtConnection;
   readonly #stopper: StopOperations;
   readonly #logger: Logger | undefined;
+  readonly #usage: UsageScans;
 
   constructor(connection: LibvirtConnection, lifecycle: StopOperations, options: { logger?: Logger } = {}) {
     this.#connection = connection;
+    this.#usage = new UsageScans(connection);
     this.#stopper = lifecycle;
     this.#logger = options.logger;
   }
@@ -78,14 +109,12 @@ export class VMDestroyer {
    * @see virStorageVolDelete
    */
   async destroy(vm: DomainInput, options: DestroyOptions = {}): Promise<DestroyReport> {
+    checkDestroyOptions(options);
+    if (typeof vm !== 'string' && (typeof vm !== 'object' || vm === null || typeof vm.name !== 'string' || typeof vm.uuid !== 'string')) {
+      throw new InvalidArgumentError('vm must be a name, a UUID or a domain reference { name, uuid }', { path: 'vm' });
+    }
     const policy = options.storage ?? 'owned';
-    if (!POLICIES.includes(policy)) {
-      throw new InvalidArgumentError(`storage must be one of ${POLICIES.join(', ')}, got ${String(policy)}`, { path: 'storage' });
-    }
     const stop = options.stop ?? 'graceful';
-    if (stop !== 'graceful' && stop !== 'force') {
-      throw new InvalidArgumentError(`stop must be 'graceful' or 'force', got ${String(stop)}`, { path: 'stop' });
-    }
     const call: CallOptions = {
       ...(options.signal === undefined ? {} : { signal: options.signal }),
       ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
@@ -120,7 +149,7 @@ export class VMDestroyer {
     if (plan.delete.length > 0) {
       let usage: Map<string, Set<string>>;
       try {
-        usage = await foreignUsage(this.#connection, domain, call);
+        usage = await this.#usage.foreignUsage(domain, call);
       } catch (error) {
         // Without knowing who else uses a disk, deleting any would be a gamble.
         report.errors.push({ step: 'inspect', error: asSdkError(error) });

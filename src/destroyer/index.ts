@@ -8,7 +8,7 @@
  *
  * @module destroyer
  */
-export { VMDestroyer, type DestroyOptions, type StopOperations } from './destroyer.js';
+export { VMDestroyer, checkDestroyOptions, type DestroyOptions, type StopOperations } from './destroyer.js';
 export { type StoragePolicy, type VolumePlan, planVolumes } from './plan.js';
 export type { DestroyReport, DestroyStepError, KeepReason, StopOutcome, VolumeRecord } from './report.js';
 export { UndefineFlag, UNDEFINE_FLAG_LADDER, undefineDomain, type UndefineResult } from './undefine.js';

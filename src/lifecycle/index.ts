@@ -25,6 +25,7 @@ export {
   DEFAULT_RESEND_EVERY,
   DEFAULT_FORCE_OFF_TIMEOUT,
   DEFAULT_FORCE_OFF_RETRIES,
+  checkLifecycleOptions,
   type OperationOptions,
   type VMLifecycleManagerOptions,
 } from './options.js';

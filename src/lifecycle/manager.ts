@@ -10,11 +10,9 @@ import { resume, suspend } from './operations/pause.js';
 import { type RebootOptions, reboot, reset } from './operations/reboot.js';
 import { type ShutdownOptions, shutdown } from './operations/shutdown.js';
 import { type StartOptions, start } from './operations/start.js';
-import { DEFAULT_TIMEOUTS, type OperationOptions, type VMLifecycleManagerOptions, checkChoice, checkDuration, checkFlag, checkOperationOptions, resolveManagerOptions } from './options.js';
+import { DEFAULT_TIMEOUTS, type OperationOptions, type VMLifecycleManagerOptions, checkLifecycleOptions, checkOperationOptions, resolveManagerOptions } from './options.js';
 import type { AutostartResult, ForceOffResult, LifecycleResult, RebootResult, ResumeResult, ShutdownResult, StartResult, StateObservation } from './results.js';
 import { VmLocks } from './vm-lock.js';
-
-const POWER_MODES = ['acpi', 'agent', 'auto'] as const;
 
 /**
  * The one implementation of every power operation on libvirt VMs. Each call
@@ -91,8 +89,7 @@ export class VMLifecycleManager {
    * @see virDomainCreateWithFlags
    */
   async start(vm: VmInput, options: StartOptions = {}): Promise<StartResult> {
-    const timeout = checkOperationOptions(options, DEFAULT_TIMEOUTS.start);
-    for (const key of ['paused', 'autodestroy', 'bypassCache', 'forceBoot', 'resetNvram', 'validate'] as const) checkFlag(options[key], key);
+    const timeout = checkLifecycleOptions('start', options);
     return this.#run('start', vm, options, timeout, (run) => start(run, options));
   }
 
@@ -116,11 +113,7 @@ export class VMLifecycleManager {
    * @see virDomainShutdownFlags
    */
   async shutdown(vm: VmInput, options: ShutdownOptions = {}): Promise<ShutdownResult> {
-    const timeout = checkOperationOptions(options, DEFAULT_TIMEOUTS.shutdown);
-    checkChoice(options.mode, POWER_MODES, 'mode');
-    checkDuration(options.resendEvery, 'resendEvery');
-    checkChoice(options.onTimeout, ['destroy', 'throw'], 'onTimeout');
-    checkDuration(options.forceOffTimeout, 'forceOffTimeout');
+    const timeout = checkLifecycleOptions('shutdown', options);
     return this.#run('shutdown', vm, options, timeout, (run) => shutdown(run, options));
   }
 
@@ -141,12 +134,7 @@ export class VMLifecycleManager {
    * @see virDomainDestroyFlags
    */
   async forceOff(vm: VmInput, options: ForceOffOptions = {}): Promise<ForceOffResult> {
-    const timeout = checkOperationOptions(options, DEFAULT_TIMEOUTS.forceOff);
-    checkFlag(options.graceful, 'graceful');
-    if (options.retries !== undefined && (!Number.isInteger(options.retries) || options.retries < 0 || options.retries > 20)) {
-      throw new InvalidArgumentError(`retries must be an integer from 0 to 20, got ${String(options.retries)}`, { path: 'retries' });
-    }
-    checkFlag(options.preempt, 'preempt');
+    const timeout = checkLifecycleOptions('forceOff', options);
     if (options.preempt === true) {
       return preempting(this.#ctx, 'forceOff', vm, new Deadline(timeout, options.signal), (run) => forceOff(run, options));
     }
@@ -167,10 +155,7 @@ export class VMLifecycleManager {
    * @see virDomainReboot
    */
   async reboot(vm: VmInput, options: RebootOptions = {}): Promise<RebootResult> {
-    const timeout = checkOperationOptions(options, DEFAULT_TIMEOUTS.reboot);
-    checkChoice(options.mode, POWER_MODES, 'mode');
-    checkDuration(options.resendEvery, 'resendEvery');
-    checkChoice(options.fallback, ['stop-start', 'none'], 'fallback');
+    const timeout = checkLifecycleOptions('reboot', options);
     return this.#run('reboot', vm, options, timeout, (run) => reboot(run, options));
   }
 
@@ -186,7 +171,7 @@ export class VMLifecycleManager {
    * @see virDomainReset
    */
   async reset(vm: VmInput, options: OperationOptions = {}): Promise<LifecycleResult> {
-    const timeout = checkOperationOptions(options, DEFAULT_TIMEOUTS.reset);
+    const timeout = checkLifecycleOptions('reset', options);
     return this.#run('reset', vm, options, timeout, (run) => reset(run));
   }
 
@@ -200,7 +185,7 @@ export class VMLifecycleManager {
    * @see virDomainSuspend
    */
   async suspend(vm: VmInput, options: OperationOptions = {}): Promise<LifecycleResult> {
-    const timeout = checkOperationOptions(options, DEFAULT_TIMEOUTS.suspend);
+    const timeout = checkLifecycleOptions('suspend', options);
     return this.#run('suspend', vm, options, timeout, (run) => suspend(run));
   }
 
@@ -217,7 +202,7 @@ export class VMLifecycleManager {
    * @see virDomainPMWakeup
    */
   async resume(vm: VmInput, options: OperationOptions = {}): Promise<ResumeResult> {
-    const timeout = checkOperationOptions(options, DEFAULT_TIMEOUTS.resume);
+    const timeout = checkLifecycleOptions('resume', options);
     return this.#run('resume', vm, options, timeout, (run) => resume(run));
   }
 
@@ -232,9 +217,7 @@ export class VMLifecycleManager {
    * @see virDomainManagedSave
    */
   async managedSave(vm: VmInput, options: ManagedSaveOptions = {}): Promise<LifecycleResult> {
-    const timeout = checkOperationOptions(options, DEFAULT_TIMEOUTS.managedSave);
-    checkFlag(options.bypassCache, 'bypassCache');
-    checkChoice(options.startAs, ['running', 'paused'], 'startAs');
+    const timeout = checkLifecycleOptions('managedSave', options);
     return this.#run('managedSave', vm, options, timeout, (run) => managedSave(run, options));
   }
 
@@ -261,7 +244,7 @@ export class VMLifecycleManager {
    * @see virDomainManagedSaveRemove
    */
   async removeManagedSave(vm: VmInput, options: OperationOptions = {}): Promise<LifecycleResult> {
-    const timeout = checkOperationOptions(options, DEFAULT_TIMEOUTS.removeManagedSave);
+    const timeout = checkLifecycleOptions('removeManagedSave', options);
     return this.#run('removeManagedSave', vm, options, timeout, (run) => removeManagedSave(run));
   }
 
@@ -275,7 +258,7 @@ export class VMLifecycleManager {
    * @see virDomainSetAutostart
    */
   async setAutostart(vm: VmInput, enabled: boolean, options: OperationOptions = {}): Promise<AutostartResult> {
-    const timeout = checkOperationOptions(options, DEFAULT_TIMEOUTS.setAutostart);
+    const timeout = checkLifecycleOptions('setAutostart', options);
     if (typeof enabled !== 'boolean') throw new InvalidArgumentError('enabled must be a boolean', { path: 'enabled' });
     return this.#run('setAutostart', vm, options, timeout, (run) => setAutostart(run, enabled));
   }
@@ -306,7 +289,7 @@ export class VMLifecycleManager {
    * @see virDomainGetState
    */
   async waitForState(vm: VmInput, state: DomainStateName | readonly DomainStateName[], options: OperationOptions = {}): Promise<StateObservation> {
-    const timeout = checkOperationOptions(options, DEFAULT_TIMEOUTS.waitForState);
+    const timeout = checkLifecycleOptions('waitForState', options);
     const states = checkStates(state);
     return waitForState(this.#ctx, vm, states, new Deadline(timeout, options.signal));
   }

@@ -1,4 +1,4 @@
-import type { Logger } from '../connection/index.js';
+import { type Logger, MAX_TIMEOUT_MS } from '../connection/index.js';
 import { InvalidArgumentError } from '../errors/index.js';
 import type { LifecycleOperation } from './guards.js';
 
@@ -52,11 +52,11 @@ export const DEFAULT_FORCE_OFF_TIMEOUT = 30_000;
 /** Default retries of DOMAIN_DESTROY_FLAGS on OPERATION_TIMEOUT / RESOURCE_BUSY. */
 export const DEFAULT_FORCE_OFF_RETRIES = 3;
 
-/** Check a duration option (ms, finite, ≥ 0). */
+/** Check a duration option (ms, finite, from 0 to `MAX_TIMEOUT_MS`: Node's timers cannot wait longer). */
 export function checkDuration(value: unknown, path: string): number | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new InvalidArgumentError(`${path} must be a finite number of milliseconds ≥ 0, got ${String(value)}`, { path });
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMEOUT_MS) {
+    throw new InvalidArgumentError(`${path} must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${String(value)}`, { path });
   }
   return value;
 }
@@ -85,6 +85,56 @@ export function checkOperationOptions(options: OperationOptions | undefined, def
   const signal = options?.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
   return checkDuration(options?.timeout, 'timeout') ?? defaultTimeout;
+}
+
+const POWER_MODES = ['acpi', 'agent', 'auto'] as const;
+const START_FLAGS = ['paused', 'autodestroy', 'bypassCache', 'forceBoot', 'resetNvram', 'validate'] as const;
+
+/**
+ * Validate the options of one operation, as its method does before anything
+ * else: the signal and timeout every operation takes, then the operation's
+ * own. Nothing is sent when it throws. The state registry runs it too, before
+ * it looks up a VM it does not track yet.
+ *
+ * @returns the timeout to use (the operation's default when not given)
+ * @example const timeout = checkLifecycleOptions('shutdown', { mode: 'acpi', timeout: 30_000 });
+ * @throws InvalidArgumentError naming the option (`path`)
+ */
+export function checkLifecycleOptions(operation: LifecycleOperation | 'waitForState', options: unknown): number {
+  const timeout = checkOperationOptions(options as OperationOptions | undefined, DEFAULT_TIMEOUTS[operation]);
+  const o = (options ?? {}) as Record<string, unknown>;
+  switch (operation) {
+    case 'start':
+      for (const key of START_FLAGS) checkFlag(o[key], key);
+      break;
+    case 'shutdown':
+      checkChoice(o['mode'], POWER_MODES, 'mode');
+      checkDuration(o['resendEvery'], 'resendEvery');
+      checkChoice(o['onTimeout'], ['destroy', 'throw'], 'onTimeout');
+      checkDuration(o['forceOffTimeout'], 'forceOffTimeout');
+      break;
+    case 'forceOff': {
+      checkFlag(o['graceful'], 'graceful');
+      const retries = o['retries'];
+      if (retries !== undefined && (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > 20)) {
+        throw new InvalidArgumentError(`retries must be an integer from 0 to 20, got ${String(retries)}`, { path: 'retries' });
+      }
+      checkFlag(o['preempt'], 'preempt');
+      break;
+    }
+    case 'reboot':
+      checkChoice(o['mode'], POWER_MODES, 'mode');
+      checkDuration(o['resendEvery'], 'resendEvery');
+      checkChoice(o['fallback'], ['stop-start', 'none'], 'fallback');
+      break;
+    case 'managedSave':
+      checkFlag(o['bypassCache'], 'bypassCache');
+      checkChoice(o['startAs'], ['running', 'paused'], 'startAs');
+      break;
+    default:
+      break;
+  }
+  return timeout;
 }
 
 /** Resolved manager options. */

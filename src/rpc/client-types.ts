@@ -3,11 +3,17 @@ import type { KeepaliveOptions } from './keepalive.js';
 import type { Logger } from './logger.js';
 import type { MessageHeader } from './protocol/header.js';
 
+/**
+ * Longest timeout the SDK accepts, in ms (2³¹ − 1, about 24.8 days): Node's
+ * timers cannot wait longer, and silently fire after 1 ms instead.
+ */
+export const MAX_TIMEOUT_MS = 2_147_483_647;
+
 /** Per-call options: every async operation of the SDK takes these last. */
 export interface CallOptions {
   /** Abort the call. Before sending: it never goes out. After: the late reply is dropped (libvirt may still complete the operation). */
   signal?: AbortSignal;
-  /** Milliseconds to wait for the reply; `0` waits forever. Defaults to the client's `defaultTimeout`. */
+  /** Milliseconds to wait for the reply (at most {@link MAX_TIMEOUT_MS}); `0` waits forever. Defaults to the client's `defaultTimeout`. */
   timeout?: number;
 }
 

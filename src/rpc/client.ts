@@ -24,11 +24,12 @@ import type { Procedure } from './protocol/procedure.js';
 import { decodeRemoteError } from './protocol/remote-error.js';
 import { RpcStream, type RpcStreamOptions, type StreamHost, streamPacket } from './stream.js';
 import { abortPromise, atCallSite, classifyRemoteError, copyClosed } from './call-errors.js';
-import type { CallOptions, RawCall, RpcClientEvents, RpcClientOptions } from './client-types.js';
+import { type CallOptions, MAX_TIMEOUT_MS, type RawCall, type RpcClientEvents, type RpcClientOptions } from './client-types.js';
 import { type PendingCall, decodeReply, rawProcedure } from './pending-call.js';
 import { WriteGate } from './write-gate.js';
 
 export type { CallOptions, RawCall, RpcClientEvents, RpcClientOptions } from './client-types.js';
+export { MAX_TIMEOUT_MS } from './client-types.js';
 export { classifyRemoteError } from './call-errors.js';
 
 /**
@@ -172,8 +173,8 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(new AbortError(`${procedure.name} aborted before it was sent`, { cause: signal.reason }));
     const timeout = options.timeout ?? this.#options.defaultTimeout ?? 0;
-    if (!Number.isFinite(timeout) || timeout < 0) {
-      return Promise.reject(new InvalidArgumentError(`timeout must be a non-negative number of milliseconds, got ${String(timeout)}`, { path: 'timeout' }));
+    if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0 || timeout > MAX_TIMEOUT_MS) {
+      return Promise.reject(new InvalidArgumentError(`timeout must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS} (0: none), got ${String(timeout)}`, { path: 'timeout' }));
     }
     const serial = this.#nextSerial();
     let packet: Buffer;
@@ -312,6 +313,8 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
       throw new ProtocolError(`reply with status CONTINUE for ${pending.name}`);
     }
     this.#pending.delete(header.serial);
+    // Back-pressure a stream asked for before its call was answered (see pauseReading).
+    if (pending.stream !== undefined && this.#pausedBy.has(pending.stream)) this.#socket.pause();
     if (pending.abandoned) {
       // A stream the caller gave up on was opened anyway: tell the daemon to drop it.
       if (pending.stream !== undefined && header.status === MessageStatus.VIR_NET_OK) {
@@ -403,7 +406,10 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
   /** @internal */
   pauseReading(stream: RpcStream<unknown>): void {
     this.#pausedBy.add(stream);
-    this.#socket.pause();
+    // Not while the call that opens the stream awaits its reply: the caller
+    // cannot read the stream before that reply, and pausing would hold the
+    // reply back (a deadlock when data arrives first). #onReply pauses then.
+    if (!this.#pending.has(stream.serial)) this.#socket.pause();
   }
 
   /** @internal */

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Logger } from '../connection/index.js';
+import { InvalidArgumentError, type Logger, MAX_TIMEOUT_MS } from '../connection/index.js';
 import type { RegistryDestroyer, RegistryLifecycle } from './effects.js';
 
 /**
@@ -23,14 +23,16 @@ export interface VmRegistryOptions {
 }
 
 /**
- * Check an optional duration option (ms, finite, ≥ 0) and default it.
+ * Check an optional duration option (ms, from 0 to `MAX_TIMEOUT_MS`) and default it.
  * @example duration(options.resyncInterval, 60_000, 'resyncInterval')
  * @throws {@link InvalidArgumentError} for a negative, infinite or non-number value
  * @see VmRegistryOptions
  */
 export function duration(value: unknown, fallback: number, path: string): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new InvalidArgumentError(`${path} must be a finite number of milliseconds ≥ 0, got ${String(value)}`, { path });
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMEOUT_MS) {
+    throw new InvalidArgumentError(`${path} must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${String(value)}`, { path });
+  }
   return value;
 }
 

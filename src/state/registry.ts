@@ -76,7 +76,7 @@ export class VmRegistry {
     this.#logger = options.logger;
     this.#resyncInterval = duration(options.resyncInterval, 60_000, 'resyncInterval');
     this.#bufferSize = options.bufferSize ?? 8192;
-    if (!Number.isInteger(this.#bufferSize) || this.#bufferSize < 1) {
+    if (!Number.isSafeInteger(this.#bufferSize) || this.#bufferSize < 1) {
       throw new InvalidArgumentError(`bufferSize must be a positive integer, got ${String(options.bufferSize)}`, { path: 'bufferSize' });
     }
     const logger = options.logger === undefined ? {} : { logger: options.logger };

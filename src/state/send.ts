@@ -1,5 +1,6 @@
 import { type DomainRef, InvalidArgumentError, InvalidStateError, type LibvirtConnection } from '../connection/index.js';
-import { DEFAULT_TIMEOUTS, type VmInput } from '../lifecycle/index.js';
+import { checkDestroyOptions } from '../destroyer/index.js';
+import { DEFAULT_TIMEOUTS, type VmInput, checkLifecycleOptions } from '../lifecycle/index.js';
 import { Budget } from './budget.js';
 import { COMMAND_OPERATION, type VmCommand, type VmCommandOptions, type VmCommandResults, isVmCommand, refusalHint } from './commands.js';
 import type { VmCommandEvent } from './machine-types.js';
@@ -55,6 +56,10 @@ export async function sendCommand<C extends VmCommand>(ctx: CommandContext, vm: 
   const { queue, ...rest } = options ?? ({} as SendOptions<C>);
   if (queue !== undefined && typeof queue !== 'boolean') throw new InvalidArgumentError('queue must be a boolean', { path: 'queue' });
   const operation = COMMAND_OPERATION[command];
+  checkVmInput(vm);
+  // The command's own options are checked here too, so a bad one is refused before a VM the registry does not track is looked up.
+  if (operation === null) checkDestroyOptions(rest);
+  else checkLifecycleOptions(operation, rest);
   const budget = Budget.of(rest, operation === null ? DESTROY_QUEUE_TIMEOUT : DEFAULT_TIMEOUTS[operation]);
   if (!ctx.running()) throw ctx.notRunning(command);
   const entry = ctx.tracker.find(vm) ?? (await lookup(ctx, vm, budget));
@@ -84,6 +89,14 @@ export async function sendCommand<C extends VmCommand>(ctx: CommandContext, vm: 
     // A queued caller that was woken but sent nothing passes its turn on.
     if (waited && !sent && isIdle(entry.view.state)) entry.waiters?.shift()?.();
   }
+}
+
+/** A name, a UUID or a `{ name, uuid }` reference; anything else is refused before anything is sent. */
+function checkVmInput(vm: unknown): void {
+  const ok =
+    typeof vm === 'string' ||
+    (typeof vm === 'object' && vm !== null && typeof (vm as DomainRef).name === 'string' && typeof (vm as DomainRef).uuid === 'string');
+  if (!ok) throw new InvalidArgumentError('vm must be a name, a UUID or a domain reference { name, uuid }', { path: 'vm' });
 }
 
 /** Wait, in FIFO order with other queued commands, until the VM settles (the tracker wakes one waiter per settle). */

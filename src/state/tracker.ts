@@ -102,7 +102,8 @@ export class Tracker {
 
   /** The entry of a VM by name, UUID or reference. */
   find(vm: string | DomainRef): Entry | undefined {
-    if (typeof vm === 'object' && vm !== null) return this.#entries.get(uuidKey(vm.uuid));
+    if (typeof vm === 'object' && vm !== null) return typeof vm.uuid === 'string' ? this.#entries.get(uuidKey(vm.uuid)) : undefined;
+    if (typeof vm !== 'string') return undefined;
     const byName = this.#byName.get(vm);
     if (byName !== undefined) return this.#entries.get(byName);
     return looksLikeUuid(vm) ? this.#entries.get(uuidKey(vm)) : undefined;

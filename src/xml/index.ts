@@ -52,6 +52,8 @@ export {
   type NameRule,
 } from './validate.js';
 export { normalizeXml, type NormalizeXmlOptions } from './normalize.js';
+export { checkXmlText } from './core/writer.js';
+export { checkWellFormed, MAX_XML_DEPTH, MAX_XML_ATTRIBUTES } from './core/wellformed.js';
 
 // Domains
 export { buildDomainXml, parseDomainXml } from './domain/domain.js';

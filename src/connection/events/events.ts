@@ -39,6 +39,7 @@ export function openEventSubscription(hub: EventHub, options: EventsOptions): Ev
   }
   const keys: EventKey[] = [];
   for (const type of new Set(types)) {
+    if (typeof type !== 'string') throw new InvalidArgumentError(`types must hold event type names (strings), got ${typeof type}`, { path: 'types' });
     const key = eventKeyOf(type);
     if (key === undefined) throw new InvalidArgumentError(`unknown event type ${JSON.stringify(type)}`, { path: 'types' });
     keys.push(key);
@@ -79,6 +80,7 @@ export function openEventSubscription(hub: EventHub, options: EventsOptions): Ev
 function domainFilter(domain: string | DomainRef | undefined): (ref: DomainRef) => boolean {
   if (domain === undefined) return () => true;
   if (typeof domain === 'object' && domain !== null) {
+    if (typeof domain.uuid !== 'string') throw new InvalidArgumentError('domain must be a name, a UUID or a domain reference { name, uuid }', { path: 'domain' });
     const uuid = domain.uuid.toLowerCase();
     return (ref) => ref.uuid === uuid;
   }

@@ -39,7 +39,7 @@ export class EventSubscription<T> implements AsyncIterableIterator<T> {
 
   constructor(options: SubscriptionBufferOptions & { signal?: AbortSignal; onEnd: () => void }) {
     const bufferSize = options.bufferSize ?? 1024;
-    if (!Number.isInteger(bufferSize) || bufferSize < 1) {
+    if (!Number.isSafeInteger(bufferSize) || bufferSize < 1) {
       throw new InvalidArgumentError(`bufferSize must be a positive integer, got ${String(bufferSize)}`, { path: 'bufferSize' });
     }
     const overflow = options.overflow ?? 'drop-oldest';

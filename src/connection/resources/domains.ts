@@ -21,7 +21,7 @@ import {
   typedParamsToRecord,
 } from '../../rpc/index.js';
 import { DomainControl } from './domain-control.js';
-import { type DomainInput, checkName, resolveDomain } from './refs.js';
+import { type DomainInput, checkObjectName, resolveDomain } from './refs.js';
 import { SnapshotResource } from './snapshots.js';
 import { type ResourceCall, type ResourceOptions, flag } from './types.js';
 
@@ -154,13 +154,13 @@ export class DomainResource {
    * @throws {@link DomainNotFoundError} when it does not exist
    * @see virDomainLookupByName
    */
-  lookup(nameOrUuid: string, options?: ResourceOptions): Promise<DomainRef> {
-    return resolveDomain(this.#call, checkName(nameOrUuid, 'nameOrUuid'), options);
+  async lookup(nameOrUuid: string, options?: ResourceOptions): Promise<DomainRef> {
+    return resolveDomain(this.#call, checkObjectName(nameOrUuid, 'nameOrUuid'), options);
   }
 
   /** Find a domain by name. @see virDomainLookupByName */
   async lookupByName(name: string, options?: ResourceOptions): Promise<DomainRef> {
-    return (await this.#call(DOMAIN_LOOKUP_BY_NAME, { name: checkName(name, 'name') }, options)).dom;
+    return (await this.#call(DOMAIN_LOOKUP_BY_NAME, { name: checkObjectName(name, 'name') }, options)).dom;
   }
 
   /** Find a domain by UUID. @see virDomainLookupByUUIDString */

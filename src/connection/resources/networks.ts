@@ -14,7 +14,7 @@ import {
   type NetworkRef,
 } from '../../rpc/index.js';
 import type { FlagsOptions } from './domain-control.js';
-import { type NetworkInput, checkName, resolveNetwork } from './refs.js';
+import { type NetworkInput, checkObjectName, resolveNetwork } from './refs.js';
 import { type ResourceCall, type ResourceOptions, flag } from './types.js';
 
 /** One DHCP lease handed out by a libvirt network's dnsmasq. */
@@ -45,8 +45,8 @@ export class NetworkResource {
   }
 
   /** Find a network by name or UUID. @throws LibvirtError VIR_ERR_NO_NETWORK @see virNetworkLookupByName */
-  lookup(nameOrUuid: string, options?: ResourceOptions): Promise<NetworkRef> {
-    return resolveNetwork(this.#call, checkName(nameOrUuid, 'nameOrUuid'), options);
+  async lookup(nameOrUuid: string, options?: ResourceOptions): Promise<NetworkRef> {
+    return resolveNetwork(this.#call, checkObjectName(nameOrUuid, 'nameOrUuid'), options);
   }
 
   /** Define a persistent network from XML. @see virNetworkDefineXML */

@@ -21,16 +21,52 @@ export type NetworkInput = string | NetworkRef;
 export type StoragePoolInput = string | StoragePoolRef;
 
 /**
+ * Characters XML 1.0 cannot carry: C0 controls other than tab and line
+ * breaks, U+FFFE/U+FFFF and unpaired surrogates. libvirt defines every object
+ * from XML, so no name, path or key can contain one.
+ */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NOT_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
  * Check a name or UUID given by the caller, before anything is sent.
- * libvirt names are non-empty and contain no NUL; longer than 4 MiB cannot go on the wire.
+ * libvirt names are non-empty, hold no character XML cannot carry (NUL and
+ * other controls, unpaired surrogates: no object can have one), and are at
+ * most 1024 characters here (the wire takes 4 MiB; no real name comes close).
  */
 export function checkName(value: unknown, path: string): string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new InvalidArgumentError(`${path} must be a non-empty name or UUID`, { path });
   }
-  if (value.includes('\0')) throw new InvalidArgumentError(`${path} must not contain NUL characters`, { path });
   if (value.length > 1024) throw new InvalidArgumentError(`${path} is longer than 1024 characters`, { path });
+  if (NOT_IN_XML.test(value)) throw new InvalidArgumentError(`${path} must not contain NUL, control characters or unpaired surrogates`, { path });
   return value;
+}
+
+/**
+ * Check a storage volume name before a lookup: {@link checkName}, and no path
+ * traversal. Some pool types allow `/` inside a volume name, so `/` itself is
+ * allowed, but not a leading one, nor a `.` or `..` segment: no volume is named
+ * that way, and `../x` is an attempt to step out of the pool.
+ */
+export function checkVolumeName(value: unknown, path: string): string {
+  const name = checkName(value, path);
+  if (name.startsWith('/') || name.split('/').some((segment) => segment === '.' || segment === '..')) {
+    throw new InvalidArgumentError(`${path} must be a volume name, not a path ("/" at the start, "." or ".." segments)`, { path });
+  }
+  return name;
+}
+
+/**
+ * Check a domain, network or storage pool name (or UUID) before a lookup:
+ * {@link checkName}, and no `/` — libvirt refuses it in these names, so such a
+ * lookup could never match (and `../x` is a path traversal attempt, not a name).
+ * Volume names are not checked this way: some pool types allow `/` in them.
+ */
+export function checkObjectName(value: unknown, path: string): string {
+  const name = checkName(value, path);
+  if (name.includes('/')) throw new InvalidArgumentError(`${path} must not contain "/" (libvirt refuses it in domain, network and pool names)`, { path });
+  return name;
 }
 
 function isRef(value: unknown): value is { name: string; uuid: string } {
@@ -45,7 +81,7 @@ function isRef(value: unknown): value is { name: string; uuid: string } {
  */
 export async function resolveDomain(call: ResourceCall, input: DomainInput, options?: ResourceOptions): Promise<DomainRef> {
   if (isRef(input)) return { name: input.name, uuid: input.uuid, id: (input as DomainRef).id ?? -1 };
-  const key = checkName(input, 'domain');
+  const key = checkObjectName(input, 'domain');
   const { dom } = isUuid(key) ? await call(DOMAIN_LOOKUP_BY_UUID, { uuid: key }, options) : await call(DOMAIN_LOOKUP_BY_NAME, { name: key }, options);
   return dom;
 }
@@ -53,7 +89,7 @@ export async function resolveDomain(call: ResourceCall, input: DomainInput, opti
 /** Resolve a {@link NetworkInput}. */
 export async function resolveNetwork(call: ResourceCall, input: NetworkInput, options?: ResourceOptions): Promise<NetworkRef> {
   if (isRef(input)) return { name: input.name, uuid: input.uuid };
-  const key = checkName(input, 'network');
+  const key = checkObjectName(input, 'network');
   const { net } = isUuid(key) ? await call(NETWORK_LOOKUP_BY_UUID, { uuid: key }, options) : await call(NETWORK_LOOKUP_BY_NAME, { name: key }, options);
   return net;
 }
@@ -61,7 +97,7 @@ export async function resolveNetwork(call: ResourceCall, input: NetworkInput, op
 /** Resolve a {@link StoragePoolInput}. */
 export async function resolvePool(call: ResourceCall, input: StoragePoolInput, options?: ResourceOptions): Promise<StoragePoolRef> {
   if (isRef(input)) return { name: input.name, uuid: input.uuid };
-  const key = checkName(input, 'pool');
+  const key = checkObjectName(input, 'pool');
   const { pool } = isUuid(key)
     ? await call(STORAGE_POOL_LOOKUP_BY_UUID, { uuid: key }, options)
     : await call(STORAGE_POOL_LOOKUP_BY_NAME, { name: key }, options);

@@ -17,7 +17,7 @@ import {
   type StorageVolRef,
 } from '../../rpc/index.js';
 import type { FlagsOptions } from './domain-control.js';
-import { type StoragePoolInput, checkName, resolvePool } from './refs.js';
+import { type StoragePoolInput, checkObjectName, resolvePool } from './refs.js';
 import { type ResourceCall, type ResourceOptions, flag } from './types.js';
 
 /** `virStoragePoolState`, lower-cased. */
@@ -47,8 +47,8 @@ export class StoragePoolResource {
   }
 
   /** Find a pool by name or UUID. @throws LibvirtError VIR_ERR_NO_STORAGE_POOL @see virStoragePoolLookupByName */
-  lookup(nameOrUuid: string, options?: ResourceOptions): Promise<StoragePoolRef> {
-    return resolvePool(this.#call, checkName(nameOrUuid, 'nameOrUuid'), options);
+  async lookup(nameOrUuid: string, options?: ResourceOptions): Promise<StoragePoolRef> {
+    return resolvePool(this.#call, checkObjectName(nameOrUuid, 'nameOrUuid'), options);
   }
 
   /** The pool holding a volume. @see virStoragePoolLookupByVolume */

@@ -19,7 +19,7 @@ import {
   type StorageVolRef,
 } from '../../rpc/index.js';
 import type { FlagsOptions } from './domain-control.js';
-import { type StoragePoolInput, checkName, resolvePool } from './refs.js';
+import { type StoragePoolInput, checkName, checkVolumeName, resolvePool } from './refs.js';
 import type { ResourceCall, ResourceOptions, ResourceStream } from './types.js';
 
 /** `virStorageVolType`, lower-cased. */
@@ -54,13 +54,23 @@ export interface DownloadOptions extends ResourceOptions {
 
 const VOL_TYPES: readonly StorageVolTypeName[] = ['file', 'block', 'dir', 'network', 'netdir', 'ploop'];
 
+/** Largest value of an XDR unsigned hyper. */
+const U64_MAX = 2n ** 64n - 1n;
+
 function u64(value: bigint | number | undefined, path: string): bigint {
-  const v = value ?? 0;
-  if (typeof v === 'number' && (!Number.isSafeInteger(v) || v < 0)) {
-    throw new InvalidArgumentError(`${path} must be a non-negative integer, got ${v}`, { path });
-  }
-  if (typeof v === 'bigint' && v < 0n) throw new InvalidArgumentError(`${path} must be non-negative`, { path });
-  return BigInt(v);
+  const v: unknown = value ?? 0;
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return BigInt(v);
+  if (typeof v === 'bigint' && v >= 0n && v <= U64_MAX) return v;
+  const shown = typeof v === 'number' || typeof v === 'bigint' ? String(v) : typeof v;
+  throw new InvalidArgumentError(`${path} must be a non-negative integer (number or bigint) below 2^64, got ${shown}`, { path });
+}
+
+/** A Uint8Array, or an object that is (async) iterable; strings are refused (their iterator yields characters). */
+function isUploadSource(source: unknown): source is UploadSource {
+  if (source instanceof Uint8Array) return true;
+  if (typeof source !== 'object' || source === null) return false;
+  const s = source as { [Symbol.asyncIterator]?: unknown; [Symbol.iterator]?: unknown };
+  return typeof s[Symbol.asyncIterator] === 'function' || typeof s[Symbol.iterator] === 'function';
 }
 
 /**
@@ -105,8 +115,9 @@ export class StorageVolumeResource {
 
   /** Find a volume by name in a pool. @throws LibvirtError VIR_ERR_NO_STORAGE_VOL @see virStorageVolLookupByName */
   async lookup(pool: StoragePoolInput, name: string, options?: ResourceOptions): Promise<StorageVolRef> {
+    const volume = checkVolumeName(name, 'name');
     const ref = await resolvePool(this.#call, pool, options);
-    return (await this.#call(STORAGE_VOL_LOOKUP_BY_NAME, { pool: ref, name: checkName(name, 'name') }, options)).vol;
+    return (await this.#call(STORAGE_VOL_LOOKUP_BY_NAME, { pool: ref, name: volume }, options)).vol;
   }
 
   /** Find a volume by its path. @see virStorageVolLookupByPath */
@@ -177,11 +188,13 @@ export class StorageVolumeResource {
   async upload(vol: StorageVolRef, source: UploadSource, options: UploadOptions = {}): Promise<{ bytes: number }> {
     const offset = u64(options.offset, 'offset');
     const length = u64(options.length, 'length');
+    if (!isUploadSource(source)) throw new InvalidArgumentError('source must be a Uint8Array or an (async) iterable of Uint8Array chunks', { path: 'source' });
     const stream = await this.#stream(STORAGE_VOL_UPLOAD, { vol, offset, length, flags: 0 }, options);
     try {
       const chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> = source instanceof Uint8Array ? [source] : source;
       for await (const chunk of chunks) {
-        const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        const bytes: unknown = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+        if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError(`source yielded a ${typeof bytes} instead of a Uint8Array chunk`, { path: 'source' });
         await stream.write(bytes, options.signal === undefined ? {} : { signal: options.signal });
         options.onProgress?.(stream.bytesSent);
       }

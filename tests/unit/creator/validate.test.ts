@@ -157,7 +157,7 @@ describe('host-dependent rules (with facts)', () => {
     ['a hypervisor the host does not offer', { virtType: 'xen' }, 'virtType'],
     ['a CPU mode the host does not offer', { cpu: { mode: 'host-passthrough' } }, 'cpu.mode'],
     ['a character XML cannot carry in the title', { title: 'bell\u0007' }, 'title'],
-    ['a character XML cannot carry in a path', { disks: [{ kind: 'existing', path: '/srv/\u0001.img' }] }, 'disks[0]'],
+    ['a character XML cannot carry in a path', { disks: [{ kind: 'existing', path: '/srv/\u0001.img' }] }, 'disks[0].path'],
     ['a character XML cannot carry in the kernel command line', { boot: { kernel: '/k', cmdline: 'a\u0002' } }, 'boot.cmdline'],
     ['malformed raw device XML', { overrides: { devicesXml: ['<sound model="ich9">'] } }, 'overrides.devicesXml[0]'],
     ['malformed raw domain XML', { overrides: { domainXml: ['<iothreads>2</iothread>'] } }, 'overrides.domainXml[0]'],
