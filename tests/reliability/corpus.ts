@@ -1,0 +1,147 @@
+/**
+ * The bad-input corpus of `tests/integration/reliability/bad-input.test.ts`:
+ * strings, wrong types and absurd sizes, and the VM spec fields they are sent
+ * through, each with the values that must be refused.
+ *
+ * @module
+ */
+import type { VmSpec } from '../../src/index.js';
+
+export const BIG = 'x'.repeat(4 * 1024 * 1024 + 1);
+/** `1e400` as a literal: it overflows to Infinity. */
+export const E400 = Number('1e400');
+export const META = `<&"'>]]>`;
+
+/** Strings that stress escaping, paths, encodings and sizes. */
+export const STRINGS = {
+  meta: META,
+  nul: 'a\0b',
+  control: 'a\u0001b\u001fc',
+  traversal: '../../etc/passwd',
+  slash: '/',
+  dotdot: '..',
+  rtl: '\u202Eexe.txt',
+  emoji: '😀🚀',
+  lone: 'a\uD800b',
+  big: BIG,
+  empty: '',
+} as const;
+export type StringLabel = keyof typeof STRINGS;
+export const ALL_STRINGS = Object.keys(STRINGS) as StringLabel[];
+
+/** Values of the wrong type. */
+export const WRONG_TYPES = { number: 42, object: {}, array: ['x'], boolean: true } as const;
+export type WrongLabel = keyof typeof WRONG_TYPES;
+export const ALL_WRONG = Object.keys(WRONG_TYPES) as WrongLabel[];
+
+/** Absurd sizes and durations. */
+export const SIZES = {
+  '-1': -1,
+  '1e400': E400,
+  "'10XB'": '10XB',
+  '2**70': 2 ** 70,
+  '2n**70n': 2n ** 70n,
+  NaN: Number.NaN,
+  '-1n': -1n,
+  '1.5': 1.5,
+  "'-5GiB'": '-5GiB',
+  "'<&>'": META,
+} as const;
+export type SizeLabel = keyof typeof SIZES;
+export const ALL_SIZES = Object.keys(SIZES) as SizeLabel[];
+
+export const except = (...labels: StringLabel[]): StringLabel[] => ALL_STRINGS.filter((l) => !labels.includes(l));
+/** Text that goes into the XML: only what XML or libvirt's string limit cannot carry is refused. */
+export const XML_TEXT_REFUSED: StringLabel[] = ['nul', 'control', 'lone', 'big'];
+/** Names of pools and networks the spec refers to. */
+export const OBJECT_NAME_REFUSED: StringLabel[] = ['nul', 'control', 'traversal', 'slash', 'dotdot', 'lone', 'big', 'empty'];
+
+
+export const BASE: VmSpec = { name: 'bad-input-vm', memory: '64MiB' };
+export const NEW_DISK = { kind: 'new', pool: 'default', size: '1GiB' } as const;
+
+/** One spec field: where the value goes, and which corpus values must be refused. */
+export interface SpecField {
+  path: string;
+  set: (value: unknown) => VmSpec;
+  strings: StringLabel[];
+  wrong?: WrongLabel[];
+}
+
+export const SPEC_FIELDS: SpecField[] = [
+  { path: 'name', set: (v) => ({ ...BASE, name: v as string }), strings: ALL_STRINGS },
+  { path: 'title', set: (v) => ({ ...BASE, title: v as string }), strings: XML_TEXT_REFUSED },
+  { path: 'description', set: (v) => ({ ...BASE, description: v as string }), strings: XML_TEXT_REFUSED },
+  { path: 'uuid', set: (v) => ({ ...BASE, uuid: v as string }), strings: ALL_STRINGS },
+  { path: 'virtType', set: (v) => ({ ...BASE, virtType: v as string }), strings: ALL_STRINGS },
+  { path: 'machine', set: (v) => ({ ...BASE, machine: v as string }), strings: ALL_STRINGS },
+  { path: 'cpu.model', set: (v) => ({ ...BASE, cpu: { mode: 'custom', model: v as string } }), strings: ALL_STRINGS },
+  { path: 'disks[0].pool', set: (v) => ({ ...BASE, disks: [{ ...NEW_DISK, pool: v as string }] }), strings: OBJECT_NAME_REFUSED },
+  { path: 'disks[0].name', set: (v) => ({ ...BASE, disks: [{ ...NEW_DISK, name: v as string }] }), strings: OBJECT_NAME_REFUSED },
+  { path: 'disks[0].format', set: (v) => ({ ...BASE, disks: [{ ...NEW_DISK, format: v as 'raw' }] }), strings: ALL_STRINGS },
+  { path: 'disks[0].serial', set: (v) => ({ ...BASE, disks: [{ ...NEW_DISK, serial: v as string }] }), strings: except('dotdot') },
+  { path: 'disks[0].target', set: (v) => ({ ...BASE, disks: [{ ...NEW_DISK, target: v as string }] }), strings: ALL_STRINGS },
+  {
+    path: 'disks[0].base.pool',
+    set: (v) => ({ ...BASE, disks: [{ kind: 'overlay', pool: 'default', base: { pool: v as string, volume: 'base.qcow2' } }] }),
+    strings: OBJECT_NAME_REFUSED,
+  },
+  {
+    path: 'disks[0].base.volume',
+    set: (v) => ({ ...BASE, disks: [{ kind: 'overlay', pool: 'default', base: { pool: 'default', volume: v as string } }] }),
+    strings: OBJECT_NAME_REFUSED,
+  },
+  // An object is a { pool, volume } reference: without them, the path names the missing part.
+  { path: 'disks[0].base', set: (v) => ({ ...BASE, disks: [{ kind: 'overlay', pool: 'default', base: v as string }] }), strings: ALL_STRINGS, wrong: ['number', 'array', 'boolean'] },
+  { path: 'disks[0].source.volume', set: (v) => ({ ...BASE, disks: [{ kind: 'cdrom', source: { pool: 'default', volume: v as string } }] }), strings: OBJECT_NAME_REFUSED },
+  { path: 'disks[0].source', set: (v) => ({ ...BASE, disks: [{ kind: 'cdrom', source: v as string }] }), strings: ALL_STRINGS, wrong: ['number', 'array', 'boolean'] },
+  { path: 'disks[0].path', set: (v) => ({ ...BASE, disks: [{ kind: 'existing', path: v as string }] }), strings: ALL_STRINGS },
+  {
+    path: 'disks[0].path',
+    set: (v) => ({ ...BASE, disks: [{ kind: 'existing', path: typeof v === 'string' ? `/srv/${v}.img` : (v as string) }] }),
+    strings: XML_TEXT_REFUSED,
+  },
+  { path: 'networks[0].network', set: (v) => ({ ...BASE, networks: [{ network: v as string }] }), strings: OBJECT_NAME_REFUSED },
+  { path: 'networks[0].bridge', set: (v) => ({ ...BASE, networks: [{ bridge: v as string }] }), strings: ALL_STRINGS },
+  { path: 'networks[0].mac', set: (v) => ({ ...BASE, networks: [{ user: true, mac: v as string }] }), strings: ALL_STRINGS },
+  { path: 'networks[0].model', set: (v) => ({ ...BASE, networks: [{ user: true, model: v as string }] }), strings: ALL_STRINGS },
+  { path: 'graphics.password', set: (v) => ({ ...BASE, graphics: { type: 'vnc', password: v as string } }), strings: XML_TEXT_REFUSED },
+  { path: 'graphics.listen', set: (v) => ({ ...BASE, graphics: { type: 'vnc', listen: v as string } }), strings: ALL_STRINGS },
+  { path: 'boot.kernel', set: (v) => ({ ...BASE, boot: { kernel: v as string } }), strings: ALL_STRINGS },
+  { path: 'boot.initrd', set: (v) => ({ ...BASE, boot: { kernel: '/boot/vmlinuz', initrd: v as string } }), strings: ALL_STRINGS },
+  { path: 'boot.cmdline', set: (v) => ({ ...BASE, boot: { kernel: '/boot/vmlinuz', cmdline: v as string } }), strings: XML_TEXT_REFUSED },
+  { path: 'serialConsole.logFile', set: (v) => ({ ...BASE, serialConsole: { logFile: v as string } }), strings: ALL_STRINGS },
+  { path: 'overrides.devicesXml[0]', set: (v) => ({ ...BASE, overrides: { devicesXml: [v as string] } }), strings: ALL_STRINGS, wrong: [] },
+  { path: 'overrides.domainXml[0]', set: (v) => ({ ...BASE, overrides: { domainXml: [v as string] } }), strings: ALL_STRINGS, wrong: [] },
+  { path: 'cloudInit.pool', set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { pool: v as string } }), strings: OBJECT_NAME_REFUSED },
+  { path: 'cloudInit.hostname', set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { hostname: v as string } }), strings: ALL_STRINGS },
+  { path: 'cloudInit.user.name', set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { user: { name: v as string } } }), strings: ALL_STRINGS },
+  {
+    path: 'cloudInit.user.plainPassword',
+    set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { user: { name: 'ops', plainPassword: v as string } } }),
+    strings: ['nul', 'lone'],
+  },
+  {
+    path: 'cloudInit.user.passwordHash',
+    set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { user: { name: 'ops', passwordHash: v as string } } }),
+    strings: ALL_STRINGS,
+  },
+  {
+    path: 'cloudInit.sshAuthorizedKeys[0]',
+    set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { sshAuthorizedKeys: [v as string] } }),
+    strings: ALL_STRINGS,
+  },
+  { path: 'cloudInit.userData', set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { userData: v as string } }), strings: ['nul', 'lone'] },
+  { path: 'cloudInit.vendorData', set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { vendorData: v as string } }), strings: ['nul', 'lone'] },
+];
+
+/** Size and count fields: every absurd value is refused. */
+export const SIZE_FIELDS: { path: string; set: (value: unknown) => VmSpec; allow?: SizeLabel[] }[] = [
+  { path: 'memory', set: (v) => ({ ...BASE, memory: v as number }) },
+  { path: 'vcpus', set: (v) => ({ ...BASE, vcpus: v as number }) },
+  { path: 'disks[0].size', set: (v) => ({ ...BASE, disks: [{ ...NEW_DISK, size: v as number }] }) },
+  { path: 'disks[0].source.size', set: (v) => ({ ...BASE, disks: [{ kind: 'upload', pool: 'default', source: { data: new Uint8Array(8), size: v as number } }] }) },
+  { path: 'disks[0].bootOrder', set: (v) => ({ ...BASE, disks: [{ ...NEW_DISK, bootOrder: v as number }] }) },
+  { path: 'networks[0].mtu', set: (v) => ({ ...BASE, networks: [{ user: true, mtu: v as number }] }) },
+  { path: 'graphics.port', set: (v) => ({ ...BASE, graphics: { type: 'vnc', port: v as number } }), allow: ['-1'] },
+];
