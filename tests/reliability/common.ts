@@ -10,6 +10,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { LibvirtManagerError } from '../../src/index.js';
 import { ROOT, virsh, virshQuiet } from '../helpers/libvirt.js';
@@ -189,18 +190,12 @@ export async function restartLibvirtd(): Promise<void> {
   });
 }
 
-/** Resolve after `ms`, or early (with `false`) when `signal` aborts. */
-export function sleepUnless(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
+/** Resolve `true` after `ms`, or `false` as soon as `signal` aborts. */
+export async function sleepUnless(ms: number, signal: AbortSignal): Promise<boolean> {
+  try {
+    await delay(ms, undefined, { signal });
+    return true;
+  } catch {
+    return false;
+  }
 }

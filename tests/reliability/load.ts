@@ -48,6 +48,12 @@ export interface LoadSummary {
   ok: boolean;
 }
 
+/** Destroy a VM with the storage it owns; an incomplete report counts as a failure. */
+async function destroyOwned(manager: LibvirtManager, name: string): Promise<void> {
+  const report = await manager.destroyVm(name, { storage: 'owned', stop: 'force', timeout: 120_000 });
+  if (!report.complete) throw new Error(`destroy incomplete: ${report.errors.map((e) => e.step).join(', ')}`);
+}
+
 /**
  * Run one phase with every item in flight at once. A VM's latency runs from
  * the phase's start, or from `since(item)` (e.g. its own start call) when given.
@@ -115,15 +121,7 @@ export async function runTestDriverLoad(options: { vms?: number; uri?: string } 
     const phases = [
       await phase('create', names, (n) => manager.createVm(spec(n), { timeout: 120_000 }), errors),
       await phase('start', names, (n) => manager.startVm(n, { timeout: 120_000 }), errors),
-      await phase(
-        'destroy',
-        names,
-        async (n) => {
-          const report = await manager.destroyVm(n, { storage: 'owned', stop: 'force', timeout: 120_000 });
-          if (!report.complete) throw new Error(`destroy incomplete: ${report.errors.map((e) => e.step).join(', ')}`);
-        },
-        errors,
-      ),
+      await phase('destroy', names, (n) => destroyOwned(manager, n), errors),
     ];
     const leaked = { domains: leftoverDomains(uri, prefix), volumes: leftoverVolumes(uri, 'default-pool', prefix), files: [], processes: [] };
     purge(uri, prefix, 'default-pool');
@@ -181,17 +179,7 @@ export async function runRealGuestLoad(options: { vms?: number; uri?: string; bo
     // Boot: each guest's latency runs from its own start call to its ready marker (the logs are polled every 50 ms).
     phases.push(await phase('boot (start → ready marker)', names, (n) => waitForSerial(logOf(n), guest.readyMarker, bootTimeout), errors, (n) => startedAt.get(n)!));
     phases.push(await phase('shutdown (ACPI)', names, (n) => manager.shutdownVm(n, { timeout: 120_000, onTimeout: 'throw' }), errors));
-    phases.push(
-      await phase(
-        'destroy',
-        names,
-        async (n) => {
-          const report = await manager.destroyVm(n, { storage: 'owned', stop: 'force', timeout: 120_000 });
-          if (!report.complete) throw new Error(`destroy incomplete: ${report.errors.map((e) => e.step).join(', ')}`);
-        },
-        errors,
-      ),
-    );
+    phases.push(await phase('destroy', names, (n) => destroyOwned(manager, n), errors));
     const leaked = { domains: leftoverDomains(uri, prefix), volumes: leftoverVolumes(uri, poolName, ''), files: leftoverFiles(pool.dir), processes: leftoverProcesses(prefix) };
     return verdict({ uri, vms: count, phases, errors, leaked, totalMs: performance.now() - started });
   } finally {

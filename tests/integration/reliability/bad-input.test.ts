@@ -14,13 +14,10 @@
  * volume name with emoji) must round-trip escaped instead: that part runs on
  * the real test driver.
  */
-import { connect as netConnect } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Server as TlsServer, createServer as createTlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DomainNotFoundError,
@@ -54,6 +51,7 @@ import {
 import { parseLibvirtUri, resolveTlsConnectOptions } from '../../../src/rpc/transport/index.js';
 import { FakeLibvirtDaemon } from '../../../src/testing/index.js';
 import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
+import { type TestTlsServer, startTlsServer } from '../../helpers/tls.js';
 import {
   ALL_SIZES,
   ALL_WRONG,
@@ -373,7 +371,7 @@ describe('URIs and connection options', () => {
 
 describe('qemu+tls verifies certificates unless no_verify=1 or rejectUnauthorized: false is given', () => {
   let dir: string;
-  let tls: TlsServer;
+  let tls: TestTlsServer;
   let port: number;
   const inline = { ca: '', cert: '', key: '' };
 
@@ -387,19 +385,12 @@ describe('qemu+tls verifies certificates unless no_verify=1 or rejectUnauthorize
     inline.cert = readFileSync(join(dir, 'ca.pem'), 'utf8');
     inline.key = readFileSync(join(dir, 'ca.key'), 'utf8');
     // TLS in front of the fake daemon: a connection that gets through the handshake reaches it.
-    tls = createTlsServer({ key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')) }, (s) => {
-      const upstream = netConnect(daemon.socketPath);
-      s.on('error', () => upstream.destroy());
-      upstream.on('error', () => s.destroy());
-      s.pipe(upstream).pipe(s);
-    });
-    tls.on('tlsClientError', () => undefined);
-    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
-    port = (tls.address() as AddressInfo).port;
+    tls = await startTlsServer(dir, daemon.socketPath);
+    port = tls.port;
   });
 
   afterAll(async () => {
-    await new Promise((r) => tls.close(r));
+    await tls.close();
     rmSync(dir, { recursive: true, force: true });
   });
 

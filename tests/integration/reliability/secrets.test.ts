@@ -14,10 +14,8 @@
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { type AddressInfo, type Socket, connect as netConnect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Server as TlsServer, createServer as createTlsServer } from 'node:tls';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -31,6 +29,7 @@ import {
 } from '../../../src/index.js';
 import { QEMU_URI, TEST_URI, uniqueName, virshQuiet } from '../../helpers/libvirt.js';
 import { type TempPool, tempPool } from '../../helpers/pool.js';
+import { type TestTlsServer, startTlsServer } from '../../helpers/tls.js';
 import { sshKeyPair } from '../../reliability/common.js';
 
 // ---- the secrets ----------------------------------------------------------------------------------
@@ -255,7 +254,7 @@ describe('secrets during VM creation', () => {
 
 describe('secrets of transports', () => {
   let dir: string;
-  let tls: TlsServer;
+  let tls: TestTlsServer;
   let port: number;
   let clientKey: string;
   let clientCert: string;
@@ -276,14 +275,12 @@ describe('secrets of transports', () => {
     keyFile = join(dir, 'id_ed25519');
     writeFileSync(keyFile, ssh.privateKeyPem);
     chmodSync(keyFile, 0o600);
-    tls = createTlsServer({ key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')) }, (s) => s.destroy());
-    tls.on('tlsClientError', () => undefined);
-    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
-    port = (tls.address() as AddressInfo).port;
+    tls = await startTlsServer(dir, null);
+    port = tls.port;
   });
 
   afterAll(async () => {
-    await new Promise((r) => tls.close(r));
+    await tls.close();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -353,16 +350,8 @@ describe('secrets of transports', () => {
 
   it('a TLS connection with the inline encrypted key that opens, then loses its link (logged at error level): no key material', async () => {
     // TLS in front of the real libvirtd; the client trusts nothing (no_verify=1) but presents its key and certificate.
-    const sockets = new Set<Socket>();
-    const proxy = createTlsServer({ key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')) }, (s) => {
-      const upstream = netConnect('/run/libvirt/libvirt-sock');
-      sockets.add(s).add(upstream);
-      s.on('error', () => upstream.destroy());
-      upstream.on('error', () => s.destroy());
-      s.pipe(upstream).pipe(s);
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const proxyPort = (proxy.address() as AddressInfo).port;
+    const proxy = await startTlsServer(dir, '/run/libvirt/libvirt-sock');
+    const proxyPort = proxy.port;
     const linesBefore = logLines.length;
     try {
       const conn = await LibvirtConnection.open(`test+tls://127.0.0.1:${proxyPort}/default?no_verify=1`, {
@@ -373,13 +362,13 @@ describe('secrets of transports', () => {
       });
       expect((await conn.host.getLibVersion()).major).toBeGreaterThan(0);
       const closed = new Promise((resolve) => conn.once('close', resolve));
-      for (const socket of sockets) socket.destroy();
+      for (const socket of proxy.sockets) socket.destroy();
       await closed;
       const error = await conn.host.getLibVersion().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(LibvirtManagerError);
       expectNoLeak('the error', errorText(error), tlsSecrets());
     } finally {
-      await new Promise((r) => proxy.close(r));
+      await proxy.close();
     }
     const lines = logLines.slice(linesBefore);
     expect(lines.some((l) => l.startsWith('error'))).toBe(true);
