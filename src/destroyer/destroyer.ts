@@ -146,24 +146,7 @@ export class VMDestroyer {
 
     const plan = planVolumes(model, policy);
     report.volumesKept.push(...plan.keep);
-    if (plan.delete.length > 0) {
-      let usage: Map<string, Set<string>>;
-      try {
-        usage = await this.#usage.foreignUsage(domain, call);
-      } catch (error) {
-        // Without knowing who else uses a disk, deleting any would be a gamble.
-        report.errors.push({ step: 'inspect', error: asSdkError(error) });
-        return report;
-      }
-      for (const volume of plan.delete) {
-        const users = volume.path === undefined ? undefined : usage.get(volume.path);
-        if (users !== undefined && users.size > 0) {
-          report.volumesKept.push({ volume, reason: 'in-use', detail: `used by ${[...users].sort().join(', ')}` });
-          continue;
-        }
-        await this.#deleteVolume(volume, call, report);
-      }
-    }
+    if (!(await this.#deleteVolumes(domain, plan.delete, call, report))) return report;
 
     const volumesFailed = report.errors.some((e) => e.step === 'delete-volume');
     if (!report.transient && !volumesFailed) {
@@ -186,6 +169,82 @@ export class VMDestroyer {
       errors: report.errors.length,
     });
     return report;
+  }
+
+  /**
+   * Finish a teardown that an earlier {@link VMDestroyer.destroy} left
+   * incomplete (`report.complete === false`).
+   *
+   * While the domain exists this is `destroy` again: its ownership record is
+   * still there (the definition goes last), so the same policy finds the same
+   * volumes. A **transient** domain, however, vanished when it was stopped,
+   * and its record with it: the volumes whose deletion failed are then known
+   * only from the report, so they are deleted from it — after the same check
+   * that no other domain uses them. Nothing else in the report is touched.
+   *
+   * @example
+   * let report = await destroyer.destroy(vm, { stop: 'force' });
+   * while (!report.complete) report = await destroyer.finish(report);
+   * @returns a new report of what this call did; `alreadyGone` and `complete` when nothing was left
+   * @throws {@link InvalidArgumentError} when `report` is not a destroy report, or on bad options (nothing is sent)
+   */
+  async finish(report: DestroyReport, options: DestroyOptions = {}): Promise<DestroyReport> {
+    checkDestroyOptions(options);
+    if (typeof report !== 'object' || report === null || !Array.isArray(report.errors) || typeof report.complete !== 'boolean') {
+      throw new InvalidArgumentError('report must be a DestroyReport returned by destroy or finish', { path: 'report' });
+    }
+    const gone = { ...emptyReport(), domain: report.domain, transient: report.transient, alreadyGone: true, complete: true };
+    if (report.complete || report.domain === null) return gone;
+    const call: CallOptions = {
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+    };
+    let domain: DomainRef | undefined;
+    try {
+      domain = await this.#connection.domains.lookupByUuid(report.domain.uuid, call);
+    } catch (error) {
+      if (!isNoDomain(error)) throw error;
+    }
+    if (domain !== undefined) return this.destroy(domain, options);
+    const left = Array.isArray(report.volumesLeft) ? report.volumesLeft : [];
+    if (left.length === 0) return gone;
+    const next: DestroyReport = { ...emptyReport(), domain: report.domain, transient: report.transient };
+    // Not `alreadyGone`: the domain is, but some of its volumes were not.
+    const self = { ...report.domain, id: -1 };
+    if (await this.#deleteVolumes(self, left, call, next)) next.complete = next.errors.length === 0;
+    log(this.#logger, next.complete ? 'info' : 'warn', 'domain teardown finished from a report', {
+      domain: report.domain.name,
+      complete: next.complete,
+      deleted: next.volumesDeleted.length,
+      errors: next.errors.length,
+    });
+    return next;
+  }
+
+  /**
+   * Delete these volumes of `domain`, except those another domain uses (kept
+   * as `in-use`). `false` when who uses what could not be read: then nothing
+   * is deleted, since deleting any would be a gamble.
+   */
+  async #deleteVolumes(domain: DomainRef, volumes: readonly VolumeRecord[], call: CallOptions, report: DestroyReport): Promise<boolean> {
+    if (volumes.length === 0) return true;
+    let usage: Map<string, Set<string>>;
+    try {
+      usage = await this.#usage.foreignUsage(domain, call);
+    } catch (error) {
+      report.errors.push({ step: 'inspect', error: asSdkError(error) });
+      report.volumesLeft.push(...volumes);
+      return false;
+    }
+    for (const volume of volumes) {
+      const users = volume.path === undefined ? undefined : usage.get(volume.path);
+      if (users !== undefined && users.size > 0) {
+        report.volumesKept.push({ volume, reason: 'in-use', detail: `used by ${[...users].sort().join(', ')}` });
+        continue;
+      }
+      await this.#deleteVolume(volume, call, report);
+    }
+    return true;
   }
 
   /** Stop the VM if it runs; `false` when it could not be stopped (nothing else is safe then). */
@@ -231,7 +290,10 @@ export class VMDestroyer {
         // A path no pool knows: the SDK cannot (and, remotely, must not) unlink it.
         report.volumesKept.push({ volume, reason: 'unmanaged', detail: 'not in any storage pool' });
       } else if (isNoVolume(error)) report.volumesAlreadyGone.push(volume);
-      else report.errors.push({ step: 'delete-volume', volume, error: asSdkError(error) });
+      else {
+        report.errors.push({ step: 'delete-volume', volume, error: asSdkError(error) });
+        report.volumesLeft.push(volume);
+      }
       return;
     }
     try {
@@ -239,7 +301,10 @@ export class VMDestroyer {
       report.volumesDeleted.push({ ...volume, pool: ref.pool, name: ref.name });
     } catch (error) {
       if (isNoVolume(error)) report.volumesAlreadyGone.push(volume);
-      else report.errors.push({ step: 'delete-volume', volume, error: asSdkError(error) });
+      else {
+        report.errors.push({ step: 'delete-volume', volume, error: asSdkError(error) });
+        report.volumesLeft.push(volume);
+      }
     }
   }
 

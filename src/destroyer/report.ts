@@ -73,6 +73,13 @@ export interface DestroyReport {
   /** Volumes that were already gone when the destroyer got to them (a previous partial run). */
   volumesAlreadyGone: VolumeRecord[];
   volumesKept: { volume: VolumeRecord; reason: KeepReason; detail?: string }[];
+  /**
+   * Volumes this teardown was to delete and did not: their deletion failed, or
+   * was not tried because who else uses them could not be read (see `errors`).
+   * `VMDestroyer.finish` retries them even when the domain, and its ownership
+   * record, are gone (a transient domain vanishes when stopped).
+   */
+  volumesLeft: VolumeRecord[];
   /** Steps that failed. Teardown collects these instead of throwing midway. */
   errors: DestroyStepError[];
   /**
@@ -95,6 +102,7 @@ export function emptyReport(): DestroyReport {
     volumesDeleted: [],
     volumesAlreadyGone: [],
     volumesKept: [],
+    volumesLeft: [],
     errors: [],
     complete: false,
   };

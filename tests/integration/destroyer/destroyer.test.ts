@@ -1,8 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtConnection, type DomainRef } from '../../../src/connection/index.js';
-import { VMDestroyer } from '../../../src/destroyer/index.js';
+import { type DestroyReport, VMDestroyer } from '../../../src/destroyer/index.js';
 import { VMLifecycleManager } from '../../../src/lifecycle/index.js';
 import { type DiskDevice, buildDomainXml, buildStorageVolumeXml, type OwnedVolume } from '../../../src/xml/index.js';
 import { type GuestManifest, ensureTestGuest, guestDomainXml, logDir, waitForSerial } from '../../helpers/guest.js';
@@ -197,6 +198,52 @@ describe('VMDestroyer on qemu:///system', () => {
     const report = await destroyer.destroy(vm, { stop: 'force' });
     expect(report).toMatchObject({ complete: true, transient: true, undefined: false });
     expect(exists(name)).toBe(false);
+  });
+
+  it('finish() deletes, from the report, the owned volume a transient domain left when its deletion failed', async () => {
+    // A running VM with an owned volume, undefined while it runs: it becomes transient, so stopping it
+    // removes it and its ownership record. The volume file is made immutable, so its deletion fails.
+    const path = await volume(uniqueName('tvol') + '.raw');
+    const vm = await defineVm('tfinish', [disk(path, 'vda')], [{ role: 'disk', path }]);
+    await conn.domains.control.start(vm);
+    await conn.domains.control.undefine(vm);
+    execFileSync('chattr', ['+i', path]);
+    let report: DestroyReport;
+    try {
+      report = await destroyer.destroy(vm, { stop: 'force' });
+    } finally {
+      execFileSync('chattr', ['-i', path]);
+    }
+    expect(report).toMatchObject({ complete: false, transient: true, stopped: 'forced' });
+    expect(report.errors.map((e) => e.step)).toEqual(['delete-volume']);
+    expect(report.volumesLeft.map((v) => v.path)).toEqual([path]);
+    expect(exists(vm.name)).toBe(false);
+    expect(existsSync(path)).toBe(true);
+
+    const finished = await destroyer.finish(report);
+    expect(finished).toMatchObject({ complete: true, alreadyGone: false, transient: true, volumesLeft: [] });
+    expect(finished.volumesDeleted.map((v) => v.path)).toEqual([path]);
+    expect(existsSync(path)).toBe(false);
+    // Nothing left to do now.
+    expect(await destroyer.finish(finished)).toMatchObject({ complete: true, alreadyGone: true });
+  });
+
+  it('finish() of a report whose domain still exists is destroy again', async () => {
+    const path = await volume(uniqueName('pvol') + '.raw');
+    const vm = await defineVm('pfinish', [disk(path, 'vda')], [{ role: 'disk', path }]);
+    execFileSync('chattr', ['+i', path]);
+    let report: DestroyReport;
+    try {
+      report = await destroyer.destroy(vm);
+    } finally {
+      execFileSync('chattr', ['-i', path]);
+    }
+    expect(report).toMatchObject({ complete: false, undefined: false });
+    expect(exists(vm.name)).toBe(true); // the record stays for the retry
+    const finished = await destroyer.finish(report);
+    expect(finished).toMatchObject({ complete: true, undefined: true });
+    expect(exists(vm.name)).toBe(false);
+    expect(existsSync(path)).toBe(false);
   });
 
   it('finishes the job on a second call after libvirtd was killed in the middle', async () => {

@@ -228,6 +228,9 @@ describe('VM commands refuse bad VMs and bad options before anything is sent', (
     ["lifecycle.waitForState 'molten'", () => manager.lifecycle.waitForState(UNKNOWN, 'molten' as never), undefined],
     ['lifecycle.setAutostart(vm, "yes")', () => manager.lifecycle.setAutostart(UNKNOWN, 'yes' as never), 'enabled'],
     ["destroyer.destroy storage 'everything'", () => manager.destroyer.destroy(UNKNOWN, { storage: 'everything' as never }), 'storage'],
+    ['destroyer.finish(null)', () => manager.destroyer.finish(null as never), 'report'],
+    ["destroyer.finish({ errors: 'x' })", () => manager.destroyer.finish({ errors: 'x', complete: false } as never), 'report'],
+    ['destroyer.finish timeout -1', () => manager.destroyer.finish({ errors: [], complete: false, domain: { name: UNKNOWN, uuid: UNKNOWN } } as never, { timeout: -1 }), 'timeout'],
   ] as const)('%s', async (_, run, path) => {
     const error = await refusal(run);
     if (path !== undefined) expect(error.path).toBe(path);

@@ -53,6 +53,7 @@ export function report(fields: Partial<DestroyReport>): DestroyReport {
     volumesDeleted: [],
     volumesAlreadyGone: [],
     volumesKept: [],
+    volumesLeft: [],
     errors: [],
     complete: false,
     ...fields,
