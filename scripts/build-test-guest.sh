@@ -20,6 +20,7 @@
 #   LIBVIRT_MANAGER_GUEST_WARN <text>        something the guest could not do
 #   LIBVIRT_MANAGER_GUEST_READY              init is up; from now on ACPI shutdown is honoured
 #   LIBVIRT_MANAGER_GUEST_POWEROFF           (acpi variant) power button seen, powering off
+#   LIBVIRT_MANAGER_ECHO <line>              after READY: the answer to each <line> typed on the console
 #
 # The kernel package is downloaded with apt-get download and unpacked, never installed.
 # Needs: apt sources, dpkg-deb, busybox-static, cpio, gzip, qemu-img (scripts/setup-libvirt.sh
@@ -35,6 +36,7 @@ readonly READY_MARKER=LIBVIRT_MANAGER_GUEST_READY
 readonly POWEROFF_MARKER=LIBVIRT_MANAGER_GUEST_POWEROFF
 readonly SEED_MARKER=LIBVIRT_MANAGER_SEED
 readonly DISK_MARKER=LIBVIRT_MANAGER_DISK
+readonly ECHO_MARKER=LIBVIRT_MANAGER_ECHO
 readonly BASE_IMAGE_MARKER='LIBVIRT_MANAGER_BASE_IMAGE v1'
 readonly BASE_IMAGE_SIZE=64M
 # quiet: kernel messages on an emulated UART cost boot time under TCG.
@@ -261,8 +263,11 @@ done
 read -r uptime _ </proc/uptime
 echo "LIBVIRT_MANAGER_GUEST_INFO variant=$VARIANT kernel=$(uname -r) uptime=$uptime"
 echo "$READY_MARKER"
-# PID 1 must never exit (that would be a kernel panic).
-while :; do sleep 3600; done
+# PID 1 must never exit (that would be a kernel panic). Meanwhile it answers each line typed on the
+# console, so console input can be tested end to end; if the console cannot be read, it just waits.
+while :; do
+  if read -r line; then echo "$ECHO_MARKER $line"; else sleep 1; fi
+done
 INIT
   chmod 0755 "$1"
 }
@@ -275,6 +280,7 @@ READY_MARKER=$READY_MARKER
 POWEROFF_MARKER=$POWEROFF_MARKER
 SEED_MARKER=$SEED_MARKER
 DISK_MARKER=$DISK_MARKER
+ECHO_MARKER=$ECHO_MARKER
 BASE_IMAGE_MARKER='$BASE_IMAGE_MARKER'
 EOF
   # Fixed mtimes, sorted names and --reproducible (no inode or device numbers) keep the archive
@@ -326,6 +332,7 @@ write_manifest() {
   "poweroffMarker": $(json_string "$POWEROFF_MARKER"),
   "seedMarkerPrefix": $(json_string "$SEED_MARKER instance-id="),
   "diskMarkerPrefix": $(json_string "$DISK_MARKER dev="),
+  "echoMarkerPrefix": $(json_string "$ECHO_MARKER "),
   "buildHash": $(json_string "$hash")
 }
 EOF

@@ -15,6 +15,8 @@ export interface GuestManifest {
   memoryMiB: number;
   readyMarker: string;
   poweroffMarker: string;
+  /** The guest answers each line typed on its console with this prefix and the line. */
+  echoMarkerPrefix: string;
 }
 
 /**

@@ -20,10 +20,11 @@ import {
   domainStateReasonName,
   typedParamsToRecord,
 } from '../../rpc/index.js';
+import { type ConsoleOptions, type DomainConsole, openConsole } from './console.js';
 import { DomainControl } from './domain-control.js';
 import { type DomainInput, checkObjectName, resolveDomain } from './refs.js';
 import { SnapshotResource } from './snapshots.js';
-import { type ResourceCall, type ResourceOptions, flag } from './types.js';
+import { type ResourceCall, type ResourceOptions, type ResourceStream, flag } from './types.js';
 
 /** libvirt's domain states, lower-cased (`virDomainState`). */
 export type DomainStateName = 'nostate' | 'running' | 'blocked' | 'paused' | 'shutdown' | 'shutoff' | 'crashed' | 'pmsuspended';
@@ -101,6 +102,7 @@ function listFlags(filter: DomainListFilter): number {
  */
 export class DomainResource {
   readonly #call: ResourceCall;
+  readonly #stream: ResourceStream;
   /** Snapshots of a domain. */
   readonly snapshots: SnapshotResource;
   /**
@@ -110,8 +112,9 @@ export class DomainResource {
    */
   readonly control: DomainControl;
 
-  constructor(call: ResourceCall) {
+  constructor(call: ResourceCall, stream: ResourceStream) {
     this.#call = call;
+    this.#stream = stream;
     this.snapshots = new SnapshotResource(call);
     this.control = new DomainControl(call);
   }
@@ -254,6 +257,24 @@ export class DomainResource {
   async isPersistent(domain: DomainInput, options?: ResourceOptions): Promise<boolean> {
     const dom = await resolveDomain(this.#call, domain, options);
     return flag((await this.#call(DOMAIN_IS_PERSISTENT, { dom }, options)).persistent);
+  }
+
+  /**
+   * Open the domain's text console (a serial or virtio console), readable and
+   * writable at once, as a Node `Duplex`. The domain must be running.
+   *
+   * @example
+   * const console = await conn.domains.openConsole('web1');
+   * console.on('error', onError);
+   * process.stdin.pipe(console).pipe(process.stdout);
+   * @throws {@link InvalidArgumentError} on bad options (nothing is sent)
+   * @throws {@link DomainNotFoundError}; `LibvirtError` `VIR_ERR_OPERATION_INVALID` when it is not running,
+   *   `VIR_ERR_OPERATION_FAILED` ("Active console session exists") when another client holds the console (pass
+   *   `force` to take it); {@link UnsupportedError} when the driver has no consoles (the test driver)
+   * @see virDomainOpenConsole
+   */
+  openConsole(domain: DomainInput, options: ConsoleOptions = {}): Promise<DomainConsole> {
+    return openConsole(this.#call, this.#stream, domain, options);
   }
 
   /** The guest's hostname (needs the guest agent or a lease source). @see virDomainGetHostname */

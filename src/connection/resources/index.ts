@@ -17,7 +17,7 @@ export interface Resources {
 export function createResources(call: ResourceCall, stream: ResourceStream): Resources {
   return {
     host: new HostResource(call),
-    domains: new DomainResource(call),
+    domains: new DomainResource(call, stream),
     storage: { pools: new StoragePoolResource(call), volumes: new StorageVolumeResource(call, stream) },
     networks: new NetworkResource(call),
   };
@@ -26,6 +26,7 @@ export function createResources(call: ResourceCall, stream: ResourceStream): Res
 export { DomainResource, HostResource, NetworkResource, StoragePoolResource, StorageVolumeResource };
 export type { ResourceCall, ResourceStream } from './types.js';
 export * from './domains.js';
+export { DomainConsole, type ConsoleOptions } from './console.js';
 export * from './domain-control.js';
 export * from './snapshots.js';
 export * from './host.js';

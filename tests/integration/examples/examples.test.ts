@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,7 +6,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtConnection } from '../../../src/connection/index.js';
 import { buildStorageVolumeXml } from '../../../src/xml/index.js';
-import { QEMU_URI, ROOT, TEST_URI, uniqueName, virsh } from '../../helpers/libvirt.js';
+import { ensureTestGuest, guestDomainXml, logDir, waitForSerial } from '../../helpers/guest.js';
+import { QEMU_URI, ROOT, TEST_URI, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
 import { tempPool } from '../../helpers/pool.js';
 
 const run = promisify(execFile);
@@ -96,6 +97,51 @@ describe('vol-upload runs against qemu:///system (the test driver cannot upload)
     } finally {
       rmSync(dir, { recursive: true, force: true });
       await pool.remove();
+    }
+  });
+});
+
+describe('console runs against qemu:///system (the test driver has no consoles)', () => {
+  it('types stdin into the guest and prints its answer; the console closes when stdin ends', async () => {
+    const guest = ensureTestGuest();
+    const logs = logDir('lvm-example-console-');
+    const name = uniqueName('console');
+    virshQuiet(QEMU_URI, 'destroy', name);
+    await using conn = await LibvirtConnection.open(QEMU_URI);
+    await conn.domains.control.createTransient(guestDomainXml(guest, { name, logPath: logs.path(name), variant: 'noacpi' }));
+    try {
+      await waitForSerial(logs.path(name), guest.readyMarker, 60_000);
+      const child = spawn(tsx, [join(ROOT, 'examples', 'console.ts'), name, 'serial0'], { cwd: ROOT, env: { ...process.env, LIBVIRT_URI: QEMU_URI } });
+      let stdout = '';
+      let stderr = '';
+      const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+      const answer = `${guest.echoMarkerPrefix}from-example`;
+      const answered = new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no answer; stdout ${JSON.stringify(stdout)}, stderr ${JSON.stringify(stderr)}`)), 60_000);
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString('latin1');
+          if (stdout.includes(answer)) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+      });
+      let typed = false;
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        // Type once, when the example is connected.
+        if (!typed && stderr.includes('Connected to')) {
+          typed = true;
+          child.stdin.write('from-example\n');
+        }
+      });
+      await answered;
+      child.stdin.end();
+      expect(await exited).toBe(0);
+      expect(stderr).toContain('Console closed.');
+    } finally {
+      virshQuiet(QEMU_URI, 'destroy', name);
+      logs.remove();
     }
   });
 });

@@ -265,6 +265,8 @@ describe('connection resources and events', () => {
     ['networks.lookup', (n) => conn().networks.lookup(n as string)],
     ['storage.volumes.lookup (name)', (n) => conn().storage.volumes.lookup('default', n as string)],
     ['storage.volumes.lookup (pool)', (n) => conn().storage.volumes.lookup(n as string, 'v.img')],
+    ['domains.openConsole', (n) => conn().domains.openConsole(n as string)],
+    ['domains.openConsole (device)', (n) => conn().domains.openConsole('test', { device: n as string })],
   ];
   it.each(lookups.flatMap(([entry, run]) => NAMES_REFUSED.map(([label, name]) => [`${entry}(${label})`, run, name] as const)))('%s', async (_, run, name) => {
     await refusal(() => run(name));
@@ -284,6 +286,16 @@ describe('connection resources and events', () => {
     expect((await refusal(() => conn().storage.volumes.upload(vol, new Uint8Array(4), { length: value as number }))).path).toBe('length');
     expect((await refusal(() => conn().storage.volumes.download(vol, { offset: value as number }))).path).toBe('offset');
     expect((await refusal(() => conn().storage.volumes.resize(vol, value as number))).path).toBe('capacity');
+  });
+
+  it.each([
+    ["force 'yes'", { force: 'yes' }, 'force'],
+    ['safe 1', { safe: 1 }, 'safe'],
+    ['highWaterMark 0', { highWaterMark: 0 }, 'highWaterMark'],
+    ['highWaterMark 2**70', { highWaterMark: 2 ** 70 }, 'highWaterMark'],
+    ['timeout -1', { timeout: -1 }, 'timeout'],
+  ] as const)('domains.openConsole refuses %s', async (_, options, path) => {
+    expect((await refusal(() => conn().domains.openConsole('test', options as never))).path).toBe(path);
   });
 
   it('an upload source that is not bytes', async () => {

@@ -1,0 +1,124 @@
+/**
+ * The domain console as a Duplex, on a real TCG guest (qemu:///system): the
+ * guest's output is read and lines typed into it are answered by the guest
+ * (scripts/build-test-guest.sh echoes them), both directions at once over the
+ * connection's one socket, while other calls go on.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DomainConsole, type DomainRef, InvalidArgumentError, LibvirtConnection, LibvirtError, UnsupportedError } from '../../../src/connection/index.js';
+import { type GuestManifest, ensureTestGuest, guestDomainXml, logDir, waitForSerial } from '../../helpers/guest.js';
+import { QEMU_URI, TEST_URI, uniqueName, virshQuiet } from '../../helpers/libvirt.js';
+
+let conn: LibvirtConnection;
+let guest: GuestManifest;
+let vm: DomainRef;
+const logs = logDir('lvm-console-');
+
+/** Collect what a console emits; `until(text)` resolves once the output contains `text`. */
+function collect(console: DomainConsole): { text: () => string; until: (text: string, timeoutMs?: number) => Promise<void>; ended: Promise<void> } {
+  let output = '';
+  const waiters = new Set<() => void>();
+  console.on('data', (chunk: Buffer) => {
+    output += chunk.toString('latin1');
+    for (const wake of waiters) wake();
+  });
+  const ended = new Promise<void>((resolve) => console.once('close', () => resolve()));
+  return {
+    text: () => output,
+    until: (text, timeoutMs = 30_000) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${JSON.stringify(text)} not seen on the console; got ${JSON.stringify(output.slice(-300))}`)), timeoutMs);
+        const check = (): void => {
+          if (!output.includes(text)) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+        check();
+      }),
+    ended,
+  };
+}
+
+beforeAll(async () => {
+  guest = ensureTestGuest();
+  conn = await LibvirtConnection.open(QEMU_URI, { reconnect: false });
+  const name = uniqueName('console');
+  vm = await conn.domains.control.createTransient(guestDomainXml(guest, { name, logPath: logs.path(name), variant: 'noacpi' }));
+  await waitForSerial(logs.path(name), guest.readyMarker, 60_000);
+}, 120_000);
+
+afterAll(async () => {
+  if (vm !== undefined) virshQuiet(QEMU_URI, 'destroy', vm.name);
+  await conn?.close();
+  logs.remove();
+});
+
+describe('DomainResource.openConsole on a real guest', () => {
+  it('carries input to the guest and its answers back, while other calls go on', async () => {
+    const console = await conn.domains.openConsole(vm, { device: 'serial0' });
+    const out = collect(console);
+    const token = `hello-${process.pid}-${Date.now()}`;
+    console.write(`${token}\n`);
+    // Other calls on the same socket are not held up by the open stream.
+    expect((await conn.domains.getState(vm)).state).toBe('running');
+    await out.until(`${guest.echoMarkerPrefix}${token}`);
+    // Twice, to show the stream stays usable in both directions.
+    console.write(`${token}-again\n`);
+    await out.until(`${guest.echoMarkerPrefix}${token}-again`);
+    expect(console.bytesSent).toBe(2 * token.length + '\n-again\n'.length);
+    expect(console.bytesReceived).toBeGreaterThan(0);
+    console.end();
+    await out.ended;
+  });
+
+  it('a second console is refused while one is open, and `force` takes it over (the first one ends)', async () => {
+    const first = await conn.domains.openConsole(vm);
+    const firstOut = collect(first);
+    const errors: unknown[] = [];
+    first.on('error', (error) => errors.push(error));
+    const refused = await conn.domains.openConsole(vm).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(LibvirtError);
+    const second = await conn.domains.openConsole(vm, { force: true });
+    await firstOut.ended;
+    const out = collect(second);
+    const token = `forced-${Date.now()}`;
+    second.write(`${token}\n`);
+    await out.until(`${guest.echoMarkerPrefix}${token}`);
+    second.destroy();
+    await out.ended;
+    // The first one ended (or failed with a typed error), it did not hang.
+    for (const error of errors) expect(error).toBeInstanceOf(LibvirtError);
+  });
+
+  it('ends when the domain stops', async () => {
+    const name = uniqueName('console-stop');
+    const other = await conn.domains.control.createTransient(guestDomainXml(guest, { name, logPath: logs.path(name), variant: 'noacpi' }));
+    const console = await conn.domains.openConsole(other);
+    console.on('error', () => undefined);
+    const out = collect(console);
+    console.resume();
+    await conn.domains.control.destroy(other);
+    await out.ended;
+  });
+
+  it('refuses bad options before anything is sent', async () => {
+    await expect(conn.domains.openConsole(vm, { device: '' })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(conn.domains.openConsole(vm, { force: 'yes' as never })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(conn.domains.openConsole(vm, { highWaterMark: 0 })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(conn.domains.openConsole('a/b')).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+});
+
+describe('on the test driver', () => {
+  it('has no consoles: UnsupportedError', async () => {
+    const test = await LibvirtConnection.open(TEST_URI, { reconnect: false });
+    try {
+      const error = await test.domains.openConsole('test').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UnsupportedError);
+    } finally {
+      await test.close();
+    }
+  });
+});
