@@ -17,6 +17,9 @@
 #   /run/libvirtd.pid                  pid of the system libvirtd (libvirtd's own default -p)
 #   /run/libvirt/libvirt-sock          unix socket, qemu:///system and test+unix:///default
 #   127.0.0.1:16509                    plain TCP listener, qemu+tcp://127.0.0.1/system
+#   127.0.0.1:16514                    TLS listener with SASL auth, qemu+tls://user@127.0.0.1/system
+#   /etc/libvirt-manager/pki/cacert.pem  the CA that signed the TLS listener's certificate
+#   /etc/libvirt/passwd.db             SASL users (tests add and remove their own with saslpasswd2)
 #   /var/log/libvirt/libvirtd.log      daemon log
 #   /run/libvirt-manager-setup.state   which libvirtd pid was started with which config
 #   /run/libvirt-manager-setup.lock    serialises concurrent runs
@@ -27,6 +30,7 @@ readonly PACKAGES=(
   python3-libvirt dnsmasq-base iptables ovmf swtpm cpio busybox-static
   genisoimage python3-yaml # only for tests: isoinfo reads our ISO, PyYAML (cloud-init's parser) reads our JSON-as-YAML
   openssh-server netcat-openbsd # only for the ssh transport tests (own sshd on a loopback port; nc -U fallback)
+  openssl sasl2-bin libsasl2-modules # the TLS listener's certificates; SASL users (saslpasswd2) and SCRAM
 )
 readonly QEMU_CONF=/etc/libvirt/qemu.conf
 readonly LIBVIRTD_CONF=/etc/libvirt/libvirtd.conf
@@ -38,6 +42,10 @@ readonly STATE_FILE=/run/libvirt-manager-setup.state
 readonly LOCK_FILE=/run/libvirt-manager-setup.lock
 readonly TCP_ADDR=127.0.0.1
 readonly TCP_PORT=16509
+readonly TLS_PORT=16514
+readonly PKI_DIR=/etc/libvirt-manager/pki
+readonly SASL_CONF=/etc/sasl2/libvirt.conf
+readonly SASL_DB=/etc/libvirt/passwd.db
 readonly WAIT_SECONDS=${LIBVIRT_SETUP_TIMEOUT:-30}
 readonly MARK_BEGIN='# BEGIN libvirt-manager (managed by scripts/setup-libvirt.sh; edits inside are overwritten)'
 readonly MARK_END='# END libvirt-manager'
@@ -112,7 +120,8 @@ process_running() {
 }
 
 config_hash() {
-  cat "$QEMU_CONF" "$LIBVIRTD_CONF" 2>/dev/null | sha256sum | cut -d' ' -f1
+  # Cyrus SASL reads its config and libvirtd its certificates at start: a change needs a restart.
+  cat "$QEMU_CONF" "$LIBVIRTD_CONF" "$SASL_CONF" "$PKI_DIR/servercert.pem" 2>/dev/null | sha256sum | cut -d' ' -f1
 }
 
 # --- non-root / non-Debian ----------------------------------------------------------------------
@@ -138,7 +147,7 @@ qemu-img, a static busybox, cpio and genisoimage with your package manager, then
 $(qemu_conf_block)
 CONF
   sudo tee -a ${LIBVIRTD_CONF} >/dev/null <<'CONF'
-$(libvirtd_conf_block)
+$(libvirtd_conf_block | sed -e 's/^listen_tls = 1$/listen_tls = 0/' -e '/^\(tls_\|auth_tls\|ca_file\|cert_file\|key_file\)/d')
 CONF
   sudo virtlogd -d
   sudo libvirtd -d --listen
@@ -238,28 +247,75 @@ EOF
 # Plain TCP with auth "none" so the SDK's tcp transport can be tested without TLS certificates
 # or SASL. auth "none" means anyone who can connect controls libvirt as root, so the listener
 # is bound to loopback only: never change listen_addr on a machine with other users or one
-# reachable from a network. listen_tls = 0 because --listen otherwise refuses to start
-# without server certificates.
+# reachable from a network.
+# TLS with SASL auth on the same loopback address, for the SDK's TLS transport and its SASL
+# (SCRAM) client: a certificate from our own CA (ensure_pki), no client certificates required
+# (SASL is what authenticates), users in libvirt's sasldb.
 # Keepalive is written out with libvirt's defaults (probe every 5 s, close after 5 missed
 # replies) so tests can rely on those numbers whatever the distribution ships.
 # The log goes to a file even when journald exists, so errors can point at one place.
 libvirtd_conf_block() {
   cat <<EOF
-listen_tls = 0
+listen_tls = 1
 listen_tcp = 1
 listen_addr = "${TCP_ADDR}"
 tcp_port = "${TCP_PORT}"
 auth_tcp = "none"
+tls_port = "${TLS_PORT}"
+auth_tls = "sasl"
+ca_file = "${PKI_DIR}/cacert.pem"
+cert_file = "${PKI_DIR}/servercert.pem"
+key_file = "${PKI_DIR}/serverkey.pem"
+tls_no_verify_certificate = 1
 keepalive_interval = 5
 keepalive_count = 5
 log_outputs = "3:file:${LIBVIRTD_LOG}"
 EOF
 }
 
+# Cyrus SASL for libvirtd's "libvirt" service: SCRAM (the password never crosses the wire) and
+# PLAIN (inside TLS only), users from libvirt's own sasldb.
+sasl_conf() {
+  cat <<EOF
+# Written by libvirt-manager's scripts/setup-libvirt.sh.
+mech_list: scram-sha-256 scram-sha-1 plain
+sasldb_path: ${SASL_DB}
+EOF
+}
+
+# A CA and a server certificate for 127.0.0.1 / localhost, made once. RSA with the key usages
+# libvirt checks (digitalSignature, keyEncipherment; serverAuth), valid for ten years.
+ensure_pki() {
+  [[ -s $PKI_DIR/cacert.pem && -s $PKI_DIR/servercert.pem && -s $PKI_DIR/serverkey.pem ]] && return 0
+  local tmp
+  tmp=$(mktemp -d)
+  (
+    cd "$tmp"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 3650 -keyout cakey.pem -out cacert.pem \
+      -subj '/CN=libvirt-manager test CA' -addext 'basicConstraints=critical,CA:TRUE' \
+      -addext 'keyUsage=critical,keyCertSign,cRLSign' 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -keyout serverkey.pem -out server.csr -subj '/CN=localhost' 2>/dev/null
+    printf '%s\n' 'basicConstraints=CA:FALSE' 'keyUsage=digitalSignature,keyEncipherment' \
+      'extendedKeyUsage=serverAuth' 'subjectAltName=IP:127.0.0.1,DNS:localhost' >server.ext
+    openssl x509 -req -in server.csr -CA cacert.pem -CAkey cakey.pem -CAcreateserial -days 3650 \
+      -extfile server.ext -out servercert.pem 2>/dev/null
+  ) || { rm -rf "$tmp"; die "could not make the TLS listener's certificates with openssl"; }
+  mkdir -p "$PKI_DIR"
+  install -m 0644 "$tmp/cacert.pem" "$tmp/servercert.pem" "$PKI_DIR/"
+  install -m 0600 "$tmp/serverkey.pem" "$PKI_DIR/"
+  rm -rf "$tmp"
+  changed "made a CA and a server certificate in $PKI_DIR"
+}
+
 configure() {
-  mkdir -p /etc/libvirt /var/log/libvirt /run/libvirt
+  mkdir -p /etc/libvirt /var/log/libvirt /run/libvirt /etc/sasl2
   merge_conf "$QEMU_CONF" "$(qemu_conf_block)"
   merge_conf "$LIBVIRTD_CONF" "$(libvirtd_conf_block)"
+  ensure_pki
+  if [[ ! -f $SASL_CONF ]] || [[ $(<"$SASL_CONF") != "$(sasl_conf)" ]]; then
+    sasl_conf >"$SASL_CONF"
+    changed "wrote $SASL_CONF"
+  fi
 }
 
 # Daemons are started from / with a clean environment: they must not pin the caller's working
@@ -430,6 +486,7 @@ main() {
   log "ready: libvirtd pid ${pid} (${LIBVIRTD_PIDFILE}), log ${LIBVIRTD_LOG}"
   log "  ${URI_QEMU_UNIX} via ${LIBVIRTD_SOCK}"
   log "  qemu+tcp://${TCP_ADDR}:${TCP_PORT}/system (loopback only, no auth)"
+  log "  qemu+tls://<user>@${TCP_ADDR}:${TLS_PORT}/system (loopback only, SASL users in ${SASL_DB}, CA ${PKI_DIR}/cacert.pem)"
 }
 
 main "$@"

@@ -87,6 +87,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
   readonly #parsedUri: LibvirtUri;
   readonly #options: ResolvedConnectionOptions;
   readonly #dialer: Dialer;
+  readonly #customDialer: Dialer | undefined;
   readonly #mutex = new Mutex();
   readonly #machine: Actor<typeof connectionMachine>;
   readonly #hub: EventHub;
@@ -110,6 +111,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     this.#options = resolveConnectionOptions(options);
     this.#parsedUri = parseLibvirtUri(uri);
     this.uri = this.#parsedUri.redacted;
+    this.#customDialer = options.connect;
     this.#dialer = createDialer(this.#parsedUri, {
       ...(options.tls === undefined ? {} : { tls: options.tls }),
       ...(options.ssh === undefined ? {} : { ssh: options.ssh }),
@@ -213,6 +215,9 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
       keepalive: this.#options.keepalive,
       defaultTimeout: this.#options.defaultTimeout,
       timeout,
+      ...(this.#options.sasl === undefined ? {} : { sasl: this.#options.sasl }),
+      // The dialer above wins; this only tells the handshake the link is not plain TCP.
+      ...(this.#customDialer === undefined ? {} : { transport: { connect: this.#customDialer } }),
       onMessage: (header, payload) => this.#hub.onMessage(header, payload),
       ...(this.#options.logger === undefined ? {} : { logger: this.#options.logger }),
       ...(options.signal === undefined ? {} : { signal: options.signal }),

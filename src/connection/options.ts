@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/index.js';
-import { type Dialer, type KeepaliveOptions, type Logger, MAX_TIMEOUT_MS, type SshOptions, type TlsOptions, resolveKeepalive } from '../rpc/index.js';
+import { type Dialer, type KeepaliveOptions, type Logger, MAX_TIMEOUT_MS, type SaslOptions, type SshOptions, type TlsOptions, checkSaslOptions, resolveKeepalive } from '../rpc/index.js';
 import { type ReconnectPolicy, type ResolvedReconnectPolicy, resolveReconnectPolicy } from './backoff.js';
 
 /** Options of {@link LibvirtConnection.open}. */
@@ -28,6 +28,12 @@ export interface LibvirtConnectionOptions {
   tls?: TlsOptions;
   /** ssh program, arguments and environment (`qemu+ssh://…`). */
   ssh?: SshOptions;
+  /**
+   * Credentials for a listener that asks for SASL (`auth_tls = "sasl"`):
+   * SCRAM-SHA-256 by default; the password may be a function, called at each
+   * (re)connect. Never sent over plain TCP.
+   */
+  sasl?: SaslOptions;
   /** Your own transport; the URI still names the driver to open. */
   connect?: Dialer;
   /** Allow `?command=` in the URI to choose a program to run. @default false */
@@ -45,6 +51,7 @@ export interface ResolvedConnectionOptions {
   openTimeout: number;
   readonly: boolean;
   logger: Logger | undefined;
+  sasl: SaslOptions | undefined;
 }
 
 /**
@@ -65,6 +72,7 @@ export function resolveConnectionOptions(options: LibvirtConnectionOptions): Res
       path: 'whileReconnecting',
     });
   }
+  checkSaslOptions(options.sasl);
   // Checked here, before anything is dialed (the handshake applies it).
   if (options.keepalive !== undefined && options.keepalive !== false) resolveKeepalive(options.keepalive);
   return {
@@ -75,5 +83,6 @@ export function resolveConnectionOptions(options: LibvirtConnectionOptions): Res
     openTimeout: nonNegative(options.openTimeout, 30_000, 'openTimeout'),
     readonly: options.readonly === true,
     logger: options.logger,
+    sasl: options.sasl,
   };
 }

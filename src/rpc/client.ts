@@ -81,6 +81,8 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     socket.on('error', (error: Error) => this.#teardown(new ConnectionClosedError('error', `connection error: ${error.message}`, { cause: error })));
     socket.on('end', () => this.#onPeerClosed('the daemon closed the connection'));
     socket.on('close', () => this.#onPeerClosed('the connection closed'));
+    // A dialer may hand the socket over paused (the TLS dialer reads libvirt's confirmation byte first).
+    socket.resume();
   }
 
   /** `true` once the connection is closed or closing; no new calls are accepted. */

@@ -3,6 +3,7 @@ import type { CallOptions, RpcClientOptions } from './client.js';
 import { MAX_TIMEOUT_MS, RpcClient } from './client.js';
 import { type HandshakeResult, handshake } from './handshake.js';
 import type { KeepaliveOptions } from './keepalive.js';
+import { type SaslOptions, checkSaslOptions } from './sasl/index.js';
 import { type Dialer, type LibvirtUri, type TransportOptions, createDialer, parseLibvirtUri } from './transport/index.js';
 
 /** Options of {@link openRpcLink} and {@link connectRpc}. */
@@ -15,6 +16,8 @@ export interface ConnectRpcOptions extends CallOptions, Omit<RpcClientOptions, '
   keepalive?: KeepaliveOptions | false;
   /** A dialer built earlier (the connection reuses one across reconnects). */
   dialer?: Dialer;
+  /** Credentials for a daemon that asks for SASL (only ever sent inside TLS, ssh or a local socket). */
+  sasl?: SaslOptions;
 }
 
 /** A connected, handshaken RPC client and what it learned. */
@@ -34,6 +37,7 @@ export interface RpcLink {
 export async function openRpcLink(uri: string | LibvirtUri, options: ConnectRpcOptions = {}): Promise<RpcLink> {
   const parsed = typeof uri === 'string' ? parseLibvirtUri(uri) : uri;
   const readonly = options.readonly === true;
+  checkSaslOptions(options.sasl);
   const dialer = options.dialer ?? createDialer(parsed, { ...options.transport, readonly });
   const timeout = options.timeout ?? 30_000;
   // Checked before anything is dialed (AbortSignal.timeout would throw a bare RangeError).
@@ -66,6 +70,7 @@ export async function openRpcLink(uri: string | LibvirtUri, options: ConnectRpcO
       name: parsed.name,
       readonly,
       keepalive: options.keepalive ?? {},
+      sasl: { sasl: options.sasl, uriUser: parsed.user, transport: options.transport?.connect !== undefined ? 'custom' : parsed.transport },
       ...(signal === undefined ? {} : { signal }),
       ...(timeout > 0 ? { timeout } : {}),
     });

@@ -3,6 +3,7 @@ import type { CallOptions, RpcClient } from './client.js';
 import type { KeepaliveOptions } from './keepalive.js';
 import { AUTH_LIST, AUTH_POLKIT, RemoteAuthType } from './protocol/procedures/auth.js';
 import { CONNECT_OPEN, CONNECT_SUPPORTS_FEATURE, VirConnectFlags, VirDrvFeature } from './protocol/procedures/connect.js';
+import { type SaslContext, type SaslMechanismName, saslAuthenticate } from './sasl/index.js';
 
 /** What to open once the transport is up. */
 export interface HandshakeParams extends CallOptions {
@@ -12,6 +13,8 @@ export interface HandshakeParams extends CallOptions {
   readonly?: boolean;
   /** Our own keepalive pings; `false` disables them (we still answer the daemon's). @default libvirt's 5 s × 5 */
   keepalive?: KeepaliveOptions | false;
+  /** Credentials and transport, for a daemon that asks for SASL. */
+  sasl?: SaslContext;
 }
 
 /** The authentication method the daemon asked for. */
@@ -21,6 +24,8 @@ export type AuthMethod = 'none' | 'polkit' | 'sasl';
 export interface HandshakeResult {
   /** Authentication the socket required. */
   auth: AuthMethod;
+  /** The SASL mechanism used, when `auth` is `'sasl'`. */
+  saslMechanism?: SaslMechanismName;
   /** The daemon supports keepalive (and pings us now). */
   keepalive: boolean;
   /** The daemon filters events per callback (`REMOTE_EVENT_CALLBACK`); needed by the event API. */
@@ -35,13 +40,14 @@ export interface HandshakeResult {
  *
  * 1. AUTH_LIST — mandatory even without auth (on a polkit socket it is what
  *    authenticates root);
- * 2. AUTH_POLKIT when the socket asks for polkit;
+ * 2. AUTH_POLKIT when the socket asks for polkit, or the SASL exchange
+ *    (AUTH_SASL_INIT, _START, _STEP…) when it asks for SASL;
  * 3. CONNECT_SUPPORTS_FEATURE(PROGRAM_KEEPALIVE) — allowed before open; from
  *    then on the daemon pings us and we must answer;
  * 4. CONNECT_OPEN with the driver name;
  * 5. feature probes for event callbacks and the close callback.
  *
- * @throws {@link AuthError} polkit refused, or the daemon wants SASL (not implemented)
+ * @throws {@link AuthError} polkit refused; SASL without credentials, on plain TCP, with no common mechanism, or refused
  * @throws {@link LibvirtError} CONNECT_OPEN failed (e.g. unknown driver)
  */
 export async function handshake(client: RpcClient, params: HandshakeParams): Promise<HandshakeResult> {
@@ -49,7 +55,7 @@ export async function handshake(client: RpcClient, params: HandshakeParams): Pro
     ...(params.signal === undefined ? {} : { signal: params.signal }),
     ...(params.timeout === undefined ? {} : { timeout: params.timeout }),
   };
-  const auth = await authenticate(client, options);
+  const { auth, saslMechanism } = await authenticate(client, options, params.sasl ?? { sasl: undefined, uriUser: undefined, transport: 'custom' });
   let keepalive = false;
   if (params.keepalive !== false) {
     keepalive = await supports(client, VirDrvFeature.VIR_DRV_FEATURE_PROGRAM_KEEPALIVE, options);
@@ -64,22 +70,22 @@ export async function handshake(client: RpcClient, params: HandshakeParams): Pro
     supports(client, VirDrvFeature.VIR_DRV_FEATURE_REMOTE_EVENT_CALLBACK, options),
     supports(client, VirDrvFeature.VIR_DRV_FEATURE_REMOTE_CLOSE_CALLBACK, options),
   ]);
-  return { auth, keepalive, eventCallbacks, closeCallback };
+  return { auth, ...(saslMechanism === undefined ? {} : { saslMechanism }), keepalive, eventCallbacks, closeCallback };
 }
 
-async function authenticate(client: RpcClient, options: CallOptions): Promise<AuthMethod> {
+async function authenticate(client: RpcClient, options: CallOptions, sasl: SaslContext): Promise<{ auth: AuthMethod; saslMechanism?: SaslMechanismName }> {
   let types: number[];
   try {
     ({ types } = await client.call(AUTH_LIST, undefined, options));
   } catch (error) {
     // A daemon too old to know AUTH_LIST needs no auth (libvirt's client does the same).
-    if (error instanceof UnsupportedError) return 'none';
+    if (error instanceof UnsupportedError) return { auth: 'none' };
     throw error;
   }
   const type = types[0] ?? RemoteAuthType.REMOTE_AUTH_NONE;
   switch (type) {
     case RemoteAuthType.REMOTE_AUTH_NONE:
-      return 'none';
+      return { auth: 'none' };
     case RemoteAuthType.REMOTE_AUTH_POLKIT: {
       try {
         const { complete } = await client.call(AUTH_POLKIT, undefined, options);
@@ -93,12 +99,10 @@ async function authenticate(client: RpcClient, options: CallOptions): Promise<Au
         }
         throw error;
       }
-      return 'polkit';
+      return { auth: 'polkit' };
     }
     case RemoteAuthType.REMOTE_AUTH_SASL:
-      throw new AuthError(
-        'the daemon requires SASL authentication, which libvirt-manager does not implement yet; connect over the local unix socket (polkit) or configure the TCP/TLS listener with auth "none" and TLS client certificates',
-      );
+      return { auth: 'sasl', saslMechanism: await saslAuthenticate(client, sasl, options) };
     default:
       throw new AuthError(`the daemon asks for unknown authentication type ${type}`);
   }

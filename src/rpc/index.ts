@@ -12,5 +12,6 @@ export { RpcClient, classifyRemoteError, MAX_TIMEOUT_MS, type CallOptions, type 
 export { RpcStream, type RpcStreamOptions, type StreamOperationOptions } from './stream.js';
 export { DEFAULT_KEEPALIVE, resolveKeepalive, type KeepaliveOptions, type KeepaliveSettings } from './keepalive.js';
 export { handshake, type HandshakeParams, type HandshakeResult, type AuthMethod } from './handshake.js';
+export * from './sasl/index.js';
 export { connectRpc, openRpcLink, type ConnectRpcOptions, type RpcLink } from './connect.js';
 export type { Logger } from './logger.js';

@@ -28,6 +28,8 @@ export async function startTlsServer(dir: string, forwardTo: string | null): Pro
       s.destroy();
       return;
     }
+    // libvirtd's confirmation that it accepted the client (see awaitTlsConfirmation).
+    s.write(Buffer.from([1]));
     const upstream = netConnect(forwardTo);
     sockets.add(s).add(upstream);
     s.on('error', () => upstream.destroy());

@@ -9,7 +9,7 @@
 import { isIP } from 'node:net';
 import { type ConnectionOptions, type SecureVersion, type TLSSocket, connect } from 'node:tls';
 import { InvalidArgumentError, TransportError } from '../../errors/index.js';
-import { type DialOptions, awaitSocket, errnoCode } from './dial-util.js';
+import { type DialOptions, awaitSocket, errnoCode, withDeadline } from './dial-util.js';
 import { explainTcpError, formatHostPort } from './tcp.js';
 import { type TlsFileEnvironment, loadTlsFiles, resolveTlsFiles } from './tls-files.js';
 import type { LibvirtUri } from './uri.js';
@@ -151,7 +151,7 @@ export async function dialTls(uri: LibvirtUri, options: TlsOptions = {}, dial: D
   const connectOptions = await resolveTlsConnectOptions(uri, options);
   const host = connectOptions.host ?? 'localhost';
   const port = connectOptions.port ?? 16514;
-  return awaitSocket(
+  const socket = await awaitSocket(
     dial,
     `TLS connection to ${formatHostPort(host, port)}`,
     () => {
@@ -169,4 +169,49 @@ export async function dialTls(uri: LibvirtUri, options: TlsOptions = {}, dial: D
     'secureConnect',
     (err) => explainTlsError(host, port, err),
   );
+  return awaitTlsConfirmation(socket, formatHostPort(host, port), dial, (err) => explainTlsError(host, port, err)).catch((error: unknown) => {
+    socket.destroy(); // already aborted before the wait began: nothing else would close it
+    throw error;
+  });
+}
+
+/**
+ * After the TLS handshake, libvirtd checks our certificate and address
+ * (`tls_no_verify_certificate`, `tls_allowed_dn_list`) and then sends ONE
+ * byte, `1`, before any RPC (libvirt's own client waits for it in
+ * `virNetClientSetTLSSession`). Consume it here, so the RPC stream starts at
+ * the first packet; anything else, or a close, means the daemon refused us.
+ * The socket is handed over paused (the RPC client resumes it).
+ */
+export function awaitTlsConfirmation(socket: TLSSocket, where: string, dial: DialOptions, explain: (err: Error) => Error): Promise<TLSSocket> {
+  return withDeadline<TLSSocket>(dial, `TLS confirmation from ${where}`, (settle) => {
+    const detach = (): void => {
+      socket.off('data', onData);
+      socket.off('error', onError);
+      socket.off('close', onClose);
+    };
+    const refuse = (error: Error): void => {
+      detach();
+      socket.on('error', () => {});
+      socket.destroy();
+      settle({ error });
+    };
+    const onData = (chunk: Buffer): void => {
+      detach();
+      socket.pause();
+      if (chunk[0] !== 1) {
+        refuse(new TransportError(`${where} refused us after the TLS handshake (server verification of our certificate or IP address failed): check tls_allowed_dn_list, or give a client certificate it trusts`));
+        return;
+      }
+      if (chunk.length > 1) socket.unshift(chunk.subarray(1));
+      settle({ value: socket });
+    };
+    const onError = (err: Error): void => refuse(explain(err));
+    const onClose = (): void =>
+      refuse(new TransportError(`${where} closed the connection after the TLS handshake without confirming it: it refused our client certificate or address (a client certificate it trusts is needed unless tls_no_verify_certificate = 1)`));
+    socket.on('data', onData);
+    socket.once('error', onError);
+    socket.once('close', onClose);
+    return () => refuse(new TransportError(`gave up waiting for ${where}'s TLS confirmation`));
+  });
 }

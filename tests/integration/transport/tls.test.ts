@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { type Server, type TLSSocket, createServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TransportError } from '../../../src/errors/index.js';
+import { TimeoutError, TransportError } from '../../../src/errors/index.js';
 import { createDialer, parseLibvirtUri } from '../../../src/rpc/transport/index.js';
 
 /**
@@ -64,6 +64,8 @@ beforeAll(async () => {
     },
     (socket) => {
       socket.on('error', () => {});
+      // As libvirtd does once it has checked the client: one byte, 1, then the RPC stream.
+      socket.write(Buffer.from([1]));
       socket.pipe(socket);
     },
   );
@@ -79,6 +81,7 @@ afterAll(async () => {
 });
 
 async function echo(stream: Duplex): Promise<string> {
+  stream.resume(); // the dialer hands the socket over paused, as the RPC client expects
   stream.write('hello over tls');
   const [chunk] = (await once(stream, 'data')) as [Buffer];
   return chunk.toString();
@@ -142,6 +145,66 @@ describe('tls transport', () => {
       expect(await echo(stream)).toBe('hello over tls');
     } finally {
       stream.destroy();
+    }
+  });
+});
+
+describe("libvirtd's confirmation byte after the TLS handshake", () => {
+  /** A TLS server (the same certificates) that does `onSecure` with each connection. */
+  async function serverThat(onSecure: (socket: TLSSocket) => void): Promise<{ port: number; close: () => Promise<void> }> {
+    const s = createServer({ key: readFileSync(join(dir, 'server.key')), cert: readFileSync(join(dir, 'server.pem')) }, (socket) => {
+      socket.on('error', () => {});
+      onSecure(socket);
+    });
+    s.on('tlsClientError', () => {});
+    s.listen(0, '127.0.0.1');
+    await once(s, 'listening');
+    return { port: (s.address() as AddressInfo).port, close: () => new Promise((r) => s.close(() => r())) };
+  }
+  const dialTo = (p: number): Promise<Duplex> => createDialer(parseLibvirtUri(`qemu+tls://127.0.0.1:${p}/system?pkipath=${join(dir, 'good')}`))({ timeout: 5000 });
+
+  it('is consumed: the RPC stream starts with what follows it, even in the same TLS record', async () => {
+    const s = await serverThat((socket) => socket.write(Buffer.from([1, 0x41, 0x42])));
+    try {
+      const stream = await dialTo(s.port);
+      stream.resume();
+      const [chunk] = (await once(stream, 'data')) as [Buffer];
+      expect(chunk.toString()).toBe('AB');
+      stream.destroy();
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('any other byte: the daemon refused us, a TransportError that says why', async () => {
+    const s = await serverThat((socket) => socket.end(Buffer.from([0])));
+    try {
+      const error = await dialTo(s.port).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TransportError);
+      expect((error as Error).message).toMatch(/server verification of our certificate or IP address failed/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('a close without it: the daemon refused our client certificate', async () => {
+    const s = await serverThat((socket) => socket.end());
+    try {
+      const error = await dialTo(s.port).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TransportError);
+      expect((error as Error).message).toMatch(/without confirming it/);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('silence: the dial deadline applies', async () => {
+    const s = await serverThat(() => undefined);
+    try {
+      const error = await createDialer(parseLibvirtUri(`qemu+tls://127.0.0.1:${s.port}/system?pkipath=${join(dir, 'good')}`))({ timeout: 300 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TimeoutError);
+    } finally {
+      await s.close();
     }
   });
 });

@@ -1,0 +1,105 @@
+/**
+ * SASL against the real thing: libvirtd's TLS listener (127.0.0.1:16514,
+ * `auth_tls = "sasl"`, set up by scripts/setup-libvirt.sh) with Cyrus SASL
+ * and a user this file adds to libvirt's sasldb with `saslpasswd2` (and
+ * removes afterwards). SCRAM-SHA-256 by default, SCRAM-SHA-1 and PLAIN when
+ * asked; wrong passwords and unknown users are typed errors that never quote
+ * the password.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { inspect } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuthError, LibvirtConnection, TransportError } from '../../../src/connection/index.js';
+import { LibvirtManager } from '../../../src/index.js';
+import { openRpcLink } from '../../../src/rpc/index.js';
+import { uniqueName } from '../../helpers/libvirt.js';
+
+const CA = '/etc/libvirt-manager/pki/cacert.pem';
+const SASL_DB = '/etc/libvirt/passwd.db';
+const user = uniqueName('sasl').replace(/[^a-z0-9-]/g, '');
+const password = `pw-${randomBytes(9).toString('base64url')}`;
+let ca: string;
+
+const saslpasswd = (...args: string[]): void => void execFileSync('saslpasswd2', ['-a', 'libvirt', '-f', SASL_DB, ...args], { input: password, stdio: ['pipe', 'ignore', 'pipe'] });
+
+beforeAll(() => {
+  ca = readFileSync(CA, 'utf8');
+  saslpasswd('-p', '-c', user);
+});
+
+afterAll(() => {
+  saslpasswd('-d', user);
+});
+
+const uri = (driver = 'test', path = 'default'): string => `${driver}+tls://${user}@127.0.0.1/${path}`;
+
+/** Everything an error carries, to look for the password in. */
+const everything = (error: unknown): string => `${String(error)} ${inspect(error, { depth: null, showHidden: true })} ${JSON.stringify(error)}`;
+
+describe('SASL over TLS, against libvirtd with Cyrus SASL', () => {
+  it('SCRAM-SHA-256 by default; the user comes from the URI and the password from a function', async () => {
+    const link = await openRpcLink(uri(), { transport: { tls: { ca } }, sasl: { password: () => password } });
+    try {
+      expect(link.handshake).toMatchObject({ auth: 'sasl', saslMechanism: 'SCRAM-SHA-256' });
+    } finally {
+      link.client.destroy();
+    }
+  });
+
+  it.each(['SCRAM-SHA-1', 'PLAIN'] as const)('%s when it is the one allowed', async (mechanism) => {
+    const link = await openRpcLink(uri(), { transport: { tls: { ca } }, sasl: { username: user, password, mechanisms: [mechanism] } });
+    try {
+      expect(link.handshake.saslMechanism).toBe(mechanism);
+    } finally {
+      link.client.destroy();
+    }
+  });
+
+  it('a LibvirtConnection works end to end on the QEMU driver', async () => {
+    await using conn = await LibvirtConnection.open(uri('qemu', 'system'), { tls: { ca }, sasl: { password }, reconnect: false });
+    expect((await conn.host.getLibVersion()).major).toBeGreaterThanOrEqual(9);
+    expect(Array.isArray(await conn.domains.list())).toBe(true);
+  });
+
+  it('and so does the facade', async () => {
+    await using manager = await LibvirtManager.connect(uri(), { tls: { ca }, sasl: { password } });
+    expect(manager.listVms().some((vm) => vm.domain.name === 'test')).toBe(true);
+  });
+
+  it('a wrong password is an AuthError that names the user and never the password, in the error or the logs', async () => {
+    const wrong = `${password}-wrong`;
+    const lines: string[] = [];
+    const capture = (level: string) => (fields: unknown, message: string) => void lines.push(`${level} ${message} ${inspect(fields, { depth: null })}`);
+    const logger = { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') };
+    const error = await LibvirtConnection.open(uri(), { tls: { ca }, sasl: { password: wrong }, reconnect: false, logger }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as Error).message).toContain(user);
+    expect(everything(error)).not.toContain(wrong);
+    expect(everything(error)).not.toContain(password);
+    await using conn = await LibvirtConnection.open(uri(), { tls: { ca }, sasl: { password }, reconnect: false, logger });
+    await conn.host.getLibVersion();
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.join('\n')).not.toContain(password);
+  });
+
+  it('so is an unknown user, with SCRAM and with PLAIN', async () => {
+    for (const mechanisms of [['SCRAM-SHA-256'], ['PLAIN']] as const) {
+      const error = await LibvirtConnection.open(uri(), { tls: { ca }, sasl: { username: `${user}-nobody`, password, mechanisms }, reconnect: false }).catch((e: unknown) => e);
+      expect(error, mechanisms[0]).toBeInstanceOf(AuthError);
+      expect(everything(error)).not.toContain(password);
+    }
+  });
+
+  it('without credentials: an AuthError that says what to pass', async () => {
+    const error = await LibvirtConnection.open(uri(), { tls: { ca }, reconnect: false }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect((error as Error).message).toMatch(/sasl: \{ username, password \}/);
+  });
+
+  it("TLS still verifies the daemon: without our CA the listener's certificate is refused before SASL starts", async () => {
+    const error = await LibvirtConnection.open(uri(), { sasl: { password }, reconnect: false, tls: { ca: readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8') } }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransportError);
+  });
+});
