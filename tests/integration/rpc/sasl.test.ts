@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuthError, LibvirtConnection, TransportError } from '../../../src/connection/index.js';
 import { LibvirtManager } from '../../../src/index.js';
 import { openRpcLink } from '../../../src/rpc/index.js';
-import { uniqueName } from '../../helpers/libvirt.js';
+import { signalLibvirtd, sleep, startLibvirtd, uniqueName } from '../../helpers/libvirt.js';
 
 const CA = '/etc/libvirt-manager/pki/cacert.pem';
 const SASL_DB = '/etc/libvirt/passwd.db';
@@ -62,6 +62,28 @@ describe('SASL over TLS, against libvirtd with Cyrus SASL', () => {
     expect((await conn.host.getLibVersion()).major).toBeGreaterThanOrEqual(9);
     expect(Array.isArray(await conn.domains.list())).toBe(true);
   });
+
+  it('reconnects after libvirtd restarts, asking the password function again', async () => {
+    let asked = 0;
+    await using conn = await LibvirtConnection.open(uri(), {
+      tls: { ca },
+      sasl: {
+        password: () => {
+          asked++;
+          return password;
+        },
+      },
+      reconnect: { initialDelay: 100, maxDelay: 1000 },
+    });
+    expect(asked).toBe(1);
+    const reconnected = new Promise<void>((resolve) => conn.once('reconnected', () => resolve()));
+    signalLibvirtd('SIGKILL');
+    await sleep(300);
+    startLibvirtd();
+    await reconnected;
+    expect(asked).toBeGreaterThanOrEqual(2);
+    expect((await conn.host.getLibVersion()).major).toBeGreaterThanOrEqual(9);
+  }, 120_000);
 
   it('and so does the facade', async () => {
     await using manager = await LibvirtManager.connect(uri(), { tls: { ca }, sasl: { password } });
