@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { VmSpec } from '../../src/index.js';
 import { ROOT } from './libvirt.js';
 
 /** The manifest written by `scripts/build-test-guest.sh`. */
@@ -111,4 +112,21 @@ export async function waitForSerial(logPath: string, marker: string, timeoutMs: 
 /** How many times `marker` appears in the log now. */
 export function serialCount(logPath: string, marker: string): number {
   return existsSync(logPath) ? count(readFileSync(logPath, 'latin1'), marker) : 0;
+}
+
+/**
+ * A `VmSpec` that boots the tiny test guest by direct kernel boot (TCG), without the optional devices
+ * (guest agent, rng, balloon) that only cost boot time here. `extra` adds or overrides fields (disks, console…).
+ */
+export function guestVmSpec(manifest: GuestManifest, name: string, variant: 'acpi' | 'noacpi', extra: Partial<VmSpec> = {}): VmSpec {
+  return {
+    name,
+    memory: `${manifest.memoryMiB}MiB`,
+    vcpus: 1,
+    virtType: 'qemu',
+    machine: manifest.machine,
+    boot: { kernel: manifest.kernel, initrd: variant === 'acpi' ? manifest.initrdAcpi : manifest.initrdNoAcpi, cmdline: manifest.cmdline },
+    defaultDevices: { guestAgent: false, rng: false, memballoon: false },
+    ...extra,
+  };
 }

@@ -19,7 +19,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { type CreateResult, type DestroyReport, LibvirtManager, type Logger, type VmSpec, getRollbackReport } from '../../src/index.js';
-import { ensureTestGuest, type GuestManifest } from '../helpers/guest.js';
+import { ensureTestGuest, type GuestManifest, guestVmSpec } from '../helpers/guest.js';
 import { QEMU_URI, sleep } from '../helpers/libvirt.js';
 import { type TempPool, tempPool } from '../helpers/pool.js';
 import {
@@ -158,19 +158,12 @@ interface Plan {
 
 function specFor(run: Run, name: string, rng: Rng, cloudInit: boolean): VmSpec {
   const { guest, pool } = run;
-  return {
-    name,
-    memory: `${guest.memoryMiB}MiB`,
-    vcpus: 1,
-    virtType: 'qemu',
-    machine: guest.machine,
-    // The tiny guest's kernel, so `start` launches a QEMU that really boots (docs/reliability.md).
-    boot: { kernel: guest.kernel, initrd: guest.initrdNoAcpi, cmdline: guest.cmdline },
+  // The tiny guest's kernel, so `start` launches a QEMU that really boots (docs/reliability.md).
+  return guestVmSpec(guest, name, 'noacpi', {
     // raw volumes are made by libvirtd itself, qcow2 ones by a qemu-img child: kills hit both.
     disks: [{ kind: 'new', pool: pool.name, size: '8MiB', format: rng.chance(0.5) ? 'qcow2' : 'raw' }],
     ...(cloudInit ? { cloudInit: { hostname: name, user: { name: 'ops', sshAuthorizedKeys: [run.sshKey] } } } : {}),
-    defaultDevices: { guestAgent: false, rng: false, memballoon: false },
-  };
+  });
 }
 
 /** Wait until the connection is open again (a kill puts it in `reconnecting`), bounded. */

@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LibvirtManager, type VmSpec } from '../../src/index.js';
-import { ensureTestGuest, waitForSerial } from '../helpers/guest.js';
+import { ensureTestGuest, guestVmSpec, waitForSerial } from '../helpers/guest.js';
 import { QEMU_URI, TEST_URI } from '../helpers/libvirt.js';
 import { type TempPool, tempPool } from '../helpers/pool.js';
 import { formatTable, leftoverDomains, leftoverFiles, leftoverProcesses, leftoverVolumes, percentile, purge, purgePool } from './common.js';
@@ -152,17 +152,8 @@ export async function runRealGuestLoad(options: { vms?: number; uri?: string; bo
   try {
     pool = await tempPool(manager.connection, 'loadpool');
     const poolName = pool.name;
-    const spec = (name: string): VmSpec => ({
-      name,
-      memory: `${guest.memoryMiB}MiB`,
-      vcpus: 1,
-      virtType: 'qemu',
-      machine: guest.machine,
-      boot: { kernel: guest.kernel, initrd: guest.initrdAcpi, cmdline: guest.cmdline },
-      disks: [{ kind: 'new', pool: poolName, size: '16MiB', format: 'qcow2' }],
-      serialConsole: { logFile: logOf(name) },
-      defaultDevices: { guestAgent: false, rng: false, memballoon: false },
-    });
+    const spec = (name: string): VmSpec =>
+      guestVmSpec(guest, name, 'acpi', { disks: [{ kind: 'new', pool: poolName, size: '16MiB', format: 'qcow2' }], serialConsole: { logFile: logOf(name) } });
     const startedAt = new Map<string, number>();
     const phases = [
       await phase('create', names, (n) => manager.createVm(spec(n), { timeout: 120_000 }), errors),
