@@ -17,7 +17,7 @@ export { EventSubscription, type OverflowPolicy, type SubscriptionBufferOptions 
 export type { EventsOptions, EventStream } from './events/events.js';
 export * from './events/event-types.js';
 export * from './resources/index.js';
-export { MAX_TIMEOUT_MS } from '../rpc/index.js';
+export { MAX_TIMEOUT_MS, DEFAULT_SASL_MECHANISMS } from '../rpc/index.js';
 export type {
   CallOptions,
   DomainRef,
@@ -29,6 +29,8 @@ export type {
   KeepaliveOptions,
   TlsOptions,
   SshOptions,
+  SaslOptions,
+  SaslMechanismName,
   Dialer,
   HandshakeResult,
   RpcStream,
