@@ -18,7 +18,7 @@
 #   /run/libvirt/libvirt-sock          unix socket, qemu:///system and test+unix:///default
 #   127.0.0.1:16509                    plain TCP listener, qemu+tcp://127.0.0.1/system
 #   127.0.0.1:16514                    TLS listener with SASL auth, qemu+tls://user@127.0.0.1/system
-#   /etc/libvirt-manager/pki/cacert.pem  the CA that signed the TLS listener's certificate
+#   /etc/libvirt-manager/pki/          cacert.pem, client{cert,key}.pem for it (libvirt's pkipath layout)
 #   /etc/libvirt/passwd.db             SASL users (tests add and remove their own with saslpasswd2)
 #   /var/log/libvirt/libvirtd.log      daemon log
 #   /run/libvirt-manager-setup.state   which libvirtd pid was started with which config
@@ -249,8 +249,8 @@ EOF
 # is bound to loopback only: never change listen_addr on a machine with other users or one
 # reachable from a network.
 # TLS with SASL auth on the same loopback address, for the SDK's TLS transport and its SASL
-# (SCRAM) client: a certificate from our own CA (ensure_pki), no client certificates required
-# (SASL is what authenticates), users in libvirt's sasldb.
+# (SCRAM) client, as production hosts run it: certificates from our own CA (ensure_pki), client
+# certificates required and verified (libvirt's default), then SASL users from libvirt's sasldb.
 # Keepalive is written out with libvirt's defaults (probe every 5 s, close after 5 missed
 # replies) so tests can rely on those numbers whatever the distribution ships.
 # The log goes to a file even when journald exists, so errors can point at one place.
@@ -266,7 +266,7 @@ auth_tls = "sasl"
 ca_file = "${PKI_DIR}/cacert.pem"
 cert_file = "${PKI_DIR}/servercert.pem"
 key_file = "${PKI_DIR}/serverkey.pem"
-tls_no_verify_certificate = 1
+tls_no_verify_certificate = 0
 keepalive_interval = 5
 keepalive_count = 5
 log_outputs = "3:file:${LIBVIRTD_LOG}"
@@ -283,10 +283,15 @@ sasldb_path: ${SASL_DB}
 EOF
 }
 
-# A CA and a server certificate for 127.0.0.1 / localhost, made once. RSA with the key usages
-# libvirt checks (digitalSignature, keyEncipherment; serverAuth), valid for ten years.
+# A CA, a server certificate for 127.0.0.1 / localhost and a client certificate, made once, in
+# libvirt's pkipath layout (so `?pkipath=/etc/libvirt-manager/pki` works). RSA with the key usages
+# libvirt checks (digitalSignature, keyEncipherment; serverAuth / clientAuth), valid ten years.
 ensure_pki() {
-  [[ -s $PKI_DIR/cacert.pem && -s $PKI_DIR/servercert.pem && -s $PKI_DIR/serverkey.pem ]] && return 0
+  local f complete=1
+  for f in cacert.pem servercert.pem serverkey.pem clientcert.pem clientkey.pem; do
+    [[ -s $PKI_DIR/$f ]] || complete=0
+  done
+  ((complete)) && return 0
   local tmp
   tmp=$(mktemp -d)
   (
@@ -299,12 +304,16 @@ ensure_pki() {
       'extendedKeyUsage=serverAuth' 'subjectAltName=IP:127.0.0.1,DNS:localhost' >server.ext
     openssl x509 -req -in server.csr -CA cacert.pem -CAkey cakey.pem -CAcreateserial -days 3650 \
       -extfile server.ext -out servercert.pem 2>/dev/null
+    openssl req -newkey rsa:2048 -nodes -keyout clientkey.pem -out client.csr -subj '/CN=libvirt-manager test client' 2>/dev/null
+    printf '%s\n' 'basicConstraints=CA:FALSE' 'keyUsage=digitalSignature,keyEncipherment' 'extendedKeyUsage=clientAuth' >client.ext
+    openssl x509 -req -in client.csr -CA cacert.pem -CAkey cakey.pem -CAcreateserial -days 3650 \
+      -extfile client.ext -out clientcert.pem 2>/dev/null
   ) || { rm -rf "$tmp"; die "could not make the TLS listener's certificates with openssl"; }
   mkdir -p "$PKI_DIR"
-  install -m 0644 "$tmp/cacert.pem" "$tmp/servercert.pem" "$PKI_DIR/"
-  install -m 0600 "$tmp/serverkey.pem" "$PKI_DIR/"
+  install -m 0644 "$tmp/cacert.pem" "$tmp/servercert.pem" "$tmp/clientcert.pem" "$PKI_DIR/"
+  install -m 0600 "$tmp/serverkey.pem" "$tmp/clientkey.pem" "$PKI_DIR/"
   rm -rf "$tmp"
-  changed "made a CA and a server certificate in $PKI_DIR"
+  changed "made a CA, a server and a client certificate in $PKI_DIR"
 }
 
 configure() {
