@@ -43,9 +43,9 @@ export interface HandshakeResult {
  * 2. AUTH_POLKIT when the socket asks for polkit, or the SASL exchange
  *    (AUTH_SASL_INIT, _START, _STEP…) when it asks for SASL;
  * 3. CONNECT_SUPPORTS_FEATURE(PROGRAM_KEEPALIVE) — allowed before open; from
- *    then on the daemon pings us and we must answer;
+ *    then on the daemon pings us and we must answer — pipelined with
  * 4. CONNECT_OPEN with the driver name;
- * 5. feature probes for event callbacks and the close callback.
+ * 5. feature probes for event callbacks and the close callback, together.
  *
  * @throws {@link AuthError} polkit refused; SASL without credentials, on plain TCP, with no common mechanism, or refused
  * @throws {@link LibvirtError} CONNECT_OPEN failed (e.g. unknown driver)
@@ -56,16 +56,15 @@ export async function handshake(client: RpcClient, params: HandshakeParams): Pro
     ...(params.timeout === undefined ? {} : { timeout: params.timeout }),
   };
   const { auth, saslMechanism } = await authenticate(client, options, params.sasl ?? { sasl: undefined, uriUser: undefined, transport: 'custom' });
-  let keepalive = false;
-  if (params.keepalive !== false) {
-    keepalive = await supports(client, VirDrvFeature.VIR_DRV_FEATURE_PROGRAM_KEEPALIVE, options);
-    if (keepalive) client.startKeepalive(params.keepalive ?? {});
-  }
-  await client.call(
-    CONNECT_OPEN,
-    { name: params.name, flags: params.readonly === true ? VirConnectFlags.VIR_CONNECT_RO : 0 },
-    options,
-  );
+  // The keepalive probe is answered without a driver connection, so it goes out with CONNECT_OPEN, in one
+  // write (a round trip saved); the other probes need the driver connection (libvirt 9 says "hypervisor
+  // connection not open" before it), so they follow the open, together.
+  const [keepalive] = await Promise.all([
+    params.keepalive === false ? false : supports(client, VirDrvFeature.VIR_DRV_FEATURE_PROGRAM_KEEPALIVE, options),
+    client.call(CONNECT_OPEN, { name: params.name, flags: params.readonly === true ? VirConnectFlags.VIR_CONNECT_RO : 0 }, options),
+  ]);
+  // From the keepalive probe on the daemon pings us (the client always answers); now we ping it too.
+  if (keepalive && params.keepalive !== false) client.startKeepalive(params.keepalive ?? {});
   const [eventCallbacks, closeCallback] = await Promise.all([
     supports(client, VirDrvFeature.VIR_DRV_FEATURE_REMOTE_EVENT_CALLBACK, options),
     supports(client, VirDrvFeature.VIR_DRV_FEATURE_REMOTE_CLOSE_CALLBACK, options),
