@@ -41,6 +41,8 @@ export interface GuestXmlOptions {
   variant?: 'acpi' | 'noacpi';
   /** Write `<features><acpi/></features>`. @default true */
   acpiFeature?: boolean;
+  /** Add a VGA video device (no graphics: QEMU runs with `-display none`), e.g. for screenshots. @default false */
+  video?: boolean;
 }
 
 function esc(value: string): string {
@@ -75,6 +77,7 @@ export function guestDomainXml(manifest: GuestManifest, options: GuestXmlOptions
       <target port='0'/>
     </serial>
     <console type='pty'><target type='serial' port='0'/></console>
+    ${options.video === true ? "<video><model type='vga'/></video>" : ''}
     <memballoon model='none'/>
   </devices>
 </domain>`;

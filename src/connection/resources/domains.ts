@@ -22,6 +22,7 @@ import {
 } from '../../rpc/index.js';
 import { type ConsoleOptions, type DomainConsole, openConsole } from './console.js';
 import { DomainControl } from './domain-control.js';
+import { type Screenshot, type ScreenshotOptions, takeScreenshot } from './screenshot.js';
 import { type DomainInput, checkObjectName, resolveDomain } from './refs.js';
 import { SnapshotResource } from './snapshots.js';
 import { type ResourceCall, type ResourceOptions, type ResourceStream, flag } from './types.js';
@@ -275,6 +276,22 @@ export class DomainResource {
    */
   openConsole(domain: DomainInput, options: ConsoleOptions = {}): Promise<DomainConsole> {
     return openConsole(this.#call, this.#stream, domain, options);
+  }
+
+  /**
+   * A screenshot of the domain's display (`virsh screenshot`): QEMU answers
+   * with a PPM image (`image/x-portable-pixmap`). The domain must be running
+   * and have a video device; `timeout`/`signal` bound the whole transfer.
+   *
+   * @example
+   * const { mime, data } = await conn.domains.screenshot('web1', { timeout: 10_000 });
+   * @throws {@link InvalidArgumentError} on bad options (nothing is sent)
+   * @throws `LibvirtError` (`VIR_ERR_OPERATION_INVALID` when it is not running; the hypervisor's error without a
+   *   display); {@link ProtocolError} over `maxBytes`; {@link TimeoutError} / {@link AbortError}
+   * @see virDomainScreenshot
+   */
+  screenshot(domain: DomainInput, options: ScreenshotOptions = {}): Promise<Screenshot> {
+    return takeScreenshot(this.#call, this.#stream, domain, options);
   }
 
   /** The guest's hostname (needs the guest agent or a lease source). @see virDomainGetHostname */

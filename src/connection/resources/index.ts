@@ -27,6 +27,7 @@ export { DomainResource, HostResource, NetworkResource, StoragePoolResource, Sto
 export type { ResourceCall, ResourceStream } from './types.js';
 export * from './domains.js';
 export { DomainConsole, type ConsoleOptions } from './console.js';
+export type { Screenshot, ScreenshotOptions } from './screenshot.js';
 export * from './domain-control.js';
 export * from './snapshots.js';
 export * from './host.js';

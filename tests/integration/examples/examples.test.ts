@@ -55,6 +55,17 @@ describe('examples run against the test driver', () => {
     expect(await example('events.ts', ['1'])).toContain('done (0 events dropped)');
   });
 
+  it('screenshot', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lvm-shot-'));
+    try {
+      const out = await example('screenshot.ts', ['test', join(dir, 'test')]);
+      expect(out).toMatch(/saved \d+ bytes \(image\/png\)/);
+      expect(readFileSync(join(dir, 'test.png')).subarray(1, 4).toString()).toBe('PNG');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('snapshot', async () => {
     const out = await example('snapshot.ts', ['test', 'example-snap']);
     expect(out).toContain('Domain snapshot example-snap created');

@@ -266,6 +266,7 @@ describe('connection resources and events', () => {
     ['storage.volumes.lookup (name)', (n) => conn().storage.volumes.lookup('default', n as string)],
     ['storage.volumes.lookup (pool)', (n) => conn().storage.volumes.lookup(n as string, 'v.img')],
     ['domains.openConsole', (n) => conn().domains.openConsole(n as string)],
+    ['domains.screenshot', (n) => conn().domains.screenshot(n as string)],
     ['domains.openConsole (device)', (n) => conn().domains.openConsole('test', { device: n as string })],
   ];
   it.each(lookups.flatMap(([entry, run]) => NAMES_REFUSED.map(([label, name]) => [`${entry}(${label})`, run, name] as const)))('%s', async (_, run, name) => {
@@ -296,6 +297,15 @@ describe('connection resources and events', () => {
     ['timeout -1', { timeout: -1 }, 'timeout'],
   ] as const)('domains.openConsole refuses %s', async (_, options, path) => {
     expect((await refusal(() => conn().domains.openConsole('test', options as never))).path).toBe(path);
+  });
+
+  it.each([
+    ['screen -1', { screen: -1 }, 'screen'],
+    ['screen 2**32', { screen: 2 ** 32 }, 'screen'],
+    ['maxBytes 0', { maxBytes: 0 }, 'maxBytes'],
+    ['timeout NaN', { timeout: Number.NaN }, 'timeout'],
+  ] as const)('domains.screenshot refuses %s', async (_, options, path) => {
+    expect((await refusal(() => conn().domains.screenshot('test', options as never))).path).toBe(path);
   });
 
   it('an upload source that is not bytes', async () => {
