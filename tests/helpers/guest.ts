@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { VmSpec } from '../../src/index.js';
-import { ROOT } from './libvirt.js';
+import { type DomainRef, LibvirtConnection, type VmSpec } from '../../src/index.js';
+import { QEMU_URI, ROOT, uniqueName, virshQuiet } from './libvirt.js';
 
 /** The manifest written by `scripts/build-test-guest.sh`. */
 export interface GuestManifest {
@@ -132,4 +132,36 @@ export function guestVmSpec(manifest: GuestManifest, name: string, variant: 'acp
     defaultDevices: { guestAgent: false, rng: false, memballoon: false },
     ...extra,
   };
+}
+
+/** A transient tiny guest, booted to its ready marker on its own qemu:///system connection. */
+export interface RunningGuest {
+  conn: LibvirtConnection;
+  guest: GuestManifest;
+  vm: DomainRef;
+  logPath: string;
+  /** Destroy the guest (it vanishes: it is transient), close the connection, remove the log. */
+  stop(): Promise<void>;
+}
+
+/** Start a transient tiny guest (`variant` defaults to `'noacpi'`: it runs until destroyed) and wait until it is ready. */
+export async function startTransientGuest(prefix: string, options: Omit<GuestXmlOptions, 'name' | 'logPath'> = {}): Promise<RunningGuest> {
+  const guest = ensureTestGuest();
+  const logs = logDir(`lvm-${prefix}-`);
+  const conn = await LibvirtConnection.open(QEMU_URI, { reconnect: false });
+  const name = uniqueName(prefix);
+  const logPath = logs.path(name);
+  const stop = async (): Promise<void> => {
+    virshQuiet(QEMU_URI, 'destroy', name);
+    await conn.close();
+    logs.remove();
+  };
+  try {
+    const vm = await conn.domains.control.createTransient(guestDomainXml(guest, { variant: 'noacpi', ...options, name, logPath }));
+    await waitForSerial(logPath, guest.readyMarker, 60_000);
+    return { conn, guest, vm, logPath, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
 }

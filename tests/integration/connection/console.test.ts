@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DomainConsole, type DomainRef, InvalidArgumentError, LibvirtConnection, LibvirtError, UnsupportedError } from '../../../src/connection/index.js';
-import { type GuestManifest, ensureTestGuest, guestDomainXml, logDir, waitForSerial } from '../../helpers/guest.js';
-import { QEMU_URI, TEST_URI, uniqueName, virshQuiet } from '../../helpers/libvirt.js';
+import { type GuestManifest, type RunningGuest, guestDomainXml, logDir, startTransientGuest } from '../../helpers/guest.js';
+import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
 
 let conn: LibvirtConnection;
 let guest: GuestManifest;
@@ -41,17 +41,15 @@ function collect(console: DomainConsole): { text: () => string; until: (text: st
   };
 }
 
+let running: RunningGuest;
+
 beforeAll(async () => {
-  guest = ensureTestGuest();
-  conn = await LibvirtConnection.open(QEMU_URI, { reconnect: false });
-  const name = uniqueName('console');
-  vm = await conn.domains.control.createTransient(guestDomainXml(guest, { name, logPath: logs.path(name), variant: 'noacpi' }));
-  await waitForSerial(logs.path(name), guest.readyMarker, 60_000);
+  running = await startTransientGuest('console');
+  ({ conn, guest, vm } = running);
 }, 120_000);
 
 afterAll(async () => {
-  if (vm !== undefined) virshQuiet(QEMU_URI, 'destroy', vm.name);
-  await conn?.close();
+  await running?.stop();
   logs.remove();
 });
 

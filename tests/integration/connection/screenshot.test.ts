@@ -5,26 +5,20 @@
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DomainRef, InvalidArgumentError, LibvirtConnection, LibvirtError, ProtocolError } from '../../../src/connection/index.js';
-import { type GuestManifest, ensureTestGuest, guestDomainXml, logDir, waitForSerial } from '../../helpers/guest.js';
-import { QEMU_URI, TEST_URI, uniqueName, virshQuiet } from '../../helpers/libvirt.js';
+import { type RunningGuest, startTransientGuest } from '../../helpers/guest.js';
+import { TEST_URI } from '../../helpers/libvirt.js';
 
 let conn: LibvirtConnection;
-let guest: GuestManifest;
 let vm: DomainRef;
-const logs = logDir('lvm-screenshot-');
+let running: RunningGuest;
 
 beforeAll(async () => {
-  guest = ensureTestGuest();
-  conn = await LibvirtConnection.open(QEMU_URI, { reconnect: false });
-  const name = uniqueName('screenshot');
-  vm = await conn.domains.control.createTransient(guestDomainXml(guest, { name, logPath: logs.path(name), variant: 'noacpi', video: true }));
-  await waitForSerial(logs.path(name), guest.readyMarker, 60_000);
+  running = await startTransientGuest('screenshot', { video: true });
+  ({ conn, vm } = running);
 }, 120_000);
 
 afterAll(async () => {
-  if (vm !== undefined) virshQuiet(QEMU_URI, 'destroy', vm.name);
-  await conn?.close();
-  logs.remove();
+  await running?.stop();
 });
 
 /** A PNG's size, after checking that every byte arrived: its chunks parse to IEND and the pixels inflate to the size IHDR promises. */
