@@ -3,8 +3,9 @@
  *
  *   npm run demo                                  libvirt's test driver (no real VM, runs anywhere)
  *   LIBVIRT_URI=qemu:///system npm run demo       a real (TCG) guest: overlay disk on a base image,
- *                                                 cloud-init seed, boot, pause, resume, graceful
- *                                                 shutdown, destroy — and proof that nothing is left
+ *                                                 cloud-init seed, boot, a line typed on its console
+ *                                                 and its answer, pause, resume, graceful shutdown,
+ *                                                 destroy — and proof that nothing is left
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -48,6 +49,11 @@ if (serialLog !== undefined && readyMarker !== undefined) {
   const text = await waitFor(serialLog, readyMarker, 90_000);
   const seed = /LIBVIRT_MANAGER_SEED instance-id=\S+/.exec(text);
   ok(`guest booted: "${readyMarker}" on the serial console${seed ? `, saw its cloud-init seed (${seed[0].split(' ')[1]})` : ''}`);
+
+  step('talk to the guest on its console');
+  const line = `hello from libvirt-manager ${randomBytes(2).toString('hex')}`;
+  const answer = await converse(name, line, 30_000);
+  ok(`typed "${line}"; the guest answered "${answer}"`);
 }
 
 step('pause');
@@ -122,6 +128,30 @@ async function realGuestSpec(): Promise<{ spec: VmSpec; cleanupPool: () => Promi
       ok(`removed the demo's storage pool ${poolName}`);
     },
   };
+}
+
+/** Type `line` on the VM's console and return the guest's answer (the tiny guest echoes each line it reads). */
+async function converse(vm: string, line: string, timeoutMs: number): Promise<string> {
+  const tty = await conn.domains.openConsole(vm);
+  try {
+    const answered = new Promise<string>((resolve, reject) => {
+      let output = '';
+      const timer = setTimeout(() => reject(new Error(`no answer on the console within ${timeoutMs} ms`)), timeoutMs);
+      tty.on('error', reject);
+      tty.on('data', (chunk: Buffer) => {
+        output += chunk.toString('latin1');
+        const match = new RegExp(`LIBVIRT_MANAGER_ECHO ${line}`).exec(output);
+        if (match !== null) {
+          clearTimeout(timer);
+          resolve(match[0]);
+        }
+      });
+    });
+    tty.write(`${line}\n`);
+    return await answered;
+  } finally {
+    tty.end();
+  }
 }
 
 async function waitFor(path: string, marker: string, timeoutMs: number): Promise<string> {
