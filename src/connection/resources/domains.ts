@@ -22,6 +22,7 @@ import {
 } from '../../rpc/index.js';
 import { type ConsoleOptions, type DomainConsole, openConsole } from './console.js';
 import { DomainControl } from './domain-control.js';
+import { type MemoryOptions, type VcpuOptions, getVcpus, setMemory, setVcpus } from './domain-sizing.js';
 import { type Screenshot, type ScreenshotOptions, takeScreenshot } from './screenshot.js';
 import { type DomainInput, checkObjectName, resolveDomain } from './refs.js';
 import { SnapshotResource } from './snapshots.js';
@@ -276,6 +277,37 @@ export class DomainResource {
    */
   openConsole(domain: DomainInput, options: ConsoleOptions = {}): Promise<DomainConsole> {
     return openConsole(this.#call, this.#stream, domain, options);
+  }
+
+  /**
+   * Set the number of vCPUs (`virsh setvcpus`): live, in the config, or both;
+   * with `maximum`, the most the domain can have (config only).
+   * @example await conn.domains.setVcpus('web1', 4, { config: true, maximum: true }); await conn.domains.setVcpus('web1', 4, { config: true });
+   * @throws {@link InvalidArgumentError} (nothing is sent); `LibvirtError` e.g. over the maximum, or a live change the hypervisor cannot make
+   * @see virDomainSetVcpusFlags
+   */
+  setVcpus(domain: DomainInput, count: number, options: VcpuOptions = {}): Promise<void> {
+    return setVcpus(this.#call, domain, count, options);
+  }
+
+  /**
+   * The number of vCPUs (`virsh vcpucount`): of the running domain, its
+   * config, or (with `maximum`) the most it can have.
+   * @see virDomainGetVcpusFlags
+   */
+  getVcpus(domain: DomainInput, options: VcpuOptions = {}): Promise<number> {
+    return getVcpus(this.#call, domain, options);
+  }
+
+  /**
+   * Set the memory, in bytes (`virsh setmem`; with `maximum`, `setmaxmem`).
+   * Live changes need a balloon device in the guest.
+   * @example await conn.domains.setMemory('web1', 2 * 1024 ** 3, { config: true });
+   * @throws {@link InvalidArgumentError} (not a whole number of KiB; nothing is sent); `LibvirtError` from libvirt
+   * @see virDomainSetMemoryFlags
+   */
+  setMemory(domain: DomainInput, bytes: number | bigint, options: MemoryOptions = {}): Promise<void> {
+    return setMemory(this.#call, domain, bytes, options);
   }
 
   /**

@@ -28,6 +28,7 @@ export type { ResourceCall, ResourceStream } from './types.js';
 export * from './domains.js';
 export { DomainConsole, type ConsoleOptions } from './console.js';
 export type { Screenshot, ScreenshotOptions } from './screenshot.js';
+export type { MemoryOptions, SizingImpact, VcpuOptions } from './domain-sizing.js';
 export * from './domain-control.js';
 export * from './snapshots.js';
 export * from './host.js';

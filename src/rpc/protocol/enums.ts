@@ -101,6 +101,28 @@ export const VirDomainModificationImpact = {
 /** One of the {@link VirDomainModificationImpact} values. */
 export type VirDomainModificationImpact = EnumValue<typeof VirDomainModificationImpact>;
 
+/** virDomainVcpuFlags (DOMAIN_SET/GET_VCPUS_FLAGS): the modification impact plus these. */
+export const VirDomainVcpuFlags = {
+  VIR_DOMAIN_VCPU_CURRENT: 0,
+  VIR_DOMAIN_VCPU_LIVE: 1,
+  VIR_DOMAIN_VCPU_CONFIG: 2,
+  VIR_DOMAIN_VCPU_MAXIMUM: 4,
+  VIR_DOMAIN_VCPU_GUEST: 8,
+  VIR_DOMAIN_VCPU_HOTPLUGGABLE: 16,
+} as const;
+/** One of the {@link VirDomainVcpuFlags} values. */
+export type VirDomainVcpuFlags = EnumValue<typeof VirDomainVcpuFlags>;
+
+/** virDomainMemoryModFlags (DOMAIN_SET_MEMORY_FLAGS): the modification impact plus MAXIMUM. */
+export const VirDomainMemoryModFlags = {
+  VIR_DOMAIN_MEM_CURRENT: 0,
+  VIR_DOMAIN_MEM_LIVE: 1,
+  VIR_DOMAIN_MEM_CONFIG: 2,
+  VIR_DOMAIN_MEM_MAXIMUM: 4,
+} as const;
+/** One of the {@link VirDomainMemoryModFlags} values. */
+export type VirDomainMemoryModFlags = EnumValue<typeof VirDomainMemoryModFlags>;
+
 /** virDomainDeviceModifyFlags (attach/detach/update device). */
 export const VirDomainDeviceModifyFlags = {
   VIR_DOMAIN_DEVICE_MODIFY_CURRENT: 0,

@@ -267,6 +267,8 @@ describe('connection resources and events', () => {
     ['storage.volumes.lookup (pool)', (n) => conn().storage.volumes.lookup(n as string, 'v.img')],
     ['domains.openConsole', (n) => conn().domains.openConsole(n as string)],
     ['domains.screenshot', (n) => conn().domains.screenshot(n as string)],
+    ['domains.setVcpus', (n) => conn().domains.setVcpus(n as string, 1)],
+    ['domains.setMemory', (n) => conn().domains.setMemory(n as string, 1024 * 1024)],
     ['domains.openConsole (device)', (n) => conn().domains.openConsole('test', { device: n as string })],
   ];
   it.each(lookups.flatMap(([entry, run]) => NAMES_REFUSED.map(([label, name]) => [`${entry}(${label})`, run, name] as const)))('%s', async (_, run, name) => {
@@ -306,6 +308,18 @@ describe('connection resources and events', () => {
     ['timeout NaN', { timeout: Number.NaN }, 'timeout'],
   ] as const)('domains.screenshot refuses %s', async (_, options, path) => {
     expect((await refusal(() => conn().domains.screenshot('test', options as never))).path).toBe(path);
+  });
+
+  it.each([
+    ['setVcpus count 0', () => conn().domains.setVcpus('test', 0), 'count'],
+    ['setVcpus count 1.5', () => conn().domains.setVcpus('test', 1.5), 'count'],
+    ["setVcpus live 'yes'", () => conn().domains.setVcpus('test', 1, { live: 'yes' as never }), 'live'],
+    ['setMemory 1000 bytes (not whole KiB)', () => conn().domains.setMemory('test', 1000), 'bytes'],
+    ['setMemory 2n**70n', () => conn().domains.setMemory('test', 2n ** 70n), 'bytes'],
+    ["setMemory '1GiB'", () => conn().domains.setMemory('test', '1GiB' as never), 'bytes'],
+    ['getVcpus live and config', () => conn().domains.getVcpus('test', { live: true, config: true }), 'config'],
+  ] as const)('%s', async (_, run, path) => {
+    expect((await refusal(run)).path).toBe(path);
   });
 
   it('an upload source that is not bytes', async () => {

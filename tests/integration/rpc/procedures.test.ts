@@ -114,6 +114,15 @@ describe('domains', () => {
     expect(await h.call(P.DOMAIN_GET_AUTOSTART, { dom })).toEqual({ autostart: 1 });
     await h.call(P.DOMAIN_SET_METADATA, { dom, type: 1, metadata: 'a title', key: null, uri: null, flags: 0 });
     expect(await h.call(P.DOMAIN_GET_METADATA, { dom, type: 1, uri: null, flags: 0 })).toEqual({ metadata: 'a title' });
+    // vCPUs and memory in the config (flags: CONFIG 2, MAXIMUM 4); memory counts in KiB.
+    await h.call(P.DOMAIN_SET_VCPUS_FLAGS, { dom, nvcpus: 3, flags: 2 | 4 });
+    await h.call(P.DOMAIN_SET_VCPUS_FLAGS, { dom, nvcpus: 2, flags: 2 });
+    expect(await h.call(P.DOMAIN_GET_VCPUS_FLAGS, { dom, flags: 2 })).toEqual({ num: 2 });
+    expect(await h.call(P.DOMAIN_GET_VCPUS_FLAGS, { dom, flags: 2 | 4 })).toEqual({ num: 3 });
+    await h.call(P.DOMAIN_SET_MEMORY_FLAGS, { dom, memory: 512n, flags: 2 });
+    expect(await h.call(P.DOMAIN_GET_INFO, { dom })).toMatchObject({ maxMem: 1024n, memory: 512n, nrVirtCpu: 2 });
+    await h.call(P.DOMAIN_SET_VCPUS_FLAGS, { dom, nvcpus: 1, flags: 2 });
+    await h.call(P.DOMAIN_SET_MEMORY_FLAGS, { dom, memory: 1024n, flags: 2 });
     expect(await h.call(P.DOMAIN_LIST_ALL_CHECKPOINTS, { dom, need_results: 1, flags: 0 })).toEqual({ checkpoints: [], ret: 0 });
     await h.fails(P.DOMAIN_CHECKPOINT_DELETE, { checkpoint: { name: 'none', dom }, flags: 0 }, 103);
     const xml = "<disk type='file' device='disk'><source file='/x.img'/><target dev='vdz'/></disk>";
