@@ -45,3 +45,4 @@ export type { ShutdownOptions } from './operations/shutdown.js';
 export type { ForceOffOptions } from './operations/force-off.js';
 export type { RebootOptions } from './operations/reboot.js';
 export type { ManagedSaveOptions } from './operations/managed-save.js';
+export { DEFAULT_ADDRESS_SOURCES, type AddressesResult, type WaitForAddressesOptions } from './operations/addresses.js';

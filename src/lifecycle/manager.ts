@@ -5,6 +5,7 @@ import { Deadline } from './deadline.js';
 import type { LifecycleOperation } from './guards.js';
 import { type ForceOffOptions, forceOff } from './operations/force-off.js';
 import { type ManagedSaveOptions, managedSave, removeManagedSave } from './operations/managed-save.js';
+import { type AddressesResult, type WaitForAddressesOptions, waitForAddresses } from './operations/addresses.js';
 import { checkStates, setAutostart, waitForState } from './operations/observe.js';
 import { resume, suspend } from './operations/pause.js';
 import { type RebootOptions, reboot, reset } from './operations/reboot.js';
@@ -274,6 +275,23 @@ export class VMLifecycleManager {
     const deadline = new Deadline(timeout, options.signal);
     const ref = await resolveVm(this.#ctx, vm, deadline);
     return this.#ctx.connection.domains.getAutostart(ref, deadline.call());
+  }
+
+  /**
+   * Wait until the guest has a usable IP address (loopback and link-local do
+   * not count), asking the DHCP leases of its libvirt network, the guest
+   * agent and the host's ARP table at once at each poll. Wakes up early when
+   * the guest agent connects or the VM starts. Not serialized with other
+   * operations on the VM.
+   *
+   * @example const { addresses, source } = await lifecycle.waitForAddresses('web1', { family: 'ipv4', timeout: 120_000 });
+   * @throws {@link TimeoutError} (default 300 s) · {@link AbortError} · {@link DomainNotFoundError} ·
+   *   {@link UnsupportedError} when no source can work here (e.g. no agent configured and the driver has no leases)
+   * @see virDomainInterfaceAddresses
+   */
+  async waitForAddresses(vm: VmInput, options: WaitForAddressesOptions = {}): Promise<AddressesResult> {
+    const timeout = checkLifecycleOptions('waitForAddresses', options);
+    return waitForAddresses(this.#ctx, vm, options, new Deadline(timeout, options.signal));
   }
 
   /**

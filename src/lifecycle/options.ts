@@ -43,7 +43,9 @@ export const DEFAULT_TIMEOUTS = {
   removeManagedSave: 30_000,
   setAutostart: 30_000,
   waitForState: 60_000,
-} as const satisfies Record<LifecycleOperation | 'waitForState', number>;
+  // A guest's DHCP can take minutes after boot.
+  waitForAddresses: 300_000,
+} as const satisfies Record<LifecycleOperation | 'waitForState' | 'waitForAddresses', number>;
 
 /** Default re-send interval of graceful shutdown/reboot requests, in ms. */
 export const DEFAULT_RESEND_EVERY = 5_000;
@@ -100,7 +102,7 @@ const START_FLAGS = ['paused', 'autodestroy', 'bypassCache', 'forceBoot', 'reset
  * @example const timeout = checkLifecycleOptions('shutdown', { mode: 'acpi', timeout: 30_000 });
  * @throws InvalidArgumentError naming the option (`path`)
  */
-export function checkLifecycleOptions(operation: LifecycleOperation | 'waitForState', options: unknown): number {
+export function checkLifecycleOptions(operation: LifecycleOperation | 'waitForState' | 'waitForAddresses', options: unknown): number {
   const timeout = checkOperationOptions(options as OperationOptions | undefined, DEFAULT_TIMEOUTS[operation]);
   const o = (options ?? {}) as Record<string, unknown>;
   switch (operation) {
@@ -127,6 +129,17 @@ export function checkLifecycleOptions(operation: LifecycleOperation | 'waitForSt
       checkDuration(o['resendEvery'], 'resendEvery');
       checkChoice(o['fallback'], ['stop-start', 'none'], 'fallback');
       break;
+    case 'waitForAddresses': {
+      const sources = o['sources'];
+      const known = ['lease', 'agent', 'arp'];
+      if (sources !== undefined && (!Array.isArray(sources) || sources.length === 0 || sources.some((s) => !known.includes(s as string)) || new Set(sources).size !== sources.length)) {
+        throw new InvalidArgumentError(`sources must be a non-empty list of distinct ${known.join(', ')}`, { path: 'sources' });
+      }
+      checkChoice(o['family'], ['ipv4', 'ipv6', 'any'], 'family');
+      const poll = checkDuration(o['pollInterval'], 'pollInterval');
+      if (poll !== undefined && poll < 50) throw new InvalidArgumentError('pollInterval must be at least 50 ms', { path: 'pollInterval' });
+      break;
+    }
     case 'managedSave':
       checkFlag(o['bypassCache'], 'bypassCache');
       checkChoice(o['startAs'], ['running', 'paused'], 'startAs');
