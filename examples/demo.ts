@@ -45,6 +45,11 @@ ok(`defined ${created.domain.name} with ${created.created.volumes.length} new vo
 step('start');
 const started = await manager.startVm(name);
 ok(`${started.state} (${started.reason}), confirmed by ${started.confirmedBy} in ${started.elapsedMs} ms`);
+if (!real) {
+  step('wait for its IP address');
+  const { addresses, source } = await manager.lifecycle.waitForAddresses(name, { timeout: 30_000 });
+  ok(`${addresses.join(', ')} (from ${source})`);
+}
 if (serialLog !== undefined && readyMarker !== undefined) {
   const text = await waitFor(serialLog, readyMarker, 90_000);
   const seed = /LIBVIRT_MANAGER_SEED instance-id=\S+/.exec(text);
@@ -86,7 +91,15 @@ console.log('\ndone.');
 /** The test driver: a VM with one new volume in the driver's in-memory pool. */
 function testDriverSpec(): { spec: VmSpec; cleanupPool?: () => Promise<void>; serialLog?: string; readyMarker?: string } {
   return {
-    spec: { name, memory: '512MiB', vcpus: 1, virtType: 'test', disks: [{ kind: 'new', pool: 'default-pool', size: '1GiB' }] },
+    spec: {
+      name,
+      memory: '512MiB',
+      vcpus: 1,
+      virtType: 'test',
+      disks: [{ kind: 'new', pool: 'default-pool', size: '1GiB' }],
+      // The test driver's own network; its running domains report an address per interface.
+      networks: [{ network: 'default' }],
+    },
   };
 }
 
