@@ -1,35 +1,9 @@
 /**
- * libvirt flag bits the lifecycle module sends. Values from libvirt's headers
- * (shared reference §8.2); kept here because modules above the connection do
- * not import `src/rpc`. Names mirror libvirt's so they can be grepped.
+ * Options of start and managed save turned into libvirt's flag bits. The
+ * bits themselves are the protocol's enums, reached through the connection
+ * module (modules above it do not import `src/rpc`).
  */
-
-/** `virDomainShutdownFlagValues` and `virDomainRebootFlagValues` (the same bits). */
-export const VirDomainPowerFlags = {
-  VIR_DOMAIN_SHUTDOWN_DEFAULT: 0,
-  VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN: 1,
-  VIR_DOMAIN_SHUTDOWN_GUEST_AGENT: 2,
-} as const;
-
-/** `virDomainCreateFlags` (DOMAIN_CREATE_WITH_FLAGS). */
-export const VirDomainCreateFlags = {
-  VIR_DOMAIN_START_PAUSED: 1,
-  VIR_DOMAIN_START_AUTODESTROY: 2,
-  VIR_DOMAIN_START_BYPASS_CACHE: 4,
-  VIR_DOMAIN_START_FORCE_BOOT: 8,
-  VIR_DOMAIN_START_VALIDATE: 16,
-  VIR_DOMAIN_START_RESET_NVRAM: 32,
-} as const;
-
-/** `virDomainDestroyFlagsValues`: GRACEFUL sends only SIGTERM to the hypervisor process. */
-export const VirDomainDestroyFlags = { VIR_DOMAIN_DESTROY_DEFAULT: 0, VIR_DOMAIN_DESTROY_GRACEFUL: 1 } as const;
-
-/** `virDomainSaveRestoreFlags` as DOMAIN_MANAGED_SAVE takes them. */
-export const VirDomainSaveFlags = {
-  VIR_DOMAIN_SAVE_BYPASS_CACHE: 1,
-  VIR_DOMAIN_SAVE_RUNNING: 2,
-  VIR_DOMAIN_SAVE_PAUSED: 4,
-} as const;
+import { VirDomainCreateFlags, VirDomainSaveRestoreFlags } from '../connection/index.js';
 
 /** Start options as flags, in libvirt's bit order. */
 export interface StartFlagOptions {
@@ -74,8 +48,8 @@ export function startFlagNames(flags: number): string[] {
  */
 export function managedSaveFlags(options: { bypassCache?: boolean | undefined; startAs?: 'running' | 'paused' | undefined }): number {
   let flags = 0;
-  if (options.bypassCache === true) flags |= VirDomainSaveFlags.VIR_DOMAIN_SAVE_BYPASS_CACHE;
-  if (options.startAs === 'running') flags |= VirDomainSaveFlags.VIR_DOMAIN_SAVE_RUNNING;
-  if (options.startAs === 'paused') flags |= VirDomainSaveFlags.VIR_DOMAIN_SAVE_PAUSED;
+  if (options.bypassCache === true) flags |= VirDomainSaveRestoreFlags.VIR_DOMAIN_SAVE_BYPASS_CACHE;
+  if (options.startAs === 'running') flags |= VirDomainSaveRestoreFlags.VIR_DOMAIN_SAVE_RUNNING;
+  if (options.startAs === 'paused') flags |= VirDomainSaveRestoreFlags.VIR_DOMAIN_SAVE_PAUSED;
   return flags;
 }

@@ -18,7 +18,7 @@ export type { LifecycleOperation, GuardVerdict } from './guards.js';
 export { guard } from './guards.js';
 export type { PowerMode, PowerMethod, PowerFacts } from './mode.js';
 export { selectPowerMethod, powerFacts, powerFlags, nextResendAt } from './mode.js';
-export { VirDomainPowerFlags, VirDomainCreateFlags, VirDomainDestroyFlags, VirDomainSaveFlags, startFlags, managedSaveFlags } from './flags.js';
+export { startFlags, managedSaveFlags } from './flags.js';
 export type { StartFlagOptions } from './flags.js';
 export {
   DEFAULT_TIMEOUTS,

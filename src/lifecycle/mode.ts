@@ -1,5 +1,5 @@
 import { QEMU_GUEST_AGENT_CHANNEL, parseDomainXml } from '../xml/index.js';
-import { VirDomainPowerFlags } from './flags.js';
+import { VirDomainShutdownFlags } from '../connection/index.js';
 
 /**
  * How a graceful shutdown or reboot is requested:
@@ -58,11 +58,11 @@ export function selectPowerMethod(mode: PowerMode, facts: PowerFacts): PowerMeth
 export function powerFlags(method: PowerMethod): number {
   switch (method) {
     case 'acpi':
-      return VirDomainPowerFlags.VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN;
+      return VirDomainShutdownFlags.VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN;
     case 'agent':
-      return VirDomainPowerFlags.VIR_DOMAIN_SHUTDOWN_GUEST_AGENT;
+      return VirDomainShutdownFlags.VIR_DOMAIN_SHUTDOWN_GUEST_AGENT;
     case 'default':
-      return VirDomainPowerFlags.VIR_DOMAIN_SHUTDOWN_DEFAULT;
+      return VirDomainShutdownFlags.VIR_DOMAIN_SHUTDOWN_DEFAULT;
   }
 }
 

@@ -1,8 +1,7 @@
-import type { DomainState } from '../../connection/index.js';
+import { type DomainState, VirDomainDestroyFlags } from '../../connection/index.js';
 import { VirErrorCode } from '../../errors/index.js';
 import { GONE_STATE, type OperationRun, isGone, libvirtCode, log, readState, resultOf } from '../context.js';
 import type { Deadline } from '../deadline.js';
-import { VirDomainDestroyFlags } from '../flags.js';
 import { guard } from '../guards.js';
 import { DEFAULT_FORCE_OFF_RETRIES, type OperationOptions } from '../options.js';
 import type { ConfirmedBy, ForceOffResult } from '../results.js';
