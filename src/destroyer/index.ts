@@ -10,6 +10,6 @@
  */
 export { VMDestroyer, checkDestroyOptions, type DestroyOptions, type StopOperations } from './destroyer.js';
 export { type StoragePolicy, type VolumePlan, planVolumes } from './plan.js';
-export type { DestroyReport, DestroyStepError, KeepReason, StopOutcome, VolumeRecord } from './report.js';
+export { emptyReport, type DestroyReport, type DestroyStepError, type KeepReason, type StopOutcome, type VolumeRecord } from './report.js';
 export { UndefineFlag, UNDEFINE_FLAG_LADDER, undefineDomain, type UndefineResult } from './undefine.js';
 export { foreignUsage, type ForeignUsage } from './usage.js';

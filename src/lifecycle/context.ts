@@ -87,9 +87,14 @@ export async function exclusive<T>(
   deadline: Deadline,
   body: (run: OperationRun) => Promise<T>,
 ): Promise<T> {
+  const run = await beginRun(ctx, operation, vm, deadline);
+  return ctx.locks.run(lockKey(run.ref), deadline, () => body(run));
+}
+
+/** Check the budget and resolve `vm`: the start of every operation, locked or not. */
+async function beginRun(ctx: LifecycleContext, operation: LifecycleOperation, vm: VmInput, deadline: Deadline): Promise<OperationRun> {
   deadline.check(`before ${operation}`);
-  const ref = await resolveVm(ctx, vm, deadline);
-  return ctx.locks.run(lockKey(ref), deadline, () => body({ ctx, operation, ref, deadline }));
+  return { ctx, operation, ref: await resolveVm(ctx, vm, deadline), deadline };
 }
 
 /**
@@ -104,9 +109,7 @@ export async function preempting<T>(
   deadline: Deadline,
   body: (run: OperationRun) => Promise<T>,
 ): Promise<T> {
-  deadline.check(`before ${operation}`);
-  const ref = await resolveVm(ctx, vm, deadline);
-  return body({ ctx, operation, ref, deadline });
+  return body(await beginRun(ctx, operation, vm, deadline));
 }
 
 /** DOMAIN_GET_STATE for the run's VM, within its budget. */

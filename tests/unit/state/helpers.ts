@@ -1,6 +1,6 @@
 import { type SnapshotFrom, createActor, getNextSnapshot } from 'xstate';
 import type { DomainRef, DomainStateName } from '../../../src/connection/index.js';
-import type { DestroyReport } from '../../../src/destroyer/index.js';
+import { type DestroyReport, emptyReport } from '../../../src/destroyer/index.js';
 import type { LifecycleResult } from '../../../src/lifecycle/index.js';
 import { type ObservedState, type VmMachineEvent, stateNameOf, vmMachine } from '../../../src/state/index.js';
 
@@ -43,19 +43,5 @@ export function result(operation: LifecycleResult['operation'], state: DomainSta
 
 /** A teardown report. */
 export function report(fields: Partial<DestroyReport>): DestroyReport {
-  return {
-    domain: { name: DOMAIN.name, uuid: DOMAIN.uuid },
-    alreadyGone: false,
-    transient: false,
-    stopped: 'was-stopped',
-    undefined: false,
-    undefineFlags: null,
-    volumesDeleted: [],
-    volumesAlreadyGone: [],
-    volumesKept: [],
-    volumesLeft: [],
-    errors: [],
-    complete: false,
-    ...fields,
-  };
+  return { ...emptyReport(), domain: { name: DOMAIN.name, uuid: DOMAIN.uuid }, stopped: 'was-stopped', ...fields };
 }
