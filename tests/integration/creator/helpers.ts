@@ -9,6 +9,8 @@ import type { LibvirtConnection } from '../../../src/connection/index.js';
 import { VMCreator, getRollbackReport, type VmSpec } from '../../../src/creator/index.js';
 import { type GuestManifest, ensureTestGuest as ensureGuest } from '../../helpers/guest.js';
 import { virsh, virshQuiet } from '../../helpers/libvirt.js';
+import { rejection } from '../../helpers/errors.js';
+export { rejection };
 
 /** Unique per run: names of everything these tests make start with it. */
 export const PREFIX = `lvm-ct${process.pid}`;
@@ -81,15 +83,6 @@ export async function expectRollbackAtEveryStep(conn: LibvirtConnection, { uri, 
   }
 }
 
-/** Await `promise`, expect it to reject, return the error. */
-export async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** The manifest of `scripts/build-test-guest.sh`, with the fields the creator's tests read besides the boot ones. */
 export interface TestGuest extends GuestManifest {

@@ -4,12 +4,12 @@
  * connection that keeps domains and volumes in memory and can fail any call.
  */
 import { readFileSync } from 'node:fs';
-import { expect } from 'vitest';
 import type { CreatorFacts, CreatorLifecycle, PoolFacts, VolumeFacts } from '../../../src/creator/index.js';
 import { volumeKey } from '../../../src/creator/index.js';
-import { AbortError, ErrorCode, InvalidArgumentError, type LibvirtError, UnsupportedError, libvirtErrorFrom } from '../../../src/errors/index.js';
+import { AbortError, type LibvirtError, UnsupportedError, libvirtErrorFrom } from '../../../src/errors/index.js';
 import type { LibvirtConnection } from '../../../src/connection/index.js';
 import { parseCapabilitiesXml, parseDomainCapabilitiesXml, parseDomainXml, parseStorageVolumeXml } from '../../../src/xml/index.js';
+export { refusal, rejection } from '../../helpers/errors.js';
 
 function fixture(name: string): string {
   return readFileSync(new URL(`../../fixtures/xml/${name}`, import.meta.url), 'utf8');
@@ -41,27 +41,7 @@ export function testDriverFacts(): CreatorFacts {
   return { capabilities: TEST_CAPS, pools: { 'default-pool': { name: 'default-pool', path: '/default-pool', available: 100n * 1024n ** 3n, active: true } }, volumes: {}, uploads: {} };
 }
 
-/** Run `fn`, expect a spec refusal, return it. */
-export function refusal(fn: () => unknown): InvalidArgumentError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidArgumentError);
-    expect((error as InvalidArgumentError).code).toBe(ErrorCode.INVALID_SPEC);
-    return error as InvalidArgumentError;
-  }
-  throw new Error('expected a refusal');
-}
 
-/** Async variant of {@link refusal} for any error class. */
-export async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** A libvirt error as the daemon would report it. */
 export function virError(code: number, message: string): LibvirtError {
