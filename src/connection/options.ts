@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../errors/index.js';
-import { type Dialer, type KeepaliveOptions, type Logger, MAX_TIMEOUT_MS, type SaslOptions, type SshOptions, type TlsOptions, checkSaslOptions, resolveKeepalive } from '../rpc/index.js';
+import { type Dialer, type KeepaliveOptions, type Logger, checkDuration, type SaslOptions, type SshOptions, type TlsOptions, checkSaslOptions, resolveKeepalive } from '../rpc/index.js';
 import { type ReconnectPolicy, type ResolvedReconnectPolicy, resolveReconnectPolicy } from './backoff.js';
 
 /** Options of {@link LibvirtConnection.open}. */
@@ -60,11 +60,7 @@ export interface ResolvedConnectionOptions {
  */
 export function resolveConnectionOptions(options: LibvirtConnectionOptions): ResolvedConnectionOptions {
   const nonNegative = (value: number | undefined, fallback: number, path: string): number => {
-    const v = value ?? fallback;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_TIMEOUT_MS) {
-      throw new InvalidArgumentError(`${path} must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${String(v)}`, { path });
-    }
-    return v;
+    return checkDuration(value, path) ?? fallback;
   };
   const whileReconnecting = options.whileReconnecting ?? 'wait';
   if (whileReconnecting !== 'wait' && whileReconnecting !== 'fail') {

@@ -7,7 +7,7 @@
  */
 import { asAbortError } from './transaction.js';
 import { AbortError, InvalidArgumentError, LibvirtError, TimeoutError } from '../errors/index.js';
-import { type CallOptions, type Logger, MAX_TIMEOUT_MS } from '../connection/index.js';
+import { type CallOptions, type Logger, checkDuration } from '../connection/index.js';
 
 /** Log through an optional logger; a throwing logger is ignored. */
 export function safeLog(logger: Logger | undefined, level: keyof Logger, fields: Record<string, unknown>, message: string): void {
@@ -31,9 +31,7 @@ export function isCode(error: unknown, ...codes: number[]): boolean {
 export function checkCreateOptions(options: unknown): void {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object', { path: 'options' });
   const { timeout, signal, onProgress } = options as { timeout?: unknown; signal?: unknown; onProgress?: unknown };
-  if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0 || timeout > MAX_TIMEOUT_MS)) {
-    throw new InvalidArgumentError(`timeout must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS} (0: none), got ${typeof timeout === 'number' ? timeout : typeof timeout}`, { path: 'timeout' });
-  }
+  checkDuration(timeout, 'timeout');
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
   if (onProgress !== undefined && typeof onProgress !== 'function') throw new InvalidArgumentError('onProgress must be a function', { path: 'onProgress' });
 }

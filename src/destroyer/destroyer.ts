@@ -1,6 +1,6 @@
 import { ErrorCode, InvalidArgumentError, LibvirtError, LibvirtManagerError, VirErrorCode } from '../errors/index.js';
 import { checkLifecycleOptions } from '../lifecycle/index.js';
-import { type CallOptions, type DomainInput, type DomainRef, type LibvirtConnection, type Logger, MAX_TIMEOUT_MS, type StorageVolRef } from '../connection/index.js';
+import { type CallOptions, type DomainInput, type DomainRef, type LibvirtConnection, type Logger, type StorageVolRef, checkDuration } from '../connection/index.js';
 import { type DomainModel, parseDomainXml } from '../xml/index.js';
 import { log } from './log.js';
 import { type StoragePolicy, planVolumes } from './plan.js';
@@ -52,10 +52,7 @@ export function checkDestroyOptions(options: unknown): void {
   }
   // `signal` and `timeout` (per call here) follow the lifecycle's rules.
   checkLifecycleOptions('forceOff', { signal: o.signal, timeout: o.timeout });
-  const t = o.shutdownTimeout;
-  if (t !== undefined && (typeof t !== 'number' || !Number.isFinite(t) || t < 0 || t > MAX_TIMEOUT_MS)) {
-    throw new InvalidArgumentError(`shutdownTimeout must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${String(t)}`, { path: 'shutdownTimeout' });
-  }
+  checkDuration(o.shutdownTimeout, 'shutdownTimeout');
 }
 
 function asSdkError(error: unknown): LibvirtManagerError {

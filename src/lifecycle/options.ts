@@ -1,4 +1,4 @@
-import { type Logger, MAX_TIMEOUT_MS } from '../connection/index.js';
+import { type Logger, checkDuration } from '../connection/index.js';
 import { InvalidArgumentError } from '../errors/index.js';
 import type { LifecycleOperation } from './guards.js';
 
@@ -54,14 +54,6 @@ export const DEFAULT_FORCE_OFF_TIMEOUT = 30_000;
 /** Default retries of DOMAIN_DESTROY_FLAGS on OPERATION_TIMEOUT / RESOURCE_BUSY. */
 export const DEFAULT_FORCE_OFF_RETRIES = 3;
 
-/** Check a duration option (ms, finite, from 0 to `MAX_TIMEOUT_MS`: Node's timers cannot wait longer). */
-export function checkDuration(value: unknown, path: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMEOUT_MS) {
-    throw new InvalidArgumentError(`${path} must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${String(value)}`, { path });
-  }
-  return value;
-}
 
 /** Check that `value` is one of `allowed`. */
 export function checkChoice<T extends string>(value: unknown, allowed: readonly T[], path: string): T | undefined {

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../errors/index.js';
 import type { ConnectionClosedError } from '../errors/index.js';
 import type { KeepaliveOptions } from './keepalive.js';
 import type { Logger } from './logger.js';
@@ -8,6 +9,23 @@ import type { MessageHeader } from './protocol/header.js';
  * timers cannot wait longer, and silently fire after 1 ms instead.
  */
 export const MAX_TIMEOUT_MS = 2_147_483_647;
+
+/**
+ * The SDK's one check of a duration option (a timeout, an interval), in ms:
+ * a finite number from 0 to {@link MAX_TIMEOUT_MS}. `undefined` passes through
+ * (the caller applies its default).
+ *
+ * @example const timeout = checkDuration(options.timeout, 'timeout') ?? 30_000;
+ * @throws {@link InvalidArgumentError} naming `path`; the value is shown only when it is a number
+ */
+export function checkDuration(value: unknown, path: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMEOUT_MS) {
+    const shown = typeof value === 'number' || typeof value === 'bigint' ? String(value) : typeof value;
+    throw new InvalidArgumentError(`${path} must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS} (0: none), got ${shown}`, { path });
+  }
+  return value;
+}
 
 /** Per-call options: every async operation of the SDK takes these last. */
 export interface CallOptions {

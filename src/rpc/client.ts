@@ -3,7 +3,6 @@ import type { Duplex } from 'node:stream';
 import {
   AbortError,
   ConnectionClosedError,
-  InvalidArgumentError,
   type LibvirtManagerError,
   ProtocolError,
   TimeoutError,
@@ -24,12 +23,12 @@ import type { Procedure } from './protocol/procedure.js';
 import { decodeRemoteError } from './protocol/remote-error.js';
 import { RpcStream, type RpcStreamOptions, type StreamHost, streamPacket } from './stream.js';
 import { abortPromise, atCallSite, classifyRemoteError, copyClosed } from './call-errors.js';
-import { type CallOptions, MAX_TIMEOUT_MS, type RawCall, type RpcClientEvents, type RpcClientOptions } from './client-types.js';
+import { type CallOptions, type RawCall, type RpcClientEvents, type RpcClientOptions, checkDuration } from './client-types.js';
 import { type PendingCall, decodeReply, rawProcedure } from './pending-call.js';
 import { WriteGate } from './write-gate.js';
 
 export type { CallOptions, RawCall, RpcClientEvents, RpcClientOptions } from './client-types.js';
-export { MAX_TIMEOUT_MS } from './client-types.js';
+export { MAX_TIMEOUT_MS, checkDuration } from './client-types.js';
 export { classifyRemoteError } from './call-errors.js';
 
 /**
@@ -175,8 +174,10 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(new AbortError(`${procedure.name} aborted before it was sent`, { cause: signal.reason }));
     const timeout = options.timeout ?? this.#options.defaultTimeout ?? 0;
-    if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0 || timeout > MAX_TIMEOUT_MS) {
-      return Promise.reject(new InvalidArgumentError(`timeout must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS} (0: none), got ${String(timeout)}`, { path: 'timeout' }));
+    try {
+      checkDuration(timeout, 'timeout');
+    } catch (error) {
+      return Promise.reject(error as Error);
     }
     const serial = this.#nextSerial();
     let packet: Buffer;

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, TimeoutError } from '../errors/index.js';
 import type { CallOptions, RpcClientOptions } from './client.js';
-import { MAX_TIMEOUT_MS, RpcClient } from './client.js';
+import { RpcClient, checkDuration } from './client.js';
 import { type HandshakeResult, handshake } from './handshake.js';
 import type { KeepaliveOptions } from './keepalive.js';
 import { type SaslOptions, checkSaslOptions } from './sasl/index.js';
@@ -41,9 +41,7 @@ export async function openRpcLink(uri: string | LibvirtUri, options: ConnectRpcO
   const dialer = options.dialer ?? createDialer(parsed, { ...options.transport, readonly });
   const timeout = options.timeout ?? 30_000;
   // Checked before anything is dialed (AbortSignal.timeout would throw a bare RangeError).
-  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0 || timeout > MAX_TIMEOUT_MS) {
-    throw new InvalidArgumentError(`timeout must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS} (0: none), got ${String(timeout)}`, { path: 'timeout' });
-  }
+  checkDuration(timeout, 'timeout');
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
   const deadline = timeout > 0 ? AbortSignal.timeout(timeout) : undefined;
   const signal =

@@ -1,4 +1,4 @@
-import { AbortError, InvalidArgumentError, MAX_TIMEOUT_MS, TimeoutError } from '../connection/index.js';
+import { AbortError, InvalidArgumentError, TimeoutError, checkDuration } from '../connection/index.js';
 
 /**
  * `{ signal, timeout }`, as every async method of the registry takes it last.
@@ -38,9 +38,7 @@ export class Budget {
     if (options !== undefined && (typeof options !== 'object' || options === null)) throw new InvalidArgumentError('options must be an object', { path: 'options' });
     const { signal, timeout = fallback } = options ?? {};
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
-    if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0 || timeout > MAX_TIMEOUT_MS) {
-      throw new InvalidArgumentError(`timeout must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${String(timeout)}`, { path: 'timeout' });
-    }
+    checkDuration(timeout, 'timeout');
     return new Budget(timeout, signal);
   }
 

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type Logger, MAX_TIMEOUT_MS } from '../connection/index.js';
+import { type Logger, checkDuration } from '../connection/index.js';
 import type { RegistryDestroyer, RegistryLifecycle } from './effects.js';
 
 /**
@@ -29,10 +29,6 @@ export interface VmRegistryOptions {
  * @see VmRegistryOptions
  */
 export function duration(value: unknown, fallback: number, path: string): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMEOUT_MS) {
-    throw new InvalidArgumentError(`${path} must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS}, got ${String(value)}`, { path });
-  }
-  return value;
+  return checkDuration(value, path) ?? fallback;
 }
 

@@ -1,5 +1,5 @@
 import { AbortError, InvalidArgumentError, ProtocolError, TimeoutError } from '../../errors/index.js';
-import { DOMAIN_SCREENSHOT, MAX_TIMEOUT_MS } from '../../rpc/index.js';
+import { DOMAIN_SCREENSHOT, checkDuration } from '../../rpc/index.js';
 import { type DomainInput, resolveDomain } from './refs.js';
 import type { ResourceCall, ResourceOptions, ResourceStream } from './types.js';
 
@@ -30,10 +30,7 @@ function checkOptions(options: ScreenshotOptions): { screen: number; maxBytes: n
   if (!Number.isInteger(screen) || screen < 0 || screen > U32_MAX) throw new InvalidArgumentError(`screen must be an integer from 0 to ${U32_MAX}`, { path: 'screen' });
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new InvalidArgumentError('maxBytes must be a positive integer', { path: 'maxBytes' });
-  const timeout = options.timeout ?? 0;
-  if (typeof timeout !== 'number' || !Number.isFinite(timeout) || timeout < 0 || timeout > MAX_TIMEOUT_MS) {
-    throw new InvalidArgumentError(`timeout must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS} (0: none)`, { path: 'timeout' });
-  }
+  const timeout = checkDuration(options.timeout, 'timeout') ?? 0;
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
   return { screen, maxBytes, timeout };
 }
