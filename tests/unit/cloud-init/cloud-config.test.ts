@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, InvalidArgumentError } from '../../../src/errors/index.js';
 import { REDACTED, buildCloudConfig, redactCloudConfig, type CloudConfigInput } from '../../../src/creator/cloud-init/index.js';
+import { refusal as rejection } from '../../helpers/errors.js';
 
 /** SSH wire encoding (RFC 4253 6.6): each field a uint32 length then bytes. */
 function sshBlob(...fields: (string | Buffer)[]): string {
@@ -29,16 +29,6 @@ function parse(text: string): Record<string, unknown> {
   return JSON.parse(text.slice('#cloud-config\n'.length)) as Record<string, unknown>;
 }
 
-function rejection(build: () => unknown): InvalidArgumentError {
-  try {
-    build();
-  } catch (err) {
-    expect(err).toBeInstanceOf(InvalidArgumentError);
-    expect((err as InvalidArgumentError).code).toBe(ErrorCode.INVALID_SPEC);
-    return err as InvalidArgumentError;
-  }
-  throw new Error('expected an InvalidArgumentError');
-}
 
 describe('buildCloudConfig', () => {
   it('maps the typed fields to cloud-config keys', () => {
