@@ -18,13 +18,12 @@ import {
   MessageType,
 } from './protocol/constants.js';
 import { CONNECT_CLOSE } from './protocol/procedures/connect.js';
-import { encodePacket } from './protocol/packet.js';
 import type { Procedure } from './protocol/procedure.js';
 import { decodeRemoteError } from './protocol/remote-error.js';
 import { RpcStream, type RpcStreamOptions, type StreamHost, streamPacket } from './stream.js';
 import { abortPromise, atCallSite, classifyRemoteError, copyClosed } from './call-errors.js';
 import { type CallOptions, type RawCall, type RpcClientEvents, type RpcClientOptions, checkDuration } from './client-types.js';
-import { type PendingCall, decodeReply, rawProcedure } from './pending-call.js';
+import { type PendingCall, callPacket, decodeReply, rawProcedure } from './pending-call.js';
 import { WriteGate } from './write-gate.js';
 
 export type { CallOptions, RawCall, RpcClientEvents, RpcClientOptions } from './client-types.js';
@@ -182,19 +181,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     const serial = this.#nextSerial();
     let packet: Buffer;
     try {
-      packet = encodePacket(
-        {
-          prog: procedure.program,
-          vers: procedure.version,
-          proc: procedure.proc,
-          type: MessageType.VIR_NET_CALL,
-          serial,
-          status: MessageStatus.VIR_NET_OK,
-        },
-        procedure.args,
-        args,
-        procedure.name,
-      );
+      packet = callPacket(procedure, args, serial);
     } catch (error) {
       return Promise.reject(error);
     }

@@ -1,5 +1,6 @@
 import type { RawCall } from './client-types.js';
-import { REMOTE_PROGRAM } from './protocol/constants.js';
+import { MessageStatus, MessageType, REMOTE_PROGRAM } from './protocol/constants.js';
+import { encodePacket } from './protocol/packet.js';
 import type { Procedure } from './protocol/procedure.js';
 import { remoteProcedureName } from './protocol/procedure-names.js';
 import type { RpcStream } from './stream.js';
@@ -42,4 +43,17 @@ export function rawProcedure(call: RawCall): Procedure<Uint8Array, Buffer> {
     ret: { encode: (w, v) => w.append(v), decode: (r) => Buffer.from(r.rest()), minSize: 0 },
     priority: 'low',
   };
+}
+
+/**
+ * The CALL packet of `procedure` with `args` under `serial`.
+ * @throws {@link InvalidArgumentError} when `args` do not fit the procedure's codec (nothing is sent)
+ */
+export function callPacket<A>(procedure: Procedure<A, unknown>, args: A, serial: number): Buffer {
+  return encodePacket(
+    { prog: procedure.program, vers: procedure.version, proc: procedure.proc, type: MessageType.VIR_NET_CALL, serial, status: MessageStatus.VIR_NET_OK },
+    procedure.args,
+    args,
+    procedure.name,
+  );
 }
