@@ -37,6 +37,9 @@ export interface LibvirtManagerOptions extends LibvirtConnectionOptions {
   logger?: Logger;
 }
 
+/** Bound on the registry's read of a VM just created, in ms. */
+const TRACK_TIMEOUT = 5_000;
+
 /** Options of the facade's command methods: the command's own options, plus `queue` (default `true`). */
 type Command<C extends VmCommand> = SendOptions<C>;
 
@@ -69,8 +72,10 @@ export class LibvirtManager implements AsyncDisposable {
   readonly destroyer: VMDestroyer;
   /** One state machine per VM, fed by events: the source of truth for VM state. */
   readonly vms: VmRegistry;
+  readonly #logger: Logger | undefined;
 
   private constructor(connection: LibvirtConnection, options: LibvirtManagerOptions) {
+    this.#logger = options.logger;
     const logger = options.logger === undefined ? {} : { logger: options.logger };
     this.connection = connection;
     this.lifecycle = new VMLifecycleManager(connection, { ...options.lifecycle, ...logger });
@@ -103,9 +108,23 @@ export class LibvirtManager implements AsyncDisposable {
     return manager;
   }
 
-  /** Create a VM from a spec. Delegates to {@link VMCreator.create}. */
-  createVm(spec: VmSpec, options?: CreateOptions): Promise<CreateResult> {
-    return this.creator.create(spec, options);
+  /**
+   * Create a VM from a spec. Delegates to {@link VMCreator.create}, then has
+   * the registry track the new VM, so `getVm(domain)` is defined as soon as
+   * this resolves (libvirt's DEFINED event may come a moment later).
+   */
+  async createVm(spec: VmSpec, options?: CreateOptions): Promise<CreateResult> {
+    const result = await this.creator.create(spec, options);
+    // The VM exists now, so the caller gets it even if this read fails (the
+    // registry then learns of it from the event, or its next resync).
+    await this.vms.track(result.domain, { timeout: TRACK_TIMEOUT }).catch((error: unknown) => {
+      try {
+        this.#logger?.warn?.({ domain: result.domain.name, error: String(error) }, 'the registry could not read the VM just created');
+      } catch {
+        // a logger failure is not the caller's
+      }
+    });
+    return result;
   }
 
   /** Start a VM and wait until it runs. Delegates to the registry (→ {@link VMLifecycleManager.start}). */

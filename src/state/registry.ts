@@ -19,7 +19,7 @@ import { REGISTRY_EVENT_TYPES } from './events-to-machine.js';
 import { readDomainStates } from './resync.js';
 import type { VmChange, VmSnapshot } from './snapshot.js';
 import type { VmStateName } from './machine-types.js';
-import { type CommandContext, type SendOptions, sendCommand } from './send.js';
+import { type CommandContext, type SendOptions, sendCommand, trackVm } from './send.js';
 import { Tracker } from './tracker.js';
 
 /**
@@ -236,6 +236,19 @@ export class VmRegistry {
    */
   async waitFor(vm: VmInput, state: WaitForState, options: BudgetOptions = {}): Promise<VmSnapshot> {
     return waitForState(this.#tracker.feed, (target) => this.get(target), vm, state, Budget.of(options, DEFAULT_TIMEOUTS.waitForState));
+  }
+
+  /**
+   * The VM's snapshot, tracking it first if the registry has not seen it yet
+   * (its DEFINED event may arrive after the call that defined it returned).
+   * Default `timeout`: 60 000 ms.
+   * @example const { domain } = await creator.create(spec); await registry.track(domain);
+   * @throws {@link InvalidArgumentError} · {@link DomainNotFoundError} · {@link TimeoutError} · {@link AbortError} · {@link ConnectionClosedError} · {@link InvalidStateError} when not running
+   * @see VmRegistry.get
+   */
+  async track(vm: VmInput, options: BudgetOptions = {}): Promise<VmSnapshot> {
+    const budget = Budget.of(options, 60_000);
+    return (await budget.race(trackVm(this.#commands, vm, budget), 'tracking a VM')).view;
   }
 
   /**

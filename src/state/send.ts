@@ -111,6 +111,19 @@ function untilIdle(entry: Entry, budget: Budget, what: string): Promise<void> {
   });
 }
 
+/**
+ * The registry's entry for `vm`; a VM it has not seen yet (defined a moment
+ * ago, its event not in yet) is read from libvirt and tracked.
+ * @example const entry = await trackVm(ctx, 'web1', Budget.of({ timeout: 5000 }, 60_000));
+ * @throws {@link InvalidArgumentError} for a bad `vm` · {@link DomainNotFoundError} · {@link TimeoutError} · {@link AbortError}
+ * @see VmRegistry.track
+ */
+export async function trackVm(ctx: CommandContext, vm: VmInput, budget: Budget): Promise<Entry> {
+  checkVmInput(vm);
+  if (!ctx.running()) throw ctx.notRunning('track');
+  return ctx.tracker.find(vm) ?? (await lookup(ctx, vm, budget));
+}
+
 /** A VM the registry has not seen (defined a moment ago, its event not yet in): read it and track it. */
 async function lookup(ctx: CommandContext, vm: VmInput, budget: Budget): Promise<Entry> {
   const domains = ctx.connection.domains;

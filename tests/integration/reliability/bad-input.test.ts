@@ -187,6 +187,7 @@ describe('VM commands refuse bad VMs and bad options before anything is sent', (
     ['resumeVm', (vm) => manager.resumeVm(vm as string)],
     ['destroyVm', (vm) => manager.destroyVm(vm as string)],
     ['vms.send forceOff', (vm) => manager.vms.send(vm as string, 'forceOff')],
+    ['vms.track', (vm) => manager.vms.track(vm as string)],
     ['lifecycle.start', (vm) => manager.lifecycle.start(vm as string)],
     ['lifecycle.shutdown', (vm) => manager.lifecycle.shutdown(vm as string)],
     ['lifecycle.waitForState', (vm) => manager.lifecycle.waitForState(vm as string, 'running')],

@@ -306,6 +306,38 @@ describe('commands through the machine', () => {
   });
 });
 
+describe('track', () => {
+  it('reads and tracks a VM whose DEFINED event has not arrived; a tracked one costs no call', async () => {
+    const hidden = new Set<string>();
+    const { connection } = filteredConnection(hidden);
+    const reg = new VmRegistry(connection, { resyncInterval: 0 });
+    await reg.start();
+    try {
+      const name = newName('track');
+      hidden.add(name);
+      virshDefine(name);
+      expect(reg.get(name)).toBeUndefined();
+      const snapshot = await reg.track(name, { timeout: 5000 });
+      expect(snapshot).toMatchObject({ domain: { name }, state: 'shutoff', inFlight: null });
+      expect(reg.get(name)).toEqual(snapshot);
+      expect(await reg.track(snapshot.domain)).toBe(reg.get(name));
+    } finally {
+      reg.stop();
+    }
+  });
+
+  it('bad input, an unknown VM and a stopped registry are typed errors', async () => {
+    const reg = new VmRegistry(conn, { resyncInterval: 0 });
+    await expect(reg.track('anything')).rejects.toBeInstanceOf(InvalidStateError);
+    await reg.start();
+    await expect(reg.track(42 as unknown as string)).rejects.toMatchObject({ code: 'ERR_LIBVIRT_INVALID_ARGUMENT' });
+    await expect(reg.track('no-such-vm-' + uniqueName('x'))).rejects.toMatchObject({ name: 'DomainNotFoundError' });
+    await expect(reg.track('web1', { timeout: -1 })).rejects.toMatchObject({ code: 'ERR_LIBVIRT_INVALID_ARGUMENT' });
+    reg.stop();
+    await expect(reg.track('anything')).rejects.toBeInstanceOf(InvalidStateError);
+  });
+});
+
 describe('resync', () => {
   it('on connection.reconnected, catches up with changes whose events were missed (appeared, changed, vanished)', async () => {
     const hidden = new Set<string>();
