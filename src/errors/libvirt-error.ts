@@ -128,7 +128,31 @@ export class LibvirtError extends LibvirtManagerError {
   get isNotFound(): boolean {
     return this.category === 'not-found';
   }
+
+  /**
+   * The `errno` of the system call that failed in the daemon
+   * (`VIR_ERR_SYSTEM_ERROR`, which carries it in `int1`), numbered as on the
+   * daemon's host (Linux); `undefined` for any other error.
+   */
+  get errno(): number | undefined {
+    return this.code === VirErrorCode.VIR_ERR_SYSTEM_ERROR && this.int1 > 0 ? this.int1 : undefined;
+  }
+
+  /**
+   * `true` when a system call in the daemon failed with EAGAIN or EINTR
+   * ("Resource temporarily unavailable", "Interrupted system call"): the same
+   * call may succeed if made again. Example: QEMU's start failing with
+   * "failed to load cgroup BPF prog" while many guests start at once.
+   */
+  get isTemporary(): boolean {
+    const errno = this.errno;
+    return errno === LINUX_EAGAIN || errno === LINUX_EINTR;
+  }
 }
+
+/** Linux errno values (libvirtd runs on Linux; the client's own `os.constants` may number them differently). */
+const LINUX_EINTR = 4;
+const LINUX_EAGAIN = 11;
 
 /**
  * libvirt said the domain does not exist (`VIR_ERR_NO_DOMAIN`, code 42). The one

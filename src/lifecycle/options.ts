@@ -53,6 +53,8 @@ export const DEFAULT_RESEND_EVERY = 5_000;
 export const DEFAULT_FORCE_OFF_TIMEOUT = 30_000;
 /** Default retries of DOMAIN_DESTROY_FLAGS on OPERATION_TIMEOUT / RESOURCE_BUSY. */
 export const DEFAULT_FORCE_OFF_RETRIES = 3;
+/** Default retries of DOMAIN_CREATE_WITH_FLAGS when a system call in the daemon failed with EAGAIN/EINTR. */
+export const DEFAULT_START_RETRIES = 2;
 
 
 /** Check that `value` is one of `allowed`. */
@@ -81,6 +83,13 @@ export function checkOperationOptions(options: OperationOptions | undefined, def
   return checkDuration(options?.timeout, 'timeout') ?? defaultTimeout;
 }
 
+/** Check an optional retry count (0–20). */
+function checkRetries(retries: unknown): void {
+  if (retries !== undefined && (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > 20)) {
+    throw new InvalidArgumentError(`retries must be an integer from 0 to 20, got ${String(retries)}`, { path: 'retries' });
+  }
+}
+
 const POWER_MODES = ['acpi', 'agent', 'auto'] as const;
 const START_FLAGS = ['paused', 'autodestroy', 'bypassCache', 'forceBoot', 'resetNvram', 'validate'] as const;
 
@@ -100,6 +109,7 @@ export function checkLifecycleOptions(operation: LifecycleOperation | 'waitForSt
   switch (operation) {
     case 'start':
       for (const key of START_FLAGS) checkFlag(o[key], key);
+      checkRetries(o['retries']);
       break;
     case 'shutdown':
       checkChoice(o['mode'], POWER_MODES, 'mode');
@@ -109,10 +119,7 @@ export function checkLifecycleOptions(operation: LifecycleOperation | 'waitForSt
       break;
     case 'forceOff': {
       checkFlag(o['graceful'], 'graceful');
-      const retries = o['retries'];
-      if (retries !== undefined && (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > 20)) {
-        throw new InvalidArgumentError(`retries must be an integer from 0 to 20, got ${String(retries)}`, { path: 'retries' });
-      }
+      checkRetries(o['retries']);
       checkFlag(o['preempt'], 'preempt');
       break;
     }

@@ -44,6 +44,8 @@ export interface StartResult extends LifecycleResult {
   operation: 'start';
   /** The VM resumed from its managed save image instead of booting. */
   restored: boolean;
+  /** DOMAIN_CREATE_WITH_FLAGS calls made (0 for a no-op; more than 1 after a temporary failure in the daemon, see `retries`). */
+  attempts: number;
 }
 
 /** Result of `shutdown`. */

@@ -1,8 +1,8 @@
 import { LibvirtError, UnsupportedError, VirErrorCode } from '../../errors/index.js';
-import { CALL_CAP_MS, type OperationRun, finalState, libvirtCode, readState, resultOf } from '../context.js';
+import { CALL_CAP_MS, type OperationRun, finalState, libvirtCode, log, readState, resultOf } from '../context.js';
 import { type StartFlagOptions, startFlagNames, startFlags } from '../flags.js';
 import { guard, refusal } from '../guards.js';
-import type { OperationOptions } from '../options.js';
+import { DEFAULT_START_RETRIES, type OperationOptions } from '../options.js';
 import type { StartResult } from '../results.js';
 import { type WaitSpec, withWaiter } from '../waiter.js';
 import { isActive, raceRecovered, timeoutWithState } from './common.js';
@@ -21,6 +21,19 @@ export interface StartOptions extends OperationOptions {
   resetNvram?: boolean;
   /** Validate the XML against libvirt's schema first (`VIR_DOMAIN_START_VALIDATE`). */
   validate?: boolean;
+  /**
+   * Retries when the start fails because a system call in the daemon failed
+   * with EAGAIN or EINTR (`LibvirtError.isTemporary`), e.g. "failed to load
+   * cgroup BPF prog: Resource temporarily unavailable" while many guests start
+   * at once. libvirt has undone the failed start, so trying again is safe.
+   * 0 to 20. @default 2
+   */
+  retries?: number;
+}
+
+/** Pause before start retry `attempt`: 0.2 s, 0.4 s, 0.6 s… */
+export function startRetryDelay(attempt: number): number {
+  return 200 * attempt;
 }
 
 /** Start is confirmed by the `started` event (booted, restored…) or a poll that finds the VM active. */
@@ -35,7 +48,7 @@ export async function start(run: OperationRun, options: StartOptions): Promise<S
   const verdict = guard('start', current.state);
   if (typeof verdict === 'object') {
     if ('refuse' in verdict) throw refusal('start', current.state, run.ref.name, verdict.refuse);
-    return { ...resultOf(run, current, { changed: false, confirmedBy: 'poll', noop: verdict.noop }), operation: 'start', restored: false };
+    return { ...resultOf(run, current, { changed: false, confirmedBy: 'poll', noop: verdict.noop }), operation: 'start', restored: false, attempts: 0 };
   }
   return startShutOff(run, options);
 }
@@ -51,28 +64,40 @@ async function hasImage(run: OperationRun): Promise<boolean> {
 
 /**
  * Start a VM known to be shut off (also the second half of reboot's
- * stop-start fallback): DOMAIN_CREATE_WITH_FLAGS, then wait for `started`.
+ * stop-start fallback): DOMAIN_CREATE_WITH_FLAGS, retried after a temporary
+ * failure in the daemon, then wait for `started`.
  */
-export async function startShutOff(run: OperationRun, options: StartFlagOptions): Promise<StartResult> {
+export async function startShutOff(run: OperationRun, options: StartFlagOptions & { retries?: number | undefined }): Promise<StartResult> {
   const flags = startFlags(options);
+  const retries = options.retries ?? DEFAULT_START_RETRIES;
   const restoring = options.forceBoot !== true && (await hasImage(run));
   return withWaiter(run, ['domain.lifecycle'], async (waiter) => {
-    try {
-      const ref = await run.ctx.connection.domains.control.start(run.ref, { ...run.deadline.call(), flags });
-      run.ref = { ...run.ref, id: ref.id };
-    } catch (error) {
-      if (flags !== 0 && libvirtCode(error) === VirErrorCode.VIR_ERR_INVALID_ARG) {
-        // virCheckFlags: the driver does not know one of the flags (the test driver accepts none).
-        throw new UnsupportedError(
-          `the hypervisor driver refused start option(s) ${startFlagNames(flags).join(', ')}: ${(error as Error).message}`,
-          error instanceof LibvirtError ? { remote: error } : { cause: error },
-        );
+    let attempts = 0;
+    for (;;) {
+      attempts++;
+      try {
+        const ref = await run.ctx.connection.domains.control.start(run.ref, { ...run.deadline.call(), flags });
+        run.ref = { ...run.ref, id: ref.id };
+        break;
+      } catch (error) {
+        if (flags !== 0 && libvirtCode(error) === VirErrorCode.VIR_ERR_INVALID_ARG) {
+          // virCheckFlags: the driver does not know one of the flags (the test driver accepts none).
+          throw new UnsupportedError(
+            `the hypervisor driver refused start option(s) ${startFlagNames(flags).join(', ')}: ${(error as Error).message}`,
+            error instanceof LibvirtError ? { remote: error } : { cause: error },
+          );
+        }
+        if (error instanceof LibvirtError && error.isTemporary && attempts <= retries) {
+          log(run.ctx.logger, 'warn', 'start failed for a temporary reason; retrying', { domain: run.ref.name, attempt: attempts, error: String(error) });
+          await run.deadline.sleep(startRetryDelay(attempts), 'waiting to retry the start');
+          continue;
+        }
+        const raced = await raceRecovered(run, error, isActive);
+        if (raced !== null) {
+          return { ...resultOf(run, raced, { changed: false, confirmedBy: 'poll', noop: 'already running' }), operation: 'start', restored: false, attempts };
+        }
+        throw error;
       }
-      const raced = await raceRecovered(run, error, isActive);
-      if (raced !== null) {
-        return { ...resultOf(run, raced, { changed: false, confirmedBy: 'poll', noop: 'already running' }), operation: 'start', restored: false };
-      }
-      throw error;
     }
     const outcome = await waiter.wait(STARTED, run.deadline.at);
     if (outcome === null) throw await timeoutWithState(run, 'waiting for libvirt to confirm the start');
@@ -81,6 +106,7 @@ export async function startShutOff(run: OperationRun, options: StartFlagOptions)
       ...resultOf(run, state, { changed: true, confirmedBy: outcome.confirmedBy }),
       operation: 'start',
       restored: restoring || state.reason === 'restored',
+      attempts,
     };
   });
 }

@@ -22,6 +22,14 @@ export function libvirtError(code: number, message = `libvirt error ${code}`): L
   );
 }
 
+/** A failed system call in the daemon (`VIR_ERR_SYSTEM_ERROR`, errno in `int1`), as libvirt raises it. */
+export function systemError(errno: number, message: string): LibvirtError {
+  return libvirtErrorFrom(
+    { code: 38, domain: 10, message, level: 2, str1: message, str2: null, str3: null, int1: errno, int2: -1 },
+    { program: 0x20008086, proc: 0, name: 'FAKE' },
+  );
+}
+
 /** One simulated domain. */
 export class FakeVm {
   readonly ref: DomainRef;

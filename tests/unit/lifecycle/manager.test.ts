@@ -10,7 +10,7 @@ import {
   UnsupportedError,
 } from '../../../src/errors/index.js';
 import { VMLifecycleManager, type VMLifecycleManagerOptions } from '../../../src/lifecycle/index.js';
-import { FakeConnection, FakeVm, libvirtError } from './fake-connection.js';
+import { FakeConnection, FakeVm, libvirtError, systemError } from './fake-connection.js';
 
 const ACPI_XML = "<domain type='kvm'><name>v</name><memory>65536</memory><os><type>hvm</type></os><features><acpi/></features></domain>";
 const AGENT_XML =
@@ -34,11 +34,11 @@ describe('results', () => {
   it('have the documented shape', async () => {
     const { fake, manager, vm } = setup();
     const started = await manager.start(vm.ref.name);
-    expect(Object.keys(started).sort()).toEqual(['changed', 'confirmedBy', 'domain', 'elapsedMs', 'operation', 'reason', 'restored', 'state']);
+    expect(Object.keys(started).sort()).toEqual(['attempts', 'changed', 'confirmedBy', 'domain', 'elapsedMs', 'operation', 'reason', 'restored', 'state']);
     expect(started).toMatchObject({ operation: 'start', state: 'running', reason: 'booted', changed: true, confirmedBy: 'event', restored: false });
     expect(started.domain).toEqual({ name: 'vm0', uuid: vm.ref.uuid, id: vm.ref.id });
     const noop = await manager.start(vm.ref);
-    expect(Object.keys(noop).sort()).toEqual(['changed', 'confirmedBy', 'domain', 'elapsedMs', 'noop', 'operation', 'reason', 'restored', 'state']);
+    expect(Object.keys(noop).sort()).toEqual(['attempts', 'changed', 'confirmedBy', 'domain', 'elapsedMs', 'noop', 'operation', 'reason', 'restored', 'state']);
     const stopped = await manager.shutdown(vm.ref);
     expect(Object.keys(stopped).sort()).toEqual(['changed', 'confirmedBy', 'domain', 'elapsedMs', 'escalated', 'method', 'operation', 'reason', 'requests', 'state']);
     expect(stopped.domain.id).toBe(-1);
@@ -217,6 +217,39 @@ describe('shutdown', () => {
     expect(r).toMatchObject({ state: 'shutoff', requests: 0, confirmedBy: 'event' });
     expect(r.method).toBeUndefined();
     expect(fake.calls).toEqual([]);
+  });
+});
+
+describe('start', () => {
+  const BPF = 'failed to load cgroup BPF prog: Resource temporarily unavailable';
+
+  it('retries a start that failed for a temporary reason in the daemon (EAGAIN, EINTR)', async () => {
+    const { fake, manager, vm } = setup();
+    fake.failures.set('start', [systemError(11, BPF), systemError(4, 'Interrupted system call')]);
+    const r = await manager.start(vm.ref);
+    expect(r).toMatchObject({ attempts: 3, state: 'running', reason: 'booted', changed: true, confirmedBy: 'event' });
+    expect(fake.calls.filter((c) => c.startsWith('start:'))).toHaveLength(3);
+  });
+
+  it('gives up after `retries`; other system errors and other codes are not retried', async () => {
+    const { fake, manager, vm } = setup();
+    fake.failures.set('start', [systemError(11, BPF)]);
+    const error = await manager.start(vm.ref, { retries: 0 }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 38, errno: 11, isTemporary: true });
+    for (const failure of [systemError(13, 'Permission denied'), libvirtError(1, 'internal error')]) {
+      fake.failures.set('start', [failure]);
+      fake.calls.length = 0;
+      await expect(manager.start(vm.ref)).rejects.toBe(failure);
+      expect(fake.calls.filter((c) => c.startsWith('start:'))).toHaveLength(1);
+    }
+    expect(vm.state).toBe('shutoff');
+    await expect(manager.start(vm.ref, { retries: 21 })).rejects.toMatchObject({ code: 'ERR_LIBVIRT_INVALID_ARGUMENT', path: 'retries' });
+  });
+
+  it('a no-op start made no attempt', async () => {
+    const { manager, vm } = setup();
+    vm.state = 'running';
+    expect(await manager.start(vm.ref)).toMatchObject({ attempts: 0, changed: false, noop: 'already running' });
   });
 });
 

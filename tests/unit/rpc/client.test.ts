@@ -72,8 +72,20 @@ describe('RpcClient against the fake daemon', () => {
     expect([e.str1, e.str2, e.str3, e.int1, e.int2]).toEqual(['a', 'b', 'c', 7, -1]);
     expect(e.procedure).toEqual({ program: 0x20008086, proc: 23, name: 'DOMAIN_LOOKUP_BY_NAME' });
     expect(e.isNotFound).toBe(true);
+    // int1 is an errno only for a failed system call (SYSTEM_ERROR).
+    expect([e.errno, e.isTemporary]).toEqual([undefined, false]);
     // The stack points at this test, not at the socket reader.
     expect(e.stack).toContain('client.test.ts');
+  });
+
+  it("a failed system call in the daemon carries its errno; EAGAIN and EINTR are temporary", async () => {
+    await setup();
+    const cases: [number, boolean][] = [[11, true], [4, true], [13, false], [-1, false]];
+    for (const [errno, temporary] of cases) {
+      daemon.handle(LOOKUP, () => ({ error: { code: 38, domain: 10, message: 'failed to load cgroup BPF prog', str1: null, str2: null, str3: null, int1: errno, int2: -1, level: 2 } }));
+      const e = (await client.call(LOOKUP, { name: 'x' }).catch((error: unknown) => error)) as LibvirtError;
+      expect([e.codeName, e.errno, e.isTemporary]).toEqual(['VIR_ERR_SYSTEM_ERROR', errno > 0 ? errno : undefined, temporary]);
+    }
   });
 
   it('maps an unknown procedure to UnsupportedError by code', async () => {
