@@ -12,6 +12,7 @@ import {
   type OperationOptions,
   type RebootOptions,
   type RebootResult,
+  type ResumeOptions,
   type ResumeResult,
   type ShutdownOptions,
   type ShutdownResult,
@@ -149,7 +150,7 @@ export class LibvirtManager implements AsyncDisposable {
 
   /** Resume a paused (or wake a pmsuspended) VM. Delegates to the registry (→ {@link VMLifecycleManager.resume}). */
   resumeVm(vm: VmInput, options?: Command<'resume'>): Promise<ResumeResult> {
-    return this.vms.send(vm, 'resume', queued<OperationOptions>(options));
+    return this.vms.send(vm, 'resume', queued<ResumeOptions>(options));
   }
 
   /** Stop, delete storage by policy, undefine. Delegates to the registry (→ {@link VMDestroyer.destroy}). */

@@ -37,10 +37,12 @@ export type {
   ForceOffResult,
   RebootResult,
   ResumeResult,
+  TimeSyncOutcome,
   StateObservation,
   AutostartResult,
 } from './results.js';
 export type { StartOptions } from './operations/start.js';
+export type { ResumeOptions } from './operations/pause.js';
 export type { ShutdownOptions } from './operations/shutdown.js';
 export type { ForceOffOptions } from './operations/force-off.js';
 export type { RebootOptions } from './operations/reboot.js';

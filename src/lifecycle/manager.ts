@@ -7,7 +7,7 @@ import { type ForceOffOptions, forceOff } from './operations/force-off.js';
 import { type ManagedSaveOptions, managedSave, removeManagedSave } from './operations/managed-save.js';
 import { type AddressesResult, type WaitForAddressesOptions, waitForAddresses } from './operations/addresses.js';
 import { checkStates, setAutostart, waitForState } from './operations/observe.js';
-import { resume, suspend } from './operations/pause.js';
+import { type ResumeOptions, resume, suspend } from './operations/pause.js';
 import { type RebootOptions, reboot, reset } from './operations/reboot.js';
 import { type ShutdownOptions, shutdown } from './operations/shutdown.js';
 import { type StartOptions, start } from './operations/start.js';
@@ -192,19 +192,22 @@ export class VMLifecycleManager {
 
   /**
    * Resume a paused VM, or wake a pmsuspended guest (`wokeUp: true`), and
-   * wait for the `resumed`/`started` event. No-op when running.
+   * wait for the `resumed`/`started` event. No-op when running. With
+   * `syncTime`, then set the guest's clock to the host's (through the guest
+   * agent; best effort, reported in `timeSync`).
    *
    * Default `timeout`: 30 000 ms.
    * @example await lifecycle.resume('web1'); // virsh resume web1
+   * @example const { timeSync } = await lifecycle.resume('web1', { syncTime: true }); // then virsh domtime web1 --now
    * @throws {@link InvalidStateError} when it is shut off or crashed
    * @throws {@link UnsupportedError} when it is pmsuspended and the driver has no PM wakeup (the test driver)
    * @throws {@link DomainNotFoundError} · {@link TimeoutError} · {@link AbortError} · {@link LibvirtError}
    * @see virDomainResume
    * @see virDomainPMWakeup
    */
-  async resume(vm: VmInput, options: OperationOptions = {}): Promise<ResumeResult> {
+  async resume(vm: VmInput, options: ResumeOptions = {}): Promise<ResumeResult> {
     const timeout = checkLifecycleOptions('resume', options);
-    return this.#run('resume', vm, options, timeout, (run) => resume(run));
+    return this.#run('resume', vm, options, timeout, (run) => resume(run, options));
   }
 
   /**

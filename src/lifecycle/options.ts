@@ -110,6 +110,10 @@ export function checkLifecycleOptions(operation: LifecycleOperation | 'waitForSt
     case 'start':
       for (const key of START_FLAGS) checkFlag(o[key], key);
       checkRetries(o['retries']);
+      checkFlag(o['syncTime'], 'syncTime');
+      break;
+    case 'resume':
+      checkFlag(o['syncTime'], 'syncTime');
       break;
     case 'shutdown':
       checkChoice(o['mode'], POWER_MODES, 'mode');

@@ -39,6 +39,13 @@ export interface LifecycleResult {
   elapsedMs: number;
 }
 
+/**
+ * What became of the guest clock sync asked for with `syncTime`: set to the
+ * host's time, or not (no guest agent, an agent that did not answer…), with
+ * the error. Never thrown: the power operation itself succeeded.
+ */
+export type TimeSyncOutcome = { synced: true } | { synced: false; error: Error };
+
 /** Result of `start`. */
 export interface StartResult extends LifecycleResult {
   operation: 'start';
@@ -46,6 +53,8 @@ export interface StartResult extends LifecycleResult {
   restored: boolean;
   /** DOMAIN_CREATE_WITH_FLAGS calls made (0 for a no-op; more than 1 after a temporary failure in the daemon, see `retries`). */
   attempts: number;
+  /** With `syncTime`, when the VM was restored and runs: whether its clock was set to the host's time. */
+  timeSync?: TimeSyncOutcome;
 }
 
 /** Result of `shutdown`. */
@@ -84,6 +93,8 @@ export interface ResumeResult extends LifecycleResult {
   operation: 'resume';
   /** The guest was pmsuspended and was woken with virDomainPMWakeup. */
   wokeUp: boolean;
+  /** With `syncTime`, when the VM was resumed: whether its clock was set to the host's time. */
+  timeSync?: TimeSyncOutcome;
 }
 
 /** Result of `waitForState`. */

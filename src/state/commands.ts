@@ -7,6 +7,7 @@ import {
   type LifecycleResult,
   type ManagedSaveOptions,
   type OperationOptions,
+  type ResumeOptions,
   type RebootOptions,
   type RebootResult,
   type ResumeResult,
@@ -46,7 +47,7 @@ export interface VmCommandOptions {
   reboot: RebootOptions;
   reset: OperationOptions;
   pause: OperationOptions;
-  resume: OperationOptions;
+  resume: ResumeOptions;
   save: ManagedSaveOptions;
   destroy: DestroyOptions;
 }

@@ -23,6 +23,7 @@ import {
 import { type ConsoleOptions, type DomainConsole, openConsole } from './console.js';
 import { DomainControl } from './domain-control.js';
 import { type MemoryOptions, type VcpuOptions, getVcpus, setMemory, setVcpus } from './domain-sizing.js';
+import { type GuestTime, type GuestTimeInput, getTime, setTime } from './domain-time.js';
 import { type Screenshot, type ScreenshotOptions, takeScreenshot } from './screenshot.js';
 import { type DomainInput, checkObjectName, resolveDomain } from './refs.js';
 import { SnapshotResource } from './snapshots.js';
@@ -308,6 +309,32 @@ export class DomainResource {
    */
   setMemory(domain: DomainInput, bytes: number | bigint, options: MemoryOptions = {}): Promise<void> {
     return setMemory(this.#call, domain, bytes, options);
+  }
+
+  /**
+   * The guest's clock (`virsh domtime`). QEMU asks the guest agent, so the
+   * domain must run one; the test driver keeps a value per running domain.
+   * @example const { date } = await conn.domains.getTime('web1');
+   * @throws {@link DomainNotFoundError}; `LibvirtError` `VIR_ERR_OPERATION_INVALID` when it is not running,
+   *   `VIR_ERR_ARGUMENT_UNSUPPORTED` when no guest agent is configured, `VIR_ERR_AGENT_UNRESPONSIVE` when it does not answer
+   * @see virDomainGetTime
+   */
+  getTime(domain: DomainInput, options: ResourceOptions = {}): Promise<GuestTime> {
+    return getTime(this.#call, domain, options);
+  }
+
+  /**
+   * Set the guest's clock (`virsh domtime --time`, `--now`, `--sync`): to a
+   * `Date`, to `{ seconds, nseconds }`, or `'rtc'` to have the guest re-read
+   * its hardware clock. QEMU needs the guest agent. Useful after a resume or a
+   * restore, when the guest's clock stood still (`VMLifecycleManager.resume`
+   * does it with `syncTime: true`).
+   * @example await conn.domains.setTime('web1', new Date());
+   * @throws {@link InvalidArgumentError} (nothing is sent); the errors of {@link DomainResource.getTime}
+   * @see virDomainSetTime
+   */
+  setTime(domain: DomainInput, time: GuestTimeInput, options: ResourceOptions = {}): Promise<void> {
+    return setTime(this.#call, domain, time, options);
   }
 
   /**

@@ -29,6 +29,7 @@ export * from './domains.js';
 export { DomainConsole, type ConsoleOptions } from './console.js';
 export type { Screenshot, ScreenshotOptions } from './screenshot.js';
 export type { MemoryOptions, SizingImpact, VcpuOptions } from './domain-sizing.js';
+export type { GuestTime, GuestTimeInput } from './domain-time.js';
 export * from './domain-control.js';
 export * from './snapshots.js';
 export * from './host.js';

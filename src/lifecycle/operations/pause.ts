@@ -3,7 +3,20 @@ import { type OperationRun, finalState, readState, resultOf } from '../context.j
 import { guard, refusal } from '../guards.js';
 import type { LifecycleResult, ResumeResult } from '../results.js';
 import { type WaitSpec, withWaiter } from '../waiter.js';
+import type { OperationOptions } from '../options.js';
 import { isRunning, raceRecovered, timeoutWithState } from './common.js';
+import { syncGuestTime } from './guest-time.js';
+
+/** Options of `resume`. */
+export interface ResumeOptions extends OperationOptions {
+  /**
+   * Once the VM runs again, set its clock to the host's time through the guest
+   * agent: a paused guest's clock stood still. Best effort: the outcome is in
+   * the result's `timeSync`, never thrown. Not done for a no-op.
+   * @default false
+   */
+  syncTime?: boolean;
+}
 
 const SUSPENDED: WaitSpec = {
   onEvent: (e) => (e.type === 'domain.lifecycle' && e.event === 'suspended' ? 'done' : 'ignore'),
@@ -42,7 +55,7 @@ export async function suspend(run: OperationRun): Promise<LifecycleResult> {
  * `resume` under the VM's lock: resume paused vCPUs, or wake a pmsuspended
  * guest (virDomainPMWakeup); no-op when already running.
  */
-export async function resume(run: OperationRun): Promise<ResumeResult> {
+export async function resume(run: OperationRun, options: ResumeOptions): Promise<ResumeResult> {
   const current = await readState(run);
   const verdict = guard('resume', current.state);
   if (typeof verdict === 'object') {
@@ -69,6 +82,8 @@ export async function resume(run: OperationRun): Promise<ResumeResult> {
     const outcome = await waiter.wait(RESUMED, run.deadline.at);
     if (outcome === null) throw await timeoutWithState(run, `waiting for libvirt to confirm the ${wake ? 'wakeup' : 'resume'}`);
     const state = outcome.state ?? (await finalState(run));
-    return { ...resultOf(run, state, { changed: true, confirmedBy: outcome.confirmedBy }), operation: 'resume', wokeUp: wake };
+    const result: ResumeResult = { ...resultOf(run, state, { changed: true, confirmedBy: outcome.confirmedBy }), operation: 'resume', wokeUp: wake };
+    if (options.syncTime === true && state.state === 'running') result.timeSync = await syncGuestTime(run);
+    return result;
   });
 }

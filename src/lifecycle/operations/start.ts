@@ -5,6 +5,7 @@ import { guard, refusal } from '../guards.js';
 import { DEFAULT_START_RETRIES, type OperationOptions } from '../options.js';
 import type { StartResult } from '../results.js';
 import { type WaitSpec, withWaiter } from '../waiter.js';
+import { syncGuestTime } from './guest-time.js';
 import { isActive, raceRecovered, timeoutWithState } from './common.js';
 
 /** Options of `start`: libvirt's `virDomainCreateFlags` as booleans. */
@@ -29,6 +30,13 @@ export interface StartOptions extends OperationOptions {
    * 0 to 20. @default 2
    */
   retries?: number;
+  /**
+   * When the VM was restored from its managed save image and runs, set its
+   * clock to the host's time through the guest agent (it stood still while
+   * saved). Best effort: the outcome is in the result's `timeSync`.
+   * @default false
+   */
+  syncTime?: boolean;
 }
 
 /** Pause before start retry `attempt`: 0.2 s, 0.4 s, 0.6 s… */
@@ -67,7 +75,7 @@ async function hasImage(run: OperationRun): Promise<boolean> {
  * stop-start fallback): DOMAIN_CREATE_WITH_FLAGS, retried after a temporary
  * failure in the daemon, then wait for `started`.
  */
-export async function startShutOff(run: OperationRun, options: StartFlagOptions & { retries?: number | undefined }): Promise<StartResult> {
+export async function startShutOff(run: OperationRun, options: StartFlagOptions & { retries?: number | undefined; syncTime?: boolean | undefined }): Promise<StartResult> {
   const flags = startFlags(options);
   const retries = options.retries ?? DEFAULT_START_RETRIES;
   const restoring = options.forceBoot !== true && (await hasImage(run));
@@ -102,11 +110,13 @@ export async function startShutOff(run: OperationRun, options: StartFlagOptions 
     const outcome = await waiter.wait(STARTED, run.deadline.at);
     if (outcome === null) throw await timeoutWithState(run, 'waiting for libvirt to confirm the start');
     const state = outcome.state ?? (await finalState(run));
-    return {
+    const result: StartResult = {
       ...resultOf(run, state, { changed: true, confirmedBy: outcome.confirmedBy }),
       operation: 'start',
       restored: restoring || state.reason === 'restored',
       attempts,
     };
+    if (options.syncTime === true && result.restored && state.state === 'running') result.timeSync = await syncGuestTime(run);
+    return result;
   });
 }

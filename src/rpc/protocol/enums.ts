@@ -123,6 +123,14 @@ export const VirDomainMemoryModFlags = {
 /** One of the {@link VirDomainMemoryModFlags} values. */
 export type VirDomainMemoryModFlags = EnumValue<typeof VirDomainMemoryModFlags>;
 
+/** virDomainSetTimeFlags (DOMAIN_SET_TIME). */
+export const VirDomainSetTimeFlags = {
+  /** The guest re-reads its own hardware clock (RTC) instead of taking the time given. */
+  VIR_DOMAIN_TIME_SYNC: 1,
+} as const;
+/** One of the {@link VirDomainSetTimeFlags} values. */
+export type VirDomainSetTimeFlags = EnumValue<typeof VirDomainSetTimeFlags>;
+
 /** virDomainDeviceModifyFlags (attach/detach/update device). */
 export const VirDomainDeviceModifyFlags = {
   VIR_DOMAIN_DEVICE_MODIFY_CURRENT: 0,

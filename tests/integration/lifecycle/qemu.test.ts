@@ -117,8 +117,10 @@ describe('lifecycle of real TCG guests', () => {
     const paused = await lifecycle.suspend(guest.ref);
     expect(paused).toMatchObject({ state: 'paused', reason: 'user', confirmedBy: 'event', changed: true });
     expect(await lifecycle.suspend(guest.ref)).toMatchObject({ noop: 'already paused' });
-    const resumed = await lifecycle.resume(guest.ref);
-    expect(resumed).toMatchObject({ state: 'running', reason: 'unpaused', confirmedBy: 'event', wokeUp: false });
+    // This guest has no guest agent: the clock sync is refused, the resume still succeeds and says so.
+    const resumed = await lifecycle.resume(guest.ref, { syncTime: true });
+    expect(resumed).toMatchObject({ state: 'running', reason: 'unpaused', confirmedBy: 'event', wokeUp: false, timeSync: { synced: false } });
+    expect(resumed.timeSync?.synced === false && resumed.timeSync.error.message).toMatch(/agent/i);
     measure('suspend', paused.elapsedMs);
     measure('resume', resumed.elapsedMs);
     const reset = await lifecycle.reset(guest.ref);

@@ -191,6 +191,20 @@ describe('suspend and resume', () => {
     expect(await lifecycle.resume(vm)).toMatchObject({ state: 'running', changed: false, noop: 'already running' });
   });
 
+  it("syncTime sets the guest's clock to the host's once it runs again; a no-op syncs nothing", async () => {
+    const vm = await running('pause-time');
+    await conn.domains.setTime(vm, new Date('2001-01-01T00:00:00Z')); // a clock that stood still
+    await lifecycle.suspend(vm);
+    const before = Date.now();
+    const resumed = await lifecycle.resume(vm, { syncTime: true });
+    expect(resumed).toMatchObject({ state: 'running', changed: true, timeSync: { synced: true } });
+    const { date } = await conn.domains.getTime(vm);
+    expect(date.getTime()).toBeGreaterThanOrEqual(before - 1000);
+    expect(date.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
+    expect((await lifecycle.resume(vm, { syncTime: true })).timeSync).toBeUndefined();
+    await expect(lifecycle.resume(vm, { syncTime: 'yes' as never })).rejects.toMatchObject({ code: 'ERR_LIBVIRT_INVALID_ARGUMENT', path: 'syncTime' });
+  });
+
   it('refuses a shut-off VM with InvalidStateError (the driver would say INTERNAL_ERROR)', async () => {
     const vm = await define('pause-off');
     await expect(lifecycle.suspend(vm)).rejects.toMatchObject({ name: 'InvalidStateError', operation: 'suspend', state: 'shutoff' });
@@ -204,10 +218,14 @@ describe('managed save', () => {
     const saved = await lifecycle.managedSave(vm);
     expect(saved).toMatchObject({ operation: 'managedSave', state: 'shutoff', reason: 'saved', changed: true, confirmedBy: 'event' });
     expect(await lifecycle.hasManagedSave(vm)).toBe(true);
-    const started = await lifecycle.start(vm);
+    const started = await lifecycle.start(vm, { syncTime: true });
     // The test driver restores but reports 'booted'; QEMU says 'restored'.
-    expect(started).toMatchObject({ state: 'running', restored: true, changed: true });
+    expect(started).toMatchObject({ state: 'running', restored: true, changed: true, attempts: 1, timeSync: { synced: true } });
+    expect(Math.abs((await conn.domains.getTime(vm)).date.getTime() - Date.now())).toBeLessThan(5000);
     expect(await lifecycle.hasManagedSave(vm.name)).toBe(false);
+    // A fresh boot has a fresh clock: nothing to sync.
+    await lifecycle.forceOff(vm);
+    expect((await lifecycle.start(vm, { syncTime: true })).timeSync).toBeUndefined();
   });
 
   it('saves a paused VM; removeManagedSave deletes the image once, then is a no-op', async () => {

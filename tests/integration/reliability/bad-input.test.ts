@@ -210,6 +210,9 @@ describe('VM commands refuse bad VMs and bad options before anything is sent', (
     ['startVm timeout 2**70', () => manager.startVm(UNKNOWN, { timeout: 2 ** 70 }), 'timeout'],
     ['startVm timeout NaN', () => manager.startVm(UNKNOWN, { timeout: Number.NaN }), 'timeout'],
     ["startVm paused 'yes'", () => manager.startVm(UNKNOWN, { paused: 'yes' as never }), 'paused'],
+    ['startVm retries 21', () => manager.startVm(UNKNOWN, { retries: 21 }), 'retries'],
+    ["startVm syncTime 'yes'", () => manager.startVm(UNKNOWN, { syncTime: 'yes' as never }), 'syncTime'],
+    ['resumeVm syncTime 1', () => manager.resumeVm(UNKNOWN, { syncTime: 1 as never }), 'syncTime'],
     ["startVm signal 'stop'", () => manager.startVm(UNKNOWN, { signal: 'stop' as never }), 'signal'],
     ["startVm queue 'yes'", () => manager.startVm(UNKNOWN, { queue: 'yes' as never }), 'queue'],
     ["shutdownVm mode '<&>'", () => manager.shutdownVm(UNKNOWN, { mode: META as never }), 'mode'],
@@ -273,6 +276,8 @@ describe('connection resources and events', () => {
     ['domains.screenshot', (n) => conn().domains.screenshot(n as string)],
     ['domains.setVcpus', (n) => conn().domains.setVcpus(n as string, 1)],
     ['domains.setMemory', (n) => conn().domains.setMemory(n as string, 1024 * 1024)],
+    ['domains.getTime', (n) => conn().domains.getTime(n as string)],
+    ['domains.setTime', (n) => conn().domains.setTime(n as string, 'rtc')],
     ['domains.openConsole (device)', (n) => conn().domains.openConsole('test', { device: n as string })],
   ];
   it.each(lookups.flatMap(([entry, run]) => NAMES_REFUSED.map(([label, name]) => [`${entry}(${label})`, run, name] as const)))('%s', async (_, run, name) => {
@@ -321,6 +326,10 @@ describe('connection resources and events', () => {
     ['setMemory 1000 bytes (not whole KiB)', () => conn().domains.setMemory('test', 1000), 'bytes'],
     ['setMemory 2n**70n', () => conn().domains.setMemory('test', 2n ** 70n), 'bytes'],
     ["setMemory '1GiB'", () => conn().domains.setMemory('test', '1GiB' as never), 'bytes'],
+    ['setTime Invalid Date', () => conn().domains.setTime('test', new Date(Number.NaN)), 'time'],
+    ['setTime nseconds 1e9', () => conn().domains.setTime('test', { seconds: 0, nseconds: 1e9 }), 'time.nseconds'],
+    ['setTime seconds -1', () => conn().domains.setTime('test', { seconds: -1 }), 'time.seconds'],
+    ["setTime 'now'", () => conn().domains.setTime('test', 'now' as never), 'time'],
     ['getVcpus live and config', () => conn().domains.getVcpus('test', { live: true, config: true }), 'config'],
   ] as const)('%s', async (_, run, path) => {
     expect((await refusal(run)).path).toBe(path);

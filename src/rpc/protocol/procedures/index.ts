@@ -10,6 +10,7 @@ import * as connect from './connect.js';
 import * as domainDevices from './domain-devices.js';
 import * as domainLifecycle from './domain-lifecycle.js';
 import * as domainResources from './domain-resources.js';
+import * as domainTime from './domain-time.js';
 import * as domain from './domain.js';
 import * as events from './events.js';
 import * as host from './host.js';
@@ -23,6 +24,7 @@ export * from './connect.js';
 export * from './domain-devices.js';
 export * from './domain-lifecycle.js';
 export * from './domain-resources.js';
+export * from './domain-time.js';
 export * from './domain.js';
 export * from './events.js';
 export * from './host.js';
@@ -50,7 +52,7 @@ function isProcedure(value: unknown): value is Procedure<unknown, unknown> {
  * const byNumber = new Map(ALL_PROCEDURES.map((p) => [p.proc, p]));
  */
 export const ALL_PROCEDURES: readonly Procedure<unknown, unknown>[] = Object.freeze(
-  [auth, connect, domain, domainLifecycle, domainResources, domainDevices, events, host, network, snapshot, storagePool, storageVolume]
+  [auth, connect, domain, domainLifecycle, domainResources, domainTime, domainDevices, events, host, network, snapshot, storagePool, storageVolume]
     .flatMap((m) => Object.values(m).filter(isProcedure))
     .sort((a, b) => a.proc - b.proc),
 );
