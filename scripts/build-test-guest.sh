@@ -18,11 +18,14 @@
 #   LIBVIRT_MANAGER_SEED instance-id=<id>   a NoCloud seed (volume label "cidata") was found
 #   LIBVIRT_MANAGER_DISK dev=<dev> <marker>  a disk starts with the base image marker
 #   LIBVIRT_MANAGER_GUEST_WARN <text>        something the guest could not do
+#   LIBVIRT_MANAGER_AGENT_STARTED            the domain has a guest agent channel; qemu-ga started
 #   LIBVIRT_MANAGER_GUEST_READY              init is up; from now on ACPI shutdown is honoured
 #   LIBVIRT_MANAGER_GUEST_POWEROFF           (acpi variant) power button seen, powering off
 #   LIBVIRT_MANAGER_ECHO <line>              after READY: the answer to each <line> typed on the console
 #
 # The kernel package is downloaded with apt-get download and unpacked, never installed.
+# So is qemu-guest-agent: qemu-ga and its libraries go into the initramfs, and run when the domain
+# has the agent's channel.
 # Needs: apt sources, dpkg-deb, busybox-static, cpio, gzip, qemu-img (scripts/setup-libvirt.sh
 # installs them). Root is only needed to run apt-get update on a machine with no package lists.
 set -euo pipefail
@@ -37,6 +40,7 @@ readonly POWEROFF_MARKER=LIBVIRT_MANAGER_GUEST_POWEROFF
 readonly SEED_MARKER=LIBVIRT_MANAGER_SEED
 readonly DISK_MARKER=LIBVIRT_MANAGER_DISK
 readonly ECHO_MARKER=LIBVIRT_MANAGER_ECHO
+readonly AGENT_MARKER=LIBVIRT_MANAGER_AGENT_STARTED
 readonly BASE_IMAGE_MARKER='LIBVIRT_MANAGER_BASE_IMAGE v1'
 readonly BASE_IMAGE_SIZE=64M
 # quiet: kernel messages on an emulated UART cost boot time under TCG.
@@ -57,6 +61,13 @@ readonly CONTROLLER_MODULES=('scsi_mod scan=manual' virtio_blk virtio_scsi virti
 # Then, once the SCSI devices exist, their drivers and the seed's file system. sd and sr bind
 # asynchronously; loading them after the scan makes insmod wait until the disks are there.
 readonly DISK_MODULES=(sr_mod sd_mod isofs)
+# Last, the guest agent's port: virtio-serial (libvirt adds the controller with the channel).
+readonly AGENT_MODULES=(virtio_console)
+# The QEMU guest agent, unpacked from its Debian package with the shared libraries it needs.
+readonly AGENT_PACKAGE=qemu-guest-agent
+readonly AGENT_CHANNEL=org.qemu.guest_agent.0
+# The address the guest puts on its loopback interface when it runs the agent (TEST-NET-1, RFC 5737).
+readonly AGENT_ADDRESS=192.0.2.10
 
 log() { printf 'build-test-guest: %s\n' "$*" >&2; }
 die() { printf 'build-test-guest: error: %s\n' "$*" >&2; exit 1; }
@@ -110,13 +121,33 @@ resolve_kernel_package() {
 # Prints the path of the cached kernel .deb, downloading it on first use. The cached package is
 # kept across rebuilds, so a change to this script does not fetch a newer kernel.
 kernel_deb() {
-  local deb pkg dl
+  local deb
   deb=$(find "$CACHE_DIR/downloads" -maxdepth 1 -name 'linux-image-*-cloud-amd64_*.deb' 2>/dev/null | sort | tail -n 1)
   if [[ -n $deb ]]; then
     printf '%s\n' "$deb"
     return
   fi
-  pkg=$(resolve_kernel_package)
+  download_deb "$(resolve_kernel_package)"
+}
+
+# Prints the path of the cached qemu-guest-agent .deb, downloading it on first use.
+agent_deb() {
+  local deb
+  deb=$(find "$CACHE_DIR/downloads" -maxdepth 1 -name "${AGENT_PACKAGE}_*.deb" 2>/dev/null | sort | tail -n 1)
+  if [[ -n $deb ]]; then
+    printf '%s\n' "$deb"
+    return
+  fi
+  if [[ -z $(apt-cache policy "$AGENT_PACKAGE" 2>/dev/null | sed -n 's/^ *Candidate: \([^(]\)/\1/p') && $EUID -eq 0 ]]; then
+    log "apt-get update (no candidate for $AGENT_PACKAGE yet)"
+    apt-get update -qq
+  fi
+  download_deb "$AGENT_PACKAGE"
+}
+
+# Downloads package $1 into the cache (never installs it) and prints the .deb's path.
+download_deb() {
+  local pkg=$1 deb dl
   log "downloading $pkg"
   # apt downloads as the unprivileged _apt user, which cannot reach a cache under /root: use a
   # temporary directory it owns, then move the package into the cache.
@@ -183,6 +214,37 @@ stage_modules() {
   stage_list "$root/etc/modules.input" "${INPUT_MODULES[@]}"
   stage_list "$root/etc/modules.controller" "${CONTROLLER_MODULES[@]}"
   stage_list "$root/etc/modules.disk" "${DISK_MODULES[@]}"
+  stage_list "$root/etc/modules.agent" "${AGENT_MODULES[@]}"
+}
+
+# Copies qemu-ga from its package into $root/bin, with every shared library it links (resolved by
+# this host's loader: the package comes from the same Debian release, and qemu-system-x86 pulls in
+# the same libraries). Busybox stands in for the commands qemu-ga runs: hwclock after guest-set-time,
+# and shutdown for guest-shutdown (a script: busybox has no shutdown applet).
+stage_agent() {
+  local root=$1 dir lib
+  dir=$(mktemp -d "$CACHE_DIR/.agent.XXXXXX")
+  dpkg-deb -x "$(agent_deb)" "$dir"
+  [[ -x $dir/usr/sbin/qemu-ga ]] || die "no usr/sbin/qemu-ga in the $AGENT_PACKAGE package"
+  cp "$dir/usr/sbin/qemu-ga" "$root/bin/qemu-ga"
+  while IFS= read -r lib; do
+    [[ -e $lib ]] || die "qemu-ga needs $lib, which this host does not have (install $AGENT_PACKAGE's dependencies)"
+    mkdir -p "$root${lib%/*}"
+    cp -L "$lib" "$root$lib"
+  done < <(ldd "$dir/usr/sbin/qemu-ga" | grep -o '/[^ ]*')
+  rm -rf "$dir"
+  mkdir -p "$root/sbin"
+  ln -sf /bin/busybox "$root/sbin/hwclock"
+  cat >"$root/sbin/shutdown" <<'SHUTDOWN'
+#!/bin/busybox sh
+# qemu-ga's guest-shutdown runs "shutdown -P|-h|-r +0 <message>": power off (or reboot) now.
+. /etc/test-guest.conf
+case " $* " in *" -r "*) /bin/busybox reboot -f ;; esac
+echo "$POWEROFF_MARKER" >/dev/console
+/bin/busybox poweroff -f
+SHUTDOWN
+  chmod 0755 "$root/sbin/shutdown"
+  log "guest agent: $(du -sh "$root/bin/qemu-ga" | cut -f1) qemu-ga + $(ldd "$root/bin/qemu-ga" | grep -c '/') libraries"
 }
 
 # --- initramfs ----------------------------------------------------------------------------------
@@ -260,6 +322,19 @@ for sys in /sys/class/block/*; do
   fi
 done
 
+# The guest agent, when the domain has its channel (a virtio-serial port named $AGENT_CHANNEL).
+# No udev here, so the port is found by name in sysfs. The agent reports the guest's interfaces:
+# loopback, with one more address on it ($AGENT_ADDRESS, a documentation address) so there is an
+# address that counts; the guest has no network interface, so it sends nothing anywhere.
+ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
+load_modules /etc/modules.agent
+for port in /sys/class/virtio-ports/*; do
+  [ "$(cat "$port/name" 2>/dev/null)" = "$AGENT_CHANNEL" ] || continue
+  ip addr add "$AGENT_ADDRESS/32" dev lo
+  qemu-ga -m virtio-serial -p "/dev/${port##*/}" -t /tmp -l /tmp/qemu-ga.log &
+  echo "$AGENT_MARKER"
+done
+
 read -r uptime _ </proc/uptime
 echo "LIBVIRT_MANAGER_GUEST_INFO variant=$VARIANT kernel=$(uname -r) uptime=$uptime"
 echo "$READY_MARKER"
@@ -281,6 +356,9 @@ POWEROFF_MARKER=$POWEROFF_MARKER
 SEED_MARKER=$SEED_MARKER
 DISK_MARKER=$DISK_MARKER
 ECHO_MARKER=$ECHO_MARKER
+AGENT_MARKER=$AGENT_MARKER
+AGENT_CHANNEL=$AGENT_CHANNEL
+AGENT_ADDRESS=$AGENT_ADDRESS
 BASE_IMAGE_MARKER='$BASE_IMAGE_MARKER'
 EOF
   # Fixed mtimes, sorted names and --reproducible (no inode or device numbers) keep the archive
@@ -333,6 +411,9 @@ write_manifest() {
   "seedMarkerPrefix": $(json_string "$SEED_MARKER instance-id="),
   "diskMarkerPrefix": $(json_string "$DISK_MARKER dev="),
   "echoMarkerPrefix": $(json_string "$ECHO_MARKER "),
+  "agentMarker": $(json_string "$AGENT_MARKER"),
+  "agentChannel": $(json_string "$AGENT_CHANNEL"),
+  "agentAddress": $(json_string "$AGENT_ADDRESS"),
   "buildHash": $(json_string "$hash")
 }
 EOF
@@ -361,6 +442,7 @@ build() {
   mkdir -p "$root/bin" "$root/etc" "$root/dev" "$root/proc" "$root/sys" "$root/mnt" "$root/tmp"
   cp "$BUSYBOX" "$root/bin/busybox"
   stage_modules "$kdir" "$root"
+  stage_agent "$root"
   write_init "$root/init"
   build_initrd "$root" acpi "$work/initrd-acpi.img"
   build_initrd "$root" noacpi "$work/initrd-noacpi.img"

@@ -18,6 +18,12 @@ export interface GuestManifest {
   poweroffMarker: string;
   /** The guest answers each line typed on its console with this prefix and the line. */
   echoMarkerPrefix: string;
+  /** Printed when the domain has the guest agent's channel and qemu-ga was started. */
+  agentMarker: string;
+  /** Name of the guest agent's virtio-serial port. */
+  agentChannel: string;
+  /** The one address that counts which the agent reports (on the guest's loopback: the guest has no NIC). */
+  agentAddress: string;
 }
 
 /**
@@ -43,6 +49,8 @@ export interface GuestXmlOptions {
   acpiFeature?: boolean;
   /** Add a VGA video device (no graphics: QEMU runs with `-display none`), e.g. for screenshots. @default false */
   video?: boolean;
+  /** Add the QEMU guest agent's channel: the guest then runs qemu-ga on it. @default false */
+  agent?: boolean;
 }
 
 function esc(value: string): string {
@@ -78,6 +86,7 @@ export function guestDomainXml(manifest: GuestManifest, options: GuestXmlOptions
     </serial>
     <console type='pty'><target type='serial' port='0'/></console>
     ${options.video === true ? "<video><model type='vga'/></video>" : ''}
+    ${options.agent === true ? `<channel type='unix'><target type='virtio' name='${esc(manifest.agentChannel)}'/></channel>` : ''}
     <memballoon model='none'/>
   </devices>
 </domain>`;
