@@ -43,6 +43,7 @@ export type {
 } from './results.js';
 export type { StartOptions } from './operations/start.js';
 export type { ResumeOptions } from './operations/pause.js';
+export { type AgentResult, type WaitForAgentOptions, agentChannelState } from './operations/agent.js';
 export type { ShutdownOptions } from './operations/shutdown.js';
 export type { ForceOffOptions } from './operations/force-off.js';
 export type { RebootOptions } from './operations/reboot.js';

@@ -6,6 +6,7 @@ import type { LifecycleOperation } from './guards.js';
 import { type ForceOffOptions, forceOff } from './operations/force-off.js';
 import { type ManagedSaveOptions, managedSave, removeManagedSave } from './operations/managed-save.js';
 import { type AddressesResult, type WaitForAddressesOptions, waitForAddresses } from './operations/addresses.js';
+import { type AgentResult, type WaitForAgentOptions, waitForAgent } from './operations/agent.js';
 import { checkStates, setAutostart, waitForState } from './operations/observe.js';
 import { type ResumeOptions, resume, suspend } from './operations/pause.js';
 import { type RebootOptions, reboot, reset } from './operations/reboot.js';
@@ -295,6 +296,24 @@ export class VMLifecycleManager {
   async waitForAddresses(vm: VmInput, options: WaitForAddressesOptions = {}): Promise<AddressesResult> {
     const timeout = checkLifecycleOptions('waitForAddresses', options);
     return waitForAddresses(this.#ctx, vm, options, new Deadline(timeout, options.signal));
+  }
+
+  /**
+   * Wait until the QEMU guest agent in the VM is connected (libvirt marks its
+   * channel `connected` once qemu-ga opens the port), at once if it is. Woken
+   * by the agent-lifecycle event; polls the live XML every `pollInterval` ms
+   * too. Takes no lock. Use it before what needs the agent: `getTime` /
+   * `setTime`, `syncTime`, shutdown mode `'agent'`, the `agent` address source.
+   *
+   * Default `timeout`: 300 000 ms.
+   * @example await lifecycle.start('web1'); await lifecycle.waitForAgent('web1', { timeout: 120_000 });
+   * @throws {@link UnsupportedError} when the VM has no guest agent channel (at once, not after the timeout)
+   * @throws {@link TimeoutError} · {@link AbortError} · {@link DomainNotFoundError} · {@link InvalidArgumentError}
+   * @see virConnectDomainEventRegisterAny
+   */
+  async waitForAgent(vm: VmInput, options: WaitForAgentOptions = {}): Promise<AgentResult> {
+    const timeout = checkLifecycleOptions('waitForAgent', options);
+    return waitForAgent(this.#ctx, vm, options, new Deadline(timeout, options.signal));
   }
 
   /**

@@ -45,7 +45,9 @@ export const DEFAULT_TIMEOUTS = {
   waitForState: 60_000,
   // A guest's DHCP can take minutes after boot.
   waitForAddresses: 300_000,
-} as const satisfies Record<LifecycleOperation | 'waitForState' | 'waitForAddresses', number>;
+  // The agent starts late in the guest's boot.
+  waitForAgent: 300_000,
+} as const satisfies Record<LifecycleOperation | 'waitForState' | 'waitForAddresses' | 'waitForAgent', number>;
 
 /** Default re-send interval of graceful shutdown/reboot requests, in ms. */
 export const DEFAULT_RESEND_EVERY = 5_000;
@@ -83,6 +85,12 @@ export function checkOperationOptions(options: OperationOptions | undefined, def
   return checkDuration(options?.timeout, 'timeout') ?? defaultTimeout;
 }
 
+/** Check an optional poll interval of a wait (at least 50 ms). */
+function checkPollInterval(value: unknown): void {
+  const poll = checkDuration(value, 'pollInterval');
+  if (poll !== undefined && poll < 50) throw new InvalidArgumentError('pollInterval must be at least 50 ms', { path: 'pollInterval' });
+}
+
 /** Check an optional retry count (0–20). */
 function checkRetries(retries: unknown): void {
   if (retries !== undefined && (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > 20)) {
@@ -103,7 +111,7 @@ const START_FLAGS = ['paused', 'autodestroy', 'bypassCache', 'forceBoot', 'reset
  * @example const timeout = checkLifecycleOptions('shutdown', { mode: 'acpi', timeout: 30_000 });
  * @throws InvalidArgumentError naming the option (`path`)
  */
-export function checkLifecycleOptions(operation: LifecycleOperation | 'waitForState' | 'waitForAddresses', options: unknown): number {
+export function checkLifecycleOptions(operation: LifecycleOperation | 'waitForState' | 'waitForAddresses' | 'waitForAgent', options: unknown): number {
   const timeout = checkOperationOptions(options as OperationOptions | undefined, DEFAULT_TIMEOUTS[operation]);
   const o = (options ?? {}) as Record<string, unknown>;
   switch (operation) {
@@ -139,10 +147,12 @@ export function checkLifecycleOptions(operation: LifecycleOperation | 'waitForSt
         throw new InvalidArgumentError(`sources must be a non-empty list of distinct ${known.join(', ')}`, { path: 'sources' });
       }
       checkChoice(o['family'], ['ipv4', 'ipv6', 'any'], 'family');
-      const poll = checkDuration(o['pollInterval'], 'pollInterval');
-      if (poll !== undefined && poll < 50) throw new InvalidArgumentError('pollInterval must be at least 50 ms', { path: 'pollInterval' });
+      checkPollInterval(o['pollInterval']);
       break;
     }
+    case 'waitForAgent':
+      checkPollInterval(o['pollInterval']);
+      break;
     case 'managedSave':
       checkFlag(o['bypassCache'], 'bypassCache');
       checkChoice(o['startAs'], ['running', 'paused'], 'startAs');

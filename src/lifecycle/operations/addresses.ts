@@ -1,8 +1,9 @@
 import type { AddressSource, DomainInterfaceAddresses, DomainRef } from '../../connection/index.js';
 import { AbortError, LibvirtError, TimeoutError, UnsupportedError, VirErrorCode } from '../../errors/index.js';
-import { CALL_CAP_MS, type LifecycleContext, type VmInput, isGone, log, resolveVm } from '../context.js';
+import { CALL_CAP_MS, type LifecycleContext, type VmInput, isGone, resolveVm } from '../context.js';
 import type { Deadline } from '../deadline.js';
 import type { OperationOptions } from '../options.js';
+import { pollUntil } from './poll-wait.js';
 
 /** Options of {@link VMLifecycleManager.waitForAddresses}. */
 export interface WaitForAddressesOptions extends OperationOptions {
@@ -68,63 +69,36 @@ export async function waitForAddresses(ctx: LifecycleContext, vm: VmInput, optio
   const pollInterval = options.pollInterval ?? 1000;
   const alive = new Set(sources);
   const dropped: string[] = [];
-  const stop = new AbortController();
-  // An object, so TypeScript sees the wait below set it and the event loop call it.
-  const waker: { wake: (() => void) | null } = { wake: null };
-  try {
-    const events = ctx.connection.events({ types: ['domain.agent-lifecycle', 'domain.lifecycle'], domain: ref, signal: stop.signal });
-    void (async () => {
-      for await (const _event of events) waker.wake?.();
-    })().catch(() => undefined);
-  } catch (error) {
-    log(ctx.logger, 'debug', 'no events for the address wait: polling only', { domain: ref.name, error: String(error) });
-  }
-  try {
-    for (;;) {
-      const answers = await Promise.all(
-        [...alive].map(async (source) => {
-          try {
-            return { source, interfaces: await ctx.connection.domains.getInterfaceAddresses(ref, { source, ...deadline.call(CALL_CAP_MS) }) };
-          } catch (error) {
-            return { source, error };
-          }
-        }),
-      );
-      for (const source of sources) {
-        const answer = answers.find((a) => a.source === source);
-        if (answer === undefined || answer.interfaces === undefined) continue;
-        const interfaces = answer.interfaces.map((i) => ({ ...i, addrs: i.addrs.filter((a) => usable(a.type, a.addr, family)) }));
-        const addresses = interfaces.flatMap((i) => i.addrs.map((a) => a.addr)).sort();
-        if (addresses.length > 0) return { domain: { ...ref }, source, interfaces, addresses, elapsedMs: deadline.elapsed() };
-      }
-      for (const { source, error } of answers) {
-        if (error === undefined || notYet(error)) continue;
-        if (isGone(error) || error instanceof AbortError || error instanceof TimeoutError) {
-          deadline.check(what);
-          throw error;
+  return pollUntil(ctx, ref, ['domain.agent-lifecycle', 'domain.lifecycle'], pollInterval, deadline, what, async () => {
+    const answers = await Promise.all(
+      [...alive].map(async (source) => {
+        try {
+          return { source, interfaces: await ctx.connection.domains.getInterfaceAddresses(ref, { source, ...deadline.call(CALL_CAP_MS) }) };
+        } catch (error) {
+          return { source, error };
         }
-        if (never(error)) {
-          alive.delete(source);
-          dropped.push(`${source}: ${(error as Error).message}`);
-        }
-        // Anything else (a lost link, a busy daemon) is tried again at the next poll.
-      }
-      if (alive.size === 0) throw new UnsupportedError(`no address source works for ${ref.name}: ${dropped.join('; ')}`);
-      deadline.check(what);
-      await new Promise<void>((resolve) => {
-        const done = (): void => {
-          clearTimeout(timer);
-          waker.wake = null;
-          deadline.signal?.removeEventListener('abort', done);
-          resolve();
-        };
-        const timer = setTimeout(done, Math.min(pollInterval, deadline.remaining()));
-        waker.wake = done;
-        deadline.signal?.addEventListener('abort', done, { once: true });
-      });
-      deadline.check(what);
+      }),
+    );
+    for (const source of sources) {
+      const answer = answers.find((a) => a.source === source);
+      if (answer === undefined || answer.interfaces === undefined) continue;
+      const interfaces = answer.interfaces.map((i) => ({ ...i, addrs: i.addrs.filter((a) => usable(a.type, a.addr, family)) }));
+      const addresses = interfaces.flatMap((i) => i.addrs.map((a) => a.addr)).sort();
+      if (addresses.length > 0) return { domain: { ...ref }, source, interfaces, addresses, elapsedMs: deadline.elapsed() };
     }
-  } finally {
-    stop.abort();
-  }
+    for (const { source, error } of answers) {
+      if (error === undefined || notYet(error)) continue;
+      if (isGone(error) || error instanceof AbortError || error instanceof TimeoutError) {
+        deadline.check(what);
+        throw error;
+      }
+      if (never(error)) {
+        alive.delete(source);
+        dropped.push(`${source}: ${(error as Error).message}`);
+      }
+      // Anything else (a lost link, a busy daemon) is tried again at the next poll.
+    }
+    if (alive.size === 0) throw new UnsupportedError(`no address source works for ${ref.name}: ${dropped.join('; ')}`);
+    return undefined;
+  });
 }

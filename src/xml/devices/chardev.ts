@@ -37,6 +37,8 @@ export interface CharTarget extends Extensible {
   port?: number;
   /** Channel name, e.g. {@link QEMU_GUEST_AGENT_CHANNEL}. */
   name?: string;
+  /** Live XML of a virtio channel: whether the guest side has the port open (for the agent's: qemu-ga runs). */
+  state?: Open<'connected' | 'disconnected'>;
 }
 
 /**
@@ -74,8 +76,8 @@ function write(w: ElementWriter, dev: CharDevice): void {
     w.child('log', { file: dev.log.file, append: onOff(dev.log.append) }, `${p}.log`).extras(dev.log);
   }
   if (dev.target !== undefined) {
-    const { type, port, name } = dev.target;
-    w.child('target', { type, port, name }, `${p}.target`).extras(dev.target);
+    const { type, port, name, state } = dev.target;
+    w.child('target', { type, port, name, state }, `${p}.target`).extras(dev.target);
   }
   writeCommon(w, dev);
 }
@@ -89,7 +91,7 @@ function read(r: ElementReader): CharDevice {
         compact({ path: s.attr('path'), mode: s.attr('mode'), append: s.bool('append'), host: s.attr('host'), service: s.attr('service') }),
       ),
       log: readPart(r, 'log', (l) => compact({ file: l.requiredAttr('file'), append: l.bool('append') })),
-      target: readPart(r, 'target', (t) => compact({ type: t.attr('type'), port: t.int('port'), name: t.attr('name') })),
+      target: readPart(r, 'target', (t) => compact({ type: t.attr('type'), port: t.int('port'), name: t.attr('name'), state: t.attr('state') })),
     }),
   );
 }

@@ -7,7 +7,7 @@
  * tests only ever send traffic to loopback.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError, LibvirtConnection, TimeoutError } from '../../../src/connection/index.js';
+import { InvalidArgumentError, LibvirtConnection, TimeoutError, UnsupportedError } from '../../../src/connection/index.js';
 import { VMLifecycleManager } from '../../../src/lifecycle/index.js';
 import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
 
@@ -65,6 +65,20 @@ describe('VMLifecycleManager.waitForAddresses', () => {
   it('refuses bad options before anything is sent', async () => {
     for (const options of [{ sources: [] }, { sources: ['dhcp'] }, { sources: ['lease', 'lease'] }, { family: 'ipx' }, { pollInterval: 1 }, { timeout: -1 }]) {
       await expect(lifecycle.waitForAddresses('test', options as never), JSON.stringify(options)).rejects.toBeInstanceOf(InvalidArgumentError);
+    }
+  });
+});
+
+describe('VMLifecycleManager.waitForAgent on the test driver', () => {
+  it('a domain without the guest agent channel: UnsupportedError at once, not a timeout', async () => {
+    const error = await lifecycle.waitForAgent('test', { timeout: 60_000 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnsupportedError);
+    expect((error as Error).message).toContain('org.qemu.guest_agent.0');
+  });
+
+  it('refuses bad options before anything is sent', async () => {
+    for (const options of [{ pollInterval: 1 }, { pollInterval: 'fast' }, { timeout: -1 }, { signal: 'stop' }]) {
+      await expect(lifecycle.waitForAgent('test', options as never), JSON.stringify(options)).rejects.toBeInstanceOf(InvalidArgumentError);
     }
   });
 });

@@ -8,7 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DomainRef, LibvirtConnection } from '../../../src/connection/index.js';
-import { VMLifecycleManager } from '../../../src/lifecycle/index.js';
+import { UnsupportedError } from '../../../src/errors/index.js';
+import { VMLifecycleManager, agentChannelState } from '../../../src/lifecycle/index.js';
 import { type GuestManifest, ensureTestGuest, guestDomainXml, logDir, waitForSerial } from '../../helpers/guest.js';
 import { QEMU_URI, uniqueName } from '../../helpers/libvirt.js';
 
@@ -52,6 +53,10 @@ describe('with a real guest agent', () => {
     const { ref, log } = await bootWithAgent('all');
 
     // The agent connects a moment after qemu-ga starts: the wait is woken by its agent-lifecycle event.
+    const agent = await lifecycle.waitForAgent(ref, { timeout: 60_000 });
+    expect(agent.domain.name).toBe(ref.name);
+    expect(agentChannelState(await conn.domains.getXml(ref))).toBe('connected');
+    expect((await lifecycle.waitForAgent(ref)).elapsedMs).toBeLessThan(1000); // connected already: one read
     const found = await lifecycle.waitForAddresses(ref, { sources: ['agent'], timeout: 60_000 });
     expect(found).toMatchObject({ source: 'agent', addresses: [manifest.agentAddress] });
     expect(found.interfaces.map((i) => i.name)).toEqual(['lo']);
@@ -72,8 +77,25 @@ describe('with a real guest agent', () => {
 
   it("mode 'auto' on a domain without <acpi/> but with the agent's channel shuts down through the agent", async () => {
     const { ref } = await bootWithAgent('auto', false);
-    await lifecycle.waitForAddresses(ref, { sources: ['agent'], timeout: 60_000 }); // the agent answers
+    await lifecycle.waitForAgent(ref, { timeout: 60_000 });
     const stopped = await lifecycle.shutdown(ref, { timeout: 60_000, onTimeout: 'throw' });
     expect(stopped).toMatchObject({ state: 'shutoff', method: 'agent', escalated: false });
+  }, TEST_MS);
+
+  it('waitForAgent: a domain without the channel is UnsupportedError at once; one not running yet waits for it', async () => {
+    const name = uniqueName('ag-none');
+    const bare = await conn.domains.control.define(guestDomainXml(manifest, { name, logPath: logs.path(name) }));
+    created.push(bare);
+    await expect(lifecycle.waitForAgent(bare, { timeout: 60_000 })).rejects.toBeInstanceOf(UnsupportedError);
+
+    const later = uniqueName('ag-later');
+    const log = logs.path(later);
+    const ref = await conn.domains.control.define(guestDomainXml(manifest, { name: later, logPath: log, agent: true }));
+    created.push(ref);
+    expect(agentChannelState(await conn.domains.getXml(ref))).toBe('disconnected');
+    const waiting = lifecycle.waitForAgent(ref, { timeout: 90_000 });
+    await lifecycle.start(ref);
+    await expect(waiting).resolves.toMatchObject({ domain: { name: later } });
+    await waitForSerial(log, manifest.agentMarker, 5_000);
   }, TEST_MS);
 });

@@ -191,6 +191,7 @@ describe('VM commands refuse bad VMs and bad options before anything is sent', (
     ['lifecycle.start', (vm) => manager.lifecycle.start(vm as string)],
     ['lifecycle.shutdown', (vm) => manager.lifecycle.shutdown(vm as string)],
     ['lifecycle.waitForState', (vm) => manager.lifecycle.waitForState(vm as string, 'running')],
+    ['lifecycle.waitForAgent', (vm) => manager.lifecycle.waitForAgent(vm as string)],
     ['destroyer.destroy', (vm) => manager.destroyer.destroy(vm as string)],
   ];
   const cases = entryPoints.flatMap(([entry, run]) => BAD_VMS.map(([label, vm]) => [`${entry}(${label})`, run, vm] as const));
@@ -233,6 +234,7 @@ describe('VM commands refuse bad VMs and bad options before anything is sent', (
     ["lifecycle.waitForAddresses sources ['dhcp']", () => manager.lifecycle.waitForAddresses(UNKNOWN, { sources: ['dhcp' as never] }), 'sources'],
     ["lifecycle.waitForAddresses family 'ipx'", () => manager.lifecycle.waitForAddresses(UNKNOWN, { family: 'ipx' as never }), 'family'],
     ['lifecycle.waitForAddresses pollInterval 1', () => manager.lifecycle.waitForAddresses(UNKNOWN, { pollInterval: 1 }), 'pollInterval'],
+    ['lifecycle.waitForAgent pollInterval 1', () => manager.lifecycle.waitForAgent(UNKNOWN, { pollInterval: 1 }), 'pollInterval'],
     ['lifecycle.setAutostart(vm, "yes")', () => manager.lifecycle.setAutostart(UNKNOWN, 'yes' as never), 'enabled'],
     ["destroyer.destroy storage 'everything'", () => manager.destroyer.destroy(UNKNOWN, { storage: 'everything' as never }), 'storage'],
     ['destroyer.finish(null)', () => manager.destroyer.finish(null as never), 'report'],

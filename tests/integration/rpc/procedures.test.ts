@@ -139,6 +139,10 @@ describe('domains', () => {
     await h.call(P.DOMAIN_SUSPEND, { dom: started });
     expect((await h.call(P.DOMAIN_GET_STATE, { dom: started, flags: 0 })).state).toBe(P.VirDomainState.VIR_DOMAIN_PAUSED);
     await h.call(P.DOMAIN_RESUME, { dom: started });
+    // The guest clock: the test driver keeps what was set (seconds are a signed hyper).
+    await h.call(P.DOMAIN_SET_TIME, { dom: started, seconds: 4_102_444_800n, nseconds: 5, flags: 0 });
+    expect(await h.call(P.DOMAIN_GET_TIME, { dom: started, flags: 0 })).toEqual({ seconds: 4_102_444_800n, nseconds: 5 });
+    await h.call(P.DOMAIN_SET_TIME, { dom: started, seconds: 0n, nseconds: 0, flags: P.VirDomainSetTimeFlags.VIR_DOMAIN_TIME_SYNC });
     await h.call(P.DOMAIN_REBOOT, { dom: started, flags: 0 });
     await h.call(P.DOMAIN_RESET, { dom: started, flags: 0 });
     await h.unsupported(P.DOMAIN_PM_WAKEUP, { dom: started, flags: 0 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainStateName } from '../../../src/connection/index.js';
 import { InvalidStateError } from '../../../src/errors/index.js';
-import { type LifecycleOperation, guard, managedSaveFlags, nextResendAt, powerFacts, powerFlags, selectPowerMethod, startFlags } from '../../../src/lifecycle/index.js';
+import { type LifecycleOperation, agentChannelState, guard, managedSaveFlags, nextResendAt, powerFacts, powerFlags, selectPowerMethod, startFlags } from '../../../src/lifecycle/index.js';
 import { refusal } from '../../../src/lifecycle/guards.js';
 import { startFlagNames } from '../../../src/lifecycle/flags.js';
 
@@ -17,6 +17,14 @@ describe('power mode selection', () => {
       acpi: false,
       agentChannel: false,
     });
+  });
+
+  it("reads the agent channel's state from live XML (connected once qemu-ga opened the port)", () => {
+    const live = (state: string): string => domain(`<devices><channel type='unix'><source mode='bind' path='/run/x.agent'/><target type='virtio' name='org.qemu.guest_agent.0' ${state}/></channel></devices>`);
+    expect(agentChannelState(live("state='connected'"))).toBe('connected');
+    expect(agentChannelState(live("state='disconnected'"))).toBe('disconnected');
+    expect(agentChannelState(live(''))).toBe('disconnected'); // inactive XML has no state
+    expect(agentChannelState(domain(''))).toBe('none');
   });
 
   it('yields no facts for XML it cannot parse', () => {
