@@ -121,28 +121,24 @@ resolve_kernel_package() {
 # Prints the path of the cached kernel .deb, downloading it on first use. The cached package is
 # kept across rebuilds, so a change to this script does not fetch a newer kernel.
 kernel_deb() {
-  local deb
-  deb=$(find "$CACHE_DIR/downloads" -maxdepth 1 -name 'linux-image-*-cloud-amd64_*.deb' 2>/dev/null | sort | tail -n 1)
-  if [[ -n $deb ]]; then
-    printf '%s\n' "$deb"
-    return
-  fi
-  download_deb "$(resolve_kernel_package)"
+  cached_deb 'linux-image-*-cloud-amd64_*.deb' || download_deb "$(resolve_kernel_package)"
 }
 
 # Prints the path of the cached qemu-guest-agent .deb, downloading it on first use.
 agent_deb() {
-  local deb
-  deb=$(find "$CACHE_DIR/downloads" -maxdepth 1 -name "${AGENT_PACKAGE}_*.deb" 2>/dev/null | sort | tail -n 1)
-  if [[ -n $deb ]]; then
-    printf '%s\n' "$deb"
-    return
-  fi
+  cached_deb "${AGENT_PACKAGE}_*.deb" && return
   if [[ -z $(apt-cache policy "$AGENT_PACKAGE" 2>/dev/null | sed -n 's/^ *Candidate: \([^(]\)/\1/p') && $EUID -eq 0 ]]; then
     log "apt-get update (no candidate for $AGENT_PACKAGE yet)"
     apt-get update -qq
   fi
   download_deb "$AGENT_PACKAGE"
+}
+
+# Prints the newest cached .deb whose name matches the glob $1; fails when there is none.
+cached_deb() {
+  local deb
+  deb=$(find "$CACHE_DIR/downloads" -maxdepth 1 -name "$1" 2>/dev/null | sort | tail -n 1)
+  [[ -n $deb ]] && printf '%s\n' "$deb"
 }
 
 # Downloads package $1 into the cache (never installs it) and prints the .deb's path.
