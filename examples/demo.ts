@@ -4,8 +4,10 @@
  *   npm run demo                                  libvirt's test driver (no real VM, runs anywhere)
  *   LIBVIRT_URI=qemu:///system npm run demo       a real (TCG) guest: overlay disk on a base image,
  *                                                 cloud-init seed, boot, a line typed on its console
- *                                                 and its answer, pause, resume, graceful shutdown,
- *                                                 destroy — and proof that nothing is left
+ *                                                 and its answer, its guest agent and the address it
+ *                                                 reports, pause, resume with the guest clock synced,
+ *                                                 graceful shutdown, destroy — and proof that nothing
+ *                                                 is left
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -59,12 +61,19 @@ if (serialLog !== undefined && readyMarker !== undefined) {
   const line = `hello from libvirt-manager ${randomBytes(2).toString('hex')}`;
   const answer = await converse(name, line, 30_000);
   ok(`typed "${line}"; the guest answered "${answer}"`);
+
+  step('wait for its guest agent');
+  const agent = await manager.lifecycle.waitForAgent(name, { timeout: 60_000 });
+  const { addresses } = await manager.lifecycle.waitForAddresses(name, { sources: ['agent'], timeout: 30_000 });
+  ok(`qemu-ga connected (${agent.elapsedMs} ms); it reports ${addresses.join(', ')}`);
 }
 
 step('pause');
 ok(`${(await manager.pauseVm(name)).state}`);
 step('resume');
-ok(`${(await manager.resumeVm(name)).state}`);
+const resumed = await manager.resumeVm(name, { syncTime: real });
+const clock = resumed.timeSync === undefined ? '' : resumed.timeSync.synced ? "; guest clock set to the host's" : `; guest clock not set: ${resumed.timeSync.error.message}`;
+ok(`${resumed.state}${clock}`);
 
 step('graceful shutdown');
 const stopped = await manager.shutdownVm(name, { timeout: 60_000 });
