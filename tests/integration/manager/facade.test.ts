@@ -1,0 +1,50 @@
+/**
+ * The facade on the test driver: a VM `createVm` made is in the registry as
+ * soon as it resolves (libvirt's DEFINED event may come later), and a failed
+ * registry read does not cost the caller the VM it created.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { LibvirtManager } from '../../../src/index.js';
+import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
+
+const managers: LibvirtManager[] = [];
+const names: string[] = [];
+
+async function connect(logger?: { warn: (fields: unknown, message: string) => void }): Promise<LibvirtManager> {
+  const manager = await LibvirtManager.connect(TEST_URI, logger === undefined ? {} : { logger });
+  managers.push(manager);
+  return manager;
+}
+
+function spec(prefix: string) {
+  const name = uniqueName(prefix);
+  names.push(name);
+  return { name, memory: '128MiB', vcpus: 1, virtType: 'test' as const, disks: [] };
+}
+
+afterAll(async () => {
+  const cleaner = await LibvirtManager.connect(TEST_URI);
+  for (const name of names) await cleaner.destroyer.destroy(name, { storage: 'none' }).catch(() => undefined);
+  await cleaner.close();
+  for (const manager of managers) await manager.close();
+});
+
+describe('LibvirtManager.createVm', () => {
+  it('the registry tracks the new VM as soon as createVm resolves', async () => {
+    const manager = await connect();
+    for (let i = 0; i < 20; i++) {
+      const { domain } = await manager.createVm(spec('facade'));
+      expect(manager.getVm(domain), domain.name).toMatchObject({ domain: { name: domain.name, uuid: domain.uuid }, state: 'shutoff' });
+    }
+  });
+
+  it('when the registry cannot read the VM, createVm still returns it and logs a warning', async () => {
+    const warnings: string[] = [];
+    const manager = await connect({ warn: (_fields, message) => warnings.push(message) });
+    manager.vms.stop(); // the registry now refuses every read
+    const { domain } = await manager.createVm(spec('facade-stopped'));
+    expect(await manager.connection.domains.exists(domain.name)).toBe(true);
+    expect(manager.getVm(domain)).toBeUndefined();
+    expect(warnings).toContain('the registry could not read the VM just created');
+  });
+});
