@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DomainRef, LibvirtConnection, type VmSpec } from '../../src/index.js';
+import { type DomainRef, LibvirtConnection, VMLifecycleManager, type VmSpec } from '../../src/index.js';
 import { QEMU_URI, ROOT, uniqueName, virshQuiet } from './libvirt.js';
 
 /** The manifest written by `scripts/build-test-guest.sh`. */
@@ -172,5 +172,25 @@ export async function startTransientGuest(prefix: string, options: Omit<GuestXml
   } catch (error) {
     await stop();
     throw error;
+  }
+}
+
+/**
+ * What a lifecycle suite on real guests opens in its `beforeAll`: the test
+ * guest (built if needed), a connection to qemu:///system and a lifecycle
+ * manager on it.
+ */
+export async function openQemuLifecycle(): Promise<{ manifest: GuestManifest; conn: LibvirtConnection; lifecycle: VMLifecycleManager }> {
+  const manifest = ensureTestGuest();
+  const conn = await LibvirtConnection.open(QEMU_URI);
+  return { manifest, conn, lifecycle: new VMLifecycleManager(conn) };
+}
+
+/** Force off and undefine (with any managed save image) every domain a suite created; missing ones are fine. */
+export async function removeDomains(conn: LibvirtConnection | undefined, created: readonly DomainRef[]): Promise<void> {
+  if (conn === undefined) return;
+  for (const ref of created) {
+    await conn.domains.control.destroy(ref).catch(() => undefined);
+    await conn.domains.control.undefine(ref, { flags: 1 /* MANAGED_SAVE */ }).catch(() => undefined);
   }
 }

@@ -7,11 +7,11 @@
  * nothing is sent anywhere.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DomainRef, LibvirtConnection } from '../../../src/connection/index.js';
+import type { DomainRef, LibvirtConnection } from '../../../src/connection/index.js';
 import { UnsupportedError } from '../../../src/errors/index.js';
-import { VMLifecycleManager, agentChannelState } from '../../../src/lifecycle/index.js';
-import { type GuestManifest, ensureTestGuest, guestDomainXml, logDir, waitForSerial } from '../../helpers/guest.js';
-import { QEMU_URI, uniqueName } from '../../helpers/libvirt.js';
+import { type VMLifecycleManager, agentChannelState } from '../../../src/lifecycle/index.js';
+import { type GuestManifest, guestDomainXml, logDir, openQemuLifecycle, removeDomains, waitForSerial } from '../../helpers/guest.js';
+import { uniqueName } from '../../helpers/libvirt.js';
 
 const BOOT_MS = 60_000;
 const TEST_MS = 180_000;
@@ -34,16 +34,11 @@ async function bootWithAgent(prefix: string, acpiFeature = true): Promise<{ ref:
 }
 
 beforeAll(async () => {
-  manifest = ensureTestGuest();
-  conn = await LibvirtConnection.open(QEMU_URI);
-  lifecycle = new VMLifecycleManager(conn);
+  ({ manifest, conn, lifecycle } = await openQemuLifecycle());
 }, 600_000);
 
 afterAll(async () => {
-  for (const ref of created) {
-    await conn.domains.control.destroy(ref).catch(() => undefined);
-    await conn.domains.control.undefine(ref).catch(() => undefined);
-  }
+  await removeDomains(conn, created);
   await conn?.close();
   logs.remove();
 });

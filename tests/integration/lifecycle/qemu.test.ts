@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DomainRef, LibvirtConnection, type LibvirtEvent, TimeoutError } from '../../../src/connection/index.js';
-import { type LifecycleResult, VMLifecycleManager } from '../../../src/lifecycle/index.js';
-import { type GuestManifest, ensureTestGuest, guestDomainXml, logDir, serialCount, waitForSerial } from '../../helpers/guest.js';
+import { type DomainRef, type LibvirtConnection, type LibvirtEvent, TimeoutError } from '../../../src/connection/index.js';
+import type { LifecycleResult, VMLifecycleManager } from '../../../src/lifecycle/index.js';
+import { type GuestManifest, guestDomainXml, logDir, openQemuLifecycle, removeDomains, serialCount, waitForSerial } from '../../helpers/guest.js';
 import { QEMU_URI, uniqueName } from '../../helpers/libvirt.js';
 
 // Real TCG guests on a 2-core machine: generous budgets (docs/test-environment.md).
@@ -45,16 +45,11 @@ async function bootGuest(prefix: string, variant: 'acpi' | 'noacpi' = 'acpi'): P
 }
 
 beforeAll(async () => {
-  manifest = ensureTestGuest();
-  conn = await LibvirtConnection.open(QEMU_URI);
-  lifecycle = new VMLifecycleManager(conn);
+  ({ manifest, conn, lifecycle } = await openQemuLifecycle());
 }, 600_000);
 
 afterAll(async () => {
-  for (const ref of created) {
-    await conn.domains.control.destroy(ref).catch(() => undefined);
-    await conn.domains.control.undefine(ref, { flags: 1 /* MANAGED_SAVE */ }).catch(() => undefined);
-  }
+  await removeDomains(conn, created);
   await conn?.close();
   logs.remove();
   const summary = Object.entries(timings).map(([k, v]) => `${k}: ${v.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s`);
