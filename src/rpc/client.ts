@@ -19,11 +19,10 @@ import {
 } from './protocol/constants.js';
 import { CONNECT_CLOSE } from './protocol/procedures/connect.js';
 import type { Procedure } from './protocol/procedure.js';
-import { decodeRemoteError } from './protocol/remote-error.js';
 import { RpcStream, type RpcStreamOptions, type StreamHost, streamPacket } from './stream.js';
-import { abortPromise, atCallSite, classifyRemoteError, copyClosed } from './call-errors.js';
+import { abortPromise, atCallSite, copyClosed } from './call-errors.js';
 import { type CallOptions, type RawCall, type RpcClientEvents, type RpcClientOptions, checkDuration } from './client-types.js';
-import { type PendingCall, callPacket, decodeReply, rawProcedure } from './pending-call.js';
+import { type PendingCall, callPacket, checkReply, rawProcedure, settleReply } from './pending-call.js';
 import { WriteGate } from './write-gate.js';
 
 export type { CallOptions, RawCall, RpcClientEvents, RpcClientOptions } from './client-types.js';
@@ -289,19 +288,9 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
 
   #onReply({ header, payload }: Packet): void {
     const pending = this.#pending.get(header.serial);
-    if (pending === undefined) {
-      throw new ProtocolError(`reply for unknown serial ${header.serial} (proc ${header.proc})`);
-    }
-    if (pending.program !== header.prog || pending.proc !== header.proc) {
-      throw new ProtocolError(
-        `reply for serial ${header.serial} names proc ${header.proc} of program 0x${header.prog.toString(16)}, expected ${pending.name}`,
-      );
-    }
-    if (header.status === MessageStatus.VIR_NET_CONTINUE) {
-      // Refused while the call is still in the table, so the teardown this
-      // causes rejects it too (taken out first, it was never settled).
-      throw new ProtocolError(`reply with status CONTINUE for ${pending.name}`);
-    }
+    // Refused while the call is still in the table, so the teardown this
+    // causes rejects it too (taken out first, it was never settled).
+    checkReply(pending, header);
     this.#pending.delete(header.serial);
     // Back-pressure a stream asked for before its call was answered (see pauseReading).
     if (pending.stream !== undefined && this.#pausedBy.has(pending.stream)) this.#socket.pause();
@@ -314,29 +303,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
       return;
     }
     this.#settled(pending);
-    if (header.status === MessageStatus.VIR_NET_OK) {
-      let value: unknown;
-      try {
-        value = decodeReply(pending, payload);
-      } catch (error) {
-        // Framing is intact (the packet length was honoured), so only this call fails.
-        pending.stream?.fail(error as LibvirtManagerError);
-        pending.reject(error);
-        return;
-      }
-      pending.resolve(value);
-    } else {
-      // VIR_NET_ERROR (CONTINUE was refused above).
-      let error: LibvirtManagerError;
-      const failed = { program: pending.program, proc: pending.proc, name: pending.name };
-      try {
-        error = classifyRemoteError(decodeRemoteError(payload, failed));
-      } catch (decodeError) {
-        error = decodeError as LibvirtManagerError;
-      }
-      pending.stream?.fail(error);
-      pending.reject(error);
-    }
+    settleReply(pending, header.status, payload);
   }
 
   #onMessage({ header, payload }: Packet): void {

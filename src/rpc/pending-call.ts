@@ -1,8 +1,12 @@
+import { type LibvirtManagerError, ProtocolError } from '../errors/index.js';
+import { classifyRemoteError } from './call-errors.js';
 import type { RawCall } from './client-types.js';
 import { MessageStatus, MessageType, REMOTE_PROGRAM } from './protocol/constants.js';
+import type { MessageHeader } from './protocol/header.js';
 import { encodePacket } from './protocol/packet.js';
 import type { Procedure } from './protocol/procedure.js';
 import { remoteProcedureName } from './protocol/procedure-names.js';
+import { decodeRemoteError } from './protocol/remote-error.js';
 import type { RpcStream } from './stream.js';
 import { type Codec, XdrReader } from './xdr/index.js';
 
@@ -56,4 +60,46 @@ export function callPacket<A>(procedure: Procedure<A, unknown>, args: A, serial:
     args,
     procedure.name,
   );
+}
+
+/**
+ * Refuse a reply that answers no call in flight, names another procedure than
+ * the call it answers, or is not final (CONTINUE): the daemon broke the
+ * protocol, so the connection goes.
+ * @throws {@link ProtocolError}
+ */
+export function checkReply(pending: PendingCall | undefined, header: MessageHeader): asserts pending is PendingCall {
+  if (pending === undefined) {
+    throw new ProtocolError(`reply for unknown serial ${header.serial} (proc ${header.proc})`);
+  }
+  if (pending.program !== header.prog || pending.proc !== header.proc) {
+    throw new ProtocolError(`reply for serial ${header.serial} names proc ${header.proc} of program 0x${header.prog.toString(16)}, expected ${pending.name}`);
+  }
+  if (header.status === MessageStatus.VIR_NET_CONTINUE) throw new ProtocolError(`reply with status CONTINUE for ${pending.name}`);
+}
+
+/**
+ * Settle a call from its (checked) reply: OK resolves with the decoded value;
+ * ERROR rejects with libvirt's error as its typed class. A payload that does
+ * not decode fails only this call (the framing is intact). A stream the call
+ * opened fails with the call.
+ */
+export function settleReply(pending: PendingCall, status: number, payload: Buffer): void {
+  let error: LibvirtManagerError;
+  if (status === MessageStatus.VIR_NET_OK) {
+    try {
+      pending.resolve(decodeReply(pending, payload));
+      return;
+    } catch (decodeError) {
+      error = decodeError as LibvirtManagerError;
+    }
+  } else {
+    try {
+      error = classifyRemoteError(decodeRemoteError(payload, { program: pending.program, proc: pending.proc, name: pending.name }));
+    } catch (decodeError) {
+      error = decodeError as LibvirtManagerError;
+    }
+  }
+  pending.stream?.fail(error);
+  pending.reject(error);
 }
