@@ -59,3 +59,19 @@ export function backoffDelay(policy: ResolvedReconnectPolicy, attempt: number, r
   const capped = Math.min(policy.maxDelay, exponential);
   return Math.round(capped * (1 - policy.jitter * random()));
 }
+
+/** Sleep `ms`, resolving `false` early if `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}

@@ -23,7 +23,8 @@ import {
   parseLibvirtUri,
 } from '../rpc/index.js';
 import { log } from '../rpc/logger.js';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay, sleep } from './backoff.js';
+import type { ConnectionCloseInfo, LibvirtConnectionEvents } from './connection-events.js';
 import { EventHub } from './events/event-hub.js';
 import { type EventsOptions, openEventSubscription } from './events/events.js';
 import type { LibvirtEvent } from './events/event-types.js';
@@ -31,30 +32,6 @@ import type { EventSubscription } from './events/subscription.js';
 import { type ConnectionState, connectionMachine } from './machine.js';
 import { type LibvirtConnectionOptions, type ResolvedConnectionOptions, resolveConnectionOptions } from './options.js';
 import { createResources, type Resources } from './resources/index.js';
-
-/** Why a connection ended, as announced by its `close` event. */
-export interface ConnectionCloseInfo {
-  /** `'client'` for close()/destroy(); `'reconnect-failed'` after the policy gave up; `'lost'` when reconnecting is off. */
-  reason: 'client' | 'reconnect-failed' | 'lost';
-  /** The last link error, if any. */
-  error?: LibvirtManagerError | undefined;
-}
-
-/** Connection-level signals (per the style guide, the only EventEmitter use in the SDK). */
-export interface LibvirtConnectionEvents {
-  /** The first link is open. */
-  open: [];
-  /** The link was lost; attempt `attempt` starts after `delay` ms. */
-  reconnecting: [info: { attempt: number; delay: number; error: LibvirtManagerError | undefined }];
-  /** The link is back and every event subscription was re-registered: resync what you derive from events. */
-  reconnected: [info: { attempt: number; reconnects: number }];
-  /** The connection ended for good. */
-  close: [info: ConnectionCloseInfo];
-  /** A non-fatal failure (a reconnect attempt failed). Only emitted when someone listens. */
-  error: [error: LibvirtManagerError];
-  /** Every state change of the connection machine. */
-  state: [state: ConnectionState];
-}
 
 interface LinkWaiter {
   resolve: (link: RpcLink) => void;
@@ -421,20 +398,3 @@ function remaining(options: CallOptions, started: number, defaultTimeout: number
   if (timeout <= 0) return options;
   return { ...options, timeout: Math.max(1, timeout - (Date.now() - started)) };
 }
-
-/** Sleep `ms`, resolving `false` early if `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve(true);
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      resolve(false);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
-

@@ -9,7 +9,8 @@
  *
  * @module connection
  */
-export { LibvirtConnection, type ConnectionCloseInfo, type LibvirtConnectionEvents } from './connection.js';
+export { LibvirtConnection } from './connection.js';
+export type { ConnectionCloseInfo, LibvirtConnectionEvents } from './connection-events.js';
 export type { LibvirtConnectionOptions } from './options.js';
 export { type ReconnectPolicy, DEFAULT_RECONNECT, backoffDelay } from './backoff.js';
 export { connectionMachine, type ConnectionState, type ConnectionMachineEvent, type ConnectionMachineContext } from './machine.js';
@@ -18,6 +19,8 @@ export type { EventsOptions, EventStream } from './events/events.js';
 export * from './events/event-types.js';
 export * from './resources/index.js';
 export { MAX_TIMEOUT_MS, DEFAULT_SASL_MECHANISMS, checkDuration } from '../rpc/index.js';
+// The one logger call that never throws, for every module above the connection.
+export { log as logSafely } from '../rpc/logger.js';
 // The flag bits the modules above the connection send, so they need not import `src/rpc`.
 export {
   VirDomainCreateFlags,
