@@ -5,6 +5,7 @@ import {
   LibvirtConnection,
   type LibvirtConnectionOptions,
   type Logger,
+  logSafely,
 } from './connection/index.js';
 import { type CreateOptions, type CreateResult, VMCreator, type VmSpec } from './creator/index.js';
 import { type DestroyOptions, type DestroyReport, VMDestroyer } from './destroyer/index.js';
@@ -119,11 +120,7 @@ export class LibvirtManager implements AsyncDisposable {
     // The VM exists now, so the caller gets it even if this read fails (the
     // registry then learns of it from the event, or its next resync).
     await this.vms.track(result.domain, { timeout: TRACK_TIMEOUT }).catch((error: unknown) => {
-      try {
-        this.#logger?.warn?.({ domain: result.domain.name, error: String(error) }, 'the registry could not read the VM just created');
-      } catch {
-        // a logger failure is not the caller's
-      }
+      logSafely(this.#logger, 'warn', 'the registry could not read the VM just created', { domain: result.domain.name, error: String(error) });
     });
     return result;
   }

@@ -14,14 +14,14 @@ import { buildVmXml, planCreate, renderDomain, type CreatePlan } from './plan.js
 import type { PlannedVolume } from './storage.js';
 import { createVolume, deleteVolume, findVolume, uploadVolume } from './storage-ops.js';
 import type { CreateOptions, CreateResult, CreatedVolume, CreatorHooks, CreatorLifecycle, VMCreatorOptions } from './options.js';
-import { checkCreateOptions, deadline, isCode, safeLog } from './run.js';
+import { checkCreateOptions, deadline, isCode } from './run.js';
 import { attachRollback, CompensationLog, throwIfAborted, type UndoOutcome } from './transaction.js';
 import { validateSpec } from './validate.js';
 import { describeSeed } from './cloud-init/index.js';
 import { undefineDomain } from '../destroyer/undefine.js';
 import { VMLifecycleManager } from '../lifecycle/index.js';
 import { UnsupportedError, VirErrorCode } from '../errors/index.js';
-import type { CallOptions, DomainRef, LibvirtConnection, Logger } from '../connection/index.js';
+import { type CallOptions, type DomainRef, type LibvirtConnection, type Logger, logSafely } from '../connection/index.js';
 
 /** `VIR_DOMAIN_DEFINE_VALIDATE`: libvirt checks the XML against its schema. */
 const DEFINE_VALIDATE = 1;
@@ -134,11 +134,11 @@ export class VMCreator {
       signal,
       ...(this.#hooks?.beforeStep === undefined ? {} : { beforeStep: (step: string) => this.#hooks!.beforeStep!(step) }),
       onStep: (step, description) => {
-        safeLog(this.#logger, 'debug', { domain: checked.name, step }, description);
+        logSafely(this.#logger, 'debug', description, { domain: checked.name, step });
         onProgress?.({ type: 'step', step, description });
       },
     });
-    safeLog(this.#logger, 'info', { domain: checked.name, uuid: checked.uuid, volumes: plan.volumes.length, seed: checked.seed && describeSeed(checked.seed.seed) }, 'creating VM');
+    logSafely(this.#logger, 'info', 'creating VM', { domain: checked.name, uuid: checked.uuid, volumes: plan.volumes.length, seed: checked.seed && describeSeed(checked.seed.seed) });
     const paths = new Map<PlannedVolume, string>();
     let started = false;
     try {
@@ -178,13 +178,13 @@ export class VMCreator {
       if (seed !== undefined && seedVolume !== undefined && seedPlace !== undefined) {
         result.created.seed = { ...this.#created(seedVolume, paths), sha256: seed.seed.sha256, instanceId: seed.seed.instanceId, target: seedPlace.target, detached };
       }
-      safeLog(this.#logger, 'info', { domain: checked.name, uuid: domain.uuid, started }, 'created VM');
+      logSafely(this.#logger, 'info', 'created VM', { domain: checked.name, uuid: domain.uuid, started });
       return result;
     } catch (error) {
       const original = translate(error);
       const report = await log.rollback();
       const level = report.complete ? 'warn' : 'error';
-      safeLog(this.#logger, level, { domain: checked.name, undone: report.undone.map((s) => s.step), failed: report.failed.map((f) => f.step) }, report.complete ? 'create failed; rolled back' : 'create failed; rollback incomplete');
+      logSafely(this.#logger, level, report.complete ? 'create failed; rolled back' : 'create failed; rollback incomplete', { domain: checked.name, undone: report.undone.map((s) => s.step), failed: report.failed.map((f) => f.step) });
       throw attachRollback(original, report);
     }
   }

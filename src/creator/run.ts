@@ -1,22 +1,12 @@
 /**
  * Small helpers of a create's run: one deadline for the whole create (the
- * caller's signal plus `timeout`), a logger that cannot throw, libvirt error
- * codes.
+ * caller's signal plus `timeout`), libvirt error codes.
  *
  * @module
  */
 import { asAbortError } from './transaction.js';
 import { AbortError, InvalidArgumentError, LibvirtError, TimeoutError } from '../errors/index.js';
-import { type CallOptions, type Logger, checkDuration } from '../connection/index.js';
-
-/** Log through an optional logger; a throwing logger is ignored. */
-export function safeLog(logger: Logger | undefined, level: keyof Logger, fields: Record<string, unknown>, message: string): void {
-  try {
-    logger?.[level]?.(fields, message);
-  } catch {
-    // A broken logger must not break a create.
-  }
-}
+import { type CallOptions, checkDuration } from '../connection/index.js';
 
 /** `true` when `error` is a libvirt error with one of `codes` (`VirErrorCode`). */
 export function isCode(error: unknown, ...codes: number[]): boolean {

@@ -1,8 +1,7 @@
 import { ErrorCode, InvalidArgumentError, LibvirtError, LibvirtManagerError, VirErrorCode } from '../errors/index.js';
 import { checkLifecycleOptions } from '../lifecycle/index.js';
-import { type CallOptions, type DomainInput, type DomainRef, type LibvirtConnection, type Logger, type StorageVolRef, checkDuration } from '../connection/index.js';
+import { type CallOptions, type DomainInput, type DomainRef, type LibvirtConnection, type Logger, type StorageVolRef, checkDuration, logSafely as log } from '../connection/index.js';
 import { type DomainModel, parseDomainXml } from '../xml/index.js';
-import { log } from './log.js';
 import { type StoragePolicy, planVolumes } from './plan.js';
 import { type DestroyReport, type VolumeRecord, emptyReport } from './report.js';
 import { undefineDomain } from './undefine.js';

@@ -1,4 +1,4 @@
-import type { DomainRef, DomainState, LibvirtConnection, Logger } from '../connection/index.js';
+import { type DomainRef, type DomainState, type LibvirtConnection, type Logger, logSafely } from '../connection/index.js';
 import { DomainNotFoundError, InvalidArgumentError, LibvirtError } from '../errors/index.js';
 import type { Deadline } from './deadline.js';
 import type { LifecycleOperation } from './guards.js';
@@ -38,15 +38,7 @@ export interface OperationRun {
 }
 
 /** Write to the optional logger; a throwing logger never breaks an operation. */
-export function log(logger: Logger | undefined, level: keyof Logger, message: string, fields: Record<string, unknown> = {}): void {
-  const fn = logger?.[level];
-  if (typeof fn !== 'function') return;
-  try {
-    fn.call(logger, fields, message);
-  } catch {
-    // not the operation's failure
-  }
-}
+export const log = logSafely;
 
 /** libvirt's error code of `error`, if libvirt reported it (also inside an `UnsupportedError`). */
 export function libvirtCode(error: unknown): number | undefined {

@@ -6,6 +6,7 @@ import {
   type LibvirtConnection,
   type LibvirtEvent,
   type Logger,
+  logSafely,
 } from '../connection/index.js';
 import { VMDestroyer } from '../destroyer/index.js';
 import { DEFAULT_TIMEOUTS, VMLifecycleManager, type VmInput } from '../lifecycle/index.js';
@@ -329,10 +330,6 @@ export class VmRegistry {
   }
 
   #log(level: 'error' | 'warn' | 'debug', message: string, fields: Record<string, unknown>): void {
-    try {
-      this.#logger?.[level]?.(fields, message);
-    } catch {
-      // a logger failure is not the registry's
-    }
+    logSafely(this.#logger, level, message, fields);
   }
 }

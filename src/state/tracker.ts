@@ -1,5 +1,5 @@
 import { type Actor, type SnapshotFrom, createActor } from 'xstate';
-import type { DomainRef, DomainStateName, LibvirtEvent, Logger } from '../connection/index.js';
+import { type DomainRef, type DomainStateName, type LibvirtEvent, type Logger, logSafely } from '../connection/index.js';
 import { ChangeFeed, looksLikeUuid, uuidKey } from './changes.js';
 import { toVmEvent } from './events-to-machine.js';
 import type { ObservedState, VmFactEvent } from './facts.js';
@@ -262,10 +262,6 @@ export class Tracker {
   }
 
   #log(level: 'error' | 'warn' | 'debug', message: string, fields: Record<string, unknown>): void {
-    try {
-      this.#logger?.[level]?.(fields, message);
-    } catch {
-      // a logger failure is not the registry's
-    }
+    logSafely(this.#logger, level, message, fields);
   }
 }
