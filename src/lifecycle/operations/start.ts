@@ -1,6 +1,6 @@
 import { LibvirtError, UnsupportedError, VirErrorCode } from '../../errors/index.js';
 import { CALL_CAP_MS, type OperationRun, finalState, libvirtCode, log, readState, resultOf } from '../context.js';
-import { type StartFlagOptions, startFlagNames, startFlags } from '../flags.js';
+import { startFlagNames, startFlags } from '../flags.js';
 import { guard, refusal } from '../guards.js';
 import { DEFAULT_START_RETRIES, type OperationOptions } from '../options.js';
 import type { StartResult } from '../results.js';
@@ -75,7 +75,7 @@ async function hasImage(run: OperationRun): Promise<boolean> {
  * stop-start fallback): DOMAIN_CREATE_WITH_FLAGS, retried after a temporary
  * failure in the daemon, then wait for `started`.
  */
-export async function startShutOff(run: OperationRun, options: StartFlagOptions & { retries?: number | undefined; syncTime?: boolean | undefined }): Promise<StartResult> {
+export async function startShutOff(run: OperationRun, options: StartOptions): Promise<StartResult> {
   const flags = startFlags(options);
   const retries = options.retries ?? DEFAULT_START_RETRIES;
   const restoring = options.forceBoot !== true && (await hasImage(run));
