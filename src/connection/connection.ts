@@ -383,7 +383,9 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     const error = this.#closedError();
     for (const waiter of this.#waiters) waiter.reject(error);
     this.#waiters.clear();
-    this.#hub.endAll(error);
+    // An iteration ends quietly (done) when its owner closed the connection;
+    // it throws only when the link was lost for good.
+    this.#hub.endAll(info.reason === 'client' ? undefined : error);
     log(this.#options.logger, info.reason === 'client' ? 'info' : 'error', 'libvirt connection closed', { uri: this.uri, reason: info.reason });
     this.emit('close', info);
   }

@@ -11,9 +11,6 @@ import {
   DOMAIN_INTERFACE_ADDRESSES,
   DOMAIN_IS_ACTIVE,
   DOMAIN_IS_PERSISTENT,
-  DOMAIN_LOOKUP_BY_ID,
-  DOMAIN_LOOKUP_BY_NAME,
-  DOMAIN_LOOKUP_BY_UUID,
   DOMAIN_SET_AUTOSTART,
   type DomainRef,
   domainStateName,
@@ -25,7 +22,7 @@ import { DomainControl } from './domain-control.js';
 import { type MemoryOptions, type VcpuOptions, getVcpus, setMemory, setVcpus } from './domain-sizing.js';
 import { type GuestTime, type GuestTimeInput, getTime, setTime } from './domain-time.js';
 import { type Screenshot, type ScreenshotOptions, takeScreenshot } from './screenshot.js';
-import { type DomainInput, checkObjectName, resolveDomain } from './refs.js';
+import { type DomainInput, checkObjectName, lookupDomainBy, resolveDomain } from './refs.js';
 import { SnapshotResource } from './snapshots.js';
 import { type ResourceCall, type ResourceOptions, type ResourceStream, flag } from './types.js';
 
@@ -164,19 +161,19 @@ export class DomainResource {
     return resolveDomain(this.#call, checkObjectName(nameOrUuid, 'nameOrUuid'), options);
   }
 
-  /** Find a domain by name. @see virDomainLookupByName */
+  /** Find a domain by name. @throws {@link DomainNotFoundError} naming it @see virDomainLookupByName */
   async lookupByName(name: string, options?: ResourceOptions): Promise<DomainRef> {
-    return (await this.#call(DOMAIN_LOOKUP_BY_NAME, { name: checkObjectName(name, 'name') }, options)).dom;
+    return lookupDomainBy(this.#call, 'name', checkObjectName(name, 'name'), options);
   }
 
-  /** Find a domain by UUID. @see virDomainLookupByUUIDString */
+  /** Find a domain by UUID. @throws {@link DomainNotFoundError} naming it @see virDomainLookupByUUIDString */
   async lookupByUuid(uuid: string, options?: ResourceOptions): Promise<DomainRef> {
-    return (await this.#call(DOMAIN_LOOKUP_BY_UUID, { uuid }, options)).dom;
+    return lookupDomainBy(this.#call, 'uuid', uuid, options);
   }
 
-  /** Find a running domain by its numeric id. @see virDomainLookupByID */
+  /** Find a running domain by its numeric id. @throws {@link DomainNotFoundError} naming it @see virDomainLookupByID */
   async lookupById(id: number, options?: ResourceOptions): Promise<DomainRef> {
-    return (await this.#call(DOMAIN_LOOKUP_BY_ID, { id }, options)).dom;
+    return lookupDomainBy(this.#call, 'id', id, options);
   }
 
   /**

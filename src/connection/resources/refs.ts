@@ -1,5 +1,6 @@
-import { InvalidArgumentError } from '../../errors/index.js';
+import { DomainNotFoundError, InvalidArgumentError } from '../../errors/index.js';
 import {
+  DOMAIN_LOOKUP_BY_ID,
   DOMAIN_LOOKUP_BY_NAME,
   DOMAIN_LOOKUP_BY_UUID,
   type DomainRef,
@@ -82,8 +83,35 @@ function isRef(value: unknown): value is { name: string; uuid: string } {
 export async function resolveDomain(call: ResourceCall, input: DomainInput, options?: ResourceOptions): Promise<DomainRef> {
   if (isRef(input)) return { name: input.name, uuid: input.uuid, id: (input as DomainRef).id ?? -1 };
   const key = checkObjectName(input, 'domain');
-  const { dom } = isUuid(key) ? await call(DOMAIN_LOOKUP_BY_UUID, { uuid: key }, options) : await call(DOMAIN_LOOKUP_BY_NAME, { name: key }, options);
-  return dom;
+  return isUuid(key) ? lookupDomainBy(call, 'uuid', key, options) : lookupDomainBy(call, 'name', key, options);
+}
+
+/**
+ * One domain lookup (by name, UUID or id) whose not-found error always names
+ * what was looked for. QEMU's driver says "no domain with matching name
+ * 'web1'"; others (the test driver) say only "Domain not found", which leaves a
+ * log line that cannot tell which VM was missing.
+ * @throws {@link DomainNotFoundError} naming `key`
+ */
+export async function lookupDomainBy(call: ResourceCall, by: 'name' | 'uuid' | 'id', key: string | number, options?: ResourceOptions): Promise<DomainRef> {
+  try {
+    const { dom } =
+      by === 'name'
+        ? await call(DOMAIN_LOOKUP_BY_NAME, { name: key as string }, options)
+        : by === 'uuid'
+          ? await call(DOMAIN_LOOKUP_BY_UUID, { uuid: key as string }, options)
+          : await call(DOMAIN_LOOKUP_BY_ID, { id: key as number }, options);
+    return dom;
+  } catch (error) {
+    throw namingDomain(error, by, key);
+  }
+}
+
+/** `error`, or — for a not-found error that does not name the domain — the same error with a message that does. */
+function namingDomain(error: unknown, by: 'name' | 'uuid' | 'id', key: string | number): unknown {
+  if (!(error instanceof DomainNotFoundError) || error.message.includes(String(key))) return error;
+  const message = `Domain not found: no domain with matching ${by} '${String(key)}'`;
+  return new DomainNotFoundError({ ...error.remote, message }, error.procedure, { cause: error });
 }
 
 /** Resolve a {@link NetworkInput}. */

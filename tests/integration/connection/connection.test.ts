@@ -76,6 +76,25 @@ describe('LibvirtConnection on the test driver', () => {
     expect(await conn.domains.exists(uniqueName('missing'))).toBe(false);
   });
 
+  it('names the missing domain in the not-found error, whatever the driver says', async () => {
+    // The test driver's own message is only "Domain not found" (QEMU's names it).
+    const name = uniqueName('unnamed');
+    const uuid = '6695eb01-f6a4-8304-79aa-97f2502e1930';
+    for (const [lookup, key] of [
+      [() => conn.domains.lookup(name), name],
+      [() => conn.domains.lookupByName(name), name],
+      [() => conn.domains.lookup(uuid), uuid],
+      [() => conn.domains.lookupByUuid(uuid), uuid],
+      [() => conn.domains.lookupById(987654), '987654'],
+      [() => conn.domains.getState(name), name],
+    ] as const) {
+      const error = await lookup().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DomainNotFoundError);
+      expect((error as DomainNotFoundError).code).toBe(42);
+      expect((error as Error).message).toContain(`'${key}'`);
+    }
+  });
+
   it('reads storage pools and networks of the test driver', async () => {
     const pools = await conn.storage.pools.list();
     expect(pools.map((p) => p.name)).toContain('default-pool');
@@ -183,6 +202,23 @@ describe('LibvirtConnection on the test driver', () => {
     expect(first).toMatchObject({ type: 'domain.lifecycle', event: 'started' });
     await again.return();
     await conn.domains.control.destroy(name);
+  });
+
+  it('an event iteration ends quietly (done) when its owner closes the connection', async () => {
+    for (const end of ['close', 'destroy'] as const) {
+      const own = await LibvirtConnection.open(TEST_URI);
+      const sub = own.events({ types: ['domain.lifecycle'] });
+      await sub.ready;
+      const seen: unknown[] = [];
+      const loop = (async () => {
+        for await (const event of sub) seen.push(event);
+        return 'done';
+      })();
+      if (end === 'close') await own.close();
+      else own.destroy();
+      await expect(loop).resolves.toBe('done');
+      expect(seen).toEqual([]);
+    }
   });
 
   it('defines and undefines seen from virsh', async () => {

@@ -48,3 +48,18 @@ describe('LibvirtManager.createVm', () => {
     expect(warnings).toContain('the registry could not read the VM just created');
   });
 });
+
+describe('LibvirtManager.events', () => {
+  it('an iteration ends quietly when the application closes the manager; the registry changes end too', async () => {
+    const manager = await LibvirtManager.connect(TEST_URI);
+    const events = manager.events({ types: ['domain.lifecycle'] });
+    await events.ready;
+    const drain = async (iterable: AsyncIterable<unknown>): Promise<string> => {
+      for await (const _ of iterable) void _;
+      return 'done';
+    };
+    const loops = [drain(events), drain(manager.vms.changes())];
+    await manager.close();
+    await expect(Promise.all(loops)).resolves.toEqual(['done', 'done']);
+  });
+});
