@@ -5,19 +5,20 @@ import { type DomainModel, parseDomainXml } from '../xml/index.js';
 import { type StoragePolicy, planVolumes } from './plan.js';
 import { type DestroyReport, type VolumeRecord, emptyReport } from './report.js';
 import { undefineDomain } from './undefine.js';
+import { type StopOperations, stopForTeardown } from './stop.js';
 import { UsageScans } from './usage.js';
 
-/** What the destroyer needs from the lifecycle module to stop a VM (structurally `VMLifecycleManager`). */
-export interface StopOperations {
-  shutdown(vm: DomainRef, options: CallOptions & { timeout?: number; onTimeout?: 'destroy' | 'throw' }): Promise<{ escalated?: boolean; changed?: boolean }>;
-  forceOff(vm: DomainRef, options: CallOptions & { graceful?: boolean; preempt?: boolean }): Promise<unknown>;
-}
+export type { StopOperations } from './stop.js';
 
 /** Options of {@link VMDestroyer.destroy}. */
 export interface DestroyOptions extends CallOptions {
   /**
-   * How to stop a running VM: `'graceful'` asks the guest (ACPI, re-sent) and
-   * forces it off after `shutdownTimeout`; `'force'` pulls the plug.
+   * How to stop a VM that is not shut off: `'graceful'` asks the guest (ACPI,
+   * re-sent) and forces it off after `shutdownTimeout`; `'force'` pulls the plug.
+   * With `'graceful'`, a VM the user paused is resumed first and then shut down
+   * (a paused guest cannot act on the request); a crashed or pmsuspended VM, or
+   * one paused for another reason (I/O error, watchdog, a save or dump job,
+   * paused at start-up), is forced off. `report.stateBefore` says what it was.
    * @default 'graceful'
    */
   stop?: 'graceful' | 'force';
@@ -243,26 +244,12 @@ export class VMDestroyer {
     return true;
   }
 
-  /** Stop the VM if it runs; `false` when it could not be stopped (nothing else is safe then). */
+  /** Stop the VM if it is not shut off; `false` when it could not be stopped (nothing else is safe then). */
   async #stop(domain: DomainRef, stop: 'graceful' | 'force', options: DestroyOptions, call: CallOptions, report: DestroyReport): Promise<boolean> {
     try {
-      const { state } = await this.#connection.domains.getState(domain, call);
-      if (state === 'shutoff') {
-        report.stopped = 'was-stopped';
-        return true;
-      }
-      if (stop === 'force') {
-        // Pull the plug even while a graceful shutdown of this VM is still waiting.
-        await this.#stopper.forceOff(domain, { ...call, preempt: true });
-        report.stopped = 'forced';
-      } else {
-        const result = await this.#stopper.shutdown(domain, {
-          ...call,
-          timeout: options.shutdownTimeout ?? 60_000,
-          onTimeout: 'destroy',
-        });
-        report.stopped = result.escalated === true ? 'escalated' : result.changed === false ? 'was-stopped' : 'graceful';
-      }
+      const outcome = await stopForTeardown(this.#connection, this.#stopper, domain, stop, options.shutdownTimeout ?? 60_000, call);
+      report.stopped = outcome.stopped;
+      report.stateBefore = outcome.before;
       return true;
     } catch (error) {
       // A transient domain vanishes when it stops; that is success.

@@ -8,7 +8,8 @@
  *
  * @module destroyer
  */
-export { VMDestroyer, checkDestroyOptions, type DestroyOptions, type StopOperations } from './destroyer.js';
+export { VMDestroyer, checkDestroyOptions, type DestroyOptions } from './destroyer.js';
+export { type StopOperations, type StopPlan, stopPlan } from './stop.js';
 export { type StoragePolicy, type VolumePlan, planVolumes } from './plan.js';
 export { emptyReport, type DestroyReport, type DestroyStepError, type KeepReason, type StopOutcome, type VolumeRecord } from './report.js';
 export { UndefineFlag, UNDEFINE_FLAG_LADDER, undefineDomain, type UndefineResult } from './undefine.js';

@@ -1,3 +1,4 @@
+import type { DomainStateName } from '../connection/index.js';
 import type { LibvirtManagerError } from '../errors/index.js';
 
 /** A storage volume the destroyer looked at. */
@@ -65,6 +66,12 @@ export interface DestroyReport {
   /** The domain had no persistent definition (it vanished when stopped). */
   transient: boolean;
   stopped: StopOutcome;
+  /**
+   * The VM's state and reason when the teardown found it (`null` when it was
+   * not read: the domain was gone). A paused VM shows how it was stopped:
+   * paused by the user → resumed, then shut down; otherwise forced off.
+   */
+  stateBefore: { state: DomainStateName; reason: string } | null;
   /** This call removed the definition. */
   undefined: boolean;
   /** Undefine flags libvirt accepted (NVRAM, TPM, snapshots… — see `UndefineFlag`). */
@@ -97,6 +104,7 @@ export function emptyReport(): DestroyReport {
     alreadyGone: false,
     transient: false,
     stopped: 'none',
+    stateBefore: null,
     undefined: false,
     undefineFlags: null,
     volumesDeleted: [],

@@ -63,3 +63,15 @@ describe('LibvirtManager.events', () => {
     await expect(Promise.all(loops)).resolves.toEqual(['done', 'done']);
   });
 });
+
+describe('LibvirtManager.destroyVm', () => {
+  it('tears a paused VM down (resumed, shut down, undefined) through the registry', async () => {
+    const manager = await connect();
+    const { domain } = await manager.createVm(spec('facade-paused'));
+    await manager.startVm(domain);
+    await manager.pauseVm(domain);
+    const report = await manager.destroyVm(domain);
+    expect(report).toMatchObject({ complete: true, stopped: 'graceful', undefined: true, stateBefore: { state: 'paused', reason: 'user' } });
+    expect(await manager.connection.domains.exists(domain.name)).toBe(false);
+  });
+});
