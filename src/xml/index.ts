@@ -114,6 +114,7 @@ export {
   parseStorageVolumeXml,
   type StorageVolumeModel,
   type StorageVolumeTarget,
+  type StorageVolumeTimestamps,
   type StorageVolumeBackingStore,
   type VolumeFormat,
 } from './storage/volume.js';

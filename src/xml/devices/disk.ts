@@ -27,13 +27,20 @@ export interface DiskDriver extends Extensible {
   io?: Open<'threads' | 'native' | 'io_uring'>;
 }
 
-/** `<source>` of a disk: one of `file` (type file), `dev` (type block), `pool`+`volume` (type volume). */
+/**
+ * `<source>` of a disk: `file` (type file), `dev` (type block), `dir` (type
+ * dir), `pool`+`volume` (type volume), `protocol`+`name` (type network).
+ */
 export interface DiskSource extends Extensible {
   file?: string;
   dev?: string;
   dir?: string;
   pool?: string;
   volume?: string;
+  /** Network disks: `'rbd'`, `'iscsi'`, `'nbd'`, `'gluster'`, `'http'`… */
+  protocol?: string;
+  /** Network disks: the image or target name, e.g. `'rbd-pool/image'` or `'iqn.2013-06.com.example:iscsi-pool/1'`. */
+  name?: string;
   /** For `type='volume'` on iSCSI pools: `'host'` or `'direct'`. */
   mode?: string;
   startupPolicy?: Open<'mandatory' | 'requisite' | 'optional'>;
@@ -86,13 +93,23 @@ export interface DiskDevice extends DeviceCommon {
 
 function writeSource(w: ElementWriter, source: DiskSource | undefined, path: string): void {
   if (source === undefined) return;
-  const { file, dev, dir, pool, volume, mode, startupPolicy } = source;
-  w.child('source', { file, dev, dir, pool, volume, mode, startupPolicy }, path).extras(source);
+  const { file, dev, dir, pool, volume, protocol, name, mode, startupPolicy } = source;
+  w.child('source', { protocol, name, file, dev, dir, pool, volume, mode, startupPolicy }, path).extras(source);
 }
 
 function readSource(r: ElementReader): DiskSource | undefined {
   return readPart(r, 'source', (s) =>
-    compact({ file: s.attr('file'), dev: s.attr('dev'), dir: s.attr('dir'), pool: s.attr('pool'), volume: s.attr('volume'), mode: s.attr('mode'), startupPolicy: s.attr('startupPolicy') }),
+    compact({
+      protocol: s.attr('protocol'),
+      name: s.attr('name'),
+      file: s.attr('file'),
+      dev: s.attr('dev'),
+      dir: s.attr('dir'),
+      pool: s.attr('pool'),
+      volume: s.attr('volume'),
+      mode: s.attr('mode'),
+      startupPolicy: s.attr('startupPolicy'),
+    }),
   );
 }
 

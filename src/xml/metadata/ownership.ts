@@ -24,6 +24,13 @@ export interface OwnedVolume extends Extensible {
   path?: string;
   /** Image format, e.g. `'qcow2'`. */
   format?: string;
+  /**
+   * The volume's key as libvirt reported it when the SDK created it
+   * (`virStorageVolGetKey`). Teardown deletes a recorded volume that is no
+   * longer attached only when its key still matches (and the record's
+   * `domainUuid` is the domain's own).
+   */
+  key?: string;
 }
 
 /** The cloud-init NoCloud seed (ISO labelled `cidata`) the SDK attached. */
@@ -35,6 +42,8 @@ export interface OwnedCloudInit extends Extensible {
   contentHash?: string;
   /** Target device of the seed's CD-ROM (e.g. `'sdb'`), to detach it after first boot. */
   target?: string;
+  /** The seed volume's key when the SDK created it (see {@link OwnedVolume.key}). */
+  key?: string;
 }
 
 /**
@@ -46,8 +55,9 @@ export interface OwnedCloudInit extends Extensible {
  * <lvm:manager xmlns:lvm="https://libvirt-manager.dev/xmlns/ownership/1">
  *   <lvm:created-at>2024-05-01T12:00:00.000Z</lvm:created-at>
  *   <lvm:sdk-version>0.1.0</lvm:sdk-version>
- *   <lvm:volume role="disk" pool="default" name="vm1.qcow2" path="/var/lib/libvirt/images/vm1.qcow2" format="qcow2"/>
- *   <lvm:cloud-init pool="default" name="vm1-seed.iso" path="…" hash="sha256:…" target="sdb"/>
+ *   <lvm:domain-uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</lvm:domain-uuid>
+ *   <lvm:volume role="disk" pool="default" name="vm1.qcow2" path="/var/lib/libvirt/images/vm1.qcow2" format="qcow2" key="/var/lib/libvirt/images/vm1.qcow2"/>
+ *   <lvm:cloud-init pool="default" name="vm1-seed.iso" path="…" hash="sha256:…" target="sdb" key="…"/>
  * </lvm:manager>
  * ```
  */
@@ -56,6 +66,13 @@ export interface Ownership extends Extensible {
   createdAt: string;
   /** Version of libvirt-manager that created the domain. */
   sdkVersion: string;
+  /**
+   * UUID of the domain this record was written for. A record whose UUID is
+   * not its domain's own was copied with the XML of another domain (`virsh
+   * dumpxml a | … | virsh define`): teardown then trusts none of it. Absent in
+   * records of SDK 0.1.0.
+   */
+  domainUuid?: string;
   volumes: OwnedVolume[];
   cloudInit?: OwnedCloudInit;
 }
@@ -73,15 +90,16 @@ function writeInto(w: ElementWriter, o: Ownership): void {
   const el = (name: string, path: string, attrs = {}) => w.childNs(OWNERSHIP_NAMESPACE, `${OWNERSHIP_PREFIX}:${name}`, attrs, path);
   el('created-at', p).text(o.createdAt, 'createdAt');
   el('sdk-version', p).text(o.sdkVersion, 'sdkVersion');
+  if (o.domainUuid !== undefined) el('domain-uuid', p).text(o.domainUuid, 'domainUuid');
   o.volumes.forEach((v, i) => {
     const path = `${p}.volumes[${i}]`;
     if (typeof v.role !== 'string' || v.role === '') throw invalidSpec(`${path}.role`, 'is required');
     if (v.path === undefined && (v.pool === undefined || v.name === undefined)) throw invalidSpec(path, 'needs a path, or a pool and a name');
-    el('volume', path, { role: v.role, pool: v.pool, name: v.name, path: v.path, format: v.format }).extras(v);
+    el('volume', path, { role: v.role, pool: v.pool, name: v.name, path: v.path, format: v.format, key: v.key }).extras(v);
   });
   if (o.cloudInit !== undefined) {
     const c = o.cloudInit;
-    el('cloud-init', `${p}.cloudInit`, { pool: c.pool, name: c.name, path: c.path, hash: c.contentHash, target: c.target }).extras(c);
+    el('cloud-init', `${p}.cloudInit`, { pool: c.pool, name: c.name, path: c.path, hash: c.contentHash, target: c.target, key: c.key }).extras(c);
   }
   w.extras(o);
 }
@@ -91,18 +109,20 @@ export function readOwnership(r: ElementReader): Ownership {
   const ns = OWNERSHIP_NAMESPACE;
   const createdAt = r.child('created-at', ns)?.text().trim() ?? r.fail('missing <created-at>');
   const sdkVersion = r.child('sdk-version', ns)?.text().trim() ?? r.fail('missing <sdk-version>');
+  const domainUuid = r.child('domain-uuid', ns)?.text().trim();
   const volumes = r.children('volume', ns).map((v) =>
-    compact(withExtras({ role: v.requiredAttr('role'), pool: v.attr('pool'), name: v.attr('name'), path: v.attr('path'), format: v.attr('format') }, v.extras())),
+    compact(withExtras({ role: v.requiredAttr('role'), pool: v.attr('pool'), name: v.attr('name'), path: v.attr('path'), format: v.attr('format'), key: v.attr('key') }, v.extras())),
   );
   const c = r.child('cloud-init', ns);
-  const cloudInit = c && compact(withExtras({ pool: c.attr('pool'), name: c.attr('name'), path: c.attr('path'), contentHash: c.attr('hash'), target: c.attr('target') }, c.extras()));
+  const cloudInit =
+    c && compact(withExtras({ pool: c.attr('pool'), name: c.attr('name'), path: c.attr('path'), contentHash: c.attr('hash'), target: c.attr('target'), key: c.attr('key') }, c.extras()));
   const extras = r.extras();
   // The xmlns declaration is the writer's business, not unknown content.
   if (extras.extraAttributes !== undefined) {
     for (const key of Object.keys(extras.extraAttributes)) if (key === 'xmlns' || key.startsWith('xmlns:')) delete extras.extraAttributes[key];
     if (Object.keys(extras.extraAttributes).length === 0) delete extras.extraAttributes;
   }
-  return withExtras(compact({ createdAt, sdkVersion, volumes, cloudInit }), extras);
+  return withExtras(compact({ createdAt, sdkVersion, domainUuid, volumes, cloudInit }), extras);
 }
 
 /**

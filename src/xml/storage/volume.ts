@@ -18,6 +18,21 @@ export interface StorageVolumeTarget extends Extensible {
   permissions?: StoragePermissions;
   /** qcow2 compatibility level, e.g. `'1.1'`. */
   compat?: string;
+  /**
+   * `<timestamps>` libvirt reports for file volumes (read-only): seconds since
+   * the epoch with nanoseconds, exactly as libvirt printed them
+   * (`'1796650168.050099193'`). Of the file a symlink points to, not the link.
+   */
+  timestamps?: StorageVolumeTimestamps;
+}
+
+/** File times of a volume, as libvirt reports them (`'seconds.nanoseconds'` strings, kept exact). */
+export interface StorageVolumeTimestamps extends Extensible {
+  atime?: string;
+  mtime?: string;
+  ctime?: string;
+  /** Birth time; `'0'` where the filesystem does not record it. */
+  btime?: string;
 }
 
 /** `<backingStore>` of a volume: the base image of a copy-on-write overlay. */
@@ -43,6 +58,8 @@ export interface StorageVolumeModel extends Extensible {
   capacity: bigint;
   /** Bytes to preallocate now (0 = sparse); libvirt reports the actual allocation. */
   allocation?: bigint;
+  /** Size of the file or device holding the volume, as libvirt reports it (read-only; e.g. a qcow2 file's length). */
+  physical?: bigint;
   target?: StorageVolumeTarget;
   backingStore?: StorageVolumeBackingStore;
 }
@@ -62,12 +79,19 @@ export function buildStorageVolumeXml(volume: StorageVolumeModel): string {
   w.textChild('name', volume.name).textChild('key', volume.key);
   w.child('capacity', { unit: 'bytes' }, 'capacity').text(parseSize(volume.capacity, { path: 'capacity' }), 'capacity');
   if (volume.allocation !== undefined) w.child('allocation', { unit: 'bytes' }, 'allocation').text(parseSize(volume.allocation, { path: 'allocation' }), 'allocation');
+  if (volume.physical !== undefined) w.child('physical', { unit: 'bytes' }, 'physical').text(parseSize(volume.physical, { path: 'physical' }), 'physical');
   if (volume.target !== undefined) {
     const t = w.child('target', {}, 'target');
     t.textChild('path', volume.target.path);
     if (volume.target.format !== undefined) t.child('format', { type: volume.target.format }, 'target.format');
     writePermissions(t, volume.target.permissions, 'target.permissions');
     t.textChild('compat', volume.target.compat);
+    const times = volume.target.timestamps;
+    if (times !== undefined) {
+      const tw = t.child('timestamps', {}, 'target.timestamps');
+      for (const key of ['atime', 'mtime', 'ctime', 'btime'] as const) tw.textChild(key, times[key]);
+      tw.extras(times);
+    }
     t.extras(volume.target);
   }
   if (volume.backingStore !== undefined) {
@@ -100,10 +124,17 @@ export function parseStorageVolumeXml(xml: string): StorageVolumeModel {
     key: r.childText('key'),
     capacity: (r.child('capacity') ?? r.fail('missing <capacity>')).size('bytes'),
     allocation: r.child('allocation')?.size('bytes'),
+    physical: r.child('physical')?.size('bytes'),
     target:
       target &&
       withExtras(
-        compact({ path: target.childText('path')?.trim(), format: target.child('format')?.attr('type'), permissions: readPermissions(target), compat: target.childText('compat') }),
+        compact({
+          path: target.childText('path')?.trim(),
+          format: target.child('format')?.attr('type'),
+          permissions: readPermissions(target),
+          compat: target.childText('compat'),
+          timestamps: readTimestamps(target.child('timestamps')),
+        }),
         target.extras(),
       ),
     backingStore:
@@ -114,4 +145,10 @@ export function parseStorageVolumeXml(xml: string): StorageVolumeModel {
       ),
   });
   return withExtras(volume, r.extras());
+}
+
+function readTimestamps(r: ElementReader | undefined): StorageVolumeTimestamps | undefined {
+  if (r === undefined) return undefined;
+  const time = (name: string): string | undefined => r.childText(name)?.trim();
+  return withExtras(compact({ atime: time('atime'), mtime: time('mtime'), ctime: time('ctime'), btime: time('btime') }), r.extras());
 }
