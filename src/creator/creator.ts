@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { detachSeedFromConfig, seedCdrom } from './seed.js';
 import type { VmSpec } from './spec.js';
 import { checkDomainFree, checkVolumesFree, gatherFacts, type CreatorFacts } from './facts.js';
-import { buildVmXml, planCreate, renderDomain, type CreatePlan } from './plan.js';
+import { buildVmXml, planCreate, renderDomain, type CreatePlan, type MadeVolume } from './plan.js';
 import type { PlannedVolume } from './storage.js';
 import { createVolume, deleteVolume, findVolume, uploadVolume } from './storage-ops.js';
 import type { CreateOptions, CreateResult, CreatedVolume, CreatorHooks, CreatorLifecycle, VMCreatorOptions } from './options.js';
@@ -139,11 +139,11 @@ export class VMCreator {
       },
     });
     logSafely(this.#logger, 'info', 'creating VM', { domain: checked.name, uuid: checked.uuid, volumes: plan.volumes.length, seed: checked.seed && describeSeed(checked.seed.seed) });
-    const paths = new Map<PlannedVolume, string>();
+    const made = new Map<PlannedVolume, MadeVolume>();
     let started = false;
     try {
-      for (const v of plan.volumes) paths.set(v, await this.#makeVolume(log, v, call, rb, onProgress));
-      const { xml } = renderDomain(plan, paths);
+      for (const v of plan.volumes) made.set(v, await this.#makeVolume(log, v, call, rb, onProgress));
+      const { xml } = renderDomain(plan, made);
       let domain = await log.step('define', `define domain ${checked.name}`, () => conn.domains.control.define(xml, { ...call, flags: DEFINE_VALIDATE }), {
         undo: async (ref) => ((await undefineDomain(conn, ref, rb)).alreadyGone ? 'already-gone' : 'undone'),
         ifUncertain: () => this.#undefineByUuid(checked.uuid!, rb),
@@ -168,15 +168,15 @@ export class VMCreator {
       const seedPlace = plan.placements.seed;
       let detached = false;
       if (seed !== undefined && seedVolume !== undefined && seedPlace !== undefined && seed.detach === 'after-first-boot') {
-        const cdrom = seedCdrom(paths.get(seedVolume)!, seedPlace.bus, seedPlace.target);
+        const cdrom = seedCdrom(made.get(seedVolume)!.path, seedPlace.bus, seedPlace.target);
         const ref = domain;
         await log.step('detach-seed', `remove the seed cdrom ${seedPlace.target} from ${checked.name}'s persistent definition`, () => detachSeedFromConfig(conn, ref, cdrom, call));
         detached = true;
       }
-      const volumes: CreatedVolume[] = plan.disks.flatMap((d) => (d.volume === undefined ? [] : [this.#created(d.volume, paths, d.checked.index)]));
+      const volumes: CreatedVolume[] = plan.disks.flatMap((d) => (d.volume === undefined ? [] : [this.#created(d.volume, made, d.checked.index)]));
       const result: CreateResult = { domain, xml, created: { volumes }, started };
       if (seed !== undefined && seedVolume !== undefined && seedPlace !== undefined) {
-        result.created.seed = { ...this.#created(seedVolume, paths), sha256: seed.seed.sha256, instanceId: seed.seed.instanceId, target: seedPlace.target, detached };
+        result.created.seed = { ...this.#created(seedVolume, made), sha256: seed.seed.sha256, instanceId: seed.seed.instanceId, target: seedPlace.target, detached };
       }
       logSafely(this.#logger, 'info', 'created VM', { domain: checked.name, uuid: domain.uuid, started });
       return result;
@@ -189,8 +189,8 @@ export class VMCreator {
     }
   }
 
-  /** Create one volume (and fill it), logging the undo; returns its path. */
-  async #makeVolume(log: CompensationLog, v: PlannedVolume, call: CallOptions, rb: CallOptions, onProgress: CreateOptions['onProgress']): Promise<string> {
+  /** Create one volume (and fill it), logging the undo; returns its path and key. */
+  async #makeVolume(log: CompensationLog, v: PlannedVolume, call: CallOptions, rb: CallOptions, onProgress: CreateOptions['onProgress']): Promise<MadeVolume> {
     const conn = this.#connection;
     const ref = await log.step(v.step, `create volume ${v.pool}/${v.name}${v.cloneOf === undefined ? '' : ' (clone)'}`, () => createVolume(conn, v, call), {
       undo: async (r) => ((await deleteVolume(conn, r, rb)) ? 'undone' : 'already-gone'),
@@ -214,11 +214,11 @@ export class VMCreator {
         }
       });
     }
-    return conn.storage.volumes.getPath(ref, call);
+    return { path: await conn.storage.volumes.getPath(ref, call), key: ref.key };
   }
 
-  #created(v: PlannedVolume, paths: ReadonlyMap<PlannedVolume, string>, disk?: number): CreatedVolume {
-    return { role: v.role, pool: v.pool, name: v.name, path: paths.get(v) ?? v.predictedPath, format: v.format, ...(disk === undefined ? {} : { disk }) };
+  #created(v: PlannedVolume, made: ReadonlyMap<PlannedVolume, MadeVolume>, disk?: number): CreatedVolume {
+    return { role: v.role, pool: v.pool, name: v.name, path: made.get(v)?.path ?? v.predictedPath, format: v.format, ...(disk === undefined ? {} : { disk }) };
   }
 
   /** Start through the lifecycle manager (confirmed by libvirt's event); returns the ref with its new id. */

@@ -67,13 +67,26 @@ export function placeDisks(checked: CheckedSpec, platform: Platform): { disks: D
   return { disks: placed, seed };
 }
 
-/** The ownership record: every volume this create makes, and the seed. Unowned disks are not listed. */
-export function ownershipRecord(volumes: readonly (PlannedVolume & { path: string })[], seed: { volume: PlannedVolume & { path: string }; sha256: string; target: string } | undefined, createdAt: Date): Ownership {
+/**
+ * The ownership record: every volume this create makes (with its key once
+ * made), the seed, and the UUID of the domain it is written for. Unowned
+ * disks are not listed.
+ */
+export function ownershipRecord(
+  volumes: readonly (PlannedVolume & { path: string; key?: string })[],
+  seed: { volume: PlannedVolume & { path: string; key?: string }; sha256: string; target: string } | undefined,
+  createdAt: Date,
+  domainUuid?: string,
+): Ownership {
+  const key = (v: { key?: string }): { key?: string } => (v.key === undefined ? {} : { key: v.key });
   return {
     createdAt: createdAt.toISOString(),
     sdkVersion: SDK_VERSION,
-    volumes: volumes.map((v) => ({ role: v.role, pool: v.pool, name: v.name, path: v.path, format: v.format })),
-    ...(seed === undefined ? {} : { cloudInit: { pool: seed.volume.pool, name: seed.volume.name, path: seed.volume.path, contentHash: `sha256:${seed.sha256}`, target: seed.target } }),
+    ...(domainUuid === undefined ? {} : { domainUuid }),
+    volumes: volumes.map((v) => ({ role: v.role, pool: v.pool, name: v.name, path: v.path, format: v.format, ...key(v) })),
+    ...(seed === undefined
+      ? {}
+      : { cloudInit: { pool: seed.volume.pool, name: seed.volume.name, path: seed.volume.path, contentHash: `sha256:${seed.sha256}`, target: seed.target, ...key(seed.volume) } }),
   };
 }
 

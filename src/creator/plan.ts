@@ -70,6 +70,12 @@ function specPath(path: string, diskCount: number): string {
   return path;
 }
 
+/** A volume the create made: where libvirt put it, and its key. */
+export interface MadeVolume {
+  path: string;
+  key?: string;
+}
+
 /**
  * The domain model and XML of a plan. `paths` gives the real path of each
  * volume once made; without it the predicted paths are used.
@@ -77,22 +83,26 @@ function specPath(path: string, diskCount: number): string {
  * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`) when the XML cannot be written (bad override XML,
  *   characters XML cannot carry).
  */
-export function renderDomain(plan: CreatePlan, paths: ReadonlyMap<PlannedVolume, string> = new Map()): { model: DomainModel; xml: string } {
-  const pathOf = (v: PlannedVolume): string => paths.get(v) ?? v.predictedPath;
+export function renderDomain(plan: CreatePlan, made: ReadonlyMap<PlannedVolume, MadeVolume> = new Map()): { model: DomainModel; xml: string } {
+  const pathOf = (v: PlannedVolume): string => made.get(v)?.path ?? v.predictedPath;
+  const keyOf = (v: PlannedVolume): { key?: string } => {
+    const key = made.get(v)?.key;
+    return key === undefined ? {} : { key };
+  };
   const disks = plan.disks.map((d) => (d.volume === undefined ? d : { ...d, file: pathOf(d.volume) }));
-  const owned = plan.volumes.map((v) => ({ ...v, path: pathOf(v) }));
+  const owned = plan.volumes.map((v) => ({ ...v, path: pathOf(v), ...keyOf(v) }));
   const seed = plan.seedVolume;
   const seedRecord =
     seed === undefined || plan.checked.seed === undefined || plan.placements.seed === undefined
       ? undefined
-      : { volume: { ...seed, path: pathOf(seed) }, sha256: plan.checked.seed.seed.sha256, target: plan.placements.seed.target };
+      : { volume: { ...seed, path: pathOf(seed), ...keyOf(seed) }, sha256: plan.checked.seed.seed.sha256, target: plan.placements.seed.target };
   const model = buildDomainModel({
     checked: plan.checked,
     platform: plan.platform,
     disks,
     placements: plan.placements,
     seedPath: seed === undefined ? undefined : pathOf(seed),
-    ownership: ownershipRecord(owned, seedRecord, plan.createdAt),
+    ownership: ownershipRecord(owned, seedRecord, plan.createdAt, plan.checked.uuid),
   });
   let xml: string;
   try {

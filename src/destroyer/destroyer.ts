@@ -6,7 +6,9 @@ import { type StoragePolicy, planVolumes } from './plan.js';
 import { type DestroyReport, type VolumeRecord, emptyReport } from './report.js';
 import { undefineDomain } from './undefine.js';
 import { type StopOperations, stopForTeardown } from './stop.js';
-import { UsageScans } from './usage.js';
+import { localHost, provesSharedFilesystem } from './local-host.js';
+import { type UsageView, UsageScans } from './usage.js';
+import { type VolumeOutcome, deleteRecordedVolume, findPoolVolume } from './volume-delete.js';
 
 export type { StopOperations } from './stop.js';
 
@@ -61,10 +63,6 @@ function asSdkError(error: unknown): LibvirtManagerError {
 
 function isNoDomain(error: unknown): boolean {
   return error instanceof LibvirtError && error.code === VirErrorCode.VIR_ERR_NO_DOMAIN;
-}
-
-function isNoVolume(error: unknown): boolean {
-  return error instanceof LibvirtError && (error.code === VirErrorCode.VIR_ERR_NO_STORAGE_VOL || error.code === VirErrorCode.VIR_ERR_NO_STORAGE_POOL);
 }
 
 /**
@@ -220,28 +218,87 @@ export class VMDestroyer {
 
   /**
    * Delete these volumes of `domain`, except those another domain uses (kept
-   * as `in-use`). `false` when who uses what could not be read: then nothing
-   * is deleted, since deleting any would be a gamble.
+   * as `in-use`) and — unless the SDK created them — those below another of
+   * its own disks (`backing-image`). Both are decided by storage identity
+   * (volume key, every spelling of a path, symlinks where the SDK shares the
+   * daemon's filesystem), never by comparing path strings. `false` when who
+   * uses what could not be read: then nothing is deleted, since deleting any
+   * would be a gamble.
    */
   async #deleteVolumes(domain: DomainRef, volumes: readonly VolumeRecord[], call: CallOptions, report: DestroyReport): Promise<boolean> {
     if (volumes.length === 0) return true;
-    let usage: Map<string, Set<string>>;
+    let usage: UsageView;
     try {
-      usage = await this.#usage.foreignUsage(domain, call);
+      await this.#proveLocal(volumes, call);
+      usage = await this.#usage.view(domain, call);
     } catch (error) {
       report.errors.push({ step: 'inspect', error: asSdkError(error) });
       report.volumesLeft.push(...volumes);
       return false;
     }
     for (const volume of volumes) {
-      const users = volume.path === undefined ? undefined : usage.get(volume.path);
-      if (users !== undefined && users.size > 0) {
-        report.volumesKept.push({ volume, reason: 'in-use', detail: `used by ${[...users].sort().join(', ')}` });
+      let ids: string[];
+      try {
+        ids = await usage.resolver.of({
+          ...(volume.path === undefined ? {} : { path: volume.path }),
+          ...(volume.pool === undefined || volume.name === undefined ? {} : { pool: volume.pool, volume: volume.name }),
+        });
+      } catch (error) {
+        report.errors.push({ step: 'inspect', volume, error: asSdkError(error) });
+        report.volumesLeft.push(volume);
         continue;
       }
-      await this.#deleteVolume(volume, call, report);
+      const users = usage.usersOf(ids);
+      if (users.length > 0) {
+        report.volumesKept.push({ volume, reason: 'in-use', detail: `used by ${users.join(', ')}` });
+        continue;
+      }
+      if (!volume.owned && usage.backsSelf(ids)) {
+        report.volumesKept.push({ volume, reason: 'backing-image', detail: "in the backing chain of another of this domain's disks" });
+        continue;
+      }
+      this.#record(volume, await deleteRecordedVolume(this.#connection, volume, this.#usage.local, call), report);
     }
     return true;
+  }
+
+  /**
+   * Learn once per connection whether the SDK sees the daemon's filesystem
+   * (then symlinks are followed and qcow2 headers read), from the fingerprint
+   * of a volume about to be deleted.
+   */
+  async #proveLocal(volumes: readonly VolumeRecord[], call: CallOptions): Promise<void> {
+    if (this.#usage.local !== null) return;
+    let sample: StorageVolRef | undefined;
+    for (const volume of volumes.slice(0, 3)) {
+      sample = await findPoolVolume(this.#connection, volume, call);
+      if (sample !== undefined) break;
+    }
+    // None of them is in a pool any more: any volume of a running pool proves it as well.
+    if (sample === undefined) {
+      for (const pool of (await this.#connection.storage.pools.list({ ...call, flags: 2 /* ACTIVE */ })).slice(0, 3)) {
+        sample = (await this.#connection.storage.volumes.list(pool, call).catch(() => []))[0];
+        if (sample !== undefined) break;
+      }
+    }
+    if (sample !== undefined && (await provesSharedFilesystem(this.#connection, sample, call).catch(() => false))) this.#usage.local = localHost;
+  }
+
+  #record(volume: VolumeRecord, outcome: VolumeOutcome, report: DestroyReport): void {
+    switch (outcome.kind) {
+      case 'deleted':
+        report.volumesDeleted.push({ ...volume, pool: outcome.ref.pool, name: outcome.ref.name });
+        return;
+      case 'gone':
+        report.volumesAlreadyGone.push(volume);
+        return;
+      case 'kept':
+        report.volumesKept.push({ volume, reason: outcome.reason, detail: outcome.detail });
+        return;
+      case 'failed':
+        report.errors.push({ step: 'delete-volume', volume, error: asSdkError(outcome.error) });
+        report.volumesLeft.push(volume);
+    }
   }
 
   /** Stop the VM if it is not shut off; `false` when it could not be stopped (nothing else is safe then). */
@@ -263,47 +320,4 @@ export class VMDestroyer {
     }
   }
 
-  async #deleteVolume(volume: VolumeRecord, call: CallOptions, report: DestroyReport): Promise<void> {
-    const volumes = this.#connection.storage.volumes;
-    let ref: StorageVolRef;
-    try {
-      ref = await this.#resolveVolume(volume, call);
-    } catch (error) {
-      if (isNoVolume(error) && !volume.owned && volume.pool === undefined) {
-        // A path no pool knows: the SDK cannot (and, remotely, must not) unlink it.
-        report.volumesKept.push({ volume, reason: 'unmanaged', detail: 'not in any storage pool' });
-      } else if (isNoVolume(error)) report.volumesAlreadyGone.push(volume);
-      else {
-        report.errors.push({ step: 'delete-volume', volume, error: asSdkError(error) });
-        report.volumesLeft.push(volume);
-      }
-      return;
-    }
-    try {
-      await volumes.delete(ref, call);
-      report.volumesDeleted.push({ ...volume, pool: ref.pool, name: ref.name });
-    } catch (error) {
-      if (isNoVolume(error)) report.volumesAlreadyGone.push(volume);
-      else {
-        report.errors.push({ step: 'delete-volume', volume, error: asSdkError(error) });
-        report.volumesLeft.push(volume);
-      }
-    }
-  }
-
-  /** Find the pool volume for a record: by pool and name, else by path (refreshing pools once on a miss). */
-  async #resolveVolume(volume: VolumeRecord, call: CallOptions): Promise<StorageVolRef> {
-    const volumes = this.#connection.storage.volumes;
-    if (volume.pool !== undefined && volume.name !== undefined) return volumes.lookup(volume.pool, volume.name, call);
-    if (volume.path === undefined) throw new InvalidArgumentError('volume has neither a path nor a pool and name');
-    try {
-      return await volumes.lookupByPath(volume.path, call);
-    } catch (error) {
-      if (!isNoVolume(error)) throw error;
-      // The file may have been made after the pool's last scan.
-      const pools = this.#connection.storage.pools;
-      for (const pool of await pools.list({ ...call, flags: 2 /* ACTIVE */ })) await pools.refresh(pool, call).catch(() => undefined);
-      return volumes.lookupByPath(volume.path, call);
-    }
-  }
 }

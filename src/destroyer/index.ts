@@ -13,4 +13,3 @@ export { type StopOperations, type StopPlan, stopPlan } from './stop.js';
 export { type StoragePolicy, type VolumePlan, planVolumes } from './plan.js';
 export { emptyReport, type DestroyReport, type DestroyStepError, type KeepReason, type StopOutcome, type VolumeRecord } from './report.js';
 export { UndefineFlag, UNDEFINE_FLAG_LADDER, undefineDomain, type UndefineResult } from './undefine.js';
-export { foreignUsage, type ForeignUsage } from './usage.js';

@@ -1,4 +1,5 @@
-import type { DiskBackingStore, DiskDevice, DomainModel, OwnedVolume } from '../xml/index.js';
+import type { DiskDevice, DomainModel, OwnedVolume, Ownership } from '../xml/index.js';
+import { normalizePath } from './paths.js';
 import type { KeepReason, VolumeRecord } from './report.js';
 
 /** Which volumes `destroy` deletes. */
@@ -12,32 +13,21 @@ export type StoragePolicy =
 
 /** The destroyer's plan before it looks at other domains. */
 export interface VolumePlan {
-  /** Volumes to delete, unless another domain turns out to use them. */
+  /** Volumes to delete, unless another domain turns out to use them (or they sit below another of this domain's disks). */
   delete: VolumeRecord[];
   /** Volumes kept, with the reason. */
   keep: { volume: VolumeRecord; reason: KeepReason; detail?: string }[];
-  /** Paths in the backing chains of this domain's disks (never deleted unless owned). */
-  backingPaths: Set<string>;
-}
-
-/** Paths of a disk's backing chain, as libvirt reports it for running domains. */
-export function backingChainPaths(store: DiskBackingStore | undefined, out: Set<string> = new Set()): Set<string> {
-  let current = store;
-  while (current !== undefined) {
-    const path = current.source?.file ?? current.source?.dev;
-    if (path !== undefined) out.add(path);
-    current = current.backingStore;
-  }
-  return out;
 }
 
 function diskPath(disk: DiskDevice): string | undefined {
   return disk.source?.file ?? disk.source?.dev;
 }
 
-function sameVolume(a: { path?: string; pool?: string; name?: string }, b: { path?: string; pool?: string; name?: string }): boolean {
-  if (a.path !== undefined && b.path !== undefined) return a.path === b.path;
-  return a.pool !== undefined && a.pool === b.pool && a.name !== undefined && a.name === b.name;
+type Named = { path?: string; pool?: string; name?: string };
+
+function sameVolume(a: Named, b: Named): boolean {
+  if (a.pool !== undefined && a.name !== undefined && a.pool === b.pool && a.name === b.name) return true;
+  return a.path !== undefined && b.path !== undefined && normalizePath(a.path) === normalizePath(b.path);
 }
 
 function recordOfDisk(disk: DiskDevice, owned: OwnedVolume | undefined): VolumeRecord {
@@ -49,18 +39,20 @@ function recordOfDisk(disk: DiskDevice, owned: OwnedVolume | undefined): VolumeR
     ...(owned?.role === undefined ? {} : { role: owned.role }),
     ...(owned?.pool !== undefined && disk.source?.pool === undefined ? { pool: owned.pool } : {}),
     ...(owned?.name !== undefined && disk.source?.volume === undefined ? { name: owned.name } : {}),
+    ...(owned?.key === undefined ? {} : { key: owned.key }),
     target: disk.target.dev,
     owned: owned !== undefined,
   };
 }
 
-function recordOfOwned(v: { path?: string; pool?: string; name?: string; role?: string }): VolumeRecord {
+function recordOfOwned(v: Named & { role?: string; key?: string }, owned: boolean): VolumeRecord {
   return {
     ...(v.path === undefined ? {} : { path: v.path }),
     ...(v.pool === undefined ? {} : { pool: v.pool }),
     ...(v.name === undefined ? {} : { name: v.name }),
     ...(v.role === undefined ? {} : { role: v.role }),
-    owned: true,
+    ...(v.key === undefined ? {} : { key: v.key }),
+    owned,
   };
 }
 
@@ -76,36 +68,53 @@ function unsafeReason(disk: DiskDevice): KeepReason | null {
   return null;
 }
 
+const canonicalUuid = (uuid: string): string => uuid.replace(/-/g, '').toLowerCase();
+
+/**
+ * Whether the ownership record may be believed for this domain: `null` when
+ * it may, else why not. A record names the domain it was written for; one
+ * naming another domain was copied along with that domain's XML.
+ */
+function distrust(model: DomainModel, ownership: Ownership): string | null {
+  if (ownership.domainUuid === undefined || model.uuid === undefined) return null;
+  if (canonicalUuid(ownership.domainUuid) === canonicalUuid(model.uuid)) return null;
+  return `the ownership record was written for domain ${ownership.domainUuid}, not this one (${model.uuid}): copied with another domain's XML?`;
+}
+
 /**
  * Decide, from the domain's own XML and ownership record, what to delete and
- * what to keep. Pure: the destroyer then drops anything another domain uses.
+ * what to keep. Pure: the destroyer then keeps anything another domain uses
+ * or that sits below another of this domain's disks.
+ *
+ * An ownership record alone never makes a volume deletable:
+ * - a record that names another domain's UUID is not believed at all;
+ * - a recorded volume that is **attached** to the domain is deleted (its key,
+ *   when recorded, must still match — checked at deletion);
+ * - a recorded volume that is **not attached** is kept (`'ownership-unverified'`,
+ *   with the reason), except the cloud-init seed the SDK detaches after the
+ *   first boot: it is deleted when the record carries its volume key, its
+ *   content hash and the domain's UUID — the destroyer checks the key and the
+ *   content (the seed is a small ISO) before deleting.
  */
 export function planVolumes(model: DomainModel, policy: StoragePolicy): VolumePlan {
   const ownership = model.metadata?.ownership;
-  const ownedList: { path?: string; pool?: string; name?: string; role?: string }[] = [
+  const untrusted = ownership === undefined ? null : distrust(model, ownership);
+  const ownedList: (Named & { role: string; key?: string; contentHash?: string })[] = [
     ...(ownership?.volumes ?? []),
     ...(ownership?.cloudInit === undefined ? [] : [{ ...ownership.cloudInit, role: 'cloud-init' }]),
   ];
   const disks = model.devices?.disks ?? [];
-  const backingPaths = new Set<string>();
-  for (const disk of disks) backingChainPaths(disk.backingStore, backingPaths);
-
-  const plan: VolumePlan = { delete: [], keep: [], backingPaths };
+  const plan: VolumePlan = { delete: [], keep: [] };
   const claimed = new Set<number>();
 
   for (const disk of disks) {
     if (disk.source === undefined) continue; // an empty CD-ROM drive
     const ownedIndex = ownedList.findIndex((o) => sameVolume(o, { path: diskPath(disk), pool: disk.source?.pool, name: disk.source?.volume }));
-    const owned = ownedIndex === -1 ? undefined : (ownedList[ownedIndex] as OwnedVolume);
     if (ownedIndex !== -1) claimed.add(ownedIndex);
+    const owned = ownedIndex === -1 || untrusted !== null ? undefined : (ownedList[ownedIndex] as OwnedVolume);
     const record = recordOfDisk(disk, owned);
     if (policy === 'none') {
       plan.keep.push({ volume: record, reason: 'policy-none' });
-      continue;
-    }
-    const path = record.path;
-    if (path !== undefined && backingPaths.has(path) && !record.owned) {
-      plan.keep.push({ volume: record, reason: 'backing-image' });
       continue;
     }
     if (record.owned) {
@@ -113,7 +122,8 @@ export function planVolumes(model: DomainModel, policy: StoragePolicy): VolumePl
       continue;
     }
     if (policy === 'owned') {
-      plan.keep.push({ volume: record, reason: 'not-owned' });
+      if (ownedIndex !== -1 && untrusted !== null) plan.keep.push({ volume: record, reason: 'ownership-unverified', detail: untrusted });
+      else plan.keep.push({ volume: record, reason: 'not-owned' });
       continue;
     }
     const reason = unsafeReason(disk);
@@ -121,12 +131,25 @@ export function planVolumes(model: DomainModel, policy: StoragePolicy): VolumePl
     else plan.keep.push({ volume: record, reason });
   }
 
-  // Owned volumes no longer attached (e.g. a cloud-init seed detached after first boot) go too.
+  // Recorded volumes no longer attached (e.g. a cloud-init seed detached after first boot).
   ownedList.forEach((owned, index) => {
     if (claimed.has(index)) return;
-    const record = recordOfOwned(owned);
-    if (policy === 'none') plan.keep.push({ volume: record, reason: 'policy-none' });
-    else plan.delete.push(record);
+    if (policy === 'none') {
+      plan.keep.push({ volume: recordOfOwned(owned, untrusted === null), reason: 'policy-none' });
+      return;
+    }
+    if (untrusted !== null) {
+      plan.keep.push({ volume: recordOfOwned(owned, false), reason: 'ownership-unverified', detail: untrusted });
+      return;
+    }
+    const unverified = (detail: string): void => {
+      plan.keep.push({ volume: recordOfOwned(owned, true), reason: 'ownership-unverified', detail });
+    };
+    if (owned.role !== 'cloud-init') return unverified('not attached to this domain: a recorded volume is deleted only while attached (the cloud-init seed excepted)');
+    if (owned.key === undefined || owned.contentHash === undefined || ownership?.domainUuid === undefined) {
+      return unverified('not attached to this domain, and recorded without the key, content hash and domain UUID that let its identity be checked (a record of libvirt-manager 0.1)');
+    }
+    plan.delete.push({ ...recordOfOwned(owned, true), contentHash: owned.contentHash });
   });
   return plan;
 }

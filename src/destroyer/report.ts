@@ -12,7 +12,17 @@ export interface VolumeRecord {
   role?: string;
   /** Target device in the guest (`vda`…), when it is an attached disk. */
   target?: string;
-  /** The SDK created this volume (listed in the domain's ownership metadata). */
+  /**
+   * The volume's key as the ownership record has it; before deleting, the
+   * destroyer checks that the volume it found still has this key.
+   */
+  key?: string;
+  /**
+   * `'sha256:<hex>'` of the content the SDK wrote (the cloud-init seed); a
+   * detached seed is deleted only when its content still has this hash.
+   */
+  contentHash?: string;
+  /** The SDK created this volume (listed in the domain's ownership metadata, and the record is believed). */
   owned: boolean;
 }
 
@@ -32,8 +42,15 @@ export type KeepReason =
   | 'in-use'
   /** It is the backing image of a disk (of this or another domain). */
   | 'backing-image'
-  /** Not a file or volume the SDK can delete through a storage pool (network disk, unmanaged path, iSCSI…). */
-  | 'unmanaged';
+  /** Not a file or volume the SDK can delete through a storage pool (network disk, a path no active pool holds, iSCSI…). */
+  | 'unmanaged'
+  /**
+   * The ownership record names it, but cannot be believed for it: the record
+   * was written for another domain (copied XML), or the volume is not attached
+   * and was recorded without a key and domain UUID to check, or its key
+   * changed since (another volume now has its name). See `detail`.
+   */
+  | 'ownership-unverified';
 
 /** One step that failed; teardown went on where it safely could. */
 export interface DestroyStepError {
@@ -77,7 +94,13 @@ export interface DestroyReport {
   /** Undefine flags libvirt accepted (NVRAM, TPM, snapshots… — see `UndefineFlag`). */
   undefineFlags: number | null;
   volumesDeleted: VolumeRecord[];
-  /** Volumes that were already gone when the destroyer got to them (a previous partial run). */
+  /**
+   * Volumes that were already gone when the destroyer got to them (a previous
+   * partial run): their pool is active and does not hold them, and — when the
+   * SDK shares the daemon's filesystem — no file is at their path. A volume
+   * whose pool is inactive is never reported here (it is an error, and stays
+   * in `volumesLeft`).
+   */
   volumesAlreadyGone: VolumeRecord[];
   volumesKept: { volume: VolumeRecord; reason: KeepReason; detail?: string }[];
   /**

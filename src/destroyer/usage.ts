@@ -1,80 +1,140 @@
 import { AbortError, LibvirtError } from '../errors/index.js';
 import type { CallOptions, DomainRef, LibvirtConnection } from '../connection/index.js';
-import { parseDomainXml, parseStorageVolumeXml } from '../xml/index.js';
-import { backingChainPaths } from './plan.js';
+import { type DomainModel, parseDomainXml } from '../xml/index.js';
+import { IdentityResolver, diskReferences } from './identity.js';
+import type { LocalHost } from './local-host.js';
 
-/** Who else uses a path: other domains, as a disk or somewhere in a backing chain. */
-export type ForeignUsage = Map<string, Set<string>>;
+/** How a domain uses a piece of storage. */
+export type UsageRole =
+  /** As a disk (its source). */
+  | 'disk'
+  /** Somewhere below a disk, in its backing chain. */
+  | 'backing'
+  /** To boot: kernel, initrd, device tree, firmware or NVRAM file. */
+  | 'boot';
 
-/** Every path every domain uses: path → (domain UUID → domain name). */
-export type UsageIndex = Map<string, Map<string, string>>;
+/** One domain's use of one identity. */
+export interface UsageEntry {
+  name: string;
+  roles: Set<UsageRole>;
+}
+
+/** Every storage identity (see `identity.ts`) any domain uses → (domain UUID → how). */
+export type UsageIndex = Map<string, Map<string, UsageEntry>>;
+
+/** A finished scan: the index, and the resolver (with its caches) to resolve what is to be deleted the same way. */
+export interface UsageScan {
+  index: UsageIndex;
+  resolver: IdentityResolver;
+}
 
 /** Domain XMLs read at once during a scan: enough to pipeline, without one listener per domain on the caller's signal. */
 const SCAN_CONCURRENCY = 8;
 
-function note(index: UsageIndex, path: string, domain: DomainRef): void {
-  let users = index.get(path);
-  if (users === undefined) {
-    users = new Map();
-    index.set(path, users);
+function note(index: UsageIndex, ids: readonly string[], domain: DomainRef, role: UsageRole): void {
+  for (const id of ids) {
+    let users = index.get(id);
+    if (users === undefined) {
+      users = new Map();
+      index.set(id, users);
+    }
+    let entry = users.get(domain.uuid);
+    if (entry === undefined) {
+      entry = { name: domain.name, roles: new Set() };
+      users.set(domain.uuid, entry);
+    }
+    entry.roles.add(role);
   }
-  users.set(domain.uuid, domain.name);
+}
+
+/** The boot files a domain definition names (virt-manager counts kernel, initrd and dtb as in use too). */
+function bootFiles(model: DomainModel): string[] {
+  const os = model.os;
+  return [os.kernel, os.initrd, os.dtb, os.loader?.path, os.nvram?.path].filter((p): p is string => p !== undefined);
+}
+
+async function readXml(connection: LibvirtConnection, domain: DomainRef, options: CallOptions, inactive: boolean): Promise<DomainModel | null> {
+  try {
+    return parseDomainXml(await connection.domains.getXml(domain, { ...options, inactive }));
+  } catch (error) {
+    // Undefined while we looked: it uses nothing any more.
+    if (error instanceof LibvirtError && error.code === 42) return null;
+    throw error;
+  }
+}
+
+async function indexModel(index: UsageIndex, resolver: IdentityResolver, domain: DomainRef, model: DomainModel): Promise<void> {
+  for (const disk of model.devices?.disks ?? []) {
+    const { top, backing } = diskReferences(disk);
+    if (top !== undefined) {
+      note(index, await resolver.of(top), domain, 'disk');
+      if ((disk.device ?? 'disk') === 'disk' || disk.device === 'lun') note(index, await resolver.backingChain(top), domain, 'backing');
+    }
+    for (const ref of backing) note(index, await resolver.of(ref), domain, 'backing');
+  }
+  for (const path of bootFiles(model)) note(index, await resolver.of({ path }), domain, 'boot');
 }
 
 /**
- * Index every storage path any domain uses — their disks' sources, the
- * backing chains libvirt reports for running ones, and, for disks that are
- * pool volumes, the backing store recorded in the volume itself (inactive
- * domains report no chain).
+ * Index every piece of storage every domain uses, under every identity it
+ * has: disk sources of any type (file, block, dir, pool volume, network,
+ * NVMe), the backing chains libvirt reports for running domains, the chains
+ * recorded in pool volumes and (shared filesystem) in qcow2 headers, and boot
+ * files. A running persistent domain is read twice — live, and the definition
+ * it boots from next time — since either may name a disk the other does not.
+ *
+ * @param local the daemon's filesystem when the SDK shares it (symlinks and qcow2 headers), else `null`
  */
-export async function scanUsage(connection: LibvirtConnection, options: CallOptions = {}): Promise<UsageIndex> {
+export async function scanUsage(connection: LibvirtConnection, options: CallOptions = {}, local: LocalHost | null = null): Promise<UsageScan> {
   const index: UsageIndex = new Map();
+  const resolver = new IdentityResolver(connection, options, local);
   const domains = await connection.domains.list(options);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < domains.length) {
       const domain = domains[next++]!;
-      let xml: string;
-      try {
-        xml = await connection.domains.getXml(domain, options);
-      } catch (error) {
-        // Undefined while we looked: it uses nothing any more.
-        if (error instanceof LibvirtError && error.code === 42) continue;
-        throw error;
-      }
-      const model = parseDomainXml(xml);
-      for (const disk of model.devices?.disks ?? []) {
-        const path = disk.source?.file ?? disk.source?.dev;
-        if (path !== undefined) note(index, path, domain);
-        for (const backing of backingChainPaths(disk.backingStore)) note(index, backing, domain);
-        if (path !== undefined && (disk.device ?? 'disk') === 'disk') {
-          for (const backing of await volumeBackingChain(connection, path, options)) note(index, backing, domain);
-        }
+      const live = await readXml(connection, domain, options, false);
+      if (live === null) continue;
+      await indexModel(index, resolver, domain, live);
+      if (domain.id >= 0) {
+        const persistent = await connection.domains.isPersistent(domain, options).catch((error: unknown) => {
+          if (error instanceof LibvirtError && error.code === 42) return false;
+          throw error;
+        });
+        const config = persistent ? await readXml(connection, domain, options, true) : null;
+        if (config !== null) await indexModel(index, resolver, domain, config);
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(SCAN_CONCURRENCY, domains.length) }, worker));
-  return index;
+  return { index, resolver };
 }
 
-/** The paths domains other than `self` use, from an index. */
-export function usageOthers(index: UsageIndex, self: DomainRef): ForeignUsage {
-  const usage: ForeignUsage = new Map();
-  for (const [path, users] of index) {
-    const others = [...users].filter(([uuid]) => uuid !== self.uuid).map(([, name]) => name);
-    if (others.length > 0) usage.set(path, new Set(others));
-  }
-  return usage;
+/** Who else uses storage, and which of `self`'s own disks sit below its other disks. */
+export interface UsageView {
+  /** Names of the domains other than `self` that use any of `ids`, sorted. */
+  usersOf(ids: readonly string[]): string[];
+  /** `true` when any of `ids` is in a backing chain of one of `self`'s disks. */
+  backsSelf(ids: readonly string[]): boolean;
+  /** Resolves references the way the scan did. */
+  resolver: IdentityResolver;
 }
 
-/**
- * Map every storage path other domains use to the names of those domains.
- *
- * This is virt-manager's `path_in_use_by` rule: a disk used by another domain
- * is never deleted, whatever the policy.
- */
-export async function foreignUsage(connection: LibvirtConnection, self: DomainRef, options: CallOptions = {}): Promise<ForeignUsage> {
-  return usageOthers(await scanUsage(connection, options), self);
+/** A view of a scan from one domain's side. */
+export function viewFor(scan: UsageScan, self: DomainRef): UsageView {
+  return {
+    resolver: scan.resolver,
+    usersOf(ids) {
+      const names = new Set<string>();
+      for (const id of ids) {
+        for (const [uuid, entry] of scan.index.get(id) ?? []) if (uuid !== self.uuid) names.add(entry.name);
+      }
+      return [...names].sort();
+    },
+    backsSelf(ids) {
+      return ids.some((id) => scan.index.get(id)?.get(self.uuid)?.roles.has('backing') === true);
+    },
+  };
 }
 
 /**
@@ -86,23 +146,27 @@ export async function foreignUsage(connection: LibvirtConnection, self: DomainRe
  *
  * The shared scan runs with the per-call `timeout` of the caller that started
  * it and no signal; each caller still stops waiting when its own signal aborts.
+ * Whether the scan reads the shared filesystem is decided when it starts (see
+ * {@link UsageScans.local}).
  */
 export class UsageScans {
   readonly #connection: LibvirtConnection;
-  #running: Promise<UsageIndex> | null = null;
-  #queued: Promise<UsageIndex> | null = null;
+  #running: Promise<UsageScan> | null = null;
+  #queued: Promise<UsageScan> | null = null;
+  /** The daemon's filesystem, once proven shared (it stays proven for this connection). */
+  local: LocalHost | null = null;
 
   constructor(connection: LibvirtConnection) {
     this.#connection = connection;
   }
 
-  /** Paths used by domains other than `self`, from a scan that started after this call. */
-  async foreignUsage(self: DomainRef, options: CallOptions = {}): Promise<ForeignUsage> {
+  /** A scan that started after this call, viewed from `self`. */
+  async view(self: DomainRef, options: CallOptions = {}): Promise<UsageView> {
     const scan = this.#running === null ? this.#start(options) : this.#afterRunning(options);
-    return usageOthers(await raceSignal(scan, options.signal), self);
+    return viewFor(await raceSignal(scan, options.signal), self);
   }
 
-  #afterRunning(options: CallOptions): Promise<UsageIndex> {
+  #afterRunning(options: CallOptions): Promise<UsageScan> {
     const running = this.#running!;
     this.#queued ??= running.then(
       () => undefined,
@@ -114,8 +178,8 @@ export class UsageScans {
     return this.#queued;
   }
 
-  #start(options: CallOptions): Promise<UsageIndex> {
-    const scan = scanUsage(this.#connection, options.timeout === undefined ? {} : { timeout: options.timeout });
+  #start(options: CallOptions): Promise<UsageScan> {
+    const scan = scanUsage(this.#connection, options.timeout === undefined ? {} : { timeout: options.timeout }, this.local);
     this.#running = scan;
     const clear = (): void => {
       if (this.#running === scan) this.#running = null;
@@ -143,25 +207,4 @@ function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pr
       },
     );
   });
-}
-
-/** The backing chain recorded in a pool volume's own XML (empty when not a pool volume). */
-async function volumeBackingChain(connection: LibvirtConnection, path: string, options: CallOptions): Promise<string[]> {
-  const chain: string[] = [];
-  let current = path;
-  // Bounded: a chain longer than this is either a loop or not worth following.
-  for (let depth = 0; depth < 16; depth++) {
-    let backing: string | undefined;
-    try {
-      const vol = await connection.storage.volumes.lookupByPath(current, options);
-      backing = parseStorageVolumeXml(await connection.storage.volumes.getXml(vol, options)).backingStore?.path;
-    } catch (error) {
-      if (error instanceof LibvirtError) return chain; // not a pool volume, or gone
-      throw error;
-    }
-    if (backing === undefined || chain.includes(backing)) return chain;
-    chain.push(backing);
-    current = backing;
-  }
-  return chain;
 }

@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -64,13 +65,15 @@ const disk = (path: string, dev: string, extra: Partial<DiskDevice> = {}): DiskD
 async function defineVm(prefix: string, disks: DiskDevice[], owned: OwnedVolume[] = [], extra: object = {}): Promise<DomainRef> {
   const name = uniqueName(prefix);
   domains.add(name);
+  const uuid = randomUUID();
   const xml = buildDomainXml({
     type: 'qemu',
     name,
+    uuid,
     memory: 64n * 1024n * 1024n,
     os: { type: 'hvm', arch: 'x86_64', machine: 'q35' },
     devices: { disks },
-    metadata: { ownership: { createdAt: new Date().toISOString(), sdkVersion: '0.1.0', volumes: owned } },
+    metadata: { ownership: { createdAt: new Date().toISOString(), sdkVersion: '0.2.0', domainUuid: uuid, volumes: owned } },
     ...extra,
   });
   return conn.domains.control.define(xml);
@@ -253,8 +256,9 @@ describe('VMDestroyer on qemu:///system', () => {
     const disks: DiskDevice[] = [disk(foreign, 'vda')];
     for (let i = 0; i < 30; i++) {
       const path = await volume(uniqueName(`k${i}`) + '.qcow2', { format: 'qcow2', backing: base });
-      owned.push({ role: 'disk', path });
-      if (i < 20) disks.push(disk(path, `vd${String.fromCharCode(98 + i)}`));
+      // Volumes of a dir pool have their path as key.
+      owned.push({ role: 'disk', path, key: path });
+      disks.push(disk(path, i < 25 ? `vd${String.fromCharCode(98 + i)}` : `vda${String.fromCharCode(97 + i - 25)}`));
     }
     const vm = await defineVm('killed', disks, owned);
     const before = volumes();

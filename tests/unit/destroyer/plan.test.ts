@@ -10,15 +10,27 @@ const file = (path: string, dev: string, extra: Partial<DiskDevice> = {}): DiskD
   ...extra,
 });
 
-function domain(disks: DiskDevice[], owned: { path?: string; pool?: string; name?: string; role: string }[] = [], cloudInit?: { path: string }): DomainModel {
+const UUID = '6695eb01-f6a4-8304-79aa-97f2502e1930';
+const OTHER_UUID = 'a1b2c3d4-0000-4000-8000-000000000001';
+
+type Owned = { path?: string; pool?: string; name?: string; role: string; key?: string };
+
+function domain(disks: DiskDevice[], owned: Owned[] = [], cloudInit?: { path: string; key?: string; contentHash?: string }, recordFor: string | null = UUID): DomainModel {
   return {
     type: 'qemu',
     name: 'vm',
+    uuid: UUID,
     memory: 64n * 1024n * 1024n,
     os: { type: 'hvm' },
     devices: { disks },
     metadata: {
-      ownership: { createdAt: '2026-01-01T00:00:00.000Z', sdkVersion: '0.1.0', volumes: owned, ...(cloudInit === undefined ? {} : { cloudInit }) },
+      ownership: {
+        createdAt: '2026-01-01T00:00:00.000Z',
+        sdkVersion: '0.2.0',
+        ...(recordFor === null ? {} : { domainUuid: recordFor }),
+        volumes: owned,
+        ...(cloudInit === undefined ? {} : { cloudInit }),
+      },
     },
   } as DomainModel;
 }
@@ -33,15 +45,50 @@ describe('planVolumes', () => {
     { type: 'network', device: 'disk', source: {}, target: { dev: 'vde' } } as DiskDevice,
     { type: 'file', device: 'cdrom', target: { dev: 'sdb', bus: 'scsi' } } as DiskDevice, // empty drive
   ];
-  const model = domain(disks, [{ role: 'disk', path: '/p/root.qcow2', pool: 'p', name: 'root.qcow2' }], { path: '/p/seed.iso' });
+  const model = domain(disks, [{ role: 'disk', path: '/p/root.qcow2', pool: 'p', name: 'root.qcow2', key: '/p/root.qcow2' }], { path: '/p/seed.iso', key: '/p/seed.iso', contentHash: `sha256:${'ab'.repeat(32)}` });
 
-  it("'owned' deletes only what the ownership record lists, including detached ones", () => {
+  it("'owned' deletes only what the ownership record lists, including detached ones recorded with their key", () => {
     const plan = planVolumes(model, 'owned');
     expect(plan.delete.map((v) => v.path)).toEqual(['/p/root.qcow2', '/p/seed.iso']);
-    expect(plan.delete[0]).toMatchObject({ owned: true, role: 'disk', target: 'vda' });
-    expect(plan.delete[1]).toMatchObject({ owned: true, role: 'cloud-init' });
+    expect(plan.delete[0]).toMatchObject({ owned: true, role: 'disk', target: 'vda', key: '/p/root.qcow2' });
+    expect(plan.delete[1]).toMatchObject({ owned: true, role: 'cloud-init', key: '/p/seed.iso' });
     expect(plan.keep.every((k) => k.reason === 'not-owned')).toBe(true);
     expect(plan.keep.map((k) => k.volume.target)).toEqual(['vdb', 'vdc', 'vdd', 'sda', 'vde']);
+  });
+
+  it('a recorded volume that is not attached and has no key (or no domain UUID) is kept, with the reason', () => {
+    for (const plan of [
+      planVolumes(domain([], [{ role: 'disk', path: '/p/victim.raw', pool: 'p', name: 'victim.raw' }]), 'owned'),
+      planVolumes(domain([], [{ role: 'disk', path: '/p/victim.raw', pool: 'p', name: 'victim.raw', key: '/p/victim.raw' }], undefined, null), 'all-safe'),
+    ]) {
+      expect(plan.delete).toEqual([]);
+      expect(plan.keep).toEqual([expect.objectContaining({ reason: 'ownership-unverified', volume: expect.objectContaining({ path: '/p/victim.raw' }) })]);
+      expect(plan.keep[0]!.detail).toMatch(/not attached/);
+    }
+  });
+
+  it("a record written for another domain's UUID (copied XML) is not believed: attached disks are not owned, unattached ones kept", () => {
+    const copied = domain([file('/p/root.qcow2', 'vda')], [
+      { role: 'disk', path: '/p/root.qcow2', key: '/p/root.qcow2' },
+      { role: 'disk', path: '/p/elsewhere.raw', key: '/p/elsewhere.raw' },
+    ], undefined, OTHER_UUID);
+    const owned = planVolumes(copied, 'owned');
+    expect(owned.delete).toEqual([]);
+    expect(owned.keep.map((k) => [k.volume.path, k.reason, k.volume.owned])).toEqual([
+      ['/p/root.qcow2', 'ownership-unverified', false],
+      ['/p/elsewhere.raw', 'ownership-unverified', false],
+    ]);
+    expect(owned.keep[0]!.detail).toContain(OTHER_UUID);
+    // Under 'all-safe' the attached disk goes as any plain disk would; the unattached one still stays.
+    const safe = planVolumes(copied, 'all-safe');
+    expect(safe.delete).toEqual([expect.objectContaining({ path: '/p/root.qcow2', owned: false })]);
+    expect(safe.keep).toEqual([expect.objectContaining({ reason: 'ownership-unverified' })]);
+  });
+
+  it('matches a recorded path however the disk spells it (// and /./)', () => {
+    const plan = planVolumes(domain([file('//p/./root.qcow2', 'vda')], [{ role: 'disk', path: '/p/root.qcow2', key: '/p/root.qcow2' }]), 'owned');
+    expect(plan.delete).toEqual([expect.objectContaining({ path: '//p/./root.qcow2', owned: true })]);
+    expect(plan.keep).toEqual([]);
   });
 
   it("'all-safe' adds plain disks but keeps shareable, read-only, removable and unmanaged ones", () => {
@@ -59,14 +106,6 @@ describe('planVolumes', () => {
     const plan = planVolumes(model, 'none');
     expect(plan.delete).toEqual([]);
     expect(plan.keep.every((k) => k.reason === 'policy-none')).toBe(true);
-  });
-
-  it('never deletes a backing image that is not owned, even under all-safe', () => {
-    const overlay = file('/p/overlay.qcow2', 'vda', { backingStore: { type: 'file', format: 'qcow2', source: { file: '/p/base.qcow2' } } });
-    const base = file('/p/base.qcow2', 'vdb');
-    const plan = planVolumes(domain([overlay, base]), 'all-safe');
-    expect(plan.delete.map((v) => v.path)).toEqual(['/p/overlay.qcow2']);
-    expect(plan.keep).toEqual([expect.objectContaining({ reason: 'backing-image', volume: expect.objectContaining({ path: '/p/base.qcow2' }) })]);
   });
 
   it('matches owned volumes given as pool + volume disks', () => {
