@@ -90,10 +90,9 @@ export const localHost = {
       if (offset === 0n || size === 0 || size > MAX_BACKING_NAME || offset > BigInt(MAX_BACKING_OFFSET)) return null;
       const name = Buffer.alloc(size);
       if ((await handle.read(name, 0, size, Number(offset))).bytesRead < size) return null;
-      const text = name.toString('utf8');
-      // A protocol URL (`nbd://…`, `json:{…}`) is not a local file.
-      if (/^[a-z][a-z0-9+.-]*:/i.test(text)) return null;
-      return resolveFrom(path, text);
+      // Taken as a path even when it looks like a protocol URL (`nbd://…`): a file
+      // named `a:b` is possible, and one identity too many only keeps more.
+      return resolveFrom(path, name.toString('utf8'));
     } catch {
       return null;
     } finally {

@@ -41,6 +41,19 @@ describe('ownership metadata', () => {
     );
   });
 
+  it('round-trips the domain UUID and volume keys (records of 0.2, checked by teardown)', () => {
+    const keyed: Ownership = {
+      ...record,
+      domainUuid: '4dea22b3-1d52-d8f3-2516-782e98ab3fa0',
+      volumes: [{ role: 'disk', pool: 'default', name: 'vm.qcow2', path: '/var/lib/libvirt/images/vm.qcow2', key: '/var/lib/libvirt/images/vm.qcow2' }],
+      cloudInit: { ...record.cloudInit, key: 'k-seed' },
+    };
+    const xml = buildOwnershipXml(keyed);
+    expect(xml).toContain('<lvm:domain-uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</lvm:domain-uuid>');
+    expect(xml).toContain('key="k-seed"');
+    expect(parseOwnership(xml)).toEqual(keyed);
+  });
+
   it('parses the element alone (virDomainGetMetadata) and inside a domain', () => {
     expect(parseOwnership(buildOwnershipXml(record))).toEqual(record);
     const domain = buildDomainXml({ ...allDevices, metadata: { ownership: record } });
