@@ -7,6 +7,7 @@
  * empty entry, and nothing is sent. (These tests must simply end: the huge
  * arrays used to be walked entry by entry, for minutes.)
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../src/connection/index.js';
 import { VMCreator, buildVmXml, validateSpec, type DiskSpec, type NetworkSpec, type VmSpec } from '../../../src/creator/index.js';
@@ -61,6 +62,12 @@ describe('the device cap', () => {
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as InvalidArgumentError).path).toBe('disks');
     expect(state.calls).toEqual([]);
+  });
+
+  it("the VmSpec documentation states the cap in force", () => {
+    const doc = readFileSync(new URL('../../../src/creator/spec.ts', import.meta.url), 'utf8');
+    expect(doc).toContain(`**at most ${MAX_VM_DEVICES} devices**`);
+    expect(doc).toContain(`boot.order\`: at most ${MAX_BOOT_ORDER} entries`);
   });
 
   it(`takes at most ${MAX_BOOT_ORDER} boot.order entries (libvirt reads no more)`, () => {
