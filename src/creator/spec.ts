@@ -256,7 +256,7 @@ export interface DefaultDevicesSpec {
 export interface VmOverrides {
   /** Edit (or replace) the typed domain model. */
   model?: (model: DomainModel) => DomainModel | void;
-  /** Extra raw elements inside `<devices>` (e.g. `'<sound model="ich9"/>'`); checked for well-formedness. */
+  /** Extra raw elements inside `<devices>` (e.g. `'<sound model="ich9"/>'`); checked for well-formedness. Each counts as a device (see {@link VmSpec}). */
   devicesXml?: string[];
   /** Extra raw elements inside `<domain>` (e.g. `'<iothreads>2</iothreads>'`). */
   domainXml?: string[];
@@ -264,6 +264,23 @@ export interface VmOverrides {
 
 /**
  * A VM to create.
+ *
+ * Limits, checked before anything is sent (`InvalidArgumentError`,
+ * `ERR_LIBVIRT_INVALID_SPEC`, with the path of the list):
+ * - **at most 226 devices**: `disks`, `networks` and `overrides.devicesXml`
+ *   together. That is what libvirt can place on a q35 machine (the default)
+ *   with every default device on: each virtio disk and NIC is a PCIe device
+ *   in a `pcie-root-port` of its own; `pcie-root` has 30 free slots of 8
+ *   ports (240); libvirt keeps one free for hot-plug, the video card takes a
+ *   whole slot (8), and the SDK's own devices 5 more (USB, virtio-scsi,
+ *   virtio-serial, virtio-rng, balloon): 240 − 14 = 226, as measured on
+ *   libvirt 9.0 / QEMU 7.2, where one more fails to define. SATA and
+ *   virtio-scsi disks take less room, USB disks more (libvirt refuses past
+ *   ~140 of them), IDE at most 4 (`hda`–`hdd`, `pc` machines only).
+ * - `boot.order`: at most 4 entries (libvirt reads no more).
+ * - `overrides.domainXml`: at most 1,048,576 elements (4 MiB of XML).
+ * - every list of `cloudInit`: at most 4,194,304 entries (the 16 MiB seed).
+ * - no list may be sparse (`disks[0]: is empty (sparse array)`).
  *
  * @example
  * const spec: VmSpec = {
@@ -303,8 +320,11 @@ export interface VmSpec {
   cpu?: { mode: 'host-passthrough' | 'host-model' | 'maximum' } | { mode: 'custom'; model: string };
   /** Boot order and direct kernel boot. */
   boot?: VmBootSpec;
+  /** Disks and cdroms, in order; with `networks` and `overrides.devicesXml` at most 226 devices (see above). */
   disks?: DiskSpec[];
+  /** NICs, in order; with `disks` and `overrides.devicesXml` at most 226 devices (see above). */
   networks?: NetworkSpec[];
+  /** A cloud-init NoCloud seed, attached as a read-only cdrom. */
   cloudInit?: CloudInitSpec;
   /** Graphics. @default 'none' (headless; serial console only) */
   graphics?: 'none' | 'vnc' | 'spice' | GraphicsSpec;

@@ -9,7 +9,9 @@
  *
  * @module
  */
+import { denseArray } from './cloud-init/validate.js';
 import { specError, show, underPath } from './errors.js';
+import { MAX_BOOT_ORDER, MAX_DOMAIN_XML_ELEMENTS, MAX_VM_DEVICES, MAX_VM_DEVICES_REASON } from './limits.js';
 import { planSeed, type PlannedSeed } from './seed.js';
 import { bridgeName, hostPath, listenAddress, objectName, xmlElement, xmlText } from './validate-text.js';
 import type { DiskBus, DiskSpec, GraphicsSpec, NetworkSpec, SerialConsoleSpec, VmSpec, VolumeLocation } from './spec.js';
@@ -180,12 +182,12 @@ function checkBoot(spec: VmSpec, disks: CheckedDisk[], nics: NetworkSpec[]): voi
   if (boot === undefined) return;
   if (!isObject(boot)) throw specError('boot', 'must be an object');
   if (boot.order !== undefined) {
-    if (!Array.isArray(boot.order)) throw specError('boot.order', 'must be an array');
-    boot.order.forEach((dev, i) => {
+    const order = denseArray(boot.order, 'boot.order', MAX_BOOT_ORDER, `libvirt reads at most ${MAX_BOOT_ORDER} boot entries`);
+    order.forEach((dev, i) => {
       if (dev !== 'hd' && dev !== 'cdrom' && dev !== 'network') throw specError(`boot.order[${i}]`, "must be 'hd', 'cdrom' or 'network'");
     });
-    const perDevice = [...disks.map((d) => d.spec.bootOrder), ...nics.map((n) => n.bootOrder)].some((o) => o !== undefined);
-    if (perDevice && boot.order.length > 0) throw specError('boot.order', 'cannot be combined with per-device bootOrder (libvirt refuses the mix)');
+    const perDevice = disks.some((d) => d.spec.bootOrder !== undefined) || nics.some((n) => n.bootOrder !== undefined);
+    if (perDevice && order.length > 0) throw specError('boot.order', 'cannot be combined with per-device bootOrder (libvirt refuses the mix)');
   }
   if (boot.kernel !== undefined) hostPath(boot.kernel, 'boot.kernel');
   for (const key of ['initrd', 'cmdline'] as const) {
@@ -214,6 +216,36 @@ function checkDuplicates(disks: CheckedDisk[], nics: (NetworkSpec & { mac?: stri
   });
   const orders = [...disks.map((d) => [d.spec.bootOrder, `${d.path}.bootOrder`] as const), ...nics.map((n, i) => [n.bootOrder, `networks[${i}].bootOrder`] as const)];
   for (const [order, path] of orders) if (order !== undefined) once(`boot:${order}`, path, `boot order ${order}`);
+}
+
+/** The spec's lists that become devices, each a {@link denseArray}, together at most {@link MAX_VM_DEVICES}. */
+interface DeviceLists {
+  disks: unknown[];
+  networks: unknown[];
+  devicesXml: unknown[];
+}
+
+/**
+ * Check the shape of the lists that become devices before any entry is
+ * looked at: arrays, no holes, and at most {@link MAX_VM_DEVICES} devices in
+ * all. The path of a refusal is the list that goes over the cap.
+ */
+function deviceLists(spec: VmSpec): DeviceLists {
+  const overrides = spec.overrides as { devicesXml?: unknown } | undefined;
+  const lists = [
+    ['disks', spec.disks],
+    ['networks', spec.networks],
+    ['overrides.devicesXml', typeof overrides === 'object' && overrides !== null ? overrides.devicesXml : undefined],
+  ] as const;
+  let total = 0;
+  const [disks, networks, devicesXml] = lists.map(([path, value]) => {
+    if (value === undefined) return [];
+    const list = denseArray(value, path, MAX_VM_DEVICES, MAX_VM_DEVICES_REASON);
+    total += list.length;
+    if (total > MAX_VM_DEVICES) throw specError(path, `brings the spec to ${total} devices: ${MAX_VM_DEVICES_REASON}`);
+    return list;
+  });
+  return { disks: disks!, networks: networks!, devicesXml: devicesXml! };
 }
 
 /**
@@ -247,10 +279,9 @@ export function validateSpec(spec: VmSpec, options: { uuid?: string } = {}): Che
     if (!isObject(spec.cpu) || !modes.includes(spec.cpu.mode)) throw specError('cpu.mode', `must be one of ${modes.join(', ')}`);
     if (spec.cpu.mode === 'custom' && (typeof spec.cpu.model !== 'string' || !IDENTIFIER.test(spec.cpu.model))) throw specError('cpu.model', 'must be a CPU model name such as "Skylake-Client"');
   }
-  if (spec.disks !== undefined && !Array.isArray(spec.disks)) throw specError('disks', 'must be an array');
-  if (spec.networks !== undefined && !Array.isArray(spec.networks)) throw specError('networks', 'must be an array');
-  const disks = (spec.disks ?? []).map(checkDisk);
-  const networks = (spec.networks ?? []).map(checkNetwork);
+  const lists = deviceLists(spec);
+  const disks = lists.disks.map((d, i) => checkDisk(d as DiskSpec, i));
+  const networks = lists.networks.map((n, i) => checkNetwork(n as NetworkSpec, i));
   checkBoot(spec, disks, networks);
   const graphics = checkGraphics(spec.graphics);
   const serial = checkSerial(spec.serialConsole);
@@ -264,10 +295,13 @@ export function validateSpec(spec: VmSpec, options: { uuid?: string } = {}): Che
   if (o !== undefined) {
     if (!isObject(o)) throw specError('overrides', 'must be an object');
     if (o.model !== undefined && typeof o.model !== 'function') throw specError('overrides.model', 'must be a function');
+    const raw = {
+      devicesXml: lists.devicesXml,
+      domainXml: o.domainXml === undefined ? [] : denseArray(o.domainXml, 'overrides.domainXml', MAX_DOMAIN_XML_ELEMENTS, `the domain XML is at most ${MAX_DOMAIN_XML_ELEMENTS * 4} bytes`),
+    };
     for (const key of ['devicesXml', 'domainXml'] as const) {
-      const list = o[key];
-      if (list !== undefined && (!Array.isArray(list) || list.some((x) => typeof x !== 'string'))) throw specError(`overrides.${key}`, 'must be an array of XML strings');
-      list?.forEach((xml, i) => xmlElement(xml, `overrides.${key}[${i}]`));
+      if (raw[key].some((x) => typeof x !== 'string')) throw specError(`overrides.${key}`, 'must be an array of XML strings');
+      raw[key].forEach((xml, i) => xmlElement(xml, `overrides.${key}[${i}]`));
     }
   }
   const seed = spec.cloudInit === undefined ? undefined : planSeed(spec.cloudInit, { name: spec.name, uuid, start: spec.start === true });

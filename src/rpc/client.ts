@@ -8,7 +8,7 @@ import {
   TimeoutError,
 } from '../errors/index.js';
 import { PacketFramer, type Packet } from './framer.js';
-import { KeepaliveMonitor, type KeepaliveOptions, keepalivePacket, resolveKeepalive } from './keepalive.js';
+import { KeepaliveMonitor, type KeepaliveOptions, keepaliveBacklogged, keepalivePacket, resolveKeepalive } from './keepalive.js';
 import { log } from './logger.js';
 import {
   KEEPALIVE_PROC_PING,
@@ -18,16 +18,20 @@ import {
   MessageType,
 } from './protocol/constants.js';
 import { CONNECT_CLOSE } from './protocol/procedures/connect.js';
+import type { MessageHeader } from './protocol/header.js';
 import type { Procedure } from './protocol/procedure.js';
 import { RpcStream, type RpcStreamOptions, type StreamHost, streamPacket } from './stream.js';
+import { AbandonedCalls, tooManyAbandonedError } from './abandoned-calls.js';
 import { abortPromise, atCallSite, copyClosed } from './call-errors.js';
 import { type CallOptions, type RawCall, type RpcClientEvents, type RpcClientOptions, checkDuration } from './client-types.js';
+import { checkMessageVersion } from './message-checks.js';
 import { type PendingCall, callPacket, checkReply, rawProcedure, settleReply } from './pending-call.js';
 import { WriteGate } from './write-gate.js';
 
 export type { CallOptions, RawCall, RpcClientEvents, RpcClientOptions } from './client-types.js';
 export { MAX_TIMEOUT_MS, checkDuration } from './client-types.js';
 export { classifyRemoteError } from './call-errors.js';
+export { MAX_ABANDONED_CALLS } from './abandoned-calls.js';
 
 /**
  * A client of libvirt's RPC protocol over any Duplex byte stream.
@@ -39,8 +43,15 @@ export { classifyRemoteError } from './call-errors.js';
  * serial alone, because libvirt sends events with serial 1.
  *
  * On socket loss every pending call rejects with {@link ConnectionClosedError};
- * a malformed frame closes the connection the same way (reason `'protocol'`,
- * `cause` the {@link ProtocolError}) — we never skip a packet and carry on.
+ * a malformed frame, or a header that does not match what it answers (program,
+ * program version, procedure), closes the connection the same way (reason
+ * `'protocol'`, `cause` the {@link ProtocolError}) — we never skip a packet and
+ * carry on.
+ *
+ * Memory stays bounded against a hostile or stuck daemon: calls given up on
+ * leave the pending table at once (see {@link RpcClient.abandonedCalls}), and
+ * keepalive packets are never queued behind a write backlog (see
+ * {@link keepaliveBacklogged}).
  *
  * This class does not perform the handshake: see {@link connectRpc}.
  */
@@ -48,7 +59,10 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
   readonly #socket: Duplex;
   readonly #framer: PacketFramer;
   readonly #options: RpcClientOptions;
+  /** Calls whose caller still waits. */
   readonly #pending = new Map<number, PendingCall>();
+  /** Calls given up on whose reply is still due: serial → descriptor only. */
+  readonly #abandoned = new AbandonedCalls();
   readonly #streams = new Map<number, RpcStream<unknown>>();
   readonly #pausedBy = new Set<RpcStream<unknown>>();
   #keepalive: KeepaliveMonitor | null = null;
@@ -57,8 +71,6 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
   #closing: Promise<void> | null = null;
   #corked = false;
   readonly #writeGate = new WriteGate();
-  /** Calls that still have a caller waiting (pending and not abandoned). */
-  #live = 0;
   #idleWaiters: Array<() => void> = [];
   #socketClosed: Promise<void>;
   readonly #uncork = (): void => {
@@ -92,9 +104,21 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     return this.#closedError;
   }
 
-  /** Calls sent and not yet answered (including abandoned ones whose reply is still due). */
+  /** Calls sent whose caller still waits for the reply. */
   get pendingCalls(): number {
     return this.#pending.size;
+  }
+
+  /**
+   * Calls given up on (aborted, timed out) whose reply is still due. They
+   * left the pending table at once (promise, closures, timer, error are
+   * gone); only a compact record of each (serial → descriptor) is kept, to
+   * check the late reply as strictly as a live one and drop it. At more than
+   * {@link MAX_ABANDONED_CALLS} the link is declared broken: a
+   * `ConnectionClosedError` with reason `'keepalive'` (the daemon does not answer).
+   */
+  get abandonedCalls(): number {
+    return this.#abandoned.size;
   }
 
   /**
@@ -139,7 +163,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     try {
       let stream: RpcStream<R> | undefined;
       const reply = await this.#start(procedure, args, options, (serial) => {
-        stream = new RpcStream<R>(this, procedure.program, procedure.proc, serial, options);
+        stream = new RpcStream<R>(this, procedure, serial, options);
         this.#streams.set(serial, stream as RpcStream<unknown>);
         return stream as RpcStream<unknown>;
       });
@@ -186,13 +210,9 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     }
     return new Promise<R>((resolve, reject) => {
       const pending: PendingCall = {
-        program: procedure.program,
-        proc: procedure.proc,
-        name: procedure.name,
-        ret: procedure.ret,
+        procedure: procedure as Procedure<unknown, unknown>,
         resolve: resolve as (value: unknown) => void,
         reject,
-        abandoned: false,
         timer: undefined,
         cleanup: undefined,
         stream: undefined,
@@ -206,7 +226,6 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
         pending.cleanup = () => signal.removeEventListener('abort', onAbort);
       }
       this.#pending.set(serial, pending);
-      this.#live++;
       if (makeStream !== undefined) pending.stream = makeStream(serial);
       this.#write(packet);
     });
@@ -216,26 +235,31 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     // Serials are 32-bit and echoed back; skip any still in use after wrap-around.
     do {
       this.#serial = (this.#serial + 1) >>> 0;
-    } while (this.#serial === 0 || this.#pending.has(this.#serial) || this.#streams.has(this.#serial));
+    } while (this.#serial === 0 || this.#pending.has(this.#serial) || this.#abandoned.has(this.#serial) || this.#streams.has(this.#serial));
     return this.#serial;
   }
 
-  /** Settle a call early (abort/timeout); its reply is still expected and will be dropped. */
+  /**
+   * Settle a call early (abort/timeout) and forget it: only its descriptor is
+   * kept, so the late reply is still checked, then dropped. Past
+   * {@link MAX_ABANDONED_CALLS} unanswered, the link is declared broken.
+   */
   #abandon(serial: number, error: LibvirtManagerError): void {
     const pending = this.#pending.get(serial);
-    if (pending === undefined || pending.abandoned) return;
-    pending.abandoned = true;
+    if (pending === undefined) return;
+    this.#pending.delete(serial);
     this.#settled(pending);
+    const withinBound = this.#abandoned.add(serial, pending.procedure, pending.stream !== undefined);
     pending.stream?.fail(error);
     pending.reject(error);
+    if (!withinBound) this.#teardown(tooManyAbandonedError());
   }
 
-  /** Bookkeeping when a call stops having a waiting caller. */
+  /** Bookkeeping when a call leaves the pending table (answered, abandoned or failed). */
   #settled(pending: PendingCall): void {
     if (pending.timer !== undefined) clearTimeout(pending.timer);
     pending.cleanup?.();
-    this.#live--;
-    if (this.#live === 0 && this.#idleWaiters.length > 0) {
+    if (this.#pending.size === 0 && this.#idleWaiters.length > 0) {
       const waiters = this.#idleWaiters;
       this.#idleWaiters = [];
       for (const w of waiters) w();
@@ -277,7 +301,9 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
         return;
       case MessageType.VIR_NET_STREAM:
       case MessageType.VIR_NET_STREAM_HOLE:
-        // Packets for a stream we already closed are dropped, as libvirt does.
+        // Packets for a stream we already closed (or released after an abort
+        // went unconfirmed) are dropped, as libvirt does; a live stream checks
+        // the header (program, version, procedure) itself.
         this.#streams.get(header.serial)?.receive(header, packet.payload);
         return;
       default:
@@ -288,25 +314,32 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
 
   #onReply({ header, payload }: Packet): void {
     const pending = this.#pending.get(header.serial);
+    if (pending === undefined) {
+      this.#onLateReply(header);
+      return;
+    }
     // Refused while the call is still in the table, so the teardown this
     // causes rejects it too (taken out first, it was never settled).
-    checkReply(pending, header);
+    checkReply(pending.procedure, header);
     this.#pending.delete(header.serial);
     // Back-pressure a stream asked for before its call was answered (see pauseReading).
     if (pending.stream !== undefined && this.#pausedBy.has(pending.stream)) this.#socket.pause();
-    if (pending.abandoned) {
-      // A stream the caller gave up on was opened anyway: tell the daemon to drop it.
-      if (pending.stream !== undefined && header.status === MessageStatus.VIR_NET_OK) {
-        this.sendStreamPacket(pending.stream, MessageStatus.VIR_NET_ERROR, Buffer.alloc(0));
-        this.#streams.delete(header.serial);
-      }
-      return;
-    }
     this.#settled(pending);
     settleReply(pending, header.status, payload);
   }
 
+  /** The reply of a call given up on: checked like any reply, then dropped. Unknown serials are a protocol error. */
+  #onLateReply(header: MessageHeader): void {
+    const late = this.#abandoned.take(header);
+    if (late.stream && header.status === MessageStatus.VIR_NET_OK) {
+      // A stream the caller gave up on was opened anyway: tell the daemon to drop it.
+      const { program, version, proc } = late.procedure;
+      this.#write(streamPacket({ program, version, proc, serial: header.serial }, MessageStatus.VIR_NET_ERROR, Buffer.alloc(0)));
+    }
+  }
+
   #onMessage({ header, payload }: Packet): void {
+    checkMessageVersion(header);
     if (header.prog === KEEPALIVE_PROGRAM) {
       // Answer PINGs here, in the reader, never behind queued work.
       if (header.proc === KEEPALIVE_PROC_PING) this.#sendKeepalive(KEEPALIVE_PROC_PONG);
@@ -323,6 +356,8 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
 
   #sendKeepalive(proc: number): void {
     if (this.#closedError !== null) return;
+    // Anything already waiting to be sent proves us alive to the daemon as well as a PONG would.
+    if (keepaliveBacklogged(this.#socket.writableLength)) return;
     this.#write(keepalivePacket(proc));
   }
 
@@ -411,7 +446,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
 
   /** Wait until no call that still has a caller is pending. */
   async #drain(signal: AbortSignal): Promise<void> {
-    if (this.#live === 0) return;
+    if (this.#pending.size === 0) return;
     const idle = new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
     await Promise.race([idle, abortPromise(signal)]);
   }
@@ -435,14 +470,14 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     this.#closedError = error;
     this.#keepalive?.stop();
     this.#keepalive = null;
-    for (const pending of this.#pending.values()) {
-      if (pending.abandoned) continue;
-      pending.abandoned = true;
-      this.#settled(pending);
-      // One error object per caller, so re-captured stacks never clash.
-      pending.reject(copyClosed(error));
-    }
+    const pending = [...this.#pending.values()];
     this.#pending.clear();
+    this.#abandoned.clear();
+    for (const call of pending) {
+      this.#settled(call);
+      // One error object per caller, so re-captured stacks never clash.
+      call.reject(copyClosed(error));
+    }
     for (const stream of [...this.#streams.values()]) stream.fail(error);
     this.#streams.clear();
     this.#writeGate.fail(error);

@@ -112,6 +112,27 @@ export function resolveKeepalive(options: KeepaliveOptions | undefined): Keepali
 }
 
 /**
+ * Unsent bytes in the socket's write buffer from which the client stops
+ * queuing keepalive packets (64 KiB, about 2,300 PONGs of 28 bytes).
+ *
+ * libvirt's keepalive takes *any* packet from the peer as proof of life
+ * (`virKeepAliveCheckMessage`), not only a PONG: while this much is already
+ * waiting to go out, the daemon will see it as soon as it reads, so one more
+ * PONG proves nothing more. And a daemon that floods PINGs while never
+ * reading would otherwise make every PONG queue in our memory without limit
+ * (measured: 154 → 871 MiB in 8 s). Skipping is safe for an honest daemon:
+ * when it reads again it gets our queued bytes, and its next PING is answered
+ * once the backlog is below the cap. The same holds for our own PINGs: one
+ * queued behind a backlog the daemon is not reading cannot be answered sooner.
+ */
+export const KEEPALIVE_BACKLOG_LIMIT = 64 * 1024;
+
+/** `true` when a keepalive packet should not be queued behind `writableLength` unsent bytes (see {@link KEEPALIVE_BACKLOG_LIMIT}). */
+export function keepaliveBacklogged(writableLength: number): boolean {
+  return writableLength >= KEEPALIVE_BACKLOG_LIMIT;
+}
+
+/**
  * A keepalive PING (proc 1) or PONG (proc 2): always exactly 28 bytes, type
  * MESSAGE, serial 0, empty payload (`virKeepAliveMessage`).
  */

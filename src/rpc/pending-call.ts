@@ -10,17 +10,16 @@ import { decodeRemoteError } from './protocol/remote-error.js';
 import type { RpcStream } from './stream.js';
 import { type Codec, XdrReader } from './xdr/index.js';
 
-/** One call sent and not yet answered, in the client's table of pending calls. */
+/**
+ * One call sent whose caller still waits, in the client's table of pending
+ * calls. A call given up on (abort, timeout) leaves the table at once; only
+ * its descriptor stays behind, in {@link AbandonedCalls}, to check its late reply.
+ */
 export interface PendingCall {
-  readonly program: number;
-  readonly proc: number;
-  readonly name: string;
-  /** Codec of the reply; decoded in {@link decodeReply} (no per-call closure on the hot path). */
-  readonly ret: Codec<unknown>;
+  /** The call's descriptor (shared, never copied): program, version, procedure and the reply's codec. */
+  readonly procedure: Procedure<unknown, unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
-  /** Settled by abort/timeout: the reply is still expected and will be dropped. */
-  abandoned: boolean;
   timer: NodeJS.Timeout | undefined;
   /** Removes the abort listener; only set when the call has a signal. */
   cleanup: (() => void) | undefined;
@@ -28,13 +27,17 @@ export interface PendingCall {
 }
 
 /** Decode a successful reply's payload with the call's result codec; trailing bytes are a protocol error. */
-export function decodeReply(pending: PendingCall, payload: Buffer): unknown {
+export function decodeReply(procedure: Procedure<unknown, unknown>, payload: Buffer): unknown {
   const reader = new XdrReader(payload);
-  const value = pending.ret.decode(reader);
+  const value = procedure.ret.decode(reader);
   // Build the message only when it is needed: this runs for every reply.
-  if (reader.remaining !== 0) reader.expectEnd(`${pending.name} reply`);
+  if (reader.remaining !== 0) reader.expectEnd(`${procedure.name} reply`);
   return value;
 }
+
+// Shared by every raw call, so what an abandoned raw call leaves behind is small.
+const RAW_ARGS: Codec<Uint8Array> = { encode: (w, v) => w.append(v), decode: (r) => r.rest(), minSize: 0 };
+const RAW_RET: Codec<Buffer> = { encode: (w, v) => w.append(v), decode: (r) => Buffer.from(r.rest()), minSize: 0 };
 
 /** A descriptor for a raw call: the payload goes out as given and the reply comes back as bytes. */
 export function rawProcedure(call: RawCall): Procedure<Uint8Array, Buffer> {
@@ -43,8 +46,8 @@ export function rawProcedure(call: RawCall): Procedure<Uint8Array, Buffer> {
     version: call.version,
     proc: call.proc,
     name: call.program === REMOTE_PROGRAM ? remoteProcedureName(call.proc) : `PROC_${call.proc}`,
-    args: { encode: (w, v) => w.append(v), decode: (r) => r.rest(), minSize: 0 },
-    ret: { encode: (w, v) => w.append(v), decode: (r) => Buffer.from(r.rest()), minSize: 0 },
+    args: RAW_ARGS,
+    ret: RAW_RET,
     priority: 'low',
   };
 }
@@ -63,19 +66,25 @@ export function callPacket<A>(procedure: Procedure<A, unknown>, args: A, serial:
 }
 
 /**
- * Refuse a reply that answers no call in flight, names another procedure than
- * the call it answers, or is not final (CONTINUE): the daemon broke the
- * protocol, so the connection goes.
+ * Refuse a reply that answers no call in flight, or whose header does not
+ * match the call it answers — another program, another program *version*
+ * (libvirt's client matches replies on program, version and serial and
+ * closes the connection when none matches: `virNetClientCallDispatchReply`),
+ * another procedure — or that is not final (CONTINUE): the daemon broke the
+ * protocol, so the connection goes. Used for live and abandoned calls alike.
  * @throws {@link ProtocolError}
  */
-export function checkReply(pending: PendingCall | undefined, header: MessageHeader): asserts pending is PendingCall {
-  if (pending === undefined) {
+export function checkReply(procedure: Procedure<unknown, unknown> | undefined, header: MessageHeader): asserts procedure is Procedure<unknown, unknown> {
+  if (procedure === undefined) {
     throw new ProtocolError(`reply for unknown serial ${header.serial} (proc ${header.proc})`);
   }
-  if (pending.program !== header.prog || pending.proc !== header.proc) {
-    throw new ProtocolError(`reply for serial ${header.serial} names proc ${header.proc} of program 0x${header.prog.toString(16)}, expected ${pending.name}`);
+  if (procedure.program !== header.prog || procedure.proc !== header.proc) {
+    throw new ProtocolError(`reply for serial ${header.serial} names proc ${header.proc} of program 0x${header.prog.toString(16)}, expected ${procedure.name}`);
   }
-  if (header.status === MessageStatus.VIR_NET_CONTINUE) throw new ProtocolError(`reply with status CONTINUE for ${pending.name}`);
+  if (procedure.version !== header.vers) {
+    throw new ProtocolError(`reply for serial ${header.serial} (${procedure.name}) carries protocol version ${header.vers}, expected ${procedure.version}`);
+  }
+  if (header.status === MessageStatus.VIR_NET_CONTINUE) throw new ProtocolError(`reply with status CONTINUE for ${procedure.name}`);
 }
 
 /**
@@ -85,17 +94,18 @@ export function checkReply(pending: PendingCall | undefined, header: MessageHead
  * opened fails with the call.
  */
 export function settleReply(pending: PendingCall, status: number, payload: Buffer): void {
+  const { procedure } = pending;
   let error: LibvirtManagerError;
   if (status === MessageStatus.VIR_NET_OK) {
     try {
-      pending.resolve(decodeReply(pending, payload));
+      pending.resolve(decodeReply(procedure, payload));
       return;
     } catch (decodeError) {
       error = decodeError as LibvirtManagerError;
     }
   } else {
     try {
-      error = classifyRemoteError(decodeRemoteError(payload, { program: pending.program, proc: pending.proc, name: pending.name }));
+      error = classifyRemoteError(decodeRemoteError(payload, { program: procedure.program, proc: procedure.proc, name: procedure.name }));
     } catch (decodeError) {
       error = decodeError as LibvirtManagerError;
     }

@@ -1,7 +1,9 @@
 import { AbortError, type LibvirtManagerError, ProtocolError } from '../errors/index.js';
+import { checkDuration } from './client-types.js';
 import { MessageStatus, MessageType, OUTBOUND_MESSAGE_MAX, VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX } from './protocol/constants.js';
 import { encodeRawPacket } from './protocol/packet.js';
 import type { MessageHeader } from './protocol/header.js';
+import type { Procedure } from './protocol/procedure.js';
 import { decodeRemoteError } from './protocol/remote-error.js';
 import { remoteProcedureName } from './protocol/procedure-names.js';
 
@@ -24,6 +26,24 @@ export interface StreamOperationOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * How long {@link RpcStream.abort} waits for the daemon to confirm, in ms,
+ * before it releases the stream locally. libvirtd confirms within
+ * milliseconds once it reads the abort; waiting longer only means the daemon
+ * is stuck or another stream holds the socket paused.
+ */
+export const STREAM_ABORT_TIMEOUT_MS = 5_000;
+
+/** Options of {@link RpcStream.abort}. */
+export interface StreamAbortOptions extends StreamOperationOptions {
+  /**
+   * Milliseconds to wait for the daemon's confirmation before the stream is
+   * released locally (see {@link RpcStream.abort}); `0` waits forever.
+   * @default 5000 ({@link STREAM_ABORT_TIMEOUT_MS})
+   */
+  timeout?: number;
+}
+
 /** Options of {@link RpcStream}. */
 export interface RpcStreamOptions {
   /**
@@ -42,7 +62,9 @@ type State = 'open' | 'eof' | 'finishing' | 'closed' | 'failed';
  *
  * Reading: iterate with `for await (const chunk of stream)`; when the daemon
  * signals end of data (an empty CONTINUE packet) the iterator completes the
- * finish handshake itself. Breaking out of the loop early aborts the stream.
+ * finish handshake itself. Breaking out of the loop early aborts the stream
+ * (see {@link RpcStream.abort}: bounded, even when the consumer had stopped
+ * reading and back-pressure had paused the socket).
  * Writing: `await write(chunk)` (split into libvirt's 262,120-byte packets,
  * waiting on socket back-pressure), then `await finish()`. A daemon-side
  * failure (e.g. disk full) rejects the next `write`/`finish` with the
@@ -51,6 +73,8 @@ type State = 'open' | 'eof' | 'finishing' | 'closed' | 'failed';
 export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   /** Program of the call that opened the stream. */
   readonly program: number;
+  /** Program version of the call that opened the stream; every stream packet carries it. */
+  readonly version: number;
   /** Procedure of the call that opened the stream. */
   readonly proc: number;
   /** Serial of the call that opened the stream; every stream packet carries it. */
@@ -63,16 +87,25 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   #queue: Buffer[] = [];
   #queuedBytes = 0;
   #paused = false;
+  /** An abort was asked for: received data is dropped, never queued. */
+  #aborting = false;
   #error: LibvirtManagerError | null = null;
   #readWaiter: (() => void) | null = null;
   #finishWaiter: { resolve: () => void; reject: (e: unknown) => void } | null = null;
   #bytesReceived = 0;
   #bytesSent = 0;
 
-  constructor(host: StreamHost, program: number, proc: number, serial: number, options: RpcStreamOptions = {}) {
+  /** @internal Built by `RpcClient.openStream`. */
+  constructor(
+    host: StreamHost,
+    call: Pick<Procedure<unknown, unknown>, 'program' | 'version' | 'proc'>,
+    serial: number,
+    options: RpcStreamOptions = {},
+  ) {
     this.#host = host;
-    this.program = program;
-    this.proc = proc;
+    this.program = call.program;
+    this.version = call.version;
+    this.proc = call.proc;
     this.serial = serial;
     this.#highWaterMark = options.highWaterMark ?? 4 * 1024 * 1024;
   }
@@ -92,8 +125,20 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
     return this.#state === 'closed' || this.#state === 'failed';
   }
 
-  /** @internal Route a STREAM or STREAM_HOLE packet of this serial. */
+  /**
+   * @internal Route a STREAM or STREAM_HOLE packet of this serial.
+   * @throws {@link ProtocolError} when the packet names another program,
+   *   program version or procedure than the call that opened the stream: the
+   *   client closes the connection. (libvirt's client matches stream packets
+   *   on all four and silently drops one that matches no stream; for a stream
+   *   that is still open that would lose data unnoticed, so here it fails closed.)
+   */
   receive(header: MessageHeader, payload: Buffer): void {
+    if (header.prog !== this.program || header.vers !== this.version || header.proc !== this.proc) {
+      throw new ProtocolError(
+        `stream packet for serial ${this.serial} carries program 0x${header.prog.toString(16)} version ${header.vers} proc ${header.proc}, expected version ${this.version} of ${remoteProcedureName(this.proc)}`,
+      );
+    }
     if (this.closed) return; // late packets after close are dropped, as libvirt does
     if (header.type === MessageType.VIR_NET_STREAM_HOLE) {
       // We never ask for sparse streams, so a hole is a protocol violation for this stream.
@@ -105,11 +150,12 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
         if (payload.length === 0) {
           // libvirt signals read EOF with an empty CONTINUE, not with OK.
           if (this.#state === 'open') this.#state = 'eof';
-        } else {
+        } else if (!this.#aborting) {
           this.#bytesReceived += payload.length;
           this.#queue.push(payload);
           this.#queuedBytes += payload.length;
-          if (!this.#paused && this.#queuedBytes > this.#highWaterMark) {
+          // Only while open: once we asked to finish, the socket must stay read until the daemon confirms.
+          if (this.#state === 'open' && !this.#paused && this.#queuedBytes > this.#highWaterMark) {
             this.#paused = true;
             this.#host.pauseReading(this);
           }
@@ -228,12 +274,40 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
     return this.#end(MessageStatus.VIR_NET_OK, options);
   }
 
-  /** Abort the stream; the daemon discards it and confirms. Idempotent; never throws for a closed stream. */
-  async abort(options: StreamOperationOptions = {}): Promise<void> {
+  /**
+   * Abort the stream; the daemon discards it and confirms. Idempotent; never
+   * throws for a closed stream.
+   *
+   * Data not read yet is discarded, and so is data still arriving ahead of
+   * the daemon's confirmation; if back-pressure had paused the socket, reading
+   * resumes first (the confirmation comes over that socket). The wait is
+   * bounded by `timeout` (default {@link STREAM_ABORT_TIMEOUT_MS}): past it —
+   * the daemon is stuck, or another stream still holds the socket paused —
+   * the stream is released locally and `abort` resolves; the connection stays
+   * usable. Packets of this stream's serial that arrive after that (late data,
+   * the confirmation) are dropped, as for any stream already closed, never
+   * treated as a protocol error. The serial is not reused before the 32-bit
+   * counter wraps.
+   *
+   * @throws {@link AbortError} when `signal` fires first
+   * @throws {@link InvalidArgumentError} for a `timeout` out of range
+   */
+  async abort(options: StreamAbortOptions = {}): Promise<void> {
     if (this.closed) return;
-    await this.#end(MessageStatus.VIR_NET_ERROR, options).catch((error: unknown) => {
+    const timeout = checkDuration(options.timeout, 'timeout') ?? STREAM_ABORT_TIMEOUT_MS;
+    this.#aborting = true;
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    this.#unpause();
+    // Not unref'd: the caller awaits this, and it is bounded.
+    const deadline = timeout > 0 ? setTimeout(() => this.#close(), timeout) : undefined;
+    try {
+      await this.#end(MessageStatus.VIR_NET_ERROR, options);
+    } catch (error) {
       if (!this.closed) throw error;
-    });
+    } finally {
+      clearTimeout(deadline);
+    }
   }
 
   #end(status: MessageStatus, options: StreamOperationOptions): Promise<void> {
@@ -241,6 +315,8 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
     if (this.#error !== null) return Promise.reject(this.#error);
     if (this.#state !== 'finishing') {
       this.#state = 'finishing';
+      // The confirmation comes over the socket: it must not stay paused for data nobody will read first.
+      this.#unpause();
       this.#host.sendStreamPacket(this, status, Buffer.alloc(0));
     }
     return new Promise<void>((resolve, reject) => {
@@ -275,18 +351,25 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   }
 
   #release(): void {
-    if (this.#paused) {
-      this.#paused = false;
-      this.#host.resumeReading(this);
-    }
+    this.#unpause();
     this.#host.release(this);
+  }
+
+  #unpause(): void {
+    if (!this.#paused) return;
+    this.#paused = false;
+    this.#host.resumeReading(this);
   }
 }
 
-/** A STREAM packet of `stream` (its call's program, procedure and serial) with raw `payload`. */
-export function streamPacket(stream: RpcStream<unknown>, status: MessageStatus, payload: Buffer): Buffer {
+/** A STREAM packet of `stream` (its call's program, version, procedure and serial) with raw `payload`. */
+export function streamPacket(
+  stream: Pick<RpcStream<unknown>, 'program' | 'version' | 'proc' | 'serial'>,
+  status: MessageStatus,
+  payload: Buffer,
+): Buffer {
   return encodeRawPacket(
-    { prog: stream.program, vers: 1, proc: stream.proc, type: MessageType.VIR_NET_STREAM, serial: stream.serial, status },
+    { prog: stream.program, vers: stream.version, proc: stream.proc, type: MessageType.VIR_NET_STREAM, serial: stream.serial, status },
     payload,
     'stream data',
     OUTBOUND_MESSAGE_MAX,

@@ -55,14 +55,22 @@ export interface FakeClient {
   sendRaw(bytes: Buffer): void;
   /** Send an event MESSAGE to this client, encoded with our own codec. */
   sendEvent<T>(event: EventMessage<T>, msg: T): void;
-  /** Send a keepalive PING. */
-  ping(): void;
+  /** Send `count` keepalive PINGs at once, in one write (a flood, for hostile-daemon tests). @default 1 */
+  ping(count?: number): void;
   /** Send a STREAM packet for `serial`. */
   sendStream(header: Pick<MessageHeader, 'proc' | 'serial' | 'status'>, payload: Buffer): void;
   /** Close the socket. */
   close(): void;
   /** Stop reading and writing without closing: the link looks dead. */
   freeze(): void;
+  /**
+   * Stop reading from this client but keep writing to it (a daemon that
+   * never reads): what the client sends piles up in the kernel's socket
+   * buffers, then in the client's own write buffer.
+   */
+  stopReading(): void;
+  /** Read from this client again after {@link FakeClient.stopReading}; what it sent meanwhile is processed in order. */
+  resumeReading(): void;
 }
 
 /** Receives the STREAM packets a client sends (upload data, finish, abort). */
@@ -180,6 +188,7 @@ export class FakeLibvirtDaemon {
     const framer = new PacketFramer();
     const calls: MessageHeader[] = [];
     let frozen = false;
+    const pingPacket = encodeRawPacket(header(KEEPALIVE_PROGRAM, KEEPALIVE_PROC_PING, MessageType.VIR_NET_MESSAGE, 0, MessageStatus.VIR_NET_OK), Buffer.alloc(0));
     const write = (bytes: Buffer): void => {
       if (!frozen && !socket.destroyed) socket.write(bytes);
     };
@@ -189,13 +198,19 @@ export class FakeLibvirtDaemon {
       sendRaw: write,
       sendEvent: (event, msg) =>
         write(encodePacket(header(event.program, event.proc, MessageType.VIR_NET_MESSAGE, 1, MessageStatus.VIR_NET_OK), event.msg, msg, event.name)),
-      ping: () => write(encodeRawPacket(header(KEEPALIVE_PROGRAM, KEEPALIVE_PROC_PING, MessageType.VIR_NET_MESSAGE, 0, MessageStatus.VIR_NET_OK), Buffer.alloc(0))),
+      ping: (count = 1) => write(count === 1 ? pingPacket : Buffer.concat(Array.from({ length: count }, () => pingPacket))),
       sendStream: (h, payload) =>
         write(encodeRawPacket(header(REMOTE_PROGRAM, h.proc, MessageType.VIR_NET_STREAM, h.serial, h.status), payload)),
       close: () => socket.end(),
       freeze: () => {
         frozen = true;
         socket.pause();
+      },
+      stopReading: () => {
+        socket.pause();
+      },
+      resumeReading: () => {
+        if (!frozen) socket.resume();
       },
     };
     this.#fakeClients.push(client);

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { type Socket, connect } from 'node:net';
 import { RpcClient, type RpcClientOptions } from '../../src/rpc/client.js';
 import { handshake } from '../../src/rpc/handshake.js';
 import { procedure } from '../../src/rpc/protocol/procedure.js';
@@ -36,7 +36,7 @@ export const vol = { pool: 'p', name: 'v', key: '/p/v' };
 export async function fakePair(
   clientOptions: RpcClientOptions & { keepalive?: { interval: number; count: number } | false } = {},
   daemonOptions: ConstructorParameters<typeof Object>[0] = {},
-): Promise<{ daemon: FakeLibvirtDaemon; client: RpcClient; dispose: () => Promise<void> }> {
+): Promise<{ daemon: FakeLibvirtDaemon; client: RpcClient; socket: Socket; dispose: () => Promise<void> }> {
   const daemon = await FakeLibvirtDaemon.start(daemonOptions as never);
   const socket = connect(daemon.socketPath);
   await new Promise<void>((resolve, reject) => {
@@ -49,6 +49,7 @@ export async function fakePair(
   return {
     daemon,
     client,
+    socket,
     dispose: async () => {
       client.destroy();
       await daemon.stop();

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import type { VmSpec } from '../../src/index.js';
+import type { DiskSpec, VmSpec } from '../../src/index.js';
+import { MAX_BOOT_ORDER, MAX_DOMAIN_XML_ELEMENTS, MAX_VM_DEVICES } from '../../src/creator/limits.js';
 
 export const BIG = 'x'.repeat(4 * 1024 * 1024 + 1);
 /** `1e400` as a literal: it overflows to Infinity. */
@@ -67,6 +68,46 @@ export interface SpecField {
   strings: StringLabel[];
   wrong?: WrongLabel[];
 }
+
+// ---- list shapes -----------------------------------------------------------------------------------
+// These cases reuse two labels of STRINGS as names, and send what the name says instead of the string:
+//   `<list> = big`      one entry more than the list's cap (226 devices, 4 boot entries, …): refused at `<list>`;
+//   `<list> = empty`    `new Array(2 ** 32 - 1)`, a list with nothing in it: refused from its length alone, at once;
+//   `<list>[1] = empty` a sparse list whose entry 1 is missing: refused at `<list>[1]` (is empty).
+
+/** `[entry, <missing>, entry]`. */
+export function sparseList<T>(entry: T): T[] {
+  const list: T[] = [entry];
+  list[2] = entry;
+  return list;
+}
+
+/** 2³² − 1 entries, none of them there: walking it takes minutes. */
+export const hugeList = <T>(): T[] => new Array<T>(2 ** 32 - 1);
+
+/** The fields for a list at `path`: over its cap (`big`), of length 2³² − 1 (`empty`), and with a hole at 1. */
+function listFields(path: string, set: (list: unknown[]) => VmSpec, entry: unknown, cap: number | undefined): SpecField[] {
+  const over = (): unknown[] => Array.from({ length: (cap ?? 0) + 1 }, () => entry);
+  return [
+    { path, set: (v) => set(v === BIG ? over() : hugeList()), strings: cap === undefined ? ['empty'] : ['big', 'empty'], wrong: [] },
+    { path: `${path}[1]`, set: () => set(sparseList(entry)), strings: ['empty'], wrong: [] },
+  ];
+}
+
+const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGv3bqkv7fXdQ0W8jzHUE0BMu9J3oX0SqW1S4Ykq1mYh ops@laptop';
+
+/** Every list of the VmSpec and of its cloud-init part, in each bad shape. */
+const LIST_FIELDS: SpecField[] = [
+  ...listFields('disks', (l) => ({ ...BASE, disks: l as DiskSpec[] }), NEW_DISK, MAX_VM_DEVICES),
+  ...listFields('networks', (l) => ({ ...BASE, networks: l as VmSpec['networks'] }), { user: true }, MAX_VM_DEVICES),
+  ...listFields('overrides.devicesXml', (l) => ({ ...BASE, overrides: { devicesXml: l as string[] } }), '<sound model="ich9"/>', MAX_VM_DEVICES),
+  ...listFields('overrides.domainXml', (l) => ({ ...BASE, overrides: { domainXml: l as string[] } }), '<a/>', MAX_DOMAIN_XML_ELEMENTS),
+  ...listFields('boot.order', (l) => ({ ...BASE, boot: { order: l as 'hd'[] } }), 'hd', MAX_BOOT_ORDER),
+  ...listFields('cloudInit.sshAuthorizedKeys', (l) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { sshAuthorizedKeys: l as string[] } }), KEY, undefined),
+  ...listFields('cloudInit.user.groups', (l) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { user: { name: 'ops', groups: l as string[] } } }), 'wheel', undefined),
+  ...listFields('cloudInit.config.packages', (l) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { config: { packages: l as string[] } } }), 'nginx', undefined),
+  ...listFields('cloudInit.config.writeFiles', (l) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { config: { writeFiles: l as [] } } }), { path: '/etc/x', content: 'x' }, undefined),
+];
 
 export const SPEC_FIELDS: SpecField[] = [
   { path: 'name', set: (v) => ({ ...BASE, name: v as string }), strings: ALL_STRINGS },
@@ -133,7 +174,36 @@ export const SPEC_FIELDS: SpecField[] = [
   },
   { path: 'cloudInit.userData', set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { userData: v as string } }), strings: ['nul', 'lone'] },
   { path: 'cloudInit.vendorData', set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { vendorData: v as string } }), strings: ['nul', 'lone'] },
+  ...LIST_FIELDS,
 ];
+
+// ---- URI passwords -------------------------------------------------------------------------------
+
+/** The two halves of every password of {@link URI_PASSWORDS}: neither may show in an error, a log line or `conn.uri`. */
+export const URI_PASSWORD_HALVES = ['uRiPwLeft', 'uRiPwRight'] as const;
+
+/**
+ * URI passwords with each character that ends a part of a URI early, raw
+ * (refused: a parser would split them into host, path or query) and
+ * percent-encoded (accepted, and dropped), for `scheme://admin:<password>@host`.
+ */
+export const URI_PASSWORDS: Record<string, string> = Object.fromEntries(
+  Object.entries({
+    'a raw /': '/',
+    'a raw ?': '?',
+    'a raw #': '#',
+    'a raw @': '@',
+    'a raw :': ':',
+    'raw /?#@ together': '/?#@',
+    'a space': ' ',
+    'a raw %': '%',
+    'non-ASCII': 'é',
+    'percent-encoded / ? # @': '%2F%3F%23%40',
+    'percent-encoded UTF-8': '%C3%A9',
+  }).map(([label, middle]) => [label, `${URI_PASSWORD_HALVES[0]}${middle}${URI_PASSWORD_HALVES[1]}`]),
+);
+/** Digits first, then a raw `/`: `host:1234/…` parses as a valid port, and the rest of the password as a path. */
+URI_PASSWORDS['digits, then a raw /'] = `1234/${URI_PASSWORD_HALVES[0]}@${URI_PASSWORD_HALVES[1]}`;
 
 /** Size and count fields: every absurd value is refused. */
 export const SIZE_FIELDS: { path: string; set: (value: unknown) => VmSpec; allow?: SizeLabel[] }[] = [

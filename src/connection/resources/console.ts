@@ -44,7 +44,11 @@ const CONSOLE_SAFE = 2;
  * stream). Pipe it: `process.stdin.pipe(console).pipe(process.stdout)`.
  *
  * `end()` closes the console politely (libvirt confirms, then the readable
- * side ends); `destroy()` aborts it. The readable side also ends when the
+ * side ends); `destroy()` aborts it, discarding output not read yet — also
+ * when that output had filled `highWaterMark` and paused the connection's
+ * socket: reading resumes for the daemon's confirmation, and the wait for it
+ * is bounded (`RpcStream.abort`, 5 s), so `'close'` always follows and the
+ * connection stays usable. The readable side also ends when the
  * daemon ends the stream (the domain stopped, or another client took the
  * console with `force`). A failure — the connection lost, the daemon's error —
  * is emitted as `'error'` with the SDK's typed error, so listen for it.
@@ -111,6 +115,7 @@ export class DomainConsole extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // Bounded even when unread output paused the socket (see RpcStream.abort).
     this.#stream.abort().then(
       () => callback(error),
       () => callback(error),

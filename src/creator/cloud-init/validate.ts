@@ -7,6 +7,7 @@
  * @module
  */
 import { ErrorCode, InvalidArgumentError } from '../../errors/index.js';
+import { ISO9660_LIMITS } from './iso9660.js';
 
 /** An `InvalidArgumentError` for a bad cloud-init input field. */
 export function invalidSpec(message: string, path: string): InvalidArgumentError {
@@ -52,13 +53,39 @@ export function requireHostname(value: unknown, path: string): string {
 export const USER_NAME_RE = /^[a-z_][a-z0-9_-]{0,31}$/;
 
 /**
- * An optional list: `undefined` stays `undefined`, anything else must be an
- * array. Returned as a dense copy: holes of a sparse array become `undefined`
- * (which element checks refuse), where `map`/`forEach` would skip them
- * unchecked and `JSON.stringify` then write `null`.
+ * Most entries a cloud-init list (`packages`, `runcmd`, `sshAuthorizedKeys`,
+ * `writeFiles`, `groups`…) takes: the seed ISO holds at most 16 MiB of files
+ * ({@link ISO9660_LIMITS}), and every entry takes at least 4 bytes of its
+ * user-data, so a longer list could never be written (4,194,304).
+ */
+export const MAX_SEED_LIST_ENTRIES = ISO9660_LIMITS.maxTotalBytes / 4;
+
+/**
+ * A list checked for its shape before any entry is looked at: an array of at
+ * most `max` entries, refused from its `length` alone (so
+ * `new Array(2 ** 32 - 1)` is refused at once, never walked), and without
+ * holes: a sparse array's first missing entry is named
+ * (`disks[3]: is empty (sparse array)`), where `map`/`forEach` would skip it
+ * unchecked. Returns a copy, so later changes to the caller's array change
+ * nothing checked.
+ *
+ * @param tooMany - the refusal when there are more than `max` entries (the rule and its reason)
+ * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`, `path` or `path[i]`)
+ */
+export function denseArray(value: unknown, path: string, max: number, tooMany = `must have at most ${max} entries`): unknown[] {
+  if (!Array.isArray(value)) throw invalidSpec('must be an array', path);
+  const list = value as unknown[];
+  if (list.length > max) throw invalidSpec(`has ${list.length} entries: ${tooMany}`, path);
+  for (let i = 0; i < list.length; i++) if (!(i in list)) throw invalidSpec('is empty (sparse array)', `${path}[${i}]`);
+  return list.slice();
+}
+
+/**
+ * An optional list: `undefined` stays `undefined`, anything else must be a
+ * {@link denseArray} of at most {@link MAX_SEED_LIST_ENTRIES} entries
+ * (returned as a copy).
  */
 export function optionalArray(value: unknown, path: string): unknown[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value)) throw invalidSpec('must be an array', path);
-  return Array.from(value as unknown[]);
+  return denseArray(value, path, MAX_SEED_LIST_ENTRIES, `the seed ISO holds ${ISO9660_LIMITS.maxTotalBytes} bytes, at most ${MAX_SEED_LIST_ENTRIES} entries`);
 }

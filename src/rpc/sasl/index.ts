@@ -5,6 +5,6 @@
  * @module
  */
 export { type SaslMechanism, type SaslMechanismName, type SaslCredentials } from './mechanism.js';
-export { ScramMechanism } from './scram.js';
+export { SCRAM_MAX_ITERATIONS, ScramMechanism } from './scram.js';
 export { PlainMechanism } from './plain.js';
 export { DEFAULT_SASL_MECHANISMS, type SaslContext, type SaslOptions, checkSaslOptions, saslAuthenticate } from './sasl.js';

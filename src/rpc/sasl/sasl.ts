@@ -28,7 +28,10 @@ export interface SaslOptions {
    * Mechanisms allowed, in order of preference. Default `['SCRAM-SHA-256',
    * 'SCRAM-SHA-1']`: the password never crosses the wire and the server proves
    * it knows it. `'PLAIN'` sends the password itself (inside TLS or a local
-   * socket); it is used only when listed here.
+   * socket); it is used only when listed here. SCRAM refuses a server asking
+   * for more than 65,536 PBKDF2 iterations (`SCRAM_MAX_ITERATIONS`, the limit
+   * of Cyrus SASL's client that `virsh` uses) with an `AuthError`, before
+   * computing anything.
    */
   mechanisms?: readonly SaslMechanismName[];
 }

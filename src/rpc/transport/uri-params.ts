@@ -95,7 +95,7 @@ export function isClientSideParam(name: string): boolean {
 /** libvirt reads booleans with `virStrToLong_i`: a whole integer, non-zero means "set". */
 function parseFlag(name: string, value: string): boolean {
   if (!/^\s*[+-]?\d+$/.test(value)) {
-    throw new UriSyntaxError(`parameter '${name}' must be an integer (e.g. ${name}=1), got '${value}'`);
+    throw new UriSyntaxError(`parameter '${name}' must be an integer (e.g. ${name}=1), got '${value}'`, `parameter '${name}' must be an integer (e.g. ${name}=1)`);
   }
   const n = Number(value.trim());
   if (!Number.isSafeInteger(n) || n > 2 ** 31 - 1 || n < -(2 ** 31)) {
@@ -108,7 +108,7 @@ function oneOf<const T extends string>(name: string, value: string, allowed: rea
   const v = caseless ? value.toLowerCase() : value;
   const hit = allowed.find((a) => a === v);
   if (hit === undefined) {
-    throw new UriSyntaxError(`unknown ${name} '${value}' (expected ${allowed.join('|')})`);
+    throw new UriSyntaxError(`unknown ${name} '${value}' (expected ${allowed.join('|')})`, `unknown ${name} (expected ${allowed.join('|')})`);
   }
   return hit;
 }

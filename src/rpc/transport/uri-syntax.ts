@@ -44,8 +44,21 @@ const IP_LITERAL_RE = /^\[[0-9A-Fa-f:.]+(?:%25[A-Za-z0-9\-._~%]+)?\]$/;
 const PATH_RE = new RegExp(`^(?:${PCHAR}|/)*$`);
 const QUERY_RE = new RegExp(`^(?:${PCHAR}|[/?])*$`);
 
-/** A syntax problem; `uri.ts` turns it into an `InvalidUriError`. */
-export class UriSyntaxError extends Error {}
+/**
+ * A syntax problem; `uri.ts` turns it into an `InvalidUriError`. `message` may
+ * quote a piece of the URI (a host, a parameter value); `withoutValues` says
+ * the same with nothing taken from the URI, and is what the error shows when
+ * the URI holds a password: a piece quoted from a URI whose password has an
+ * unencoded `/`, `?` or `#` may be part of that password.
+ */
+export class UriSyntaxError extends Error {
+  readonly withoutValues: string;
+
+  constructor(message: string, withoutValues: string = message) {
+    super(message);
+    this.withoutValues = withoutValues;
+  }
+}
 
 /** Find the first character that RFC 3986 never allows, for a precise message. */
 function firstForbidden(text: string): string | undefined {
@@ -69,7 +82,7 @@ function describeChar(ch: string): string {
 export function splitUri(text: string): RawUriParts {
   const bad = firstForbidden(text);
   if (bad !== undefined) {
-    throw new UriSyntaxError(`character ${describeChar(bad)} is not allowed in a URI; percent-encode it`);
+    throw new UriSyntaxError(`character ${describeChar(bad)} is not allowed in a URI; percent-encode it`, 'a character is not allowed in a URI; percent-encode it');
   }
   const colon = text.indexOf(':');
   const scheme = colon > 0 ? text.slice(0, colon) : '';
@@ -138,10 +151,11 @@ const UTF8 = new TextDecoder('utf-8', { fatal: true });
 /**
  * Decode `%XX` escapes (libxml2's `xmlURIUnescapeString`). `+` stays `+`.
  *
+ * @param what - the part decoded, for messages (`the path`); `whatWithoutValues` when `what` quotes the URI
  * @throws UriSyntaxError when the result is not UTF-8 or contains NUL: libvirt
  * works on C strings, so an embedded NUL would silently cut the value there.
  */
-export function percentDecode(text: string, what: string): string {
+export function percentDecode(text: string, what: string, whatWithoutValues: string = what): string {
   if (!text.includes('%')) return text;
   const bytes: number[] = [];
   for (let i = 0; i < text.length; i++) {
@@ -157,9 +171,9 @@ export function percentDecode(text: string, what: string): string {
   try {
     out = UTF8.decode(Uint8Array.from(bytes));
   } catch {
-    throw new UriSyntaxError(`${what} is not valid UTF-8 once percent-decoded`);
+    throw new UriSyntaxError(`${what} is not valid UTF-8 once percent-decoded`, `${whatWithoutValues} is not valid UTF-8 once percent-decoded`);
   }
-  if (out.includes('\0')) throw new UriSyntaxError(`${what} contains a NUL byte (%00)`);
+  if (out.includes('\0')) throw new UriSyntaxError(`${what} contains a NUL byte (%00)`, `${whatWithoutValues} contains a NUL byte (%00)`);
   return out;
 }
 
@@ -216,7 +230,7 @@ export function parseQuery(query: string): QueryParam[] {
     const eq = section.indexOf('=');
     if (eq === 0) continue;
     const name = percentDecode(eq < 0 ? section : section.slice(0, eq), 'a query parameter name');
-    const value = eq < 0 ? '' : percentDecode(section.slice(eq + 1), `the value of query parameter '${name}'`);
+    const value = eq < 0 ? '' : percentDecode(section.slice(eq + 1), `the value of query parameter '${name}'`, 'a query parameter value');
     params.push({ name, value });
   }
   return params;
@@ -245,31 +259,68 @@ export function formatName(
 /** A port as written; `undefined` for none, `''` or `0` (libvirt treats 0 as "not given"). */
 export function parsePort(raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
-  if (Number(raw) > 65535) throw new UriSyntaxError(`port ${raw} is out of range (1-65535)`);
+  if (Number(raw) > 65535) throw new UriSyntaxError(`port ${raw} is out of range (1-65535)`, 'the port is out of range (1-65535)');
   const n = Number(raw);
   return n === 0 ? undefined : n;
 }
 
+// `scheme://` at the start: what follows is the authority, where a `user:password@` goes.
+const SCHEME_SLASHES = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+
+/**
+ * Where a password may sit in `text`: from the `:` that ends a user name to
+ * the last `@`, as `[start, end)` offsets (`start` at the `:`, `end` at the
+ * `@`), or `undefined` when there can be none. `exact` is `true` when a URI
+ * parser reads that same span as the password (`scheme://user:password@`
+ * with no raw `@`, `/`, `?` or `#` in the user or the password).
+ *
+ * A password may hold any character, typed raw: `/`, `?` and `#` end the
+ * authority for a URI parser (`user:pa/ss@host` parses as host `user`, port
+ * `pa`, path `/ss@host`), and a raw `@` ends the user information early. So
+ * the span does not stop at any of them: it runs from the first `:` after the
+ * user name (which has no `/`, `?` or `#`) to the last `@` of the whole text.
+ * That over-reaches in one rare case, a URI with a port and an `@` later in
+ * its path, query or fragment (`host:22/x?k=a@b`): {@link parseLibvirtUri}
+ * refuses those as ambiguous, so the span of an accepted URI is exactly its
+ * password. Without `scheme://` at the start (`root:pw@host`, a mistyped URI)
+ * the text is read as if it were the authority. An IPv6 literal (`[::1]`)
+ * right after `//` has no user before it.
+ *
+ * Linear in the length of `text`, whatever it holds.
+ */
+export function passwordSpan(text: string): { start: number; end: number; exact: boolean } | undefined {
+  const scheme = SCHEME_SLASHES.exec(text);
+  const from = scheme === null ? 0 : scheme[0].length;
+  if (text.startsWith('[', from)) return undefined;
+  let colon = -1;
+  for (let i = from; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === ':') {
+      colon = i;
+      break;
+    }
+    if (ch === '/' || ch === '?' || ch === '#') return undefined;
+  }
+  const at = text.lastIndexOf('@');
+  if (colon < 0 || at < colon) return undefined;
+  const exact = scheme !== null && !text.slice(from, colon).includes('@') && !/[@/?#]/.test(text.slice(colon + 1, at));
+  return { start: colon, end: at, exact };
+}
+
 /**
  * A URI string fit for logs and errors: any `user:password@` loses its
- * password. Works on any string, valid URI or not, so it is safe to use when
- * building an error about a URI that failed to parse.
+ * password, whatever characters the password has (raw `/`, `?`, `#`, `@`,
+ * `:` or percent-escapes; see {@link passwordSpan}). Works on any string,
+ * valid URI or not, so it is safe to use when building an error about a URI
+ * that failed to parse.
  *
  * @example
  * ```ts
  * redactUri('qemu+ssh://admin:hunter2@kvm1/system'); // 'qemu+ssh://admin@kvm1/system'
+ * redactUri('qemu+tcp://admin:pa/ss@kvm1/system');   // 'qemu+tcp://admin@kvm1/system'
  * ```
  */
 export function redactUri(text: string): string {
-  const start = text.indexOf('//');
-  if (start < 0) return text;
-  const tail = text.slice(start + 2);
-  const end = tail.search(/[/?#]/);
-  const authority = end < 0 ? tail : tail.slice(0, end);
-  const at = authority.lastIndexOf('@');
-  if (at < 0) return text;
-  const colon = authority.indexOf(':');
-  if (colon < 0 || colon > at) return text;
-  const cleaned = authority.slice(0, colon) + authority.slice(at);
-  return text.slice(0, start + 2) + cleaned + (end < 0 ? '' : tail.slice(end));
+  const span = passwordSpan(text);
+  return span === undefined ? text : text.slice(0, span.start) + text.slice(span.end);
 }

@@ -20,12 +20,12 @@ import {
   formatName,
   parsePort,
   parseQuery,
+  passwordSpan,
   percentDecode,
   splitAuthority,
   splitUri,
   redactUri,
 } from './uri-syntax.js';
-
 
 /** The transports libvirt knows, as written after `+` in the scheme. */
 export const LIBVIRT_TRANSPORTS = ['unix', 'tcp', 'tls', 'ssh', 'libssh', 'libssh2', 'ext'] as const;
@@ -118,10 +118,18 @@ const SAFE_HOST = /^[A-Za-z0-9_](?:[A-Za-z0-9._-]*[A-Za-z0-9_])?$/;
 const SAFE_IPV6 = /^[0-9A-Fa-f:.]+(?:%[A-Za-z0-9._~-]+)?$/;
 const SAFE_USER = /^[A-Za-z0-9_.][A-Za-z0-9_.@+-]*$/;
 
-function fail(input: string, message: string): never {
+/**
+ * Throw the `InvalidUriError` for `input`: the URI shown without its password,
+ * and, when it has one, a message that quotes nothing from it (a quoted host,
+ * port or value of a URI whose password has a raw `/`, `?` or `#` may be a
+ * piece of that password).
+ */
+function fail(input: string, problem: UriSyntaxError | string): never {
+  const error = typeof problem === 'string' ? new UriSyntaxError(problem) : problem;
+  const secret = passwordSpan(input) !== undefined;
   let shown = redactUri(input);
   if (shown.length > 256) shown = `${shown.slice(0, 256)}…`; // keep errors and logs small
-  throw new InvalidUriError(shown, `invalid libvirt URI '${shown}': ${message}`);
+  throw new InvalidUriError(shown, `invalid libvirt URI '${shown}': ${secret ? error.withoutValues : error.message}`);
 }
 
 function environment(env: UriEnvironment): SocketEnvironment {
@@ -170,12 +178,20 @@ export function parseLibvirtUri(uri: string, env: UriEnvironment = {}): LibvirtU
   try {
     return build(uri, environment(env));
   } catch (err) {
-    if (err instanceof UriSyntaxError) fail(uri, err.message);
+    if (err instanceof UriSyntaxError) fail(uri, err);
     throw err;
   }
 }
 
 function build(input: string, env: SocketEnvironment): LibvirtUri {
+  // A password with a raw `/`, `?`, `#` or `@` (or an `@` in the path or query after a port) would be split
+  // into host, port, path or query: dialled, sent to a daemon, shown in its errors. Refused, with the fix.
+  if (passwordSpan(input)?.exact === false) {
+    throw new UriSyntaxError(
+      "the text from ':' to the last '@' may be a password, and would not be read as one: percent-encode " +
+        "'/', '?', '#' and '@' inside a password (%2F %3F %23 %40), and '@' in a path or query (%40)",
+    );
+  }
   const parts = splitUri(input);
   const { driver, transport: transportText } = splitScheme(parts.scheme);
   if (driver === '') throw new UriSyntaxError("empty driver name before '+'");
@@ -185,7 +201,7 @@ function build(input: string, env: SocketEnvironment): LibvirtUri {
   if (auth !== undefined && auth.host !== '') {
     host = auth.host.startsWith('[') ? percentDecode(auth.host.slice(1, -1), 'the host') : percentDecode(auth.host, 'the host');
     const ok = auth.host.startsWith('[') ? SAFE_IPV6.test(host) : SAFE_HOST.test(host);
-    if (!ok) throw new UriSyntaxError(`host '${host}' is not a plain host name or IP address`);
+    if (!ok) throw new UriSyntaxError(`host '${host}' is not a plain host name or IP address`, 'the host is not a plain host name or IP address');
   }
   let user: string | undefined;
   if (auth?.userinfo !== undefined) {
@@ -193,7 +209,7 @@ function build(input: string, env: SocketEnvironment): LibvirtUri {
     const raw = colon < 0 ? auth.userinfo : auth.userinfo.slice(0, colon);
     user = raw === '' ? undefined : percentDecode(raw, 'the user name');
     if (user !== undefined && !SAFE_USER.test(user)) {
-      throw new UriSyntaxError(`user '${user}' contains characters that are not allowed in a user name`);
+      throw new UriSyntaxError(`user '${user}' contains characters that are not allowed in a user name`, 'the user name contains characters that are not allowed in a user name');
     }
   }
   const explicitPort = host === undefined ? undefined : parsePort(auth?.port);
@@ -204,12 +220,12 @@ function build(input: string, env: SocketEnvironment): LibvirtUri {
   } else {
     const t = LIBVIRT_TRANSPORTS.find((x) => x === transportText);
     if (t === undefined) {
-      throw new UriSyntaxError(`unknown transport '${transportText}' (expected ${LIBVIRT_TRANSPORTS.join('|')})`);
+      throw new UriSyntaxError(`unknown transport '${transportText}' (expected ${LIBVIRT_TRANSPORTS.join('|')})`, `unknown transport (expected ${LIBVIRT_TRANSPORTS.join('|')})`);
     }
     transport = t;
   }
   if (transport === 'unix' && host !== undefined) {
-    throw new UriSyntaxError(`the unix transport cannot reach the remote server '${host}'`);
+    throw new UriSyntaxError(`the unix transport cannot reach the remote server '${host}'`, 'the unix transport cannot reach a remote server');
   }
 
   const path = percentDecode(parts.path, 'the path');

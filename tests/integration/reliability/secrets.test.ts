@@ -31,6 +31,7 @@ import { QEMU_URI, TEST_URI, uniqueName, virshQuiet } from '../../helpers/libvir
 import { type TempPool, tempPool } from '../../helpers/pool.js';
 import { type TestTlsServer, startTlsServer } from '../../helpers/tls.js';
 import { sshKeyPair } from '../../reliability/common.js';
+import { URI_PASSWORDS, URI_PASSWORD_HALVES } from '../../reliability/corpus.js';
 
 // ---- the secrets ----------------------------------------------------------------------------------
 
@@ -340,6 +341,33 @@ describe('secrets of transports', () => {
     expect(error).toBeInstanceOf(LibvirtManagerError);
     expectNoLeak('the error', errorText(error), { uriPassword: [password] });
     expectNoLeak('log lines', logLines.slice(linesBefore).join('\n'), { uriPassword: [password] });
+  });
+
+  it.each(Object.entries(URI_PASSWORDS))('a URI password with %s: the connection, its errors and its logs never repeat any of it', async (_, password) => {
+    const halves = { uriPassword: [...URI_PASSWORD_HALVES] };
+    for (const uri of [`qemu+tcp://admin:${password}@127.0.0.1:1/system`, `qemu+ssh://admin:${password}@127.0.0.1:1/system?no_tty=1&no_verify=1`]) {
+      const linesBefore = logLines.length;
+      // Built without dialing: what `conn.uri` shows (or the refusal of a URI a parser would split).
+      let conn: LibvirtConnection | undefined;
+      try {
+        conn = new LibvirtConnection(uri, { logger, reconnect: false });
+        expectNoLeak('conn.uri', conn.uri, halves);
+        expect(conn.uri).toMatch(/^qemu\+(tcp|ssh):\/\/admin@127\.0\.0\.1:1\/system/);
+      } catch (error) {
+        expectNoLeak('the refusal', errorText(error), halves);
+      } finally {
+        await conn?.close();
+      }
+      for (const open of [() => LibvirtConnection.open(uri, { logger, reconnect: false, openTimeout: 15_000 }), () => LibvirtManager.connect(uri, { logger, reconnect: false, startTimeout: 15_000 })]) {
+        const error = await open().then(
+          (c) => (void c.close(), new Error('connected')),
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(LibvirtManagerError);
+        expectNoLeak('the error', errorText(error), halves);
+      }
+      expectNoLeak('log lines', logLines.slice(linesBefore).join('\n'), halves);
+    }
   });
 
   it('the detector itself finds a planted secret, deep in a cause chain or a log line', () => {

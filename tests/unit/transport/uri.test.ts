@@ -132,7 +132,9 @@ describe('parseLibvirtUri', () => {
 
   it('redactUri works on any string', () => {
     expect(redactUri('qemu+ssh://admin:hunter2@kvm1/system')).toBe('qemu+ssh://admin@kvm1/system');
-    expect(redactUri('not a uri :x@y')).toBe('not a uri :x@y');
+    // Not a URI, but ':x@' may still be a password: dropped all the same.
+    expect(redactUri('not a uri :x@y')).toBe('not a uri @y');
+    expect(redactUri('not a uri at all')).toBe('not a uri at all');
     expect(redactUri('x://u:p@h:1@bad/x?y=1')).toBe('x://u@bad/x?y=1');
   });
 
