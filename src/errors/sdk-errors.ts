@@ -61,6 +61,8 @@ export type CloseReason =
   | 'eof'
   /** No answer to keepalive pings within `interval × count`. */
   | 'keepalive'
+  /** The daemon left too many calls unanswered after their callers gave up on them (`MAX_ABANDONED_CALLS`). */
+  | 'unresponsive'
   /** This side asked to close (`close()` / `destroy()`). */
   | 'client'
   /** The peer violated the protocol. */

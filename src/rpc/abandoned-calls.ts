@@ -17,7 +17,7 @@ export const MAX_ABANDONED_CALLS = 10_000;
 /** Why the link is declared broken when {@link AbandonedCalls.add} reports the bound passed. */
 export function tooManyAbandonedError(): ConnectionClosedError {
   return new ConnectionClosedError(
-    'keepalive',
+    'unresponsive',
     `the daemon left more than ${MAX_ABANDONED_CALLS} calls unanswered after they were aborted or timed out; declaring the link broken`,
   );
 }

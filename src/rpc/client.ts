@@ -51,7 +51,7 @@ export { MAX_ABANDONED_CALLS } from './abandoned-calls.js';
  * Memory stays bounded against a hostile or stuck daemon: calls given up on
  * leave the pending table at once (see {@link RpcClient.abandonedCalls}), and
  * keepalive packets are never queued behind a write backlog (see
- * {@link keepaliveBacklogged}).
+ * `keepaliveBacklogged`).
  *
  * This class does not perform the handshake: see {@link connectRpc}.
  */
@@ -114,8 +114,8 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
    * left the pending table at once (promise, closures, timer, error are
    * gone); only a compact record of each (serial → descriptor) is kept, to
    * check the late reply as strictly as a live one and drop it. At more than
-   * {@link MAX_ABANDONED_CALLS} the link is declared broken: a
-   * `ConnectionClosedError` with reason `'keepalive'` (the daemon does not answer).
+   * `MAX_ABANDONED_CALLS` (10,000) the link is declared broken: a
+   * `ConnectionClosedError` with reason `'unresponsive'`.
    */
   get abandonedCalls(): number {
     return this.#abandoned.size;
@@ -242,7 +242,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
   /**
    * Settle a call early (abort/timeout) and forget it: only its descriptor is
    * kept, so the late reply is still checked, then dropped. Past
-   * {@link MAX_ABANDONED_CALLS} unanswered, the link is declared broken.
+   * `MAX_ABANDONED_CALLS` (10,000) unanswered, the link is declared broken.
    */
   #abandon(serial: number, error: LibvirtManagerError): void {
     const pending = this.#pending.get(serial);

@@ -39,7 +39,7 @@ export interface StreamAbortOptions extends StreamOperationOptions {
   /**
    * Milliseconds to wait for the daemon's confirmation before the stream is
    * released locally (see {@link RpcStream.abort}); `0` waits forever.
-   * @default 5000 ({@link STREAM_ABORT_TIMEOUT_MS})
+   * @default 5000 (`STREAM_ABORT_TIMEOUT_MS`)
    */
   timeout?: number;
 }
@@ -281,7 +281,7 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
    * Data not read yet is discarded, and so is data still arriving ahead of
    * the daemon's confirmation; if back-pressure had paused the socket, reading
    * resumes first (the confirmation comes over that socket). The wait is
-   * bounded by `timeout` (default {@link STREAM_ABORT_TIMEOUT_MS}): past it —
+   * bounded by `timeout` (default 5 s, `STREAM_ABORT_TIMEOUT_MS`): past it —
    * the daemon is stuck, or another stream still holds the socket paused —
    * the stream is released locally and `abort` resolves; the connection stays
    * usable. Packets of this stream's serial that arrive after that (late data,

@@ -194,7 +194,7 @@ describe('calls given up on (issue 13, item 5b)', () => {
     controller.abort();
     expect((await Promise.all(abandoned)).every((e) => e instanceof AbortError)).toBe(true);
     const error = await closing;
-    expect(error.reason).toBe('keepalive');
+    expect(error.reason).toBe('unresponsive');
     expect(error.message).toMatch(/unanswered/);
     expect(await live).toBeInstanceOf(ConnectionClosedError);
     expect(client.pendingCalls).toBe(0);
