@@ -8,16 +8,11 @@ import {
   logSafely,
 } from './connection/index.js';
 import { type CreateOptions, type CreateResult, VMCreator, type VmSpec } from './creator/index.js';
-import { type DestroyOptions, type DestroyReport, VMDestroyer } from './destroyer/index.js';
+import { type DestroyReport, VMDestroyer } from './destroyer/index.js';
 import {
-  type OperationOptions,
-  type RebootOptions,
   type RebootResult,
-  type ResumeOptions,
   type ResumeResult,
-  type ShutdownOptions,
   type ShutdownResult,
-  type StartOptions,
   type StartResult,
   VMLifecycleManager,
   type VMLifecycleManagerOptions,
@@ -53,8 +48,8 @@ type Command<C extends VmCommand> = SendOptions<C>;
  * call and writes no XML (the layer checker enforces it).
  *
  * Commands go through the registry, so its state machines know what is in
- * flight; by default they queue behind a command already running on the same
- * VM (`{ queue: false }` refuses instead).
+ * flight; like every operation on a VM they wait their turn in the VM's one
+ * queue (`{ queue: false }` refuses instead).
  *
  * @example
  * await using manager = await LibvirtManager.connect('qemu:///system');
@@ -127,32 +122,32 @@ export class LibvirtManager implements AsyncDisposable {
 
   /** Start a VM and wait until it runs. Delegates to the registry (→ {@link VMLifecycleManager.start}). */
   startVm(vm: VmInput, options?: Command<'start'>): Promise<StartResult> {
-    return this.vms.send(vm, 'start', queued<StartOptions>(options));
+    return this.vms.send(vm, 'start', options);
   }
 
   /** Shut a VM down gracefully (re-sending ACPI, forcing it off after the timeout). Delegates to the registry (→ {@link VMLifecycleManager.shutdown}). */
   shutdownVm(vm: VmInput, options?: Command<'shutdown'>): Promise<ShutdownResult> {
-    return this.vms.send(vm, 'shutdown', queued<ShutdownOptions>(options));
+    return this.vms.send(vm, 'shutdown', options);
   }
 
   /** Reboot a VM. Delegates to the registry (→ {@link VMLifecycleManager.reboot}). */
   rebootVm(vm: VmInput, options?: Command<'reboot'>): Promise<RebootResult> {
-    return this.vms.send(vm, 'reboot', queued<RebootOptions>(options));
+    return this.vms.send(vm, 'reboot', options);
   }
 
   /** Pause a VM's vCPUs. Delegates to the registry (→ {@link VMLifecycleManager.suspend}). */
   pauseVm(vm: VmInput, options?: Command<'pause'>): ReturnType<VMLifecycleManager['suspend']> {
-    return this.vms.send(vm, 'pause', queued<OperationOptions>(options));
+    return this.vms.send(vm, 'pause', options);
   }
 
   /** Resume a paused (or wake a pmsuspended) VM. Delegates to the registry (→ {@link VMLifecycleManager.resume}). */
   resumeVm(vm: VmInput, options?: Command<'resume'>): Promise<ResumeResult> {
-    return this.vms.send(vm, 'resume', queued<ResumeOptions>(options));
+    return this.vms.send(vm, 'resume', options);
   }
 
   /** Stop, delete storage by policy, undefine. Delegates to the registry (→ {@link VMDestroyer.destroy}). */
   destroyVm(vm: VmInput, options?: Command<'destroy'>): Promise<DestroyReport> {
-    return this.vms.send(vm, 'destroy', queued<DestroyOptions>(options));
+    return this.vms.send(vm, 'destroy', options);
   }
 
   /** The registry's snapshot of one VM (state, reason, command in flight, allowed commands), or `undefined`. */
@@ -179,9 +174,4 @@ export class LibvirtManager implements AsyncDisposable {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
-}
-
-/** Commands queue behind one already running on the VM unless the caller says otherwise. */
-function queued<O>(options: (O & { queue?: boolean }) | undefined): O & { queue: boolean } {
-  return { ...(options as O), queue: options?.queue ?? true };
 }

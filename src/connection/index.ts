@@ -18,7 +18,7 @@ export { EventSubscription, type OverflowPolicy, type SubscriptionBufferOptions 
 export type { EventsOptions, EventStream } from './events/events.js';
 export * from './events/event-types.js';
 export * from './resources/index.js';
-export { MAX_TIMEOUT_MS, DEFAULT_SASL_MECHANISMS, checkDuration } from '../rpc/index.js';
+export { MAX_TIMEOUT_MS, DEFAULT_SASL_MECHANISMS, checkDuration, isUuid, uuidKey } from '../rpc/index.js';
 // The one logger call that never throws, for every module above the connection.
 export { log as logSafely } from '../rpc/logger.js';
 // The flag bits the modules above the connection send, so they need not import `src/rpc`.

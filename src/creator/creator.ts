@@ -12,15 +12,17 @@ import type { VmSpec } from './spec.js';
 import { checkDomainFree, checkVolumesFree, gatherFacts, type CreatorFacts } from './facts.js';
 import { buildVmXml, planCreate, renderDomain, type CreatePlan, type MadeVolume } from './plan.js';
 import type { PlannedVolume } from './storage.js';
-import { createVolume, deleteVolume, findVolume, uploadVolume } from './storage-ops.js';
+import { createVolume, uploadVolume } from './storage-ops.js';
 import type { CreateOptions, CreateResult, CreatedVolume, CreatorHooks, CreatorLifecycle, VMCreatorOptions } from './options.js';
-import { checkCreateOptions, deadline, isCode } from './run.js';
-import { attachRollback, CompensationLog, throwIfAborted, type UndoOutcome } from './transaction.js';
+import { checkCreateOptions } from './options.js';
+import { attachRollback, CompensationLog, type UndoOutcome } from './transaction.js';
 import { validateSpec } from './validate.js';
 import { describeSeed } from './cloud-init/index.js';
 import { undefineDomain } from '../destroyer/undefine.js';
 import { VMLifecycleManager } from '../lifecycle/index.js';
-import { UnsupportedError, VirErrorCode } from '../errors/index.js';
+import { UnsupportedError, VirErrorCode, isLibvirtCode } from '../errors/index.js';
+import { Budget, throwIfAborted } from '../runtime/index.js';
+import { deleteVolumeRef, findPoolVolume } from '../destroyer/volume-delete.js';
 import { type CallOptions, type DomainRef, type LibvirtConnection, type Logger, logSafely } from '../connection/index.js';
 
 /** `VIR_DOMAIN_DEFINE_VALIDATE`: libvirt checks the XML against its schema. */
@@ -105,10 +107,9 @@ export class VMCreator {
    * @see virStorageVolUpload
    */
   async create(spec: VmSpec, options: CreateOptions = {}): Promise<CreateResult> {
-    checkCreateOptions(options);
-    const run = deadline(options);
+    const run = new Budget(checkCreateOptions(options), options.signal).linked('the create');
     try {
-      throwIfAborted(run.signal);
+      throwIfAborted(run.signal, 'the create');
       const checked = validateSpec(spec, { uuid: randomUUID() });
       const call: CallOptions = { signal: run.signal };
       await checkDomainFree(this.#connection, checked, call);
@@ -116,7 +117,7 @@ export class VMCreator {
       const plan = planCreate(checked, facts);
       renderDomain(plan); // Write the XML once with predicted paths: override errors surface before anything is made.
       await checkVolumesFree(this.#connection, plan.volumes, call);
-      throwIfAborted(run.signal);
+      throwIfAborted(run.signal, 'the create');
       return await this.#execute(plan, run.signal, run.translate, options.onProgress);
     } catch (error) {
       throw run.translate(error);
@@ -150,8 +151,8 @@ export class VMCreator {
       });
       if (checked.spec.autostart === true) {
         const ref = domain;
-        await log.step('autostart', `start ${checked.name} with the host`, () => conn.domains.setAutostart(ref, true, call), {
-          undo: async () => this.#tolerateGone(() => conn.domains.setAutostart(ref, false, rb)),
+        await log.step('autostart', `start ${checked.name} with the host`, () => this.#lifecycle.setAutostart(ref, { ...call, enabled: true }), {
+          undo: async () => this.#tolerateGone(() => this.#lifecycle.setAutostart(ref, { ...rb, enabled: false })),
         });
       }
       if (checked.spec.start === true) {
@@ -193,10 +194,10 @@ export class VMCreator {
   async #makeVolume(log: CompensationLog, v: PlannedVolume, call: CallOptions, rb: CallOptions, onProgress: CreateOptions['onProgress']): Promise<MadeVolume> {
     const conn = this.#connection;
     const ref = await log.step(v.step, `create volume ${v.pool}/${v.name}${v.cloneOf === undefined ? '' : ' (clone)'}`, () => createVolume(conn, v, call), {
-      undo: async (r) => ((await deleteVolume(conn, r, rb)) ? 'undone' : 'already-gone'),
+      undo: async (r) => ((await deleteVolumeRef(conn, r, rb)) ? 'undone' : 'already-gone'),
       ifUncertain: async () => {
-        const found = await findVolume(conn, v.pool, v.name, rb);
-        return found !== undefined && (await deleteVolume(conn, found, rb)) ? 'undone' : 'already-gone';
+        const found = await findPoolVolume(conn, { pool: v.pool, name: v.name, owned: true }, rb);
+        return found !== undefined && (await deleteVolumeRef(conn, found, rb)) ? 'undone' : 'already-gone';
       },
     });
     if (v.upload !== undefined) {
@@ -235,7 +236,7 @@ export class VMCreator {
       const result = (await this.#lifecycle.forceOff(domain, options)) as { changed?: unknown } | undefined;
       return result?.changed === false ? 'already-gone' : 'undone';
     } catch (error) {
-      if (isCode(error, VirErrorCode.VIR_ERR_NO_DOMAIN, VirErrorCode.VIR_ERR_OPERATION_INVALID)) return 'already-gone';
+      if (isLibvirtCode(error, VirErrorCode.VIR_ERR_NO_DOMAIN, VirErrorCode.VIR_ERR_OPERATION_INVALID)) return 'already-gone';
       throw error;
     }
   }
@@ -245,18 +246,18 @@ export class VMCreator {
     try {
       ref = await this.#connection.domains.lookupByUuid(uuid, options);
     } catch (error) {
-      if (isCode(error, VirErrorCode.VIR_ERR_NO_DOMAIN)) return 'already-gone';
+      if (isLibvirtCode(error, VirErrorCode.VIR_ERR_NO_DOMAIN)) return 'already-gone';
       throw error;
     }
     return (await undefineDomain(this.#connection, ref, options)).alreadyGone ? 'already-gone' : 'undone';
   }
 
-  async #tolerateGone(run: () => Promise<void>): Promise<UndoOutcome> {
+  async #tolerateGone(run: () => Promise<unknown>): Promise<UndoOutcome> {
     try {
       await run();
       return 'undone';
     } catch (error) {
-      if (isCode(error, VirErrorCode.VIR_ERR_NO_DOMAIN)) return 'already-gone';
+      if (isLibvirtCode(error, VirErrorCode.VIR_ERR_NO_DOMAIN)) return 'already-gone';
       throw error;
     }
   }

@@ -5,7 +5,8 @@
  * @module
  */
 import type { UploadProgress } from './spec.js';
-import type { CallOptions, DomainRef, Logger } from '../connection/index.js';
+import { type CallOptions, type DomainRef, InvalidArgumentError, type Logger } from '../connection/index.js';
+import { checkCallOptions } from '../runtime/index.js';
 import type { OwnedVolumeRole } from '../xml/index.js';
 
 /**
@@ -17,6 +18,8 @@ export interface CreatorLifecycle {
   start(vm: DomainRef, options?: CallOptions): Promise<unknown>;
   /** Power the VM off at once and wait until it is off; a VM already off is fine (a result with `changed: false`). */
   forceOff(vm: DomainRef, options?: CallOptions): Promise<unknown>;
+  /** Set whether the VM starts with the host. */
+  setAutostart(vm: DomainRef, options: CallOptions & { enabled: boolean }): Promise<unknown>;
 }
 
 /** @internal Test hooks. */
@@ -86,4 +89,19 @@ export interface CreateResult {
   created: { volumes: CreatedVolume[]; seed?: CreatedSeed };
   /** `true` when this create started the VM. */
   started: boolean;
+}
+
+/**
+ * Check the options of a create before anything is sent: `{ signal, timeout }`
+ * (the one check every operation runs; a create has no time limit unless
+ * given one) and `onProgress`.
+ * @returns the timeout of the whole create (0: none)
+ * @throws InvalidArgumentError naming the option
+ */
+export function checkCreateOptions(options: unknown): number {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object', { path: 'options' });
+  const timeout = checkCallOptions(options, 0);
+  const { onProgress } = options as { onProgress?: unknown };
+  if (onProgress !== undefined && typeof onProgress !== 'function') throw new InvalidArgumentError('onProgress must be a function', { path: 'onProgress' });
+  return timeout;
 }

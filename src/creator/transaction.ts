@@ -7,6 +7,10 @@
  * @module
  */
 import { AbortError, ConnectionClosedError, TimeoutError } from '../errors/index.js';
+import { asAbortError, throwIfAborted } from '../runtime/index.js';
+
+/** What the log's aborts name. */
+const WHAT = 'the create';
 
 /** How one undo ended. */
 export type UndoOutcome = 'undone' | 'already-gone';
@@ -95,23 +99,6 @@ export function outcomeUnknown(error: unknown): boolean {
 }
 
 /**
- * The SDK's error for an abort: a call that rejected with the signal's raw
- * `reason` (some stream paths do) becomes an {@link AbortError} with that
- * reason as `cause`; a {@link TimeoutError} reason stays as is. Other errors pass through.
- */
-export function asAbortError(error: unknown, signal: AbortSignal | undefined): unknown {
-  if (signal?.aborted !== true || error !== signal.reason || error instanceof TimeoutError || error instanceof AbortError) return error;
-  return new AbortError('the create was aborted', { cause: error });
-}
-
-/** Throw the signal's abort as an {@link AbortError} (a {@link TimeoutError} reason is thrown as is). */
-export function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted !== true) return;
-  if (signal.reason instanceof TimeoutError) throw signal.reason;
-  throw new AbortError('the create was aborted', { cause: signal.reason });
-}
-
-/**
  * A log of the side effects of one operation, each with its undo.
  *
  * @example
@@ -147,14 +134,14 @@ export class CompensationLog {
    */
   async step<T>(step: string, description: string, run: () => Promise<T>, compensation?: Compensation<T>): Promise<T> {
     await this.#options.beforeStep?.(step);
-    throwIfAborted(this.#options.signal);
+    throwIfAborted(this.#options.signal, WHAT);
     this.#started.push(step);
     this.#options.onStep?.(step, description);
     let result: T;
     try {
       result = await run();
     } catch (raw) {
-      const error = asAbortError(raw, this.#options.signal);
+      const error = asAbortError(raw, this.#options.signal, WHAT);
       if (compensation?.ifUncertain !== undefined && outcomeUnknown(error)) {
         this.#entries.push({ step, description, uncertain: true, undo: compensation.ifUncertain });
       }

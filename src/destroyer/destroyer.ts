@@ -1,74 +1,36 @@
-import { ErrorCode, InvalidArgumentError, LibvirtError, LibvirtManagerError, VirErrorCode } from '../errors/index.js';
-import { checkLifecycleOptions } from '../lifecycle/index.js';
-import { type CallOptions, type DomainInput, type DomainRef, type LibvirtConnection, type Logger, type StorageVolRef, checkDuration, logSafely as log } from '../connection/index.js';
+import {
+  type CallOptions,
+  type DomainInput,
+  type DomainRef,
+  DomainNotFoundError,
+  InvalidArgumentError,
+  type LibvirtConnection,
+  type Logger,
+  asSdkError,
+  logSafely as log,
+} from '../connection/index.js';
+import { Budget, CALL_CAP_MS, checkVmInput, locksOf, resolveVm, vmKey } from '../runtime/index.js';
 import { type DomainModel, parseDomainXml } from '../xml/index.js';
-import { type StoragePolicy, planVolumes } from './plan.js';
-import { type DestroyReport, type VolumeRecord, emptyReport } from './report.js';
+import { type DestroyOptions, checkDestroyOptions } from './options.js';
+import { planVolumes } from './plan.js';
+import { type DestroyReport, emptyReport } from './report.js';
 import { undefineDomain } from './undefine.js';
 import { type StopOperations, stopForTeardown } from './stop.js';
-import { localHost, provesSharedFilesystem } from './local-host.js';
-import { type UsageView, UsageScans } from './usage.js';
-import { type VolumeOutcome, deleteRecordedVolume, findPoolVolume } from './volume-delete.js';
+import { VolumeTeardown } from './volumes.js';
 
 export type { StopOperations } from './stop.js';
+export { type DestroyOptions, checkDestroyOptions } from './options.js';
 
-/** Options of {@link VMDestroyer.destroy}. */
-export interface DestroyOptions extends CallOptions {
-  /**
-   * How to stop a VM that is not shut off: `'graceful'` asks the guest (ACPI,
-   * re-sent) and forces it off after `shutdownTimeout`; `'force'` pulls the plug.
-   * With `'graceful'`, a VM the user paused is resumed first and then shut down
-   * (a paused guest cannot act on the request); a crashed or pmsuspended VM, or
-   * one paused for another reason (I/O error, watchdog, a save or dump job,
-   * paused at start-up), is forced off. `report.stateBefore` says what it was.
-   * @default 'graceful'
-   */
-  stop?: 'graceful' | 'force';
-  /** Milliseconds a graceful shutdown may take before the VM is forced off. @default 60000 */
-  shutdownTimeout?: number;
-  /** Which volumes to delete. @default 'owned' */
-  storage?: StoragePolicy;
-}
-
-const POLICIES: readonly StoragePolicy[] = ['owned', 'all-safe', 'none'];
-
-/**
- * Validate {@link DestroyOptions} the way `destroy` does before it sends
- * anything (the state registry runs it too, before it looks a VM up).
- *
- * @example checkDestroyOptions({ storage: 'owned', stop: 'force', timeout: 30_000 });
- * @throws {@link InvalidArgumentError} naming the option (`path`)
- */
-export function checkDestroyOptions(options: unknown): void {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new InvalidArgumentError('options must be an object', { path: 'options' });
-  }
-  const o = (options ?? {}) as DestroyOptions;
-  const policy = o.storage ?? 'owned';
-  if (!POLICIES.includes(policy)) {
-    throw new InvalidArgumentError(`storage must be one of ${POLICIES.join(', ')}, got ${String(policy)}`, { path: 'storage' });
-  }
-  const stop = o.stop ?? 'graceful';
-  if (stop !== 'graceful' && stop !== 'force') {
-    throw new InvalidArgumentError(`stop must be 'graceful' or 'force', got ${String(stop)}`, { path: 'stop' });
-  }
-  // `signal` and `timeout` (per call here) follow the lifecycle's rules.
-  checkLifecycleOptions('forceOff', { signal: o.signal, timeout: o.timeout });
-  checkDuration(o.shutdownTimeout, 'shutdownTimeout');
-}
-
-function asSdkError(error: unknown): LibvirtManagerError {
-  return error instanceof LibvirtManagerError ? error : new LibvirtManagerError(ErrorCode.INTERNAL, String(error), { cause: error });
-}
-
-function isNoDomain(error: unknown): boolean {
-  return error instanceof LibvirtError && error.code === VirErrorCode.VIR_ERR_NO_DOMAIN;
-}
+const isGone = (error: unknown): boolean => error instanceof DomainNotFoundError;
 
 /**
  * Safe, idempotent teardown: stop, delete storage by policy, undefine with
  * flag negotiation — and never delete a disk the policy does not cover or
  * another domain uses.
+ *
+ * A teardown takes the VM's turn in its one queue (the lifecycle's and the
+ * state registry's too), so nothing else runs on the VM meanwhile; with
+ * `stop: 'force'` the plug is pulled first, whatever holds the turn.
  *
  * Order matters for recovery. Volumes go first and the definition last, and
  * the definition is only removed once every volume that was to go is gone:
@@ -83,11 +45,11 @@ export class VMDestroyer {
   readonly #connection: LibvirtConnection;
   readonly #stopper: StopOperations;
   readonly #logger: Logger | undefined;
-  readonly #usage: UsageScans;
+  readonly #volumes: VolumeTeardown;
 
   constructor(connection: LibvirtConnection, lifecycle: StopOperations, options: { logger?: Logger } = {}) {
     this.#connection = connection;
-    this.#usage = new UsageScans(connection);
+    this.#volumes = new VolumeTeardown(connection);
     this.#stopper = lifecycle;
     this.#logger = options.logger;
   }
@@ -98,62 +60,72 @@ export class VMDestroyer {
    * report instead of thrown midway.
    *
    * @throws {@link InvalidArgumentError} on bad options (nothing is sent)
-   * @throws connection errors raised before anything was changed (e.g. `ConnectionClosedError`)
+   * @throws connection errors raised before anything was changed (e.g. `ConnectionClosedError`), `TimeoutError`/`AbortError` while waiting for the VM's turn
    * @see virDomainDestroyFlags
    * @see virDomainUndefineFlags
    * @see virStorageVolDelete
    */
   async destroy(vm: DomainInput, options: DestroyOptions = {}): Promise<DestroyReport> {
-    checkDestroyOptions(options);
-    if (typeof vm !== 'string' && (typeof vm !== 'object' || vm === null || typeof vm.name !== 'string' || typeof vm.uuid !== 'string')) {
-      throw new InvalidArgumentError('vm must be a name, a UUID or a domain reference { name, uuid }', { path: 'vm' });
-    }
-    const policy = options.storage ?? 'owned';
-    const stop = options.stop ?? 'graceful';
-    const call: CallOptions = {
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
-    };
+    const timeout = checkDestroyOptions(options);
+    checkVmInput(vm);
+    const budget = new Budget(timeout, options.signal);
     const report = emptyReport();
-
     let domain: DomainRef;
     try {
-      domain = typeof vm === 'string' ? await this.#connection.domains.lookup(vm, call) : vm;
-      report.domain = { name: domain.name, uuid: domain.uuid };
-      // Read the definition before stopping: a transient domain disappears when stopped.
-      const persistent = await this.#connection.domains.isPersistent(domain, call);
-      report.transient = !persistent;
+      domain = await resolveVm(this.#connection, vm, budget.call(CALL_CAP_MS));
     } catch (error) {
-      if (isNoDomain(error)) return { ...report, alreadyGone: true, complete: true };
+      if (isGone(error)) return { ...report, alreadyGone: true, complete: true };
       throw error;
     }
-
-    let model: DomainModel;
-    try {
-      model = parseDomainXml(await this.#connection.domains.getXml(domain, { ...call, inactive: !report.transient }));
-    } catch (error) {
-      if (isNoDomain(error)) return { ...report, alreadyGone: true, complete: true };
-      report.errors.push({ step: 'inspect', error: asSdkError(error) });
-      return report;
+    report.domain = { name: domain.name, uuid: domain.uuid };
+    const locks = locksOf(this.#connection);
+    const key = vmKey(domain);
+    if ((options.stop ?? 'graceful') === 'force') {
+      // Pull the plug now, even while another operation holds the VM's turn; the rest waits for it.
+      const model = await this.#inspect(domain, budget, report);
+      if (model === null || !(await this.#stop(domain, budget, options, report))) return this.#done(domain, report);
+      return locks.run(key, budget, () => this.#removeAll(domain, model, budget, options, report));
     }
+    return locks.run(key, budget, async () => {
+      const model = await this.#inspect(domain, budget, report);
+      if (model === null || !(await this.#stop(domain, budget, options, report))) return this.#done(domain, report);
+      return this.#removeAll(domain, model, budget, options, report);
+    });
+  }
 
-    if (!(await this.#stop(domain, stop, options, call, report))) return report;
+  /** Read what the teardown needs before stopping (a transient domain vanishes when stopped); `null` when it is gone or unreadable. */
+  async #inspect(domain: DomainRef, budget: Budget, report: DestroyReport): Promise<DomainModel | null> {
+    try {
+      report.transient = !(await this.#connection.domains.isPersistent(domain, budget.call(CALL_CAP_MS)));
+      return parseDomainXml(await this.#connection.domains.getXml(domain, { ...budget.call(CALL_CAP_MS), inactive: !report.transient }));
+    } catch (error) {
+      if (isGone(error)) Object.assign(report, { alreadyGone: true, complete: true });
+      else report.errors.push({ step: 'inspect', error: asSdkError(error) });
+      return null;
+    }
+  }
 
-    const plan = planVolumes(model, policy);
+  /** Storage by policy, then the definition — only once every volume that was to go is gone. */
+  async #removeAll(domain: DomainRef, model: DomainModel, budget: Budget, options: DestroyOptions, report: DestroyReport): Promise<DestroyReport> {
+    const plan = planVolumes(model, options.storage ?? 'owned');
     report.volumesKept.push(...plan.keep);
-    if (!(await this.#deleteVolumes(domain, plan.delete, call, report))) return report;
-
+    const call = (): CallOptions => budget.call(CALL_CAP_MS);
+    if (!(await this.#volumes.delete(domain, plan.delete, call, report))) return this.#done(domain, report);
     const volumesFailed = report.errors.some((e) => e.step === 'delete-volume');
     if (!report.transient && !volumesFailed) {
       try {
-        const result = await undefineDomain(this.#connection, domain, call);
+        const result = await undefineDomain(this.#connection, domain, call());
         report.undefined = result.undefined;
         report.undefineFlags = result.flags;
       } catch (error) {
         report.errors.push({ step: 'undefine', error: asSdkError(error) });
       }
     }
-    report.complete = report.errors.length === 0;
+    return this.#done(domain, report);
+  }
+
+  #done(domain: DomainRef, report: DestroyReport): DestroyReport {
+    if (!report.alreadyGone) report.complete = report.errors.length === 0;
     log(this.#logger, report.complete ? 'info' : 'warn', 'domain teardown finished', {
       domain: domain.name,
       complete: report.complete,
@@ -184,133 +156,47 @@ export class VMDestroyer {
    * @throws {@link InvalidArgumentError} when `report` is not a destroy report, or on bad options (nothing is sent)
    */
   async finish(report: DestroyReport, options: DestroyOptions = {}): Promise<DestroyReport> {
-    checkDestroyOptions(options);
+    const timeout = checkDestroyOptions(options);
     if (typeof report !== 'object' || report === null || !Array.isArray(report.errors) || typeof report.complete !== 'boolean') {
       throw new InvalidArgumentError('report must be a DestroyReport returned by destroy or finish', { path: 'report' });
     }
     const gone = { ...emptyReport(), domain: report.domain, transient: report.transient, alreadyGone: true, complete: true };
     if (report.complete || report.domain === null) return gone;
-    const call: CallOptions = {
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
-    };
+    const budget = new Budget(timeout, options.signal);
     let domain: DomainRef | undefined;
     try {
-      domain = await this.#connection.domains.lookupByUuid(report.domain.uuid, call);
+      domain = await this.#connection.domains.lookupByUuid(report.domain.uuid, budget.call(CALL_CAP_MS));
     } catch (error) {
-      if (!isNoDomain(error)) throw error;
+      if (!isGone(error)) throw error;
     }
-    if (domain !== undefined) return this.destroy(domain, options);
+    if (domain !== undefined) return this.destroy(domain, { ...options, timeout: Math.max(1, budget.remaining()) });
     const left = Array.isArray(report.volumesLeft) ? report.volumesLeft : [];
     if (left.length === 0) return gone;
     const next: DestroyReport = { ...emptyReport(), domain: report.domain, transient: report.transient };
     // Not `alreadyGone`: the domain is, but some of its volumes were not.
     const self = { ...report.domain, id: -1 };
-    if (await this.#deleteVolumes(self, left, call, next)) next.complete = next.errors.length === 0;
-    log(this.#logger, next.complete ? 'info' : 'warn', 'domain teardown finished from a report', {
-      domain: report.domain.name,
-      complete: next.complete,
-      deleted: next.volumesDeleted.length,
-      errors: next.errors.length,
+    return locksOf(this.#connection).run(vmKey(self), budget, async () => {
+      if (await this.#volumes.delete(self, left, () => budget.call(CALL_CAP_MS), next)) next.complete = next.errors.length === 0;
+      log(this.#logger, next.complete ? 'info' : 'warn', 'domain teardown finished from a report', {
+        domain: self.name,
+        complete: next.complete,
+        deleted: next.volumesDeleted.length,
+        errors: next.errors.length,
+      });
+      return next;
     });
-    return next;
-  }
-
-  /**
-   * Delete these volumes of `domain`, except those another domain uses (kept
-   * as `in-use`) and — unless the SDK created them — those below another of
-   * its own disks (`backing-image`). Both are decided by storage identity
-   * (volume key, every spelling of a path, symlinks where the SDK shares the
-   * daemon's filesystem), never by comparing path strings. `false` when who
-   * uses what could not be read: then nothing is deleted, since deleting any
-   * would be a gamble.
-   */
-  async #deleteVolumes(domain: DomainRef, volumes: readonly VolumeRecord[], call: CallOptions, report: DestroyReport): Promise<boolean> {
-    if (volumes.length === 0) return true;
-    let usage: UsageView;
-    try {
-      await this.#proveLocal(volumes, call);
-      usage = await this.#usage.view(domain, call);
-    } catch (error) {
-      report.errors.push({ step: 'inspect', error: asSdkError(error) });
-      report.volumesLeft.push(...volumes);
-      return false;
-    }
-    for (const volume of volumes) {
-      let ids: string[];
-      try {
-        ids = await usage.resolver.of({
-          ...(volume.path === undefined ? {} : { path: volume.path }),
-          ...(volume.pool === undefined || volume.name === undefined ? {} : { pool: volume.pool, volume: volume.name }),
-        });
-      } catch (error) {
-        report.errors.push({ step: 'inspect', volume, error: asSdkError(error) });
-        report.volumesLeft.push(volume);
-        continue;
-      }
-      const users = usage.usersOf(ids);
-      if (users.length > 0) {
-        report.volumesKept.push({ volume, reason: 'in-use', detail: `used by ${users.join(', ')}` });
-        continue;
-      }
-      if (!volume.owned && usage.backsSelf(ids)) {
-        report.volumesKept.push({ volume, reason: 'backing-image', detail: "in the backing chain of another of this domain's disks" });
-        continue;
-      }
-      this.#record(volume, await deleteRecordedVolume(this.#connection, volume, this.#usage.local, call), report);
-    }
-    return true;
-  }
-
-  /**
-   * Learn once per connection whether the SDK sees the daemon's filesystem
-   * (then symlinks are followed and qcow2 headers read), from the fingerprint
-   * of a volume about to be deleted.
-   */
-  async #proveLocal(volumes: readonly VolumeRecord[], call: CallOptions): Promise<void> {
-    if (this.#usage.local !== null) return;
-    let sample: StorageVolRef | undefined;
-    for (const volume of volumes.slice(0, 3)) {
-      sample = await findPoolVolume(this.#connection, volume, call);
-      if (sample !== undefined) break;
-    }
-    // None of them is in a pool any more: any volume of a running pool proves it as well.
-    if (sample === undefined) {
-      for (const pool of (await this.#connection.storage.pools.list({ ...call, flags: 2 /* ACTIVE */ })).slice(0, 3)) {
-        sample = (await this.#connection.storage.volumes.list(pool, call).catch(() => []))[0];
-        if (sample !== undefined) break;
-      }
-    }
-    if (sample !== undefined && (await provesSharedFilesystem(this.#connection, sample, call).catch(() => false))) this.#usage.local = localHost;
-  }
-
-  #record(volume: VolumeRecord, outcome: VolumeOutcome, report: DestroyReport): void {
-    switch (outcome.kind) {
-      case 'deleted':
-        report.volumesDeleted.push({ ...volume, pool: outcome.ref.pool, name: outcome.ref.name });
-        return;
-      case 'gone':
-        report.volumesAlreadyGone.push(volume);
-        return;
-      case 'kept':
-        report.volumesKept.push({ volume, reason: outcome.reason, detail: outcome.detail });
-        return;
-      case 'failed':
-        report.errors.push({ step: 'delete-volume', volume, error: asSdkError(outcome.error) });
-        report.volumesLeft.push(volume);
-    }
   }
 
   /** Stop the VM if it is not shut off; `false` when it could not be stopped (nothing else is safe then). */
-  async #stop(domain: DomainRef, stop: 'graceful' | 'force', options: DestroyOptions, call: CallOptions, report: DestroyReport): Promise<boolean> {
+  async #stop(domain: DomainRef, budget: Budget, options: DestroyOptions, report: DestroyReport): Promise<boolean> {
     try {
-      const outcome = await stopForTeardown(this.#connection, this.#stopper, domain, stop, options.shutdownTimeout ?? 60_000, call);
+      const outcome = await stopForTeardown(this.#connection, this.#stopper, domain, options.stop ?? 'graceful', options.shutdownTimeout ?? 60_000, budget);
       report.stopped = outcome.stopped;
       report.stateBefore = outcome.before;
       return true;
     } catch (error) {
       // A transient domain vanishes when it stops; that is success.
-      if (isNoDomain(error)) {
+      if (isGone(error)) {
         report.stopped = report.stopped === 'none' ? 'forced' : report.stopped;
         return true;
       }
@@ -319,5 +205,4 @@ export class VMDestroyer {
       return false;
     }
   }
-
 }

@@ -1,5 +1,5 @@
-import { InvalidStateError } from '../errors/index.js';
-import type { CallOptions, DomainRef, DomainState, LibvirtConnection } from '../connection/index.js';
+import { type CallOptions, type DomainRef, type DomainState, InvalidStateError, type LibvirtConnection } from '../connection/index.js';
+import { type Budget, CALL_CAP_MS } from '../runtime/index.js';
 
 /** What the destroyer needs from the lifecycle module to stop a VM (structurally `VMLifecycleManager`). */
 export interface StopOperations {
@@ -61,6 +61,7 @@ const MAX_ATTEMPTS = 3;
  * under us so that the chosen operation is refused (`InvalidStateError`), the
  * state is read again and the plan made again.
  *
+ * @param budget the teardown's budget: each state read is bounded by it, the graceful shutdown by the rest of it
  * @throws whatever the lifecycle operation throws (a `DomainNotFoundError` when a transient VM vanished)
  */
 export async function stopForTeardown(
@@ -69,9 +70,10 @@ export async function stopForTeardown(
   domain: DomainRef,
   stop: 'graceful' | 'force',
   shutdownTimeout: number,
-  call: CallOptions,
+  budget: Budget,
 ): Promise<StopOutcomeDetail> {
   for (let attempt = 1; ; attempt++) {
+    const call = budget.call(CALL_CAP_MS);
     const current = await connection.domains.getState(domain, call);
     const before = { state: current.state, reason: current.reason };
     const plan = stopPlan(stop, before);
@@ -86,7 +88,9 @@ export async function stopForTeardown(
         case 'resume-then-graceful':
         case 'graceful': {
           if (plan === 'resume-then-graceful') await stopper.resume(domain, call);
-          const result = await stopper.shutdown(domain, { ...call, timeout: shutdownTimeout, onTimeout: 'destroy' });
+          // The graceful part gets at most what is left of the teardown's budget.
+          const timeout = Math.max(1, Math.min(shutdownTimeout, budget.remaining()));
+          const result = await stopper.shutdown(domain, { ...(budget.signal === undefined ? {} : { signal: budget.signal }), timeout, onTimeout: 'destroy' });
           const stopped = result.escalated === true ? 'escalated' : result.changed === false ? 'was-stopped' : 'graceful';
           return { stopped, plan, before };
         }

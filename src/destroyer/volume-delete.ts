@@ -77,6 +77,22 @@ async function find(connection: LibvirtConnection, record: VolumeRecord, call: C
   return { ...(ref === undefined ? {} : { ref }), pool, ...(poolError === undefined ? {} : { poolError }) };
 }
 
+/**
+ * Delete one volume by reference: `true` when this call deleted it, `false`
+ * when it was already gone. The one volume delete of the SDK (teardown, and
+ * the creator's rollback).
+ * @see virStorageVolDelete
+ */
+export async function deleteVolumeRef(connection: LibvirtConnection, ref: StorageVolRef, call: CallOptions): Promise<boolean> {
+  try {
+    await connection.storage.volumes.delete(ref, call);
+    return true;
+  } catch (error) {
+    if (isNoVolume(error)) return false;
+    throw error;
+  }
+}
+
 /** The pool volume of `record`, or `undefined` when no active pool holds it (without refreshing pools). */
 export async function findPoolVolume(connection: LibvirtConnection, record: VolumeRecord, call: CallOptions): Promise<StorageVolRef | undefined> {
   try {
@@ -105,13 +121,7 @@ export async function deleteRecordedVolume(connection: LibvirtConnection, record
         const mismatch = await contentMismatch(connection, found.ref, record.contentHash, call);
         if (mismatch !== null) return { kind: 'kept', reason: 'ownership-unverified', detail: mismatch };
       }
-      try {
-        await connection.storage.volumes.delete(found.ref, call);
-        return { kind: 'deleted', ref: found.ref };
-      } catch (error) {
-        if (isNoVolume(error)) return { kind: 'gone' };
-        throw error;
-      }
+      return (await deleteVolumeRef(connection, found.ref, call)) ? { kind: 'deleted', ref: found.ref } : { kind: 'gone' };
     }
     if (found.pool === 'inactive') return { kind: 'failed', error: found.poolError! };
     const exists = record.path !== undefined && local !== null ? await local.exists(normalizePath(record.path)) : null;

@@ -31,3 +31,4 @@ export {
   type CloseReason,
 } from './sdk-errors.js';
 export { VirErrorCode, VirErrorDomain, errorCodeName, errorDomainName, errorLevelName } from './error-codes.js';
+export { asSdkError, isFlagRefusal, isLibvirtCode, libvirtCodeOf } from './checks.js';

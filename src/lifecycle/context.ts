@@ -1,9 +1,7 @@
 import { type DomainRef, type DomainState, type LibvirtConnection, type Logger, logSafely } from '../connection/index.js';
-import { DomainNotFoundError, InvalidArgumentError, LibvirtError } from '../errors/index.js';
-import type { Deadline } from './deadline.js';
-import type { LifecycleOperation } from './guards.js';
+import { ConnectionClosedError, DomainNotFoundError, LibvirtError, TimeoutError } from '../errors/index.js';
+import { type Budget, CALL_CAP_MS, type VmInput, type VmLocks, type VmOperation, resolveVm as resolveInput, vmKey } from '../runtime/index.js';
 import type { ConfirmedBy, LifecycleResult } from './results.js';
-import type { VmLocks } from './vm-lock.js';
 
 /**
  * The part of {@link LibvirtConnection} the lifecycle module uses. A real
@@ -11,11 +9,9 @@ import type { VmLocks } from './vm-lock.js';
  */
 export type LifecycleConnection = Pick<LibvirtConnection, 'domains' | 'host' | 'events' | 'handshake' | 'state' | 'on' | 'off'>;
 
-/** A VM named by name, UUID, or a reference returned by the SDK. */
-export type VmInput = string | DomainRef;
+export type { VmInput } from '../runtime/index.js';
 
-/** Longest single libvirt call inside an operation (state reads, XML reads). */
-export const CALL_CAP_MS = 30_000;
+export { CALL_CAP_MS } from '../runtime/index.js';
 
 /** Shared plumbing of one manager. */
 export interface LifecycleContext {
@@ -25,16 +21,16 @@ export interface LifecycleContext {
   readonly eventGrace: number;
   readonly locks: VmLocks;
   /** Whether the hypervisor emits `domain.reboot` events (the test driver does not). */
-  emitsRebootEvents(deadline: Deadline): Promise<boolean>;
+  emitsRebootEvents(deadline: Budget): Promise<boolean>;
 }
 
 /** One running operation: the VM, its budget and where it started. */
 export interface OperationRun {
   readonly ctx: LifecycleContext;
   /** The operation (for messages, logs and results); `waitForState` runs without a lock. */
-  readonly operation: LifecycleOperation | 'waitForState';
+  readonly operation: VmOperation | 'waitForState';
   ref: DomainRef;
-  readonly deadline: Deadline;
+  readonly deadline: Budget;
 }
 
 /** Write to the optional logger; a throwing logger never breaks an operation. */
@@ -53,19 +49,8 @@ export function isGone(error: unknown): boolean {
 }
 
 /** Resolve a {@link VmInput} to a reference (one lookup for names and UUIDs). */
-export async function resolveVm(ctx: LifecycleContext, vm: VmInput, deadline: Deadline): Promise<DomainRef> {
-  if (typeof vm === 'object' && vm !== null) {
-    if (typeof vm.uuid !== 'string' || typeof vm.name !== 'string') {
-      throw new InvalidArgumentError('vm must be a name, a UUID or a domain reference { name, uuid }', { path: 'vm' });
-    }
-    return { name: vm.name, uuid: vm.uuid, id: vm.id ?? -1 };
-  }
-  return ctx.connection.domains.lookup(vm, deadline.call(CALL_CAP_MS));
-}
-
-/** The lock key of a VM: its UUID, lower-case, without dashes. */
-export function lockKey(ref: DomainRef): string {
-  return ref.uuid.replace(/-/g, '').toLowerCase();
+export function resolveVm(ctx: LifecycleContext, vm: VmInput, budget: Budget): Promise<DomainRef> {
+  return resolveInput(ctx.connection, vm, budget.call(CALL_CAP_MS));
 }
 
 /**
@@ -74,17 +59,17 @@ export function lockKey(ref: DomainRef): string {
  */
 export async function exclusive<T>(
   ctx: LifecycleContext,
-  operation: LifecycleOperation,
+  operation: VmOperation,
   vm: VmInput,
-  deadline: Deadline,
+  deadline: Budget,
   body: (run: OperationRun) => Promise<T>,
 ): Promise<T> {
   const run = await beginRun(ctx, operation, vm, deadline);
-  return ctx.locks.run(lockKey(run.ref), deadline, () => body(run));
+  return ctx.locks.run(vmKey(run.ref), deadline, () => body(run));
 }
 
 /** Check the budget and resolve `vm`: the start of every operation, locked or not. */
-async function beginRun(ctx: LifecycleContext, operation: LifecycleOperation, vm: VmInput, deadline: Deadline): Promise<OperationRun> {
+async function beginRun(ctx: LifecycleContext, operation: VmOperation, vm: VmInput, deadline: Budget): Promise<OperationRun> {
   deadline.check(`before ${operation}`);
   return { ctx, operation, ref: await resolveVm(ctx, vm, deadline), deadline };
 }
@@ -96,9 +81,9 @@ async function beginRun(ctx: LifecycleContext, operation: LifecycleOperation, vm
  */
 export async function preempting<T>(
   ctx: LifecycleContext,
-  operation: LifecycleOperation,
+  operation: VmOperation,
   vm: VmInput,
-  deadline: Deadline,
+  deadline: Budget,
   body: (run: OperationRun) => Promise<T>,
 ): Promise<T> {
   return body(await beginRun(ctx, operation, vm, deadline));
@@ -107,6 +92,25 @@ export async function preempting<T>(
 /** DOMAIN_GET_STATE for the run's VM, within its budget. */
 export function readState(run: OperationRun): Promise<DomainState> {
   return run.ctx.connection.domains.getState(run.ref, run.deadline.call(CALL_CAP_MS));
+}
+
+/**
+ * One state read that a wait can ride out: `null` when it failed in a way a
+ * later read may not (the link is being re-established, the read itself timed
+ * out). A domain that does not exist, a connection closed for good, an abort
+ * and any other error are thrown.
+ */
+export async function readStateOrRetry(ctx: LifecycleContext, ref: DomainRef, budget: Budget, what: string): Promise<DomainState | null> {
+  try {
+    return await ctx.connection.domains.getState(ref, budget.call(CALL_CAP_MS));
+  } catch (error) {
+    if (isGone(error)) throw error;
+    if (budget.signal?.aborted === true) throw budget.abortError(what);
+    const closedForGood = error instanceof ConnectionClosedError && (ctx.connection.state === 'closed' || ctx.connection.state === 'closing');
+    if (closedForGood || !(error instanceof ConnectionClosedError || error instanceof TimeoutError)) throw error;
+    log(ctx.logger, 'debug', 'state read failed; retrying', { domain: ref.name, error: String(error) });
+    return null;
+  }
 }
 
 /** What the state of a VM that no longer exists is reported as (a transient domain that stopped). */
@@ -134,7 +138,7 @@ export function resultOf(
   const domain: DomainRef = { ...run.ref, id: state.state === 'shutoff' ? -1 : run.ref.id };
   return {
     // resultOf is only used by locked operations, never by waitForState.
-    operation: run.operation as LifecycleOperation,
+    operation: run.operation as VmOperation,
     domain,
     state: state.state,
     reason: state.reason,

@@ -14,8 +14,7 @@
  */
 export { VMLifecycleManager } from './manager.js';
 export type { LifecycleConnection, VmInput } from './context.js';
-export type { LifecycleOperation, GuardVerdict } from './guards.js';
-export { guard } from './guards.js';
+export { type VmOperation, type Verdict, verdict } from '../runtime/index.js';
 export type { PowerMode, PowerMethod, PowerFacts } from './mode.js';
 export { selectPowerMethod, powerFacts, powerFlags, nextResendAt } from './mode.js';
 export { startFlags, managedSaveFlags } from './flags.js';
@@ -27,6 +26,7 @@ export {
   DEFAULT_FORCE_OFF_RETRIES,
   checkLifecycleOptions,
   type OperationOptions,
+  type SetAutostartOptions,
   type VMLifecycleManagerOptions,
 } from './options.js';
 export type {

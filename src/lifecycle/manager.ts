@@ -1,8 +1,8 @@
 import type { DomainStateName } from '../connection/index.js';
 import { InvalidArgumentError } from '../errors/index.js';
 import { type LifecycleConnection, type LifecycleContext, type VmInput, exclusive, preempting, resolveVm } from './context.js';
-import { Deadline } from './deadline.js';
-import type { LifecycleOperation } from './guards.js';
+import { Budget, type VmLocks, locksOf } from '../runtime/index.js';
+import type { VmOperation } from '../runtime/index.js';
 import { type ForceOffOptions, forceOff } from './operations/force-off.js';
 import { type ManagedSaveOptions, managedSave, removeManagedSave } from './operations/managed-save.js';
 import { type AddressesResult, type WaitForAddressesOptions, waitForAddresses } from './operations/addresses.js';
@@ -12,9 +12,8 @@ import { type ResumeOptions, resume, suspend } from './operations/pause.js';
 import { type RebootOptions, reboot, reset } from './operations/reboot.js';
 import { type ShutdownOptions, shutdown } from './operations/shutdown.js';
 import { type StartOptions, start } from './operations/start.js';
-import { DEFAULT_TIMEOUTS, type OperationOptions, type VMLifecycleManagerOptions, checkLifecycleOptions, checkOperationOptions, resolveManagerOptions } from './options.js';
+import { DEFAULT_TIMEOUTS, type OperationOptions, type SetAutostartOptions, type VMLifecycleManagerOptions, checkLifecycleOptions, checkOperationOptions, resolveManagerOptions } from './options.js';
 import type { AutostartResult, ForceOffResult, LifecycleResult, RebootResult, ResumeResult, ShutdownResult, StartResult, StateObservation } from './results.js';
-import { VmLocks } from './vm-lock.js';
 
 /**
  * The one implementation of every power operation on libvirt VMs. Each call
@@ -42,7 +41,7 @@ import { VmLocks } from './vm-lock.js';
  */
 export class VMLifecycleManager {
   readonly #ctx: LifecycleContext;
-  readonly #locks = new VmLocks();
+  readonly #locks: VmLocks;
   #rebootEvents: Promise<boolean> | null = null;
 
   /**
@@ -52,6 +51,8 @@ export class VMLifecycleManager {
   constructor(connection: LifecycleConnection, options: VMLifecycleManagerOptions = {}) {
     if (connection === null || typeof connection !== 'object') throw new InvalidArgumentError('connection must be a LibvirtConnection', { path: 'connection' });
     const resolved = resolveManagerOptions(options);
+    // The connection's one lock table: every manager, destroyer and registry on it queues here.
+    this.#locks = locksOf(connection);
     this.#ctx = {
       connection,
       logger: resolved.logger,
@@ -74,8 +75,8 @@ export class VMLifecycleManager {
     return this.#locks.size;
   }
 
-  #run<T>(operation: LifecycleOperation, vm: VmInput, options: OperationOptions | undefined, timeout: number, body: Parameters<typeof exclusive<T>>[4]): Promise<T> {
-    return exclusive(this.#ctx, operation, vm, new Deadline(timeout, options?.signal), body);
+  #run<T>(operation: VmOperation, vm: VmInput, options: OperationOptions | undefined, timeout: number, body: Parameters<typeof exclusive<T>>[4]): Promise<T> {
+    return exclusive(this.#ctx, operation, vm, new Budget(timeout, options?.signal), body);
   }
 
   /**
@@ -138,7 +139,7 @@ export class VMLifecycleManager {
   async forceOff(vm: VmInput, options: ForceOffOptions = {}): Promise<ForceOffResult> {
     const timeout = checkLifecycleOptions('forceOff', options);
     if (options.preempt === true) {
-      return preempting(this.#ctx, 'forceOff', vm, new Deadline(timeout, options.signal), (run) => forceOff(run, options));
+      return preempting(this.#ctx, 'forceOff', vm, new Budget(timeout, options.signal), (run) => forceOff(run, options));
     }
     return this.#run('forceOff', vm, options, timeout, (run) => forceOff(run, options));
   }
@@ -234,7 +235,7 @@ export class VMLifecycleManager {
    */
   async hasManagedSave(vm: VmInput, options: OperationOptions = {}): Promise<boolean> {
     const timeout = checkOperationOptions(options, DEFAULT_TIMEOUTS.removeManagedSave);
-    const deadline = new Deadline(timeout, options.signal);
+    const deadline = new Budget(timeout, options.signal);
     const ref = await resolveVm(this.#ctx, vm, deadline);
     return this.#ctx.connection.domains.hasManagedSave(ref, deadline.call());
   }
@@ -258,13 +259,13 @@ export class VMLifecycleManager {
    * operations; nothing is sent when the value is already set).
    *
    * Default `timeout`: 30 000 ms.
-   * @example await lifecycle.setAutostart('web1', true); // virsh autostart web1
+   * @example await lifecycle.setAutostart('web1', { enabled: true }); // virsh autostart web1
    * @throws {@link DomainNotFoundError} · {@link TimeoutError} · {@link AbortError} · {@link LibvirtError} (transient domains cannot autostart)
    * @see virDomainSetAutostart
    */
-  async setAutostart(vm: VmInput, enabled: boolean, options: OperationOptions = {}): Promise<AutostartResult> {
+  async setAutostart(vm: VmInput, options: SetAutostartOptions): Promise<AutostartResult> {
     const timeout = checkLifecycleOptions('setAutostart', options);
-    if (typeof enabled !== 'boolean') throw new InvalidArgumentError('enabled must be a boolean', { path: 'enabled' });
+    const { enabled } = options;
     return this.#run('setAutostart', vm, options, timeout, (run) => setAutostart(run, enabled));
   }
 
@@ -276,7 +277,7 @@ export class VMLifecycleManager {
    */
   async getAutostart(vm: VmInput, options: OperationOptions = {}): Promise<boolean> {
     const timeout = checkOperationOptions(options, DEFAULT_TIMEOUTS.setAutostart);
-    const deadline = new Deadline(timeout, options.signal);
+    const deadline = new Budget(timeout, options.signal);
     const ref = await resolveVm(this.#ctx, vm, deadline);
     return this.#ctx.connection.domains.getAutostart(ref, deadline.call());
   }
@@ -295,7 +296,7 @@ export class VMLifecycleManager {
    */
   async waitForAddresses(vm: VmInput, options: WaitForAddressesOptions = {}): Promise<AddressesResult> {
     const timeout = checkLifecycleOptions('waitForAddresses', options);
-    return waitForAddresses(this.#ctx, vm, options, new Deadline(timeout, options.signal));
+    return waitForAddresses(this.#ctx, vm, options, new Budget(timeout, options.signal));
   }
 
   /**
@@ -313,7 +314,7 @@ export class VMLifecycleManager {
    */
   async waitForAgent(vm: VmInput, options: WaitForAgentOptions = {}): Promise<AgentResult> {
     const timeout = checkLifecycleOptions('waitForAgent', options);
-    return waitForAgent(this.#ctx, vm, options, new Deadline(timeout, options.signal));
+    return waitForAgent(this.#ctx, vm, options, new Budget(timeout, options.signal));
   }
 
   /**
@@ -331,6 +332,6 @@ export class VMLifecycleManager {
   async waitForState(vm: VmInput, state: DomainStateName | readonly DomainStateName[], options: OperationOptions = {}): Promise<StateObservation> {
     const timeout = checkLifecycleOptions('waitForState', options);
     const states = checkStates(state);
-    return waitForState(this.#ctx, vm, states, new Deadline(timeout, options.signal));
+    return waitForState(this.#ctx, vm, states, new Budget(timeout, options.signal));
   }
 }

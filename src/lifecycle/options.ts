@@ -1,6 +1,8 @@
 import { type Logger, checkDuration } from '../connection/index.js';
 import { InvalidArgumentError } from '../errors/index.js';
-import type { LifecycleOperation } from './guards.js';
+import { DEFAULT_TIMEOUTS, type VmOperation } from '../runtime/index.js';
+
+export { DEFAULT_TIMEOUTS } from '../runtime/index.js';
 
 /** Options every async method of the manager takes last. */
 export interface OperationOptions {
@@ -17,6 +19,12 @@ export interface OperationOptions {
   timeout?: number;
 }
 
+/** Options of `setAutostart`. */
+export interface SetAutostartOptions extends OperationOptions {
+  /** Start the VM with the host (`true`) or not. */
+  enabled: boolean;
+}
+
 /** Options of `new VMLifecycleManager(connection, options)`. */
 export interface VMLifecycleManagerOptions {
   /** DOMAIN_GET_STATE poll interval while waiting for a confirmation. @default 500 */
@@ -29,25 +37,6 @@ export interface VMLifecycleManagerOptions {
   /** Where to log (pino/bunyan/console-style). */
   logger?: Logger;
 }
-
-/** Default `timeout` of each operation, in ms. */
-export const DEFAULT_TIMEOUTS = {
-  start: 60_000,
-  shutdown: 60_000,
-  forceOff: 30_000,
-  reboot: 60_000,
-  reset: 30_000,
-  suspend: 30_000,
-  resume: 30_000,
-  managedSave: 300_000,
-  removeManagedSave: 30_000,
-  setAutostart: 30_000,
-  waitForState: 60_000,
-  // A guest's DHCP can take minutes after boot.
-  waitForAddresses: 300_000,
-  // The agent starts late in the guest's boot.
-  waitForAgent: 300_000,
-} as const satisfies Record<LifecycleOperation | 'waitForState' | 'waitForAddresses' | 'waitForAgent', number>;
 
 /** Default re-send interval of graceful shutdown/reboot requests, in ms. */
 export const DEFAULT_RESEND_EVERY = 5_000;
@@ -111,7 +100,7 @@ const START_FLAGS = ['paused', 'autodestroy', 'bypassCache', 'forceBoot', 'reset
  * @example const timeout = checkLifecycleOptions('shutdown', { mode: 'acpi', timeout: 30_000 });
  * @throws InvalidArgumentError naming the option (`path`)
  */
-export function checkLifecycleOptions(operation: LifecycleOperation | 'waitForState' | 'waitForAddresses' | 'waitForAgent', options: unknown): number {
+export function checkLifecycleOptions(operation: VmOperation | 'waitForState' | 'waitForAddresses' | 'waitForAgent', options: unknown): number {
   const timeout = checkOperationOptions(options as OperationOptions | undefined, DEFAULT_TIMEOUTS[operation]);
   const o = (options ?? {}) as Record<string, unknown>;
   switch (operation) {
@@ -152,6 +141,9 @@ export function checkLifecycleOptions(operation: LifecycleOperation | 'waitForSt
     }
     case 'waitForAgent':
       checkPollInterval(o['pollInterval']);
+      break;
+    case 'setAutostart':
+      if (typeof o['enabled'] !== 'boolean') throw new InvalidArgumentError('enabled must be a boolean: setAutostart(vm, { enabled: true })', { path: 'enabled' });
       break;
     case 'managedSave':
       checkFlag(o['bypassCache'], 'bypassCache');

@@ -1,5 +1,5 @@
 import type { DomainRef, DomainStateName } from '../connection/index.js';
-import type { LifecycleOperation } from './guards.js';
+import type { VmOperation } from '../runtime/index.js';
 import type { PowerMethod } from './mode.js';
 
 /**
@@ -17,7 +17,7 @@ export type ConfirmedBy = 'event' | 'poll' | 'call';
 /** The outcome of every power operation. */
 export interface LifecycleResult {
   /** The operation that produced this result. */
-  operation: LifecycleOperation;
+  operation: VmOperation;
   /** The VM (`id` is -1 once it is shut off). */
   domain: DomainRef;
   /** The state libvirt confirmed, e.g. `'shutoff'`. */

@@ -1,7 +1,6 @@
 import type { DomainLifecycleEvent, DomainRebootEvent, DomainState, EventSubscription, LibvirtEvent } from '../connection/index.js';
-import { ConnectionClosedError, TimeoutError } from '../errors/index.js';
-import { CALL_CAP_MS, GONE_STATE, isGone, log, type OperationRun } from './context.js';
-import type { Deadline } from './deadline.js';
+import { GONE_STATE, isGone, log, type OperationRun, readStateOrRetry } from './context.js';
+import type { Budget } from '../runtime/index.js';
 
 /** The domain events a waiter listens to. */
 export type WaitedEvent = DomainLifecycleEvent | DomainRebootEvent;
@@ -140,7 +139,7 @@ export class CompletionWaiter {
    * count as done). `deadline` bounds the state reads and carries the signal
    * (the run's by default; an escalation brings its own).
    */
-  async wait(spec: WaitSpec, untilAt: number, deadline: Deadline = this.#run.deadline): Promise<WaitOutcome | null> {
+  async wait(spec: WaitSpec, untilAt: number, deadline: Budget = this.#run.deadline): Promise<WaitOutcome | null> {
     const { ctx } = this.#run;
     let nextPoll = Date.now() + ctx.pollInterval;
     let pending: { state: DomainState; at: number } | null = null;
@@ -177,24 +176,16 @@ export class CompletionWaiter {
   }
 
   /** One state read; `null` when it failed in a way polling can ride out. */
-  async #read(spec: WaitSpec, deadline: Deadline): Promise<DomainState | 'gone' | null> {
-    const { connection, logger } = this.#run.ctx;
+  async #read(spec: WaitSpec, deadline: Budget): Promise<DomainState | 'gone' | null> {
     try {
-      return await connection.domains.getState(this.#run.ref, deadline.call(CALL_CAP_MS));
+      return await readStateOrRetry(this.#run.ctx, this.#run.ref, deadline, `waiting for libvirt to confirm ${this.#run.operation}`);
     } catch (error) {
-      if (isGone(error)) {
-        if (spec.goneIsDone === true) return 'gone';
-        throw error;
-      }
-      if (deadline.signal?.aborted === true) throw deadline.abortError(`waiting for libvirt to confirm ${this.#run.operation}`);
-      const closedForGood = error instanceof ConnectionClosedError && (connection.state === 'closed' || connection.state === 'closing');
-      if (closedForGood || !(error instanceof ConnectionClosedError || error instanceof TimeoutError)) throw error;
-      log(logger, 'debug', 'state poll failed; retrying', { domain: this.#run.ref.name, error: String(error) });
-      return null;
+      if (isGone(error) && spec.goneIsDone === true) return 'gone';
+      throw error;
     }
   }
 
-  #sleep(ms: number, deadline: Deadline): Promise<void> {
+  #sleep(ms: number, deadline: Budget): Promise<void> {
     if (ms <= 0) return Promise.resolve();
     return new Promise<void>((resolve) => {
       const done = (): void => {

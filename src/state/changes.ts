@@ -1,4 +1,4 @@
-import { type DomainRef, EventSubscription, InvalidArgumentError, type SubscriptionBufferOptions } from '../connection/index.js';
+import { type DomainRef, EventSubscription, type SubscriptionBufferOptions, domainMatcher } from '../connection/index.js';
 import type { VmChange } from './snapshot.js';
 
 /**
@@ -21,42 +21,14 @@ export interface ChangesOptions extends SubscriptionBufferOptions {
 export type ChangeListener = (change: VmChange) => void;
 
 /**
- * Normalise a UUID for lookups: lower case, no dashes.
- * @example uuidKey('6695EB01-F6A4-8304-79AA-97F2502E193F') // '6695eb01f6a4830479aa97f2502e193f'
- * @throws never
- * @see virDomainGetUUIDString
- */
-export function uuidKey(uuid: string): string {
-  return uuid.replace(/-/g, '').toLowerCase();
-}
-
-/**
- * `true` for a UUID in libvirt's accepted spellings (32 hex digits, dashes optional).
- * @example looksLikeUuid('6695eb01-f6a4-8304-79aa-97f2502e193f') // true
- * @throws never
- * @see virUUIDParse
- */
-export function looksLikeUuid(value: string): boolean {
-  return /^[0-9a-f]{32}$/i.test(value.replace(/-/g, ''));
-}
-
-/**
  * A predicate matching changes of one VM given by name, UUID or reference.
  * @example const mine = vmMatcher('web1'); mine(change)
  * @throws {@link InvalidArgumentError} for an empty name or a non-object reference
- * @see uuidKey
+ * @see domainMatcher
  */
 export function vmMatcher(vm: string | DomainRef): (change: VmChange) => boolean {
-  if (typeof vm === 'object' && vm !== null && typeof vm.uuid === 'string') {
-    const key = uuidKey(vm.uuid);
-    return (change) => uuidKey(change.current.domain.uuid) === key;
-  }
-  if (typeof vm !== 'string' || vm.length === 0) throw new InvalidArgumentError('vm must be a name, a UUID or a domain reference', { path: 'vm' });
-  if (looksLikeUuid(vm)) {
-    const key = uuidKey(vm);
-    return (change) => uuidKey(change.current.domain.uuid) === key;
-  }
-  return (change) => change.current.domain.name === vm;
+  const matches = domainMatcher(vm, 'vm');
+  return (change) => matches(change.current.domain);
 }
 
 /**

@@ -1,21 +1,20 @@
 import type { DomainStateName } from '../connection/index.js';
 import type { DestroyOptions, DestroyReport } from '../destroyer/index.js';
-import {
-  type ForceOffOptions,
-  type ForceOffResult,
-  type LifecycleOperation,
-  type LifecycleResult,
-  type ManagedSaveOptions,
-  type OperationOptions,
-  type ResumeOptions,
-  type RebootOptions,
-  type RebootResult,
-  type ResumeResult,
-  type ShutdownOptions,
-  type ShutdownResult,
-  type StartOptions,
-  type StartResult,
-  guard,
+import { type VmOperation, verdict } from '../runtime/index.js';
+import type {
+  ForceOffOptions,
+  ForceOffResult,
+  LifecycleResult,
+  ManagedSaveOptions,
+  OperationOptions,
+  ResumeOptions,
+  RebootOptions,
+  RebootResult,
+  ResumeResult,
+  ShutdownOptions,
+  ShutdownResult,
+  StartOptions,
+  StartResult,
 } from '../lifecycle/index.js';
 
 /**
@@ -70,11 +69,12 @@ export interface VmCommandResults {
 }
 
 /**
- * The `VMLifecycleManager` operation behind each command (`null`: the destroyer).
+ * The operation behind each command: a `VMLifecycleManager` method, or
+ * `destroy` (the destroyer's teardown).
  * @example COMMAND_OPERATION.pause // 'suspend'
- * @see guard
+ * @see verdict
  */
-export const COMMAND_OPERATION: Readonly<Record<VmCommand, LifecycleOperation | null>> = {
+export const COMMAND_OPERATION: Readonly<Record<VmCommand, VmOperation>> = {
   start: 'start',
   shutdown: 'shutdown',
   forceOff: 'forceOff',
@@ -83,23 +83,32 @@ export const COMMAND_OPERATION: Readonly<Record<VmCommand, LifecycleOperation | 
   pause: 'suspend',
   resume: 'resume',
   save: 'managedSave',
-  destroy: null,
+  destroy: 'destroy',
 };
 
 /**
- * Why `command` is not allowed in `state`, in words, reusing the lifecycle's
- * state table (`guard`) so both layers explain a refusal the same way.
+ * `true` when the one table of what may run in which state (`verdict`) lets
+ * `command` run from `state`: a no-op (start a running VM) counts — the
+ * operation runs and says so — a refusal does not. The VM machine's command
+ * guards call this, so the registry accepts exactly what the lifecycle runs.
+ * @example commandAllowed('start', 'running') // true (a no-op)
+ * @example commandAllowed('reboot', 'shutoff') // false
+ */
+export function commandAllowed(command: VmCommand, state: DomainStateName): boolean {
+  const decision = verdict(COMMAND_OPERATION[command], state);
+  return typeof decision !== 'object' || !('refuse' in decision);
+}
+
+/**
+ * Why `command` is not allowed in `state`, in words, from the same table.
  * @example refusalHint('pause', 'shutoff') // 'only a running VM can be paused'
- * @example refusalHint('start', 'running') // 'already running'
  * @throws never
- * @see guard
+ * @see verdict
  */
 export function refusalHint(command: VmCommand, state: string): string {
   if (state === 'gone') return 'it no longer exists';
-  const operation = COMMAND_OPERATION[command];
-  if (operation === null) return 'it cannot be torn down from this state';
-  const verdict = guard(operation, state as DomainStateName);
-  if (typeof verdict === 'object') return 'refuse' in verdict ? verdict.refuse : verdict.noop;
+  const decision = verdict(COMMAND_OPERATION[command], state as DomainStateName);
+  if (typeof decision === 'object') return 'refuse' in decision ? decision.refuse : decision.noop;
   return `not from ${state}`;
 }
 

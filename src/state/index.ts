@@ -35,6 +35,5 @@ export { VM_COMMANDS, COMMAND_OPERATION, isVmCommand, refusalHint, type VmComman
 export { OBSERVED_STATES, observedOf, factOf, outcomeOf, type ObservedState, type VmFactEvent, type Fact } from './facts.js';
 export { toVmEvent, REGISTRY_EVENT_TYPES } from './events-to-machine.js';
 export { allowedIn, toVmSnapshot, type VmSnapshot, type VmChange, type VmChangeCause } from './snapshot.js';
-export { type ChangesOptions, uuidKey } from './changes.js';
+export type { ChangesOptions } from './changes.js';
 export { provideEffects, type RegistryLifecycle, type RegistryDestroyer, type MachineDelays } from './effects.js';
-export type { BudgetOptions } from './budget.js'; // documented in budget.ts

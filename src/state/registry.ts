@@ -1,4 +1,5 @@
 import {
+  type CallOptions,
   AbortError,
   type EventSubscription,
   InvalidArgumentError,
@@ -9,8 +10,8 @@ import {
   logSafely,
 } from '../connection/index.js';
 import { VMDestroyer } from '../destroyer/index.js';
-import { DEFAULT_TIMEOUTS, VMLifecycleManager, type VmInput } from '../lifecycle/index.js';
-import { Budget, type BudgetOptions } from './budget.js';
+import { VMLifecycleManager, type VmInput } from '../lifecycle/index.js';
+import { Budget, DEFAULT_TIMEOUTS, locksOf } from '../runtime/index.js';
 import { type VmRegistryOptions, duration } from './options.js';
 import type { ChangesOptions } from './changes.js';
 import { waitForState } from './wait-for.js';
@@ -39,10 +40,12 @@ export type WaitForState = VmStateName | readonly VmStateName[];
  *   events: VMs defined or created elsewhere appear, undefined ones go.
  * - **Resynced** on reconnect, on event-buffer overflow and every
  *   `resyncInterval` — never a VM with a command in flight.
- * - **Commands** (`send`) go through the machine's guard first: not allowed
- *   in the current state → `InvalidStateError` and libvirt is not called.
- *   **One command per VM at a time**: a command while another runs is refused
- *   (`InvalidStateError` naming what is in flight) unless `{ queue: true }`.
+ * - **Commands** (`send`) wait their turn in the VM's one queue — the same
+ *   queue the lifecycle and the destroyer use, so nothing runs on a VM
+ *   alongside anything else — then go through the machine's guard, which is
+ *   the one state table of the SDK: refused there → `InvalidStateError` and
+ *   libvirt is not called; a no-op (start a running VM) runs and says so.
+ *   `{ queue: false }` refuses at once while anything else runs on the VM.
  *
  * @example
  * await using registry = new VmRegistry(conn, { resyncInterval: 30_000 });
@@ -92,8 +95,11 @@ export class VmRegistry {
     this.#commands = {
       tracker: this.#tracker,
       connection,
+      locks: locksOf(connection),
       running: () => this.#status === 'running',
       notRunning: (what) => this.#notRunning(what),
+      destroy: (vm, destroyOptions) => destroyer.destroy(vm, destroyOptions),
+      stopped: this.#stop.signal,
     };
   }
 
@@ -115,7 +121,7 @@ export class VmRegistry {
    * @see virConnectDomainEventRegisterAny
    * @see virConnectGetAllDomainStats
    */
-  start(options: BudgetOptions = {}): Promise<void> {
+  start(options: CallOptions = {}): Promise<void> {
     if (this.#status === 'stopped') return Promise.reject(new InvalidStateError('start', 'stopped', 'the registry was stopped; create a new one'));
     let budget: Budget;
     try {
@@ -235,7 +241,7 @@ export class VmRegistry {
    * @throws {@link TimeoutError} naming the state it is in · {@link AbortError} · {@link InvalidArgumentError} for an unknown state
    * @see VmStateName
    */
-  async waitFor(vm: VmInput, state: WaitForState, options: BudgetOptions = {}): Promise<VmSnapshot> {
+  async waitFor(vm: VmInput, state: WaitForState, options: CallOptions = {}): Promise<VmSnapshot> {
     return waitForState(this.#tracker.feed, (target) => this.get(target), vm, state, Budget.of(options, DEFAULT_TIMEOUTS.waitForState));
   }
 
@@ -247,7 +253,7 @@ export class VmRegistry {
    * @throws {@link InvalidArgumentError} · {@link DomainNotFoundError} · {@link TimeoutError} · {@link AbortError} · {@link ConnectionClosedError} · {@link InvalidStateError} when not running
    * @see VmRegistry.get
    */
-  async track(vm: VmInput, options: BudgetOptions = {}): Promise<VmSnapshot> {
+  async track(vm: VmInput, options: CallOptions = {}): Promise<VmSnapshot> {
     const budget = Budget.of(options, 60_000);
     return (await budget.race(trackVm(this.#commands, vm, budget), 'tracking a VM')).view;
   }
@@ -260,18 +266,20 @@ export class VmRegistry {
    * @throws {@link TimeoutError} · {@link AbortError} · {@link ConnectionClosedError} · {@link InvalidStateError} when not started
    * @see virConnectGetAllDomainStats
    */
-  async resync(options: BudgetOptions = {}): Promise<void> {
+  async resync(options: CallOptions = {}): Promise<void> {
     if (this.#status !== 'running') throw this.#notRunning('resync');
     const budget = Budget.of(options, 60_000);
     return budget.race(this.#resync(budget.call()), 'resyncing the registry');
   }
 
   /**
-   * Run a command on a VM through its machine. Not allowed in the VM's
-   * current state → `InvalidStateError` (libvirt is not called). Another
-   * command in flight on the VM → `InvalidStateError` naming it, or, with
-   * `{ queue: true }`, wait for it first. Resolves once the machine has
-   * settled, with what the lifecycle (or destroyer) method returned.
+   * Run a command on a VM through its machine, in the VM's turn: it waits
+   * for whatever runs on the VM (FIFO; `{ queue: false }` refuses with
+   * `InvalidStateError` instead). Not allowed in the state the VM is in then →
+   * `InvalidStateError` (libvirt is not called). Resolves once the machine has
+   * settled, with what the lifecycle (or destroyer) method returned — the
+   * same result the method gives when called directly. `destroy` of a VM that
+   * no longer exists reports it gone (`alreadyGone`), as the destroyer does.
    *
    * | command | runs |
    * | --- | --- |
@@ -280,8 +288,8 @@ export class VmRegistry {
    * | `destroy` | `VMDestroyer.destroy` (stop, storage policy, undefine) |
    *
    * @example const r = await registry.send('web1', 'shutdown', { timeout: 30_000, onTimeout: 'destroy' });
-   * @example await registry.send('web1', 'pause', { queue: true, timeout: 120_000 });
-   * @throws {@link InvalidStateError} (not allowed now, or busy without `queue`) · {@link InvalidArgumentError} · {@link DomainNotFoundError}
+   * @example await registry.send('web1', 'pause', { queue: false }); // refuse rather than wait
+   * @throws {@link InvalidStateError} (not allowed in its state, or busy with `queue: false`) · {@link InvalidArgumentError} · {@link DomainNotFoundError}
    * @throws whatever the lifecycle/destroyer method throws ({@link TimeoutError}, {@link AbortError}, {@link LibvirtError}…)
    * @see VMLifecycleManager
    * @see VMDestroyer.destroy
@@ -294,7 +302,7 @@ export class VmRegistry {
    * Queue a resync after the one running (if any); concurrent requests share
    * the queued one. Rejects with the resync's error.
    */
-  #resync(call: BudgetOptions = { timeout: 60_000 }): Promise<void> {
+  #resync(call: CallOptions = { timeout: 60_000 }): Promise<void> {
     if (this.#status !== 'running') return Promise.resolve();
     if (this.#queuedResync === null) {
       const queued = this.#resyncChain.then(() => {
@@ -313,7 +321,7 @@ export class VmRegistry {
     this.#resync().catch((error: unknown) => this.#log('warn', 'resync failed', { why, error: String(error) }));
   }
 
-  async #resyncNow(cause: 'seed' | 'resync', call: BudgetOptions): Promise<void> {
+  async #resyncNow(cause: 'seed' | 'resync', call: CallOptions): Promise<void> {
     const since = this.#tracker.beginResync();
     try {
       const result = await readDomainStates(this.#connection, (key, state, reason) => this.#tracker.needsRead(key, state, reason), call);

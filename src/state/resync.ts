@@ -6,7 +6,7 @@ import {
   type LibvirtConnection,
   UnsupportedError,
 } from '../connection/index.js';
-import { uuidKey } from './changes.js';
+import { vmKey as uuidKeyOf } from '../runtime/index.js';
 
 /**
  * One domain's state as a resync read it.
@@ -69,12 +69,12 @@ export async function readDomainStates(
     ),
     connection.domains.list({ ...options, filter: { persistent: false } }),
   ]);
-  const transientKeys = new Set(transient.map((d) => uuidKey(d.uuid)));
+  const transientKeys = new Set(transient.map((d) => uuidKeyOf(d)));
   const present = new Set<string>();
   const toRead: DomainRef[] = [];
   const readings: DomainReading[] = [];
   for (const entry of found.domains) {
-    const key = uuidKey(entry.domain.uuid);
+    const key = uuidKeyOf(entry.domain);
     present.add(key);
     if (entry.stateCode >= 0 && !needsRead(key, entry.stateCode, entry.reasonCode)) continue;
     if (entry.state === undefined) {
@@ -90,11 +90,11 @@ export async function readDomainStates(
       const domain = toRead[next++]!;
       try {
         const s = await connection.domains.getState(domain, options);
-        readings.push({ domain, state: s.state, reason: s.reason, stateCode: s.stateCode, reasonCode: s.reasonCode, persistent: !transientKeys.has(uuidKey(domain.uuid)) });
+        readings.push({ domain, state: s.state, reason: s.reason, stateCode: s.stateCode, reasonCode: s.reasonCode, persistent: !transientKeys.has(uuidKeyOf(domain)) });
       } catch (error) {
         // Gone between the list and the read: leave it out; it no longer exists.
         if (!(error instanceof DomainNotFoundError)) throw error;
-        present.delete(uuidKey(domain.uuid));
+        present.delete(uuidKeyOf(domain));
       }
     }
   };

@@ -1,52 +1,58 @@
-import { type DomainRef, InvalidArgumentError, InvalidStateError, type LibvirtConnection } from '../connection/index.js';
+import { type DomainRef, DomainNotFoundError, InvalidArgumentError, InvalidStateError, type LibvirtConnection } from '../connection/index.js';
+import type { DestroyOptions, DestroyReport } from '../destroyer/index.js';
 import { checkDestroyOptions } from '../destroyer/index.js';
-import { DEFAULT_TIMEOUTS, type VmInput, checkLifecycleOptions } from '../lifecycle/index.js';
-import { Budget } from './budget.js';
+import { checkLifecycleOptions } from '../lifecycle/index.js';
+import { Budget, DEFAULT_TIMEOUTS, type VmInput, type VmLocks, checkVmInput, vmKey, waitUntil } from '../runtime/index.js';
 import { COMMAND_OPERATION, type VmCommand, type VmCommandOptions, type VmCommandResults, isVmCommand, refusalHint } from './commands.js';
 import type { VmCommandEvent } from './machine-types.js';
 import { type Entry, type Tracker, isIdle } from './tracker.js';
 
 /**
  * Options of `VmRegistry.send`: the command's own options plus `queue`.
- * @example const o: SendOptions<'shutdown'> = { timeout: 30_000, onTimeout: 'destroy', queue: true };
+ * @example const o: SendOptions<'shutdown'> = { timeout: 30_000, onTimeout: 'destroy', queue: false };
  * @see VmCommandOptions
  */
 export type SendOptions<C extends VmCommand> = VmCommandOptions[C] & {
   /**
-   * When another command runs on the VM: `false` refuses with
-   * `InvalidStateError`; `true` waits for it (FIFO with other queued commands),
-   * bounded by `timeout` (default: the command's default timeout) and `signal`,
-   * then runs if the command is allowed in the state the VM settled in.
-   * @default false
+   * When another operation runs on the VM — a command, or a lifecycle or
+   * teardown call made directly: `true` waits its turn in the VM's one queue
+   * (FIFO with every other operation on it), bounded by `timeout` and
+   * `signal`, then runs if the command is allowed in the state the VM settled
+   * in; `false` refuses at once with `InvalidStateError` naming what runs.
+   * @default true
    */
   queue?: boolean;
 };
 
 /**
  * What running a command needs from the registry.
- * @example sendCommand({ tracker, connection, running: () => true, notRunning }, 'web1', 'pause')
+ * @example sendCommand({ tracker, connection, locks, running: () => true, notRunning, destroy }, 'web1', 'pause')
  * @see sendCommand
  */
 export interface CommandContext {
   tracker: Tracker;
   connection: Pick<LibvirtConnection, 'domains'>;
+  /** The connection's per-VM queue. */
+  locks: VmLocks;
   /** Whether the registry is running now. */
   running(): boolean;
   /** The error for a registry that is not running. */
   notRunning(what: string): Error;
+  /** The destroyer's teardown, for a VM that no longer exists (it reports it gone, as the destroyer itself does). */
+  destroy(vm: VmInput, options: DestroyOptions): Promise<DestroyReport>;
+  /** Aborts when the registry stops: commands still waiting for their turn give up with `AbortError`. */
+  stopped: AbortSignal;
 }
 
-/** Default queue wait of `destroy` (the teardown has no single default timeout). */
-const DESTROY_QUEUE_TIMEOUT = 120_000;
-
 /**
- * The command path of `VmRegistry.send`: the machine's guard first, one
- * command per VM (refused, or queued with `{ queue: true }`), then the
- * command event with a reply that settles once the machine has settled.
+ * The command path of `VmRegistry.send`: options checked first; the VM's
+ * turn in its one queue (the same queue lifecycle and teardown calls wait
+ * in); then the machine's guard — the one state table — and the command event,
+ * with a reply that settles once the machine has settled.
  *
  * @example const result = await sendCommand(ctx, 'web1', 'shutdown', { timeout: 30_000 });
- * @throws {@link InvalidStateError} when the state does not allow it, or another command runs (without `queue`)
- * @throws {@link InvalidArgumentError} · {@link DomainNotFoundError} · {@link TimeoutError}/{@link AbortError} while queued
+ * @throws {@link InvalidStateError} when the state does not allow it, or another operation runs (with `queue: false`)
+ * @throws {@link InvalidArgumentError} · {@link DomainNotFoundError} · {@link TimeoutError}/{@link AbortError} while waiting
  * @throws whatever the lifecycle/destroyer method throws
  * @see VmRegistry.send
  */
@@ -58,56 +64,56 @@ export async function sendCommand<C extends VmCommand>(ctx: CommandContext, vm: 
   const operation = COMMAND_OPERATION[command];
   checkVmInput(vm);
   // The command's own options are checked here too, so a bad one is refused before a VM the registry does not track is looked up.
-  if (operation === null) checkDestroyOptions(rest);
+  if (operation === 'destroy') checkDestroyOptions(rest);
   else checkLifecycleOptions(operation, rest);
-  const budget = Budget.of(rest, operation === null ? DESTROY_QUEUE_TIMEOUT : DEFAULT_TIMEOUTS[operation]);
+  const timeout = Budget.of(rest, DEFAULT_TIMEOUTS[operation]).timeout;
   if (!ctx.running()) throw ctx.notRunning(command);
-  const entry = ctx.tracker.find(vm) ?? (await lookup(ctx, vm, budget));
-  let waited = false;
-  let sent = false;
+  // The caller's signal, and the registry stopping: either ends a wait for the VM's turn.
+  const budget = new Budget(timeout, rest.signal === undefined ? ctx.stopped : AbortSignal.any([rest.signal, ctx.stopped]));
+  let entry: Entry;
   try {
-    for (;;) {
-      if (!ctx.running()) throw ctx.notRunning(command);
-      const { state, inFlight } = entry.view;
-      if (entry.actor.getSnapshot().can({ type: command } as VmCommandEvent)) {
-        // A queued command gets what is left of the caller's timeout; without one, the method's own default.
-        const commandOptions = (waited && rest.timeout !== undefined ? { ...rest, timeout: Math.max(1, budget.remaining()) } : rest) as VmCommandOptions[C];
-        sent = true;
-        return await new Promise<VmCommandResults[C]>((resolve, reject) => {
-          const reply = { resolve: resolve as (value: unknown) => void, reject };
-          ctx.tracker.send(entry, { type: command, options: commandOptions, reply, at: Date.now() } as VmCommandEvent, { cause: 'command' });
-        });
-      }
-      const name = JSON.stringify(entry.name);
-      if (isIdle(state) || state === 'gone') throw new InvalidStateError(command, state, `cannot ${command} VM ${name}: it is ${state} (${refusalHint(command, state)})`);
-      const busy = inFlight === null ? 'its state is being re-read' : `${inFlight.command} is in flight since ${new Date(inFlight.since).toISOString()}`;
-      if (queue !== true) throw new InvalidStateError(command, state, `cannot ${command} VM ${name}: ${busy} (pass { queue: true } to wait for it)`);
-      waited = true;
-      await untilIdle(entry, budget, `waiting for VM ${name} to settle before ${command} (${busy})`);
-    }
-  } finally {
-    // A queued caller that was woken but sent nothing passes its turn on.
-    if (waited && !sent && isIdle(entry.view.state)) entry.waiters?.shift()?.();
+    entry = ctx.tracker.find(vm) ?? (await lookup(ctx, vm, budget));
+  } catch (error) {
+    // Tearing down a VM that no longer exists reports it gone, whatever the entry point.
+    if (error instanceof DomainNotFoundError && command === 'destroy') return (await ctx.destroy(vm, rest as DestroyOptions)) as VmCommandResults[C];
+    throw error;
   }
+  const key = vmKey(entry.view.domain);
+  const name = JSON.stringify(entry.name);
+  if (queue === false && (ctx.locks.users(key) > 0 || !isIdle(entry.view.state))) {
+    const { state, inFlight } = entry.view;
+    const busy = inFlight === null ? 'another operation runs on it' : `${inFlight.command} is in flight since ${new Date(inFlight.since).toISOString()}`;
+    throw new InvalidStateError(command, state, `cannot ${command} VM ${name}: ${busy} (omit { queue: false } to wait for it)`);
+  }
+  return ctx.locks.run(key, budget, async () => {
+    await untilSettled(ctx, entry, budget, command);
+    budget.check(`waiting for VM ${name}'s turn before ${command}`);
+    const { state } = entry.view;
+    if (state === 'gone') {
+      if (command === 'destroy') return (await ctx.destroy(entry.view.domain, rest as DestroyOptions)) as VmCommandResults[C];
+      throw new InvalidStateError(command, state, `cannot ${command} VM ${name}: it no longer exists`);
+    }
+    if (!entry.actor.getSnapshot().can({ type: command } as VmCommandEvent)) {
+      throw new InvalidStateError(command, state, `cannot ${command} VM ${name}: it is ${state} (${refusalHint(command, state)})`);
+    }
+    // The command gets what is left of the caller's budget after its wait.
+    const commandOptions = (rest.timeout === undefined && budget.elapsed() < 5 ? rest : { ...rest, timeout: Math.max(1, budget.remaining()) }) as VmCommandOptions[C];
+    return new Promise<VmCommandResults[C]>((resolve, reject) => {
+      const reply = { resolve: resolve as (value: unknown) => void, reject };
+      ctx.tracker.send(entry, { type: command, options: commandOptions, reply, at: Date.now() } as VmCommandEvent, { cause: 'command' });
+    });
+  });
 }
 
-/** A name, a UUID or a `{ name, uuid }` reference; anything else is refused before anything is sent. */
-function checkVmInput(vm: unknown): void {
-  const ok =
-    typeof vm === 'string' ||
-    (typeof vm === 'object' && vm !== null && typeof (vm as DomainRef).name === 'string' && typeof (vm as DomainRef).uuid === 'string');
-  if (!ok) throw new InvalidArgumentError('vm must be a name, a UUID or a domain reference { name, uuid }', { path: 'vm' });
-}
-
-/** Wait, in FIFO order with other queued commands, until the VM settles (the tracker wakes one waiter per settle). */
-function untilIdle(entry: Entry, budget: Budget, what: string): Promise<void> {
-  return budget.wait<void>(what, (settle) => {
-    const wake = (): void => settle(undefined);
-    (entry.waiters ??= []).push(wake);
-    return () => {
-      const at = entry.waiters?.indexOf(wake) ?? -1;
-      if (at >= 0) entry.waiters?.splice(at, 1);
-    };
+/** Wait (within the budget) until the machine is in an observed state or gone: a re-read after a failed command may still run. */
+async function untilSettled(ctx: CommandContext, entry: Entry, budget: Budget, command: VmCommand): Promise<void> {
+  const settled = (): true | undefined => (isIdle(entry.view.state) || entry.view.state === 'gone' ? true : undefined);
+  if (settled()) return;
+  await waitUntil({
+    budget,
+    what: () => `waiting for VM ${JSON.stringify(entry.name)} to settle before ${command} (it is ${entry.view.state})`,
+    probe: settled,
+    subscribe: (wake) => ctx.tracker.feed.listen(() => wake()),
   });
 }
 

@@ -65,9 +65,10 @@ const NONE: readonly VmCommand[] = Object.freeze([]);
 const allowedByState = new Map<string, readonly VmCommand[]>();
 
 /**
- * Commands allowed in `snapshot`'s state. Command transitions carry no
- * guards, so the answer depends on the state alone and is computed once per
- * state (a shared frozen array: 1,000 VMs cost nothing here).
+ * Commands allowed in `snapshot`'s state. The command guards read only the
+ * observed state (the one state table, `verdict`), so the answer depends on
+ * the state alone and is computed once per state (a shared frozen array:
+ * 1,000 VMs cost nothing here).
  * @example allowedIn(actor.getSnapshot()) // ['shutdown', 'forceOff', 'reboot', …]
  * @throws never
  * @see vmMachine

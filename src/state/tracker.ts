@@ -1,6 +1,7 @@
 import { type Actor, type SnapshotFrom, createActor } from 'xstate';
-import { type DomainRef, type DomainStateName, type LibvirtEvent, type Logger, logSafely } from '../connection/index.js';
-import { ChangeFeed, looksLikeUuid, uuidKey } from './changes.js';
+import { type DomainRef, type DomainStateName, type LibvirtEvent, type Logger, isUuid, logSafely, uuidKey } from '../connection/index.js';
+import { ChangeFeed } from './changes.js';
+import { vmKey } from '../runtime/index.js';
 import { toVmEvent } from './events-to-machine.js';
 import type { ObservedState, VmFactEvent } from './facts.js';
 import type { DomainReading, ResyncResult } from './resync.js';
@@ -24,8 +25,6 @@ export interface Entry {
   /** libvirt's numbers at the last read (-1 once anything else changed the VM), to skip unchanged VMs on resync. */
   stateCode: number;
   reasonCode: number;
-  /** Queued commands waiting for the VM to settle (created on first use). */
-  waiters: (() => void)[] | null;
 }
 
 const IDLE = new Set<VmStateName>(['shutoff', 'running', 'blocked', 'paused', 'pmsuspended', 'crashed']);
@@ -102,16 +101,16 @@ export class Tracker {
 
   /** The entry of a VM by name, UUID or reference. */
   find(vm: string | DomainRef): Entry | undefined {
-    if (typeof vm === 'object' && vm !== null) return typeof vm.uuid === 'string' ? this.#entries.get(uuidKey(vm.uuid)) : undefined;
+    if (typeof vm === 'object' && vm !== null) return typeof vm.uuid === 'string' ? this.#entries.get(vmKey(vm)) : undefined;
     if (typeof vm !== 'string') return undefined;
     const byName = this.#byName.get(vm);
     if (byName !== undefined) return this.#entries.get(byName);
-    return looksLikeUuid(vm) ? this.#entries.get(uuidKey(vm)) : undefined;
+    return isUuid(vm) ? this.#entries.get(uuidKey(vm)) : undefined;
   }
 
   /** Start tracking a VM in `state`. */
   track(domain: DomainRef, state: DomainStateName | ObservedState, reason: string, persistent: boolean, cause: Cause, codes?: DomainReading): Entry {
-    const key = uuidKey(domain.uuid);
+    const key = vmKey(domain);
     const existing = this.#entries.get(key);
     if (existing !== undefined) return existing;
     const actor = createActor(this.#machine, { input: { domain, state, reason, persistent } });
@@ -123,7 +122,6 @@ export class Tracker {
       lastSeq: ++this.#seq,
       stateCode: codes?.stateCode ?? -1,
       reasonCode: codes?.reasonCode ?? -1,
-      waiters: null,
     };
     this.#entries.set(key, entry);
     this.#byName.set(domain.name, key);
@@ -153,7 +151,7 @@ export class Tracker {
     if (event.type !== 'domain.lifecycle' && event.type !== 'domain.reboot') return;
     const fact = toVmEvent(event);
     if (fact === null) return;
-    const entry = this.#entries.get(uuidKey(event.domain.uuid));
+    const entry = this.#entries.get(vmKey(event.domain));
     const cause: Cause = { cause: 'event', event: fact.type, receivedAt };
     if (entry === undefined) {
       // Defined, or created as a transient domain (`virsh create`: no `defined` event).
@@ -176,7 +174,7 @@ export class Tracker {
   applyResync(result: ResyncResult, since: number, cause: 'seed' | 'resync'): void {
     for (const reading of result.readings) {
       const { domain, state, reason, persistent } = reading;
-      const key = uuidKey(domain.uuid);
+      const key = vmKey(domain);
       const entry = this.#entries.get(key);
       if (entry === undefined) {
         if ((this.#forgotten.get(key) ?? -1) > since) continue;
@@ -236,7 +234,6 @@ export class Tracker {
     }
     this.#publish(previous, entry.view, cause);
     if (state === 'gone') this.#forget(entry);
-    else if (isIdle(state)) entry.waiters?.shift()?.();
   }
 
   #publish(previous: VmSnapshot | null, current: VmSnapshot, cause: Cause): void {
@@ -249,16 +246,13 @@ export class Tracker {
     });
   }
 
-  /** Drop a VM (gone, or the registry stopped); queued commands wake up and see it is gone. */
+  /** Drop a VM (gone, or the registry stopped). */
   #forget(entry: Entry): void {
     if (this.#entries.get(entry.key) !== entry) return;
     this.#entries.delete(entry.key);
     if (this.#byName.get(entry.name) === entry.key) this.#byName.delete(entry.name);
     const seq = ++this.#seq;
     if (this.#resyncing) this.#forgotten.set(entry.key, seq);
-    const waiters = entry.waiters ?? [];
-    entry.waiters = null;
-    for (const wake of waiters) wake();
   }
 
   #log(level: 'error' | 'warn' | 'debug', message: string, fields: Record<string, unknown>): void {

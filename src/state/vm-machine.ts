@@ -1,6 +1,6 @@
 import { type DoneActorEvent, type ErrorActorEvent, assign, fromPromise, setup } from 'xstate';
 import type { DomainRef } from '../connection/index.js';
-import type { VmCommandResults } from './commands.js';
+import { type VmCommand, type VmCommandResults, commandAllowed } from './commands.js';
 import { type Fact, type ObservedState, type VmFactEvent, factFromContext, factOf, observedOf, outcomeOf } from './facts.js';
 import type { CommandInput, StateReading, VmCommandEvent, VmContext, VmMachineEvent, VmMachineInput } from './machine-types.js';
 
@@ -30,20 +30,29 @@ const ON_DONE = [
 const ON_ERROR = { target: 'reading', actions: 'recordError' } as const;
 
 const FACT = { 'libvirt.*': { target: 'settling', actions: 'applyFact' } } as const;
-const begin = <T extends string>(target: T) => ({ target, actions: 'beginCommand' }) as const;
 const commandInput = ({ context, event }: { context: VmContext; event: VmMachineEvent }) =>
   ({ domain: context.domain, options: (event as VmCommandEvent).options }) as CommandInput<never>;
 
-/** `running` and `blocked` (a running guest waiting on a resource) take the same facts and commands. */
-const ACTIVE = {
+/** A command, when the one state table (`verdict`, through `commandAllowed`) lets it run from the observed state. */
+const begin = <C extends VmCommand, T extends string>(command: C, target: T) =>
+  ({ guard: { type: 'allowed', params: { command } }, target, actions: 'beginCommand' }) as const;
+
+/**
+ * What every observed state takes: libvirt facts, and each command the
+ * table allows there (a no-op such as starting a running VM runs too, and
+ * its result says so). The table, not this machine, decides what is allowed.
+ */
+const IDLE = {
   ...FACT,
-  shutdown: begin('shuttingDown'),
-  forceOff: begin('forcingOff'),
-  reboot: begin('rebooting'),
-  reset: begin('resetting'),
-  pause: begin('pausing'),
-  save: begin('saving'),
-  destroy: begin('destroying'),
+  start: begin('start', 'starting'),
+  shutdown: begin('shutdown', 'shuttingDown'),
+  forceOff: begin('forceOff', 'forcingOff'),
+  reboot: begin('reboot', 'rebooting'),
+  reset: begin('reset', 'resetting'),
+  pause: begin('pause', 'pausing'),
+  resume: begin('resume', 'resuming'),
+  save: begin('save', 'saving'),
+  destroy: begin('destroy', 'destroying'),
 } as const;
 
 /**
@@ -102,6 +111,7 @@ export const vmMachine = setup({
   },
   guards: {
     is: ({ context }, params: { state: ObservedState }) => context.observed === params.state,
+    allowed: ({ context }, params: { command: VmCommand }) => context.observed !== 'gone' && commandAllowed(params.command, context.observed),
     needsRead: ({ context, event }) => {
       const outcome = outcomeOf(output(event));
       return outcome === null || (context.fact !== null && context.fact.observed !== outcome.observed);
@@ -174,14 +184,12 @@ export const vmMachine = setup({
         { target: 'shutoff' },
       ],
     },
-    shutoff: { on: { ...FACT, start: begin('starting'), destroy: begin('destroying') } },
-    running: { on: ACTIVE },
-    blocked: { on: ACTIVE },
-    paused: {
-      on: { ...FACT, resume: begin('resuming'), forceOff: begin('forcingOff'), reset: begin('resetting'), save: begin('saving'), destroy: begin('destroying') },
-    },
-    pmsuspended: { on: { ...FACT, resume: begin('resuming'), forceOff: begin('forcingOff'), destroy: begin('destroying') } },
-    crashed: { on: { ...FACT, forceOff: begin('forcingOff'), destroy: begin('destroying') } },
+    shutoff: { on: IDLE },
+    running: { on: IDLE },
+    blocked: { on: IDLE },
+    paused: { on: IDLE },
+    pmsuspended: { on: IDLE },
+    crashed: { on: IDLE },
     starting: { invoke: { id: 'startVm', src: 'startVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR }, on: WHILE_BUSY },
     shuttingDown: { invoke: { id: 'shutdownVm', src: 'shutdownVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR }, on: WHILE_BUSY },
     forcingOff: { invoke: { id: 'forceOffVm', src: 'forceOffVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR }, on: WHILE_BUSY },

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../connection/index.js';
 import type { VmInput } from '../lifecycle/index.js';
-import type { Budget } from './budget.js';
+import { type Budget, waitUntil } from '../runtime/index.js';
 import { type ChangeFeed, vmMatcher } from './changes.js';
 import { VM_STATE_NAMES, type VmStateName } from './machine-types.js';
 import type { VmSnapshot } from './snapshot.js';
@@ -33,10 +33,17 @@ export async function waitForState(
     const uuid = typeof vm === 'object' ? vm.uuid : '';
     return Object.freeze({ domain: Object.freeze({ name: label, uuid, id: -1 }), state: 'gone', reason: 'gone', inFlight: null, allowed: [], updatedAt: Date.now() });
   }
-  const what = (): string => `waiting for VM ${JSON.stringify(label)} to be ${states.join(' or ')} (it is ${current(vm)?.state ?? 'not tracked'})`;
-  return budget.wait<VmSnapshot>(what, (settle) =>
-    feed.listen((change) => {
-      if (matches(change) && states.includes(change.current.state)) settle(change.current);
-    }),
-  );
+  // The one "wait until": woken by each change of this VM; a change in state `gone` is the last of it.
+  let reached: VmSnapshot | undefined;
+  return waitUntil<VmSnapshot>({
+    budget,
+    what: () => `waiting for VM ${JSON.stringify(label)} to be ${states.join(' or ')} (it is ${current(vm)?.state ?? 'not tracked'})`,
+    probe: () => reached,
+    subscribe: (wake) =>
+      feed.listen((change) => {
+        if (!matches(change) || !states.includes(change.current.state)) return;
+        reached = change.current;
+        wake();
+      }),
+  });
 }

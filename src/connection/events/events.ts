@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../errors/index.js';
-import { type CallOptions, type DomainRef, isUuid } from '../../rpc/index.js';
+import type { CallOptions, DomainRef } from '../../rpc/index.js';
+import { domainMatcher } from '../resources/refs.js';
 import type { EventHub, HubListener } from './event-hub.js';
 import { DEFAULT_EVENT_TYPES, type EventKey, type LibvirtEvent, eventKeyOf, subscriptionTypeOf } from './event-types.js';
 import { EventSubscription, type SubscriptionBufferOptions } from './subscription.js';
@@ -45,7 +46,7 @@ export function openEventSubscription(hub: EventHub, options: EventsOptions): Ev
     keys.push(key);
   }
   const wanted = new Set(types);
-  const matchesDomain = domainFilter(options.domain);
+  const matchesDomain = options.domain === undefined ? () => true : domainMatcher(options.domain);
   const subscription = new EventSubscription<LibvirtEvent>({
     ...(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }),
     ...(options.overflow === undefined ? {} : { overflow: options.overflow }),
@@ -75,21 +76,4 @@ export function openEventSubscription(hub: EventHub, options: EventsOptions): Ev
   // A caller who never awaits `ready` still sees the failure through iteration.
   ready.catch(() => undefined);
   return Object.assign(subscription, { ready });
-}
-
-function domainFilter(domain: string | DomainRef | undefined): (ref: DomainRef) => boolean {
-  if (domain === undefined) return () => true;
-  if (typeof domain === 'object' && domain !== null) {
-    if (typeof domain.uuid !== 'string') throw new InvalidArgumentError('domain must be a name, a UUID or a domain reference { name, uuid }', { path: 'domain' });
-    const uuid = domain.uuid.toLowerCase();
-    return (ref) => ref.uuid === uuid;
-  }
-  if (typeof domain !== 'string' || domain.length === 0) {
-    throw new InvalidArgumentError('domain must be a name, a UUID or a domain reference', { path: 'domain' });
-  }
-  if (isUuid(domain)) {
-    const uuid = domain.replace(/-/g, '').toLowerCase();
-    return (ref) => ref.uuid.replace(/-/g, '') === uuid;
-  }
-  return (ref) => ref.name === domain;
 }

@@ -24,7 +24,7 @@ import { type GuestTime, type GuestTimeInput, getTime, setTime } from './domain-
 import { type Screenshot, type ScreenshotOptions, takeScreenshot } from './screenshot.js';
 import { type DomainInput, checkObjectName, lookupDomainBy, resolveDomain } from './refs.js';
 import { SnapshotResource } from './snapshots.js';
-import { type ResourceCall, type ResourceOptions, type ResourceStream, flag } from './types.js';
+import { type AutostartOptions, type ResourceCall, type ResourceOptions, type ResourceStream, checkAutostart, flag } from './types.js';
 
 /** libvirt's domain states, lower-cased (`virDomainState`). */
 export type DomainStateName = 'nostate' | 'running' | 'blocked' | 'paused' | 'shutdown' | 'shutoff' | 'crashed' | 'pmsuspended';
@@ -236,9 +236,10 @@ export class DomainResource {
   }
 
   /** Set whether the domain starts with the host. @see virDomainSetAutostart */
-  async setAutostart(domain: DomainInput, autostart: boolean, options?: ResourceOptions): Promise<void> {
-    const dom = await resolveDomain(this.#call, domain, options);
-    await this.#call(DOMAIN_SET_AUTOSTART, { dom, autostart: autostart ? 1 : 0 }, options);
+  async setAutostart(domain: DomainInput, options: AutostartOptions): Promise<void> {
+    const { enabled, ...call } = checkAutostart(options);
+    const dom = await resolveDomain(this.#call, domain, call);
+    await this.#call(DOMAIN_SET_AUTOSTART, { dom, autostart: enabled ? 1 : 0 }, call);
   }
 
   /** Whether a managed save image exists. @see virDomainHasManagedSaveImage */

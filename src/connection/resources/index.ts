@@ -24,7 +24,7 @@ export function createResources(call: ResourceCall, stream: ResourceStream): Res
 }
 
 export { DomainResource, HostResource, NetworkResource, StoragePoolResource, StorageVolumeResource };
-export type { ResourceCall, ResourceStream } from './types.js';
+export type { AutostartOptions, ResourceCall, ResourceStream } from './types.js';
 export * from './domains.js';
 export { DomainConsole, type ConsoleOptions } from './console.js';
 export type { Screenshot, ScreenshotOptions } from './screenshot.js';

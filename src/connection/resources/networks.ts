@@ -15,7 +15,7 @@ import {
 } from '../../rpc/index.js';
 import type { FlagsOptions } from './domain-control.js';
 import { type NetworkInput, checkObjectName, resolveNetwork } from './refs.js';
-import { type ResourceCall, type ResourceOptions, flag } from './types.js';
+import { type AutostartOptions, type ResourceCall, type ResourceOptions, checkAutostart, flag } from './types.js';
 
 /** One DHCP lease handed out by a libvirt network's dnsmasq. */
 export interface DhcpLease {
@@ -96,8 +96,9 @@ export class NetworkResource {
   }
 
   /** Set whether the network starts with the host. @see virNetworkSetAutostart */
-  async setAutostart(network: NetworkInput, autostart: boolean, options?: ResourceOptions): Promise<void> {
-    await this.#call(NETWORK_SET_AUTOSTART, { net: await resolveNetwork(this.#call, network, options), autostart: autostart ? 1 : 0 }, options);
+  async setAutostart(network: NetworkInput, options: AutostartOptions): Promise<void> {
+    const { enabled: autostart, ...call } = checkAutostart(options);
+    await this.#call(NETWORK_SET_AUTOSTART, { net: await resolveNetwork(this.#call, network, call), autostart: autostart ? 1 : 0 }, call);
   }
 
   /**

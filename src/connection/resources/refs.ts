@@ -11,6 +11,7 @@ import {
   STORAGE_POOL_LOOKUP_BY_UUID,
   type StoragePoolRef,
   isUuid,
+  uuidKey,
 } from '../../rpc/index.js';
 import type { ResourceCall, ResourceOptions } from './types.js';
 
@@ -112,6 +113,29 @@ function namingDomain(error: unknown, by: 'name' | 'uuid' | 'id', key: string | 
   if (!(error instanceof DomainNotFoundError) || error.message.includes(String(key))) return error;
   const message = `Domain not found: no domain with matching ${by} '${String(key)}'`;
   return new DomainNotFoundError({ ...error.remote, message }, error.procedure, { cause: error });
+}
+
+/**
+ * A predicate: is this reference the domain `domain` names (a name, a UUID in
+ * any spelling, or a reference, compared by UUID)? Checked before anything is
+ * sent: the one way the SDK matches VMs in events and state changes.
+ * @example const mine = domainMatcher('web1'); mine(event.domain)
+ * @throws {@link InvalidArgumentError} for an empty name or a reference without a UUID
+ */
+export function domainMatcher(domain: DomainInput, path = 'domain'): (ref: DomainRef) => boolean {
+  if (typeof domain === 'object' && domain !== null) {
+    if (typeof domain.uuid !== 'string') throw new InvalidArgumentError(`${path} must be a name, a UUID or a domain reference { name, uuid }`, { path });
+    const key = uuidKey(domain.uuid);
+    return (ref) => uuidKey(ref.uuid) === key;
+  }
+  if (typeof domain !== 'string' || domain.length === 0) {
+    throw new InvalidArgumentError(`${path} must be a name, a UUID or a domain reference { name, uuid }`, { path });
+  }
+  if (isUuid(domain)) {
+    const key = uuidKey(domain);
+    return (ref) => uuidKey(ref.uuid) === key;
+  }
+  return (ref) => ref.name === domain;
 }
 
 /** Resolve a {@link NetworkInput}. */

@@ -18,7 +18,7 @@ import {
 } from '../../rpc/index.js';
 import type { FlagsOptions } from './domain-control.js';
 import { type StoragePoolInput, checkObjectName, resolvePool } from './refs.js';
-import { type ResourceCall, type ResourceOptions, flag } from './types.js';
+import { type AutostartOptions, type ResourceCall, type ResourceOptions, checkAutostart, flag } from './types.js';
 
 /** `virStoragePoolState`, lower-cased. */
 export type StoragePoolStateName = 'inactive' | 'building' | 'running' | 'degraded' | 'inaccessible';
@@ -120,7 +120,8 @@ export class StoragePoolResource {
   }
 
   /** Set whether the pool starts with the host. @see virStoragePoolSetAutostart */
-  async setAutostart(pool: StoragePoolInput, autostart: boolean, options?: ResourceOptions): Promise<void> {
-    await this.#call(STORAGE_POOL_SET_AUTOSTART, { pool: await resolvePool(this.#call, pool, options), autostart: autostart ? 1 : 0 }, options);
+  async setAutostart(pool: StoragePoolInput, options: AutostartOptions): Promise<void> {
+    const { enabled, ...call } = checkAutostart(options);
+    await this.#call(STORAGE_POOL_SET_AUTOSTART, { pool: await resolvePool(this.#call, pool, call), autostart: enabled ? 1 : 0 }, call);
   }
 }

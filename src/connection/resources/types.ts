@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../../errors/index.js';
 import type { CallOptions, Procedure, RpcStream, RpcStreamOptions } from '../../rpc/index.js';
 
 /** The connection's call function, as the resources use it. */
@@ -8,6 +9,19 @@ export type ResourceStream = <A, R>(procedure: Procedure<A, R>, args: A, options
 
 /** Per-call options every resource method takes last. */
 export type ResourceOptions = CallOptions;
+
+/** Options of the `setAutostart` methods: whether the object starts with the host, and the call's `{ signal, timeout }`. */
+export interface AutostartOptions extends CallOptions {
+  enabled: boolean;
+}
+
+/** Check {@link AutostartOptions} before anything is sent. @throws {@link InvalidArgumentError} */
+export function checkAutostart(options: AutostartOptions): AutostartOptions {
+  if (typeof options !== 'object' || options === null || typeof options.enabled !== 'boolean') {
+    throw new InvalidArgumentError('options.enabled must be a boolean: setAutostart(x, { enabled: true })', { path: 'enabled' });
+  }
+  return options;
+}
 
 /** Convert libvirt's 0/1 int to a boolean. */
 export function flag(value: number): boolean {

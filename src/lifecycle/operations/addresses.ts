@@ -1,7 +1,7 @@
 import type { AddressSource, DomainInterfaceAddresses, DomainRef } from '../../connection/index.js';
 import { AbortError, LibvirtError, TimeoutError, UnsupportedError, VirErrorCode } from '../../errors/index.js';
 import { CALL_CAP_MS, type LifecycleContext, type VmInput, isGone, resolveVm } from '../context.js';
-import type { Deadline } from '../deadline.js';
+import type { Budget } from '../../runtime/index.js';
 import type { OperationOptions } from '../options.js';
 import { pollUntil } from './poll-wait.js';
 
@@ -60,7 +60,7 @@ function never(error: unknown): boolean {
  * source that can never work here is dropped, and when none is left the wait
  * fails with `UnsupportedError` instead of running out the clock.
  */
-export async function waitForAddresses(ctx: LifecycleContext, vm: VmInput, options: WaitForAddressesOptions, deadline: Deadline): Promise<AddressesResult> {
+export async function waitForAddresses(ctx: LifecycleContext, vm: VmInput, options: WaitForAddressesOptions, deadline: Budget): Promise<AddressesResult> {
   const what = 'waiting for the guest’s addresses';
   deadline.check(what);
   const ref = await resolveVm(ctx, vm, deadline);

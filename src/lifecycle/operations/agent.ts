@@ -2,7 +2,7 @@ import type { DomainRef } from '../../connection/index.js';
 import { AbortError, TimeoutError, UnsupportedError } from '../../errors/index.js';
 import { QEMU_GUEST_AGENT_CHANNEL, parseDomainXml } from '../../xml/index.js';
 import { CALL_CAP_MS, type LifecycleContext, type VmInput, isGone, resolveVm } from '../context.js';
-import type { Deadline } from '../deadline.js';
+import type { Budget } from '../../runtime/index.js';
 import type { OperationOptions } from '../options.js';
 import { pollUntil } from './poll-wait.js';
 
@@ -36,7 +36,7 @@ export function agentChannelState(xml: string): 'none' | 'connected' | 'disconne
  * then on each poll and each agent-lifecycle or lifecycle event. A VM without
  * the agent's channel fails at once with `UnsupportedError`.
  */
-export async function waitForAgent(ctx: LifecycleContext, vm: VmInput, options: WaitForAgentOptions, deadline: Deadline): Promise<AgentResult> {
+export async function waitForAgent(ctx: LifecycleContext, vm: VmInput, options: WaitForAgentOptions, deadline: Budget): Promise<AgentResult> {
   const what = 'waiting for the guest agent to connect';
   deadline.check(what);
   const ref = await resolveVm(ctx, vm, deadline);

@@ -1,7 +1,7 @@
 import type { DomainState } from '../../connection/index.js';
 import { LibvirtError, type TimeoutError, UnsupportedError, VirErrorCode } from '../../errors/index.js';
 import { CALL_CAP_MS, type OperationRun, isGone, libvirtCode, log } from '../context.js';
-import type { Deadline } from '../deadline.js';
+import type { Budget } from '../../runtime/index.js';
 import { type PowerMethod, type PowerMode, nextResendAt, powerFacts, powerFlags, selectPowerMethod } from '../mode.js';
 import type { CompletionWaiter, WaitOutcome, WaitSpec } from '../waiter.js';
 
@@ -136,7 +136,7 @@ export async function waitResending(
 }
 
 /** A `TimeoutError` for `what`, naming the VM's current state (read with a short budget of its own). */
-export async function timeoutWithState(run: OperationRun, what: string, deadline: Deadline = run.deadline): Promise<TimeoutError> {
+export async function timeoutWithState(run: OperationRun, what: string, deadline: Budget = run.deadline): Promise<TimeoutError> {
   let now = 'unknown';
   try {
     const s = await run.ctx.connection.domains.getState(run.ref, { timeout: 5_000 });

@@ -1,8 +1,8 @@
 import { type DomainState, VirDomainDestroyFlags } from '../../connection/index.js';
 import { VirErrorCode } from '../../errors/index.js';
 import { GONE_STATE, type OperationRun, isGone, libvirtCode, log, readState, resultOf } from '../context.js';
-import type { Deadline } from '../deadline.js';
-import { guard } from '../guards.js';
+import type { Budget } from '../../runtime/index.js';
+import { verdict } from '../../runtime/index.js';
 import { DEFAULT_FORCE_OFF_RETRIES, type OperationOptions } from '../options.js';
 import type { ConfirmedBy, ForceOffResult } from '../results.js';
 import { type CompletionWaiter, withWaiter } from '../waiter.js';
@@ -51,9 +51,9 @@ export async function forceOff(run: OperationRun, options: ForceOffOptions): Pro
     if (!isGone(error)) throw error;
     return { ...resultOf(run, GONE_STATE, { changed: false, confirmedBy: 'poll', noop: 'domain no longer exists' }), operation: 'forceOff', attempts: 0 };
   }
-  const verdict = guard('forceOff', current.state);
-  if (typeof verdict === 'object' && 'noop' in verdict) {
-    return { ...resultOf(run, current, { changed: false, confirmedBy: 'poll', noop: verdict.noop }), operation: 'forceOff', attempts: 0 };
+  const decision = verdict('forceOff', current.state);
+  if (typeof decision === 'object' && 'noop' in decision) {
+    return { ...resultOf(run, current, { changed: false, confirmedBy: 'poll', noop: decision.noop }), operation: 'forceOff', attempts: 0 };
   }
   const outcome = await withWaiter(run, ['domain.lifecycle'], (waiter) => forceOffWith(run, waiter, options, run.deadline));
   return {
@@ -69,7 +69,7 @@ export async function forceOff(run: OperationRun, options: ForceOffOptions): Pro
  * (transient) or already shut off, and retries OPERATION_TIMEOUT /
  * RESOURCE_BUSY (Nova does the same).
  */
-export async function forceOffWith(run: OperationRun, waiter: CompletionWaiter, options: ForceOffOptions, deadline: Deadline): Promise<ForceOffOutcome> {
+export async function forceOffWith(run: OperationRun, waiter: CompletionWaiter, options: ForceOffOptions, deadline: Budget): Promise<ForceOffOutcome> {
   const flags = options.graceful === true ? VirDomainDestroyFlags.VIR_DOMAIN_DESTROY_GRACEFUL : VirDomainDestroyFlags.VIR_DOMAIN_DESTROY_DEFAULT;
   const retries = options.retries ?? DEFAULT_FORCE_OFF_RETRIES;
   let attempts = 0;

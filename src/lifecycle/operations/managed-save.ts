@@ -1,6 +1,6 @@
 import { type OperationRun, finalState, readState, resultOf } from '../context.js';
 import { managedSaveFlags } from '../flags.js';
-import { guard, refusal } from '../guards.js';
+import { refusal, verdict } from '../../runtime/index.js';
 import type { OperationOptions } from '../options.js';
 import type { LifecycleResult } from '../results.js';
 import { type WaitSpec, withWaiter } from '../waiter.js';
@@ -23,8 +23,8 @@ const SAVED: WaitSpec = {
 /** `managedSave` under the VM's lock: save memory to libvirt's managed image and stop. */
 export async function managedSave(run: OperationRun, options: ManagedSaveOptions): Promise<LifecycleResult> {
   const current = await readState(run);
-  const verdict = guard('managedSave', current.state);
-  if (typeof verdict === 'object') throw refusal('managedSave', current.state, run.ref.name, 'refuse' in verdict ? verdict.refuse : verdict.noop);
+  const decision = verdict('managedSave', current.state);
+  if (typeof decision === 'object') throw refusal('managedSave', current.state, run.ref.name, 'refuse' in decision ? decision.refuse : decision.noop);
   return withWaiter(run, ['domain.lifecycle'], async (waiter) => {
     await run.ctx.connection.domains.control.managedSave(run.ref, { ...run.deadline.call(), flags: managedSaveFlags(options) });
     const outcome = await waiter.wait(SAVED, run.deadline.at);

@@ -1,10 +1,9 @@
 import type { DomainStateName } from '../../connection/index.js';
 import { InvalidArgumentError } from '../../errors/index.js';
-import { CALL_CAP_MS, type LifecycleContext, type OperationRun, type VmInput, resolveVm } from '../context.js';
-import type { Deadline } from '../deadline.js';
+import { CALL_CAP_MS, type LifecycleContext, type OperationRun, type VmInput, readStateOrRetry, resolveVm } from '../context.js';
+import { pollUntil } from './poll-wait.js';
+import type { Budget } from '../../runtime/index.js';
 import type { AutostartResult, StateObservation } from '../results.js';
-import { withWaiter } from '../waiter.js';
-import { timeoutWithState } from './common.js';
 
 /** Every state name `waitForState` accepts. */
 export const DOMAIN_STATE_NAMES: readonly DomainStateName[] = ['nostate', 'running', 'blocked', 'paused', 'shutdown', 'shutoff', 'crashed', 'pmsuspended'];
@@ -24,33 +23,34 @@ export function checkStates(states: unknown): ReadonlySet<DomainStateName> {
 /**
  * Wait until the VM is in one of `states`. Takes no lock (it changes
  * nothing): subscribes first, then reads the state, so a change between the
- * two is not missed. Every lifecycle event triggers a state read.
+ * two is not missed; every lifecycle event (and every poll interval) triggers
+ * a state read. The timeout names the state the VM was last seen in.
  */
-export async function waitForState(ctx: LifecycleContext, vm: VmInput, states: ReadonlySet<DomainStateName>, deadline: Deadline): Promise<StateObservation> {
-  deadline.check('before waitForState');
-  const run: OperationRun = { ctx, operation: 'waitForState', ref: await resolveVm(ctx, vm, deadline), deadline };
-  return withWaiter(run, ['domain.lifecycle'], async (waiter) => {
-    const observed = (state: { state: DomainStateName; reason: string }, confirmedBy: 'event' | 'poll'): StateObservation => ({
-      domain: { ...run.ref },
-      state: state.state,
-      reason: state.reason,
-      confirmedBy,
-      elapsedMs: deadline.elapsed(),
-    });
-    const now = await ctx.connection.domains.getState(run.ref, deadline.call(CALL_CAP_MS));
-    if (states.has(now.state)) return observed(now, 'poll');
-    const outcome = await waiter.wait({ onEvent: (e) => (e.type === 'domain.lifecycle' ? 'check' : 'ignore'), isDone: (s) => states.has(s.state) }, deadline.at);
-    if (outcome === null || outcome.state === undefined) {
-      throw await timeoutWithState(run, `waiting for state ${[...states].join(' or ')}`);
-    }
-    return observed(outcome.state, outcome.confirmedBy);
-  });
+export async function waitForState(ctx: LifecycleContext, vm: VmInput, states: ReadonlySet<DomainStateName>, budget: Budget): Promise<StateObservation> {
+  budget.check('before waitForState');
+  const ref = await resolveVm(ctx, vm, budget);
+  let last = 'not read yet';
+  return pollUntil(
+    ctx,
+    ref,
+    ['domain.lifecycle'],
+    ctx.pollInterval,
+    budget,
+    () => `waiting for state ${[...states].join(' or ')} for VM ${JSON.stringify(ref.name)}; it is ${last}`,
+    async (trigger) => {
+      const now = await readStateOrRetry(ctx, ref, budget, 'waiting for a state');
+      if (now === null) return undefined;
+      last = `${now.state} (${now.reason})`;
+      if (!states.has(now.state)) return undefined;
+      return { domain: { ...ref }, state: now.state, reason: now.reason, confirmedBy: trigger === 'event' ? 'event' : 'poll', elapsedMs: budget.elapsed() };
+    },
+  );
 }
 
 /** `setAutostart` under the VM's lock; nothing is sent when the value is already set. */
 export async function setAutostart(run: OperationRun, enabled: boolean): Promise<AutostartResult> {
   const domains = run.ctx.connection.domains;
   const before = await domains.getAutostart(run.ref, run.deadline.call(CALL_CAP_MS));
-  if (before !== enabled) await domains.setAutostart(run.ref, enabled, run.deadline.call(CALL_CAP_MS));
+  if (before !== enabled) await domains.setAutostart(run.ref, { ...run.deadline.call(CALL_CAP_MS), enabled });
   return { domain: { ...run.ref }, autostart: enabled, changed: before !== enabled };
 }

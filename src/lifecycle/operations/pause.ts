@@ -1,6 +1,6 @@
 import { UnsupportedError } from '../../errors/index.js';
 import { type OperationRun, finalState, readState, resultOf } from '../context.js';
-import { guard, refusal } from '../guards.js';
+import { refusal, verdict } from '../../runtime/index.js';
 import type { LifecycleResult, ResumeResult } from '../results.js';
 import { type WaitSpec, withWaiter } from '../waiter.js';
 import type { OperationOptions } from '../options.js';
@@ -32,10 +32,10 @@ const RESUMED: WaitSpec = {
 /** `suspend` under the VM's lock: pause the vCPUs (no-op when already paused). */
 export async function suspend(run: OperationRun): Promise<LifecycleResult> {
   const current = await readState(run);
-  const verdict = guard('suspend', current.state);
-  if (typeof verdict === 'object') {
-    if ('refuse' in verdict) throw refusal('suspend', current.state, run.ref.name, verdict.refuse);
-    return resultOf(run, current, { changed: false, confirmedBy: 'poll', noop: verdict.noop });
+  const decision = verdict('suspend', current.state);
+  if (typeof decision === 'object') {
+    if ('refuse' in decision) throw refusal('suspend', current.state, run.ref.name, decision.refuse);
+    return resultOf(run, current, { changed: false, confirmedBy: 'poll', noop: decision.noop });
   }
   return withWaiter(run, ['domain.lifecycle'], async (waiter) => {
     try {
@@ -57,12 +57,12 @@ export async function suspend(run: OperationRun): Promise<LifecycleResult> {
  */
 export async function resume(run: OperationRun, options: ResumeOptions): Promise<ResumeResult> {
   const current = await readState(run);
-  const verdict = guard('resume', current.state);
-  if (typeof verdict === 'object') {
-    if ('refuse' in verdict) throw refusal('resume', current.state, run.ref.name, verdict.refuse);
-    return { ...resultOf(run, current, { changed: false, confirmedBy: 'poll', noop: verdict.noop }), operation: 'resume', wokeUp: false };
+  const decision = verdict('resume', current.state);
+  if (typeof decision === 'object') {
+    if ('refuse' in decision) throw refusal('resume', current.state, run.ref.name, decision.refuse);
+    return { ...resultOf(run, current, { changed: false, confirmedBy: 'poll', noop: decision.noop }), operation: 'resume', wokeUp: false };
   }
-  const wake = verdict === 'wake';
+  const wake = decision === 'wake';
   return withWaiter(run, ['domain.lifecycle'], async (waiter) => {
     const control = run.ctx.connection.domains.control;
     try {

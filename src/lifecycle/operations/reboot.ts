@@ -1,7 +1,7 @@
 import { VirErrorCode } from '../../errors/index.js';
 import { type OperationRun, finalState, libvirtCode, log, readState, resultOf } from '../context.js';
-import { Deadline } from '../deadline.js';
-import { guard, refusal } from '../guards.js';
+import { Budget } from '../../runtime/index.js';
+import { refusal, verdict } from '../../runtime/index.js';
 import type { PowerMethod, PowerMode } from '../mode.js';
 import { DEFAULT_RESEND_EVERY, DEFAULT_TIMEOUTS, type OperationOptions } from '../options.js';
 import type { LifecycleResult, RebootResult } from '../results.js';
@@ -42,10 +42,10 @@ function cannotReboot(error: unknown, method: PowerMethod): boolean {
 /** `reboot` under the VM's lock. */
 export async function reboot(run: OperationRun, options: RebootOptions): Promise<RebootResult> {
   const current = await readState(run);
-  const verdict = guard('reboot', current.state);
-  if (typeof verdict === 'object') {
+  const decision = verdict('reboot', current.state);
+  if (typeof decision === 'object') {
     // Reboot has no no-op: every non-running state is refused.
-    throw refusal('reboot', current.state, run.ref.name, 'refuse' in verdict ? verdict.refuse : verdict.noop);
+    throw refusal('reboot', current.state, run.ref.name, 'refuse' in decision ? decision.refuse : decision.noop);
   }
   const mode = options.mode ?? 'auto';
   const chosen = await chooseMethod(run, mode);
@@ -58,7 +58,7 @@ export async function reboot(run: OperationRun, options: RebootOptions): Promise
       if ((options.fallback ?? 'stop-start') === 'stop-start' && cannotReboot(error, chosen)) {
         log(run.ctx.logger, 'info', 'hypervisor cannot reboot; shutting down and starting instead', { domain: run.ref.name, error: String(error) });
         const stopped = await shutdownWith(run, waiter, { mode, resendEvery: options.resendEvery ?? DEFAULT_RESEND_EVERY });
-        const started = await startShutOff({ ...run, deadline: new Deadline(DEFAULT_TIMEOUTS.start, run.deadline.signal) }, {});
+        const started = await startShutOff({ ...run, deadline: new Budget(DEFAULT_TIMEOUTS.start, run.deadline.signal) }, {});
         return {
           ...started,
           operation: 'reboot',
@@ -108,8 +108,8 @@ export async function reboot(run: OperationRun, options: RebootOptions): Promise
  */
 export async function reset(run: OperationRun): Promise<LifecycleResult> {
   const current = await readState(run);
-  const verdict = guard('reset', current.state);
-  if (typeof verdict === 'object') throw refusal('reset', current.state, run.ref.name, 'refuse' in verdict ? verdict.refuse : verdict.noop);
+  const decision = verdict('reset', current.state);
+  if (typeof decision === 'object') throw refusal('reset', current.state, run.ref.name, 'refuse' in decision ? decision.refuse : decision.noop);
   await run.ctx.connection.domains.control.reset(run.ref, run.deadline.call());
   const state = await finalState(run);
   return resultOf(run, state, { changed: true, confirmedBy: 'call' });

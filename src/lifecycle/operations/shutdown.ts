@@ -1,7 +1,7 @@
 import type { DomainState } from '../../connection/index.js';
 import { GONE_STATE, type OperationRun, finalState, isGone, log, readState, resultOf } from '../context.js';
-import { Deadline } from '../deadline.js';
-import { guard, refusal } from '../guards.js';
+import { Budget } from '../../runtime/index.js';
+import { refusal, verdict } from '../../runtime/index.js';
 import type { PowerMethod, PowerMode } from '../mode.js';
 import { DEFAULT_FORCE_OFF_TIMEOUT, DEFAULT_RESEND_EVERY, type OperationOptions } from '../options.js';
 import type { ShutdownResult } from '../results.js';
@@ -30,12 +30,12 @@ export async function shutdown(run: OperationRun, options: ShutdownOptions): Pro
     if (!isGone(error)) throw error;
     return noop(run, GONE_STATE, 'domain no longer exists');
   }
-  const verdict = guard('shutdown', current.state);
-  if (typeof verdict === 'object') {
-    if ('refuse' in verdict) throw refusal('shutdown', current.state, run.ref.name, verdict.refuse);
-    return noop(run, current, verdict.noop);
+  const decision = verdict('shutdown', current.state);
+  if (typeof decision === 'object') {
+    if ('refuse' in decision) throw refusal('shutdown', current.state, run.ref.name, decision.refuse);
+    return noop(run, current, decision.noop);
   }
-  return withWaiter(run, ['domain.lifecycle'], (waiter) => shutdownWith(run, waiter, options, verdict === 'run'));
+  return withWaiter(run, ['domain.lifecycle'], (waiter) => shutdownWith(run, waiter, options, decision === 'run'));
 }
 
 function noop(run: OperationRun, state: Pick<DomainState, 'state' | 'reason'>, why: string): ShutdownResult {
@@ -82,7 +82,7 @@ export async function shutdownWith(run: OperationRun, waiter: CompletionWaiter, 
     throw await timeoutWithState(run, `waiting for the guest to shut down (${requests} request(s) sent)`);
   }
   log(run.ctx.logger, 'warn', 'guest did not shut down in time; forcing it off', { domain: run.ref.name, timeoutMs: run.deadline.timeout, requests });
-  const escalation = new Deadline(options.forceOffTimeout ?? DEFAULT_FORCE_OFF_TIMEOUT, run.deadline.signal);
+  const escalation = new Budget(options.forceOffTimeout ?? DEFAULT_FORCE_OFF_TIMEOUT, run.deadline.signal);
   const forced = await forceOffWith(run, waiter, {}, escalation);
   return {
     ...resultOf(run, forced.state, { changed: true, confirmedBy: forced.confirmedBy }),

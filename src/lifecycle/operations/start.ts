@@ -1,7 +1,7 @@
 import { LibvirtError, UnsupportedError, VirErrorCode } from '../../errors/index.js';
 import { CALL_CAP_MS, type OperationRun, finalState, libvirtCode, log, readState, resultOf } from '../context.js';
 import { startFlagNames, startFlags } from '../flags.js';
-import { guard, refusal } from '../guards.js';
+import { refusal, verdict } from '../../runtime/index.js';
 import { DEFAULT_START_RETRIES, type OperationOptions } from '../options.js';
 import type { StartResult } from '../results.js';
 import { type WaitSpec, withWaiter } from '../waiter.js';
@@ -53,10 +53,10 @@ const STARTED: WaitSpec = {
 /** `start` under the VM's lock: no-op when already active, refused from crashed/shutdown states. */
 export async function start(run: OperationRun, options: StartOptions): Promise<StartResult> {
   const current = await readState(run);
-  const verdict = guard('start', current.state);
-  if (typeof verdict === 'object') {
-    if ('refuse' in verdict) throw refusal('start', current.state, run.ref.name, verdict.refuse);
-    return { ...resultOf(run, current, { changed: false, confirmedBy: 'poll', noop: verdict.noop }), operation: 'start', restored: false, attempts: 0 };
+  const decision = verdict('start', current.state);
+  if (typeof decision === 'object') {
+    if ('refuse' in decision) throw refusal('start', current.state, run.ref.name, decision.refuse);
+    return { ...resultOf(run, current, { changed: false, confirmedBy: 'poll', noop: decision.noop }), operation: 'start', restored: false, attempts: 0 };
   }
   return startShutOff(run, options);
 }

@@ -49,5 +49,14 @@ function hexValue(c: number): number {
 
 /** `true` when `text` is a UUID in any form {@link uuidToBytes} accepts. */
 export function isUuid(text: string): boolean {
-  return typeof text === 'string' && HEX.test(text.replace(/-/g, '').toLowerCase());
+  return typeof text === 'string' && HEX.test(uuidKey(text));
+}
+
+/**
+ * A UUID as one key whatever its spelling: lower case, no dashes — the one key
+ * the SDK files VMs under (per-VM locks, the registry, event filters).
+ * @example uuidKey('6695EB01-F6A4-8304-79AA-97F2502E193F') // '6695eb01f6a4830479aa97f2502e193f'
+ */
+export function uuidKey(uuid: string): string {
+  return uuid.replace(/-/g, '').toLowerCase();
 }

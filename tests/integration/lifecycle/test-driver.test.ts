@@ -248,10 +248,10 @@ describe('autostart', () => {
   it('sets and reads autostart; setting the same value sends nothing', async () => {
     const vm = await define('autostart');
     expect(await lifecycle.getAutostart(vm)).toBe(false);
-    expect(await lifecycle.setAutostart(vm, true)).toMatchObject({ autostart: true, changed: true });
+    expect(await lifecycle.setAutostart(vm, { enabled: true })).toMatchObject({ autostart: true, changed: true });
     expect(await lifecycle.getAutostart(vm.name)).toBe(true);
-    expect(await lifecycle.setAutostart(vm, true)).toMatchObject({ changed: false });
-    expect(await lifecycle.setAutostart(vm, false)).toMatchObject({ autostart: false, changed: true });
+    expect(await lifecycle.setAutostart(vm, { enabled: true })).toMatchObject({ changed: false });
+    expect(await lifecycle.setAutostart(vm, { enabled: false })).toMatchObject({ autostart: false, changed: true });
   });
 });
 

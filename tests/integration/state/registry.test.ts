@@ -5,8 +5,8 @@
  *
  * Covered: changes made from outside with virsh (define, start, suspend,
  * resume, destroy, undefine, create) reach the registry within 1 s; commands
- * through the machine's guard; one command per VM (refused, or queued with
- * `{ queue: true }`); resync after missed events, simulated without killing
+ * through the machine's guard — the one state table; one operation per VM at a
+ * time (queued by default, refused with `{ queue: false }`); resync after missed events, simulated without killing
  * libvirtd by a connection whose event stream drops one VM's events and can
  * inject `connection.reconnected` (the registry's real reconnect path);
  * periodic resync; stop().
@@ -145,7 +145,7 @@ describe('seeding', () => {
     virshDefine(before);
     await registry.start({ timeout: 10_000 });
     expect(registry.get('test')).toMatchObject({ state: 'running', inFlight: null, allowed: expect.arrayContaining(['shutdown', 'pause']) });
-    expect(registry.get(before)).toMatchObject({ state: 'shutoff', allowed: ['start', 'destroy'] });
+    expect(registry.get(before)).toMatchObject({ state: 'shutoff', allowed: ['start', 'shutdown', 'forceOff', 'destroy'] });
     const all = await conn.domains.list();
     expect(registry.size).toBe(all.length);
     // Idempotent.
@@ -163,7 +163,7 @@ describe('changes made from outside with virsh appear within 1 s', () => {
     })();
     virshDefine(name);
     const defined = await registry.waitFor(name, 'shutoff', { timeout: 1000 });
-    expect(defined.allowed).toEqual(['start', 'destroy']);
+    expect(defined.allowed).toEqual(['start', 'shutdown', 'forceOff', 'destroy']);
     expect(await outside(registry, name, 'running', 'start', name)).toMatchObject({ reason: 'booted' });
     expect(await outside(registry, name, 'paused', 'suspend', name)).toMatchObject({ reason: 'user' });
     expect(await outside(registry, name, 'running', 'resume', name)).toMatchObject({ reason: 'unpaused' });
@@ -233,14 +233,15 @@ describe('commands through the machine', () => {
       expect(error).toMatchObject({ code: 'ERR_LIBVIRT_INVALID_STATE', operation: 'pause', state: 'shutoff' });
       expect((error as Error).message).toMatch(/it is shutoff \(only a running VM can be paused\)/);
       await reg.send(name, 'start');
-      await expect(reg.send(name, 'start')).rejects.toThrow(/already running/);
-      expect(gated.calls).toEqual(['start']);
+      // A no-op is not a refusal: the same result the lifecycle gives when called directly.
+      expect(await reg.send(name, 'start')).toMatchObject({ changed: false, noop: 'already running', state: 'running' });
+      expect(gated.calls).toEqual(['start', 'start']);
     } finally {
       reg.stop();
     }
   });
 
-  it('one command per VM: a second one is refused, or queued with { queue: true }', async () => {
+  it('one operation per VM: a second command waits its turn, or is refused with { queue: false }', async () => {
     const gated = gatedLifecycle(new VMLifecycleManager(conn));
     const reg = new VmRegistry(conn, { lifecycle: gated.lifecycle, resyncInterval: 0 });
     await reg.start();
@@ -250,14 +251,15 @@ describe('commands through the machine', () => {
       await reg.waitFor(name, 'shutoff', { timeout: 1000 });
       await reg.send(name, 'start');
       const pausing = reg.send(name, 'pause');
+      await reg.waitFor(name, 'pausing', { timeout: 5000 });
       expect(reg.get(name)).toMatchObject({ state: 'pausing', inFlight: { command: 'pause' }, allowed: [] });
-      const refused = await reg.send(name, 'shutdown').catch((e: unknown) => e);
+      const refused = await reg.send(name, 'shutdown', { queue: false }).catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(InvalidStateError);
-      expect((refused as Error).message).toMatch(/pause is in flight since .*\{ queue: true \}/);
-      // Queued: waits for the pause, then runs in the state it settled in.
-      const resumed = reg.send(name, 'resume', { queue: true });
+      expect((refused as Error).message).toMatch(/pause is in flight since .*omit \{ queue: false \}/);
+      // Queued (the default): waits for the pause, then runs in the state it settled in.
+      const resumed = reg.send(name, 'resume');
       // A queued command that cannot wait long enough fails with a timeout and never runs.
-      await expect(reg.send(name, 'reset', { queue: true, timeout: 50 })).rejects.toBeInstanceOf(TimeoutError);
+      await expect(reg.send(name, 'reset', { timeout: 50 })).rejects.toBeInstanceOf(TimeoutError);
       gated.open();
       expect(await pausing).toMatchObject({ state: 'paused' });
       expect(await resumed).toMatchObject({ operation: 'resume', state: 'running' });
@@ -278,7 +280,7 @@ describe('commands through the machine', () => {
       await reg.waitFor(name, 'shutoff', { timeout: 1000 });
       await reg.send(name, 'start');
       const pausing = reg.send(name, 'pause');
-      const queued = reg.send(name, 'reboot', { queue: true }).catch((e: unknown) => e);
+      const queued = reg.send(name, 'reboot').catch((e: unknown) => e);
       gated.open();
       await pausing;
       expect(await queued).toBeInstanceOf(InvalidStateError); // a paused VM cannot reboot
@@ -419,8 +421,12 @@ describe('stop', () => {
     await reg.waitFor(name, 'shutoff', { timeout: 1000 });
     await reg.send(name, 'start');
     const pausing = reg.send(name, 'pause');
+    await reg.waitFor(name, 'pausing', { timeout: 5000 });
+    const waiting = reg.send(name, 'resume');
     const changes = reg.changes();
     reg.stop();
+    // In flight and waiting for its turn alike.
+    await expect(waiting).rejects.toBeInstanceOf(AbortError);
     await expect(pausing).rejects.toBeInstanceOf(AbortError);
     expect((await changes.next()).done).toBe(true);
     expect(reg.size).toBe(0);

@@ -154,9 +154,9 @@ export function fakeConnection(options: { upload?: boolean } = {}): {
     domains: {
       exists: async (nameOrUuid: string) => (await enter('domains.exists'), [...state.domains.values()].some((d) => d.name === nameOrUuid || d.uuid === nameOrUuid)),
       lookupByUuid: async (uuid: string) => (await enter('domains.lookupByUuid'), { name: domainByUuid(uuid).name, uuid, id: -1 }),
-      setAutostart: async (ref: { uuid: string }, on: boolean) => {
+      setAutostart: async (ref: { uuid: string }, { enabled }: { enabled: boolean }) => {
         await enter('domains.setAutostart');
-        domainByUuid(ref.uuid).autostart = on;
+        domainByUuid(ref.uuid).autostart = enabled;
       },
       control: {
         define: async (xml: string, o: { signal?: AbortSignal } = {}) => {
@@ -196,6 +196,7 @@ export function fakeConnection(options: { upload?: boolean } = {}): {
   };
   const lifecycle: CreatorLifecycle = {
     start: async (vm, o) => ({ domain: await conn.domains.control.start(vm, o) }),
+    setAutostart: async (vm, o) => conn.domains.setAutostart(vm, o),
     forceOff: async (vm) => {
       try {
         await conn.domains.control.destroy(vm);

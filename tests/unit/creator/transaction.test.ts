@@ -295,17 +295,20 @@ describe('VMCreator.create (fake connection)', () => {
     expect(state.calls).toEqual([]);
   });
 
-  it('starts and powers off through the lifecycle manager it is given', async () => {
+  it('sets autostart, starts and powers off through the lifecycle manager it is given', async () => {
     const { conn, state, fail } = fakeConnection();
     const calls: string[] = [];
     const own: CreatorLifecycle = {
       start: async (vm) => void (calls.push(`start ${vm.name}`), (state.domains.get(vm.name)!.active = true)),
       forceOff: async (vm) => void (calls.push(`forceOff ${vm.name}`), (state.domains.get(vm.name)!.active = false)),
+      setAutostart: async (vm) => void calls.push(`setAutostart ${vm.name}`),
     };
     fail('control.detachDevice');
     await rejection(new VMCreator(conn, { lifecycle: own }).create(FULL));
-    expect(calls).toEqual(['start txn-vm', 'forceOff txn-vm']);
+    // Autostart set, the VM started; rolled back in reverse: powered off, autostart cleared.
+    expect(calls).toEqual(['setAutostart txn-vm', 'start txn-vm', 'forceOff txn-vm', 'setAutostart txn-vm']);
     expect(state.calls).not.toContain('control.start');
+    expect(state.calls).not.toContain('domains.setAutostart');
     expect(state.domains.size).toBe(0);
   });
 

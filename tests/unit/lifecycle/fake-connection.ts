@@ -173,9 +173,9 @@ export class FakeConnection extends EventEmitter {
     getXml: async (ref: DomainRef): Promise<string> => this.#vm(ref).xml,
     hasManagedSave: async (ref: DomainRef): Promise<boolean> => this.#vm(ref).image,
     getAutostart: async (ref: DomainRef): Promise<boolean> => this.#vm(ref).autostart,
-    setAutostart: async (ref: DomainRef, value: boolean): Promise<void> => {
+    setAutostart: async (ref: DomainRef, { enabled }: { enabled: boolean }): Promise<void> => {
       this.calls.push(`setAutostart:${ref.name}`);
-      this.#vm(ref).autostart = value;
+      this.#vm(ref).autostart = enabled;
     },
     control: {
       start: async (ref: DomainRef, options: { flags?: number } = {}): Promise<DomainRef> => {

@@ -375,7 +375,8 @@ describe('state checks', () => {
     await expect(manager.start('nope')).rejects.toBeInstanceOf(DomainNotFoundError);
     await expect(manager.start({ name: 'x' } as never)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(manager.forceOff('vm0', { retries: 1.5 })).rejects.toBeInstanceOf(InvalidArgumentError);
-    await expect(manager.setAutostart('vm0', 'yes' as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(manager.setAutostart('vm0', { enabled: 'yes' } as never)).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(manager.setAutostart('vm0', true as never)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(manager.waitForState('vm0', [])).rejects.toBeInstanceOf(InvalidArgumentError);
     expect(() => new VMLifecycleManager(fake.asConnection(), { pollInterval: 1 })).toThrow(InvalidArgumentError);
     expect(fake.calls).toEqual([]);
@@ -428,8 +429,8 @@ describe('managed save and autostart', () => {
 
   it('setAutostart sends nothing when the value is already set', async () => {
     const { fake, manager, vm } = setup();
-    expect(await manager.setAutostart(vm.ref, false)).toMatchObject({ changed: false });
-    expect(await manager.setAutostart(vm.ref, true)).toMatchObject({ changed: true, autostart: true });
+    expect(await manager.setAutostart(vm.ref, { enabled: false })).toMatchObject({ changed: false });
+    expect(await manager.setAutostart(vm.ref, { enabled: true })).toMatchObject({ changed: true, autostart: true });
     expect(await manager.getAutostart('vm0')).toBe(true);
     expect(fake.calls).toEqual(['setAutostart:vm0']);
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainStateName } from '../../../src/connection/index.js';
 import { InvalidStateError } from '../../../src/errors/index.js';
-import { type LifecycleOperation, agentChannelState, guard, managedSaveFlags, nextResendAt, powerFacts, powerFlags, selectPowerMethod, startFlags } from '../../../src/lifecycle/index.js';
-import { refusal } from '../../../src/lifecycle/guards.js';
+import { type VmOperation as LifecycleOperation, agentChannelState, verdict as guard, managedSaveFlags, nextResendAt, powerFacts, powerFlags, selectPowerMethod, startFlags } from '../../../src/lifecycle/index.js';
+import { refusal } from '../../../src/runtime/index.js';
 import { startFlagNames } from '../../../src/lifecycle/flags.js';
 
 const domain = (inner: string): string => `<domain type='kvm'><name>v</name><memory>65536</memory><os><type>hvm</type></os>${inner}</domain>`;

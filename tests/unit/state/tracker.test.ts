@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { fromPromise } from 'xstate';
 import type { DomainLifecycleEvent, DomainLifecycleEventName, DomainRef, LibvirtEvent } from '../../../src/connection/index.js';
-import { type VmChange, toVmEvent, uuidKey, vmMachine } from '../../../src/state/index.js';
-import { ChangeFeed, looksLikeUuid, vmMatcher } from '../../../src/state/changes.js';
+import { isUuid as looksLikeUuid, uuidKey } from '../../../src/connection/index.js';
+import { type VmChange, toVmEvent, vmMachine } from '../../../src/state/index.js';
+import { ChangeFeed, vmMatcher } from '../../../src/state/changes.js';
 import type { DomainReading } from '../../../src/state/resync.js';
 import { Tracker } from '../../../src/state/tracker.js';
 
@@ -85,7 +86,7 @@ describe('Tracker', () => {
     const { tracker: t, changes } = tracker();
     t.dispatch(lifecycle(A, 'defined', 'added'), 42);
     t.dispatch(lifecycle(B, 'started', 'booted'), 43);
-    expect(t.find('a')?.view).toMatchObject({ state: 'shutoff', allowed: ['start', 'destroy'] });
+    expect(t.find('a')?.view).toMatchObject({ state: 'shutoff', allowed: ['start', 'shutdown', 'forceOff', 'destroy'] });
     expect(t.find(B.uuid)?.view).toMatchObject({ state: 'running', domain: { id: 3 } });
     expect(changes.map((c) => [c.current.domain.name, c.previous, c.cause, c.event, c.receivedAt])).toEqual([
       ['a', null, 'event', 'libvirt.defined', 42],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainStateName } from '../../../src/connection/index.js';
 import { TimeoutError } from '../../../src/errors/index.js';
-import { guard } from '../../../src/lifecycle/index.js';
+import { verdict as guard } from '../../../src/lifecycle/index.js';
 import {
   COMMAND_OPERATION,
   VM_COMMANDS,
@@ -14,13 +14,16 @@ import { DOMAIN, at, done, failed, next, report, result, seeded } from './helper
 
 const IDLE: Exclude<ObservedState, 'gone'>[] = ['shutoff', 'running', 'blocked', 'paused', 'pmsuspended', 'crashed'];
 
-/** The machine's guard table (docs/lifecycle.md, "The VM state machine"). */
+/**
+ * What each observed state accepts (docs/lifecycle.md, "The VM state machine"): every
+ * command the one state table does not refuse — no-ops included (start a running VM).
+ */
 const ALLOWED: Record<ObservedState, VmCommand[]> = {
-  shutoff: ['start', 'destroy'],
-  running: ['shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'save', 'destroy'],
-  blocked: ['shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'save', 'destroy'],
-  paused: ['forceOff', 'reset', 'resume', 'save', 'destroy'],
-  pmsuspended: ['forceOff', 'resume', 'destroy'],
+  shutoff: ['start', 'shutdown', 'forceOff', 'destroy'],
+  running: ['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'save', 'destroy'],
+  blocked: ['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'save', 'destroy'],
+  paused: ['start', 'forceOff', 'reset', 'pause', 'resume', 'save', 'destroy'],
+  pmsuspended: ['start', 'forceOff', 'resume', 'destroy'],
   crashed: ['forceOff', 'destroy'],
   gone: [],
 };
@@ -138,13 +141,12 @@ describe('command guards', () => {
     });
   }
 
-  it("agrees with the lifecycle's state table: allowed exactly where the operation would run", () => {
+  it("is the lifecycle's state table: allowed exactly where the operation is not refused", () => {
     for (const state of IDLE) {
       for (const command of VM_COMMANDS) {
-        const operation = COMMAND_OPERATION[command];
-        if (operation === null) continue; // destroy: teardown works from every state
-        const verdict = guard(operation, state);
-        expect([state, command, seeded(state).can({ type: command })]).toEqual([state, command, verdict === 'run' || verdict === 'wake']);
+        const verdict = guard(COMMAND_OPERATION[command], state);
+        const refused = typeof verdict === 'object' && 'refuse' in verdict;
+        expect([state, command, seeded(state).can({ type: command })]).toEqual([state, command, !refused]);
       }
     }
   });

@@ -1,8 +1,11 @@
-import type { DomainStateName } from '../connection/index.js';
-import { InvalidStateError } from '../errors/index.js';
+import { type DomainStateName, InvalidStateError } from '../connection/index.js';
 
-/** Operations of `VMLifecycleManager` that run under the VM's lock. */
-export type LifecycleOperation =
+/**
+ * Operations on one VM that run in its turn (the per-VM queue): the power
+ * operations of the lifecycle module, and `destroy` — the teardown of the
+ * destroyer (stop, storage, undefine).
+ */
+export type VmOperation =
   | 'start'
   | 'shutdown'
   | 'forceOff'
@@ -12,7 +15,8 @@ export type LifecycleOperation =
   | 'resume'
   | 'managedSave'
   | 'removeManagedSave'
-  | 'setAutostart';
+  | 'setAutostart'
+  | 'destroy';
 
 /**
  * What an operation does from a state:
@@ -23,19 +27,22 @@ export type LifecycleOperation =
  * - a `{ noop }`: the VM is already where the operation leads; nothing is sent;
  * - a `{ refuse }`: impossible from this state — {@link InvalidStateError}.
  */
-export type GuardVerdict = 'run' | 'wait' | 'wake' | { noop: string } | { refuse: string };
+export type Verdict = 'run' | 'wait' | 'wake' | { noop: string } | { refuse: string };
 
 const ACTIVE_NOOP = (state: string): { noop: string } => ({ noop: state === 'running' || state === 'blocked' ? 'already running' : `already running (${state})` });
 
 /**
- * The state table of every power operation (docs/lifecycle.md, "Idempotency").
- * Checked inside the VM's lock, just before sending, so the user gets an
- * {@link InvalidStateError} whatever error code the driver would have used.
- * Pure: usable to enable or disable buttons in a UI.
- * @example guard('suspend', 'paused') // { noop: 'already paused' }
- * @example guard('reboot', 'shutoff') // { refuse: 'start it instead' }
+ * The one table of which operation may run in which state
+ * (docs/lifecycle.md, "Idempotency"). The lifecycle checks it inside the VM's
+ * turn, just before sending, so the user gets an {@link InvalidStateError}
+ * whatever error code the driver would have used; the state registry's
+ * machine calls it as the guard of every command, so a command the registry
+ * accepts is one the lifecycle runs, and the reverse. Pure: usable to enable
+ * or disable buttons in a UI.
+ * @example verdict('suspend', 'paused') // { noop: 'already paused' }
+ * @example verdict('reboot', 'shutoff') // { refuse: 'start it instead' }
  */
-export function guard(operation: LifecycleOperation, state: DomainStateName): GuardVerdict {
+export function verdict(operation: VmOperation, state: DomainStateName): Verdict {
   const active = state === 'running' || state === 'blocked';
   switch (operation) {
     case 'start':
@@ -70,6 +77,7 @@ export function guard(operation: LifecycleOperation, state: DomainStateName): Gu
       return { refuse: state === 'shutoff' ? 'only a running or paused VM can be saved' : 'it is not running' };
     case 'removeManagedSave':
     case 'setAutostart':
+    case 'destroy':
       return 'run';
   }
 }
@@ -78,6 +86,30 @@ export function guard(operation: LifecycleOperation, state: DomainStateName): Gu
  * The error for a `{ refuse }` verdict.
  * @example throw refusal('suspend', 'shutoff', 'web1', 'only a running VM can be paused');
  */
-export function refusal(operation: LifecycleOperation, state: DomainStateName, domainName: string, hint: string): InvalidStateError {
+export function refusal(operation: VmOperation, state: DomainStateName, domainName: string, hint: string): InvalidStateError {
   return new InvalidStateError(operation, state, `cannot ${operation} VM ${JSON.stringify(domainName)}: it is ${state} (${hint})`);
 }
+
+/**
+ * Default `timeout` of each operation, in ms: the budget of the whole
+ * operation (waiting for its turn, the libvirt calls, the confirmation).
+ */
+export const DEFAULT_TIMEOUTS = {
+  start: 60_000,
+  shutdown: 60_000,
+  forceOff: 30_000,
+  reboot: 60_000,
+  reset: 30_000,
+  suspend: 30_000,
+  resume: 30_000,
+  managedSave: 300_000,
+  removeManagedSave: 30_000,
+  setAutostart: 30_000,
+  // A teardown: a graceful shutdown (60 s by default), a force-off, volume deletions and the undefine.
+  destroy: 300_000,
+  waitForState: 60_000,
+  // A guest's DHCP can take minutes after boot.
+  waitForAddresses: 300_000,
+  // The agent starts late in the guest's boot.
+  waitForAgent: 300_000,
+} as const satisfies Record<VmOperation | 'waitForState' | 'waitForAddresses' | 'waitForAgent', number>;
