@@ -4,7 +4,8 @@
  *
  *   errors ← rpc/xdr ← rpc/protocol ← rpc (framer, client, stream, transport) ← connection
  *   errors ← xml (pure builders/parsers, no I/O)
- *   connection, xml ← lifecycle ← destroyer ← creator ← state ← manager (facade)
+ *   connection ← runtime (budget, per-VM queue, state table, waits: shared by every module below)
+ *   connection, xml, runtime ← lifecycle ← destroyer ← creator ← state ← manager (facade)
  *
  * The facade composes modules: it may not call RPC or write XML itself.
  * `testing` may use the rpc layer (the fake daemon reuses our codec) but nothing
@@ -66,13 +67,20 @@ module.exports = {
       comment: 'The connection layer knows nothing of the modules built on it.',
       severity: 'error',
       from: { path: '^src/connection/' },
-      to: { path: '^src/(creator|lifecycle|destroyer|state|manager|index|testing)' },
+      to: { path: '^src/(creator|lifecycle|destroyer|state|runtime|manager|index|testing)' },
+    },
+    {
+      name: 'runtime-below-modules',
+      comment: 'The per-VM runtime is shared by the modules: it knows only the connection and errors.',
+      severity: 'error',
+      from: { path: '^src/runtime/' },
+      to: { path: '^src/', pathNot: ['^src/runtime/', '^src/connection/', '^src/errors/'] },
     },
     {
       name: 'modules-use-the-connection-not-rpc',
       comment: 'Modules above the connection reach libvirt only through LibvirtConnection (the single place each procedure is called).',
       severity: 'error',
-      from: { path: '^src/(creator|lifecycle|destroyer|state)/|^src/manager\\.ts$' },
+      from: { path: '^src/(creator|lifecycle|destroyer|state|runtime)/|^src/manager\\.ts$' },
       to: { path: '^src/rpc/' },
     },
     {
