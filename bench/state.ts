@@ -64,13 +64,13 @@ async function pooled<T>(items: readonly T[], width: number, work: (item: T) => 
 async function cleanup(conn: LibvirtConnection): Promise<void> {
   const leftovers = (await conn.domains.list()).filter((d) => d.name.startsWith(PREFIX));
   await pooled(leftovers, 64, async (d) => {
-    await conn.domains.control.destroy(d).catch(() => undefined);
+    await conn.domains.control.forceOff(d).catch(() => undefined);
     await conn.domains.control.undefine(d).catch(() => undefined);
   });
 }
 
 async function main(): Promise<void> {
-  const conn = await LibvirtConnection.open(URI);
+  const conn = await LibvirtConnection.connect(URI);
   let registry: VmRegistry | undefined;
   try {
     await cleanup(conn);
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
     const callToChange: number[] = [];
     const half = Math.floor(EVENTS / 2);
     const subjects = Array.from({ length: half }, (_, i) => refs[i % refs.length]!);
-    for (const [op, state] of [['start', 'running'], ['destroy', 'shutoff']] as const) {
+    for (const [op, state] of [['start', 'running'], ['forceOff', 'shutoff']] as const) {
       for (const ref of subjects) {
         const seen = changeOf(ref.name, state);
         const issued = performance.now();

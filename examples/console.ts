@@ -16,7 +16,7 @@ if (name === undefined) {
 }
 const ESCAPE = 0x1d; // Ctrl-]
 
-await using conn = await LibvirtConnection.open(uri);
+await using conn = await LibvirtConnection.connect(uri);
 const tty = await conn.domains.openConsole(name, device === undefined ? {} : { device });
 console.error(`Connected to ${name}${device === undefined ? '' : ` (${device})`}. Escape character is ^]`);
 const closed = new Promise<void>((resolve, reject) => {

@@ -5,12 +5,12 @@
  *   npx tsx examples/define.ts <name>
  */
 import { LibvirtConnection } from 'libvirt-manager/connection';
-import { VMCreator } from 'libvirt-manager/creator';
+import { VmCreator } from 'libvirt-manager/creator';
 
 const uri = process.env.LIBVIRT_URI ?? 'test+unix:///default';
 const name = process.argv[2] ?? 'example-vm';
-await using conn = await LibvirtConnection.open(uri);
-const creator = new VMCreator(conn);
+await using conn = await LibvirtConnection.connect(uri);
+const creator = new VmCreator(conn);
 
 const { domain, xml } = await creator.create({
   name,

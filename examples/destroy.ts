@@ -4,12 +4,12 @@
  *   npx tsx examples/destroy.ts <name>
  */
 import { LibvirtConnection } from 'libvirt-manager/connection';
-import { VMLifecycleManager } from 'libvirt-manager/lifecycle';
+import { VmLifecycleManager } from 'libvirt-manager/lifecycle';
 
 const uri = process.env.LIBVIRT_URI ?? 'test+unix:///default';
 const name = process.argv[2] ?? 'example-vm';
-await using conn = await LibvirtConnection.open(uri);
-const lifecycle = new VMLifecycleManager(conn);
+await using conn = await LibvirtConnection.connect(uri);
+const lifecycle = new VmLifecycleManager(conn);
 
 const result = await lifecycle.forceOff(name);
 console.log(result.noop ?? `Domain '${name}' destroyed`);

@@ -7,7 +7,7 @@ import { LibvirtConnection } from 'libvirt-manager/connection';
 
 const uri = process.env.LIBVIRT_URI ?? 'test+unix:///default';
 const seconds = Number(process.argv[2] ?? 10);
-await using conn = await LibvirtConnection.open(uri);
+await using conn = await LibvirtConnection.connect(uri);
 
 const stop = AbortSignal.any([AbortSignal.timeout(seconds * 1000), abortOnSigint()]);
 const events = conn.events({ signal: stop });

@@ -6,7 +6,7 @@
 import { LibvirtConnection } from 'libvirt-manager/connection';
 
 const uri = process.env.LIBVIRT_URI ?? 'test+unix:///default';
-await using conn = await LibvirtConnection.open(uri);
+await using conn = await LibvirtConnection.connect(uri);
 
 console.log(' Id   Name                             State');
 console.log('-----------------------------------------------------');

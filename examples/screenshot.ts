@@ -15,7 +15,7 @@ if (name === undefined || base === undefined) {
 }
 const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/x-portable-pixmap': 'ppm' };
 
-await using conn = await LibvirtConnection.open(uri);
+await using conn = await LibvirtConnection.connect(uri);
 const { mime, data } = await conn.domains.screenshot(name, { timeout: 30_000 });
 const file = `${base}.${EXTENSIONS[mime] ?? 'img'}`;
 writeFileSync(file, data);

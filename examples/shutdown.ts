@@ -5,14 +5,14 @@
  *   npx tsx examples/shutdown.ts <name> [timeout-ms]
  */
 import { LibvirtConnection } from 'libvirt-manager/connection';
-import { VMLifecycleManager } from 'libvirt-manager/lifecycle';
+import { VmLifecycleManager } from 'libvirt-manager/lifecycle';
 
 const uri = process.env.LIBVIRT_URI ?? 'test+unix:///default';
 const name = process.argv[2] ?? 'example-vm';
 const timeout = Number(process.argv[3] ?? 60_000);
-await using conn = await LibvirtConnection.open(uri);
-const lifecycle = new VMLifecycleManager(conn);
+await using conn = await LibvirtConnection.connect(uri);
+const lifecycle = new VmLifecycleManager(conn);
 
-const result = await lifecycle.shutdown(name, { mode: 'auto', timeout, onTimeout: 'destroy' });
+const result = await lifecycle.shutdown(name, { mode: 'auto', timeout, onTimeout: 'forceOff' });
 if (result.noop !== undefined) console.log(`Domain '${name}': ${result.noop}`);
 else console.log(`Domain '${name}' is ${result.state} (${result.reason})${result.escalated ? ', forced off after the timeout' : ''}`);

@@ -8,7 +8,7 @@ import { LibvirtConnection } from 'libvirt-manager/connection';
 const uri = process.env.LIBVIRT_URI ?? 'test+unix:///default';
 const domain = process.argv[2] ?? 'test';
 const name = process.argv[3] ?? `snap-${Date.now()}`;
-await using conn = await LibvirtConnection.open(uri);
+await using conn = await LibvirtConnection.connect(uri);
 const snapshots = conn.domains.snapshots;
 
 const snap = await snapshots.create(domain, { name, description: 'made by examples/snapshot.ts' });

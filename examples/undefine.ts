@@ -7,14 +7,14 @@
  *   npx tsx examples/undefine.ts <name> [owned|all-safe|none]
  */
 import { LibvirtConnection } from 'libvirt-manager/connection';
-import { VMDestroyer } from 'libvirt-manager/destroyer';
-import { VMLifecycleManager } from 'libvirt-manager/lifecycle';
+import { VmDestroyer } from 'libvirt-manager/destroyer';
+import { VmLifecycleManager } from 'libvirt-manager/lifecycle';
 
 const uri = process.env.LIBVIRT_URI ?? 'test+unix:///default';
 const name = process.argv[2] ?? 'example-vm';
 const storage = (process.argv[3] ?? 'owned') as 'owned' | 'all-safe' | 'none';
-await using conn = await LibvirtConnection.open(uri);
-const destroyer = new VMDestroyer(conn, new VMLifecycleManager(conn));
+await using conn = await LibvirtConnection.connect(uri);
+const destroyer = new VmDestroyer(conn, new VmLifecycleManager(conn));
 
 const report = await destroyer.destroy(name, { stop: 'force', storage });
 if (report.alreadyGone) console.log(`Domain '${name}' does not exist: nothing to do`);

@@ -13,7 +13,7 @@ if (pool === undefined || volumeName === undefined || file === undefined) {
   console.error('usage: vol-upload.ts <pool> <volume> <file>');
   process.exit(2);
 }
-await using conn = await LibvirtConnection.open(uri);
+await using conn = await LibvirtConnection.connect(uri);
 
 const vol = await conn.storage.volumes.lookup(pool, volumeName);
 const total = statSync(file).size;

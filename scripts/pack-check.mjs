@@ -35,7 +35,7 @@ try {
     for (const s of subpaths) if (Object.keys(require('libvirt-manager' + s)).length === 0) throw new Error('CJS subpath ' + s + ' exports nothing');
     const { LibvirtConnection, DomainNotFoundError } = require('libvirt-manager');
     (async () => {
-      const conn = await LibvirtConnection.open('test+unix:///default');
+      const conn = await LibvirtConnection.connect('test+unix:///default');
       try { await conn.domains.lookup('no-such-domain-pack-check'); } catch (e) { if (!(e instanceof DomainNotFoundError)) throw e; }
       console.log('cjs ok:', (await conn.host.getLibVersion()).text);
       await conn.close();
@@ -47,7 +47,7 @@ try {
   process.stdout.write(sh('node', ['check.cjs'], dir));
   // Types resolve for both module systems.
   writeFileSync(join(dir, 'types.mts'), `import { LibvirtManager, type VmSpec } from 'libvirt-manager';\nconst s: VmSpec = { name: 'x', memory: '1GiB' };\nvoid LibvirtManager; void s;\n`);
-  writeFileSync(join(dir, 'types.cts'), `import { VMCreator } from 'libvirt-manager/creator';\nvoid VMCreator;\n`);
+  writeFileSync(join(dir, 'types.cts'), `import { VmCreator } from 'libvirt-manager/creator';\nvoid VmCreator;\n`);
   sh(join(root, 'node_modules/.bin/tsc'), ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--skipLibCheck', 'false', '--types', 'node', '--typeRoots', join(root, 'node_modules/@types'), 'types.mts', 'types.cts'], dir);
   console.log('types ok (ESM and CJS)');
 } finally {

@@ -7,15 +7,16 @@ import {
   type Logger,
   logSafely,
 } from './connection/index.js';
-import { type CreateOptions, type CreateResult, VMCreator, type VmSpec } from './creator/index.js';
-import { type DestroyReport, VMDestroyer } from './destroyer/index.js';
+import { type CreateOptions, type CreateResult, VmCreator, type VmSpec } from './creator/index.js';
+import { type DestroyReport, VmDestroyer } from './destroyer/index.js';
 import {
+  type ForceOffResult,
   type RebootResult,
   type ResumeResult,
   type ShutdownResult,
   type StartResult,
-  VMLifecycleManager,
-  type VMLifecycleManagerOptions,
+  VmLifecycleManager,
+  type VmLifecycleManagerOptions,
   type VmInput,
 } from './lifecycle/index.js';
 import { type SendOptions, type VmCommand, type VmRegistryOptions, VmRegistry, type VmSnapshot } from './state/index.js';
@@ -23,11 +24,11 @@ import { type SendOptions, type VmCommand, type VmRegistryOptions, VmRegistry, t
 /** Options of {@link LibvirtManager.connect}. */
 export interface LibvirtManagerOptions extends LibvirtConnectionOptions {
   /** Options of the lifecycle manager (poll interval…). */
-  lifecycle?: Omit<VMLifecycleManagerOptions, 'logger'>;
+  lifecycle?: Omit<VmLifecycleManagerOptions, 'logger'>;
   /** Options of the VM registry (resync interval, reboot debounce…). */
   registry?: Omit<VmRegistryOptions, 'lifecycle' | 'destroyer' | 'logger'>;
   /** Bound on opening the connection and seeding the registry, in ms. @default 60000 */
-  startTimeout?: number;
+  connectTimeout?: number;
   /** Abort opening. */
   signal?: AbortSignal;
   /** One logger for every module. */
@@ -42,8 +43,8 @@ type Command<C extends VmCommand> = SendOptions<C>;
 
 /**
  * The SDK as one object. `LibvirtManager.connect()` opens one
- * `LibvirtConnection` and hands it to a `VMCreator`, a `VMLifecycleManager`, a
- * `VMDestroyer` and a `VmRegistry`; it exposes them and a few convenience
+ * `LibvirtConnection` and hands it to a `VmCreator`, a `VmLifecycleManager`, a
+ * `VmDestroyer` and a `VmRegistry`; it exposes them and a few convenience
  * methods that only delegate. It holds no logic of its own: it makes no RPC
  * call and writes no XML (the layer checker enforces it).
  *
@@ -62,11 +63,11 @@ export class LibvirtManager implements AsyncDisposable {
   /** The one shared connection. */
   readonly connection: LibvirtConnection;
   /** Creates VMs from specs (XML, storage, cloud-init), transactionally. */
-  readonly creator: VMCreator;
+  readonly creator: VmCreator;
   /** Power operations confirmed by libvirt. */
-  readonly lifecycle: VMLifecycleManager;
+  readonly lifecycle: VmLifecycleManager;
   /** Safe teardown. */
-  readonly destroyer: VMDestroyer;
+  readonly destroyer: VmDestroyer;
   /** One state machine per VM, fed by events: the source of truth for VM state. */
   readonly vms: VmRegistry;
   readonly #logger: Logger | undefined;
@@ -75,9 +76,9 @@ export class LibvirtManager implements AsyncDisposable {
     this.#logger = options.logger;
     const logger = options.logger === undefined ? {} : { logger: options.logger };
     this.connection = connection;
-    this.lifecycle = new VMLifecycleManager(connection, { ...options.lifecycle, ...logger });
-    this.destroyer = new VMDestroyer(connection, this.lifecycle, logger);
-    this.creator = new VMCreator(connection, { lifecycle: this.lifecycle, ...logger });
+    this.lifecycle = new VmLifecycleManager(connection, { ...options.lifecycle, ...logger });
+    this.destroyer = new VmDestroyer(connection, this.lifecycle, logger);
+    this.creator = new VmCreator(connection, { lifecycle: this.lifecycle, ...logger });
     this.vms = new VmRegistry(connection, { ...options.registry, lifecycle: this.lifecycle, destroyer: this.destroyer, ...logger });
   }
 
@@ -86,10 +87,10 @@ export class LibvirtManager implements AsyncDisposable {
    * start the VM registry. If anything fails, everything opened is closed.
    *
    * @throws {@link InvalidUriError} · {@link InvalidArgumentError} (bad options; nothing is dialed) · {@link TransportError} · {@link AuthError} · {@link TimeoutError} · {@link AbortError}
-   * @see LibvirtConnection.open
+   * @see LibvirtConnection.connect
    */
   static async connect(uri: string = process.env['LIBVIRT_URI'] ?? 'qemu:///system', options: LibvirtManagerOptions = {}): Promise<LibvirtManager> {
-    const timeout = options.startTimeout ?? 60_000;
+    const timeout = options.connectTimeout ?? 60_000;
     const open: CallOptions = { timeout, ...(options.signal === undefined ? {} : { signal: options.signal }) };
     // Every option is checked before anything is dialed: the connection's constructor checks the URI
     // and its own options, the modules' constructors theirs.
@@ -106,7 +107,7 @@ export class LibvirtManager implements AsyncDisposable {
   }
 
   /**
-   * Create a VM from a spec. Delegates to {@link VMCreator.create}, then has
+   * Create a VM from a spec. Delegates to {@link VmCreator.create}, then has
    * the registry track the new VM, so `getVm(domain)` is defined as soon as
    * this resolves (libvirt's DEFINED event may come a moment later).
    */
@@ -120,32 +121,37 @@ export class LibvirtManager implements AsyncDisposable {
     return result;
   }
 
-  /** Start a VM and wait until it runs. Delegates to the registry (→ {@link VMLifecycleManager.start}). */
+  /** Start a VM and wait until it runs. Delegates to the registry (→ {@link VmLifecycleManager.start}). */
   startVm(vm: VmInput, options?: Command<'start'>): Promise<StartResult> {
     return this.vms.send(vm, 'start', options);
   }
 
-  /** Shut a VM down gracefully (re-sending ACPI, forcing it off after the timeout). Delegates to the registry (→ {@link VMLifecycleManager.shutdown}). */
+  /** Shut a VM down gracefully (re-sending ACPI, forcing it off after the timeout). Delegates to the registry (→ {@link VmLifecycleManager.shutdown}). */
   shutdownVm(vm: VmInput, options?: Command<'shutdown'>): Promise<ShutdownResult> {
     return this.vms.send(vm, 'shutdown', options);
   }
 
-  /** Reboot a VM. Delegates to the registry (→ {@link VMLifecycleManager.reboot}). */
+  /** Power a VM off at once (virsh `destroy`), confirmed by libvirt. Delegates to the registry (→ {@link VmLifecycleManager.forceOff}). */
+  forceOffVm(vm: VmInput, options?: Command<'forceOff'>): Promise<ForceOffResult> {
+    return this.vms.send(vm, 'forceOff', options);
+  }
+
+  /** Reboot a VM. Delegates to the registry (→ {@link VmLifecycleManager.reboot}). */
   rebootVm(vm: VmInput, options?: Command<'reboot'>): Promise<RebootResult> {
     return this.vms.send(vm, 'reboot', options);
   }
 
-  /** Pause a VM's vCPUs. Delegates to the registry (→ {@link VMLifecycleManager.suspend}). */
-  pauseVm(vm: VmInput, options?: Command<'pause'>): ReturnType<VMLifecycleManager['suspend']> {
+  /** Pause a VM's vCPUs. Delegates to the registry (→ {@link VmLifecycleManager.pause}). */
+  pauseVm(vm: VmInput, options?: Command<'pause'>): ReturnType<VmLifecycleManager['pause']> {
     return this.vms.send(vm, 'pause', options);
   }
 
-  /** Resume a paused (or wake a pmsuspended) VM. Delegates to the registry (→ {@link VMLifecycleManager.resume}). */
+  /** Resume a paused (or wake a pmsuspended) VM. Delegates to the registry (→ {@link VmLifecycleManager.resume}). */
   resumeVm(vm: VmInput, options?: Command<'resume'>): Promise<ResumeResult> {
     return this.vms.send(vm, 'resume', options);
   }
 
-  /** Stop, delete storage by policy, undefine. Delegates to the registry (→ {@link VMDestroyer.destroy}). */
+  /** Stop, delete storage by policy, undefine. Delegates to the registry (→ {@link VmDestroyer.destroy}). */
   destroyVm(vm: VmInput, options?: Command<'destroy'>): Promise<DestroyReport> {
     return this.vms.send(vm, 'destroy', options);
   }

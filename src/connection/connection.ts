@@ -54,7 +54,7 @@ interface LinkWaiter {
  *   place in the SDK where each libvirt procedure is called.
  *
  * @example
- * await using conn = await LibvirtConnection.open('qemu:///system');
+ * await using conn = await LibvirtConnection.connect('qemu:///system');
  * const vms = await conn.domains.list();
  * for await (const ev of conn.events({ types: ['domain.lifecycle'] })) console.log(ev);
  */
@@ -77,7 +77,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
 
   /**
    * Create a connection without opening it; {@link open} dials. Most callers
-   * use the static {@link LibvirtConnection.open}.
+   * use the static {@link LibvirtConnection.connect}.
    * @throws {@link InvalidUriError} / {@link InvalidArgumentError} before anything is dialed
    */
   constructor(uri: string, options: LibvirtConnectionOptions = {}) {
@@ -112,11 +112,11 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
    * Open a connection to the daemon `uri` names.
    *
    * @example
-   * const conn = await LibvirtConnection.open('test+unix:///default', { reconnect: { maxAttempts: 10 } });
+   * const conn = await LibvirtConnection.connect('test+unix:///default', { reconnect: { maxAttempts: 10 } });
    * @throws {@link InvalidUriError} · {@link TransportError} · {@link AuthError} · {@link LibvirtError} · {@link TimeoutError} · {@link AbortError}
    * @see virConnectOpenAuth
    */
-  static async open(uri: string, options: LibvirtConnectionOptions & CallOptions = {}): Promise<LibvirtConnection> {
+  static async connect(uri: string, options: LibvirtConnectionOptions & CallOptions = {}): Promise<LibvirtConnection> {
     const connection = new LibvirtConnection(uri, options);
     await connection.connect(options);
     return connection;
@@ -185,7 +185,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
   }
 
   #establish(options: CallOptions): Promise<RpcLink> {
-    const timeout = options.timeout ?? this.#options.openTimeout;
+    const timeout = options.timeout ?? this.#options.connectTimeout;
     return openRpcLink(this.#parsedUri, {
       dialer: this.#dialer,
       readonly: this.#options.readonly,
@@ -235,7 +235,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
         const reconnects = this.reconnects + 1;
         // Replay subscriptions on the new link before anyone else uses it.
         await this.#hub.replay((procedure, args, callOptions) => link.client.call(procedure, args, callOptions), reconnects, {
-          timeout: this.#options.openTimeout,
+          timeout: this.#options.connectTimeout,
         });
         if (this.#link !== link) continue; // lost again while replaying
         this.#machine.send({ type: 'reconnect.succeeded' });
@@ -276,7 +276,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     if (this.#link !== null && this.state === 'open') return this.#link;
     const state = this.state;
     if (state === 'disconnected') {
-      return Promise.reject(new ConnectionClosedError('client', 'the connection is not open yet: call connect() or LibvirtConnection.open()'));
+      return Promise.reject(new ConnectionClosedError('client', 'the connection is not open yet: call connect() or LibvirtConnection.connect()'));
     }
     if (state === 'closing' || state === 'closed') return Promise.reject(this.#closedError());
     if (this.#options.whileReconnecting === 'fail') {

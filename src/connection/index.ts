@@ -4,7 +4,7 @@
  *
  * @example
  * import { LibvirtConnection } from 'libvirt-manager/connection';
- * await using conn = await LibvirtConnection.open('qemu:///system');
+ * await using conn = await LibvirtConnection.connect('qemu:///system');
  * console.log(await conn.host.getLibVersion());
  *
  * @module connection

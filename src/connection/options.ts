@@ -2,7 +2,7 @@ import { InvalidArgumentError } from '../errors/index.js';
 import { type Dialer, type KeepaliveOptions, type Logger, checkDuration, type SaslOptions, type SshOptions, type TlsOptions, checkSaslOptions, resolveKeepalive } from '../rpc/index.js';
 import { type ReconnectPolicy, type ResolvedReconnectPolicy, resolveReconnectPolicy } from './backoff.js';
 
-/** Options of {@link LibvirtConnection.open}. */
+/** Options of {@link LibvirtConnection.connect}. */
 export interface LibvirtConnectionOptions {
   /**
    * Our keepalive pings: the link is declared dead after `interval × count` ms
@@ -21,7 +21,7 @@ export interface LibvirtConnectionOptions {
   /** Default per-call timeout in ms; `0` means none (keepalive still detects dead links). @default 0 */
   defaultTimeout?: number;
   /** Bound on dialing plus handshake, for the first open and each reconnect attempt, in ms. @default 30000 */
-  openTimeout?: number;
+  connectTimeout?: number;
   /** Open read-only (`virConnectOpenReadOnly`). @default false */
   readonly?: boolean;
   /** TLS credentials and verification (`qemu+tls://…`). */
@@ -48,7 +48,7 @@ export interface ResolvedConnectionOptions {
   reconnect: ResolvedReconnectPolicy;
   whileReconnecting: 'wait' | 'fail';
   defaultTimeout: number;
-  openTimeout: number;
+  connectTimeout: number;
   readonly: boolean;
   logger: Logger | undefined;
   sasl: SaslOptions | undefined;
@@ -76,7 +76,7 @@ export function resolveConnectionOptions(options: LibvirtConnectionOptions): Res
     reconnect: resolveReconnectPolicy(options.reconnect),
     whileReconnecting,
     defaultTimeout: nonNegative(options.defaultTimeout, 0, 'defaultTimeout'),
-    openTimeout: nonNegative(options.openTimeout, 30_000, 'openTimeout'),
+    connectTimeout: nonNegative(options.connectTimeout, 30_000, 'connectTimeout'),
     readonly: options.readonly === true,
     logger: options.logger,
     sasl: options.sasl,

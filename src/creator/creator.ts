@@ -1,5 +1,5 @@
 /**
- * `VMCreator`: a {@link VmSpec} becomes storage volumes, a cloud-init seed and
+ * `VmCreator`: a {@link VmSpec} becomes storage volumes, a cloud-init seed and
  * a defined (optionally started) domain, transactionally: every side effect is
  * logged with its undo, and any failure, including an abort, undoes exactly
  * what this create made, newest first.
@@ -13,13 +13,13 @@ import { checkDomainFree, checkVolumesFree, gatherFacts, type CreatorFacts } fro
 import { buildVmXml, planCreate, renderDomain, type CreatePlan, type MadeVolume } from './plan.js';
 import type { PlannedVolume } from './storage.js';
 import { createVolume, uploadVolume } from './storage-ops.js';
-import type { CreateOptions, CreateResult, CreatedVolume, CreatorHooks, CreatorLifecycle, VMCreatorOptions } from './options.js';
+import type { CreateOptions, CreateResult, CreatedVolume, CreatorHooks, CreatorLifecycle, VmCreatorOptions } from './options.js';
 import { checkCreateOptions } from './options.js';
 import { attachRollback, CompensationLog, type UndoOutcome } from './transaction.js';
 import { validateSpec } from './validate.js';
 import { describeSeed } from './cloud-init/index.js';
 import { undefineDomain } from '../destroyer/undefine.js';
-import { VMLifecycleManager } from '../lifecycle/index.js';
+import { VmLifecycleManager } from '../lifecycle/index.js';
 import { UnsupportedError, VirErrorCode, isLibvirtCode } from '../errors/index.js';
 import { Budget, throwIfAborted } from '../runtime/index.js';
 import { deleteVolumeRef, findPoolVolume } from '../destroyer/volume-delete.js';
@@ -36,7 +36,7 @@ const DEFINE_VALIDATE = 1;
  * this create made.
  *
  * @example
- * const creator = new VMCreator(conn);
+ * const creator = new VmCreator(conn);
  * const { domain, created } = await creator.create({
  *   name: 'web-1', memory: '1GiB', vcpus: 2,
  *   disks: [{ kind: 'overlay', pool: 'default', base: { pool: 'default', volume: 'debian-12.qcow2' } }],
@@ -47,17 +47,17 @@ const DEFINE_VALIDATE = 1;
  * @see virDomainDefineXMLFlags
  * @see virStorageVolCreateXML
  */
-export class VMCreator {
+export class VmCreator {
   readonly #connection: LibvirtConnection;
   readonly #logger: Logger | undefined;
   readonly #lifecycle: CreatorLifecycle;
   readonly #rollbackTimeout: number;
   readonly #hooks: CreatorHooks | undefined;
 
-  constructor(connection: LibvirtConnection, options: VMCreatorOptions = {}) {
+  constructor(connection: LibvirtConnection, options: VmCreatorOptions = {}) {
     this.#connection = connection;
     this.#logger = options.logger;
-    this.#lifecycle = options.lifecycle ?? new VMLifecycleManager(connection, options.logger === undefined ? {} : { logger: options.logger });
+    this.#lifecycle = options.lifecycle ?? new VmLifecycleManager(connection, options.logger === undefined ? {} : { logger: options.logger });
     this.#rollbackTimeout = options.rollbackTimeout ?? 60_000;
     this.#hooks = options.hooks;
   }

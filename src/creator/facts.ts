@@ -11,18 +11,14 @@ import { chooseGuest, chooseMachine, chooseVirtType, type HostFacts } from './de
 import { specError } from './errors.js';
 import type { VolumeLocation } from './spec.js';
 import { detectImageFormat, volumeKey, type PlannedVolume, type PoolFacts, type StorageFacts, type VolumeFacts } from './storage.js';
-import { findVolume } from './storage-ops.js';
+import { findPoolVolume } from '../destroyer/volume-delete.js';
 import type { CheckedSpec } from './validate.js';
-import { AlreadyExistsError, LibvirtError, UnsupportedError, VirErrorCode } from '../errors/index.js';
+import { AlreadyExistsError, LibvirtError, UnsupportedError, VirErrorCode, libvirtCodeOf } from '../errors/index.js';
 import type { CallOptions, LibvirtConnection, StorageVolRef } from '../connection/index.js';
 import { parseStoragePoolXml, parseStorageVolumeXml, type DomainCapabilities } from '../xml/index.js';
 
 /** Everything a create plans from. Pass it to `buildVmXml` to preview without a connection. */
 export interface CreatorFacts extends HostFacts, StorageFacts {}
-
-function libvirtCode(error: unknown): number | undefined {
-  return error instanceof LibvirtError ? error.code : undefined;
-}
 
 /**
  * Domain capabilities for the spec's arch, type and machine. Drivers without
@@ -51,7 +47,7 @@ async function poolFacts(connection: LibvirtConnection, name: string, path: stri
   try {
     ref = await connection.storage.pools.lookup(name, options);
   } catch (error) {
-    if (libvirtCode(error) === VirErrorCode.VIR_ERR_NO_STORAGE_POOL) throw specError(path, `no storage pool named ${JSON.stringify(name)}`, error);
+    if (libvirtCodeOf(error) === VirErrorCode.VIR_ERR_NO_STORAGE_POOL) throw specError(path, `no storage pool named ${JSON.stringify(name)}`, error);
     throw error;
   }
   const info = await connection.storage.pools.getInfo(ref, options);
@@ -75,7 +71,7 @@ async function lookupVolume(connection: LibvirtConnection, location: VolumeLocat
     const ref = typeof location === 'string' ? await connection.storage.volumes.lookupByPath(location, options) : await connection.storage.volumes.lookup(location.pool, location.volume, options);
     return await volumeFacts(connection, ref, options);
   } catch (error) {
-    const code = libvirtCode(error);
+    const code = libvirtCodeOf(error);
     if (code === VirErrorCode.VIR_ERR_NO_STORAGE_VOL && optional && typeof location === 'string') return undefined;
     if (code === VirErrorCode.VIR_ERR_NO_STORAGE_VOL) throw specError(path, typeof location === 'string' ? 'is not a volume of any active storage pool' : `no volume ${JSON.stringify(location.volume)} in pool ${JSON.stringify(location.pool)}`, error);
     if (code === VirErrorCode.VIR_ERR_NO_STORAGE_POOL) throw specError(`${path}.pool`, 'no such storage pool', error);
@@ -120,7 +116,7 @@ export async function checkDomainFree(connection: LibvirtConnection, checked: Ch
  */
 export async function checkVolumesFree(connection: LibvirtConnection, volumes: readonly PlannedVolume[], options: CallOptions): Promise<void> {
   for (const v of volumes) {
-    if ((await findVolume(connection, v.pool, v.name, options)) !== undefined) {
+    if ((await findPoolVolume(connection, { pool: v.pool, name: v.name, owned: false }, options)) !== undefined) {
       throw new AlreadyExistsError('volume', `${v.pool}/${v.name}`, `storage pool ${JSON.stringify(v.pool)} already has a volume named ${JSON.stringify(v.name)} (${v.specPath})`);
     }
   }
@@ -156,7 +152,7 @@ export async function gatherFacts(connection: LibvirtConnection, checked: Checke
     try {
       await connection.networks.lookup(nic.network, options);
     } catch (error) {
-      if (libvirtCode(error) === VirErrorCode.VIR_ERR_NO_NETWORK) throw specError(`networks[${i}].network`, `no network named ${JSON.stringify(nic.network)}`, error);
+      if (libvirtCodeOf(error) === VirErrorCode.VIR_ERR_NO_NETWORK) throw specError(`networks[${i}].network`, `no network named ${JSON.stringify(nic.network)}`, error);
       throw error;
     }
   }

@@ -2,7 +2,7 @@
  * `libvirt-manager/creator`: create VMs from a small typed spec. The one
  * place in the SDK that creates domains and storage.
  *
- * - {@link VMCreator}: validate → defaults from the host's capabilities →
+ * - {@link VmCreator}: validate → defaults from the host's capabilities →
  *   volumes (new, overlay, clone, upload) → cloud-init seed → define (with
  *   ownership metadata) → autostart → start; any failure rolls back exactly
  *   what the create made ({@link getRollbackReport}).
@@ -10,8 +10,8 @@
  * - The cloud-init NoCloud builders (`buildNoCloudSeed`, `buildCloudConfig`, …).
  *
  * @example
- * import { VMCreator, getRollbackReport } from 'libvirt-manager/creator';
- * const creator = new VMCreator(conn);
+ * import { VmCreator, getRollbackReport } from 'libvirt-manager/creator';
+ * const creator = new VmCreator(conn);
  * try {
  *   await creator.create({ name: 'web-1', memory: '1GiB', disks: [{ kind: 'new', pool: 'default', size: '10GiB' }] });
  * } catch (error) {
@@ -25,9 +25,9 @@
  * @throws {InvalidArgumentError} `ERR_LIBVIRT_INVALID_SPEC` with `path` for invalid specs.
  * @see https://libvirt.org/formatdomain.html
  */
-export { VMCreator } from './creator.js';
+export { VmCreator } from './creator.js';
 export type {
-  VMCreatorOptions,
+  VmCreatorOptions,
   CreatorLifecycle,
   CreatorHooks,
   CreateOptions,
@@ -68,7 +68,7 @@ export type {
 
 /**
  * Rollback reports attached to errors of a failed create (see each export's documentation).
- * @see VMCreator.create
+ * @see VmCreator.create
  */
 export { getRollbackReport, type RollbackReport, type RollbackStep, type RollbackFailure, type UndoOutcome } from './transaction.js';
 

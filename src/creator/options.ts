@@ -1,5 +1,5 @@
 /**
- * Options and results of `VMCreator` (kept apart from the class so the
+ * Options and results of `VmCreator` (kept apart from the class so the
  * class file holds only the create itself).
  *
  * @module
@@ -10,7 +10,7 @@ import { checkCallOptions } from '../runtime/index.js';
 import type { OwnedVolumeRole } from '../xml/index.js';
 
 /**
- * What the creator needs from `VMLifecycleManager` (structural: the manager
+ * What the creator needs from `VmLifecycleManager` (structural: the manager
  * fits, and tests can pass a fake).
  */
 export interface CreatorLifecycle {
@@ -31,13 +31,13 @@ export interface CreatorHooks {
   beforeStep?(step: string): void | Promise<void>;
 }
 
-/** Options of {@link VMCreator}. */
-export interface VMCreatorOptions {
+/** Options of {@link VmCreator}. */
+export interface VmCreatorOptions {
   /** Structured logger; the creator logs steps and rollbacks, never seed content or passwords. */
   logger?: Logger;
   /**
    * Starts the VM and, on rollback, powers it off.
-   * @default a `VMLifecycleManager` on the same connection (sharing the caller's manager keeps one lock per VM)
+   * @default a `VmLifecycleManager` on the same connection (sharing the caller's manager keeps one lock per VM)
    */
   lifecycle?: CreatorLifecycle;
   /** Timeout of each call made while rolling back, in ms. @default 60000 */
@@ -46,12 +46,12 @@ export interface VMCreatorOptions {
   hooks?: CreatorHooks;
 }
 
-/** A progress event of {@link VMCreator.create}. */
+/** A progress event of {@link VmCreator.create}. */
 export type CreateProgress =
   | { type: 'step'; step: string; description: string }
   | ({ type: 'upload'; step: string; pool: string; volume: string } & UploadProgress);
 
-/** Options of {@link VMCreator.create}. */
+/** Options of {@link VmCreator.create}. */
 export interface CreateOptions extends CallOptions {
   /** Called as each step starts, and as upload chunks go out. */
   onProgress?: (event: CreateProgress) => void;
@@ -80,7 +80,7 @@ export interface CreatedSeed extends CreatedVolume {
   detached: boolean;
 }
 
-/** What {@link VMCreator.create} made. */
+/** What {@link VmCreator.create} made. */
 export interface CreateResult {
   /** The new domain (with its id when started). */
   domain: DomainRef;

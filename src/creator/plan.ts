@@ -1,7 +1,7 @@
 /**
  * The pure half of a create: spec + host facts → the volumes to make and the
  * domain XML, with nothing sent anywhere. `buildVmXml` is this, for previews
- * and golden tests; `VMCreator.create` plans first, then carries the plan out.
+ * and golden tests; `VmCreator.create` plans first, then carries the plan out.
  *
  * @module
  */
@@ -117,7 +117,7 @@ export function renderDomain(plan: CreatePlan, made: ReadonlyMap<PlannedVolume, 
 
 /** Options of {@link buildVmXml}. */
 export interface BuildVmXmlOptions {
-  /** The host's facts (capabilities, pools, volumes…); `VMCreator.buildXml` looks them up. */
+  /** The host's facts (capabilities, pools, volumes…); `VmCreator.buildXml` looks them up. */
   facts: CreatorFacts;
   /** UUID to write (and the seed's instance-id) when the spec has none. @default none: libvirt generates one */
   uuid?: string;
@@ -127,14 +127,14 @@ export interface BuildVmXmlOptions {
 
 /**
  * Validation, defaults and XML, with nothing created and nothing sent: the
- * domain XML `VMCreator.create` would define for `spec` on a host described
+ * domain XML `VmCreator.create` would define for `spec` on a host described
  * by `facts` (volume paths predicted from pool paths).
  *
  * @example
  * const xml = buildVmXml({ name: 'web-1', memory: '1GiB', disks: [{ kind: 'new', pool: 'default', size: '10GiB' }] },
  *   { facts: { capabilities, domainCapabilities, pools: { default: { name: 'default', path: '/var/lib/libvirt/images', available: 10n ** 12n, active: true } }, volumes: {}, uploads: {} } });
  * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`, `path`) for an invalid spec or one the host cannot run.
- * @see VMCreator.buildXml
+ * @see VmCreator.buildXml
  */
 export function buildVmXml(spec: VmSpec, options: BuildVmXmlOptions): string {
   const checked = validateSpec(spec, options.uuid === undefined ? {} : { uuid: options.uuid });

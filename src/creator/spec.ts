@@ -1,5 +1,5 @@
 /**
- * The VM spec: a small, friendly description of a VM that {@link VMCreator}
+ * The VM spec: a small, friendly description of a VM that {@link VmCreator}
  * turns into domain XML, storage volumes and a cloud-init seed.
  *
  * Everything not said is filled in from the host's capabilities, as

@@ -1,6 +1,7 @@
 /**
  * The storage operations of a create, through the connection: make (or
- * clone) a planned volume, stream data into it, find and delete it.
+ * clone) a planned volume, and stream data into it. (Finding and deleting a
+ * volume are the destroyer's, used by the rollback too.)
  *
  * Volume-changing calls are serialised per pool by the connection itself
  * (`conn.storage.volumes`), so concurrent creates sharing a connection queue
@@ -11,7 +12,6 @@
 import { createReadStream } from 'node:fs';
 import type { UploadProgress } from './spec.js';
 import type { PlannedVolume } from './storage.js';
-import { LibvirtError, VirErrorCode } from '../errors/index.js';
 import type { CallOptions, LibvirtConnection, StorageVolRef } from '../connection/index.js';
 
 /** `virStorageVolCreateFlags.VIR_STORAGE_VOL_CREATE_REFLINK`. */
@@ -47,30 +47,5 @@ export async function uploadVolume(
     });
   } finally {
     if (typeof upload.source === 'string') (data as { destroy(): void }).destroy();
-  }
-}
-
-function isNoVolume(error: unknown): boolean {
-  return error instanceof LibvirtError && error.code === VirErrorCode.VIR_ERR_NO_STORAGE_VOL;
-}
-
-/** Delete a volume; `false` when it was already gone. @see virStorageVolDelete */
-export async function deleteVolume(connection: LibvirtConnection, ref: StorageVolRef, options: CallOptions): Promise<boolean> {
-  try {
-    await connection.storage.volumes.delete(ref, options);
-    return true;
-  } catch (error) {
-    if (isNoVolume(error)) return false;
-    throw error;
-  }
-}
-
-/** The volume `name` in `pool`, or `undefined` when there is none. */
-export async function findVolume(connection: LibvirtConnection, pool: string, name: string, options: CallOptions): Promise<StorageVolRef | undefined> {
-  try {
-    return await connection.storage.volumes.lookup(pool, name, options);
-  } catch (error) {
-    if (isNoVolume(error)) return undefined;
-    throw error;
   }
 }

@@ -8,6 +8,7 @@
  *
  * @module
  */
+import { isQcow2 } from '../destroyer/qcow2.js';
 import { specError, underPath } from './errors.js';
 import type { DiskSpec, UploadProgress, VolumeLocation } from './spec.js';
 import type { CheckedDisk, CheckedSpec } from './validate.js';
@@ -99,7 +100,7 @@ export function volumeKey(location: VolumeLocation | string): string {
 
 /** qcow2 images start with `QFI\xfb`; anything else is uploaded as raw. */
 export function detectImageFormat(header: Uint8Array): 'qcow2' | 'raw' {
-  return header.length >= 4 && header[0] === 0x51 && header[1] === 0x46 && header[2] === 0x49 && header[3] === 0xfb ? 'qcow2' : 'raw';
+  return isQcow2(header) ? 'qcow2' : 'raw';
 }
 
 function pool(facts: StorageFacts, name: string, path: string): PoolFacts {

@@ -203,7 +203,7 @@ function looksLikeReport(value: unknown): value is RollbackReport {
 }
 
 /**
- * The rollback report of an error thrown by `VMCreator.create`, or
+ * The rollback report of an error thrown by `VmCreator.create`, or
  * `undefined` when the error came before anything was made (validation, a
  * name that exists) or from elsewhere.
  *

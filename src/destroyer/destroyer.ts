@@ -41,7 +41,7 @@ const isGone = (error: unknown): boolean => error instanceof DomainNotFoundError
  * const report = await destroyer.destroy('web1', { storage: 'owned' });
  * if (!report.complete) console.warn(report.errors);
  */
-export class VMDestroyer {
+export class VmDestroyer {
   readonly #connection: LibvirtConnection;
   readonly #stopper: StopOperations;
   readonly #logger: Logger | undefined;
@@ -139,7 +139,7 @@ export class VMDestroyer {
   }
 
   /**
-   * Finish a teardown that an earlier {@link VMDestroyer.destroy} left
+   * Finish a teardown that an earlier {@link VmDestroyer.destroy} left
    * incomplete (`report.complete === false`).
    *
    * While the domain exists this is `destroy` again: its ownership record is

@@ -3,12 +3,12 @@
  * a disk it does not own (unless asked) or one another domain uses.
  *
  * @example
- * import { VMDestroyer } from 'libvirt-manager/destroyer';
- * const report = await new VMDestroyer(conn, lifecycle).destroy('web1', { stop: 'graceful', storage: 'owned' });
+ * import { VmDestroyer } from 'libvirt-manager/destroyer';
+ * const report = await new VmDestroyer(conn, lifecycle).destroy('web1', { stop: 'graceful', storage: 'owned' });
  *
  * @module destroyer
  */
-export { VMDestroyer, checkDestroyOptions, type DestroyOptions } from './destroyer.js';
+export { VmDestroyer, checkDestroyOptions, type DestroyOptions } from './destroyer.js';
 export { type StopOperations, type StopPlan, stopPlan } from './stop.js';
 export { type StoragePolicy, type VolumePlan, planVolumes } from './plan.js';
 export { emptyReport, type DestroyReport, type DestroyStepError, type KeepReason, type StopOutcome, type VolumeRecord } from './report.js';

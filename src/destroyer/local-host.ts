@@ -15,13 +15,8 @@ import { open, realpath, stat } from 'node:fs/promises';
 import type { CallOptions, LibvirtConnection, StorageVolRef } from '../connection/index.js';
 import { parseStorageVolumeXml } from '../xml/index.js';
 import { resolveFrom } from './paths.js';
+import { QCOW2_HEADER_BYTES, qcow2Backing } from './qcow2.js';
 
-/** qcow2 header: magic `QFI\xfb`, then version (u32), backing file offset (u64) and size (u32), big-endian. */
-const QCOW2_MAGIC = 0x514649fb;
-/** A backing file name in a qcow2 header is at most 1023 bytes (QEMU's limit). */
-const MAX_BACKING_NAME = 1023;
-/** The header must be near the start; a larger offset is not an image we should trust. */
-const MAX_BACKING_OFFSET = 64 * 1024;
 
 /** libvirt's `'seconds.nanoseconds'` as nanoseconds, or `undefined` when it is not one. */
 function nanoseconds(time: string | undefined): bigint | undefined {
@@ -83,13 +78,12 @@ export const localHost = {
     let handle;
     try {
       handle = await open(path, 'r');
-      const header = Buffer.alloc(20);
-      if ((await handle.read(header, 0, 20, 0)).bytesRead < 20 || header.readUInt32BE(0) !== QCOW2_MAGIC) return null;
-      const offset = header.readBigUInt64BE(8);
-      const size = header.readUInt32BE(16);
-      if (offset === 0n || size === 0 || size > MAX_BACKING_NAME || offset > BigInt(MAX_BACKING_OFFSET)) return null;
-      const name = Buffer.alloc(size);
-      if ((await handle.read(name, 0, size, Number(offset))).bytesRead < size) return null;
+      const header = Buffer.alloc(QCOW2_HEADER_BYTES);
+      await handle.read(header, 0, QCOW2_HEADER_BYTES, 0);
+      const at = qcow2Backing(header);
+      if (at === null) return null;
+      const name = Buffer.alloc(at.size);
+      if ((await handle.read(name, 0, at.size, at.offset)).bytesRead < at.size) return null;
       // Taken as a path even when it looks like a protocol URL (`nbd://…`): a file
       // named `a:b` is possible, and one identity too many only keeps more.
       return resolveFrom(path, name.toString('utf8'));

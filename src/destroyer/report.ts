@@ -74,7 +74,7 @@ export type StopOutcome =
   /** The domain was already gone. */
   | 'none';
 
-/** What `VMDestroyer.destroy` did, and what is left. */
+/** What `VmDestroyer.destroy` did, and what is left. */
 export interface DestroyReport {
   /** The domain, as it was found (`null` when it did not exist). */
   domain: { name: string; uuid: string } | null;
@@ -106,7 +106,7 @@ export interface DestroyReport {
   /**
    * Volumes this teardown was to delete and did not: their deletion failed, or
    * was not tried because who else uses them could not be read (see `errors`).
-   * `VMDestroyer.finish` retries them even when the domain, and its ownership
+   * `VmDestroyer.finish` retries them even when the domain, and its ownership
    * record, are gone (a transient domain vanishes when stopped).
    */
   volumesLeft: VolumeRecord[];

@@ -1,4 +1,4 @@
-import { LibvirtError, type LibvirtManagerError, UnsupportedError, VirErrorCode } from '../errors/index.js';
+import { DomainNotFoundError, type LibvirtManagerError, isFlagRefusal } from '../errors/index.js';
 import type { CallOptions, DomainRef, LibvirtConnection } from '../connection/index.js';
 
 /** `virDomainUndefineFlagsValues` the SDK negotiates. */
@@ -37,21 +37,6 @@ export interface UndefineResult {
   refused: number[];
 }
 
-/** Errors that mean "this daemon or driver does not take these flags": try fewer. */
-function refusesFlags(error: unknown): boolean {
-  if (error instanceof UnsupportedError) return true;
-  return (
-    error instanceof LibvirtError &&
-    (error.code === VirErrorCode.VIR_ERR_INVALID_ARG ||
-      error.code === VirErrorCode.VIR_ERR_NO_SUPPORT ||
-      error.code === VirErrorCode.VIR_ERR_ARGUMENT_UNSUPPORTED)
-  );
-}
-
-function isNoDomain(error: unknown): boolean {
-  return error instanceof LibvirtError && error.code === VirErrorCode.VIR_ERR_NO_DOMAIN;
-}
-
 /**
  * Remove a domain's persistent definition with libvirt's undefine-flag
  * negotiation: ask for managed-save, snapshot and checkpoint metadata, NVRAM
@@ -59,7 +44,7 @@ function isNoDomain(error: unknown): boolean {
  * daemon refuses them. As a last resort the managed save image is removed
  * explicitly and a plain undefine is tried. "No such domain" counts as done.
  *
- * This is the single implementation of undefine in the SDK: `VMDestroyer` and
+ * This is the single implementation of undefine in the SDK: `VmDestroyer` and
  * the creator's rollback both use it.
  *
  * @throws the daemon's last error when every attempt failed for another reason
@@ -77,8 +62,8 @@ export async function undefineDomain(
       await connection.domains.control.undefine(domain, { ...options, flags });
       return { undefined: true, alreadyGone: false, flags, refused };
     } catch (error) {
-      if (isNoDomain(error)) return { undefined: false, alreadyGone: true, flags: null, refused };
-      if (!refusesFlags(error)) {
+      if (error instanceof DomainNotFoundError) return { undefined: false, alreadyGone: true, flags: null, refused };
+      if (!isFlagRefusal(error)) {
         lastError = error;
         break;
       }
@@ -92,7 +77,7 @@ export async function undefineDomain(
     await connection.domains.control.undefine(domain, { ...options, flags: 0 });
     return { undefined: true, alreadyGone: false, flags: 0, refused };
   } catch (error) {
-    if (isNoDomain(error)) return { undefined: false, alreadyGone: true, flags: null, refused };
+    if (error instanceof DomainNotFoundError) return { undefined: false, alreadyGone: true, flags: null, refused };
     throw (lastError ?? error) as LibvirtManagerError;
   }
 }

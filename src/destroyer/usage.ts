@@ -1,4 +1,4 @@
-import { AbortError, LibvirtError } from '../errors/index.js';
+import { AbortError, DomainNotFoundError } from '../errors/index.js';
 import type { CallOptions, DomainRef, LibvirtConnection } from '../connection/index.js';
 import { type DomainModel, parseDomainXml } from '../xml/index.js';
 import { IdentityResolver, diskReferences } from './identity.js';
@@ -58,7 +58,7 @@ async function readXml(connection: LibvirtConnection, domain: DomainRef, options
     return parseDomainXml(await connection.domains.getXml(domain, { ...options, inactive }));
   } catch (error) {
     // Undefined while we looked: it uses nothing any more.
-    if (error instanceof LibvirtError && error.code === 42) return null;
+    if (error instanceof DomainNotFoundError) return null;
     throw error;
   }
 }
@@ -98,7 +98,7 @@ export async function scanUsage(connection: LibvirtConnection, options: CallOpti
       await indexModel(index, resolver, domain, live);
       if (domain.id >= 0) {
         const persistent = await connection.domains.isPersistent(domain, options).catch((error: unknown) => {
-          if (error instanceof LibvirtError && error.code === 42) return false;
+          if (error instanceof DomainNotFoundError) return false;
           throw error;
         });
         const config = persistent ? await readXml(connection, domain, options, true) : null;

@@ -211,7 +211,7 @@ export class InvalidStateError extends LibvirtManagerError {
   /** @internal */
   static override readonly kind: string = 'InvalidStateError';
   declare readonly code: typeof ErrorCode.INVALID_STATE;
-  /** The operation that was refused, e.g. `'suspend'`. */
+  /** The operation that was refused, e.g. `'pause'`. */
   readonly operation: string;
   /** The state it was refused in, e.g. `'shutoff'`. */
   readonly state: string;

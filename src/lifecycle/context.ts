@@ -1,5 +1,5 @@
 import { type DomainRef, type DomainState, type LibvirtConnection, type Logger, logSafely } from '../connection/index.js';
-import { ConnectionClosedError, DomainNotFoundError, LibvirtError, TimeoutError } from '../errors/index.js';
+import { ConnectionClosedError, DomainNotFoundError, TimeoutError } from '../errors/index.js';
 import { type Budget, CALL_CAP_MS, type VmInput, type VmLocks, type VmOperation, resolveVm as resolveInput, vmKey } from '../runtime/index.js';
 import type { ConfirmedBy, LifecycleResult } from './results.js';
 
@@ -36,12 +36,7 @@ export interface OperationRun {
 /** Write to the optional logger; a throwing logger never breaks an operation. */
 export const log = logSafely;
 
-/** libvirt's error code of `error`, if libvirt reported it (also inside an `UnsupportedError`). */
-export function libvirtCode(error: unknown): number | undefined {
-  if (error instanceof LibvirtError) return error.code;
-  const remote = (error as { remote?: unknown } | null)?.remote;
-  return remote instanceof LibvirtError ? remote.code : undefined;
-}
+export { libvirtCodeOf as libvirtCode } from '../errors/index.js';
 
 /** `true` when libvirt says the domain does not exist (a transient domain that stopped). */
 export function isGone(error: unknown): boolean {

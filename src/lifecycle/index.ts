@@ -5,14 +5,14 @@
  *
  * @example
  * import { LibvirtConnection } from 'libvirt-manager/connection';
- * import { VMLifecycleManager } from 'libvirt-manager/lifecycle';
- * const conn = await LibvirtConnection.open('qemu:///system');
- * const lifecycle = new VMLifecycleManager(conn);
+ * import { VmLifecycleManager } from 'libvirt-manager/lifecycle';
+ * const conn = await LibvirtConnection.connect('qemu:///system');
+ * const lifecycle = new VmLifecycleManager(conn);
  * const { state, reason } = await lifecycle.shutdown('web1');
  *
  * @module lifecycle
  */
-export { VMLifecycleManager } from './manager.js';
+export { VmLifecycleManager } from './manager.js';
 export type { LifecycleConnection, VmInput } from './context.js';
 export { type VmOperation, type Verdict, verdict } from '../runtime/index.js';
 export type { PowerMode, PowerMethod, PowerFacts } from './mode.js';
@@ -25,9 +25,8 @@ export {
   DEFAULT_FORCE_OFF_TIMEOUT,
   DEFAULT_FORCE_OFF_RETRIES,
   checkLifecycleOptions,
-  type OperationOptions,
   type SetAutostartOptions,
-  type VMLifecycleManagerOptions,
+  type VmLifecycleManagerOptions,
 } from './options.js';
 export type {
   ConfirmedBy,

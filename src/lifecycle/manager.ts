@@ -8,11 +8,11 @@ import { type ManagedSaveOptions, managedSave, removeManagedSave } from './opera
 import { type AddressesResult, type WaitForAddressesOptions, waitForAddresses } from './operations/addresses.js';
 import { type AgentResult, type WaitForAgentOptions, waitForAgent } from './operations/agent.js';
 import { checkStates, setAutostart, waitForState } from './operations/observe.js';
-import { type ResumeOptions, resume, suspend } from './operations/pause.js';
+import { type ResumeOptions, pause, resume } from './operations/pause.js';
 import { type RebootOptions, reboot, reset } from './operations/reboot.js';
 import { type ShutdownOptions, shutdown } from './operations/shutdown.js';
 import { type StartOptions, start } from './operations/start.js';
-import { DEFAULT_TIMEOUTS, type OperationOptions, type SetAutostartOptions, type VMLifecycleManagerOptions, checkLifecycleOptions, checkOperationOptions, resolveManagerOptions } from './options.js';
+import { DEFAULT_TIMEOUTS, type CallOptions, type SetAutostartOptions, type VmLifecycleManagerOptions, checkLifecycleOptions, checkOperationOptions, resolveManagerOptions } from './options.js';
 import type { AutostartResult, ForceOffResult, LifecycleResult, RebootResult, ResumeResult, ShutdownResult, StartResult, StateObservation } from './results.js';
 
 /**
@@ -33,13 +33,13 @@ import type { AutostartResult, ForceOffResult, LifecycleResult, RebootResult, Re
  * The connection is shared, never opened or closed here. See docs/lifecycle.md.
  *
  * @example
- * const conn = await LibvirtConnection.open('qemu:///system');
- * const lifecycle = new VMLifecycleManager(conn);
+ * const conn = await LibvirtConnection.connect('qemu:///system');
+ * const lifecycle = new VmLifecycleManager(conn);
  * await lifecycle.start('web1');                                   // virsh start web1
  * const r = await lifecycle.shutdown('web1', { timeout: 30_000 }); // virsh shutdown web1, then destroy
  * console.log(r.state, r.reason, r.escalated);                     // 'shutoff' 'shutdown' false
  */
-export class VMLifecycleManager {
+export class VmLifecycleManager {
   readonly #ctx: LifecycleContext;
   readonly #locks: VmLocks;
   #rebootEvents: Promise<boolean> | null = null;
@@ -48,7 +48,7 @@ export class VMLifecycleManager {
    * @param connection an open {@link LibvirtConnection} (shared; the manager never closes it)
    * @throws {@link InvalidArgumentError} for a bad `pollInterval` or `eventGrace`
    */
-  constructor(connection: LifecycleConnection, options: VMLifecycleManagerOptions = {}) {
+  constructor(connection: LifecycleConnection, options: VmLifecycleManagerOptions = {}) {
     if (connection === null || typeof connection !== 'object') throw new InvalidArgumentError('connection must be a LibvirtConnection', { path: 'connection' });
     const resolved = resolveManagerOptions(options);
     // The connection's one lock table: every manager, destroyer and registry on it queues here.
@@ -75,7 +75,7 @@ export class VMLifecycleManager {
     return this.#locks.size;
   }
 
-  #run<T>(operation: VmOperation, vm: VmInput, options: OperationOptions | undefined, timeout: number, body: Parameters<typeof exclusive<T>>[4]): Promise<T> {
+  #run<T>(operation: VmOperation, vm: VmInput, options: CallOptions | undefined, timeout: number, body: Parameters<typeof exclusive<T>>[4]): Promise<T> {
     return exclusive(this.#ctx, operation, vm, new Budget(timeout, options?.signal), body);
   }
 
@@ -109,7 +109,7 @@ export class VMLifecycleManager {
    * `UnsupportedError`.
    *
    * Default `timeout`: 60 000 ms (+ `forceOffTimeout` 30 000 ms when escalating).
-   * @example const r = await lifecycle.shutdown('web1', { timeout: 20_000, onTimeout: 'destroy' });
+   * @example const r = await lifecycle.shutdown('web1', { timeout: 20_000, onTimeout: 'forceOff' });
    * @throws {@link InvalidStateError} when it is paused, pmsuspended or crashed (nothing is sent)
    * @throws {@link TimeoutError} with `onTimeout: 'throw'` · {@link UnsupportedError} for a refused explicit mode
    * @throws {@link DomainNotFoundError} · {@link AbortError} · {@link LibvirtError}
@@ -173,7 +173,7 @@ export class VMLifecycleManager {
    * @throws {@link DomainNotFoundError} · {@link TimeoutError} · {@link AbortError} · {@link LibvirtError}
    * @see virDomainReset
    */
-  async reset(vm: VmInput, options: OperationOptions = {}): Promise<LifecycleResult> {
+  async reset(vm: VmInput, options: CallOptions = {}): Promise<LifecycleResult> {
     const timeout = checkLifecycleOptions('reset', options);
     return this.#run('reset', vm, options, timeout, (run) => reset(run));
   }
@@ -182,14 +182,14 @@ export class VMLifecycleManager {
    * Pause the vCPUs and wait for the `suspended` event. No-op when paused.
    *
    * Default `timeout`: 30 000 ms.
-   * @example await lifecycle.suspend('web1'); // virsh suspend web1
+   * @example await lifecycle.pause('web1'); // virsh suspend web1
    * @throws {@link InvalidStateError} unless it is running or paused
    * @throws {@link DomainNotFoundError} · {@link TimeoutError} · {@link AbortError} · {@link LibvirtError}
    * @see virDomainSuspend
    */
-  async suspend(vm: VmInput, options: OperationOptions = {}): Promise<LifecycleResult> {
-    const timeout = checkLifecycleOptions('suspend', options);
-    return this.#run('suspend', vm, options, timeout, (run) => suspend(run));
+  async pause(vm: VmInput, options: CallOptions = {}): Promise<LifecycleResult> {
+    const timeout = checkLifecycleOptions('pause', options);
+    return this.#run('pause', vm, options, timeout, (run) => pause(run));
   }
 
   /**
@@ -233,7 +233,7 @@ export class VMLifecycleManager {
    * @throws {@link DomainNotFoundError} · {@link TimeoutError} · {@link AbortError} · {@link LibvirtError}
    * @see virDomainHasManagedSaveImage
    */
-  async hasManagedSave(vm: VmInput, options: OperationOptions = {}): Promise<boolean> {
+  async hasManagedSave(vm: VmInput, options: CallOptions = {}): Promise<boolean> {
     const timeout = checkOperationOptions(options, DEFAULT_TIMEOUTS.removeManagedSave);
     const deadline = new Budget(timeout, options.signal);
     const ref = await resolveVm(this.#ctx, vm, deadline);
@@ -249,7 +249,7 @@ export class VMLifecycleManager {
    * @throws {@link DomainNotFoundError} · {@link TimeoutError} · {@link AbortError} · {@link LibvirtError}
    * @see virDomainManagedSaveRemove
    */
-  async removeManagedSave(vm: VmInput, options: OperationOptions = {}): Promise<LifecycleResult> {
+  async removeManagedSave(vm: VmInput, options: CallOptions = {}): Promise<LifecycleResult> {
     const timeout = checkLifecycleOptions('removeManagedSave', options);
     return this.#run('removeManagedSave', vm, options, timeout, (run) => removeManagedSave(run));
   }
@@ -275,7 +275,7 @@ export class VMLifecycleManager {
    * @throws {@link DomainNotFoundError} · {@link TimeoutError} · {@link AbortError} · {@link LibvirtError}
    * @see virDomainGetAutostart
    */
-  async getAutostart(vm: VmInput, options: OperationOptions = {}): Promise<boolean> {
+  async getAutostart(vm: VmInput, options: CallOptions = {}): Promise<boolean> {
     const timeout = checkOperationOptions(options, DEFAULT_TIMEOUTS.setAutostart);
     const deadline = new Budget(timeout, options.signal);
     const ref = await resolveVm(this.#ctx, vm, deadline);
@@ -329,7 +329,7 @@ export class VMLifecycleManager {
    * @throws {@link DomainNotFoundError} (also when the VM disappears while waiting) · {@link AbortError}
    * @see virDomainGetState
    */
-  async waitForState(vm: VmInput, state: DomainStateName | readonly DomainStateName[], options: OperationOptions = {}): Promise<StateObservation> {
+  async waitForState(vm: VmInput, state: DomainStateName | readonly DomainStateName[], options: CallOptions = {}): Promise<StateObservation> {
     const timeout = checkLifecycleOptions('waitForState', options);
     const states = checkStates(state);
     return waitForState(this.#ctx, vm, states, new Budget(timeout, options.signal));

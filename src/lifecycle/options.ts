@@ -1,32 +1,18 @@
-import { type Logger, checkDuration } from '../connection/index.js';
+import { type CallOptions, type Logger, checkDuration } from '../connection/index.js';
 import { InvalidArgumentError } from '../errors/index.js';
 import { DEFAULT_TIMEOUTS, type VmOperation } from '../runtime/index.js';
 
 export { DEFAULT_TIMEOUTS } from '../runtime/index.js';
-
-/** Options every async method of the manager takes last. */
-export interface OperationOptions {
-  /**
-   * Abort the operation. Before the request was sent, nothing is sent; after,
-   * the caller gets `AbortError` and libvirt may still complete it.
-   */
-  signal?: AbortSignal;
-  /**
-   * Budget in ms for the whole operation — waiting for the VM's lock, the
-   * libvirt calls and waiting for confirmation. `0` waits without limit.
-   * Each operation documents its default.
-   */
-  timeout?: number;
-}
+export type { CallOptions } from '../connection/index.js';
 
 /** Options of `setAutostart`. */
-export interface SetAutostartOptions extends OperationOptions {
+export interface SetAutostartOptions extends CallOptions {
   /** Start the VM with the host (`true`) or not. */
   enabled: boolean;
 }
 
-/** Options of `new VMLifecycleManager(connection, options)`. */
-export interface VMLifecycleManagerOptions {
+/** Options of `new VmLifecycleManager(connection, options)`. */
+export interface VmLifecycleManagerOptions {
   /** DOMAIN_GET_STATE poll interval while waiting for a confirmation. @default 500 */
   pollInterval?: number;
   /**
@@ -65,7 +51,7 @@ export function checkFlag(value: unknown, path: string): boolean | undefined {
 }
 
 /** Check the signal and timeout every operation takes; returns the timeout to use. */
-export function checkOperationOptions(options: OperationOptions | undefined, defaultTimeout: number): number {
+export function checkOperationOptions(options: CallOptions | undefined, defaultTimeout: number): number {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new InvalidArgumentError('options must be an object', { path: 'options' });
   }
@@ -101,7 +87,7 @@ const START_FLAGS = ['paused', 'autodestroy', 'bypassCache', 'forceBoot', 'reset
  * @throws InvalidArgumentError naming the option (`path`)
  */
 export function checkLifecycleOptions(operation: VmOperation | 'waitForState' | 'waitForAddresses' | 'waitForAgent', options: unknown): number {
-  const timeout = checkOperationOptions(options as OperationOptions | undefined, DEFAULT_TIMEOUTS[operation]);
+  const timeout = checkOperationOptions(options as CallOptions | undefined, DEFAULT_TIMEOUTS[operation]);
   const o = (options ?? {}) as Record<string, unknown>;
   switch (operation) {
     case 'start':
@@ -115,7 +101,7 @@ export function checkLifecycleOptions(operation: VmOperation | 'waitForState' | 
     case 'shutdown':
       checkChoice(o['mode'], POWER_MODES, 'mode');
       checkDuration(o['resendEvery'], 'resendEvery');
-      checkChoice(o['onTimeout'], ['destroy', 'throw'], 'onTimeout');
+      checkChoice(o['onTimeout'], ['forceOff', 'throw'], 'onTimeout');
       checkDuration(o['forceOffTimeout'], 'forceOffTimeout');
       break;
     case 'forceOff': {
@@ -163,7 +149,7 @@ export interface ResolvedManagerOptions {
 }
 
 /** Validate and default the manager options. */
-export function resolveManagerOptions(options: VMLifecycleManagerOptions = {}): ResolvedManagerOptions {
+export function resolveManagerOptions(options: VmLifecycleManagerOptions = {}): ResolvedManagerOptions {
   const pollInterval = checkDuration(options.pollInterval, 'pollInterval') ?? 500;
   if (pollInterval < 10) throw new InvalidArgumentError(`pollInterval must be at least 10 ms, got ${pollInterval}`, { path: 'pollInterval' });
   return {

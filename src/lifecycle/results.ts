@@ -60,7 +60,7 @@ export interface StartResult extends LifecycleResult {
 /** Result of `shutdown`. */
 export interface ShutdownResult extends LifecycleResult {
   operation: 'shutdown';
-  /** The guest did not stop within the timeout and was forced off (`onTimeout: 'destroy'`). */
+  /** The guest did not stop within the timeout and was forced off (`onTimeout: 'forceOff'`). */
   escalated: boolean;
   /** How the shutdown was requested (`undefined` for no-ops and joins of a shutdown already under way). */
   method?: PowerMethod;

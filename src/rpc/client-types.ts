@@ -27,11 +27,24 @@ export function checkDuration(value: unknown, path: string): number | undefined 
   return value;
 }
 
-/** Per-call options: every async operation of the SDK takes these last. */
+/**
+ * `{ signal, timeout }`: the one options type every async method of the SDK
+ * takes last (alone, or extended with the method's own options).
+ */
 export interface CallOptions {
-  /** Abort the call. Before sending: it never goes out. After: the late reply is dropped (libvirt may still complete the operation). */
+  /**
+   * Abort. Before anything was sent: nothing is. After: the caller gets
+   * `AbortError` at once, a late reply is dropped, and libvirt may still
+   * complete what was asked.
+   */
   signal?: AbortSignal;
-  /** Milliseconds to wait for the reply (at most {@link MAX_TIMEOUT_MS}); `0` waits forever. Defaults to the client's `defaultTimeout`. */
+  /**
+   * Milliseconds the whole method may take — for a single call, until its
+   * reply; for an operation (start, shutdown, a teardown…), every step
+   * including waiting for the VM's turn and for libvirt's confirmation. At
+   * most {@link MAX_TIMEOUT_MS}; `0` waits without limit. Each method
+   * documents its default.
+   */
   timeout?: number;
 }
 

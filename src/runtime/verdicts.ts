@@ -11,7 +11,7 @@ export type VmOperation =
   | 'forceOff'
   | 'reboot'
   | 'reset'
-  | 'suspend'
+  | 'pause'
   | 'resume'
   | 'managedSave'
   | 'removeManagedSave'
@@ -39,7 +39,7 @@ const ACTIVE_NOOP = (state: string): { noop: string } => ({ noop: state === 'run
  * machine calls it as the guard of every command, so a command the registry
  * accepts is one the lifecycle runs, and the reverse. Pure: usable to enable
  * or disable buttons in a UI.
- * @example verdict('suspend', 'paused') // { noop: 'already paused' }
+ * @example verdict('pause', 'paused') // { noop: 'already paused' }
  * @example verdict('reboot', 'shutoff') // { refuse: 'start it instead' }
  */
 export function verdict(operation: VmOperation, state: DomainStateName): Verdict {
@@ -63,7 +63,7 @@ export function verdict(operation: VmOperation, state: DomainStateName): Verdict
     case 'reset':
       if (active || state === 'paused') return 'run';
       return { refuse: state === 'shutoff' ? 'start it instead' : 'it is not running' };
-    case 'suspend':
+    case 'pause':
       if (active) return 'run';
       if (state === 'paused') return { noop: 'already paused' };
       return { refuse: 'only a running VM can be paused' };
@@ -84,7 +84,7 @@ export function verdict(operation: VmOperation, state: DomainStateName): Verdict
 
 /**
  * The error for a `{ refuse }` verdict.
- * @example throw refusal('suspend', 'shutoff', 'web1', 'only a running VM can be paused');
+ * @example throw refusal('pause', 'shutoff', 'web1', 'only a running VM can be paused');
  */
 export function refusal(operation: VmOperation, state: DomainStateName, domainName: string, hint: string): InvalidStateError {
   return new InvalidStateError(operation, state, `cannot ${operation} VM ${JSON.stringify(domainName)}: it is ${state} (${hint})`);
@@ -100,7 +100,7 @@ export const DEFAULT_TIMEOUTS = {
   forceOff: 30_000,
   reboot: 60_000,
   reset: 30_000,
-  suspend: 30_000,
+  pause: 30_000,
   resume: 30_000,
   managedSave: 300_000,
   removeManagedSave: 30_000,

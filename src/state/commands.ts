@@ -1,4 +1,4 @@
-import type { DomainStateName } from '../connection/index.js';
+import type { CallOptions, DomainStateName } from '../connection/index.js';
 import type { DestroyOptions, DestroyReport } from '../destroyer/index.js';
 import { type VmOperation, verdict } from '../runtime/index.js';
 import type {
@@ -6,7 +6,6 @@ import type {
   ForceOffResult,
   LifecycleResult,
   ManagedSaveOptions,
-  OperationOptions,
   ResumeOptions,
   RebootOptions,
   RebootResult,
@@ -19,13 +18,13 @@ import type {
 
 /**
  * Commands a VM actor accepts, in the imperative (libvirt facts are past
- * tense). `pause` runs `VMLifecycleManager.suspend`, `save` runs
- * `managedSave`, `destroy` runs `VMDestroyer.destroy` (teardown: stop,
- * storage, undefine); `forceOff` is virsh's `destroy` (power off).
+ * tense): each runs the `VmLifecycleManager` method of the same name, and
+ * `destroy` runs `VmDestroyer.destroy` (teardown: stop, storage, undefine).
+ * `forceOff` is what virsh calls `destroy` (power off).
  * @example for (const command of VM_COMMANDS) console.log(command, snapshot.can({ type: command }));
  * @see VmRegistry.send
  */
-export const VM_COMMANDS = ['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'save', 'destroy'] as const;
+export const VM_COMMANDS = ['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'managedSave', 'destroy'] as const;
 
 /**
  * One of {@link VM_COMMANDS}.
@@ -36,25 +35,25 @@ export type VmCommand = (typeof VM_COMMANDS)[number];
 
 /**
  * Options of each command: those of the lifecycle or destroyer method it runs.
- * @example const o: VmCommandOptions['shutdown'] = { timeout: 30_000, onTimeout: 'destroy' };
- * @see VMLifecycleManager
+ * @example const o: VmCommandOptions['shutdown'] = { timeout: 30_000, onTimeout: 'forceOff' };
+ * @see VmLifecycleManager
  */
 export interface VmCommandOptions {
   start: StartOptions;
   shutdown: ShutdownOptions;
   forceOff: ForceOffOptions;
   reboot: RebootOptions;
-  reset: OperationOptions;
-  pause: OperationOptions;
+  reset: CallOptions;
+  pause: CallOptions;
   resume: ResumeOptions;
-  save: ManagedSaveOptions;
+  managedSave: ManagedSaveOptions;
   destroy: DestroyOptions;
 }
 
 /**
  * Result of each command: what the lifecycle or destroyer method returned.
  * @example const r: VmCommandResults['destroy'] = await registry.send('web1', 'destroy');
- * @see VMDestroyer.destroy
+ * @see VmDestroyer.destroy
  */
 export interface VmCommandResults {
   start: StartResult;
@@ -64,14 +63,14 @@ export interface VmCommandResults {
   reset: LifecycleResult;
   pause: LifecycleResult;
   resume: ResumeResult;
-  save: LifecycleResult;
+  managedSave: LifecycleResult;
   destroy: DestroyReport;
 }
 
 /**
- * The operation behind each command: a `VMLifecycleManager` method, or
+ * The operation behind each command: a `VmLifecycleManager` method, or
  * `destroy` (the destroyer's teardown).
- * @example COMMAND_OPERATION.pause // 'suspend'
+ * @example COMMAND_OPERATION.pause // 'pause'
  * @see verdict
  */
 export const COMMAND_OPERATION: Readonly<Record<VmCommand, VmOperation>> = {
@@ -80,9 +79,9 @@ export const COMMAND_OPERATION: Readonly<Record<VmCommand, VmOperation>> = {
   forceOff: 'forceOff',
   reboot: 'reboot',
   reset: 'reset',
-  pause: 'suspend',
+  pause: 'pause',
   resume: 'resume',
-  save: 'managedSave',
+  managedSave: 'managedSave',
   destroy: 'destroy',
 };
 

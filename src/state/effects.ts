@@ -1,22 +1,22 @@
 import { fromPromise } from 'xstate';
 import { type DomainInput, DomainNotFoundError, type LibvirtConnection } from '../connection/index.js';
 import type { DestroyOptions, DestroyReport } from '../destroyer/index.js';
-import type { VMLifecycleManager } from '../lifecycle/index.js';
+import type { VmLifecycleManager } from '../lifecycle/index.js';
 import type { VmCommand, VmCommandOptions } from './commands.js';
 import type { CommandInput, StateReading } from './machine-types.js';
 import { vmMachine } from './vm-machine.js';
 
 /**
- * What the registry needs from `VMLifecycleManager` (structurally; a fake fits in tests).
- * @example new VmRegistry(conn, { lifecycle: new VMLifecycleManager(conn, { pollInterval: 250 }) });
- * @see VMLifecycleManager
+ * What the registry needs from `VmLifecycleManager` (structurally; a fake fits in tests).
+ * @example new VmRegistry(conn, { lifecycle: new VmLifecycleManager(conn, { pollInterval: 250 }) });
+ * @see VmLifecycleManager
  */
-export type RegistryLifecycle = Pick<VMLifecycleManager, 'start' | 'shutdown' | 'forceOff' | 'reboot' | 'reset' | 'suspend' | 'resume' | 'managedSave'>;
+export type RegistryLifecycle = Pick<VmLifecycleManager, 'start' | 'shutdown' | 'forceOff' | 'reboot' | 'reset' | 'pause' | 'resume' | 'managedSave'>;
 
 /**
- * What the registry needs from `VMDestroyer` (structurally).
- * @example new VmRegistry(conn, { destroyer: new VMDestroyer(conn, lifecycle) });
- * @see VMDestroyer.destroy
+ * What the registry needs from `VmDestroyer` (structurally).
+ * @example new VmRegistry(conn, { destroyer: new VmDestroyer(conn, lifecycle) });
+ * @see VmDestroyer.destroy
  */
 export interface RegistryDestroyer {
   destroy(vm: DomainInput, options?: DestroyOptions): Promise<DestroyReport>;
@@ -65,9 +65,9 @@ export function provideEffects(
       forceOffVm: fromPromise(({ input, signal }: { input: CommandInput<'forceOff'>; signal: AbortSignal }) => lifecycle.forceOff(input.domain, joined(input, signal))),
       rebootVm: fromPromise(({ input, signal }: { input: CommandInput<'reboot'>; signal: AbortSignal }) => lifecycle.reboot(input.domain, joined(input, signal))),
       resetVm: fromPromise(({ input, signal }: { input: CommandInput<'reset'>; signal: AbortSignal }) => lifecycle.reset(input.domain, joined(input, signal))),
-      pauseVm: fromPromise(({ input, signal }: { input: CommandInput<'pause'>; signal: AbortSignal }) => lifecycle.suspend(input.domain, joined(input, signal))),
+      pauseVm: fromPromise(({ input, signal }: { input: CommandInput<'pause'>; signal: AbortSignal }) => lifecycle.pause(input.domain, joined(input, signal))),
       resumeVm: fromPromise(({ input, signal }: { input: CommandInput<'resume'>; signal: AbortSignal }) => lifecycle.resume(input.domain, joined(input, signal))),
-      saveVm: fromPromise(({ input, signal }: { input: CommandInput<'save'>; signal: AbortSignal }) => lifecycle.managedSave(input.domain, joined(input, signal))),
+      saveVm: fromPromise(({ input, signal }: { input: CommandInput<'managedSave'>; signal: AbortSignal }) => lifecycle.managedSave(input.domain, joined(input, signal))),
       destroyVm: fromPromise(({ input, signal }: { input: CommandInput<'destroy'>; signal: AbortSignal }) => destroyer.destroy(input.domain, joined(input, signal))),
       readState: fromPromise(async ({ input, signal }: { input: { domain: CommandInput['domain'] }; signal: AbortSignal }): Promise<StateReading> => {
         try {

@@ -6,7 +6,7 @@
  * @example
  * import { LibvirtConnection } from 'libvirt-manager/connection';
  * import { VmRegistry } from 'libvirt-manager/state';
- * await using conn = await LibvirtConnection.open('qemu:///system');
+ * await using conn = await LibvirtConnection.connect('qemu:///system');
  * await using registry = new VmRegistry(conn);
  * await registry.start();
  * console.log(registry.get('web1')?.state);

@@ -7,9 +7,9 @@ import type { RegistryDestroyer, RegistryLifecycle } from './effects.js';
  * @see VmRegistry
  */
 export interface VmRegistryOptions {
-  /** Runs the power commands. @default new VMLifecycleManager(connection, { logger }) */
+  /** Runs the power commands. @default new VmLifecycleManager(connection, { logger }) */
   lifecycle?: RegistryLifecycle;
-  /** Runs `destroy`. @default new VMDestroyer(connection, lifecycle, { logger }) */
+  /** Runs `destroy`. @default new VmDestroyer(connection, lifecycle, { logger }) */
   destroyer?: RegistryDestroyer;
   /** Re-read every VM this often (ms); `0` disables the timer (resyncs on reconnect still happen). @default 60000 */
   resyncInterval?: number;

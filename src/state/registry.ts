@@ -9,8 +9,8 @@ import {
   type Logger,
   logSafely,
 } from '../connection/index.js';
-import { VMDestroyer } from '../destroyer/index.js';
-import { VMLifecycleManager, type VmInput } from '../lifecycle/index.js';
+import { VmDestroyer } from '../destroyer/index.js';
+import { VmLifecycleManager, type VmInput } from '../lifecycle/index.js';
 import { Budget, DEFAULT_TIMEOUTS, locksOf } from '../runtime/index.js';
 import { type VmRegistryOptions, duration } from './options.js';
 import type { ChangesOptions } from './changes.js';
@@ -84,8 +84,8 @@ export class VmRegistry {
       throw new InvalidArgumentError(`bufferSize must be a positive integer, got ${String(options.bufferSize)}`, { path: 'bufferSize' });
     }
     const logger = options.logger === undefined ? {} : { logger: options.logger };
-    const lifecycle = options.lifecycle ?? new VMLifecycleManager(connection, logger);
-    const destroyer = options.destroyer ?? new VMDestroyer(connection, lifecycle, logger);
+    const lifecycle = options.lifecycle ?? new VmLifecycleManager(connection, logger);
+    const destroyer = options.destroyer ?? new VmDestroyer(connection, lifecycle, logger);
     const machine = provideEffects(connection, lifecycle, destroyer, {
       rebootDebounce: duration(options.rebootDebounce, 2000, 'rebootDebounce'),
       readTimeout: duration(options.readTimeout, 30_000, 'readTimeout'),
@@ -283,16 +283,15 @@ export class VmRegistry {
    *
    * | command | runs |
    * | --- | --- |
-   * | `start` `shutdown` `forceOff` `reboot` `reset` `resume` | `VMLifecycleManager.<same>` |
-   * | `pause` / `save` | `VMLifecycleManager.suspend` / `.managedSave` |
-   * | `destroy` | `VMDestroyer.destroy` (stop, storage policy, undefine) |
+   * | `start` `shutdown` `forceOff` `reboot` `reset` `pause` `resume` `managedSave` | `VmLifecycleManager.<same>` |
+   * | `destroy` | `VmDestroyer.destroy` (stop, storage policy, undefine) |
    *
-   * @example const r = await registry.send('web1', 'shutdown', { timeout: 30_000, onTimeout: 'destroy' });
+   * @example const r = await registry.send('web1', 'shutdown', { timeout: 30_000, onTimeout: 'forceOff' });
    * @example await registry.send('web1', 'pause', { queue: false }); // refuse rather than wait
    * @throws {@link InvalidStateError} (not allowed in its state, or busy with `queue: false`) · {@link InvalidArgumentError} · {@link DomainNotFoundError}
    * @throws whatever the lifecycle/destroyer method throws ({@link TimeoutError}, {@link AbortError}, {@link LibvirtError}…)
-   * @see VMLifecycleManager
-   * @see VMDestroyer.destroy
+   * @see VmLifecycleManager
+   * @see VmDestroyer.destroy
    */
   send<C extends VmCommand>(vm: VmInput, command: C, options?: SendOptions<C>): Promise<VmCommandResults[C]> {
     return sendCommand(this.#commands, vm, command, options);

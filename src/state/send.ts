@@ -9,7 +9,7 @@ import { type Entry, type Tracker, isIdle } from './tracker.js';
 
 /**
  * Options of `VmRegistry.send`: the command's own options plus `queue`.
- * @example const o: SendOptions<'shutdown'> = { timeout: 30_000, onTimeout: 'destroy', queue: false };
+ * @example const o: SendOptions<'shutdown'> = { timeout: 30_000, onTimeout: 'forceOff', queue: false };
  * @see VmCommandOptions
  */
 export type SendOptions<C extends VmCommand> = VmCommandOptions[C] & {

@@ -51,7 +51,7 @@ const IDLE = {
   reset: begin('reset', 'resetting'),
   pause: begin('pause', 'pausing'),
   resume: begin('resume', 'resuming'),
-  save: begin('save', 'saving'),
+  managedSave: begin('managedSave', 'saving'),
   destroy: begin('destroy', 'destroying'),
 } as const;
 
@@ -99,7 +99,7 @@ export const vmMachine = setup({
     resetVm: effect<VmCommandResults['reset'], CommandInput<'reset'>>('resetVm'),
     pauseVm: effect<VmCommandResults['pause'], CommandInput<'pause'>>('pauseVm'),
     resumeVm: effect<VmCommandResults['resume'], CommandInput<'resume'>>('resumeVm'),
-    saveVm: effect<VmCommandResults['save'], CommandInput<'save'>>('saveVm'),
+    saveVm: effect<VmCommandResults['managedSave'], CommandInput<'managedSave'>>('saveVm'),
     destroyVm: effect<VmCommandResults['destroy'], CommandInput<'destroy'>>('destroyVm'),
     readState: effect<StateReading, { domain: DomainRef }>('readState'),
   },

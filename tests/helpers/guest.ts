@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type DomainRef, LibvirtConnection, VMLifecycleManager, type VmSpec } from '../../src/index.js';
+import { type DomainRef, LibvirtConnection, VmLifecycleManager, type VmSpec } from '../../src/index.js';
 import { QEMU_URI, ROOT, uniqueName, virshQuiet } from './libvirt.js';
 
 /** The manifest written by `scripts/build-test-guest.sh`. */
@@ -157,7 +157,7 @@ export interface RunningGuest {
 export async function startTransientGuest(prefix: string, options: Omit<GuestXmlOptions, 'name' | 'logPath'> = {}): Promise<RunningGuest> {
   const guest = ensureTestGuest();
   const logs = logDir(`lvm-${prefix}-`);
-  const conn = await LibvirtConnection.open(QEMU_URI, { reconnect: false });
+  const conn = await LibvirtConnection.connect(QEMU_URI, { reconnect: false });
   const name = uniqueName(prefix);
   const logPath = logs.path(name);
   const stop = async (): Promise<void> => {
@@ -180,17 +180,17 @@ export async function startTransientGuest(prefix: string, options: Omit<GuestXml
  * guest (built if needed), a connection to qemu:///system and a lifecycle
  * manager on it.
  */
-export async function openQemuLifecycle(): Promise<{ manifest: GuestManifest; conn: LibvirtConnection; lifecycle: VMLifecycleManager }> {
+export async function openQemuLifecycle(): Promise<{ manifest: GuestManifest; conn: LibvirtConnection; lifecycle: VmLifecycleManager }> {
   const manifest = ensureTestGuest();
-  const conn = await LibvirtConnection.open(QEMU_URI);
-  return { manifest, conn, lifecycle: new VMLifecycleManager(conn) };
+  const conn = await LibvirtConnection.connect(QEMU_URI);
+  return { manifest, conn, lifecycle: new VmLifecycleManager(conn) };
 }
 
 /** Force off and undefine (with any managed save image) every domain a suite created; missing ones are fine. */
 export async function removeDomains(conn: LibvirtConnection | undefined, created: readonly DomainRef[]): Promise<void> {
   if (conn === undefined) return;
   for (const ref of created) {
-    await conn.domains.control.destroy(ref).catch(() => undefined);
+    await conn.domains.control.forceOff(ref).catch(() => undefined);
     await conn.domains.control.undefine(ref, { flags: 1 /* MANAGED_SAVE */ }).catch(() => undefined);
   }
 }

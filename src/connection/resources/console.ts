@@ -2,10 +2,11 @@ import { Duplex } from 'node:stream';
 import { InvalidArgumentError } from '../../errors/index.js';
 import { DOMAIN_OPEN_CONSOLE, type RpcStream } from '../../rpc/index.js';
 import { type DomainInput, resolveDomain } from './refs.js';
-import type { ResourceCall, ResourceOptions, ResourceStream } from './types.js';
+import type { ResourceCall, ResourceStream } from './types.js';
+import type { CallOptions } from '../../rpc/index.js';
 
 /** Options of {@link DomainResource.openConsole}. */
-export interface ConsoleOptions extends ResourceOptions {
+export interface ConsoleOptions extends CallOptions {
   /**
    * Alias of the console, serial or parallel device (`console0`, `serial0`,
    * `serial1`…); default: the domain's first console.

@@ -19,10 +19,11 @@ import {
   type DomainRef,
 } from '../../rpc/index.js';
 import { type DomainInput, resolveDomain } from './refs.js';
-import type { ResourceCall, ResourceOptions } from './types.js';
+import type { ResourceCall } from './types.js';
+import type { CallOptions } from '../../rpc/index.js';
 
 /** Options of calls that take libvirt flags. */
-export interface FlagsOptions extends ResourceOptions {
+export interface FlagsOptions extends CallOptions {
   /** libvirt flag bits for this call (see the `Vir…Flags` constants). @default 0 */
   flags?: number;
 }
@@ -31,7 +32,7 @@ export interface FlagsOptions extends ResourceOptions {
  * Low-level domain requests. Each method sends exactly one libvirt call and
  * resolves when libvirt accepted it — for a shutdown that is *before* the
  * guest has stopped. This is the single place in the SDK where these
- * procedures are called; `VMLifecycleManager`, `VMDestroyer` and `VMCreator`
+ * procedures are called; `VmLifecycleManager`, `VmDestroyer` and `VmCreator`
  * build confirmed, idempotent operations on top of it.
  */
 export class DomainControl {
@@ -41,7 +42,7 @@ export class DomainControl {
     this.#call = call;
   }
 
-  async #dom(domain: DomainInput, options?: ResourceOptions): Promise<DomainRef> {
+  async #dom(domain: DomainInput, options?: CallOptions): Promise<DomainRef> {
     return resolveDomain(this.#call, domain, options);
   }
 
@@ -76,27 +77,32 @@ export class DomainControl {
   }
 
   /** Hard reset. @see virDomainReset */
-  async reset(domain: DomainInput, options: ResourceOptions = {}): Promise<void> {
+  async reset(domain: DomainInput, options: CallOptions = {}): Promise<void> {
     await this.#call(DOMAIN_RESET, { dom: await this.#dom(domain, options), flags: 0 }, options);
   }
 
-  /** Power off; flags = `VirDomainDestroyFlags` (GRACEFUL = SIGTERM only). @see virDomainDestroyFlags */
-  async destroy(domain: DomainInput, options: FlagsOptions = {}): Promise<void> {
+  /**
+   * Power off at once (libvirt's "destroy"; in this SDK "destroy" means a
+   * teardown, so this is `forceOff`); flags = `VirDomainDestroyFlags`
+   * (GRACEFUL = SIGTERM only). The lifecycle's `forceOff` waits until libvirt
+   * confirms it. @see virDomainDestroyFlags
+   */
+  async forceOff(domain: DomainInput, options: FlagsOptions = {}): Promise<void> {
     await this.#call(DOMAIN_DESTROY_FLAGS, { dom: await this.#dom(domain, options), flags: options.flags ?? 0 }, options);
   }
 
   /** Pause the vCPUs. @see virDomainSuspend */
-  async suspend(domain: DomainInput, options: ResourceOptions = {}): Promise<void> {
+  async suspend(domain: DomainInput, options: CallOptions = {}): Promise<void> {
     await this.#call(DOMAIN_SUSPEND, { dom: await this.#dom(domain, options) }, options);
   }
 
   /** Resume paused vCPUs. @see virDomainResume */
-  async resume(domain: DomainInput, options: ResourceOptions = {}): Promise<void> {
+  async resume(domain: DomainInput, options: CallOptions = {}): Promise<void> {
     await this.#call(DOMAIN_RESUME, { dom: await this.#dom(domain, options) }, options);
   }
 
   /** Wake a guest suspended to RAM. @see virDomainPMWakeup */
-  async pmWakeup(domain: DomainInput, options: ResourceOptions = {}): Promise<void> {
+  async pmWakeup(domain: DomainInput, options: CallOptions = {}): Promise<void> {
     await this.#call(DOMAIN_PM_WAKEUP, { dom: await this.#dom(domain, options), flags: 0 }, options);
   }
 
@@ -106,7 +112,7 @@ export class DomainControl {
   }
 
   /** Delete the managed save image. @see virDomainManagedSaveRemove */
-  async managedSaveRemove(domain: DomainInput, options: ResourceOptions = {}): Promise<void> {
+  async managedSaveRemove(domain: DomainInput, options: CallOptions = {}): Promise<void> {
     await this.#call(DOMAIN_MANAGED_SAVE_REMOVE, { dom: await this.#dom(domain, options), flags: 0 }, options);
   }
 

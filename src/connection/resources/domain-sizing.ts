@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from '../../errors/index.js';
 import { DOMAIN_GET_VCPUS_FLAGS, DOMAIN_SET_MEMORY_FLAGS, DOMAIN_SET_VCPUS_FLAGS } from '../../rpc/index.js';
 import { type DomainInput, resolveDomain } from './refs.js';
-import type { ResourceCall, ResourceOptions } from './types.js';
+import type { ResourceCall } from './types.js';
+import type { CallOptions } from '../../rpc/index.js';
 
 /**
  * Which definition a change or a reading concerns. Neither `live` nor
@@ -18,13 +19,13 @@ export interface SizingImpact {
 }
 
 /** Options of {@link DomainResource.setVcpus} and {@link DomainResource.getVcpus}. */
-export interface VcpuOptions extends ResourceOptions, SizingImpact {
+export interface VcpuOptions extends CallOptions, SizingImpact {
   /** Ask the guest agent to online/offline vCPUs inside the guest (`VIR_DOMAIN_VCPU_GUEST`). */
   guest?: boolean;
 }
 
 /** Options of {@link DomainResource.setMemory}. */
-export interface MemoryOptions extends ResourceOptions, SizingImpact {}
+export interface MemoryOptions extends CallOptions, SizingImpact {}
 
 /** Most vCPUs any libvirt domain can have (libvirt's own limit is the hypervisor's, well below this). */
 const MAX_VCPUS = 16_384;

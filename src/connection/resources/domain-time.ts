@@ -1,7 +1,8 @@
 import { InvalidArgumentError } from '../../errors/index.js';
 import { DOMAIN_GET_TIME, DOMAIN_SET_TIME, VirDomainSetTimeFlags } from '../../rpc/index.js';
 import { type DomainInput, resolveDomain } from './refs.js';
-import type { ResourceCall, ResourceOptions } from './types.js';
+import type { ResourceCall } from './types.js';
+import type { CallOptions } from '../../rpc/index.js';
 
 /** A guest's clock reading: seconds and nanoseconds since the Unix epoch, and the same as a `Date` (millisecond precision). */
 export interface GuestTime {
@@ -22,7 +23,7 @@ export type GuestTimeInput = Date | { seconds: number; nseconds?: number } | 'rt
 const NS_PER_S = 1_000_000_000;
 
 /** The guest's clock (`virsh domtime`). */
-export async function getTime(call: ResourceCall, domain: DomainInput, options: ResourceOptions): Promise<GuestTime> {
+export async function getTime(call: ResourceCall, domain: DomainInput, options: CallOptions): Promise<GuestTime> {
   const dom = await resolveDomain(call, domain, options);
   const { seconds, nseconds } = await call(DOMAIN_GET_TIME, { dom, flags: 0 }, options);
   const s = Number(seconds);
@@ -30,7 +31,7 @@ export async function getTime(call: ResourceCall, domain: DomainInput, options: 
 }
 
 /** Set the guest's clock (`virsh domtime --time` / `--now` / `--sync`). */
-export async function setTime(call: ResourceCall, domain: DomainInput, time: GuestTimeInput, options: ResourceOptions): Promise<void> {
+export async function setTime(call: ResourceCall, domain: DomainInput, time: GuestTimeInput, options: CallOptions): Promise<void> {
   const { seconds, nseconds, flags } = timeArgs(time);
   const dom = await resolveDomain(call, domain, options);
   await call(DOMAIN_SET_TIME, { dom, seconds, nseconds, flags }, options);

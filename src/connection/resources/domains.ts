@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../errors/index.js';
+import { DomainNotFoundError, InvalidArgumentError } from '../../errors/index.js';
 import {
   CONNECT_GET_ALL_DOMAIN_STATS,
   CONNECT_LIST_ALL_DOMAINS,
@@ -16,7 +16,7 @@ import {
   domainStateName,
   domainStateReasonName,
   typedParamsToRecord,
-} from '../../rpc/index.js';
+  type CallOptions } from '../../rpc/index.js';
 import { type ConsoleOptions, type DomainConsole, openConsole } from './console.js';
 import { DomainControl } from './domain-control.js';
 import { type MemoryOptions, type VcpuOptions, getVcpus, setMemory, setVcpus } from './domain-sizing.js';
@@ -24,7 +24,7 @@ import { type GuestTime, type GuestTimeInput, getTime, setTime } from './domain-
 import { type Screenshot, type ScreenshotOptions, takeScreenshot } from './screenshot.js';
 import { type DomainInput, checkObjectName, lookupDomainBy, resolveDomain } from './refs.js';
 import { SnapshotResource } from './snapshots.js';
-import { type AutostartOptions, type ResourceCall, type ResourceOptions, type ResourceStream, checkAutostart, flag } from './types.js';
+import { type AutostartOptions, type ResourceCall, type ResourceStream, checkAutostart, flag } from './types.js';
 
 /** libvirt's domain states, lower-cased (`virDomainState`). */
 export type DomainStateName = 'nostate' | 'running' | 'blocked' | 'paused' | 'shutdown' | 'shutoff' | 'crashed' | 'pmsuspended';
@@ -107,8 +107,8 @@ export class DomainResource {
   readonly snapshots: SnapshotResource;
   /**
    * Low-level requests (define, start, shutdown, destroy…): each sends one
-   * libvirt call and returns when libvirt accepted it. Use `VMLifecycleManager`
-   * and `VMDestroyer` for operations confirmed by events.
+   * libvirt call and returns when libvirt accepted it. Use `VmLifecycleManager`
+   * and `VmDestroyer` for operations confirmed by events.
    */
   readonly control: DomainControl;
 
@@ -124,7 +124,7 @@ export class DomainResource {
    * @example const running = await conn.domains.list({ filter: { states: ['running'] } });
    * @see virConnectListAllDomains
    */
-  async list(options: ResourceOptions & { filter?: DomainListFilter } = {}): Promise<DomainRef[]> {
+  async list(options: CallOptions & { filter?: DomainListFilter } = {}): Promise<DomainRef[]> {
     const { domains } = await this.#call(CONNECT_LIST_ALL_DOMAINS, { need_results: 1, flags: listFlags(options.filter ?? {}) }, options);
     return domains;
   }
@@ -136,7 +136,7 @@ export class DomainResource {
    * @throws {@link UnsupportedError} when the driver has no all-domain stats
    * @see virConnectGetAllDomainStats
    */
-  async listStates(options: ResourceOptions = {}): Promise<DomainStateEntry[]> {
+  async listStates(options: CallOptions = {}): Promise<DomainStateEntry[]> {
     const { retStats } = await this.#call(CONNECT_GET_ALL_DOMAIN_STATS, { doms: [], stats: 1 /* VIR_DOMAIN_STATS_STATE */, flags: 0 }, options);
     return retStats.map((record) => {
       const stats = typedParamsToRecord(record.params);
@@ -157,34 +157,34 @@ export class DomainResource {
    * @throws {@link DomainNotFoundError} when it does not exist
    * @see virDomainLookupByName
    */
-  async lookup(nameOrUuid: string, options?: ResourceOptions): Promise<DomainRef> {
+  async lookup(nameOrUuid: string, options?: CallOptions): Promise<DomainRef> {
     return resolveDomain(this.#call, checkObjectName(nameOrUuid, 'nameOrUuid'), options);
   }
 
   /** Find a domain by name. @throws {@link DomainNotFoundError} naming it @see virDomainLookupByName */
-  async lookupByName(name: string, options?: ResourceOptions): Promise<DomainRef> {
+  async lookupByName(name: string, options?: CallOptions): Promise<DomainRef> {
     return lookupDomainBy(this.#call, 'name', checkObjectName(name, 'name'), options);
   }
 
   /** Find a domain by UUID. @throws {@link DomainNotFoundError} naming it @see virDomainLookupByUUIDString */
-  async lookupByUuid(uuid: string, options?: ResourceOptions): Promise<DomainRef> {
+  async lookupByUuid(uuid: string, options?: CallOptions): Promise<DomainRef> {
     return lookupDomainBy(this.#call, 'uuid', uuid, options);
   }
 
   /** Find a running domain by its numeric id. @throws {@link DomainNotFoundError} naming it @see virDomainLookupByID */
-  async lookupById(id: number, options?: ResourceOptions): Promise<DomainRef> {
+  async lookupById(id: number, options?: CallOptions): Promise<DomainRef> {
     return lookupDomainBy(this.#call, 'id', id, options);
   }
 
   /**
    * `true` if a domain with this name or UUID exists; `false` on NO_DOMAIN.
    */
-  async exists(nameOrUuid: string, options?: ResourceOptions): Promise<boolean> {
+  async exists(nameOrUuid: string, options?: CallOptions): Promise<boolean> {
     try {
       await this.lookup(nameOrUuid, options);
       return true;
     } catch (error) {
-      if ((error as { code?: unknown }).code === 42) return false;
+      if (error instanceof DomainNotFoundError) return false;
       throw error;
     }
   }
@@ -194,7 +194,7 @@ export class DomainResource {
    * boot uses); `secure` includes secrets such as graphics passwords.
    * @see virDomainGetXMLDesc
    */
-  async getXml(domain: DomainInput, options: ResourceOptions & { inactive?: boolean; secure?: boolean } = {}): Promise<string> {
+  async getXml(domain: DomainInput, options: CallOptions & { inactive?: boolean; secure?: boolean } = {}): Promise<string> {
     const dom = await resolveDomain(this.#call, domain, options);
     const flags = (options.secure === true ? 1 : 0) | (options.inactive === true ? 2 : 0);
     return (await this.#call(DOMAIN_GET_XML_DESC, { dom, flags }, options)).xml;
@@ -205,7 +205,7 @@ export class DomainResource {
    * @example const { state, reason } = await conn.domains.getState('web1'); // 'shutoff', 'destroyed'
    * @see virDomainGetState
    */
-  async getState(domain: DomainInput, options?: ResourceOptions): Promise<DomainState> {
+  async getState(domain: DomainInput, options?: CallOptions): Promise<DomainState> {
     const dom = await resolveDomain(this.#call, domain, options);
     const { state, reason } = await this.#call(DOMAIN_GET_STATE, { dom, flags: 0 }, options);
     return {
@@ -217,7 +217,7 @@ export class DomainResource {
   }
 
   /** Memory, vCPUs and CPU time. @see virDomainGetInfo */
-  async getInfo(domain: DomainInput, options?: ResourceOptions): Promise<DomainInfo> {
+  async getInfo(domain: DomainInput, options?: CallOptions): Promise<DomainInfo> {
     const dom = await resolveDomain(this.#call, domain, options);
     const info = await this.#call(DOMAIN_GET_INFO, { dom }, options);
     return {
@@ -230,7 +230,7 @@ export class DomainResource {
   }
 
   /** Whether the domain starts with the host. @see virDomainGetAutostart */
-  async getAutostart(domain: DomainInput, options?: ResourceOptions): Promise<boolean> {
+  async getAutostart(domain: DomainInput, options?: CallOptions): Promise<boolean> {
     const dom = await resolveDomain(this.#call, domain, options);
     return flag((await this.#call(DOMAIN_GET_AUTOSTART, { dom }, options)).autostart);
   }
@@ -243,19 +243,19 @@ export class DomainResource {
   }
 
   /** Whether a managed save image exists. @see virDomainHasManagedSaveImage */
-  async hasManagedSave(domain: DomainInput, options?: ResourceOptions): Promise<boolean> {
+  async hasManagedSave(domain: DomainInput, options?: CallOptions): Promise<boolean> {
     const dom = await resolveDomain(this.#call, domain, options);
     return flag((await this.#call(DOMAIN_HAS_MANAGED_SAVE_IMAGE, { dom, flags: 0 }, options)).result);
   }
 
   /** Whether the domain is running (or paused). @see virDomainIsActive */
-  async isActive(domain: DomainInput, options?: ResourceOptions): Promise<boolean> {
+  async isActive(domain: DomainInput, options?: CallOptions): Promise<boolean> {
     const dom = await resolveDomain(this.#call, domain, options);
     return flag((await this.#call(DOMAIN_IS_ACTIVE, { dom }, options)).active);
   }
 
   /** Whether the domain has a persistent config (`false` for transient domains). @see virDomainIsPersistent */
-  async isPersistent(domain: DomainInput, options?: ResourceOptions): Promise<boolean> {
+  async isPersistent(domain: DomainInput, options?: CallOptions): Promise<boolean> {
     const dom = await resolveDomain(this.#call, domain, options);
     return flag((await this.#call(DOMAIN_IS_PERSISTENT, { dom }, options)).persistent);
   }
@@ -317,7 +317,7 @@ export class DomainResource {
    *   `VIR_ERR_ARGUMENT_UNSUPPORTED` when no guest agent is configured, `VIR_ERR_AGENT_UNRESPONSIVE` when it does not answer
    * @see virDomainGetTime
    */
-  getTime(domain: DomainInput, options: ResourceOptions = {}): Promise<GuestTime> {
+  getTime(domain: DomainInput, options: CallOptions = {}): Promise<GuestTime> {
     return getTime(this.#call, domain, options);
   }
 
@@ -325,13 +325,13 @@ export class DomainResource {
    * Set the guest's clock (`virsh domtime --time`, `--now`, `--sync`): to a
    * `Date`, to `{ seconds, nseconds }`, or `'rtc'` to have the guest re-read
    * its hardware clock. QEMU needs the guest agent. Useful after a resume or a
-   * restore, when the guest's clock stood still (`VMLifecycleManager.resume`
+   * restore, when the guest's clock stood still (`VmLifecycleManager.resume`
    * does it with `syncTime: true`).
    * @example await conn.domains.setTime('web1', new Date());
    * @throws {@link InvalidArgumentError} (nothing is sent); the errors of {@link DomainResource.getTime}
    * @see virDomainSetTime
    */
-  setTime(domain: DomainInput, time: GuestTimeInput, options: ResourceOptions = {}): Promise<void> {
+  setTime(domain: DomainInput, time: GuestTimeInput, options: CallOptions = {}): Promise<void> {
     return setTime(this.#call, domain, time, options);
   }
 
@@ -352,7 +352,7 @@ export class DomainResource {
   }
 
   /** The guest's hostname (needs the guest agent or a lease source). @see virDomainGetHostname */
-  async getHostname(domain: DomainInput, options?: ResourceOptions): Promise<string> {
+  async getHostname(domain: DomainInput, options?: CallOptions): Promise<string> {
     const dom = await resolveDomain(this.#call, domain, options);
     return (await this.#call(DOMAIN_GET_HOSTNAME, { dom, flags: 0 }, options)).hostname;
   }
@@ -363,7 +363,7 @@ export class DomainResource {
    */
   async getInterfaceAddresses(
     domain: DomainInput,
-    options: ResourceOptions & { source?: AddressSource } = {},
+    options: CallOptions & { source?: AddressSource } = {},
   ): Promise<DomainInterfaceAddresses[]> {
     const source = SOURCE[options.source ?? 'lease'];
     if (source === undefined) throw new InvalidArgumentError(`unknown address source ${String(options.source)}`, { path: 'source' });

@@ -15,9 +15,9 @@ import {
   NODE_GET_INFO,
   type TypedParamRecordValue,
   typedParamsToRecord,
-} from '../../rpc/index.js';
+  type CallOptions } from '../../rpc/index.js';
 import { type DomainCapabilities, type HostCapabilities, parseCapabilitiesXml, parseDomainCapabilitiesXml } from '../../xml/index.js';
-import { type ResourceCall, type ResourceOptions, flag } from './types.js';
+import { type ResourceCall, flag } from './types.js';
 
 /** A libvirt-style version number, split. */
 export interface Version {
@@ -83,42 +83,42 @@ export class HostResource {
   }
 
   /** The daemon's libvirt version. @see virConnectGetLibVersion */
-  async getLibVersion(options?: ResourceOptions): Promise<Version> {
+  async getLibVersion(options?: CallOptions): Promise<Version> {
     return decodeVersion((await this.#call(CONNECT_GET_LIB_VERSION, undefined, options)).lib_ver);
   }
 
   /** The hypervisor's version (QEMU's, for qemu:///). @see virConnectGetVersion */
-  async getHypervisorVersion(options?: ResourceOptions): Promise<Version> {
+  async getHypervisorVersion(options?: CallOptions): Promise<Version> {
     return decodeVersion((await this.#call(CONNECT_GET_VERSION, undefined, options)).hv_ver);
   }
 
   /** Driver type, e.g. `'QEMU'`, `'TEST'`. @see virConnectGetType */
-  async getType(options?: ResourceOptions): Promise<string> {
+  async getType(options?: CallOptions): Promise<string> {
     return (await this.#call(CONNECT_GET_TYPE, undefined, options)).type;
   }
 
   /** The host's name. @see virConnectGetHostname */
-  async getHostname(options?: ResourceOptions): Promise<string> {
+  async getHostname(options?: CallOptions): Promise<string> {
     return (await this.#call(CONNECT_GET_HOSTNAME, undefined, options)).hostname;
   }
 
   /** The canonical URI the daemon opened, e.g. `'qemu:///system'`. @see virConnectGetURI */
-  async getUri(options?: ResourceOptions): Promise<string> {
+  async getUri(options?: CallOptions): Promise<string> {
     return (await this.#call(CONNECT_GET_URI, undefined, options)).uri;
   }
 
   /** Whether the connection is encrypted or local. @see virConnectIsSecure */
-  async isSecure(options?: ResourceOptions): Promise<boolean> {
+  async isSecure(options?: CallOptions): Promise<boolean> {
     return flag((await this.#call(CONNECT_IS_SECURE, undefined, options)).secure);
   }
 
   /** Most vCPUs one guest of `type` may have. @see virConnectGetMaxVcpus */
-  async getMaxVcpus(type: string | null = null, options?: ResourceOptions): Promise<number> {
+  async getMaxVcpus(type: string | null = null, options?: CallOptions): Promise<number> {
     return (await this.#call(CONNECT_GET_MAX_VCPUS, { type }, options)).max_vcpus;
   }
 
   /** Host CPU and memory. @see virNodeGetInfo */
-  async getNodeInfo(options?: ResourceOptions): Promise<NodeInfo> {
+  async getNodeInfo(options?: CallOptions): Promise<NodeInfo> {
     const i = await this.#call(NODE_GET_INFO, undefined, options);
     return {
       model: i.model,
@@ -133,28 +133,28 @@ export class HostResource {
   }
 
   /** Free host memory in bytes. @see virNodeGetFreeMemory */
-  async getFreeMemory(options?: ResourceOptions): Promise<bigint> {
+  async getFreeMemory(options?: CallOptions): Promise<bigint> {
     return (await this.#call(NODE_GET_FREE_MEMORY, undefined, options)).freeMem;
   }
 
   /** The SMBIOS sysinfo XML. @see virConnectGetSysinfo */
-  async getSysinfoXml(options?: ResourceOptions): Promise<string> {
+  async getSysinfoXml(options?: CallOptions): Promise<string> {
     return (await this.#call(CONNECT_GET_SYSINFO, { flags: 0 }, options)).sysinfo;
   }
 
   /** The capabilities XML. @see virConnectGetCapabilities */
-  async getCapabilitiesXml(options?: ResourceOptions): Promise<string> {
+  async getCapabilitiesXml(options?: CallOptions): Promise<string> {
     return (await this.#call(CONNECT_GET_CAPABILITIES, undefined, options)).capabilities;
   }
 
   /** Host and guest capabilities, parsed. @see virConnectGetCapabilities */
-  async getCapabilities(options?: ResourceOptions): Promise<HostCapabilities> {
+  async getCapabilities(options?: CallOptions): Promise<HostCapabilities> {
     return parseCapabilitiesXml(await this.getCapabilitiesXml(options));
   }
 
   /** The domain capabilities XML for an emulator/arch/machine/virt type. @see virConnectGetDomainCapabilities */
   async getDomainCapabilitiesXml(
-    options: ResourceOptions & { emulator?: string; arch?: string; machine?: string; virtType?: string } = {},
+    options: CallOptions & { emulator?: string; arch?: string; machine?: string; virtType?: string } = {},
   ): Promise<string> {
     const args = {
       emulatorbin: options.emulator ?? null,
@@ -172,7 +172,7 @@ export class HostResource {
    * @see virConnectGetDomainCapabilities
    */
   async getDomainCapabilities(
-    options: ResourceOptions & { emulator?: string; arch?: string; machine?: string; virtType?: string } = {},
+    options: CallOptions & { emulator?: string; arch?: string; machine?: string; virtType?: string } = {},
   ): Promise<DomainCapabilities> {
     return parseDomainCapabilitiesXml(await this.getDomainCapabilitiesXml(options));
   }
@@ -183,7 +183,7 @@ export class HostResource {
    * @see virConnectGetAllDomainStats
    */
   async getAllDomainStats(
-    options: ResourceOptions & { groups?: readonly DomainStatsGroup[]; domains?: readonly DomainRef[]; flags?: number } = {},
+    options: CallOptions & { groups?: readonly DomainStatsGroup[]; domains?: readonly DomainRef[]; flags?: number } = {},
   ): Promise<DomainStats[]> {
     let stats = 0;
     for (const group of options.groups ?? []) stats |= STAT_BITS[group] ?? 0;

@@ -13,7 +13,8 @@ import {
   isUuid,
   uuidKey,
 } from '../../rpc/index.js';
-import type { ResourceCall, ResourceOptions } from './types.js';
+import type { ResourceCall } from './types.js';
+import type { CallOptions } from '../../rpc/index.js';
 
 /** A domain named by name, UUID, or a reference returned by the SDK. */
 export type DomainInput = string | DomainRef;
@@ -81,7 +82,7 @@ function isRef(value: unknown): value is { name: string; uuid: string } {
  * a name). A string that parses as a UUID is looked up by UUID, anything else
  * by name.
  */
-export async function resolveDomain(call: ResourceCall, input: DomainInput, options?: ResourceOptions): Promise<DomainRef> {
+export async function resolveDomain(call: ResourceCall, input: DomainInput, options?: CallOptions): Promise<DomainRef> {
   if (isRef(input)) return { name: input.name, uuid: input.uuid, id: (input as DomainRef).id ?? -1 };
   const key = checkObjectName(input, 'domain');
   return isUuid(key) ? lookupDomainBy(call, 'uuid', key, options) : lookupDomainBy(call, 'name', key, options);
@@ -94,7 +95,7 @@ export async function resolveDomain(call: ResourceCall, input: DomainInput, opti
  * log line that cannot tell which VM was missing.
  * @throws {@link DomainNotFoundError} naming `key`
  */
-export async function lookupDomainBy(call: ResourceCall, by: 'name' | 'uuid' | 'id', key: string | number, options?: ResourceOptions): Promise<DomainRef> {
+export async function lookupDomainBy(call: ResourceCall, by: 'name' | 'uuid' | 'id', key: string | number, options?: CallOptions): Promise<DomainRef> {
   try {
     const { dom } =
       by === 'name'
@@ -139,7 +140,7 @@ export function domainMatcher(domain: DomainInput, path = 'domain'): (ref: Domai
 }
 
 /** Resolve a {@link NetworkInput}. */
-export async function resolveNetwork(call: ResourceCall, input: NetworkInput, options?: ResourceOptions): Promise<NetworkRef> {
+export async function resolveNetwork(call: ResourceCall, input: NetworkInput, options?: CallOptions): Promise<NetworkRef> {
   if (isRef(input)) return { name: input.name, uuid: input.uuid };
   const key = checkObjectName(input, 'network');
   const { net } = isUuid(key) ? await call(NETWORK_LOOKUP_BY_UUID, { uuid: key }, options) : await call(NETWORK_LOOKUP_BY_NAME, { name: key }, options);
@@ -147,7 +148,7 @@ export async function resolveNetwork(call: ResourceCall, input: NetworkInput, op
 }
 
 /** Resolve a {@link StoragePoolInput}. */
-export async function resolvePool(call: ResourceCall, input: StoragePoolInput, options?: ResourceOptions): Promise<StoragePoolRef> {
+export async function resolvePool(call: ResourceCall, input: StoragePoolInput, options?: CallOptions): Promise<StoragePoolRef> {
   if (isRef(input)) return { name: input.name, uuid: input.uuid };
   const key = checkObjectName(input, 'pool');
   const { pool } = isUuid(key)

@@ -1,10 +1,11 @@
 import { AbortError, InvalidArgumentError, ProtocolError, TimeoutError } from '../../errors/index.js';
 import { DOMAIN_SCREENSHOT, checkDuration } from '../../rpc/index.js';
 import { type DomainInput, resolveDomain } from './refs.js';
-import type { ResourceCall, ResourceOptions, ResourceStream } from './types.js';
+import type { ResourceCall, ResourceStream } from './types.js';
+import type { CallOptions } from '../../rpc/index.js';
 
 /** Options of {@link DomainResource.screenshot}. */
-export interface ScreenshotOptions extends ResourceOptions {
+export interface ScreenshotOptions extends CallOptions {
   /** Which screen (head) of the video device. @default 0 */
   screen?: number;
   /**

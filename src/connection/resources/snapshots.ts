@@ -1,4 +1,4 @@
-import { LibvirtError, VirErrorCode } from '../../errors/index.js';
+import { VirErrorCode, isLibvirtCode } from '../../errors/index.js';
 import {
   DOMAIN_LIST_ALL_SNAPSHOTS,
   DOMAIN_REVERT_TO_SNAPSHOT,
@@ -12,7 +12,8 @@ import {
 import { type SnapshotModel, buildSnapshotXml } from '../../xml/index.js';
 import type { FlagsOptions } from './domain-control.js';
 import { type DomainInput, checkName, resolveDomain } from './refs.js';
-import type { ResourceCall, ResourceOptions } from './types.js';
+import type { ResourceCall } from './types.js';
+import type { CallOptions } from '../../rpc/index.js';
 
 /** Domain snapshots. */
 export class SnapshotResource {
@@ -41,18 +42,18 @@ export class SnapshotResource {
   }
 
   /** Find a snapshot by name. @see virDomainSnapshotLookupByName */
-  async lookup(domain: DomainInput, name: string, options?: ResourceOptions): Promise<SnapshotRef> {
+  async lookup(domain: DomainInput, name: string, options?: CallOptions): Promise<SnapshotRef> {
     const dom = await resolveDomain(this.#call, domain, options);
     return (await this.#call(DOMAIN_SNAPSHOT_LOOKUP_BY_NAME, { dom, name: checkName(name, 'name'), flags: 0 }, options)).snap;
   }
 
   /** The current snapshot, or `null` when the domain has none. @see virDomainSnapshotCurrent */
-  async current(domain: DomainInput, options?: ResourceOptions): Promise<SnapshotRef | null> {
+  async current(domain: DomainInput, options?: CallOptions): Promise<SnapshotRef | null> {
     const dom = await resolveDomain(this.#call, domain, options);
     try {
       return (await this.#call(DOMAIN_SNAPSHOT_CURRENT, { dom, flags: 0 }, options)).snap;
     } catch (error) {
-      if (error instanceof LibvirtError && error.code === VirErrorCode.VIR_ERR_NO_DOMAIN_SNAPSHOT) return null;
+      if (isLibvirtCode(error, VirErrorCode.VIR_ERR_NO_DOMAIN_SNAPSHOT)) return null;
       throw error;
     }
   }

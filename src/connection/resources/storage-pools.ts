@@ -15,10 +15,10 @@ import {
   STORAGE_POOL_UNDEFINE,
   type StoragePoolRef,
   type StorageVolRef,
-} from '../../rpc/index.js';
+  type CallOptions } from '../../rpc/index.js';
 import type { FlagsOptions } from './domain-control.js';
 import { type StoragePoolInput, checkObjectName, resolvePool } from './refs.js';
-import { type AutostartOptions, type ResourceCall, type ResourceOptions, checkAutostart, flag } from './types.js';
+import { type AutostartOptions, type ResourceCall, checkAutostart, flag } from './types.js';
 
 /** `virStoragePoolState`, lower-cased. */
 export type StoragePoolStateName = 'inactive' | 'building' | 'running' | 'degraded' | 'inaccessible';
@@ -47,17 +47,17 @@ export class StoragePoolResource {
   }
 
   /** Find a pool by name or UUID. @throws LibvirtError VIR_ERR_NO_STORAGE_POOL @see virStoragePoolLookupByName */
-  async lookup(nameOrUuid: string, options?: ResourceOptions): Promise<StoragePoolRef> {
+  async lookup(nameOrUuid: string, options?: CallOptions): Promise<StoragePoolRef> {
     return resolvePool(this.#call, checkObjectName(nameOrUuid, 'nameOrUuid'), options);
   }
 
   /** The pool holding a volume. @see virStoragePoolLookupByVolume */
-  async lookupByVolume(vol: StorageVolRef, options?: ResourceOptions): Promise<StoragePoolRef> {
+  async lookupByVolume(vol: StorageVolRef, options?: CallOptions): Promise<StoragePoolRef> {
     return (await this.#call(STORAGE_POOL_LOOKUP_BY_VOLUME, { vol }, options)).pool;
   }
 
   /** State and sizes (bytes). @see virStoragePoolGetInfo */
-  async getInfo(pool: StoragePoolInput, options?: ResourceOptions): Promise<StoragePoolInfo> {
+  async getInfo(pool: StoragePoolInput, options?: CallOptions): Promise<StoragePoolInfo> {
     const ref = await resolvePool(this.#call, pool, options);
     const info = await this.#call(STORAGE_POOL_GET_INFO, { pool: ref }, options);
     return {
@@ -69,7 +69,7 @@ export class StoragePoolResource {
   }
 
   /** The pool XML. @see virStoragePoolGetXMLDesc */
-  async getXml(pool: StoragePoolInput, options: ResourceOptions & { inactive?: boolean } = {}): Promise<string> {
+  async getXml(pool: StoragePoolInput, options: CallOptions & { inactive?: boolean } = {}): Promise<string> {
     const ref = await resolvePool(this.#call, pool, options);
     return (await this.#call(STORAGE_POOL_GET_XML_DESC, { pool: ref, flags: options.inactive === true ? 1 : 0 }, options)).xml;
   }
@@ -90,7 +90,7 @@ export class StoragePoolResource {
   }
 
   /** Stop (deactivate) a pool; its data stays. @see virStoragePoolDestroy */
-  async stop(pool: StoragePoolInput, options?: ResourceOptions): Promise<void> {
+  async stop(pool: StoragePoolInput, options?: CallOptions): Promise<void> {
     await this.#call(STORAGE_POOL_DESTROY, { pool: await resolvePool(this.#call, pool, options) }, options);
   }
 
@@ -100,22 +100,22 @@ export class StoragePoolResource {
   }
 
   /** Remove an inactive pool's config. @see virStoragePoolUndefine */
-  async undefine(pool: StoragePoolInput, options?: ResourceOptions): Promise<void> {
+  async undefine(pool: StoragePoolInput, options?: CallOptions): Promise<void> {
     await this.#call(STORAGE_POOL_UNDEFINE, { pool: await resolvePool(this.#call, pool, options) }, options);
   }
 
   /** Rescan the pool's volumes. @see virStoragePoolRefresh */
-  async refresh(pool: StoragePoolInput, options?: ResourceOptions): Promise<void> {
+  async refresh(pool: StoragePoolInput, options?: CallOptions): Promise<void> {
     await this.#call(STORAGE_POOL_REFRESH, { pool: await resolvePool(this.#call, pool, options), flags: 0 }, options);
   }
 
   /** Whether the pool is active. @see virStoragePoolIsActive */
-  async isActive(pool: StoragePoolInput, options?: ResourceOptions): Promise<boolean> {
+  async isActive(pool: StoragePoolInput, options?: CallOptions): Promise<boolean> {
     return flag((await this.#call(STORAGE_POOL_IS_ACTIVE, { pool: await resolvePool(this.#call, pool, options) }, options)).active);
   }
 
   /** Whether the pool starts with the host. @see virStoragePoolGetAutostart */
-  async getAutostart(pool: StoragePoolInput, options?: ResourceOptions): Promise<boolean> {
+  async getAutostart(pool: StoragePoolInput, options?: CallOptions): Promise<boolean> {
     return flag((await this.#call(STORAGE_POOL_GET_AUTOSTART, { pool: await resolvePool(this.#call, pool, options) }, options)).autostart);
   }
 

@@ -20,7 +20,8 @@ import {
 } from '../../rpc/index.js';
 import type { FlagsOptions } from './domain-control.js';
 import { type StoragePoolInput, checkName, checkVolumeName, resolvePool } from './refs.js';
-import type { ResourceCall, ResourceOptions, ResourceStream } from './types.js';
+import type { ResourceCall, ResourceStream } from './types.js';
+import type { CallOptions } from '../../rpc/index.js';
 
 /** `virStorageVolType`, lower-cased. */
 export type StorageVolTypeName = 'file' | 'block' | 'dir' | 'network' | 'netdir' | 'ploop';
@@ -36,7 +37,7 @@ export interface StorageVolInfo {
 export type UploadSource = Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
 /** Options of {@link StorageVolumeResource.upload}. */
-export interface UploadOptions extends ResourceOptions {
+export interface UploadOptions extends CallOptions {
   /** Byte offset in the volume to start writing at. @default 0 */
   offset?: bigint | number;
   /** Bytes to write; 0 = up to the end of the data. @default 0 */
@@ -46,7 +47,7 @@ export interface UploadOptions extends ResourceOptions {
 }
 
 /** Options of {@link StorageVolumeResource.download}. */
-export interface DownloadOptions extends ResourceOptions {
+export interface DownloadOptions extends CallOptions {
   offset?: bigint | number;
   /** Bytes to read; 0 = to the end of the volume. @default 0 */
   length?: bigint | number;
@@ -108,41 +109,41 @@ export class StorageVolumeResource {
   }
 
   /** Every volume of a pool. @see virStoragePoolListAllVolumes */
-  async list(pool: StoragePoolInput, options?: ResourceOptions): Promise<StorageVolRef[]> {
+  async list(pool: StoragePoolInput, options?: CallOptions): Promise<StorageVolRef[]> {
     const ref = await resolvePool(this.#call, pool, options);
     return (await this.#call(STORAGE_POOL_LIST_ALL_VOLUMES, { pool: ref, need_results: 1, flags: 0 }, options)).vols;
   }
 
   /** Find a volume by name in a pool. @throws LibvirtError VIR_ERR_NO_STORAGE_VOL @see virStorageVolLookupByName */
-  async lookup(pool: StoragePoolInput, name: string, options?: ResourceOptions): Promise<StorageVolRef> {
+  async lookup(pool: StoragePoolInput, name: string, options?: CallOptions): Promise<StorageVolRef> {
     const volume = checkVolumeName(name, 'name');
     const ref = await resolvePool(this.#call, pool, options);
     return (await this.#call(STORAGE_VOL_LOOKUP_BY_NAME, { pool: ref, name: volume }, options)).vol;
   }
 
   /** Find a volume by its path. @see virStorageVolLookupByPath */
-  async lookupByPath(path: string, options?: ResourceOptions): Promise<StorageVolRef> {
+  async lookupByPath(path: string, options?: CallOptions): Promise<StorageVolRef> {
     return (await this.#call(STORAGE_VOL_LOOKUP_BY_PATH, { path: checkName(path, 'path') }, options)).vol;
   }
 
   /** Find a volume by its key. @see virStorageVolLookupByKey */
-  async lookupByKey(key: string, options?: ResourceOptions): Promise<StorageVolRef> {
+  async lookupByKey(key: string, options?: CallOptions): Promise<StorageVolRef> {
     return (await this.#call(STORAGE_VOL_LOOKUP_BY_KEY, { key: checkName(key, 'key') }, options)).vol;
   }
 
   /** Type and sizes. @see virStorageVolGetInfo */
-  async getInfo(vol: StorageVolRef, options?: ResourceOptions): Promise<StorageVolInfo> {
+  async getInfo(vol: StorageVolRef, options?: CallOptions): Promise<StorageVolInfo> {
     const info = await this.#call(STORAGE_VOL_GET_INFO, { vol }, options);
     return { type: VOL_TYPES[info.type] ?? 'file', capacity: info.capacity, allocation: info.allocation };
   }
 
   /** The volume's path on the host. @see virStorageVolGetPath */
-  async getPath(vol: StorageVolRef, options?: ResourceOptions): Promise<string> {
+  async getPath(vol: StorageVolRef, options?: CallOptions): Promise<string> {
     return (await this.#call(STORAGE_VOL_GET_PATH, { vol }, options)).name;
   }
 
   /** The volume XML. @see virStorageVolGetXMLDesc */
-  async getXml(vol: StorageVolRef, options?: ResourceOptions): Promise<string> {
+  async getXml(vol: StorageVolRef, options?: CallOptions): Promise<string> {
     return (await this.#call(STORAGE_VOL_GET_XML_DESC, { vol, flags: 0 }, options)).xml;
   }
 
@@ -166,7 +167,7 @@ export class StorageVolumeResource {
   }
 
   /** Overwrite the volume with zeros. @see virStorageVolWipe */
-  async wipe(vol: StorageVolRef, options?: ResourceOptions): Promise<void> {
+  async wipe(vol: StorageVolRef, options?: CallOptions): Promise<void> {
     await this.#inPool(vol.pool, () => this.#call(STORAGE_VOL_WIPE, { vol, flags: 0 }, options));
   }
 

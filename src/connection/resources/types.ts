@@ -7,9 +7,6 @@ export type ResourceCall = <A, R>(procedure: Procedure<A, R>, args: A, options?:
 /** The connection's stream opener. */
 export type ResourceStream = <A, R>(procedure: Procedure<A, R>, args: A, options?: CallOptions & RpcStreamOptions) => Promise<RpcStream<R>>;
 
-/** Per-call options every resource method takes last. */
-export type ResourceOptions = CallOptions;
-
 /** Options of the `setAutostart` methods: whether the object starts with the host, and the call's `{ signal, timeout }`. */
 export interface AutostartOptions extends CallOptions {
   enabled: boolean;

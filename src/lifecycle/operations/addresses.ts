@@ -1,12 +1,12 @@
 import type { AddressSource, DomainInterfaceAddresses, DomainRef } from '../../connection/index.js';
-import { AbortError, LibvirtError, TimeoutError, UnsupportedError, VirErrorCode } from '../../errors/index.js';
+import { AbortError, LibvirtError, TimeoutError, UnsupportedError, VirErrorCode, isLibvirtCode } from '../../errors/index.js';
 import { CALL_CAP_MS, type LifecycleContext, type VmInput, isGone, resolveVm } from '../context.js';
 import type { Budget } from '../../runtime/index.js';
-import type { OperationOptions } from '../options.js';
+import type { CallOptions } from '../options.js';
 import { pollUntil } from './poll-wait.js';
 
-/** Options of {@link VMLifecycleManager.waitForAddresses}. */
-export interface WaitForAddressesOptions extends OperationOptions {
+/** Options of {@link VmLifecycleManager.waitForAddresses}. */
+export interface WaitForAddressesOptions extends CallOptions {
   /**
    * Where to look, all at once at each poll; the first in this order that has
    * an address wins. `lease`: the libvirt network's DHCP leases; `agent`: the
@@ -44,14 +44,13 @@ function usable(type: 'ipv4' | 'ipv6', addr: string, family: 'ipv4' | 'ipv6' | '
 
 /** `true` for answers that mean "not yet" (not running, no agent yet), not "never". */
 function notYet(error: unknown): boolean {
-  if (!(error instanceof LibvirtError)) return false;
-  return error.code === VirErrorCode.VIR_ERR_OPERATION_INVALID || error.code === VirErrorCode.VIR_ERR_AGENT_UNRESPONSIVE || error.code === VirErrorCode.VIR_ERR_OPERATION_FAILED;
+  return error instanceof LibvirtError && isLibvirtCode(error, VirErrorCode.VIR_ERR_OPERATION_INVALID, VirErrorCode.VIR_ERR_AGENT_UNRESPONSIVE, VirErrorCode.VIR_ERR_OPERATION_FAILED);
 }
 
 /** `true` for answers that mean this source will never work here (driver or hypervisor cannot). */
 function never(error: unknown): boolean {
   if (error instanceof UnsupportedError) return true;
-  return error instanceof LibvirtError && (error.code === VirErrorCode.VIR_ERR_NO_SUPPORT || error.code === VirErrorCode.VIR_ERR_ARGUMENT_UNSUPPORTED);
+  return error instanceof LibvirtError && isLibvirtCode(error, VirErrorCode.VIR_ERR_NO_SUPPORT, VirErrorCode.VIR_ERR_ARGUMENT_UNSUPPORTED);
 }
 
 /**

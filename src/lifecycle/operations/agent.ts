@@ -3,11 +3,11 @@ import { AbortError, TimeoutError, UnsupportedError } from '../../errors/index.j
 import { QEMU_GUEST_AGENT_CHANNEL, parseDomainXml } from '../../xml/index.js';
 import { CALL_CAP_MS, type LifecycleContext, type VmInput, isGone, resolveVm } from '../context.js';
 import type { Budget } from '../../runtime/index.js';
-import type { OperationOptions } from '../options.js';
+import type { CallOptions } from '../options.js';
 import { pollUntil } from './poll-wait.js';
 
-/** Options of {@link VMLifecycleManager.waitForAgent}. */
-export interface WaitForAgentOptions extends OperationOptions {
+/** Options of {@link VmLifecycleManager.waitForAgent}. */
+export interface WaitForAgentOptions extends CallOptions {
   /** Ms between reads of the VM's live XML; the agent connecting (an event) and the VM's lifecycle events also wake the wait. @default 1000 */
   pollInterval?: number;
 }

@@ -1,5 +1,5 @@
 import type { DomainState } from '../../connection/index.js';
-import { LibvirtError, type TimeoutError, UnsupportedError, VirErrorCode } from '../../errors/index.js';
+import { LibvirtError, type TimeoutError, UnsupportedError, VirErrorCode, isFlagRefusal } from '../../errors/index.js';
 import { CALL_CAP_MS, type OperationRun, isGone, libvirtCode, log } from '../context.js';
 import type { Budget } from '../../runtime/index.js';
 import { type PowerMethod, type PowerMode, nextResendAt, powerFacts, powerFlags, selectPowerMethod } from '../mode.js';
@@ -32,22 +32,7 @@ export async function chooseMethod(run: OperationRun, mode: PowerMode): Promise<
   return selectPowerMethod(mode, powerFacts(xml));
 }
 
-/**
- * libvirt refused the flags of a request rather than the request: unsupported
- * flags (INVALID_ARG, the test driver's answer to ACPI/agent shutdown flags),
- * ARGUMENT_UNSUPPORTED ("QEMU guest agent is not configured"),
- * CONFIG_UNSUPPORTED / OPERATION_UNSUPPORTED, or no driver support at all.
- */
-export function isFlagRefusal(error: unknown): boolean {
-  if (error instanceof UnsupportedError) return true;
-  const code = libvirtCode(error);
-  return (
-    code === VirErrorCode.VIR_ERR_INVALID_ARG ||
-    code === VirErrorCode.VIR_ERR_ARGUMENT_UNSUPPORTED ||
-    code === VirErrorCode.VIR_ERR_CONFIG_UNSUPPORTED ||
-    code === VirErrorCode.VIR_ERR_OPERATION_UNSUPPORTED
-  );
-}
+export { isFlagRefusal };
 
 /** The guest agent did not answer (the request may not have reached the guest). */
 export function isAgentFailure(error: unknown): boolean {
@@ -56,7 +41,12 @@ export function isAgentFailure(error: unknown): boolean {
 }
 
 /** VIR_ERR_AGENT_UNRESPONSIVE (86), VIR_ERR_AGENT_UNSYNCED (97), VIR_ERR_AGENT_COMMAND_TIMEOUT (112), VIR_ERR_AGENT_COMMAND_FAILED (113). */
-const AGENT_FAILURES: ReadonlySet<number> = new Set([VirErrorCode.VIR_ERR_AGENT_UNRESPONSIVE, 97, VirErrorCode.VIR_ERR_AGENT_COMMAND_TIMEOUT, 113]);
+const AGENT_FAILURES: ReadonlySet<number> = new Set([
+  VirErrorCode.VIR_ERR_AGENT_UNRESPONSIVE,
+  VirErrorCode.VIR_ERR_AGENT_UNSYNCED,
+  VirErrorCode.VIR_ERR_AGENT_COMMAND_TIMEOUT,
+  VirErrorCode.VIR_ERR_AGENT_COMMAND_FAILED,
+]);
 
 /** Send one graceful shutdown or reboot request with `method`'s flags. */
 export async function sendPowerRequest(run: OperationRun, kind: 'shutdown' | 'reboot', method: PowerMethod, cap = CALL_CAP_MS): Promise<void> {

@@ -3,13 +3,13 @@ import { VirErrorCode } from '../../errors/index.js';
 import { GONE_STATE, type OperationRun, isGone, libvirtCode, log, readState, resultOf } from '../context.js';
 import type { Budget } from '../../runtime/index.js';
 import { verdict } from '../../runtime/index.js';
-import { DEFAULT_FORCE_OFF_RETRIES, type OperationOptions } from '../options.js';
+import { DEFAULT_FORCE_OFF_RETRIES, type CallOptions } from '../options.js';
 import type { ConfirmedBy, ForceOffResult } from '../results.js';
 import { type CompletionWaiter, withWaiter } from '../waiter.js';
 import { STOPPED, raceRecovered, timeoutWithState } from './common.js';
 
 /** Options of `forceOff`. */
-export interface ForceOffOptions extends OperationOptions {
+export interface ForceOffOptions extends CallOptions {
   /**
    * Only send SIGTERM to the hypervisor process, letting it flush disk caches
    * (`VIR_DOMAIN_DESTROY_GRACEFUL`); libvirt reports an error instead of
@@ -76,7 +76,7 @@ export async function forceOffWith(run: OperationRun, waiter: CompletionWaiter, 
   for (;;) {
     attempts++;
     try {
-      await run.ctx.connection.domains.control.destroy(run.ref, { ...deadline.call(), flags });
+      await run.ctx.connection.domains.control.forceOff(run.ref, { ...deadline.call(), flags });
       break;
     } catch (error) {
       if (isGone(error)) return { state: GONE_STATE, confirmedBy: 'poll', attempts, noop: 'domain no longer exists' };

@@ -1,13 +1,13 @@
 import { type OperationRun, finalState, readState, resultOf } from '../context.js';
 import { managedSaveFlags } from '../flags.js';
 import { refusal, verdict } from '../../runtime/index.js';
-import type { OperationOptions } from '../options.js';
+import type { CallOptions } from '../options.js';
 import type { LifecycleResult } from '../results.js';
 import { type WaitSpec, withWaiter } from '../waiter.js';
 import { timeoutWithState } from './common.js';
 
 /** Options of `managedSave`. */
-export interface ManagedSaveOptions extends OperationOptions {
+export interface ManagedSaveOptions extends CallOptions {
   /** Write the image avoiding the host page cache (`VIR_DOMAIN_SAVE_BYPASS_CACHE`). */
   bypassCache?: boolean;
   /** State the VM comes back in on the next start (`VIR_DOMAIN_SAVE_RUNNING` / `_PAUSED`); default: as it was. */

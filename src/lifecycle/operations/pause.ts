@@ -3,12 +3,12 @@ import { type OperationRun, finalState, readState, resultOf } from '../context.j
 import { refusal, verdict } from '../../runtime/index.js';
 import type { LifecycleResult, ResumeResult } from '../results.js';
 import { type WaitSpec, withWaiter } from '../waiter.js';
-import type { OperationOptions } from '../options.js';
+import type { CallOptions } from '../options.js';
 import { isRunning, raceRecovered, timeoutWithState } from './common.js';
 import { syncGuestTime } from './guest-time.js';
 
 /** Options of `resume`. */
-export interface ResumeOptions extends OperationOptions {
+export interface ResumeOptions extends CallOptions {
   /**
    * Once the VM runs again, set its clock to the host's time through the guest
    * agent: a paused guest's clock stood still. Best effort: the outcome is in
@@ -29,12 +29,12 @@ const RESUMED: WaitSpec = {
   isDone: isRunning,
 };
 
-/** `suspend` under the VM's lock: pause the vCPUs (no-op when already paused). */
-export async function suspend(run: OperationRun): Promise<LifecycleResult> {
+/** `pause` in the VM's turn: pause the vCPUs (libvirt's suspend; no-op when already paused). */
+export async function pause(run: OperationRun): Promise<LifecycleResult> {
   const current = await readState(run);
-  const decision = verdict('suspend', current.state);
+  const decision = verdict('pause', current.state);
   if (typeof decision === 'object') {
-    if ('refuse' in decision) throw refusal('suspend', current.state, run.ref.name, decision.refuse);
+    if ('refuse' in decision) throw refusal('pause', current.state, run.ref.name, decision.refuse);
     return resultOf(run, current, { changed: false, confirmedBy: 'poll', noop: decision.noop });
   }
   return withWaiter(run, ['domain.lifecycle'], async (waiter) => {

@@ -3,7 +3,7 @@ import { type OperationRun, finalState, libvirtCode, log, readState, resultOf } 
 import { Budget } from '../../runtime/index.js';
 import { refusal, verdict } from '../../runtime/index.js';
 import type { PowerMethod, PowerMode } from '../mode.js';
-import { DEFAULT_RESEND_EVERY, DEFAULT_TIMEOUTS, type OperationOptions } from '../options.js';
+import { DEFAULT_RESEND_EVERY, DEFAULT_TIMEOUTS, type CallOptions } from '../options.js';
 import type { LifecycleResult, RebootResult } from '../results.js';
 import { type WaitSpec, withWaiter } from '../waiter.js';
 import { chooseMethod, firstPowerRequest, sendPowerRequest, timeoutWithState, waitResending } from './common.js';
@@ -11,7 +11,7 @@ import { shutdownWith } from './shutdown.js';
 import { startShutOff } from './start.js';
 
 /** Options of `reboot`. */
-export interface RebootOptions extends OperationOptions {
+export interface RebootOptions extends CallOptions {
   /** How to ask the guest (the same choice as shutdown). @default 'auto' */
   mode?: PowerMode;
   /** Re-send the request every this many ms until the reboot event arrives; 0 never. @default 5000 */

@@ -3,20 +3,20 @@ import { GONE_STATE, type OperationRun, finalState, isGone, log, readState, resu
 import { Budget } from '../../runtime/index.js';
 import { refusal, verdict } from '../../runtime/index.js';
 import type { PowerMethod, PowerMode } from '../mode.js';
-import { DEFAULT_FORCE_OFF_TIMEOUT, DEFAULT_RESEND_EVERY, type OperationOptions } from '../options.js';
+import { DEFAULT_FORCE_OFF_TIMEOUT, DEFAULT_RESEND_EVERY, type CallOptions } from '../options.js';
 import type { ShutdownResult } from '../results.js';
 import { type CompletionWaiter, withWaiter } from '../waiter.js';
 import { STOPPED, chooseMethod, firstPowerRequest, isAgentFailure, sendPowerRequest, timeoutWithState, waitResending } from './common.js';
 import { forceOffWith } from './force-off.js';
 
 /** Options of `shutdown`. `timeout` (default 60 000 ms) is how long the guest gets, lock wait included. */
-export interface ShutdownOptions extends OperationOptions {
+export interface ShutdownOptions extends CallOptions {
   /** How to ask the guest. @default 'auto' */
   mode?: PowerMode;
   /** Re-send the request every this many ms while waiting (presses during early boot are lost); 0 never. @default 5000 */
   resendEvery?: number;
   /** When `timeout` elapses: force the VM off (`escalated: true`) or reject with `TimeoutError`. @default 'destroy' */
-  onTimeout?: 'destroy' | 'throw';
+  onTimeout?: 'forceOff' | 'throw';
   /** Budget of the force-off after a timeout, on top of `timeout`. @default 30000 */
   forceOffTimeout?: number;
 }
@@ -78,7 +78,7 @@ export async function shutdownWith(run: OperationRun, waiter: CompletionWaiter, 
     return { ...resultOf(run, state, { changed: true, confirmedBy: outcome.confirmedBy }), ...base, escalated: false };
   }
   if (run.deadline.signal?.aborted === true) throw run.deadline.abortError('waiting for the guest to shut down');
-  if ((options.onTimeout ?? 'destroy') === 'throw') {
+  if ((options.onTimeout ?? 'forceOff') === 'throw') {
     throw await timeoutWithState(run, `waiting for the guest to shut down (${requests} request(s) sent)`);
   }
   log(run.ctx.logger, 'warn', 'guest did not shut down in time; forcing it off', { domain: run.ref.name, timeoutMs: run.deadline.timeout, requests });

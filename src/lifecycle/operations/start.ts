@@ -2,14 +2,14 @@ import { LibvirtError, UnsupportedError, VirErrorCode } from '../../errors/index
 import { CALL_CAP_MS, type OperationRun, finalState, libvirtCode, log, readState, resultOf } from '../context.js';
 import { startFlagNames, startFlags } from '../flags.js';
 import { refusal, verdict } from '../../runtime/index.js';
-import { DEFAULT_START_RETRIES, type OperationOptions } from '../options.js';
+import { DEFAULT_START_RETRIES, type CallOptions } from '../options.js';
 import type { StartResult } from '../results.js';
 import { type WaitSpec, withWaiter } from '../waiter.js';
 import { syncGuestTime } from './guest-time.js';
 import { isActive, raceRecovered, timeoutWithState } from './common.js';
 
 /** Options of `start`: libvirt's `virDomainCreateFlags` as booleans. */
-export interface StartOptions extends OperationOptions {
+export interface StartOptions extends CallOptions {
   /** Leave the vCPUs paused (`VIR_DOMAIN_START_PAUSED`); the result's state is then `paused`. */
   paused?: boolean;
   /** Destroy the VM when this connection closes (`VIR_DOMAIN_START_AUTODESTROY`). */

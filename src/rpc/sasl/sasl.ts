@@ -11,7 +11,7 @@ import { ScramMechanism } from './scram.js';
  * users in libvirt's sasldb: `saslpasswd2 -a libvirt <user>`).
  *
  * @example
- * await LibvirtConnection.open('qemu+tls://alice@kvm1.example/system', {
+ * await LibvirtConnection.connect('qemu+tls://alice@kvm1.example/system', {
  *   sasl: { password: () => vault.read('libvirt/alice') },
  * });
  */

@@ -40,22 +40,22 @@ describe('bad input to LibvirtConnection', () => {
     ['a unix transport with a host', 'qemu+unix://somehost/system'],
     ['a URI over 64 KiB', `qemu:///system?x=${'x'.repeat(70_000)}`],
   ])('%s is refused before dialing', async (_label, uri) => {
-    await expect(LibvirtConnection.open(uri)).rejects.toBeInstanceOf(InvalidUriError);
+    await expect(LibvirtConnection.connect(uri)).rejects.toBeInstanceOf(InvalidUriError);
   });
 
   it('refuses bad options before dialing', async () => {
-    await expect(LibvirtConnection.open('test+unix:///default', { reconnect: { factor: 0.5 } })).rejects.toBeInstanceOf(InvalidArgumentError);
-    await expect(LibvirtConnection.open('test+unix:///default', { keepalive: { interval: -1 } })).rejects.toBeInstanceOf(InvalidArgumentError);
-    await expect(LibvirtConnection.open('test+unix:///default', { defaultTimeout: Number.NaN })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(LibvirtConnection.connect('test+unix:///default', { reconnect: { factor: 0.5 } })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(LibvirtConnection.connect('test+unix:///default', { keepalive: { interval: -1 } })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(LibvirtConnection.connect('test+unix:///default', { defaultTimeout: Number.NaN })).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 
   it('names the missing socket', async () => {
-    const error = await LibvirtConnection.open(`test+unix:///default?socket=${join(dir, 'nope')}`).catch((e: unknown) => e);
+    const error = await LibvirtConnection.connect(`test+unix:///default?socket=${join(dir, 'nope')}`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransportError);
   });
 
   it('reports missing TLS files as a TransportError naming the file', async () => {
-    const error = await LibvirtConnection.open(`qemu+tls://127.0.0.1:1/system?pkipath=${join(dir, 'pki')}`).catch((e: unknown) => e);
+    const error = await LibvirtConnection.connect(`qemu+tls://127.0.0.1:1/system?pkipath=${join(dir, 'pki')}`).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransportError);
     expect(String((error as Error).message)).toContain(join(dir, 'pki'));
   });
@@ -66,7 +66,7 @@ describe('bad input to LibvirtConnection', () => {
       const i = closed.push(false) - 1;
       s.on('close', () => (closed[i] = true));
     });
-    const error = await LibvirtConnection.open(`test+unix:///default?socket=${path}`, { openTimeout: 300 }).catch((e: unknown) => e);
+    const error = await LibvirtConnection.connect(`test+unix:///default?socket=${path}`, { connectTimeout: 300 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     // The SDK closed its side: the server sees the socket end.
     await expect.poll(() => closed.length === 1 && closed.every(Boolean)).toBe(true);
@@ -74,7 +74,7 @@ describe('bad input to LibvirtConnection', () => {
 
   it('fails cleanly when the daemon closes mid-handshake', async () => {
     const path = await server('rude.sock', (s) => s.once('data', () => s.destroy()));
-    const error = await LibvirtConnection.open(`test+unix:///default?socket=${path}`, { openTimeout: 2000 }).catch((e: unknown) => e);
+    const error = await LibvirtConnection.connect(`test+unix:///default?socket=${path}`, { connectTimeout: 2000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionClosedError);
   });
 
@@ -82,7 +82,7 @@ describe('bad input to LibvirtConnection', () => {
     const path = await server('silent2.sock', () => undefined);
     const before = process.getActiveResourcesInfo();
     for (let i = 0; i < 5; i++) {
-      await LibvirtConnection.open(`test+unix:///default?socket=${path}`, { openTimeout: 100 }).catch(() => undefined);
+      await LibvirtConnection.connect(`test+unix:///default?socket=${path}`, { connectTimeout: 100 }).catch(() => undefined);
     }
     await new Promise((r) => setTimeout(r, 50));
     const after = process.getActiveResourcesInfo();

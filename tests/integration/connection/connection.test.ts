@@ -12,7 +12,7 @@ let conn: LibvirtConnection;
 const created: string[] = [];
 
 beforeAll(async () => {
-  conn = await LibvirtConnection.open(TEST_URI);
+  conn = await LibvirtConnection.connect(TEST_URI);
 });
 
 afterAll(async () => {
@@ -46,7 +46,7 @@ describe('LibvirtConnection on the test driver', () => {
   it('parses host capabilities, and domain capabilities on qemu:///system', async () => {
     const caps = await conn.host.getCapabilities();
     expect(caps.guests.length).toBeGreaterThan(0);
-    await using qemu = await LibvirtConnection.open('qemu:///system');
+    await using qemu = await LibvirtConnection.connect('qemu:///system');
     const domcaps = await qemu.host.getDomainCapabilities({ virtType: 'qemu', arch: 'x86_64' });
     expect(domcaps.arch).toBe('x86_64');
     expect(domcaps.machine).toMatch(/pc|q35/);
@@ -154,7 +154,7 @@ describe('LibvirtConnection on the test driver', () => {
     await events.ready;
     for (let i = 0; i < 100; i++) {
       await conn.domains.control.start(name);
-      await conn.domains.control.destroy(name);
+      await conn.domains.control.forceOff(name);
     }
     const seen: string[] = [];
     for await (const event of events) {
@@ -173,7 +173,7 @@ describe('LibvirtConnection on the test driver', () => {
     await Promise.all([stalled.ready, live.ready]);
     for (let i = 0; i < 20; i++) {
       await conn.domains.control.start(name);
-      await conn.domains.control.destroy(name);
+      await conn.domains.control.forceOff(name);
     }
     let count = 0;
     for await (const event of live) {
@@ -201,12 +201,12 @@ describe('LibvirtConnection on the test driver', () => {
     const first = (await again.next()).value as LibvirtEvent;
     expect(first).toMatchObject({ type: 'domain.lifecycle', event: 'started' });
     await again.return();
-    await conn.domains.control.destroy(name);
+    await conn.domains.control.forceOff(name);
   });
 
   it('an event iteration ends quietly (done) when its owner closes the connection', async () => {
     for (const end of ['close', 'destroy'] as const) {
-      const own = await LibvirtConnection.open(TEST_URI);
+      const own = await LibvirtConnection.connect(TEST_URI);
       const sub = own.events({ types: ['domain.lifecycle'] });
       await sub.ready;
       const seen: unknown[] = [];

@@ -97,7 +97,7 @@ describe('DomainResource.openConsole on a real guest', () => {
     console.on('error', () => undefined);
     const out = collect(console);
     console.resume();
-    await conn.domains.control.destroy(other);
+    await conn.domains.control.forceOff(other);
     await out.ended;
   });
 
@@ -111,7 +111,7 @@ describe('DomainResource.openConsole on a real guest', () => {
 
 describe('on the test driver', () => {
   it('has no consoles: UnsupportedError', async () => {
-    const test = await LibvirtConnection.open(TEST_URI, { reconnect: false });
+    const test = await LibvirtConnection.connect(TEST_URI, { reconnect: false });
     try {
       const error = await test.domains.openConsole('test').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UnsupportedError);

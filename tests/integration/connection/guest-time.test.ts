@@ -12,11 +12,11 @@ describe('on the test driver', () => {
   let conn: LibvirtConnection;
   const name = uniqueName('time');
   beforeAll(async () => {
-    conn = await LibvirtConnection.open(TEST_URI, { reconnect: false });
+    conn = await LibvirtConnection.connect(TEST_URI, { reconnect: false });
     await conn.domains.control.define(`<domain type='test'><name>${name}</name><memory unit='MiB'>128</memory><os><type>hvm</type></os></domain>`);
   });
   afterAll(async () => {
-    await conn.domains.control.destroy(name).catch(() => undefined);
+    await conn.domains.control.forceOff(name).catch(() => undefined);
     await conn.domains.control.undefine(name).catch(() => undefined);
     await conn.close();
   });

@@ -13,7 +13,7 @@ afterAll(() => {
 
 describe('LibvirtConnection when libvirtd dies', () => {
   it('rejects 100 in-flight calls, reconnects by itself, and the same event iterator delivers again', async () => {
-    const conn = await LibvirtConnection.open(TEST_URI, {
+    const conn = await LibvirtConnection.connect(TEST_URI, {
       keepalive: { interval: 1000, count: 3 },
       reconnect: { initialDelay: 100, maxDelay: 1000 },
     });
@@ -58,8 +58,8 @@ describe('LibvirtConnection when libvirtd dies', () => {
   });
 
   it('calls made while reconnecting wait for the link, or fail fast when asked to', async () => {
-    const waiting = await LibvirtConnection.open(TEST_URI, { reconnect: { initialDelay: 200, maxDelay: 500 } });
-    const failing = await LibvirtConnection.open(TEST_URI, { whileReconnecting: 'fail', reconnect: { initialDelay: 200, maxDelay: 500 } });
+    const waiting = await LibvirtConnection.connect(TEST_URI, { reconnect: { initialDelay: 200, maxDelay: 500 } });
+    const failing = await LibvirtConnection.connect(TEST_URI, { whileReconnecting: 'fail', reconnect: { initialDelay: 200, maxDelay: 500 } });
     const lost = Promise.all([
       new Promise((r) => waiting.once('reconnecting', r)),
       new Promise((r) => failing.once('reconnecting', r)),
@@ -74,7 +74,7 @@ describe('LibvirtConnection when libvirtd dies', () => {
   });
 
   it('gives up after maxAttempts and closes for good', async () => {
-    const conn = await LibvirtConnection.open(TEST_URI, { reconnect: { initialDelay: 50, maxDelay: 100, maxAttempts: 3 } });
+    const conn = await LibvirtConnection.connect(TEST_URI, { reconnect: { initialDelay: 50, maxDelay: 100, maxAttempts: 3 } });
     const closed = new Promise<{ reason: string }>((resolve) => conn.once('close', resolve));
     const sub = conn.events({ types: ['domain.lifecycle'] });
     await sub.ready;

@@ -86,7 +86,7 @@ describe('DomainResource.screenshot', () => {
 
 describe('on the test driver', () => {
   it('answers with its own PNG, whole', async () => {
-    await using test = await LibvirtConnection.open(TEST_URI, { reconnect: false });
+    await using test = await LibvirtConnection.connect(TEST_URI, { reconnect: false });
     const shot = await test.domains.screenshot('test');
     expect(shot.mime).toBe('image/png');
     checkPng(shot.data);

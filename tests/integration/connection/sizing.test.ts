@@ -13,11 +13,11 @@ describe('on the test driver', () => {
   let conn: LibvirtConnection;
   const name = uniqueName('sizing');
   beforeAll(async () => {
-    conn = await LibvirtConnection.open(TEST_URI, { reconnect: false });
+    conn = await LibvirtConnection.connect(TEST_URI, { reconnect: false });
     await conn.domains.control.define(`<domain type='test'><name>${name}</name><memory unit='MiB'>128</memory><vcpu>2</vcpu><os><type>hvm</type></os></domain>`);
   });
   afterAll(async () => {
-    await conn.domains.control.destroy(name).catch(() => undefined);
+    await conn.domains.control.forceOff(name).catch(() => undefined);
     await conn.domains.control.undefine(name).catch(() => undefined);
     await conn.close();
   });
@@ -54,7 +54,7 @@ describe('on the test driver', () => {
 
 describe('in the config of a QEMU domain', () => {
   it('setVcpus and setMemory end up in the domain XML', async () => {
-    await using conn = await LibvirtConnection.open(QEMU_URI, { reconnect: false });
+    await using conn = await LibvirtConnection.connect(QEMU_URI, { reconnect: false });
     const name = uniqueName('sizing-qemu');
     await conn.domains.control.define(
       `<domain type='qemu'><name>${name}</name><memory unit='MiB'>256</memory><vcpu>1</vcpu><os><type arch='x86_64' machine='q35'>hvm</type></os></domain>`,

@@ -48,11 +48,11 @@ describe('a volume download left early while the socket is paused (qemu:///syste
   let vol: StorageVolRef;
 
   beforeAll(async () => {
-    admin = await LibvirtConnection.open(QEMU_URI);
+    admin = await LibvirtConnection.connect(QEMU_URI);
     pool = await tempPool(admin, 'abort');
     vol = await admin.storage.volumes.create(pool.name, `<volume><name>data.raw</name><capacity unit='MiB'>64</capacity></volume>`);
     // Keepalive off: without the fix nothing would ever end the wait.
-    conn = await LibvirtConnection.open(QEMU_URI, { keepalive: false, reconnect: false });
+    conn = await LibvirtConnection.connect(QEMU_URI, { keepalive: false, reconnect: false });
   });
 
   afterAll(async () => {

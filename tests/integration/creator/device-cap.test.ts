@@ -1,6 +1,6 @@
 /**
  * The 226-device cap against a real libvirtd: a spec at the cap is defined
- * through VMCreator on the test driver and on the QEMU driver, where libvirt
+ * through VmCreator on the test driver and on the QEMU driver, where libvirt
  * places every device on a PCIe root port of a q35 machine (with the seed
  * cdrom, a VNC console, a NIC and every default device on: the case the cap
  * was measured on). One device more is refused before anything is made.
@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, LibvirtConnection } from '../../../src/connection/index.js';
-import { VMCreator, type DiskSpec, type VmSpec } from '../../../src/creator/index.js';
+import { VmCreator, type DiskSpec, type VmSpec } from '../../../src/creator/index.js';
 import { MAX_VM_DEVICES } from '../../../src/creator/limits.js';
 import { parseDomainXml } from '../../../src/xml/index.js';
 import { QEMU_URI, TEST_URI, virsh, virshQuiet } from '../../helpers/libvirt.js';
@@ -21,7 +21,7 @@ const existing = (n: number): DiskSpec[] => Array.from({ length: n }, (_, i) => 
 describe('a spec at the device cap on the test driver', () => {
   let conn: LibvirtConnection;
   beforeAll(async () => {
-    conn = await LibvirtConnection.open(TEST_URI);
+    conn = await LibvirtConnection.connect(TEST_URI);
   });
   afterAll(async () => {
     for (const name of ourDomains(TEST_URI)) removeDomain(TEST_URI, name);
@@ -31,7 +31,7 @@ describe('a spec at the device cap on the test driver', () => {
   it(`defines ${MAX_VM_DEVICES - 1} disks and a NIC, and refuses one device more with nothing made`, async () => {
     const name = `${PREFIX}-cap-test`;
     const spec: VmSpec = { name, memory: '128MiB', disks: existing(MAX_VM_DEVICES - 1), networks: [{ network: 'default' }] };
-    const { domain } = await new VMCreator(conn).create(spec);
+    const { domain } = await new VmCreator(conn).create(spec);
     const model = parseDomainXml(virsh(TEST_URI, 'dumpxml', name));
     expect(model.devices?.disks).toHaveLength(MAX_VM_DEVICES - 1);
     expect(new Set(model.devices?.disks?.map((d) => d.target.dev)).size).toBe(MAX_VM_DEVICES - 1);
@@ -39,7 +39,7 @@ describe('a spec at the device cap on the test driver', () => {
     expect(domain.name).toBe(name);
 
     const over = `${PREFIX}-cap-test-over`;
-    const error = await rejection(new VMCreator(conn).create({ ...spec, name: over, networks: [{ network: 'default' }, { network: 'default' }] }));
+    const error = await rejection(new VmCreator(conn).create({ ...spec, name: over, networks: [{ network: 'default' }, { network: 'default' }] }));
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as InvalidArgumentError).path).toBe('networks');
     expect(ourDomains(TEST_URI)).toEqual([name]);
@@ -50,7 +50,7 @@ describe('a spec at the device cap on the QEMU driver (q35, every default device
   let conn: LibvirtConnection;
   let pool: TempPool;
   beforeAll(async () => {
-    conn = await LibvirtConnection.open(QEMU_URI);
+    conn = await LibvirtConnection.connect(QEMU_URI);
     pool = await tempPool(conn, `${PREFIX}-cap`);
   });
   afterAll(async () => {
@@ -71,7 +71,7 @@ describe('a spec at the device cap on the QEMU driver (q35, every default device
 
   it(`libvirt places all ${MAX_VM_DEVICES} devices on PCIe root ports; one more is refused before anything is made`, async () => {
     const name = `${PREFIX}-cap-qemu`;
-    const { created } = await new VMCreator(conn).create(spec(name, MAX_VM_DEVICES - 1));
+    const { created } = await new VmCreator(conn).create(spec(name, MAX_VM_DEVICES - 1));
     const xml = virsh(QEMU_URI, 'dumpxml', name);
     const model = parseDomainXml(xml);
     expect(model.os.machine).toMatch(/q35/);
@@ -84,7 +84,7 @@ describe('a spec at the device cap on the QEMU driver (q35, every default device
 
     const over = `${PREFIX}-cap-qemu-over`;
     const volumes = virsh(QEMU_URI, 'vol-list', '--pool', pool.name);
-    const error = await rejection(new VMCreator(conn).create(spec(over, MAX_VM_DEVICES)));
+    const error = await rejection(new VmCreator(conn).create(spec(over, MAX_VM_DEVICES)));
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as InvalidArgumentError).path).toBe('networks');
     expect(ourDomains(QEMU_URI)).toEqual([name]);

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { LibvirtConnection } from '../../../src/connection/index.js';
-import { VMCreator, getRollbackReport, type VmSpec } from '../../../src/creator/index.js';
+import { VmCreator, getRollbackReport, type VmSpec } from '../../../src/creator/index.js';
 import { type GuestManifest, ensureTestGuest as ensureGuest } from '../../helpers/guest.js';
 import { virsh, virshQuiet } from '../../helpers/libvirt.js';
 import { rejection } from '../../helpers/errors.js';
@@ -72,7 +72,7 @@ export async function expectRollbackAtEveryStep(conn: LibvirtConnection, { uri, 
   const volumesBefore = poolVolumes(uri, pool);
   for (const [i, failing] of steps.entries()) {
     const injected = new Error(`injected before ${failing}`);
-    const creator = new VMCreator(conn, { hooks: { beforeStep: (s) => { if (s === failing) throw injected; } } });
+    const creator = new VmCreator(conn, { hooks: { beforeStep: (s) => { if (s === failing) throw injected; } } });
     const error = await rejection(creator.create(spec(`${PREFIX}-fail${i}`)));
     expect(error, failing).toBe(injected);
     const report = getRollbackReport(error);

@@ -1,5 +1,5 @@
 /**
- * VMCreator on the QEMU driver (qemu:///system) with a temporary dir pool:
+ * VmCreator on the QEMU driver (qemu:///system) with a temporary dir pool:
  * every device kind defined, a real qcow2 overlay on the test guest's base
  * image (checked with qemu-img), the cloud-init seed read back by isoinfo, an
  * upload with progress, a failure injected at every step (checked with virsh),
@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, LibvirtConnection } from '../../../src/connection/index.js';
-import { VMCreator, getRollbackReport, type CreateProgress, type CreateResult, type VmSpec } from '../../../src/creator/index.js';
+import { VmCreator, getRollbackReport, type CreateProgress, type CreateResult, type VmSpec } from '../../../src/creator/index.js';
 import { buildStoragePoolXml, parseDomainXml, parseOwnership } from '../../../src/xml/index.js';
 import { QEMU_URI, virsh, virshQuiet } from '../../helpers/libvirt.js';
 import { PREFIX, ensureTestGuest, expectRollbackAtEveryStep, ourDomains, poolVolumes, rejection, removeLeftovers, waitForSerial, type TestGuest } from './helpers.js';
@@ -39,7 +39,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lvm-creator-'));
   chmodSync(dir, 0o755);
   poolDir = join(dir, 'pool');
-  conn = await LibvirtConnection.open(QEMU_URI);
+  conn = await LibvirtConnection.connect(QEMU_URI);
   await conn.storage.pools.define(buildStoragePoolXml({ type: 'dir', name: POOL, target: { path: poolDir } }));
   await conn.storage.pools.build(POOL);
   await conn.storage.pools.start(POOL);
@@ -84,7 +84,7 @@ describe('every device kind, defined', () => {
     run('qemu-img', 'create', '-q', '-f', 'raw', existing, '1M');
     iso = join(dir, 'tools.iso');
     writeFileSync(iso, Buffer.alloc(32 * 2048));
-    result = await new VMCreator(conn).create(
+    result = await new VmCreator(conn).create(
       {
         name,
         virtType: 'qemu',
@@ -208,7 +208,7 @@ describe('transactional create on the QEMU driver', () => {
       autostart: true,
     });
     const steps: string[] = [];
-    await new VMCreator(conn, { hooks: { beforeStep: (s) => void steps.push(s) } }).create(spec(`${PREFIX}-steps`));
+    await new VmCreator(conn, { hooks: { beforeStep: (s) => void steps.push(s) } }).create(spec(`${PREFIX}-steps`));
     cleanup();
     expect(steps).toEqual(['volume:disks[0]', 'volume:disks[1]', 'volume:disks[2]', 'upload:disks[2]', 'volume:cloudInit', 'upload:cloudInit', 'define', 'autostart', 'start', 'detach-seed']);
     await expectRollbackAtEveryStep(conn, { uri: QEMU_URI, pool: POOL, steps, spec });
@@ -218,7 +218,7 @@ describe('transactional create on the QEMU driver', () => {
     const names = [0, 1, 2, 3].map((i) => `${PREFIX}-par${i}`);
     const results = await Promise.all(
       names.map((name) =>
-        new VMCreator(conn).create({
+        new VmCreator(conn).create({
           name,
           virtType: 'qemu',
           memory: '64MiB',
@@ -240,7 +240,7 @@ describe('transactional create on the QEMU driver', () => {
     const controller = new AbortController();
     let sent = 0;
     const error = await rejection(
-      new VMCreator(conn).create(
+      new VmCreator(conn).create(
         { name: `${PREFIX}-abort`, virtType: 'qemu', memory: '64MiB', disks: [{ kind: 'new', pool: POOL, size: '8MiB' }, { kind: 'upload', pool: POOL, source: local.path }] },
         {
           signal: controller.signal,
@@ -262,7 +262,7 @@ describe('transactional create on the QEMU driver', () => {
   it('refuses a spec that needs more space than the pool has, before making anything', async () => {
     const info = await conn.storage.pools.getInfo(POOL);
     const error = await rejection(
-      new VMCreator(conn).create({ name: `${PREFIX}-big`, virtType: 'qemu', memory: '64MiB', disks: [{ kind: 'new', pool: POOL, size: info.available + (1n << 30n), preallocate: true }] }),
+      new VmCreator(conn).create({ name: `${PREFIX}-big`, virtType: 'qemu', memory: '64MiB', disks: [{ kind: 'new', pool: POOL, size: info.available + (1n << 30n), preallocate: true }] }),
     );
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as InvalidArgumentError).path).toBe('disks[0].size');
@@ -275,7 +275,7 @@ describe('a real guest', () => {
   it('boots a spec by direct kernel boot: ready marker, disk and seed on the serial console; the seed detached afterwards', async () => {
     const name = `${PREFIX}-boot`;
     const spec = bootSpec(name);
-    const result = await new VMCreator(conn).create(spec, { timeout: 60_000 });
+    const result = await new VmCreator(conn).create(spec, { timeout: 60_000 });
     try {
       expect(result.started).toBe(true);
       expect(result.domain.id).toBeGreaterThan(0);

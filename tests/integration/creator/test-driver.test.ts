@@ -1,5 +1,5 @@
 /**
- * VMCreator on libvirt's test driver (test+unix:///default): create and
+ * VmCreator on libvirt's test driver (test+unix:///default): create and
  * rollback basics, every device kind defined, names that exist, a failure
  * injected at every step, an abort mid-create, and the seed upload the test
  * driver cannot do. `virsh` (its own connection) checks what is left.
@@ -9,7 +9,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortError, AlreadyExistsError, InvalidArgumentError, LibvirtConnection, UnsupportedError } from '../../../src/connection/index.js';
-import { VMCreator, getRollbackReport, type VmSpec } from '../../../src/creator/index.js';
+import { VmCreator, getRollbackReport, type VmSpec } from '../../../src/creator/index.js';
 import { buildStorageVolumeXml, parseDomainXml, parseOwnership, parseSize } from '../../../src/xml/index.js';
 import { TEST_URI, virsh, virshQuiet } from '../../helpers/libvirt.js';
 import { PREFIX, expectRollbackAtEveryStep, ourDomains, poolVolumes, rejection, removeLeftovers } from './helpers.js';
@@ -24,7 +24,7 @@ function cleanup(): void {
 }
 
 beforeAll(async () => {
-  conn = await LibvirtConnection.open(TEST_URI);
+  conn = await LibvirtConnection.connect(TEST_URI);
   await conn.storage.volumes.create(POOL, buildStorageVolumeXml({ name: BASE, capacity: parseSize('64MiB'), target: { format: 'qcow2' } }));
 });
 
@@ -51,7 +51,7 @@ describe('create on the test driver', () => {
   it('makes the volumes, defines, sets autostart and starts, with an ownership record', async () => {
     const name = `${PREFIX}-basic`;
     const progress: string[] = [];
-    const result = await new VMCreator(conn).create(serverSpec(name), { onProgress: (e) => progress.push(e.type === 'step' ? e.step : e.type) });
+    const result = await new VmCreator(conn).create(serverSpec(name), { onProgress: (e) => progress.push(e.type === 'step' ? e.step : e.type) });
     try {
       expect(progress).toEqual(['volume:disks[0]', 'volume:disks[1]', 'define', 'autostart', 'start']);
       expect(result.started).toBe(true);
@@ -73,7 +73,7 @@ describe('create on the test driver', () => {
 
   it('defines every device kind the spec offers', async () => {
     const name = `${PREFIX}-kinds`;
-    await new VMCreator(conn).create({
+    await new VmCreator(conn).create({
       name,
       title: `<&"'> 日本 ü`,
       description: 'all <kinds> & more',
@@ -117,10 +117,10 @@ describe('create on the test driver', () => {
 describe('names that exist', () => {
   it('refuses a domain name that exists, before making anything', async () => {
     const name = `${PREFIX}-taken`;
-    await new VMCreator(conn).create({ name, memory: '64MiB' });
+    await new VmCreator(conn).create({ name, memory: '64MiB' });
     try {
       const volumesBefore = poolVolumes(TEST_URI, POOL);
-      const error = await rejection(new VMCreator(conn).create({ ...serverSpec(name) }));
+      const error = await rejection(new VmCreator(conn).create({ ...serverSpec(name) }));
       expect(error).toBeInstanceOf(AlreadyExistsError);
       expect(error).toMatchObject({ code: 'ERR_LIBVIRT_ALREADY_EXISTS', objectType: 'domain', objectName: name });
       expect(getRollbackReport(error)).toBeUndefined();
@@ -132,7 +132,7 @@ describe('names that exist', () => {
 
   it("refuses a volume name that exists, never adopting someone else's volume", async () => {
     const name = `${PREFIX}-volclash`;
-    const error = await rejection(new VMCreator(conn).create({ name, memory: '64MiB', disks: [{ kind: 'new', pool: POOL, size: '1MiB' }, { kind: 'new', pool: POOL, size: '1MiB', name: BASE }] }));
+    const error = await rejection(new VmCreator(conn).create({ name, memory: '64MiB', disks: [{ kind: 'new', pool: POOL, size: '1MiB' }, { kind: 'new', pool: POOL, size: '1MiB', name: BASE }] }));
     expect(error).toBeInstanceOf(AlreadyExistsError);
     expect(error).toMatchObject({ objectType: 'volume', objectName: `${POOL}/${BASE}` });
     expect(ourDomains(TEST_URI)).toEqual([]);
@@ -141,7 +141,7 @@ describe('names that exist', () => {
 
   it('refuses volume names with "/" or ".." before sending anything', async () => {
     for (const bad of ['a/b.qcow2', '..', '../escape.qcow2']) {
-      const error = await rejection(new VMCreator(conn).create({ name: `${PREFIX}-badvol`, memory: '64MiB', disks: [{ kind: 'new', pool: POOL, size: '1MiB', name: bad }] }));
+      const error = await rejection(new VmCreator(conn).create({ name: `${PREFIX}-badvol`, memory: '64MiB', disks: [{ kind: 'new', pool: POOL, size: '1MiB', name: bad }] }));
       expect(error, bad).toBeInstanceOf(InvalidArgumentError);
       expect((error as InvalidArgumentError).path, bad).toBe('disks[0].name');
     }
@@ -153,7 +153,7 @@ describe('rollback', () => {
   it('leaves zero new domains and volumes when a failure is injected at any step', async () => {
     const steps: string[] = [];
     const probe = `${PREFIX}-steps`;
-    await new VMCreator(conn, { hooks: { beforeStep: (s) => void steps.push(s) } }).create(serverSpec(probe));
+    await new VmCreator(conn, { hooks: { beforeStep: (s) => void steps.push(s) } }).create(serverSpec(probe));
     cleanup();
     expect(steps).toEqual(['volume:disks[0]', 'volume:disks[1]', 'define', 'autostart', 'start']);
     await expectRollbackAtEveryStep(conn, { uri: TEST_URI, pool: POOL, steps, spec: serverSpec });
@@ -162,7 +162,7 @@ describe('rollback', () => {
   it('rolls back a create aborted through its signal mid-way', async () => {
     for (const at of ['volume:disks[1]', 'define', 'start']) {
       const controller = new AbortController();
-      const creator = new VMCreator(conn, { hooks: { beforeStep: (s) => { if (s === at) controller.abort(new Error('user cancelled')); } } });
+      const creator = new VmCreator(conn, { hooks: { beforeStep: (s) => { if (s === at) controller.abort(new Error('user cancelled')); } } });
       const error = await rejection(creator.create(serverSpec(`${PREFIX}-abort`), { signal: controller.signal }));
       expect(error, at).toBeInstanceOf(AbortError);
       expect(getRollbackReport(error)?.complete, at).toBe(true);
@@ -173,7 +173,7 @@ describe('rollback', () => {
 
   it('gives a typed error for a seed the test driver cannot upload, and rolls back', async () => {
     const error = await rejection(
-      new VMCreator(conn).create({ name: `${PREFIX}-seed`, memory: '64MiB', disks: [{ kind: 'new', pool: POOL, size: '1MiB' }], cloudInit: { user: { name: 'ops' } } }),
+      new VmCreator(conn).create({ name: `${PREFIX}-seed`, memory: '64MiB', disks: [{ kind: 'new', pool: POOL, size: '1MiB' }], cloudInit: { user: { name: 'ops' } } }),
     );
     expect(error).toBeInstanceOf(UnsupportedError);
     expect(error.message).toContain('virStorageVolUpload');
@@ -184,7 +184,7 @@ describe('rollback', () => {
 
   it('sends nothing for an invalid spec', async () => {
     const volumesBefore = poolVolumes(TEST_URI, POOL);
-    const error = await rejection(new VMCreator(conn).create({ ...serverSpec(`${PREFIX}-bad`), disks: [{ kind: 'new', pool: POOL, size: '-1' }] }));
+    const error = await rejection(new VmCreator(conn).create({ ...serverSpec(`${PREFIX}-bad`), disks: [{ kind: 'new', pool: POOL, size: '-1' }] }));
     expect(error).toMatchObject({ code: 'ERR_LIBVIRT_INVALID_SPEC', path: 'disks[0].size' });
     expect(poolVolumes(TEST_URI, POOL)).toEqual(volumesBefore);
     expect(ourDomains(TEST_URI)).toEqual([]);

@@ -4,16 +4,16 @@ import { copyFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtConnection, type DomainRef } from '../../../src/connection/index.js';
-import { type DestroyReport, VMDestroyer } from '../../../src/destroyer/index.js';
-import { VMLifecycleManager } from '../../../src/lifecycle/index.js';
+import { type DestroyReport, VmDestroyer } from '../../../src/destroyer/index.js';
+import { VmLifecycleManager } from '../../../src/lifecycle/index.js';
 import { type DiskDevice, buildDomainXml, buildStorageVolumeXml, type OwnedVolume } from '../../../src/xml/index.js';
 import { type GuestManifest, ensureTestGuest, guestDomainXml, logDir, waitForSerial } from '../../helpers/guest.js';
 import { QEMU_URI, signalLibvirtd, sleep, startLibvirtd, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
 import { type TempPool, tempPool } from '../../helpers/pool.js';
 
 let conn: LibvirtConnection;
-let lifecycle: VMLifecycleManager;
-let destroyer: VMDestroyer;
+let lifecycle: VmLifecycleManager;
+let destroyer: VmDestroyer;
 let pool: TempPool;
 let manifest: GuestManifest;
 const logs = logDir('lvm-destroyer-');
@@ -21,9 +21,9 @@ const domains = new Set<string>();
 
 beforeAll(async () => {
   manifest = ensureTestGuest();
-  conn = await LibvirtConnection.open(QEMU_URI, { reconnect: { initialDelay: 100, maxDelay: 1000 } });
-  lifecycle = new VMLifecycleManager(conn);
-  destroyer = new VMDestroyer(conn, lifecycle);
+  conn = await LibvirtConnection.connect(QEMU_URI, { reconnect: { initialDelay: 100, maxDelay: 1000 } });
+  lifecycle = new VmLifecycleManager(conn);
+  destroyer = new VmDestroyer(conn, lifecycle);
   pool = await tempPool(conn, 'destroy');
 }, 300_000);
 
@@ -82,7 +82,7 @@ async function defineVm(prefix: string, disks: DiskDevice[], owned: OwnedVolume[
 const exists = (name: string): boolean => virsh(QEMU_URI, 'list', '--all', '--name').split('\n').map((s) => s.trim()).includes(name);
 const volumes = (): string[] => readdirSync(pool.dir).sort();
 
-describe('VMDestroyer on qemu:///system', () => {
+describe('VmDestroyer on qemu:///system', () => {
   it("never deletes a disk another domain uses, a base image under another domain's overlay, or a cdrom", async () => {
     const base = await volume(uniqueName('base') + '.qcow2', { format: 'qcow2' });
     const aRoot = await volume(uniqueName('a-root') + '.qcow2', { format: 'qcow2', backing: base });

@@ -14,21 +14,21 @@ import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DomainRef, LibvirtConnection } from '../../../src/connection/index.js';
-import { type StoragePolicy, VMDestroyer } from '../../../src/destroyer/index.js';
-import { VMLifecycleManager } from '../../../src/lifecycle/index.js';
+import { type StoragePolicy, VmDestroyer } from '../../../src/destroyer/index.js';
+import { VmLifecycleManager } from '../../../src/lifecycle/index.js';
 import { type DiskDevice, type Ownership, buildDomainXml, buildStorageVolumeXml } from '../../../src/xml/index.js';
 import { QEMU_URI, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
 import { type TempPool, tempPool } from '../../helpers/pool.js';
 
 let conn: LibvirtConnection;
-let destroyer: VMDestroyer;
+let destroyer: VmDestroyer;
 let pool: TempPool;
 let outside: string; // a directory no storage pool holds
 const domains = new Set<string>();
 
 beforeAll(async () => {
-  conn = await LibvirtConnection.open(QEMU_URI);
-  destroyer = new VMDestroyer(conn, new VMLifecycleManager(conn));
+  conn = await LibvirtConnection.connect(QEMU_URI);
+  destroyer = new VmDestroyer(conn, new VmLifecycleManager(conn));
   pool = await tempPool(conn, 'ident');
   outside = mkdtempSync(join(tmpdir(), 'lvm-outside-'));
 }, 60_000);

@@ -6,8 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtConnection } from '../../../src/connection/index.js';
-import { VMDestroyer, stopPlan } from '../../../src/destroyer/index.js';
-import { VMLifecycleManager } from '../../../src/lifecycle/index.js';
+import { VmDestroyer, stopPlan } from '../../../src/destroyer/index.js';
+import { VmLifecycleManager } from '../../../src/lifecycle/index.js';
 import { type GuestManifest, ensureTestGuest, guestDomainXml, logDir, serialCount, waitForSerial } from '../../helpers/guest.js';
 import { QEMU_URI, TEST_URI, testDomainXml, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
 
@@ -26,14 +26,14 @@ describe('stopPlan', () => {
   });
 });
 
-describe('VMDestroyer on paused VMs (test driver)', () => {
+describe('VmDestroyer on paused VMs (test driver)', () => {
   let conn: LibvirtConnection;
-  let destroyer: VMDestroyer;
+  let destroyer: VmDestroyer;
   const names: string[] = [];
 
   beforeAll(async () => {
-    conn = await LibvirtConnection.open(TEST_URI);
-    destroyer = new VMDestroyer(conn, new VMLifecycleManager(conn));
+    conn = await LibvirtConnection.connect(TEST_URI);
+    destroyer = new VmDestroyer(conn, new VmLifecycleManager(conn));
   });
 
   afterAll(async () => {
@@ -67,17 +67,17 @@ describe('VMDestroyer on paused VMs (test driver)', () => {
   });
 });
 
-describe('VMDestroyer on paused real guests (qemu:///system)', () => {
+describe('VmDestroyer on paused real guests (qemu:///system)', () => {
   let manifest: GuestManifest;
   let conn: LibvirtConnection;
-  let destroyer: VMDestroyer;
+  let destroyer: VmDestroyer;
   const logs = logDir('lvm-destroy-stop-');
   const names: string[] = [];
 
   beforeAll(async () => {
     manifest = ensureTestGuest();
-    conn = await LibvirtConnection.open(QEMU_URI);
-    destroyer = new VMDestroyer(conn, new VMLifecycleManager(conn));
+    conn = await LibvirtConnection.connect(QEMU_URI);
+    destroyer = new VmDestroyer(conn, new VmLifecycleManager(conn));
   }, 300_000);
 
   afterAll(async () => {

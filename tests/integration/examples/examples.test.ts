@@ -27,7 +27,7 @@ async function example(file: string, args: string[] = [], uri = TEST_URI): Promi
 // open so what one example defines is there for the next.
 let holder: LibvirtConnection;
 beforeAll(async () => {
-  holder = await LibvirtConnection.open(TEST_URI);
+  holder = await LibvirtConnection.connect(TEST_URI);
 });
 afterAll(async () => {
   await holder.close();
@@ -92,7 +92,7 @@ describe('examples run against the test driver', () => {
 
 describe('vol-upload runs against qemu:///system (the test driver cannot upload)', () => {
   it('uploads a file into a volume and the bytes arrive', async () => {
-    await using conn = await LibvirtConnection.open(QEMU_URI);
+    await using conn = await LibvirtConnection.connect(QEMU_URI);
     const pool = await tempPool(conn, 'upload');
     const dir = mkdtempSync(join(tmpdir(), 'lvm-upload-'));
     try {
@@ -118,7 +118,7 @@ describe('console runs against qemu:///system (the test driver has no consoles)'
     const logs = logDir('lvm-example-console-');
     const name = uniqueName('console');
     virshQuiet(QEMU_URI, 'destroy', name);
-    await using conn = await LibvirtConnection.open(QEMU_URI);
+    await using conn = await LibvirtConnection.connect(QEMU_URI);
     await conn.domains.control.createTransient(guestDomainXml(guest, { name, logPath: logs.path(name), variant: 'noacpi' }));
     try {
       await waitForSerial(logs.path(name), guest.readyMarker, 60_000);

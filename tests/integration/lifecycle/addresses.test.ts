@@ -8,11 +8,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, LibvirtConnection, TimeoutError, UnsupportedError } from '../../../src/connection/index.js';
-import { VMLifecycleManager } from '../../../src/lifecycle/index.js';
+import { VmLifecycleManager } from '../../../src/lifecycle/index.js';
 import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
 
 let conn: LibvirtConnection;
-let lifecycle: VMLifecycleManager;
+let lifecycle: VmLifecycleManager;
 const names: string[] = [];
 
 const define = async (withNic: boolean): Promise<string> => {
@@ -24,19 +24,19 @@ const define = async (withNic: boolean): Promise<string> => {
 };
 
 beforeAll(async () => {
-  conn = await LibvirtConnection.open(TEST_URI, { reconnect: false });
-  lifecycle = new VMLifecycleManager(conn);
+  conn = await LibvirtConnection.connect(TEST_URI, { reconnect: false });
+  lifecycle = new VmLifecycleManager(conn);
 });
 
 afterAll(async () => {
   for (const name of names) {
-    await conn.domains.control.destroy(name).catch(() => undefined);
+    await conn.domains.control.forceOff(name).catch(() => undefined);
     await conn.domains.control.undefine(name).catch(() => undefined);
   }
   await conn.close();
 });
 
-describe('VMLifecycleManager.waitForAddresses', () => {
+describe('VmLifecycleManager.waitForAddresses', () => {
   it('a running VM with an address: at once, from the first source asked', async () => {
     const result = await lifecycle.waitForAddresses('test', { timeout: 10_000 });
     expect(result).toMatchObject({ domain: { name: 'test' }, source: 'lease', addresses: ['192.168.122.3'] });
@@ -69,7 +69,7 @@ describe('VMLifecycleManager.waitForAddresses', () => {
   });
 });
 
-describe('VMLifecycleManager.waitForAgent on the test driver', () => {
+describe('VmLifecycleManager.waitForAgent on the test driver', () => {
   it('a domain without the guest agent channel: UnsupportedError at once, not a timeout', async () => {
     const error = await lifecycle.waitForAgent('test', { timeout: 60_000 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnsupportedError);

@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainRef, LibvirtConnection } from '../../../src/connection/index.js';
 import { UnsupportedError } from '../../../src/errors/index.js';
-import { type VMLifecycleManager, agentChannelState } from '../../../src/lifecycle/index.js';
+import { type VmLifecycleManager, agentChannelState } from '../../../src/lifecycle/index.js';
 import { type GuestManifest, guestDomainXml, logDir, openQemuLifecycle, removeDomains, waitForSerial } from '../../helpers/guest.js';
 import { uniqueName } from '../../helpers/libvirt.js';
 
@@ -18,7 +18,7 @@ const TEST_MS = 180_000;
 
 let manifest: GuestManifest;
 let conn: LibvirtConnection;
-let lifecycle: VMLifecycleManager;
+let lifecycle: VmLifecycleManager;
 const logs = logDir('lvm-agent-');
 const created: DomainRef[] = [];
 
@@ -59,7 +59,7 @@ describe('with a real guest agent', () => {
     // A guest clock that stood still (here: set back to 2001), then a pause and a resume with syncTime.
     await conn.domains.setTime(ref, new Date('2001-01-01T00:00:00Z'));
     expect((await conn.domains.getTime(ref)).date.getUTCFullYear()).toBe(2001);
-    await lifecycle.suspend(ref);
+    await lifecycle.pause(ref);
     const resumed = await lifecycle.resume(ref, { syncTime: true });
     expect(resumed).toMatchObject({ state: 'running', changed: true, timeSync: { synced: true } });
     expect(Math.abs((await conn.domains.getTime(ref)).date.getTime() - Date.now())).toBeLessThan(10_000);

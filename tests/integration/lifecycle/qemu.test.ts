@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DomainRef, type LibvirtConnection, type LibvirtEvent, TimeoutError } from '../../../src/connection/index.js';
-import type { LifecycleResult, VMLifecycleManager } from '../../../src/lifecycle/index.js';
+import type { LifecycleResult, VmLifecycleManager } from '../../../src/lifecycle/index.js';
 import { type GuestManifest, guestDomainXml, logDir, openQemuLifecycle, removeDomains, serialCount, waitForSerial } from '../../helpers/guest.js';
 import { QEMU_URI, uniqueName } from '../../helpers/libvirt.js';
 
@@ -10,7 +10,7 @@ const TEST_MS = 240_000;
 
 let manifest: GuestManifest;
 let conn: LibvirtConnection;
-let lifecycle: VMLifecycleManager;
+let lifecycle: VmLifecycleManager;
 const logs = logDir('lvm-lifecycle-');
 const created: DomainRef[] = [];
 const timings: Record<string, number[]> = {};
@@ -109,14 +109,14 @@ describe('lifecycle of real TCG guests', () => {
 
   it('pause, resume and reset', async () => {
     const guest = await bootGuest('pause');
-    const paused = await lifecycle.suspend(guest.ref);
+    const paused = await lifecycle.pause(guest.ref);
     expect(paused).toMatchObject({ state: 'paused', reason: 'user', confirmedBy: 'event', changed: true });
-    expect(await lifecycle.suspend(guest.ref)).toMatchObject({ noop: 'already paused' });
+    expect(await lifecycle.pause(guest.ref)).toMatchObject({ noop: 'already paused' });
     // This guest has no guest agent: the clock sync is refused, the resume still succeeds and says so.
     const resumed = await lifecycle.resume(guest.ref, { syncTime: true });
     expect(resumed).toMatchObject({ state: 'running', reason: 'unpaused', confirmedBy: 'event', wokeUp: false, timeSync: { synced: false } });
     expect(resumed.timeSync?.synced === false && resumed.timeSync.error.message).toMatch(/agent/i);
-    measure('suspend', paused.elapsedMs);
+    measure('pause', paused.elapsedMs);
     measure('resume', resumed.elapsedMs);
     const reset = await lifecycle.reset(guest.ref);
     expect(reset).toMatchObject({ state: 'running', confirmedBy: 'call', changed: true });
@@ -150,8 +150,8 @@ describe('lifecycle of real TCG guests', () => {
     const plan: [() => Promise<LifecycleResult>, Record<string, unknown>][] = [
       [() => lifecycle.start(vm), { state: 'running', changed: true }],
       [() => lifecycle.start(vm), { noop: 'already running' }],
-      [() => lifecycle.suspend(vm), { state: 'paused', changed: true }],
-      [() => lifecycle.suspend(vm), { noop: 'already paused' }],
+      [() => lifecycle.pause(vm), { state: 'paused', changed: true }],
+      [() => lifecycle.pause(vm), { noop: 'already paused' }],
       [() => lifecycle.resume(vm), { state: 'running', changed: true }],
       [() => lifecycle.resume(vm), { noop: 'already running' }],
       [() => lifecycle.reset(vm), { state: 'running', confirmedBy: 'call' }],
@@ -161,7 +161,7 @@ describe('lifecycle of real TCG guests', () => {
       [() => lifecycle.forceOff(vm), { noop: 'already shut off' }],
       [() => lifecycle.start(vm), { state: 'running', reason: 'booted' }],
       [() => lifecycle.reboot(vm), { state: 'running', path: 'reboot', confirmedBy: 'event' }],
-      [() => lifecycle.suspend(vm), { state: 'paused' }],
+      [() => lifecycle.pause(vm), { state: 'paused' }],
       [() => lifecycle.managedSave(vm), { state: 'shutoff', reason: 'saved' }],
       [() => lifecycle.start(vm), { state: 'paused', restored: true }],
       [() => lifecycle.resume(vm), { state: 'running', changed: true }],

@@ -10,11 +10,11 @@ import {
   TimeoutError,
   UnsupportedError,
 } from '../../../src/connection/index.js';
-import { type LifecycleResult, VMLifecycleManager } from '../../../src/lifecycle/index.js';
+import { type LifecycleResult, VmLifecycleManager } from '../../../src/lifecycle/index.js';
 import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
 
 let conn: LibvirtConnection;
-let lifecycle: VMLifecycleManager;
+let lifecycle: VmLifecycleManager;
 const created: DomainRef[] = [];
 
 function xml(name: string, extra = ''): string {
@@ -34,13 +34,13 @@ async function running(prefix: string): Promise<DomainRef> {
 }
 
 beforeAll(async () => {
-  conn = await LibvirtConnection.open(TEST_URI);
-  lifecycle = new VMLifecycleManager(conn);
+  conn = await LibvirtConnection.connect(TEST_URI);
+  lifecycle = new VmLifecycleManager(conn);
 });
 
 afterAll(async () => {
   for (const ref of created) {
-    await conn.domains.control.destroy(ref).catch(() => undefined);
+    await conn.domains.control.forceOff(ref).catch(() => undefined);
     await conn.domains.control.undefine(ref, { flags: 1 /* MANAGED_SAVE */ }).catch(() => undefined);
   }
   await conn.close();
@@ -185,8 +185,8 @@ describe('reboot and reset', () => {
 describe('suspend and resume', () => {
   it('pauses and resumes, each confirmed by its event, with no-ops when already there', async () => {
     const vm = await running('pause');
-    expect(await lifecycle.suspend(vm)).toMatchObject({ operation: 'suspend', state: 'paused', reason: 'user', changed: true, confirmedBy: 'event' });
-    expect(await lifecycle.suspend(vm)).toMatchObject({ state: 'paused', changed: false, noop: 'already paused' });
+    expect(await lifecycle.pause(vm)).toMatchObject({ operation: 'pause', state: 'paused', reason: 'user', changed: true, confirmedBy: 'event' });
+    expect(await lifecycle.pause(vm)).toMatchObject({ state: 'paused', changed: false, noop: 'already paused' });
     expect(await lifecycle.resume(vm)).toMatchObject({ operation: 'resume', state: 'running', reason: 'unpaused', changed: true, confirmedBy: 'event', wokeUp: false });
     expect(await lifecycle.resume(vm)).toMatchObject({ state: 'running', changed: false, noop: 'already running' });
   });
@@ -194,7 +194,7 @@ describe('suspend and resume', () => {
   it("syncTime sets the guest's clock to the host's once it runs again; a no-op syncs nothing", async () => {
     const vm = await running('pause-time');
     await conn.domains.setTime(vm, new Date('2001-01-01T00:00:00Z')); // a clock that stood still
-    await lifecycle.suspend(vm);
+    await lifecycle.pause(vm);
     const before = Date.now();
     const resumed = await lifecycle.resume(vm, { syncTime: true });
     expect(resumed).toMatchObject({ state: 'running', changed: true, timeSync: { synced: true } });
@@ -207,7 +207,7 @@ describe('suspend and resume', () => {
 
   it('refuses a shut-off VM with InvalidStateError (the driver would say INTERNAL_ERROR)', async () => {
     const vm = await define('pause-off');
-    await expect(lifecycle.suspend(vm)).rejects.toMatchObject({ name: 'InvalidStateError', operation: 'suspend', state: 'shutoff' });
+    await expect(lifecycle.pause(vm)).rejects.toMatchObject({ name: 'InvalidStateError', operation: 'pause', state: 'shutoff' });
     await expect(lifecycle.resume(vm)).rejects.toMatchObject({ name: 'InvalidStateError', operation: 'resume', state: 'shutoff' });
   });
 });
@@ -303,10 +303,10 @@ describe('polling fallback', () => {
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },
     });
-    const polling = new VMLifecycleManager(noEvents, { pollInterval: 50 });
+    const polling = new VmLifecycleManager(noEvents, { pollInterval: 50 });
     const vm = await define('poll');
     expect(await polling.start(vm)).toMatchObject({ state: 'running', confirmedBy: 'poll' });
-    expect(await polling.suspend(vm)).toMatchObject({ state: 'paused', confirmedBy: 'poll' });
+    expect(await polling.pause(vm)).toMatchObject({ state: 'paused', confirmedBy: 'poll' });
     expect(await polling.resume(vm)).toMatchObject({ state: 'running', confirmedBy: 'poll' });
     expect(await polling.shutdown(vm)).toMatchObject({ state: 'shutoff', confirmedBy: 'poll' });
   });
@@ -324,8 +324,8 @@ describe('serialisation', () => {
     const plan: [() => Promise<LifecycleResult>, Partial<LifecycleResult> & Record<string, unknown>][] = [
       [() => lifecycle.start(vm), { state: 'running', changed: true }],
       [() => lifecycle.start(vm), { noop: 'already running' }],
-      [() => lifecycle.suspend(vm), { state: 'paused', changed: true }],
-      [() => lifecycle.suspend(vm), { noop: 'already paused' }],
+      [() => lifecycle.pause(vm), { state: 'paused', changed: true }],
+      [() => lifecycle.pause(vm), { noop: 'already paused' }],
       [() => lifecycle.resume(vm), { state: 'running', changed: true }],
       [() => lifecycle.resume(vm), { noop: 'already running' }],
       [() => lifecycle.reboot(vm), { state: 'running', confirmedBy: 'call' }],
@@ -336,7 +336,7 @@ describe('serialisation', () => {
       [() => lifecycle.shutdown(vm), { noop: 'already shut off' }],
       [() => lifecycle.forceOff(vm), { noop: 'already shut off' }],
       [() => lifecycle.start(vm), { state: 'running', restored: false }],
-      [() => lifecycle.suspend(vm), { state: 'paused' }],
+      [() => lifecycle.pause(vm), { state: 'paused' }],
       [() => lifecycle.forceOff(vm), { state: 'shutoff', reason: 'destroyed' }],
       [() => lifecycle.start(vm), { state: 'running' }],
       [() => lifecycle.managedSave(vm), { state: 'shutoff', reason: 'saved' }],
@@ -370,7 +370,7 @@ describe('serialisation', () => {
     const vms = await Promise.all(Array.from({ length: 10 }, (_, i) => define(`par${i}`)));
     const started = await Promise.all(vms.map((vm) => lifecycle.start(vm)));
     expect(started.every((r) => r.state === 'running' && r.changed)).toBe(true);
-    const mixed = await Promise.all(vms.map((vm, i) => (i % 2 === 0 ? lifecycle.suspend(vm) : lifecycle.reboot(vm))));
+    const mixed = await Promise.all(vms.map((vm, i) => (i % 2 === 0 ? lifecycle.pause(vm) : lifecycle.reboot(vm))));
     expect(mixed.map((r) => r.state)).toEqual(vms.map((_, i) => (i % 2 === 0 ? 'paused' : 'running')));
     const stopped = await Promise.all(vms.map((vm, i) => (i % 2 === 0 ? lifecycle.forceOff(vm) : lifecycle.shutdown(vm))));
     expect(stopped.every((r) => r.state === 'shutoff' && r.changed)).toBe(true);

@@ -28,7 +28,7 @@ import {
   LibvirtManager,
   LibvirtManagerError,
   TransportError,
-  VMLifecycleManager,
+  VmLifecycleManager,
   VmRegistry,
   type VmSpec,
   parseDomainXml,
@@ -226,7 +226,7 @@ describe('VM commands refuse bad VMs and bad options before anything is sent', (
     ['destroyVm shutdownTimeout -1', () => manager.destroyVm(UNKNOWN, { shutdownTimeout: -1 }), 'shutdownTimeout'],
     ['destroyVm timeout 2**70', () => manager.destroyVm(UNKNOWN, { timeout: 2 ** 70 }), 'timeout'],
     ['vms.send forceOff retries 21', () => manager.vms.send(UNKNOWN, 'forceOff', { retries: 21 }), 'retries'],
-    ["vms.send save startAs 'frozen'", () => manager.vms.send(UNKNOWN, 'save', { startAs: 'frozen' as never }), 'startAs'],
+    ["vms.send managedSave startAs 'frozen'", () => manager.vms.send(UNKNOWN, 'managedSave', { startAs: 'frozen' as never }), 'startAs'],
     ["vms.send 'explode'", () => manager.vms.send(UNKNOWN, 'explode' as never), 'command'],
     ["vms.waitFor 'molten'", () => manager.vms.waitFor(UNKNOWN, 'molten' as never, { timeout: 10 }), undefined],
     ["lifecycle.shutdown mode 'agent '", () => manager.lifecycle.shutdown(UNKNOWN, { mode: 'agent ' as never }), 'mode'],
@@ -247,8 +247,8 @@ describe('VM commands refuse bad VMs and bad options before anything is sent', (
 
   it('module options are refused when the module is built (nothing to send yet)', () => {
     const conn = manager.connection;
-    expect(() => new VMLifecycleManager(conn, { pollInterval: 1 })).toThrow(InvalidArgumentError);
-    expect(() => new VMLifecycleManager(conn, { eventGrace: -1 })).toThrow(InvalidArgumentError);
+    expect(() => new VmLifecycleManager(conn, { pollInterval: 1 })).toThrow(InvalidArgumentError);
+    expect(() => new VmLifecycleManager(conn, { eventGrace: -1 })).toThrow(InvalidArgumentError);
     expect(() => new VmRegistry(conn, { resyncInterval: 2 ** 70 })).toThrow(InvalidArgumentError);
     expect(() => new VmRegistry(conn, { bufferSize: 2 ** 70 })).toThrow(InvalidArgumentError);
     expect(() => manager.vms.changes({ bufferSize: -1 })).toThrow(InvalidArgumentError);
@@ -382,7 +382,7 @@ describe('URIs and connection options', () => {
     ['a number instead of a URI', () => 42 as unknown as string],
   ])('%s is refused before dialing', async (_, uri) => {
     const clients = daemon.clients.length;
-    for (const open of [() => LibvirtConnection.open(uri()), () => LibvirtManager.connect(uri())]) {
+    for (const open of [() => LibvirtConnection.connect(uri()), () => LibvirtManager.connect(uri())]) {
       const error = await open().then(
         (c) => (void c.close(), new Error('connected')),
         (e: unknown) => e,
@@ -394,7 +394,7 @@ describe('URIs and connection options', () => {
   });
 
   it('an invalid URI error names the URI without its password', async () => {
-    const error = (await LibvirtConnection.open('qemu+carrier://root:hunter2@host/system').catch((e: unknown) => e)) as InvalidUriError;
+    const error = (await LibvirtConnection.connect('qemu+carrier://root:hunter2@host/system').catch((e: unknown) => e)) as InvalidUriError;
     expect(error).toBeInstanceOf(InvalidUriError);
     expect(`${error.uri} ${error.message}`).not.toContain('hunter2');
   });
@@ -404,9 +404,9 @@ describe('URIs and connection options', () => {
     ['keepalive.interval -1', { keepalive: { interval: -1 } }],
     ['defaultTimeout NaN', { defaultTimeout: Number.NaN }],
     ['defaultTimeout 2**70', { defaultTimeout: 2 ** 70 }],
-    ['openTimeout 1e400', { openTimeout: E400 }],
+    ['connectTimeout 1e400', { connectTimeout: E400 }],
     ["whileReconnecting 'panic'", { whileReconnecting: 'panic' }],
-    ['startTimeout 2**70', { startTimeout: 2 ** 70 }],
+    ['connectTimeout 2**70', { connectTimeout: 2 ** 70 }],
     ["signal 'stop'", { signal: 'stop' }],
     ['lifecycle.pollInterval 1', { lifecycle: { pollInterval: 1 } }],
     ['registry.resyncInterval -1', { registry: { resyncInterval: -1 } }],
@@ -460,19 +460,19 @@ describe('qemu+tls verifies certificates unless no_verify=1 or rejectUnauthorize
   });
 
   it('a server whose certificate the CA did not sign is refused with a TransportError', async () => {
-    const error = await LibvirtConnection.open(`test+tls://127.0.0.1:${port}/default`, { tls: { ca: inline.ca }, reconnect: false }).catch((e: unknown) => e);
+    const error = await LibvirtConnection.connect(`test+tls://127.0.0.1:${port}/default`, { tls: { ca: inline.ca }, reconnect: false }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransportError);
     expect((error as Error).message).toMatch(/certificate .* was rejected/);
   });
 
   it('no_verify=1 turns verification off: the same server is then reached', async () => {
-    const conn = await LibvirtConnection.open(`test+tls://127.0.0.1:${port}/default?no_verify=1`, { tls: { ca: inline.ca }, reconnect: false, keepalive: false });
+    const conn = await LibvirtConnection.connect(`test+tls://127.0.0.1:${port}/default?no_verify=1`, { tls: { ca: inline.ca }, reconnect: false, keepalive: false });
     expect((await conn.host.getLibVersion()).text).toBe('9.0.0');
     await conn.close();
   });
 
   it('so does tls.rejectUnauthorized: false, given explicitly', async () => {
-    const conn = await LibvirtConnection.open(`test+tls://127.0.0.1:${port}/default`, { tls: { ca: inline.ca, rejectUnauthorized: false }, reconnect: false, keepalive: false });
+    const conn = await LibvirtConnection.connect(`test+tls://127.0.0.1:${port}/default`, { tls: { ca: inline.ca, rejectUnauthorized: false }, reconnect: false, keepalive: false });
     expect((await conn.host.getLibVersion()).text).toBe('9.0.0');
     await conn.close();
   });

@@ -293,7 +293,7 @@ describe('secrets of transports', () => {
     ['a refused port', () => ({ ca: wrongCa, key: clientKey, cert: clientCert, passphrase: TLS_PASSPHRASE }), () => 1],
   ])('a TLS connection with an inline encrypted key fails (%s): no key material in the error or the logs', async (_, options, portOf) => {
     const linesBefore = logLines.length;
-    const error = await LibvirtConnection.open(`qemu+tls://127.0.0.1:${portOf(port)}/system`, { tls: options(), logger, reconnect: false }).then(
+    const error = await LibvirtConnection.connect(`qemu+tls://127.0.0.1:${portOf(port)}/system`, { tls: options(), logger, reconnect: false }).then(
       (c) => (void c.close(), new Error('connected')),
       (e: unknown) => e,
     );
@@ -309,7 +309,7 @@ describe('secrets of transports', () => {
       tls: { ca: wrongCa, key: clientKey, cert: clientCert, passphrase: TLS_PASSPHRASE },
       logger,
       reconnect: false,
-      startTimeout: 10_000,
+      connectTimeout: 10_000,
     }).then(
       (m) => (void m.close(), new Error('connected')),
       (e: unknown) => e,
@@ -322,7 +322,7 @@ describe('secrets of transports', () => {
   it('an ssh transport failure with a key file: the key never appears', async () => {
     const linesBefore = logLines.length;
     const uri = `qemu+ssh://nobody@127.0.0.1:1/system?keyfile=${encodeURIComponent(keyFile)}&no_tty=1&no_verify=1`;
-    const error = await LibvirtConnection.open(uri, { logger, reconnect: false, openTimeout: 15_000 }).then(
+    const error = await LibvirtConnection.connect(uri, { logger, reconnect: false, connectTimeout: 15_000 }).then(
       (c) => (void c.close(), new Error('connected')),
       (e: unknown) => e,
     );
@@ -334,7 +334,7 @@ describe('secrets of transports', () => {
   it('a URI with a password: neither the connection, its errors nor its logs repeat it', async () => {
     const linesBefore = logLines.length;
     const password = 'uri-Pa55-9d2e';
-    const error = await LibvirtConnection.open(`qemu+tcp://admin:${password}@127.0.0.1:1/system`, { logger, reconnect: false }).then(
+    const error = await LibvirtConnection.connect(`qemu+tcp://admin:${password}@127.0.0.1:1/system`, { logger, reconnect: false }).then(
       (c) => (void c.close(), new Error('connected')),
       (e: unknown) => e,
     );
@@ -358,7 +358,7 @@ describe('secrets of transports', () => {
       } finally {
         await conn?.close();
       }
-      for (const open of [() => LibvirtConnection.open(uri, { logger, reconnect: false, openTimeout: 15_000 }), () => LibvirtManager.connect(uri, { logger, reconnect: false, startTimeout: 15_000 })]) {
+      for (const open of [() => LibvirtConnection.connect(uri, { logger, reconnect: false, connectTimeout: 15_000 }), () => LibvirtManager.connect(uri, { logger, reconnect: false, connectTimeout: 15_000 })]) {
         const error = await open().then(
           (c) => (void c.close(), new Error('connected')),
           (e: unknown) => e,
@@ -382,7 +382,7 @@ describe('secrets of transports', () => {
     const proxyPort = proxy.port;
     const linesBefore = logLines.length;
     try {
-      const conn = await LibvirtConnection.open(`test+tls://127.0.0.1:${proxyPort}/default?no_verify=1`, {
+      const conn = await LibvirtConnection.connect(`test+tls://127.0.0.1:${proxyPort}/default?no_verify=1`, {
         tls: { key: clientKey, cert: clientCert, passphrase: TLS_PASSPHRASE },
         logger,
         reconnect: false,

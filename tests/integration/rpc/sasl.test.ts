@@ -61,14 +61,14 @@ describe('SASL over TLS, against libvirtd with Cyrus SASL', () => {
   });
 
   it('a LibvirtConnection works end to end on the QEMU driver', async () => {
-    await using conn = await LibvirtConnection.open(uri('qemu', 'system'), { tls, sasl: { password }, reconnect: false });
+    await using conn = await LibvirtConnection.connect(uri('qemu', 'system'), { tls, sasl: { password }, reconnect: false });
     expect((await conn.host.getLibVersion()).major).toBeGreaterThanOrEqual(9);
     expect(Array.isArray(await conn.domains.list())).toBe(true);
   });
 
   it('reconnects after libvirtd restarts, asking the password function again', async () => {
     let asked = 0;
-    await using conn = await LibvirtConnection.open(uri(), {
+    await using conn = await LibvirtConnection.connect(uri(), {
       tls,
       sasl: {
         password: () => {
@@ -98,12 +98,12 @@ describe('SASL over TLS, against libvirtd with Cyrus SASL', () => {
     const lines: string[] = [];
     const capture = (level: string) => (fields: unknown, message: string) => void lines.push(`${level} ${message} ${inspect(fields, { depth: null })}`);
     const logger = { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') };
-    const error = await LibvirtConnection.open(uri(), { tls, sasl: { password: wrong }, reconnect: false, logger }).catch((e: unknown) => e);
+    const error = await LibvirtConnection.connect(uri(), { tls, sasl: { password: wrong }, reconnect: false, logger }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect((error as Error).message).toContain(user);
     expect(everything(error)).not.toContain(wrong);
     expect(everything(error)).not.toContain(password);
-    await using conn = await LibvirtConnection.open(uri(), { tls, sasl: { password }, reconnect: false, logger });
+    await using conn = await LibvirtConnection.connect(uri(), { tls, sasl: { password }, reconnect: false, logger });
     await conn.host.getLibVersion();
     expect(lines.length).toBeGreaterThan(0);
     expect(lines.join('\n')).not.toContain(password);
@@ -111,31 +111,31 @@ describe('SASL over TLS, against libvirtd with Cyrus SASL', () => {
 
   it('so is an unknown user, with SCRAM and with PLAIN', async () => {
     for (const mechanisms of [['SCRAM-SHA-256'], ['PLAIN']] as const) {
-      const error = await LibvirtConnection.open(uri(), { tls, sasl: { username: `${user}-nobody`, password, mechanisms }, reconnect: false }).catch((e: unknown) => e);
+      const error = await LibvirtConnection.connect(uri(), { tls, sasl: { username: `${user}-nobody`, password, mechanisms }, reconnect: false }).catch((e: unknown) => e);
       expect(error, mechanisms[0]).toBeInstanceOf(AuthError);
       expect(everything(error)).not.toContain(password);
     }
   });
 
   it('without credentials: an AuthError that says what to pass', async () => {
-    const error = await LibvirtConnection.open(uri(), { tls, reconnect: false }).catch((e: unknown) => e);
+    const error = await LibvirtConnection.connect(uri(), { tls, reconnect: false }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AuthError);
     expect((error as Error).message).toMatch(/sasl: \{ username, password \}/);
   });
 
   it("TLS still verifies the daemon: without our CA the listener's certificate is refused before SASL starts", async () => {
-    const error = await LibvirtConnection.open(uri(), { sasl: { password }, reconnect: false, tls: { ...tls, ca: readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8') } }).catch((e: unknown) => e);
+    const error = await LibvirtConnection.connect(uri(), { sasl: { password }, reconnect: false, tls: { ...tls, ca: readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8') } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransportError);
     expect((error as Error).message).toMatch(/was rejected/);
   });
 
   it('the credentials can come from ?pkipath= (cacert.pem, clientcert.pem, clientkey.pem), as with virsh', async () => {
-    await using conn = await LibvirtConnection.open(`${uri()}?pkipath=${PKI}`, { sasl: { password }, reconnect: false });
+    await using conn = await LibvirtConnection.connect(`${uri()}?pkipath=${PKI}`, { sasl: { password }, reconnect: false });
     expect((await conn.host.getLibVersion()).major).toBeGreaterThanOrEqual(9);
   });
 
   it('without a client certificate, libvirtd closes the link after the TLS handshake: a TransportError that says so', async () => {
-    const error = await LibvirtConnection.open(uri(), { tls: { ca: tls.ca }, sasl: { password }, reconnect: false }).catch((e: unknown) => e);
+    const error = await LibvirtConnection.connect(uri(), { tls: { ca: tls.ca }, sasl: { password }, reconnect: false }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransportError);
     expect((error as Error).message).toMatch(/without confirming it|refused us/);
   });

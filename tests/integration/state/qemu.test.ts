@@ -17,7 +17,7 @@ const created: DomainRef[] = [];
 
 beforeAll(async () => {
   manifest = ensureTestGuest();
-  conn = await LibvirtConnection.open(QEMU_URI);
+  conn = await LibvirtConnection.connect(QEMU_URI);
   registry = new VmRegistry(conn, { resyncInterval: 0 });
   await registry.start();
 }, 600_000);
@@ -25,7 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   registry?.stop();
   for (const ref of created) {
-    await conn.domains.control.destroy(ref).catch(() => undefined);
+    await conn.domains.control.forceOff(ref).catch(() => undefined);
     await conn.domains.control.undefine(ref).catch(() => undefined);
   }
   await conn?.close();

@@ -25,7 +25,7 @@ import {
   type LibvirtEvent,
   TimeoutError,
 } from '../../../src/connection/index.js';
-import { VMLifecycleManager } from '../../../src/lifecycle/index.js';
+import { VmLifecycleManager } from '../../../src/lifecycle/index.js';
 import { type RegistryLifecycle, type VmChange, VmRegistry } from '../../../src/state/index.js';
 import { TEST_URI, testDomainXml, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
 
@@ -62,7 +62,7 @@ async function outside(reg: VmRegistry, name: string, state: Parameters<VmRegist
 }
 
 /** A lifecycle whose `suspend` waits for `open()`: keeps a command in flight as long as the test wants. */
-function gatedLifecycle(real: VMLifecycleManager) {
+function gatedLifecycle(real: VmLifecycleManager) {
   let open!: () => void;
   let gate = new Promise<void>((resolve) => (open = resolve));
   const calls: string[] = [];
@@ -74,14 +74,14 @@ function gatedLifecycle(real: VMLifecycleManager) {
     reset: (vm, o) => (calls.push('reset'), real.reset(vm, o)),
     resume: (vm, o) => (calls.push('resume'), real.resume(vm, o)),
     managedSave: (vm, o) => (calls.push('managedSave'), real.managedSave(vm, o)),
-    suspend: async (vm, o) => {
-      calls.push('suspend');
+    pause: async (vm, o) => {
+      calls.push('pause');
       const signal = o?.signal;
       await new Promise<void>((resolve, reject) => {
         void gate.then(resolve);
         signal?.addEventListener('abort', () => reject(new AbortError('aborted while gated')), { once: true });
       });
-      return real.suspend(vm, o);
+      return real.pause(vm, o);
     },
   };
   return {
@@ -122,7 +122,7 @@ function filteredConnection(hidden: Set<string>) {
 }
 
 beforeAll(async () => {
-  conn = await LibvirtConnection.open(TEST_URI);
+  conn = await LibvirtConnection.connect(TEST_URI);
   registry = new VmRegistry(conn, { resyncInterval: 0 });
 });
 
@@ -212,7 +212,7 @@ describe('commands through the machine', () => {
     expect(registry.get(name)?.state).toBe('paused');
     expect(await registry.send(name, 'resume')).toMatchObject({ state: 'running', wokeUp: false });
     expect(await registry.send(name, 'reboot')).toMatchObject({ state: 'running', confirmedBy: 'call' });
-    expect(await registry.send(name, 'save')).toMatchObject({ state: 'shutoff', reason: 'saved' });
+    expect(await registry.send(name, 'managedSave')).toMatchObject({ state: 'shutoff', reason: 'saved' });
     expect(await registry.send(name, 'start')).toMatchObject({ state: 'running', restored: true });
     expect(await registry.send(name, 'shutdown')).toMatchObject({ state: 'shutoff' });
     const report = await registry.send(name, 'destroy', { storage: 'none' });
@@ -221,7 +221,7 @@ describe('commands through the machine', () => {
   });
 
   it('refuses a command the state does not allow, without calling libvirt', async () => {
-    const gated = gatedLifecycle(new VMLifecycleManager(conn));
+    const gated = gatedLifecycle(new VmLifecycleManager(conn));
     const reg = new VmRegistry(conn, { lifecycle: gated.lifecycle, resyncInterval: 0 });
     await reg.start();
     try {
@@ -242,7 +242,7 @@ describe('commands through the machine', () => {
   });
 
   it('one operation per VM: a second command waits its turn, or is refused with { queue: false }', async () => {
-    const gated = gatedLifecycle(new VMLifecycleManager(conn));
+    const gated = gatedLifecycle(new VmLifecycleManager(conn));
     const reg = new VmRegistry(conn, { lifecycle: gated.lifecycle, resyncInterval: 0 });
     await reg.start();
     try {
@@ -263,7 +263,7 @@ describe('commands through the machine', () => {
       gated.open();
       expect(await pausing).toMatchObject({ state: 'paused' });
       expect(await resumed).toMatchObject({ operation: 'resume', state: 'running' });
-      expect(gated.calls).toEqual(['start', 'suspend', 'resume']);
+      expect(gated.calls).toEqual(['start', 'pause', 'resume']);
       expect(reg.get(name)?.state).toBe('running');
     } finally {
       reg.stop();
@@ -271,7 +271,7 @@ describe('commands through the machine', () => {
   });
 
   it('a queued command still meets the guard: refused if the state it settled in does not allow it', async () => {
-    const gated = gatedLifecycle(new VMLifecycleManager(conn));
+    const gated = gatedLifecycle(new VmLifecycleManager(conn));
     const reg = new VmRegistry(conn, { lifecycle: gated.lifecycle, resyncInterval: 0 });
     await reg.start();
     try {
@@ -293,7 +293,7 @@ describe('commands through the machine', () => {
     const hidden = new Set<string>();
     const { connection } = filteredConnection(hidden);
     // The lifecycle listens on the unfiltered connection, so the start is confirmed by its event.
-    const reg = new VmRegistry(connection, { lifecycle: new VMLifecycleManager(conn), resyncInterval: 0 });
+    const reg = new VmRegistry(connection, { lifecycle: new VmLifecycleManager(conn), resyncInterval: 0 });
     await reg.start();
     try {
       const name = newName('lookup');
@@ -373,7 +373,7 @@ describe('resync', () => {
   it('never resyncs a VM with a command in flight', async () => {
     const hidden = new Set<string>();
     const { connection } = filteredConnection(hidden);
-    const gated = gatedLifecycle(new VMLifecycleManager(connection));
+    const gated = gatedLifecycle(new VmLifecycleManager(connection));
     const reg = new VmRegistry(connection, { lifecycle: gated.lifecycle, resyncInterval: 0 });
     await reg.start();
     try {
@@ -413,7 +413,7 @@ describe('resync', () => {
 
 describe('stop', () => {
   it('aborts commands in flight, ends change streams, refuses further use', async () => {
-    const gated = gatedLifecycle(new VMLifecycleManager(conn));
+    const gated = gatedLifecycle(new VmLifecycleManager(conn));
     const reg = new VmRegistry(conn, { lifecycle: gated.lifecycle, resyncInterval: 0 });
     await reg.start();
     const name = newName('stop');

@@ -37,7 +37,7 @@ async function setup(): Promise<{ daemon: FakeLibvirtDaemon; conn: LibvirtConnec
     if (header.status === MessageStatus.VIR_NET_CONTINUE) client.sendStream({ proc: PROC, serial: header.serial, status: MessageStatus.VIR_NET_CONTINUE }, Buffer.from(`> ${payload.toString()}`));
     else client.sendStream({ proc: PROC, serial: header.serial, status: MessageStatus.VIR_NET_OK }, Buffer.alloc(0));
   });
-  const conn = await LibvirtConnection.open(daemon.uri, { reconnect: false, keepalive: false });
+  const conn = await LibvirtConnection.connect(daemon.uri, { reconnect: false, keepalive: false });
   cleanup = async () => {
     conn.destroy();
     await daemon.stop();

@@ -182,8 +182,8 @@ export function fakeConnection(options: { upload?: boolean } = {}): {
           domainByUuid(ref.uuid).active = true;
           return { name: ref.name, uuid: ref.uuid, id: nextId++ };
         },
-        destroy: async (ref: { uuid: string }) => {
-          await enter('control.destroy');
+        forceOff: async (ref: { uuid: string }) => {
+          await enter('control.forceOff');
           const d = domainByUuid(ref.uuid);
           if (!d.active) throw virError(55, 'domain is not running');
           d.active = false;
@@ -199,7 +199,7 @@ export function fakeConnection(options: { upload?: boolean } = {}): {
     setAutostart: async (vm, o) => conn.domains.setAutostart(vm, o),
     forceOff: async (vm) => {
       try {
-        await conn.domains.control.destroy(vm);
+        await conn.domains.control.forceOff(vm);
         return { changed: true };
       } catch (error) {
         if ((error as { code?: unknown }).code === 55) return { changed: false };

@@ -10,7 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../src/connection/index.js';
-import { VMCreator, buildVmXml, validateSpec, type DiskSpec, type NetworkSpec, type VmSpec } from '../../../src/creator/index.js';
+import { VmCreator, buildVmXml, validateSpec, type DiskSpec, type NetworkSpec, type VmSpec } from '../../../src/creator/index.js';
 import { MAX_BOOT_ORDER, MAX_VM_DEVICES } from '../../../src/creator/limits.js';
 import { fakeConnection, qemuFacts, refusal, rejection } from './helpers.js';
 
@@ -58,7 +58,7 @@ describe('the device cap', () => {
 
   it('sends nothing when the spec is over the cap', async () => {
     const { conn, lifecycle, state } = fakeConnection();
-    const error = await rejection(new VMCreator(conn, { lifecycle }).create({ ...BASE, disks: disks(MAX_VM_DEVICES + 1) }));
+    const error = await rejection(new VmCreator(conn, { lifecycle }).create({ ...BASE, disks: disks(MAX_VM_DEVICES + 1) }));
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as InvalidArgumentError).path).toBe('disks');
     expect(state.calls).toEqual([]);
@@ -112,7 +112,7 @@ describe('sparse lists', () => {
 
   it('refuses a huge sparse disk list through the creator, sending nothing', async () => {
     const { conn, lifecycle, state } = fakeConnection();
-    const error = await rejection(new VMCreator(conn, { lifecycle }).create({ ...BASE, disks: huge() }));
+    const error = await rejection(new VmCreator(conn, { lifecycle }).create({ ...BASE, disks: huge() }));
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as InvalidArgumentError).path).toBe('disks');
     expect(state.calls).toEqual([]);

@@ -1,13 +1,13 @@
 /**
- * The compensation log on its own, and VMCreator's transactional create
+ * The compensation log on its own, and VmCreator's transactional create
  * against an in-memory fake connection: a failure at every step, an abort in
  * flight, a timeout, an outcome libvirt completed after the abort, and undos
  * that fail.
  */
 import { describe, expect, it } from 'vitest';
 import { CompensationLog, attachRollback, outcomeUnknown } from '../../../src/creator/transaction.js';
-import { VMCreator, getRollbackReport, type CreatorLifecycle, type VmSpec } from '../../../src/creator/index.js';
-import { VMLifecycleManager } from '../../../src/lifecycle/index.js';
+import { VmCreator, getRollbackReport, type CreatorLifecycle, type VmSpec } from '../../../src/creator/index.js';
+import { VmLifecycleManager } from '../../../src/lifecycle/index.js';
 import { AbortError, AlreadyExistsError, ConnectionClosedError, InvalidArgumentError, TimeoutError, UnsupportedError } from '../../../src/errors/index.js';
 import { fakeConnection, rejection, virError } from './helpers.js';
 
@@ -145,15 +145,15 @@ const FULL: VmSpec = {
 async function stepsOf(spec: VmSpec): Promise<string[]> {
   const { conn, lifecycle } = fakeConnection();
   const steps: string[] = [];
-  await new VMCreator(conn, { lifecycle, hooks: { beforeStep: (s) => void steps.push(s) } }).create(spec);
+  await new VmCreator(conn, { lifecycle, hooks: { beforeStep: (s) => void steps.push(s) } }).create(spec);
   return steps;
 }
 
-describe('VMCreator.create (fake connection)', () => {
+describe('VmCreator.create (fake connection)', () => {
   it('makes volumes, uploads, defines, sets autostart, starts and detaches the seed, in that order', async () => {
     const { conn, lifecycle, state } = fakeConnection();
     const events: string[] = [];
-    const result = await new VMCreator(conn, { lifecycle }).create(FULL, { onProgress: (e) => events.push(e.type === 'step' ? e.step : `${e.type}:${e.bytes}/${e.total}`) });
+    const result = await new VmCreator(conn, { lifecycle }).create(FULL, { onProgress: (e) => events.push(e.type === 'step' ? e.step : `${e.type}:${e.bytes}/${e.total}`) });
     const seedName = result.created.seed!.name;
     expect(events).toEqual([
       'volume:disks[0]',
@@ -187,7 +187,7 @@ describe('VMCreator.create (fake connection)', () => {
     for (const failing of steps) {
       const { conn, lifecycle, state } = fakeConnection();
       const injected = new Error(`injected at ${failing}`);
-      const creator = new VMCreator(conn, { lifecycle, hooks: { beforeStep: (s) => { if (s === failing) throw injected; } } });
+      const creator = new VmCreator(conn, { lifecycle, hooks: { beforeStep: (s) => { if (s === failing) throw injected; } } });
       const error = await rejection(creator.create(FULL));
       expect(error, failing).toBe(injected);
       const report = getRollbackReport(error)!;
@@ -201,11 +201,11 @@ describe('VMCreator.create (fake connection)', () => {
   it('destroys, then undefines, then deletes the volumes newest first', async () => {
     const { conn, lifecycle, state, fail } = fakeConnection();
     fail('control.detachDevice');
-    const error = await rejection(new VMCreator(conn, { lifecycle }).create(FULL));
+    const error = await rejection(new VmCreator(conn, { lifecycle }).create(FULL));
     expect(error.message).toContain('injected failure of control.detachDevice');
     const after = state.calls.slice(state.calls.indexOf('control.detachDevice') + 1);
     expect(after.filter((c) => c.startsWith('control.') || c === 'volumes.delete' || c === 'domains.setAutostart')).toEqual([
-      'control.destroy',
+      'control.forceOff',
       'domains.setAutostart',
       'control.undefine',
       'volumes.delete',
@@ -219,7 +219,7 @@ describe('VMCreator.create (fake connection)', () => {
     const { conn, lifecycle, state, hang } = fakeConnection();
     hang('volumes.upload');
     const controller = new AbortController();
-    const pending = new VMCreator(conn, { lifecycle }).create(FULL, { signal: controller.signal, onProgress: (e) => { if (e.type === 'step' && e.step.startsWith('upload:')) setTimeout(() => controller.abort(), 5); } });
+    const pending = new VmCreator(conn, { lifecycle }).create(FULL, { signal: controller.signal, onProgress: (e) => { if (e.type === 'step' && e.step.startsWith('upload:')) setTimeout(() => controller.abort(), 5); } });
     const error = await rejection(pending);
     expect(error).toBeInstanceOf(AbortError);
     expect(getRollbackReport(error)).toMatchObject({ complete: true, undone: [{ step: 'volume:disks[1]' }, { step: 'volume:disks[0]' }] });
@@ -229,7 +229,7 @@ describe('VMCreator.create (fake connection)', () => {
   it('turns an elapsed timeout into a TimeoutError, rolled back', async () => {
     const { conn, lifecycle, state, hang } = fakeConnection();
     hang('control.start');
-    const error = await rejection(new VMCreator(conn, { lifecycle }).create(FULL, { timeout: 50 }));
+    const error = await rejection(new VmCreator(conn, { lifecycle }).create(FULL, { timeout: 50 }));
     expect(error).toBeInstanceOf(TimeoutError);
     expect((error as TimeoutError).timeout).toBe(50);
     expect(getRollbackReport(error)?.complete).toBe(true);
@@ -241,7 +241,7 @@ describe('VMCreator.create (fake connection)', () => {
       const { conn, lifecycle, state, hang } = fakeConnection();
       hang(method, true);
       const controller = new AbortController();
-      const pending = new VMCreator(conn, { lifecycle }).create(FULL, { signal: controller.signal });
+      const pending = new VmCreator(conn, { lifecycle }).create(FULL, { signal: controller.signal });
       setTimeout(() => controller.abort(), 20);
       const error = await rejection(pending);
       expect(error, method).toBeInstanceOf(AbortError);
@@ -254,7 +254,7 @@ describe('VMCreator.create (fake connection)', () => {
   it('reports undos that fail, still throwing the original error', async () => {
     const { conn, lifecycle, state, fail } = fakeConnection();
     fail('control.define');
-    const creator = new VMCreator(conn, { lifecycle, hooks: { beforeStep: (s) => { if (s === 'define') fail('volumes.delete', virError(38, 'disk busy')); } } });
+    const creator = new VmCreator(conn, { lifecycle, hooks: { beforeStep: (s) => { if (s === 'define') fail('volumes.delete', virError(38, 'disk busy')); } } });
     const error = await rejection(creator.create(FULL));
     expect(error.message).toContain('injected failure of control.define');
     const report = getRollbackReport(error)!;
@@ -267,7 +267,7 @@ describe('VMCreator.create (fake connection)', () => {
 
   it('gives a clear UnsupportedError when the driver cannot upload, and rolls back', async () => {
     const { conn, lifecycle, state } = fakeConnection({ upload: false });
-    const error = await rejection(new VMCreator(conn, { lifecycle }).create({ name: 'vm2', memory: '64MiB', disks: [{ kind: 'new', pool: 'default', size: 1 << 20 }], cloudInit: {} }));
+    const error = await rejection(new VmCreator(conn, { lifecycle }).create({ name: 'vm2', memory: '64MiB', disks: [{ kind: 'new', pool: 'default', size: 1 << 20 }], cloudInit: {} }));
     expect(error).toBeInstanceOf(UnsupportedError);
     expect(error.message).toContain('cloud-init seed needs volume upload');
     expect(getRollbackReport(error)?.undone.map((s) => s.step)).toEqual(['volume:cloudInit', 'volume:disks[0]']);
@@ -276,12 +276,12 @@ describe('VMCreator.create (fake connection)', () => {
 
   it('refuses a taken domain name or volume name before making anything', async () => {
     const { conn, lifecycle, state } = fakeConnection();
-    await new VMCreator(conn, { lifecycle }).create({ name: 'taken', memory: '64MiB', disks: [{ kind: 'new', pool: 'default', size: 1 << 20, name: 'shared.qcow2' }] });
+    await new VmCreator(conn, { lifecycle }).create({ name: 'taken', memory: '64MiB', disks: [{ kind: 'new', pool: 'default', size: 1 << 20, name: 'shared.qcow2' }] });
     const calls = state.calls.length;
-    const byName = await rejection(new VMCreator(conn, { lifecycle }).create({ name: 'taken', memory: '64MiB' }));
+    const byName = await rejection(new VmCreator(conn, { lifecycle }).create({ name: 'taken', memory: '64MiB' }));
     expect(byName).toBeInstanceOf(AlreadyExistsError);
     expect(getRollbackReport(byName)).toBeUndefined();
-    const byVolume = await rejection(new VMCreator(conn, { lifecycle }).create({ name: 'other', memory: '64MiB', disks: [{ kind: 'new', pool: 'default', size: 1 << 20, name: 'shared.qcow2' }] }));
+    const byVolume = await rejection(new VmCreator(conn, { lifecycle }).create({ name: 'other', memory: '64MiB', disks: [{ kind: 'new', pool: 'default', size: 1 << 20, name: 'shared.qcow2' }] }));
     expect(byVolume).toBeInstanceOf(AlreadyExistsError);
     expect((byVolume as AlreadyExistsError).objectType).toBe('volume');
     expect(state.calls.slice(calls).filter((c) => c === 'volumes.create' || c === 'control.define')).toEqual([]);
@@ -290,8 +290,8 @@ describe('VMCreator.create (fake connection)', () => {
 
   it('sends nothing for an invalid spec or an aborted signal', async () => {
     const { conn, lifecycle, state } = fakeConnection();
-    expect(await rejection(new VMCreator(conn, { lifecycle }).create({ name: 'a/b', memory: '1GiB' }))).toBeInstanceOf(InvalidArgumentError);
-    expect(await rejection(new VMCreator(conn, { lifecycle }).create(FULL, { signal: AbortSignal.abort() }))).toBeInstanceOf(AbortError);
+    expect(await rejection(new VmCreator(conn, { lifecycle }).create({ name: 'a/b', memory: '1GiB' }))).toBeInstanceOf(InvalidArgumentError);
+    expect(await rejection(new VmCreator(conn, { lifecycle }).create(FULL, { signal: AbortSignal.abort() }))).toBeInstanceOf(AbortError);
     expect(state.calls).toEqual([]);
   });
 
@@ -304,7 +304,7 @@ describe('VMCreator.create (fake connection)', () => {
       setAutostart: async (vm) => void calls.push(`setAutostart ${vm.name}`),
     };
     fail('control.detachDevice');
-    await rejection(new VMCreator(conn, { lifecycle: own }).create(FULL));
+    await rejection(new VmCreator(conn, { lifecycle: own }).create(FULL));
     // Autostart set, the VM started; rolled back in reverse: powered off, autostart cleared.
     expect(calls).toEqual(['setAutostart txn-vm', 'start txn-vm', 'forceOff txn-vm', 'setAutostart txn-vm']);
     expect(state.calls).not.toContain('control.start');
@@ -312,11 +312,11 @@ describe('VMCreator.create (fake connection)', () => {
     expect(state.domains.size).toBe(0);
   });
 
-  it('takes a VMLifecycleManager as its lifecycle (it is the default)', () => {
+  it('takes a VmLifecycleManager as its lifecycle (it is the default)', () => {
     const { conn } = fakeConnection();
-    const manager: CreatorLifecycle = new VMLifecycleManager(conn);
-    expect(() => new VMCreator(conn, { lifecycle: manager })).not.toThrow();
-    expect(() => new VMCreator(conn)).not.toThrow();
+    const manager: CreatorLifecycle = new VmLifecycleManager(conn);
+    expect(() => new VmCreator(conn, { lifecycle: manager })).not.toThrow();
+    expect(() => new VmCreator(conn)).not.toThrow();
   });
 
   it('logs steps and rollbacks without secrets', async () => {
@@ -326,7 +326,7 @@ describe('VMCreator.create (fake connection)', () => {
     const secret = 'Sekret-Passw0rd';
     const spec: VmSpec = { ...FULL, graphics: { type: 'vnc', password: secret }, cloudInit: { user: { name: 'ops', plainPassword: secret }, writeFiles: undefined } as VmSpec['cloudInit'] };
     fail('control.detachDevice');
-    await new VMCreator(conn, { lifecycle, logger }).create({ ...spec, cloudInit: { ...spec.cloudInit, detach: 'after-first-boot' } }).catch(() => undefined);
+    await new VmCreator(conn, { lifecycle, logger }).create({ ...spec, cloudInit: { ...spec.cloudInit, detach: 'after-first-boot' } }).catch(() => undefined);
     expect(lines.some((l) => l.startsWith('info creating VM'))).toBe(true);
     expect(lines.some((l) => l.startsWith('warn create failed; rolled back'))).toBe(true);
     expect(lines.join('\n')).not.toContain(secret);
@@ -334,7 +334,7 @@ describe('VMCreator.create (fake connection)', () => {
 
   it('previews the XML without making anything', async () => {
     const { conn, lifecycle, state } = fakeConnection();
-    const xml = await new VMCreator(conn, { lifecycle }).buildXml(FULL);
+    const xml = await new VmCreator(conn, { lifecycle }).buildXml(FULL);
     expect(xml).toContain('<name>txn-vm</name>');
     expect(state.calls.filter((c) => /create|define|upload|start/.test(c))).toEqual([]);
   });

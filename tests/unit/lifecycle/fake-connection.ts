@@ -206,8 +206,8 @@ export class FakeConnection extends EventEmitter {
           });
         }, options.flags),
       reset: async (ref: DomainRef): Promise<void> => this.#control('reset', ref, () => undefined),
-      destroy: async (ref: DomainRef, options: { flags?: number } = {}): Promise<void> =>
-        this.#control('destroy', ref, (vm) => {
+      forceOff: async (ref: DomainRef, options: { flags?: number } = {}): Promise<void> =>
+        this.#control('forceOff', ref, (vm) => {
           if (vm.state === 'shutoff') throw libvirtError(55, 'domain is not running');
           this.#change(vm, 'shutoff', 'destroyed', ['stopped', 'destroyed']);
         }, options.flags),

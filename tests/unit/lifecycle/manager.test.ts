@@ -9,22 +9,22 @@ import {
   TimeoutError,
   UnsupportedError,
 } from '../../../src/errors/index.js';
-import { VMLifecycleManager, type VMLifecycleManagerOptions } from '../../../src/lifecycle/index.js';
+import { VmLifecycleManager, type VmLifecycleManagerOptions } from '../../../src/lifecycle/index.js';
 import { FakeConnection, FakeVm, libvirtError, systemError } from './fake-connection.js';
 
 const ACPI_XML = "<domain type='kvm'><name>v</name><memory>65536</memory><os><type>hvm</type></os><features><acpi/></features></domain>";
 const AGENT_XML =
   "<domain type='kvm'><name>v</name><memory>65536</memory><os><type>hvm</type></os><devices><channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel></devices></domain>";
 
-function setup(options: VMLifecycleManagerOptions = {}, vms = 1): { fake: FakeConnection; manager: VMLifecycleManager; vm: FakeVm; all: FakeVm[] } {
+function setup(options: VmLifecycleManagerOptions = {}, vms = 1): { fake: FakeConnection; manager: VmLifecycleManager; vm: FakeVm; all: FakeVm[] } {
   const fake = new FakeConnection();
   const all = Array.from({ length: vms }, (_, i) => fake.add(new FakeVm(`vm${i}`, `00000000-0000-4000-8000-00000000000${i}`)));
-  const manager = new VMLifecycleManager(fake.asConnection(), { pollInterval: 20, ...options });
+  const manager = new VmLifecycleManager(fake.asConnection(), { pollInterval: 20, ...options });
   return { fake, manager, vm: all[0]!, all };
 }
 
 /** No subscription, no reconnect listener left behind. */
-function expectClean(fake: FakeConnection, manager: VMLifecycleManager): void {
+function expectClean(fake: FakeConnection, manager: VmLifecycleManager): void {
   expect(fake.subs.size).toBe(0);
   expect(fake.listenerCount('reconnected')).toBe(0);
   expect(manager.busyVms).toBe(0);
@@ -51,7 +51,7 @@ describe('the completion waiter', () => {
     const { fake, manager, vm } = setup();
     fake.eventDelay = 0; // the event is delivered before the reply, as the test driver does
     await manager.start(vm.ref);
-    await manager.suspend(vm.ref);
+    await manager.pause(vm.ref);
     await manager.resume(vm.ref);
     await manager.forceOff(vm.ref);
     expect(fake.subsAtCall).toEqual([1, 1, 1, 1]);
@@ -135,7 +135,7 @@ describe('the completion waiter', () => {
     const controller = new AbortController();
     setTimeout(() => controller.abort(), 50);
     await expect(manager.shutdown(vm.ref, { signal: controller.signal, resendEvery: 10 })).rejects.toBeInstanceOf(AbortError);
-    expect(fake.calls).not.toContain('destroy:vm0');
+    expect(fake.calls).not.toContain('forceOff:vm0');
     expectClean(fake, manager);
   });
 });
@@ -158,8 +158,8 @@ describe('shutdown', () => {
     expect(r).toMatchObject({ state: 'shutoff', reason: 'destroyed', escalated: true, changed: true, confirmedBy: 'event' });
     expect(r.requests).toBeGreaterThanOrEqual(3);
     expect(r.elapsedMs).toBeGreaterThanOrEqual(120);
-    expect(fake.calls.at(-1)).toBe('destroy:vm0');
-    expect(fake.flags['destroy']).toEqual([0]);
+    expect(fake.calls.at(-1)).toBe('forceOff:vm0');
+    expect(fake.flags['forceOff']).toEqual([0]);
     expectClean(fake, manager);
   });
 
@@ -257,16 +257,16 @@ describe('forceOff', () => {
   it('retries OPERATION_TIMEOUT and RESOURCE_BUSY', async () => {
     const { fake, manager, vm } = setup();
     vm.state = 'running';
-    fake.failures.set('destroy', [libvirtError(68), libvirtError(87)]);
+    fake.failures.set('forceOff', [libvirtError(68), libvirtError(87)]);
     const r = await manager.forceOff(vm.ref, { graceful: true });
     expect(r).toMatchObject({ attempts: 3, state: 'shutoff', reason: 'destroyed', changed: true });
-    expect(fake.flags['destroy']).toEqual([1, 1, 1]);
+    expect(fake.flags['forceOff']).toEqual([1, 1, 1]);
   });
 
   it('gives up after `retries`', async () => {
     const { fake, manager, vm } = setup();
     vm.state = 'running';
-    fake.failures.set('destroy', [libvirtError(68)]);
+    fake.failures.set('forceOff', [libvirtError(68)]);
     const error = await manager.forceOff(vm.ref, { retries: 0 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(LibvirtError);
     expect((error as LibvirtError).code).toBe(68);
@@ -275,10 +275,10 @@ describe('forceOff', () => {
   it('treats NO_DOMAIN (a transient domain that went away) and a racing stop as done', async () => {
     const { fake, manager, vm } = setup();
     vm.state = 'running';
-    fake.failures.set('destroy', [libvirtError(42, 'Domain not found')]);
+    fake.failures.set('forceOff', [libvirtError(42, 'Domain not found')]);
     expect(await manager.forceOff(vm.ref)).toMatchObject({ noop: 'domain no longer exists', reason: 'gone', changed: false });
     fake.onCall = (name, v) => {
-      if (name === 'destroy') v.state = 'shutoff';
+      if (name === 'forceOff') v.state = 'shutoff';
     };
     expect(await manager.forceOff(vm.ref)).toMatchObject({ noop: 'already shut off', changed: false });
   });
@@ -359,7 +359,7 @@ describe('resume', () => {
 describe('state checks', () => {
   it('refuse impossible transitions before sending anything', async () => {
     const { fake, manager, vm } = setup();
-    for (const op of [() => manager.suspend(vm.ref), () => manager.resume(vm.ref), () => manager.reboot(vm.ref), () => manager.reset(vm.ref), () => manager.managedSave(vm.ref)]) {
+    for (const op of [() => manager.pause(vm.ref), () => manager.resume(vm.ref), () => manager.reboot(vm.ref), () => manager.reset(vm.ref), () => manager.managedSave(vm.ref)]) {
       await expect(op()).rejects.toBeInstanceOf(InvalidStateError);
     }
     vm.state = 'paused';
@@ -378,7 +378,7 @@ describe('state checks', () => {
     await expect(manager.setAutostart('vm0', { enabled: 'yes' } as never)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(manager.setAutostart('vm0', true as never)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(manager.waitForState('vm0', [])).rejects.toBeInstanceOf(InvalidArgumentError);
-    expect(() => new VMLifecycleManager(fake.asConnection(), { pollInterval: 1 })).toThrow(InvalidArgumentError);
+    expect(() => new VmLifecycleManager(fake.asConnection(), { pollInterval: 1 })).toThrow(InvalidArgumentError);
     expect(fake.calls).toEqual([]);
   });
 });
@@ -388,9 +388,9 @@ describe('per-VM serialisation', () => {
     const { fake, manager, all } = setup({}, 4);
     fake.callDelay = 30;
     const one = all[0]!;
-    await Promise.all([manager.start(one.ref), manager.suspend(one.ref), manager.resume(one.ref), manager.forceOff(one.ref)]);
+    await Promise.all([manager.start(one.ref), manager.pause(one.ref), manager.resume(one.ref), manager.forceOff(one.ref)]);
     expect(fake.maxInFlight).toBe(1);
-    expect(fake.calls).toEqual(['start:vm0', 'suspend:vm0', 'resume:vm0', 'destroy:vm0']);
+    expect(fake.calls).toEqual(['start:vm0', 'suspend:vm0', 'resume:vm0', 'forceOff:vm0']);
     fake.maxInFlight = 0;
     const running = Promise.all(all.map((vm) => manager.start(vm.ref)));
     await new Promise((r) => setTimeout(r, 15));
@@ -405,7 +405,7 @@ describe('per-VM serialisation', () => {
     vm.state = 'running';
     vm.deaf = true;
     const slow = manager.shutdown(vm.ref, { timeout: 150, resendEvery: 0, onTimeout: 'throw' }).catch((e: unknown) => e);
-    const impatient = await manager.suspend(vm.ref, { timeout: 40 }).catch((e: unknown) => e);
+    const impatient = await manager.pause(vm.ref, { timeout: 40 }).catch((e: unknown) => e);
     expect(impatient).toBeInstanceOf(TimeoutError);
     expect((impatient as Error).message).toContain('waiting for another operation on this VM');
     expect(await slow).toBeInstanceOf(TimeoutError);

@@ -98,7 +98,7 @@ describe('state guards', () => {
 
   it('matches the idempotency table of docs/lifecycle.md', () => {
     const table = Object.fromEntries(
-      (['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'suspend', 'resume', 'managedSave'] as const).map((op) => [op, STATES.map((s) => cell(op, s))]),
+      (['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'managedSave'] as const).map((op) => [op, STATES.map((s) => cell(op, s))]),
     );
     expect(table).toEqual({
       //           nostate    running                     blocked                     paused                               shutdown   shutoff                       crashed    pmsuspended
@@ -107,18 +107,18 @@ describe('state guards', () => {
       forceOff: ['run', 'run', 'run', 'run', 'run', 'noop: already shut off', 'run', 'run'],
       reboot: ['refuse', 'run', 'run', 'refuse', 'refuse', 'refuse', 'refuse', 'refuse'],
       reset: ['refuse', 'run', 'run', 'run', 'refuse', 'refuse', 'refuse', 'refuse'],
-      suspend: ['refuse', 'run', 'run', 'noop: already paused', 'refuse', 'refuse', 'refuse', 'refuse'],
+      pause: ['refuse', 'run', 'run', 'noop: already paused', 'refuse', 'refuse', 'refuse', 'refuse'],
       resume: ['refuse', 'noop: already running', 'noop: already running', 'run', 'refuse', 'refuse', 'refuse', 'wake'],
       managedSave: ['refuse', 'run', 'run', 'run', 'refuse', 'refuse', 'refuse', 'refuse'],
     });
   });
 
   it('refusals are InvalidStateError with the operation, the state and a hint', () => {
-    const verdict = guard('suspend', 'shutoff');
+    const verdict = guard('pause', 'shutoff');
     expect(verdict).toEqual({ refuse: 'only a running VM can be paused' });
-    const error = refusal('suspend', 'shutoff', 'web1', 'only a running VM can be paused');
+    const error = refusal('pause', 'shutoff', 'web1', 'only a running VM can be paused');
     expect(error).toBeInstanceOf(InvalidStateError);
-    expect(error).toMatchObject({ code: 'ERR_LIBVIRT_INVALID_STATE', operation: 'suspend', state: 'shutoff' });
-    expect(error.message).toBe('cannot suspend VM "web1": it is shutoff (only a running VM can be paused)');
+    expect(error).toMatchObject({ code: 'ERR_LIBVIRT_INVALID_STATE', operation: 'pause', state: 'shutoff' });
+    expect(error.message).toBe('cannot pause VM "web1": it is shutoff (only a running VM can be paused)');
   });
 });

@@ -53,7 +53,7 @@ describe('VM actor with provided effects', () => {
     void reply.then(() => {
       seen = stateNameOf(actor.getSnapshot());
     });
-    pause.calls[0]!.result.resolve(result('suspend', 'paused', 'user'));
+    pause.calls[0]!.result.resolve(result('pause', 'paused', 'user'));
     await expect(reply).resolves.toMatchObject({ state: 'paused' });
     expect(seen).toBe('paused'); // the caller never sees the machine behind its own result
     expect(actor.getSnapshot().context.inFlight).toBeNull();
@@ -92,7 +92,7 @@ describe('VM actor with provided effects', () => {
     const save = manual<LifecycleResult>();
     const read = manual<StateReading, { domain: typeof DOMAIN }>();
     const actor = createActor(vmMachine.provide({ actors: { saveVm: save.logic, readState: read.logic } }), { input: { domain: DOMAIN, state: 'running' } }).start();
-    const { event, reply } = command('save');
+    const { event, reply } = command('managedSave');
     actor.send(event);
     await tick();
     save.calls[0]!.result.reject(new AbortError('aborted while saving'));

@@ -20,9 +20,9 @@ const IDLE: Exclude<ObservedState, 'gone'>[] = ['shutoff', 'running', 'blocked',
  */
 const ALLOWED: Record<ObservedState, VmCommand[]> = {
   shutoff: ['start', 'shutdown', 'forceOff', 'destroy'],
-  running: ['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'save', 'destroy'],
-  blocked: ['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'save', 'destroy'],
-  paused: ['start', 'forceOff', 'reset', 'pause', 'resume', 'save', 'destroy'],
+  running: ['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'managedSave', 'destroy'],
+  blocked: ['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'managedSave', 'destroy'],
+  paused: ['start', 'forceOff', 'reset', 'pause', 'resume', 'managedSave', 'destroy'],
   pmsuspended: ['start', 'forceOff', 'resume', 'destroy'],
   crashed: ['forceOff', 'destroy'],
   gone: [],
@@ -36,7 +36,7 @@ const TRANSITIONAL: Record<VmCommand, string> = {
   reset: 'resetting',
   pause: 'pausing',
   resume: 'resuming',
-  save: 'saving',
+  managedSave: 'saving',
   destroy: 'destroying',
 };
 
@@ -48,7 +48,7 @@ const EFFECT: Record<VmCommand, string> = {
   reset: 'resetVm',
   pause: 'pauseVm',
   resume: 'resumeVm',
-  save: 'saveVm',
+  managedSave: 'saveVm',
   destroy: 'destroyVm',
 };
 
@@ -176,13 +176,13 @@ describe('while a command is in flight', () => {
   });
 
   it('settles on the result when no fact contradicts it, and clears the command', () => {
-    const s = next(pausing(), { type: 'libvirt.suspended', reason: 'user' }, done('pauseVm', result('suspend', 'paused', 'user')));
+    const s = next(pausing(), { type: 'libvirt.suspended', reason: 'user' }, done('pauseVm', result('pause', 'paused', 'user')));
     expect(at(s)).toBe('paused');
     expect(s.context).toMatchObject({ observed: 'paused', reason: 'user', inFlight: null, fact: null });
   });
 
   it('re-reads when a fact seen meanwhile contradicts the result (e.g. stopped from outside)', () => {
-    const s = next(pausing(), { type: 'libvirt.suspended' }, { type: 'libvirt.stopped', reason: 'destroyed' }, done('pauseVm', result('suspend', 'paused', 'user')));
+    const s = next(pausing(), { type: 'libvirt.suspended' }, { type: 'libvirt.stopped', reason: 'destroyed' }, done('pauseVm', result('pause', 'paused', 'user')));
     expect(at(s)).toBe('reading');
     expect(s.context.inFlight).toMatchObject({ command: 'pause', outcome: { ok: true } });
     const settled = next(s, done('readState', { state: 'shutoff', reason: 'destroyed' }));
