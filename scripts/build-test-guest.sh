@@ -18,7 +18,11 @@
 #   LIBVIRT_MANAGER_SEED instance-id=<id>   a NoCloud seed (volume label "cidata") was found
 #   LIBVIRT_MANAGER_DISK dev=<dev> <marker>  a disk starts with the base image marker
 #   LIBVIRT_MANAGER_GUEST_WARN <text>        something the guest could not do
-#   LIBVIRT_MANAGER_AGENT_STARTED            the domain has a guest agent channel; qemu-ga started
+#   LIBVIRT_MANAGER_AGENT_STARTED <details>  the domain has a guest agent channel; qemu-ga started
+#                                            (details: port=vport0p1 waited=<n>x50ms, the wait for the port)
+#   LIBVIRT_MANAGER_AGENT_FAILED <why>       the domain has a virtio-serial device but qemu-ga does not run:
+#                                            no agent port after ~10 s, or qemu-ga exited (at any time)
+#   Either agent line comes before READY when the domain has a virtio-serial device.
 #   LIBVIRT_MANAGER_GUEST_READY              init is up; from now on ACPI shutdown is honoured
 #   LIBVIRT_MANAGER_GUEST_POWEROFF           (acpi variant) power button seen, powering off
 #   LIBVIRT_MANAGER_ECHO <line>              after READY: the answer to each <line> typed on the console
@@ -41,6 +45,7 @@ readonly SEED_MARKER=LIBVIRT_MANAGER_SEED
 readonly DISK_MARKER=LIBVIRT_MANAGER_DISK
 readonly ECHO_MARKER=LIBVIRT_MANAGER_ECHO
 readonly AGENT_MARKER=LIBVIRT_MANAGER_AGENT_STARTED
+readonly AGENT_FAILED_MARKER=LIBVIRT_MANAGER_AGENT_FAILED
 readonly BASE_IMAGE_MARKER='LIBVIRT_MANAGER_BASE_IMAGE v1'
 readonly BASE_IMAGE_SIZE=64M
 # quiet: kernel messages on an emulated UART cost boot time under TCG.
@@ -324,12 +329,59 @@ done
 # address that counts; the guest has no network interface, so it sends nothing anywhere.
 ip link set lo up 2>/dev/null || ifconfig lo 127.0.0.1 up
 load_modules /etc/modules.agent
-for port in /sys/class/virtio-ports/*; do
-  [ "$(cat "$port/name" 2>/dev/null)" = "$AGENT_CHANNEL" ] || continue
-  ip addr add "$AGENT_ADDRESS/32" dev lo
-  qemu-ga -m virtio-serial -p "/dev/${port##*/}" -t /tmp -l /tmp/qemu-ga.log &
-  echo "$AGENT_MARKER"
-done
+
+# libvirt adds a virtio-serial device (virtio device id 3) only along with a channel.
+# (Shell builtins only, here and below: no fork's delay hides the wait that the ports need.)
+has_virtio_serial() {
+  for vdev in /sys/bus/virtio/devices/*; do
+    [ -r "$vdev/device" ] && read -r id <"$vdev/device" && [ "$id" = 0x0003 ] && return 0
+  done
+  return 1
+}
+# Sets agent_dev to the agent port's device node once the port exists, has its name and its node.
+find_agent_port() {
+  agent_dev=
+  for port in /sys/class/virtio-ports/*; do
+    [ -r "$port/name" ] && read -r name <"$port/name" && [ "$name" = "$AGENT_CHANNEL" ] || continue
+    [ -c "/dev/${port##*/}" ] && agent_dev=/dev/${port##*/} && return 0
+  done
+  return 1
+}
+# What the ports look like now, for the failure marker.
+port_list() {
+  for port in /sys/class/virtio-ports/*; do
+    [ -e "$port" ] || continue
+    name='(no name yet)'
+    [ -r "$port/name" ] && read -r name <"$port/name"
+    printf '%s=%s ' "${port##*/}" "$name"
+  done
+}
+if has_virtio_serial; then
+  # The ports are not there when insmod returns: the host announces each port (DEVICE_ADD) and
+  # then its name (PORT_NAME, which is when the kernel creates the sysfs "name" file) in control
+  # messages that a kernel worker handles later. Under CPU load the worker may not have run yet
+  # when this shell first looks (the port is there without its "name" file, or not there at all):
+  # looking once would start no agent and say nothing. So wait for the named port, bounded:
+  # 200 naps of 50 ms, each one a chance for the worker to run.
+  naps=0
+  until find_agent_port; do
+    if [ "$naps" -ge 200 ]; then
+      echo "$AGENT_FAILED_MARKER no virtio-serial port named $AGENT_CHANNEL after $naps naps of 50 ms; ports: $(port_list)"
+      break
+    fi
+    sleep 0.05
+    naps=$((naps + 1))
+  done
+  if [ -n "$agent_dev" ]; then
+    ip addr add "$AGENT_ADDRESS/32" dev lo
+    # An agent that dies says so on the console instead of leaving a test waiting in silence.
+    (
+      qemu-ga -m virtio-serial -p "$agent_dev" -t /tmp -l /tmp/qemu-ga.log
+      echo "$AGENT_FAILED_MARKER qemu-ga exited with status $?: $(tail -n 3 /tmp/qemu-ga.log 2>/dev/null | tr '\n' ' ')"
+    ) &
+    echo "$AGENT_MARKER port=${agent_dev#/dev/} waited=${naps}x50ms"
+  fi
+fi
 
 read -r uptime _ </proc/uptime
 echo "LIBVIRT_MANAGER_GUEST_INFO variant=$VARIANT kernel=$(uname -r) uptime=$uptime"
@@ -353,6 +405,7 @@ SEED_MARKER=$SEED_MARKER
 DISK_MARKER=$DISK_MARKER
 ECHO_MARKER=$ECHO_MARKER
 AGENT_MARKER=$AGENT_MARKER
+AGENT_FAILED_MARKER=$AGENT_FAILED_MARKER
 AGENT_CHANNEL=$AGENT_CHANNEL
 AGENT_ADDRESS=$AGENT_ADDRESS
 BASE_IMAGE_MARKER='$BASE_IMAGE_MARKER'
@@ -408,6 +461,7 @@ write_manifest() {
   "diskMarkerPrefix": $(json_string "$DISK_MARKER dev="),
   "echoMarkerPrefix": $(json_string "$ECHO_MARKER "),
   "agentMarker": $(json_string "$AGENT_MARKER"),
+  "agentFailedMarker": $(json_string "$AGENT_FAILED_MARKER"),
   "agentChannel": $(json_string "$AGENT_CHANNEL"),
   "agentAddress": $(json_string "$AGENT_ADDRESS"),
   "buildHash": $(json_string "$hash")

@@ -18,8 +18,13 @@ export interface GuestManifest {
   poweroffMarker: string;
   /** The guest answers each line typed on its console with this prefix and the line. */
   echoMarkerPrefix: string;
-  /** Printed when the domain has the guest agent's channel and qemu-ga was started. */
+  /** Printed (before {@link readyMarker}) when the domain has the guest agent's channel and qemu-ga was started. */
   agentMarker: string;
+  /**
+   * Printed instead of {@link agentMarker} when the domain has a virtio-serial device but its agent port did not
+   * appear within the guest's own bound, or later when qemu-ga exits; the rest of the line says why.
+   */
+  agentFailedMarker: string;
   /** Name of the guest agent's virtio-serial port. */
   agentChannel: string;
   /** The one address that counts which the agent reports (on the guest's loopback: the guest has no NIC). */
@@ -104,18 +109,43 @@ function count(text: string, marker: string): number {
   return n;
 }
 
+/** Options of {@link waitForSerial}. */
+export interface WaitForSerialOptions {
+  /** How many times the marker must appear. @default 1 */
+  times?: number;
+  /**
+   * Markers that mean `marker` is not coming: a failure marker, or one the guest prints only after it
+   * (the agent's marker comes before the ready marker). The wait rejects as soon as one of them is in the
+   * log while `marker` is not (×`times`), rather than running out its time.
+   */
+  failOn?: readonly string[];
+}
+
+/** The whole line of `text` that holds `marker` (its first occurrence). */
+function lineOf(text: string, marker: string): string {
+  const at = text.indexOf(marker);
+  const start = text.lastIndexOf('\n', at) + 1;
+  const end = text.indexOf('\n', at);
+  return text.slice(start, end === -1 ? undefined : end).trimEnd();
+}
+
 /**
  * Wait until `marker` appears `times` times in the serial log (polled every
- * 50 ms). Resolves with the log text; rejects after `timeoutMs` with the log's
- * tail in the message.
+ * 50 ms). Resolves with the log text; rejects after `timeoutMs`, or as soon as
+ * a `failOn` marker shows up first, with the log's tail in the message.
  */
-export async function waitForSerial(logPath: string, marker: string, timeoutMs: number, options: { times?: number } = {}): Promise<string> {
+export async function waitForSerial(logPath: string, marker: string, timeoutMs: number, options: WaitForSerialOptions = {}): Promise<string> {
   const times = options.times ?? 1;
   const deadline = Date.now() + timeoutMs;
   let text = '';
   while (Date.now() < deadline) {
     text = existsSync(logPath) ? readFileSync(logPath, 'latin1') : '';
     if (count(text, marker) >= times) return text;
+    const failed = options.failOn?.find((m) => text.includes(m));
+    if (failed !== undefined) {
+      const line = JSON.stringify(lineOf(text, failed));
+      throw new Error(`${marker} (×${times}) is not coming: ${logPath} has ${line} without it; log tail: ${JSON.stringify(text.slice(-500))}`);
+    }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`${marker} (×${times}) not seen in ${logPath} within ${timeoutMs} ms; log tail: ${JSON.stringify(text.slice(-500))}`);
