@@ -1,4 +1,4 @@
-import type { DomainState } from '../../connection/index.js';
+import { type DomainState, VirErrorCode, isLibvirtCode } from '../../connection/index.js';
 import { GONE_STATE, type OperationRun, finalState, isGone, log, readState, resultOf } from '../context.js';
 import { Budget } from '../../runtime/index.js';
 import { refusal, verdict } from '../../runtime/index.js';
@@ -15,7 +15,7 @@ export interface ShutdownOptions extends CallOptions {
   mode?: PowerMode;
   /** Re-send the request every this many ms while waiting (presses during early boot are lost); 0 never. @default 5000 */
   resendEvery?: number;
-  /** When `timeout` elapses: force the VM off (`escalated: true`) or reject with `TimeoutError`. @default 'destroy' */
+  /** When `timeout` elapses: force the VM off (`escalated: true`) or reject with `TimeoutError`. @default 'forceOff' */
   onTimeout?: 'forceOff' | 'throw';
   /** Budget of the force-off after a timeout, on top of `timeout`. @default 30000 */
   forceOffTimeout?: number;
@@ -54,11 +54,16 @@ export async function shutdownWith(run: OperationRun, waiter: CompletionWaiter, 
   let requests = 0;
   const firstSentAt = Date.now();
   if (send) {
+    const chosen = await chooseMethod(run, mode);
     try {
-      method = await firstPowerRequest(run, 'shutdown', await chooseMethod(run, mode), mode);
+      method = await firstPowerRequest(run, 'shutdown', chosen, mode);
     } catch (error) {
       // An agent that does not answer may still be reached by a re-send; the timeout decides.
-      if (!isAgentFailure(error)) throw error;
+      // And one that did as asked closes its socket as the guest powers off, which can beat
+      // libvirt's reply: libvirt then says "End of file from agent socket" (INTERNAL_ERROR)
+      // although the request worked. The stopped event (or the timeout) decides then too.
+      const maybeDelivered = chosen === 'agent' && isLibvirtCode(error, VirErrorCode.VIR_ERR_INTERNAL_ERROR);
+      if (!isAgentFailure(error) && !maybeDelivered) throw error;
       method = 'agent';
       log(run.ctx.logger, 'warn', 'guest agent did not take the shutdown request', { domain: run.ref.name, error: String(error) });
     }

@@ -205,6 +205,25 @@ describe('shutdown', () => {
     expect(r).toMatchObject({ method: 'agent', requests: 2, state: 'shutoff' });
   });
 
+  it("an agent request that worked but whose reply lost the race with the agent's socket closing is not fatal", async () => {
+    // libvirt: "internal error: End of file from agent socket" while the guest powers off.
+    const { fake, manager, vm } = setup();
+    vm.state = 'running';
+    fake.failures.set('shutdown', [libvirtError(1, 'internal error: End of file from agent socket')]);
+    setTimeout(() => {
+      vm.state = 'shutoff';
+      vm.reason = 'shutdown';
+      fake.emitEvent(vm, { type: 'domain.lifecycle', domain: vm.ref, event: 'stopped', detail: 'shutdown', eventCode: 5, detailCode: 0 });
+    }, 30);
+    const r = await manager.shutdown(vm.ref, { mode: 'agent', resendEvery: 0 });
+    expect(r).toMatchObject({ method: 'agent', requests: 1, state: 'shutoff', escalated: false });
+    // The same error with ACPI is the daemon's failure, and says so.
+    const second = setup();
+    second.vm.state = 'running';
+    second.fake.failures.set('shutdown', [libvirtError(1, 'internal error: something else')]);
+    await expect(second.manager.shutdown(second.vm.ref, { mode: 'acpi' })).rejects.toMatchObject({ code: 1 });
+  });
+
   it('joins a shutdown already under way without sending another request', async () => {
     const { fake, manager, vm } = setup();
     vm.state = 'shutdown';
