@@ -27,16 +27,20 @@ try {
 
   // The registry knows which commands make sense now…
   console.log('allowed now:', manager.getVm(domain)?.allowed.join(', '));
-  // …and refuses the others before anything reaches libvirt.
-  await manager.vms.send(domain, 'start').catch((error: unknown) => {
-    if (error instanceof InvalidStateError) console.log(`refused as expected: ${error.message}`);
-    else throw error;
-  });
+  // …and a no-op says so (nothing is sent).
+  const again = await manager.startVm(domain);
+  console.log(`start again: ${again.noop ?? 'changed'}`);
 
   await manager.pauseVm(domain);
   await manager.resumeVm(domain);
   const stopped = await manager.shutdownVm(domain, { timeout: 30_000 });
   console.log(`stopped: ${stopped.state} (${stopped.reason})`);
+
+  // What cannot run from the VM's state is refused before anything reaches libvirt.
+  await manager.rebootVm(domain).catch((error: unknown) => {
+    if (error instanceof InvalidStateError) console.log(`refused as expected: ${error.message}`);
+    else throw error;
+  });
 } finally {
   const report = await manager.destroyVm(domain, { storage: 'owned' });
   console.log(`destroyed: complete=${report.complete}, deleted ${report.volumesDeleted.length} volume(s)`);

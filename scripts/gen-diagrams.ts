@@ -11,15 +11,31 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
 import { connectionMachine } from '../src/connection/machine.js';
+import type { DomainStateName } from '../src/connection/index.js';
+import { verdict } from '../src/runtime/index.js';
+import { COMMAND_OPERATION, type VmCommand } from '../src/state/commands.js';
 import { vmMachine } from '../src/state/vm-machine.js';
-import { machineToMermaid } from './lib/mermaid.js';
+import { type EdgeLabel, machineToMermaid } from './lib/mermaid.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
+/**
+ * The VM machine's commands are guarded by the one state table: draw a
+ * command edge only where the table lets it run, and mark the no-ops.
+ */
+const vmEdge: EdgeLabel = (state, event, transition) => {
+  const guard = transition.guard as { type?: string; params?: { command?: VmCommand } } | undefined;
+  const command = guard?.type === 'allowed' ? guard.params?.command : undefined;
+  if (command === undefined) return event;
+  const decision = verdict(COMMAND_OPERATION[command], state as DomainStateName);
+  if (typeof decision === 'object') return 'refuse' in decision ? null : `${event} (no-op)`;
+  return event;
+};
+
 /** Which machine goes into which doc, under which marker name. */
-const DIAGRAMS: { doc: string; name: string; machine: AnyStateMachine }[] = [
+const DIAGRAMS: { doc: string; name: string; machine: AnyStateMachine; edge?: EdgeLabel }[] = [
   { doc: 'docs/connection.md', name: 'connection', machine: connectionMachine },
-  { doc: 'docs/lifecycle.md', name: 'vm', machine: vmMachine },
+  { doc: 'docs/lifecycle.md', name: 'vm', machine: vmMachine, edge: vmEdge },
 ];
 
 /**
@@ -38,7 +54,7 @@ function tidy(mermaid: string): string {
 
 const check = process.argv.includes('--check');
 let stale = 0;
-for (const { doc, name, machine } of DIAGRAMS) {
+for (const { doc, name, machine, edge } of DIAGRAMS) {
   const path = join(root, doc);
   const text = readFileSync(path, 'utf8');
   const start = `<!-- diagram:${name} -->`;
@@ -46,7 +62,7 @@ for (const { doc, name, machine } of DIAGRAMS) {
   const from = text.indexOf(start);
   const to = text.indexOf(end);
   if (from === -1 || to === -1) throw new Error(`${doc}: markers for diagram '${name}' are missing`);
-  const block = `${start}\n\`\`\`mermaid\n${tidy(machineToMermaid(machine))}\n\`\`\`\n${end}`;
+  const block = `${start}\n\`\`\`mermaid\n${tidy(machineToMermaid(machine, edge))}\n\`\`\`\n${end}`;
   const next = text.slice(0, from) + block + text.slice(to + end.length);
   if (next === text) continue;
   stale++;

@@ -76,8 +76,9 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
   #closeInfo: ConnectionCloseInfo | null = null;
 
   /**
-   * Create a connection without opening it; {@link open} dials. Most callers
-   * use the static {@link LibvirtConnection.connect}.
+   * Create a connection without opening it; the instance's `connect()`
+   * dials. Most callers use the static {@link LibvirtConnection.connect},
+   * which does both.
    * @throws {@link InvalidUriError} / {@link InvalidArgumentError} before anything is dialed
    */
   constructor(uri: string, options: LibvirtConnectionOptions = {}) {
