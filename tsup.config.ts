@@ -15,6 +15,7 @@ export default defineConfig({
     creator: 'src/creator/index.ts',
     state: 'src/state/index.ts',
     protocol: 'src/rpc/protocol/index.ts',
+    xml: 'src/xml/index.ts',
     testing: 'src/testing/index.ts',
   },
   format: ['esm', 'cjs'],

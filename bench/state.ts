@@ -33,8 +33,8 @@
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type DomainRef, LibvirtConnection } from '../src/connection/index.js';
-import { type VmChange, VmRegistry } from '../src/state/index.js';
+import { type DomainRef, LibvirtConnection } from '../src/connection/internal.js';
+import { type VmChange, VmRegistry } from '../src/state/internal.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const URI = process.env.BENCH_URI ?? 'test+unix:///default';

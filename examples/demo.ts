@@ -13,7 +13,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LibvirtManager, type VmSpec, buildStoragePoolXml } from 'libvirt-manager';
+import { LibvirtManager, type VmSpec } from 'libvirt-manager';
+import { buildStoragePoolXml } from 'libvirt-manager/xml';
 
 const uri = process.env.LIBVIRT_URI ?? 'test+unix:///default';
 const real = !uri.startsWith('test');

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AnyStateMachine } from 'xstate';
 import { connectionMachine } from '../src/connection/machine.js';
-import type { DomainStateName } from '../src/connection/index.js';
+import type { DomainStateName } from '../src/connection/internal.js';
 import { verdict } from '../src/runtime/index.js';
 import { COMMAND_OPERATION, type VmCommand } from '../src/state/commands.js';
 import { vmMachine } from '../src/state/vm-machine.js';

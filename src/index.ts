@@ -2,26 +2,186 @@
  * libvirt-manager: manage libvirt virtual machines from Node.js over libvirt's
  * own RPC protocol, in pure TypeScript.
  *
- * Start with {@link LibvirtManager}; every module can also be imported alone:
- * `libvirt-manager/connection`, `/creator`, `/lifecycle`, `/destroyer`,
- * `/state`, `/testing`, and `/protocol` (every procedure descriptor, event
- * message, enum and wire constant, for `connection.call()` and raw clients).
+ * Start with {@link LibvirtManager}: this entry point has it and what its
+ * methods take and return. Each module can also be imported alone, with its
+ * full surface: `libvirt-manager/connection`, `/creator`, `/lifecycle`,
+ * `/destroyer`, `/state`, `/xml` (typed domain, device, storage and network
+ * XML), `/testing` (a fake daemon for your tests), and `/protocol` (every
+ * procedure descriptor, event message, enum and wire constant, for raw calls).
  *
  * @module libvirt-manager
  */
 export { LibvirtManager, type LibvirtManagerOptions } from './manager.js';
-export * from './connection/index.js';
-export * from './creator/index.js';
-export * from './lifecycle/index.js';
-export * from './destroyer/index.js';
-export * from './state/index.js';
-export * from './xml/index.js';
+
+// The connection the facade holds, and what its events and options look like.
 export {
-  connectRpc,
-  openRpcLink,
-  RpcClient,
-  type ConnectRpcOptions,
-  type RpcLink,
-  type Procedure,
-  type RawCall,
-} from './rpc/index.js';
+  LibvirtConnection,
+  MAX_TIMEOUT_MS,
+  type CallOptions,
+  type ConnectionCloseInfo,
+  type ConnectionState,
+  type DomainInput,
+  type DomainRef,
+  type DomainState,
+  type DomainStateName,
+  type EventsOptions,
+  type EventStream,
+  type KeepaliveOptions,
+  type KnownEventType,
+  type LibvirtConnectionEvents,
+  type LibvirtConnectionOptions,
+  type LibvirtEvent,
+  type DomainLifecycleEvent,
+  type DomainLifecycleEventName,
+  type DomainRebootEvent,
+  type DomainAgentLifecycleEvent,
+  type DomainDeviceEvent,
+  type DomainMetadataChangeEvent,
+  type DomainOtherEvent,
+  type NetworkLifecycleEvent,
+  type NetworkOtherEvent,
+  type StoragePoolLifecycleEvent,
+  type StoragePoolRefreshEvent,
+  type ConnectionReconnectedEvent,
+  type ConnectionDriverClosedEvent,
+  type Logger,
+  type OverflowPolicy,
+  type ReconnectPolicy,
+  type SaslMechanismName,
+  type SaslOptions,
+  type SshOptions,
+  type StorageVolRef,
+  type SubscriptionBufferOptions,
+  type TlsOptions,
+} from './connection/index.js';
+
+// Errors: every class callers branch on, and the helpers to test libvirt's codes.
+export {
+  AbortError,
+  AlreadyExistsError,
+  AuthError,
+  ConnectionClosedError,
+  DomainNotFoundError,
+  ErrorCode,
+  EventOverflowError,
+  InvalidArgumentError,
+  InvalidStateError,
+  InvalidUriError,
+  LibvirtError,
+  LibvirtManagerError,
+  ProtocolError,
+  TimeoutError,
+  TransportError,
+  UnsupportedError,
+  VirErrorCode,
+  XmlParseError,
+  isLibvirtCode,
+  libvirtCodeOf,
+  type CloseReason,
+  type LibvirtErrorCategory,
+} from './connection/index.js';
+
+// Creating VMs.
+export {
+  VmCreator,
+  buildVmXml,
+  getRollbackReport,
+  type BuildVmXmlOptions,
+  type CdromDiskSpec,
+  type CloneDiskSpec,
+  type CloudInitSpec,
+  type CreateOptions,
+  type CreateProgress,
+  type CreateResult,
+  type CreatedSeed,
+  type CreatedVolume,
+  type CreatorFacts,
+  type DefaultDevicesSpec,
+  type DiskBus,
+  type DiskCommonSpec,
+  type DiskSpec,
+  type ExistingDiskSpec,
+  type GraphicsSpec,
+  type NetworkSpec,
+  type NewDiskSpec,
+  type OverlayDiskSpec,
+  type OwnedVolumeSpec,
+  type RollbackFailure,
+  type RollbackReport,
+  type RollbackStep,
+  type SeedDetachPolicy,
+  type SerialConsoleSpec,
+  type UndoOutcome,
+  type UploadDiskSpec,
+  type UploadProgress,
+  type UploadStreamSource,
+  type VmBootSpec,
+  type VmCreatorOptions,
+  type VmOverrides,
+  type VmSpec,
+  type VolumeLocation,
+} from './creator/index.js';
+
+// Power operations.
+export {
+  DEFAULT_TIMEOUTS,
+  VmLifecycleManager,
+  verdict,
+  type AddressesResult,
+  type AgentResult,
+  type AutostartResult,
+  type ConfirmedBy,
+  type ForceOffOptions,
+  type ForceOffResult,
+  type LifecycleResult,
+  type ManagedSaveOptions,
+  type PowerMethod,
+  type PowerMode,
+  type RebootOptions,
+  type RebootResult,
+  type ResumeOptions,
+  type ResumeResult,
+  type SetAutostartOptions,
+  type ShutdownOptions,
+  type ShutdownResult,
+  type StartOptions,
+  type StartResult,
+  type StateObservation,
+  type TimeSyncOutcome,
+  type Verdict,
+  type VmInput,
+  type VmLifecycleManagerOptions,
+  type VmOperation,
+  type WaitForAddressesOptions,
+  type WaitForAgentOptions,
+} from './lifecycle/index.js';
+
+// Teardown.
+export {
+  VmDestroyer,
+  type DestroyOptions,
+  type DestroyReport,
+  type DestroyStepError,
+  type KeepReason,
+  type StopOutcome,
+  type StoragePolicy,
+  type VolumeRecord,
+} from './destroyer/index.js';
+
+// VM state: one machine per VM.
+export {
+  VM_COMMANDS,
+  VM_STATE_NAMES,
+  VmRegistry,
+  type ChangesOptions,
+  type SendOptions,
+  type VmChange,
+  type VmChangeCause,
+  type VmCommand,
+  type VmCommandOptions,
+  type VmCommandResults,
+  type VmRegistryOptions,
+  type VmSnapshot,
+  type VmStateName,
+  type WaitForState,
+} from './state/index.js';

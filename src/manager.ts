@@ -5,8 +5,8 @@ import {
   LibvirtConnection,
   type LibvirtConnectionOptions,
   type Logger,
-  logSafely,
 } from './connection/index.js';
+import { logSafely } from './connection/internal.js';
 import { type CreateOptions, type CreateResult, VmCreator, type VmSpec } from './creator/index.js';
 import { type DestroyReport, VmDestroyer } from './destroyer/index.js';
 import {
@@ -19,7 +19,11 @@ import {
   type VmLifecycleManagerOptions,
   type VmInput,
 } from './lifecycle/index.js';
-import { type SendOptions, type VmCommand, type VmRegistryOptions, VmRegistry, type VmSnapshot } from './state/index.js';
+import type { VmCommand } from './state/commands.js';
+import type { VmRegistryOptions } from './state/options.js';
+import { VmRegistry } from './state/registry.js';
+import type { SendOptions } from './state/send.js';
+import type { VmSnapshot } from './state/snapshot.js';
 
 /** Options of {@link LibvirtManager.connect}. */
 export interface LibvirtManagerOptions extends LibvirtConnectionOptions {

@@ -12,23 +12,72 @@
 export { LibvirtConnection } from './connection.js';
 export type { ConnectionCloseInfo, LibvirtConnectionEvents } from './connection-events.js';
 export type { LibvirtConnectionOptions } from './options.js';
-export { type ReconnectPolicy, DEFAULT_RECONNECT, backoffDelay } from './backoff.js';
-export { connectionMachine, type ConnectionState, type ConnectionMachineEvent, type ConnectionMachineContext } from './machine.js';
+export { type ReconnectPolicy, DEFAULT_RECONNECT } from './backoff.js';
+export type { ConnectionState } from './machine.js';
 export { EventSubscription, type OverflowPolicy, type SubscriptionBufferOptions } from './events/subscription.js';
 export type { EventsOptions, EventStream } from './events/events.js';
-export * from './events/event-types.js';
-export * from './resources/index.js';
-export { MAX_TIMEOUT_MS, DEFAULT_SASL_MECHANISMS, checkDuration, isUuid, uuidKey } from '../rpc/index.js';
-// The one logger call that never throws, for every module above the connection.
-export { log as logSafely } from '../rpc/logger.js';
-// The flag bits the modules above the connection send, so they need not import `src/rpc`.
 export {
-  VirDomainCreateFlags,
-  VirDomainDestroyFlags,
-  VirDomainShutdownFlags,
-  VirDomainRebootFlags,
-  VirDomainSaveRestoreFlags,
-} from '../rpc/index.js';
+  DEFAULT_EVENT_TYPES,
+  type ConnectionDriverClosedEvent,
+  type ConnectionReconnectedEvent,
+  type DomainAgentLifecycleEvent,
+  type DomainDeviceEvent,
+  type DomainLifecycleEvent,
+  type DomainLifecycleEventName,
+  type DomainMetadataChangeEvent,
+  type DomainOtherEvent,
+  type DomainRebootEvent,
+  type KnownEventType,
+  type LibvirtEvent,
+  type NetworkLifecycleEvent,
+  type NetworkOtherEvent,
+  type StoragePoolLifecycleEvent,
+  type StoragePoolRefreshEvent,
+} from './events/event-types.js';
+// The typed resources behind `conn.host`, `conn.domains`, `conn.storage`, `conn.networks`, and what they take and return.
+export {
+  DomainControl,
+  DomainResource,
+  HostResource,
+  NetworkResource,
+  SnapshotResource,
+  StoragePoolResource,
+  StorageVolumeResource,
+  DomainConsole,
+  type AddressSource,
+  type AutostartOptions,
+  type ConsoleOptions,
+  type DhcpLease,
+  type DomainInfo,
+  type DomainInput,
+  type DomainInterfaceAddresses,
+  type DomainListFilter,
+  type DomainState,
+  type DomainStateEntry,
+  type DomainStateName,
+  type DomainStats,
+  type DomainStatsGroup,
+  type DownloadOptions,
+  type FlagsOptions,
+  type GuestTime,
+  type GuestTimeInput,
+  type MemoryOptions,
+  type NetworkInput,
+  type NodeInfo,
+  type Screenshot,
+  type ScreenshotOptions,
+  type SizingImpact,
+  type StoragePoolInfo,
+  type StoragePoolInput,
+  type StoragePoolStateName,
+  type StorageVolInfo,
+  type StorageVolTypeName,
+  type UploadOptions,
+  type UploadSource,
+  type VcpuOptions,
+  type Version,
+} from './resources/index.js';
+export { MAX_TIMEOUT_MS, DEFAULT_SASL_MECHANISMS } from '../rpc/index.js';
 export type {
   CallOptions,
   DomainRef,
@@ -47,4 +96,31 @@ export type {
   RpcStream,
   TypedParamRecordValue,
 } from '../rpc/index.js';
-export * from '../errors/index.js';
+export {
+  AbortError,
+  AlreadyExistsError,
+  AuthError,
+  ConnectionClosedError,
+  DomainNotFoundError,
+  ErrorCode,
+  EventOverflowError,
+  InvalidArgumentError,
+  InvalidStateError,
+  InvalidUriError,
+  LibvirtError,
+  LibvirtManagerError,
+  ProtocolError,
+  TimeoutError,
+  TransportError,
+  UnsupportedError,
+  VirErrorCode,
+  VirErrorDomain,
+  XmlParseError,
+  isLibvirtCode,
+  libvirtCodeOf,
+  type CloseReason,
+  type FailedProcedure,
+  type LibvirtErrorCategory,
+  type LibvirtManagerErrorOptions,
+  type RemoteErrorFields,
+} from '../errors/index.js';

@@ -19,11 +19,11 @@ import { attachRollback, CompensationLog, type UndoOutcome } from './transaction
 import { validateSpec } from './validate.js';
 import { describeSeed } from './cloud-init/index.js';
 import { undefineDomain } from '../destroyer/undefine.js';
-import { VmLifecycleManager } from '../lifecycle/index.js';
+import { VmLifecycleManager } from '../lifecycle/internal.js';
 import { UnsupportedError, VirErrorCode, isLibvirtCode } from '../errors/index.js';
 import { Budget, throwIfAborted } from '../runtime/index.js';
 import { deleteVolumeRef, findPoolVolume } from '../destroyer/volume-delete.js';
-import { type CallOptions, type DomainRef, type LibvirtConnection, type Logger, logSafely } from '../connection/index.js';
+import { type CallOptions, type DomainRef, type LibvirtConnection, type Logger, logSafely } from '../connection/internal.js';
 
 /** `VIR_DOMAIN_DEFINE_VALIDATE`: libvirt checks the XML against its schema. */
 const DEFINE_VALIDATE = 1;

@@ -14,7 +14,7 @@ import { detectImageFormat, volumeKey, type PlannedVolume, type PoolFacts, type 
 import { findPoolVolume } from '../destroyer/volume-delete.js';
 import type { CheckedSpec } from './validate.js';
 import { AlreadyExistsError, LibvirtError, UnsupportedError, VirErrorCode, libvirtCodeOf } from '../errors/index.js';
-import type { CallOptions, LibvirtConnection, StorageVolRef } from '../connection/index.js';
+import type { CallOptions, LibvirtConnection, StorageVolRef } from '../connection/internal.js';
 import { parseStoragePoolXml, parseStorageVolumeXml, type DomainCapabilities } from '../xml/index.js';
 
 /** Everything a create plans from. Pass it to `buildVmXml` to preview without a connection. */

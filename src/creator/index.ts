@@ -29,7 +29,6 @@ export { VmCreator } from './creator.js';
 export type {
   VmCreatorOptions,
   CreatorLifecycle,
-  CreatorHooks,
   CreateOptions,
   CreateProgress,
   CreateResult,
@@ -78,11 +77,9 @@ export { getRollbackReport, type RollbackReport, type RollbackStep, type Rollbac
  * @see https://libvirt.org/formatdomaincaps.html
  */
 export { buildVmXml, type BuildVmXmlOptions } from './plan.js';
-export { validateSpec, type CheckedSpec, type CheckedDisk } from './validate.js';
-export { resolvePlatform, type HostFacts, type Platform } from './defaults.js';
+export type { HostFacts } from './defaults.js';
 export type { CreatorFacts } from './facts.js';
 export { volumeKey, type PoolFacts, type VolumeFacts, type LocalImageFacts, type StorageFacts } from './storage.js';
-export { SDK_VERSION } from './domain-model.js';
 
 /**
  * cloud-init NoCloud seeds in pure TypeScript (see `cloud-init/index.ts`).

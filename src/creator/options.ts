@@ -5,7 +5,7 @@
  * @module
  */
 import type { UploadProgress } from './spec.js';
-import { type CallOptions, type DomainRef, InvalidArgumentError, type Logger } from '../connection/index.js';
+import { type CallOptions, type DomainRef, InvalidArgumentError, type Logger } from '../connection/internal.js';
 import { checkCallOptions } from '../runtime/index.js';
 import type { OwnedVolumeRole } from '../xml/index.js';
 

@@ -13,7 +13,7 @@ import { buildCloudConfig, buildNoCloudSeed, type CloudConfigInput, type NoCloud
 import { specError, underPath } from './errors.js';
 import { objectName } from './validate-text.js';
 import type { CloudInitSpec, DiskBus, SeedDetachPolicy } from './spec.js';
-import type { LibvirtConnection, DomainRef, CallOptions } from '../connection/index.js';
+import type { LibvirtConnection, DomainRef, CallOptions } from '../connection/internal.js';
 import { buildDeviceXml, type DiskDevice } from '../xml/index.js';
 
 /** A seed ready to upload, with what the create needs to know about it. */

@@ -12,7 +12,7 @@
 import { createReadStream } from 'node:fs';
 import type { UploadProgress } from './spec.js';
 import type { PlannedVolume } from './storage.js';
-import type { CallOptions, LibvirtConnection, StorageVolRef } from '../connection/index.js';
+import type { CallOptions, LibvirtConnection, StorageVolRef } from '../connection/internal.js';
 
 /** `virStorageVolCreateFlags.VIR_STORAGE_VOL_CREATE_REFLINK`. */
 const CREATE_REFLINK = 2;

@@ -12,7 +12,7 @@ import { isQcow2 } from '../destroyer/qcow2.js';
 import { specError, underPath } from './errors.js';
 import type { DiskSpec, UploadProgress, VolumeLocation } from './spec.js';
 import type { CheckedDisk, CheckedSpec } from './validate.js';
-import type { StorageVolRef, UploadSource } from '../connection/index.js';
+import type { StorageVolRef, UploadSource } from '../connection/internal.js';
 import { buildStorageVolumeXml, validateVolumeName, type OwnedVolumeRole, type StorageVolumeModel } from '../xml/index.js';
 
 /** A storage pool as the plan needs it. */

@@ -8,7 +8,7 @@ import {
   type Logger,
   asSdkError,
   logSafely as log,
-} from '../connection/index.js';
+} from '../connection/internal.js';
 import { Budget, CALL_CAP_MS, checkVmInput, locksOf, resolveVm, vmKey } from '../runtime/index.js';
 import { type DomainModel, parseDomainXml } from '../xml/index.js';
 import { type DestroyOptions, checkDestroyOptions } from './options.js';

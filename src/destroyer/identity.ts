@@ -18,7 +18,7 @@
  * @module
  */
 import { LibvirtError } from '../errors/index.js';
-import type { CallOptions, LibvirtConnection, StorageVolRef } from '../connection/index.js';
+import type { CallOptions, LibvirtConnection, StorageVolRef } from '../connection/internal.js';
 import { type DiskBackingStore, type DiskDevice, type DiskSource, parseStorageVolumeXml } from '../xml/index.js';
 import type { LocalHost } from './local-host.js';
 import { normalizePath, resolveFrom, withoutDotDot } from './paths.js';

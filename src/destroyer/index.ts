@@ -8,8 +8,7 @@
  *
  * @module destroyer
  */
-export { VmDestroyer, checkDestroyOptions, type DestroyOptions } from './destroyer.js';
-export { type StopOperations, type StopPlan, stopPlan } from './stop.js';
-export { type StoragePolicy, type VolumePlan, planVolumes } from './plan.js';
-export { emptyReport, type DestroyReport, type DestroyStepError, type KeepReason, type StopOutcome, type VolumeRecord } from './report.js';
-export { UndefineFlag, UNDEFINE_FLAG_LADDER, undefineDomain, type UndefineResult } from './undefine.js';
+export { VmDestroyer, type DestroyOptions } from './destroyer.js';
+export type { StopOperations } from './stop.js';
+export type { StoragePolicy } from './plan.js';
+export type { DestroyReport, DestroyStepError, KeepReason, StopOutcome, VolumeRecord } from './report.js';

@@ -12,7 +12,7 @@
  * @module
  */
 import { open, realpath, stat } from 'node:fs/promises';
-import type { CallOptions, LibvirtConnection, StorageVolRef } from '../connection/index.js';
+import type { CallOptions, LibvirtConnection, StorageVolRef } from '../connection/internal.js';
 import { parseStorageVolumeXml } from '../xml/index.js';
 import { resolveFrom } from './paths.js';
 import { QCOW2_HEADER_BYTES, qcow2Backing } from './qcow2.js';

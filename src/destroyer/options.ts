@@ -1,4 +1,4 @@
-import { type CallOptions, InvalidArgumentError, checkDuration } from '../connection/index.js';
+import { type CallOptions, InvalidArgumentError, checkDuration } from '../connection/internal.js';
 import { DEFAULT_TIMEOUTS, checkCallOptions } from '../runtime/index.js';
 import type { StoragePolicy } from './plan.js';
 

@@ -1,4 +1,4 @@
-import type { DomainStateName } from '../connection/index.js';
+import type { DomainStateName } from '../connection/internal.js';
 import type { LibvirtManagerError } from '../errors/index.js';
 
 /** A storage volume the destroyer looked at. */

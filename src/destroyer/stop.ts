@@ -1,4 +1,4 @@
-import { type CallOptions, type DomainRef, type DomainState, InvalidStateError, type LibvirtConnection } from '../connection/index.js';
+import { type CallOptions, type DomainRef, type DomainState, InvalidStateError, type LibvirtConnection } from '../connection/internal.js';
 import { type Budget, CALL_CAP_MS } from '../runtime/index.js';
 
 /** What the destroyer needs from the lifecycle module to stop a VM (structurally `VmLifecycleManager`). */

@@ -1,5 +1,5 @@
 import { DomainNotFoundError, type LibvirtManagerError, isFlagRefusal } from '../errors/index.js';
-import type { CallOptions, DomainRef, LibvirtConnection } from '../connection/index.js';
+import type { CallOptions, DomainRef, LibvirtConnection } from '../connection/internal.js';
 
 /** `virDomainUndefineFlagsValues` the SDK negotiates. */
 export const UndefineFlag = {

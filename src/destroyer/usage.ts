@@ -1,5 +1,5 @@
 import { AbortError, DomainNotFoundError } from '../errors/index.js';
-import type { CallOptions, DomainRef, LibvirtConnection } from '../connection/index.js';
+import type { CallOptions, DomainRef, LibvirtConnection } from '../connection/internal.js';
 import { type DomainModel, parseDomainXml } from '../xml/index.js';
 import { IdentityResolver, diskReferences } from './identity.js';
 import type { LocalHost } from './local-host.js';

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { LibvirtError, UnsupportedError, VirErrorCode } from '../errors/index.js';
-import type { CallOptions, LibvirtConnection, StorageVolRef } from '../connection/index.js';
+import type { CallOptions, LibvirtConnection, StorageVolRef } from '../connection/internal.js';
 import type { LocalHost } from './local-host.js';
 import { normalizePath } from './paths.js';
 import type { KeepReason, VolumeRecord } from './report.js';

@@ -1,4 +1,4 @@
-import { type CallOptions, type DomainRef, type LibvirtConnection, type StorageVolRef, asSdkError } from '../connection/index.js';
+import { type CallOptions, type DomainRef, type LibvirtConnection, type StorageVolRef, asSdkError } from '../connection/internal.js';
 import { localHost, provesSharedFilesystem } from './local-host.js';
 import type { DestroyReport, VolumeRecord } from './report.js';
 import { type UsageView, UsageScans } from './usage.js';

@@ -1,4 +1,4 @@
-import { type DomainRef, type DomainState, type LibvirtConnection, type Logger, logSafely } from '../connection/index.js';
+import { type DomainRef, type DomainState, type LibvirtConnection, type Logger, logSafely } from '../connection/internal.js';
 import { ConnectionClosedError, DomainNotFoundError, TimeoutError } from '../errors/index.js';
 import { type Budget, CALL_CAP_MS, type VmInput, type VmLocks, type VmOperation, resolveVm as resolveInput, vmKey } from '../runtime/index.js';
 import type { ConfirmedBy, LifecycleResult } from './results.js';

@@ -3,7 +3,7 @@
  * bits themselves are the protocol's enums, reached through the connection
  * module (modules above it do not import `src/rpc`).
  */
-import { VirDomainCreateFlags, VirDomainSaveRestoreFlags } from '../connection/index.js';
+import { VirDomainCreateFlags, VirDomainSaveRestoreFlags } from '../connection/internal.js';
 
 /** Start options as flags, in libvirt's bit order. */
 export interface StartFlagOptions {

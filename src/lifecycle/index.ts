@@ -15,19 +15,8 @@
 export { VmLifecycleManager } from './manager.js';
 export type { LifecycleConnection, VmInput } from './context.js';
 export { type VmOperation, type Verdict, verdict } from '../runtime/index.js';
-export type { PowerMode, PowerMethod, PowerFacts } from './mode.js';
-export { selectPowerMethod, powerFacts, powerFlags, nextResendAt } from './mode.js';
-export { startFlags, managedSaveFlags } from './flags.js';
-export type { StartFlagOptions } from './flags.js';
-export {
-  DEFAULT_TIMEOUTS,
-  DEFAULT_RESEND_EVERY,
-  DEFAULT_FORCE_OFF_TIMEOUT,
-  DEFAULT_FORCE_OFF_RETRIES,
-  checkLifecycleOptions,
-  type SetAutostartOptions,
-  type VmLifecycleManagerOptions,
-} from './options.js';
+export type { PowerMode, PowerMethod } from './mode.js';
+export { DEFAULT_TIMEOUTS, type SetAutostartOptions, type VmLifecycleManagerOptions } from './options.js';
 export type {
   ConfirmedBy,
   LifecycleResult,
@@ -42,7 +31,7 @@ export type {
 } from './results.js';
 export type { StartOptions } from './operations/start.js';
 export type { ResumeOptions } from './operations/pause.js';
-export { type AgentResult, type WaitForAgentOptions, agentChannelState } from './operations/agent.js';
+export type { AgentResult, WaitForAgentOptions } from './operations/agent.js';
 export type { ShutdownOptions } from './operations/shutdown.js';
 export type { ForceOffOptions } from './operations/force-off.js';
 export type { RebootOptions } from './operations/reboot.js';

@@ -1,4 +1,4 @@
-import type { DomainStateName } from '../connection/index.js';
+import type { DomainStateName } from '../connection/internal.js';
 import { InvalidArgumentError } from '../errors/index.js';
 import { type LifecycleConnection, type LifecycleContext, type VmInput, exclusive, preempting, resolveVm } from './context.js';
 import { Budget, type VmLocks, locksOf } from '../runtime/index.js';

@@ -1,5 +1,5 @@
 import { QEMU_GUEST_AGENT_CHANNEL, parseDomainXml } from '../xml/index.js';
-import { VirDomainShutdownFlags } from '../connection/index.js';
+import { VirDomainShutdownFlags } from '../connection/internal.js';
 
 /**
  * How a graceful shutdown or reboot is requested:

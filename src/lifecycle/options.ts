@@ -1,9 +1,9 @@
-import { type CallOptions, type Logger, checkDuration } from '../connection/index.js';
+import { type CallOptions, type Logger, checkDuration } from '../connection/internal.js';
 import { InvalidArgumentError } from '../errors/index.js';
 import { DEFAULT_TIMEOUTS, type VmOperation } from '../runtime/index.js';
 
 export { DEFAULT_TIMEOUTS } from '../runtime/index.js';
-export type { CallOptions } from '../connection/index.js';
+export type { CallOptions } from '../connection/internal.js';
 
 /** Options of `setAutostart`. */
 export interface SetAutostartOptions extends CallOptions {

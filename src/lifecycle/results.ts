@@ -1,4 +1,4 @@
-import type { DomainRef, DomainStateName } from '../connection/index.js';
+import type { DomainRef, DomainStateName } from '../connection/internal.js';
 import type { VmOperation } from '../runtime/index.js';
 import type { PowerMethod } from './mode.js';
 

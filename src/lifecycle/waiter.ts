@@ -1,4 +1,4 @@
-import type { DomainLifecycleEvent, DomainRebootEvent, DomainState, EventSubscription, LibvirtEvent } from '../connection/index.js';
+import type { DomainLifecycleEvent, DomainRebootEvent, DomainState, EventSubscription, LibvirtEvent } from '../connection/internal.js';
 import { GONE_STATE, isGone, log, type OperationRun, readStateOrRetry } from './context.js';
 import type { Budget } from '../runtime/index.js';
 

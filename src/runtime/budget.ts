@@ -1,4 +1,4 @@
-import { AbortError, type CallOptions, InvalidArgumentError, TimeoutError, checkDuration } from '../connection/index.js';
+import { AbortError, type CallOptions, InvalidArgumentError, TimeoutError, checkDuration } from '../connection/internal.js';
 
 /**
  * Check the `{ signal, timeout }` every async method takes last, before

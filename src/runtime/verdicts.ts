@@ -1,4 +1,4 @@
-import { type DomainStateName, InvalidStateError } from '../connection/index.js';
+import { type DomainStateName, InvalidStateError } from '../connection/internal.js';
 
 /**
  * Operations on one VM that run in its turn (the per-VM queue): the power

@@ -1,4 +1,4 @@
-import { type DomainRef, EventSubscription, type SubscriptionBufferOptions, domainMatcher } from '../connection/index.js';
+import { type DomainRef, EventSubscription, type SubscriptionBufferOptions, domainMatcher } from '../connection/internal.js';
 import type { VmChange } from './snapshot.js';
 
 /**

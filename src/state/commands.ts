@@ -1,5 +1,5 @@
-import type { CallOptions, DomainStateName } from '../connection/index.js';
-import type { DestroyOptions, DestroyReport } from '../destroyer/index.js';
+import type { CallOptions, DomainStateName } from '../connection/internal.js';
+import type { DestroyOptions, DestroyReport } from '../destroyer/internal.js';
 import { type VmOperation, verdict } from '../runtime/index.js';
 import type {
   ForceOffOptions,
@@ -14,7 +14,7 @@ import type {
   ShutdownResult,
   StartOptions,
   StartResult,
-} from '../lifecycle/index.js';
+} from '../lifecycle/internal.js';
 
 /**
  * Commands a VM actor accepts, in the imperative (libvirt facts are past

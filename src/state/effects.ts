@@ -1,7 +1,7 @@
 import { fromPromise } from 'xstate';
-import { type DomainInput, DomainNotFoundError, type LibvirtConnection } from '../connection/index.js';
-import type { DestroyOptions, DestroyReport } from '../destroyer/index.js';
-import type { VmLifecycleManager } from '../lifecycle/index.js';
+import { type DomainInput, DomainNotFoundError, type LibvirtConnection } from '../connection/internal.js';
+import type { DestroyOptions, DestroyReport } from '../destroyer/internal.js';
+import type { VmLifecycleManager } from '../lifecycle/internal.js';
 import type { VmCommand, VmCommandOptions } from './commands.js';
 import type { CommandInput, StateReading } from './machine-types.js';
 import { vmMachine } from './vm-machine.js';

@@ -1,4 +1,4 @@
-import type { DomainLifecycleEventName, LibvirtEvent } from '../connection/index.js';
+import type { DomainLifecycleEventName, LibvirtEvent } from '../connection/internal.js';
 import type { VmFactEvent } from './facts.js';
 
 /**

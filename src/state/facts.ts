@@ -1,6 +1,6 @@
-import type { DomainRef, DomainStateName } from '../connection/index.js';
-import type { DestroyReport } from '../destroyer/index.js';
-import type { LifecycleResult } from '../lifecycle/index.js';
+import type { DomainRef, DomainStateName } from '../connection/internal.js';
+import type { DestroyReport } from '../destroyer/internal.js';
+import type { LifecycleResult } from '../lifecycle/internal.js';
 
 /**
  * Where a VM is, as libvirt reports it: the machine's observed states

@@ -16,24 +16,13 @@
 export { VmRegistry, type WaitForState } from './registry.js';
 export type { VmRegistryOptions } from './options.js';
 export type { SendOptions } from './send.js';
-export { vmMachine } from './vm-machine.js';
-export {
-  stateNameOf,
-  VM_STATE_NAMES,
-  type VmStateName,
-  type TransitionalState,
-  type VmContext,
-  type VmMachineEvent,
-  type VmCommandEvent,
-  type VmMachineInput,
-  type InFlight,
-  type CommandInput,
-  type CommandReply,
-  type StateReading,
-} from './machine-types.js';
-export { VM_COMMANDS, COMMAND_OPERATION, isVmCommand, refusalHint, type VmCommand, type VmCommandOptions, type VmCommandResults } from './commands.js';
-export { OBSERVED_STATES, observedOf, factOf, outcomeOf, type ObservedState, type VmFactEvent, type Fact } from './facts.js';
-export { toVmEvent, REGISTRY_EVENT_TYPES } from './events-to-machine.js';
-export { allowedIn, toVmSnapshot, type VmSnapshot, type VmChange, type VmChangeCause } from './snapshot.js';
 export type { ChangesOptions } from './changes.js';
-export { provideEffects, type RegistryLifecycle, type RegistryDestroyer, type MachineDelays } from './effects.js';
+export type { RegistryLifecycle, RegistryDestroyer } from './effects.js';
+export { VM_COMMANDS, type VmCommand, type VmCommandOptions, type VmCommandResults } from './commands.js';
+export { VM_STATE_NAMES, type VmStateName, type TransitionalState } from './machine-types.js';
+export { OBSERVED_STATES, type ObservedState } from './facts.js';
+export type { VmSnapshot, VmChange, VmChangeCause } from './snapshot.js';
+// The machine itself, for tests and tools that drive it with their own effects (`vmMachine.provide`).
+export { vmMachine } from './vm-machine.js';
+export type { VmContext, VmMachineEvent, VmCommandEvent, VmMachineInput, InFlight, CommandInput, CommandReply, StateReading } from './machine-types.js';
+export type { VmFactEvent } from './facts.js';

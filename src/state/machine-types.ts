@@ -1,4 +1,4 @@
-import type { DomainRef, DomainStateName } from '../connection/index.js';
+import type { DomainRef, DomainStateName } from '../connection/internal.js';
 import type { VmCommand, VmCommandOptions } from './commands.js';
 import { type Fact, OBSERVED_STATES, type ObservedState, type VmFactEvent } from './facts.js';
 

@@ -1,4 +1,4 @@
-import { type Logger, checkDuration } from '../connection/index.js';
+import { type Logger, checkDuration } from '../connection/internal.js';
 import type { RegistryDestroyer, RegistryLifecycle } from './effects.js';
 
 /**

@@ -8,9 +8,9 @@ import {
   type LibvirtEvent,
   type Logger,
   logSafely,
-} from '../connection/index.js';
-import { VmDestroyer } from '../destroyer/index.js';
-import { VmLifecycleManager, type VmInput } from '../lifecycle/index.js';
+} from '../connection/internal.js';
+import { VmDestroyer } from '../destroyer/internal.js';
+import { VmLifecycleManager, type VmInput } from '../lifecycle/internal.js';
 import { Budget, DEFAULT_TIMEOUTS, locksOf } from '../runtime/index.js';
 import { type VmRegistryOptions, duration } from './options.js';
 import type { ChangesOptions } from './changes.js';

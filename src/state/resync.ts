@@ -5,7 +5,7 @@ import {
   type DomainStateName,
   type LibvirtConnection,
   UnsupportedError,
-} from '../connection/index.js';
+} from '../connection/internal.js';
 import { vmKey as uuidKeyOf } from '../runtime/index.js';
 
 /**

@@ -1,7 +1,7 @@
-import { type DomainRef, DomainNotFoundError, InvalidArgumentError, InvalidStateError, type LibvirtConnection } from '../connection/index.js';
-import type { DestroyOptions, DestroyReport } from '../destroyer/index.js';
-import { checkDestroyOptions } from '../destroyer/index.js';
-import { checkLifecycleOptions } from '../lifecycle/index.js';
+import { type DomainRef, DomainNotFoundError, InvalidArgumentError, InvalidStateError, type LibvirtConnection } from '../connection/internal.js';
+import type { DestroyOptions, DestroyReport } from '../destroyer/internal.js';
+import { checkDestroyOptions } from '../destroyer/internal.js';
+import { checkLifecycleOptions } from '../lifecycle/internal.js';
 import { Budget, DEFAULT_TIMEOUTS, type VmInput, type VmLocks, checkVmInput, vmKey, waitUntil } from '../runtime/index.js';
 import { COMMAND_OPERATION, type VmCommand, type VmCommandOptions, type VmCommandResults, isVmCommand, refusalHint } from './commands.js';
 import type { VmCommandEvent } from './machine-types.js';

@@ -1,5 +1,5 @@
 import { type Actor, type SnapshotFrom, createActor } from 'xstate';
-import { type DomainRef, type DomainStateName, type LibvirtEvent, type Logger, isUuid, logSafely, uuidKey } from '../connection/index.js';
+import { type DomainRef, type DomainStateName, type LibvirtEvent, type Logger, isUuid, logSafely, uuidKey } from '../connection/internal.js';
 import { ChangeFeed } from './changes.js';
 import { vmKey } from '../runtime/index.js';
 import { toVmEvent } from './events-to-machine.js';

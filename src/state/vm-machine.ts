@@ -1,5 +1,5 @@
 import { type DoneActorEvent, type ErrorActorEvent, assign, fromPromise, setup } from 'xstate';
-import type { DomainRef } from '../connection/index.js';
+import type { DomainRef } from '../connection/internal.js';
 import { type VmCommand, type VmCommandResults, commandAllowed } from './commands.js';
 import { type Fact, type ObservedState, type VmFactEvent, factFromContext, factOf, observedOf, outcomeOf } from './facts.js';
 import type { CommandInput, StateReading, VmCommandEvent, VmContext, VmMachineEvent, VmMachineInput } from './machine-types.js';

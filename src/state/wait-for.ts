@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from '../connection/index.js';
-import type { VmInput } from '../lifecycle/index.js';
+import { InvalidArgumentError } from '../connection/internal.js';
+import type { VmInput } from '../lifecycle/internal.js';
 import { type Budget, waitUntil } from '../runtime/index.js';
 import { type ChangeFeed, vmMatcher } from './changes.js';
 import { VM_STATE_NAMES, type VmStateName } from './machine-types.js';

@@ -27,6 +27,8 @@
  *   references twice and repairs malformed input; we pre-escape, protect `&amp;`,
  *   and check well-formedness ourselves (DOCTYPE refused).
  *
+ * Import it as `libvirt-manager/xml`.
+ *
  * @see https://libvirt.org/format.html
  * @module xml
  */

@@ -1,7 +1,7 @@
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LibvirtConnection } from '../../src/connection/index.js';
+import type { LibvirtConnection } from '../../src/connection/internal.js';
 import { buildStoragePoolXml } from '../../src/xml/index.js';
 import { uniqueName } from './libvirt.js';
 

@@ -1,4 +1,4 @@
-import type { AddressSource, DomainInterfaceAddresses, DomainRef } from '../../connection/index.js';
+import type { AddressSource, DomainInterfaceAddresses, DomainRef } from '../../connection/internal.js';
 import { AbortError, LibvirtError, TimeoutError, UnsupportedError, VirErrorCode, isLibvirtCode } from '../../errors/index.js';
 import { CALL_CAP_MS, type LifecycleContext, type VmInput, isGone, resolveVm } from '../context.js';
 import type { Budget } from '../../runtime/index.js';

@@ -1,4 +1,4 @@
-import type { DomainRef } from '../../connection/index.js';
+import type { DomainRef } from '../../connection/internal.js';
 import { AbortError, TimeoutError, UnsupportedError } from '../../errors/index.js';
 import { QEMU_GUEST_AGENT_CHANNEL, parseDomainXml } from '../../xml/index.js';
 import { CALL_CAP_MS, type LifecycleContext, type VmInput, isGone, resolveVm } from '../context.js';

@@ -1,4 +1,4 @@
-import type { DomainState } from '../../connection/index.js';
+import type { DomainState } from '../../connection/internal.js';
 import { LibvirtError, type TimeoutError, UnsupportedError, VirErrorCode, isFlagRefusal } from '../../errors/index.js';
 import { CALL_CAP_MS, type OperationRun, isGone, libvirtCode, log } from '../context.js';
 import type { Budget } from '../../runtime/index.js';

@@ -1,4 +1,4 @@
-import { type DomainState, VirDomainDestroyFlags } from '../../connection/index.js';
+import { type DomainState, VirDomainDestroyFlags } from '../../connection/internal.js';
 import { VirErrorCode } from '../../errors/index.js';
 import { GONE_STATE, type OperationRun, isGone, libvirtCode, log, readState, resultOf } from '../context.js';
 import type { Budget } from '../../runtime/index.js';

@@ -1,4 +1,4 @@
-import type { DomainStateName } from '../../connection/index.js';
+import type { DomainStateName } from '../../connection/internal.js';
 import { InvalidArgumentError } from '../../errors/index.js';
 import { CALL_CAP_MS, type LifecycleContext, type OperationRun, type VmInput, readStateOrRetry, resolveVm } from '../context.js';
 import { pollUntil } from './poll-wait.js';

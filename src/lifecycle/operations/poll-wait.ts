@@ -1,4 +1,4 @@
-import type { DomainRef, KnownEventType } from '../../connection/index.js';
+import type { DomainRef, KnownEventType } from '../../connection/internal.js';
 import { type Budget, type WaitTrigger, waitUntil } from '../../runtime/index.js';
 import { type LifecycleContext, log } from '../context.js';
 

@@ -1,4 +1,4 @@
-import { type DomainState, VirErrorCode, isLibvirtCode } from '../../connection/index.js';
+import { type DomainState, VirErrorCode, isLibvirtCode } from '../../connection/internal.js';
 import { GONE_STATE, type OperationRun, finalState, isGone, log, readState, resultOf } from '../context.js';
 import { Budget } from '../../runtime/index.js';
 import { refusal, verdict } from '../../runtime/index.js';

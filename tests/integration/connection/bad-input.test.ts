@@ -10,7 +10,7 @@ import {
   LibvirtConnection,
   TimeoutError,
   TransportError,
-} from '../../../src/connection/index.js';
+} from '../../../src/connection/internal.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lvm-bad-'));
 const servers: Server[] = [];

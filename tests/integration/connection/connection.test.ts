@@ -4,7 +4,7 @@ import {
   DomainNotFoundError,
   LibvirtConnection,
   type LibvirtEvent,
-} from '../../../src/connection/index.js';
+} from '../../../src/connection/internal.js';
 import { createDialer, parseLibvirtUri } from '../../../src/rpc/index.js';
 import { TEST_URI, testDomainXml, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
 

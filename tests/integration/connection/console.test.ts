@@ -5,7 +5,7 @@
  * connection's one socket, while other calls go on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DomainConsole, type DomainRef, InvalidArgumentError, LibvirtConnection, LibvirtError, UnsupportedError } from '../../../src/connection/index.js';
+import { type DomainConsole, type DomainRef, InvalidArgumentError, LibvirtConnection, LibvirtError, UnsupportedError } from '../../../src/connection/internal.js';
 import { type GuestManifest, type RunningGuest, guestDomainXml, logDir, startTransientGuest } from '../../helpers/guest.js';
 import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
 

@@ -4,7 +4,7 @@
  * guest without a guest agent, libvirt's refusal arrives as a typed error.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError, LibvirtConnection, LibvirtError } from '../../../src/connection/index.js';
+import { InvalidArgumentError, LibvirtConnection, LibvirtError } from '../../../src/connection/internal.js';
 import { type RunningGuest, startTransientGuest } from '../../helpers/guest.js';
 import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
 

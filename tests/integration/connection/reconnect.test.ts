@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConnectionClosedError, LibvirtConnection, type LibvirtEvent } from '../../../src/connection/index.js';
+import { ConnectionClosedError, LibvirtConnection, type LibvirtEvent } from '../../../src/connection/internal.js';
 import { TEST_URI, signalLibvirtd, sleep, startLibvirtd, testDomainXml, uniqueName, virshQuiet } from '../../helpers/libvirt.js';
 
 // This file kills the system libvirtd; integration files run one at a time

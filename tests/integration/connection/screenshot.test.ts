@@ -4,7 +4,7 @@
  */
 import { inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DomainRef, InvalidArgumentError, LibvirtConnection, LibvirtError, ProtocolError } from '../../../src/connection/index.js';
+import { type DomainRef, InvalidArgumentError, LibvirtConnection, LibvirtError, ProtocolError } from '../../../src/connection/internal.js';
 import { type RunningGuest, startTransientGuest } from '../../helpers/guest.js';
 import { TEST_URI } from '../../helpers/libvirt.js';
 

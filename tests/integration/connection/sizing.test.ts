@@ -4,7 +4,7 @@
  * persistent config of a QEMU domain, read back from its XML.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError, LibvirtConnection, LibvirtError } from '../../../src/connection/index.js';
+import { InvalidArgumentError, LibvirtConnection, LibvirtError } from '../../../src/connection/internal.js';
 import { QEMU_URI, TEST_URI, uniqueName, virshQuiet } from '../../helpers/libvirt.js';
 
 const MiB = 1024 * 1024;

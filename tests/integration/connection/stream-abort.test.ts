@@ -9,7 +9,7 @@
  * variants (a daemon that never confirms) are in tests/unit/rpc/hostile-daemon.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LibvirtConnection, type StorageVolRef } from '../../../src/connection/index.js';
+import { LibvirtConnection, type StorageVolRef } from '../../../src/connection/internal.js';
 import { type RunningGuest, startTransientGuest } from '../../helpers/guest.js';
 import { QEMU_URI, sleep } from '../../helpers/libvirt.js';
 import { type TempPool, tempPool } from '../../helpers/pool.js';

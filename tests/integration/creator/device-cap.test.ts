@@ -8,8 +8,8 @@
  * exist until the VM boots.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError, LibvirtConnection } from '../../../src/connection/index.js';
-import { VmCreator, type DiskSpec, type VmSpec } from '../../../src/creator/index.js';
+import { InvalidArgumentError, LibvirtConnection } from '../../../src/connection/internal.js';
+import { VmCreator, type DiskSpec, type VmSpec } from '../../../src/creator/internal.js';
 import { MAX_VM_DEVICES } from '../../../src/creator/limits.js';
 import { parseDomainXml } from '../../../src/xml/index.js';
 import { QEMU_URI, TEST_URI, virsh, virshQuiet } from '../../helpers/libvirt.js';

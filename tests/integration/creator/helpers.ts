@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import type { LibvirtConnection } from '../../../src/connection/index.js';
-import { VmCreator, getRollbackReport, type VmSpec } from '../../../src/creator/index.js';
+import type { LibvirtConnection } from '../../../src/connection/internal.js';
+import { VmCreator, getRollbackReport, type VmSpec } from '../../../src/creator/internal.js';
 import { type GuestManifest, ensureTestGuest as ensureGuest } from '../../helpers/guest.js';
 import { virsh, virshQuiet } from '../../helpers/libvirt.js';
 import { rejection } from '../../helpers/errors.js';

@@ -12,8 +12,8 @@ import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError, LibvirtConnection } from '../../../src/connection/index.js';
-import { VmCreator, getRollbackReport, type CreateProgress, type CreateResult, type VmSpec } from '../../../src/creator/index.js';
+import { InvalidArgumentError, LibvirtConnection } from '../../../src/connection/internal.js';
+import { VmCreator, getRollbackReport, type CreateProgress, type CreateResult, type VmSpec } from '../../../src/creator/internal.js';
 import { buildStoragePoolXml, parseDomainXml, parseOwnership } from '../../../src/xml/index.js';
 import { QEMU_URI, virsh, virshQuiet } from '../../helpers/libvirt.js';
 import { PREFIX, ensureTestGuest, expectRollbackAtEveryStep, ourDomains, poolVolumes, rejection, removeLeftovers, waitForSerial, type TestGuest } from './helpers.js';

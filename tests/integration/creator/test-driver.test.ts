@@ -8,8 +8,8 @@
  * when its last client disconnects.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AbortError, AlreadyExistsError, InvalidArgumentError, LibvirtConnection, UnsupportedError } from '../../../src/connection/index.js';
-import { VmCreator, getRollbackReport, type VmSpec } from '../../../src/creator/index.js';
+import { AbortError, AlreadyExistsError, InvalidArgumentError, LibvirtConnection, UnsupportedError } from '../../../src/connection/internal.js';
+import { VmCreator, getRollbackReport, type VmSpec } from '../../../src/creator/internal.js';
 import { buildStorageVolumeXml, parseDomainXml, parseOwnership, parseSize } from '../../../src/xml/index.js';
 import { TEST_URI, virsh, virshQuiet } from '../../helpers/libvirt.js';
 import { PREFIX, expectRollbackAtEveryStep, ourDomains, poolVolumes, rejection, removeLeftovers } from './helpers.js';

@@ -5,9 +5,9 @@
  * a real TCG guest for what the guest itself sees.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LibvirtConnection } from '../../../src/connection/index.js';
-import { VmDestroyer, stopPlan } from '../../../src/destroyer/index.js';
-import { VmLifecycleManager } from '../../../src/lifecycle/index.js';
+import { LibvirtConnection } from '../../../src/connection/internal.js';
+import { VmDestroyer, stopPlan } from '../../../src/destroyer/internal.js';
+import { VmLifecycleManager } from '../../../src/lifecycle/internal.js';
 import { type GuestManifest, ensureTestGuest, guestDomainXml, logDir, serialCount, waitForSerial } from '../../helpers/guest.js';
 import { QEMU_URI, TEST_URI, testDomainXml, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
 

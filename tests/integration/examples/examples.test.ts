@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LibvirtConnection } from '../../../src/connection/index.js';
+import { LibvirtConnection } from '../../../src/connection/internal.js';
 import { buildStorageVolumeXml } from '../../../src/xml/index.js';
 import { ensureTestGuest, guestDomainXml, logDir, waitForSerial } from '../../helpers/guest.js';
 import { QEMU_URI, ROOT, TEST_URI, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';

@@ -7,8 +7,8 @@
  * tests only ever send traffic to loopback.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError, LibvirtConnection, TimeoutError, UnsupportedError } from '../../../src/connection/index.js';
-import { VmLifecycleManager } from '../../../src/lifecycle/index.js';
+import { InvalidArgumentError, LibvirtConnection, TimeoutError, UnsupportedError } from '../../../src/connection/internal.js';
+import { VmLifecycleManager } from '../../../src/lifecycle/internal.js';
 import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
 
 let conn: LibvirtConnection;

@@ -7,9 +7,9 @@
  * nothing is sent anywhere.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DomainRef, LibvirtConnection } from '../../../src/connection/index.js';
+import type { DomainRef, LibvirtConnection } from '../../../src/connection/internal.js';
 import { UnsupportedError } from '../../../src/errors/index.js';
-import { type VmLifecycleManager, agentChannelState } from '../../../src/lifecycle/index.js';
+import { type VmLifecycleManager, agentChannelState } from '../../../src/lifecycle/internal.js';
 import { type GuestManifest, guestDomainXml, logDir, openQemuLifecycle, removeDomains, waitForSerial } from '../../helpers/guest.js';
 import { uniqueName } from '../../helpers/libvirt.js';
 

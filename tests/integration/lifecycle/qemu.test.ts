@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DomainRef, type LibvirtConnection, type LibvirtEvent, TimeoutError } from '../../../src/connection/index.js';
-import type { LifecycleResult, VmLifecycleManager } from '../../../src/lifecycle/index.js';
+import { type DomainRef, type LibvirtConnection, type LibvirtEvent, TimeoutError } from '../../../src/connection/internal.js';
+import type { LifecycleResult, VmLifecycleManager } from '../../../src/lifecycle/internal.js';
 import { type GuestManifest, guestDomainXml, logDir, openQemuLifecycle, removeDomains, serialCount, waitForSerial } from '../../helpers/guest.js';
 import { QEMU_URI, uniqueName } from '../../helpers/libvirt.js';
 

@@ -9,8 +9,8 @@ import {
   type LibvirtEvent,
   TimeoutError,
   UnsupportedError,
-} from '../../../src/connection/index.js';
-import { type LifecycleResult, VmLifecycleManager } from '../../../src/lifecycle/index.js';
+} from '../../../src/connection/internal.js';
+import { type LifecycleResult, VmLifecycleManager } from '../../../src/lifecycle/internal.js';
 import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
 
 let conn: LibvirtConnection;

@@ -31,9 +31,8 @@ import {
   VmLifecycleManager,
   VmRegistry,
   type VmSpec,
-  parseDomainXml,
-  parseOwnership,
 } from '../../../src/index.js';
+import { parseDomainXml, parseOwnership } from '../../../src/xml/index.js';
 import {
   CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
   CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,

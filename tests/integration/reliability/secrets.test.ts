@@ -18,8 +18,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EVENT_TYPES } from '../../../src/connection/internal.js';
 import {
-  EVENT_TYPES,
   LibvirtConnection,
   LibvirtManager,
   LibvirtManagerError,

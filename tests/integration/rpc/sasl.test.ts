@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthError, LibvirtConnection, TransportError } from '../../../src/connection/index.js';
+import { AuthError, LibvirtConnection, TransportError } from '../../../src/connection/internal.js';
 import { LibvirtManager } from '../../../src/index.js';
 import { openRpcLink } from '../../../src/rpc/index.js';
 import { signalLibvirtd, sleep, startLibvirtd, uniqueName } from '../../helpers/libvirt.js';

@@ -4,8 +4,8 @@
  * shows every step.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DomainRef, LibvirtConnection } from '../../../src/connection/index.js';
-import { type VmChange, VmRegistry } from '../../../src/state/index.js';
+import { type DomainRef, LibvirtConnection } from '../../../src/connection/internal.js';
+import { type VmChange, VmRegistry } from '../../../src/state/internal.js';
 import { type GuestManifest, ensureTestGuest, guestDomainXml, logDir, waitForSerial } from '../../helpers/guest.js';
 import { QEMU_URI, uniqueName } from '../../helpers/libvirt.js';
 

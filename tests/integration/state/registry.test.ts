@@ -24,9 +24,9 @@ import {
   LibvirtConnection,
   type LibvirtEvent,
   TimeoutError,
-} from '../../../src/connection/index.js';
-import { VmLifecycleManager } from '../../../src/lifecycle/index.js';
-import { type RegistryLifecycle, type VmChange, VmRegistry } from '../../../src/state/index.js';
+} from '../../../src/connection/internal.js';
+import { VmLifecycleManager } from '../../../src/lifecycle/internal.js';
+import { type RegistryLifecycle, type VmChange, VmRegistry } from '../../../src/state/internal.js';
 import { TEST_URI, testDomainXml, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
 
 let conn: LibvirtConnection;

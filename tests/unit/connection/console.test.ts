@@ -5,7 +5,7 @@
  * tests/integration/connection/console.test.ts.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConnectionClosedError, type DomainConsole, LibvirtConnection } from '../../../src/connection/index.js';
+import { ConnectionClosedError, type DomainConsole, LibvirtConnection } from '../../../src/connection/internal.js';
 import { DOMAIN_OPEN_CONSOLE } from '../../../src/rpc/index.js';
 import { MessageStatus } from '../../../src/rpc/protocol/constants.js';
 import { FakeLibvirtDaemon } from '../../../src/testing/index.js';

@@ -4,7 +4,7 @@
  * driver's host capabilities (it has no domain capabilities).
  */
 import { describe, expect, it } from 'vitest';
-import { resolvePlatform, validateSpec, type VmSpec } from '../../../src/creator/index.js';
+import { resolvePlatform, validateSpec, type VmSpec } from '../../../src/creator/internal.js';
 import type { DomainCapabilities } from '../../../src/xml/index.js';
 import { QEMU_CAPS, QEMU_DOMCAPS_PC, QEMU_DOMCAPS_Q35, TEST_CAPS, refusal } from './helpers.js';
 

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { buildVmXml } from '../../../src/creator/index.js';
+import { buildVmXml } from '../../../src/creator/internal.js';
 import { normalizeXml, parseDomainXml, parseOwnership } from '../../../src/xml/index.js';
 import { GOLDEN_CREATED_AT, GOLDEN_SPECS, GOLDEN_UUID } from '../../fixtures/creator/golden-specs.js';
 

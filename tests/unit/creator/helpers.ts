@@ -4,10 +4,10 @@
  * connection that keeps domains and volumes in memory and can fail any call.
  */
 import { readFileSync } from 'node:fs';
-import type { CreatorFacts, CreatorLifecycle, PoolFacts, VolumeFacts } from '../../../src/creator/index.js';
-import { volumeKey } from '../../../src/creator/index.js';
+import type { CreatorFacts, CreatorLifecycle, PoolFacts, VolumeFacts } from '../../../src/creator/internal.js';
+import { volumeKey } from '../../../src/creator/internal.js';
 import { AbortError, type LibvirtError, UnsupportedError, libvirtErrorFrom } from '../../../src/errors/index.js';
-import type { LibvirtConnection } from '../../../src/connection/index.js';
+import type { LibvirtConnection } from '../../../src/connection/internal.js';
 import { parseCapabilitiesXml, parseDomainCapabilitiesXml, parseDomainXml, parseStorageVolumeXml } from '../../../src/xml/index.js';
 export { refusal, rejection } from '../../helpers/errors.js';
 

@@ -9,8 +9,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../../src/connection/index.js';
-import { VmCreator, buildVmXml, validateSpec, type DiskSpec, type NetworkSpec, type VmSpec } from '../../../src/creator/index.js';
+import { InvalidArgumentError } from '../../../src/connection/internal.js';
+import { VmCreator, buildVmXml, validateSpec, type DiskSpec, type NetworkSpec, type VmSpec } from '../../../src/creator/internal.js';
 import { MAX_BOOT_ORDER, MAX_VM_DEVICES } from '../../../src/creator/limits.js';
 import { fakeConnection, qemuFacts, refusal, rejection } from './helpers.js';
 

@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CompensationLog, attachRollback, outcomeUnknown } from '../../../src/creator/transaction.js';
-import { VmCreator, getRollbackReport, type CreatorLifecycle, type VmSpec } from '../../../src/creator/index.js';
-import { VmLifecycleManager } from '../../../src/lifecycle/index.js';
+import { VmCreator, getRollbackReport, type CreatorLifecycle, type VmSpec } from '../../../src/creator/internal.js';
+import { VmLifecycleManager } from '../../../src/lifecycle/internal.js';
 import { AbortError, AlreadyExistsError, ConnectionClosedError, InvalidArgumentError, TimeoutError, UnsupportedError } from '../../../src/errors/index.js';
 import { fakeConnection, rejection, virError } from './helpers.js';
 

@@ -4,7 +4,7 @@
  * appear in messages.
  */
 import { describe, expect, it } from 'vitest';
-import { buildVmXml, validateSpec, type VmSpec } from '../../../src/creator/index.js';
+import { buildVmXml, validateSpec, type VmSpec } from '../../../src/creator/internal.js';
 import { normalizeXml, parseDomainXml } from '../../../src/xml/index.js';
 import { qemuFacts, refusal } from './helpers.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planVolumes } from '../../../src/destroyer/index.js';
+import { planVolumes } from '../../../src/destroyer/internal.js';
 import type { DiskDevice, DomainModel } from '../../../src/xml/index.js';
 
 const file = (path: string, dev: string, extra: Partial<DiskDevice> = {}): DiskDevice => ({

@@ -9,8 +9,8 @@ import {
   UnsupportedError,
   libvirtErrorFrom,
   type LibvirtError,
-} from '../../../src/connection/index.js';
-import type { LifecycleConnection } from '../../../src/lifecycle/index.js';
+} from '../../../src/connection/internal.js';
+import type { LifecycleConnection } from '../../../src/lifecycle/internal.js';
 
 const STATE_CODES: Record<DomainStateName, number> = { nostate: 0, running: 1, blocked: 2, paused: 3, shutdown: 4, shutoff: 5, crashed: 6, pmsuspended: 7 };
 

@@ -9,7 +9,7 @@ import {
   TimeoutError,
   UnsupportedError,
 } from '../../../src/errors/index.js';
-import { VmLifecycleManager, type VmLifecycleManagerOptions } from '../../../src/lifecycle/index.js';
+import { VmLifecycleManager, type VmLifecycleManagerOptions } from '../../../src/lifecycle/internal.js';
 import { FakeConnection, FakeVm, libvirtError, systemError } from './fake-connection.js';
 
 const ACPI_XML = "<domain type='kvm'><name>v</name><memory>65536</memory><os><type>hvm</type></os><features><acpi/></features></domain>";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DomainStateName } from '../../../src/connection/index.js';
+import type { DomainStateName } from '../../../src/connection/internal.js';
 import { InvalidStateError } from '../../../src/errors/index.js';
-import { type VmOperation as LifecycleOperation, agentChannelState, verdict as guard, managedSaveFlags, nextResendAt, powerFacts, powerFlags, selectPowerMethod, startFlags } from '../../../src/lifecycle/index.js';
+import { type VmOperation as LifecycleOperation, agentChannelState, verdict as guard, managedSaveFlags, nextResendAt, powerFacts, powerFlags, selectPowerMethod, startFlags } from '../../../src/lifecycle/internal.js';
 import { refusal } from '../../../src/runtime/index.js';
 import { startFlagNames } from '../../../src/lifecycle/flags.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock, createActor, fromPromise, waitFor } from 'xstate';
 import { AbortError, TimeoutError } from '../../../src/errors/index.js';
-import type { LifecycleResult } from '../../../src/lifecycle/index.js';
-import { type CommandInput, type StateReading, type VmCommandEvent, stateNameOf, vmMachine } from '../../../src/state/index.js';
+import type { LifecycleResult } from '../../../src/lifecycle/internal.js';
+import { type CommandInput, type StateReading, type VmCommandEvent, stateNameOf, vmMachine } from '../../../src/state/internal.js';
 import { DOMAIN, result } from './helpers.js';
 
 interface Deferred<T> {

@@ -1,8 +1,8 @@
 import { type SnapshotFrom, createActor, getNextSnapshot } from 'xstate';
-import type { DomainRef, DomainStateName } from '../../../src/connection/index.js';
-import { type DestroyReport, emptyReport } from '../../../src/destroyer/index.js';
-import type { LifecycleResult } from '../../../src/lifecycle/index.js';
-import { type ObservedState, type VmMachineEvent, stateNameOf, vmMachine } from '../../../src/state/index.js';
+import type { DomainRef, DomainStateName } from '../../../src/connection/internal.js';
+import { type DestroyReport, emptyReport } from '../../../src/destroyer/internal.js';
+import type { LifecycleResult } from '../../../src/lifecycle/internal.js';
+import { type ObservedState, type VmMachineEvent, stateNameOf, vmMachine } from '../../../src/state/internal.js';
 
 export type Snap = SnapshotFrom<typeof vmMachine>;
 

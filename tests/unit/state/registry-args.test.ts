@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AbortError, InvalidArgumentError, InvalidStateError, type LibvirtConnection, TimeoutError } from '../../../src/connection/index.js';
-import { VmRegistry, refusalHint } from '../../../src/state/index.js';
+import { AbortError, InvalidArgumentError, InvalidStateError, type LibvirtConnection, TimeoutError } from '../../../src/connection/internal.js';
+import { VmRegistry, refusalHint } from '../../../src/state/internal.js';
 import { Budget } from '../../../src/runtime/index.js';
 
 /** Construction and argument checks need no daemon: nothing here reaches the connection. */

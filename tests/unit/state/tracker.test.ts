@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { fromPromise } from 'xstate';
-import type { DomainLifecycleEvent, DomainLifecycleEventName, DomainRef, LibvirtEvent } from '../../../src/connection/index.js';
-import { isUuid as looksLikeUuid, uuidKey } from '../../../src/connection/index.js';
-import { type VmChange, toVmEvent, vmMachine } from '../../../src/state/index.js';
+import type { DomainLifecycleEvent, DomainLifecycleEventName, DomainRef, LibvirtEvent } from '../../../src/connection/internal.js';
+import { isUuid as looksLikeUuid, uuidKey } from '../../../src/connection/internal.js';
+import { type VmChange, toVmEvent, vmMachine } from '../../../src/state/internal.js';
 import { ChangeFeed, vmMatcher } from '../../../src/state/changes.js';
 import type { DomainReading } from '../../../src/state/resync.js';
 import { Tracker } from '../../../src/state/tracker.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DomainStateName } from '../../../src/connection/index.js';
+import type { DomainStateName } from '../../../src/connection/internal.js';
 import { TimeoutError } from '../../../src/errors/index.js';
-import { verdict as guard } from '../../../src/lifecycle/index.js';
+import { verdict as guard } from '../../../src/lifecycle/internal.js';
 import {
   COMMAND_OPERATION,
   VM_COMMANDS,
@@ -9,7 +9,7 @@ import {
   type VmCommand,
   type VmFactEvent,
   allowedIn,
-} from '../../../src/state/index.js';
+} from '../../../src/state/internal.js';
 import { DOMAIN, at, done, failed, next, report, result, seeded } from './helpers.js';
 
 const IDLE: Exclude<ObservedState, 'gone'>[] = ['shutoff', 'running', 'blocked', 'paused', 'pmsuspended', 'crashed'];

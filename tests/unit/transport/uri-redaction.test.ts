@@ -10,7 +10,7 @@
  */
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { InvalidUriError, LibvirtConnection } from '../../../src/connection/index.js';
+import { InvalidUriError, LibvirtConnection } from '../../../src/connection/internal.js';
 import { parseLibvirtUri, redactUri } from '../../../src/rpc/transport/index.js';
 
 /** Both halves of every password: neither may show anywhere. */
