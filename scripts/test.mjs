@@ -4,7 +4,7 @@
 // 1. `npm ci` when node_modules is missing (a fresh clone);
 // 2. scripts/setup-libvirt.sh (packages, libvirtd, loopback TCP listener);
 // 3. scripts/build-test-guest.sh (tiny real guest for QEMU tests, cached);
-// 4. typecheck, lint, layer check, diagram and API-doc checks, unit and
+// 4. typecheck, lint, layer check, diagram, API-doc and API-report checks, unit and
 //    integration tests (examples and the demo included), and the packed
 //    tarball used from import and require.
 //
@@ -45,6 +45,8 @@ if (vitestArgs.length === 0) {
   run('layer check', bin('depcruise'), ['src', '--config', '.dependency-cruiser.cjs']);
   run('diagrams up to date', bin('tsx'), ['scripts/gen-diagrams.ts', '--check']);
   run('API docs build without warnings', bin('typedoc'), ['--emit', 'none']);
+  // api/*.api.md lists every exported name and signature: a public API change must come with its report.
+  run('API report up to date', bin('tsx'), ['scripts/api-report.ts', '--check']);
 }
 run('tests', bin('vitest'), ['run', ...vitestArgs]);
 if (vitestArgs.length === 0) run('packed tarball works from import and require', 'node', ['scripts/pack-check.mjs']);
