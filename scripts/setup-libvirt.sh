@@ -31,6 +31,7 @@ readonly PACKAGES=(
   genisoimage python3-yaml # only for tests: isoinfo reads our ISO, PyYAML (cloud-init's parser) reads our JSON-as-YAML
   openssh-server netcat-openbsd # only for the ssh transport tests (own sshd on a loopback port; nc -U fallback)
   openssl sasl2-bin libsasl2-modules # the TLS listener's certificates; SASL users (saslpasswd2) and SCRAM
+  shellcheck # only for npm test: lints scripts/*.sh and the test guest's scripts/test-guest/*.sh
 )
 readonly QEMU_CONF=/etc/libvirt/qemu.conf
 readonly LIBVIRTD_CONF=/etc/libvirt/libvirtd.conf

@@ -4,14 +4,14 @@
 // 1. `npm ci` when node_modules is missing (a fresh clone);
 // 2. scripts/setup-libvirt.sh (packages, libvirtd, loopback TCP listener);
 // 3. scripts/build-test-guest.sh (tiny real guest for QEMU tests, cached);
-// 4. typecheck, lint, layer check, diagram and API-doc checks, unit and
-//    integration tests (examples and the demo included), and the packed
-//    tarball used from import and require.
+// 4. typecheck, lint (ESLint and shellcheck), layer check, diagram, API-doc
+//    and API-report checks, unit and integration tests (examples and the demo
+//    included), and the packed tarball used from import and require.
 //
 // Pass vitest arguments after `--`, e.g. `npm test -- tests/unit/rpc`.
 // Set LIBVIRT_MANAGER_SKIP_SETUP=1 to skip steps 1–3 on a prepared machine.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,12 +39,29 @@ if (process.env.LIBVIRT_MANAGER_SKIP_SETUP !== '1') {
 }
 
 const bin = (name) => join(root, 'node_modules/.bin', name);
+
+/** scripts/*.sh and the test guest's scripts (busybox sh: each says `# shellcheck shell=sh`). */
+function shellScripts() {
+  if (spawnSync('shellcheck', ['--version']).error) {
+    console.error('✖ shellcheck is not installed: run scripts/setup-libvirt.sh (or apt-get install shellcheck)');
+    process.exit(1);
+  }
+  return ['scripts', 'scripts/test-guest'].flatMap((dir) =>
+    readdirSync(join(root, dir))
+      .filter((f) => f.endsWith('.sh'))
+      .sort()
+      .map((f) => join(dir, f)),
+  );
+}
 if (vitestArgs.length === 0) {
   run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
   run('lint', bin('eslint'), ['.']);
+  run('shell scripts lint clean', 'shellcheck', shellScripts());
   run('layer check', bin('depcruise'), ['src', '--config', '.dependency-cruiser.cjs']);
   run('diagrams up to date', bin('tsx'), ['scripts/gen-diagrams.ts', '--check']);
   run('API docs build without warnings', bin('typedoc'), ['--emit', 'none']);
+  // api/*.api.md lists every exported name and signature: a public API change must come with its report.
+  run('API report up to date', bin('tsx'), ['scripts/api-report.ts', '--check']);
 }
 run('tests', bin('vitest'), ['run', ...vitestArgs]);
 if (vitestArgs.length === 0) run('packed tarball works from import and require', 'node', ['scripts/pack-check.mjs']);
