@@ -56,30 +56,7 @@ export {
 } from './connection/index.js';
 
 // Errors: every class callers branch on, and the helpers to test libvirt's codes.
-export {
-  AbortError,
-  AlreadyExistsError,
-  AuthError,
-  ConnectionClosedError,
-  DomainNotFoundError,
-  ErrorCode,
-  EventOverflowError,
-  InvalidArgumentError,
-  InvalidStateError,
-  InvalidUriError,
-  LibvirtError,
-  LibvirtManagerError,
-  ProtocolError,
-  TimeoutError,
-  TransportError,
-  UnsupportedError,
-  VirErrorCode,
-  XmlParseError,
-  isLibvirtCode,
-  libvirtCodeOf,
-  type CloseReason,
-  type LibvirtErrorCategory,
-} from './connection/index.js';
+export * from './errors/public.js';
 
 // Creating VMs.
 export {

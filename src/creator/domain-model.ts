@@ -23,7 +23,7 @@ import {
 } from '../xml/index.js';
 
 /** Version of libvirt-manager written into ownership records (kept equal to package.json by a unit test). */
-export const SDK_VERSION = '0.1.0';
+export const SDK_VERSION = '0.2.0';
 
 /** Where a disk sits: its bus and target name. */
 export interface DiskPlacement {

@@ -49,39 +49,24 @@ export function resolveVm(ctx: LifecycleContext, vm: VmInput, budget: Budget): P
 }
 
 /**
- * Resolve `vm`, take its lock (the wait counts against the deadline), and run
- * `body` inside it.
+ * The start of every operation: check the budget, resolve `vm`, then run
+ * `body` in the VM's turn (the wait counts against the budget) — or, with
+ * `preempt`, at once, for what must not queue behind others (pulling the plug
+ * while a graceful shutdown is pending: whatever holds the turn sees the VM
+ * change through its own waiter).
  */
-export async function exclusive<T>(
+export async function runOperation<T>(
   ctx: LifecycleContext,
   operation: VmOperation,
   vm: VmInput,
-  deadline: Budget,
+  budget: Budget,
   body: (run: OperationRun) => Promise<T>,
+  options: { preempt?: boolean } = {},
 ): Promise<T> {
-  const run = await beginRun(ctx, operation, vm, deadline);
-  return ctx.locks.run(vmKey(run.ref), deadline, () => body(run));
-}
-
-/** Check the budget and resolve `vm`: the start of every operation, locked or not. */
-async function beginRun(ctx: LifecycleContext, operation: VmOperation, vm: VmInput, deadline: Budget): Promise<OperationRun> {
-  deadline.check(`before ${operation}`);
-  return { ctx, operation, ref: await resolveVm(ctx, vm, deadline), deadline };
-}
-
-/**
- * Resolve `vm` and run `body` WITHOUT taking its lock: for operations that
- * must not queue behind others (pulling the plug while a graceful shutdown is
- * pending). Whatever holds the lock sees the VM change through its own waiter.
- */
-export async function preempting<T>(
-  ctx: LifecycleContext,
-  operation: VmOperation,
-  vm: VmInput,
-  deadline: Budget,
-  body: (run: OperationRun) => Promise<T>,
-): Promise<T> {
-  return body(await beginRun(ctx, operation, vm, deadline));
+  budget.check(`before ${operation}`);
+  const run: OperationRun = { ctx, operation, ref: await resolveVm(ctx, vm, budget), deadline: budget };
+  if (options.preempt === true) return body(run);
+  return ctx.locks.run(vmKey(run.ref), budget, () => body(run));
 }
 
 /** DOMAIN_GET_STATE for the run's VM, within its budget. */

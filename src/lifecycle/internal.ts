@@ -1,50 +1,12 @@
 /**
- * `libvirt-manager/lifecycle`: start, shutdown, reboot, reset, pause, resume
- * and managed save of libvirt VMs — each finished only when libvirt confirms
- * the new state. See docs/lifecycle.md.
+ * Everything the other modules of the SDK use from the lifecycle module: its
+ * public surface (`./index.ts`) and internals that are not part of it.
  *
- * @example
- * import { LibvirtConnection } from 'libvirt-manager/connection';
- * import { VmLifecycleManager } from 'libvirt-manager/lifecycle';
- * const conn = await LibvirtConnection.connect('qemu:///system');
- * const lifecycle = new VmLifecycleManager(conn);
- * const { state, reason } = await lifecycle.shutdown('web1');
- *
- * @module lifecycle
+ * @internal
+ * @module
  */
-export { VmLifecycleManager } from './manager.js';
-export type { LifecycleConnection, VmInput } from './context.js';
-export { type VmOperation, type Verdict, verdict } from '../runtime/index.js';
-export type { PowerMode, PowerMethod, PowerFacts } from './mode.js';
-export { selectPowerMethod, powerFacts, powerFlags, nextResendAt } from './mode.js';
-export { startFlags, managedSaveFlags } from './flags.js';
-export type { StartFlagOptions } from './flags.js';
-export {
-  DEFAULT_TIMEOUTS,
-  DEFAULT_RESEND_EVERY,
-  DEFAULT_FORCE_OFF_TIMEOUT,
-  DEFAULT_FORCE_OFF_RETRIES,
-  checkLifecycleOptions,
-  type SetAutostartOptions,
-  type VmLifecycleManagerOptions,
-} from './options.js';
-export type {
-  ConfirmedBy,
-  LifecycleResult,
-  StartResult,
-  ShutdownResult,
-  ForceOffResult,
-  RebootResult,
-  ResumeResult,
-  TimeSyncOutcome,
-  StateObservation,
-  AutostartResult,
-} from './results.js';
-export type { StartOptions } from './operations/start.js';
-export type { ResumeOptions } from './operations/pause.js';
-export { type AgentResult, type WaitForAgentOptions, agentChannelState } from './operations/agent.js';
-export type { ShutdownOptions } from './operations/shutdown.js';
-export type { ForceOffOptions } from './operations/force-off.js';
-export type { RebootOptions } from './operations/reboot.js';
-export type { ManagedSaveOptions } from './operations/managed-save.js';
-export { DEFAULT_ADDRESS_SOURCES, type AddressesResult, type WaitForAddressesOptions } from './operations/addresses.js';
+export * from './index.js';
+export { selectPowerMethod, powerFacts, powerFlags, nextResendAt, type PowerFacts } from './mode.js';
+export { startFlags, managedSaveFlags, type StartFlagOptions } from './flags.js';
+export { DEFAULT_RESEND_EVERY, DEFAULT_FORCE_OFF_TIMEOUT, DEFAULT_FORCE_OFF_RETRIES, checkLifecycleOptions } from './options.js';
+export { agentChannelState } from './operations/agent.js';

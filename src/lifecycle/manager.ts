@@ -1,6 +1,6 @@
 import type { DomainStateName } from '../connection/internal.js';
 import { InvalidArgumentError } from '../errors/index.js';
-import { type LifecycleConnection, type LifecycleContext, type VmInput, exclusive, preempting, resolveVm } from './context.js';
+import { type LifecycleConnection, type LifecycleContext, type OperationRun, type VmInput, resolveVm, runOperation } from './context.js';
 import { Budget, type VmLocks, locksOf } from '../runtime/index.js';
 import type { VmOperation } from '../runtime/index.js';
 import { type ForceOffOptions, forceOff } from './operations/force-off.js';
@@ -75,8 +75,8 @@ export class VmLifecycleManager {
     return this.#locks.size;
   }
 
-  #run<T>(operation: VmOperation, vm: VmInput, options: CallOptions | undefined, timeout: number, body: Parameters<typeof exclusive<T>>[4]): Promise<T> {
-    return exclusive(this.#ctx, operation, vm, new Budget(timeout, options?.signal), body);
+  #run<T>(operation: VmOperation, vm: VmInput, options: CallOptions | undefined, timeout: number, body: (run: OperationRun) => Promise<T>): Promise<T> {
+    return runOperation(this.#ctx, operation, vm, new Budget(timeout, options?.signal), body);
   }
 
   /**
@@ -139,7 +139,7 @@ export class VmLifecycleManager {
   async forceOff(vm: VmInput, options: ForceOffOptions = {}): Promise<ForceOffResult> {
     const timeout = checkLifecycleOptions('forceOff', options);
     if (options.preempt === true) {
-      return preempting(this.#ctx, 'forceOff', vm, new Budget(timeout, options.signal), (run) => forceOff(run, options));
+      return runOperation(this.#ctx, 'forceOff', vm, new Budget(timeout, options.signal), (run) => forceOff(run, options), { preempt: true });
     }
     return this.#run('forceOff', vm, options, timeout, (run) => forceOff(run, options));
   }

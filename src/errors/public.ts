@@ -1,0 +1,35 @@
+/**
+ * The errors the public entry points export (the root and
+ * `libvirt-manager/connection`): every class callers branch on, libvirt's
+ * codes, and the helpers to test them. `./index.ts` has the rest, for the SDK.
+ *
+ * @module
+ */
+export {
+  AbortError,
+  AlreadyExistsError,
+  AuthError,
+  ConnectionClosedError,
+  DomainNotFoundError,
+  ErrorCode,
+  EventOverflowError,
+  InvalidArgumentError,
+  InvalidStateError,
+  InvalidUriError,
+  LibvirtError,
+  LibvirtManagerError,
+  ProtocolError,
+  TimeoutError,
+  TransportError,
+  UnsupportedError,
+  VirErrorCode,
+  VirErrorDomain,
+  XmlParseError,
+  isLibvirtCode,
+  libvirtCodeOf,
+  type CloseReason,
+  type FailedProcedure,
+  type LibvirtErrorCategory,
+  type LibvirtManagerErrorOptions,
+  type RemoteErrorFields,
+} from './index.js';
