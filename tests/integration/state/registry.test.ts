@@ -27,7 +27,7 @@ import {
 } from '../../../src/connection/internal.js';
 import { VmLifecycleManager } from '../../../src/lifecycle/internal.js';
 import { type RegistryLifecycle, type VmChange, VmRegistry } from '../../../src/state/internal.js';
-import { TEST_URI, testDomainXml, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
+import { TEST_URI, sleep, testDomainXml, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
 
 let conn: LibvirtConnection;
 let registry: VmRegistry;
@@ -265,6 +265,31 @@ describe('commands through the machine', () => {
       expect(await resumed).toMatchObject({ operation: 'resume', state: 'running' });
       expect(gated.calls).toEqual(['start', 'pause', 'resume']);
       expect(reg.get(name)?.state).toBe('running');
+    } finally {
+      reg.stop();
+    }
+  });
+
+  it('a lifecycle manager built by hand on the same connection waits for the command in flight: one queue per VM per connection', async () => {
+    const gated = gatedLifecycle(new VmLifecycleManager(conn));
+    const reg = new VmRegistry(conn, { lifecycle: gated.lifecycle, resyncInterval: 0 });
+    await reg.start();
+    try {
+      const name = newName('one-queue');
+      virshDefine(name);
+      await reg.waitFor(name, 'shutoff', { timeout: 1000 });
+      await reg.send(name, 'start');
+      const pausing = reg.send(name, 'pause');
+      await reg.waitFor(name, 'pausing', { timeout: 5000 });
+      const order: string[] = [];
+      // A second, separately constructed manager: before 0.2 it had its own locks and ran at once.
+      const elsewhere = new VmLifecycleManager(conn).resume(name).then((r) => (order.push('resume'), r));
+      void pausing.then(() => order.push('pause'));
+      await sleep(200);
+      expect(order).toEqual([]); // still waiting for the paused command's turn to end
+      gated.open();
+      expect(await elsewhere).toMatchObject({ operation: 'resume', state: 'running', changed: true });
+      expect(order).toEqual(['pause', 'resume']);
     } finally {
       reg.stop();
     }
