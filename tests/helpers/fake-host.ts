@@ -6,7 +6,7 @@
  * Closed when the test finishes.
  */
 import { onTestFinished } from 'vitest';
-import { LibvirtConnection, type LibvirtConnectionOptions } from '../../src/connection/index.js';
+import { LibvirtConnection, type LibvirtConnectionOptions, type RemoteErrorFields } from '../../src/connection/index.js';
 import type { Procedure } from '../../src/rpc/protocol/index.js';
 import { FakeLibvirtDaemon, type FakeDaemonOptions } from '../../src/testing/index.js';
 import { FakeHypervisor, type FakeHypervisorCall, type FakeHypervisorOptions } from '../../src/testing/fake-hypervisor.js';
@@ -23,7 +23,7 @@ export interface FakeHost {
   /** Forget the calls so far (for "sends nothing after this" checks). */
   mark(): void;
   /** The next call of `procedure` fails with this libvirt error (by default an injected VIR_ERR_INTERNAL_ERROR). */
-  fail<A, R>(procedure: Procedure<A, R>, error?: { code: number; message?: string; domain?: number; int1?: number }): void;
+  fail<A, R>(procedure: Procedure<A, R>, error?: Partial<RemoteErrorFields> & { code: number }): void;
   /**
    * The next call of `procedure` is never answered. With `completeAnyway`, the
    * daemon does the work first (libvirt completed a call whose caller gave up);
