@@ -105,6 +105,19 @@ export function installDomainHandlers(hv: FakeHypervisorModel): void {
     return { ok: { domains, ret: domains.length } };
   });
 
+  // Only the `state` group (state.state, state.reason), whatever `stats` asks for: what a resync reads.
+  daemon.handle(P.CONNECT_GET_ALL_DOMAIN_STATS, ({ doms }) => {
+    const chosen = doms.length === 0 ? [...hv.domains.values()] : doms.flatMap((dom) => find(dom) ?? []);
+    const retStats = chosen.map((d) => ({
+      dom: hv.ref(d),
+      params: [
+        { field: 'state.state', type: 'int' as const, value: STATE_CODE[d.state] },
+        { field: 'state.reason', type: 'int' as const, value: d.reason },
+      ],
+    }));
+    return { ok: { retStats } };
+  });
+
   daemon.handle(P.DOMAIN_DEFINE_XML_FLAGS, ({ xml }) => {
     const name = xmlElementText(xml, 'name');
     if (name === undefined) return fakeError(27, 'XML error: missing domain name', VIR_FROM_DOMAIN);
