@@ -18,6 +18,13 @@ export interface FakeHost {
   conn: LibvirtConnection;
   /** Names of the calls the daemon received since the connection was made (or since {@link mark}), optionally `name:target`. */
   calls(options?: { only?: readonly string[]; target?: boolean }): string[];
+  /**
+   * {@link calls}, after a round trip (CONNECT_GET_TYPE, left out of the
+   * answer) has flushed whatever the SDK already sent: the daemon handles a
+   * connection's calls in order, so a call sent without being awaited is seen
+   * too. For "sends nothing" checks.
+   */
+  settledCalls(options?: { only?: readonly string[]; target?: boolean }): Promise<string[]>;
   /** The calls themselves, since the connection was made (or since {@link mark}). */
   received(): FakeHypervisorCall[];
   /** Forget the calls so far (for "sends nothing after this" checks). */
@@ -46,15 +53,20 @@ export async function fakeHost(
   });
   let from = hv.calls.length;
   const received = (): FakeHypervisorCall[] => hv.calls.slice(from);
+  const names = (list: FakeHypervisorCall[], { only, target = false }: { only?: readonly string[]; target?: boolean } = {}): string[] =>
+    list.filter((c) => only === undefined || only.includes(c.name)).map((c) => (target ? `${c.name}:${c.target ?? ''}` : c.name));
   return {
     daemon,
     hv,
     conn,
     received,
-    calls: ({ only, target = false } = {}) =>
-      received()
-        .filter((c) => only === undefined || only.includes(c.name))
-        .map((c) => (target ? `${c.name}:${c.target ?? ''}` : c.name)),
+    calls: (options) => names(received(), options),
+    settledCalls: async (options) => {
+      await conn.host.getType({ timeout: 10_000 });
+      const list = received();
+      const barrier = list.findLastIndex((c) => c.name === 'CONNECT_GET_TYPE');
+      return names([...list.slice(0, barrier), ...list.slice(barrier + 1)], options);
+    },
     mark: () => {
       from = hv.calls.length;
     },

@@ -57,11 +57,11 @@ describe('the device cap', () => {
   });
 
   it('sends nothing when the spec is over the cap', async () => {
-    const { conn, calls } = await creatorHost();
+    const { conn, settledCalls } = await creatorHost();
     const error = await rejection(new VmCreator(conn).create({ ...BASE, disks: disks(MAX_VM_DEVICES + 1) }));
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as InvalidArgumentError).path).toBe('disks');
-    expect(calls()).toEqual([]); // the daemon received nothing
+    expect(await settledCalls()).toEqual([]); // the daemon received nothing
   });
 
   it("the VmSpec documentation states the cap in force", () => {
@@ -111,10 +111,10 @@ describe('sparse lists', () => {
   });
 
   it('refuses a huge sparse disk list through the creator, sending nothing', async () => {
-    const { conn, calls } = await creatorHost();
+    const { conn, settledCalls } = await creatorHost();
     const error = await rejection(new VmCreator(conn).create({ ...BASE, disks: huge() }));
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as InvalidArgumentError).path).toBe('disks');
-    expect(calls()).toEqual([]); // the daemon received nothing
+    expect(await settledCalls()).toEqual([]); // the daemon received nothing
   });
 });

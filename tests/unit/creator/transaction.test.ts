@@ -179,7 +179,7 @@ describe('VmCreator.create (fake host over the wire)', () => {
   });
 
   it('refuses a taken domain name or volume name before making anything', async () => {
-    const { conn, hv, calls, mark } = await creatorHost();
+    const { conn, hv, settledCalls, mark } = await creatorHost();
     await new VmCreator(conn).create({ name: 'taken', memory: '64MiB', disks: [{ kind: 'new', pool: 'default', size: 1 << 20, name: 'shared.qcow2' }] });
     mark();
     const byName = await rejection(new VmCreator(conn).create({ name: 'taken', memory: '64MiB' }));
@@ -188,15 +188,15 @@ describe('VmCreator.create (fake host over the wire)', () => {
     const byVolume = await rejection(new VmCreator(conn).create({ name: 'other', memory: '64MiB', disks: [{ kind: 'new', pool: 'default', size: 1 << 20, name: 'shared.qcow2' }] }));
     expect(byVolume).toBeInstanceOf(AlreadyExistsError);
     expect((byVolume as AlreadyExistsError).objectType).toBe('volume');
-    expect(calls({ only: ['STORAGE_VOL_CREATE_XML', 'DOMAIN_DEFINE_XML_FLAGS'] })).toEqual([]);
+    expect(await settledCalls({ only: ['STORAGE_VOL_CREATE_XML', 'DOMAIN_DEFINE_XML_FLAGS'] })).toEqual([]);
     expect([...hv.domains.keys()]).toEqual(['taken']);
   });
 
   it('sends nothing for an invalid spec or an aborted signal', async () => {
-    const { conn, calls } = await creatorHost();
+    const { conn, settledCalls } = await creatorHost();
     expect(await rejection(new VmCreator(conn).create({ name: 'a/b', memory: '1GiB' }))).toBeInstanceOf(InvalidArgumentError);
     expect(await rejection(new VmCreator(conn).create(FULL, { signal: AbortSignal.abort() }))).toBeInstanceOf(AbortError);
-    expect(calls()).toEqual([]);
+    expect(await settledCalls()).toEqual([]);
   });
 
   it('sets autostart, starts and powers off through the lifecycle manager it is given', async () => {
