@@ -5,8 +5,8 @@ import type { FakeHypervisorModel } from './fake-hypervisor-model.js';
  * Domain event registration, per client as libvirtd keeps it: each
  * registration gets a server-assigned callback id that tags the events it
  * produces. Event ids the fake never emits (it emits LIFECYCLE, 0, and
- * REBOOT, 1) are accepted too, like a daemon with nothing to say; an unknown callback id is VIR_ERR_INTERNAL_ERROR, as
- * libvirt answers it.
+ * REBOOT, 1) are accepted too, like a daemon with nothing to say. An unknown
+ * callback id is VIR_ERR_INTERNAL_ERROR, as libvirt answers it.
  */
 export function installEventHandlers(hv: FakeHypervisorModel): void {
   const { daemon } = hv;
