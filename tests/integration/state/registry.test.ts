@@ -23,7 +23,8 @@ import {
   TimeoutError,
 } from '../../../src/connection/index.js';
 import { VmLifecycleManager } from '../../../src/lifecycle/index.js';
-import { type RegistryLifecycle, type VmChange, VmRegistry } from '../../../src/state/index.js';
+import { type VmChange, VmRegistry } from '../../../src/state/index.js';
+import { gatedLifecycle } from '../../helpers/gated-lifecycle.js';
 import { TEST_URI, testDomainXml, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
 
 let conn: LibvirtConnection;
@@ -56,37 +57,6 @@ async function outside(reg: VmRegistry, name: string, state: Parameters<VmRegist
   const snapshot = await reg.waitFor(name, state, { timeout: 1000 });
   latencies.push(performance.now() - t0);
   return snapshot;
-}
-
-/** A lifecycle whose `suspend` waits for `open()`: keeps a command in flight as long as the test wants. */
-function gatedLifecycle(real: VmLifecycleManager) {
-  let open!: () => void;
-  let gate = new Promise<void>((resolve) => (open = resolve));
-  const calls: string[] = [];
-  const lifecycle: RegistryLifecycle = {
-    start: (vm, o) => (calls.push('start'), real.start(vm, o)),
-    shutdown: (vm, o) => (calls.push('shutdown'), real.shutdown(vm, o)),
-    forceOff: (vm, o) => (calls.push('forceOff'), real.forceOff(vm, o)),
-    reboot: (vm, o) => (calls.push('reboot'), real.reboot(vm, o)),
-    reset: (vm, o) => (calls.push('reset'), real.reset(vm, o)),
-    resume: (vm, o) => (calls.push('resume'), real.resume(vm, o)),
-    managedSave: (vm, o) => (calls.push('managedSave'), real.managedSave(vm, o)),
-    pause: async (vm, o) => {
-      calls.push('pause');
-      const signal = o?.signal;
-      await new Promise<void>((resolve, reject) => {
-        void gate.then(resolve);
-        signal?.addEventListener('abort', () => reject(new AbortError('aborted while gated')), { once: true });
-      });
-      return real.pause(vm, o);
-    },
-  };
-  return {
-    lifecycle,
-    calls,
-    open: () => open(),
-    close: () => (gate = new Promise<void>((resolve) => (open = resolve))),
-  };
 }
 
 beforeAll(async () => {

@@ -8,11 +8,12 @@
  * the link, replays its registrations and emits `connection.reconnected`).
  */
 import { describe, expect, it } from 'vitest';
-import { AbortError, InvalidStateError } from '../../../src/connection/index.js';
+import { InvalidStateError } from '../../../src/connection/index.js';
 import { VmLifecycleManager } from '../../../src/lifecycle/index.js';
-import { type RegistryLifecycle, VmRegistry } from '../../../src/state/index.js';
+import { VmRegistry } from '../../../src/state/index.js';
 import type { FakeHypervisor } from '../../../src/testing/fake-hypervisor.js';
 import { type FakeHost, fakeHost } from '../../helpers/fake-host.js';
+import { gatedLifecycle } from '../../helpers/gated-lifecycle.js';
 
 /** A host whose connection reconnects at once when the daemon drops it. */
 async function host(setup?: (hv: FakeHypervisor) => void): Promise<FakeHost> {
@@ -22,32 +23,6 @@ async function host(setup?: (hv: FakeHypervisor) => void): Promise<FakeHost> {
 /** Start `name` in the hypervisor without any event (a change whose event was lost). */
 function silentlyStart(hv: FakeHypervisor, name: string): void {
   Object.assign(hv.domain(name), { state: 'running', reason: 1 /* booted */, id: hv.nextDomainId() });
-}
-
-/** A lifecycle whose `pause` waits for `open()`: keeps a command in flight as long as the test wants. */
-function gatedLifecycle(real: VmLifecycleManager) {
-  let open!: () => void;
-  const gate = new Promise<void>((resolve) => (open = resolve));
-  const calls: string[] = [];
-  const lifecycle: RegistryLifecycle = {
-    start: (vm, o) => (calls.push('start'), real.start(vm, o)),
-    shutdown: (vm, o) => (calls.push('shutdown'), real.shutdown(vm, o)),
-    forceOff: (vm, o) => (calls.push('forceOff'), real.forceOff(vm, o)),
-    reboot: (vm, o) => (calls.push('reboot'), real.reboot(vm, o)),
-    reset: (vm, o) => (calls.push('reset'), real.reset(vm, o)),
-    resume: (vm, o) => (calls.push('resume'), real.resume(vm, o)),
-    managedSave: (vm, o) => (calls.push('managedSave'), real.managedSave(vm, o)),
-    pause: async (vm, o) => {
-      calls.push('pause');
-      const signal = o?.signal;
-      await new Promise<void>((resolve, reject) => {
-        void gate.then(resolve);
-        signal?.addEventListener('abort', () => reject(new AbortError('aborted while gated')), { once: true });
-      });
-      return real.pause(vm, o);
-    },
-  };
-  return { lifecycle, calls, open: () => open() };
 }
 
 describe('a VM the registry has not heard of', () => {
