@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { DOMAIN_EVENT_CALLBACK_LIFECYCLE, DOMAIN_EVENT_CALLBACK_REBOOT } from '../rpc/protocol/domain-events.js';
 import type { DomainRef } from '../rpc/protocol/types.js';
 import type { FakeCall, FakeClient, FakeLibvirtDaemon } from './fake-daemon.js';
-import type { FakeDomain, FakeHypervisorCall, FakeHypervisorModel, FakePool, FakeVolume } from './fake-hypervisor-model.js';
-
-export { FAKE_EVENT, type FakeDomain, type FakeDomainState, type FakeHypervisorCall, type FakePool, type FakeVolume } from './fake-hypervisor-model.js';
 import { installDomainHandlers } from './fake-domain-handlers.js';
 import { installEventHandlers } from './fake-event-handlers.js';
+import type { FakeDomain, FakeHypervisorCall, FakeHypervisorModel, FakePool, FakeVolume } from './fake-hypervisor-model.js';
 import { installStorageHandlers } from './fake-storage-handlers.js';
+
+export { FAKE_EVENT, type FakeDomain, type FakeDomainState, type FakeHypervisorCall, type FakePool, type FakeVolume } from './fake-hypervisor-model.js';
 
 /** Options of {@link FakeHypervisor.install}. */
 export interface FakeHypervisorOptions {
