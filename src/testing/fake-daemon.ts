@@ -45,12 +45,33 @@ export interface FakeCallContext {
 /** A handler for one procedure: may be async, so replies can come back out of order. */
 export type FakeHandler<A, R> = (args: A, context: FakeCallContext) => FakeReply<R> | Promise<FakeReply<R>>;
 
+/**
+ * A one-shot handler placed in front of a procedure's handler (see
+ * {@link FakeLibvirtDaemon.once}). `next()` runs the registered handler (its
+ * side effects happen) and gives its reply, which the interceptor may return,
+ * replace or drop: e.g. do the work, then `{ hang: true }`, for a daemon that
+ * completed a call whose reply never came.
+ */
+export type FakeInterceptor<A, R> = (args: A, context: FakeCallContext, next: () => Promise<FakeReply<R>>) => FakeReply<R> | Promise<FakeReply<R>>;
+
+/** One call the daemon received and decoded, as {@link FakeLibvirtDaemon.onCall} observers see it. */
+export interface FakeCall {
+  /** The procedure's libvirt name without `REMOTE_PROC_`, e.g. `DOMAIN_GET_STATE`. */
+  name: string;
+  /** The decoded arguments. */
+  args: unknown;
+  header: MessageHeader;
+  client: FakeClient;
+}
+
 /** One client connected to the fake daemon. */
 export interface FakeClient {
   /** Calls received from this client, in order (program, proc, serial). */
   readonly calls: MessageHeader[];
   /** Keepalive packets received from this client. */
   readonly keepalive: { pings: number; pongs: number };
+  /** `true` once its socket is closed (by either side). */
+  readonly closed: boolean;
   /** Send raw bytes to this client. */
   sendRaw(bytes: Buffer): void;
   /** Send an event MESSAGE to this client, encoded with our own codec. */
@@ -104,6 +125,8 @@ export class FakeLibvirtDaemon {
   readonly socketPath: string;
   readonly #server: Server;
   readonly #handlers = new Map<string, { procedure: Procedure<unknown, unknown>; handler: FakeHandler<unknown, unknown> }>();
+  readonly #interceptors = new Map<string, { procedure: Procedure<unknown, unknown>; interceptor: FakeInterceptor<unknown, unknown> }[]>();
+  readonly #observers: ((call: FakeCall) => void)[] = [];
   readonly #clients = new Set<Socket>();
   readonly #fakeClients: FakeClient[] = [];
   readonly #options: Required<FakeDaemonOptions>;
@@ -155,6 +178,27 @@ export class FakeLibvirtDaemon {
     });
   }
 
+  /**
+   * Put a one-shot interceptor in front of the next call of `procedure`
+   * (several queue up, first in first out). For failure injection: the next
+   * start fails, the next define completes but never answers, and so on.
+   *
+   * @example
+   * daemon.once(DOMAIN_CREATE_WITH_FLAGS, () => ({ error: { code: 38, int1: 11, message: 'Resource temporarily unavailable' } }));
+   * daemon.once(DOMAIN_DEFINE_XML_FLAGS, async (_args, _ctx, next) => (await next(), { hang: true }));
+   */
+  once<A, R>(procedure: Procedure<A, R>, interceptor: FakeInterceptor<A, R>): void {
+    const k = key(procedure.program, procedure.proc);
+    const queue = this.#interceptors.get(k) ?? [];
+    queue.push({ procedure: procedure as Procedure<unknown, unknown>, interceptor: interceptor as FakeInterceptor<unknown, unknown> });
+    this.#interceptors.set(k, queue);
+  }
+
+  /** Observe every call the daemon decodes, before it is handled (intercepted calls included). */
+  onCall(observer: (call: FakeCall) => void): void {
+    this.#observers.push(observer);
+  }
+
   /** Receive the STREAM packets clients send. */
   onStream(handler: FakeStreamHandler): void {
     this.#streamHandler = handler;
@@ -195,6 +239,9 @@ export class FakeLibvirtDaemon {
     const client: FakeClient = {
       calls,
       keepalive: { pings: 0, pongs: 0 },
+      get closed() {
+        return socket.destroyed;
+      },
       sendRaw: write,
       sendEvent: (event, msg) =>
         write(encodePacket(header(event.program, event.proc, MessageType.VIR_NET_MESSAGE, 1, MessageStatus.VIR_NET_OK), event.msg, msg, event.name)),
@@ -240,19 +287,25 @@ export class FakeLibvirtDaemon {
     }
     if (h.type !== MessageType.VIR_NET_CALL) return;
     client.calls.push(h);
-    const entry = this.#handlers.get(key(h.prog, h.proc));
-    if (entry === undefined) {
-      write(errorReply(h, { code: 39, domain: 7, message: `unknown procedure: ${h.proc}` }));
+    const k = key(h.prog, h.proc);
+    const entry = this.#handlers.get(k);
+    const intercepted = this.#interceptors.get(k)?.shift();
+    const procedure = entry?.procedure ?? intercepted?.procedure;
+    if (procedure === undefined) {
+      write(errorReply(h, UNKNOWN_PROCEDURE(h.proc)));
       return;
     }
     let args: unknown;
     try {
-      args = entry.procedure.args.decode(new XdrReader(packet.payload));
+      args = procedure.args.decode(new XdrReader(packet.payload));
     } catch {
       write(errorReply(h, { code: 39, domain: 7, message: 'Unable to decode message payload' }));
       return;
     }
-    void Promise.resolve(entry.handler(args, { header: h, client })).then((reply) => {
+    const context: FakeCallContext = { header: h, client };
+    for (const observe of this.#observers) observe({ name: procedure.name, args, header: h, client });
+    const next = async (): Promise<FakeReply<unknown>> => (entry === undefined ? { error: UNKNOWN_PROCEDURE(h.proc) } : entry.handler(args, context));
+    void Promise.resolve(intercepted === undefined ? next() : intercepted.interceptor(args, context, next)).then((reply) => {
       if ('hang' in reply) return;
       if ('close' in reply) {
         client.close();
@@ -266,10 +319,13 @@ export class FakeLibvirtDaemon {
         write(errorReply(h, reply.error));
         return;
       }
-      write(encodePacket({ ...h, type: MessageType.VIR_NET_REPLY, status: MessageStatus.VIR_NET_OK }, entry.procedure.ret, reply.ok, entry.procedure.name));
+      write(encodePacket({ ...h, type: MessageType.VIR_NET_REPLY, status: MessageStatus.VIR_NET_OK }, procedure.ret, reply.ok, procedure.name));
     });
   }
 }
+
+/** libvirt's dispatcher answer for a procedure number it does not know (VIR_ERR_RPC from VIR_FROM_RPC). */
+const UNKNOWN_PROCEDURE = (proc: number): Partial<RemoteErrorFields> & { code: number } => ({ code: 39, domain: 7, message: `unknown procedure: ${proc}` });
 
 function key(program: number, proc: number): string {
   return `${program}:${proc}`;

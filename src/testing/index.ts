@@ -8,9 +8,11 @@
 export {
   FakeLibvirtDaemon,
   type FakeClient,
+  type FakeCall,
   type FakeCallContext,
   type FakeDaemonOptions,
   type FakeHandler,
+  type FakeInterceptor,
   type FakeReply,
   type FakeStreamHandler,
 } from './fake-daemon.js';

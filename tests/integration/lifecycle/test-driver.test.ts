@@ -295,7 +295,10 @@ describe('errors common to every operation', () => {
 
 describe('polling fallback', () => {
   it('confirms by polling DOMAIN_GET_STATE when the daemon has no event callbacks', async () => {
-    // The same connection, seen through a handshake that reports no event callbacks.
+    // The same connection, seen through a handshake that reports no event callbacks. Kept as a view of the
+    // real connection, not replaced by the fake daemon: every libvirtd has event callbacks, and the point
+    // here is polling the real test driver's states (the fake-daemon version, a daemon that really answers
+    // "no" to the feature probe, is in tests/unit/lifecycle/manager.test.ts).
     const noEvents = new Proxy(conn, {
       get(target, prop) {
         if (prop === 'handshake') return { ...target.handshake!, eventCallbacks: false };

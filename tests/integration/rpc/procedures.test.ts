@@ -4,7 +4,9 @@
  * descriptors are in procedures-storage.test.ts. Procedures the test driver
  * lacks are checked to fail with UnsupportedError (reference §10).
  */
+import { once } from 'node:events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConnectionClosedError } from '../../../src/errors/index.js';
 import { connectRpc } from '../../../src/rpc/index.js';
 import * as P from '../../../src/rpc/protocol/index.js';
 import { type ProcedureHarness, TEST_URI, bestEffort, domainXml, openHarness, uniqueName } from './procedure-helpers.js';
@@ -53,11 +55,22 @@ describe('connection and host', () => {
     }
   });
 
-  it('CONNECT_CLOSE says goodbye on a second connection', async () => {
+  it('CONNECT_CLOSE says goodbye on a second connection: the daemon answers, then hangs up on it', async () => {
     const other = await connectRpc(TEST_URI, { timeout: 10_000 });
-    h.covered.add(P.CONNECT_CLOSE.proc);
-    await other.call(P.CONNECT_CLOSE, undefined);
-    other.destroy();
+    try {
+      h.covered.add(P.CONNECT_CLOSE.proc);
+      // Bounded, so a daemon that never hangs up fails this test in seconds rather than at the file's timeout.
+      const hungUp = once(other, 'close', { signal: AbortSignal.timeout(10_000) }) as Promise<[ConnectionClosedError]>;
+      await other.call(P.CONNECT_CLOSE, undefined);
+      // libvirtd answers CONNECT_CLOSE and then closes the client (virNetServerClientDelayedClose): the
+      // socket ending from the daemon's side, with nothing else sent, is the proof that it received it.
+      const [closed] = await hungUp;
+      expect(closed).toBeInstanceOf(ConnectionClosedError);
+      expect(closed.reason).toBe('eof');
+      await expect(other.call(P.CONNECT_GET_URI, undefined)).rejects.toBeInstanceOf(ConnectionClosedError);
+    } finally {
+      other.destroy();
+    }
   });
 
   it('host facts', async () => {

@@ -18,6 +18,8 @@ import { createDialer, parseLibvirtUri } from '../../../src/rpc/transport/index.
 let dir: string;
 let server: Server;
 let port: number;
+/** The common name of the certificate each client presented to the echo server, in connection order. */
+const clientNames: string[] = [];
 const openssl = (...args: string[]): void => {
   execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
 };
@@ -64,6 +66,7 @@ beforeAll(async () => {
     },
     (socket) => {
       socket.on('error', () => {});
+      clientNames.push(String(socket.getPeerCertificate().subject?.CN));
       // As libvirtd does once it has checked the client: one byte, 1, then the RPC stream.
       socket.write(Buffer.from([1]));
       socket.pipe(socket);
@@ -127,25 +130,43 @@ describe('tls transport', () => {
   });
 
   it('so does tls.rejectUnauthorized = false, given explicitly', async () => {
+    // The same server, and a CA that did not sign it: reached only because verification is off.
     const uri = parseLibvirtUri(`qemu+tls://127.0.0.1:${port}/system?pkipath=${join(dir, 'wrong')}`);
-    const stream = await createDialer(uri, { tls: { rejectUnauthorized: false } })({});
-    stream.destroy();
+    const stream = (await createDialer(uri, { tls: { rejectUnauthorized: false } })({ timeout: 5000 })) as TLSSocket;
+    try {
+      expect(stream.authorized).toBe(false);
+      expect(String(stream.authorizationError)).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|ISSUER/);
+      expect(await echo(stream)).toBe('hello over tls');
+    } finally {
+      stream.destroy();
+    }
   });
 
   it('credentials can be given in code instead of files', async () => {
     const uri = parseLibvirtUri(`qemu+tls://localhost:${port}/system?pkipath=/nonexistent`);
-    const stream = await createDialer(uri, {
+    const stream = (await createDialer(uri, {
       tls: {
         ca: readFileSync(join(dir, 'ca.pem')),
         cert: readFileSync(join(dir, 'client.pem')),
         key: readFileSync(join(dir, 'client.key')),
       },
-    })({});
+    })({ timeout: 5000 })) as TLSSocket;
     try {
+      // The server was verified against the CA given in code (no file could have supplied one)…
+      expect(stream.authorized).toBe(true);
+      expect(stream.getPeerCertificate().issuer.CN).toBe('ca');
+      // …and the server saw the client certificate given in code.
+      expect(clientNames.at(-1)).toBe('client');
       expect(await echo(stream)).toBe('hello over tls');
     } finally {
       stream.destroy();
     }
+    // A CA given in code that did not sign the server is enforced like one from a file: refused.
+    const refused = await createDialer(uri, {
+      tls: { ca: readFileSync(join(dir, 'otherca.pem')), cert: readFileSync(join(dir, 'client.pem')), key: readFileSync(join(dir, 'client.key')) },
+    })({ timeout: 5000 }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TransportError);
+    expect((refused as Error).message).toContain('was rejected');
   });
 });
 

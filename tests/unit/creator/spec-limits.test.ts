@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../src/connection/internal.js';
 import { VmCreator, buildVmXml, validateSpec, type DiskSpec, type NetworkSpec, type VmSpec } from '../../../src/creator/internal.js';
 import { MAX_BOOT_ORDER, MAX_VM_DEVICES } from '../../../src/creator/limits.js';
-import { fakeConnection, qemuFacts, refusal, rejection } from './helpers.js';
+import { creatorHost, qemuFacts, refusal, rejection } from './helpers.js';
 
 const BASE: VmSpec = { name: 'vm1', memory: '256MiB' };
 const disk = (i: number): DiskSpec => ({ kind: 'existing', path: `/srv/d${i}.img` });
@@ -57,11 +57,11 @@ describe('the device cap', () => {
   });
 
   it('sends nothing when the spec is over the cap', async () => {
-    const { conn, lifecycle, state } = fakeConnection();
-    const error = await rejection(new VmCreator(conn, { lifecycle }).create({ ...BASE, disks: disks(MAX_VM_DEVICES + 1) }));
+    const { conn, settledCalls } = await creatorHost();
+    const error = await rejection(new VmCreator(conn).create({ ...BASE, disks: disks(MAX_VM_DEVICES + 1) }));
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as InvalidArgumentError).path).toBe('disks');
-    expect(state.calls).toEqual([]);
+    expect(await settledCalls()).toEqual([]); // the daemon received nothing
   });
 
   it("the VmSpec documentation states the cap in force", () => {
@@ -111,10 +111,10 @@ describe('sparse lists', () => {
   });
 
   it('refuses a huge sparse disk list through the creator, sending nothing', async () => {
-    const { conn, lifecycle, state } = fakeConnection();
-    const error = await rejection(new VmCreator(conn, { lifecycle }).create({ ...BASE, disks: huge() }));
+    const { conn, settledCalls } = await creatorHost();
+    const error = await rejection(new VmCreator(conn).create({ ...BASE, disks: huge() }));
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as InvalidArgumentError).path).toBe('disks');
-    expect(state.calls).toEqual([]);
+    expect(await settledCalls()).toEqual([]); // the daemon received nothing
   });
 });

@@ -1,133 +1,29 @@
 /**
- * The compensation log on its own, and VmCreator's transactional create
- * against an in-memory fake connection: a failure at every step, an abort in
- * flight, a timeout, an outcome libvirt completed after the abort, and undos
- * that fail.
+ * VmCreator's transactional create against a fake QEMU host reached over
+ * libvirt's wire protocol (the shipped fake daemon with an in-memory
+ * hypervisor, a real LibvirtConnection, the real VmLifecycleManager): a
+ * failure at every step, an abort in flight, a timeout, an outcome libvirt
+ * completed after the abort, and undos that fail. Failures are injected in
+ * the daemon, per call. The compensation log on its own is in
+ * compensation-log.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { CompensationLog, attachRollback, outcomeUnknown } from '../../../src/creator/transaction.js';
-import { VmCreator, getRollbackReport, type CreatorLifecycle, type VmSpec } from '../../../src/creator/internal.js';
-import { VmLifecycleManager } from '../../../src/lifecycle/internal.js';
-import { AbortError, AlreadyExistsError, ConnectionClosedError, InvalidArgumentError, TimeoutError, UnsupportedError } from '../../../src/errors/index.js';
-import { fakeConnection, rejection, virError } from './helpers.js';
+import { VmCreator, getRollbackReport, type CreatorLifecycle, type VmSpec } from '../../../src/creator/index.js';
+import { VmLifecycleManager } from '../../../src/lifecycle/index.js';
+import { AbortError, AlreadyExistsError, InvalidArgumentError, TimeoutError, UnsupportedError } from '../../../src/errors/index.js';
+import {
+  DOMAIN_CREATE_WITH_FLAGS,
+  DOMAIN_DEFINE_XML_FLAGS,
+  DOMAIN_DETACH_DEVICE_FLAGS,
+  STORAGE_VOL_CREATE_XML,
+  STORAGE_VOL_DELETE,
+  STORAGE_VOL_UPLOAD,
+  type Procedure,
+} from '../../../src/rpc/protocol/index.js';
+import { creatorHost, rejection } from './helpers.js';
 
-describe('CompensationLog', () => {
-  it('undoes in reverse order and empties itself', async () => {
-    const undone: string[] = [];
-    const log = new CompensationLog();
-    for (const name of ['a', 'b', 'c']) {
-      await log.step(name, `make ${name}`, async () => name, { undo: async (r) => (undone.push(r), 'undone') });
-    }
-    await log.step('d', 'no undo', async () => undefined);
-    expect(log.steps).toEqual(['a', 'b', 'c', 'd']);
-    const report = await log.rollback();
-    expect(undone).toEqual(['c', 'b', 'a']);
-    expect(report).toEqual({
-      undone: ['c', 'b', 'a'].map((s) => ({ step: s, description: `make ${s}`, outcome: 'undone', uncertain: false })),
-      failed: [],
-      complete: true,
-    });
-    expect(log.pending).toBe(0);
-    expect((await log.rollback()).undone).toEqual([]);
-  });
-
-  it('collects failed undos and keeps going', async () => {
-    const log = new CompensationLog();
-    const boom = new Error('cannot delete');
-    await log.step('a', 'make a', async () => 1, { undo: async () => 'already-gone' });
-    await log.step('b', 'make b', async () => 2, { undo: async () => Promise.reject(boom) });
-    await log.step('c', 'make c', async () => 3, { undo: async () => 'undone' });
-    const report = await log.rollback();
-    expect(report.complete).toBe(false);
-    expect(report.undone.map((s) => [s.step, s.outcome])).toEqual([['c', 'undone'], ['a', 'already-gone']]);
-    expect(report.failed).toEqual([{ step: 'b', description: 'make b', uncertain: false, error: boom }]);
-  });
-
-  it('does not log an undo for a step that failed cleanly', async () => {
-    const log = new CompensationLog();
-    const error = virError(1, 'refused');
-    expect(await rejection(log.step('a', 'make a', () => Promise.reject(error), { undo: async () => 'undone', ifUncertain: async () => 'undone' }))).toBe(error);
-    expect(log.pending).toBe(0);
-  });
-
-  it.each([
-    ['aborted', new AbortError()],
-    ['timed out', new TimeoutError(10)],
-    ['lost its connection', new ConnectionClosedError('eof')],
-  ])('logs the uncertain undo when the call %s', async (_, error) => {
-    expect(outcomeUnknown(error)).toBe(true);
-    const log = new CompensationLog();
-    await rejection(log.step('a', 'make a', () => Promise.reject(error), { undo: async () => 'undone', ifUncertain: async () => 'already-gone' }));
-    expect(await log.rollback()).toMatchObject({ undone: [{ step: 'a', outcome: 'already-gone', uncertain: true }], complete: true });
-  });
-
-  it("turns a call that rejects with the signal's raw reason into an AbortError", async () => {
-    const controller = new AbortController();
-    const reason = new Error('user cancelled');
-    const log = new CompensationLog({ signal: controller.signal });
-    const error = await rejection(
-      log.step('a', 'make a', async () => {
-        controller.abort(reason);
-        throw reason;
-      }, { undo: async () => 'undone', ifUncertain: async () => 'already-gone' }),
-    );
-    expect(error).toBeInstanceOf(AbortError);
-    expect(error.cause).toBe(reason);
-    expect(log.pending).toBe(1);
-  });
-
-  it('stops between steps when the signal fires, before the step runs', async () => {
-    const controller = new AbortController();
-    const log = new CompensationLog({ signal: controller.signal });
-    await log.step('a', 'make a', async () => controller.abort(new Error('user')));
-    let ran = false;
-    const error = await rejection(log.step('b', 'make b', async () => void (ran = true)));
-    expect(error).toBeInstanceOf(AbortError);
-    expect(ran).toBe(false);
-    expect(log.steps).toEqual(['a']);
-  });
-
-  it('throws a TimeoutError reason as is', async () => {
-    const controller = new AbortController();
-    controller.abort(new TimeoutError(5));
-    expect(await rejection(new CompensationLog({ signal: controller.signal }).step('a', 'a', async () => 1))).toBeInstanceOf(TimeoutError);
-  });
-
-  it('lets the test hook fail a step before it runs', async () => {
-    const injected = new Error('injected');
-    const log = new CompensationLog({ beforeStep: (step) => { if (step === 'b') throw injected; } });
-    await log.step('a', 'make a', async () => 1, { undo: async () => 'undone' });
-    expect(await rejection(log.step('b', 'make b', async () => 2))).toBe(injected);
-    expect((await log.rollback()).undone.map((s) => s.step)).toEqual(['a']);
-  });
-});
-
-describe('rollback reports on errors', () => {
-  const report = { undone: [], failed: [], complete: true };
-
-  it('attaches a non-enumerable rollback property to the original error', () => {
-    const error = new Error('original');
-    expect(attachRollback(error, report)).toBe(error);
-    expect((error as Error & { rollback: unknown }).rollback).toBe(report);
-    expect(Object.keys(error)).not.toContain('rollback');
-    expect(getRollbackReport(error)).toBe(report);
-  });
-
-  it('works for frozen errors and wraps thrown non-objects', () => {
-    const frozen = Object.freeze(new Error('frozen'));
-    expect(getRollbackReport(attachRollback(frozen, report))).toBe(report);
-    const wrapped = attachRollback('a string', report);
-    expect(wrapped).toBeInstanceOf(Error);
-    expect(wrapped.cause).toBe('a string');
-    expect(getRollbackReport(wrapped)).toBe(report);
-  });
-
-  it('answers undefined for errors without a report', () => {
-    expect(getRollbackReport(new Error('x'))).toBeUndefined();
-    expect(getRollbackReport('x')).toBeUndefined();
-    expect(getRollbackReport(Object.assign(new Error('x'), { rollback: 'nope' }))).toBeUndefined();
-  });
-});
+/** The calls the rollback's order is about. */
+const TEARDOWN = ['DOMAIN_DESTROY_FLAGS', 'DOMAIN_SET_AUTOSTART', 'DOMAIN_UNDEFINE_FLAGS', 'STORAGE_VOL_DELETE'];
 
 const FULL: VmSpec = {
   name: 'txn-vm',
@@ -143,17 +39,17 @@ const FULL: VmSpec = {
 };
 
 async function stepsOf(spec: VmSpec): Promise<string[]> {
-  const { conn, lifecycle } = fakeConnection();
+  const { conn } = await creatorHost();
   const steps: string[] = [];
-  await new VmCreator(conn, { lifecycle, hooks: { beforeStep: (s) => void steps.push(s) } }).create(spec);
+  await new VmCreator(conn, { hooks: { beforeStep: (s) => void steps.push(s) } }).create(spec);
   return steps;
 }
 
-describe('VmCreator.create (fake connection)', () => {
+describe('VmCreator.create (fake host over the wire)', () => {
   it('makes volumes, uploads, defines, sets autostart, starts and detaches the seed, in that order', async () => {
-    const { conn, lifecycle, state } = fakeConnection();
+    const { conn, hv, calls } = await creatorHost();
     const events: string[] = [];
-    const result = await new VmCreator(conn, { lifecycle }).create(FULL, { onProgress: (e) => events.push(e.type === 'step' ? e.step : `${e.type}:${e.bytes}/${e.total}`) });
+    const result = await new VmCreator(conn).create(FULL, { onProgress: (e) => events.push(e.type === 'step' ? e.step : `${e.type}:${e.bytes}/${e.total}`) });
     const seedName = result.created.seed!.name;
     expect(events).toEqual([
       'volume:disks[0]',
@@ -176,166 +72,189 @@ describe('VmCreator.create (fake connection)', () => {
     ]);
     expect(result.created.seed).toMatchObject({ role: 'cloud-init', pool: 'default', target: 'sda', detached: true });
     expect(seedName).toMatch(/^txn-vm-cidata-[0-9a-f]{16}\.iso$/);
-    expect(state.domains.get('txn-vm')).toMatchObject({ active: true, autostart: true });
-    expect(state.volumes.size).toBe(3);
-    expect(state.calls).toContain('control.detachDevice');
+    expect(hv.domain('txn-vm')).toMatchObject({ state: 'running', autostart: true, id: result.domain.id });
+    expect(hv.volumes.size).toBe(3);
+    // The daemon received the uploaded bytes, and the seed's detach.
+    expect(hv.volumes.get('default/txn-vm-disk1.img')?.data.length).toBe(2048);
+    expect(hv.volumes.get(`default/${seedName}`)?.data.length).toBeGreaterThan(0);
+    expect(calls()).toContain('DOMAIN_DETACH_DEVICE_FLAGS');
   });
 
   it('leaves nothing behind when any step fails, and throws the original error with the report', async () => {
     const steps = await stepsOf(FULL);
     expect(steps).toHaveLength(9);
     for (const failing of steps) {
-      const { conn, lifecycle, state } = fakeConnection();
+      const { conn, hv } = await creatorHost();
       const injected = new Error(`injected at ${failing}`);
-      const creator = new VmCreator(conn, { lifecycle, hooks: { beforeStep: (s) => { if (s === failing) throw injected; } } });
+      const creator = new VmCreator(conn, { hooks: { beforeStep: (s) => { if (s === failing) throw injected; } } });
       const error = await rejection(creator.create(FULL));
       expect(error, failing).toBe(injected);
       const report = getRollbackReport(error)!;
       expect(report.complete, failing).toBe(true);
       expect(report.undone.map((s) => s.step), failing).toEqual(steps.slice(0, steps.indexOf(failing)).filter((s) => !s.startsWith('upload:') && s !== 'detach-seed').reverse());
-      expect([...state.domains.keys()], failing).toEqual([]);
-      expect([...state.volumes.keys()], failing).toEqual([]);
+      expect([...hv.domains.keys()], failing).toEqual([]);
+      expect([...hv.volumes.keys()], failing).toEqual([]);
     }
   });
 
   it('destroys, then undefines, then deletes the volumes newest first', async () => {
-    const { conn, lifecycle, state, fail } = fakeConnection();
-    fail('control.detachDevice');
-    const error = await rejection(new VmCreator(conn, { lifecycle }).create(FULL));
-    expect(error.message).toContain('injected failure of control.detachDevice');
-    const after = state.calls.slice(state.calls.indexOf('control.detachDevice') + 1);
-    expect(after.filter((c) => c.startsWith('control.') || c === 'volumes.delete' || c === 'domains.setAutostart')).toEqual([
-      'control.forceOff',
-      'domains.setAutostart',
-      'control.undefine',
-      'volumes.delete',
-      'volumes.delete',
-      'volumes.delete',
+    const { conn, hv, fail, calls } = await creatorHost();
+    fail(DOMAIN_DETACH_DEVICE_FLAGS);
+    const error = await rejection(new VmCreator(conn).create(FULL));
+    expect(error.message).toContain('injected failure of DOMAIN_DETACH_DEVICE_FLAGS');
+    const all = calls();
+    const after = all.slice(all.indexOf('DOMAIN_DETACH_DEVICE_FLAGS') + 1);
+    expect(after.filter((c) => TEARDOWN.includes(c))).toEqual([
+      'DOMAIN_DESTROY_FLAGS',
+      'DOMAIN_SET_AUTOSTART',
+      'DOMAIN_UNDEFINE_FLAGS',
+      'STORAGE_VOL_DELETE',
+      'STORAGE_VOL_DELETE',
+      'STORAGE_VOL_DELETE',
     ]);
-    expect(state.domains.size + state.volumes.size).toBe(0);
+    // Newest first: the seed, then disks[1], then disks[0].
+    expect(calls({ only: ['STORAGE_VOL_DELETE'], target: true }).map((c) => c.replace(/cidata-[0-9a-f]+/, 'cidata'))).toEqual([
+      'STORAGE_VOL_DELETE:default/txn-vm-cidata.iso',
+      'STORAGE_VOL_DELETE:default/txn-vm-disk1.img',
+      'STORAGE_VOL_DELETE:default/txn-vm-disk0.qcow2',
+    ]);
+    expect(hv.domains.size + hv.volumes.size).toBe(0);
   });
 
   it('rolls back when the signal aborts an upload in flight', async () => {
-    const { conn, lifecycle, state, hang } = fakeConnection();
-    hang('volumes.upload');
+    const { conn, hv, hang } = await creatorHost();
     const controller = new AbortController();
-    const pending = new VmCreator(conn, { lifecycle }).create(FULL, { signal: controller.signal, onProgress: (e) => { if (e.type === 'step' && e.step.startsWith('upload:')) setTimeout(() => controller.abort(), 5); } });
-    const error = await rejection(pending);
+    hang(STORAGE_VOL_UPLOAD, { onArrival: () => controller.abort() }); // aborted while the daemon holds the call
+    const error = await rejection(new VmCreator(conn).create(FULL, { signal: controller.signal }));
     expect(error).toBeInstanceOf(AbortError);
     expect(getRollbackReport(error)).toMatchObject({ complete: true, undone: [{ step: 'volume:disks[1]' }, { step: 'volume:disks[0]' }] });
-    expect(state.volumes.size).toBe(0);
+    expect(hv.volumes.size).toBe(0);
   });
 
   it('turns an elapsed timeout into a TimeoutError, rolled back', async () => {
-    const { conn, lifecycle, state, hang } = fakeConnection();
-    hang('control.start');
-    const error = await rejection(new VmCreator(conn, { lifecycle }).create(FULL, { timeout: 50 }));
+    const { conn, hv, hang } = await creatorHost();
+    hang(DOMAIN_CREATE_WITH_FLAGS);
+    const error = await rejection(new VmCreator(conn).create(FULL, { timeout: 300 }));
     expect(error).toBeInstanceOf(TimeoutError);
-    expect((error as TimeoutError).timeout).toBe(50);
+    expect((error as TimeoutError).timeout).toBe(300);
     expect(getRollbackReport(error)?.complete).toBe(true);
-    expect(state.domains.size + state.volumes.size).toBe(0);
+    expect(hv.domains.size + hv.volumes.size).toBe(0);
   });
 
   it('finds and removes what libvirt made although the call was aborted (by UUID, by volume name)', async () => {
-    for (const method of ['control.define', 'volumes.create']) {
-      const { conn, lifecycle, state, hang } = fakeConnection();
-      hang(method, true);
+    for (const procedure of [DOMAIN_DEFINE_XML_FLAGS, STORAGE_VOL_CREATE_XML] as Procedure<unknown, unknown>[]) {
+      const { conn, hv, hang } = await creatorHost();
       const controller = new AbortController();
-      const pending = new VmCreator(conn, { lifecycle }).create(FULL, { signal: controller.signal });
-      setTimeout(() => controller.abort(), 20);
-      const error = await rejection(pending);
-      expect(error, method).toBeInstanceOf(AbortError);
+      // The daemon makes the domain (or volume) but its reply never comes; the caller gives up.
+      hang(procedure, { completeAnyway: true, onArrival: () => controller.abort() });
+      const error = await rejection(new VmCreator(conn).create(FULL, { signal: controller.signal }));
+      expect(error, procedure.name).toBeInstanceOf(AbortError);
       const report = getRollbackReport(error)!;
-      expect(report.undone[0], method).toMatchObject({ uncertain: true, outcome: 'undone' });
-      expect(state.domains.size + state.volumes.size, method).toBe(0);
+      expect(report.undone[0], procedure.name).toMatchObject({ uncertain: true, outcome: 'undone' });
+      expect(hv.domains.size + hv.volumes.size, procedure.name).toBe(0);
     }
   });
 
   it('reports undos that fail, still throwing the original error', async () => {
-    const { conn, lifecycle, state, fail } = fakeConnection();
-    fail('control.define');
-    const creator = new VmCreator(conn, { lifecycle, hooks: { beforeStep: (s) => { if (s === 'define') fail('volumes.delete', virError(38, 'disk busy')); } } });
-    const error = await rejection(creator.create(FULL));
-    expect(error.message).toContain('injected failure of control.define');
+    const { conn, hv, fail } = await creatorHost();
+    fail(DOMAIN_DEFINE_XML_FLAGS);
+    fail(STORAGE_VOL_DELETE, { code: 38, message: 'disk busy' }); // the rollback's first delete
+    const error = await rejection(new VmCreator(conn).create(FULL));
+    expect(error.message).toContain('injected failure of DOMAIN_DEFINE_XML_FLAGS');
     const report = getRollbackReport(error)!;
     expect(report.complete).toBe(false);
     expect(report.failed).toHaveLength(1);
     expect(report.failed[0]!.step).toBe('volume:cloudInit');
     expect(report.undone.map((s) => s.step)).toEqual(['volume:disks[1]', 'volume:disks[0]']);
-    expect(state.volumes.size).toBe(1);
+    expect(hv.volumes.size).toBe(1);
   });
 
   it('gives a clear UnsupportedError when the driver cannot upload, and rolls back', async () => {
-    const { conn, lifecycle, state } = fakeConnection({ upload: false });
-    const error = await rejection(new VmCreator(conn, { lifecycle }).create({ name: 'vm2', memory: '64MiB', disks: [{ kind: 'new', pool: 'default', size: 1 << 20 }], cloudInit: {} }));
+    const { conn, hv } = await creatorHost({ upload: false });
+    const error = await rejection(new VmCreator(conn).create({ name: 'vm2', memory: '64MiB', disks: [{ kind: 'new', pool: 'default', size: 1 << 20 }], cloudInit: {} }));
     expect(error).toBeInstanceOf(UnsupportedError);
     expect(error.message).toContain('cloud-init seed needs volume upload');
     expect(getRollbackReport(error)?.undone.map((s) => s.step)).toEqual(['volume:cloudInit', 'volume:disks[0]']);
-    expect(state.volumes.size).toBe(0);
+    expect(hv.volumes.size).toBe(0);
   });
 
   it('refuses a taken domain name or volume name before making anything', async () => {
-    const { conn, lifecycle, state } = fakeConnection();
-    await new VmCreator(conn, { lifecycle }).create({ name: 'taken', memory: '64MiB', disks: [{ kind: 'new', pool: 'default', size: 1 << 20, name: 'shared.qcow2' }] });
-    const calls = state.calls.length;
-    const byName = await rejection(new VmCreator(conn, { lifecycle }).create({ name: 'taken', memory: '64MiB' }));
+    const { conn, hv, settledCalls, mark } = await creatorHost();
+    await new VmCreator(conn).create({ name: 'taken', memory: '64MiB', disks: [{ kind: 'new', pool: 'default', size: 1 << 20, name: 'shared.qcow2' }] });
+    mark();
+    const byName = await rejection(new VmCreator(conn).create({ name: 'taken', memory: '64MiB' }));
     expect(byName).toBeInstanceOf(AlreadyExistsError);
     expect(getRollbackReport(byName)).toBeUndefined();
-    const byVolume = await rejection(new VmCreator(conn, { lifecycle }).create({ name: 'other', memory: '64MiB', disks: [{ kind: 'new', pool: 'default', size: 1 << 20, name: 'shared.qcow2' }] }));
+    const byVolume = await rejection(new VmCreator(conn).create({ name: 'other', memory: '64MiB', disks: [{ kind: 'new', pool: 'default', size: 1 << 20, name: 'shared.qcow2' }] }));
     expect(byVolume).toBeInstanceOf(AlreadyExistsError);
     expect((byVolume as AlreadyExistsError).objectType).toBe('volume');
-    expect(state.calls.slice(calls).filter((c) => c === 'volumes.create' || c === 'control.define')).toEqual([]);
-    expect([...state.domains.keys()]).toEqual(['taken']);
+    expect(await settledCalls({ only: ['STORAGE_VOL_CREATE_XML', 'DOMAIN_DEFINE_XML_FLAGS'] })).toEqual([]);
+    expect([...hv.domains.keys()]).toEqual(['taken']);
   });
 
   it('sends nothing for an invalid spec or an aborted signal', async () => {
-    const { conn, lifecycle, state } = fakeConnection();
-    expect(await rejection(new VmCreator(conn, { lifecycle }).create({ name: 'a/b', memory: '1GiB' }))).toBeInstanceOf(InvalidArgumentError);
-    expect(await rejection(new VmCreator(conn, { lifecycle }).create(FULL, { signal: AbortSignal.abort() }))).toBeInstanceOf(AbortError);
-    expect(state.calls).toEqual([]);
+    const { conn, settledCalls } = await creatorHost();
+    expect(await rejection(new VmCreator(conn).create({ name: 'a/b', memory: '1GiB' }))).toBeInstanceOf(InvalidArgumentError);
+    expect(await rejection(new VmCreator(conn).create(FULL, { signal: AbortSignal.abort() }))).toBeInstanceOf(AbortError);
+    expect(await settledCalls()).toEqual([]);
   });
 
   it('sets autostart, starts and powers off through the lifecycle manager it is given', async () => {
-    const { conn, state, fail } = fakeConnection();
-    const calls: string[] = [];
+    const { conn, hv, fail, calls } = await creatorHost();
+    const log: string[] = [];
+    // A stand-in lifecycle that acts on the hypervisor directly, so any start or autostart call on the wire was the creator's own.
     const own: CreatorLifecycle = {
-      start: async (vm) => void (calls.push(`start ${vm.name}`), (state.domains.get(vm.name)!.active = true)),
-      forceOff: async (vm) => void (calls.push(`forceOff ${vm.name}`), (state.domains.get(vm.name)!.active = false)),
-      setAutostart: async (vm) => void calls.push(`setAutostart ${vm.name}`),
+      start: async (vm) => void (log.push(`start ${vm.name}`), Object.assign(hv.domain(vm.name), { state: 'running', id: hv.nextDomainId() })),
+      forceOff: async (vm) => void (log.push(`forceOff ${vm.name}`), Object.assign(hv.domain(vm.name), { state: 'shutoff', id: -1 })),
+      setAutostart: async (vm) => void log.push(`setAutostart ${vm.name}`),
     };
-    fail('control.detachDevice');
+    fail(DOMAIN_DETACH_DEVICE_FLAGS);
     await rejection(new VmCreator(conn, { lifecycle: own }).create(FULL));
     // Autostart set, the VM started; rolled back in reverse: powered off, autostart cleared.
-    expect(calls).toEqual(['setAutostart txn-vm', 'start txn-vm', 'forceOff txn-vm', 'setAutostart txn-vm']);
-    expect(state.calls).not.toContain('control.start');
-    expect(state.calls).not.toContain('domains.setAutostart');
-    expect(state.domains.size).toBe(0);
+    expect(log).toEqual(['setAutostart txn-vm', 'start txn-vm', 'forceOff txn-vm', 'setAutostart txn-vm']);
+    expect(calls()).not.toContain('DOMAIN_CREATE_WITH_FLAGS');
+    expect(calls()).not.toContain('DOMAIN_DESTROY_FLAGS');
+    expect(calls()).not.toContain('DOMAIN_SET_AUTOSTART');
+    expect(hv.domains.size).toBe(0);
   });
 
-  it('takes a VmLifecycleManager as its lifecycle (it is the default)', () => {
-    const { conn } = fakeConnection();
-    const manager: CreatorLifecycle = new VmLifecycleManager(conn);
-    expect(() => new VmCreator(conn, { lifecycle: manager })).not.toThrow();
-    expect(() => new VmCreator(conn)).not.toThrow();
+  it('takes a VmLifecycleManager as its lifecycle, and makes one when given none', async () => {
+    for (const given of [true, false]) {
+      const { conn, hv, received } = await creatorHost();
+      const creator = new VmCreator(conn, given ? { lifecycle: new VmLifecycleManager(conn) } : {});
+      const result = await creator.create({ name: 'lc-vm', memory: '64MiB', autostart: true, start: true });
+      expect(result.started, `given: ${given}`).toBe(true);
+      expect(hv.domain('lc-vm'), `given: ${given}`).toMatchObject({ state: 'running', autostart: true });
+      // What only the lifecycle manager does: read autostart before setting it, read the state (its guard) and
+      // register for lifecycle events before it sends the start, so the confirming event cannot be missed.
+      const calls = received();
+      const names = calls.map((c) => c.name);
+      const define = names.indexOf('DOMAIN_DEFINE_XML_FLAGS');
+      const start = names.indexOf('DOMAIN_CREATE_WITH_FLAGS');
+      expect(names.slice(define, names.indexOf('DOMAIN_SET_AUTOSTART')), `given: ${given}`).toContain('DOMAIN_GET_AUTOSTART');
+      expect(names.slice(names.indexOf('DOMAIN_SET_AUTOSTART'), start), `given: ${given}`).toEqual(expect.arrayContaining(['DOMAIN_GET_STATE', 'CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY']));
+      expect(calls[start]!.callbacks, `given: ${given}`).toBe(1);
+    }
   });
 
   it('logs steps and rollbacks without secrets', async () => {
-    const { conn, lifecycle, fail } = fakeConnection();
+    const { conn, fail } = await creatorHost();
     const lines: string[] = [];
     const logger = Object.fromEntries(['debug', 'info', 'warn', 'error'].map((level) => [level, (fields: unknown, message: string) => lines.push(`${level} ${message} ${JSON.stringify(fields, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`)]));
     const secret = 'Sekret-Passw0rd';
     const spec: VmSpec = { ...FULL, graphics: { type: 'vnc', password: secret }, cloudInit: { user: { name: 'ops', plainPassword: secret }, writeFiles: undefined } as VmSpec['cloudInit'] };
-    fail('control.detachDevice');
-    await new VmCreator(conn, { lifecycle, logger }).create({ ...spec, cloudInit: { ...spec.cloudInit, detach: 'after-first-boot' } }).catch(() => undefined);
+    fail(DOMAIN_DETACH_DEVICE_FLAGS);
+    await new VmCreator(conn, { logger }).create({ ...spec, cloudInit: { ...spec.cloudInit, detach: 'after-first-boot' } }).catch(() => undefined);
     expect(lines.some((l) => l.startsWith('info creating VM'))).toBe(true);
     expect(lines.some((l) => l.startsWith('warn create failed; rolled back'))).toBe(true);
     expect(lines.join('\n')).not.toContain(secret);
   });
 
   it('previews the XML without making anything', async () => {
-    const { conn, lifecycle, state } = fakeConnection();
-    const xml = await new VmCreator(conn, { lifecycle }).buildXml(FULL);
+    const { conn, calls } = await creatorHost();
+    const xml = await new VmCreator(conn).buildXml(FULL);
     expect(xml).toContain('<name>txn-vm</name>');
-    expect(state.calls.filter((c) => /create|define|upload|start/.test(c))).toEqual([]);
+    expect(calls().filter((c) => /CREATE|DEFINE|UPLOAD/.test(c))).toEqual([]);
+    expect(calls()).toContain('CONNECT_GET_CAPABILITIES'); // it did ask the host
   });
 });
