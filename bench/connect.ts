@@ -54,7 +54,7 @@ async function measureOurs(figure: Figure): Promise<Sample> {
       await client.close();
     }
   };
-  for (const end = performance.now() + WARMUP * 1000; performance.now() < end; ) await once();
+  for (const end = performance.now() + WARMUP * 1000; performance.now() < end;) await once();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let ops = 0;
@@ -75,7 +75,8 @@ function measureC(figure: Figure): Promise<Sample> {
     child.on('error', reject);
     child.on('close', (code) => {
       const result = JSON.parse(out.trim() || '{}') as Sample & { error?: string };
-      if (code !== 0 || result.error !== undefined) reject(new Error(`baseline failed for ${figure.name}: ${result.error ?? `exit ${code}`}`));
+      if (code !== 0 || result.error !== undefined)
+        reject(new Error(`baseline failed for ${figure.name}: ${result.error ?? `exit ${code}`}`));
       else resolve(result);
     });
   });
@@ -109,7 +110,10 @@ async function main(): Promise<void> {
         }
         progress(`${figure.name}: round ${round}/${ROUNDS} ours=${ours.at(-1)!.opsPerSec.toFixed(0)} c=${c.at(-1)!.opsPerSec.toFixed(0)}`);
       }
-      const summary = (samples: Sample[]): Sample => ({ opsPerSec: median(samples.map((s) => s.opsPerSec)), cpuUsPerOp: median(samples.map((s) => s.cpuUsPerOp)) });
+      const summary = (samples: Sample[]): Sample => ({
+        opsPerSec: median(samples.map((s) => s.opsPerSec)),
+        cpuUsPerOp: median(samples.map((s) => s.cpuUsPerOp)),
+      });
       const o = summary(ours);
       const k = summary(c);
       const ratio = o.opsPerSec / k.opsPerSec;

@@ -61,28 +61,53 @@ async function main(): Promise<number> {
     await warmUpJit();
 
     const groups: Array<[string, () => Promise<void>]> = [
-      ['seq', () => runGroup([
-        { name: 'seq CONNECT_GET_LIB_VERSION', workload: libVersion, ours: 1, c: 1 },
-        { name: 'seq DOMAIN_GET_STATE', workload: getState, ours: 1, c: 1 },
-      ], done)],
-      ['tput', () => runGroup([
-        { name: 'throughput DOMAIN_GET_STATE ours-8 vs c-8', workload: getState, ours: 8, c: 8 },
-        { name: 'throughput DOMAIN_GET_STATE ours-32 vs c-32', workload: getState, ours: 32, c: 32 },
-        {
-          name: 'throughput DOMAIN_GET_STATE ours-128 vs best C',
-          workload: getState,
-          ours: 128,
-          cBest: ['throughput DOMAIN_GET_STATE ours-8 vs c-8', 'throughput DOMAIN_GET_STATE ours-32 vs c-32'],
-        },
-      ], done)],
-      ['cycle', () => runGroup([
-        { name: 'cycle define+start+destroy+undefine sequential', workload: cycle, ours: 1, c: 1 },
-        { name: 'cycle define+start+destroy+undefine 8 workers', workload: cycle, ours: 8, c: 8 },
-      ], done)],
+      [
+        'seq',
+        () =>
+          runGroup(
+            [
+              { name: 'seq CONNECT_GET_LIB_VERSION', workload: libVersion, ours: 1, c: 1 },
+              { name: 'seq DOMAIN_GET_STATE', workload: getState, ours: 1, c: 1 },
+            ],
+            done,
+          ),
+      ],
+      [
+        'tput',
+        () =>
+          runGroup(
+            [
+              { name: 'throughput DOMAIN_GET_STATE ours-8 vs c-8', workload: getState, ours: 8, c: 8 },
+              { name: 'throughput DOMAIN_GET_STATE ours-32 vs c-32', workload: getState, ours: 32, c: 32 },
+              {
+                name: 'throughput DOMAIN_GET_STATE ours-128 vs best C',
+                workload: getState,
+                ours: 128,
+                cBest: ['throughput DOMAIN_GET_STATE ours-8 vs c-8', 'throughput DOMAIN_GET_STATE ours-32 vs c-32'],
+              },
+            ],
+            done,
+          ),
+      ],
+      [
+        'cycle',
+        () =>
+          runGroup(
+            [
+              { name: 'cycle define+start+destroy+undefine sequential', workload: cycle, ours: 1, c: 1 },
+              { name: 'cycle define+start+destroy+undefine 8 workers', workload: cycle, ours: 8, c: 8 },
+            ],
+            done,
+          ),
+      ],
       ['xml', () => runGroup([{ name: 'seq DOMAIN_GET_XML_DESC', workload: xmlDesc, ours: 1, c: 1 }], done)],
-      ['list', () => withDomains(admin, LIST_DOMAINS, (total) =>
-        runGroup([{ name: `seq CONNECT_LIST_ALL_DOMAINS (${total} domains)`, workload: listAll(total), ours: 1, c: 1 }], done),
-      )],
+      [
+        'list',
+        () =>
+          withDomains(admin, LIST_DOMAINS, (total) =>
+            runGroup([{ name: `seq CONNECT_LIST_ALL_DOMAINS (${total} domains)`, workload: listAll(total), ours: 1, c: 1 }], done),
+          ),
+      ],
     ];
     for (const [group, run] of groups) {
       if (!wanted(group)) continue;

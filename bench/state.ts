@@ -56,9 +56,11 @@ function heap(): number {
 /** Run `work` over `items` with `width` calls in flight (the RPC client pipelines them). */
 async function pooled<T>(items: readonly T[], width: number, work: (item: T) => Promise<unknown>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
 }
 
 async function cleanup(conn: LibvirtConnection): Promise<void> {
@@ -75,10 +77,18 @@ async function main(): Promise<void> {
   try {
     await cleanup(conn);
     const refs: DomainRef[] = [];
-    await pooled(Array.from({ length: VMS }, (_, i) => i), 64, async (i) => {
-      const name = `${PREFIX}${String(i).padStart(5, '0')}`;
-      refs.push(await conn.domains.control.define(`<domain type='test'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>`));
-    });
+    await pooled(
+      Array.from({ length: VMS }, (_, i) => i),
+      64,
+      async (i) => {
+        const name = `${PREFIX}${String(i).padStart(5, '0')}`;
+        refs.push(
+          await conn.domains.control.define(
+            `<domain type='test'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>`,
+          ),
+        );
+      },
+    );
     refs.sort((a, b) => a.name.localeCompare(b.name));
 
     const before = heap();
@@ -102,13 +112,18 @@ async function main(): Promise<void> {
       }
     })();
     const changeOf = (name: string, state: string) =>
-      new Promise<{ change: VmChange; at: number }>((resolve) => waiting.set(`${name}:${state}`, (change, at) => (waiting.delete(`${name}:${state}`), resolve({ change, at }))));
+      new Promise<{ change: VmChange; at: number }>((resolve) =>
+        waiting.set(`${name}:${state}`, (change, at) => (waiting.delete(`${name}:${state}`), resolve({ change, at }))),
+      );
 
     const eventToChange: number[] = [];
     const callToChange: number[] = [];
     const half = Math.floor(EVENTS / 2);
     const subjects = Array.from({ length: half }, (_, i) => refs[i % refs.length]!);
-    for (const [op, state] of [['start', 'running'], ['forceOff', 'shutoff']] as const) {
+    for (const [op, state] of [
+      ['start', 'running'],
+      ['forceOff', 'shutoff'],
+    ] as const) {
       for (const ref of subjects) {
         const seen = changeOf(ref.name, state);
         const issued = performance.now();
@@ -134,14 +149,22 @@ async function main(): Promise<void> {
     callToChange.sort((a, b) => a - b);
     const perVm = (after - before) / tracked;
     const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
-    console.log(`libvirt-manager state benchmark — ${URI}, node ${process.version}${gc === undefined ? ' (no gc(): heap figures include garbage)' : ''}`);
+    console.log(
+      `libvirt-manager state benchmark — ${URI}, node ${process.version}${gc === undefined ? ' (no gc(): heap figures include garbage)' : ''}`,
+    );
     console.log(`VMs tracked:                 ${tracked} (${VMS} defined + the driver's own)`);
     console.log(`heap per tracked VM:         ${Math.round(perVm)} bytes (${((after - before) / 1024 / 1024).toFixed(2)} MiB for all)`);
     console.log(`seed (registry.start):       ${seedMs.toFixed(1)} ms`);
     console.log(`resync, nothing changed:     ${resyncMs.toFixed(1)} ms`);
-    console.log(`event→change (${eventToChange.length} events):  median ${fmt(quantile(eventToChange, 0.5))}, p99 ${fmt(quantile(eventToChange, 0.99))}, max ${fmt(eventToChange.at(-1)!)}`);
-    console.log(`call→change  (${callToChange.length} calls):   median ${fmt(quantile(callToChange, 0.5))}, p99 ${fmt(quantile(callToChange, 0.99))}, max ${fmt(callToChange.at(-1)!)}`);
-    console.log(`burst: ${refs.length} starts pipelined: calls done in ${callsDoneMs.toFixed(0)} ms, registry shows all running after ${burstMs.toFixed(0)} ms`);
+    console.log(
+      `event→change (${eventToChange.length} events):  median ${fmt(quantile(eventToChange, 0.5))}, p99 ${fmt(quantile(eventToChange, 0.99))}, max ${fmt(eventToChange.at(-1)!)}`,
+    );
+    console.log(
+      `call→change  (${callToChange.length} calls):   median ${fmt(quantile(callToChange, 0.5))}, p99 ${fmt(quantile(callToChange, 0.99))}, max ${fmt(callToChange.at(-1)!)}`,
+    );
+    console.log(
+      `burst: ${refs.length} starts pipelined: calls done in ${callsDoneMs.toFixed(0)} ms, registry shows all running after ${burstMs.toFixed(0)} ms`,
+    );
   } finally {
     registry?.stop();
     await cleanup(conn);

@@ -41,55 +41,67 @@ const printer = (async () => {
 const { spec, cleanupPool, serialLog, readyMarker } = real ? await realGuestSpec() : testDriverSpec();
 
 try {
-step(`create ${name}`);
-const created = await manager.createVm(spec);
-ok(`defined ${created.domain.name} with ${created.created.volumes.length} new volume(s)${created.created.seed ? ' and a cloud-init seed' : ''}`);
+  step(`create ${name}`);
+  const created = await manager.createVm(spec);
+  ok(
+    `defined ${created.domain.name} with ${created.created.volumes.length} new volume(s)${created.created.seed ? ' and a cloud-init seed' : ''}`,
+  );
 
-step('start');
-const started = await manager.startVm(name);
-ok(`${started.state} (${started.reason}), confirmed by ${started.confirmedBy} in ${started.elapsedMs} ms`);
-if (!real) {
-  step('wait for its IP address');
-  const { addresses, source } = await manager.lifecycle.waitForAddresses(name, { timeout: 30_000 });
-  ok(`${addresses.join(', ')} (from ${source})`);
-}
-if (serialLog !== undefined && readyMarker !== undefined) {
-  const text = await waitFor(serialLog, readyMarker, 90_000);
-  const seed = /LIBVIRT_MANAGER_SEED instance-id=\S+/.exec(text);
-  ok(`guest booted: "${readyMarker}" on the serial console${seed ? `, saw its cloud-init seed (${seed[0].split(' ')[1]})` : ''}`);
+  step('start');
+  const started = await manager.startVm(name);
+  ok(`${started.state} (${started.reason}), confirmed by ${started.confirmedBy} in ${started.elapsedMs} ms`);
+  if (!real) {
+    step('wait for its IP address');
+    const { addresses, source } = await manager.lifecycle.waitForAddresses(name, { timeout: 30_000 });
+    ok(`${addresses.join(', ')} (from ${source})`);
+  }
+  if (serialLog !== undefined && readyMarker !== undefined) {
+    const text = await waitFor(serialLog, readyMarker, 90_000);
+    const seed = /LIBVIRT_MANAGER_SEED instance-id=\S+/.exec(text);
+    ok(`guest booted: "${readyMarker}" on the serial console${seed ? `, saw its cloud-init seed (${seed[0].split(' ')[1]})` : ''}`);
 
-  step('talk to the guest on its console');
-  const line = `hello from libvirt-manager ${randomBytes(2).toString('hex')}`;
-  const answer = await converse(name, line, 30_000);
-  ok(`typed "${line}"; the guest answered "${answer}"`);
+    step('talk to the guest on its console');
+    const line = `hello from libvirt-manager ${randomBytes(2).toString('hex')}`;
+    const answer = await converse(name, line, 30_000);
+    ok(`typed "${line}"; the guest answered "${answer}"`);
 
-  step('wait for its guest agent');
-  const agent = await manager.lifecycle.waitForAgent(name, { timeout: 60_000 });
-  const { addresses } = await manager.lifecycle.waitForAddresses(name, { sources: ['agent'], timeout: 30_000 });
-  ok(`qemu-ga connected (${agent.elapsedMs} ms); it reports ${addresses.join(', ')}`);
-}
+    step('wait for its guest agent');
+    const agent = await manager.lifecycle.waitForAgent(name, { timeout: 60_000 });
+    const { addresses } = await manager.lifecycle.waitForAddresses(name, { sources: ['agent'], timeout: 30_000 });
+    ok(`qemu-ga connected (${agent.elapsedMs} ms); it reports ${addresses.join(', ')}`);
+  }
 
-step('pause');
-ok(`${(await manager.pauseVm(name)).state}`);
-step('resume');
-const resumed = await manager.resumeVm(name, { syncTime: real });
-const clock = resumed.timeSync === undefined ? '' : resumed.timeSync.synced ? "; guest clock set to the host's" : `; guest clock not set: ${resumed.timeSync.error.message}`;
-ok(`${resumed.state}${clock}`);
+  step('pause');
+  ok(`${(await manager.pauseVm(name)).state}`);
+  step('resume');
+  const resumed = await manager.resumeVm(name, { syncTime: real });
+  const clock =
+    resumed.timeSync === undefined
+      ? ''
+      : resumed.timeSync.synced
+        ? "; guest clock set to the host's"
+        : `; guest clock not set: ${resumed.timeSync.error.message}`;
+  ok(`${resumed.state}${clock}`);
 
-step('graceful shutdown');
-const stopped = await manager.shutdownVm(name, { timeout: 60_000 });
-ok(`${stopped.state} (${stopped.reason})${stopped.escalated ? ' — forced off after the timeout' : ''}, ${stopped.requests} request(s)`);
+  step('graceful shutdown');
+  const stopped = await manager.shutdownVm(name, { timeout: 60_000 });
+  ok(`${stopped.state} (${stopped.reason})${stopped.escalated ? ' — forced off after the timeout' : ''}, ${stopped.requests} request(s)`);
 
-step("destroy with storage: 'owned'");
-const report = await manager.destroyVm(name, { storage: 'owned' });
-ok(`undefined: ${report.undefined}; deleted ${report.volumesDeleted.length} volume(s); kept ${report.volumesKept.length}; complete: ${report.complete}`);
+  step("destroy with storage: 'owned'");
+  const report = await manager.destroyVm(name, { storage: 'owned' });
+  ok(
+    `undefined: ${report.undefined}; deleted ${report.volumesDeleted.length} volume(s); kept ${report.volumesKept.length}; complete: ${report.complete}`,
+  );
 
-step('nothing left');
-ok(`domain ${name} exists: ${await conn.domains.exists(name)}`);
-for (const volume of [...created.created.volumes, ...(created.created.seed ? [created.created.seed] : [])]) {
-  const left = await conn.storage.volumes.lookup(volume.pool, volume.name).then(() => true, () => false);
-  ok(`volume ${volume.pool}/${volume.name} exists: ${left}`);
-}
+  step('nothing left');
+  ok(`domain ${name} exists: ${await conn.domains.exists(name)}`);
+  for (const volume of [...created.created.volumes, ...(created.created.seed ? [created.created.seed] : [])]) {
+    const left = await conn.storage.volumes.lookup(volume.pool, volume.name).then(
+      () => true,
+      () => false,
+    );
+    ok(`volume ${volume.pool}/${volume.name} exists: ${left}`);
+  }
 } finally {
   await cleanupPool?.();
 }
@@ -135,7 +147,9 @@ async function realGuestSpec(): Promise<{ spec: VmSpec; cleanupPool: () => Promi
       vcpus: 1,
       virtType: 'qemu',
       boot: { kernel: manifest['kernel']!, initrd: manifest['initrdAcpi']!, cmdline: manifest['cmdline']! },
-      disks: [{ kind: 'overlay', pool: poolName, base: manifest['baseImage'] ?? join(cache, 'base.qcow2'), baseFormat: 'qcow2', size: '64MiB' }],
+      disks: [
+        { kind: 'overlay', pool: poolName, base: manifest['baseImage'] ?? join(cache, 'base.qcow2'), baseFormat: 'qcow2', size: '64MiB' },
+      ],
       cloudInit: { hostname: name },
       serialConsole: { logFile: serialLog },
       defaultDevices: { memballoon: false },

@@ -22,7 +22,10 @@ for await (const event of events) {
       console.log('reconnected: events in between were missed');
       break;
     default:
-      console.log(`event '${event.type}'`, JSON.stringify(event, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)));
+      console.log(
+        `event '${event.type}'`,
+        JSON.stringify(event, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
+      );
   }
 }
 console.log(`done (${events.dropped} events dropped)`);

@@ -22,5 +22,9 @@ else {
   console.log(`Domain '${name}' has been undefined`);
   for (const v of report.volumesDeleted) console.log(`  deleted ${v.path ?? `${v.pool}/${v.name}`}`);
   for (const k of report.volumesKept) console.log(`  kept    ${k.volume.path ?? k.volume.name} (${k.reason})`);
-  if (!report.complete) console.log('  incomplete — run again to finish:', report.errors.map((e) => e.error.message));
+  if (!report.complete)
+    console.log(
+      '  incomplete — run again to finish:',
+      report.errors.map((e) => e.error.message),
+    );
 }

@@ -97,8 +97,7 @@ function createProgram(files: string[]): ts.Program {
 }
 
 // Multi-line object types keep wide `as const` tables reviewable line by line.
-const BUILDER_FLAGS =
-  ts.NodeBuilderFlags.NoTruncation | ts.NodeBuilderFlags.MultilineObjectLiterals | ts.NodeBuilderFlags.IgnoreErrors;
+const BUILDER_FLAGS = ts.NodeBuilderFlags.NoTruncation | ts.NodeBuilderFlags.MultilineObjectLiterals | ts.NodeBuilderFlags.IgnoreErrors;
 const printer = ts.createPrinter({ removeComments: true, newLine: ts.NewLineKind.LineFeed });
 const scratch = ts.createSourceFile('api.ts', '', ts.ScriptTarget.Latest);
 
@@ -176,7 +175,10 @@ class Reporter {
   }
 
   #namespace(name: string, symbol: ts.Symbol): string {
-    const names = this.#checker.getExportsOfModule(symbol).map((s) => s.getName()).sort(compare);
+    const names = this.#checker
+      .getExportsOfModule(symbol)
+      .map((s) => s.getName())
+      .sort(compare);
     return `namespace ${name} { ${names.join(', ')} }`;
   }
 
@@ -308,7 +310,10 @@ function report(entry: EntryPoint, reporter: Reporter, program: ts.Program): { t
   const exported = reporter.exportsOf(file);
   const kinds = new Map<string, number>();
   for (const { kind } of exported) kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-  const byKind = [...kinds].sort(([a], [b]) => compare(a, b)).map(([k, n]) => `${k} ${n}`).join(', ');
+  const byKind = [...kinds]
+    .sort(([a], [b]) => compare(a, b))
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
   const body = exported.map((e) => e.text).join('\n\n');
   const portable = portableImports(body);
   const text = [

@@ -106,108 +106,177 @@ let definedDom = null;
 try {
   const authList = await call(66);
   out.push(tsHex('AUTH_LIST_CALL', 'AUTH_LIST call (serial 1, no payload).', authList.call));
-  out.push(tsHex('AUTH_LIST_REPLY', 'AUTH_LIST reply: one auth type (root on the local socket gets NONE).', authList.reply, (w) =>
-    w.array('types', (n) => w.int(n))));
+  out.push(
+    tsHex('AUTH_LIST_REPLY', 'AUTH_LIST reply: one auth type (root on the local socket gets NONE).', authList.reply, (w) =>
+      w.array('types', (n) => w.int(n)),
+    ),
+  );
 
   const open = await call(1, Buffer.concat([u32(1), str('test:///default'), u32(0)]));
-  out.push(tsHex('CONNECT_OPEN_CALL', 'CONNECT_OPEN { name: present "test:///default", flags: 0 }.', open.call, (w) => {
-    w.optString('name');
-    w.uint('flags');
-  }));
+  out.push(
+    tsHex('CONNECT_OPEN_CALL', 'CONNECT_OPEN { name: present "test:///default", flags: 0 }.', open.call, (w) => {
+      w.optString('name');
+      w.uint('flags');
+    }),
+  );
   out.push(tsHex('CONNECT_OPEN_REPLY', 'CONNECT_OPEN reply: empty payload.', open.reply));
 
   const libVersion = await call(157);
   out.push(tsHex('CONNECT_GET_LIB_VERSION_CALL', 'CONNECT_GET_LIB_VERSION call.', libVersion.call));
-  out.push(tsHex('CONNECT_GET_LIB_VERSION_REPLY', 'CONNECT_GET_LIB_VERSION reply: unsigned hyper lib_ver.', libVersion.reply, (w) => {
-    facts.libVersion = w.uhyper('lib_ver');
-  }));
+  out.push(
+    tsHex('CONNECT_GET_LIB_VERSION_REPLY', 'CONNECT_GET_LIB_VERSION reply: unsigned hyper lib_ver.', libVersion.reply, (w) => {
+      facts.libVersion = w.uhyper('lib_ver');
+    }),
+  );
 
   const lookup = await call(23, str('test'));
   out.push(tsHex('DOMAIN_LOOKUP_BY_NAME_CALL', 'DOMAIN_LOOKUP_BY_NAME { name: "test" }.', lookup.call, (w) => w.string('name')));
   let testDom;
-  out.push(tsHex('DOMAIN_LOOKUP_BY_NAME_REPLY', 'DOMAIN_LOOKUP_BY_NAME reply: remote_nonnull_domain of the default "test" domain.', lookup.reply, (w) => {
-    testDom = w.dom('dom');
-  }));
+  out.push(
+    tsHex(
+      'DOMAIN_LOOKUP_BY_NAME_REPLY',
+      'DOMAIN_LOOKUP_BY_NAME reply: remote_nonnull_domain of the default "test" domain.',
+      lookup.reply,
+      (w) => {
+        testDom = w.dom('dom');
+      },
+    ),
+  );
   testDom.uuidBytes = Buffer.from(testDom.uuid.replace(/-/g, ''), 'hex');
 
   const state = await call(212, Buffer.concat([domRef(testDom), u32(0)]));
-  out.push(tsHex('DOMAIN_GET_STATE_CALL', 'DOMAIN_GET_STATE { dom: test, flags: 0 }.', state.call, (w) => {
-    w.dom('dom');
-    w.uint('flags');
-  }));
-  out.push(tsHex('DOMAIN_GET_STATE_REPLY', 'DOMAIN_GET_STATE reply: { int state; int reason } (virDomainState, per-state reason).', state.reply, (w) => {
-    w.int('state');
-    w.int('reason');
-  }));
+  out.push(
+    tsHex('DOMAIN_GET_STATE_CALL', 'DOMAIN_GET_STATE { dom: test, flags: 0 }.', state.call, (w) => {
+      w.dom('dom');
+      w.uint('flags');
+    }),
+  );
+  out.push(
+    tsHex(
+      'DOMAIN_GET_STATE_REPLY',
+      'DOMAIN_GET_STATE reply: { int state; int reason } (virDomainState, per-state reason).',
+      state.reply,
+      (w) => {
+        w.int('state');
+        w.int('reason');
+      },
+    ),
+  );
 
   const info = await call(16, domRef(testDom));
   out.push(tsHex('DOMAIN_GET_INFO_CALL', 'DOMAIN_GET_INFO { dom: test }.', info.call, (w) => w.dom('dom')));
-  out.push(tsHex('DOMAIN_GET_INFO_REPLY', 'DOMAIN_GET_INFO reply: `unsigned char state` and `unsigned short nrVirtCpu` are 4 bytes each.', info.reply, (w) => {
-    w.uint('state (unsigned char, widened to 4 bytes)');
-    w.uhyper('maxMem (KiB)');
-    w.uhyper('memory (KiB)');
-    w.uint('nrVirtCpu (unsigned short, widened to 4 bytes)');
-    facts.cpuTime = w.uhyper('cpuTime (ns)');
-  }));
+  out.push(
+    tsHex(
+      'DOMAIN_GET_INFO_REPLY',
+      'DOMAIN_GET_INFO reply: `unsigned char state` and `unsigned short nrVirtCpu` are 4 bytes each.',
+      info.reply,
+      (w) => {
+        w.uint('state (unsigned char, widened to 4 bytes)');
+        w.uhyper('maxMem (KiB)');
+        w.uhyper('memory (KiB)');
+        w.uint('nrVirtCpu (unsigned short, widened to 4 bytes)');
+        facts.cpuTime = w.uhyper('cpuTime (ns)');
+      },
+    ),
+  );
 
   const nodeInfo = await call(6);
   out.push(tsHex('NODE_GET_INFO_CALL', 'NODE_GET_INFO call.', nodeInfo.call));
-  out.push(tsHex('NODE_GET_INFO_REPLY', 'NODE_GET_INFO reply: `char model[32]` takes 128 bytes.', nodeInfo.reply, (w) => {
-    w.charArray('model', 32);
-    w.uhyper('memory (KiB)');
-    for (const f of ['cpus', 'mhz', 'nodes', 'sockets', 'cores', 'threads']) w.int(f);
-  }));
+  out.push(
+    tsHex('NODE_GET_INFO_REPLY', 'NODE_GET_INFO reply: `char model[32]` takes 128 bytes.', nodeInfo.reply, (w) => {
+      w.charArray('model', 32);
+      w.uhyper('memory (KiB)');
+      for (const f of ['cpus', 'mhz', 'nodes', 'sockets', 'cores', 'threads']) w.int(f);
+    }),
+  );
 
   const listAll = await call(273, Buffer.concat([i32(1), u32(0)]));
-  out.push(tsHex('CONNECT_LIST_ALL_DOMAINS_CALL', 'CONNECT_LIST_ALL_DOMAINS { need_results: 1, flags: 0 }.', listAll.call, (w) => {
-    w.int('need_results');
-    w.uint('flags');
-  }));
-  out.push(tsHex('CONNECT_LIST_ALL_DOMAINS_REPLY', 'CONNECT_LIST_ALL_DOMAINS reply: domains<> then unsigned int ret (count).', listAll.reply, (w) => {
-    w.array('domains', (n) => w.dom(n));
-    w.uint('ret');
-  }));
+  out.push(
+    tsHex('CONNECT_LIST_ALL_DOMAINS_CALL', 'CONNECT_LIST_ALL_DOMAINS { need_results: 1, flags: 0 }.', listAll.call, (w) => {
+      w.int('need_results');
+      w.uint('flags');
+    }),
+  );
+  out.push(
+    tsHex(
+      'CONNECT_LIST_ALL_DOMAINS_REPLY',
+      'CONNECT_LIST_ALL_DOMAINS reply: domains<> then unsigned int ret (count).',
+      listAll.reply,
+      (w) => {
+        w.array('domains', (n) => w.dom(n));
+        w.uint('ret');
+      },
+    ),
+  );
 
   const stats = await call(344, Buffer.concat([u32(0), u32(0), u32(0)]));
-  out.push(tsHex('CONNECT_GET_ALL_DOMAIN_STATS_CALL', 'CONNECT_GET_ALL_DOMAIN_STATS { doms: [], stats: 0, flags: 0 }.', stats.call, (w) => {
-    w.array('doms', (n) => w.dom(n));
-    w.uint('stats');
-    w.uint('flags');
-  }));
-  out.push(tsHex('CONNECT_GET_ALL_DOMAIN_STATS_REPLY', 'CONNECT_GET_ALL_DOMAIN_STATS reply: records of { dom, typed params }.', stats.reply, (w) => {
-    w.array('retStats', (n) => {
-      w.dom(`${n}.dom`);
-      w.array(`${n}.params`, (p) => w.typedParam(p));
-    });
-  }));
+  out.push(
+    tsHex('CONNECT_GET_ALL_DOMAIN_STATS_CALL', 'CONNECT_GET_ALL_DOMAIN_STATS { doms: [], stats: 0, flags: 0 }.', stats.call, (w) => {
+      w.array('doms', (n) => w.dom(n));
+      w.uint('stats');
+      w.uint('flags');
+    }),
+  );
+  out.push(
+    tsHex(
+      'CONNECT_GET_ALL_DOMAIN_STATS_REPLY',
+      'CONNECT_GET_ALL_DOMAIN_STATS reply: records of { dom, typed params }.',
+      stats.reply,
+      (w) => {
+        w.array('retStats', (n) => {
+          w.dom(`${n}.dom`);
+          w.array(`${n}.params`, (p) => w.typedParam(p));
+        });
+      },
+    ),
+  );
 
   const missing = `fixture-capture-missing-${stamp}`;
   const noDomain = await call(23, str(missing));
   out.push(tsHex('DOMAIN_LOOKUP_MISSING_CALL', `DOMAIN_LOOKUP_BY_NAME { name: "${missing}" }.`, noDomain.call, (w) => w.string('name')));
-  out.push(tsHex('DOMAIN_LOOKUP_MISSING_REPLY', 'Error reply (status ERROR): remote_error for VIR_ERR_NO_DOMAIN (42).', noDomain.reply, (w) => w.remoteError()));
+  out.push(
+    tsHex('DOMAIN_LOOKUP_MISSING_REPLY', 'Error reply (status ERROR): remote_error for VIR_ERR_NO_DOMAIN (42).', noDomain.reply, (w) =>
+      w.remoteError(),
+    ),
+  );
 
   const register = await call(316, Buffer.concat([i32(0), u32(0)]));
-  out.push(tsHex('EVENT_REGISTER_LIFECYCLE_CALL', 'CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY { eventID: 0, dom: NULL }.', register.call, (w) => {
-    w.int('eventID');
-    w.optional('dom', (n) => w.dom(n));
-  }));
+  out.push(
+    tsHex('EVENT_REGISTER_LIFECYCLE_CALL', 'CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY { eventID: 0, dom: NULL }.', register.call, (w) => {
+      w.int('eventID');
+      w.optional('dom', (n) => w.dom(n));
+    }),
+  );
   let callbackID;
-  out.push(tsHex('EVENT_REGISTER_LIFECYCLE_REPLY', 'CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY reply: callbackID.', register.reply, (w) => {
-    callbackID = w.int('callbackID');
-  }));
+  out.push(
+    tsHex('EVENT_REGISTER_LIFECYCLE_REPLY', 'CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY reply: callbackID.', register.reply, (w) => {
+      callbackID = w.int('callbackID');
+    }),
+  );
 
   const uuid = randomUUID();
   const xml = `<domain type='test'><name>${throwaway}</name><uuid>${uuid}</uuid><memory>1024</memory><os><type>hvm</type></os></domain>`;
   const define = await call(350, Buffer.concat([str(xml), u32(0)]));
   if (define.status !== 0) throw new Error('DOMAIN_DEFINE_XML_FLAGS failed');
-  out.push(tsHex('DOMAIN_DEFINE_XML_FLAGS_CALL', `DOMAIN_DEFINE_XML_FLAGS { xml: <domain type='test'> ${throwaway}, flags: 0 }.`, define.call, (w) => {
-    w.string('xml');
-    w.uint('flags');
-  }));
+  out.push(
+    tsHex(
+      'DOMAIN_DEFINE_XML_FLAGS_CALL',
+      `DOMAIN_DEFINE_XML_FLAGS { xml: <domain type='test'> ${throwaway}, flags: 0 }.`,
+      define.call,
+      (w) => {
+        w.string('xml');
+        w.uint('flags');
+      },
+    ),
+  );
   const dw = new Walker(define.reply.subarray(28));
   definedDom = dw.dom('dom');
   definedDom.uuidBytes = Buffer.from(uuid.replace(/-/g, ''), 'hex');
-  out.push(tsHex('DOMAIN_DEFINE_XML_FLAGS_REPLY', `DOMAIN_DEFINE_XML_FLAGS reply: the new inactive domain (id -1).`, define.reply, (w) => w.dom('dom')));
+  out.push(
+    tsHex('DOMAIN_DEFINE_XML_FLAGS_REPLY', `DOMAIN_DEFINE_XML_FLAGS reply: the new inactive domain (id -1).`, define.reply, (w) =>
+      w.dom('dom'),
+    ),
+  );
 
   const isEvent = (h) => h.type === MESSAGE && h.proc === 318;
   const defined = await take(isEvent, 'DEFINED event');
@@ -217,18 +286,34 @@ try {
     w.int('msg.event');
     w.int('msg.detail');
   };
-  out.push(tsHex('EVENT_LIFECYCLE_DEFINED', `Event MESSAGE 318 (serial 1): { callbackID ${callbackID}, msg: { dom, event DEFINED (0), detail ADDED (0) } }.`, defined, lifecycleSpec));
+  out.push(
+    tsHex(
+      'EVENT_LIFECYCLE_DEFINED',
+      `Event MESSAGE 318 (serial 1): { callbackID ${callbackID}, msg: { dom, event DEFINED (0), detail ADDED (0) } }.`,
+      defined,
+      lifecycleSpec,
+    ),
+  );
 
   const undefine = await call(231, Buffer.concat([domRef(definedDom), u32(0)]));
   if (undefine.status !== 0) throw new Error('DOMAIN_UNDEFINE_FLAGS failed');
-  out.push(tsHex('DOMAIN_UNDEFINE_FLAGS_CALL', `DOMAIN_UNDEFINE_FLAGS { dom: ${throwaway}, flags: 0 }.`, undefine.call, (w) => {
-    w.dom('dom');
-    w.uint('flags');
-  }));
+  out.push(
+    tsHex('DOMAIN_UNDEFINE_FLAGS_CALL', `DOMAIN_UNDEFINE_FLAGS { dom: ${throwaway}, flags: 0 }.`, undefine.call, (w) => {
+      w.dom('dom');
+      w.uint('flags');
+    }),
+  );
   out.push(tsHex('DOMAIN_UNDEFINE_FLAGS_REPLY', 'DOMAIN_UNDEFINE_FLAGS reply: empty payload.', undefine.reply));
   definedDom = null;
   const undefined_ = await take(isEvent, 'UNDEFINED event');
-  out.push(tsHex('EVENT_LIFECYCLE_UNDEFINED', 'Event MESSAGE 318: { callbackID, msg: { dom, event UNDEFINED (1), detail REMOVED (0) } }.', undefined_, lifecycleSpec));
+  out.push(
+    tsHex(
+      'EVENT_LIFECYCLE_UNDEFINED',
+      'Event MESSAGE 318: { callbackID, msg: { dom, event UNDEFINED (1), detail REMOVED (0) } }.',
+      undefined_,
+      lifecycleSpec,
+    ),
+  );
 
   await call(317, i32(callbackID));
   await call(2);

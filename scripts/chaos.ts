@@ -34,7 +34,20 @@ import { startLibvirtd } from '../tests/helpers/libvirt.js';
 async function main(): Promise<number> {
   let flags: Map<string, string>;
   try {
-    flags = parseFlags(process.argv.slice(2), ['workflows', 'concurrency', 'seed', 'uri', 'kill-min', 'kill-max', 'max-kills', 'bound', 'cloud-init', 'targeted', 'verbose', 'json']);
+    flags = parseFlags(process.argv.slice(2), [
+      'workflows',
+      'concurrency',
+      'seed',
+      'uri',
+      'kill-min',
+      'kill-max',
+      'max-kills',
+      'bound',
+      'cloud-init',
+      'targeted',
+      'verbose',
+      'json',
+    ]);
   } catch (error) {
     console.error(String(error instanceof Error ? error.message : error));
     return 2;

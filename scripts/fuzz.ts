@@ -45,7 +45,8 @@ interface WorkerInit {
   progress: SharedArrayBuffer;
 }
 
-type WorkerMessage = { kind: 'report'; report: TargetReport; coverage: Record<string, number> } | { kind: 'crash'; name: string; error: string };
+type WorkerMessage =
+  { kind: 'report'; report: TargetReport; coverage: Record<string, number> } | { kind: 'crash'; name: string; error: string };
 
 // ---- worker ----------------------------------------------------------------
 
@@ -58,10 +59,18 @@ async function workerMain(): Promise<void> {
       const target = ALL_TARGETS.find((t) => t.name === job.name)!;
       Atomics.store(counter, 0, 0);
       try {
-        const report = await runTarget(target, { numRuns: job.numRuns, seed: job.seed, ...(job.path === undefined ? {} : { path: job.path }) });
+        const report = await runTarget(target, {
+          numRuns: job.numRuns,
+          seed: job.seed,
+          ...(job.path === undefined ? {} : { path: job.path }),
+        });
         parentPort!.postMessage({ kind: 'report', report, coverage: { ...clientCoverage } } satisfies WorkerMessage);
       } catch (error) {
-        parentPort!.postMessage({ kind: 'crash', name: job.name, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies WorkerMessage);
+        parentPort!.postMessage({
+          kind: 'crash',
+          name: job.name,
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        } satisfies WorkerMessage);
       }
     })();
   });
@@ -81,7 +90,9 @@ interface Options {
 }
 
 function usage(message: string): never {
-  console.error(`fuzz: ${message}\nusage: tsx scripts/fuzz.ts [--runs N] [--seed S] [--only NAME]… [--path P] [--jobs J] [--hang-seconds T] [--verbose] [--list]`);
+  console.error(
+    `fuzz: ${message}\nusage: tsx scripts/fuzz.ts [--runs N] [--seed S] [--only NAME]… [--path P] [--jobs J] [--hang-seconds T] [--verbose] [--list]`,
+  );
   process.exit(2);
 }
 
@@ -165,7 +176,10 @@ async function main(): Promise<void> {
   const width = Math.max(...targets.map((t) => t.name.length));
 
   if (options.list) {
-    for (const t of targets) console.log(`${t.name.padEnd(width)}  weight ${String(t.weight).padStart(4)}  ${fmt(runs.get(t.name)!).padStart(9)} inputs  ${t.description}`);
+    for (const t of targets)
+      console.log(
+        `${t.name.padEnd(width)}  weight ${String(t.weight).padStart(4)}  ${fmt(runs.get(t.name)!).padStart(9)} inputs  ${t.description}`,
+      );
     return;
   }
 
@@ -177,7 +191,12 @@ async function main(): Promise<void> {
 
   // Expensive targets first, so the workers finish together.
   const queue: Job[] = targets
-    .map((t) => ({ name: t.name, numRuns: runs.get(t.name)!, seed: targetSeed(options.seed, t.name), ...(options.path === undefined ? {} : { path: options.path }) }))
+    .map((t) => ({
+      name: t.name,
+      numRuns: runs.get(t.name)!,
+      seed: targetSeed(options.seed, t.name),
+      ...(options.path === undefined ? {} : { path: options.path }),
+    }))
     .sort((a, b) => b.numRuns * costOf(b.name) - a.numRuns * costOf(a.name));
   const reports: TargetReport[] = [];
   const failures: string[] = [];
@@ -242,7 +261,10 @@ class WorkerSlot {
 
   #spawn(): Worker {
     this.#counter = new Int32Array(new SharedArrayBuffer(4));
-    return new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: { progress: this.#counter.buffer as SharedArrayBuffer } satisfies WorkerInit });
+    return new Worker(WORKER_BOOTSTRAP, {
+      eval: true,
+      workerData: { progress: this.#counter.buffer as SharedArrayBuffer } satisfies WorkerInit,
+    });
   }
 
   /** Run `job`; a watchdog on the per-input counter stops a worker that makes no progress. */

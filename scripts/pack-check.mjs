@@ -46,9 +46,31 @@ try {
   process.stdout.write(sh('node', ['check.mjs'], dir));
   process.stdout.write(sh('node', ['check.cjs'], dir));
   // Types resolve for both module systems.
-  writeFileSync(join(dir, 'types.mts'), `import { LibvirtManager, type VmSpec } from 'libvirt-manager';\nconst s: VmSpec = { name: 'x', memory: '1GiB' };\nvoid LibvirtManager; void s;\n`);
+  writeFileSync(
+    join(dir, 'types.mts'),
+    `import { LibvirtManager, type VmSpec } from 'libvirt-manager';\nconst s: VmSpec = { name: 'x', memory: '1GiB' };\nvoid LibvirtManager; void s;\n`,
+  );
   writeFileSync(join(dir, 'types.cts'), `import { VmCreator } from 'libvirt-manager/creator';\nvoid VmCreator;\n`);
-  sh(join(root, 'node_modules/.bin/tsc'), ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--skipLibCheck', 'false', '--types', 'node', '--typeRoots', join(root, 'node_modules/@types'), 'types.mts', 'types.cts'], dir);
+  sh(
+    join(root, 'node_modules/.bin/tsc'),
+    [
+      '--noEmit',
+      '--strict',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--skipLibCheck',
+      'false',
+      '--types',
+      'node',
+      '--typeRoots',
+      join(root, 'node_modules/@types'),
+      'types.mts',
+      'types.cts',
+    ],
+    dir,
+  );
   console.log('types ok (ESM and CJS)');
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -56,6 +56,7 @@ function shellScripts() {
 if (vitestArgs.length === 0) {
   run('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']);
   run('lint', bin('eslint'), ['.']);
+  run('formatted (prettier --check; npm run format fixes it)', bin('prettier'), ['--check', '.']);
   run('shell scripts lint clean', 'shellcheck', shellScripts());
   run('layer check', bin('depcruise'), ['src', '--config', '.dependency-cruiser.cjs']);
   run('diagrams up to date', bin('tsx'), ['scripts/gen-diagrams.ts', '--check']);

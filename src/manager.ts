@@ -93,7 +93,10 @@ export class LibvirtManager implements AsyncDisposable {
    * @throws {@link InvalidUriError} · {@link InvalidArgumentError} (bad options; nothing is dialed) · {@link TransportError} · {@link AuthError} · {@link TimeoutError} · {@link AbortError}
    * @see LibvirtConnection.connect
    */
-  static async connect(uri: string = process.env['LIBVIRT_URI'] ?? 'qemu:///system', options: LibvirtManagerOptions = {}): Promise<LibvirtManager> {
+  static async connect(
+    uri: string = process.env['LIBVIRT_URI'] ?? 'qemu:///system',
+    options: LibvirtManagerOptions = {},
+  ): Promise<LibvirtManager> {
     const timeout = options.connectTimeout ?? 60_000;
     const open: CallOptions = { timeout, ...(options.signal === undefined ? {} : { signal: options.signal }) };
     // Every option is checked before anything is dialed: the connection's constructor checks the URI
@@ -120,7 +123,10 @@ export class LibvirtManager implements AsyncDisposable {
     // The VM exists now, so the caller gets it even if this read fails (the
     // registry then learns of it from the event, or its next resync).
     await this.vms.track(result.domain, { timeout: TRACK_TIMEOUT }).catch((error: unknown) => {
-      logSafely(this.#logger, 'warn', 'the registry could not read the VM just created', { domain: result.domain.name, error: String(error) });
+      logSafely(this.#logger, 'warn', 'the registry could not read the VM just created', {
+        domain: result.domain.name,
+        error: String(error),
+      });
     });
     return result;
   }

@@ -61,7 +61,10 @@ function otherClients(): number | null {
   const list = spawnSync('virt-admin', ['srv-clients-list', 'libvirtd'], { encoding: 'utf8' });
   if (list.status !== 0) return null;
   // A header, a rule, then one line per client.
-  return list.stdout.split('\n').slice(2).filter((line) => line.trim() !== '').length;
+  return list.stdout
+    .split('\n')
+    .slice(2)
+    .filter((line) => line.trim() !== '').length;
 }
 
 /** The daemon-side limits that bound these figures: live pool sizes from virt-admin, per-client limits from libvirtd.conf. */
@@ -77,7 +80,8 @@ function daemonLimits(): Record<string, number | string> {
   } catch {
     // Defaults below.
   }
-  const setting = (key: string, fallback: number): number => Number(new RegExp(`^\\s*${key}\\s*=\\s*(\\d+)`, 'm').exec(conf)?.[1] ?? fallback);
+  const setting = (key: string, fallback: number): number =>
+    Number(new RegExp(`^\\s*${key}\\s*=\\s*(\\d+)`, 'm').exec(conf)?.[1] ?? fallback);
   limits.max_client_requests = setting('max_client_requests', 5);
   if (limits.maxWorkers === undefined) limits.max_workers = setting('max_workers', 20);
   if (limits.prioWorkers === undefined) limits.prio_workers = setting('prio_workers', 5);
@@ -90,7 +94,9 @@ export function printEnvironment(env: Environment): void {
   console.log(`  node ${env.node}; daemon libvirt ${env.daemonLibvirt} (${env.uri})`);
   console.log(`  C client: libvirt ${env.libvirtClientLibrary} via python3-libvirt ${env.libvirtPython} (python ${env.python})`);
   console.log(`  cpu: ${env.cpu} × ${env.nproc}${env.virtualised ? ' (virtual machine)' : ''}; kernel ${env.kernel}`);
-  const limits = Object.entries(env.daemonLimits).map(([k, v]) => `${k}=${v}`).join(' ');
+  const limits = Object.entries(env.daemonLimits)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   console.log(`  daemon limits: ${limits}`);
   console.log(
     `  note: max_client_requests caps the calls the DAEMON reads from one connection at a time; any client with more in flight (ours at 8/32/128, C with 8/32 threads) queues behind it. It is the daemon's limit, not a client one.`,
@@ -102,7 +108,9 @@ export function printEnvironment(env: Environment): void {
   if (env.loadBefore > 0.5 || (env.cpuPressureBefore ?? 0) > 5 || (env.otherClients ?? 0) > 0) {
     console.log('  WARNING: the machine or the daemon was busy before this run; other work skews every figure (rerun when quiet).');
   }
-  console.log(`  method: ${env.rounds} rounds × ${env.seconds} s per side after ${env.warmup} s warm-up, interleaved (ours/C, then C/ours); median of rounds`);
+  console.log(
+    `  method: ${env.rounds} rounds × ${env.seconds} s per side after ${env.warmup} s warm-up, interleaved (ours/C, then C/ours); median of rounds`,
+  );
 }
 
 /** libvirtd's pid, from the pid file scripts/setup-libvirt.sh maintains (read each time: the daemon may be restarted). */

@@ -174,7 +174,10 @@ export async function runGroup(figures: Figure[], done: Map<string, FigureResult
     let cFrom: string | undefined;
     if (figure.c === undefined) {
       // Compare with whichever C figure was best.
-      const best = (figure.cBest ?? []).map((n) => done.get(n)).filter((r) => r !== undefined).sort((a, b) => b.c.opsPerSec - a.c.opsPerSec)[0];
+      const best = (figure.cBest ?? [])
+        .map((n) => done.get(n))
+        .filter((r) => r !== undefined)
+        .sort((a, b) => b.c.opsPerSec - a.c.opsPerSec)[0];
       if (best === undefined) throw new Error(`${figure.name}: no C figure to compare with`);
       cSummary = best.c;
       cFrom = best.name;

@@ -57,7 +57,8 @@ function emit(node: StateNodeLike, lines: string[], indent: string, edge: EdgeLa
         for (const target of t.target ?? []) lines.push(`${indent}${id(child)} --> ${id(target)}: ${text}`);
       }
     }
-    for (const t of child.after) for (const target of t.target ?? []) lines.push(`${indent}${id(child)} --> ${id(target)}: after ${String(t.delay)}`);
+    for (const t of child.after)
+      for (const target of t.target ?? []) lines.push(`${indent}${id(child)} --> ${id(target)}: after ${String(t.delay)}`);
     for (const t of child.always ?? []) for (const target of t.target ?? []) lines.push(`${indent}${id(child)} --> ${id(target)}: always`);
     if (child.type === 'final') lines.push(`${indent}${id(child)} --> [*]`);
   }

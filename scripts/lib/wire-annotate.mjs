@@ -96,7 +96,9 @@ export class Walker {
   }
   typedParam(name) {
     const field = this.string(`${name}.field`);
-    const type = this.int(`${name}.type (${['', 'INT', 'UINT', 'LLONG', 'ULLONG', 'DOUBLE', 'BOOLEAN', 'STRING'][this.buf.readInt32BE(this.pos)] ?? '?'})`);
+    const type = this.int(
+      `${name}.type (${['', 'INT', 'UINT', 'LLONG', 'ULLONG', 'DOUBLE', 'BOOLEAN', 'STRING'][this.buf.readInt32BE(this.pos)] ?? '?'})`,
+    );
     const arm = [null, 'int', 'uint', 'hyper', 'uhyper', 'double', 'int', 'string'][type];
     return { field, value: this[arm](`${name}.value (${field})`) };
   }
@@ -116,11 +118,21 @@ export class Walker {
 }
 
 const PROC_NAMES = {
-  1: 'CONNECT_OPEN', 2: 'CONNECT_CLOSE', 6: 'NODE_GET_INFO', 16: 'DOMAIN_GET_INFO', 23: 'DOMAIN_LOOKUP_BY_NAME',
-  66: 'AUTH_LIST', 157: 'CONNECT_GET_LIB_VERSION', 212: 'DOMAIN_GET_STATE', 231: 'DOMAIN_UNDEFINE_FLAGS',
-  273: 'CONNECT_LIST_ALL_DOMAINS', 316: 'CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY',
-  317: 'CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY', 318: 'DOMAIN_EVENT_CALLBACK_LIFECYCLE',
-  344: 'CONNECT_GET_ALL_DOMAIN_STATS', 350: 'DOMAIN_DEFINE_XML_FLAGS',
+  1: 'CONNECT_OPEN',
+  2: 'CONNECT_CLOSE',
+  6: 'NODE_GET_INFO',
+  16: 'DOMAIN_GET_INFO',
+  23: 'DOMAIN_LOOKUP_BY_NAME',
+  66: 'AUTH_LIST',
+  157: 'CONNECT_GET_LIB_VERSION',
+  212: 'DOMAIN_GET_STATE',
+  231: 'DOMAIN_UNDEFINE_FLAGS',
+  273: 'CONNECT_LIST_ALL_DOMAINS',
+  316: 'CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY',
+  317: 'CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY',
+  318: 'DOMAIN_EVENT_CALLBACK_LIFECYCLE',
+  344: 'CONNECT_GET_ALL_DOMAIN_STATS',
+  350: 'DOMAIN_DEFINE_XML_FLAGS',
 };
 
 /** Annotated lines of a whole packet: length word, header, then the payload walked by `spec`. */

@@ -46,7 +46,11 @@ export function resolveReconnectPolicy(policy: ReconnectPolicy | boolean | undef
   check(Number.isFinite(p.maxDelay) && p.maxDelay >= p.initialDelay, 'maxDelay', 'must be a number of ms ≥ initialDelay');
   check(Number.isFinite(p.factor) && p.factor >= 1, 'factor', 'must be ≥ 1');
   check(p.jitter >= 0 && p.jitter <= 1, 'jitter', 'must be between 0 and 1');
-  check(p.maxAttempts >= 1 && (Number.isInteger(p.maxAttempts) || p.maxAttempts === Number.POSITIVE_INFINITY), 'maxAttempts', 'must be a positive integer or Infinity');
+  check(
+    p.maxAttempts >= 1 && (Number.isInteger(p.maxAttempts) || p.maxAttempts === Number.POSITIVE_INFINITY),
+    'maxAttempts',
+    'must be a positive integer or Infinity',
+  );
   return p;
 }
 

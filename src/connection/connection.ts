@@ -1,14 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Mutex } from 'async-mutex';
 import { type Actor, createActor } from 'xstate';
-import {
-  AbortError,
-  AuthError,
-  ConnectionClosedError,
-  InvalidUriError,
-  type LibvirtManagerError,
-  TimeoutError,
-} from '../errors/index.js';
+import { AbortError, AuthError, ConnectionClosedError, InvalidUriError, type LibvirtManagerError, TimeoutError } from '../errors/index.js';
 import {
   type CallOptions,
   type Dialer,
@@ -106,7 +99,10 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
       this.emit('state', state);
     });
     this.#hub = new EventHub((procedure, args, callOptions) => this.call(procedure, args, callOptions), this.#options.logger);
-    this.#resources = createResources((procedure, args, callOptions) => this.call(procedure, args, callOptions), (procedure, args, callOptions) => this.openStream(procedure, args, callOptions));
+    this.#resources = createResources(
+      (procedure, args, callOptions) => this.call(procedure, args, callOptions),
+      (procedure, args, callOptions) => this.openStream(procedure, args, callOptions),
+    );
   }
 
   /**
@@ -277,7 +273,9 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     if (this.#link !== null && this.state === 'open') return this.#link;
     const state = this.state;
     if (state === 'disconnected') {
-      return Promise.reject(new ConnectionClosedError('client', 'the connection is not open yet: call connect() or LibvirtConnection.connect()'));
+      return Promise.reject(
+        new ConnectionClosedError('client', 'the connection is not open yet: call connect() or LibvirtConnection.connect()'),
+      );
     }
     if (state === 'closing' || state === 'closed') return Promise.reject(this.#closedError());
     if (this.#options.whileReconnecting === 'fail') {
@@ -302,10 +300,15 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
           reject(error);
         },
       };
-      const onAbort = (): void => waiter.reject(new AbortError('aborted while waiting for the connection to reconnect', { cause: signal?.reason }));
+      const onAbort = (): void =>
+        waiter.reject(new AbortError('aborted while waiting for the connection to reconnect', { cause: signal?.reason }));
       if (signal?.aborted) return onAbort();
       signal?.addEventListener('abort', onAbort, { once: true });
-      if (timeout > 0) timer = setTimeout(() => waiter.reject(new TimeoutError(timeout, `timed out after ${timeout} ms waiting for the connection to reconnect`)), timeout);
+      if (timeout > 0)
+        timer = setTimeout(
+          () => waiter.reject(new TimeoutError(timeout, `timed out after ${timeout} ms waiting for the connection to reconnect`)),
+          timeout,
+        );
       this.#waiters.add(waiter);
     });
   }
@@ -387,7 +390,10 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     // An iteration ends quietly (done) when its owner closed the connection;
     // it throws only when the link was lost for good.
     this.#hub.endAll(info.reason === 'client' ? undefined : error);
-    log(this.#options.logger, info.reason === 'client' ? 'info' : 'error', 'libvirt connection closed', { uri: this.uri, reason: info.reason });
+    log(this.#options.logger, info.reason === 'client' ? 'info' : 'error', 'libvirt connection closed', {
+      uri: this.uri,
+      reason: info.reason,
+    });
     this.emit('close', info);
   }
 

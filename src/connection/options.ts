@@ -1,5 +1,15 @@
 import { InvalidArgumentError } from '../errors/index.js';
-import { type Dialer, type KeepaliveOptions, type Logger, checkDuration, type SaslOptions, type SshOptions, type TlsOptions, checkSaslOptions, resolveKeepalive } from '../rpc/index.js';
+import {
+  type Dialer,
+  type KeepaliveOptions,
+  type Logger,
+  checkDuration,
+  type SaslOptions,
+  type SshOptions,
+  type TlsOptions,
+  checkSaslOptions,
+  resolveKeepalive,
+} from '../rpc/index.js';
 import { type ReconnectPolicy, type ResolvedReconnectPolicy, resolveReconnectPolicy } from './backoff.js';
 
 /** Options of {@link LibvirtConnection.connect}. */

@@ -57,7 +57,8 @@ export class VmCreator {
   constructor(connection: LibvirtConnection, options: VmCreatorOptions = {}) {
     this.#connection = connection;
     this.#logger = options.logger;
-    this.#lifecycle = options.lifecycle ?? new VmLifecycleManager(connection, options.logger === undefined ? {} : { logger: options.logger });
+    this.#lifecycle =
+      options.lifecycle ?? new VmLifecycleManager(connection, options.logger === undefined ? {} : { logger: options.logger });
     this.#rollbackTimeout = options.rollbackTimeout ?? 60_000;
     this.#hooks = options.hooks;
   }
@@ -73,7 +74,8 @@ export class VmCreator {
    * @see buildVmXml
    */
   async buildXml(spec: VmSpec, options: CallOptions & { facts?: CreatorFacts; uuid?: string } = {}): Promise<string> {
-    if (options.facts !== undefined) return buildVmXml(spec, { facts: options.facts, ...(options.uuid === undefined ? {} : { uuid: options.uuid }) });
+    if (options.facts !== undefined)
+      return buildVmXml(spec, { facts: options.facts, ...(options.uuid === undefined ? {} : { uuid: options.uuid }) });
     const checked = validateSpec(spec, options.uuid === undefined ? {} : { uuid: options.uuid });
     const facts = await gatherFacts(this.#connection, checked, options);
     return renderDomain(planCreate(checked, facts)).xml;
@@ -126,7 +128,12 @@ export class VmCreator {
     }
   }
 
-  async #execute(plan: CreatePlan, signal: AbortSignal, translate: (e: unknown) => unknown, onProgress: CreateOptions['onProgress']): Promise<CreateResult> {
+  async #execute(
+    plan: CreatePlan,
+    signal: AbortSignal,
+    translate: (e: unknown) => unknown,
+    onProgress: CreateOptions['onProgress'],
+  ): Promise<CreateResult> {
     const conn = this.#connection;
     const call: CallOptions = { signal };
     const rb: CallOptions = { timeout: this.#rollbackTimeout };
@@ -139,21 +146,36 @@ export class VmCreator {
         onProgress?.({ type: 'step', step, description });
       },
     });
-    logSafely(this.#logger, 'info', 'creating VM', { domain: checked.name, uuid: checked.uuid, volumes: plan.volumes.length, seed: checked.seed && describeSeed(checked.seed.seed) });
+    logSafely(this.#logger, 'info', 'creating VM', {
+      domain: checked.name,
+      uuid: checked.uuid,
+      volumes: plan.volumes.length,
+      seed: checked.seed && describeSeed(checked.seed.seed),
+    });
     const made = new Map<PlannedVolume, MadeVolume>();
     let started = false;
     try {
       for (const v of plan.volumes) made.set(v, await this.#makeVolume(log, v, call, rb, onProgress));
       const { xml } = renderDomain(plan, made);
-      let domain = await log.step('define', `define domain ${checked.name}`, () => conn.domains.control.define(xml, { ...call, flags: DEFINE_VALIDATE }), {
-        undo: async (ref) => ((await undefineDomain(conn, ref, rb)).alreadyGone ? 'already-gone' : 'undone'),
-        ifUncertain: () => this.#undefineByUuid(checked.uuid!, rb),
-      });
+      let domain = await log.step(
+        'define',
+        `define domain ${checked.name}`,
+        () => conn.domains.control.define(xml, { ...call, flags: DEFINE_VALIDATE }),
+        {
+          undo: async (ref) => ((await undefineDomain(conn, ref, rb)).alreadyGone ? 'already-gone' : 'undone'),
+          ifUncertain: () => this.#undefineByUuid(checked.uuid!, rb),
+        },
+      );
       if (checked.spec.autostart === true) {
         const ref = domain;
-        await log.step('autostart', `start ${checked.name} with the host`, () => this.#lifecycle.setAutostart(ref, { ...call, enabled: true }), {
-          undo: async () => this.#tolerateGone(() => this.#lifecycle.setAutostart(ref, { ...rb, enabled: false })),
-        });
+        await log.step(
+          'autostart',
+          `start ${checked.name} with the host`,
+          () => this.#lifecycle.setAutostart(ref, { ...call, enabled: true }),
+          {
+            undo: async () => this.#tolerateGone(() => this.#lifecycle.setAutostart(ref, { ...rb, enabled: false })),
+          },
+        );
       }
       if (checked.spec.start === true) {
         const ref = domain;
@@ -171,13 +193,23 @@ export class VmCreator {
       if (seed !== undefined && seedVolume !== undefined && seedPlace !== undefined && seed.detach === 'after-first-boot') {
         const cdrom = seedCdrom(made.get(seedVolume)!.path, seedPlace.bus, seedPlace.target);
         const ref = domain;
-        await log.step('detach-seed', `remove the seed cdrom ${seedPlace.target} from ${checked.name}'s persistent definition`, () => detachSeedFromConfig(conn, ref, cdrom, call));
+        await log.step('detach-seed', `remove the seed cdrom ${seedPlace.target} from ${checked.name}'s persistent definition`, () =>
+          detachSeedFromConfig(conn, ref, cdrom, call),
+        );
         detached = true;
       }
-      const volumes: CreatedVolume[] = plan.disks.flatMap((d) => (d.volume === undefined ? [] : [this.#created(d.volume, made, d.checked.index)]));
+      const volumes: CreatedVolume[] = plan.disks.flatMap((d) =>
+        d.volume === undefined ? [] : [this.#created(d.volume, made, d.checked.index)],
+      );
       const result: CreateResult = { domain, xml, created: { volumes }, started };
       if (seed !== undefined && seedVolume !== undefined && seedPlace !== undefined) {
-        result.created.seed = { ...this.#created(seedVolume, made), sha256: seed.seed.sha256, instanceId: seed.seed.instanceId, target: seedPlace.target, detached };
+        result.created.seed = {
+          ...this.#created(seedVolume, made),
+          sha256: seed.seed.sha256,
+          instanceId: seed.seed.instanceId,
+          target: seedPlace.target,
+          detached,
+        };
       }
       logSafely(this.#logger, 'info', 'created VM', { domain: checked.name, uuid: domain.uuid, started });
       return result;
@@ -185,26 +217,44 @@ export class VmCreator {
       const original = translate(error);
       const report = await log.rollback();
       const level = report.complete ? 'warn' : 'error';
-      logSafely(this.#logger, level, report.complete ? 'create failed; rolled back' : 'create failed; rollback incomplete', { domain: checked.name, undone: report.undone.map((s) => s.step), failed: report.failed.map((f) => f.step) });
+      logSafely(this.#logger, level, report.complete ? 'create failed; rolled back' : 'create failed; rollback incomplete', {
+        domain: checked.name,
+        undone: report.undone.map((s) => s.step),
+        failed: report.failed.map((f) => f.step),
+      });
       throw attachRollback(original, report);
     }
   }
 
   /** Create one volume (and fill it), logging the undo; returns its path and key. */
-  async #makeVolume(log: CompensationLog, v: PlannedVolume, call: CallOptions, rb: CallOptions, onProgress: CreateOptions['onProgress']): Promise<MadeVolume> {
+  async #makeVolume(
+    log: CompensationLog,
+    v: PlannedVolume,
+    call: CallOptions,
+    rb: CallOptions,
+    onProgress: CreateOptions['onProgress'],
+  ): Promise<MadeVolume> {
     const conn = this.#connection;
-    const ref = await log.step(v.step, `create volume ${v.pool}/${v.name}${v.cloneOf === undefined ? '' : ' (clone)'}`, () => createVolume(conn, v, call), {
-      undo: async (r) => ((await deleteVolumeRef(conn, r, rb)) ? 'undone' : 'already-gone'),
-      ifUncertain: async () => {
-        const found = await findPoolVolume(conn, { pool: v.pool, name: v.name, owned: true }, rb);
-        return found !== undefined && (await deleteVolumeRef(conn, found, rb)) ? 'undone' : 'already-gone';
+    const ref = await log.step(
+      v.step,
+      `create volume ${v.pool}/${v.name}${v.cloneOf === undefined ? '' : ' (clone)'}`,
+      () => createVolume(conn, v, call),
+      {
+        undo: async (r) => ((await deleteVolumeRef(conn, r, rb)) ? 'undone' : 'already-gone'),
+        ifUncertain: async () => {
+          const found = await findPoolVolume(conn, { pool: v.pool, name: v.name, owned: true }, rb);
+          return found !== undefined && (await deleteVolumeRef(conn, found, rb)) ? 'undone' : 'already-gone';
+        },
       },
-    });
+    );
     if (v.upload !== undefined) {
       const step = `upload:${v.specPath}`;
       await log.step(step, `upload ${v.upload.size} bytes into ${v.pool}/${v.name}`, async () => {
         try {
-          await uploadVolume(conn, ref, v, { ...call, onProgress: (p) => onProgress?.({ type: 'upload', step, pool: v.pool, volume: v.name, ...p }) });
+          await uploadVolume(conn, ref, v, {
+            ...call,
+            onProgress: (p) => onProgress?.({ type: 'upload', step, pool: v.pool, volume: v.name, ...p }),
+          });
         } catch (error) {
           if (!(error instanceof UnsupportedError)) throw error;
           const what = v.role === 'cloud-init' ? 'the cloud-init seed' : `${v.specPath} (kind 'upload')`;
@@ -219,7 +269,14 @@ export class VmCreator {
   }
 
   #created(v: PlannedVolume, made: ReadonlyMap<PlannedVolume, MadeVolume>, disk?: number): CreatedVolume {
-    return { role: v.role, pool: v.pool, name: v.name, path: made.get(v)?.path ?? v.predictedPath, format: v.format, ...(disk === undefined ? {} : { disk }) };
+    return {
+      role: v.role,
+      pool: v.pool,
+      name: v.name,
+      path: made.get(v)?.path ?? v.predictedPath,
+      format: v.format,
+      ...(disk === undefined ? {} : { disk }),
+    };
   }
 
   /** Start through the lifecycle manager (confirmed by libvirt's event); returns the ref with its new id. */

@@ -73,7 +73,10 @@ export function chooseGuest(caps: HostCapabilities, arch: string | undefined): G
   const wanted = arch ?? caps.host.cpu.arch;
   const guest = hvm.find((g) => g.arch === wanted) ?? (arch === undefined ? hvm[0] : undefined);
   if (guest === undefined) {
-    throw specError('arch', `the host cannot run ${JSON.stringify(wanted)} guests (it offers ${hvm.map((g) => g.arch).join(', ') || 'none'})`);
+    throw specError(
+      'arch',
+      `the host cannot run ${JSON.stringify(wanted)} guests (it offers ${hvm.map((g) => g.arch).join(', ') || 'none'})`,
+    );
   }
   return guest;
 }
@@ -86,7 +89,8 @@ export function chooseGuest(caps: HostCapabilities, arch: string | undefined): G
 export function chooseVirtType(guest: GuestCapabilities, requested: string | undefined): string {
   const types = guest.domains.map((d) => d.type);
   if (requested !== undefined) {
-    if (!types.includes(requested)) throw specError('virtType', `the host offers ${types.join(', ') || 'no'} ${guest.arch} guests, not ${JSON.stringify(requested)}`);
+    if (!types.includes(requested))
+      throw specError('virtType', `the host offers ${types.join(', ') || 'no'} ${guest.arch} guests, not ${JSON.stringify(requested)}`);
     return requested;
   }
   const first = types.includes('kvm') ? 'kvm' : types[0];
@@ -109,7 +113,8 @@ export function isQ35(machine: string | undefined): boolean {
 function cpuFor(checked: CheckedSpec, domainType: string, dc: DomainCapabilities | undefined): DomainCpu | undefined {
   const cpu = checked.spec.cpu;
   if (cpu !== undefined) {
-    if (dc !== undefined && dc.cpuModes[cpu.mode]?.supported === false) throw specError('cpu.mode', `the host does not offer CPU mode ${JSON.stringify(cpu.mode)}`);
+    if (dc !== undefined && dc.cpuModes[cpu.mode]?.supported === false)
+      throw specError('cpu.mode', `the host does not offer CPU mode ${JSON.stringify(cpu.mode)}`);
     return cpu.mode === 'custom' ? { mode: 'custom', match: 'exact', model: { name: cpu.model, fallback: 'allow' } } : { mode: cpu.mode };
   }
   // virt-install: the host CPU as is under KVM; QEMU's own default model under TCG.
@@ -150,7 +155,8 @@ export function resolvePlatform(checked: CheckedSpec, facts: HostFacts): Platfor
   const machine = chooseMachine(guest, domainType, spec.machine);
   const qemu = domainType === 'kvm' || domainType === 'qemu';
   const x86 = X86.has(guest.arch);
-  if (dc?.vcpuMax !== undefined && checked.vcpus > dc.vcpuMax) throw specError('vcpus', `the host allows at most ${dc.vcpuMax} vCPUs for this machine`);
+  if (dc?.vcpuMax !== undefined && checked.vcpus > dc.vcpuMax)
+    throw specError('vcpus', `the host allows at most ${dc.vcpuMax} vCPUs for this machine`);
 
   const buses = dc?.devices['disk']?.enums['bus'];
   const sataOrIde: DiskBus = isQ35(machine) ? 'sata' : 'ide';
@@ -164,7 +170,9 @@ export function resolvePlatform(checked: CheckedSpec, facts: HostFacts): Platfor
   }
   const defaults = spec.defaultDevices ?? {};
   const rngCaps = dc?.devices['rng'];
-  const rngOk = rngCaps === undefined || (rngCaps.supported && enumHas(rngCaps.enums['model'], 'virtio') && enumHas(rngCaps.enums['backendModel'], 'random'));
+  const rngOk =
+    rngCaps === undefined ||
+    (rngCaps.supported && enumHas(rngCaps.enums['model'], 'virtio') && enumHas(rngCaps.enums['backendModel'], 'random'));
   const channelOk = enumHas(dc?.devices['channel']?.enums['type'], 'unix');
 
   const features: DomainFeatures = {};
@@ -176,7 +184,14 @@ export function resolvePlatform(checked: CheckedSpec, facts: HostFacts): Platfor
 
   const clock: DomainClock =
     x86 && qemu
-      ? { offset: 'utc', timers: [{ name: 'rtc', tickpolicy: 'catchup' }, { name: 'pit', tickpolicy: 'delay' }, { name: 'hpet', present: false }] }
+      ? {
+          offset: 'utc',
+          timers: [
+            { name: 'rtc', tickpolicy: 'catchup' },
+            { name: 'pit', tickpolicy: 'delay' },
+            { name: 'hpet', present: false },
+          ],
+        }
       : { offset: 'utc' };
 
   return {

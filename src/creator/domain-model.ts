@@ -77,18 +77,30 @@ const IDE_TARGETS: readonly string[] = ['hda', 'hdb', 'hdc', 'hdd'];
  *   on q35, or more than {@link MAX_IDE_DEVICES} IDE devices (or an IDE target past `hdd`) are asked.
  */
 export function placeDisks(checked: CheckedSpec, platform: Platform): { disks: DiskPlacement[]; seed: DiskPlacement | undefined } {
-  const wanted = checked.disks.map((d) => ({ path: d.path, bus: d.spec.bus ?? (d.spec.kind === 'cdrom' ? platform.cdromBus : platform.diskBus), target: d.spec.target }));
-  if (checked.seed !== undefined) wanted.push({ path: 'cloudInit', bus: checked.seed.bus ?? platform.cdromBus, target: checked.seed.target });
+  const wanted = checked.disks.map((d) => ({
+    path: d.path,
+    bus: d.spec.bus ?? (d.spec.kind === 'cdrom' ? platform.cdromBus : platform.diskBus),
+    target: d.spec.target,
+  }));
+  if (checked.seed !== undefined)
+    wanted.push({ path: 'cloudInit', bus: checked.seed.bus ?? platform.cdromBus, target: checked.seed.target });
   const names = new TargetNames(wanted.flatMap((w) => (w.target === undefined ? [] : [w.target])));
   let ide = 0;
   const placed = wanted.map((w) => {
-    if (platform.buses !== undefined && !platform.buses.includes(w.bus)) throw specError(`${w.path}.bus`, `the host does not offer the ${w.bus} disk bus`);
+    if (platform.buses !== undefined && !platform.buses.includes(w.bus))
+      throw specError(`${w.path}.bus`, `the host does not offer the ${w.bus} disk bus`);
     if (w.bus === 'ide' && isQ35(platform.machine)) throw specError(`${w.path}.bus`, 'q35 machines have no IDE bus: use sata or scsi');
-    if (w.bus === 'ide' && ++ide > MAX_IDE_DEVICES) throw specError(`${w.path}.bus`, `at most ${MAX_IDE_DEVICES} disks and cdroms fit on IDE (one controller, 2 buses of 2 units): use sata, scsi or virtio`);
+    if (w.bus === 'ide' && ++ide > MAX_IDE_DEVICES)
+      throw specError(
+        `${w.path}.bus`,
+        `at most ${MAX_IDE_DEVICES} disks and cdroms fit on IDE (one controller, 2 buses of 2 units): use sata, scsi or virtio`,
+      );
     const prefix = PREFIX[w.bus];
     if (w.target !== undefined) {
-      if (!w.target.startsWith(prefix) || !/^[a-z]+$/.test(w.target.slice(prefix.length))) throw specError(`${w.path}.target`, `a ${w.bus} disk's target starts with "${prefix}"`);
-      if (w.bus === 'ide' && !IDE_TARGETS.includes(w.target)) throw specError(`${w.path}.target`, 'an IDE target is one of hda, hdb, hdc, hdd (one controller, 2 buses of 2 units)');
+      if (!w.target.startsWith(prefix) || !/^[a-z]+$/.test(w.target.slice(prefix.length)))
+        throw specError(`${w.path}.target`, `a ${w.bus} disk's target starts with "${prefix}"`);
+      if (w.bus === 'ide' && !IDE_TARGETS.includes(w.target))
+        throw specError(`${w.path}.target`, 'an IDE target is one of hda, hdb, hdc, hdd (one controller, 2 buses of 2 units)');
       return { bus: w.bus, target: w.target };
     }
     return { bus: w.bus, target: names.next(prefix) };
@@ -116,18 +128,32 @@ export function ownershipRecord(
     volumes: volumes.map((v) => ({ role: v.role, pool: v.pool, name: v.name, path: v.path, format: v.format, ...key(v) })),
     ...(seed === undefined
       ? {}
-      : { cloudInit: { pool: seed.volume.pool, name: seed.volume.name, path: seed.volume.path, contentHash: `sha256:${seed.sha256}`, target: seed.target, ...key(seed.volume) } }),
+      : {
+          cloudInit: {
+            pool: seed.volume.pool,
+            name: seed.volume.name,
+            path: seed.volume.path,
+            contentHash: `sha256:${seed.sha256}`,
+            target: seed.target,
+            ...key(seed.volume),
+          },
+        }),
   };
 }
 
 function diskDevice(d: PlannedDisk, placement: DiskPlacement): DiskDevice {
   const spec = d.checked.spec;
   const owned = d.volume !== undefined;
-  const discard = spec.kind === 'cdrom' ? undefined : spec.discard ?? (owned ? 'unmap' : undefined);
+  const discard = spec.kind === 'cdrom' ? undefined : (spec.discard ?? (owned ? 'unmap' : undefined));
   const disk: DiskDevice = {
     type: 'file',
     device: d.device,
-    driver: { name: 'qemu', type: d.format, ...(spec.cache === undefined ? {} : { cache: spec.cache }), ...(discard === undefined ? {} : { discard }) },
+    driver: {
+      name: 'qemu',
+      type: d.format,
+      ...(spec.cache === undefined ? {} : { cache: spec.cache }),
+      ...(discard === undefined ? {} : { discard }),
+    },
     target: { dev: placement.target, bus: placement.bus },
   };
   if (d.file !== undefined) disk.source = { file: d.file };
@@ -185,17 +211,20 @@ export function buildDomainModel(input: DomainModelInput): DomainModel {
   const devices: DomainDevices = {};
   if (platform.emulator !== undefined) devices.emulator = platform.emulator;
   const disks = input.disks.map((d, i) => diskDevice(d, placements.disks[i]!));
-  if (placements.seed !== undefined && input.seedPath !== undefined) disks.push(seedCdrom(input.seedPath, placements.seed.bus, placements.seed.target));
+  if (placements.seed !== undefined && input.seedPath !== undefined)
+    disks.push(seedCdrom(input.seedPath, placements.seed.bus, placements.seed.target));
   if (disks.length > 0) devices.disks = disks;
   // Linux guests see SCSI disks through virtio-scsi; libvirt's own default SCSI model would be an emulated LSI.
   if (platform.qemu && disks.some((d) => d.target.bus === 'scsi')) devices.controllers = [{ type: 'scsi', index: 0, model: 'virtio-scsi' }];
   if (checked.networks.length > 0) devices.interfaces = checked.networks.map((n) => nicDevice(n, platform.nicModel));
   if (checked.serial !== null) {
-    const log = checked.serial.logFile === undefined ? undefined : { file: checked.serial.logFile, append: checked.serial.logAppend === true };
+    const log =
+      checked.serial.logFile === undefined ? undefined : { file: checked.serial.logFile, append: checked.serial.logAppend === true };
     devices.serials = [{ type: 'pty', ...(log === undefined ? {} : { log }), target: { port: 0 } }];
     devices.consoles = [{ type: 'pty', target: { type: 'serial', port: 0 } }];
   }
-  if (platform.guestAgent) devices.channels = [{ type: 'unix', source: { mode: 'bind' }, target: { type: 'virtio', name: QEMU_GUEST_AGENT_CHANNEL } }];
+  if (platform.guestAgent)
+    devices.channels = [{ type: 'unix', source: { mode: 'bind' }, target: { type: 'virtio', name: QEMU_GUEST_AGENT_CHANNEL } }];
   if (checked.graphics !== undefined) {
     devices.graphics = [graphicsDevice(checked.graphics)];
     devices.videos = [{ model: { type: platform.videoModel, heads: 1, primary: true } }];
@@ -248,6 +277,7 @@ export function buildDomainModel(input: DomainModelInput): DomainModel {
   if (edit === undefined) return model;
   const edited = underPath('overrides.model', () => edit(model));
   const result = edited === undefined ? model : edited;
-  if (typeof result !== 'object' || result === null) throw specError('overrides.model', 'must return a domain model (or nothing, after editing it in place)');
+  if (typeof result !== 'object' || result === null)
+    throw specError('overrides.model', 'must return a domain model (or nothing, after editing it in place)');
   return result;
 }

@@ -25,15 +25,26 @@ export interface CreatorFacts extends HostFacts, StorageFacts {}
  * them (the test driver) give `undefined`. When the type was not given and
  * KVM is refused, TCG (`qemu`) is asked instead.
  */
-async function domainCapabilities(connection: LibvirtConnection, checked: CheckedSpec, facts: Pick<HostFacts, 'capabilities'>, options: CallOptions): Promise<DomainCapabilities | undefined> {
+async function domainCapabilities(
+  connection: LibvirtConnection,
+  checked: CheckedSpec,
+  facts: Pick<HostFacts, 'capabilities'>,
+  options: CallOptions,
+): Promise<DomainCapabilities | undefined> {
   const spec = checked.spec;
   const guest = chooseGuest(facts.capabilities, spec.arch);
   const virtType = chooseVirtType(guest, spec.virtType);
-  const tryTypes = spec.virtType === undefined && virtType === 'kvm' && guest.domains.some((d) => d.type === 'qemu') ? ['kvm', 'qemu'] : [virtType];
+  const tryTypes =
+    spec.virtType === undefined && virtType === 'kvm' && guest.domains.some((d) => d.type === 'qemu') ? ['kvm', 'qemu'] : [virtType];
   for (const [i, type] of tryTypes.entries()) {
     const machine = chooseMachine(guest, type, spec.machine);
     try {
-      return await connection.host.getDomainCapabilities({ ...options, arch: guest.arch, virtType: type, ...(machine === undefined ? {} : { machine }) });
+      return await connection.host.getDomainCapabilities({
+        ...options,
+        arch: guest.arch,
+        virtType: type,
+        ...(machine === undefined ? {} : { machine }),
+      });
     } catch (error) {
       if (error instanceof UnsupportedError) return undefined;
       if (i === tryTypes.length - 1 || !(error instanceof LibvirtError)) throw error;
@@ -47,12 +58,18 @@ async function poolFacts(connection: LibvirtConnection, name: string, path: stri
   try {
     ref = await connection.storage.pools.lookup(name, options);
   } catch (error) {
-    if (libvirtCodeOf(error) === VirErrorCode.VIR_ERR_NO_STORAGE_POOL) throw specError(path, `no storage pool named ${JSON.stringify(name)}`, error);
+    if (libvirtCodeOf(error) === VirErrorCode.VIR_ERR_NO_STORAGE_POOL)
+      throw specError(path, `no storage pool named ${JSON.stringify(name)}`, error);
     throw error;
   }
   const info = await connection.storage.pools.getInfo(ref, options);
   const xml = parseStoragePoolXml(await connection.storage.pools.getXml(ref, options));
-  return { name: ref.name, ...(xml.target?.path === undefined ? {} : { path: xml.target.path }), available: info.available, active: info.state === 'running' };
+  return {
+    name: ref.name,
+    ...(xml.target?.path === undefined ? {} : { path: xml.target.path }),
+    available: info.available,
+    active: info.state === 'running',
+  };
 }
 
 async function volumeFacts(connection: LibvirtConnection, ref: StorageVolRef, options: CallOptions): Promise<VolumeFacts> {
@@ -62,18 +79,42 @@ async function volumeFacts(connection: LibvirtConnection, ref: StorageVolRef, op
     connection.storage.volumes.getXml(ref, options),
   ]);
   const format = parseStorageVolumeXml(xml).target?.format;
-  return { pool: ref.pool, name: ref.name, path, ...(format === undefined ? {} : { format }), capacity: info.capacity, allocation: info.allocation, ref };
+  return {
+    pool: ref.pool,
+    name: ref.name,
+    path,
+    ...(format === undefined ? {} : { format }),
+    capacity: info.capacity,
+    allocation: info.allocation,
+    ref,
+  };
 }
 
 /** A referenced volume's facts; `undefined` for a path that is no pool's volume (when `optional`). */
-async function lookupVolume(connection: LibvirtConnection, location: VolumeLocation | string, path: string, optional: boolean, options: CallOptions): Promise<VolumeFacts | undefined> {
+async function lookupVolume(
+  connection: LibvirtConnection,
+  location: VolumeLocation | string,
+  path: string,
+  optional: boolean,
+  options: CallOptions,
+): Promise<VolumeFacts | undefined> {
   try {
-    const ref = typeof location === 'string' ? await connection.storage.volumes.lookupByPath(location, options) : await connection.storage.volumes.lookup(location.pool, location.volume, options);
+    const ref =
+      typeof location === 'string'
+        ? await connection.storage.volumes.lookupByPath(location, options)
+        : await connection.storage.volumes.lookup(location.pool, location.volume, options);
     return await volumeFacts(connection, ref, options);
   } catch (error) {
     const code = libvirtCodeOf(error);
     if (code === VirErrorCode.VIR_ERR_NO_STORAGE_VOL && optional && typeof location === 'string') return undefined;
-    if (code === VirErrorCode.VIR_ERR_NO_STORAGE_VOL) throw specError(path, typeof location === 'string' ? 'is not a volume of any active storage pool' : `no volume ${JSON.stringify(location.volume)} in pool ${JSON.stringify(location.pool)}`, error);
+    if (code === VirErrorCode.VIR_ERR_NO_STORAGE_VOL)
+      throw specError(
+        path,
+        typeof location === 'string'
+          ? 'is not a volume of any active storage pool'
+          : `no volume ${JSON.stringify(location.volume)} in pool ${JSON.stringify(location.pool)}`,
+        error,
+      );
     if (code === VirErrorCode.VIR_ERR_NO_STORAGE_POOL) throw specError(`${path}.pool`, 'no such storage pool', error);
     throw error;
   }
@@ -114,10 +155,18 @@ export async function checkDomainFree(connection: LibvirtConnection, checked: Ch
  * Refuse volumes whose name is taken in their pool: the SDK never adopts or overwrites someone else's volume.
  * @throws AlreadyExistsError
  */
-export async function checkVolumesFree(connection: LibvirtConnection, volumes: readonly PlannedVolume[], options: CallOptions): Promise<void> {
+export async function checkVolumesFree(
+  connection: LibvirtConnection,
+  volumes: readonly PlannedVolume[],
+  options: CallOptions,
+): Promise<void> {
   for (const v of volumes) {
     if ((await findPoolVolume(connection, { pool: v.pool, name: v.name, owned: false }, options)) !== undefined) {
-      throw new AlreadyExistsError('volume', `${v.pool}/${v.name}`, `storage pool ${JSON.stringify(v.pool)} already has a volume named ${JSON.stringify(v.name)} (${v.specPath})`);
+      throw new AlreadyExistsError(
+        'volume',
+        `${v.pool}/${v.name}`,
+        `storage pool ${JSON.stringify(v.pool)} already has a volume named ${JSON.stringify(v.name)} (${v.specPath})`,
+      );
     }
   }
 }
@@ -130,7 +179,13 @@ export async function checkVolumesFree(connection: LibvirtConnection, volumes: r
 export async function gatherFacts(connection: LibvirtConnection, checked: CheckedSpec, options: CallOptions): Promise<CreatorFacts> {
   const capabilities = await connection.host.getCapabilities(options);
   const domainCaps = await domainCapabilities(connection, checked, { capabilities }, options);
-  const facts: CreatorFacts = { capabilities, ...(domainCaps === undefined ? {} : { domainCapabilities: domainCaps }), pools: {}, volumes: {}, uploads: {} };
+  const facts: CreatorFacts = {
+    capabilities,
+    ...(domainCaps === undefined ? {} : { domainCapabilities: domainCaps }),
+    pools: {},
+    volumes: {},
+    uploads: {},
+  };
 
   const pools = new Map<string, string>();
   for (const d of checked.disks) if ('pool' in d.spec && typeof d.spec.pool === 'string') pools.set(d.spec.pool, `${d.path}.pool`);
@@ -139,7 +194,12 @@ export async function gatherFacts(connection: LibvirtConnection, checked: Checke
 
   for (const d of checked.disks) {
     const s = d.spec;
-    const ref = s.kind === 'overlay' ? { loc: s.base, path: `${d.path}.base`, optional: true } : s.kind === 'clone' ? { loc: s.source, path: `${d.path}.source`, optional: false } : undefined;
+    const ref =
+      s.kind === 'overlay'
+        ? { loc: s.base, path: `${d.path}.base`, optional: true }
+        : s.kind === 'clone'
+          ? { loc: s.source, path: `${d.path}.source`, optional: false }
+          : undefined;
     if (ref !== undefined) facts.volumes[volumeKey(ref.loc)] = await lookupVolume(connection, ref.loc, ref.path, ref.optional, options);
     if (s.kind === 'cdrom' && s.source !== undefined && typeof s.source !== 'string') {
       facts.volumes[volumeKey(s.source)] = await lookupVolume(connection, s.source, `${d.path}.source`, false, options);
@@ -152,7 +212,8 @@ export async function gatherFacts(connection: LibvirtConnection, checked: Checke
     try {
       await connection.networks.lookup(nic.network, options);
     } catch (error) {
-      if (libvirtCodeOf(error) === VirErrorCode.VIR_ERR_NO_NETWORK) throw specError(`networks[${i}].network`, `no network named ${JSON.stringify(nic.network)}`, error);
+      if (libvirtCodeOf(error) === VirErrorCode.VIR_ERR_NO_NETWORK)
+        throw specError(`networks[${i}].network`, `no network named ${JSON.stringify(nic.network)}`, error);
       throw error;
     }
   }

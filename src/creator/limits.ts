@@ -35,7 +35,7 @@ export const MAX_VM_DEVICES = 226;
 /** Why {@link MAX_VM_DEVICES}, in one sentence for error messages. */
 export const MAX_VM_DEVICES_REASON =
   `a VM takes at most ${MAX_VM_DEVICES} devices (disks, networks and overrides.devicesXml together): ` +
-  'libvirt gives a q35 machine 240 PCIe root ports, one per virtio disk or NIC, and keeps 14 of them for hot-plug, video and the SDK\'s own devices';
+  "libvirt gives a q35 machine 240 PCIe root ports, one per virtio disk or NIC, and keeps 14 of them for hot-plug, video and the SDK's own devices";
 
 /**
  * Most IDE disks and cdroms (the seed included): the one IDE controller QEMU

@@ -48,8 +48,7 @@ export interface VmCreatorOptions {
 
 /** A progress event of {@link VmCreator.create}. */
 export type CreateProgress =
-  | { type: 'step'; step: string; description: string }
-  | ({ type: 'upload'; step: string; pool: string; volume: string } & UploadProgress);
+  { type: 'step'; step: string; description: string } | ({ type: 'upload'; step: string; pool: string; volume: string } & UploadProgress);
 
 /** Options of {@link VmCreator.create}. */
 export interface CreateOptions extends CallOptions {
@@ -102,6 +101,7 @@ export function checkCreateOptions(options: unknown): number {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object', { path: 'options' });
   const timeout = checkCallOptions(options, 0);
   const { onProgress } = options as { onProgress?: unknown };
-  if (onProgress !== undefined && typeof onProgress !== 'function') throw new InvalidArgumentError('onProgress must be a function', { path: 'onProgress' });
+  if (onProgress !== undefined && typeof onProgress !== 'function')
+    throw new InvalidArgumentError('onProgress must be a function', { path: 'onProgress' });
   return timeout;
 }

@@ -83,7 +83,10 @@ export interface MadeVolume {
  * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`) when the XML cannot be written (bad override XML,
  *   characters XML cannot carry).
  */
-export function renderDomain(plan: CreatePlan, made: ReadonlyMap<PlannedVolume, MadeVolume> = new Map()): { model: DomainModel; xml: string } {
+export function renderDomain(
+  plan: CreatePlan,
+  made: ReadonlyMap<PlannedVolume, MadeVolume> = new Map(),
+): { model: DomainModel; xml: string } {
   const pathOf = (v: PlannedVolume): string => made.get(v)?.path ?? v.predictedPath;
   const keyOf = (v: PlannedVolume): { key?: string } => {
     const key = made.get(v)?.key;
@@ -95,7 +98,11 @@ export function renderDomain(plan: CreatePlan, made: ReadonlyMap<PlannedVolume, 
   const seedRecord =
     seed === undefined || plan.checked.seed === undefined || plan.placements.seed === undefined
       ? undefined
-      : { volume: { ...seed, path: pathOf(seed), ...keyOf(seed) }, sha256: plan.checked.seed.seed.sha256, target: plan.placements.seed.target };
+      : {
+          volume: { ...seed, path: pathOf(seed), ...keyOf(seed) },
+          sha256: plan.checked.seed.seed.sha256,
+          target: plan.placements.seed.target,
+        };
   const model = buildDomainModel({
     checked: plan.checked,
     platform: plan.platform,
@@ -111,7 +118,8 @@ export function renderDomain(plan: CreatePlan, made: ReadonlyMap<PlannedVolume, 
     throw prefixSpecError(error, (path) => specPath(path, plan.checked.disks.length));
   }
   // Each field fits, but together they may not: libvirt takes the XML as one string.
-  if (Buffer.byteLength(xml, 'utf8') > MAX_TEXT_BYTES) throw specError('spec', `makes domain XML longer than libvirt's ${MAX_TEXT_BYTES}-byte string limit`);
+  if (Buffer.byteLength(xml, 'utf8') > MAX_TEXT_BYTES)
+    throw specError('spec', `makes domain XML longer than libvirt's ${MAX_TEXT_BYTES}-byte string limit`);
   return { model, xml };
 }
 

@@ -40,7 +40,8 @@ function userData(ci: CloudInitSpec): string | undefined {
     return ci.userData;
   }
   if (!usesConfig && ci.hostname === undefined) return undefined;
-  if (ci.config !== undefined && (typeof ci.config !== 'object' || ci.config === null)) throw specError('cloudInit.config', 'must be an object');
+  if (ci.config !== undefined && (typeof ci.config !== 'object' || ci.config === null))
+    throw specError('cloudInit.config', 'must be an object');
   const config: CloudConfigInput = { ...ci.config };
   const fromShorthand = new Set<string>();
   for (const key of SHORTHANDS) {
@@ -50,7 +51,8 @@ function userData(ci: CloudInitSpec): string | undefined {
     fromShorthand.add(key);
   }
   // Errors name the field as the user wrote it: a shorthand, or under `config`.
-  const where = (path: string): string => (fromShorthand.has(path.split(/[.[]/)[0] ?? '') ? `cloudInit.${path}` : `cloudInit.config.${path}`);
+  const where = (path: string): string =>
+    fromShorthand.has(path.split(/[.[]/)[0] ?? '') ? `cloudInit.${path}` : `cloudInit.config.${path}`;
   return underPath(where, () => buildCloudConfig(config));
 }
 
@@ -65,10 +67,12 @@ export function planSeed(ci: CloudInitSpec, vm: { name: string; uuid: string | u
   if (typeof ci !== 'object' || ci === null) throw specError('cloudInit', 'must be an object');
   const detach = ci.detach ?? 'never';
   if (detach !== 'never' && detach !== 'after-first-boot') throw specError('cloudInit.detach', "must be 'never' or 'after-first-boot'");
-  if (detach === 'after-first-boot' && !vm.start) throw specError('cloudInit.detach', "'after-first-boot' needs start: true (the seed is detached once this create has started the VM)");
+  if (detach === 'after-first-boot' && !vm.start)
+    throw specError('cloudInit.detach', "'after-first-boot' needs start: true (the seed is detached once this create has started the VM)");
   if (ci.pool !== undefined) objectName(ci.pool, 'cloudInit.pool');
   const metaIsText = typeof ci.metaData === 'string';
-  if (ci.hostname !== undefined && (typeof ci.hostname !== 'string' || !HOSTNAME.test(ci.hostname))) throw specError('cloudInit.hostname', 'must be a host name or FQDN');
+  if (ci.hostname !== undefined && (typeof ci.hostname !== 'string' || !HOSTNAME.test(ci.hostname)))
+    throw specError('cloudInit.hostname', 'must be a host name or FQDN');
   const hostname = ci.hostname ?? (HOSTNAME.test(vm.name) ? vm.name : undefined);
   const instanceId = ci.instanceId ?? vm.uuid;
   const user = userData(ci);
@@ -92,7 +96,14 @@ export function seedVolumeName(vmName: string, seed: NoCloudSeed): string {
 
 /** The read-only cdrom that carries the seed. */
 export function seedCdrom(path: string, bus: DiskBus, target: string): DiskDevice {
-  return { type: 'file', device: 'cdrom', driver: { name: 'qemu', type: 'raw' }, source: { file: path }, target: { dev: target, bus }, readonly: true };
+  return {
+    type: 'file',
+    device: 'cdrom',
+    driver: { name: 'qemu', type: 'raw' },
+    source: { file: path },
+    target: { dev: target, bus },
+    readonly: true,
+  };
 }
 
 /**
@@ -101,6 +112,11 @@ export function seedCdrom(path: string, bus: DiskBus, target: string): DiskDevic
  *
  * @see virDomainDetachDeviceFlags
  */
-export async function detachSeedFromConfig(connection: LibvirtConnection, domain: DomainRef, cdrom: DiskDevice, options: CallOptions = {}): Promise<void> {
+export async function detachSeedFromConfig(
+  connection: LibvirtConnection,
+  domain: DomainRef,
+  cdrom: DiskDevice,
+  options: CallOptions = {},
+): Promise<void> {
   await connection.domains.control.detachDevice(domain, buildDeviceXml('disks', cdrom), { ...options, flags: AFFECT_CONFIG });
 }

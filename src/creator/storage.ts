@@ -112,7 +112,13 @@ function pool(facts: StorageFacts, name: string, path: string): PoolFacts {
 
 function existing(facts: StorageFacts, location: VolumeLocation | string, path: string): VolumeFacts {
   const v = facts.volumes[volumeKey(location)];
-  if (v === undefined) throw specError(path, typeof location === 'string' ? 'is not a volume of any active storage pool' : `no volume ${JSON.stringify(location.volume)} in pool ${JSON.stringify(location.pool)}`);
+  if (v === undefined)
+    throw specError(
+      path,
+      typeof location === 'string'
+        ? 'is not a volume of any active storage pool'
+        : `no volume ${JSON.stringify(location.volume)} in pool ${JSON.stringify(location.pool)}`,
+    );
   return v;
 }
 
@@ -138,10 +144,13 @@ function planOwned(checked: CheckedSpec, d: CheckedDisk, facts: StorageFacts): P
     case 'overlay': {
       const base = facts.volumes[volumeKey(spec.base)];
       const baseFormat = spec.baseFormat ?? base?.format;
-      if (baseFormat === undefined) throw specError(`${d.path}.baseFormat`, 'is required when the base image is not a volume of an active storage pool');
+      if (baseFormat === undefined)
+        throw specError(`${d.path}.baseFormat`, 'is required when the base image is not a volume of an active storage pool');
       const capacity = d.size ?? base?.capacity;
-      if (capacity === undefined) throw specError(`${d.path}.size`, 'is required when the base image is not a volume of an active storage pool');
-      if (base !== undefined && capacity < base.capacity) throw specError(`${d.path}.size`, `must be at least the base image's virtual size (${base.capacity} bytes)`);
+      if (capacity === undefined)
+        throw specError(`${d.path}.size`, 'is required when the base image is not a volume of an active storage pool');
+      if (base !== undefined && capacity < base.capacity)
+        throw specError(`${d.path}.size`, `must be at least the base image's virtual size (${base.capacity} bytes)`);
       format = 'qcow2';
       role = 'overlay';
       const basePath = base?.path ?? (spec.base as string);
@@ -152,7 +161,8 @@ function planOwned(checked: CheckedSpec, d: CheckedDisk, facts: StorageFacts): P
       const source = existing(facts, spec.source, `${d.path}.source`);
       format = spec.format ?? source.format ?? 'raw';
       const capacity = d.size ?? source.capacity;
-      if (capacity < source.capacity) throw specError(`${d.path}.size`, `must be at least the source's virtual size (${source.capacity} bytes)`);
+      if (capacity < source.capacity)
+        throw specError(`${d.path}.size`, `must be at least the source's virtual size (${source.capacity} bytes)`);
       model = { name: '', capacity, target: { format } };
       cloneOf = { source: source.ref, reflink: spec.reflink === true };
       writes = source.allocation;
@@ -172,9 +182,15 @@ function planOwned(checked: CheckedSpec, d: CheckedDisk, facts: StorageFacts): P
     }
   }
   const name = spec.name ?? `${checked.name}-disk${d.index}.${extension(format)}`;
-  underPath(() => `${d.path}.name`, () => validateVolumeName(name, 'name'));
+  underPath(
+    () => `${d.path}.name`,
+    () => validateVolumeName(name, 'name'),
+  );
   model.name = name;
-  const xml = underPath((path) => `${d.path}.${path === 'name' ? 'name' : path === 'capacity' ? 'size' : path}`, () => buildStorageVolumeXml(model));
+  const xml = underPath(
+    (path) => `${d.path}.${path === 'name' ? 'name' : path === 'capacity' ? 'size' : path}`,
+    () => buildStorageVolumeXml(model),
+  );
   return {
     step: `volume:${d.path}`,
     specPath: d.path,
@@ -202,7 +218,12 @@ export function planDisks(checked: CheckedSpec, facts: StorageFacts): PlannedDis
     const spec = d.spec;
     if (spec.kind === 'existing') return { checked: d, device: 'disk', file: spec.path, format: spec.format ?? 'raw', volume: undefined };
     if (spec.kind === 'cdrom') {
-      const file = spec.source === undefined ? undefined : typeof spec.source === 'string' ? spec.source : existing(facts, spec.source, `${d.path}.source`).path;
+      const file =
+        spec.source === undefined
+          ? undefined
+          : typeof spec.source === 'string'
+            ? spec.source
+            : existing(facts, spec.source, `${d.path}.source`).path;
       return { checked: d, device: 'cdrom', file, format: 'raw', volume: undefined };
     }
     const volume = planOwned(checked, d, facts);
@@ -221,7 +242,9 @@ export function planDisks(checked: CheckedSpec, facts: StorageFacts): PlannedDis
 
 /** Plan the seed volume: a raw volume the size of the ISO, named after its content. */
 export function planSeedVolume(poolFacts: PoolFacts, name: string, iso: Buffer): PlannedVolume {
-  const xml = underPath('cloudInit', () => buildStorageVolumeXml({ name, capacity: BigInt(iso.length), allocation: 0n, target: { format: 'raw' } }));
+  const xml = underPath('cloudInit', () =>
+    buildStorageVolumeXml({ name, capacity: BigInt(iso.length), allocation: 0n, target: { format: 'raw' } }),
+  );
   return {
     step: 'volume:cloudInit',
     specPath: 'cloudInit',

@@ -37,7 +37,8 @@ export function xmlText(value: unknown, path: string): string {
  * an ISO, a kernel, a log file): `/…`, not a directory (`…/`), and {@link xmlText}.
  */
 export function hostPath(value: unknown, path: string): string {
-  if (typeof value !== 'string' || !value.startsWith('/') || value.endsWith('/')) throw specError(path, 'must be an absolute path to a file on the libvirt host');
+  if (typeof value !== 'string' || !value.startsWith('/') || value.endsWith('/'))
+    throw specError(path, 'must be an absolute path to a file on the libvirt host');
   return xmlText(value, path);
 }
 
@@ -65,7 +66,11 @@ export function bridgeName(value: unknown, path: string): string {
 
 /** A graphics listen address: an IP address or a DNS host name. */
 export function listenAddress(value: unknown, path: string): string {
-  if (typeof value === 'string' && /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(value)) return value;
+  if (
+    typeof value === 'string' &&
+    /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(value)
+  )
+    return value;
   validateIp(value as string, path);
   return value as string;
 }

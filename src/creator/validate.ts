@@ -86,7 +86,8 @@ function location(value: unknown, path: string): void {
 }
 
 function format(value: unknown, path: string): void {
-  if (value !== undefined && (typeof value !== 'string' || !FORMAT.test(value))) throw specError(path, 'must be an image format such as "qcow2" or "raw"');
+  if (value !== undefined && (typeof value !== 'string' || !FORMAT.test(value)))
+    throw specError(path, 'must be an image format such as "qcow2" or "raw"');
 }
 
 function checkDisk(disk: DiskSpec, index: number): CheckedDisk {
@@ -94,9 +95,12 @@ function checkDisk(disk: DiskSpec, index: number): CheckedDisk {
   if (!isObject(disk)) throw specError(path, 'must be an object');
   if (!(KINDS as readonly string[]).includes(disk.kind)) throw specError(`${path}.kind`, `must be one of ${KINDS.join(', ')}`);
   if (disk.bus !== undefined && !BUSES.includes(disk.bus)) throw specError(`${path}.bus`, `must be one of ${BUSES.join(', ')}`);
-  if (disk.target !== undefined && (typeof disk.target !== 'string' || !TARGET.test(disk.target))) throw specError(`${path}.target`, 'must be a device name such as "vda" or "sdb"');
-  if (disk.serial !== undefined && (typeof disk.serial !== 'string' || !SERIAL.test(disk.serial))) throw specError(`${path}.serial`, 'must be 1-36 characters from A-Z a-z 0-9 _ . + -');
-  if (disk.bootOrder !== undefined && (!Number.isSafeInteger(disk.bootOrder) || disk.bootOrder < 1)) throw specError(`${path}.bootOrder`, 'must be an integer ≥ 1');
+  if (disk.target !== undefined && (typeof disk.target !== 'string' || !TARGET.test(disk.target)))
+    throw specError(`${path}.target`, 'must be a device name such as "vda" or "sdb"');
+  if (disk.serial !== undefined && (typeof disk.serial !== 'string' || !SERIAL.test(disk.serial)))
+    throw specError(`${path}.serial`, 'must be 1-36 characters from A-Z a-z 0-9 _ . + -');
+  if (disk.bootOrder !== undefined && (!Number.isSafeInteger(disk.bootOrder) || disk.bootOrder < 1))
+    throw specError(`${path}.bootOrder`, 'must be an integer ≥ 1');
   const checked: CheckedDisk = { index, path, spec: disk };
   if (disk.kind === 'cdrom') {
     if (disk.source !== undefined) location(disk.source, `${path}.source`);
@@ -130,7 +134,8 @@ function checkDisk(disk: DiskSpec, index: number): CheckedDisk {
       break;
     case 'upload':
       format(disk.format, `${path}.format`);
-      if (disk.onProgress !== undefined && typeof disk.onProgress !== 'function') throw specError(`${path}.onProgress`, 'must be a function');
+      if (disk.onProgress !== undefined && typeof disk.onProgress !== 'function')
+        throw specError(`${path}.onProgress`, 'must be a function');
       if (typeof disk.source === 'string') {
         if (disk.source === '' || disk.source.includes('\0')) throw specError(`${path}.source`, 'must be a local file path');
       } else if (!isObject(disk.source) || disk.source.data === undefined) {
@@ -152,18 +157,23 @@ function checkNetwork(nic: NetworkSpec, index: number): NetworkSpec & { mac?: st
   if (sources !== 1) throw specError(path, 'give exactly one of network, bridge or user: true');
   if (nic.network !== undefined) objectName(nic.network, `${path}.network`);
   if (nic.bridge !== undefined) bridgeName(nic.bridge, `${path}.bridge`);
-  if (nic.model !== undefined && (typeof nic.model !== 'string' || !/^[A-Za-z0-9_-]{1,32}$/.test(nic.model))) throw specError(`${path}.model`, 'must be a NIC model such as "virtio"');
-  if (nic.mtu !== undefined && (!Number.isSafeInteger(nic.mtu) || nic.mtu < 68 || nic.mtu > 65535)) throw specError(`${path}.mtu`, 'must be an integer from 68 to 65535');
-  if (nic.bootOrder !== undefined && (!Number.isSafeInteger(nic.bootOrder) || nic.bootOrder < 1)) throw specError(`${path}.bootOrder`, 'must be an integer ≥ 1');
+  if (nic.model !== undefined && (typeof nic.model !== 'string' || !/^[A-Za-z0-9_-]{1,32}$/.test(nic.model)))
+    throw specError(`${path}.model`, 'must be a NIC model such as "virtio"');
+  if (nic.mtu !== undefined && (!Number.isSafeInteger(nic.mtu) || nic.mtu < 68 || nic.mtu > 65535))
+    throw specError(`${path}.mtu`, 'must be an integer from 68 to 65535');
+  if (nic.bootOrder !== undefined && (!Number.isSafeInteger(nic.bootOrder) || nic.bootOrder < 1))
+    throw specError(`${path}.bootOrder`, 'must be an integer ≥ 1');
   return nic.mac === undefined ? { ...nic } : { ...nic, mac: normalizeMac(nic.mac, `${path}.mac`) };
 }
 
 function checkGraphics(value: VmSpec['graphics']): GraphicsSpec | undefined {
   if (value === undefined || value === 'none') return undefined;
   if (value === 'vnc' || value === 'spice') return { type: value };
-  if (!isObject(value) || (value.type !== 'vnc' && value.type !== 'spice')) throw specError('graphics', "must be 'none', 'vnc', 'spice' or { type: 'vnc' | 'spice', … }");
+  if (!isObject(value) || (value.type !== 'vnc' && value.type !== 'spice'))
+    throw specError('graphics', "must be 'none', 'vnc', 'spice' or { type: 'vnc' | 'spice', … }");
   if (value.listen !== undefined) listenAddress(value.listen, 'graphics.listen');
-  if (value.port !== undefined && (!Number.isSafeInteger(value.port) || value.port < -1 || value.port > 65535)) throw specError('graphics.port', 'must be -1 or a TCP port');
+  if (value.port !== undefined && (!Number.isSafeInteger(value.port) || value.port < -1 || value.port > 65535))
+    throw specError('graphics.port', 'must be -1 or a TCP port');
   if (value.password !== undefined) xmlText(value.password, 'graphics.password');
   return value;
 }
@@ -187,7 +197,8 @@ function checkBoot(spec: VmSpec, disks: CheckedDisk[], nics: NetworkSpec[]): voi
       if (dev !== 'hd' && dev !== 'cdrom' && dev !== 'network') throw specError(`boot.order[${i}]`, "must be 'hd', 'cdrom' or 'network'");
     });
     const perDevice = disks.some((d) => d.spec.bootOrder !== undefined) || nics.some((n) => n.bootOrder !== undefined);
-    if (perDevice && order.length > 0) throw specError('boot.order', 'cannot be combined with per-device bootOrder (libvirt refuses the mix)');
+    if (perDevice && order.length > 0)
+      throw specError('boot.order', 'cannot be combined with per-device bootOrder (libvirt refuses the mix)');
   }
   if (boot.kernel !== undefined) hostPath(boot.kernel, 'boot.kernel');
   for (const key of ['initrd', 'cmdline'] as const) {
@@ -208,13 +219,17 @@ function checkDuplicates(disks: CheckedDisk[], nics: (NetworkSpec & { mac?: stri
   for (const d of disks) {
     if (d.spec.target !== undefined) once(`target:${d.spec.target}`, `${d.path}.target`, `target ${show(d.spec.target)}`);
     if (d.spec.kind === 'existing') once(`path:${d.spec.path}`, `${d.path}.path`, 'this path');
-    if ('name' in d.spec && d.spec.name !== undefined) once(`volume:${d.spec.pool}/${d.spec.name}`, `${d.path}.name`, `volume ${show(d.spec.name)}`);
+    if ('name' in d.spec && d.spec.name !== undefined)
+      once(`volume:${d.spec.pool}/${d.spec.name}`, `${d.path}.name`, `volume ${show(d.spec.name)}`);
   }
   if (seedTarget !== undefined) once(`target:${seedTarget}`, 'cloudInit.target', `target ${show(seedTarget)}`);
   nics.forEach((n, i) => {
     if (n.mac !== undefined) once(`mac:${n.mac}`, `networks[${i}].mac`, `MAC ${n.mac}`);
   });
-  const orders = [...disks.map((d) => [d.spec.bootOrder, `${d.path}.bootOrder`] as const), ...nics.map((n, i) => [n.bootOrder, `networks[${i}].bootOrder`] as const)];
+  const orders = [
+    ...disks.map((d) => [d.spec.bootOrder, `${d.path}.bootOrder`] as const),
+    ...nics.map((n, i) => [n.bootOrder, `networks[${i}].bootOrder`] as const),
+  ];
   for (const [order, path] of orders) if (order !== undefined) once(`boot:${order}`, path, `boot order ${order}`);
 }
 
@@ -259,8 +274,14 @@ function deviceLists(spec: VmSpec): DeviceLists {
 export function validateSpec(spec: VmSpec, options: { uuid?: string } = {}): CheckedSpec {
   if (!isObject(spec)) throw specError('spec', 'must be an object');
   validateName(spec.name, 'name');
-  const uuid = spec.uuid !== undefined ? normalizeUuid(spec.uuid, 'uuid') : options.uuid === undefined ? undefined : normalizeUuid(options.uuid, 'uuid');
-  if (spec.title !== undefined && (typeof spec.title !== 'string' || /[\r\n]/.test(spec.title))) throw specError('title', 'must be a single line of text');
+  const uuid =
+    spec.uuid !== undefined
+      ? normalizeUuid(spec.uuid, 'uuid')
+      : options.uuid === undefined
+        ? undefined
+        : normalizeUuid(options.uuid, 'uuid');
+  if (spec.title !== undefined && (typeof spec.title !== 'string' || /[\r\n]/.test(spec.title)))
+    throw specError('title', 'must be a single line of text');
   if (spec.title !== undefined) xmlText(spec.title, 'title');
   if (spec.description !== undefined) xmlText(spec.description, 'description');
   const memory = parseSize(spec.memory, { path: 'memory' });
@@ -269,15 +290,18 @@ export function validateSpec(spec: VmSpec, options: { uuid?: string } = {}): Che
   const vcpus = spec.vcpus ?? 1;
   if (!Number.isSafeInteger(vcpus) || vcpus < 1 || vcpus > 4096) throw specError('vcpus', 'must be an integer from 1 to 4096');
   for (const key of ['virtType', 'arch', 'machine'] as const) {
-    if (spec[key] !== undefined && (typeof spec[key] !== 'string' || !IDENTIFIER.test(spec[key]))) throw specError(key, 'must be a plain identifier');
+    if (spec[key] !== undefined && (typeof spec[key] !== 'string' || !IDENTIFIER.test(spec[key])))
+      throw specError(key, 'must be a plain identifier');
   }
-  if (spec.firmware !== undefined && spec.firmware !== 'bios' && spec.firmware !== 'uefi') throw specError('firmware', "must be 'bios' or 'uefi'");
+  if (spec.firmware !== undefined && spec.firmware !== 'bios' && spec.firmware !== 'uefi')
+    throw specError('firmware', "must be 'bios' or 'uefi'");
   optionalBool(spec.secureBoot, 'secureBoot');
   if (spec.secureBoot === true && spec.firmware !== 'uefi') throw specError('secureBoot', "needs firmware: 'uefi'");
   if (spec.cpu !== undefined) {
     const modes = ['host-passthrough', 'host-model', 'maximum', 'custom'];
     if (!isObject(spec.cpu) || !modes.includes(spec.cpu.mode)) throw specError('cpu.mode', `must be one of ${modes.join(', ')}`);
-    if (spec.cpu.mode === 'custom' && (typeof spec.cpu.model !== 'string' || !IDENTIFIER.test(spec.cpu.model))) throw specError('cpu.model', 'must be a CPU model name such as "Skylake-Client"');
+    if (spec.cpu.mode === 'custom' && (typeof spec.cpu.model !== 'string' || !IDENTIFIER.test(spec.cpu.model)))
+      throw specError('cpu.model', 'must be a CPU model name such as "Skylake-Client"');
   }
   const lists = deviceLists(spec);
   const disks = lists.disks.map((d, i) => checkDisk(d as DiskSpec, i));
@@ -287,7 +311,8 @@ export function validateSpec(spec: VmSpec, options: { uuid?: string } = {}): Che
   const serial = checkSerial(spec.serialConsole);
   if (spec.defaultDevices !== undefined) {
     if (!isObject(spec.defaultDevices)) throw specError('defaultDevices', 'must be an object');
-    for (const key of ['guestAgent', 'rng', 'memballoon', 'tablet'] as const) optionalBool(spec.defaultDevices[key], `defaultDevices.${key}`);
+    for (const key of ['guestAgent', 'rng', 'memballoon', 'tablet'] as const)
+      optionalBool(spec.defaultDevices[key], `defaultDevices.${key}`);
   }
   optionalBool(spec.autostart, 'autostart');
   optionalBool(spec.start, 'start');
@@ -297,7 +322,15 @@ export function validateSpec(spec: VmSpec, options: { uuid?: string } = {}): Che
     if (o.model !== undefined && typeof o.model !== 'function') throw specError('overrides.model', 'must be a function');
     const raw = {
       devicesXml: lists.devicesXml,
-      domainXml: o.domainXml === undefined ? [] : denseArray(o.domainXml, 'overrides.domainXml', MAX_DOMAIN_XML_ELEMENTS, `the domain XML is at most ${MAX_DOMAIN_XML_ELEMENTS * 4} bytes`),
+      domainXml:
+        o.domainXml === undefined
+          ? []
+          : denseArray(
+              o.domainXml,
+              'overrides.domainXml',
+              MAX_DOMAIN_XML_ELEMENTS,
+              `the domain XML is at most ${MAX_DOMAIN_XML_ELEMENTS * 4} bytes`,
+            ),
     };
     for (const key of ['devicesXml', 'domainXml'] as const) {
       if (raw[key].some((x) => typeof x !== 'string')) throw specError(`overrides.${key}`, 'must be an array of XML strings');
@@ -313,5 +346,8 @@ export function validateSpec(spec: VmSpec, options: { uuid?: string } = {}): Che
 
 /** Run {@link validateSpec}'s name rule on a derived volume name, reporting it under `path`. */
 export function checkDerivedVolumeName(name: string, path: string): void {
-  underPath(() => path, () => validateVolumeName(name, 'name'));
+  underPath(
+    () => path,
+    () => validateVolumeName(name, 'name'),
+  );
 }

@@ -106,7 +106,13 @@ export class VmDestroyer {
   }
 
   /** Storage by policy, then the definition — only once every volume that was to go is gone. */
-  async #removeAll(domain: DomainRef, model: DomainModel, budget: Budget, options: DestroyOptions, report: DestroyReport): Promise<DestroyReport> {
+  async #removeAll(
+    domain: DomainRef,
+    model: DomainModel,
+    budget: Budget,
+    options: DestroyOptions,
+    report: DestroyReport,
+  ): Promise<DestroyReport> {
     const plan = planVolumes(model, options.storage ?? 'owned');
     report.volumesKept.push(...plan.keep);
     const call = (): CallOptions => budget.call(CALL_CAP_MS);
@@ -190,7 +196,14 @@ export class VmDestroyer {
   /** Stop the VM if it is not shut off; `false` when it could not be stopped (nothing else is safe then). */
   async #stop(domain: DomainRef, budget: Budget, options: DestroyOptions, report: DestroyReport): Promise<boolean> {
     try {
-      const outcome = await stopForTeardown(this.#connection, this.#stopper, domain, options.stop ?? 'graceful', options.shutdownTimeout ?? 60_000, budget);
+      const outcome = await stopForTeardown(
+        this.#connection,
+        this.#stopper,
+        domain,
+        options.stop ?? 'graceful',
+        options.shutdownTimeout ?? 60_000,
+        budget,
+      );
       report.stopped = outcome.stopped;
       report.stateBefore = outcome.before;
       return true;

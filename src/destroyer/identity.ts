@@ -123,7 +123,8 @@ export class IdentityResolver {
    * shared. Each element resolved like a reference.
    */
   async backingChain(ref: StorageReference): Promise<string[]> {
-    const start = ref.path ?? (ref.pool !== undefined && ref.volume !== undefined ? (await this.#volume(ref.pool, ref.volume)).path : undefined);
+    const start =
+      ref.path ?? (ref.pool !== undefined && ref.volume !== undefined ? (await this.#volume(ref.pool, ref.volume)).path : undefined);
     if (start === undefined) return [];
     const key = normalizePath(start);
     let chain = this.#chains.get(key);

@@ -17,7 +17,6 @@ import { parseStorageVolumeXml } from '../xml/index.js';
 import { resolveFrom } from './paths.js';
 import { QCOW2_HEADER_BYTES, qcow2Backing } from './qcow2.js';
 
-
 /** libvirt's `'seconds.nanoseconds'` as nanoseconds, or `undefined` when it is not one. */
 function nanoseconds(time: string | undefined): bigint | undefined {
   const match = time === undefined ? null : /^(\d+)\.(\d{1,9})$/.exec(time);

@@ -109,7 +109,9 @@ export function planVolumes(model: DomainModel, policy: StoragePolicy): VolumePl
 
   for (const disk of disks) {
     if (disk.source === undefined) continue; // an empty CD-ROM drive
-    const ownedIndex = ownedList.findIndex((o) => sameVolume(o, { path: diskPath(disk), pool: disk.source?.pool, name: disk.source?.volume }));
+    const ownedIndex = ownedList.findIndex((o) =>
+      sameVolume(o, { path: diskPath(disk), pool: disk.source?.pool, name: disk.source?.volume }),
+    );
     if (ownedIndex !== -1) claimed.add(ownedIndex);
     const owned = ownedIndex === -1 || untrusted !== null ? undefined : (ownedList[ownedIndex] as OwnedVolume);
     const record = recordOfDisk(disk, owned);
@@ -145,9 +147,12 @@ export function planVolumes(model: DomainModel, policy: StoragePolicy): VolumePl
     const unverified = (detail: string): void => {
       plan.keep.push({ volume: recordOfOwned(owned, true), reason: 'ownership-unverified', detail });
     };
-    if (owned.role !== 'cloud-init') return unverified('not attached to this domain: a recorded volume is deleted only while attached (the cloud-init seed excepted)');
+    if (owned.role !== 'cloud-init')
+      return unverified('not attached to this domain: a recorded volume is deleted only while attached (the cloud-init seed excepted)');
     if (owned.key === undefined || owned.contentHash === undefined || ownership?.domainUuid === undefined) {
-      return unverified('not attached to this domain, and recorded without the key, content hash and domain UUID that let its identity be checked (a record of libvirt-manager 0.1)');
+      return unverified(
+        'not attached to this domain, and recorded without the key, content hash and domain UUID that let its identity be checked (a record of libvirt-manager 0.1)',
+      );
     }
     plan.delete.push({ ...recordOfOwned(owned, true), contentHash: owned.contentHash });
   });

@@ -3,7 +3,10 @@ import { type Budget, CALL_CAP_MS } from '../runtime/index.js';
 
 /** What the destroyer needs from the lifecycle module to stop a VM (structurally `VmLifecycleManager`). */
 export interface StopOperations {
-  shutdown(vm: DomainRef, options: CallOptions & { timeout?: number; onTimeout?: 'forceOff' | 'throw' }): Promise<{ escalated?: boolean; changed?: boolean }>;
+  shutdown(
+    vm: DomainRef,
+    options: CallOptions & { timeout?: number; onTimeout?: 'forceOff' | 'throw' },
+  ): Promise<{ escalated?: boolean; changed?: boolean }>;
   forceOff(vm: DomainRef, options: CallOptions & { graceful?: boolean; preempt?: boolean }): Promise<unknown>;
   resume(vm: DomainRef, options: CallOptions): Promise<unknown>;
 }
@@ -90,7 +93,11 @@ export async function stopForTeardown(
           if (plan === 'resume-then-graceful') await stopper.resume(domain, call);
           // The graceful part gets at most what is left of the teardown's budget.
           const timeout = Math.max(1, Math.min(shutdownTimeout, budget.remaining()));
-          const result = await stopper.shutdown(domain, { ...(budget.signal === undefined ? {} : { signal: budget.signal }), timeout, onTimeout: 'forceOff' });
+          const result = await stopper.shutdown(domain, {
+            ...(budget.signal === undefined ? {} : { signal: budget.signal }),
+            timeout,
+            onTimeout: 'forceOff',
+          });
           const stopped = result.escalated === true ? 'escalated' : result.changed === false ? 'was-stopped' : 'graceful';
           return { stopped, plan, before };
         }

@@ -50,11 +50,7 @@ export interface UndefineResult {
  * @throws the daemon's last error when every attempt failed for another reason
  * @see virDomainUndefineFlags
  */
-export async function undefineDomain(
-  connection: LibvirtConnection,
-  domain: DomainRef,
-  options: CallOptions = {},
-): Promise<UndefineResult> {
+export async function undefineDomain(connection: LibvirtConnection, domain: DomainRef, options: CallOptions = {}): Promise<UndefineResult> {
   const refused: number[] = [];
   let lastError: unknown;
   for (const flags of UNDEFINE_FLAG_LADDER) {

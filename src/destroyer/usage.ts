@@ -53,7 +53,12 @@ function bootFiles(model: DomainModel): string[] {
   return [os.kernel, os.initrd, os.dtb, os.loader?.path, os.nvram?.path].filter((p): p is string => p !== undefined);
 }
 
-async function readXml(connection: LibvirtConnection, domain: DomainRef, options: CallOptions, inactive: boolean): Promise<DomainModel | null> {
+async function readXml(
+  connection: LibvirtConnection,
+  domain: DomainRef,
+  options: CallOptions,
+  inactive: boolean,
+): Promise<DomainModel | null> {
   try {
     return parseDomainXml(await connection.domains.getXml(domain, { ...options, inactive }));
   } catch (error) {
@@ -85,7 +90,11 @@ async function indexModel(index: UsageIndex, resolver: IdentityResolver, domain:
  *
  * @param local the daemon's filesystem when the SDK shares it (symlinks and qcow2 headers), else `null`
  */
-export async function scanUsage(connection: LibvirtConnection, options: CallOptions = {}, local: LocalHost | null = null): Promise<UsageScan> {
+export async function scanUsage(
+  connection: LibvirtConnection,
+  options: CallOptions = {},
+  local: LocalHost | null = null,
+): Promise<UsageScan> {
   const index: UsageIndex = new Map();
   const resolver = new IdentityResolver(connection, options, local);
   const domains = await connection.domains.list(options);
@@ -168,13 +177,15 @@ export class UsageScans {
 
   #afterRunning(options: CallOptions): Promise<UsageScan> {
     const running = this.#running!;
-    this.#queued ??= running.then(
-      () => undefined,
-      () => undefined,
-    ).then(() => {
-      this.#queued = null;
-      return this.#start(options);
-    });
+    this.#queued ??= running
+      .then(
+        () => undefined,
+        () => undefined,
+      )
+      .then(() => {
+        this.#queued = null;
+        return this.#start(options);
+      });
     return this.#queued;
   }
 

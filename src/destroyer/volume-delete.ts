@@ -51,19 +51,26 @@ async function byPath(connection: LibvirtConnection, path: string, call: CallOpt
 }
 
 /** Find the pool volume for a record: by pool and name, else by path (refreshing pools once on a miss). */
-async function find(connection: LibvirtConnection, record: VolumeRecord, call: CallOptions): Promise<{ ref?: StorageVolRef; pool: PoolState; poolError?: LibvirtError }> {
+async function find(
+  connection: LibvirtConnection,
+  record: VolumeRecord,
+  call: CallOptions,
+): Promise<{ ref?: StorageVolRef; pool: PoolState; poolError?: LibvirtError }> {
   let pool: PoolState = 'unknown';
   let poolError: LibvirtError | undefined;
   if (record.pool !== undefined && record.name !== undefined) {
     const { pool: poolName, name } = record;
     const lookup = (): Promise<StorageVolRef> => connection.storage.volumes.lookup(poolName, name, call);
     try {
-      return { ref: await lookup().catch(async (error: unknown) => {
-        if (!isNoVolume(error)) throw error;
-        // Not in the pool's last scan: scan again once before concluding.
-        await connection.storage.pools.refresh(poolName, call).catch(() => undefined);
-        return lookup();
-      }), pool: 'active' };
+      return {
+        ref: await lookup().catch(async (error: unknown) => {
+          if (!isNoVolume(error)) throw error;
+          // Not in the pool's last scan: scan again once before concluding.
+          await connection.storage.pools.refresh(poolName, call).catch(() => undefined);
+          return lookup();
+        }),
+        pool: 'active',
+      };
     } catch (error) {
       if (isNoVolume(error)) pool = 'active';
       else if (isNoPool(error)) pool = 'missing';
@@ -94,9 +101,14 @@ export async function deleteVolumeRef(connection: LibvirtConnection, ref: Storag
 }
 
 /** The pool volume of `record`, or `undefined` when no active pool holds it (without refreshing pools). */
-export async function findPoolVolume(connection: LibvirtConnection, record: VolumeRecord, call: CallOptions): Promise<StorageVolRef | undefined> {
+export async function findPoolVolume(
+  connection: LibvirtConnection,
+  record: VolumeRecord,
+  call: CallOptions,
+): Promise<StorageVolRef | undefined> {
   try {
-    if (record.pool !== undefined && record.name !== undefined) return await connection.storage.volumes.lookup(record.pool, record.name, call);
+    if (record.pool !== undefined && record.name !== undefined)
+      return await connection.storage.volumes.lookup(record.pool, record.name, call);
     if (record.path !== undefined) return await connection.storage.volumes.lookupByPath(normalizePath(record.path), call);
   } catch (error) {
     if (!(error instanceof LibvirtError) || !(error.isNotFound || isPoolInactive(error))) throw error;
@@ -110,12 +122,21 @@ export async function findPoolVolume(connection: LibvirtConnection, record: Volu
  * @param local the daemon's filesystem when shared (to check whether a file is still there), else `null`
  * @returns never throws for daemon errors: they come back as `{ kind: 'failed' }`
  */
-export async function deleteRecordedVolume(connection: LibvirtConnection, record: VolumeRecord, local: LocalHost | null, call: CallOptions): Promise<VolumeOutcome> {
+export async function deleteRecordedVolume(
+  connection: LibvirtConnection,
+  record: VolumeRecord,
+  local: LocalHost | null,
+  call: CallOptions,
+): Promise<VolumeOutcome> {
   try {
     const found = await find(connection, record, call);
     if (found.ref !== undefined) {
       if (record.key !== undefined && found.ref.key !== record.key) {
-        return { kind: 'kept', reason: 'ownership-unverified', detail: `its key is ${found.ref.key}, the ownership record says ${record.key}: not the volume the SDK created` };
+        return {
+          kind: 'kept',
+          reason: 'ownership-unverified',
+          detail: `its key is ${found.ref.key}, the ownership record says ${record.key}: not the volume the SDK created`,
+        };
       }
       if (record.contentHash !== undefined) {
         const mismatch = await contentMismatch(connection, found.ref, record.contentHash, call);
@@ -126,11 +147,19 @@ export async function deleteRecordedVolume(connection: LibvirtConnection, record
     if (found.pool === 'inactive') return { kind: 'failed', error: found.poolError! };
     const exists = record.path !== undefined && local !== null ? await local.exists(normalizePath(record.path)) : null;
     if (exists === true) {
-      return { kind: 'kept', reason: 'unmanaged', detail: `a file is still at ${record.path}, but no active storage pool holds it (the SDK deletes only through libvirt's pools)` };
+      return {
+        kind: 'kept',
+        reason: 'unmanaged',
+        detail: `a file is still at ${record.path}, but no active storage pool holds it (the SDK deletes only through libvirt's pools)`,
+      };
     }
     if (exists === false) return { kind: 'gone' };
     if (found.pool === 'missing') {
-      return { kind: 'kept', reason: 'unmanaged', detail: `its pool ${record.pool} no longer exists: whether the volume is still there cannot be told through libvirt` };
+      return {
+        kind: 'kept',
+        reason: 'unmanaged',
+        detail: `its pool ${record.pool} no longer exists: whether the volume is still there cannot be told through libvirt`,
+      };
     }
     if (found.pool === 'unknown') return { kind: 'kept', reason: 'unmanaged', detail: 'not in any active storage pool' };
     // Its pool is active and, refreshed, does not hold it.
@@ -147,7 +176,12 @@ const MAX_CHECKED_BYTES = 16 * 1024 * 1024;
  * `null` when the volume's content has the recorded `'sha256:<hex>'` hash,
  * else why it cannot be believed to be what the SDK wrote.
  */
-async function contentMismatch(connection: LibvirtConnection, ref: StorageVolRef, expected: string, call: CallOptions): Promise<string | null> {
+async function contentMismatch(
+  connection: LibvirtConnection,
+  ref: StorageVolRef,
+  expected: string,
+  call: CallOptions,
+): Promise<string | null> {
   const match = /^sha256:([0-9a-f]{64})$/.exec(expected);
   if (match === null) return `the recorded content hash ${JSON.stringify(expected)} is not a sha256 the SDK writes`;
   const { capacity } = await connection.storage.volumes.getInfo(ref, call);

@@ -83,7 +83,8 @@ export class VolumeTeardown {
         if (sample !== undefined) break;
       }
     }
-    if (sample !== undefined && (await provesSharedFilesystem(this.#connection, sample, call).catch(() => false))) this.#usage.local = localHost;
+    if (sample !== undefined && (await provesSharedFilesystem(this.#connection, sample, call).catch(() => false)))
+      this.#usage.local = localHost;
   }
 }
 

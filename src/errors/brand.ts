@@ -20,9 +20,7 @@ export function kindsOf(ctor: KindedConstructor | null): string[] {
   const kinds: string[] = [];
   let current: unknown = ctor;
   while (typeof current === 'function') {
-    const kind = Object.prototype.hasOwnProperty.call(current, 'kind')
-      ? (current as KindedConstructor).kind
-      : undefined;
+    const kind = Object.prototype.hasOwnProperty.call(current, 'kind') ? (current as KindedConstructor).kind : undefined;
     if (kind !== undefined) kinds.push(kind);
     current = Object.getPrototypeOf(current);
   }

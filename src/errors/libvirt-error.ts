@@ -41,20 +41,10 @@ export interface FailedProcedure {
  * failure rather than on one code.
  */
 export type LibvirtErrorCategory =
-  | 'not-found'
-  | 'already-exists'
-  | 'invalid-state'
-  | 'invalid-argument'
-  | 'unsupported'
-  | 'auth'
-  | 'timeout'
-  | 'internal'
-  | 'other';
+  'not-found' | 'already-exists' | 'invalid-state' | 'invalid-argument' | 'unsupported' | 'auth' | 'timeout' | 'internal' | 'other';
 
 const CATEGORY_BY_CODE: ReadonlyMap<number, LibvirtErrorCategory> = new Map<number, LibvirtErrorCategory>([
-  ...[42, 43, 49, 50, 53, 57, 62, 66, 72, 80, 101, 103, 104, 107, 111].map(
-    (c) => [c, 'not-found'] as const,
-  ),
+  ...[42, 43, 49, 50, 53, 57, 62, 66, 72, 80, 101, 103, 104, 107, 111].map((c) => [c, 'not-found'] as const),
   ...[28, 37, 76, 90, 106].map((c) => [c, 'already-exists'] as const),
   ...[55, 87].map((c) => [c, 'invalid-state'] as const),
   ...[8, 27, 35, 67, 74, 92, 44].map((c) => [c, 'invalid-argument'] as const),

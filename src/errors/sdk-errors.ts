@@ -146,7 +146,10 @@ export class InvalidArgumentError extends LibvirtManagerError {
   readonly path: string | undefined;
   constructor(
     message: string,
-    options: LibvirtManagerErrorOptions & { path?: string; code?: typeof ErrorCode.INVALID_ARGUMENT | typeof ErrorCode.INVALID_SPEC | typeof ErrorCode.INVALID_URI } = {},
+    options: LibvirtManagerErrorOptions & {
+      path?: string;
+      code?: typeof ErrorCode.INVALID_ARGUMENT | typeof ErrorCode.INVALID_SPEC | typeof ErrorCode.INVALID_URI;
+    } = {},
   ) {
     super(options.code ?? ErrorCode.INVALID_ARGUMENT, message, options);
     this.path = options.path;

@@ -1,11 +1,19 @@
 import { type DomainRef, type DomainState, type LibvirtConnection, type Logger, logSafely } from '../connection/internal.js';
 import { ConnectionClosedError, DomainNotFoundError, TimeoutError } from '../errors/index.js';
-import { type Budget, CALL_CAP_MS, type VmInput, type VmLocks, type VmOperation, resolveVm as resolveInput, vmKey } from '../runtime/index.js';
+import {
+  type Budget,
+  CALL_CAP_MS,
+  type VmInput,
+  type VmLocks,
+  type VmOperation,
+  resolveVm as resolveInput,
+  vmKey,
+} from '../runtime/index.js';
 import type { ConfirmedBy, LifecycleResult } from './results.js';
 
 /**
  * The part of {@link LibvirtConnection} the lifecycle module uses. A real
- * connection always fits; tests may pass a fake.
+ * connection always fits.
  */
 export type LifecycleConnection = Pick<LibvirtConnection, 'domains' | 'host' | 'events' | 'handshake' | 'state' | 'on' | 'off'>;
 
@@ -86,7 +94,8 @@ export async function readStateOrRetry(ctx: LifecycleContext, ref: DomainRef, bu
   } catch (error) {
     if (isGone(error)) throw error;
     if (budget.signal?.aborted === true) throw budget.abortError(what);
-    const closedForGood = error instanceof ConnectionClosedError && (ctx.connection.state === 'closed' || ctx.connection.state === 'closing');
+    const closedForGood =
+      error instanceof ConnectionClosedError && (ctx.connection.state === 'closed' || ctx.connection.state === 'closing');
     if (closedForGood || !(error instanceof ConnectionClosedError || error instanceof TimeoutError)) throw error;
     log(ctx.logger, 'debug', 'state read failed; retrying', { domain: ref.name, error: String(error) });
     return null;

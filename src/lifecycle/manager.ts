@@ -12,8 +12,25 @@ import { type ResumeOptions, pause, resume } from './operations/pause.js';
 import { type RebootOptions, reboot, reset } from './operations/reboot.js';
 import { type ShutdownOptions, shutdown } from './operations/shutdown.js';
 import { type StartOptions, start } from './operations/start.js';
-import { DEFAULT_TIMEOUTS, type CallOptions, type SetAutostartOptions, type VmLifecycleManagerOptions, checkLifecycleOptions, checkOperationOptions, resolveManagerOptions } from './options.js';
-import type { AutostartResult, ForceOffResult, LifecycleResult, RebootResult, ResumeResult, ShutdownResult, StartResult, StateObservation } from './results.js';
+import {
+  DEFAULT_TIMEOUTS,
+  type CallOptions,
+  type SetAutostartOptions,
+  type VmLifecycleManagerOptions,
+  checkLifecycleOptions,
+  checkOperationOptions,
+  resolveManagerOptions,
+} from './options.js';
+import type {
+  AutostartResult,
+  ForceOffResult,
+  LifecycleResult,
+  RebootResult,
+  ResumeResult,
+  ShutdownResult,
+  StartResult,
+  StateObservation,
+} from './results.js';
 
 /**
  * The one implementation of every power operation on libvirt VMs. Each call
@@ -49,7 +66,8 @@ export class VmLifecycleManager {
    * @throws {@link InvalidArgumentError} for a bad `pollInterval` or `eventGrace`
    */
   constructor(connection: LifecycleConnection, options: VmLifecycleManagerOptions = {}) {
-    if (connection === null || typeof connection !== 'object') throw new InvalidArgumentError('connection must be a LibvirtConnection', { path: 'connection' });
+    if (connection === null || typeof connection !== 'object')
+      throw new InvalidArgumentError('connection must be a LibvirtConnection', { path: 'connection' });
     const resolved = resolveManagerOptions(options);
     // The connection's one lock table: every manager, destroyer and registry on it queues here.
     this.#locks = locksOf(connection);
@@ -75,7 +93,13 @@ export class VmLifecycleManager {
     return this.#locks.size;
   }
 
-  #run<T>(operation: VmOperation, vm: VmInput, options: CallOptions | undefined, timeout: number, body: (run: OperationRun) => Promise<T>): Promise<T> {
+  #run<T>(
+    operation: VmOperation,
+    vm: VmInput,
+    options: CallOptions | undefined,
+    timeout: number,
+    body: (run: OperationRun) => Promise<T>,
+  ): Promise<T> {
     return runOperation(this.#ctx, operation, vm, new Budget(timeout, options?.signal), body);
   }
 
@@ -139,7 +163,9 @@ export class VmLifecycleManager {
   async forceOff(vm: VmInput, options: ForceOffOptions = {}): Promise<ForceOffResult> {
     const timeout = checkLifecycleOptions('forceOff', options);
     if (options.preempt === true) {
-      return runOperation(this.#ctx, 'forceOff', vm, new Budget(timeout, options.signal), (run) => forceOff(run, options), { preempt: true });
+      return runOperation(this.#ctx, 'forceOff', vm, new Budget(timeout, options.signal), (run) => forceOff(run, options), {
+        preempt: true,
+      });
     }
     return this.#run('forceOff', vm, options, timeout, (run) => forceOff(run, options));
   }
@@ -329,7 +355,11 @@ export class VmLifecycleManager {
    * @throws {@link DomainNotFoundError} (also when the VM disappears while waiting) · {@link AbortError}
    * @see virDomainGetState
    */
-  async waitForState(vm: VmInput, state: DomainStateName | readonly DomainStateName[], options: CallOptions = {}): Promise<StateObservation> {
+  async waitForState(
+    vm: VmInput,
+    state: DomainStateName | readonly DomainStateName[],
+    options: CallOptions = {},
+  ): Promise<StateObservation> {
     const timeout = checkLifecycleOptions('waitForState', options);
     const states = checkStates(state);
     return waitForState(this.#ctx, vm, states, new Budget(timeout, options.signal));

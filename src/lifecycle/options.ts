@@ -33,12 +33,13 @@ export const DEFAULT_FORCE_OFF_RETRIES = 3;
 /** Default retries of DOMAIN_CREATE_WITH_FLAGS when a system call in the daemon failed with EAGAIN/EINTR. */
 export const DEFAULT_START_RETRIES = 2;
 
-
 /** Check that `value` is one of `allowed`. */
 export function checkChoice<T extends string>(value: unknown, allowed: readonly T[], path: string): T | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(`${path} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`, { path });
+    throw new InvalidArgumentError(`${path} must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got ${JSON.stringify(value)}`, {
+      path,
+    });
   }
   return value as T;
 }
@@ -56,7 +57,8 @@ export function checkOperationOptions(options: CallOptions | undefined, defaultT
     throw new InvalidArgumentError('options must be an object', { path: 'options' });
   }
   const signal = options?.signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
   return checkDuration(options?.timeout, 'timeout') ?? defaultTimeout;
 }
 
@@ -86,7 +88,10 @@ const START_FLAGS = ['paused', 'autodestroy', 'bypassCache', 'forceBoot', 'reset
  * @example const timeout = checkLifecycleOptions('shutdown', { mode: 'acpi', timeout: 30_000 });
  * @throws InvalidArgumentError naming the option (`path`)
  */
-export function checkLifecycleOptions(operation: VmOperation | 'waitForState' | 'waitForAddresses' | 'waitForAgent', options: unknown): number {
+export function checkLifecycleOptions(
+  operation: VmOperation | 'waitForState' | 'waitForAddresses' | 'waitForAgent',
+  options: unknown,
+): number {
   const timeout = checkOperationOptions(options as CallOptions | undefined, DEFAULT_TIMEOUTS[operation]);
   const o = (options ?? {}) as Record<string, unknown>;
   switch (operation) {
@@ -118,7 +123,13 @@ export function checkLifecycleOptions(operation: VmOperation | 'waitForState' | 
     case 'waitForAddresses': {
       const sources = o['sources'];
       const known = ['lease', 'agent', 'arp'];
-      if (sources !== undefined && (!Array.isArray(sources) || sources.length === 0 || sources.some((s) => !known.includes(s as string)) || new Set(sources).size !== sources.length)) {
+      if (
+        sources !== undefined &&
+        (!Array.isArray(sources) ||
+          sources.length === 0 ||
+          sources.some((s) => !known.includes(s as string)) ||
+          new Set(sources).size !== sources.length)
+      ) {
         throw new InvalidArgumentError(`sources must be a non-empty list of distinct ${known.join(', ')}`, { path: 'sources' });
       }
       checkChoice(o['family'], ['ipv4', 'ipv6', 'any'], 'family');
@@ -129,7 +140,8 @@ export function checkLifecycleOptions(operation: VmOperation | 'waitForState' | 
       checkPollInterval(o['pollInterval']);
       break;
     case 'setAutostart':
-      if (typeof o['enabled'] !== 'boolean') throw new InvalidArgumentError('enabled must be a boolean: setAutostart(vm, { enabled: true })', { path: 'enabled' });
+      if (typeof o['enabled'] !== 'boolean')
+        throw new InvalidArgumentError('enabled must be a boolean: setAutostart(vm, { enabled: true })', { path: 'enabled' });
       break;
     case 'managedSave':
       checkFlag(o['bypassCache'], 'bypassCache');
@@ -151,7 +163,8 @@ export interface ResolvedManagerOptions {
 /** Validate and default the manager options. */
 export function resolveManagerOptions(options: VmLifecycleManagerOptions = {}): ResolvedManagerOptions {
   const pollInterval = checkDuration(options.pollInterval, 'pollInterval') ?? 500;
-  if (pollInterval < 10) throw new InvalidArgumentError(`pollInterval must be at least 10 ms, got ${pollInterval}`, { path: 'pollInterval' });
+  if (pollInterval < 10)
+    throw new InvalidArgumentError(`pollInterval must be at least 10 ms, got ${pollInterval}`, { path: 'pollInterval' });
   return {
     pollInterval,
     eventGrace: checkDuration(options.eventGrace, 'eventGrace') ?? 250,

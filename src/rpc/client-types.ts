@@ -22,7 +22,9 @@ export function checkDuration(value: unknown, path: string): number | undefined 
   if (value === undefined) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > MAX_TIMEOUT_MS) {
     const shown = typeof value === 'number' || typeof value === 'bigint' ? String(value) : typeof value;
-    throw new InvalidArgumentError(`${path} must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS} (0: none), got ${shown}`, { path });
+    throw new InvalidArgumentError(`${path} must be a number of milliseconds from 0 to ${MAX_TIMEOUT_MS} (0: none), got ${shown}`, {
+      path,
+    });
   }
   return value;
 }

@@ -1,22 +1,10 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
-import {
-  AbortError,
-  ConnectionClosedError,
-  type LibvirtManagerError,
-  ProtocolError,
-  TimeoutError,
-} from '../errors/index.js';
+import { AbortError, ConnectionClosedError, type LibvirtManagerError, ProtocolError, TimeoutError } from '../errors/index.js';
 import { PacketFramer, type Packet } from './framer.js';
 import { KeepaliveMonitor, type KeepaliveOptions, keepaliveBacklogged, keepalivePacket, resolveKeepalive } from './keepalive.js';
 import { log } from './logger.js';
-import {
-  KEEPALIVE_PROC_PING,
-  KEEPALIVE_PROC_PONG,
-  KEEPALIVE_PROGRAM,
-  MessageStatus,
-  MessageType,
-} from './protocol/constants.js';
+import { KEEPALIVE_PROC_PING, KEEPALIVE_PROC_PONG, KEEPALIVE_PROGRAM, MessageStatus, MessageType } from './protocol/constants.js';
 import { CONNECT_CLOSE } from './protocol/procedures/connect.js';
 import type { MessageHeader } from './protocol/header.js';
 import type { Procedure } from './protocol/procedure.js';
@@ -87,7 +75,9 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     this.#socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
     socket.on('data', (chunk: Buffer) => this.#onData(chunk));
     socket.on('drain', () => this.#writeGate.open());
-    socket.on('error', (error: Error) => this.#teardown(new ConnectionClosedError('error', `connection error: ${error.message}`, { cause: error })));
+    socket.on('error', (error: Error) =>
+      this.#teardown(new ConnectionClosedError('error', `connection error: ${error.message}`, { cause: error })),
+    );
     socket.on('end', () => this.#onPeerClosed('the daemon closed the connection'));
     socket.on('close', () => this.#onPeerClosed('the connection closed'));
     // A dialer may hand the socket over paused (the TLS dialer reads libvirt's confirmation byte first).
@@ -155,11 +145,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
    * registered before the call is sent, so data that follows the reply
    * immediately is never lost.
    */
-  async openStream<A, R>(
-    procedure: Procedure<A, R>,
-    args: A,
-    options: CallOptions & RpcStreamOptions = {},
-  ): Promise<RpcStream<R>> {
+  async openStream<A, R>(procedure: Procedure<A, R>, args: A, options: CallOptions & RpcStreamOptions = {}): Promise<RpcStream<R>> {
     try {
       let stream: RpcStream<R> | undefined;
       const reply = await this.#start(procedure, args, options, (serial) => {
@@ -218,7 +204,10 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
         stream: undefined,
       };
       if (timeout > 0) {
-        pending.timer = setTimeout(() => this.#abandon(serial, new TimeoutError(timeout, `${procedure.name} timed out after ${timeout} ms`)), timeout);
+        pending.timer = setTimeout(
+          () => this.#abandon(serial, new TimeoutError(timeout, `${procedure.name} timed out after ${timeout} ms`)),
+          timeout,
+        );
       }
       if (signal !== undefined) {
         const onAbort = (): void => this.#abandon(serial, new AbortError(`${procedure.name} aborted`, { cause: signal.reason }));
@@ -376,7 +365,10 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
       () => this.#sendKeepalive(KEEPALIVE_PROC_PING),
       (silentFor) =>
         this.#teardown(
-          new ConnectionClosedError('keepalive', `no answer from the daemon for ${silentFor} ms (keepalive ${settings.interval} ms × ${settings.count})`),
+          new ConnectionClosedError(
+            'keepalive',
+            `no answer from the daemon for ${silentFor} ms (keepalive ${settings.interval} ms × ${settings.count})`,
+          ),
         ),
     );
     this.#keepalive.start();
@@ -494,4 +486,3 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     await this.close();
   }
 }
-

@@ -42,7 +42,8 @@ export async function openRpcLink(uri: string | LibvirtUri, options: ConnectRpcO
   const timeout = options.timeout ?? 30_000;
   // Checked before anything is dialed (AbortSignal.timeout would throw a bare RangeError).
   checkDuration(timeout, 'timeout');
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
+    throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
   const deadline = timeout > 0 ? AbortSignal.timeout(timeout) : undefined;
   const signal =
     deadline === undefined ? options.signal : options.signal === undefined ? deadline : AbortSignal.any([deadline, options.signal]);

@@ -1,9 +1,5 @@
 import { ProtocolError } from '../errors/index.js';
-import {
-  VIR_NET_MESSAGE_LEN_MAX,
-  VIR_NET_MESSAGE_MAX,
-  VIR_NET_MESSAGE_MIN,
-} from './protocol/constants.js';
+import { VIR_NET_MESSAGE_LEN_MAX, VIR_NET_MESSAGE_MAX, VIR_NET_MESSAGE_MIN } from './protocol/constants.js';
 import { type MessageHeader, decodeHeader } from './protocol/header.js';
 
 /** One complete packet: its decoded header and its payload (a view into the received bytes). */
@@ -126,9 +122,7 @@ export class PacketFramer {
       this.#fail(new ProtocolError(`packet length ${length} is below the minimum of ${VIR_NET_MESSAGE_MIN}`));
     }
     if (length - VIR_NET_MESSAGE_LEN_MAX > this.#maxMessage) {
-      this.#fail(
-        new ProtocolError(`packet length ${length} exceeds the maximum of ${this.#maxMessage + VIR_NET_MESSAGE_LEN_MAX}`),
-      );
+      this.#fail(new ProtocolError(`packet length ${length} exceeds the maximum of ${this.#maxMessage + VIR_NET_MESSAGE_LEN_MAX}`));
     }
     return length;
   }

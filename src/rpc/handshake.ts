@@ -55,7 +55,11 @@ export async function handshake(client: RpcClient, params: HandshakeParams): Pro
     ...(params.signal === undefined ? {} : { signal: params.signal }),
     ...(params.timeout === undefined ? {} : { timeout: params.timeout }),
   };
-  const { auth, saslMechanism } = await authenticate(client, options, params.sasl ?? { sasl: undefined, uriUser: undefined, transport: 'custom' });
+  const { auth, saslMechanism } = await authenticate(
+    client,
+    options,
+    params.sasl ?? { sasl: undefined, uriUser: undefined, transport: 'custom' },
+  );
   // The keepalive probe is answered without a driver connection, so it goes out with CONNECT_OPEN, in one
   // write (a round trip saved); the other probes need the driver connection (libvirt 9 says "hypervisor
   // connection not open" before it), so they follow the open, together.
@@ -72,7 +76,11 @@ export async function handshake(client: RpcClient, params: HandshakeParams): Pro
   return { auth, ...(saslMechanism === undefined ? {} : { saslMechanism }), keepalive, eventCallbacks, closeCallback };
 }
 
-async function authenticate(client: RpcClient, options: CallOptions, sasl: SaslContext): Promise<{ auth: AuthMethod; saslMechanism?: SaslMechanismName }> {
+async function authenticate(
+  client: RpcClient,
+  options: CallOptions,
+  sasl: SaslContext,
+): Promise<{ auth: AuthMethod; saslMechanism?: SaslMechanismName }> {
   let types: number[];
   try {
     ({ types } = await client.call(AUTH_LIST, undefined, options));

@@ -8,7 +8,16 @@ export * from './xdr/index.js';
 export * from './protocol/index.js';
 export * from './transport/index.js';
 export { PacketFramer, type Packet, type FramerOptions } from './framer.js';
-export { RpcClient, classifyRemoteError, MAX_TIMEOUT_MS, checkDuration, type CallOptions, type RawCall, type RpcClientOptions, type RpcClientEvents } from './client.js';
+export {
+  RpcClient,
+  classifyRemoteError,
+  MAX_TIMEOUT_MS,
+  checkDuration,
+  type CallOptions,
+  type RawCall,
+  type RpcClientOptions,
+  type RpcClientEvents,
+} from './client.js';
 export { RpcStream, type RpcStreamOptions, type StreamOperationOptions } from './stream.js';
 export { DEFAULT_KEEPALIVE, resolveKeepalive, type KeepaliveOptions, type KeepaliveSettings } from './keepalive.js';
 export { handshake, type HandshakeParams, type HandshakeResult, type AuthMethod } from './handshake.js';

@@ -138,7 +138,14 @@ export function keepaliveBacklogged(writableLength: number): boolean {
  */
 export function keepalivePacket(proc: number): Buffer {
   return encodeRawPacket(
-    { prog: KEEPALIVE_PROGRAM, vers: KEEPALIVE_PROTOCOL_VERSION, proc, type: MessageType.VIR_NET_MESSAGE, serial: 0, status: MessageStatus.VIR_NET_OK },
+    {
+      prog: KEEPALIVE_PROGRAM,
+      vers: KEEPALIVE_PROTOCOL_VERSION,
+      proc,
+      type: MessageType.VIR_NET_MESSAGE,
+      serial: 0,
+      status: MessageStatus.VIR_NET_OK,
+    },
     Buffer.alloc(0),
   );
 }

@@ -15,12 +15,7 @@ export interface Logger {
  * Call a logger method without letting the logger break the caller: a
  * throwing logger must not take a connection down.
  */
-export function log(
-  logger: Logger | undefined,
-  level: keyof Logger,
-  message: string,
-  fields: Record<string, unknown> = {},
-): void {
+export function log(logger: Logger | undefined, level: keyof Logger, message: string, fields: Record<string, unknown> = {}): void {
   const fn = logger?.[level];
   if (typeof fn !== 'function') return;
   try {

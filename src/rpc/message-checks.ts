@@ -35,6 +35,8 @@ const PROGRAM_VERSIONS: ReadonlyMap<number, number> = new Map([
 export function checkMessageVersion(header: MessageHeader): void {
   const expected = PROGRAM_VERSIONS.get(header.prog);
   if (expected !== undefined && header.vers !== expected) {
-    throw new ProtocolError(`message of program 0x${header.prog.toString(16)} (proc ${header.proc}) carries protocol version ${header.vers}, expected ${expected}`);
+    throw new ProtocolError(
+      `message of program 0x${header.prog.toString(16)} (proc ${header.proc}) carries protocol version ${header.vers}, expected ${expected}`,
+    );
   }
 }

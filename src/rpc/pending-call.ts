@@ -58,7 +58,14 @@ export function rawProcedure(call: RawCall): Procedure<Uint8Array, Buffer> {
  */
 export function callPacket<A>(procedure: Procedure<A, unknown>, args: A, serial: number): Buffer {
   return encodePacket(
-    { prog: procedure.program, vers: procedure.version, proc: procedure.proc, type: MessageType.VIR_NET_CALL, serial, status: MessageStatus.VIR_NET_OK },
+    {
+      prog: procedure.program,
+      vers: procedure.version,
+      proc: procedure.proc,
+      type: MessageType.VIR_NET_CALL,
+      serial,
+      status: MessageStatus.VIR_NET_OK,
+    },
     procedure.args,
     args,
     procedure.name,
@@ -74,15 +81,22 @@ export function callPacket<A>(procedure: Procedure<A, unknown>, args: A, serial:
  * protocol, so the connection goes. Used for live and abandoned calls alike.
  * @throws {@link ProtocolError}
  */
-export function checkReply(procedure: Procedure<unknown, unknown> | undefined, header: MessageHeader): asserts procedure is Procedure<unknown, unknown> {
+export function checkReply(
+  procedure: Procedure<unknown, unknown> | undefined,
+  header: MessageHeader,
+): asserts procedure is Procedure<unknown, unknown> {
   if (procedure === undefined) {
     throw new ProtocolError(`reply for unknown serial ${header.serial} (proc ${header.proc})`);
   }
   if (procedure.program !== header.prog || procedure.proc !== header.proc) {
-    throw new ProtocolError(`reply for serial ${header.serial} names proc ${header.proc} of program 0x${header.prog.toString(16)}, expected ${procedure.name}`);
+    throw new ProtocolError(
+      `reply for serial ${header.serial} names proc ${header.proc} of program 0x${header.prog.toString(16)}, expected ${procedure.name}`,
+    );
   }
   if (procedure.version !== header.vers) {
-    throw new ProtocolError(`reply for serial ${header.serial} (${procedure.name}) carries protocol version ${header.vers}, expected ${procedure.version}`);
+    throw new ProtocolError(
+      `reply for serial ${header.serial} (${procedure.name}) carries protocol version ${header.vers}, expected ${procedure.version}`,
+    );
   }
   if (header.status === MessageStatus.VIR_NET_CONTINUE) throw new ProtocolError(`reply with status CONTINUE for ${procedure.name}`);
 }

@@ -167,9 +167,7 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
         this.#close();
         return;
       case MessageStatus.VIR_NET_ERROR:
-        this.fail(
-          decodeRemoteError(payload, { program: this.program, proc: this.proc, name: remoteProcedureName(this.proc) }),
-        );
+        this.fail(decodeRemoteError(payload, { program: this.program, proc: this.proc, name: remoteProcedureName(this.proc) }));
         return;
     }
   }

@@ -13,7 +13,8 @@ export function checkCallOptions(options: unknown, defaultTimeout: number): numb
     throw new InvalidArgumentError('options must be an object', { path: 'options' });
   }
   const { signal, timeout } = (options ?? {}) as { signal?: unknown; timeout?: unknown };
-  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
   return checkDuration(timeout, 'timeout') ?? defaultTimeout;
 }
 
@@ -201,7 +202,9 @@ export class Budget {
     if (this.signal?.aborted === true) onAbort();
     else this.signal?.addEventListener('abort', onAbort, { once: true });
     const left = this.remaining();
-    const timer = Number.isFinite(left) ? setTimeout(() => controller.abort(new TimeoutError(this.timeout, `${what} did not finish within ${this.timeout} ms`)), left) : undefined;
+    const timer = Number.isFinite(left)
+      ? setTimeout(() => controller.abort(new TimeoutError(this.timeout, `${what} did not finish within ${this.timeout} ms`)), left)
+      : undefined;
     return {
       signal: controller.signal,
       dispose: () => {
@@ -211,7 +214,8 @@ export class Budget {
       translate: (raw) => {
         const error = asAbortError(raw, controller.signal, what);
         const reason: unknown = controller.signal.reason;
-        if (reason instanceof TimeoutError && error instanceof AbortError) return new TimeoutError(reason.timeout, reason.message, { cause: error });
+        if (reason instanceof TimeoutError && error instanceof AbortError)
+          return new TimeoutError(reason.timeout, reason.message, { cause: error });
         return error;
       },
     };

@@ -29,7 +29,9 @@ export type VmOperation =
  */
 export type Verdict = 'run' | 'wait' | 'wake' | { noop: string } | { refuse: string };
 
-const ACTIVE_NOOP = (state: string): { noop: string } => ({ noop: state === 'running' || state === 'blocked' ? 'already running' : `already running (${state})` });
+const ACTIVE_NOOP = (state: string): { noop: string } => ({
+  noop: state === 'running' || state === 'blocked' ? 'already running' : `already running (${state})`,
+});
 
 /**
  * The one table of which operation may run in which state
@@ -59,7 +61,9 @@ export function verdict(operation: VmOperation, state: DomainStateName): Verdict
       return 'run';
     case 'reboot':
       if (active) return 'run';
-      return { refuse: state === 'paused' ? 'resume it first, or use reset' : state === 'shutoff' ? 'start it instead' : 'it is not running' };
+      return {
+        refuse: state === 'paused' ? 'resume it first, or use reset' : state === 'shutoff' ? 'start it instead' : 'it is not running',
+      };
     case 'reset':
       if (active || state === 'paused') return 'run';
       return { refuse: state === 'shutoff' ? 'start it instead' : 'it is not running' };

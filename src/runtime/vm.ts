@@ -1,4 +1,11 @@
-import { type CallOptions, type DomainInput, type DomainRef, InvalidArgumentError, type LibvirtConnection, uuidKey } from '../connection/internal.js';
+import {
+  type CallOptions,
+  type DomainInput,
+  type DomainRef,
+  InvalidArgumentError,
+  type LibvirtConnection,
+  uuidKey,
+} from '../connection/internal.js';
 
 /** A VM named by name, UUID, or a reference the SDK returned (`{ name, uuid, id }`). */
 export type VmInput = DomainInput;

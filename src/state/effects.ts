@@ -11,7 +11,10 @@ import { vmMachine } from './vm-machine.js';
  * @example new VmRegistry(conn, { lifecycle: new VmLifecycleManager(conn, { pollInterval: 250 }) });
  * @see VmLifecycleManager
  */
-export type RegistryLifecycle = Pick<VmLifecycleManager, 'start' | 'shutdown' | 'forceOff' | 'reboot' | 'reset' | 'pause' | 'resume' | 'managedSave'>;
+export type RegistryLifecycle = Pick<
+  VmLifecycleManager,
+  'start' | 'shutdown' | 'forceOff' | 'reboot' | 'reset' | 'pause' | 'resume' | 'managedSave'
+>;
 
 /**
  * What the registry needs from `VmDestroyer` (structurally).
@@ -60,24 +63,44 @@ export function provideEffects(
 ): typeof vmMachine {
   return vmMachine.provide({
     actors: {
-      startVm: fromPromise(({ input, signal }: { input: CommandInput<'start'>; signal: AbortSignal }) => lifecycle.start(input.domain, joined(input, signal))),
-      shutdownVm: fromPromise(({ input, signal }: { input: CommandInput<'shutdown'>; signal: AbortSignal }) => lifecycle.shutdown(input.domain, joined(input, signal))),
-      forceOffVm: fromPromise(({ input, signal }: { input: CommandInput<'forceOff'>; signal: AbortSignal }) => lifecycle.forceOff(input.domain, joined(input, signal))),
-      rebootVm: fromPromise(({ input, signal }: { input: CommandInput<'reboot'>; signal: AbortSignal }) => lifecycle.reboot(input.domain, joined(input, signal))),
-      resetVm: fromPromise(({ input, signal }: { input: CommandInput<'reset'>; signal: AbortSignal }) => lifecycle.reset(input.domain, joined(input, signal))),
-      pauseVm: fromPromise(({ input, signal }: { input: CommandInput<'pause'>; signal: AbortSignal }) => lifecycle.pause(input.domain, joined(input, signal))),
-      resumeVm: fromPromise(({ input, signal }: { input: CommandInput<'resume'>; signal: AbortSignal }) => lifecycle.resume(input.domain, joined(input, signal))),
-      saveVm: fromPromise(({ input, signal }: { input: CommandInput<'managedSave'>; signal: AbortSignal }) => lifecycle.managedSave(input.domain, joined(input, signal))),
-      destroyVm: fromPromise(({ input, signal }: { input: CommandInput<'destroy'>; signal: AbortSignal }) => destroyer.destroy(input.domain, joined(input, signal))),
-      readState: fromPromise(async ({ input, signal }: { input: { domain: CommandInput['domain'] }; signal: AbortSignal }): Promise<StateReading> => {
-        try {
-          const { state, reason } = await connection.domains.getState(input.domain, { signal });
-          return { state, reason };
-        } catch (error) {
-          if (error instanceof DomainNotFoundError) return { state: 'gone', reason: 'gone' };
-          throw error;
-        }
-      }),
+      startVm: fromPromise(({ input, signal }: { input: CommandInput<'start'>; signal: AbortSignal }) =>
+        lifecycle.start(input.domain, joined(input, signal)),
+      ),
+      shutdownVm: fromPromise(({ input, signal }: { input: CommandInput<'shutdown'>; signal: AbortSignal }) =>
+        lifecycle.shutdown(input.domain, joined(input, signal)),
+      ),
+      forceOffVm: fromPromise(({ input, signal }: { input: CommandInput<'forceOff'>; signal: AbortSignal }) =>
+        lifecycle.forceOff(input.domain, joined(input, signal)),
+      ),
+      rebootVm: fromPromise(({ input, signal }: { input: CommandInput<'reboot'>; signal: AbortSignal }) =>
+        lifecycle.reboot(input.domain, joined(input, signal)),
+      ),
+      resetVm: fromPromise(({ input, signal }: { input: CommandInput<'reset'>; signal: AbortSignal }) =>
+        lifecycle.reset(input.domain, joined(input, signal)),
+      ),
+      pauseVm: fromPromise(({ input, signal }: { input: CommandInput<'pause'>; signal: AbortSignal }) =>
+        lifecycle.pause(input.domain, joined(input, signal)),
+      ),
+      resumeVm: fromPromise(({ input, signal }: { input: CommandInput<'resume'>; signal: AbortSignal }) =>
+        lifecycle.resume(input.domain, joined(input, signal)),
+      ),
+      saveVm: fromPromise(({ input, signal }: { input: CommandInput<'managedSave'>; signal: AbortSignal }) =>
+        lifecycle.managedSave(input.domain, joined(input, signal)),
+      ),
+      destroyVm: fromPromise(({ input, signal }: { input: CommandInput<'destroy'>; signal: AbortSignal }) =>
+        destroyer.destroy(input.domain, joined(input, signal)),
+      ),
+      readState: fromPromise(
+        async ({ input, signal }: { input: { domain: CommandInput['domain'] }; signal: AbortSignal }): Promise<StateReading> => {
+          try {
+            const { state, reason } = await connection.domains.getState(input.domain, { signal });
+            return { state, reason };
+          } catch (error) {
+            if (error instanceof DomainNotFoundError) return { state: 'gone', reason: 'gone' };
+            throw error;
+          }
+        },
+      ),
     },
     delays: { rebootDebounce: delays.rebootDebounce, readTimeout: delays.readTimeout },
   });

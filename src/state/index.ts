@@ -24,5 +24,14 @@ export { OBSERVED_STATES, type ObservedState } from './facts.js';
 export type { VmSnapshot, VmChange, VmChangeCause } from './snapshot.js';
 // The machine itself, for tests and tools that drive it with their own effects (`vmMachine.provide`).
 export { vmMachine } from './vm-machine.js';
-export type { VmContext, VmMachineEvent, VmCommandEvent, VmMachineInput, InFlight, CommandInput, CommandReply, StateReading } from './machine-types.js';
+export type {
+  VmContext,
+  VmMachineEvent,
+  VmCommandEvent,
+  VmMachineInput,
+  InFlight,
+  CommandInput,
+  CommandReply,
+  StateReading,
+} from './machine-types.js';
 export type { VmFactEvent } from './facts.js';

@@ -102,16 +102,7 @@ export interface StateReading {
  * @see VmStateName
  */
 export type TransitionalState =
-  | 'starting'
-  | 'shuttingDown'
-  | 'forcingOff'
-  | 'rebooting'
-  | 'resetting'
-  | 'pausing'
-  | 'resuming'
-  | 'saving'
-  | 'destroying'
-  | 'reading';
+  'starting' | 'shuttingDown' | 'forcingOff' | 'rebooting' | 'resetting' | 'pausing' | 'resuming' | 'saving' | 'destroying' | 'reading';
 
 /**
  * The machine's top-level state names a snapshot can be in (`settling` is
@@ -129,7 +120,18 @@ export type VmStateName = ObservedState | TransitionalState;
  */
 export const VM_STATE_NAMES: readonly VmStateName[] = [
   ...OBSERVED_STATES,
-  ...(['starting', 'shuttingDown', 'forcingOff', 'rebooting', 'resetting', 'pausing', 'resuming', 'saving', 'destroying', 'reading'] as const),
+  ...([
+    'starting',
+    'shuttingDown',
+    'forcingOff',
+    'rebooting',
+    'resetting',
+    'pausing',
+    'resuming',
+    'saving',
+    'destroying',
+    'reading',
+  ] as const),
 ];
 
 /**

@@ -31,4 +31,3 @@ export interface VmRegistryOptions {
 export function duration(value: unknown, fallback: number, path: string): number {
   return checkDuration(value, path) ?? fallback;
 }
-

@@ -75,7 +75,8 @@ export class VmRegistry {
    * @throws {@link InvalidArgumentError} for bad options
    */
   constructor(connection: LibvirtConnection, options: VmRegistryOptions = {}) {
-    if (connection === null || typeof connection !== 'object') throw new InvalidArgumentError('connection must be a LibvirtConnection', { path: 'connection' });
+    if (connection === null || typeof connection !== 'object')
+      throw new InvalidArgumentError('connection must be a LibvirtConnection', { path: 'connection' });
     this.#connection = connection;
     this.#logger = options.logger;
     this.#resyncInterval = duration(options.resyncInterval, 60_000, 'resyncInterval');
@@ -122,7 +123,8 @@ export class VmRegistry {
    * @see virConnectGetAllDomainStats
    */
   start(options: CallOptions = {}): Promise<void> {
-    if (this.#status === 'stopped') return Promise.reject(new InvalidStateError('start', 'stopped', 'the registry was stopped; create a new one'));
+    if (this.#status === 'stopped')
+      return Promise.reject(new InvalidStateError('start', 'stopped', 'the registry was stopped; create a new one'));
     let budget: Budget;
     try {
       budget = Budget.of(options, 60_000);
@@ -333,7 +335,11 @@ export class VmRegistry {
 
   #notRunning(what: string): InvalidStateError {
     const state = this.#status === 'stopped' ? 'stopped' : 'not started';
-    return new InvalidStateError(what, state, `the registry is ${state}${this.#status === 'stopped' ? '' : ': await registry.start() first'}`);
+    return new InvalidStateError(
+      what,
+      state,
+      `the registry is ${state}${this.#status === 'stopped' ? '' : ': await registry.start() first'}`,
+    );
   }
 
   #log(level: 'error' | 'warn' | 'debug', message: string, fields: Record<string, unknown>): void {

@@ -64,7 +64,10 @@ export async function readDomainStates(
       async (error: unknown) => {
         if (!(error instanceof UnsupportedError)) throw error;
         const refs = await connection.domains.list(options);
-        return { via: 'list' as const, domains: refs.map((domain) => ({ domain, state: undefined, reason: '', stateCode: -1, reasonCode: -1 })) };
+        return {
+          via: 'list' as const,
+          domains: refs.map((domain) => ({ domain, state: undefined, reason: '', stateCode: -1, reasonCode: -1 })),
+        };
       },
     ),
     connection.domains.list({ ...options, filter: { persistent: false } }),
@@ -82,7 +85,14 @@ export async function readDomainStates(
       continue;
     }
     // The stats call already carries the names: no per-domain read needed.
-    readings.push({ domain: entry.domain, state: entry.state, reason: entry.reason, stateCode: entry.stateCode, reasonCode: entry.reasonCode, persistent: !transientKeys.has(key) });
+    readings.push({
+      domain: entry.domain,
+      state: entry.state,
+      reason: entry.reason,
+      stateCode: entry.stateCode,
+      reasonCode: entry.reasonCode,
+      persistent: !transientKeys.has(key),
+    });
   }
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -90,7 +100,14 @@ export async function readDomainStates(
       const domain = toRead[next++]!;
       try {
         const s = await connection.domains.getState(domain, options);
-        readings.push({ domain, state: s.state, reason: s.reason, stateCode: s.stateCode, reasonCode: s.reasonCode, persistent: !transientKeys.has(uuidKeyOf(domain)) });
+        readings.push({
+          domain,
+          state: s.state,
+          reason: s.reason,
+          stateCode: s.stateCode,
+          reasonCode: s.reasonCode,
+          persistent: !transientKeys.has(uuidKeyOf(domain)),
+        });
       } catch (error) {
         // Gone between the list and the read: leave it out; it no longer exists.
         if (!(error instanceof DomainNotFoundError)) throw error;
@@ -101,5 +118,3 @@ export async function readDomainStates(
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, toRead.length) }, worker));
   return { present, readings, via: found.via };
 }
-
-

@@ -1,4 +1,10 @@
-import { type DomainRef, DomainNotFoundError, InvalidArgumentError, InvalidStateError, type LibvirtConnection } from '../connection/internal.js';
+import {
+  type DomainRef,
+  DomainNotFoundError,
+  InvalidArgumentError,
+  InvalidStateError,
+  type LibvirtConnection,
+} from '../connection/internal.js';
 import type { DestroyOptions, DestroyReport } from '../destroyer/internal.js';
 import { checkDestroyOptions } from '../destroyer/internal.js';
 import { checkLifecycleOptions } from '../lifecycle/internal.js';
@@ -56,9 +62,15 @@ export interface CommandContext {
  * @throws whatever the lifecycle/destroyer method throws
  * @see VmRegistry.send
  */
-export async function sendCommand<C extends VmCommand>(ctx: CommandContext, vm: VmInput, command: C, options?: SendOptions<C>): Promise<VmCommandResults[C]> {
+export async function sendCommand<C extends VmCommand>(
+  ctx: CommandContext,
+  vm: VmInput,
+  command: C,
+  options?: SendOptions<C>,
+): Promise<VmCommandResults[C]> {
   if (!isVmCommand(command)) throw new InvalidArgumentError(`unknown command ${JSON.stringify(command)}`, { path: 'command' });
-  if (options !== undefined && (typeof options !== 'object' || options === null)) throw new InvalidArgumentError('options must be an object', { path: 'options' });
+  if (options !== undefined && (typeof options !== 'object' || options === null))
+    throw new InvalidArgumentError('options must be an object', { path: 'options' });
   const { queue, ...rest } = options ?? ({} as SendOptions<C>);
   if (queue !== undefined && typeof queue !== 'boolean') throw new InvalidArgumentError('queue must be a boolean', { path: 'queue' });
   const operation = COMMAND_OPERATION[command];
@@ -75,14 +87,18 @@ export async function sendCommand<C extends VmCommand>(ctx: CommandContext, vm: 
     entry = ctx.tracker.find(vm) ?? (await lookup(ctx, vm, budget));
   } catch (error) {
     // Tearing down a VM that no longer exists reports it gone, whatever the entry point.
-    if (error instanceof DomainNotFoundError && command === 'destroy') return (await ctx.destroy(vm, rest as DestroyOptions)) as VmCommandResults[C];
+    if (error instanceof DomainNotFoundError && command === 'destroy')
+      return (await ctx.destroy(vm, rest as DestroyOptions)) as VmCommandResults[C];
     throw error;
   }
   const key = vmKey(entry.view.domain);
   const name = JSON.stringify(entry.name);
   if (queue === false && (ctx.locks.users(key) > 0 || !isIdle(entry.view.state))) {
     const { state, inFlight } = entry.view;
-    const busy = inFlight === null ? 'another operation runs on it' : `${inFlight.command} is in flight since ${new Date(inFlight.since).toISOString()}`;
+    const busy =
+      inFlight === null
+        ? 'another operation runs on it'
+        : `${inFlight.command} is in flight since ${new Date(inFlight.since).toISOString()}`;
     throw new InvalidStateError(command, state, `cannot ${command} VM ${name}: ${busy} (omit { queue: false } to wait for it)`);
   }
   return ctx.locks.run(key, budget, async () => {
@@ -97,7 +113,9 @@ export async function sendCommand<C extends VmCommand>(ctx: CommandContext, vm: 
       throw new InvalidStateError(command, state, `cannot ${command} VM ${name}: it is ${state} (${refusalHint(command, state)})`);
     }
     // The command gets what is left of the caller's budget after its wait.
-    const commandOptions = (rest.timeout === undefined && budget.elapsed() < 5 ? rest : { ...rest, timeout: Math.max(1, budget.remaining()) }) as VmCommandOptions[C];
+    const commandOptions = (
+      rest.timeout === undefined && budget.elapsed() < 5 ? rest : { ...rest, timeout: Math.max(1, budget.remaining()) }
+    ) as VmCommandOptions[C];
     return new Promise<VmCommandResults[C]>((resolve, reject) => {
       const reply = { resolve: resolve as (value: unknown) => void, reject };
       ctx.tracker.send(entry, { type: command, options: commandOptions, reply, at: Date.now() } as VmCommandEvent, { cause: 'command' });

@@ -1,5 +1,13 @@
 import { type Actor, type SnapshotFrom, createActor } from 'xstate';
-import { type DomainRef, type DomainStateName, type LibvirtEvent, type Logger, isUuid, logSafely, uuidKey } from '../connection/internal.js';
+import {
+  type DomainRef,
+  type DomainStateName,
+  type LibvirtEvent,
+  type Logger,
+  isUuid,
+  logSafely,
+  uuidKey,
+} from '../connection/internal.js';
 import { ChangeFeed } from './changes.js';
 import { vmKey } from '../runtime/index.js';
 import { toVmEvent } from './events-to-machine.js';
@@ -109,7 +117,14 @@ export class Tracker {
   }
 
   /** Start tracking a VM in `state`. */
-  track(domain: DomainRef, state: DomainStateName | ObservedState, reason: string, persistent: boolean, cause: Cause, codes?: DomainReading): Entry {
+  track(
+    domain: DomainRef,
+    state: DomainStateName | ObservedState,
+    reason: string,
+    persistent: boolean,
+    cause: Cause,
+    codes?: DomainReading,
+  ): Entry {
     const key = vmKey(domain);
     const existing = this.#entries.get(key);
     if (existing !== undefined) return existing;
@@ -223,7 +238,13 @@ export class Tracker {
     const state: VmStateName = snapshot.status === 'done' ? 'gone' : stateNameOf(snapshot);
     const { reason, inFlight, domain } = snapshot.context;
     const command = inFlight?.command ?? null;
-    if (state === previous.state && reason === previous.reason && command === (previous.inFlight?.command ?? null) && domain.id === previous.domain.id) return;
+    if (
+      state === previous.state &&
+      reason === previous.reason &&
+      command === (previous.inFlight?.command ?? null) &&
+      domain.id === previous.domain.id
+    )
+      return;
     const cause = this.#cause ?? { cause: 'machine' };
     entry.view = toVmSnapshot(snapshot, entry.name, Date.now());
     if (cause.cause !== 'resync') {

@@ -5,7 +5,9 @@ import { type Fact, type ObservedState, type VmFactEvent, factFromContext, factO
 import type { CommandInput, StateReading, VmCommandEvent, VmContext, VmMachineEvent, VmMachineInput } from './machine-types.js';
 
 function effect<Output, Input>(name: string) {
-  return fromPromise<Output, Input>(() => Promise.reject(new Error(`vmMachine: effect '${name}' is not provided; use vmMachine.provide({ actors })`)));
+  return fromPromise<Output, Input>(() =>
+    Promise.reject(new Error(`vmMachine: effect '${name}' is not provided; use vmMachine.provide({ actors })`)),
+  );
 }
 
 function withFact(context: VmContext, fact: Fact): Partial<VmContext> {
@@ -111,14 +113,18 @@ export const vmMachine = setup({
   },
   guards: {
     is: ({ context }, params: { state: ObservedState }) => context.observed === params.state,
-    allowed: ({ context }, params: { command: VmCommand }) => context.observed !== 'gone' && commandAllowed(params.command, context.observed),
+    allowed: ({ context }, params: { command: VmCommand }) =>
+      context.observed !== 'gone' && commandAllowed(params.command, context.observed),
     needsRead: ({ context, event }) => {
       const outcome = outcomeOf(output(event));
       return outcome === null || (context.fact !== null && context.fact.observed !== outcome.observed);
     },
   },
   actions: {
-    applyFact: assign(({ context, event }) => ({ ...withFact(context, factOf(factFromContext(context), event as VmFactEvent)), fact: null })),
+    applyFact: assign(({ context, event }) => ({
+      ...withFact(context, factOf(factFromContext(context), event as VmFactEvent)),
+      fact: null,
+    })),
     recordFact: assign({ fact: ({ context, event }) => factOf(context.fact ?? factFromContext(context), event as VmFactEvent) }),
     holdStop: assign({ held: ({ context, event }) => factOf(context.fact ?? factFromContext(context), event as VmFactEvent) }),
     dropHeld: assign({ held: null }),
@@ -136,7 +142,8 @@ export const vmMachine = setup({
       held: null,
     }),
     recordError: assign({
-      inFlight: ({ context, event }) => context.inFlight && { ...context.inFlight, outcome: { ok: false as const, error: (event as unknown as ErrorActorEvent).error } },
+      inFlight: ({ context, event }) =>
+        context.inFlight && { ...context.inFlight, outcome: { ok: false as const, error: (event as unknown as ErrorActorEvent).error } },
       held: null,
     }),
     applyOutcome: assign(({ context, event }) => {
@@ -147,7 +154,10 @@ export const vmMachine = setup({
     }),
     applyRead: assign(({ context, event }) => {
       const reading = output(event) as StateReading;
-      return { ...withFact(context, factOf(context.fact ?? factFromContext(context), { type: 'libvirt.stateRead', ...reading })), fact: null };
+      return {
+        ...withFact(context, factOf(context.fact ?? factFromContext(context), { type: 'libvirt.stateRead', ...reading })),
+        fact: null,
+      };
     }),
     applyPendingFact: assign(({ context }) => (context.fact === null ? {} : { ...withFact(context, context.fact), fact: null })),
     reply: ({ context }) => {
@@ -191,8 +201,14 @@ export const vmMachine = setup({
     pmsuspended: { on: IDLE },
     crashed: { on: IDLE },
     starting: { invoke: { id: 'startVm', src: 'startVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR }, on: WHILE_BUSY },
-    shuttingDown: { invoke: { id: 'shutdownVm', src: 'shutdownVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR }, on: WHILE_BUSY },
-    forcingOff: { invoke: { id: 'forceOffVm', src: 'forceOffVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR }, on: WHILE_BUSY },
+    shuttingDown: {
+      invoke: { id: 'shutdownVm', src: 'shutdownVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR },
+      on: WHILE_BUSY,
+    },
+    forcingOff: {
+      invoke: { id: 'forceOffVm', src: 'forceOffVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR },
+      on: WHILE_BUSY,
+    },
     rebooting: {
       invoke: { id: 'rebootVm', src: 'rebootVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR },
       on: WHILE_BUSY,

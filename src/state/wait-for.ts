@@ -31,7 +31,14 @@ export async function waitForState(
   const label = typeof vm === 'string' ? vm : vm.name;
   if (now === undefined && states.includes('gone')) {
     const uuid = typeof vm === 'object' ? vm.uuid : '';
-    return Object.freeze({ domain: Object.freeze({ name: label, uuid, id: -1 }), state: 'gone', reason: 'gone', inFlight: null, allowed: [], updatedAt: Date.now() });
+    return Object.freeze({
+      domain: Object.freeze({ name: label, uuid, id: -1 }),
+      state: 'gone',
+      reason: 'gone',
+      inFlight: null,
+      allowed: [],
+      updatedAt: Date.now(),
+    });
   }
   // The one "wait until": woken by each change of this VM; a change in state `gone` is the last of it.
   let reached: VmSnapshot | undefined;

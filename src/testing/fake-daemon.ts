@@ -52,7 +52,11 @@ export type FakeHandler<A, R> = (args: A, context: FakeCallContext) => FakeReply
  * replace or drop: e.g. do the work, then `{ hang: true }`, for a daemon that
  * completed a call whose reply never came.
  */
-export type FakeInterceptor<A, R> = (args: A, context: FakeCallContext, next: () => Promise<FakeReply<R>>) => FakeReply<R> | Promise<FakeReply<R>>;
+export type FakeInterceptor<A, R> = (
+  args: A,
+  context: FakeCallContext,
+  next: () => Promise<FakeReply<R>>,
+) => FakeReply<R> | Promise<FakeReply<R>>;
 
 /** One call the daemon received and decoded, as {@link FakeLibvirtDaemon.onCall} observers see it. */
 export interface FakeCall {
@@ -232,7 +236,10 @@ export class FakeLibvirtDaemon {
     const framer = new PacketFramer();
     const calls: MessageHeader[] = [];
     let frozen = false;
-    const pingPacket = encodeRawPacket(header(KEEPALIVE_PROGRAM, KEEPALIVE_PROC_PING, MessageType.VIR_NET_MESSAGE, 0, MessageStatus.VIR_NET_OK), Buffer.alloc(0));
+    const pingPacket = encodeRawPacket(
+      header(KEEPALIVE_PROGRAM, KEEPALIVE_PROC_PING, MessageType.VIR_NET_MESSAGE, 0, MessageStatus.VIR_NET_OK),
+      Buffer.alloc(0),
+    );
     const write = (bytes: Buffer): void => {
       if (!frozen && !socket.destroyed) socket.write(bytes);
     };
@@ -244,7 +251,14 @@ export class FakeLibvirtDaemon {
       },
       sendRaw: write,
       sendEvent: (event, msg) =>
-        write(encodePacket(header(event.program, event.proc, MessageType.VIR_NET_MESSAGE, 1, MessageStatus.VIR_NET_OK), event.msg, msg, event.name)),
+        write(
+          encodePacket(
+            header(event.program, event.proc, MessageType.VIR_NET_MESSAGE, 1, MessageStatus.VIR_NET_OK),
+            event.msg,
+            msg,
+            event.name,
+          ),
+        ),
       ping: (count = 1) => write(count === 1 ? pingPacket : Buffer.concat(Array.from({ length: count }, () => pingPacket))),
       sendStream: (h, payload) =>
         write(encodeRawPacket(header(REMOTE_PROGRAM, h.proc, MessageType.VIR_NET_STREAM, h.serial, h.status), payload)),
@@ -277,7 +291,12 @@ export class FakeLibvirtDaemon {
       if (h.proc === KEEPALIVE_PROC_PONG) client.keepalive.pongs++;
       if (h.proc === KEEPALIVE_PROC_PING) client.keepalive.pings++;
       if (h.proc === KEEPALIVE_PROC_PING && this.#options.answerPings) {
-        write(encodeRawPacket(header(KEEPALIVE_PROGRAM, KEEPALIVE_PROC_PONG, MessageType.VIR_NET_MESSAGE, 0, MessageStatus.VIR_NET_OK), Buffer.alloc(0)));
+        write(
+          encodeRawPacket(
+            header(KEEPALIVE_PROGRAM, KEEPALIVE_PROC_PONG, MessageType.VIR_NET_MESSAGE, 0, MessageStatus.VIR_NET_OK),
+            Buffer.alloc(0),
+          ),
+        );
       }
       return;
     }
@@ -304,7 +323,8 @@ export class FakeLibvirtDaemon {
     }
     const context: FakeCallContext = { header: h, client };
     for (const observe of this.#observers) observe({ name: procedure.name, args, header: h, client });
-    const next = async (): Promise<FakeReply<unknown>> => (entry === undefined ? { error: UNKNOWN_PROCEDURE(h.proc) } : entry.handler(args, context));
+    const next = async (): Promise<FakeReply<unknown>> =>
+      entry === undefined ? { error: UNKNOWN_PROCEDURE(h.proc) } : entry.handler(args, context);
     void Promise.resolve(intercepted === undefined ? next() : intercepted.interceptor(args, context, next)).then((reply) => {
       if ('hang' in reply) return;
       if ('close' in reply) {
@@ -319,13 +339,19 @@ export class FakeLibvirtDaemon {
         write(errorReply(h, reply.error));
         return;
       }
-      write(encodePacket({ ...h, type: MessageType.VIR_NET_REPLY, status: MessageStatus.VIR_NET_OK }, procedure.ret, reply.ok, procedure.name));
+      write(
+        encodePacket({ ...h, type: MessageType.VIR_NET_REPLY, status: MessageStatus.VIR_NET_OK }, procedure.ret, reply.ok, procedure.name),
+      );
     });
   }
 }
 
 /** libvirt's dispatcher answer for a procedure number it does not know (VIR_ERR_RPC from VIR_FROM_RPC). */
-const UNKNOWN_PROCEDURE = (proc: number): Partial<RemoteErrorFields> & { code: number } => ({ code: 39, domain: 7, message: `unknown procedure: ${proc}` });
+const UNKNOWN_PROCEDURE = (proc: number): Partial<RemoteErrorFields> & { code: number } => ({
+  code: 39,
+  domain: 7,
+  message: `unknown procedure: ${proc}`,
+});
 
 function key(program: number, proc: number): string {
   return `${program}:${proc}`;

@@ -7,7 +7,16 @@ import * as P from '../rpc/protocol/procedures/index.js';
 import type { DomainRef } from '../rpc/protocol/types.js';
 
 // virDomainState codes, and the reason codes the fake uses (virDomain<State>Reason).
-const STATE_CODE: Record<FakeDomainState, number> = { nostate: 0, running: 1, blocked: 2, paused: 3, shutdown: 4, shutoff: 5, crashed: 6, pmsuspended: 7 };
+const STATE_CODE: Record<FakeDomainState, number> = {
+  nostate: 0,
+  running: 1,
+  blocked: 2,
+  paused: 3,
+  shutdown: 4,
+  shutoff: 5,
+  crashed: 6,
+  pmsuspended: 7,
+};
 const RUNNING_BOOTED = 1;
 const RUNNING_RESTORED = 3;
 const RUNNING_UNPAUSED = 5;
@@ -29,7 +38,8 @@ const VIR_FROM_DOMAIN = 10;
 const notFound = (dom: { name: string; uuid: string }): FakeReply<never> =>
   fakeError(42, `Domain not found: no domain with matching uuid '${dom.uuid}' (${dom.name})`, VIR_FROM_DOMAIN);
 const invalid = (message: string): FakeReply<never> => fakeError(55, `Requested operation is not valid: ${message}`, VIR_FROM_DOMAIN);
-const badFlags = (flags: number, fn: string): FakeReply<never> => fakeError(8, `invalid argument: unsupported flags (0x${flags.toString(16)}) in function ${fn}`, VIR_FROM_DOMAIN);
+const badFlags = (flags: number, fn: string): FakeReply<never> =>
+  fakeError(8, `invalid argument: unsupported flags (0x${flags.toString(16)}) in function ${fn}`, VIR_FROM_DOMAIN);
 
 /**
  * The domain procedures of the fake hypervisor: lookups, define/undefine,
@@ -123,7 +133,8 @@ export function installDomainHandlers(hv: FakeHypervisorModel): void {
     if (name === undefined) return fakeError(27, 'XML error: missing domain name', VIR_FROM_DOMAIN);
     const uuid = xmlElementText(xml, 'uuid') ?? hv.domains.get(name)?.uuid ?? randomUUID();
     const clash = [...hv.domains.values()].find((d) => (d.name === name) !== (d.uuid === uuid));
-    if (clash !== undefined) return fakeError(9, `operation failed: domain '${clash.name}' already exists with uuid ${clash.uuid}`, VIR_FROM_DOMAIN);
+    if (clash !== undefined)
+      return fakeError(9, `operation failed: domain '${clash.name}' already exists with uuid ${clash.uuid}`, VIR_FROM_DOMAIN);
     const existing = hv.domains.get(name);
     if (existing !== undefined) {
       existing.xml = xml;
@@ -175,7 +186,8 @@ export function installDomainHandlers(hv: FakeHypervisorModel): void {
     return { ok: undefined };
   });
   control(P.DOMAIN_REBOOT, (d) => {
-    if (!hv.rebootSupported) return fakeError(3, 'this function is not supported by the connection driver: virDomainReboot', VIR_FROM_DOMAIN);
+    if (!hv.rebootSupported)
+      return fakeError(3, 'this function is not supported by the connection driver: virDomainReboot', VIR_FROM_DOMAIN);
     if (d.state !== 'running') return invalid('domain is not running');
     graceful(d, () => {
       if (hv.rebootEvents) hv.emitReboot(d);

@@ -1,4 +1,7 @@
-import { CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY } from '../rpc/protocol/procedures/events.js';
+import {
+  CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
+  CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
+} from '../rpc/protocol/procedures/events.js';
 import type { FakeHypervisorModel } from './fake-hypervisor-model.js';
 
 /**
@@ -11,11 +14,14 @@ import type { FakeHypervisorModel } from './fake-hypervisor-model.js';
 export function installEventHandlers(hv: FakeHypervisorModel): void {
   const { daemon } = hv;
   daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, ({ eventID, dom }, { client }) => {
-    if (!Number.isInteger(eventID) || eventID < 0 || eventID > 27) return { error: { code: 1, domain: 7, message: `internal error: unsupported event ID ${eventID}` } };
+    if (!Number.isInteger(eventID) || eventID < 0 || eventID > 27)
+      return { error: { code: 1, domain: 7, message: `internal error: unsupported event ID ${eventID}` } };
     const callbackID = hv.register(client, eventID, dom?.uuid ?? null);
     return { ok: { callbackID } };
   });
   daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, ({ callbackID }, { client }) =>
-    hv.deregister(client, callbackID) ? { ok: undefined } : { error: { code: 1, domain: 7, message: `internal error: domain event callback ${callbackID} not registered` } },
+    hv.deregister(client, callbackID)
+      ? { ok: undefined }
+      : { error: { code: 1, domain: 7, message: `internal error: domain event callback ${callbackID} not registered` } },
   );
 }

@@ -7,7 +7,14 @@ import { installEventHandlers } from './fake-event-handlers.js';
 import type { FakeDomain, FakeHypervisorCall, FakeHypervisorModel, FakePool, FakeVolume } from './fake-hypervisor-model.js';
 import { installStorageHandlers } from './fake-storage-handlers.js';
 
-export { FAKE_EVENT, type FakeDomain, type FakeDomainState, type FakeHypervisorCall, type FakePool, type FakeVolume } from './fake-hypervisor-model.js';
+export {
+  FAKE_EVENT,
+  type FakeDomain,
+  type FakeDomainState,
+  type FakeHypervisorCall,
+  type FakePool,
+  type FakeVolume,
+} from './fake-hypervisor-model.js';
 
 /** Options of {@link FakeHypervisor.install}. */
 export interface FakeHypervisorOptions {
@@ -199,7 +206,8 @@ export class FakeHypervisor implements FakeHypervisorModel {
 
 /** What a call is about, from its decoded arguments. */
 function targetOf(args: Record<string, unknown>): string | undefined {
-  const named = (v: unknown): string | undefined => (typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string' ? (v as { name: string }).name : undefined);
+  const named = (v: unknown): string | undefined =>
+    typeof v === 'object' && v !== null && typeof (v as { name?: unknown }).name === 'string' ? (v as { name: string }).name : undefined;
   const vol = args['vol'] as { pool?: string; name?: string } | undefined;
   if (vol?.pool !== undefined && vol.name !== undefined) return `${vol.pool}/${vol.name}`;
   return named(args['dom']) ?? named(args['pool']) ?? named(args['net']) ?? (typeof args['name'] === 'string' ? args['name'] : undefined);

@@ -7,8 +7,10 @@ import type { StoragePoolRef, StorageVolRef } from '../rpc/protocol/types.js';
 
 const VIR_FROM_STORAGE = 18;
 const VIR_FROM_NETWORK = 19;
-const noPool = (name: string): FakeReply<never> => fakeError(49, `Storage pool not found: no storage pool with matching name '${name}'`, VIR_FROM_STORAGE);
-const noVolume = (what: string): FakeReply<never> => fakeError(50, `Storage volume not found: no storage vol with matching ${what}`, VIR_FROM_STORAGE);
+const noPool = (name: string): FakeReply<never> =>
+  fakeError(49, `Storage pool not found: no storage pool with matching name '${name}'`, VIR_FROM_STORAGE);
+const noVolume = (what: string): FakeReply<never> =>
+  fakeError(50, `Storage volume not found: no storage vol with matching ${what}`, VIR_FROM_STORAGE);
 /** virStoragePoolState: RUNNING 2, INACTIVE 0. */
 const POOL_RUNNING = 2;
 
@@ -46,7 +48,9 @@ export function installStorageHandlers(hv: FakeHypervisorModel): void {
     return p === undefined ? noPool(ref.name) : answer(p);
   };
   daemon.handle(P.STORAGE_POOL_GET_INFO, ({ pool }) =>
-    withPool(pool, (p) => ({ ok: { state: p.active ? POOL_RUNNING : 0, capacity: p.capacity, allocation: p.capacity - p.available, available: p.available } })),
+    withPool(pool, (p) => ({
+      ok: { state: p.active ? POOL_RUNNING : 0, capacity: p.capacity, allocation: p.capacity - p.available, available: p.available },
+    })),
   );
   daemon.handle(P.STORAGE_POOL_GET_XML_DESC, ({ pool }) =>
     withPool(pool, (p) => ({
@@ -69,12 +73,21 @@ export function installStorageHandlers(hv: FakeHypervisorModel): void {
       const name = xmlElementText(xml, 'name');
       if (name === undefined) return fakeError(27, 'XML error: missing volume name', VIR_FROM_STORAGE);
       if (hv.volumes.has(volKey(p.name, name))) return fakeError(90, `storage volume '${name}' exists already`, VIR_FROM_STORAGE);
-      const v: FakeVolume = { pool: p.name, name, path: `${p.path}/${name}`, xml, capacity: xmlSize(xml, 'capacity') ?? 0n, data: Buffer.alloc(0) };
+      const v: FakeVolume = {
+        pool: p.name,
+        name,
+        path: `${p.path}/${name}`,
+        xml,
+        capacity: xmlSize(xml, 'capacity') ?? 0n,
+        data: Buffer.alloc(0),
+      };
       hv.volumes.set(volKey(p.name, name), v);
       return { ok: { vol: volRef(v) } };
     });
   daemon.handle(P.STORAGE_VOL_CREATE_XML, ({ pool, xml }) => create(pool, xml));
-  daemon.handle(P.STORAGE_VOL_CREATE_XML_FROM, ({ pool, xml, clonevol }) => (volume(clonevol) === undefined ? noVolume(`key '${clonevol.key}'`) : create(pool, xml)));
+  daemon.handle(P.STORAGE_VOL_CREATE_XML_FROM, ({ pool, xml, clonevol }) =>
+    volume(clonevol) === undefined ? noVolume(`key '${clonevol.key}'`) : create(pool, xml),
+  );
   daemon.handle(P.STORAGE_VOL_LOOKUP_BY_NAME, ({ pool, name }) =>
     withPool(pool, (p) => {
       const v = hv.volumes.get(volKey(p.name, name));
@@ -90,7 +103,9 @@ export function installStorageHandlers(hv: FakeHypervisorModel): void {
     return v === undefined ? noVolume(`name '${ref.name}'`) : answer(v);
   };
   daemon.handle(P.STORAGE_VOL_DELETE, ({ vol }) => withVolume(vol, (v) => (hv.volumes.delete(volKey(v.pool, v.name)), { ok: undefined })));
-  daemon.handle(P.STORAGE_VOL_GET_INFO, ({ vol }) => withVolume(vol, (v) => ({ ok: { type: 0, capacity: v.capacity, allocation: BigInt(v.data.length) } })));
+  daemon.handle(P.STORAGE_VOL_GET_INFO, ({ vol }) =>
+    withVolume(vol, (v) => ({ ok: { type: 0, capacity: v.capacity, allocation: BigInt(v.data.length) } })),
+  );
   daemon.handle(P.STORAGE_VOL_GET_PATH, ({ vol }) => withVolume(vol, (v) => ({ ok: { name: v.path } })));
   daemon.handle(P.STORAGE_VOL_GET_XML_DESC, ({ vol }) => withVolume(vol, (v) => ({ ok: { xml: v.xml } })));
   installUpload(hv, volume);
@@ -98,7 +113,9 @@ export function installStorageHandlers(hv: FakeHypervisorModel): void {
   // Networks.
   daemon.handle(P.NETWORK_LOOKUP_BY_NAME, ({ name }) => {
     const n = hv.networks.get(name);
-    return n === undefined ? fakeError(43, `Network not found: no network with matching name '${name}'`, VIR_FROM_NETWORK) : { ok: { net: n } };
+    return n === undefined
+      ? fakeError(43, `Network not found: no network with matching name '${name}'`, VIR_FROM_NETWORK)
+      : { ok: { net: n } };
   });
 }
 
@@ -110,7 +127,8 @@ export function installStorageHandlers(hv: FakeHypervisorModel): void {
 function installUpload(hv: FakeHypervisorModel, volume: (ref: StorageVolRef) => FakeVolume | undefined): void {
   const uploads = new Map<FakeClient, Map<number, { target: FakeVolume; chunks: Buffer[] }>>();
   hv.daemon.handle(P.STORAGE_VOL_UPLOAD, ({ vol }, { header, client }) => {
-    if (!hv.uploadSupported) return fakeError(3, 'this function is not supported by the connection driver: virStorageVolUpload', VIR_FROM_STORAGE);
+    if (!hv.uploadSupported)
+      return fakeError(3, 'this function is not supported by the connection driver: virStorageVolUpload', VIR_FROM_STORAGE);
     const target = volume(vol);
     if (target === undefined) return noVolume(`name '${vol.name}'`);
     let open = uploads.get(client);

@@ -15,11 +15,23 @@ const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"'
 /** Text of the first `<tag>` element of `xml` (entities decoded), or `undefined`. */
 export function xmlElementText(xml: string, tag: string): string | undefined {
   const match = new RegExp(`<${tag}(?:\\s[^>]*)?>([^<]*)</${tag}>`).exec(xml);
-  return match?.[1]?.replace(/&(lt|gt|amp|quot|apos);/g, (_, e: string) => ENTITIES[e]!).replace(/&#(x?)([0-9a-fA-F]+);/g, (_, x: string, n: string) => String.fromCodePoint(parseInt(n, x === '' ? 10 : 16)));
+  return match?.[1]
+    ?.replace(/&(lt|gt|amp|quot|apos);/g, (_, e: string) => ENTITIES[e]!)
+    .replace(/&#(x?)([0-9a-fA-F]+);/g, (_, x: string, n: string) => String.fromCodePoint(parseInt(n, x === '' ? 10 : 16)));
 }
 
 // libvirt's scaled-integer units (virScaleInteger): bytes, decimal (KB, MB…) and binary (K, KiB, M, MiB…).
-const UNIT_POWER: Record<string, [bigint, number]> = { b: [1n, 0], byte: [1n, 0], bytes: [1n, 0], k: [1024n, 1], m: [1024n, 2], g: [1024n, 3], t: [1024n, 4], p: [1024n, 5], e: [1024n, 6] };
+const UNIT_POWER: Record<string, [bigint, number]> = {
+  b: [1n, 0],
+  byte: [1n, 0],
+  bytes: [1n, 0],
+  k: [1024n, 1],
+  m: [1024n, 2],
+  g: [1024n, 3],
+  t: [1024n, 4],
+  p: [1024n, 5],
+  e: [1024n, 6],
+};
 
 /** A size element such as `<capacity unit='GiB'>2</capacity>` in bytes, or `undefined`. */
 export function xmlSize(xml: string, tag: string): bigint | undefined {

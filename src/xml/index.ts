@@ -68,7 +68,15 @@ export type { DomainClock, ClockTimer } from './domain/clock.js';
 // Devices
 export { buildDeviceXml, parseDeviceXml, type DomainDevices, type DeviceKind, type DeviceKinds } from './devices/devices.js';
 export type { DeviceAddress, DeviceCommon } from './devices/common.js';
-export { buildDiskXml, parseDiskXml, type DiskDevice, type DiskDriver, type DiskSource, type DiskTarget, type DiskBackingStore } from './devices/disk.js';
+export {
+  buildDiskXml,
+  parseDiskXml,
+  type DiskDevice,
+  type DiskDriver,
+  type DiskSource,
+  type DiskTarget,
+  type DiskBackingStore,
+} from './devices/disk.js';
 export { buildControllerXml, parseControllerXml, type ControllerDevice } from './devices/controller.js';
 export { buildInterfaceXml, parseInterfaceXml, type InterfaceDevice, type InterfaceSource } from './devices/interface.js';
 export {
@@ -93,7 +101,13 @@ export { buildInputXml, parseInputXml, type InputDevice } from './devices/input.
 export { buildRngXml, parseRngXml, type RngDevice, type RngBackend } from './devices/rng.js';
 export { buildTpmXml, parseTpmXml, type TpmDevice, type TpmBackend } from './devices/tpm.js';
 export { buildMemballoonXml, parseMemballoonXml, type MemballoonDevice } from './devices/memballoon.js';
-export { buildFilesystemXml, parseFilesystemXml, type FilesystemDevice, type FilesystemDriver, type FilesystemSource } from './devices/filesystem.js';
+export {
+  buildFilesystemXml,
+  parseFilesystemXml,
+  type FilesystemDevice,
+  type FilesystemDriver,
+  type FilesystemSource,
+} from './devices/filesystem.js';
 export { buildWatchdogXml, parseWatchdogXml, type WatchdogDevice } from './devices/watchdog.js';
 
 // Ownership metadata
@@ -110,7 +124,13 @@ export {
 } from './metadata/ownership.js';
 
 // Storage
-export { buildStoragePoolXml, parseStoragePoolXml, type StoragePoolModel, type StoragePoolTarget, type BuildStoragePoolOptions } from './storage/pool.js';
+export {
+  buildStoragePoolXml,
+  parseStoragePoolXml,
+  type StoragePoolModel,
+  type StoragePoolTarget,
+  type BuildStoragePoolOptions,
+} from './storage/pool.js';
 export {
   buildStorageVolumeXml,
   parseStorageVolumeXml,
@@ -123,7 +143,14 @@ export {
 export type { StoragePermissions } from './storage/permissions.js';
 
 // Networks
-export { buildNetworkXml, parseNetworkXml, type NetworkModel, type NetworkForward, type NetworkBridge, type BuildNetworkOptions } from './network/network.js';
+export {
+  buildNetworkXml,
+  parseNetworkXml,
+  type NetworkModel,
+  type NetworkForward,
+  type NetworkBridge,
+  type BuildNetworkOptions,
+} from './network/network.js';
 export type { NetworkIp, NetworkDhcp, DhcpRange, DhcpHost } from './network/ip.js';
 
 // Capabilities

@@ -68,7 +68,7 @@ export function parseSize(input: SizeInput, options: ParseSizeOptions = {}): big
   const match = SIZE.exec(input);
   if (match === null) throw invalidSpec(path, `${quote(input)} is not a size (expected e.g. "2GiB", "512MiB", "10G")`);
   const [, whole = '', fraction = '', unit = ''] = match;
-  const scale = unitScale(unit === '' ? options.defaultUnit ?? 'B' : unit);
+  const scale = unitScale(unit === '' ? (options.defaultUnit ?? 'B') : unit);
   if (scale === undefined) throw invalidSpec(path, `unknown size unit ${quote(unit)}`);
   // Guard the BigInt work against absurdly long digit strings.
   if (whole.replace(/^0+/, '').length > 20 || fraction.length > 20) throw invalidSpec(path, `exceeds ${MAX_SIZE_BYTES} bytes`);

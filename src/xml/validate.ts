@@ -84,7 +84,8 @@ const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
  * @see https://libvirt.org/formatdomain.html#network-interfaces
  */
 export function normalizeMac(mac: string, path = 'mac'): string {
-  if (typeof mac !== 'string' || !MAC.test(mac)) throw invalidSpec(path, `${show(String(mac))} is not a MAC address like 52:54:00:12:34:56`);
+  if (typeof mac !== 'string' || !MAC.test(mac))
+    throw invalidSpec(path, `${show(String(mac))} is not a MAC address like 52:54:00:12:34:56`);
   const lower = mac.toLowerCase();
   if ((Number.parseInt(lower.slice(0, 2), 16) & 1) === 1) throw invalidSpec(path, 'must be a unicast MAC address');
   if (lower === '00:00:00:00:00:00') throw invalidSpec(path, 'must not be all zeros');
@@ -137,8 +138,11 @@ export function isIPv6(address: string): boolean {
  * @see https://libvirt.org/formatnetwork.html#addressing
  */
 export function validateIp(address: string, path: string, family?: 'ipv4' | 'ipv6'): void {
-  const ok = typeof address === 'string' && (family === 'ipv4' ? isIPv4(address) : family === 'ipv6' ? isIPv6(address) : isIPv4(address) || isIPv6(address));
-  if (!ok) throw invalidSpec(path, `${show(String(address))} is not an ${family === 'ipv6' ? 'IPv6' : family === 'ipv4' ? 'IPv4' : 'IP'} address`);
+  const ok =
+    typeof address === 'string' &&
+    (family === 'ipv4' ? isIPv4(address) : family === 'ipv6' ? isIPv6(address) : isIPv4(address) || isIPv6(address));
+  if (!ok)
+    throw invalidSpec(path, `${show(String(address))} is not an ${family === 'ipv6' ? 'IPv6' : family === 'ipv4' ? 'IPv4' : 'IP'} address`);
 }
 
 /**

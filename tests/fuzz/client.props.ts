@@ -106,13 +106,29 @@ type Frame =
 const rarely = fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) });
 
 const frame: fc.Arbitrary<Frame> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('reply' as const), call: fc.nat(), error: fc.boolean(), wrongProc: rarely, body: choices }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({ kind: fc.constant('reply' as const), call: fc.nat(), error: fc.boolean(), wrongProc: rarely, body: choices }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('event' as const), route: fc.nat(), body: choices }) },
   fc.record({ kind: fc.constant('keepalive' as const), ping: fc.boolean() }),
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('stream' as const), call: fc.nat(), status: fc.oneof(fc.constant(2), fc.nat({ max: 2 })), hole: rarely, data: fc.uint8Array({ maxLength: 100 }) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      kind: fc.constant('stream' as const),
+      call: fc.nat(),
+      status: fc.oneof(fc.constant(2), fc.nat({ max: 2 })),
+      hole: rarely,
+      data: fc.uint8Array({ maxLength: 100 }),
+    }),
+  },
   fc.record({ kind: fc.constant('captured' as const), index: fc.nat() }),
   // A whole download as libvirt sends it: the reply, data, end of data (empty CONTINUE), the finish confirmation (OK).
-  fc.record({ kind: fc.constant('download' as const), chunks: fc.array(fc.uint8Array({ minLength: 1, maxLength: 200 }), { maxLength: 4 }), confirm: fc.boolean() }),
+  fc.record({
+    kind: fc.constant('download' as const),
+    chunks: fc.array(fc.uint8Array({ minLength: 1, maxLength: 200 }), { maxLength: 4 }),
+    confirm: fc.boolean(),
+  }),
   fc.record({ kind: fc.constant('garbage' as const), bytes: fc.uint8Array({ maxLength: 64 }) }),
 );
 
@@ -140,7 +156,11 @@ function frameBytes(f: Frame, sent: readonly SentCall[]): Buffer {
       const call = sent.length === 0 ? undefined : sent[f.call % sent.length];
       const serial = call?.serial ?? f.call;
       const proc = call === undefined || f.wrongProc ? f.call & 0xffff : call.proc;
-      const body = f.error ? generated(remoteError as Codec<unknown>, f.body) : call === undefined ? Buffer.alloc(0) : generated(call.ret, f.body);
+      const body = f.error
+        ? generated(remoteError as Codec<unknown>, f.body)
+        : call === undefined
+          ? Buffer.alloc(0)
+          : generated(call.ret, f.body);
       return packet(header({ proc, serial, status: f.error ? MessageStatus.VIR_NET_ERROR : MessageStatus.VIR_NET_OK }), body);
     }
     case 'event': {
@@ -151,7 +171,10 @@ function frameBytes(f: Frame, sent: readonly SentCall[]): Buffer {
       );
     }
     case 'keepalive':
-      return packet(header({ prog: KEEPALIVE_PROGRAM, proc: f.ping ? KEEPALIVE_PROC_PING : 2, type: MessageType.VIR_NET_MESSAGE }), Buffer.alloc(0));
+      return packet(
+        header({ prog: KEEPALIVE_PROGRAM, proc: f.ping ? KEEPALIVE_PROC_PING : 2, type: MessageType.VIR_NET_MESSAGE }),
+        Buffer.alloc(0),
+      );
     case 'stream': {
       const serial = sent.length === 0 ? f.call : sent[f.call % sent.length]!.serial;
       const type = f.hole ? MessageType.VIR_NET_STREAM_HOLE : MessageType.VIR_NET_STREAM;
@@ -167,7 +190,9 @@ function frameBytes(f: Frame, sent: readonly SentCall[]): Buffer {
         packet(header(h), Buffer.alloc(0)),
         ...f.chunks.map((data) => packet(header({ ...h, type: MessageType.VIR_NET_STREAM, status: MessageStatus.VIR_NET_CONTINUE }), data)),
         packet(header({ ...h, type: MessageType.VIR_NET_STREAM, status: MessageStatus.VIR_NET_CONTINUE }), Buffer.alloc(0)),
-        ...(f.confirm ? [packet(header({ ...h, type: MessageType.VIR_NET_STREAM, status: MessageStatus.VIR_NET_OK }), Buffer.alloc(0))] : []),
+        ...(f.confirm
+          ? [packet(header({ ...h, type: MessageType.VIR_NET_STREAM, status: MessageStatus.VIR_NET_OK }), Buffer.alloc(0))]
+          : []),
       ]);
     }
     case 'garbage':

@@ -45,7 +45,10 @@ export function packet(header: MessageHeader, payload: Uint8Array): Buffer {
 export const validPacket: fc.Arbitrary<Buffer> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(...WIRE_PACKETS) },
   { weight: 3, arbitrary: fc.tuple(validHeader, fc.uint8Array({ maxLength: 96 })).map(([h, p]) => packet(h, p)) },
-  { weight: 1, arbitrary: fc.tuple(validHeader, fc.integer({ min: 0, max: 70_000 })).map(([h, n]) => packet(h, Buffer.alloc(n, n & 0xff))) },
+  {
+    weight: 1,
+    arbitrary: fc.tuple(validHeader, fc.integer({ min: 0, max: 70_000 })).map(([h, n]) => packet(h, Buffer.alloc(n, n & 0xff))),
+  },
 );
 
 /** A valid stream: 0–8 packets back to back. */
@@ -133,9 +136,8 @@ function checkAgainstReference(bytes: Buffer, how: Chunking, maxMessage: number)
     ensureEqual(run.packets[i]!.header, expected.packets[i]!.header, `packet ${i} header`);
     ensure(run.packets[i]!.payload.equals(expected.packets[i]!.payload), `packet ${i} payload differs`);
   }
-  ensure(
-    (run.error !== null) === expected.invalid,
-    () => (expected.invalid ? 'an invalid stream did not raise a ProtocolError' : `a valid stream raised ${preview(run.error?.message)}`),
+  ensure((run.error !== null) === expected.invalid, () =>
+    expected.invalid ? 'an invalid stream did not raise a ProtocolError' : `a valid stream raised ${preview(run.error?.message)}`,
   );
 }
 
@@ -154,12 +156,16 @@ function checkChunking(packets: readonly Buffer[], stream: Buffer, how: Chunking
 }
 
 /** maxMessage: the default, or small enough that valid-looking packets exceed it. */
-const maxMessage = fc.oneof({ weight: 4, arbitrary: fc.constant(VIR_NET_MESSAGE_MAX) }, { weight: 1, arbitrary: fc.integer({ min: 24, max: 4096 }) });
+const maxMessage = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(VIR_NET_MESSAGE_MAX) },
+  { weight: 1, arbitrary: fc.integer({ min: 24, max: 4096 }) },
+);
 
 export const framerTargets: readonly FuzzTarget[] = [
   {
     name: 'framer/chunking',
-    description: 'valid streams (captured + random packets) cut whole, byte by byte or at random offsets → the same packets, nothing buffered',
+    description:
+      'valid streams (captured + random packets) cut whole, byte by byte or at random offsets → the same packets, nothing buffered',
     weight: 150,
     unitRuns: 600,
     property: () =>
@@ -170,7 +176,8 @@ export const framerTargets: readonly FuzzTarget[] = [
   },
   {
     name: 'framer/mutated',
-    description: 'valid streams with flipped bits, changed length words, huge counts, truncation, splices, duplicates → reference packets, then ProtocolError iff invalid',
+    description:
+      'valid streams with flipped bits, changed length words, huge counts, truncation, splices, duplicates → reference packets, then ProtocolError iff invalid',
     weight: 150,
     unitRuns: 800,
     property: () =>
@@ -185,9 +192,15 @@ export const framerTargets: readonly FuzzTarget[] = [
     weight: 50,
     unitRuns: 400,
     property: () =>
-      fc.property(fc.array(validPacket, { maxLength: 2 }), fc.uint8Array({ maxLength: 512 }), chunking, maxMessage, (prefix, noise, how, max) => {
-        const bytes = Buffer.concat([...prefix, noise]);
-        guard('framer/random', () => checkAgainstReference(bytes, how, max), bytes.length);
-      }),
+      fc.property(
+        fc.array(validPacket, { maxLength: 2 }),
+        fc.uint8Array({ maxLength: 512 }),
+        chunking,
+        maxMessage,
+        (prefix, noise, how, max) => {
+          const bytes = Buffer.concat([...prefix, noise]);
+          guard('framer/random', () => checkAgainstReference(bytes, how, max), bytes.length);
+        },
+      ),
   },
 ];

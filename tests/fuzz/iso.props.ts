@@ -50,7 +50,10 @@ function optional(arb: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
 
 const fileName = fc.stringMatching(/^[A-Za-z0-9._-]{1,64}$/);
 const volumeId = fc.stringMatching(/^[A-Za-z0-9_-]{1,32}$/);
-const fileData = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 64 }), fc.uint8Array({ maxLength: 5000 }).map((b) => Buffer.from(b)));
+const fileData = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 64 }),
+  fc.uint8Array({ maxLength: 5000 }).map((b) => Buffer.from(b)),
+);
 const isoDate = fc.date({ min: new Date(Date.UTC(1900, 0, 1)), max: new Date(Date.UTC(2155, 11, 31)), noInvalidDate: true });
 
 export const isoOptions = mostly(
@@ -61,7 +64,14 @@ export const isoOptions = mostly(
         fc.oneof(
           { weight: 9, arbitrary: fc.array(mostly(fc.record({ name: mostly(fileName), data: mostly(fileData) })), { maxLength: 6 }) },
           // Past the 64-file limit now and then.
-          { weight: 1, arbitrary: fc.uniqueArray(fc.record({ name: fileName, data: fileData }), { minLength: 60, maxLength: 70, selector: (f) => f.name }) },
+          {
+            weight: 1,
+            arbitrary: fc.uniqueArray(fc.record({ name: fileName, data: fileData }), {
+              minLength: 60,
+              maxLength: 70,
+              selector: (f) => f.name,
+            }),
+          },
         ),
       ),
       date: optional(mostly(isoDate, fc.date())),
@@ -73,7 +83,10 @@ export const isoOptions = mostly(
 );
 
 /** The image holds exactly the files given, under their exact names. */
-function verifyIso(iso: Buffer, options: { volumeId: string; files: { name: string; data: Buffer | string }[]; joliet?: boolean; rockRidge?: boolean }): void {
+function verifyIso(
+  iso: Buffer,
+  options: { volumeId: string; files: { name: string; data: Buffer | string }[]; joliet?: boolean; rockRidge?: boolean },
+): void {
   ensure(iso.length % 2048 === 0, 'the image is not a whole number of sectors');
   const parsed = typed('iso-reader on our image', () => readIso(iso), []);
   ensure(parsed.ok, 'the independent reader refused the image');
@@ -113,26 +126,28 @@ export const cloudConfigInput = mostly(
     {
       hostname: mostly(hostname),
       user: mostly(
-        fc.record(
-          {
-            name: mostly(userName),
-            sshAuthorizedKeys: mostly(fc.array(mostly(sshKey), { maxLength: 3 })),
-            sudo: mostly(fc.oneof(fc.boolean(), fc.constant('ALL=(ALL) ALL'))),
-            shell: mostly(fc.constantFrom('/bin/bash', '/bin/sh')),
-            groups: mostly(fc.array(mostly(userName), { maxLength: 3 })),
-          },
-          { requiredKeys: ['name'] },
-        ).chain((user) =>
-          // At most one credential (both is refused: a near miss, now and then).
-          fc
-            .oneof(
-              { weight: 6, arbitrary: fc.constant({}) },
-              { weight: 3, arbitrary: fc.record({ passwordHash: mostly(fc.constant('$6$salt$hash'), odd) }) },
-              { weight: 3, arbitrary: fc.record({ plainPassword: mostly(line, odd) }) },
-              { weight: 1, arbitrary: fc.constant({ passwordHash: '$6$a$b', plainPassword: 'x' }) },
-            )
-            .map((credential) => ({ ...user, ...credential })),
-        ),
+        fc
+          .record(
+            {
+              name: mostly(userName),
+              sshAuthorizedKeys: mostly(fc.array(mostly(sshKey), { maxLength: 3 })),
+              sudo: mostly(fc.oneof(fc.boolean(), fc.constant('ALL=(ALL) ALL'))),
+              shell: mostly(fc.constantFrom('/bin/bash', '/bin/sh')),
+              groups: mostly(fc.array(mostly(userName), { maxLength: 3 })),
+            },
+            { requiredKeys: ['name'] },
+          )
+          .chain((user) =>
+            // At most one credential (both is refused: a near miss, now and then).
+            fc
+              .oneof(
+                { weight: 6, arbitrary: fc.constant({}) },
+                { weight: 3, arbitrary: fc.record({ passwordHash: mostly(fc.constant('$6$salt$hash'), odd) }) },
+                { weight: 3, arbitrary: fc.record({ plainPassword: mostly(line, odd) }) },
+                { weight: 1, arbitrary: fc.constant({ passwordHash: '$6$a$b', plainPassword: 'x' }) },
+              )
+              .map((credential) => ({ ...user, ...credential })),
+          ),
       ),
       keepDefaultUser: mostly(fc.boolean()),
       sshAuthorizedKeys: mostly(fc.array(mostly(sshKey), { maxLength: 3 })),
@@ -144,7 +159,13 @@ export const cloudConfigInput = mostly(
             fc.record(
               {
                 path: mostly(fc.constantFrom('/etc/motd', '/opt/a b/c')),
-                content: mostly(fc.oneof(text, fc.uint8Array({ maxLength: 32 }).map((b) => Buffer.from(b))), odd),
+                content: mostly(
+                  fc.oneof(
+                    text,
+                    fc.uint8Array({ maxLength: 32 }).map((b) => Buffer.from(b)),
+                  ),
+                  odd,
+                ),
                 permissions: mostly(fc.constantFrom('0644', '0755', '600')),
                 owner: mostly(fc.constantFrom('root', 'root:root')),
                 append: mostly(fc.boolean()),
@@ -202,12 +223,21 @@ function checkCloudConfigShape(input: Record<string, unknown>, doc: Record<strin
   if (has('packages')) ensure(isStrings(doc.packages), 'packages holds a non-string');
   if (has('sshAuthorizedKeys')) ensure(isStrings(doc.ssh_authorized_keys), 'ssh_authorized_keys holds a non-string');
   if (has('runcmd')) {
-    ensure(Array.isArray(doc.runcmd) && doc.runcmd.every((c: unknown) => typeof c === 'string' || isStrings(c)), 'runcmd holds a non-command');
+    ensure(
+      Array.isArray(doc.runcmd) && doc.runcmd.every((c: unknown) => typeof c === 'string' || isStrings(c)),
+      'runcmd holds a non-command',
+    );
   }
   if (has('writeFiles')) {
     ensure(
       Array.isArray(doc.write_files) &&
-        doc.write_files.every((f: unknown) => typeof f === 'object' && f !== null && typeof (f as { path?: unknown }).path === 'string' && typeof (f as { content?: unknown }).content === 'string'),
+        doc.write_files.every(
+          (f: unknown) =>
+            typeof f === 'object' &&
+            f !== null &&
+            typeof (f as { path?: unknown }).path === 'string' &&
+            typeof (f as { content?: unknown }).content === 'string',
+        ),
       'write_files holds a bad entry',
     );
   }
@@ -223,7 +253,8 @@ function checkCloudConfigShape(input: Record<string, unknown>, doc: Record<strin
 export const isoTargets: readonly FuzzTarget[] = [
   {
     name: 'iso/build',
-    description: 'buildIso9660 with valid, nearly valid and arbitrary options → InvalidArgumentError, or an image an independent reader parses to exactly the given files, independent of file order',
+    description:
+      'buildIso9660 with valid, nearly valid and arbitrary options → InvalidArgumentError, or an image an independent reader parses to exactly the given files, independent of file order',
     weight: 25,
     unitRuns: 400,
     property: () =>
@@ -235,14 +266,18 @@ export const isoTargets: readonly FuzzTarget[] = [
           verifyIso(built.value, { volumeId: o.volumeId, files: [...o.files], joliet: o.joliet, rockRidge: o.rockRidge });
           // Same files in another order: the same bytes.
           const keys = o.files.map(() => order.next().value as number);
-          const shuffled = o.files.map((f, i) => ({ f, k: keys[i]! })).sort((a, b) => a.k - b.k).map((x) => x.f);
+          const shuffled = o.files
+            .map((f, i) => ({ f, k: keys[i]! }))
+            .sort((a, b) => a.k - b.k)
+            .map((x) => x.f);
           ensure(buildIso9660({ ...o, files: shuffled }).equals(built.value), 'file order changed the image');
         }),
       ),
   },
   {
     name: 'iso/nocloud',
-    description: 'buildNoCloudSeed with arbitrary user/meta/network/vendor data, instance id, host name → InvalidArgumentError, or a cidata image holding its files, with the advertised hash and sizes',
+    description:
+      'buildNoCloudSeed with arbitrary user/meta/network/vendor data, instance id, host name → InvalidArgumentError, or a cidata image holding its files, with the advertised hash and sizes',
     weight: 25,
     unitRuns: 400,
     property: () =>
@@ -262,7 +297,8 @@ export const isoTargets: readonly FuzzTarget[] = [
   },
   {
     name: 'iso/cloud-config',
-    description: 'buildCloudConfig with arbitrary users, keys, packages, commands, files, extra keys → InvalidArgumentError, or "#cloud-config" + JSON with no raw YAML-unsafe character and every typed field of the type cloud-init expects',
+    description:
+      'buildCloudConfig with arbitrary users, keys, packages, commands, files, extra keys → InvalidArgumentError, or "#cloud-config" + JSON with no raw YAML-unsafe character and every typed field of the type cloud-init expects',
     weight: 25,
     unitRuns: 400,
     property: () =>
@@ -272,7 +308,11 @@ export const isoTargets: readonly FuzzTarget[] = [
           if (!built.ok) return;
           const doc = built.value;
           ensure(doc.startsWith('#cloud-config\n'), 'missing #cloud-config header');
-          const body = typed('JSON.parse of the body', () => JSON.parse(doc.slice('#cloud-config\n'.length)) as Record<string, unknown>, []);
+          const body = typed(
+            'JSON.parse of the body',
+            () => JSON.parse(doc.slice('#cloud-config\n'.length)) as Record<string, unknown>,
+            [],
+          );
           ensure(body.ok, 'the body is not JSON');
           ensure(!YAML_UNSAFE_RAW.test(doc), 'a YAML-unsafe character was written raw');
           checkCloudConfigShape(input as Record<string, unknown>, body.value);

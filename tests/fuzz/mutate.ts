@@ -14,9 +14,8 @@ import fc from 'fast-check';
  * (REMOTE_STRING_MAX 4 MiB, VIR_NET_MESSAGE_MAX 32 MiB) ±, and sign edges.
  */
 export const INTERESTING_WORDS = [
-  0, 1, 2, 3, 4, 5, 7, 8, 16, 27, 28, 29, 31, 32, 0xff, 0x100, 0xffff, 0x10000, 0x3ffffc, 0x400000, 0x400001, 0x1fffffc,
-  0x2000000, 0x2000003, 0x2000004, 0x2000005, 0x4000000, 0x7ffffffc, 0x7fffffff, 0x80000000, 0x80000001, 0xfffffffc, 0xfffffffe,
-  0xffffffff,
+  0, 1, 2, 3, 4, 5, 7, 8, 16, 27, 28, 29, 31, 32, 0xff, 0x100, 0xffff, 0x10000, 0x3ffffc, 0x400000, 0x400001, 0x1fffffc, 0x2000000,
+  0x2000003, 0x2000004, 0x2000005, 0x4000000, 0x7ffffffc, 0x7fffffff, 0x80000000, 0x80000001, 0xfffffffc, 0xfffffffe, 0xffffffff,
 ] as const;
 
 /** One byte-level mutation. */
@@ -33,7 +32,10 @@ export type ByteMutation =
 
 const position = fc.nat({ max: 1 << 20 });
 
-const word = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...INTERESTING_WORDS) }, { weight: 1, arbitrary: fc.nat({ max: 0xffffffff }) });
+const word = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom(...INTERESTING_WORDS) },
+  { weight: 1, arbitrary: fc.nat({ max: 0xffffffff }) },
+);
 
 /** A byte mutation; `splice` takes bytes from another input of the same pool. */
 export const byteMutation: fc.Arbitrary<ByteMutation> = fc.oneof(
@@ -123,11 +125,10 @@ export function chunk(bytes: Buffer, cuts: readonly number[]): Buffer[] {
 /** How a stream is cut into chunks: whole, byte by byte, or at random points. */
 export type Chunking = { kind: 'whole' } | { kind: 'bytes' } | { kind: 'cuts'; cuts: number[] };
 
-export const chunking: fc.Arbitrary<Chunking> = fc.oneof(
-  fc.constant({ kind: 'whole' as const }),
-  fc.constant({ kind: 'bytes' as const }),
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('cuts' as const), cuts: fc.array(fc.nat({ max: 1 << 20 }), { maxLength: 12 }) }) },
-);
+export const chunking: fc.Arbitrary<Chunking> = fc.oneof(fc.constant({ kind: 'whole' as const }), fc.constant({ kind: 'bytes' as const }), {
+  weight: 4,
+  arbitrary: fc.record({ kind: fc.constant('cuts' as const), cuts: fc.array(fc.nat({ max: 1 << 20 }), { maxLength: 12 }) }),
+});
 
 /** Apply a {@link Chunking}. */
 export function applyChunking(bytes: Buffer, how: Chunking): Buffer[] {
@@ -155,14 +156,93 @@ export function applyChunking(bytes: Buffer, how: Chunking): Buffer[] {
  * namespaces, characters XML cannot carry, astral characters, BOM.
  */
 export const XML_TOKENS = [
-  '<', '>', '</', '/>', '&', '"', "'", '=', ' ', '\n', '\t', '\r\n', ':', 'x:', 'xmlns', 'xmlns:x="urn:x"', 'xmlns:x=""', 'xmlns=""',
-  'xml:lang="en"', 'xmlns:xml="urn:bad"', 'xmlns:xmlns="urn:bad"', 'xmlns="http://www.w3.org/2000/xmlns/"',
-  '&amp;', '&lt;', '&gt;', '&quot;', '&apos;', '&amp;#65;', '&#65;', '&#x41;', '&#0;', '&#x0;', '&#xD800;', '&#x110000;', '&#99999999;',
-  '&unknown;', '&#;', '&#x;', '&;', '<![CDATA[', ']]>', '<![CDATA[<a>&</a>]]>', '<!--', '-->', '<!-- c -->', '<!---->', '--',
-  '<?', '?>', '<?pi x?>', '<?xml version="1.0"?>', '<?xml-stylesheet href="x"?>',
-  '<!DOCTYPE domain>', '<!DOCTYPE a [<!ENTITY e "x">]>', '<!DOCTYPE a [<!ENTITY a "&b;&b;"><!ENTITY b "&c;&c;">]>', '<!ENTITY x SYSTEM "file:///etc/passwd">', '&e;',
-  '<!ELEMENT a ANY>', '<!', '\u0000', '\u0001', '\u000b', '\ufffe', '\uffff', '\ud800', '\udc00', '\ud83d\ude80', '\ufeff', '\u0085', '\u2028',
-  'é', '中', '\u0301', '0x10', '-1', '18446744073709551616', '9007199254740993', 'NaN', '1e309', 'yes', 'no', 'on', 'off', 'KiB', 'TiB', 'EiB', 'bytes',
+  '<',
+  '>',
+  '</',
+  '/>',
+  '&',
+  '"',
+  "'",
+  '=',
+  ' ',
+  '\n',
+  '\t',
+  '\r\n',
+  ':',
+  'x:',
+  'xmlns',
+  'xmlns:x="urn:x"',
+  'xmlns:x=""',
+  'xmlns=""',
+  'xml:lang="en"',
+  'xmlns:xml="urn:bad"',
+  'xmlns:xmlns="urn:bad"',
+  'xmlns="http://www.w3.org/2000/xmlns/"',
+  '&amp;',
+  '&lt;',
+  '&gt;',
+  '&quot;',
+  '&apos;',
+  '&amp;#65;',
+  '&#65;',
+  '&#x41;',
+  '&#0;',
+  '&#x0;',
+  '&#xD800;',
+  '&#x110000;',
+  '&#99999999;',
+  '&unknown;',
+  '&#;',
+  '&#x;',
+  '&;',
+  '<![CDATA[',
+  ']]>',
+  '<![CDATA[<a>&</a>]]>',
+  '<!--',
+  '-->',
+  '<!-- c -->',
+  '<!---->',
+  '--',
+  '<?',
+  '?>',
+  '<?pi x?>',
+  '<?xml version="1.0"?>',
+  '<?xml-stylesheet href="x"?>',
+  '<!DOCTYPE domain>',
+  '<!DOCTYPE a [<!ENTITY e "x">]>',
+  '<!DOCTYPE a [<!ENTITY a "&b;&b;"><!ENTITY b "&c;&c;">]>',
+  '<!ENTITY x SYSTEM "file:///etc/passwd">',
+  '&e;',
+  '<!ELEMENT a ANY>',
+  '<!',
+  '\u0000',
+  '\u0001',
+  '\u000b',
+  '\ufffe',
+  '\uffff',
+  '\ud800',
+  '\udc00',
+  '\ud83d\ude80',
+  '\ufeff',
+  '\u0085',
+  '\u2028',
+  'é',
+  '中',
+  '\u0301',
+  '0x10',
+  '-1',
+  '18446744073709551616',
+  '9007199254740993',
+  'NaN',
+  '1e309',
+  'yes',
+  'no',
+  'on',
+  'off',
+  'KiB',
+  'TiB',
+  'EiB',
+  'bytes',
 ];
 
 /** One character-level mutation of a text. */
@@ -185,7 +265,10 @@ const token = fc.oneof(
 export const textMutation: fc.Arbitrary<TextMutation> = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), at: textPosition, length: fc.integer({ min: 1, max: 32 }) }),
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('insert' as const), at: textPosition, text: token }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constant('replace' as const), at: textPosition, length: fc.integer({ min: 1, max: 8 }), text: token }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constant('replace' as const), at: textPosition, length: fc.integer({ min: 1, max: 8 }), text: token }),
+  },
   fc.record({ kind: fc.constant('duplicate' as const), from: textPosition, length: fc.integer({ min: 1, max: 200 }), to: textPosition }),
   fc.record({ kind: fc.constant('swap' as const), a: textPosition, b: textPosition, length: fc.integer({ min: 1, max: 40 }) }),
   fc.record({ kind: fc.constant('truncate' as const), at: textPosition }),

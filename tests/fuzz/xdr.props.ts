@@ -12,13 +12,7 @@
  */
 import fc from 'fast-check';
 import { ProtocolError } from '../../src/errors/index.js';
-import {
-  ALL_PROCEDURES,
-  EVENT_BY_PROC,
-  decodeEvent,
-  decodeRemoteError,
-  remoteError,
-} from '../../src/rpc/protocol/index.js';
+import { ALL_PROCEDURES, EVENT_BY_PROC, decodeEvent, decodeRemoteError, remoteError } from '../../src/rpc/protocol/index.js';
 import { type Codec, XdrReader, XdrWriter } from '../../src/rpc/xdr/index.js';
 import { choices, generate } from './choice-reader.js';
 import { WIRE_PACKETS } from './fixtures.js';
@@ -38,13 +32,11 @@ export const CODEC_CASES: readonly CodecCase[] = [
     { name: `${p.name} args`, codec: p.args },
     { name: `${p.name} ret`, codec: p.ret },
   ]),
-  ...[...EVENT_BY_PROC.values()].map(
-    (route): CodecCase => ({
-      name: route.descriptor.name,
-      codec: route.descriptor.msg as Codec<unknown>,
-      entry: (payload) => decodeEvent(route.descriptor.proc, payload),
-    }),
-  ),
+  ...[...EVENT_BY_PROC.values()].map((route): CodecCase => ({
+    name: route.descriptor.name,
+    codec: route.descriptor.msg as Codec<unknown>,
+    entry: (payload) => decodeEvent(route.descriptor.proc, payload),
+  })),
   { name: 'remote_error', codec: remoteError as Codec<unknown>, entry: (payload) => decodeRemoteError(payload) },
 ];
 
@@ -135,10 +127,24 @@ type ReaderOp =
   | { op: 'expectEnd' };
 
 const readerOp: fc.Arbitrary<ReaderOp> = fc.oneof(
-  fc.record({ op: fc.constantFrom('int' as const, 'uint' as const, 'hyper' as const, 'uhyper' as const, 'double' as const, 'bool' as const, 'rest' as const) }),
+  fc.record({
+    op: fc.constantFrom(
+      'int' as const,
+      'uint' as const,
+      'hyper' as const,
+      'uhyper' as const,
+      'double' as const,
+      'bool' as const,
+      'rest' as const,
+    ),
+  }),
   fc.record({ op: fc.constantFrom('string' as const, 'opaque' as const), max: fc.oneof(fc.nat({ max: 64 }), fc.nat({ max: 0xffffffff })) }),
   fc.record({ op: fc.constant('fixedOpaque' as const), length: fc.nat({ max: 300 }) }),
-  fc.record({ op: fc.constant('count' as const), max: fc.oneof(fc.nat({ max: 64 }), fc.nat({ max: 0xffffffff })), minSize: fc.nat({ max: 64 }) }),
+  fc.record({
+    op: fc.constant('count' as const),
+    max: fc.oneof(fc.nat({ max: 64 }), fc.nat({ max: 0xffffffff })),
+    minSize: fc.nat({ max: 64 }),
+  }),
   fc.record({ op: fc.constant('expectEnd' as const) }),
 );
 
@@ -212,7 +218,8 @@ export const xdrTargets: readonly FuzzTarget[] = [
   },
   {
     name: 'xdr/mutated',
-    description: 'valid encodings of every codec with bit flips, huge counts/lengths, truncation, splices → ProtocolError or a value no bigger than the payload allows',
+    description:
+      'valid encodings of every codec with bit flips, huge counts/lengths, truncation, splices → ProtocolError or a value no bigger than the payload allows',
     weight: 150,
     unitRuns: 3000,
     property: () =>
@@ -237,7 +244,8 @@ export const xdrTargets: readonly FuzzTarget[] = [
   },
   {
     name: 'xdr/reader',
-    description: 'XdrReader primitives in random order with random maxima over random bytes → values or ProtocolError; never reads past the end',
+    description:
+      'XdrReader primitives in random order with random maxima over random bytes → values or ProtocolError; never reads past the end',
     weight: 50,
     unitRuns: 1000,
     property: () =>
@@ -248,7 +256,10 @@ export const xdrTargets: readonly FuzzTarget[] = [
           for (const o of ops) {
             const before = r.offset;
             const out = typed(`XdrReader.${o.op}`, () => applyOp(r, o), [ProtocolError]);
-            ensure(r.offset >= before && r.offset <= buf.length, () => `offset ${r.offset} outside ${before}..${buf.length} after ${preview(o)}`);
+            ensure(
+              r.offset >= before && r.offset <= buf.length,
+              () => `offset ${r.offset} outside ${before}..${buf.length} after ${preview(o)}`,
+            );
             ensure(r.remaining === buf.length - r.offset, 'remaining out of step with offset');
             if (out.ok) checkReaderResult(o, out.value, r.remaining);
           }

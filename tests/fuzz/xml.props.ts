@@ -76,14 +76,12 @@ export const XML_CASES: readonly XmlCase[] = [
   { name: 'domainCapabilities', parse: parseDomainCapabilitiesXml, seeds: XML_FIXTURES.domainCapabilities },
   { name: 'ownership', parse: parseOwnership, seeds: XML_FIXTURES.domain },
   { name: 'normalizeXml', parse: normalizeXml, seeds: ALL_XML },
-  ...(Object.entries(DEVICE_ELEMENTS) as [DeviceKind, string][]).map(
-    ([kind, element]): XmlCase => ({
-      name: `device ${element}`,
-      parse: (xml) => parseDeviceXml(kind, xml),
-      seeds: deviceSeeds(element),
-      build: (m) => buildDeviceXml(kind, m),
-    }),
-  ),
+  ...(Object.entries(DEVICE_ELEMENTS) as [DeviceKind, string][]).map(([kind, element]): XmlCase => ({
+    name: `device ${element}`,
+    parse: (xml) => parseDeviceXml(kind, xml),
+    seeds: deviceSeeds(element),
+    build: (m) => buildDeviceXml(kind, m),
+  })),
 ];
 
 const caseIndex = fc.nat({ max: XML_CASES.length - 1 });
@@ -204,7 +202,11 @@ const stress: fc.Arbitrary<Stress> = fc.oneof(
   },
   {
     weight: 1,
-    arbitrary: fc.record({ kind: fc.constant('many-namespaces' as const), count: fc.integer({ min: 1, max: 300 }), depth: fc.integer({ min: 1, max: 300 }) }),
+    arbitrary: fc.record({
+      kind: fc.constant('many-namespaces' as const),
+      count: fc.integer({ min: 1, max: 300 }),
+      depth: fc.integer({ min: 1, max: 300 }),
+    }),
   },
 );
 
@@ -245,11 +247,67 @@ type ValueMutation =
   | { kind: 'rename-element'; index: number; name: string };
 
 const AWKWARD_VALUES = [
-  '', ' ', '0', '-1', '1', '-0', '+1', '0x10', '0x', '1e3', '1.5', 'NaN', 'Infinity', '2147483648', '4294967296', '9007199254740993',
-  '18446744073709551615', '18446744073709551616', '9'.repeat(400), 'yes', 'no', 'on', 'off', 'true', 'b', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB',
-  'EiB', 'KB', 'bytes', 'bogus-unit', 'file', 'block', 'network', 'dir', 'qemu', 'kvm', 'test', 'x86_64', 'virtio', 'sata', 'vda',
-  '/var/lib/libvirt/images/a.qcow2', 'relative/path', '52:54:00:12:34:56', 'zz:zz', '6695eb01-f6a4-8304-79aa-97f2502e193f', 'not-a-uuid',
-  '192.168.122.1', '::1', '300.1.1.1', '&amp;', '&lt;x&gt;', '&#x1F680;', '&quot;\'', 'é中🚀', 'lvm:', 'a'.repeat(300),
+  '',
+  ' ',
+  '0',
+  '-1',
+  '1',
+  '-0',
+  '+1',
+  '0x10',
+  '0x',
+  '1e3',
+  '1.5',
+  'NaN',
+  'Infinity',
+  '2147483648',
+  '4294967296',
+  '9007199254740993',
+  '18446744073709551615',
+  '18446744073709551616',
+  '9'.repeat(400),
+  'yes',
+  'no',
+  'on',
+  'off',
+  'true',
+  'b',
+  'KiB',
+  'MiB',
+  'GiB',
+  'TiB',
+  'PiB',
+  'EiB',
+  'KB',
+  'bytes',
+  'bogus-unit',
+  'file',
+  'block',
+  'network',
+  'dir',
+  'qemu',
+  'kvm',
+  'test',
+  'x86_64',
+  'virtio',
+  'sata',
+  'vda',
+  '/var/lib/libvirt/images/a.qcow2',
+  'relative/path',
+  '52:54:00:12:34:56',
+  'zz:zz',
+  '6695eb01-f6a4-8304-79aa-97f2502e193f',
+  'not-a-uuid',
+  '192.168.122.1',
+  '::1',
+  '300.1.1.1',
+  '&amp;',
+  '&lt;x&gt;',
+  '&#x1F680;',
+  "&quot;'",
+  'é中🚀',
+  'lvm:',
+  'a'.repeat(300),
 ];
 
 const awkwardValue = fc.oneof(
@@ -258,9 +316,19 @@ const awkwardValue = fc.oneof(
 );
 
 const valueMutation: fc.Arbitrary<ValueMutation> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constantFrom('attr-value' as const, 'text' as const), index: fc.nat(), value: awkwardValue }) },
-  { weight: 2, arbitrary: fc.record({ kind: fc.constantFrom('drop-attr' as const, 'drop-element' as const, 'dup-element' as const), index: fc.nat() }) },
-  fc.record({ kind: fc.constant('rename-element' as const), index: fc.nat(), name: fc.constantFrom('x', 'disk', 'source', 'name', 'memory', 'os', 'devices', 'target') }),
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constantFrom('attr-value' as const, 'text' as const), index: fc.nat(), value: awkwardValue }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({ kind: fc.constantFrom('drop-attr' as const, 'drop-element' as const, 'dup-element' as const), index: fc.nat() }),
+  },
+  fc.record({
+    kind: fc.constant('rename-element' as const),
+    index: fc.nat(),
+    name: fc.constantFrom('x', 'disk', 'source', 'name', 'memory', 'os', 'devices', 'target'),
+  }),
 );
 
 function escapeXml(text: string): string {
@@ -324,9 +392,15 @@ export const valueMutations = fc.array(valueMutation, { minLength: 1, maxLength:
 
 /** Token soup: random sequences of XML-ish fragments, tag names and text. */
 const soup = fc
-  .array(fc.oneof(fc.constantFrom(...XML_TOKENS, '<domain>', '</domain>', '<network>', '<pool type="dir">', '<name>', '</name>', 'x'), fc.string({ maxLength: 6 })), {
-    maxLength: 40,
-  })
+  .array(
+    fc.oneof(
+      fc.constantFrom(...XML_TOKENS, '<domain>', '</domain>', '<network>', '<pool type="dir">', '<name>', '</name>', 'x'),
+      fc.string({ maxLength: 6 }),
+    ),
+    {
+      maxLength: 40,
+    },
+  )
   .map((parts) => parts.join(''));
 
 export const xmlTargets: readonly FuzzTarget[] = [
@@ -345,7 +419,8 @@ export const xmlTargets: readonly FuzzTarget[] = [
   },
   {
     name: 'xml/values',
-    description: 'captured XML with well-formedness-preserving mutations (awkward attribute values and text: numbers, units, huge values, paths, MACs, UUIDs; attributes and leaf elements dropped, duplicated, renamed) → model or XmlParseError; parsed models rebuild, and build → parse converges (same XML and model from the third round)',
+    description:
+      'captured XML with well-formedness-preserving mutations (awkward attribute values and text: numbers, units, huge values, paths, MACs, UUIDs; attributes and leaf elements dropped, duplicated, renamed) → model or XmlParseError; parsed models rebuild, and build → parse converges (same XML and model from the third round)',
     weight: 20,
     unitRuns: 400,
     property: () =>
@@ -358,7 +433,8 @@ export const xmlTargets: readonly FuzzTarget[] = [
   },
   {
     name: 'xml/structure',
-    description: 'deep nesting (to 20,000), huge attribute values (to 1 MB), thousands of attributes/siblings/namespaces, long text, DOCTYPE and entity bombs → model or XmlParseError within the time budget',
+    description:
+      'deep nesting (to 20,000), huge attribute values (to 1 MB), thousands of attributes/siblings/namespaces, long text, DOCTYPE and entity bombs → model or XmlParseError within the time budget',
     weight: 1,
     unitRuns: 30,
     property: () =>
@@ -376,7 +452,8 @@ export const xmlTargets: readonly FuzzTarget[] = [
   },
   {
     name: 'xml/random',
-    description: 'random strings and token soup (markup, references, CDATA, PIs, DOCTYPE, illegal characters, lone surrogates) → XmlParseError, never another error',
+    description:
+      'random strings and token soup (markup, references, CDATA, PIs, DOCTYPE, illegal characters, lone surrogates) → XmlParseError, never another error',
     weight: 40,
     unitRuns: 1000,
     property: () =>

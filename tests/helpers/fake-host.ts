@@ -41,7 +41,12 @@ export interface FakeHost {
 
 /** Start a fake daemon with a hypervisor and connect to it. */
 export async function fakeHost(
-  options: { hypervisor?: FakeHypervisorOptions; daemon?: FakeDaemonOptions; connection?: LibvirtConnectionOptions; setup?: (hv: FakeHypervisor) => void } = {},
+  options: {
+    hypervisor?: FakeHypervisorOptions;
+    daemon?: FakeDaemonOptions;
+    connection?: LibvirtConnectionOptions;
+    setup?: (hv: FakeHypervisor) => void;
+  } = {},
 ): Promise<FakeHost> {
   const daemon = await FakeLibvirtDaemon.start(options.daemon);
   const hv = FakeHypervisor.install(daemon, options.hypervisor);

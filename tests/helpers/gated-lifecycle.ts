@@ -8,7 +8,12 @@ import type { VmLifecycleManager } from '../../src/lifecycle/index.js';
 import type { RegistryLifecycle } from '../../src/state/index.js';
 
 /** Wrap `real`; `open()` lets the gated pause through, `close()` gates the next one. */
-export function gatedLifecycle(real: VmLifecycleManager): { lifecycle: RegistryLifecycle; calls: string[]; open: () => void; close: () => void } {
+export function gatedLifecycle(real: VmLifecycleManager): {
+  lifecycle: RegistryLifecycle;
+  calls: string[];
+  open: () => void;
+  close: () => void;
+} {
   let open!: () => void;
   let gate = new Promise<void>((resolve) => (open = resolve));
   const calls: string[] = [];

@@ -134,7 +134,12 @@ function lineOf(text: string, marker: string): string {
  * 50 ms). Resolves with the log text; rejects after `timeoutMs`, or as soon as
  * a `failOn` marker shows up first, with the log's tail in the message.
  */
-export async function waitForSerial(logPath: string, marker: string, timeoutMs: number, options: WaitForSerialOptions = {}): Promise<string> {
+export async function waitForSerial(
+  logPath: string,
+  marker: string,
+  timeoutMs: number,
+  options: WaitForSerialOptions = {},
+): Promise<string> {
   const times = options.times ?? 1;
   const deadline = Date.now() + timeoutMs;
   let text = '';
@@ -144,7 +149,9 @@ export async function waitForSerial(logPath: string, marker: string, timeoutMs: 
     const failed = options.failOn?.find((m) => text.includes(m));
     if (failed !== undefined) {
       const line = JSON.stringify(lineOf(text, failed));
-      throw new Error(`${marker} (×${times}) is not coming: ${logPath} has ${line} without it; log tail: ${JSON.stringify(text.slice(-500))}`);
+      throw new Error(
+        `${marker} (×${times}) is not coming: ${logPath} has ${line} without it; log tail: ${JSON.stringify(text.slice(-500))}`,
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

@@ -276,9 +276,26 @@ function planWorkflows(run: Run, prefix: string, total: number, rng: Rng, cloudI
     const name = `${prefix}${String(index).padStart(3, '0')}`;
     const cloudInit = rng.chance(cloudInitShare);
     const spec = specFor(run, name, rng, cloudInit);
-    const targets: Target[] = ['volume:disks[0]', 'define', 'start', 'destroy', ...(cloudInit ? (['volume:cloudInit', 'upload:cloudInit'] as const) : [])];
+    const targets: Target[] = [
+      'volume:disks[0]',
+      'define',
+      'start',
+      'destroy',
+      ...(cloudInit ? (['volume:cloudInit', 'upload:cloudInit'] as const) : []),
+    ];
     const target = rng.chance(targetedShare) ? targets[rng.int(0, targets.length - 1)] : undefined;
-    const record: WorkflowRecord = { index, name, cloudInit, target, outcome: 'pending', errors: [], recoveryCalls: 0, repaired: false, phases: {}, elapsedMs: 0 };
+    const record: WorkflowRecord = {
+      index,
+      name,
+      cloudInit,
+      target,
+      outcome: 'pending',
+      errors: [],
+      recoveryCalls: 0,
+      repaired: false,
+      phases: {},
+      elapsedMs: 0,
+    };
     return { record, spec, delay: rng.int(0, 30) };
   });
 }
@@ -376,13 +393,17 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosSummary
   const busyVmsAfter = manager.lifecycle.busyVms;
   const reconnects = manager.connection.reconnects;
   purge(uri, prefix, pool?.name);
-  const staleStatusFiles = uri === QEMU_URI && existsSync(QEMU_STATUS_DIR) ? readdirSync(QEMU_STATUS_DIR).filter((f) => f.startsWith(prefix)) : [];
+  const staleStatusFiles =
+    uri === QEMU_URI && existsSync(QEMU_STATUS_DIR) ? readdirSync(QEMU_STATUS_DIR).filter((f) => f.startsWith(prefix)) : [];
   for (const file of staleStatusFiles) rmSync(`${QEMU_STATUS_DIR}/${file}`, { force: true });
   await pool?.remove().catch(() => undefined);
   if (pool !== undefined) purgePool(uri, pool.name, pool.dir);
   await manager.close({ timeout: 10_000 }).catch(() => manager.connection.destroy());
 
-  const outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, records.filter((r) => r.outcome === o).length])) as Record<WorkflowOutcome, number>;
+  const outcomes = Object.fromEntries(OUTCOMES.map((o) => [o, records.filter((r) => r.outcome === o).length])) as Record<
+    WorkflowOutcome,
+    number
+  >;
   const completed = records.filter((r) => r.outcome === 'completed');
   const phaseTimes = Object.fromEntries(
     (['create', 'start', 'destroy'] as const).map((p) => {

@@ -52,9 +52,13 @@ export class Rng {
 export function sshKeyPair(comment = 'lvm-test'): { publicKey: string; privateKeyPem: string } {
   const { publicKey, privateKey } = generateKeyPairSync('ed25519');
   const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x!, 'base64url');
-  const field = (bytes: Buffer): Buffer => Buffer.concat([Buffer.from([0, 0, 0, 0].map((_, i) => (bytes.length >>> (24 - 8 * i)) & 0xff)), bytes]);
+  const field = (bytes: Buffer): Buffer =>
+    Buffer.concat([Buffer.from([0, 0, 0, 0].map((_, i) => (bytes.length >>> (24 - 8 * i)) & 0xff)), bytes]);
   const blob = Buffer.concat([field(Buffer.from('ssh-ed25519')), field(raw)]);
-  return { publicKey: `ssh-ed25519 ${blob.toString('base64')} ${comment}`, privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() };
+  return {
+    publicKey: `ssh-ed25519 ${blob.toString('base64')} ${comment}`,
+    privateKeyPem: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+  };
 }
 
 /** Parse `--key value` / `--key=value` / `--flag` into a map; unknown keys are refused. */

@@ -57,7 +57,6 @@ export const XML_TEXT_REFUSED: StringLabel[] = ['nul', 'control', 'lone', 'big']
 /** Names of pools and networks the spec refers to. */
 export const OBJECT_NAME_REFUSED: StringLabel[] = ['nul', 'control', 'traversal', 'slash', 'dotdot', 'lone', 'big', 'empty'];
 
-
 export const BASE: VmSpec = { name: 'bad-input-vm', memory: '64MiB' };
 export const NEW_DISK = { kind: 'new', pool: 'default', size: '1GiB' } as const;
 
@@ -100,13 +99,38 @@ const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGv3bqkv7fXdQ0W8jzHUE0BMu9J3oX0
 const LIST_FIELDS: SpecField[] = [
   ...listFields('disks', (l) => ({ ...BASE, disks: l as DiskSpec[] }), NEW_DISK, MAX_VM_DEVICES),
   ...listFields('networks', (l) => ({ ...BASE, networks: l as VmSpec['networks'] }), { user: true }, MAX_VM_DEVICES),
-  ...listFields('overrides.devicesXml', (l) => ({ ...BASE, overrides: { devicesXml: l as string[] } }), '<sound model="ich9"/>', MAX_VM_DEVICES),
+  ...listFields(
+    'overrides.devicesXml',
+    (l) => ({ ...BASE, overrides: { devicesXml: l as string[] } }),
+    '<sound model="ich9"/>',
+    MAX_VM_DEVICES,
+  ),
   ...listFields('overrides.domainXml', (l) => ({ ...BASE, overrides: { domainXml: l as string[] } }), '<a/>', MAX_DOMAIN_XML_ELEMENTS),
   ...listFields('boot.order', (l) => ({ ...BASE, boot: { order: l as 'hd'[] } }), 'hd', MAX_BOOT_ORDER),
-  ...listFields('cloudInit.sshAuthorizedKeys', (l) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { sshAuthorizedKeys: l as string[] } }), KEY, undefined),
-  ...listFields('cloudInit.user.groups', (l) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { user: { name: 'ops', groups: l as string[] } } }), 'wheel', undefined),
-  ...listFields('cloudInit.config.packages', (l) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { config: { packages: l as string[] } } }), 'nginx', undefined),
-  ...listFields('cloudInit.config.writeFiles', (l) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { config: { writeFiles: l as [] } } }), { path: '/etc/x', content: 'x' }, undefined),
+  ...listFields(
+    'cloudInit.sshAuthorizedKeys',
+    (l) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { sshAuthorizedKeys: l as string[] } }),
+    KEY,
+    undefined,
+  ),
+  ...listFields(
+    'cloudInit.user.groups',
+    (l) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { user: { name: 'ops', groups: l as string[] } } }),
+    'wheel',
+    undefined,
+  ),
+  ...listFields(
+    'cloudInit.config.packages',
+    (l) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { config: { packages: l as string[] } } }),
+    'nginx',
+    undefined,
+  ),
+  ...listFields(
+    'cloudInit.config.writeFiles',
+    (l) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { config: { writeFiles: l as [] } } }),
+    { path: '/etc/x', content: 'x' },
+    undefined,
+  ),
 ];
 
 export const SPEC_FIELDS: SpecField[] = [
@@ -133,9 +157,23 @@ export const SPEC_FIELDS: SpecField[] = [
     strings: OBJECT_NAME_REFUSED,
   },
   // An object is a { pool, volume } reference: without them, the path names the missing part.
-  { path: 'disks[0].base', set: (v) => ({ ...BASE, disks: [{ kind: 'overlay', pool: 'default', base: v as string }] }), strings: ALL_STRINGS, wrong: ['number', 'array', 'boolean'] },
-  { path: 'disks[0].source.volume', set: (v) => ({ ...BASE, disks: [{ kind: 'cdrom', source: { pool: 'default', volume: v as string } }] }), strings: OBJECT_NAME_REFUSED },
-  { path: 'disks[0].source', set: (v) => ({ ...BASE, disks: [{ kind: 'cdrom', source: v as string }] }), strings: ALL_STRINGS, wrong: ['number', 'array', 'boolean'] },
+  {
+    path: 'disks[0].base',
+    set: (v) => ({ ...BASE, disks: [{ kind: 'overlay', pool: 'default', base: v as string }] }),
+    strings: ALL_STRINGS,
+    wrong: ['number', 'array', 'boolean'],
+  },
+  {
+    path: 'disks[0].source.volume',
+    set: (v) => ({ ...BASE, disks: [{ kind: 'cdrom', source: { pool: 'default', volume: v as string } }] }),
+    strings: OBJECT_NAME_REFUSED,
+  },
+  {
+    path: 'disks[0].source',
+    set: (v) => ({ ...BASE, disks: [{ kind: 'cdrom', source: v as string }] }),
+    strings: ALL_STRINGS,
+    wrong: ['number', 'array', 'boolean'],
+  },
   { path: 'disks[0].path', set: (v) => ({ ...BASE, disks: [{ kind: 'existing', path: v as string }] }), strings: ALL_STRINGS },
   {
     path: 'disks[0].path',
@@ -156,7 +194,11 @@ export const SPEC_FIELDS: SpecField[] = [
   { path: 'overrides.domainXml[0]', set: (v) => ({ ...BASE, overrides: { domainXml: [v as string] } }), strings: ALL_STRINGS, wrong: [] },
   { path: 'cloudInit.pool', set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { pool: v as string } }), strings: OBJECT_NAME_REFUSED },
   { path: 'cloudInit.hostname', set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { hostname: v as string } }), strings: ALL_STRINGS },
-  { path: 'cloudInit.user.name', set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { user: { name: v as string } } }), strings: ALL_STRINGS },
+  {
+    path: 'cloudInit.user.name',
+    set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { user: { name: v as string } } }),
+    strings: ALL_STRINGS,
+  },
   {
     path: 'cloudInit.user.plainPassword',
     set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { user: { name: 'ops', plainPassword: v as string } } }),
@@ -172,8 +214,16 @@ export const SPEC_FIELDS: SpecField[] = [
     set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { sshAuthorizedKeys: [v as string] } }),
     strings: ALL_STRINGS,
   },
-  { path: 'cloudInit.userData', set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { userData: v as string } }), strings: ['nul', 'lone'] },
-  { path: 'cloudInit.vendorData', set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { vendorData: v as string } }), strings: ['nul', 'lone'] },
+  {
+    path: 'cloudInit.userData',
+    set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { userData: v as string } }),
+    strings: ['nul', 'lone'],
+  },
+  {
+    path: 'cloudInit.vendorData',
+    set: (v) => ({ ...BASE, disks: [NEW_DISK], cloudInit: { vendorData: v as string } }),
+    strings: ['nul', 'lone'],
+  },
   ...LIST_FIELDS,
 ];
 
@@ -210,7 +260,10 @@ export const SIZE_FIELDS: { path: string; set: (value: unknown) => VmSpec; allow
   { path: 'memory', set: (v) => ({ ...BASE, memory: v as number }) },
   { path: 'vcpus', set: (v) => ({ ...BASE, vcpus: v as number }) },
   { path: 'disks[0].size', set: (v) => ({ ...BASE, disks: [{ ...NEW_DISK, size: v as number }] }) },
-  { path: 'disks[0].source.size', set: (v) => ({ ...BASE, disks: [{ kind: 'upload', pool: 'default', source: { data: new Uint8Array(8), size: v as number } }] }) },
+  {
+    path: 'disks[0].source.size',
+    set: (v) => ({ ...BASE, disks: [{ kind: 'upload', pool: 'default', source: { data: new Uint8Array(8), size: v as number } }] }),
+  },
   { path: 'disks[0].bootOrder', set: (v) => ({ ...BASE, disks: [{ ...NEW_DISK, bootOrder: v as number }] }) },
   { path: 'networks[0].mtu', set: (v) => ({ ...BASE, networks: [{ user: true, mtu: v as number }] }) },
   { path: 'graphics.port', set: (v) => ({ ...BASE, graphics: { type: 'vnc', port: v as number } }), allow: ['-1'] },

@@ -76,7 +76,8 @@ async function phase(
         latencies.push(performance.now() - start);
       } catch (error) {
         failed++;
-        if (errors.length < 20) errors.push(`${name} ${item}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+        if (errors.length < 20)
+          errors.push(`${name} ${item}: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
       }
     }),
   );
@@ -94,7 +95,8 @@ async function phase(
 }
 
 function verdict(summary: Omit<LoadSummary, 'ok'>): LoadSummary {
-  const leaked = summary.leaked.domains.length + summary.leaked.volumes.length + summary.leaked.files.length + summary.leaked.processes.length;
+  const leaked =
+    summary.leaked.domains.length + summary.leaked.volumes.length + summary.leaked.files.length + summary.leaked.processes.length;
   return { ...summary, ok: leaked === 0 && summary.errors.length === 0 && summary.phases.every((p) => p.failed === 0) };
 }
 
@@ -123,7 +125,12 @@ export async function runTestDriverLoad(options: { vms?: number; uri?: string } 
       await phase('start', names, (n) => manager.startVm(n, { timeout: 120_000 }), errors),
       await phase('destroy', names, (n) => destroyOwned(manager, n), errors),
     ];
-    const leaked = { domains: leftoverDomains(uri, prefix), volumes: leftoverVolumes(uri, 'default-pool', prefix), files: [], processes: [] };
+    const leaked = {
+      domains: leftoverDomains(uri, prefix),
+      volumes: leftoverVolumes(uri, 'default-pool', prefix),
+      files: [],
+      processes: [],
+    };
     purge(uri, prefix, 'default-pool');
     return verdict({ uri, vms: count, phases, errors, leaked, totalMs: performance.now() - started });
   } finally {
@@ -153,7 +160,10 @@ export async function runRealGuestLoad(options: { vms?: number; uri?: string; bo
     pool = await tempPool(manager.connection, 'loadpool');
     const poolName = pool.name;
     const spec = (name: string): VmSpec =>
-      guestVmSpec(guest, name, 'acpi', { disks: [{ kind: 'new', pool: poolName, size: '16MiB', format: 'qcow2' }], serialConsole: { logFile: logOf(name) } });
+      guestVmSpec(guest, name, 'acpi', {
+        disks: [{ kind: 'new', pool: poolName, size: '16MiB', format: 'qcow2' }],
+        serialConsole: { logFile: logOf(name) },
+      });
     const startedAt = new Map<string, number>();
     const phases = [
       await phase('create', names, (n) => manager.createVm(spec(n), { timeout: 120_000 }), errors),
@@ -168,10 +178,23 @@ export async function runRealGuestLoad(options: { vms?: number; uri?: string; bo
       ),
     ];
     // Boot: each guest's latency runs from its own start call to its ready marker (the logs are polled every 50 ms).
-    phases.push(await phase('boot (start → ready marker)', names, (n) => waitForSerial(logOf(n), guest.readyMarker, bootTimeout), errors, (n) => startedAt.get(n)!));
+    phases.push(
+      await phase(
+        'boot (start → ready marker)',
+        names,
+        (n) => waitForSerial(logOf(n), guest.readyMarker, bootTimeout),
+        errors,
+        (n) => startedAt.get(n)!,
+      ),
+    );
     phases.push(await phase('shutdown (ACPI)', names, (n) => manager.shutdownVm(n, { timeout: 120_000, onTimeout: 'throw' }), errors));
     phases.push(await phase('destroy', names, (n) => destroyOwned(manager, n), errors));
-    const leaked = { domains: leftoverDomains(uri, prefix), volumes: leftoverVolumes(uri, poolName, ''), files: leftoverFiles(pool.dir), processes: leftoverProcesses(prefix) };
+    const leaked = {
+      domains: leftoverDomains(uri, prefix),
+      volumes: leftoverVolumes(uri, poolName, ''),
+      files: leftoverFiles(pool.dir),
+      processes: leftoverProcesses(prefix),
+    };
     return verdict({ uri, vms: count, phases, errors, leaked, totalMs: performance.now() - started });
   } finally {
     purge(uri, prefix, pool?.name);
@@ -189,7 +212,15 @@ export function formatLoadSummary(title: string, s: LoadSummary): string {
   const leaked = s.leaked.domains.length + s.leaked.volumes.length + s.leaked.files.length + s.leaked.processes.length;
   const rows = [
     [`${title} (${s.vms} VMs, ${s.uri})`, 'wall', 'VMs/s', 'p50', 'p99', 'max', 'failed'],
-    ...s.phases.map((p) => [p.phase, `${(p.wallMs / 1000).toFixed(2)} s`, p.vmsPerSecond.toFixed(1), ms(p.p50Ms), ms(p.p99Ms), ms(p.maxMs), String(p.failed)]),
+    ...s.phases.map((p) => [
+      p.phase,
+      `${(p.wallMs / 1000).toFixed(2)} s`,
+      p.vmsPerSecond.toFixed(1),
+      ms(p.p50Ms),
+      ms(p.p99Ms),
+      ms(p.maxMs),
+      String(p.failed),
+    ]),
     ['total', `${(s.totalMs / 1000).toFixed(2)} s`, (s.vms / (s.totalMs / 1000)).toFixed(1), '', '', '', ''],
   ];
   const lines = [formatTable(rows), `leaked (must be 0): ${leaked}`];

@@ -22,7 +22,8 @@ import { packet } from '../fuzz/framer.props.js';
 import { XML_FIXTURES } from '../fuzz/fixtures.js';
 
 const seedSetting = process.env.FUZZ_SEED;
-const baseSeed = seedSetting === 'random' ? Math.floor(Math.random() * 2 ** 31) : seedSetting === undefined ? 20_261_126 : Number(seedSetting);
+const baseSeed =
+  seedSetting === 'random' ? Math.floor(Math.random() * 2 ** 31) : seedSetting === undefined ? 20_261_126 : Number(seedSetting);
 const scale = Number(process.env.FUZZ_RUNS_SCALE ?? 1);
 // Inside `npm test` the time oracle only catches gross hangs (20× the budget): speed is
 // never asserted in tests, and other suites share the two cores. `npm run fuzz` keeps 1×.
@@ -136,7 +137,7 @@ describe('bugs found by fuzzing', () => {
   });
 
   it('holes in sparse arrays are validated like any entry (buildIso9660 threw a TypeError; cloud-config wrote null)', () => {
-    const hole = <T,>(): T[] => new Array<T>(1);
+    const hole = <T>(): T[] => new Array<T>(1);
     expect(() => buildIso9660({ volumeId: 'cidata', files: hole() })).toThrow(InvalidArgumentError);
     expect(() => buildCloudConfig({ packages: hole() })).toThrow(InvalidArgumentError);
     expect(() => buildCloudConfig({ sshAuthorizedKeys: hole() })).toThrow(InvalidArgumentError);

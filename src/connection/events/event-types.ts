@@ -13,15 +13,7 @@ import {
 
 /** Lifecycle event names (`virDomainEventType`, lower-cased). */
 export type DomainLifecycleEventName =
-  | 'defined'
-  | 'undefined'
-  | 'started'
-  | 'suspended'
-  | 'resumed'
-  | 'stopped'
-  | 'shutdown'
-  | 'pmsuspended'
-  | 'crashed';
+  'defined' | 'undefined' | 'started' | 'suspended' | 'resumed' | 'stopped' | 'shutdown' | 'pmsuspended' | 'crashed';
 
 /** A domain was defined, started, stopped… (`VIR_DOMAIN_EVENT_ID_LIFECYCLE`). */
 export interface DomainLifecycleEvent {
@@ -273,12 +265,18 @@ export function toLibvirtEvent(decoded: DecodedEvent): LibvirtEvent {
     }
     case 'network': {
       const network = decoded.value.net;
-      if (decoded.eventId === 0) return { type: 'network.lifecycle', network, ...lifecycleOf<NetworkLifecycleEvent['event']>(decoded.value, networkEventName) };
+      if (decoded.eventId === 0)
+        return { type: 'network.lifecycle', network, ...lifecycleOf<NetworkLifecycleEvent['event']>(decoded.value, networkEventName) };
       return { type: 'network.other', name: 'metadata_change', network, data: rest(decoded.value, ['callbackID', 'net']) };
     }
     case 'storagePool': {
       const pool = decoded.value.pool;
-      if (decoded.eventId === 0) return { type: 'storage-pool.lifecycle', pool, ...lifecycleOf<StoragePoolLifecycleEvent['event']>(decoded.value, storagePoolEventName) };
+      if (decoded.eventId === 0)
+        return {
+          type: 'storage-pool.lifecycle',
+          pool,
+          ...lifecycleOf<StoragePoolLifecycleEvent['event']>(decoded.value, storagePoolEventName),
+        };
       return { type: 'storage-pool.refresh', pool };
     }
     case 'connection':

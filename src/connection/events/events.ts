@@ -40,7 +40,8 @@ export function openEventSubscription(hub: EventHub, options: EventsOptions): Ev
   }
   const keys: EventKey[] = [];
   for (const type of new Set(types)) {
-    if (typeof type !== 'string') throw new InvalidArgumentError(`types must hold event type names (strings), got ${typeof type}`, { path: 'types' });
+    if (typeof type !== 'string')
+      throw new InvalidArgumentError(`types must hold event type names (strings), got ${typeof type}`, { path: 'types' });
     const key = eventKeyOf(type);
     if (key === undefined) throw new InvalidArgumentError(`unknown event type ${JSON.stringify(type)}`, { path: 'types' });
     keys.push(key);

@@ -44,7 +44,9 @@ export class EventSubscription<T> implements AsyncIterableIterator<T> {
     }
     const overflow = options.overflow ?? 'drop-oldest';
     if (!['drop-oldest', 'drop-newest', 'error'].includes(overflow)) {
-      throw new InvalidArgumentError(`overflow must be 'drop-oldest', 'drop-newest' or 'error', got ${String(overflow)}`, { path: 'overflow' });
+      throw new InvalidArgumentError(`overflow must be 'drop-oldest', 'drop-newest' or 'error', got ${String(overflow)}`, {
+        path: 'overflow',
+      });
     }
     this.#bufferSize = bufferSize;
     this.#overflow = overflow;

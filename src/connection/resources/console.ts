@@ -30,7 +30,9 @@ const ALIAS = /^[A-Za-z0-9_-]{1,255}$/;
 
 function checkAlias(value: unknown): string {
   if (typeof value !== 'string' || !ALIAS.test(value)) {
-    throw new InvalidArgumentError('device must be a device alias such as "serial0" or "console0" (letters, digits, "_" and "-")', { path: 'device' });
+    throw new InvalidArgumentError('device must be a device alias such as "serial0" or "console0" (letters, digits, "_" and "-")', {
+      path: 'device',
+    });
   }
   return value;
 }
@@ -128,24 +130,38 @@ export class DomainConsole extends Duplex {
  * Open a domain's console (see {@link DomainConsole}).
  * @internal The public entry point is `DomainResource.openConsole`.
  */
-export async function openConsole(call: ResourceCall, stream: ResourceStream, domain: DomainInput, options: ConsoleOptions): Promise<DomainConsole> {
+export async function openConsole(
+  call: ResourceCall,
+  stream: ResourceStream,
+  domain: DomainInput,
+  options: ConsoleOptions,
+): Promise<DomainConsole> {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object', { path: 'options' });
   const device = options.device === undefined ? null : checkAlias(options.device);
   let flags = 0;
-  for (const [key, bit] of [['force', CONSOLE_FORCE], ['safe', CONSOLE_SAFE]] as const) {
+  for (const [key, bit] of [
+    ['force', CONSOLE_FORCE],
+    ['safe', CONSOLE_SAFE],
+  ] as const) {
     const value: unknown = options[key];
     if (value !== undefined && typeof value !== 'boolean') throw new InvalidArgumentError(`${key} must be a boolean`, { path: key });
     if (value === true) flags |= bit;
   }
   const highWaterMark = options.highWaterMark ?? 1024 * 1024;
   if (!Number.isSafeInteger(highWaterMark) || highWaterMark < 1) {
-    throw new InvalidArgumentError(`highWaterMark must be a positive integer of bytes, got ${String(highWaterMark)}`, { path: 'highWaterMark' });
+    throw new InvalidArgumentError(`highWaterMark must be a positive integer of bytes, got ${String(highWaterMark)}`, {
+      path: 'highWaterMark',
+    });
   }
   const dom = await resolveDomain(call, domain, options);
-  const rpc = await stream(DOMAIN_OPEN_CONSOLE, { dom, dev_name: device, flags }, {
-    highWaterMark,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
-  });
+  const rpc = await stream(
+    DOMAIN_OPEN_CONSOLE,
+    { dom, dev_name: device, flags },
+    {
+      highWaterMark,
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+      ...(options.timeout === undefined ? {} : { timeout: options.timeout }),
+    },
+  );
   return new DomainConsole(rpc);
 }

@@ -140,6 +140,8 @@ export class DomainControl {
 
   /** The custom metadata element in namespace `uri`. @throws LibvirtError VIR_ERR_NO_DOMAIN_METADATA when absent. @see virDomainGetMetadata */
   async getMetadataElement(domain: DomainInput, uri: string, options: FlagsOptions = {}): Promise<string> {
-    return (await this.#call(DOMAIN_GET_METADATA, { dom: await this.#dom(domain, options), type: 2, uri, flags: options.flags ?? 0 }, options)).metadata;
+    return (
+      await this.#call(DOMAIN_GET_METADATA, { dom: await this.#dom(domain, options), type: 2, uri, flags: options.flags ?? 0 }, options)
+    ).metadata;
   }
 }

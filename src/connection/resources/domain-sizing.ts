@@ -33,10 +33,16 @@ const U64_MAX = 2n ** 64n - 1n;
 
 function impactFlags(options: SizingImpact & { guest?: boolean }, guestAllowed: boolean): number {
   let flags = 0;
-  for (const [key, bit] of [['live', 1], ['config', 2], ['maximum', 4], ['guest', 8]] as const) {
+  for (const [key, bit] of [
+    ['live', 1],
+    ['config', 2],
+    ['maximum', 4],
+    ['guest', 8],
+  ] as const) {
     const value: unknown = options[key];
     if (value === undefined) continue;
-    if (typeof value !== 'boolean' || (key === 'guest' && !guestAllowed)) throw new InvalidArgumentError(`${key} must be a boolean${key === 'guest' ? ' (vCPUs only)' : ''}`, { path: key });
+    if (typeof value !== 'boolean' || (key === 'guest' && !guestAllowed))
+      throw new InvalidArgumentError(`${key} must be a boolean${key === 'guest' ? ' (vCPUs only)' : ''}`, { path: key });
     if (value) flags |= bit;
   }
   return flags;
@@ -44,7 +50,8 @@ function impactFlags(options: SizingImpact & { guest?: boolean }, guestAllowed: 
 
 /** Set a domain's vCPU count (`virsh setvcpus`). */
 export async function setVcpus(call: ResourceCall, domain: DomainInput, count: number, options: VcpuOptions): Promise<void> {
-  if (!Number.isSafeInteger(count) || count < 1 || count > MAX_VCPUS) throw new InvalidArgumentError(`count must be an integer from 1 to ${MAX_VCPUS}`, { path: 'count' });
+  if (!Number.isSafeInteger(count) || count < 1 || count > MAX_VCPUS)
+    throw new InvalidArgumentError(`count must be an integer from 1 to ${MAX_VCPUS}`, { path: 'count' });
   const flags = impactFlags(options, true);
   const dom = await resolveDomain(call, domain, options);
   await call(DOMAIN_SET_VCPUS_FLAGS, { dom, nvcpus: count, flags }, options);
@@ -63,7 +70,9 @@ export async function setMemory(call: ResourceCall, domain: DomainInput, bytes: 
   const value: unknown = bytes;
   const size = typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : typeof value === 'bigint' ? value : -1n;
   if (size < 1024n || size % 1024n !== 0n || size > U64_MAX) {
-    throw new InvalidArgumentError('bytes must be a whole number of KiB (a multiple of 1024), at least 1 KiB, as a number or bigint', { path: 'bytes' });
+    throw new InvalidArgumentError('bytes must be a whole number of KiB (a multiple of 1024), at least 1 KiB, as a number or bigint', {
+      path: 'bytes',
+    });
   }
   const flags = impactFlags(options, false);
   const dom = await resolveDomain(call, domain, options);

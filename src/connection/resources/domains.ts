@@ -16,7 +16,8 @@ import {
   domainStateName,
   domainStateReasonName,
   typedParamsToRecord,
-  type CallOptions } from '../../rpc/index.js';
+  type CallOptions,
+} from '../../rpc/index.js';
 import { type ConsoleOptions, type DomainConsole, openConsole } from './console.js';
 import { DomainControl } from './domain-control.js';
 import { type MemoryOptions, type VcpuOptions, getVcpus, setMemory, setVcpus } from './domain-sizing.js';
@@ -137,7 +138,11 @@ export class DomainResource {
    * @see virConnectGetAllDomainStats
    */
   async listStates(options: CallOptions = {}): Promise<DomainStateEntry[]> {
-    const { retStats } = await this.#call(CONNECT_GET_ALL_DOMAIN_STATS, { doms: [], stats: 1 /* VIR_DOMAIN_STATS_STATE */, flags: 0 }, options);
+    const { retStats } = await this.#call(
+      CONNECT_GET_ALL_DOMAIN_STATS,
+      { doms: [], stats: 1 /* VIR_DOMAIN_STATS_STATE */, flags: 0 },
+      options,
+    );
     return retStats.map((record) => {
       const stats = typedParamsToRecord(record.params);
       const state = Number(stats['state.state'] ?? 0);

@@ -15,7 +15,8 @@ import {
   NODE_GET_INFO,
   type TypedParamRecordValue,
   typedParamsToRecord,
-  type CallOptions } from '../../rpc/index.js';
+  type CallOptions,
+} from '../../rpc/index.js';
 import { type DomainCapabilities, type HostCapabilities, parseCapabilitiesXml, parseDomainCapabilitiesXml } from '../../xml/index.js';
 import { type ResourceCall, flag } from './types.js';
 
@@ -49,7 +50,8 @@ export interface DomainStats {
 }
 
 /** Stat groups (`virDomainStatsTypes`). */
-export type DomainStatsGroup = 'state' | 'cpu-total' | 'balloon' | 'vcpu' | 'interface' | 'block' | 'perf' | 'iothread' | 'memory' | 'dirtyrate' | 'vm';
+export type DomainStatsGroup =
+  'state' | 'cpu-total' | 'balloon' | 'vcpu' | 'interface' | 'block' | 'perf' | 'iothread' | 'memory' | 'dirtyrate' | 'vm';
 
 const STAT_BITS: Record<DomainStatsGroup, number> = {
   state: 1,

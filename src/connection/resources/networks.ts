@@ -12,7 +12,8 @@ import {
   NETWORK_SET_AUTOSTART,
   NETWORK_UNDEFINE,
   type NetworkRef,
-  type CallOptions } from '../../rpc/index.js';
+  type CallOptions,
+} from '../../rpc/index.js';
 import type { FlagsOptions } from './domain-control.js';
 import { type NetworkInput, checkObjectName, resolveNetwork } from './refs.js';
 import { type AutostartOptions, type ResourceCall, checkAutostart, flag } from './types.js';

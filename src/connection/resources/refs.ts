@@ -28,8 +28,9 @@ export type StoragePoolInput = string | StoragePoolRef;
  * breaks, U+FFFE/U+FFFF and unpaired surrogates. libvirt defines every object
  * from XML, so no name, path or key can contain one.
  */
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const NOT_IN_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const NOT_IN_XML =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**
  * Check a name or UUID given by the caller, before anything is sent.
@@ -42,7 +43,8 @@ export function checkName(value: unknown, path: string): string {
     throw new InvalidArgumentError(`${path} must be a non-empty name or UUID`, { path });
   }
   if (value.length > 1024) throw new InvalidArgumentError(`${path} is longer than 1024 characters`, { path });
-  if (NOT_IN_XML.test(value)) throw new InvalidArgumentError(`${path} must not contain NUL, control characters or unpaired surrogates`, { path });
+  if (NOT_IN_XML.test(value))
+    throw new InvalidArgumentError(`${path} must not contain NUL, control characters or unpaired surrogates`, { path });
   return value;
 }
 
@@ -68,12 +70,18 @@ export function checkVolumeName(value: unknown, path: string): string {
  */
 export function checkObjectName(value: unknown, path: string): string {
   const name = checkName(value, path);
-  if (name.includes('/')) throw new InvalidArgumentError(`${path} must not contain "/" (libvirt refuses it in domain, network and pool names)`, { path });
+  if (name.includes('/'))
+    throw new InvalidArgumentError(`${path} must not contain "/" (libvirt refuses it in domain, network and pool names)`, { path });
   return name;
 }
 
 function isRef(value: unknown): value is { name: string; uuid: string } {
-  return typeof value === 'object' && value !== null && typeof (value as { uuid?: unknown }).uuid === 'string' && typeof (value as { name?: unknown }).name === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { uuid?: unknown }).uuid === 'string' &&
+    typeof (value as { name?: unknown }).name === 'string'
+  );
 }
 
 /**
@@ -95,7 +103,12 @@ export async function resolveDomain(call: ResourceCall, input: DomainInput, opti
  * log line that cannot tell which VM was missing.
  * @throws {@link DomainNotFoundError} naming `key`
  */
-export async function lookupDomainBy(call: ResourceCall, by: 'name' | 'uuid' | 'id', key: string | number, options?: CallOptions): Promise<DomainRef> {
+export async function lookupDomainBy(
+  call: ResourceCall,
+  by: 'name' | 'uuid' | 'id',
+  key: string | number,
+  options?: CallOptions,
+): Promise<DomainRef> {
   try {
     const { dom } =
       by === 'name'
@@ -125,7 +138,8 @@ function namingDomain(error: unknown, by: 'name' | 'uuid' | 'id', key: string | 
  */
 export function domainMatcher(domain: DomainInput, path = 'domain'): (ref: DomainRef) => boolean {
   if (typeof domain === 'object' && domain !== null) {
-    if (typeof domain.uuid !== 'string') throw new InvalidArgumentError(`${path} must be a name, a UUID or a domain reference { name, uuid }`, { path });
+    if (typeof domain.uuid !== 'string')
+      throw new InvalidArgumentError(`${path} must be a name, a UUID or a domain reference { name, uuid }`, { path });
     const key = uuidKey(domain.uuid);
     return (ref) => uuidKey(ref.uuid) === key;
   }
@@ -143,7 +157,9 @@ export function domainMatcher(domain: DomainInput, path = 'domain'): (ref: Domai
 export async function resolveNetwork(call: ResourceCall, input: NetworkInput, options?: CallOptions): Promise<NetworkRef> {
   if (isRef(input)) return { name: input.name, uuid: input.uuid };
   const key = checkObjectName(input, 'network');
-  const { net } = isUuid(key) ? await call(NETWORK_LOOKUP_BY_UUID, { uuid: key }, options) : await call(NETWORK_LOOKUP_BY_NAME, { name: key }, options);
+  const { net } = isUuid(key)
+    ? await call(NETWORK_LOOKUP_BY_UUID, { uuid: key }, options)
+    : await call(NETWORK_LOOKUP_BY_NAME, { name: key }, options);
   return net;
 }
 

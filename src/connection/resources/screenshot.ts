@@ -28,11 +28,14 @@ const U32_MAX = 2 ** 32 - 1;
 function checkOptions(options: ScreenshotOptions): { screen: number; maxBytes: number; timeout: number } {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object', { path: 'options' });
   const screen = options.screen ?? 0;
-  if (!Number.isInteger(screen) || screen < 0 || screen > U32_MAX) throw new InvalidArgumentError(`screen must be an integer from 0 to ${U32_MAX}`, { path: 'screen' });
+  if (!Number.isInteger(screen) || screen < 0 || screen > U32_MAX)
+    throw new InvalidArgumentError(`screen must be an integer from 0 to ${U32_MAX}`, { path: 'screen' });
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new InvalidArgumentError('maxBytes must be a positive integer', { path: 'maxBytes' });
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1)
+    throw new InvalidArgumentError('maxBytes must be a positive integer', { path: 'maxBytes' });
   const timeout = checkDuration(options.timeout, 'timeout') ?? 0;
-  if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
+  if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
+    throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
   return { screen, maxBytes, timeout };
 }
 
@@ -42,7 +45,12 @@ function checkOptions(options: ScreenshotOptions): { screen: number; maxBytes: n
  * only the call that starts it.
  * @internal The public entry point is `DomainResource.screenshot`.
  */
-export async function takeScreenshot(call: ResourceCall, stream: ResourceStream, domain: DomainInput, options: ScreenshotOptions): Promise<Screenshot> {
+export async function takeScreenshot(
+  call: ResourceCall,
+  stream: ResourceStream,
+  domain: DomainInput,
+  options: ScreenshotOptions,
+): Promise<Screenshot> {
   const { screen, maxBytes, timeout } = checkOptions(options);
   const deadline = timeout > 0 ? AbortSignal.timeout(timeout) : undefined;
   const signals = [options.signal, deadline].filter((s): s is AbortSignal => s !== undefined);

@@ -15,7 +15,8 @@ import {
   STORAGE_POOL_UNDEFINE,
   type StoragePoolRef,
   type StorageVolRef,
-  type CallOptions } from '../../rpc/index.js';
+  type CallOptions,
+} from '../../rpc/index.js';
 import type { FlagsOptions } from './domain-control.js';
 import { type StoragePoolInput, checkObjectName, resolvePool } from './refs.js';
 import { type AutostartOptions, type ResourceCall, checkAutostart, flag } from './types.js';

@@ -150,14 +150,19 @@ export class StorageVolumeResource {
   /** Create a volume from XML; flags = `VirStorageVolCreateFlags`. @see virStorageVolCreateXML */
   async create(pool: StoragePoolInput, xml: string, options: FlagsOptions = {}): Promise<StorageVolRef> {
     const ref = await resolvePool(this.#call, pool, options);
-    return this.#inPool(ref.name, async () => (await this.#call(STORAGE_VOL_CREATE_XML, { pool: ref, xml, flags: options.flags ?? 0 }, options)).vol);
+    return this.#inPool(
+      ref.name,
+      async () => (await this.#call(STORAGE_VOL_CREATE_XML, { pool: ref, xml, flags: options.flags ?? 0 }, options)).vol,
+    );
   }
 
   /** Create a volume as a copy of `source` (clone). @see virStorageVolCreateXMLFrom */
   async createFrom(pool: StoragePoolInput, xml: string, source: StorageVolRef, options: FlagsOptions = {}): Promise<StorageVolRef> {
     const ref = await resolvePool(this.#call, pool, options);
-    return this.#inPool(ref.name, async () =>
-      (await this.#call(STORAGE_VOL_CREATE_XML_FROM, { pool: ref, xml, clonevol: source, flags: options.flags ?? 0 }, options)).vol,
+    return this.#inPool(
+      ref.name,
+      async () =>
+        (await this.#call(STORAGE_VOL_CREATE_XML_FROM, { pool: ref, xml, clonevol: source, flags: options.flags ?? 0 }, options)).vol,
     );
   }
 
@@ -189,13 +194,15 @@ export class StorageVolumeResource {
   async upload(vol: StorageVolRef, source: UploadSource, options: UploadOptions = {}): Promise<{ bytes: number }> {
     const offset = u64(options.offset, 'offset');
     const length = u64(options.length, 'length');
-    if (!isUploadSource(source)) throw new InvalidArgumentError('source must be a Uint8Array or an (async) iterable of Uint8Array chunks', { path: 'source' });
+    if (!isUploadSource(source))
+      throw new InvalidArgumentError('source must be a Uint8Array or an (async) iterable of Uint8Array chunks', { path: 'source' });
     const stream = await this.#stream(STORAGE_VOL_UPLOAD, { vol, offset, length, flags: 0 }, options);
     try {
       const chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> = source instanceof Uint8Array ? [source] : source;
       for await (const chunk of chunks) {
         const bytes: unknown = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-        if (!(bytes instanceof Uint8Array)) throw new InvalidArgumentError(`source yielded a ${typeof bytes} instead of a Uint8Array chunk`, { path: 'source' });
+        if (!(bytes instanceof Uint8Array))
+          throw new InvalidArgumentError(`source yielded a ${typeof bytes} instead of a Uint8Array chunk`, { path: 'source' });
         await stream.write(bytes, options.signal === undefined ? {} : { signal: options.signal });
         options.onProgress?.(stream.bytesSent);
       }

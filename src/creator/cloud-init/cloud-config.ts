@@ -6,15 +6,7 @@
  * @module
  */
 import { requireSshPublicKey } from './ssh-keys.js';
-import {
-  USER_NAME_RE,
-  invalidSpec,
-  isPlainObject,
-  optionalArray,
-  requireHostname,
-  requireLine,
-  requireText,
-} from './validate.js';
+import { USER_NAME_RE, invalidSpec, isPlainObject, optionalArray, requireHostname, requireLine, requireText } from './validate.js';
 import { toYamlJson } from './yaml-json.js';
 
 /** The user {@link buildCloudConfig} creates (cloud-init `users` entry). */
@@ -114,7 +106,10 @@ function buildUser(user: CloudConfigUser, path: string): Record<string, unknown>
   }
   if (user.passwordHash !== undefined) {
     if (typeof user.passwordHash !== 'string' || !CRYPT_RE.test(user.passwordHash)) {
-      throw invalidSpec('must be a crypt(3) hash such as "$6$salt$hash" (use plainPassword for a clear-text password)', `${path}.passwordHash`);
+      throw invalidSpec(
+        'must be a crypt(3) hash such as "$6$salt$hash" (use plainPassword for a clear-text password)',
+        `${path}.passwordHash`,
+      );
     }
     out.passwd = user.passwordHash;
     out.lock_passwd = false;
@@ -223,7 +218,8 @@ export function buildCloudConfig(input: CloudConfigInput): string {
   const writeFiles = optionalArray(input.writeFiles, 'writeFiles');
   if (writeFiles) doc.write_files = writeFiles.map((f, i) => buildWriteFile(f as CloudConfigWriteFile, `writeFiles[${i}]`));
   if (input.timezone !== undefined) {
-    if (!TIMEZONE_RE.test(requireLine(input.timezone, 'timezone'))) throw invalidSpec('must be a zone name such as "Europe/Paris"', 'timezone');
+    if (!TIMEZONE_RE.test(requireLine(input.timezone, 'timezone')))
+      throw invalidSpec('must be a zone name such as "Europe/Paris"', 'timezone');
     doc.timezone = input.timezone;
   }
   if (input.extra !== undefined) {

@@ -29,12 +29,7 @@
  * @throws {InvalidArgumentError} `ERR_LIBVIRT_INVALID_SPEC` with the offending `path`; never the value.
  * @see https://cloudinit.readthedocs.io/en/latest/reference/datasources/nocloud.html
  */
-export {
-  buildCloudConfig,
-  type CloudConfigInput,
-  type CloudConfigUser,
-  type CloudConfigWriteFile,
-} from './cloud-config.js';
+export { buildCloudConfig, type CloudConfigInput, type CloudConfigUser, type CloudConfigWriteFile } from './cloud-config.js';
 
 /**
  * Build a NoCloud seed ISO labelled `cidata` (see the function's own documentation).

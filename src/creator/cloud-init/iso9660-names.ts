@@ -15,7 +15,7 @@ export function level1Identifiers(names: readonly string[]): string[] {
   const toD = (s: string): string => s.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
   return names.map((name) => {
     const dot = name.lastIndexOf('.');
-    const base = (toD(dot >= 0 ? name.slice(0, dot) : name).slice(0, 8) || '_');
+    const base = toD(dot >= 0 ? name.slice(0, dot) : name).slice(0, 8) || '_';
     const ext = dot >= 0 ? toD(name.slice(dot + 1)).slice(0, 3) : '';
     let stem = base;
     for (let n = 1; used.has(`${stem}.${ext}`); n++) stem = base.slice(0, 8 - String(n).length) + String(n);

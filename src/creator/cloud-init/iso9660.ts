@@ -284,15 +284,21 @@ export function buildIso9660(options: BuildIso9660Options): Buffer {
   const rootRecord = (plan: DirectoryPlan): Buffer =>
     directoryRecord({ extent: plan.root, size: plan.rootSize, date: recordDate(date), directory: true, identifier: Buffer.from([0]) });
   const common = { volumeId: options.volumeId, volumeSectors: totalSectors, date };
-  volumeDescriptor({ ...common, joliet: false, pathTableL: pathTables.priL, pathTableM: pathTables.priM, rootRecord: rootRecord(primary) }).copy(
-    image,
-    at(pvdSector),
-  );
+  volumeDescriptor({
+    ...common,
+    joliet: false,
+    pathTableL: pathTables.priL,
+    pathTableM: pathTables.priM,
+    rootRecord: rootRecord(primary),
+  }).copy(image, at(pvdSector));
   if (joliet) {
-    volumeDescriptor({ ...common, joliet: true, pathTableL: pathTables.jolL, pathTableM: pathTables.jolM, rootRecord: rootRecord(jolietPlan) }).copy(
-      image,
-      at(svdSector),
-    );
+    volumeDescriptor({
+      ...common,
+      joliet: true,
+      pathTableL: pathTables.jolL,
+      pathTableM: pathTables.jolM,
+      rootRecord: rootRecord(jolietPlan),
+    }).copy(image, at(svdSector));
   }
   // Volume Descriptor Set Terminator (ECMA-119 8.3): type 255, "CD001", version 1.
   image[at(terminatorSector)] = 0xff;

@@ -96,7 +96,10 @@ function defaultInstanceId(parts: Record<string, string | undefined>): string {
   return `iid-${hash.digest('hex').slice(0, 16)}`;
 }
 
-function buildMetaData(input: NoCloudSeedInput, otherFiles: Record<string, string | undefined>): { text: string; instanceId: string | undefined } {
+function buildMetaData(
+  input: NoCloudSeedInput,
+  otherFiles: Record<string, string | undefined>,
+): { text: string; instanceId: string | undefined } {
   const { metaData } = input;
   if (typeof metaData === 'string') {
     if (input.instanceId !== undefined || input.localHostname !== undefined) {
@@ -115,7 +118,8 @@ function buildMetaData(input: NoCloudSeedInput, otherFiles: Record<string, strin
   }
   if (input.instanceId !== undefined) {
     const id = requireInstanceId(input.instanceId, 'instanceId');
-    if (meta['instance-id'] !== undefined && meta['instance-id'] !== id) throw invalidSpec('conflicts with metaData["instance-id"]', 'instanceId');
+    if (meta['instance-id'] !== undefined && meta['instance-id'] !== id)
+      throw invalidSpec('conflicts with metaData["instance-id"]', 'instanceId');
     meta['instance-id'] = id;
   }
   if (meta['instance-id'] === undefined) {

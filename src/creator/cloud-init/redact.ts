@@ -16,22 +16,22 @@ export const REDACTED = '[REDACTED]';
  * Matching is case-insensitive; a few harmless keys are hidden too, on
  * purpose: for logs, over-redaction is the safe failure.
  */
-const SENSITIVE_KEY = /^(?:passwd|password|plain_text_passwd|hashed_passwd|list|content|ssh_keys|.*_private|.*(?:secret|token|api_?key|private_key|credentials?))$/i;
+const SENSITIVE_KEY =
+  /^(?:passwd|password|plain_text_passwd|hashed_passwd|list|content|ssh_keys|.*_private|.*(?:secret|token|api_?key|private_key|credentials?))$/i;
 
 /** A PEM private key block, e.g. in `ssh_keys` or a `write_files` entry (to its END line, or to the end). */
 const PEM_PRIVATE = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g;
 const PEM_PRIVATE_START = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
 
 /** Password keys inside one-line flow mappings (`{name: a, passwd: x}`), which the line pass cannot see. */
-const INLINE_PASSWORD = /(\b(?:passwd|password|plain_text_passwd|hashed_passwd)["']?\s*:)(?!\s*\[REDACTED\])\s*("[^"]*"|'[^']*'|[^,}\]\n]+)/gi;
+const INLINE_PASSWORD =
+  /(\b(?:passwd|password|plain_text_passwd|hashed_passwd)["']?\s*:)(?!\s*\[REDACTED\])\s*("[^"]*"|'[^']*'|[^,}\]\n]+)/gi;
 
 function redactValue(value: unknown): unknown {
   if (typeof value === 'string') return PEM_PRIVATE_START.test(value) ? REDACTED : value;
   if (Array.isArray(value)) return value.map(redactValue);
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(
-      Object.entries(value).map(([key, v]) => [key, SENSITIVE_KEY.test(key) ? REDACTED : redactValue(v)]),
-    );
+    return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, SENSITIVE_KEY.test(key) ? REDACTED : redactValue(v)]));
   }
   return value;
 }
@@ -85,7 +85,8 @@ export function redactCloudConfig(text: string): string {
   const body = hasHeader ? (newline < 0 ? '' : text.slice(newline + 1)) : text;
   try {
     const parsed: unknown = JSON.parse(body);
-    if (typeof parsed === 'object' && parsed !== null) return `${header}${escapeYamlUnsafe(JSON.stringify(redactValue(parsed), null, 2))}\n`;
+    if (typeof parsed === 'object' && parsed !== null)
+      return `${header}${escapeYamlUnsafe(JSON.stringify(redactValue(parsed), null, 2))}\n`;
   } catch {
     // Not JSON: hand-written YAML.
   }

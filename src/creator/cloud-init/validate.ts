@@ -87,5 +87,10 @@ export function denseArray(value: unknown, path: string, max: number, tooMany = 
  */
 export function optionalArray(value: unknown, path: string): unknown[] | undefined {
   if (value === undefined) return undefined;
-  return denseArray(value, path, MAX_SEED_LIST_ENTRIES, `the seed ISO holds ${ISO9660_LIMITS.maxTotalBytes} bytes, at most ${MAX_SEED_LIST_ENTRIES} entries`);
+  return denseArray(
+    value,
+    path,
+    MAX_SEED_LIST_ENTRIES,
+    `the seed ISO holds ${ISO9660_LIMITS.maxTotalBytes} bytes, at most ${MAX_SEED_LIST_ENTRIES} entries`,
+  );
 }

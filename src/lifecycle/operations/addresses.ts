@@ -44,7 +44,15 @@ function usable(type: 'ipv4' | 'ipv6', addr: string, family: 'ipv4' | 'ipv6' | '
 
 /** `true` for answers that mean "not yet" (not running, no agent yet), not "never". */
 function notYet(error: unknown): boolean {
-  return error instanceof LibvirtError && isLibvirtCode(error, VirErrorCode.VIR_ERR_OPERATION_INVALID, VirErrorCode.VIR_ERR_AGENT_UNRESPONSIVE, VirErrorCode.VIR_ERR_OPERATION_FAILED);
+  return (
+    error instanceof LibvirtError &&
+    isLibvirtCode(
+      error,
+      VirErrorCode.VIR_ERR_OPERATION_INVALID,
+      VirErrorCode.VIR_ERR_AGENT_UNRESPONSIVE,
+      VirErrorCode.VIR_ERR_OPERATION_FAILED,
+    )
+  );
 }
 
 /** `true` for answers that mean this source will never work here (driver or hypervisor cannot). */
@@ -59,7 +67,12 @@ function never(error: unknown): boolean {
  * source that can never work here is dropped, and when none is left the wait
  * fails with `UnsupportedError` instead of running out the clock.
  */
-export async function waitForAddresses(ctx: LifecycleContext, vm: VmInput, options: WaitForAddressesOptions, deadline: Budget): Promise<AddressesResult> {
+export async function waitForAddresses(
+  ctx: LifecycleContext,
+  vm: VmInput,
+  options: WaitForAddressesOptions,
+  deadline: Budget,
+): Promise<AddressesResult> {
   const what = 'waiting for the guest’s addresses';
   deadline.check(what);
   const ref = await resolveVm(ctx, vm, deadline);

@@ -36,7 +36,12 @@ export function agentChannelState(xml: string): 'none' | 'connected' | 'disconne
  * then on each poll and each agent-lifecycle or lifecycle event. A VM without
  * the agent's channel fails at once with `UnsupportedError`.
  */
-export async function waitForAgent(ctx: LifecycleContext, vm: VmInput, options: WaitForAgentOptions, deadline: Budget): Promise<AgentResult> {
+export async function waitForAgent(
+  ctx: LifecycleContext,
+  vm: VmInput,
+  options: WaitForAgentOptions,
+  deadline: Budget,
+): Promise<AgentResult> {
   const what = 'waiting for the guest agent to connect';
   deadline.check(what);
   const ref = await resolveVm(ctx, vm, deadline);

@@ -49,7 +49,12 @@ const AGENT_FAILURES: ReadonlySet<number> = new Set([
 ]);
 
 /** Send one graceful shutdown or reboot request with `method`'s flags. */
-export async function sendPowerRequest(run: OperationRun, kind: 'shutdown' | 'reboot', method: PowerMethod, cap = CALL_CAP_MS): Promise<void> {
+export async function sendPowerRequest(
+  run: OperationRun,
+  kind: 'shutdown' | 'reboot',
+  method: PowerMethod,
+  cap = CALL_CAP_MS,
+): Promise<void> {
   const control = run.ctx.connection.domains.control;
   await control[kind](run.ref, { ...run.deadline.call(cap), flags: powerFlags(method) });
 }
@@ -60,7 +65,12 @@ export async function sendPowerRequest(run: OperationRun, kind: 'shutdown' | 're
  * the test driver accepts nothing else for shutdown); with an explicit mode,
  * throw {@link UnsupportedError}. Returns the method that was accepted.
  */
-export async function firstPowerRequest(run: OperationRun, kind: 'shutdown' | 'reboot', method: PowerMethod, mode: PowerMode): Promise<PowerMethod> {
+export async function firstPowerRequest(
+  run: OperationRun,
+  kind: 'shutdown' | 'reboot',
+  method: PowerMethod,
+  mode: PowerMode,
+): Promise<PowerMethod> {
   try {
     await sendPowerRequest(run, kind, method);
     return method;

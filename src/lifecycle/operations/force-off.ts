@@ -49,7 +49,11 @@ export async function forceOff(run: OperationRun, options: ForceOffOptions): Pro
     current = await readState(run);
   } catch (error) {
     if (!isGone(error)) throw error;
-    return { ...resultOf(run, GONE_STATE, { changed: false, confirmedBy: 'poll', noop: 'domain no longer exists' }), operation: 'forceOff', attempts: 0 };
+    return {
+      ...resultOf(run, GONE_STATE, { changed: false, confirmedBy: 'poll', noop: 'domain no longer exists' }),
+      operation: 'forceOff',
+      attempts: 0,
+    };
   }
   const decision = verdict('forceOff', current.state);
   if (typeof decision === 'object' && 'noop' in decision) {
@@ -69,8 +73,14 @@ export async function forceOff(run: OperationRun, options: ForceOffOptions): Pro
  * (transient) or already shut off, and retries OPERATION_TIMEOUT /
  * RESOURCE_BUSY (Nova does the same).
  */
-export async function forceOffWith(run: OperationRun, waiter: CompletionWaiter, options: ForceOffOptions, deadline: Budget): Promise<ForceOffOutcome> {
-  const flags = options.graceful === true ? VirDomainDestroyFlags.VIR_DOMAIN_DESTROY_GRACEFUL : VirDomainDestroyFlags.VIR_DOMAIN_DESTROY_DEFAULT;
+export async function forceOffWith(
+  run: OperationRun,
+  waiter: CompletionWaiter,
+  options: ForceOffOptions,
+  deadline: Budget,
+): Promise<ForceOffOutcome> {
+  const flags =
+    options.graceful === true ? VirDomainDestroyFlags.VIR_DOMAIN_DESTROY_GRACEFUL : VirDomainDestroyFlags.VIR_DOMAIN_DESTROY_DEFAULT;
   const retries = options.retries ?? DEFAULT_FORCE_OFF_RETRIES;
   let attempts = 0;
   for (;;) {
@@ -82,7 +92,11 @@ export async function forceOffWith(run: OperationRun, waiter: CompletionWaiter, 
       if (isGone(error)) return { state: GONE_STATE, confirmedBy: 'poll', attempts, noop: 'domain no longer exists' };
       const code = libvirtCode(error);
       if ((code === VirErrorCode.VIR_ERR_OPERATION_TIMEOUT || code === VirErrorCode.VIR_ERR_RESOURCE_BUSY) && attempts <= retries) {
-        log(run.ctx.logger, 'warn', 'destroy did not complete; retrying', { domain: run.ref.name, attempt: attempts, error: String(error) });
+        log(run.ctx.logger, 'warn', 'destroy did not complete; retrying', {
+          domain: run.ref.name,
+          attempt: attempts,
+          error: String(error),
+        });
         await deadline.sleep(destroyRetryDelay(attempts), 'waiting to retry the force-off');
         continue;
       }
@@ -93,9 +107,11 @@ export async function forceOffWith(run: OperationRun, waiter: CompletionWaiter, 
   }
   const outcome = await waiter.wait(STOPPED, deadline.at, deadline);
   if (outcome === null) throw await timeoutWithState(run, 'waiting for libvirt to confirm the force-off', deadline);
-  const state = outcome.state ?? (await readState({ ...run, deadline }).catch((error: unknown) => {
-    if (isGone(error)) return GONE_STATE;
-    throw error;
-  }));
+  const state =
+    outcome.state ??
+    (await readState({ ...run, deadline }).catch((error: unknown) => {
+      if (isGone(error)) return GONE_STATE;
+      throw error;
+    }));
   return { state, confirmedBy: outcome.confirmedBy, attempts };
 }

@@ -24,7 +24,8 @@ const SAVED: WaitSpec = {
 export async function managedSave(run: OperationRun, options: ManagedSaveOptions): Promise<LifecycleResult> {
   const current = await readState(run);
   const decision = verdict('managedSave', current.state);
-  if (typeof decision === 'object') throw refusal('managedSave', current.state, run.ref.name, 'refuse' in decision ? decision.refuse : decision.noop);
+  if (typeof decision === 'object')
+    throw refusal('managedSave', current.state, run.ref.name, 'refuse' in decision ? decision.refuse : decision.noop);
   return withWaiter(run, ['domain.lifecycle'], async (waiter) => {
     await run.ctx.connection.domains.control.managedSave(run.ref, { ...run.deadline.call(), flags: managedSaveFlags(options) });
     const outcome = await waiter.wait(SAVED, run.deadline.at);
@@ -42,5 +43,9 @@ export async function removeManagedSave(run: OperationRun): Promise<LifecycleRes
   const has = await domains.hasManagedSave(run.ref, run.deadline.call());
   if (has) await domains.control.managedSaveRemove(run.ref, run.deadline.call());
   const state = await readState(run);
-  return resultOf(run, state, has ? { changed: true, confirmedBy: 'call' } : { changed: false, confirmedBy: 'poll', noop: 'no managed save image' });
+  return resultOf(
+    run,
+    state,
+    has ? { changed: true, confirmedBy: 'call' } : { changed: false, confirmedBy: 'poll', noop: 'no managed save image' },
+  );
 }

@@ -6,7 +6,16 @@ import type { Budget } from '../../runtime/index.js';
 import type { AutostartResult, StateObservation } from '../results.js';
 
 /** Every state name `waitForState` accepts. */
-export const DOMAIN_STATE_NAMES: readonly DomainStateName[] = ['nostate', 'running', 'blocked', 'paused', 'shutdown', 'shutoff', 'crashed', 'pmsuspended'];
+export const DOMAIN_STATE_NAMES: readonly DomainStateName[] = [
+  'nostate',
+  'running',
+  'blocked',
+  'paused',
+  'shutdown',
+  'shutoff',
+  'crashed',
+  'pmsuspended',
+];
 
 /** Check the target states of `waitForState`. */
 export function checkStates(states: unknown): ReadonlySet<DomainStateName> {
@@ -14,7 +23,9 @@ export function checkStates(states: unknown): ReadonlySet<DomainStateName> {
   if (list.length === 0) throw new InvalidArgumentError('state must name at least one state', { path: 'state' });
   for (const s of list) {
     if (typeof s !== 'string' || !(DOMAIN_STATE_NAMES as readonly string[]).includes(s)) {
-      throw new InvalidArgumentError(`unknown state ${JSON.stringify(s)}; expected one of ${DOMAIN_STATE_NAMES.join(', ')}`, { path: 'state' });
+      throw new InvalidArgumentError(`unknown state ${JSON.stringify(s)}; expected one of ${DOMAIN_STATE_NAMES.join(', ')}`, {
+        path: 'state',
+      });
     }
   }
   return new Set(list as DomainStateName[]);
@@ -26,7 +37,12 @@ export function checkStates(states: unknown): ReadonlySet<DomainStateName> {
  * two is not missed; every lifecycle event (and every poll interval) triggers
  * a state read. The timeout names the state the VM was last seen in.
  */
-export async function waitForState(ctx: LifecycleContext, vm: VmInput, states: ReadonlySet<DomainStateName>, budget: Budget): Promise<StateObservation> {
+export async function waitForState(
+  ctx: LifecycleContext,
+  vm: VmInput,
+  states: ReadonlySet<DomainStateName>,
+  budget: Budget,
+): Promise<StateObservation> {
   budget.check('before waitForState');
   const ref = await resolveVm(ctx, vm, budget);
   let last = 'not read yet';
@@ -42,7 +58,13 @@ export async function waitForState(ctx: LifecycleContext, vm: VmInput, states: R
       if (now === null) return undefined;
       last = `${now.state} (${now.reason})`;
       if (!states.has(now.state)) return undefined;
-      return { domain: { ...ref }, state: now.state, reason: now.reason, confirmedBy: trigger === 'event' ? 'event' : 'poll', elapsedMs: budget.elapsed() };
+      return {
+        domain: { ...ref },
+        state: now.state,
+        reason: now.reason,
+        confirmedBy: trigger === 'event' ? 'event' : 'poll',
+        elapsedMs: budget.elapsed(),
+      };
     },
   );
 }

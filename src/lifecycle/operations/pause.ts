@@ -76,13 +76,22 @@ export async function resume(run: OperationRun, options: ResumeOptions): Promise
         );
       }
       const raced = await raceRecovered(run, error, isRunning);
-      if (raced !== null) return { ...resultOf(run, raced, { changed: false, confirmedBy: 'poll', noop: 'already running' }), operation: 'resume', wokeUp: false };
+      if (raced !== null)
+        return {
+          ...resultOf(run, raced, { changed: false, confirmedBy: 'poll', noop: 'already running' }),
+          operation: 'resume',
+          wokeUp: false,
+        };
       throw error;
     }
     const outcome = await waiter.wait(RESUMED, run.deadline.at);
     if (outcome === null) throw await timeoutWithState(run, `waiting for libvirt to confirm the ${wake ? 'wakeup' : 'resume'}`);
     const state = outcome.state ?? (await finalState(run));
-    const result: ResumeResult = { ...resultOf(run, state, { changed: true, confirmedBy: outcome.confirmedBy }), operation: 'resume', wokeUp: wake };
+    const result: ResumeResult = {
+      ...resultOf(run, state, { changed: true, confirmedBy: outcome.confirmedBy }),
+      operation: 'resume',
+      wokeUp: wake,
+    };
     if (options.syncTime === true && state.state === 'running') result.timeSync = await syncGuestTime(run);
     return result;
   });

@@ -56,7 +56,10 @@ export async function reboot(run: OperationRun, options: RebootOptions): Promise
       method = await firstPowerRequest(run, 'reboot', chosen, mode);
     } catch (error) {
       if ((options.fallback ?? 'stop-start') === 'stop-start' && cannotReboot(error, chosen)) {
-        log(run.ctx.logger, 'info', 'hypervisor cannot reboot; shutting down and starting instead', { domain: run.ref.name, error: String(error) });
+        log(run.ctx.logger, 'info', 'hypervisor cannot reboot; shutting down and starting instead', {
+          domain: run.ref.name,
+          error: String(error),
+        });
         const stopped = await shutdownWith(run, waiter, { mode, resendEvery: options.resendEvery ?? DEFAULT_RESEND_EVERY });
         const started = await startShutOff({ ...run, deadline: new Budget(DEFAULT_TIMEOUTS.start, run.deadline.signal) }, {});
         return {
@@ -109,7 +112,8 @@ export async function reboot(run: OperationRun, options: RebootOptions): Promise
 export async function reset(run: OperationRun): Promise<LifecycleResult> {
   const current = await readState(run);
   const decision = verdict('reset', current.state);
-  if (typeof decision === 'object') throw refusal('reset', current.state, run.ref.name, 'refuse' in decision ? decision.refuse : decision.noop);
+  if (typeof decision === 'object')
+    throw refusal('reset', current.state, run.ref.name, 'refuse' in decision ? decision.refuse : decision.noop);
   await run.ctx.connection.domains.control.reset(run.ref, run.deadline.call());
   const state = await finalState(run);
   return resultOf(run, state, { changed: true, confirmedBy: 'call' });

@@ -39,7 +39,12 @@ export async function shutdown(run: OperationRun, options: ShutdownOptions): Pro
 }
 
 function noop(run: OperationRun, state: Pick<DomainState, 'state' | 'reason'>, why: string): ShutdownResult {
-  return { ...resultOf(run, state, { changed: false, confirmedBy: 'poll', noop: why }), operation: 'shutdown', escalated: false, requests: 0 };
+  return {
+    ...resultOf(run, state, { changed: false, confirmedBy: 'poll', noop: why }),
+    operation: 'shutdown',
+    escalated: false,
+    requests: 0,
+  };
 }
 
 /**
@@ -48,7 +53,12 @@ function noop(run: OperationRun, state: Pick<DomainState, 'state' | 'reason'>, w
  * off or throw. The waiter must be open. Also the first half of reboot's
  * stop-start fallback.
  */
-export async function shutdownWith(run: OperationRun, waiter: CompletionWaiter, options: ShutdownOptions, send = true): Promise<ShutdownResult> {
+export async function shutdownWith(
+  run: OperationRun,
+  waiter: CompletionWaiter,
+  options: ShutdownOptions,
+  send = true,
+): Promise<ShutdownResult> {
   const mode = options.mode ?? 'auto';
   let method: PowerMethod | undefined;
   let requests = 0;
@@ -86,7 +96,11 @@ export async function shutdownWith(run: OperationRun, waiter: CompletionWaiter, 
   if ((options.onTimeout ?? 'forceOff') === 'throw') {
     throw await timeoutWithState(run, `waiting for the guest to shut down (${requests} request(s) sent)`);
   }
-  log(run.ctx.logger, 'warn', 'guest did not shut down in time; forcing it off', { domain: run.ref.name, timeoutMs: run.deadline.timeout, requests });
+  log(run.ctx.logger, 'warn', 'guest did not shut down in time; forcing it off', {
+    domain: run.ref.name,
+    timeoutMs: run.deadline.timeout,
+    requests,
+  });
   const escalation = new Budget(options.forceOffTimeout ?? DEFAULT_FORCE_OFF_TIMEOUT, run.deadline.signal);
   const forced = await forceOffWith(run, waiter, {}, escalation);
   return {

@@ -56,7 +56,12 @@ export async function start(run: OperationRun, options: StartOptions): Promise<S
   const decision = verdict('start', current.state);
   if (typeof decision === 'object') {
     if ('refuse' in decision) throw refusal('start', current.state, run.ref.name, decision.refuse);
-    return { ...resultOf(run, current, { changed: false, confirmedBy: 'poll', noop: decision.noop }), operation: 'start', restored: false, attempts: 0 };
+    return {
+      ...resultOf(run, current, { changed: false, confirmedBy: 'poll', noop: decision.noop }),
+      operation: 'start',
+      restored: false,
+      attempts: 0,
+    };
   }
   return startShutOff(run, options);
 }
@@ -96,13 +101,22 @@ export async function startShutOff(run: OperationRun, options: StartOptions): Pr
           );
         }
         if (error instanceof LibvirtError && error.isTemporary && attempts <= retries) {
-          log(run.ctx.logger, 'warn', 'start failed for a temporary reason; retrying', { domain: run.ref.name, attempt: attempts, error: String(error) });
+          log(run.ctx.logger, 'warn', 'start failed for a temporary reason; retrying', {
+            domain: run.ref.name,
+            attempt: attempts,
+            error: String(error),
+          });
           await run.deadline.sleep(startRetryDelay(attempts), 'waiting to retry the start');
           continue;
         }
         const raced = await raceRecovered(run, error, isActive);
         if (raced !== null) {
-          return { ...resultOf(run, raced, { changed: false, confirmedBy: 'poll', noop: 'already running' }), operation: 'start', restored: false, attempts };
+          return {
+            ...resultOf(run, raced, { changed: false, confirmedBy: 'poll', noop: 'already running' }),
+            operation: 'start',
+            restored: false,
+            attempts,
+          };
         }
         throw error;
       }

@@ -9,18 +9,7 @@
  * same flat object here — `{ callbackID, dom, …fields }` with libvirt's field
  * names — and encode back to the exact wire shape (used by the fake daemon).
  */
-import {
-  type Codec,
-  type StructFields,
-  type StructValue,
-  array,
-  hyper,
-  int,
-  mapped,
-  struct,
-  uhyper,
-  uint,
-} from '../xdr/index.js';
+import { type Codec, type StructFields, type StructValue, array, hyper, int, mapped, struct, uhyper, uint } from '../xdr/index.js';
 import { REMOTE_DOMAIN_EVENT_GRAPHICS_IDENTITY_MAX, REMOTE_DOMAIN_EVENT_TUNABLE_MAX, REMOTE_DOMAIN_JOB_STATS_MAX } from './constants.js';
 import { type EventMessage, eventMessage } from './procedure.js';
 import { typedParams } from './typed-param.js';
@@ -123,11 +112,7 @@ export const DOMAIN_EVENT_CALLBACK_PMWAKEUP = eventMessage(329, 'DOMAIN_EVENT_CA
 /** 330, eventID 12 PMSUSPEND. Wire trap: `int reason` precedes the nested msg. @see virConnectDomainEventPMSuspendCallback */
 export const DOMAIN_EVENT_CALLBACK_PMSUSPEND = eventMessage(330, 'DOMAIN_EVENT_CALLBACK_PMSUSPEND', reasonThenNested());
 /** 331, eventID 13 BALLOON_CHANGE: `actual` balloon size in KiB (`unsigned hyper`). @see virConnectDomainEventBalloonChangeCallback */
-export const DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE = eventMessage(
-  331,
-  'DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE',
-  nested({ actual: uhyper }),
-);
+export const DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE = eventMessage(331, 'DOMAIN_EVENT_CALLBACK_BALLOON_CHANGE', nested({ actual: uhyper }));
 /** 332, eventID 14 PMSUSPEND_DISK. Wire trap: `int reason` precedes the nested msg. @see virConnectDomainEventPMSuspendDiskCallback */
 export const DOMAIN_EVENT_CALLBACK_PMSUSPEND_DISK = eventMessage(332, 'DOMAIN_EVENT_CALLBACK_PMSUSPEND_DISK', reasonThenNested());
 /** 333, eventID 15 DEVICE_REMOVED: the guest released a device (completes a live detach). @see virConnectDomainEventDeviceRemovedCallback */
@@ -137,11 +122,7 @@ export const DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED = eventMessage(
   nested({ devAlias: nonnullString }),
 );
 /** 339, eventID 16 BLOCK_JOB_2 (flat; no CALLBACK_ infix): `dst` is the disk target, e.g. `vda`. @see virConnectDomainEventBlockJobCallback */
-export const DOMAIN_EVENT_BLOCK_JOB_2 = eventMessage(
-  339,
-  'DOMAIN_EVENT_BLOCK_JOB_2',
-  flat({ dst: nonnullString, type: int, status: int }),
-);
+export const DOMAIN_EVENT_BLOCK_JOB_2 = eventMessage(339, 'DOMAIN_EVENT_BLOCK_JOB_2', flat({ dst: nonnullString, type: int, status: int }));
 /** 346, eventID 17 TUNABLE (flat): changed tunables as typed parameters. @see virConnectDomainEventTunableCallback */
 export const DOMAIN_EVENT_CALLBACK_TUNABLE = eventMessage(
   346,

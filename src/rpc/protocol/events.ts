@@ -8,13 +8,7 @@
 import { type Codec, XdrReader, int, mapped, struct } from '../xdr/index.js';
 import { type DomainEventBase, DOMAIN_EVENT_MESSAGES } from './domain-events.js';
 import { type EventMessage, eventMessage } from './procedure.js';
-import {
-  type NetworkRef,
-  type StoragePoolRef,
-  nonnullNetwork,
-  nonnullStoragePool,
-  remoteString,
-} from './types.js';
+import { type NetworkRef, type StoragePoolRef, nonnullNetwork, nonnullStoragePool, remoteString } from './types.js';
 
 /**
  * 315, network eventID 0 LIFECYCLE: `event` = virNetworkEventLifecycleType, `detail` reserved (0).
@@ -105,10 +99,7 @@ export const DOMAIN_EVENT_BY_ID: ReadonlyMap<number, EventMessage<DomainEventBas
 );
 
 /** virNetworkEventID → descriptor. */
-export const NETWORK_EVENT_BY_ID: ReadonlyMap<number, EventMessage<NetworkEventBase>> = new Map<
-  number,
-  EventMessage<NetworkEventBase>
->([
+export const NETWORK_EVENT_BY_ID: ReadonlyMap<number, EventMessage<NetworkEventBase>> = new Map<number, EventMessage<NetworkEventBase>>([
   [0, NETWORK_EVENT_LIFECYCLE],
   [1, NETWORK_EVENT_CALLBACK_METADATA_CHANGE],
 ]);

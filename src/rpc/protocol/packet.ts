@@ -12,13 +12,7 @@ import { type MessageHeader, writeHeader } from './header.js';
  * @param maxMessage outbound cap on header+payload; defaults to the 16 MiB
  *   every daemon accepts.
  */
-export function encodePacket<T>(
-  header: MessageHeader,
-  codec: Codec<T>,
-  body: T,
-  path: string,
-  maxMessage = OUTBOUND_MESSAGE_MAX,
-): Buffer {
+export function encodePacket<T>(header: MessageHeader, codec: Codec<T>, body: T, path: string, maxMessage = OUTBOUND_MESSAGE_MAX): Buffer {
   const w = new XdrWriter(256);
   w.skip(VIR_NET_MESSAGE_MIN);
   codec.encode(w, body, path);
@@ -40,10 +34,9 @@ export function encodeRawPacket(header: MessageHeader, payload: Uint8Array, path
 function finish(w: XdrWriter, header: MessageHeader, path: string, maxMessage: number): Buffer {
   const bytes = w.bytes();
   if (bytes.length - VIR_NET_MESSAGE_LEN_MAX > maxMessage) {
-    throw new InvalidArgumentError(
-      `${path}: message of ${bytes.length} bytes exceeds the maximum of ${maxMessage} the daemon accepts`,
-      { path },
-    );
+    throw new InvalidArgumentError(`${path}: message of ${bytes.length} bytes exceeds the maximum of ${maxMessage} the daemon accepts`, {
+      path,
+    });
   }
   bytes.writeUInt32BE(bytes.length, 0);
   writeHeader(bytes, header);

@@ -1,9 +1,4 @@
-import {
-  type FailedProcedure,
-  type LibvirtError,
-  type RemoteErrorFields,
-  libvirtErrorFrom,
-} from '../../errors/index.js';
+import { type FailedProcedure, type LibvirtError, type RemoteErrorFields, libvirtErrorFrom } from '../../errors/index.js';
 import { type Codec, int, struct } from '../xdr/index.js';
 import { XdrReader } from '../xdr/index.js';
 import { remoteDomain, remoteNetwork, remoteString } from './types.js';

@@ -47,7 +47,11 @@ const valueCodec = union(
     4: uhyper,
     5: double,
     // VIR_TYPED_PARAM_BOOLEAN is an `int` on the wire; decode leniently (non-zero = true).
-    6: mapped(int, (v) => v !== 0, (v: boolean) => (v ? 1 : 0)),
+    6: mapped(
+      int,
+      (v) => v !== 0,
+      (v: boolean) => (v ? 1 : 0),
+    ),
     7: nonnullString,
   },
   'remote_typed_param_value',

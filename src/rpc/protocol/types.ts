@@ -1,13 +1,4 @@
-import {
-  type Codec,
-  fixedOpaque,
-  int,
-  mapped,
-  optional,
-  string,
-  struct,
-  uint,
-} from '../xdr/index.js';
+import { type Codec, fixedOpaque, int, mapped, optional, string, struct, uint } from '../xdr/index.js';
 import { REMOTE_STRING_MAX, VIR_UUID_BUFLEN } from './constants.js';
 import { uuidToBytes, uuidToString } from './uuid.js';
 

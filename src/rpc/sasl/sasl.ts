@@ -50,7 +50,8 @@ const MAX_STEPS = 8;
  */
 export function checkSaslOptions(sasl: unknown): void {
   if (sasl === undefined) return;
-  if (typeof sasl !== 'object' || sasl === null) throw new InvalidArgumentError('sasl must be an object { username?, password, mechanisms? }', { path: 'sasl' });
+  if (typeof sasl !== 'object' || sasl === null)
+    throw new InvalidArgumentError('sasl must be an object { username?, password, mechanisms? }', { path: 'sasl' });
   const { username, password, mechanisms } = sasl as Partial<Record<keyof SaslOptions, unknown>>;
   // eslint-disable-next-line no-control-regex -- a NUL would end the name inside the PLAIN message
   if (username !== undefined && (typeof username !== 'string' || username === '' || username.length > 1024 || /[\u0000]/.test(username))) {
@@ -78,7 +79,8 @@ async function resolvePassword(password: SaslOptions['password']): Promise<strin
     throw new AuthError('sasl.password: the password function failed', { cause });
   }
   // eslint-disable-next-line no-control-regex -- a NUL would end the password inside the PLAIN message
-  if (typeof value !== 'string' || /[\u0000]/.test(value)) throw new AuthError('sasl.password: the password function did not return a string without NUL');
+  if (typeof value !== 'string' || /[\u0000]/.test(value))
+    throw new AuthError('sasl.password: the password function did not return a string without NUL');
   return value;
 }
 
@@ -106,26 +108,44 @@ export interface SaslContext {
 export async function saslAuthenticate(client: RpcClient, context: SaslContext, options: CallOptions): Promise<SaslMechanismName> {
   const { sasl } = context;
   if (sasl === undefined) {
-    throw new AuthError('the daemon requires SASL authentication: pass sasl: { username, password } (connection options), or connect over a socket whose auth is "none" or polkit');
+    throw new AuthError(
+      'the daemon requires SASL authentication: pass sasl: { username, password } (connection options), or connect over a socket whose auth is "none" or polkit',
+    );
   }
   if (context.transport === 'tcp') {
-    throw new AuthError('the daemon requires SASL on plain TCP, where libvirt insists on a SASL security layer (encryption) that libvirt-manager does not implement; connect with qemu+tls:// (SASL inside TLS) instead. No credentials were sent');
+    throw new AuthError(
+      'the daemon requires SASL on plain TCP, where libvirt insists on a SASL security layer (encryption) that libvirt-manager does not implement; connect with qemu+tls:// (SASL inside TLS) instead. No credentials were sent',
+    );
   }
   const username = sasl.username ?? context.uriUser;
-  if (username === undefined) throw new AuthError('SASL needs a user: pass sasl.username or put it in the URI (qemu+tls://user@host/system)');
+  if (username === undefined)
+    throw new AuthError('SASL needs a user: pass sasl.username or put it in the URI (qemu+tls://user@host/system)');
   const allowed = sasl.mechanisms ?? DEFAULT_SASL_MECHANISMS;
   const wrap = (error: unknown): unknown =>
-    error instanceof LibvirtError ? new AuthError(`SASL authentication as ${JSON.stringify(username)} failed: ${error.libvirtMessage ?? error.codeName}`, { cause: error }) : error;
+    error instanceof LibvirtError
+      ? new AuthError(`SASL authentication as ${JSON.stringify(username)} failed: ${error.libvirtMessage ?? error.codeName}`, {
+          cause: error,
+        })
+      : error;
   try {
     const { mechlist } = await client.call(AUTH_SASL_INIT, undefined, options);
-    const offered = mechlist.split(/[\s,]+/).filter(Boolean).map((m) => m.toUpperCase());
+    const offered = mechlist
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((m) => m.toUpperCase());
     const name = allowed.find((m) => offered.includes(m));
     if (name === undefined) {
-      throw new AuthError(`no SASL mechanism in common: the daemon offers ${offered.join(', ') || 'none'}; allowed here: ${allowed.join(', ')}${offered.includes('PLAIN') && !allowed.includes('PLAIN') ? " (add 'PLAIN' to sasl.mechanisms to send the password inside TLS)" : ''}`);
+      throw new AuthError(
+        `no SASL mechanism in common: the daemon offers ${offered.join(', ') || 'none'}; allowed here: ${allowed.join(', ')}${offered.includes('PLAIN') && !allowed.includes('PLAIN') ? " (add 'PLAIN' to sasl.mechanisms to send the password inside TLS)" : ''}`,
+      );
     }
     const mech = mechanism(name, { username, password: await resolvePassword(sasl.password) });
     const initial = await mech.start();
-    let reply = await client.call(AUTH_SASL_START, { mech: name, nil: initial === null ? 1 : 0, data: initial ?? Buffer.alloc(0) }, options);
+    let reply = await client.call(
+      AUTH_SASL_START,
+      { mech: name, nil: initial === null ? 1 : 0, data: initial ?? Buffer.alloc(0) },
+      options,
+    );
     for (let steps = 0; reply.complete !== 1; steps++) {
       if (steps === MAX_STEPS) throw new AuthError(`SASL ${name}: the daemon did not complete after ${MAX_STEPS} steps`);
       const response = await mech.step(reply.nil === 1 ? Buffer.alloc(0) : reply.data);

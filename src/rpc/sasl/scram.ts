@@ -31,7 +31,8 @@ function saslName(name: string): string {
 function attributes(message: string): Map<string, string> {
   const map = new Map<string, string>();
   for (const part of message.split(',')) {
-    if (part.length < 2 || part[1] !== '=') throw new AuthError(`SCRAM: malformed server message (attribute ${JSON.stringify(part.slice(0, 8))})`);
+    if (part.length < 2 || part[1] !== '=')
+      throw new AuthError(`SCRAM: malformed server message (attribute ${JSON.stringify(part.slice(0, 8))})`);
     map.set(part[0]!, part.slice(2));
   }
   return map;
@@ -85,7 +86,9 @@ export class ScramMechanism implements SaslMechanism {
     if (salt === undefined || salt === '') throw new AuthError('SCRAM: the server sent no salt');
     // Checked before any hashing: an unproven server does not get to spend our CPU.
     if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > SCRAM_MAX_ITERATIONS) {
-      throw new AuthError(`SCRAM: the server asked for ${attrs.get('i') ?? 'no'} PBKDF2 iterations (1 to ${SCRAM_MAX_ITERATIONS} accepted)`);
+      throw new AuthError(
+        `SCRAM: the server asked for ${attrs.get('i') ?? 'no'} PBKDF2 iterations (1 to ${SCRAM_MAX_ITERATIONS} accepted)`,
+      );
     }
     const { hash, bytes } = HASHES[this.name];
     const salted = await derive(this.#credentials.password.normalize('NFKC'), Buffer.from(salt, 'base64'), iterations, bytes, hash);

@@ -37,8 +37,7 @@ export const REMOTE_SYSTEM_SOCKET_DIR = '/var/run/libvirt';
 /** `g_get_user_runtime_dir()/libvirt`: `$XDG_RUNTIME_DIR/libvirt`, else the cache dir. */
 export function userRuntimeDir(env: SocketEnvironment): string {
   if (env.xdgRuntimeDir !== undefined && env.xdgRuntimeDir !== '') return join(env.xdgRuntimeDir, 'libvirt');
-  const cache =
-    env.xdgCacheHome !== undefined && env.xdgCacheHome !== '' ? env.xdgCacheHome : join(env.home, '.cache');
+  const cache = env.xdgCacheHome !== undefined && env.xdgCacheHome !== '' ? env.xdgCacheHome : join(env.home, '.cache');
   return join(cache, 'libvirt');
 }
 

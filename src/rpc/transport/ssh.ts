@@ -88,9 +88,7 @@ export function buildRemoteCommand(uri: LibvirtUri, options: { readonly?: boolea
       break;
     case 'auto':
       script =
-        netcat === undefined
-          ? `exec ${helper}`
-          : `if command -v virt-ssh-helper >/dev/null 2>&1; then exec ${helper}; fi; ${netcat}`;
+        netcat === undefined ? `exec ${helper}` : `if command -v virt-ssh-helper >/dev/null 2>&1; then exec ${helper}; fi; ${netcat}`;
       break;
   }
   return `sh -c ${shellQuote(script)}`;
@@ -141,7 +139,7 @@ export function buildSshArgs(
   if (client.knownHosts !== undefined) {
     const file = checkRemoteValue(uri, 'known_hosts path', client.knownHosts);
     if (file.includes('"') || file.includes('\\')) {
-      throw new InvalidUriError(uri.redacted, 'the known_hosts path cannot contain \'"\' or \'\\\'');
+      throw new InvalidUriError(uri.redacted, "the known_hosts path cannot contain '\"' or '\\'");
     }
     args.push('-o', `UserKnownHostsFile=${sshConfigValue(file)}`);
   }

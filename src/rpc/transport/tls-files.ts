@@ -113,7 +113,7 @@ async function readPem(path: string, label: string, optional: boolean, hint: str
  * @throws {@link TransportError} naming the file that is missing or unreadable.
  */
 export async function loadTlsFiles(paths: TlsFilePaths, needCa: boolean): Promise<LoadedTlsFiles> {
-  const hint = "set ?pkipath=<dir> in the URI or pass tls.ca/cert/key (see https://libvirt.org/kbase/tlscerts.html)";
+  const hint = 'set ?pkipath=<dir> in the URI or pass tls.ca/cert/key (see https://libvirt.org/kbase/tlscerts.html)';
   const [ca, crl, cert, key] = await Promise.all([
     readPem(paths.ca, 'CA certificate', !needCa, hint),
     readPem(paths.crl, 'CA revocation list', true, hint),

@@ -63,10 +63,7 @@ export async function resolveTlsConnectOptions(uri: LibvirtUri, options: TlsOpti
   const verify = options.rejectUnauthorized ?? !uri.client.noVerify;
   const needFiles = options.ca === undefined || options.cert === undefined;
   const files = needFiles
-    ? await loadTlsFiles(
-        resolveTlsFiles(options.pkipath ?? uri.client.pkipath, options.files),
-        verify && options.ca === undefined,
-      )
+    ? await loadTlsFiles(resolveTlsFiles(options.pkipath ?? uri.client.pkipath, options.files), verify && options.ca === undefined)
     : { ca: undefined, crl: undefined, cert: undefined, key: undefined };
   const servername = options.servername ?? (isIP(host) === 0 ? host : undefined);
   const result: ConnectionOptions = {
@@ -169,10 +166,12 @@ export async function dialTls(uri: LibvirtUri, options: TlsOptions = {}, dial: D
     'secureConnect',
     (err) => explainTlsError(host, port, err),
   );
-  return awaitTlsConfirmation(socket, formatHostPort(host, port), dial, (err) => explainTlsError(host, port, err)).catch((error: unknown) => {
-    socket.destroy(); // already aborted before the wait began: nothing else would close it
-    throw error;
-  });
+  return awaitTlsConfirmation(socket, formatHostPort(host, port), dial, (err) => explainTlsError(host, port, err)).catch(
+    (error: unknown) => {
+      socket.destroy(); // already aborted before the wait began: nothing else would close it
+      throw error;
+    },
+  );
 }
 
 /**
@@ -183,7 +182,12 @@ export async function dialTls(uri: LibvirtUri, options: TlsOptions = {}, dial: D
  * the first packet; anything else, or a close, means the daemon refused us.
  * The socket is handed over paused (the RPC client resumes it).
  */
-export function awaitTlsConfirmation(socket: TLSSocket, where: string, dial: DialOptions, explain: (err: Error) => Error): Promise<TLSSocket> {
+export function awaitTlsConfirmation(
+  socket: TLSSocket,
+  where: string,
+  dial: DialOptions,
+  explain: (err: Error) => Error,
+): Promise<TLSSocket> {
   return withDeadline<TLSSocket>(dial, `TLS confirmation from ${where}`, (settle) => {
     const detach = (): void => {
       socket.off('data', onData);
@@ -200,7 +204,11 @@ export function awaitTlsConfirmation(socket: TLSSocket, where: string, dial: Dia
       detach();
       socket.pause();
       if (chunk[0] !== 1) {
-        refuse(new TransportError(`${where} refused us after the TLS handshake (server verification of our certificate or IP address failed): check tls_allowed_dn_list, or give a client certificate it trusts`));
+        refuse(
+          new TransportError(
+            `${where} refused us after the TLS handshake (server verification of our certificate or IP address failed): check tls_allowed_dn_list, or give a client certificate it trusts`,
+          ),
+        );
         return;
       }
       if (chunk.length > 1) socket.unshift(chunk.subarray(1));
@@ -208,7 +216,11 @@ export function awaitTlsConfirmation(socket: TLSSocket, where: string, dial: Dia
     };
     const onError = (err: Error): void => refuse(explain(err));
     const onClose = (): void =>
-      refuse(new TransportError(`${where} closed the connection after the TLS handshake without confirming it: it refused our client certificate or address (a client certificate it trusts is needed unless tls_no_verify_certificate = 1)`));
+      refuse(
+        new TransportError(
+          `${where} closed the connection after the TLS handshake without confirming it: it refused our client certificate or address (a client certificate it trusts is needed unless tls_no_verify_certificate = 1)`,
+        ),
+      );
     socket.on('data', onData);
     socket.once('error', onError);
     socket.once('close', onClose);

@@ -15,14 +15,11 @@ export function explainUnixError(path: string, err: Error): TransportError {
   switch (code) {
     case 'ENOENT':
       message =
-        `no libvirt socket at ${path}: is libvirtd running? (start libvirtd or virtproxyd/virtqemud; ` +
-        'see scripts/setup-libvirt.sh)';
+        `no libvirt socket at ${path}: is libvirtd running? (start libvirtd or virtproxyd/virtqemud; ` + 'see scripts/setup-libvirt.sh)';
       break;
     case 'EACCES':
     case 'EPERM':
-      message =
-        `permission denied on ${path}: add your user to the libvirt group or use polkit ` +
-        '(or open the connection read-only)';
+      message = `permission denied on ${path}: add your user to the libvirt group or use polkit ` + '(or open the connection read-only)';
       break;
     case 'ECONNREFUSED':
       message = `${path} exists but no daemon accepts connections on it: libvirtd stopped or crashed; restart it`;

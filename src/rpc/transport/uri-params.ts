@@ -95,7 +95,10 @@ export function isClientSideParam(name: string): boolean {
 /** libvirt reads booleans with `virStrToLong_i`: a whole integer, non-zero means "set". */
 function parseFlag(name: string, value: string): boolean {
   if (!/^\s*[+-]?\d+$/.test(value)) {
-    throw new UriSyntaxError(`parameter '${name}' must be an integer (e.g. ${name}=1), got '${value}'`, `parameter '${name}' must be an integer (e.g. ${name}=1)`);
+    throw new UriSyntaxError(
+      `parameter '${name}' must be an integer (e.g. ${name}=1), got '${value}'`,
+      `parameter '${name}' must be an integer (e.g. ${name}=1)`,
+    );
   }
   const n = Number(value.trim());
   if (!Number.isSafeInteger(n) || n > 2 ** 31 - 1 || n < -(2 ** 31)) {
@@ -108,7 +111,10 @@ function oneOf<const T extends string>(name: string, value: string, allowed: rea
   const v = caseless ? value.toLowerCase() : value;
   const hit = allowed.find((a) => a === v);
   if (hit === undefined) {
-    throw new UriSyntaxError(`unknown ${name} '${value}' (expected ${allowed.join('|')})`, `unknown ${name} (expected ${allowed.join('|')})`);
+    throw new UriSyntaxError(
+      `unknown ${name} '${value}' (expected ${allowed.join('|')})`,
+      `unknown ${name} (expected ${allowed.join('|')})`,
+    );
   }
   return hit;
 }
@@ -144,15 +150,12 @@ export function readClientParams(params: readonly QueryParam[], sshParams: boole
     sshauth:
       sshauth === undefined || !sshParams
         ? undefined
-        : sshauth
-            .split(',')
-            .map((m) => oneOf('ssh auth method', m, ['agent', 'privkey', 'password', 'keyboard-interactive'], true)),
+        : sshauth.split(',').map((m) => oneOf('ssh auth method', m, ['agent', 'privkey', 'password', 'keyboard-interactive'], true)),
     netcat: get('netcat'),
     keyfile: get('keyfile'),
     pkipath: get('pkipath'),
     knownHosts: get('known_hosts'),
-    knownHostsVerify:
-      khv === undefined || !sshParams ? undefined : oneOf('known_hosts_verify', khv, ['normal', 'auto', 'ignore'], true),
+    knownHostsVerify: khv === undefined || !sshParams ? undefined : oneOf('known_hosts_verify', khv, ['normal', 'auto', 'ignore'], true),
     tlsPriority: get('tls_priority'),
     mode: mode === undefined ? 'auto' : oneOf('remote mode', mode, ['auto', 'legacy', 'direct'], false),
     proxy: proxy === undefined ? undefined : oneOf('proxy type', proxy, ['auto', 'netcat', 'native'], false),

@@ -31,7 +31,7 @@ export interface RawAuthority {
 }
 
 // Character classes of RFC 3986 §2–3, as regular-expression bodies.
-const UNRESERVED = "A-Za-z0-9\\-._~";
+const UNRESERVED = 'A-Za-z0-9\\-._~';
 const SUB_DELIMS = "!$&'()*+,;=";
 const PCT = '%[0-9A-Fa-f]{2}';
 const PCHAR = `(?:[${UNRESERVED}${SUB_DELIMS}:@]|${PCT})`;
@@ -82,7 +82,10 @@ function describeChar(ch: string): string {
 export function splitUri(text: string): RawUriParts {
   const bad = firstForbidden(text);
   if (bad !== undefined) {
-    throw new UriSyntaxError(`character ${describeChar(bad)} is not allowed in a URI; percent-encode it`, 'a character is not allowed in a URI; percent-encode it');
+    throw new UriSyntaxError(
+      `character ${describeChar(bad)} is not allowed in a URI; percent-encode it`,
+      'a character is not allowed in a URI; percent-encode it',
+    );
   }
   const colon = text.indexOf(':');
   const scheme = colon > 0 ? text.slice(0, colon) : '';
@@ -171,7 +174,10 @@ export function percentDecode(text: string, what: string, whatWithoutValues: str
   try {
     out = UTF8.decode(Uint8Array.from(bytes));
   } catch {
-    throw new UriSyntaxError(`${what} is not valid UTF-8 once percent-decoded`, `${whatWithoutValues} is not valid UTF-8 once percent-decoded`);
+    throw new UriSyntaxError(
+      `${what} is not valid UTF-8 once percent-decoded`,
+      `${whatWithoutValues} is not valid UTF-8 once percent-decoded`,
+    );
   }
   if (out.includes('\0')) throw new UriSyntaxError(`${what} contains a NUL byte (%00)`, `${whatWithoutValues} contains a NUL byte (%00)`);
   return out;
@@ -242,17 +248,10 @@ export function parseQuery(query: string): QueryParam[] {
  * each value like `virURIFormatParams`. (libvirt writes names raw; we escape
  * them too, which only matters for names no daemon parameter uses.)
  */
-export function formatName(
-  driver: string,
-  path: string,
-  params: readonly QueryParam[],
-  fragment: string | undefined,
-): string {
+export function formatName(driver: string, path: string, params: readonly QueryParam[], fragment: string | undefined): string {
   const query = params.map((p) => `${encodeQueryComponent(p.name)}=${encodeQueryComponent(p.value)}`).join('&');
   return (
-    `${driver}://${encodePath(path)}` +
-    (query === '' ? '' : `?${query}`) +
-    (fragment === undefined ? '' : `#${encodeFragment(fragment)}`)
+    `${driver}://${encodePath(path)}` + (query === '' ? '' : `?${query}`) + (fragment === undefined ? '' : `#${encodeFragment(fragment)}`)
   );
 }
 

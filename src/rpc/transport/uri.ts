@@ -8,12 +8,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { InvalidUriError } from '../../errors/index.js';
 import { remoteSystemSocket, resolveUnixSocket, type SocketEnvironment } from './socket-path.js';
-import {
-  type LibvirtUriClientParams,
-  type SshProxyMode,
-  isClientSideParam,
-  readClientParams,
-} from './uri-params.js';
+import { type LibvirtUriClientParams, type SshProxyMode, isClientSideParam, readClientParams } from './uri-params.js';
 import {
   type QueryParam,
   UriSyntaxError,
@@ -201,7 +196,8 @@ function build(input: string, env: SocketEnvironment): LibvirtUri {
   if (auth !== undefined && auth.host !== '') {
     host = auth.host.startsWith('[') ? percentDecode(auth.host.slice(1, -1), 'the host') : percentDecode(auth.host, 'the host');
     const ok = auth.host.startsWith('[') ? SAFE_IPV6.test(host) : SAFE_HOST.test(host);
-    if (!ok) throw new UriSyntaxError(`host '${host}' is not a plain host name or IP address`, 'the host is not a plain host name or IP address');
+    if (!ok)
+      throw new UriSyntaxError(`host '${host}' is not a plain host name or IP address`, 'the host is not a plain host name or IP address');
   }
   let user: string | undefined;
   if (auth?.userinfo !== undefined) {
@@ -209,7 +205,10 @@ function build(input: string, env: SocketEnvironment): LibvirtUri {
     const raw = colon < 0 ? auth.userinfo : auth.userinfo.slice(0, colon);
     user = raw === '' ? undefined : percentDecode(raw, 'the user name');
     if (user !== undefined && !SAFE_USER.test(user)) {
-      throw new UriSyntaxError(`user '${user}' contains characters that are not allowed in a user name`, 'the user name contains characters that are not allowed in a user name');
+      throw new UriSyntaxError(
+        `user '${user}' contains characters that are not allowed in a user name`,
+        'the user name contains characters that are not allowed in a user name',
+      );
     }
   }
   const explicitPort = host === undefined ? undefined : parsePort(auth?.port);
@@ -220,12 +219,18 @@ function build(input: string, env: SocketEnvironment): LibvirtUri {
   } else {
     const t = LIBVIRT_TRANSPORTS.find((x) => x === transportText);
     if (t === undefined) {
-      throw new UriSyntaxError(`unknown transport '${transportText}' (expected ${LIBVIRT_TRANSPORTS.join('|')})`, `unknown transport (expected ${LIBVIRT_TRANSPORTS.join('|')})`);
+      throw new UriSyntaxError(
+        `unknown transport '${transportText}' (expected ${LIBVIRT_TRANSPORTS.join('|')})`,
+        `unknown transport (expected ${LIBVIRT_TRANSPORTS.join('|')})`,
+      );
     }
     transport = t;
   }
   if (transport === 'unix' && host !== undefined) {
-    throw new UriSyntaxError(`the unix transport cannot reach the remote server '${host}'`, 'the unix transport cannot reach a remote server');
+    throw new UriSyntaxError(
+      `the unix transport cannot reach the remote server '${host}'`,
+      'the unix transport cannot reach a remote server',
+    );
   }
 
   const path = percentDecode(parts.path, 'the path');
@@ -249,8 +254,7 @@ function build(input: string, env: SocketEnvironment): LibvirtUri {
   const name = client.name ?? (isRemoteScheme ? '' : formatName(driver, path, passthrough, fragment));
   const sshHelperUri = client.name ?? (isRemoteScheme ? '' : formatName(driver, path, forHelper, fragment));
 
-  let sshProxy: SshProxyMode =
-    client.proxy ?? (client.socket !== undefined ? 'netcat' : session ? 'native' : 'auto');
+  let sshProxy: SshProxyMode = client.proxy ?? (client.socket !== undefined ? 'netcat' : session ? 'native' : 'auto');
   if (sshProxy === 'auto' && client.netcat !== undefined) sshProxy = 'netcat';
   if (ssh && sshProxy === 'native' && client.netcat !== undefined) {
     throw new UriSyntaxError("'netcat=' cannot be used with proxy=native");

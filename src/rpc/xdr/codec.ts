@@ -291,9 +291,7 @@ export type UnionValue<A extends UnionArms> = {
  * is an error in both directions.
  */
 export function union<A extends UnionArms>(arms: A, name = 'union'): Codec<UnionValue<A>> {
-  const table = new Map<number, Codec<unknown>>(
-    Object.entries(arms).map(([k, c]) => [Number(k), c as Codec<unknown>]),
-  );
+  const table = new Map<number, Codec<unknown>>(Object.entries(arms).map(([k, c]) => [Number(k), c as Codec<unknown>]));
   const minArm = Math.min(...[...table.values()].map((c) => c.minSize));
   return {
     encode(w, v, path) {

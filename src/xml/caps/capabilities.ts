@@ -64,15 +64,19 @@ export interface HostCapabilities {
 }
 
 function readMachines(r: ElementReader): GuestMachine[] {
-  return r.children('machine').map((m) =>
-    compact({ name: m.text().trim(), canonical: m.attr('canonical'), maxCpus: m.int('maxCpus'), deprecated: m.bool('deprecated') }),
-  );
+  return r
+    .children('machine')
+    .map((m) =>
+      compact({ name: m.text().trim(), canonical: m.attr('canonical'), maxCpus: m.int('maxCpus'), deprecated: m.bool('deprecated') }),
+    );
 }
 
 function readGuest(g: ElementReader): GuestCapabilities {
   const arch = g.child('arch') ?? g.fail('missing <arch>');
   const wordSize = arch.child('wordsize');
-  const features = (g.child('features')?.allChildren() ?? []).map((f) => compact({ name: f.name, default: f.bool('default'), toggle: f.bool('toggle') }));
+  const features = (g.child('features')?.allChildren() ?? []).map((f) =>
+    compact({ name: f.name, default: f.bool('default'), toggle: f.bool('toggle') }),
+  );
   return compact({
     osType: g.childText('os_type')?.trim() ?? g.fail('missing <os_type>'),
     arch: arch.requiredAttr('name'),
@@ -80,7 +84,9 @@ function readGuest(g: ElementReader): GuestCapabilities {
     emulator: arch.childText('emulator')?.trim(),
     loader: arch.childText('loader')?.trim(),
     machines: readMachines(arch),
-    domains: arch.children('domain').map((d) => compact({ type: d.requiredAttr('type'), emulator: d.childText('emulator')?.trim(), machines: readMachines(d) })),
+    domains: arch
+      .children('domain')
+      .map((d) => compact({ type: d.requiredAttr('type'), emulator: d.childText('emulator')?.trim(), machines: readMachines(d) })),
     features,
   });
 }
@@ -96,9 +102,19 @@ function readHost(h: ElementReader): HostInfo {
       arch: cpu.childText('arch')?.trim() ?? cpu.fail('missing <arch>'),
       model: cpu.childText('model')?.trim(),
       vendor: cpu.childText('vendor')?.trim(),
-      topology: topology && compact({ sockets: topology.int('sockets') ?? 1, dies: topology.int('dies'), cores: topology.int('cores') ?? 1, threads: topology.int('threads') ?? 1 }),
+      topology:
+        topology &&
+        compact({
+          sockets: topology.int('sockets') ?? 1,
+          dies: topology.int('dies'),
+          cores: topology.int('cores') ?? 1,
+          threads: topology.int('threads') ?? 1,
+        }),
       // `<feature name='x'/>` (QEMU driver) or `<features><x/></features>` (older drivers, the test driver).
-      features: [...cpu.children('feature').map((f) => f.requiredAttr('name')), ...(cpu.child('features')?.allChildren() ?? []).map((f) => f.name)],
+      features: [
+        ...cpu.children('feature').map((f) => f.requiredAttr('name')),
+        ...(cpu.child('features')?.allChildren() ?? []).map((f) => f.name),
+      ],
       pageSizes: cpu.children('pages').map((p) => p.size('KiB', 'size')),
     }),
     powerManagement: (h.child('power_management')?.allChildren() ?? []).map((p) => p.name),

@@ -88,7 +88,9 @@ export function parseDomainCapabilitiesXml(xml: string): DomainCapabilities {
   const cpuModes: Record<string, CpuModeCapability> = {};
   for (const mode of r.child('cpu')?.children('mode') ?? []) {
     const name = mode.requiredAttr('name');
-    const models = mode.children('model').map((m) => compact({ name: m.text().trim(), usable: m.attr('usable'), vendor: m.attr('vendor'), deprecated: m.bool('deprecated') }));
+    const models = mode
+      .children('model')
+      .map((m) => compact({ name: m.text().trim(), usable: m.attr('usable'), vendor: m.attr('vendor'), deprecated: m.bool('deprecated') }));
     const features = mode.children('feature').map((f) => ({ name: f.requiredAttr('name'), policy: f.attr('policy') ?? '' }));
     cpuModes[name] = compact({ ...readEnums(mode), models, vendor: mode.childText('vendor')?.trim(), features });
   }

@@ -184,7 +184,8 @@ class Scanner {
       REFERENCE.lastIndex = from + amp;
       const match = REFERENCE.exec(this.#src);
       this.#pos = from + amp;
-      if (match === null || amp + match[0].length > segment.length) this.#fail('"&" that does not start a known entity or character reference');
+      if (match === null || amp + match[0].length > segment.length)
+        this.#fail('"&" that does not start a known entity or character reference');
       if (match[1] === undefined) {
         const code = match[2] !== undefined ? Number.parseInt(match[2], 10) : Number.parseInt(match[3] ?? '', 16);
         if (!isLegalXmlCodePoint(code)) this.#fail('character reference to a character XML 1.0 cannot carry');

@@ -48,7 +48,9 @@ export interface CharTarget extends Extensible {
  */
 export interface CharDevice extends DeviceCommon {
   /** Host side: `'pty'`, `'file'`, `'unix'`, `'tcp'`, `'null'`… */
-  type: Open<'pty' | 'file' | 'unix' | 'tcp' | 'udp' | 'null' | 'stdio' | 'vc' | 'dev' | 'pipe' | 'spicevmc' | 'spiceport' | 'qemu-vdagent' | 'dbus'>;
+  type: Open<
+    'pty' | 'file' | 'unix' | 'tcp' | 'udp' | 'null' | 'stdio' | 'vc' | 'dev' | 'pipe' | 'spicevmc' | 'spiceport' | 'qemu-vdagent' | 'dbus'
+  >;
   source?: CharSource;
   /** `<log file append>`: a copy of the device's output in a host file. */
   log?: CharLog;
@@ -65,7 +67,8 @@ export type ChannelDevice = CharDevice;
 function write(w: ElementWriter, dev: CharDevice): void {
   const p = w.path;
   if (typeof dev.type !== 'string' || dev.type === '') throw invalidSpec(`${p}.type`, 'is required');
-  if (dev.type === 'file' && dev.source?.path === undefined) throw invalidSpec(`${p}.source.path`, "is required for a type 'file' character device");
+  if (dev.type === 'file' && dev.source?.path === undefined)
+    throw invalidSpec(`${p}.source.path`, "is required for a type 'file' character device");
   w.attr('type', dev.type);
   if (dev.source !== undefined) {
     const { path, mode, host, service } = dev.source;
@@ -91,7 +94,9 @@ function read(r: ElementReader): CharDevice {
         compact({ path: s.attr('path'), mode: s.attr('mode'), append: s.bool('append'), host: s.attr('host'), service: s.attr('service') }),
       ),
       log: readPart(r, 'log', (l) => compact({ file: l.requiredAttr('file'), append: l.bool('append') })),
-      target: readPart(r, 'target', (t) => compact({ type: t.attr('type'), port: t.int('port'), name: t.attr('name'), state: t.attr('state') })),
+      target: readPart(r, 'target', (t) =>
+        compact({ type: t.attr('type'), port: t.int('port'), name: t.attr('name'), state: t.attr('state') }),
+      ),
     }),
   );
 }

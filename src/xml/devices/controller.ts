@@ -21,7 +21,8 @@ export interface ControllerDevice extends DeviceCommon {
 
 function write(w: ElementWriter, c: ControllerDevice): void {
   if (typeof c.type !== 'string' || c.type === '') throw invalidSpec(`${w.path}.type`, 'is required');
-  if (c.index !== undefined && (!Number.isSafeInteger(c.index) || c.index < 0)) throw invalidSpec(`${w.path}.index`, 'must be an integer ≥ 0');
+  if (c.index !== undefined && (!Number.isSafeInteger(c.index) || c.index < 0))
+    throw invalidSpec(`${w.path}.index`, 'must be an integer ≥ 0');
   w.attrs({ type: c.type, index: c.index, model: c.model });
   writeCommon(w, c);
 }

@@ -137,7 +137,8 @@ function readBackingStore(r: ElementReader): DiskBackingStore | undefined {
 function write(w: ElementWriter, disk: DiskDevice): void {
   const p = w.path;
   if (typeof disk.type !== 'string' || disk.type === '') throw invalidSpec(`${p}.type`, 'is required');
-  if (disk.target === undefined || typeof disk.target.dev !== 'string' || disk.target.dev === '') throw invalidSpec(`${p}.target.dev`, 'is required');
+  if (disk.target === undefined || typeof disk.target.dev !== 'string' || disk.target.dev === '')
+    throw invalidSpec(`${p}.target.dev`, 'is required');
   if (disk.type === 'volume' && disk.source !== undefined && (disk.source.pool === undefined || disk.source.volume === undefined)) {
     throw invalidSpec(`${p}.source`, "a type 'volume' disk needs source.pool and source.volume");
   }
@@ -164,10 +165,15 @@ function read(r: ElementReader): DiskDevice {
   const disk: DiskDevice = {
     type: r.attr('type') ?? 'file',
     device: r.attr('device'),
-    driver: readPart(r, 'driver', (d) => compact({ name: d.attr('name'), type: d.attr('type'), cache: d.attr('cache'), discard: d.attr('discard'), io: d.attr('io') })),
+    driver: readPart(r, 'driver', (d) =>
+      compact({ name: d.attr('name'), type: d.attr('type'), cache: d.attr('cache'), discard: d.attr('discard'), io: d.attr('io') }),
+    ),
     source: readSource(r),
     backingStore: readBackingStore(r),
-    target: readPart(r, 'target', (t) => compact({ dev: t.requiredAttr('dev'), bus: t.attr('bus'), tray: t.attr('tray') as DiskTarget['tray'] })) ?? r.fail('missing <target>'),
+    target:
+      readPart(r, 'target', (t) =>
+        compact({ dev: t.requiredAttr('dev'), bus: t.attr('bus'), tray: t.attr('tray') as DiskTarget['tray'] }),
+      ) ?? r.fail('missing <target>'),
     readonly: readFlag(r, 'readonly'),
     shareable: readFlag(r, 'shareable'),
     serial: r.childText('serial'),

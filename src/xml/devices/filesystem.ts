@@ -2,7 +2,17 @@ import { compact, type ElementReader, type Extensible } from '../core/reader.js'
 import type { Open } from '../core/types.js';
 import type { ElementWriter } from '../core/writer.js';
 import { invalidSpec } from '../errors.js';
-import { codecToXml, codecFromXml, readCommon, readFlag, readPart, writeCommon, writeFlag, type DeviceCodec, type DeviceCommon } from './common.js';
+import {
+  codecToXml,
+  codecFromXml,
+  readCommon,
+  readFlag,
+  readPart,
+  writeCommon,
+  writeFlag,
+  type DeviceCodec,
+  type DeviceCommon,
+} from './common.js';
 
 /** `<driver>` of a shared file system. */
 export interface FilesystemDriver extends Extensible {
@@ -38,7 +48,8 @@ export interface FilesystemDevice extends DeviceCommon {
 
 function write(w: ElementWriter, fs: FilesystemDevice): void {
   const p = w.path;
-  if (fs.target === undefined || typeof fs.target.dir !== 'string' || fs.target.dir === '') throw invalidSpec(`${p}.target.dir`, 'is required');
+  if (fs.target === undefined || typeof fs.target.dir !== 'string' || fs.target.dir === '')
+    throw invalidSpec(`${p}.target.dir`, 'is required');
   w.attrs({ type: fs.type, accessmode: fs.accessMode });
   if (fs.driver !== undefined) w.child('driver', { type: fs.driver.type, queue: fs.driver.queue }, `${p}.driver`).extras(fs.driver);
   if (fs.source !== undefined) {

@@ -36,7 +36,8 @@ export interface GraphicsDevice extends DeviceCommon {
 function write(w: ElementWriter, g: GraphicsDevice): void {
   const p = w.path;
   if (typeof g.type !== 'string' || g.type === '') throw invalidSpec(`${p}.type`, 'is required');
-  if (g.port !== undefined && (!Number.isSafeInteger(g.port) || g.port < -1 || g.port > 65535)) throw invalidSpec(`${p}.port`, 'must be -1 or a TCP port');
+  if (g.port !== undefined && (!Number.isSafeInteger(g.port) || g.port < -1 || g.port > 65535))
+    throw invalidSpec(`${p}.port`, 'must be -1 or a TCP port');
   w.attrs({ type: g.type, port: g.port, autoport: yesNo(g.autoport), listen: g.listen, keymap: g.keymap });
   w.attr('passwd', g.passwd);
   (g.listens ?? []).forEach((l, i) => {
@@ -48,9 +49,16 @@ function write(w: ElementWriter, g: GraphicsDevice): void {
 }
 
 function read(r: ElementReader): GraphicsDevice {
-  const listens = r.children('listen').map((l) =>
-    compact(withExtras({ type: l.attr('type') ?? 'address', address: l.attr('address'), network: l.attr('network'), socket: l.attr('socket') }, l.extras())),
-  );
+  const listens = r
+    .children('listen')
+    .map((l) =>
+      compact(
+        withExtras(
+          { type: l.attr('type') ?? 'address', address: l.attr('address'), network: l.attr('network'), socket: l.attr('socket') },
+          l.extras(),
+        ),
+      ),
+    );
   return readCommon(
     r,
     compact({

@@ -32,7 +32,22 @@ export interface InterfaceSource extends Extensible {
  */
 export interface InterfaceDevice extends DeviceCommon {
   /** `'network'` (a libvirt network), `'bridge'` (a host bridge), `'user'` (SLIRP/passt, no privileges)… */
-  type: Open<'network' | 'bridge' | 'user' | 'direct' | 'ethernet' | 'vhostuser' | 'hostdev' | 'mcast' | 'udp' | 'server' | 'client' | 'vdpa' | 'null' | 'vds'>;
+  type: Open<
+    | 'network'
+    | 'bridge'
+    | 'user'
+    | 'direct'
+    | 'ethernet'
+    | 'vhostuser'
+    | 'hostdev'
+    | 'mcast'
+    | 'udp'
+    | 'server'
+    | 'client'
+    | 'vdpa'
+    | 'null'
+    | 'vds'
+  >;
   /** MAC address; libvirt generates one (52:54:00:…) when omitted. Written in lower case. */
   mac?: string;
   source?: InterfaceSource;
@@ -50,8 +65,10 @@ export interface InterfaceDevice extends DeviceCommon {
 function write(w: ElementWriter, nic: InterfaceDevice): void {
   const p = w.path;
   if (typeof nic.type !== 'string' || nic.type === '') throw invalidSpec(`${p}.type`, 'is required');
-  if (nic.type === 'network' && nic.source?.network === undefined) throw invalidSpec(`${p}.source.network`, "is required for a type 'network' interface");
-  if (nic.type === 'bridge' && nic.source?.bridge === undefined) throw invalidSpec(`${p}.source.bridge`, "is required for a type 'bridge' interface");
+  if (nic.type === 'network' && nic.source?.network === undefined)
+    throw invalidSpec(`${p}.source.network`, "is required for a type 'network' interface");
+  if (nic.type === 'bridge' && nic.source?.bridge === undefined)
+    throw invalidSpec(`${p}.source.bridge`, "is required for a type 'bridge' interface");
   w.attr('type', nic.type);
   if (nic.mac !== undefined) w.child('mac', { address: normalizeMac(nic.mac, `${p}.mac`) });
   if (nic.source !== undefined) {
@@ -73,7 +90,13 @@ function read(r: ElementReader): InterfaceDevice {
     type: r.requiredAttr('type'),
     mac: readSimple(r, 'mac', 'address', keep),
     source: readPart(r, 'source', (s) =>
-      compact({ network: s.attr('network'), bridge: s.attr('bridge'), dev: s.attr('dev'), mode: s.attr('mode'), portgroup: s.attr('portgroup') }),
+      compact({
+        network: s.attr('network'),
+        bridge: s.attr('bridge'),
+        dev: s.attr('dev'),
+        mode: s.attr('mode'),
+        portgroup: s.attr('portgroup'),
+      }),
     ),
     targetDev: readSimple(r, 'target', 'dev', keep),
     model: readSimple(r, 'model', 'type', keep),

@@ -23,7 +23,10 @@ function write(w: ElementWriter, b: MemballoonDevice): void {
 }
 
 function read(r: ElementReader): MemballoonDevice {
-  return readCommon(r, compact({ model: r.requiredAttr('model'), autodeflate: r.bool('autodeflate'), freePageReporting: r.bool('freePageReporting') }));
+  return readCommon(
+    r,
+    compact({ model: r.requiredAttr('model'), autodeflate: r.bool('autodeflate'), freePageReporting: r.bool('freePageReporting') }),
+  );
 }
 
 /** Writes and reads `<memballoon>`. */

@@ -25,7 +25,8 @@ export interface RngDevice extends DeviceCommon {
 function write(w: ElementWriter, rng: RngDevice): void {
   const p = w.path;
   if (typeof rng.model !== 'string' || rng.model === '') throw invalidSpec(`${p}.model`, 'is required');
-  if (rng.backend === undefined || typeof rng.backend.model !== 'string' || rng.backend.model === '') throw invalidSpec(`${p}.backend.model`, 'is required');
+  if (rng.backend === undefined || typeof rng.backend.model !== 'string' || rng.backend.model === '')
+    throw invalidSpec(`${p}.backend.model`, 'is required');
   w.attr('model', rng.model);
   const backend = w.child('backend', { model: rng.backend.model }, `${p}.backend`);
   if (rng.backend.path !== undefined) backend.text(rng.backend.path, 'path');

@@ -29,7 +29,8 @@ export interface TpmDevice extends DeviceCommon {
 
 function write(w: ElementWriter, tpm: TpmDevice): void {
   const p = `${w.path}.backend`;
-  if (tpm.backend === undefined || typeof tpm.backend.type !== 'string' || tpm.backend.type === '') throw invalidSpec(`${p}.type`, 'is required');
+  if (tpm.backend === undefined || typeof tpm.backend.type !== 'string' || tpm.backend.type === '')
+    throw invalidSpec(`${p}.type`, 'is required');
   w.attr('model', tpm.model);
   const { type, version, devicePath, persistentState } = tpm.backend;
   const backend = w.child('backend', { type, version, persistent_state: yesNo(persistentState) }, p);

@@ -25,7 +25,10 @@ export interface VideoDevice extends DeviceCommon {
 function write(w: ElementWriter, v: VideoDevice): void {
   const p = `${w.path}.model`;
   if (v.model === undefined || typeof v.model.type !== 'string' || v.model.type === '') throw invalidSpec(`${p}.type`, 'is required');
-  for (const [key, value] of [['vramKiB', v.model.vramKiB], ['heads', v.model.heads]] as const) {
+  for (const [key, value] of [
+    ['vramKiB', v.model.vramKiB],
+    ['heads', v.model.heads],
+  ] as const) {
     if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) throw invalidSpec(`${p}.${key}`, 'must be an integer ≥ 0');
   }
   const { type, vramKiB, heads, primary } = v.model;
@@ -35,8 +38,9 @@ function write(w: ElementWriter, v: VideoDevice): void {
 
 function read(r: ElementReader): VideoDevice {
   const model =
-    readPart(r, 'model', (m) => compact({ type: m.requiredAttr('type'), vramKiB: m.int('vram'), heads: m.int('heads'), primary: m.bool('primary') })) ??
-    r.fail('missing <model>');
+    readPart(r, 'model', (m) =>
+      compact({ type: m.requiredAttr('type'), vramKiB: m.int('vram'), heads: m.int('heads'), primary: m.bool('primary') }),
+    ) ?? r.fail('missing <model>');
   return readCommon(r, { model });
 }
 

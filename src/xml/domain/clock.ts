@@ -40,7 +40,13 @@ export function writeClock(w: ElementWriter, clock: DomainClock): void {
 export function readClock(r: ElementReader): DomainClock {
   const timers = r
     .children('timer')
-    .map((t) => compact(withExtras({ name: t.requiredAttr('name'), tickpolicy: t.attr('tickpolicy'), present: t.bool('present') }, t.extras())));
-  const clock: DomainClock = compact({ offset: r.attr('offset') ?? 'utc', timezone: r.attr('timezone'), timers: timers.length > 0 ? timers : undefined });
+    .map((t) =>
+      compact(withExtras({ name: t.requiredAttr('name'), tickpolicy: t.attr('tickpolicy'), present: t.bool('present') }, t.extras())),
+    );
+  const clock: DomainClock = compact({
+    offset: r.attr('offset') ?? 'utc',
+    timezone: r.attr('timezone'),
+    timers: timers.length > 0 ? timers : undefined,
+  });
   return withExtras(clock, r.extras());
 }

@@ -50,7 +50,8 @@ export function writeCpu(w: ElementWriter, cpu: DomainCpu): void {
     const t = cpu.topology;
     for (const key of ['sockets', 'dies', 'cores', 'threads'] as const) {
       const value = t[key];
-      if ((value !== undefined || key !== 'dies') && (!Number.isSafeInteger(value) || (value ?? 0) < 1)) throw invalidSpec(`${p}.topology.${key}`, 'must be an integer ≥ 1');
+      if ((value !== undefined || key !== 'dies') && (!Number.isSafeInteger(value) || (value ?? 0) < 1))
+        throw invalidSpec(`${p}.topology.${key}`, 'must be an integer ≥ 1');
     }
     w.child('topology', { sockets: t.sockets, dies: t.dies, cores: t.cores, threads: t.threads }, `${p}.topology`).extras(t);
   }
@@ -74,7 +75,12 @@ export function readCpu(r: ElementReader): DomainCpu {
       topology &&
       compact(
         withExtras(
-          { sockets: topology.int('sockets') ?? 1, dies: topology.int('dies'), cores: topology.int('cores') ?? 1, threads: topology.int('threads') ?? 1 },
+          {
+            sockets: topology.int('sockets') ?? 1,
+            dies: topology.int('dies'),
+            cores: topology.int('cores') ?? 1,
+            threads: topology.int('threads') ?? 1,
+          },
           topology.extras(),
         ),
       ),

@@ -80,7 +80,9 @@ export function buildDomainXml(model: DomainModel, options: BuildDomainOptions =
   if (model.features !== undefined) writeFeatures(w.child('features', {}, 'features'), model.features);
   if (model.cpu !== undefined) writeCpu(w.child('cpu', {}, 'cpu'), model.cpu);
   if (model.clock !== undefined) writeClock(w.child('clock', {}, 'clock'), model.clock);
-  w.textChild('on_poweroff', model.onPoweroff, 'onPoweroff').textChild('on_reboot', model.onReboot, 'onReboot').textChild('on_crash', model.onCrash, 'onCrash');
+  w.textChild('on_poweroff', model.onPoweroff, 'onPoweroff')
+    .textChild('on_reboot', model.onReboot, 'onReboot')
+    .textChild('on_crash', model.onCrash, 'onCrash');
   writeDevices(w.child('devices', {}, 'devices'), model.devices);
   w.extras(model);
   return w.toXml();
@@ -123,7 +125,9 @@ export function parseDomainXml(xml: string): DomainModel {
     memoryDumpCore: memory.bool('dumpCore'),
     memory: memory.size('KiB'),
     currentMemory: r.child('currentMemory')?.size('KiB'),
-    vcpu: vcpu && compact({ count: vcpu.intText(), current: vcpu.int('current'), placement: vcpu.attr('placement'), cpuset: vcpu.attr('cpuset') }),
+    vcpu:
+      vcpu &&
+      compact({ count: vcpu.intText(), current: vcpu.int('current'), placement: vcpu.attr('placement'), cpuset: vcpu.attr('cpuset') }),
     os: readOs(r.child('os') ?? r.fail('missing <os>')),
     features: features && readFeatures(features),
     cpu: cpu && readCpu(cpu),

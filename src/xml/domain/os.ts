@@ -108,7 +108,12 @@ export function readOs(r: ElementReader): DomainOs {
       loaderEl &&
       compact(
         withExtras(
-          { path: textOrUndefined(loaderEl), readonly: loaderEl.bool('readonly'), secure: loaderEl.bool('secure'), type: loaderEl.attr('type') },
+          {
+            path: textOrUndefined(loaderEl),
+            readonly: loaderEl.bool('readonly'),
+            secure: loaderEl.bool('secure'),
+            type: loaderEl.attr('type'),
+          },
           loaderEl.extras(),
         ),
       ),

@@ -84,7 +84,8 @@ export function writeOwnership(parent: ElementWriter, o: Ownership): void {
 
 function writeInto(w: ElementWriter, o: Ownership): void {
   const p = w.path;
-  if (typeof o.createdAt !== 'string' || Number.isNaN(Date.parse(o.createdAt))) throw invalidSpec(`${p}.createdAt`, 'must be an ISO 8601 timestamp');
+  if (typeof o.createdAt !== 'string' || Number.isNaN(Date.parse(o.createdAt)))
+    throw invalidSpec(`${p}.createdAt`, 'must be an ISO 8601 timestamp');
   if (typeof o.sdkVersion !== 'string' || o.sdkVersion === '') throw invalidSpec(`${p}.sdkVersion`, 'is required');
   if (!Array.isArray(o.volumes)) throw invalidSpec(`${p}.volumes`, 'must be an array');
   const el = (name: string, path: string, attrs = {}) => w.childNs(OWNERSHIP_NAMESPACE, `${OWNERSHIP_PREFIX}:${name}`, attrs, path);
@@ -94,12 +95,20 @@ function writeInto(w: ElementWriter, o: Ownership): void {
   o.volumes.forEach((v, i) => {
     const path = `${p}.volumes[${i}]`;
     if (typeof v.role !== 'string' || v.role === '') throw invalidSpec(`${path}.role`, 'is required');
-    if (v.path === undefined && (v.pool === undefined || v.name === undefined)) throw invalidSpec(path, 'needs a path, or a pool and a name');
+    if (v.path === undefined && (v.pool === undefined || v.name === undefined))
+      throw invalidSpec(path, 'needs a path, or a pool and a name');
     el('volume', path, { role: v.role, pool: v.pool, name: v.name, path: v.path, format: v.format, key: v.key }).extras(v);
   });
   if (o.cloudInit !== undefined) {
     const c = o.cloudInit;
-    el('cloud-init', `${p}.cloudInit`, { pool: c.pool, name: c.name, path: c.path, hash: c.contentHash, target: c.target, key: c.key }).extras(c);
+    el('cloud-init', `${p}.cloudInit`, {
+      pool: c.pool,
+      name: c.name,
+      path: c.path,
+      hash: c.contentHash,
+      target: c.target,
+      key: c.key,
+    }).extras(c);
   }
   w.extras(o);
 }
@@ -111,15 +120,41 @@ export function readOwnership(r: ElementReader): Ownership {
   const sdkVersion = r.child('sdk-version', ns)?.text().trim() ?? r.fail('missing <sdk-version>');
   const domainUuid = r.child('domain-uuid', ns)?.text().trim();
   const volumes = r.children('volume', ns).map((v) =>
-    compact(withExtras({ role: v.requiredAttr('role'), pool: v.attr('pool'), name: v.attr('name'), path: v.attr('path'), format: v.attr('format'), key: v.attr('key') }, v.extras())),
+    compact(
+      withExtras(
+        {
+          role: v.requiredAttr('role'),
+          pool: v.attr('pool'),
+          name: v.attr('name'),
+          path: v.attr('path'),
+          format: v.attr('format'),
+          key: v.attr('key'),
+        },
+        v.extras(),
+      ),
+    ),
   );
   const c = r.child('cloud-init', ns);
   const cloudInit =
-    c && compact(withExtras({ pool: c.attr('pool'), name: c.attr('name'), path: c.attr('path'), contentHash: c.attr('hash'), target: c.attr('target'), key: c.attr('key') }, c.extras()));
+    c &&
+    compact(
+      withExtras(
+        {
+          pool: c.attr('pool'),
+          name: c.attr('name'),
+          path: c.attr('path'),
+          contentHash: c.attr('hash'),
+          target: c.attr('target'),
+          key: c.attr('key'),
+        },
+        c.extras(),
+      ),
+    );
   const extras = r.extras();
   // The xmlns declaration is the writer's business, not unknown content.
   if (extras.extraAttributes !== undefined) {
-    for (const key of Object.keys(extras.extraAttributes)) if (key === 'xmlns' || key.startsWith('xmlns:')) delete extras.extraAttributes[key];
+    for (const key of Object.keys(extras.extraAttributes))
+      if (key === 'xmlns' || key.startsWith('xmlns:')) delete extras.extraAttributes[key];
     if (Object.keys(extras.extraAttributes).length === 0) delete extras.extraAttributes;
   }
   return withExtras(compact({ createdAt, sdkVersion, domainUuid, volumes, cloudInit }), extras);
@@ -154,7 +189,8 @@ export function buildOwnershipXml(ownership: Ownership): string {
 export function parseOwnership(xml: string): Ownership | null {
   const root = ElementReader.anyRoot(xml, 'ownership or domain document');
   if (root.name === OWNERSHIP_ELEMENT && root.namespace === OWNERSHIP_NAMESPACE) return readOwnership(root);
-  if (root.name !== 'domain' || root.namespace !== null) throw new XmlParseError(`expected a <domain> or <${OWNERSHIP_PREFIX}:${OWNERSHIP_ELEMENT}> document`);
+  if (root.name !== 'domain' || root.namespace !== null)
+    throw new XmlParseError(`expected a <domain> or <${OWNERSHIP_PREFIX}:${OWNERSHIP_ELEMENT}> document`);
   const record = root.child('metadata')?.child(OWNERSHIP_ELEMENT, OWNERSHIP_NAMESPACE);
   return record === undefined ? null : readOwnership(record);
 }

@@ -62,7 +62,8 @@ export function writeIp(w: ElementWriter, ip: NetworkIp): void {
       const path = `${p}.dhcp.hosts[${i}]`;
       validateIp(host.ip, `${path}.ip`, family);
       const mac = host.mac === undefined ? undefined : normalizeMac(host.mac, `${path}.mac`);
-      if (mac === undefined && host.name === undefined && host.extraAttributes === undefined) throw invalidSpec(path, 'needs a mac or a name');
+      if (mac === undefined && host.name === undefined && host.extraAttributes === undefined)
+        throw invalidSpec(path, 'needs a mac or a name');
       d.child('host', { mac, name: host.name, ip: host.ip }, path).extras(host);
     });
     d.extras(ip.dhcp);
@@ -75,9 +76,16 @@ export function readIp(r: ElementReader): NetworkIp {
   const dhcp = r.child('dhcp');
   let parsedDhcp: NetworkDhcp | undefined;
   if (dhcp !== undefined) {
-    const ranges = dhcp.children('range').map((x) => withExtras({ start: x.requiredAttr('start'), end: x.requiredAttr('end') }, x.extras()));
-    const hosts = dhcp.children('host').map((x) => withExtras(compact({ mac: x.attr('mac'), name: x.attr('name'), ip: x.requiredAttr('ip') }), x.extras()));
-    parsedDhcp = withExtras(compact({ ranges: ranges.length > 0 ? ranges : undefined, hosts: hosts.length > 0 ? hosts : undefined }), dhcp.extras());
+    const ranges = dhcp
+      .children('range')
+      .map((x) => withExtras({ start: x.requiredAttr('start'), end: x.requiredAttr('end') }, x.extras()));
+    const hosts = dhcp
+      .children('host')
+      .map((x) => withExtras(compact({ mac: x.attr('mac'), name: x.attr('name'), ip: x.requiredAttr('ip') }), x.extras()));
+    parsedDhcp = withExtras(
+      compact({ ranges: ranges.length > 0 ? ranges : undefined, hosts: hosts.length > 0 ? hosts : undefined }),
+      dhcp.extras(),
+    );
   }
   const ip: NetworkIp = compact({
     family: r.attr('family') as NetworkIp['family'],

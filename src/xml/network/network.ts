@@ -60,13 +60,16 @@ export function buildNetworkXml(network: NetworkModel, options: BuildNetworkOpti
   validateName(network.name, 'name', options.nameRule ?? 'sdk');
   if (network.bridge?.name !== undefined) validateInterfaceName(network.bridge.name, 'bridge.name');
   if (network.forward?.mode === 'bridge') {
-    if (network.bridge?.name === undefined) throw invalidSpec('bridge.name', "is required with forward mode 'bridge' (the existing host bridge)");
-    if ((network.ips ?? []).length > 0) throw invalidSpec('ips', "are not allowed with forward mode 'bridge': the host bridge's network owns addressing");
+    if (network.bridge?.name === undefined)
+      throw invalidSpec('bridge.name', "is required with forward mode 'bridge' (the existing host bridge)");
+    if ((network.ips ?? []).length > 0)
+      throw invalidSpec('ips', "are not allowed with forward mode 'bridge': the host bridge's network owns addressing");
   }
   const w = ElementWriter.document('network', '');
   w.textChild('name', network.name);
   if (network.uuid !== undefined) w.textChild('uuid', normalizeUuid(network.uuid));
-  if (network.forward !== undefined) w.child('forward', { mode: network.forward.mode, dev: network.forward.dev }, 'forward').extras(network.forward);
+  if (network.forward !== undefined)
+    w.child('forward', { mode: network.forward.mode, dev: network.forward.dev }, 'forward').extras(network.forward);
   if (network.bridge !== undefined) {
     const { name, stp, delay } = network.bridge;
     w.child('bridge', { name, stp: stp === undefined ? undefined : stp ? 'on' : 'off', delay }, 'bridge').extras(network.bridge);
@@ -97,7 +100,8 @@ export function parseNetworkXml(xml: string): NetworkModel {
     name: r.childText('name') ?? r.fail('missing <name>'),
     uuid: r.childText('uuid')?.trim(),
     forward: forward && withExtras(compact({ mode: forward.attr('mode'), dev: forward.attr('dev') }), forward.extras()),
-    bridge: bridge && withExtras(compact({ name: bridge.attr('name'), stp: bridge.bool('stp'), delay: bridge.int('delay') }), bridge.extras()),
+    bridge:
+      bridge && withExtras(compact({ name: bridge.attr('name'), stp: bridge.bool('stp'), delay: bridge.int('delay') }), bridge.extras()),
     mtu: mtu?.int('size'),
     mac: r.child('mac')?.attr('address'),
     domain: domain && compact({ name: domain.requiredAttr('name'), localOnly: domain.bool('localOnly') }),

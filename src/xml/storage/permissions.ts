@@ -20,10 +20,12 @@ export interface StoragePermissions extends Extensible {
 /** @internal */
 export function writePermissions(w: ElementWriter, perms: StoragePermissions | undefined, path: string): void {
   if (perms === undefined) return;
-  if (perms.mode !== undefined && !/^[0-7]{3,4}$/.test(perms.mode)) throw invalidSpec(`${path}.mode`, 'must be an octal mode such as "0755"');
+  if (perms.mode !== undefined && !/^[0-7]{3,4}$/.test(perms.mode))
+    throw invalidSpec(`${path}.mode`, 'must be an octal mode such as "0755"');
   for (const key of ['owner', 'group'] as const) {
     const id = perms[key];
-    if (id !== undefined && (!Number.isSafeInteger(id) || id < -1 || id > 0xffffffff)) throw invalidSpec(`${path}.${key}`, 'must be a numeric id or -1');
+    if (id !== undefined && (!Number.isSafeInteger(id) || id < -1 || id > 0xffffffff))
+      throw invalidSpec(`${path}.${key}`, 'must be a numeric id or -1');
   }
   const p = w.child('permissions', {}, path);
   p.textChild('mode', perms.mode).textChild('owner', perms.owner).textChild('group', perms.group).textChild('label', perms.label);
@@ -38,5 +40,8 @@ export function readPermissions(r: ElementReader): StoragePermissions | undefine
     const el = p.child(name);
     return el === undefined ? undefined : el.toInt(el.text().trim(), name);
   };
-  return withExtras(compact({ mode: p.childText('mode')?.trim(), owner: id('owner'), group: id('group'), label: p.childText('label') }), p.extras());
+  return withExtras(
+    compact({ mode: p.childText('mode')?.trim(), owner: id('owner'), group: id('group'), label: p.childText('label') }),
+    p.extras(),
+  );
 }

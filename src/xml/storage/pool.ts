@@ -21,7 +21,22 @@ export interface StoragePoolTarget extends Extensible {
  * @see https://libvirt.org/formatstorage.html
  */
 export interface StoragePoolModel extends Extensible {
-  type: Open<'dir' | 'fs' | 'netfs' | 'logical' | 'disk' | 'iscsi' | 'iscsi-direct' | 'scsi' | 'mpath' | 'rbd' | 'sheepdog' | 'gluster' | 'zfs' | 'vstorage'>;
+  type: Open<
+    | 'dir'
+    | 'fs'
+    | 'netfs'
+    | 'logical'
+    | 'disk'
+    | 'iscsi'
+    | 'iscsi-direct'
+    | 'scsi'
+    | 'mpath'
+    | 'rbd'
+    | 'sheepdog'
+    | 'gluster'
+    | 'zfs'
+    | 'vstorage'
+  >;
   name: string;
   uuid?: string;
   /** Bytes; reported by libvirt, ignored on define. */
@@ -88,7 +103,8 @@ export function parseStoragePoolXml(xml: string): StoragePoolModel {
     capacity: r.child('capacity')?.size('bytes'),
     allocation: r.child('allocation')?.size('bytes'),
     available: r.child('available')?.size('bytes'),
-    target: target && withExtras(compact({ path: target.childText('path')?.trim(), permissions: readPermissions(target) }), target.extras()),
+    target:
+      target && withExtras(compact({ path: target.childText('path')?.trim(), permissions: readPermissions(target) }), target.extras()),
   });
   return withExtras(pool, r.extras());
 }

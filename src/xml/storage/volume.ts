@@ -78,8 +78,10 @@ export function buildStorageVolumeXml(volume: StorageVolumeModel): string {
   w.attr('type', volume.type);
   w.textChild('name', volume.name).textChild('key', volume.key);
   w.child('capacity', { unit: 'bytes' }, 'capacity').text(parseSize(volume.capacity, { path: 'capacity' }), 'capacity');
-  if (volume.allocation !== undefined) w.child('allocation', { unit: 'bytes' }, 'allocation').text(parseSize(volume.allocation, { path: 'allocation' }), 'allocation');
-  if (volume.physical !== undefined) w.child('physical', { unit: 'bytes' }, 'physical').text(parseSize(volume.physical, { path: 'physical' }), 'physical');
+  if (volume.allocation !== undefined)
+    w.child('allocation', { unit: 'bytes' }, 'allocation').text(parseSize(volume.allocation, { path: 'allocation' }), 'allocation');
+  if (volume.physical !== undefined)
+    w.child('physical', { unit: 'bytes' }, 'physical').text(parseSize(volume.physical, { path: 'physical' }), 'physical');
   if (volume.target !== undefined) {
     const t = w.child('target', {}, 'target');
     t.textChild('path', volume.target.path);
@@ -140,7 +142,11 @@ export function parseStorageVolumeXml(xml: string): StorageVolumeModel {
     backingStore:
       backing &&
       withExtras(
-        compact({ path: backing.childText('path')?.trim() ?? backing.fail('missing <path>'), format: backing.child('format')?.attr('type'), permissions: readPermissions(backing) }),
+        compact({
+          path: backing.childText('path')?.trim() ?? backing.fail('missing <path>'),
+          format: backing.child('format')?.attr('type'),
+          permissions: readPermissions(backing),
+        }),
         backing.extras(),
       ),
   });

@@ -26,7 +26,32 @@ function runBytes(tool: string, args: string[]): Buffer {
 }
 
 /** Values a YAML emitter would have to quote; written as JSON they must stay strings. */
-const TRICKY = ['no', 'on', 'yes', 'off', '~', 'null', '0755', '1e3', '0x1F', '.inf', 'a: b', '- x', '#hash', '!tag', '&anchor', '*alias', '{x}', "it's", 'say "hi"', 'back\\slash', 'tab\there', 'é ü 日本 🚀', 'nel\u0085ls\u2028ps\u2029del\u007f', ''];
+const TRICKY = [
+  'no',
+  'on',
+  'yes',
+  'off',
+  '~',
+  'null',
+  '0755',
+  '1e3',
+  '0x1F',
+  '.inf',
+  'a: b',
+  '- x',
+  '#hash',
+  '!tag',
+  '&anchor',
+  '*alias',
+  '{x}',
+  "it's",
+  'say "hi"',
+  'back\\slash',
+  'tab\there',
+  'é ü 日本 🚀',
+  'nel\u0085ls\u2028ps\u2029del\u007f',
+  '',
+];
 
 let dir: string;
 let isoPath: string;
@@ -128,7 +153,9 @@ describe('PyYAML (cloud-init’s parser) reads the JSON files as the same data',
 
 describe('a loop mount of the seed', () => {
   it('shows the exact names and contents (skipped when this kernel cannot mount iso9660)', (ctx) => {
-    const hasIsofs = readFileSync('/proc/filesystems', 'utf8').split('\n').some((l) => l.trim().endsWith('iso9660'));
+    const hasIsofs = readFileSync('/proc/filesystems', 'utf8')
+      .split('\n')
+      .some((l) => l.trim().endsWith('iso9660'));
     if (process.getuid?.() !== 0) ctx.skip('loop mounts need root');
     const mnt = join(dir, 'mnt');
     mkdirSync(mnt);

@@ -44,9 +44,15 @@ describe('bad input to LibvirtConnection', () => {
   });
 
   it('refuses bad options before dialing', async () => {
-    await expect(LibvirtConnection.connect('test+unix:///default', { reconnect: { factor: 0.5 } })).rejects.toBeInstanceOf(InvalidArgumentError);
-    await expect(LibvirtConnection.connect('test+unix:///default', { keepalive: { interval: -1 } })).rejects.toBeInstanceOf(InvalidArgumentError);
-    await expect(LibvirtConnection.connect('test+unix:///default', { defaultTimeout: Number.NaN })).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(LibvirtConnection.connect('test+unix:///default', { reconnect: { factor: 0.5 } })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
+    await expect(LibvirtConnection.connect('test+unix:///default', { keepalive: { interval: -1 } })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
+    await expect(LibvirtConnection.connect('test+unix:///default', { defaultTimeout: Number.NaN })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
   });
 
   it('names the missing socket', async () => {

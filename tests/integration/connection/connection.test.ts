@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ConnectionClosedError,
-  DomainNotFoundError,
-  LibvirtConnection,
-  type LibvirtEvent,
-} from '../../../src/connection/internal.js';
+import { ConnectionClosedError, DomainNotFoundError, LibvirtConnection, type LibvirtEvent } from '../../../src/connection/internal.js';
 import { createDialer, parseLibvirtUri } from '../../../src/rpc/index.js';
 import { TEST_URI, testDomainXml, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
 
@@ -144,7 +139,9 @@ describe('LibvirtConnection on the test driver', () => {
   });
 
   it('resolves 1000 concurrent calls on one connection', async () => {
-    const results = await Promise.all(Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? conn.domains.getState('test') : conn.host.getLibVersion())));
+    const results = await Promise.all(
+      Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? conn.domains.getState('test') : conn.host.getLibVersion())),
+    );
     expect(results).toHaveLength(1000);
   });
 

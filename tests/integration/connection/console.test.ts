@@ -5,7 +5,14 @@
  * connection's one socket, while other calls go on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DomainConsole, type DomainRef, InvalidArgumentError, LibvirtConnection, LibvirtError, UnsupportedError } from '../../../src/connection/internal.js';
+import {
+  type DomainConsole,
+  type DomainRef,
+  InvalidArgumentError,
+  LibvirtConnection,
+  LibvirtError,
+  UnsupportedError,
+} from '../../../src/connection/internal.js';
 import { type GuestManifest, type RunningGuest, guestDomainXml, logDir, startTransientGuest } from '../../helpers/guest.js';
 import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
 
@@ -15,7 +22,11 @@ let vm: DomainRef;
 const logs = logDir('lvm-console-');
 
 /** Collect what a console emits; `until(text)` resolves once the output contains `text`. */
-function collect(console: DomainConsole): { text: () => string; until: (text: string, timeoutMs?: number) => Promise<void>; ended: Promise<void> } {
+function collect(console: DomainConsole): {
+  text: () => string;
+  until: (text: string, timeoutMs?: number) => Promise<void>;
+  ended: Promise<void>;
+} {
   let output = '';
   const waiters = new Set<() => void>();
   console.on('data', (chunk: Buffer) => {
@@ -27,7 +38,10 @@ function collect(console: DomainConsole): { text: () => string; until: (text: st
     text: () => output,
     until: (text, timeoutMs = 30_000) =>
       new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${JSON.stringify(text)} not seen on the console; got ${JSON.stringify(output.slice(-300))}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`${JSON.stringify(text)} not seen on the console; got ${JSON.stringify(output.slice(-300))}`)),
+          timeoutMs,
+        );
         const check = (): void => {
           if (!output.includes(text)) return;
           clearTimeout(timer);

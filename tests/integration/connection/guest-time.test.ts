@@ -13,7 +13,9 @@ describe('on the test driver', () => {
   const name = uniqueName('time');
   beforeAll(async () => {
     conn = await LibvirtConnection.connect(TEST_URI, { reconnect: false });
-    await conn.domains.control.define(`<domain type='test'><name>${name}</name><memory unit='MiB'>128</memory><os><type>hvm</type></os></domain>`);
+    await conn.domains.control.define(
+      `<domain type='test'><name>${name}</name><memory unit='MiB'>128</memory><os><type>hvm</type></os></domain>`,
+    );
   });
   afterAll(async () => {
     await conn.domains.control.forceOff(name).catch(() => undefined);
@@ -32,7 +34,11 @@ describe('on the test driver', () => {
     await conn.domains.setTime(name, when);
     expect(await conn.domains.getTime(name)).toEqual({ seconds: Math.floor(when.getTime() / 1000), nseconds: 123_000_000, date: when });
     await conn.domains.setTime(name, { seconds: 4_102_444_800, nseconds: 999_999_999 }); // 2100-01-01, past 2^31 s
-    expect(await conn.domains.getTime(name)).toMatchObject({ seconds: 4_102_444_800, nseconds: 999_999_999, date: new Date('2100-01-01T00:00:00.999Z') });
+    expect(await conn.domains.getTime(name)).toMatchObject({
+      seconds: 4_102_444_800,
+      nseconds: 999_999_999,
+      date: new Date('2100-01-01T00:00:00.999Z'),
+    });
   });
 
   it("'rtc' sends VIR_DOMAIN_TIME_SYNC, which the test driver accepts", async () => {
@@ -40,8 +46,21 @@ describe('on the test driver', () => {
   });
 
   it('refuses bad times before anything is sent', async () => {
-    const bad: unknown[] = [new Date(Number.NaN), new Date(-1), { seconds: -1 }, { seconds: 1.5 }, { seconds: 2 ** 60 }, { seconds: 0, nseconds: 1e9 }, { seconds: 0, nseconds: -1 }, 'now', 42, null, undefined];
-    for (const time of bad) await expect(conn.domains.setTime(name, time as never), String(time)).rejects.toBeInstanceOf(InvalidArgumentError);
+    const bad: unknown[] = [
+      new Date(Number.NaN),
+      new Date(-1),
+      { seconds: -1 },
+      { seconds: 1.5 },
+      { seconds: 2 ** 60 },
+      { seconds: 0, nseconds: 1e9 },
+      { seconds: 0, nseconds: -1 },
+      'now',
+      42,
+      null,
+      undefined,
+    ];
+    for (const time of bad)
+      await expect(conn.domains.setTime(name, time as never), String(time)).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 });
 
@@ -58,7 +77,10 @@ describe('on a real QEMU guest without a guest agent', () => {
     for (const attempt of [() => guest.conn.domains.getTime(guest.vm), () => guest.conn.domains.setTime(guest.vm, new Date())]) {
       const error = await attempt().catch((e: unknown) => e);
       expect(error).toBeInstanceOf(LibvirtError);
-      expect(error).toMatchObject({ codeName: 'VIR_ERR_ARGUMENT_UNSUPPORTED', libvirtMessage: expect.stringMatching(/guest agent is not configured/) });
+      expect(error).toMatchObject({
+        codeName: 'VIR_ERR_ARGUMENT_UNSUPPORTED',
+        libvirtMessage: expect.stringMatching(/guest agent is not configured/),
+      });
     }
   });
 });

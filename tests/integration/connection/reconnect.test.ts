@@ -26,7 +26,12 @@ describe('LibvirtConnection when libvirtd dies', () => {
     // Freeze the daemon so the calls are truly in flight, then kill it.
     signalLibvirtd('SIGSTOP');
     const started = Date.now();
-    const inFlight = Array.from({ length: 100 }, () => conn.domains.getState('test').then(() => 'resolved', (e: unknown) => e));
+    const inFlight = Array.from({ length: 100 }, () =>
+      conn.domains.getState('test').then(
+        () => 'resolved',
+        (e: unknown) => e,
+      ),
+    );
     await sleep(100);
     signalLibvirtd('SIGKILL');
     const outcomes = await Promise.all(inFlight);
@@ -59,11 +64,11 @@ describe('LibvirtConnection when libvirtd dies', () => {
 
   it('calls made while reconnecting wait for the link, or fail fast when asked to', async () => {
     const waiting = await LibvirtConnection.connect(TEST_URI, { reconnect: { initialDelay: 200, maxDelay: 500 } });
-    const failing = await LibvirtConnection.connect(TEST_URI, { whileReconnecting: 'fail', reconnect: { initialDelay: 200, maxDelay: 500 } });
-    const lost = Promise.all([
-      new Promise((r) => waiting.once('reconnecting', r)),
-      new Promise((r) => failing.once('reconnecting', r)),
-    ]);
+    const failing = await LibvirtConnection.connect(TEST_URI, {
+      whileReconnecting: 'fail',
+      reconnect: { initialDelay: 200, maxDelay: 500 },
+    });
+    const lost = Promise.all([new Promise((r) => waiting.once('reconnecting', r)), new Promise((r) => failing.once('reconnecting', r))]);
     signalLibvirtd('SIGKILL');
     await lost;
     const waited = waiting.host.getLibVersion({ timeout: 20_000 });

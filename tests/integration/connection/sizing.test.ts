@@ -14,7 +14,9 @@ describe('on the test driver', () => {
   const name = uniqueName('sizing');
   beforeAll(async () => {
     conn = await LibvirtConnection.connect(TEST_URI, { reconnect: false });
-    await conn.domains.control.define(`<domain type='test'><name>${name}</name><memory unit='MiB'>128</memory><vcpu>2</vcpu><os><type>hvm</type></os></domain>`);
+    await conn.domains.control.define(
+      `<domain type='test'><name>${name}</name><memory unit='MiB'>128</memory><vcpu>2</vcpu><os><type>hvm</type></os></domain>`,
+    );
   });
   afterAll(async () => {
     await conn.domains.control.forceOff(name).catch(() => undefined);
@@ -45,8 +47,10 @@ describe('on the test driver', () => {
   });
 
   it('refuses bad values before anything is sent', async () => {
-    for (const count of [0, -1, 1.5, Number.NaN, 1e9]) await expect(conn.domains.setVcpus(name, count), String(count)).rejects.toBeInstanceOf(InvalidArgumentError);
-    for (const bytes of [0, 1000, 1025, -1024, 2 ** 70, 2n ** 70n, '1GiB' as never]) await expect(conn.domains.setMemory(name, bytes), String(bytes)).rejects.toBeInstanceOf(InvalidArgumentError);
+    for (const count of [0, -1, 1.5, Number.NaN, 1e9])
+      await expect(conn.domains.setVcpus(name, count), String(count)).rejects.toBeInstanceOf(InvalidArgumentError);
+    for (const bytes of [0, 1000, 1025, -1024, 2 ** 70, 2n ** 70n, '1GiB' as never])
+      await expect(conn.domains.setMemory(name, bytes), String(bytes)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(conn.domains.setVcpus(name, 1, { live: 'yes' as never })).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(conn.domains.getVcpus(name, { live: true, config: true })).rejects.toBeInstanceOf(InvalidArgumentError);
   });

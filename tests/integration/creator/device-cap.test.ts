@@ -16,7 +16,8 @@ import { QEMU_URI, TEST_URI, virsh, virshQuiet } from '../../helpers/libvirt.js'
 import { type TempPool, tempPool } from '../../helpers/pool.js';
 import { PREFIX, ourDomains, rejection, removeDomain } from './helpers.js';
 
-const existing = (n: number): DiskSpec[] => Array.from({ length: n }, (_, i) => ({ kind: 'existing', path: `/srv/${PREFIX}-cap/d${i}.img` }));
+const existing = (n: number): DiskSpec[] =>
+  Array.from({ length: n }, (_, i) => ({ kind: 'existing', path: `/srv/${PREFIX}-cap/d${i}.img` }));
 
 describe('a spec at the device cap on the test driver', () => {
   let conn: LibvirtConnection;
@@ -39,7 +40,9 @@ describe('a spec at the device cap on the test driver', () => {
     expect(domain.name).toBe(name);
 
     const over = `${PREFIX}-cap-test-over`;
-    const error = await rejection(new VmCreator(conn).create({ ...spec, name: over, networks: [{ network: 'default' }, { network: 'default' }] }));
+    const error = await rejection(
+      new VmCreator(conn).create({ ...spec, name: over, networks: [{ network: 'default' }, { network: 'default' }] }),
+    );
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as InvalidArgumentError).path).toBe('networks');
     expect(ourDomains(TEST_URI)).toEqual([name]);

@@ -72,17 +72,30 @@ export async function expectRollbackAtEveryStep(conn: LibvirtConnection, { uri, 
   const volumesBefore = poolVolumes(uri, pool);
   for (const [i, failing] of steps.entries()) {
     const injected = new Error(`injected before ${failing}`);
-    const creator = new VmCreator(conn, { hooks: { beforeStep: (s) => { if (s === failing) throw injected; } } });
+    const creator = new VmCreator(conn, {
+      hooks: {
+        beforeStep: (s) => {
+          if (s === failing) throw injected;
+        },
+      },
+    });
     const error = await rejection(creator.create(spec(`${PREFIX}-fail${i}`)));
     expect(error, failing).toBe(injected);
     const report = getRollbackReport(error);
     expect(report?.complete, failing).toBe(true);
-    expect(report?.undone.map((s) => s.step), failing).toEqual(steps.slice(0, i).filter((s) => !s.startsWith('upload:')).reverse());
+    expect(
+      report?.undone.map((s) => s.step),
+      failing,
+    ).toEqual(
+      steps
+        .slice(0, i)
+        .filter((s) => !s.startsWith('upload:'))
+        .reverse(),
+    );
     expect(ourDomains(uri), failing).toEqual([]);
     expect(poolVolumes(uri, pool), failing).toEqual(volumesBefore);
   }
 }
-
 
 /** The manifest of `scripts/build-test-guest.sh`, with the fields the creator's tests read besides the boot ones. */
 export interface TestGuest extends GuestManifest {

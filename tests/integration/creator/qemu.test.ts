@@ -16,7 +16,17 @@ import { InvalidArgumentError, LibvirtConnection } from '../../../src/connection
 import { VmCreator, getRollbackReport, type CreateProgress, type CreateResult, type VmSpec } from '../../../src/creator/internal.js';
 import { buildStoragePoolXml, parseDomainXml, parseOwnership } from '../../../src/xml/index.js';
 import { QEMU_URI, virsh, virshQuiet } from '../../helpers/libvirt.js';
-import { PREFIX, ensureTestGuest, expectRollbackAtEveryStep, ourDomains, poolVolumes, rejection, removeLeftovers, waitForSerial, type TestGuest } from './helpers.js';
+import {
+  PREFIX,
+  ensureTestGuest,
+  expectRollbackAtEveryStep,
+  ourDomains,
+  poolVolumes,
+  rejection,
+  removeLeftovers,
+  waitForSerial,
+  type TestGuest,
+} from './helpers.js';
 
 const POOL = `${PREFIX}-pool`;
 let conn: LibvirtConnection;
@@ -101,7 +111,11 @@ describe('every device kind, defined', () => {
         networks: [{ user: true }, { bridge: 'lvmct0', mac: '52:54:00:6c:00:02' }],
         graphics: 'vnc',
         serialConsole: { logFile: join(dir, 'kinds.log') },
-        cloudInit: { hostname: 'kinds-host', user: { name: 'ops', sudo: true }, networkConfig: { version: 2, ethernets: { eth0: { dhcp4: true } } } },
+        cloudInit: {
+          hostname: 'kinds-host',
+          user: { name: 'ops', sudo: true },
+          networkConfig: { version: 2, ethernets: { eth0: { dhcp4: true } } },
+        },
         overrides: { devicesXml: ['<sound model="ich9"/>'] },
       },
       { onProgress: (e) => progress.push(e) },
@@ -125,7 +139,8 @@ describe('every device kind, defined', () => {
     ]);
     expect(model.devices.controllers?.some((c) => c.type === 'scsi' && c.model === 'virtio-scsi')).toBe(true);
     expect(model.devices.interfaces?.map((n) => `${n.type}:${n.model}`)).toEqual(['user:virtio', 'bridge:virtio']);
-    for (const kind of ['serials', 'consoles', 'channels', 'graphics', 'videos', 'rngs'] as const) expect(model.devices[kind], kind).toHaveLength(1);
+    for (const kind of ['serials', 'consoles', 'channels', 'graphics', 'videos', 'rngs'] as const)
+      expect(model.devices[kind], kind).toHaveLength(1);
     expect(model.devices.inputs?.some((i) => i.type === 'tablet' && i.bus === 'usb')).toBe(true);
     expect(model.devices.memballoon?.model).toBe('virtio');
     expect(model.devices.extraElements?.some((e) => e.startsWith('<sound'))).toBe(true);
@@ -144,7 +159,12 @@ describe('every device kind, defined', () => {
     for (const v of owned.volumes) expect(v.path).toBe(join(poolDir, v.name!));
     expect(owned.volumes.map((v) => v.path)).not.toContain(join(poolDir, BASE.volume));
     expect(owned.volumes.map((v) => v.path)).not.toContain(existing);
-    expect(owned.cloudInit).toMatchObject({ pool: POOL, name: result.created.seed!.name, target: 'sdc', contentHash: `sha256:${result.created.seed!.sha256}` });
+    expect(owned.cloudInit).toMatchObject({
+      pool: POOL,
+      name: result.created.seed!.name,
+      target: 'sdc',
+      contentHash: `sha256:${result.created.seed!.sha256}`,
+    });
     expect(poolVolumes(QEMU_URI, POOL)).toEqual([BASE.volume, ...owned.volumes.map((v) => v.name!)].sort());
   });
 
@@ -163,7 +183,9 @@ describe('every device kind, defined', () => {
     run('qemu-img', 'compare', '-U', clone.path, join(poolDir, BASE.volume));
     const uploaded = result.created.volumes.find((v) => v.disk === 3)!;
     expect(readFileSync(uploaded.path).equals(upload.data)).toBe(true);
-    const events = progress.filter((e): e is Extract<CreateProgress, { type: 'upload' }> => e.type === 'upload' && e.step === 'upload:disks[3]');
+    const events = progress.filter(
+      (e): e is Extract<CreateProgress, { type: 'upload' }> => e.type === 'upload' && e.step === 'upload:disks[3]',
+    );
     expect(events.length).toBeGreaterThan(1);
     expect(events.every((e) => e.total === upload.data.length)).toBe(true);
     expect(events.map((e) => e.bytes)).toEqual([...events.map((e) => e.bytes)].sort((a, b) => a - b));
@@ -203,14 +225,30 @@ function bootSpec(name: string, extra: Partial<VmSpec> = {}): VmSpec {
 describe('transactional create on the QEMU driver', () => {
   it('leaves zero new domains and volumes when a failure is injected at any step', async () => {
     const local = localFile('steps.img', 1024 * 1024);
-    const spec = (name: string): VmSpec => bootSpec(name, {
-      disks: [{ kind: 'new', pool: POOL, size: '8MiB' }, { kind: 'overlay', pool: POOL, base: BASE }, { kind: 'upload', pool: POOL, source: local.path }],
-      autostart: true,
-    });
+    const spec = (name: string): VmSpec =>
+      bootSpec(name, {
+        disks: [
+          { kind: 'new', pool: POOL, size: '8MiB' },
+          { kind: 'overlay', pool: POOL, base: BASE },
+          { kind: 'upload', pool: POOL, source: local.path },
+        ],
+        autostart: true,
+      });
     const steps: string[] = [];
     await new VmCreator(conn, { hooks: { beforeStep: (s) => void steps.push(s) } }).create(spec(`${PREFIX}-steps`));
     cleanup();
-    expect(steps).toEqual(['volume:disks[0]', 'volume:disks[1]', 'volume:disks[2]', 'upload:disks[2]', 'volume:cloudInit', 'upload:cloudInit', 'define', 'autostart', 'start', 'detach-seed']);
+    expect(steps).toEqual([
+      'volume:disks[0]',
+      'volume:disks[1]',
+      'volume:disks[2]',
+      'upload:disks[2]',
+      'volume:cloudInit',
+      'upload:cloudInit',
+      'define',
+      'autostart',
+      'start',
+      'detach-seed',
+    ]);
     await expectRollbackAtEveryStep(conn, { uri: QEMU_URI, pool: POOL, steps, spec });
   }, 180_000);
 
@@ -222,7 +260,11 @@ describe('transactional create on the QEMU driver', () => {
           name,
           virtType: 'qemu',
           memory: '64MiB',
-          disks: [{ kind: 'new', pool: POOL, size: '16MiB', format: 'raw', preallocate: true }, { kind: 'clone', pool: POOL, source: BASE }, { kind: 'overlay', pool: POOL, base: BASE }],
+          disks: [
+            { kind: 'new', pool: POOL, size: '16MiB', format: 'raw', preallocate: true },
+            { kind: 'clone', pool: POOL, source: BASE },
+            { kind: 'overlay', pool: POOL, base: BASE },
+          ],
         }),
       ),
     );
@@ -241,7 +283,15 @@ describe('transactional create on the QEMU driver', () => {
     let sent = 0;
     const error = await rejection(
       new VmCreator(conn).create(
-        { name: `${PREFIX}-abort`, virtType: 'qemu', memory: '64MiB', disks: [{ kind: 'new', pool: POOL, size: '8MiB' }, { kind: 'upload', pool: POOL, source: local.path }] },
+        {
+          name: `${PREFIX}-abort`,
+          virtType: 'qemu',
+          memory: '64MiB',
+          disks: [
+            { kind: 'new', pool: POOL, size: '8MiB' },
+            { kind: 'upload', pool: POOL, source: local.path },
+          ],
+        },
         {
           signal: controller.signal,
           onProgress: (e) => {
@@ -254,7 +304,13 @@ describe('transactional create on the QEMU driver', () => {
     );
     expect(error.name).toBe('AbortError');
     expect(sent).toBeLessThan(local.data.length);
-    expect(getRollbackReport(error)).toMatchObject({ complete: true, undone: [{ step: 'volume:disks[1]', outcome: 'undone' }, { step: 'volume:disks[0]', outcome: 'undone' }] });
+    expect(getRollbackReport(error)).toMatchObject({
+      complete: true,
+      undone: [
+        { step: 'volume:disks[1]', outcome: 'undone' },
+        { step: 'volume:disks[0]', outcome: 'undone' },
+      ],
+    });
     expect(ourDomains(QEMU_URI)).toEqual([]);
     expect(poolVolumes(QEMU_URI, POOL)).toEqual([BASE.volume]);
   });
@@ -262,7 +318,12 @@ describe('transactional create on the QEMU driver', () => {
   it('refuses a spec that needs more space than the pool has, before making anything', async () => {
     const info = await conn.storage.pools.getInfo(POOL);
     const error = await rejection(
-      new VmCreator(conn).create({ name: `${PREFIX}-big`, virtType: 'qemu', memory: '64MiB', disks: [{ kind: 'new', pool: POOL, size: info.available + (1n << 30n), preallocate: true }] }),
+      new VmCreator(conn).create({
+        name: `${PREFIX}-big`,
+        virtType: 'qemu',
+        memory: '64MiB',
+        disks: [{ kind: 'new', pool: POOL, size: info.available + (1n << 30n), preallocate: true }],
+      }),
     );
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as InvalidArgumentError).path).toBe('disks[0].size');
@@ -287,7 +348,9 @@ describe('a real guest', () => {
       const seedPath = result.created.seed!.path;
       expect(result.created.seed!.detached).toBe(true);
       expect(parseDomainXml(virsh(QEMU_URI, 'dumpxml', name)).devices.disks?.some((d) => d.source?.file === seedPath)).toBe(true);
-      expect(parseDomainXml(virsh(QEMU_URI, 'dumpxml', '--inactive', name)).devices.disks?.some((d) => d.source?.file === seedPath)).toBe(false);
+      expect(parseDomainXml(virsh(QEMU_URI, 'dumpxml', '--inactive', name)).devices.disks?.some((d) => d.source?.file === seedPath)).toBe(
+        false,
+      );
       // Still owned: teardown after a restart finds it.
       expect(parseOwnership(virsh(QEMU_URI, 'dumpxml', '--inactive', name))?.cloudInit?.path).toBe(seedPath);
     } finally {

@@ -8,7 +8,13 @@
  * when its last client disconnects.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AbortError, AlreadyExistsError, InvalidArgumentError, LibvirtConnection, UnsupportedError } from '../../../src/connection/internal.js';
+import {
+  AbortError,
+  AlreadyExistsError,
+  InvalidArgumentError,
+  LibvirtConnection,
+  UnsupportedError,
+} from '../../../src/connection/internal.js';
 import { VmCreator, getRollbackReport, type VmSpec } from '../../../src/creator/internal.js';
 import { buildStorageVolumeXml, parseDomainXml, parseOwnership, parseSize } from '../../../src/xml/index.js';
 import { TEST_URI, virsh, virshQuiet } from '../../helpers/libvirt.js';
@@ -51,7 +57,9 @@ describe('create on the test driver', () => {
   it('makes the volumes, defines, sets autostart and starts, with an ownership record', async () => {
     const name = `${PREFIX}-basic`;
     const progress: string[] = [];
-    const result = await new VmCreator(conn).create(serverSpec(name), { onProgress: (e) => progress.push(e.type === 'step' ? e.step : e.type) });
+    const result = await new VmCreator(conn).create(serverSpec(name), {
+      onProgress: (e) => progress.push(e.type === 'step' ? e.step : e.type),
+    });
     try {
       expect(progress).toEqual(['volume:disks[0]', 'volume:disks[1]', 'define', 'autostart', 'start']);
       expect(result.started).toBe(true);
@@ -101,7 +109,8 @@ describe('create on the test driver', () => {
         ['cdrom', 'ide', 'raw'],
       ]);
       expect(model.devices.interfaces?.map((n) => n.type)).toEqual(['network', 'bridge', 'user']);
-      for (const kind of ['serials', 'consoles', 'channels', 'inputs', 'graphics', 'videos', 'rngs'] as const) expect(model.devices[kind], kind).toHaveLength(1);
+      for (const kind of ['serials', 'consoles', 'channels', 'inputs', 'graphics', 'videos', 'rngs'] as const)
+        expect(model.devices[kind], kind).toHaveLength(1);
       expect(model.devices.memballoon?.model).toBe('virtio');
       expect(model.devices.serials?.[0]?.log?.file).toBe('/var/log/lvm-kinds.log');
       expect(model.devices.extraElements?.some((e) => e.startsWith('<sound'))).toBe(true);
@@ -132,7 +141,16 @@ describe('names that exist', () => {
 
   it("refuses a volume name that exists, never adopting someone else's volume", async () => {
     const name = `${PREFIX}-volclash`;
-    const error = await rejection(new VmCreator(conn).create({ name, memory: '64MiB', disks: [{ kind: 'new', pool: POOL, size: '1MiB' }, { kind: 'new', pool: POOL, size: '1MiB', name: BASE }] }));
+    const error = await rejection(
+      new VmCreator(conn).create({
+        name,
+        memory: '64MiB',
+        disks: [
+          { kind: 'new', pool: POOL, size: '1MiB' },
+          { kind: 'new', pool: POOL, size: '1MiB', name: BASE },
+        ],
+      }),
+    );
     expect(error).toBeInstanceOf(AlreadyExistsError);
     expect(error).toMatchObject({ objectType: 'volume', objectName: `${POOL}/${BASE}` });
     expect(ourDomains(TEST_URI)).toEqual([]);
@@ -141,7 +159,13 @@ describe('names that exist', () => {
 
   it('refuses volume names with "/" or ".." before sending anything', async () => {
     for (const bad of ['a/b.qcow2', '..', '../escape.qcow2']) {
-      const error = await rejection(new VmCreator(conn).create({ name: `${PREFIX}-badvol`, memory: '64MiB', disks: [{ kind: 'new', pool: POOL, size: '1MiB', name: bad }] }));
+      const error = await rejection(
+        new VmCreator(conn).create({
+          name: `${PREFIX}-badvol`,
+          memory: '64MiB',
+          disks: [{ kind: 'new', pool: POOL, size: '1MiB', name: bad }],
+        }),
+      );
       expect(error, bad).toBeInstanceOf(InvalidArgumentError);
       expect((error as InvalidArgumentError).path, bad).toBe('disks[0].name');
     }
@@ -162,7 +186,13 @@ describe('rollback', () => {
   it('rolls back a create aborted through its signal mid-way', async () => {
     for (const at of ['volume:disks[1]', 'define', 'start']) {
       const controller = new AbortController();
-      const creator = new VmCreator(conn, { hooks: { beforeStep: (s) => { if (s === at) controller.abort(new Error('user cancelled')); } } });
+      const creator = new VmCreator(conn, {
+        hooks: {
+          beforeStep: (s) => {
+            if (s === at) controller.abort(new Error('user cancelled'));
+          },
+        },
+      });
       const error = await rejection(creator.create(serverSpec(`${PREFIX}-abort`), { signal: controller.signal }));
       expect(error, at).toBeInstanceOf(AbortError);
       expect(getRollbackReport(error)?.complete, at).toBe(true);
@@ -173,7 +203,12 @@ describe('rollback', () => {
 
   it('gives a typed error for a seed the test driver cannot upload, and rolls back', async () => {
     const error = await rejection(
-      new VmCreator(conn).create({ name: `${PREFIX}-seed`, memory: '64MiB', disks: [{ kind: 'new', pool: POOL, size: '1MiB' }], cloudInit: { user: { name: 'ops' } } }),
+      new VmCreator(conn).create({
+        name: `${PREFIX}-seed`,
+        memory: '64MiB',
+        disks: [{ kind: 'new', pool: POOL, size: '1MiB' }],
+        cloudInit: { user: { name: 'ops' } },
+      }),
     );
     expect(error).toBeInstanceOf(UnsupportedError);
     expect(error.message).toContain('virStorageVolUpload');
@@ -184,7 +219,9 @@ describe('rollback', () => {
 
   it('sends nothing for an invalid spec', async () => {
     const volumesBefore = poolVolumes(TEST_URI, POOL);
-    const error = await rejection(new VmCreator(conn).create({ ...serverSpec(`${PREFIX}-bad`), disks: [{ kind: 'new', pool: POOL, size: '-1' }] }));
+    const error = await rejection(
+      new VmCreator(conn).create({ ...serverSpec(`${PREFIX}-bad`), disks: [{ kind: 'new', pool: POOL, size: '-1' }] }),
+    );
     expect(error).toMatchObject({ code: 'ERR_LIBVIRT_INVALID_SPEC', path: 'disks[0].size' });
     expect(poolVolumes(TEST_URI, POOL)).toEqual(volumesBefore);
     expect(ourDomains(TEST_URI)).toEqual([]);

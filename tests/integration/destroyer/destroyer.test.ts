@@ -79,7 +79,11 @@ async function defineVm(prefix: string, disks: DiskDevice[], owned: OwnedVolume[
   return conn.domains.control.define(xml);
 }
 
-const exists = (name: string): boolean => virsh(QEMU_URI, 'list', '--all', '--name').split('\n').map((s) => s.trim()).includes(name);
+const exists = (name: string): boolean =>
+  virsh(QEMU_URI, 'list', '--all', '--name')
+    .split('\n')
+    .map((s) => s.trim())
+    .includes(name);
 const volumes = (): string[] => readdirSync(pool.dir).sort();
 
 describe('VmDestroyer on qemu:///system', () => {
@@ -97,7 +101,14 @@ describe('VmDestroyer on qemu:///system', () => {
         disk(shared, 'vdb', { shareable: false }),
         disk(data, 'vdc'),
         disk(base, 'vdd'),
-        { type: 'file', device: 'cdrom', driver: { name: 'qemu', type: 'raw' }, source: { file: iso }, target: { dev: 'sda', bus: 'scsi' }, readonly: true },
+        {
+          type: 'file',
+          device: 'cdrom',
+          driver: { name: 'qemu', type: 'raw' },
+          source: { file: iso },
+          target: { dev: 'sda', bus: 'scsi' },
+          readonly: true,
+        },
       ],
       // The record even claims the shared disk: in-use still wins.
       [
@@ -124,11 +135,17 @@ describe('VmDestroyer on qemu:///system', () => {
   it("'owned' (the default) deletes what the SDK created and keeps the rest", async () => {
     const mine = await volume(uniqueName('mine') + '.raw');
     const theirs = await volume(uniqueName('theirs') + '.raw');
-    const vm = await defineVm('owned', [disk(mine, 'vda'), disk(theirs, 'vdb')], [{ role: 'disk', pool: pool.name, name: mine.split('/').pop()!, path: mine }]);
+    const vm = await defineVm(
+      'owned',
+      [disk(mine, 'vda'), disk(theirs, 'vdb')],
+      [{ role: 'disk', pool: pool.name, name: mine.split('/').pop()!, path: mine }],
+    );
     const report = await destroyer.destroy(vm.name);
     expect(report.complete).toBe(true);
     expect(report.volumesDeleted.map((v) => v.path)).toEqual([mine]);
-    expect(report.volumesKept).toEqual([expect.objectContaining({ reason: 'not-owned', volume: expect.objectContaining({ path: theirs }) })]);
+    expect(report.volumesKept).toEqual([
+      expect.objectContaining({ reason: 'not-owned', volume: expect.objectContaining({ path: theirs }) }),
+    ]);
     expect(existsSync(theirs)).toBe(true);
   });
 
@@ -271,7 +288,15 @@ describe('VmDestroyer on qemu:///system', () => {
     await sleep(300);
     startLibvirtd();
     const firstReport = await first;
-    console.log("first destroy after the kill:", JSON.stringify({ complete: firstReport.complete, deleted: firstReport.volumesDeleted.length, gone: firstReport.volumesAlreadyGone.length, errors: firstReport.errors.map((e) => `${e.step}: ${e.error.code}`) }));
+    console.log(
+      'first destroy after the kill:',
+      JSON.stringify({
+        complete: firstReport.complete,
+        deleted: firstReport.volumesDeleted.length,
+        gone: firstReport.volumesAlreadyGone.length,
+        errors: firstReport.errors.map((e) => `${e.step}: ${e.error.code}`),
+      }),
+    );
     if (!firstReport.complete) expect(exists(vm.name)).toBe(true); // the record stays for the retry
 
     const second = await destroyer.destroy(vm);

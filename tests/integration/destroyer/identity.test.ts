@@ -45,7 +45,10 @@ afterAll(async () => {
 });
 
 /** A volume in the temp pool; returns its path and key. */
-async function volume(prefix: string, options: { format?: 'qcow2' | 'raw'; backing?: string; backingFormat?: string } = {}): Promise<{ path: string; key: string; name: string }> {
+async function volume(
+  prefix: string,
+  options: { format?: 'qcow2' | 'raw'; backing?: string; backingFormat?: string } = {},
+): Promise<{ path: string; key: string; name: string }> {
   const format = options.format ?? 'qcow2';
   const name = `${uniqueName(prefix)}.${format}`;
   const ref = await conn.storage.volumes.create(
@@ -69,7 +72,11 @@ const fileDisk = (path: string, dev: string, format = 'qcow2'): DiskDevice => ({
 });
 
 /** Define a shut-off QEMU domain; `ownership` is written as given (its domain UUID defaults to the domain's own). */
-async function defineVm(prefix: string, disks: DiskDevice[], ownership?: Partial<Ownership> & { volumes: Ownership['volumes'] }): Promise<DomainRef> {
+async function defineVm(
+  prefix: string,
+  disks: DiskDevice[],
+  ownership?: Partial<Ownership> & { volumes: Ownership['volumes'] },
+): Promise<DomainRef> {
   const name = uniqueName(prefix);
   domains.add(name);
   const uuid = randomUUID();
@@ -88,14 +95,37 @@ async function defineVm(prefix: string, disks: DiskDevice[], ownership?: Partial
   );
 }
 
-const exists = (name: string): boolean => virsh(QEMU_URI, 'list', '--all', '--name').split('\n').map((s) => s.trim()).includes(name);
+const exists = (name: string): boolean =>
+  virsh(QEMU_URI, 'list', '--all', '--name')
+    .split('\n')
+    .map((s) => s.trim())
+    .includes(name);
 
 describe('a sentinel volume used by a second VM, spelled every way', () => {
   const spellings: [string, (sentinel: { path: string; name: string }) => Promise<DiskDevice>][] = [
-    ['as a pool volume (type volume)', async (s) => ({ type: 'volume', device: 'disk', driver: { name: 'qemu', type: 'qcow2' }, source: { pool: pool.name, volume: s.name }, target: { dev: 'vda', bus: 'virtio' } })],
+    [
+      'as a pool volume (type volume)',
+      async (s) => ({
+        type: 'volume',
+        device: 'disk',
+        driver: { name: 'qemu', type: 'qcow2' },
+        source: { pool: pool.name, volume: s.name },
+        target: { dev: 'vda', bus: 'virtio' },
+      }),
+    ],
     ['with doubled slashes', async (s) => fileDisk(`/${s.path.replace(/\//g, '//')}`, 'vda')],
     ['with /./ segments', async (s) => fileDisk(s.path.replace(/\//g, '/./').replace(/^\/\.\//, '/'), 'vda')],
-    ['with a .. segment', async (s) => fileDisk(join(pool.dir, '..', basename(pool.dir), basename(s.path)).replace(`/${basename(pool.dir)}/`, `/${basename(pool.dir)}/../${basename(pool.dir)}/`), 'vda')],
+    [
+      'with a .. segment',
+      async (s) =>
+        fileDisk(
+          join(pool.dir, '..', basename(pool.dir), basename(s.path)).replace(
+            `/${basename(pool.dir)}/`,
+            `/${basename(pool.dir)}/../${basename(pool.dir)}/`,
+          ),
+          'vda',
+        ),
+    ],
     [
       'through a symlink outside every pool',
       async (s) => {
@@ -104,10 +134,7 @@ describe('a sentinel volume used by a second VM, spelled every way', () => {
         return fileDisk(link, 'vda');
       },
     ],
-    [
-      'as the backing file of an overlay in a pool',
-      async (s) => fileDisk((await volume('overlay', { backing: s.path })).path, 'vda'),
-    ],
+    ['as the backing file of an overlay in a pool', async (s) => fileDisk((await volume('overlay', { backing: s.path })).path, 'vda')],
     [
       'as the relative backing file of an overlay outside every pool (read from its qcow2 header)',
       async (s) => {
@@ -167,13 +194,18 @@ describe('an ownership record alone never makes a volume deletable', () => {
   it('a record written by hand (virsh define) naming a volume the VM does not use: the volume stays, kept with the reason', async () => {
     const victim = await volume('victim');
     // An old-style record (no key, no domain UUID), and a new-style one with a key: neither is enough for a detached disk.
-    for (const record of [{ volumes: [{ role: 'disk', pool: pool.name, name: victim.name, path: victim.path }], domainUuid: undefined }, { volumes: [{ role: 'disk', pool: pool.name, name: victim.name, path: victim.path, key: victim.key }] }]) {
+    for (const record of [
+      { volumes: [{ role: 'disk', pool: pool.name, name: victim.name, path: victim.path }], domainUuid: undefined },
+      { volumes: [{ role: 'disk', pool: pool.name, name: victim.name, path: victim.path, key: victim.key }] },
+    ]) {
       const forged = await defineVm('forged', [], record as Ownership);
       for (const storage of ['owned', 'all-safe'] as const) {
         const vm = exists(forged.name) ? forged : await defineVm('forged', [], record as Ownership);
         const report = await destroyer.destroy(vm, { storage });
         expect(report).toMatchObject({ complete: true, volumesDeleted: [] });
-        expect(report.volumesKept).toEqual([expect.objectContaining({ reason: 'ownership-unverified', volume: expect.objectContaining({ path: victim.path }) })]);
+        expect(report.volumesKept).toEqual([
+          expect.objectContaining({ reason: 'ownership-unverified', volume: expect.objectContaining({ path: victim.path }) }),
+        ]);
         expect(existsSync(victim.path)).toBe(true);
       }
     }
@@ -203,7 +235,9 @@ describe('an ownership record alone never makes a volume deletable', () => {
     });
     const report = await destroyer.destroy(vm);
     expect(report).toMatchObject({ complete: true, volumesDeleted: [] });
-    expect(report.volumesKept).toEqual([expect.objectContaining({ reason: 'ownership-unverified', detail: expect.stringMatching(/content/) })]);
+    expect(report.volumesKept).toEqual([
+      expect.objectContaining({ reason: 'ownership-unverified', detail: expect.stringMatching(/content/) }),
+    ]);
     expect(existsSync(victim.path)).toBe(true);
   });
 });
@@ -211,7 +245,9 @@ describe('an ownership record alone never makes a volume deletable', () => {
 describe('"already gone" is reported only when it is true', () => {
   it('an owned volume in a stopped pool is an error (retry once the pool runs), not "already gone"', async () => {
     const own = await volume('inactive');
-    const vm = await defineVm('inactive', [fileDisk(own.path, 'vda')], { volumes: [{ role: 'disk', pool: pool.name, name: own.name, path: own.path, key: own.key }] });
+    const vm = await defineVm('inactive', [fileDisk(own.path, 'vda')], {
+      volumes: [{ role: 'disk', pool: pool.name, name: own.name, path: own.path, key: own.key }],
+    });
     await conn.storage.pools.stop(pool.name);
     let report;
     try {
@@ -245,9 +281,14 @@ describe('"already gone" is reported only when it is true', () => {
     const doomed = await tempPool(conn, 'doomed');
     try {
       const name = `${uniqueName('orphan')}.qcow2`;
-      const ref = await conn.storage.volumes.create(doomed.name, buildStorageVolumeXml({ name, capacity: 8n * 1024n * 1024n, target: { format: 'qcow2' } }));
+      const ref = await conn.storage.volumes.create(
+        doomed.name,
+        buildStorageVolumeXml({ name, capacity: 8n * 1024n * 1024n, target: { format: 'qcow2' } }),
+      );
       const path = await conn.storage.volumes.getPath(ref);
-      const vm = await defineVm('orphan', [fileDisk(path, 'vda')], { volumes: [{ role: 'disk', pool: doomed.name, name, path, key: ref.key }] });
+      const vm = await defineVm('orphan', [fileDisk(path, 'vda')], {
+        volumes: [{ role: 'disk', pool: doomed.name, name, path, key: ref.key }],
+      });
       await conn.storage.pools.stop(doomed.name);
       await conn.storage.pools.undefine(doomed.name);
       const report = await destroyer.destroy(vm);
@@ -261,7 +302,10 @@ describe('"already gone" is reported only when it is true', () => {
 
   it('a volume really gone from its running pool is "already gone"', async () => {
     const own = await volume('gone');
-    const vm = await defineVm('gone', [], { volumes: [], cloudInit: { pool: pool.name, name: own.name, path: own.path, key: own.key, contentHash: `sha256:${'0'.repeat(64)}` } });
+    const vm = await defineVm('gone', [], {
+      volumes: [],
+      cloudInit: { pool: pool.name, name: own.name, path: own.path, key: own.key, contentHash: `sha256:${'0'.repeat(64)}` },
+    });
     await conn.storage.volumes.delete(await conn.storage.volumes.lookup(pool.name, own.name));
     const report = await destroyer.destroy(vm);
     expect(report).toMatchObject({ complete: true, undefined: true, volumesKept: [] });

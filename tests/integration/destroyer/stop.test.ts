@@ -52,7 +52,12 @@ describe('VmDestroyer on paused VMs (test driver)', () => {
     await conn.domains.control.suspend(domain);
     const report = await destroyer.destroy(domain, { storage: 'none' });
     expect(report.errors).toEqual([]);
-    expect(report).toMatchObject({ complete: true, stopped: 'graceful', undefined: true, stateBefore: { state: 'paused', reason: 'user' } });
+    expect(report).toMatchObject({
+      complete: true,
+      stopped: 'graceful',
+      undefined: true,
+      stateBefore: { state: 'paused', reason: 'user' },
+    });
     expect(await conn.domains.exists(name)).toBe(false);
   });
 
@@ -100,7 +105,12 @@ describe('VmDestroyer on paused real guests (qemu:///system)', () => {
     expect(virsh(QEMU_URI, 'domstate', name, '--reason').trim()).toBe('paused (user)');
     const report = await destroyer.destroy(domain, { storage: 'none', shutdownTimeout: 120_000 });
     expect(report.errors).toEqual([]);
-    expect(report).toMatchObject({ complete: true, stopped: 'graceful', undefined: true, stateBefore: { state: 'paused', reason: 'user' } });
+    expect(report).toMatchObject({
+      complete: true,
+      stopped: 'graceful',
+      undefined: true,
+      stateBefore: { state: 'paused', reason: 'user' },
+    });
     expect(serialCount(log, manifest.poweroffMarker)).toBe(1);
   }, 300_000);
 });

@@ -100,7 +100,10 @@ describe('vol-upload runs against qemu:///system (the test driver cannot upload)
       const file = join(dir, 'data.bin');
       writeFileSync(file, data);
       const volName = `${uniqueName('up')}.raw`;
-      await conn.storage.volumes.create(pool.name, buildStorageVolumeXml({ name: volName, capacity: BigInt(data.length), target: { format: 'raw' } }));
+      await conn.storage.volumes.create(
+        pool.name,
+        buildStorageVolumeXml({ name: volName, capacity: BigInt(data.length), target: { format: 'raw' } }),
+      );
       const out = await example('vol-upload.ts', [pool.name, volName, file], QEMU_URI);
       expect(out).toContain(`uploaded ${data.length} bytes`);
       expect(out).toContain('100%');
@@ -122,13 +125,19 @@ describe('console runs against qemu:///system (the test driver has no consoles)'
     await conn.domains.control.createTransient(guestDomainXml(guest, { name, logPath: logs.path(name), variant: 'noacpi' }));
     try {
       await waitForSerial(logs.path(name), guest.readyMarker, 60_000);
-      const child = spawn(tsx, [join(ROOT, 'examples', 'console.ts'), name, 'serial0'], { cwd: ROOT, env: { ...process.env, LIBVIRT_URI: QEMU_URI } });
+      const child = spawn(tsx, [join(ROOT, 'examples', 'console.ts'), name, 'serial0'], {
+        cwd: ROOT,
+        env: { ...process.env, LIBVIRT_URI: QEMU_URI },
+      });
       let stdout = '';
       let stderr = '';
       const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
       const answer = `${guest.echoMarkerPrefix}from-example`;
       const answered = new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no answer; stdout ${JSON.stringify(stdout)}, stderr ${JSON.stringify(stderr)}`)), 60_000);
+        const timer = setTimeout(
+          () => reject(new Error(`no answer; stdout ${JSON.stringify(stdout)}, stderr ${JSON.stringify(stderr)}`)),
+          60_000,
+        );
         child.stdout.on('data', (chunk: Buffer) => {
           stdout += chunk.toString('latin1');
           if (stdout.includes(answer)) {

@@ -19,7 +19,9 @@ const define = async (withNic: boolean): Promise<string> => {
   const name = uniqueName('addr');
   names.push(name);
   const nic = withNic ? "<interface type='network'><source network='default'/><mac address='52:54:00:12:34:56'/></interface>" : '';
-  await conn.domains.control.define(`<domain type='test'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices>${nic}</devices></domain>`);
+  await conn.domains.control.define(
+    `<domain type='test'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type>hvm</type></os><devices>${nic}</devices></domain>`,
+  );
   return name;
 };
 
@@ -56,15 +58,26 @@ describe('VmLifecycleManager.waitForAddresses', () => {
   });
 
   it('no address of the family asked for, or no interface: TimeoutError', async () => {
-    await expect(lifecycle.waitForAddresses('test', { family: 'ipv6', timeout: 300, pollInterval: 50 })).rejects.toBeInstanceOf(TimeoutError);
+    await expect(lifecycle.waitForAddresses('test', { family: 'ipv6', timeout: 300, pollInterval: 50 })).rejects.toBeInstanceOf(
+      TimeoutError,
+    );
     const name = await define(false);
     await conn.domains.control.start(name);
     await expect(lifecycle.waitForAddresses(name, { timeout: 300, pollInterval: 50 })).rejects.toBeInstanceOf(TimeoutError);
   });
 
   it('refuses bad options before anything is sent', async () => {
-    for (const options of [{ sources: [] }, { sources: ['dhcp'] }, { sources: ['lease', 'lease'] }, { family: 'ipx' }, { pollInterval: 1 }, { timeout: -1 }]) {
-      await expect(lifecycle.waitForAddresses('test', options as never), JSON.stringify(options)).rejects.toBeInstanceOf(InvalidArgumentError);
+    for (const options of [
+      { sources: [] },
+      { sources: ['dhcp'] },
+      { sources: ['lease', 'lease'] },
+      { family: 'ipx' },
+      { pollInterval: 1 },
+      { timeout: -1 },
+    ]) {
+      await expect(lifecycle.waitForAddresses('test', options as never), JSON.stringify(options)).rejects.toBeInstanceOf(
+        InvalidArgumentError,
+      );
     }
   });
 });

@@ -52,54 +52,66 @@ afterAll(async () => {
 });
 
 describe('with a real guest agent', () => {
-  it('waitForAddresses from the agent; the clock set back in time is synced by resume({ syncTime }); shutdown through the agent', async () => {
-    const { ref, log } = await bootWithAgent('all');
+  it(
+    'waitForAddresses from the agent; the clock set back in time is synced by resume({ syncTime }); shutdown through the agent',
+    async () => {
+      const { ref, log } = await bootWithAgent('all');
 
-    // The agent connects a moment after qemu-ga starts: the wait is woken by its agent-lifecycle event.
-    const agent = await lifecycle.waitForAgent(ref, { timeout: 60_000 });
-    expect(agent.domain.name).toBe(ref.name);
-    expect(agentChannelState(await conn.domains.getXml(ref))).toBe('connected');
-    expect((await lifecycle.waitForAgent(ref)).elapsedMs).toBeLessThan(1000); // connected already: one read
-    const found = await lifecycle.waitForAddresses(ref, { sources: ['agent'], timeout: 60_000 });
-    expect(found).toMatchObject({ source: 'agent', addresses: [manifest.agentAddress] });
-    expect(found.interfaces.map((i) => i.name)).toEqual(['lo']);
+      // The agent connects a moment after qemu-ga starts: the wait is woken by its agent-lifecycle event.
+      const agent = await lifecycle.waitForAgent(ref, { timeout: 60_000 });
+      expect(agent.domain.name).toBe(ref.name);
+      expect(agentChannelState(await conn.domains.getXml(ref))).toBe('connected');
+      expect((await lifecycle.waitForAgent(ref)).elapsedMs).toBeLessThan(1000); // connected already: one read
+      const found = await lifecycle.waitForAddresses(ref, { sources: ['agent'], timeout: 60_000 });
+      expect(found).toMatchObject({ source: 'agent', addresses: [manifest.agentAddress] });
+      expect(found.interfaces.map((i) => i.name)).toEqual(['lo']);
 
-    // A guest clock that stood still (here: set back to 2001), then a pause and a resume with syncTime.
-    await conn.domains.setTime(ref, new Date('2001-01-01T00:00:00Z'));
-    expect((await conn.domains.getTime(ref)).date.getUTCFullYear()).toBe(2001);
-    await lifecycle.pause(ref);
-    const resumed = await lifecycle.resume(ref, { syncTime: true });
-    expect(resumed).toMatchObject({ state: 'running', changed: true, timeSync: { synced: true } });
-    expect(Math.abs((await conn.domains.getTime(ref)).date.getTime() - Date.now())).toBeLessThan(10_000);
+      // A guest clock that stood still (here: set back to 2001), then a pause and a resume with syncTime.
+      await conn.domains.setTime(ref, new Date('2001-01-01T00:00:00Z'));
+      expect((await conn.domains.getTime(ref)).date.getUTCFullYear()).toBe(2001);
+      await lifecycle.pause(ref);
+      const resumed = await lifecycle.resume(ref, { syncTime: true });
+      expect(resumed).toMatchObject({ state: 'running', changed: true, timeSync: { synced: true } });
+      expect(Math.abs((await conn.domains.getTime(ref)).date.getTime() - Date.now())).toBeLessThan(10_000);
 
-    // 'agent' mode sends VIR_DOMAIN_SHUTDOWN_GUEST_AGENT; qemu-ga runs the guest's shutdown command.
-    const stopped = await lifecycle.shutdown(ref, { mode: 'agent', timeout: 60_000, onTimeout: 'throw' });
-    expect(stopped).toMatchObject({ state: 'shutoff', reason: 'shutdown', method: 'agent', escalated: false });
-    await waitForSerial(log, manifest.poweroffMarker, 5_000);
-  }, TEST_MS);
+      // 'agent' mode sends VIR_DOMAIN_SHUTDOWN_GUEST_AGENT; qemu-ga runs the guest's shutdown command.
+      const stopped = await lifecycle.shutdown(ref, { mode: 'agent', timeout: 60_000, onTimeout: 'throw' });
+      expect(stopped).toMatchObject({ state: 'shutoff', reason: 'shutdown', method: 'agent', escalated: false });
+      await waitForSerial(log, manifest.poweroffMarker, 5_000);
+    },
+    TEST_MS,
+  );
 
-  it("mode 'auto' on a domain without <acpi/> but with the agent's channel shuts down through the agent", async () => {
-    const { ref } = await bootWithAgent('auto', false);
-    await lifecycle.waitForAgent(ref, { timeout: 60_000 });
-    const stopped = await lifecycle.shutdown(ref, { timeout: 60_000, onTimeout: 'throw' });
-    expect(stopped).toMatchObject({ state: 'shutoff', method: 'agent', escalated: false });
-  }, TEST_MS);
+  it(
+    "mode 'auto' on a domain without <acpi/> but with the agent's channel shuts down through the agent",
+    async () => {
+      const { ref } = await bootWithAgent('auto', false);
+      await lifecycle.waitForAgent(ref, { timeout: 60_000 });
+      const stopped = await lifecycle.shutdown(ref, { timeout: 60_000, onTimeout: 'throw' });
+      expect(stopped).toMatchObject({ state: 'shutoff', method: 'agent', escalated: false });
+    },
+    TEST_MS,
+  );
 
-  it('waitForAgent: a domain without the channel is UnsupportedError at once; one not running yet waits for it', async () => {
-    const name = uniqueName('ag-none');
-    const bare = await conn.domains.control.define(guestDomainXml(manifest, { name, logPath: logs.path(name) }));
-    created.push(bare);
-    await expect(lifecycle.waitForAgent(bare, { timeout: 60_000 })).rejects.toBeInstanceOf(UnsupportedError);
+  it(
+    'waitForAgent: a domain without the channel is UnsupportedError at once; one not running yet waits for it',
+    async () => {
+      const name = uniqueName('ag-none');
+      const bare = await conn.domains.control.define(guestDomainXml(manifest, { name, logPath: logs.path(name) }));
+      created.push(bare);
+      await expect(lifecycle.waitForAgent(bare, { timeout: 60_000 })).rejects.toBeInstanceOf(UnsupportedError);
 
-    const later = uniqueName('ag-later');
-    const log = logs.path(later);
-    const ref = await conn.domains.control.define(guestDomainXml(manifest, { name: later, logPath: log, agent: true }));
-    created.push(ref);
-    expect(agentChannelState(await conn.domains.getXml(ref))).toBe('disconnected');
-    const waiting = lifecycle.waitForAgent(ref, { timeout: 90_000 });
-    waiting.catch(() => undefined); // observed below; not an unhandled rejection if the guest fails first
-    await lifecycle.start(ref);
-    await agentStarted(log);
-    await expect(waiting).resolves.toMatchObject({ domain: { name: later } });
-  }, TEST_MS);
+      const later = uniqueName('ag-later');
+      const log = logs.path(later);
+      const ref = await conn.domains.control.define(guestDomainXml(manifest, { name: later, logPath: log, agent: true }));
+      created.push(ref);
+      expect(agentChannelState(await conn.domains.getXml(ref))).toBe('disconnected');
+      const waiting = lifecycle.waitForAgent(ref, { timeout: 90_000 });
+      waiting.catch(() => undefined); // observed below; not an unhandled rejection if the guest fails first
+      await lifecycle.start(ref);
+      await agentStarted(log);
+      await expect(waiting).resolves.toMatchObject({ domain: { name: later } });
+    },
+    TEST_MS,
+  );
 });

@@ -50,7 +50,14 @@ describe('start', () => {
   it('starts a shut-off VM, confirmed by the started event', async () => {
     const vm = await define('start');
     const r = await lifecycle.start(vm.name);
-    expect(r).toMatchObject({ operation: 'start', state: 'running', reason: 'booted', changed: true, confirmedBy: 'event', restored: false });
+    expect(r).toMatchObject({
+      operation: 'start',
+      state: 'running',
+      reason: 'booted',
+      changed: true,
+      confirmedBy: 'event',
+      restored: false,
+    });
     expect(r.noop).toBeUndefined();
     expect(r.domain.uuid).toBe(vm.uuid);
     expect(r.domain.id).toBeGreaterThan(0);
@@ -137,7 +144,14 @@ describe('shutdown', () => {
 describe('forceOff', () => {
   it('destroys a running VM; again is a no-op', async () => {
     const vm = await running('destroy');
-    expect(await lifecycle.forceOff(vm)).toMatchObject({ operation: 'forceOff', state: 'shutoff', reason: 'destroyed', changed: true, confirmedBy: 'event', attempts: 1 });
+    expect(await lifecycle.forceOff(vm)).toMatchObject({
+      operation: 'forceOff',
+      state: 'shutoff',
+      reason: 'destroyed',
+      changed: true,
+      confirmedBy: 'event',
+      attempts: 1,
+    });
     expect(await lifecycle.forceOff(vm)).toMatchObject({ changed: false, noop: 'already shut off', attempts: 0 });
   });
 
@@ -152,7 +166,12 @@ describe('forceOff', () => {
     const r = await lifecycle.forceOff(ref);
     expect(r).toMatchObject({ state: 'shutoff', changed: true });
     expect(await conn.domains.exists(ref.uuid)).toBe(false);
-    expect(await lifecycle.forceOff(ref)).toMatchObject({ state: 'shutoff', reason: 'gone', changed: false, noop: 'domain no longer exists' });
+    expect(await lifecycle.forceOff(ref)).toMatchObject({
+      state: 'shutoff',
+      reason: 'gone',
+      changed: false,
+      noop: 'domain no longer exists',
+    });
     expect(await lifecycle.shutdown(ref)).toMatchObject({ reason: 'gone', noop: 'domain no longer exists' });
   });
 });
@@ -161,7 +180,15 @@ describe('reboot and reset', () => {
   it('reboot is confirmed by the call on the test driver (it emits no reboot event)', async () => {
     const vm = await running('reboot');
     const r = await lifecycle.reboot(vm);
-    expect(r).toMatchObject({ operation: 'reboot', path: 'reboot', state: 'running', changed: true, confirmedBy: 'call', method: 'default', requests: 1 });
+    expect(r).toMatchObject({
+      operation: 'reboot',
+      path: 'reboot',
+      state: 'running',
+      changed: true,
+      confirmedBy: 'call',
+      method: 'default',
+      requests: 1,
+    });
     // The test driver accepts every reboot flag.
     expect(await lifecycle.reboot(vm, { mode: 'acpi' })).toMatchObject({ method: 'acpi', state: 'running' });
   });
@@ -185,9 +212,22 @@ describe('reboot and reset', () => {
 describe('suspend and resume', () => {
   it('pauses and resumes, each confirmed by its event, with no-ops when already there', async () => {
     const vm = await running('pause');
-    expect(await lifecycle.pause(vm)).toMatchObject({ operation: 'pause', state: 'paused', reason: 'user', changed: true, confirmedBy: 'event' });
+    expect(await lifecycle.pause(vm)).toMatchObject({
+      operation: 'pause',
+      state: 'paused',
+      reason: 'user',
+      changed: true,
+      confirmedBy: 'event',
+    });
     expect(await lifecycle.pause(vm)).toMatchObject({ state: 'paused', changed: false, noop: 'already paused' });
-    expect(await lifecycle.resume(vm)).toMatchObject({ operation: 'resume', state: 'running', reason: 'unpaused', changed: true, confirmedBy: 'event', wokeUp: false });
+    expect(await lifecycle.resume(vm)).toMatchObject({
+      operation: 'resume',
+      state: 'running',
+      reason: 'unpaused',
+      changed: true,
+      confirmedBy: 'event',
+      wokeUp: false,
+    });
     expect(await lifecycle.resume(vm)).toMatchObject({ state: 'running', changed: false, noop: 'already running' });
   });
 
@@ -202,7 +242,10 @@ describe('suspend and resume', () => {
     expect(date.getTime()).toBeGreaterThanOrEqual(before - 1000);
     expect(date.getTime()).toBeLessThanOrEqual(Date.now() + 1000);
     expect((await lifecycle.resume(vm, { syncTime: true })).timeSync).toBeUndefined();
-    await expect(lifecycle.resume(vm, { syncTime: 'yes' as never })).rejects.toMatchObject({ code: 'ERR_LIBVIRT_INVALID_ARGUMENT', path: 'syncTime' });
+    await expect(lifecycle.resume(vm, { syncTime: 'yes' as never })).rejects.toMatchObject({
+      code: 'ERR_LIBVIRT_INVALID_ARGUMENT',
+      path: 'syncTime',
+    });
   });
 
   it('refuses a shut-off VM with InvalidStateError (the driver would say INTERNAL_ERROR)', async () => {
@@ -232,7 +275,12 @@ describe('managed save', () => {
     const vm = await running('msave-rm');
     await conn.domains.control.suspend(vm);
     await lifecycle.managedSave(vm);
-    expect(await lifecycle.removeManagedSave(vm)).toMatchObject({ operation: 'removeManagedSave', changed: true, state: 'shutoff', confirmedBy: 'call' });
+    expect(await lifecycle.removeManagedSave(vm)).toMatchObject({
+      operation: 'removeManagedSave',
+      changed: true,
+      state: 'shutoff',
+      confirmedBy: 'call',
+    });
     expect(await lifecycle.hasManagedSave(vm)).toBe(false);
     expect(await lifecycle.removeManagedSave(vm)).toMatchObject({ changed: false, noop: 'no managed save image' });
     expect(await lifecycle.start(vm)).toMatchObject({ restored: false });
@@ -240,7 +288,11 @@ describe('managed save', () => {
 
   it('refuses to save a shut-off VM', async () => {
     const vm = await define('msave-off');
-    await expect(lifecycle.managedSave(vm)).rejects.toMatchObject({ name: 'InvalidStateError', operation: 'managedSave', state: 'shutoff' });
+    await expect(lifecycle.managedSave(vm)).rejects.toMatchObject({
+      name: 'InvalidStateError',
+      operation: 'managedSave',
+      state: 'shutoff',
+    });
   });
 });
 

@@ -71,7 +71,12 @@ describe('LibvirtManager.destroyVm', () => {
     await manager.startVm(domain);
     await manager.pauseVm(domain);
     const report = await manager.destroyVm(domain);
-    expect(report).toMatchObject({ complete: true, stopped: 'graceful', undefined: true, stateBefore: { state: 'paused', reason: 'user' } });
+    expect(report).toMatchObject({
+      complete: true,
+      stopped: 'graceful',
+      undefined: true,
+      stateBefore: { state: 'paused', reason: 'user' },
+    });
     expect(await manager.connection.domains.exists(domain.name)).toBe(false);
   });
 });

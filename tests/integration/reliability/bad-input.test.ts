@@ -109,7 +109,11 @@ beforeAll(async () => {
   daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, callbackId);
   daemon.handle(CONNECT_NETWORK_EVENT_REGISTER_ANY, callbackId);
   daemon.handle(CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY, callbackId);
-  for (const p of [CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, CONNECT_NETWORK_EVENT_DEREGISTER_ANY, CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY]) {
+  for (const p of [
+    CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
+    CONNECT_NETWORK_EVENT_DEREGISTER_ANY,
+    CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY,
+  ]) {
     daemon.handle(p, () => ({ ok: undefined }));
   }
   daemon.handle(CONNECT_GET_ALL_DOMAIN_STATS, () => ({ ok: { retStats: [] } }));
@@ -138,7 +142,9 @@ describe('createVm: every spec field, every bad value, nothing sent', () => {
     expect(error.path).toBe(field.path);
   });
 
-  const sizes = SIZE_FIELDS.flatMap((field) => ALL_SIZES.filter((l) => !(field.allow ?? []).includes(l)).map((label) => [`${field.path} = ${label}`, field, SIZES[label]] as const));
+  const sizes = SIZE_FIELDS.flatMap((field) =>
+    ALL_SIZES.filter((l) => !(field.allow ?? []).includes(l)).map((label) => [`${field.path} = ${label}`, field, SIZES[label]] as const),
+  );
   it.each(sizes)('%s', async (_, field, value) => {
     const error = await refusal(() => manager.createVm(field.set(value)));
     expect(error.code).toBe(ErrorCode.INVALID_SPEC);
@@ -147,7 +153,11 @@ describe('createVm: every spec field, every bad value, nothing sent', () => {
 
   it.each([
     ['a title with a line break', { ...BASE, title: 'one\ntwo' }, 'title'],
-    ['upload data that is not bytes', { ...BASE, disks: [{ kind: 'upload', pool: 'default', source: { data: 42, size: 8 } }] }, 'disks[0].source.data'],
+    [
+      'upload data that is not bytes',
+      { ...BASE, disks: [{ kind: 'upload', pool: 'default', source: { data: 42, size: 8 } }] },
+      'disks[0].source.data',
+    ],
     ['a spec that is not an object', 'web-1', 'spec'],
     ['a disk that is not an object', { ...BASE, disks: ['/srv/a.img'] }, 'disks[0]'],
     ['an unknown disk kind', { ...BASE, disks: [{ kind: 'magic' }] }, 'disks[0].kind'],
@@ -230,16 +240,28 @@ describe('VM commands refuse bad VMs and bad options before anything is sent', (
     ["vms.waitFor 'molten'", () => manager.vms.waitFor(UNKNOWN, 'molten' as never, { timeout: 10 }), undefined],
     ["lifecycle.shutdown mode 'agent '", () => manager.lifecycle.shutdown(UNKNOWN, { mode: 'agent ' as never }), 'mode'],
     ["lifecycle.waitForState 'molten'", () => manager.lifecycle.waitForState(UNKNOWN, 'molten' as never), undefined],
-    ["lifecycle.waitForAddresses sources ['dhcp']", () => manager.lifecycle.waitForAddresses(UNKNOWN, { sources: ['dhcp' as never] }), 'sources'],
+    [
+      "lifecycle.waitForAddresses sources ['dhcp']",
+      () => manager.lifecycle.waitForAddresses(UNKNOWN, { sources: ['dhcp' as never] }),
+      'sources',
+    ],
     ["lifecycle.waitForAddresses family 'ipx'", () => manager.lifecycle.waitForAddresses(UNKNOWN, { family: 'ipx' as never }), 'family'],
     ['lifecycle.waitForAddresses pollInterval 1', () => manager.lifecycle.waitForAddresses(UNKNOWN, { pollInterval: 1 }), 'pollInterval'],
     ['lifecycle.waitForAgent pollInterval 1', () => manager.lifecycle.waitForAgent(UNKNOWN, { pollInterval: 1 }), 'pollInterval'],
-    ['lifecycle.setAutostart(vm, { enabled: "yes" })', () => manager.lifecycle.setAutostart(UNKNOWN, { enabled: 'yes' } as never), 'enabled'],
+    [
+      'lifecycle.setAutostart(vm, { enabled: "yes" })',
+      () => manager.lifecycle.setAutostart(UNKNOWN, { enabled: 'yes' } as never),
+      'enabled',
+    ],
     ['lifecycle.setAutostart(vm, true)', () => manager.lifecycle.setAutostart(UNKNOWN, true as never), 'options'],
     ["destroyer.destroy storage 'everything'", () => manager.destroyer.destroy(UNKNOWN, { storage: 'everything' as never }), 'storage'],
     ['destroyer.finish(null)', () => manager.destroyer.finish(null as never), 'report'],
     ["destroyer.finish({ errors: 'x' })", () => manager.destroyer.finish({ errors: 'x', complete: false } as never), 'report'],
-    ['destroyer.finish timeout -1', () => manager.destroyer.finish({ errors: [], complete: false, domain: { name: UNKNOWN, uuid: UNKNOWN } } as never, { timeout: -1 }), 'timeout'],
+    [
+      'destroyer.finish timeout -1',
+      () => manager.destroyer.finish({ errors: [], complete: false, domain: { name: UNKNOWN, uuid: UNKNOWN } } as never, { timeout: -1 }),
+      'timeout',
+    ],
   ] as const)('%s', async (_, run, path) => {
     const error = await refusal(run);
     if (path !== undefined) expect(error.path).toBe(path);
@@ -282,9 +304,12 @@ describe('connection resources and events', () => {
     ['domains.setTime', (n) => conn().domains.setTime(n as string, 'rtc')],
     ['domains.openConsole (device)', (n) => conn().domains.openConsole('test', { device: n as string })],
   ];
-  it.each(lookups.flatMap(([entry, run]) => NAMES_REFUSED.map(([label, name]) => [`${entry}(${label})`, run, name] as const)))('%s', async (_, run, name) => {
-    await refusal(() => run(name));
-  });
+  it.each(lookups.flatMap(([entry, run]) => NAMES_REFUSED.map(([label, name]) => [`${entry}(${label})`, run, name] as const)))(
+    '%s',
+    async (_, run, name) => {
+      await refusal(() => run(name));
+    },
+  );
 
   it.each([
     ['a ".." segment', 'images/../../etc/shadow'],
@@ -433,8 +458,42 @@ describe('qemu+tls verifies certificates unless no_verify=1 or rejectUnauthorize
     dir = mkdtempSync(join(tmpdir(), 'lvm-badtls-'));
     const openssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
     // A self-signed server certificate that no CA the client knows has signed.
-    openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'server.key', '-out', 'server.pem', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1');
-    openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=some other CA');
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      'server.key',
+      '-out',
+      'server.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    );
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=some other CA',
+    );
     inline.ca = readFileSync(join(dir, 'ca.pem'), 'utf8');
     inline.cert = readFileSync(join(dir, 'ca.pem'), 'utf8');
     inline.key = readFileSync(join(dir, 'ca.key'), 'utf8');
@@ -460,19 +519,30 @@ describe('qemu+tls verifies certificates unless no_verify=1 or rejectUnauthorize
   });
 
   it('a server whose certificate the CA did not sign is refused with a TransportError', async () => {
-    const error = await LibvirtConnection.connect(`test+tls://127.0.0.1:${port}/default`, { tls: { ca: inline.ca }, reconnect: false }).catch((e: unknown) => e);
+    const error = await LibvirtConnection.connect(`test+tls://127.0.0.1:${port}/default`, {
+      tls: { ca: inline.ca },
+      reconnect: false,
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransportError);
     expect((error as Error).message).toMatch(/certificate .* was rejected/);
   });
 
   it('no_verify=1 turns verification off: the same server is then reached', async () => {
-    const conn = await LibvirtConnection.connect(`test+tls://127.0.0.1:${port}/default?no_verify=1`, { tls: { ca: inline.ca }, reconnect: false, keepalive: false });
+    const conn = await LibvirtConnection.connect(`test+tls://127.0.0.1:${port}/default?no_verify=1`, {
+      tls: { ca: inline.ca },
+      reconnect: false,
+      keepalive: false,
+    });
     expect((await conn.host.getLibVersion()).text).toBe('9.0.0');
     await conn.close();
   });
 
   it('so does tls.rejectUnauthorized: false, given explicitly', async () => {
-    const conn = await LibvirtConnection.connect(`test+tls://127.0.0.1:${port}/default`, { tls: { ca: inline.ca, rejectUnauthorized: false }, reconnect: false, keepalive: false });
+    const conn = await LibvirtConnection.connect(`test+tls://127.0.0.1:${port}/default`, {
+      tls: { ca: inline.ca, rejectUnauthorized: false },
+      reconnect: false,
+      keepalive: false,
+    });
     expect((await conn.host.getLibVersion()).text).toBe('9.0.0');
     await conn.close();
   });

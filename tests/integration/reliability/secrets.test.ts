@@ -19,14 +19,7 @@ import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../../src/connection/internal.js';
-import {
-  LibvirtConnection,
-  LibvirtManager,
-  LibvirtManagerError,
-  type Logger,
-  type VmSpec,
-  getRollbackReport,
-} from '../../../src/index.js';
+import { LibvirtConnection, LibvirtManager, LibvirtManagerError, type Logger, type VmSpec, getRollbackReport } from '../../../src/index.js';
 import { QEMU_URI, TEST_URI, uniqueName, virshQuiet } from '../../helpers/libvirt.js';
 import { type TempPool, tempPool } from '../../helpers/pool.js';
 import { type TestTlsServer, startTlsServer } from '../../helpers/tls.js';
@@ -46,7 +39,10 @@ const WRITTEN_KEY = sshKeyPair('written').privateKeyPem;
 
 /** Substrings that must never show up: each secret, and each line of key material. */
 function needles(secret: string): string[] {
-  const lines = secret.split('\n').map((l) => l.trim()).filter((l) => l.length >= 16 && !l.startsWith('-----'));
+  const lines = secret
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length >= 16 && !l.startsWith('-----'));
   return secret.includes('\n') ? lines : [secret];
 }
 
@@ -73,7 +69,11 @@ function leaks(text: string, also: Record<string, string[]> = {}): string[] {
 const logLines: string[] = [];
 const levels = ['debug', 'info', 'warn', 'error'] as const;
 const logger: Logger = Object.fromEntries(
-  levels.map((level) => [level, (fields: Record<string, unknown>, message: string) => logLines.push(`${level} ${message} ${stringify(fields)} ${inspect(fields, { depth: null, showHidden: true })}`)]),
+  levels.map((level) => [
+    level,
+    (fields: Record<string, unknown>, message: string) =>
+      logLines.push(`${level} ${message} ${stringify(fields)} ${inspect(fields, { depth: null, showHidden: true })}`),
+  ]),
 ) as Logger;
 
 function stringify(value: unknown): string {
@@ -177,7 +177,10 @@ describe('secrets during VM creation', () => {
     // The second create: the password hash.
     const hashName = uniqueName('secrets-hash');
     names.push(hashName);
-    const second = await manager.createVm({ ...SPEC_SECRETS(hashName, pool.name), cloudInit: { user: { name: 'ops', passwordHash: PASSWORD_HASH } } });
+    const second = await manager.createVm({
+      ...SPEC_SECRETS(hashName, pool.name),
+      cloudInit: { user: { name: 'ops', passwordHash: PASSWORD_HASH } },
+    });
     expect((await manager.destroyVm(second.domain, { storage: 'owned', stop: 'force' })).complete).toBe(true);
 
     await new Promise((r) => setTimeout(r, 200)); // let the last events arrive
@@ -198,12 +201,36 @@ describe('secrets during VM creation', () => {
   });
 
   it.each([
-    ['an invalid VNC password (NUL)', (name: string, p: string) => ({ ...SPEC_SECRETS(name, p), graphics: { type: 'vnc', password: `${VNC_PASSWORD}\0` } })],
-    ['an invalid plain password (NUL)', (name: string, p: string) => ({ ...SPEC_SECRETS(name, p), cloudInit: { user: { name: 'ops', plainPassword: `${PLAIN_PASSWORD}\0` } } })],
-    ['an invalid password hash', (name: string, p: string) => ({ ...SPEC_SECRETS(name, p), cloudInit: { user: { name: 'ops', passwordHash: `${PASSWORD_HASH}\n` } } })],
-    ['a private key where a public key belongs', (name: string, p: string) => ({ ...SPEC_SECRETS(name, p), cloudInit: { sshAuthorizedKeys: [ssh.privateKeyPem] } })],
-    ['a write_files entry with a bad path', (name: string, p: string) => ({ ...SPEC_SECRETS(name, p), cloudInit: { config: { writeFiles: [{ path: 'relative', content: WRITTEN_KEY }] } } })],
-    ['raw user-data with a NUL next to a password', (name: string, p: string) => ({ ...SPEC_SECRETS(name, p), cloudInit: { userData: `#cloud-config\npassword: ${PLAIN_PASSWORD}\0` } })],
+    [
+      'an invalid VNC password (NUL)',
+      (name: string, p: string) => ({ ...SPEC_SECRETS(name, p), graphics: { type: 'vnc', password: `${VNC_PASSWORD}\0` } }),
+    ],
+    [
+      'an invalid plain password (NUL)',
+      (name: string, p: string) => ({
+        ...SPEC_SECRETS(name, p),
+        cloudInit: { user: { name: 'ops', plainPassword: `${PLAIN_PASSWORD}\0` } },
+      }),
+    ],
+    [
+      'an invalid password hash',
+      (name: string, p: string) => ({ ...SPEC_SECRETS(name, p), cloudInit: { user: { name: 'ops', passwordHash: `${PASSWORD_HASH}\n` } } }),
+    ],
+    [
+      'a private key where a public key belongs',
+      (name: string, p: string) => ({ ...SPEC_SECRETS(name, p), cloudInit: { sshAuthorizedKeys: [ssh.privateKeyPem] } }),
+    ],
+    [
+      'a write_files entry with a bad path',
+      (name: string, p: string) => ({
+        ...SPEC_SECRETS(name, p),
+        cloudInit: { config: { writeFiles: [{ path: 'relative', content: WRITTEN_KEY }] } },
+      }),
+    ],
+    [
+      'raw user-data with a NUL next to a password',
+      (name: string, p: string) => ({ ...SPEC_SECRETS(name, p), cloudInit: { userData: `#cloud-config\npassword: ${PLAIN_PASSWORD}\0` } }),
+    ],
     ['a pool that does not exist', (name: string) => SPEC_SECRETS(name, 'no-such-pool-secrets')],
   ] as const)('a create refused for %s: the error carries no secret', async (_, build) => {
     const name = uniqueName('secrets-bad');
@@ -265,11 +292,70 @@ describe('secrets of transports', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lvm-secrets-'));
     const openssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-    openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'server.key', '-out', 'server.pem', '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1');
-    openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'other.key', '-out', 'other.pem', '-days', '2', '-subj', '/CN=other CA');
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      'server.key',
+      '-out',
+      'server.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    );
+    openssl(
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      'other.key',
+      '-out',
+      'other.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=other CA',
+    );
     // The client's key, encrypted with a passphrase, and its certificate.
-    openssl('genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-aes-256-cbc', '-pass', `pass:${TLS_PASSPHRASE}`, '-out', 'client.key');
-    openssl('req', '-new', '-x509', '-key', 'client.key', '-passin', `pass:${TLS_PASSPHRASE}`, '-out', 'client.pem', '-days', '2', '-subj', '/CN=client');
+    openssl(
+      'genpkey',
+      '-algorithm',
+      'EC',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-aes-256-cbc',
+      '-pass',
+      `pass:${TLS_PASSPHRASE}`,
+      '-out',
+      'client.key',
+    );
+    openssl(
+      'req',
+      '-new',
+      '-x509',
+      '-key',
+      'client.key',
+      '-passin',
+      `pass:${TLS_PASSPHRASE}`,
+      '-out',
+      'client.pem',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=client',
+    );
     clientKey = readFileSync(join(dir, 'client.key'), 'utf8');
     clientCert = readFileSync(join(dir, 'client.pem'), 'utf8');
     wrongCa = readFileSync(join(dir, 'other.pem'), 'utf8');
@@ -288,12 +374,24 @@ describe('secrets of transports', () => {
   const tlsSecrets = (): Record<string, string[]> => ({ tlsKey: needles(clientKey) });
 
   it.each([
-    ['a server the CA did not sign', () => ({ ca: wrongCa, key: clientKey, cert: clientCert, passphrase: TLS_PASSPHRASE }), (p: number) => p],
-    ['a wrong passphrase', () => ({ ca: wrongCa, key: clientKey, cert: clientCert, passphrase: `${TLS_PASSPHRASE}-wrong` }), (p: number) => p],
+    [
+      'a server the CA did not sign',
+      () => ({ ca: wrongCa, key: clientKey, cert: clientCert, passphrase: TLS_PASSPHRASE }),
+      (p: number) => p,
+    ],
+    [
+      'a wrong passphrase',
+      () => ({ ca: wrongCa, key: clientKey, cert: clientCert, passphrase: `${TLS_PASSPHRASE}-wrong` }),
+      (p: number) => p,
+    ],
     ['a refused port', () => ({ ca: wrongCa, key: clientKey, cert: clientCert, passphrase: TLS_PASSPHRASE }), () => 1],
   ])('a TLS connection with an inline encrypted key fails (%s): no key material in the error or the logs', async (_, options, portOf) => {
     const linesBefore = logLines.length;
-    const error = await LibvirtConnection.connect(`qemu+tls://127.0.0.1:${portOf(port)}/system`, { tls: options(), logger, reconnect: false }).then(
+    const error = await LibvirtConnection.connect(`qemu+tls://127.0.0.1:${portOf(port)}/system`, {
+      tls: options(),
+      logger,
+      reconnect: false,
+    }).then(
       (c) => (void c.close(), new Error('connected')),
       (e: unknown) => e,
     );
@@ -343,35 +441,46 @@ describe('secrets of transports', () => {
     expectNoLeak('log lines', logLines.slice(linesBefore).join('\n'), { uriPassword: [password] });
   });
 
-  it.each(Object.entries(URI_PASSWORDS))('a URI password with %s: the connection, its errors and its logs never repeat any of it', async (_, password) => {
-    const halves = { uriPassword: [...URI_PASSWORD_HALVES] };
-    for (const uri of [`qemu+tcp://admin:${password}@127.0.0.1:1/system`, `qemu+ssh://admin:${password}@127.0.0.1:1/system?no_tty=1&no_verify=1`]) {
-      const linesBefore = logLines.length;
-      // Built without dialing: what `conn.uri` shows (or the refusal of a URI a parser would split).
-      let conn: LibvirtConnection | undefined;
-      try {
-        conn = new LibvirtConnection(uri, { logger, reconnect: false });
-        expectNoLeak('conn.uri', conn.uri, halves);
-        expect(conn.uri).toMatch(/^qemu\+(tcp|ssh):\/\/admin@127\.0\.0\.1:1\/system/);
-      } catch (error) {
-        expectNoLeak('the refusal', errorText(error), halves);
-      } finally {
-        await conn?.close();
+  it.each(Object.entries(URI_PASSWORDS))(
+    'a URI password with %s: the connection, its errors and its logs never repeat any of it',
+    async (_, password) => {
+      const halves = { uriPassword: [...URI_PASSWORD_HALVES] };
+      for (const uri of [
+        `qemu+tcp://admin:${password}@127.0.0.1:1/system`,
+        `qemu+ssh://admin:${password}@127.0.0.1:1/system?no_tty=1&no_verify=1`,
+      ]) {
+        const linesBefore = logLines.length;
+        // Built without dialing: what `conn.uri` shows (or the refusal of a URI a parser would split).
+        let conn: LibvirtConnection | undefined;
+        try {
+          conn = new LibvirtConnection(uri, { logger, reconnect: false });
+          expectNoLeak('conn.uri', conn.uri, halves);
+          expect(conn.uri).toMatch(/^qemu\+(tcp|ssh):\/\/admin@127\.0\.0\.1:1\/system/);
+        } catch (error) {
+          expectNoLeak('the refusal', errorText(error), halves);
+        } finally {
+          await conn?.close();
+        }
+        for (const open of [
+          () => LibvirtConnection.connect(uri, { logger, reconnect: false, connectTimeout: 15_000 }),
+          () => LibvirtManager.connect(uri, { logger, reconnect: false, connectTimeout: 15_000 }),
+        ]) {
+          const error = await open().then(
+            (c) => (void c.close(), new Error('connected')),
+            (e: unknown) => e,
+          );
+          expect(error).toBeInstanceOf(LibvirtManagerError);
+          expectNoLeak('the error', errorText(error), halves);
+        }
+        expectNoLeak('log lines', logLines.slice(linesBefore).join('\n'), halves);
       }
-      for (const open of [() => LibvirtConnection.connect(uri, { logger, reconnect: false, connectTimeout: 15_000 }), () => LibvirtManager.connect(uri, { logger, reconnect: false, connectTimeout: 15_000 })]) {
-        const error = await open().then(
-          (c) => (void c.close(), new Error('connected')),
-          (e: unknown) => e,
-        );
-        expect(error).toBeInstanceOf(LibvirtManagerError);
-        expectNoLeak('the error', errorText(error), halves);
-      }
-      expectNoLeak('log lines', logLines.slice(linesBefore).join('\n'), halves);
-    }
-  });
+    },
+  );
 
   it('the detector itself finds a planted secret, deep in a cause chain or a log line', () => {
-    const planted = new LibvirtManagerError('ERR_LIBVIRT_INTERNAL', 'outer', { cause: new Error('inner', { cause: { detail: `x${PLAIN_PASSWORD}x` } }) });
+    const planted = new LibvirtManagerError('ERR_LIBVIRT_INTERNAL', 'outer', {
+      cause: new Error('inner', { cause: { detail: `x${PLAIN_PASSWORD}x` } }),
+    });
     expect(leaks(errorText(planted))).toEqual(['plainPassword']);
     expect(leaks(`info ${stringify({ key: ssh.privateKeyPem })}`)).toContain('sshPrivateKey');
   });
@@ -404,6 +513,10 @@ describe('secrets of transports', () => {
   });
 
   it('the capturing logger did receive lines at every level across the file', () => {
-    for (const level of levels) expect(logLines.some((l) => l.startsWith(level)), level).toBe(true);
+    for (const level of levels)
+      expect(
+        logLines.some((l) => l.startsWith(level)),
+        level,
+      ).toBe(true);
   });
 });

@@ -118,7 +118,9 @@ describe('networks', () => {
     const defined = await h.waitForEvent((e) => e.family === 'network' && e.value.net.name === netName, 'network DEFINED');
     expect(defined.value).toEqual({ callbackID: reg.callbackID, net, event: 0, detail: 0 });
     await h.call(P.CONNECT_NETWORK_EVENT_DEREGISTER_ANY, reg);
-    expect((await h.call(P.NETWORK_DEFINE_XML, { xml: netXml(netName).replace('</name>', `</name><uuid>${net.uuid}</uuid>`) })).net).toEqual(net);
+    expect(
+      (await h.call(P.NETWORK_DEFINE_XML, { xml: netXml(netName).replace('</name>', `</name><uuid>${net.uuid}</uuid>`) })).net,
+    ).toEqual(net);
     await h.call(P.NETWORK_CREATE, { net });
     expect(await h.call(P.NETWORK_IS_ACTIVE, { net })).toEqual({ active: 1 });
     expect((await h.call(P.NETWORK_GET_XML_DESC, { net, flags: 0 })).xml).toContain(`<name>${netName}</name>`);

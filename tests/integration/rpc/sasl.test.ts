@@ -24,7 +24,8 @@ const password = `pw-${randomBytes(9).toString('base64url')}`;
 /** CA, client certificate and key, given in code (most tests) or found through `?pkipath=` (one test). */
 let tls: { ca: string; cert: string; key: string };
 
-const saslpasswd = (...args: string[]): void => void execFileSync('saslpasswd2', ['-a', 'libvirt', '-f', SASL_DB, ...args], { input: password, stdio: ['pipe', 'ignore', 'pipe'] });
+const saslpasswd = (...args: string[]): void =>
+  void execFileSync('saslpasswd2', ['-a', 'libvirt', '-f', SASL_DB, ...args], { input: password, stdio: ['pipe', 'ignore', 'pipe'] });
 
 beforeAll(() => {
   const read = (file: string): string => readFileSync(`${PKI}/${file}`, 'utf8');
@@ -39,7 +40,8 @@ afterAll(() => {
 const uri = (driver = 'test', path = 'default'): string => `${driver}+tls://${user}@127.0.0.1/${path}`;
 
 /** Everything an error carries, to look for the password in. */
-const everything = (error: unknown): string => `${String(error)} ${inspect(error, { depth: null, showHidden: true })} ${JSON.stringify(error)}`;
+const everything = (error: unknown): string =>
+  `${String(error)} ${inspect(error, { depth: null, showHidden: true })} ${JSON.stringify(error)}`;
 
 describe('SASL over TLS, against libvirtd with Cyrus SASL', () => {
   it('SCRAM-SHA-256 by default; the user comes from the URI and the password from a function', async () => {
@@ -96,9 +98,12 @@ describe('SASL over TLS, against libvirtd with Cyrus SASL', () => {
   it('a wrong password is an AuthError that names the user and never the password, in the error or the logs', async () => {
     const wrong = `${password}-wrong`;
     const lines: string[] = [];
-    const capture = (level: string) => (fields: unknown, message: string) => void lines.push(`${level} ${message} ${inspect(fields, { depth: null })}`);
+    const capture = (level: string) => (fields: unknown, message: string) =>
+      void lines.push(`${level} ${message} ${inspect(fields, { depth: null })}`);
     const logger = { debug: capture('debug'), info: capture('info'), warn: capture('warn'), error: capture('error') };
-    const error = await LibvirtConnection.connect(uri(), { tls, sasl: { password: wrong }, reconnect: false, logger }).catch((e: unknown) => e);
+    const error = await LibvirtConnection.connect(uri(), { tls, sasl: { password: wrong }, reconnect: false, logger }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(AuthError);
     expect((error as Error).message).toContain(user);
     expect(everything(error)).not.toContain(wrong);
@@ -111,7 +116,11 @@ describe('SASL over TLS, against libvirtd with Cyrus SASL', () => {
 
   it('so is an unknown user, with SCRAM and with PLAIN', async () => {
     for (const mechanisms of [['SCRAM-SHA-256'], ['PLAIN']] as const) {
-      const error = await LibvirtConnection.connect(uri(), { tls, sasl: { username: `${user}-nobody`, password, mechanisms }, reconnect: false }).catch((e: unknown) => e);
+      const error = await LibvirtConnection.connect(uri(), {
+        tls,
+        sasl: { username: `${user}-nobody`, password, mechanisms },
+        reconnect: false,
+      }).catch((e: unknown) => e);
       expect(error, mechanisms[0]).toBeInstanceOf(AuthError);
       expect(everything(error)).not.toContain(password);
     }
@@ -124,7 +133,11 @@ describe('SASL over TLS, against libvirtd with Cyrus SASL', () => {
   });
 
   it("TLS still verifies the daemon: without our CA the listener's certificate is refused before SASL starts", async () => {
-    const error = await LibvirtConnection.connect(uri(), { sasl: { password }, reconnect: false, tls: { ...tls, ca: readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8') } }).catch((e: unknown) => e);
+    const error = await LibvirtConnection.connect(uri(), {
+      sasl: { password },
+      reconnect: false,
+      tls: { ...tls, ca: readFileSync('/etc/ssl/certs/ca-certificates.crt', 'utf8') },
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransportError);
     expect((error as Error).message).toMatch(/was rejected/);
   });
@@ -135,7 +148,9 @@ describe('SASL over TLS, against libvirtd with Cyrus SASL', () => {
   });
 
   it('without a client certificate, libvirtd closes the link after the TLS handshake: a TransportError that says so', async () => {
-    const error = await LibvirtConnection.connect(uri(), { tls: { ca: tls.ca }, sasl: { password }, reconnect: false }).catch((e: unknown) => e);
+    const error = await LibvirtConnection.connect(uri(), { tls: { ca: tls.ca }, sasl: { password }, reconnect: false }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(TransportError);
     expect((error as Error).message).toMatch(/without confirming it|refused us/);
   });

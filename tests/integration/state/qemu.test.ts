@@ -50,7 +50,12 @@ describe('registry with a real guest', () => {
     const t0 = Date.now();
     const result = await registry.send(name, 'shutdown', { timeout: 60_000 });
     expect(result).toMatchObject({ state: 'shutoff', reason: 'shutdown', escalated: false, method: 'acpi' });
-    expect(registry.get(name)).toMatchObject({ state: 'shutoff', reason: 'shutdown', inFlight: null, allowed: ['start', 'shutdown', 'forceOff', 'destroy'] });
+    expect(registry.get(name)).toMatchObject({
+      state: 'shutoff',
+      reason: 'shutdown',
+      inFlight: null,
+      allowed: ['start', 'shutdown', 'forceOff', 'destroy'],
+    });
     console.log(`registry shutdown of a ready guest: ${Date.now() - t0} ms`);
 
     const report = await registry.send(name, 'destroy', { storage: 'none' });

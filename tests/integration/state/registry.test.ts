@@ -15,13 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AbortError,
-  type DomainRef,
-  InvalidStateError,
-  LibvirtConnection,
-  TimeoutError,
-} from '../../../src/connection/internal.js';
+import { AbortError, type DomainRef, InvalidStateError, LibvirtConnection, TimeoutError } from '../../../src/connection/internal.js';
 import { VmLifecycleManager } from '../../../src/lifecycle/internal.js';
 import { type VmChange, VmRegistry } from '../../../src/state/internal.js';
 import { gatedLifecycle } from '../../helpers/gated-lifecycle.js';
@@ -73,7 +67,9 @@ afterAll(async () => {
   await conn?.close();
   const sorted = [...latencies].sort((a, b) => a - b);
   if (sorted.length > 0) {
-    console.log(`virsh → registry (after virsh returned), ${sorted.length} changes: median ${sorted[sorted.length >> 1]!.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`);
+    console.log(
+      `virsh → registry (after virsh returned), ${sorted.length} changes: median ${sorted[sorted.length >> 1]!.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms`,
+    );
   }
 });
 
@@ -82,7 +78,11 @@ describe('seeding', () => {
     const before = newName('seed');
     virshDefine(before);
     await registry.start({ timeout: 10_000 });
-    expect(registry.get('test')).toMatchObject({ state: 'running', inFlight: null, allowed: expect.arrayContaining(['shutdown', 'pause']) });
+    expect(registry.get('test')).toMatchObject({
+      state: 'running',
+      inFlight: null,
+      allowed: expect.arrayContaining(['shutdown', 'pause']),
+    });
     expect(registry.get(before)).toMatchObject({ state: 'shutoff', allowed: ['start', 'shutdown', 'forceOff', 'destroy'] });
     const all = await conn.domains.list();
     expect(registry.size).toBe(all.length);

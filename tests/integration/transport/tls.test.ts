@@ -25,17 +25,62 @@ const openssl = (...args: string[]): void => {
 };
 
 function makeCa(name: string): void {
-  openssl('req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', `${name}.key`, '-out', `${name}.pem`, '-days', '2', '-subj', `/CN=${name}`,
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  openssl(
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.pem`,
+    '-days',
+    '2',
+    '-subj',
+    `/CN=${name}`,
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
 }
 
 function makeLeaf(name: string, ca: string, ext: string): void {
   writeFileSync(join(dir, `${name}.ext`), ext);
-  openssl('req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${name}`);
-  openssl('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial',
-    '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`);
+  openssl(
+    'req',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    `${name}.key`,
+    '-out',
+    `${name}.csr`,
+    '-subj',
+    `/CN=${name}`,
+  );
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    `${ca}.pem`,
+    '-CAkey',
+    `${ca}.key`,
+    '-CAcreateserial',
+    '-out',
+    `${name}.pem`,
+    '-days',
+    '2',
+    '-extfile',
+    `${name}.ext`,
+  );
 }
 
 /** A libvirt-style pkipath directory: cacert.pem, clientcert.pem, clientkey.pem. */
@@ -163,7 +208,11 @@ describe('tls transport', () => {
     }
     // A CA given in code that did not sign the server is enforced like one from a file: refused.
     const refused = await createDialer(uri, {
-      tls: { ca: readFileSync(join(dir, 'otherca.pem')), cert: readFileSync(join(dir, 'client.pem')), key: readFileSync(join(dir, 'client.key')) },
+      tls: {
+        ca: readFileSync(join(dir, 'otherca.pem')),
+        cert: readFileSync(join(dir, 'client.pem')),
+        key: readFileSync(join(dir, 'client.key')),
+      },
     })({ timeout: 5000 }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(TransportError);
     expect((refused as Error).message).toContain('was rejected');
@@ -182,7 +231,8 @@ describe("libvirtd's confirmation byte after the TLS handshake", () => {
     await once(s, 'listening');
     return { port: (s.address() as AddressInfo).port, close: () => new Promise((r) => s.close(() => r())) };
   }
-  const dialTo = (p: number): Promise<Duplex> => createDialer(parseLibvirtUri(`qemu+tls://127.0.0.1:${p}/system?pkipath=${join(dir, 'good')}`))({ timeout: 5000 });
+  const dialTo = (p: number): Promise<Duplex> =>
+    createDialer(parseLibvirtUri(`qemu+tls://127.0.0.1:${p}/system?pkipath=${join(dir, 'good')}`))({ timeout: 5000 });
 
   it('is consumed: the RPC stream starts with what follows it, even in the same TLS record', async () => {
     const s = await serverThat((socket) => socket.write(Buffer.from([1, 0x41, 0x42])));
@@ -222,7 +272,9 @@ describe("libvirtd's confirmation byte after the TLS handshake", () => {
   it('silence: the dial deadline applies', async () => {
     const s = await serverThat(() => undefined);
     try {
-      const error = await createDialer(parseLibvirtUri(`qemu+tls://127.0.0.1:${s.port}/system?pkipath=${join(dir, 'good')}`))({ timeout: 300 }).catch((e: unknown) => e);
+      const error = await createDialer(parseLibvirtUri(`qemu+tls://127.0.0.1:${s.port}/system?pkipath=${join(dir, 'good')}`))({
+        timeout: 300,
+      }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(TimeoutError);
     } finally {
       await s.close();

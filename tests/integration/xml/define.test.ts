@@ -10,13 +10,26 @@ import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDomainXml, normalizeXml, parseDomainXml, type DeviceKind, type DomainModel } from '../../../src/xml/index.js';
 import { GOLDEN_DOMAINS } from '../../fixtures/xml/golden-models.js';
-import { Cleanup, PREFIX, QEMU_URI, TEST_URI, daemonUp, defineDomain, holdConnection, qemuImg, scratchDir, virsh, xmlFile } from './virsh.js';
+import {
+  Cleanup,
+  PREFIX,
+  QEMU_URI,
+  TEST_URI,
+  daemonUp,
+  defineDomain,
+  holdConnection,
+  qemuImg,
+  scratchDir,
+  virsh,
+  xmlFile,
+} from './virsh.js';
 
 type Driver = 'test' | 'qemu';
 const URI: Record<Driver, string> = { test: TEST_URI, qemu: QEMU_URI };
 
 /** Placeholder paths in the golden models, moved into the scratch directory. */
-const PLACEHOLDER = /^\/(var\/lib\/libvirt\/(images|boot)\/|var\/lib\/libvirt\/qemu\/nvram\/lvm-golden|var\/log\/libvirt\/qemu\/lvm-golden|srv\/lvm-golden)/;
+const PLACEHOLDER =
+  /^\/(var\/lib\/libvirt\/(images|boot)\/|var\/lib\/libvirt\/qemu\/nvram\/lvm-golden|var\/log\/libvirt\/qemu\/lvm-golden|srv\/lvm-golden)/;
 
 function relocate<T>(value: T, dir: string): T {
   if (typeof value === 'string') return (PLACEHOLDER.test(value) ? join(dir, basename(value)) : value) as T;
@@ -43,7 +56,8 @@ function modelFor(golden: DomainModel, key: string, driver: Driver, dir: string)
     if (file === undefined) continue;
     const backing = disk.backingStore?.source?.file;
     if (backing !== undefined) qemuImg(backing, 'qcow2', '64M');
-    if (disk.driver?.type === 'qcow2') qemuImg(file, 'qcow2', '64M', backing === undefined ? undefined : { path: backing, format: 'qcow2' });
+    if (disk.driver?.type === 'qcow2')
+      qemuImg(file, 'qcow2', '64M', backing === undefined ? undefined : { path: backing, format: 'qcow2' });
     else qemuImg(file, 'raw', '1M');
   }
   for (const path of [model.os.kernel, model.os.initrd]) if (path !== undefined) writeFileSync(path, '');

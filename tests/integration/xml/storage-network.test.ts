@@ -36,7 +36,11 @@ for (const uri of [TEST_URI, QEMU_URI]) {
     it('a dir pool with a qcow2 base and an overlay on it', () => {
       const pool = `${PREFIX}pool`;
       const path = join(dir, 'pool');
-      virsh(uri, 'pool-define', xmlFile(dir, 'pool', buildStoragePoolXml({ type: 'dir', name: pool, target: { path, permissions: { mode: '0711' } } })));
+      virsh(
+        uri,
+        'pool-define',
+        xmlFile(dir, 'pool', buildStoragePoolXml({ type: 'dir', name: pool, target: { path, permissions: { mode: '0711' } } })),
+      );
       cleanup.add(`undefine pool ${pool}`, () => virsh(uri, 'pool-undefine', pool));
       virsh(uri, 'pool-build', pool);
       virsh(uri, 'pool-start', pool);
@@ -49,7 +53,12 @@ for (const uri of [TEST_URI, QEMU_URI]) {
       expect(parsedPool.capacity).toBeGreaterThan(0n);
       expect(normalizeXml(buildStoragePoolXml(parsedPool))).toBe(normalizeXml(poolXml));
 
-      virsh(uri, 'vol-create', pool, xmlFile(dir, 'base', buildStorageVolumeXml({ name: 'base.qcow2', capacity: parseSize('64MiB'), target: { format: 'qcow2' } })));
+      virsh(
+        uri,
+        'vol-create',
+        pool,
+        xmlFile(dir, 'base', buildStorageVolumeXml({ name: 'base.qcow2', capacity: parseSize('64MiB'), target: { format: 'qcow2' } })),
+      );
       cleanup.add('delete base.qcow2', () => virsh(uri, 'vol-delete', '--pool', pool, 'base.qcow2'));
       const base = parseStorageVolumeXml(virsh(uri, 'vol-dumpxml', '--pool', pool, 'base.qcow2'));
       expect(base).toMatchObject({ name: 'base.qcow2', capacity: 64n * 1024n * 1024n, target: { format: 'qcow2' } });
@@ -102,7 +111,14 @@ for (const uri of [TEST_URI, QEMU_URI]) {
         bridge: { name: BRIDGE, stp: true, delay: 0 },
         domain: { name: 'xmltest.lvm', localOnly: true },
         ips: [
-          { address: '10.253.91.1', prefix: 24, dhcp: { ranges: [{ start: '10.253.91.10', end: '10.253.91.20' }], hosts: [{ mac: '52:54:00:91:00:01', name: 'h1', ip: '10.253.91.5' }] } },
+          {
+            address: '10.253.91.1',
+            prefix: 24,
+            dhcp: {
+              ranges: [{ start: '10.253.91.10', end: '10.253.91.20' }],
+              hosts: [{ mac: '52:54:00:91:00:01', name: 'h1', ip: '10.253.91.5' }],
+            },
+          },
           { family: 'ipv6', address: 'fd00:91::1', prefix: 64 },
         ],
       };
@@ -113,7 +129,12 @@ for (const uri of [TEST_URI, QEMU_URI]) {
     });
 
     it.skipIf(uri === QEMU_URI)('a NAT network (test driver only)', () => {
-      const sent: NetworkModel = { name: `${PREFIX}nat`, forward: { mode: 'nat' }, bridge: { name: `${BRIDGE}n` }, ips: [{ address: '10.253.92.1', netmask: '255.255.255.0', dhcp: { ranges: [{ start: '10.253.92.100', end: '10.253.92.200' }] } }] };
+      const sent: NetworkModel = {
+        name: `${PREFIX}nat`,
+        forward: { mode: 'nat' },
+        bridge: { name: `${BRIDGE}n` },
+        ips: [{ address: '10.253.92.1', netmask: '255.255.255.0', dhcp: { ranges: [{ start: '10.253.92.100', end: '10.253.92.200' }] } }],
+      };
       expect(define(sent)).toMatchObject(sent);
     });
 

@@ -29,7 +29,6 @@ function parse(text: string): Record<string, unknown> {
   return JSON.parse(text.slice('#cloud-config\n'.length)) as Record<string, unknown>;
 }
 
-
 describe('buildCloudConfig', () => {
   it('maps the typed fields to cloud-config keys', () => {
     const doc = parse(
@@ -154,7 +153,12 @@ describe('redactCloudConfig', () => {
     const red = redactCloudConfig(text);
     expect(red).not.toContain(SECRET);
     const doc = parse(red);
-    expect((doc.users as unknown[])[1]).toEqual({ name: 'ops', ssh_authorized_keys: [ED25519], plain_text_passwd: REDACTED, lock_passwd: false });
+    expect((doc.users as unknown[])[1]).toEqual({
+      name: 'ops',
+      ssh_authorized_keys: [ED25519],
+      plain_text_passwd: REDACTED,
+      lock_passwd: false,
+    });
     expect(doc.write_files).toEqual([{ path: '/etc/token', content: REDACTED }]);
     expect(doc.ssh_keys).toBe(REDACTED);
     expect(doc.api_token).toBe(REDACTED);

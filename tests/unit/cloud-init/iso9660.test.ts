@@ -179,7 +179,11 @@ describe('buildIso9660: invalid input', () => {
     ['volume id too long', () => buildIso9660({ volumeId: 'a'.repeat(33), files: [] }), 'volumeId'],
     ['volume id with a space', () => buildIso9660({ volumeId: 'ci data', files: [] }), 'volumeId'],
     ['files not an array', () => buildIso9660({ volumeId: 'cidata', files: 'x' as never }), 'files'],
-    ['65 files', () => buildIso9660({ volumeId: 'cidata', files: Array.from({ length: 65 }, (_, i) => ({ name: `f${i}`, data: '' })) }), 'files'],
+    [
+      '65 files',
+      () => buildIso9660({ volumeId: 'cidata', files: Array.from({ length: 65 }, (_, i) => ({ name: `f${i}`, data: '' })) }),
+      'files',
+    ],
     ['name with a slash', () => buildIso9660({ volumeId: 'cidata', files: [{ name: 'a/b', data: '' }] }), 'files[0].name'],
     ['name with a space', () => buildIso9660({ volumeId: 'cidata', files: [{ name: 'a b', data: '' }] }), 'files[0].name'],
     ['non-ASCII name', () => buildIso9660({ volumeId: 'cidata', files: [{ name: 'é', data: '' }] }), 'files[0].name'],
@@ -187,10 +191,32 @@ describe('buildIso9660: invalid input', () => {
     ['name "."', () => buildIso9660({ volumeId: 'cidata', files: [{ name: '.', data: '' }] }), 'files[0].name'],
     ['name ".."', () => buildIso9660({ volumeId: 'cidata', files: [{ name: '..', data: '' }] }), 'files[0].name'],
     ['65-char name', () => buildIso9660({ volumeId: 'cidata', files: [{ name: 'a'.repeat(65), data: '' }] }), 'files[0].name'],
-    ['duplicate name', () => buildIso9660({ volumeId: 'cidata', files: [{ name: 'a', data: '' }, { name: 'a', data: 'x' }] }), 'files[1].name'],
+    [
+      'duplicate name',
+      () =>
+        buildIso9660({
+          volumeId: 'cidata',
+          files: [
+            { name: 'a', data: '' },
+            { name: 'a', data: 'x' },
+          ],
+        }),
+      'files[1].name',
+    ],
     ['data of the wrong type', () => buildIso9660({ volumeId: 'cidata', files: [{ name: 'a', data: 42 as never }] }), 'files[0].data'],
     ['null file', () => buildIso9660({ volumeId: 'cidata', files: [null as never] }), 'files[0].name'],
-    ['over 16 MiB', () => buildIso9660({ volumeId: 'cidata', files: [{ name: 'a', data: Buffer.alloc(8 << 20) }, { name: 'b', data: Buffer.alloc((8 << 20) + 1) }] }), 'files'],
+    [
+      'over 16 MiB',
+      () =>
+        buildIso9660({
+          volumeId: 'cidata',
+          files: [
+            { name: 'a', data: Buffer.alloc(8 << 20) },
+            { name: 'b', data: Buffer.alloc((8 << 20) + 1) },
+          ],
+        }),
+      'files',
+    ],
     ['invalid date', () => buildIso9660({ volumeId: 'cidata', files: [], date: new Date(Number.NaN) }), 'date'],
     ['date before 1900', () => buildIso9660({ volumeId: 'cidata', files: [], date: new Date(Date.UTC(1899, 0, 1)) }), 'date'],
     ['non-boolean joliet', () => buildIso9660({ volumeId: 'cidata', files: [], joliet: 'yes' as never }), 'joliet'],

@@ -20,21 +20,33 @@ afterEach(async () => {
 });
 
 /** A fake daemon whose console greets with `login: `, records what the client sends, and confirms a finish. */
-async function setup(): Promise<{ daemon: FakeLibvirtDaemon; conn: LibvirtConnection; opened: { dev_name: string | null; flags: number }[]; received: Buffer[]; statuses: number[] }> {
+async function setup(): Promise<{
+  daemon: FakeLibvirtDaemon;
+  conn: LibvirtConnection;
+  opened: { dev_name: string | null; flags: number }[];
+  received: Buffer[];
+  statuses: number[];
+}> {
   const daemon = await FakeLibvirtDaemon.start();
   const opened: { dev_name: string | null; flags: number }[] = [];
   const received: Buffer[] = [];
   const statuses: number[] = [];
   daemon.handle(DOMAIN_OPEN_CONSOLE, (args, { header, client }) => {
     opened.push({ dev_name: args.dev_name, flags: args.flags });
-    setImmediate(() => client.sendStream({ proc: PROC, serial: header.serial, status: MessageStatus.VIR_NET_CONTINUE }, Buffer.from('login: ')));
+    setImmediate(() =>
+      client.sendStream({ proc: PROC, serial: header.serial, status: MessageStatus.VIR_NET_CONTINUE }, Buffer.from('login: ')),
+    );
     return { ok: undefined };
   });
   daemon.onStream((header, payload, client) => {
     statuses.push(header.status);
     if (header.status === MessageStatus.VIR_NET_CONTINUE) received.push(Buffer.from(payload));
     // Echo each line back, as a shell would; confirm a finish or an abort.
-    if (header.status === MessageStatus.VIR_NET_CONTINUE) client.sendStream({ proc: PROC, serial: header.serial, status: MessageStatus.VIR_NET_CONTINUE }, Buffer.from(`> ${payload.toString()}`));
+    if (header.status === MessageStatus.VIR_NET_CONTINUE)
+      client.sendStream(
+        { proc: PROC, serial: header.serial, status: MessageStatus.VIR_NET_CONTINUE },
+        Buffer.from(`> ${payload.toString()}`),
+      );
     else client.sendStream({ proc: PROC, serial: header.serial, status: MessageStatus.VIR_NET_OK }, Buffer.alloc(0));
   });
   const conn = await LibvirtConnection.connect(daemon.uri, { reconnect: false, keepalive: false });

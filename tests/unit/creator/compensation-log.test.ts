@@ -37,14 +37,21 @@ describe('CompensationLog', () => {
     await log.step('c', 'make c', async () => 3, { undo: async () => 'undone' });
     const report = await log.rollback();
     expect(report.complete).toBe(false);
-    expect(report.undone.map((s) => [s.step, s.outcome])).toEqual([['c', 'undone'], ['a', 'already-gone']]);
+    expect(report.undone.map((s) => [s.step, s.outcome])).toEqual([
+      ['c', 'undone'],
+      ['a', 'already-gone'],
+    ]);
     expect(report.failed).toEqual([{ step: 'b', description: 'make b', uncertain: false, error: boom }]);
   });
 
   it('does not log an undo for a step that failed cleanly', async () => {
     const log = new CompensationLog();
     const error = virError(1, 'refused');
-    expect(await rejection(log.step('a', 'make a', () => Promise.reject(error), { undo: async () => 'undone', ifUncertain: async () => 'undone' }))).toBe(error);
+    expect(
+      await rejection(
+        log.step('a', 'make a', () => Promise.reject(error), { undo: async () => 'undone', ifUncertain: async () => 'undone' }),
+      ),
+    ).toBe(error);
     expect(log.pending).toBe(0);
   });
 
@@ -55,7 +62,9 @@ describe('CompensationLog', () => {
   ])('logs the uncertain undo when the call %s', async (_, error) => {
     expect(outcomeUnknown(error)).toBe(true);
     const log = new CompensationLog();
-    await rejection(log.step('a', 'make a', () => Promise.reject(error), { undo: async () => 'undone', ifUncertain: async () => 'already-gone' }));
+    await rejection(
+      log.step('a', 'make a', () => Promise.reject(error), { undo: async () => 'undone', ifUncertain: async () => 'already-gone' }),
+    );
     expect(await log.rollback()).toMatchObject({ undone: [{ step: 'a', outcome: 'already-gone', uncertain: true }], complete: true });
   });
 
@@ -64,10 +73,15 @@ describe('CompensationLog', () => {
     const reason = new Error('user cancelled');
     const log = new CompensationLog({ signal: controller.signal });
     const error = await rejection(
-      log.step('a', 'make a', async () => {
-        controller.abort(reason);
-        throw reason;
-      }, { undo: async () => 'undone', ifUncertain: async () => 'already-gone' }),
+      log.step(
+        'a',
+        'make a',
+        async () => {
+          controller.abort(reason);
+          throw reason;
+        },
+        { undo: async () => 'undone', ifUncertain: async () => 'already-gone' },
+      ),
     );
     expect(error).toBeInstanceOf(AbortError);
     expect(error.cause).toBe(reason);
@@ -93,7 +107,11 @@ describe('CompensationLog', () => {
 
   it('lets the test hook fail a step before it runs', async () => {
     const injected = new Error('injected');
-    const log = new CompensationLog({ beforeStep: (step) => { if (step === 'b') throw injected; } });
+    const log = new CompensationLog({
+      beforeStep: (step) => {
+        if (step === 'b') throw injected;
+      },
+    });
     await log.step('a', 'make a', async () => 1, { undo: async () => 'undone' });
     expect(await rejection(log.step('b', 'make b', async () => 2))).toBe(injected);
     expect((await log.rollback()).undone.map((s) => s.step)).toEqual(['a']);

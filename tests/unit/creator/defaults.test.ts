@@ -32,28 +32,46 @@ describe('QEMU driver, q35 domain capabilities (TCG)', () => {
 
   it('sets the x86 features and timers virt-install sets', () => {
     expect(p.features).toEqual({ acpi: true, apic: true, vmport: false });
-    expect(p.clock).toEqual({ offset: 'utc', timers: [{ name: 'rtc', tickpolicy: 'catchup' }, { name: 'pit', tickpolicy: 'delay' }, { name: 'hpet', present: false }] });
+    expect(p.clock).toEqual({
+      offset: 'utc',
+      timers: [
+        { name: 'rtc', tickpolicy: 'catchup' },
+        { name: 'pit', tickpolicy: 'delay' },
+        { name: 'hpet', present: false },
+      ],
+    });
   });
 
-  it("leaves the CPU model to QEMU under TCG", () => {
+  it('leaves the CPU model to QEMU under TCG', () => {
     expect(p.cpu).toBeUndefined();
   });
 
   it('uses firmware auto-selection for UEFI, with SMM and enrolled keys for Secure Boot', () => {
     const uefi = resolvePlatform(spec({ firmware: 'uefi' }), { capabilities: QEMU_CAPS, domainCapabilities: QEMU_DOMCAPS_Q35 });
     expect(uefi.firmware).toEqual({ firmware: 'efi' });
-    const sb = resolvePlatform(spec({ firmware: 'uefi', secureBoot: true }), { capabilities: QEMU_CAPS, domainCapabilities: QEMU_DOMCAPS_Q35 });
-    expect(sb.firmware.firmwareFeatures).toEqual([{ name: 'secure-boot', enabled: true }, { name: 'enrolled-keys', enabled: true }]);
+    const sb = resolvePlatform(spec({ firmware: 'uefi', secureBoot: true }), {
+      capabilities: QEMU_CAPS,
+      domainCapabilities: QEMU_DOMCAPS_Q35,
+    });
+    expect(sb.firmware.firmwareFeatures).toEqual([
+      { name: 'secure-boot', enabled: true },
+      { name: 'enrolled-keys', enabled: true },
+    ]);
     expect(sb.features.smm).toBe(true);
   });
 
   it('refuses UEFI when the host lists no EFI firmware', () => {
     const noEfi = withDevices(QEMU_DOMCAPS_Q35, (d) => (d.os.enums['firmware'] = []));
-    expect(refusal(() => resolvePlatform(spec({ firmware: 'uefi' }), { capabilities: QEMU_CAPS, domainCapabilities: noEfi })).path).toBe('firmware');
+    expect(refusal(() => resolvePlatform(spec({ firmware: 'uefi' }), { capabilities: QEMU_CAPS, domainCapabilities: noEfi })).path).toBe(
+      'firmware',
+    );
   });
 
   it('turns default devices off on request', () => {
-    const off = resolvePlatform(spec({ defaultDevices: { guestAgent: false, rng: false, memballoon: false, tablet: false } }), { capabilities: QEMU_CAPS, domainCapabilities: QEMU_DOMCAPS_Q35 });
+    const off = resolvePlatform(spec({ defaultDevices: { guestAgent: false, rng: false, memballoon: false, tablet: false } }), {
+      capabilities: QEMU_CAPS,
+      domainCapabilities: QEMU_DOMCAPS_Q35,
+    });
     expect(off).toMatchObject({ guestAgent: false, rng: undefined, memballoon: false, tablet: false });
   });
 
@@ -62,21 +80,32 @@ describe('QEMU driver, q35 domain capabilities (TCG)', () => {
       d.devices['rng'] = { supported: false, enums: {} };
       d.devices['channel'] = { supported: true, enums: { type: ['pty'] } };
     });
-    expect(resolvePlatform(spec(), { capabilities: QEMU_CAPS, domainCapabilities: dc })).toMatchObject({ rng: undefined, guestAgent: false });
+    expect(resolvePlatform(spec(), { capabilities: QEMU_CAPS, domainCapabilities: dc })).toMatchObject({
+      rng: undefined,
+      guestAgent: false,
+    });
   });
 
   it('falls back to SATA on q35 when virtio and SCSI disks are not offered', () => {
     const dc = withDevices(QEMU_DOMCAPS_Q35, (d) => (d.devices['disk']!.enums['bus'] = ['sata', 'usb']));
-    expect(resolvePlatform(spec(), { capabilities: QEMU_CAPS, domainCapabilities: dc })).toMatchObject({ diskBus: 'sata', cdromBus: 'sata' });
+    expect(resolvePlatform(spec(), { capabilities: QEMU_CAPS, domainCapabilities: dc })).toMatchObject({
+      diskBus: 'sata',
+      cdromBus: 'sata',
+    });
   });
 
   it('refuses graphics the host does not offer', () => {
     const dc = withDevices(QEMU_DOMCAPS_Q35, (d) => (d.devices['graphics']!.enums['type'] = ['vnc']));
-    expect(refusal(() => resolvePlatform(spec({ graphics: 'spice' }), { capabilities: QEMU_CAPS, domainCapabilities: dc })).path).toBe('graphics.type');
+    expect(refusal(() => resolvePlatform(spec({ graphics: 'spice' }), { capabilities: QEMU_CAPS, domainCapabilities: dc })).path).toBe(
+      'graphics.type',
+    );
   });
 
   it('takes an explicit custom CPU model', () => {
-    const custom = resolvePlatform(spec({ cpu: { mode: 'custom', model: 'qemu64' } }), { capabilities: QEMU_CAPS, domainCapabilities: QEMU_DOMCAPS_Q35 });
+    const custom = resolvePlatform(spec({ cpu: { mode: 'custom', model: 'qemu64' } }), {
+      capabilities: QEMU_CAPS,
+      domainCapabilities: QEMU_DOMCAPS_Q35,
+    });
     expect(custom.cpu).toEqual({ mode: 'custom', match: 'exact', model: { name: 'qemu64', fallback: 'allow' } });
   });
 });

@@ -41,7 +41,8 @@ describe('golden VM XML', () => {
           const kind = spec.disks?.find((_, i) => model.devices.disks?.[i] === disk)?.kind;
           if (kind === 'existing' || kind === 'cdrom') expect(ownedPaths.has(disk.source?.file)).toBe(false);
         }
-        const made = (spec.disks ?? []).filter((d) => d.kind !== 'existing' && d.kind !== 'cdrom').length + (spec.cloudInit === undefined ? 0 : 1);
+        const made =
+          (spec.disks ?? []).filter((d) => d.kind !== 'existing' && d.kind !== 'cdrom').length + (spec.cloudInit === undefined ? 0 : 1);
         expect(owned.volumes).toHaveLength(made);
         expect(owned.createdAt).toBe(GOLDEN_CREATED_AT.toISOString());
       });

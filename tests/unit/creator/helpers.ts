@@ -21,8 +21,24 @@ export const QEMU_DOMCAPS_PC = parseDomainCapabilitiesXml(fixture('qemu-domcapab
 export const TEST_CAPS = parseCapabilitiesXml(fixture('test-capabilities.xml'));
 
 export const POOL: PoolFacts = { name: 'default', path: '/var/lib/libvirt/images', available: 100n * 1024n ** 3n, active: true };
-export const BASE: VolumeFacts = { pool: 'default', name: 'debian-12.qcow2', path: '/var/lib/libvirt/images/debian-12.qcow2', format: 'qcow2', capacity: 2n * 1024n ** 3n, allocation: 400n * 1024n ** 2n, ref: null };
-export const ISO: VolumeFacts = { pool: 'isos', name: 'installer.iso', path: '/srv/isos/installer.iso', format: 'iso', capacity: 600n * 1024n ** 2n, allocation: 600n * 1024n ** 2n, ref: null };
+export const BASE: VolumeFacts = {
+  pool: 'default',
+  name: 'debian-12.qcow2',
+  path: '/var/lib/libvirt/images/debian-12.qcow2',
+  format: 'qcow2',
+  capacity: 2n * 1024n ** 3n,
+  allocation: 400n * 1024n ** 2n,
+  ref: null,
+};
+export const ISO: VolumeFacts = {
+  pool: 'isos',
+  name: 'installer.iso',
+  path: '/srv/isos/installer.iso',
+  format: 'iso',
+  capacity: 600n * 1024n ** 2n,
+  allocation: 600n * 1024n ** 2n,
+  ref: null,
+};
 
 /** Facts of this machine's QEMU driver (q35 domain capabilities) with a `default` pool holding a base image. */
 export function qemuFacts(overrides: Partial<CreatorFacts> = {}): CreatorFacts {
@@ -30,7 +46,11 @@ export function qemuFacts(overrides: Partial<CreatorFacts> = {}): CreatorFacts {
     capabilities: QEMU_CAPS,
     domainCapabilities: QEMU_DOMCAPS_Q35,
     pools: { default: POOL, isos: { name: 'isos', path: '/srv/isos', available: 0n, active: true } },
-    volumes: { [volumeKey({ pool: 'default', volume: BASE.name })]: BASE, [volumeKey(BASE.path)]: BASE, [volumeKey({ pool: 'isos', volume: ISO.name })]: ISO },
+    volumes: {
+      [volumeKey({ pool: 'default', volume: BASE.name })]: BASE,
+      [volumeKey(BASE.path)]: BASE,
+      [volumeKey({ pool: 'isos', volume: ISO.name })]: ISO,
+    },
     uploads: {},
     ...overrides,
   };
@@ -38,7 +58,12 @@ export function qemuFacts(overrides: Partial<CreatorFacts> = {}): CreatorFacts {
 
 /** Facts of the test driver: host capabilities only (it has no domain capabilities). */
 export function testDriverFacts(): CreatorFacts {
-  return { capabilities: TEST_CAPS, pools: { 'default-pool': { name: 'default-pool', path: '/default-pool', available: 100n * 1024n ** 3n, active: true } }, volumes: {}, uploads: {} };
+  return {
+    capabilities: TEST_CAPS,
+    pools: { 'default-pool': { name: 'default-pool', path: '/default-pool', available: 100n * 1024n ** 3n, active: true } },
+    volumes: {},
+    uploads: {},
+  };
 }
 
 /** A libvirt error as the daemon would report it. */

@@ -29,7 +29,7 @@ function sparse<T>(value: T): T[] {
 }
 
 /** 2³² − 1 entries, none of them there: walking it takes minutes. */
-const huge = <T,>(): T[] => new Array<T>(2 ** 32 - 1);
+const huge = <T>(): T[] => new Array<T>(2 ** 32 - 1);
 
 describe('the device cap', () => {
   it(`accepts ${MAX_VM_DEVICES} devices, in any mix of disks, NICs and raw device elements, and writes them all`, () => {
@@ -49,7 +49,11 @@ describe('the device cap', () => {
     ['one NIC over', { ...BASE, networks: nics(MAX_VM_DEVICES + 1) }, 'networks'],
     ['one raw device element over', { ...BASE, overrides: { devicesXml: xmls(MAX_VM_DEVICES + 1) } }, 'overrides.devicesXml'],
     ['disks and NICs together one over', { ...BASE, disks: disks(MAX_VM_DEVICES - 10), networks: nics(11) }, 'networks'],
-    ['all three together one over', { ...BASE, disks: disks(MAX_VM_DEVICES - 1), networks: nics(1), overrides: { devicesXml: xmls(1) } }, 'overrides.devicesXml'],
+    [
+      'all three together one over',
+      { ...BASE, disks: disks(MAX_VM_DEVICES - 1), networks: nics(1), overrides: { devicesXml: xmls(1) } },
+      'overrides.devicesXml',
+    ],
   ])('refuses %s, naming the list that goes over and why', (_, spec, path) => {
     const error = refusal(() => validateSpec(spec));
     expect(error.path).toBe(path);
@@ -64,7 +68,7 @@ describe('the device cap', () => {
     expect(await settledCalls()).toEqual([]); // the daemon received nothing
   });
 
-  it("the VmSpec documentation states the cap in force", () => {
+  it('the VmSpec documentation states the cap in force', () => {
     const doc = readFileSync(new URL('../../../src/creator/spec.ts', import.meta.url), 'utf8');
     expect(doc).toContain(`**at most ${MAX_VM_DEVICES} devices**`);
     expect(doc).toContain(`boot.order\`: at most ${MAX_BOOT_ORDER} entries`);

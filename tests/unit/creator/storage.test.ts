@@ -15,28 +15,47 @@ import { readIso } from '../cloud-init/iso-reader.js';
 import { BASE, POOL, qemuFacts, refusal } from './helpers.js';
 
 const UUID = '0e9f7a36-4b8e-4d0c-9b38-3c7a1a5e2f10';
-const plan = (spec: Partial<VmSpec>, facts = qemuFacts()) => planCreate(validateSpec({ name: 'vm1', memory: '1GiB', ...spec }, { uuid: UUID }), facts);
+const plan = (spec: Partial<VmSpec>, facts = qemuFacts()) =>
+  planCreate(validateSpec({ name: 'vm1', memory: '1GiB', ...spec }, { uuid: UUID }), facts);
 
 describe('volume plans', () => {
   it('names volumes after the VM and predicts their paths in the pool', () => {
-    const p = plan({ disks: [{ kind: 'new', pool: 'default', size: '1GiB' }, { kind: 'new', pool: 'default', size: '1GiB', format: 'raw' }, { kind: 'existing', path: '/a' }] });
+    const p = plan({
+      disks: [
+        { kind: 'new', pool: 'default', size: '1GiB' },
+        { kind: 'new', pool: 'default', size: '1GiB', format: 'raw' },
+        { kind: 'existing', path: '/a' },
+      ],
+    });
     expect(p.volumes.map((v) => [v.step, v.name, v.predictedPath, v.format])).toEqual([
       ['volume:disks[0]', 'vm1-disk0.qcow2', '/var/lib/libvirt/images/vm1-disk0.qcow2', 'qcow2'],
       ['volume:disks[1]', 'vm1-disk1.img', '/var/lib/libvirt/images/vm1-disk1.img', 'raw'],
     ]);
-    expect(parseStorageVolumeXml(p.volumes[0]!.xml)).toMatchObject({ name: 'vm1-disk0.qcow2', capacity: 1n << 30n, allocation: 0n, target: { format: 'qcow2' } });
+    expect(parseStorageVolumeXml(p.volumes[0]!.xml)).toMatchObject({
+      name: 'vm1-disk0.qcow2',
+      capacity: 1n << 30n,
+      allocation: 0n,
+      target: { format: 'qcow2' },
+    });
   });
 
   it('writes an overlay with the base as backing store, sized like the base by default', () => {
     const p = plan({ disks: [{ kind: 'overlay', pool: 'default', base: { pool: 'default', volume: 'debian-12.qcow2' } }] });
     const v = p.volumes[0]!;
     expect(v).toMatchObject({ role: 'overlay', format: 'qcow2', writes: 0n });
-    expect(parseStorageVolumeXml(v.xml)).toMatchObject({ capacity: BASE.capacity, backingStore: { path: BASE.path, format: 'qcow2' }, target: { format: 'qcow2' } });
+    expect(parseStorageVolumeXml(v.xml)).toMatchObject({
+      capacity: BASE.capacity,
+      backingStore: { path: BASE.path, format: 'qcow2' },
+      target: { format: 'qcow2' },
+    });
   });
 
   it('accepts a base outside any pool given its format and size', () => {
     const p = plan({ disks: [{ kind: 'overlay', pool: 'default', base: '/srv/base.img', baseFormat: 'raw', size: '3GiB' }] });
-    expect(parseStorageVolumeXml(p.volumes[0]!.xml)).toMatchObject({ capacity: 3n << 30n, backingStore: { path: '/srv/base.img', format: 'raw' } });
+    expect(parseStorageVolumeXml(p.volumes[0]!.xml)).toMatchObject({
+      capacity: 3n << 30n,
+      backingStore: { path: '/srv/base.img', format: 'raw' },
+    });
   });
 
   it('counts a clone by the allocation of its source and keeps its format', () => {
@@ -48,7 +67,12 @@ describe('volume plans', () => {
     const facts = qemuFacts({ uploads: { 0: { size: 5_000_000n, format: 'qcow2' } } });
     const p = plan({ disks: [{ kind: 'upload', pool: 'default', source: '/home/me/disk.qcow2' }] }, facts);
     const v = p.volumes[0]!;
-    expect(v).toMatchObject({ name: 'vm1-disk0.qcow2', format: 'qcow2', writes: 5_000_000n, upload: { source: '/home/me/disk.qcow2', size: 5_000_000n } });
+    expect(v).toMatchObject({
+      name: 'vm1-disk0.qcow2',
+      format: 'qcow2',
+      writes: 5_000_000n,
+      upload: { source: '/home/me/disk.qcow2', size: 5_000_000n },
+    });
     expect(parseStorageVolumeXml(v.xml)).toMatchObject({ capacity: 5_000_000n, target: { format: 'raw' } });
   });
 
@@ -60,16 +84,40 @@ describe('volume plans', () => {
   });
 
   it('refuses two disks that would make the same volume', () => {
-    expect(refusal(() => plan({ disks: [{ kind: 'new', pool: 'default', size: 1024, name: 'vm1-disk1.qcow2' }, { kind: 'new', pool: 'default', size: 1024 }] })).path).toBe('disks[1].name');
+    expect(
+      refusal(() =>
+        plan({
+          disks: [
+            { kind: 'new', pool: 'default', size: 1024, name: 'vm1-disk1.qcow2' },
+            { kind: 'new', pool: 'default', size: 1024 },
+          ],
+        }),
+      ).path,
+    ).toBe('disks[1].name');
   });
 });
 
 describe('free space', () => {
-  const v = (pool: string, writes: bigint, specPath: string) => ({ step: `volume:${specPath}`, specPath, role: 'disk', pool, name: 'x', predictedPath: 'x', format: 'raw', xml: '', writes });
+  const v = (pool: string, writes: bigint, specPath: string) => ({
+    step: `volume:${specPath}`,
+    specPath,
+    role: 'disk',
+    pool,
+    name: 'x',
+    predictedPath: 'x',
+    format: 'raw',
+    xml: '',
+    writes,
+  });
 
   it('sums what each pool receives', () => {
-    const pools = [{ ...POOL, available: 100n }, { name: 'other', available: 10n, active: true }];
-    expect(() => checkFreeSpace([v('default', 60n, 'disks[0]'), v('other', 10n, 'disks[1]'), v('default', 40n, 'disks[2]')], pools)).not.toThrow();
+    const pools = [
+      { ...POOL, available: 100n },
+      { name: 'other', available: 10n, active: true },
+    ];
+    expect(() =>
+      checkFreeSpace([v('default', 60n, 'disks[0]'), v('other', 10n, 'disks[1]'), v('default', 40n, 'disks[2]')], pools),
+    ).not.toThrow();
     expect(refusal(() => checkFreeSpace([v('default', 60n, 'disks[0]'), v('default', 41n, 'disks[1]')], pools)).path).toBe('disks[1].size');
     expect(refusal(() => checkFreeSpace([v('other', 11n, 'cloudInit')], pools)).path).toBe('cloudInit.pool');
   });
@@ -129,7 +177,10 @@ describe('seed plan', () => {
     const { seed } = planSeed({ hostname: 'h1', user: { name: 'ops', sudo: true } }, { name: 'vm', uuid: UUID, start: false });
     const userData = readIso(seed.iso).rockRidge!.get('user-data')!.toString();
     expect(userData.startsWith('#cloud-config\n')).toBe(true);
-    expect(JSON.parse(userData.slice('#cloud-config\n'.length))).toEqual({ hostname: 'h1', users: ['default', { name: 'ops', sudo: 'ALL=(ALL) NOPASSWD:ALL' }] });
+    expect(JSON.parse(userData.slice('#cloud-config\n'.length))).toEqual({
+      hostname: 'h1',
+      users: ['default', { name: 'ops', sudo: 'ALL=(ALL) NOPASSWD:ALL' }],
+    });
   });
 
   it('keeps a meta-data string verbatim', () => {

@@ -49,7 +49,9 @@ describe('VmCreator.create (fake host over the wire)', () => {
   it('makes volumes, uploads, defines, sets autostart, starts and detaches the seed, in that order', async () => {
     const { conn, hv, calls } = await creatorHost();
     const events: string[] = [];
-    const result = await new VmCreator(conn).create(FULL, { onProgress: (e) => events.push(e.type === 'step' ? e.step : `${e.type}:${e.bytes}/${e.total}`) });
+    const result = await new VmCreator(conn).create(FULL, {
+      onProgress: (e) => events.push(e.type === 'step' ? e.step : `${e.type}:${e.bytes}/${e.total}`),
+    });
     const seedName = result.created.seed!.name;
     expect(events).toEqual([
       'volume:disks[0]',
@@ -86,12 +88,26 @@ describe('VmCreator.create (fake host over the wire)', () => {
     for (const failing of steps) {
       const { conn, hv } = await creatorHost();
       const injected = new Error(`injected at ${failing}`);
-      const creator = new VmCreator(conn, { hooks: { beforeStep: (s) => { if (s === failing) throw injected; } } });
+      const creator = new VmCreator(conn, {
+        hooks: {
+          beforeStep: (s) => {
+            if (s === failing) throw injected;
+          },
+        },
+      });
       const error = await rejection(creator.create(FULL));
       expect(error, failing).toBe(injected);
       const report = getRollbackReport(error)!;
       expect(report.complete, failing).toBe(true);
-      expect(report.undone.map((s) => s.step), failing).toEqual(steps.slice(0, steps.indexOf(failing)).filter((s) => !s.startsWith('upload:') && s !== 'detach-seed').reverse());
+      expect(
+        report.undone.map((s) => s.step),
+        failing,
+      ).toEqual(
+        steps
+          .slice(0, steps.indexOf(failing))
+          .filter((s) => !s.startsWith('upload:') && s !== 'detach-seed')
+          .reverse(),
+      );
       expect([...hv.domains.keys()], failing).toEqual([]);
       expect([...hv.volumes.keys()], failing).toEqual([]);
     }
@@ -171,7 +187,9 @@ describe('VmCreator.create (fake host over the wire)', () => {
 
   it('gives a clear UnsupportedError when the driver cannot upload, and rolls back', async () => {
     const { conn, hv } = await creatorHost({ upload: false });
-    const error = await rejection(new VmCreator(conn).create({ name: 'vm2', memory: '64MiB', disks: [{ kind: 'new', pool: 'default', size: 1 << 20 }], cloudInit: {} }));
+    const error = await rejection(
+      new VmCreator(conn).create({ name: 'vm2', memory: '64MiB', disks: [{ kind: 'new', pool: 'default', size: 1 << 20 }], cloudInit: {} }),
+    );
     expect(error).toBeInstanceOf(UnsupportedError);
     expect(error.message).toContain('cloud-init seed needs volume upload');
     expect(getRollbackReport(error)?.undone.map((s) => s.step)).toEqual(['volume:cloudInit', 'volume:disks[0]']);
@@ -180,12 +198,22 @@ describe('VmCreator.create (fake host over the wire)', () => {
 
   it('refuses a taken domain name or volume name before making anything', async () => {
     const { conn, hv, settledCalls, mark } = await creatorHost();
-    await new VmCreator(conn).create({ name: 'taken', memory: '64MiB', disks: [{ kind: 'new', pool: 'default', size: 1 << 20, name: 'shared.qcow2' }] });
+    await new VmCreator(conn).create({
+      name: 'taken',
+      memory: '64MiB',
+      disks: [{ kind: 'new', pool: 'default', size: 1 << 20, name: 'shared.qcow2' }],
+    });
     mark();
     const byName = await rejection(new VmCreator(conn).create({ name: 'taken', memory: '64MiB' }));
     expect(byName).toBeInstanceOf(AlreadyExistsError);
     expect(getRollbackReport(byName)).toBeUndefined();
-    const byVolume = await rejection(new VmCreator(conn).create({ name: 'other', memory: '64MiB', disks: [{ kind: 'new', pool: 'default', size: 1 << 20, name: 'shared.qcow2' }] }));
+    const byVolume = await rejection(
+      new VmCreator(conn).create({
+        name: 'other',
+        memory: '64MiB',
+        disks: [{ kind: 'new', pool: 'default', size: 1 << 20, name: 'shared.qcow2' }],
+      }),
+    );
     expect(byVolume).toBeInstanceOf(AlreadyExistsError);
     expect((byVolume as AlreadyExistsError).objectType).toBe('volume');
     expect(await settledCalls({ only: ['STORAGE_VOL_CREATE_XML', 'DOMAIN_DEFINE_XML_FLAGS'] })).toEqual([]);
@@ -204,7 +232,8 @@ describe('VmCreator.create (fake host over the wire)', () => {
     const log: string[] = [];
     // A stand-in lifecycle that acts on the hypervisor directly, so any start or autostart call on the wire was the creator's own.
     const own: CreatorLifecycle = {
-      start: async (vm) => void (log.push(`start ${vm.name}`), Object.assign(hv.domain(vm.name), { state: 'running', id: hv.nextDomainId() })),
+      start: async (vm) =>
+        void (log.push(`start ${vm.name}`), Object.assign(hv.domain(vm.name), { state: 'running', id: hv.nextDomainId() })),
       forceOff: async (vm) => void (log.push(`forceOff ${vm.name}`), Object.assign(hv.domain(vm.name), { state: 'shutoff', id: -1 })),
       setAutostart: async (vm) => void log.push(`setAutostart ${vm.name}`),
     };
@@ -232,7 +261,9 @@ describe('VmCreator.create (fake host over the wire)', () => {
       const define = names.indexOf('DOMAIN_DEFINE_XML_FLAGS');
       const start = names.indexOf('DOMAIN_CREATE_WITH_FLAGS');
       expect(names.slice(define, names.indexOf('DOMAIN_SET_AUTOSTART')), `given: ${given}`).toContain('DOMAIN_GET_AUTOSTART');
-      expect(names.slice(names.indexOf('DOMAIN_SET_AUTOSTART'), start), `given: ${given}`).toEqual(expect.arrayContaining(['DOMAIN_GET_STATE', 'CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY']));
+      expect(names.slice(names.indexOf('DOMAIN_SET_AUTOSTART'), start), `given: ${given}`).toEqual(
+        expect.arrayContaining(['DOMAIN_GET_STATE', 'CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY']),
+      );
       expect(calls[start]!.callbacks, `given: ${given}`).toBe(1);
     }
   });
@@ -240,11 +271,23 @@ describe('VmCreator.create (fake host over the wire)', () => {
   it('logs steps and rollbacks without secrets', async () => {
     const { conn, fail } = await creatorHost();
     const lines: string[] = [];
-    const logger = Object.fromEntries(['debug', 'info', 'warn', 'error'].map((level) => [level, (fields: unknown, message: string) => lines.push(`${level} ${message} ${JSON.stringify(fields, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`)]));
+    const logger = Object.fromEntries(
+      ['debug', 'info', 'warn', 'error'].map((level) => [
+        level,
+        (fields: unknown, message: string) =>
+          lines.push(`${level} ${message} ${JSON.stringify(fields, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))}`),
+      ]),
+    );
     const secret = 'Sekret-Passw0rd';
-    const spec: VmSpec = { ...FULL, graphics: { type: 'vnc', password: secret }, cloudInit: { user: { name: 'ops', plainPassword: secret }, writeFiles: undefined } as VmSpec['cloudInit'] };
+    const spec: VmSpec = {
+      ...FULL,
+      graphics: { type: 'vnc', password: secret },
+      cloudInit: { user: { name: 'ops', plainPassword: secret }, writeFiles: undefined } as VmSpec['cloudInit'],
+    };
     fail(DOMAIN_DETACH_DEVICE_FLAGS);
-    await new VmCreator(conn, { logger }).create({ ...spec, cloudInit: { ...spec.cloudInit, detach: 'after-first-boot' } }).catch(() => undefined);
+    await new VmCreator(conn, { logger })
+      .create({ ...spec, cloudInit: { ...spec.cloudInit, detach: 'after-first-boot' } })
+      .catch(() => undefined);
     expect(lines.some((l) => l.startsWith('info creating VM'))).toBe(true);
     expect(lines.some((l) => l.startsWith('warn create failed; rolled back'))).toBe(true);
     expect(lines.join('\n')).not.toContain(secret);

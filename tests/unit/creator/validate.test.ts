@@ -17,15 +17,23 @@ describe('validateSpec accepts', () => {
     ['the minimal spec', ok],
     ['bytes as a number and a bigint', withSpec({ memory: 268435456 })],
     ['a 63-character name', withSpec({ name: 'a'.repeat(63) })],
-    ['every disk kind', withSpec({ disks: [
-      { kind: 'new', pool: 'default', size: '1GiB' },
-      { kind: 'overlay', pool: 'default', base: { pool: 'default', volume: 'base.qcow2' } },
-      { kind: 'clone', pool: 'default', source: '/var/lib/libvirt/images/x.qcow2', reflink: true },
-      { kind: 'upload', pool: 'default', source: { data: new Uint8Array(4), size: 4 } },
-      { kind: 'existing', path: '/srv/data.img', shareable: true },
-      { kind: 'cdrom' },
-    ] })],
-    ['titles and descriptions with markup characters and non-ASCII', withSpec({ title: `<&"'> 日本 ü`, description: `line 1\n<b>&amp;</b> "q" 'a' 🚀` })],
+    [
+      'every disk kind',
+      withSpec({
+        disks: [
+          { kind: 'new', pool: 'default', size: '1GiB' },
+          { kind: 'overlay', pool: 'default', base: { pool: 'default', volume: 'base.qcow2' } },
+          { kind: 'clone', pool: 'default', source: '/var/lib/libvirt/images/x.qcow2', reflink: true },
+          { kind: 'upload', pool: 'default', source: { data: new Uint8Array(4), size: 4 } },
+          { kind: 'existing', path: '/srv/data.img', shareable: true },
+          { kind: 'cdrom' },
+        ],
+      }),
+    ],
+    [
+      'titles and descriptions with markup characters and non-ASCII',
+      withSpec({ title: `<&"'> 日本 ü`, description: `line 1\n<b>&amp;</b> "q" 'a' 🚀` }),
+    ],
     ['a seed detached after first boot when started', withSpec({ start: true, cloudInit: { detach: 'after-first-boot' } })],
   ])('%s', (_, spec) => {
     expect(() => validateSpec(spec)).not.toThrow();
@@ -69,26 +77,78 @@ describe('validateSpec refuses', () => {
     ['a volume name with a slash', { disks: [{ kind: 'new', pool: 'p', size: 1024, name: 'a/b.qcow2' }] }, 'disks[0].name'],
     ['the volume name ".."', { disks: [{ kind: 'new', pool: 'p', size: 1024, name: '..' }] }, 'disks[0].name'],
     ['a volume name starting with "-"', { disks: [{ kind: 'new', pool: 'p', size: 1024, name: '-rf' }] }, 'disks[0].name'],
-    ['a base volume name with ".."', { disks: [{ kind: 'overlay', pool: 'p', base: { pool: 'p', volume: '..' } }] }, 'disks[0].base.volume'],
+    [
+      'a base volume name with ".."',
+      { disks: [{ kind: 'overlay', pool: 'p', base: { pool: 'p', volume: '..' } }] },
+      'disks[0].base.volume',
+    ],
     ['a relative base path', { disks: [{ kind: 'overlay', pool: 'p', base: 'base.qcow2' }] }, 'disks[0].base'],
     ['a relative existing path', { disks: [{ kind: 'existing', path: 'data.img' }] }, 'disks[0].path'],
     ['a clone source without a volume', { disks: [{ kind: 'clone', pool: 'p', source: { pool: 'p' } }] }, 'disks[0].source.volume'],
-    ['an upload stream without a size', { disks: [{ kind: 'upload', pool: 'p', source: { data: new Uint8Array(1) } }] }, 'disks[0].source.size'],
+    [
+      'an upload stream without a size',
+      { disks: [{ kind: 'upload', pool: 'p', source: { data: new Uint8Array(1) } }] },
+      'disks[0].source.size',
+    ],
     ['an upload without a source', { disks: [{ kind: 'upload', pool: 'p' }] }, 'disks[0].source'],
     ['a relative cdrom path', { disks: [{ kind: 'cdrom', source: 'x.iso' }] }, 'disks[0].source'],
-    ['two disks on one target', { disks: [{ kind: 'existing', path: '/a', target: 'vdb' }, { kind: 'existing', path: '/b', target: 'vdb' }] }, 'disks[1].target'],
-    ['one path twice', { disks: [{ kind: 'existing', path: '/a' }, { kind: 'existing', path: '/a' }] }, 'disks[1].path'],
-    ['one volume name twice in a pool', { disks: [{ kind: 'new', pool: 'p', size: 1, name: 'x' }, { kind: 'new', pool: 'p', size: 1, name: 'x' }] }, 'disks[1].name'],
-    ['two devices with one boot order', { disks: [{ kind: 'existing', path: '/a', bootOrder: 1 }], networks: [{ network: 'n', bootOrder: 1 }] }, 'networks[0].bootOrder'],
+    [
+      'two disks on one target',
+      {
+        disks: [
+          { kind: 'existing', path: '/a', target: 'vdb' },
+          { kind: 'existing', path: '/b', target: 'vdb' },
+        ],
+      },
+      'disks[1].target',
+    ],
+    [
+      'one path twice',
+      {
+        disks: [
+          { kind: 'existing', path: '/a' },
+          { kind: 'existing', path: '/a' },
+        ],
+      },
+      'disks[1].path',
+    ],
+    [
+      'one volume name twice in a pool',
+      {
+        disks: [
+          { kind: 'new', pool: 'p', size: 1, name: 'x' },
+          { kind: 'new', pool: 'p', size: 1, name: 'x' },
+        ],
+      },
+      'disks[1].name',
+    ],
+    [
+      'two devices with one boot order',
+      { disks: [{ kind: 'existing', path: '/a', bootOrder: 1 }], networks: [{ network: 'n', bootOrder: 1 }] },
+      'networks[0].bootOrder',
+    ],
     ['a NIC without a source', { networks: [{}] }, 'networks[0]'],
     ['a NIC with two sources', { networks: [{ network: 'a', bridge: 'b' }] }, 'networks[0]'],
     ['a bad MAC', { networks: [{ network: 'a', mac: '52:54:00:zz:00:01' }] }, 'networks[0].mac'],
     ['a multicast MAC', { networks: [{ network: 'a', mac: '01:00:5e:00:00:01' }] }, 'networks[0].mac'],
-    ['one MAC twice (either case)', { networks: [{ network: 'a', mac: '52:54:00:AA:00:01' }, { user: true, mac: '52:54:00:aa:00:01' }] }, 'networks[1].mac'],
+    [
+      'one MAC twice (either case)',
+      {
+        networks: [
+          { network: 'a', mac: '52:54:00:AA:00:01' },
+          { user: true, mac: '52:54:00:aa:00:01' },
+        ],
+      },
+      'networks[1].mac',
+    ],
     ['a NIC model with markup', { networks: [{ network: 'a', model: '<virtio>' }] }, 'networks[0].model'],
     ['an MTU out of range', { networks: [{ network: 'a', mtu: 10 }] }, 'networks[0].mtu'],
     ['an unknown boot device', { boot: { order: ['usb'] } }, 'boot.order[0]'],
-    ['a boot order mixed with per-device orders', { boot: { order: ['hd'] }, disks: [{ kind: 'existing', path: '/a', bootOrder: 1 }] }, 'boot.order'],
+    [
+      'a boot order mixed with per-device orders',
+      { boot: { order: ['hd'] }, disks: [{ kind: 'existing', path: '/a', bootOrder: 1 }] },
+      'boot.order',
+    ],
     ['an initrd without a kernel', { boot: { initrd: '/boot/initrd' } }, 'boot.initrd'],
     ['a relative kernel path', { boot: { kernel: 'vmlinuz' } }, 'boot.kernel'],
     ['unknown graphics', { graphics: 'rdp' }, 'graphics'],
@@ -98,7 +158,11 @@ describe('validateSpec refuses', () => {
     ['a non-boolean default device switch', { defaultDevices: { rng: 1 } }, 'defaultDevices.rng'],
     ['a non-function model override', { overrides: { model: {} } }, 'overrides.model'],
     ['raw device XML that is not a string', { overrides: { devicesXml: [1] } }, 'overrides.devicesXml'],
-    ['user-data together with a cloud-config', { cloudInit: { userData: '#cloud-config\n{}\n', user: { name: 'ops' } } }, 'cloudInit.userData'],
+    [
+      'user-data together with a cloud-config',
+      { cloudInit: { userData: '#cloud-config\n{}\n', user: { name: 'ops' } } },
+      'cloudInit.userData',
+    ],
     ['a user given twice', { cloudInit: { user: { name: 'ops' }, config: { user: { name: 'ops' } } } }, 'cloudInit.user'],
     ['a bad user name (shorthand)', { cloudInit: { user: { name: 'Ops!' } } }, 'cloudInit.user.name'],
     ['a bad user name (config)', { cloudInit: { config: { user: { name: 'Ops!' } } } }, 'cloudInit.config.user.name'],
@@ -110,7 +174,11 @@ describe('validateSpec refuses', () => {
     ['detaching the seed without starting', { cloudInit: { detach: 'after-first-boot' } }, 'cloudInit.detach'],
     ['an unknown detach policy', { cloudInit: { detach: 'sometimes' } }, 'cloudInit.detach'],
     ['an unknown seed bus', { cloudInit: { bus: 'floppy' } }, 'cloudInit.bus'],
-    ['a seed target taken by a disk', { cloudInit: { target: 'sda' }, disks: [{ kind: 'existing', path: '/a', target: 'sda' }] }, 'cloudInit.target'],
+    [
+      'a seed target taken by a disk',
+      { cloudInit: { target: 'sda' }, disks: [{ kind: 'existing', path: '/a', target: 'sda' }] },
+      'cloudInit.target',
+    ],
   ])('%s', (_, extra, path) => {
     expect(refusal(() => validateSpec(withSpec(extra))).path).toBe(path);
   });
@@ -141,12 +209,41 @@ describe('host-dependent rules (with facts)', () => {
   it.each<[string, Record<string, unknown>, string]>([
     ['an unknown pool', { disks: [{ kind: 'new', pool: 'nope', size: '1G' }] }, 'disks[0].pool'],
     ['an inactive pool', { disks: [{ kind: 'new', pool: 'off', size: '1G' }] }, 'disks[0].pool'],
-    ['an unknown clone source', { disks: [{ kind: 'clone', pool: 'default', source: { pool: 'default', volume: 'missing.qcow2' } }] }, 'disks[0].source'],
-    ['an overlay on a path outside any pool without a format', { disks: [{ kind: 'overlay', pool: 'default', base: '/srv/base.qcow2', size: '1G' }] }, 'disks[0].baseFormat'],
-    ['an overlay on a path outside any pool without a size', { disks: [{ kind: 'overlay', pool: 'default', base: '/srv/base.qcow2', baseFormat: 'qcow2' }] }, 'disks[0].size'],
-    ['an overlay smaller than its base', { disks: [{ kind: 'overlay', pool: 'default', base: { pool: 'default', volume: 'debian-12.qcow2' }, size: '1GiB' }] }, 'disks[0].size'],
-    ['a preallocated disk larger than the free space', { disks: [{ kind: 'new', pool: 'default', size: '200GiB', preallocate: true }] }, 'disks[0].size'],
-    ['uploads that together exceed the free space', { disks: [{ kind: 'upload', pool: 'default', source: { data: [], size: 60n * 1024n ** 3n } }, { kind: 'upload', pool: 'default', source: { data: [], size: 60n * 1024n ** 3n } }] }, 'disks[1].source'],
+    [
+      'an unknown clone source',
+      { disks: [{ kind: 'clone', pool: 'default', source: { pool: 'default', volume: 'missing.qcow2' } }] },
+      'disks[0].source',
+    ],
+    [
+      'an overlay on a path outside any pool without a format',
+      { disks: [{ kind: 'overlay', pool: 'default', base: '/srv/base.qcow2', size: '1G' }] },
+      'disks[0].baseFormat',
+    ],
+    [
+      'an overlay on a path outside any pool without a size',
+      { disks: [{ kind: 'overlay', pool: 'default', base: '/srv/base.qcow2', baseFormat: 'qcow2' }] },
+      'disks[0].size',
+    ],
+    [
+      'an overlay smaller than its base',
+      { disks: [{ kind: 'overlay', pool: 'default', base: { pool: 'default', volume: 'debian-12.qcow2' }, size: '1GiB' }] },
+      'disks[0].size',
+    ],
+    [
+      'a preallocated disk larger than the free space',
+      { disks: [{ kind: 'new', pool: 'default', size: '200GiB', preallocate: true }] },
+      'disks[0].size',
+    ],
+    [
+      'uploads that together exceed the free space',
+      {
+        disks: [
+          { kind: 'upload', pool: 'default', source: { data: [], size: 60n * 1024n ** 3n } },
+          { kind: 'upload', pool: 'default', source: { data: [], size: 60n * 1024n ** 3n } },
+        ],
+      },
+      'disks[1].source',
+    ],
     ['a seed in a full pool', { cloudInit: { pool: 'isos' } }, 'cloudInit.pool'],
     ['a seed without any pool', { cloudInit: {} }, 'cloudInit.pool'],
     ['a bus the host does not offer', { disks: [{ kind: 'existing', path: '/a', bus: 'ide' }] }, 'disks[0].bus'],

@@ -15,7 +15,12 @@ const OTHER_UUID = 'a1b2c3d4-0000-4000-8000-000000000001';
 
 type Owned = { path?: string; pool?: string; name?: string; role: string; key?: string };
 
-function domain(disks: DiskDevice[], owned: Owned[] = [], cloudInit?: { path: string; key?: string; contentHash?: string }, recordFor: string | null = UUID): DomainModel {
+function domain(
+  disks: DiskDevice[],
+  owned: Owned[] = [],
+  cloudInit?: { path: string; key?: string; contentHash?: string },
+  recordFor: string | null = UUID,
+): DomainModel {
   return {
     type: 'qemu',
     name: 'vm',
@@ -45,7 +50,11 @@ describe('planVolumes', () => {
     { type: 'network', device: 'disk', source: {}, target: { dev: 'vde' } } as DiskDevice,
     { type: 'file', device: 'cdrom', target: { dev: 'sdb', bus: 'scsi' } } as DiskDevice, // empty drive
   ];
-  const model = domain(disks, [{ role: 'disk', path: '/p/root.qcow2', pool: 'p', name: 'root.qcow2', key: '/p/root.qcow2' }], { path: '/p/seed.iso', key: '/p/seed.iso', contentHash: `sha256:${'ab'.repeat(32)}` });
+  const model = domain(disks, [{ role: 'disk', path: '/p/root.qcow2', pool: 'p', name: 'root.qcow2', key: '/p/root.qcow2' }], {
+    path: '/p/seed.iso',
+    key: '/p/seed.iso',
+    contentHash: `sha256:${'ab'.repeat(32)}`,
+  });
 
   it("'owned' deletes only what the ownership record lists, including detached ones recorded with their key", () => {
     const plan = planVolumes(model, 'owned');
@@ -59,19 +68,29 @@ describe('planVolumes', () => {
   it('a recorded volume that is not attached and has no key (or no domain UUID) is kept, with the reason', () => {
     for (const plan of [
       planVolumes(domain([], [{ role: 'disk', path: '/p/victim.raw', pool: 'p', name: 'victim.raw' }]), 'owned'),
-      planVolumes(domain([], [{ role: 'disk', path: '/p/victim.raw', pool: 'p', name: 'victim.raw', key: '/p/victim.raw' }], undefined, null), 'all-safe'),
+      planVolumes(
+        domain([], [{ role: 'disk', path: '/p/victim.raw', pool: 'p', name: 'victim.raw', key: '/p/victim.raw' }], undefined, null),
+        'all-safe',
+      ),
     ]) {
       expect(plan.delete).toEqual([]);
-      expect(plan.keep).toEqual([expect.objectContaining({ reason: 'ownership-unverified', volume: expect.objectContaining({ path: '/p/victim.raw' }) })]);
+      expect(plan.keep).toEqual([
+        expect.objectContaining({ reason: 'ownership-unverified', volume: expect.objectContaining({ path: '/p/victim.raw' }) }),
+      ]);
       expect(plan.keep[0]!.detail).toMatch(/not attached/);
     }
   });
 
   it("a record written for another domain's UUID (copied XML) is not believed: attached disks are not owned, unattached ones kept", () => {
-    const copied = domain([file('/p/root.qcow2', 'vda')], [
-      { role: 'disk', path: '/p/root.qcow2', key: '/p/root.qcow2' },
-      { role: 'disk', path: '/p/elsewhere.raw', key: '/p/elsewhere.raw' },
-    ], undefined, OTHER_UUID);
+    const copied = domain(
+      [file('/p/root.qcow2', 'vda')],
+      [
+        { role: 'disk', path: '/p/root.qcow2', key: '/p/root.qcow2' },
+        { role: 'disk', path: '/p/elsewhere.raw', key: '/p/elsewhere.raw' },
+      ],
+      undefined,
+      OTHER_UUID,
+    );
     const owned = planVolumes(copied, 'owned');
     expect(owned.delete).toEqual([]);
     expect(owned.keep.map((k) => [k.volume.path, k.reason, k.volume.owned])).toEqual([
@@ -86,7 +105,10 @@ describe('planVolumes', () => {
   });
 
   it('matches a recorded path however the disk spells it (// and /./)', () => {
-    const plan = planVolumes(domain([file('//p/./root.qcow2', 'vda')], [{ role: 'disk', path: '/p/root.qcow2', key: '/p/root.qcow2' }]), 'owned');
+    const plan = planVolumes(
+      domain([file('//p/./root.qcow2', 'vda')], [{ role: 'disk', path: '/p/root.qcow2', key: '/p/root.qcow2' }]),
+      'owned',
+    );
     expect(plan.delete).toEqual([expect.objectContaining({ path: '//p/./root.qcow2', owned: true })]);
     expect(plan.keep).toEqual([]);
   });

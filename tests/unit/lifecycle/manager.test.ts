@@ -78,7 +78,11 @@ async function setup(options: VmLifecycleManagerOptions = {}, vms = 1, host: Par
     vm: all[0]!,
     all,
     control: () => fake.calls({ only: CONTROL, target: true }),
-    flags: (procedure) => fake.received().filter((c) => c.name === procedure).map((c) => c.flags),
+    flags: (procedure) =>
+      fake
+        .received()
+        .filter((c) => c.name === procedure)
+        .map((c) => c.flags),
   };
 }
 
@@ -103,13 +107,52 @@ describe('results', () => {
     const s = await setup();
     const { manager, vm } = s;
     const started = await manager.start(vm.name);
-    expect(Object.keys(started).sort()).toEqual(['attempts', 'changed', 'confirmedBy', 'domain', 'elapsedMs', 'operation', 'reason', 'restored', 'state']);
-    expect(started).toMatchObject({ operation: 'start', state: 'running', reason: 'booted', changed: true, confirmedBy: 'event', restored: false });
+    expect(Object.keys(started).sort()).toEqual([
+      'attempts',
+      'changed',
+      'confirmedBy',
+      'domain',
+      'elapsedMs',
+      'operation',
+      'reason',
+      'restored',
+      'state',
+    ]);
+    expect(started).toMatchObject({
+      operation: 'start',
+      state: 'running',
+      reason: 'booted',
+      changed: true,
+      confirmedBy: 'event',
+      restored: false,
+    });
     expect(started.domain).toEqual({ name: 'vm0', uuid: vm.uuid, id: vm.id });
     const noop = await manager.start(ref(s, vm));
-    expect(Object.keys(noop).sort()).toEqual(['attempts', 'changed', 'confirmedBy', 'domain', 'elapsedMs', 'noop', 'operation', 'reason', 'restored', 'state']);
+    expect(Object.keys(noop).sort()).toEqual([
+      'attempts',
+      'changed',
+      'confirmedBy',
+      'domain',
+      'elapsedMs',
+      'noop',
+      'operation',
+      'reason',
+      'restored',
+      'state',
+    ]);
     const stopped = await manager.shutdown(ref(s, vm));
-    expect(Object.keys(stopped).sort()).toEqual(['changed', 'confirmedBy', 'domain', 'elapsedMs', 'escalated', 'method', 'operation', 'reason', 'requests', 'state']);
+    expect(Object.keys(stopped).sort()).toEqual([
+      'changed',
+      'confirmedBy',
+      'domain',
+      'elapsedMs',
+      'escalated',
+      'method',
+      'operation',
+      'reason',
+      'requests',
+      'state',
+    ]);
     expect(stopped.domain.id).toBe(-1);
     await expectClean(s, manager);
   });
@@ -125,7 +168,12 @@ describe('the completion waiter', () => {
     await manager.resume(ref(s, vm));
     await manager.forceOff(ref(s, vm));
     // Each request reached the daemon after this client had registered for lifecycle events.
-    expect(s.received().filter((c) => CONTROL.includes(c.name)).map((c) => c.callbacks)).toEqual([1, 1, 1, 1]);
+    expect(
+      s
+        .received()
+        .filter((c) => CONTROL.includes(c.name))
+        .map((c) => c.callbacks),
+    ).toEqual([1, 1, 1, 1]);
     await expectClean(s, manager);
   });
 
@@ -139,7 +187,9 @@ describe('the completion waiter', () => {
 
   it('falls back to polling when registration fails', async () => {
     const s = await setup();
-    s.daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, () => ({ error: { code: 1, domain: 7, message: 'internal error: registration failed' } }));
+    s.daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, () => ({
+      error: { code: 1, domain: 7, message: 'internal error: registration failed' },
+    }));
     expect(await s.manager.start(ref(s, s.vm))).toMatchObject({ state: 'running', confirmedBy: 'poll' });
     await expectClean(s, s.manager);
   });
@@ -148,7 +198,12 @@ describe('the completion waiter', () => {
     const s = await setup({}, 1, { daemon: { supportsFeatures: false } });
     expect(s.conn.handshake?.eventCallbacks).toBe(false);
     expect(await s.manager.start(ref(s, s.vm))).toMatchObject({ confirmedBy: 'poll' });
-    expect(s.received().filter((c) => CONTROL.includes(c.name)).map((c) => c.callbacks)).toEqual([0]);
+    expect(
+      s
+        .received()
+        .filter((c) => CONTROL.includes(c.name))
+        .map((c) => c.callbacks),
+    ).toEqual([0]);
     expect(s.calls()).not.toContain('CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY');
   });
 
@@ -263,7 +318,9 @@ describe('shutdown', () => {
     s.vm.guest.deaf = true;
     const error = await s.manager.shutdown(ref(s, s.vm), { timeout: 80, resendEvery: 0, onTimeout: 'throw' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
-    expect((error as Error).message).toMatch(/timed out after 80 ms waiting for the guest to shut down \(1 request\(s\) sent\) for VM "vm0"; it is running/);
+    expect((error as Error).message).toMatch(
+      /timed out after 80 ms waiting for the guest to shut down \(1 request\(s\) sent\) for VM "vm0"; it is running/,
+    );
     expect(s.control()).toEqual(['DOMAIN_SHUTDOWN_FLAGS:vm0']);
     expect(s.vm.state).toBe('running');
     await expectClean(s, s.manager);
@@ -362,7 +419,10 @@ describe('start', () => {
       expect(s.control()).toEqual(['DOMAIN_CREATE_WITH_FLAGS:vm0']);
     }
     expect(s.vm.state).toBe('shutoff');
-    await expect(s.manager.start(ref(s, s.vm), { retries: 21 })).rejects.toMatchObject({ code: 'ERR_LIBVIRT_INVALID_ARGUMENT', path: 'retries' });
+    await expect(s.manager.start(ref(s, s.vm), { retries: 21 })).rejects.toMatchObject({
+      code: 'ERR_LIBVIRT_INVALID_ARGUMENT',
+      path: 'retries',
+    });
   });
 
   it('a no-op start made no attempt', async () => {
@@ -444,7 +504,14 @@ describe('reboot', () => {
     s.hv.rebootSupported = false;
     running(s, s.vm);
     const r = await s.manager.reboot(ref(s, s.vm));
-    expect(r).toMatchObject({ operation: 'reboot', path: 'stop-start', state: 'running', changed: true, escalated: false, method: 'default' });
+    expect(r).toMatchObject({
+      operation: 'reboot',
+      path: 'stop-start',
+      state: 'running',
+      changed: true,
+      escalated: false,
+      method: 'default',
+    });
     expect(s.control()).toEqual(['DOMAIN_REBOOT:vm0', 'DOMAIN_SHUTDOWN_FLAGS:vm0', 'DOMAIN_CREATE_WITH_FLAGS:vm0']);
     await expect(s.manager.reboot(ref(s, s.vm), { fallback: 'none' })).rejects.toBeInstanceOf(UnsupportedError);
     await expectClean(s, s.manager);
@@ -484,7 +551,13 @@ describe('state checks', () => {
   it('refuse impossible transitions before sending anything', async () => {
     const s = await setup();
     const { manager, vm } = s;
-    for (const op of [() => manager.pause(ref(s, vm)), () => manager.resume(ref(s, vm)), () => manager.reboot(ref(s, vm)), () => manager.reset(ref(s, vm)), () => manager.managedSave(ref(s, vm))]) {
+    for (const op of [
+      () => manager.pause(ref(s, vm)),
+      () => manager.resume(ref(s, vm)),
+      () => manager.reboot(ref(s, vm)),
+      () => manager.reset(ref(s, vm)),
+      () => manager.managedSave(ref(s, vm)),
+    ]) {
       await expect(op()).rejects.toBeInstanceOf(InvalidStateError);
     }
     Object.assign(vm, { state: 'paused', id: s.hv.nextDomainId() });
@@ -548,7 +621,10 @@ describe('managed save and autostart', () => {
     const s = await setup();
     const { manager, vm } = s;
     running(s, vm);
-    expect(await manager.managedSave(ref(s, vm), { bypassCache: true, startAs: 'running' })).toMatchObject({ state: 'shutoff', reason: 'saved' });
+    expect(await manager.managedSave(ref(s, vm), { bypassCache: true, startAs: 'running' })).toMatchObject({
+      state: 'shutoff',
+      reason: 'saved',
+    });
     expect(s.flags('DOMAIN_MANAGED_SAVE')).toEqual([1 | 2]);
     expect(vm.managedSave).toBe(true);
     expect(await manager.start(ref(s, vm))).toMatchObject({ restored: true, reason: 'restored' });

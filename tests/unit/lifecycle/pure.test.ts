@@ -1,11 +1,22 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainStateName } from '../../../src/connection/internal.js';
 import { InvalidStateError } from '../../../src/errors/index.js';
-import { type VmOperation as LifecycleOperation, agentChannelState, verdict as guard, managedSaveFlags, nextResendAt, powerFacts, powerFlags, selectPowerMethod, startFlags } from '../../../src/lifecycle/internal.js';
+import {
+  type VmOperation as LifecycleOperation,
+  agentChannelState,
+  verdict as guard,
+  managedSaveFlags,
+  nextResendAt,
+  powerFacts,
+  powerFlags,
+  selectPowerMethod,
+  startFlags,
+} from '../../../src/lifecycle/internal.js';
 import { refusal } from '../../../src/runtime/index.js';
 import { startFlagNames } from '../../../src/lifecycle/flags.js';
 
-const domain = (inner: string): string => `<domain type='kvm'><name>v</name><memory>65536</memory><os><type>hvm</type></os>${inner}</domain>`;
+const domain = (inner: string): string =>
+  `<domain type='kvm'><name>v</name><memory>65536</memory><os><type>hvm</type></os>${inner}</domain>`;
 const AGENT = "<devices><channel type='unix'><target type='virtio' name='org.qemu.guest_agent.0'/></channel></devices>";
 
 describe('power mode selection', () => {
@@ -13,14 +24,19 @@ describe('power mode selection', () => {
     expect(powerFacts(domain('<features><acpi/><apic/></features>'))).toEqual({ acpi: true, agentChannel: false });
     expect(powerFacts(domain(AGENT))).toEqual({ acpi: false, agentChannel: true });
     expect(powerFacts(domain(`<features><acpi/></features>${AGENT}`))).toEqual({ acpi: true, agentChannel: true });
-    expect(powerFacts(domain("<devices><channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel></devices>"))).toEqual({
+    expect(
+      powerFacts(domain("<devices><channel type='spicevmc'><target type='virtio' name='com.redhat.spice.0'/></channel></devices>")),
+    ).toEqual({
       acpi: false,
       agentChannel: false,
     });
   });
 
   it("reads the agent channel's state from live XML (connected once qemu-ga opened the port)", () => {
-    const live = (state: string): string => domain(`<devices><channel type='unix'><source mode='bind' path='/run/x.agent'/><target type='virtio' name='org.qemu.guest_agent.0' ${state}/></channel></devices>`);
+    const live = (state: string): string =>
+      domain(
+        `<devices><channel type='unix'><source mode='bind' path='/run/x.agent'/><target type='virtio' name='org.qemu.guest_agent.0' ${state}/></channel></devices>`,
+      );
     expect(agentChannelState(live("state='connected'"))).toBe('connected');
     expect(agentChannelState(live("state='disconnected'"))).toBe('disconnected');
     expect(agentChannelState(live(''))).toBe('disconnected'); // inactive XML has no state
@@ -98,11 +114,23 @@ describe('state guards', () => {
 
   it('matches the idempotency table of docs/lifecycle.md', () => {
     const table = Object.fromEntries(
-      (['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'managedSave'] as const).map((op) => [op, STATES.map((s) => cell(op, s))]),
+      (['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'managedSave'] as const).map((op) => [
+        op,
+        STATES.map((s) => cell(op, s)),
+      ]),
     );
     expect(table).toEqual({
       //           nostate    running                     blocked                     paused                               shutdown   shutoff                       crashed    pmsuspended
-      start: ['refuse', 'noop: already running', 'noop: already running', 'noop: already running (paused)', 'refuse', 'run', 'refuse', 'noop: already running (pmsuspended)'],
+      start: [
+        'refuse',
+        'noop: already running',
+        'noop: already running',
+        'noop: already running (paused)',
+        'refuse',
+        'run',
+        'refuse',
+        'noop: already running (pmsuspended)',
+      ],
       shutdown: ['refuse', 'run', 'run', 'refuse', 'wait', 'noop: already shut off', 'refuse', 'refuse'],
       forceOff: ['run', 'run', 'run', 'run', 'run', 'noop: already shut off', 'run', 'run'],
       reboot: ['refuse', 'run', 'run', 'refuse', 'refuse', 'refuse', 'refuse', 'refuse'],

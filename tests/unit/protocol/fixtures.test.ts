@@ -56,9 +56,7 @@ describe('Appendix A (hand-checked packets)', () => {
     expect(encodeCall(CONNECT_SUPPORTS_FEATURE, 2, { feature: 10 })).toEqual(A.A_SUPPORTS_FEATURE_KEEPALIVE_CALL);
     expect(encodeCall(CONNECT_OPEN, 3, { name: 'test:///default', flags: 0 })).toEqual(A.A_CONNECT_OPEN_CALL);
     expect(encodeCall(DOMAIN_LOOKUP_BY_NAME, 4, { name: 'test' })).toEqual(A.A_DOMAIN_LOOKUP_BY_NAME_CALL);
-    expect(encodeCall(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, 5, { eventID: 0, dom: null })).toEqual(
-      A.A_EVENT_REGISTER_CALL,
-    );
+    expect(encodeCall(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, 5, { eventID: 0, dom: null })).toEqual(A.A_EVENT_REGISTER_CALL);
   });
 
   it('builds the keepalive PONG', () => {
@@ -87,12 +85,8 @@ describe('captured from libvirtd (test:///default)', () => {
     expect(encodeCall(DOMAIN_GET_INFO, 6, { dom: TEST_DOM })).toEqual(C.DOMAIN_GET_INFO_CALL);
     expect(encodeCall(NODE_GET_INFO, 7, undefined)).toEqual(C.NODE_GET_INFO_CALL);
     expect(encodeCall(CONNECT_LIST_ALL_DOMAINS, 8, { need_results: 1, flags: 0 })).toEqual(C.CONNECT_LIST_ALL_DOMAINS_CALL);
-    expect(encodeCall(CONNECT_GET_ALL_DOMAIN_STATS, 9, { doms: [], stats: 0, flags: 0 })).toEqual(
-      C.CONNECT_GET_ALL_DOMAIN_STATS_CALL,
-    );
-    expect(encodeCall(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, 11, { eventID: 0, dom: null })).toEqual(
-      C.EVENT_REGISTER_LIFECYCLE_CALL,
-    );
+    expect(encodeCall(CONNECT_GET_ALL_DOMAIN_STATS, 9, { doms: [], stats: 0, flags: 0 })).toEqual(C.CONNECT_GET_ALL_DOMAIN_STATS_CALL);
+    expect(encodeCall(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, 11, { eventID: 0, dom: null })).toEqual(C.EVENT_REGISTER_LIFECYCLE_CALL);
   });
 
   it('re-encodes the captured define/undefine calls (XML string with padding, inactive id -1)', () => {
@@ -183,9 +177,7 @@ describe('captured from libvirtd (test:///default)', () => {
       const decoded = decodeEvent(header.proc, payload);
       expect(decoded).toMatchObject({ family: 'domain', eventId: 0, name: 'DOMAIN_EVENT_CALLBACK_LIFECYCLE' });
       // Encoding the flat value re-creates the nested wire layout byte for byte.
-      expect(encodeValue(DOMAIN_EVENT_CALLBACK_LIFECYCLE.msg, decodeValue(DOMAIN_EVENT_CALLBACK_LIFECYCLE.msg, payload))).toEqual(
-        payload,
-      );
+      expect(encodeValue(DOMAIN_EVENT_CALLBACK_LIFECYCLE.msg, decodeValue(DOMAIN_EVENT_CALLBACK_LIFECYCLE.msg, payload))).toEqual(payload);
       return decodeValue(DOMAIN_EVENT_CALLBACK_LIFECYCLE.msg, payload);
     });
     const [defined, undefined_] = events;

@@ -88,9 +88,9 @@ function roundTrip<T>(codec: Codec<T>, value: T): T {
 
 /** `@priority: high` procedures among ours, from Appendix B of the protocol reference. */
 const HIGH_PRIORITY = new Set([
-  1, 2, 3, 4, 5, 6, 11, 12, 15, 22, 23, 24, 29, 35, 41, 42, 43, 44, 45, 46, 47, 48, 49, 59, 60, 66, 67, 68, 69, 70, 77,
-  80, 82, 84, 85, 86, 87, 88, 89, 90, 95, 96, 97, 98, 99, 100, 102, 110, 149, 150, 151, 152, 154, 157, 186, 189, 203, 212,
-  231, 234, 244, 273, 274, 281, 282, 283, 313, 314, 316, 317, 350, 360, 361, 368, 369, 378, 413, 432,
+  1, 2, 3, 4, 5, 6, 11, 12, 15, 22, 23, 24, 29, 35, 41, 42, 43, 44, 45, 46, 47, 48, 49, 59, 60, 66, 67, 68, 69, 70, 77, 80, 82, 84, 85, 86,
+  87, 88, 89, 90, 95, 96, 97, 98, 99, 100, 102, 110, 149, 150, 151, 152, 154, 157, 186, 189, 203, 212, 231, 234, 244, 273, 274, 281, 282,
+  283, 313, 314, 316, 317, 350, 360, 361, 368, 369, 378, 413, 432,
 ]);
 
 const STREAMS = new Map([
@@ -139,11 +139,7 @@ describe('ALL_PROCEDURES', () => {
 describe('wire traps in descriptors', () => {
   it('NODE_GET_INFO ret is 128 + 8 + 6×4 bytes', () => {
     const w = new XdrWriter();
-    NODE_GET_INFO.ret.encode(
-      w,
-      { model: 'x86_64', memory: 1n, cpus: 1, mhz: 1, nodes: 1, sockets: 1, cores: 1, threads: 1 },
-      'ret',
-    );
+    NODE_GET_INFO.ret.encode(w, { model: 'x86_64', memory: 1n, cpus: 1, mhz: 1, nodes: 1, sockets: 1, cores: 1, threads: 1 }, 'ret');
     expect(w.length).toBe(160);
   });
 
@@ -153,7 +149,9 @@ describe('wire traps in descriptors', () => {
     expect(Buffer.from(w.bytes()).toString('hex')).toBe(
       '00000001' + '0000000000000002' + '0000000000000003' + '00000004' + '0000000000000005',
     );
-    expect(() => DOMAIN_GET_INFO.ret.encode(new XdrWriter(), { state: 256, maxMem: 0n, memory: 0n, nrVirtCpu: 0, cpuTime: 0n }, 'ret')).toThrow();
+    expect(() =>
+      DOMAIN_GET_INFO.ret.encode(new XdrWriter(), { state: 256, maxMem: 0n, memory: 0n, nrVirtCpu: 0, cpuTime: 0n }, 'ret'),
+    ).toThrow();
   });
 });
 
@@ -165,8 +163,8 @@ describe('event messages', () => {
 
   it('cover every domain event ID 0–27 with the procs of §4.2', () => {
     const expected = [
-      318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 339, 346, 348, 354, 359, 363, 367,
-      379, 385, 423, 438, 453,
+      318, 319, 320, 321, 322, 323, 324, 325, 326, 327, 328, 329, 330, 331, 332, 333, 339, 346, 348, 354, 359, 363, 367, 379, 385, 423, 438,
+      453,
     ];
     expect([...DOMAIN_EVENT_BY_ID.keys()]).toEqual(Object.values(VirDomainEventID));
     expect([...DOMAIN_EVENT_BY_ID.values()].map((d) => d.proc)).toEqual(expected);

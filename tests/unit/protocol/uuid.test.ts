@@ -9,18 +9,23 @@ describe('UUID text ↔ bytes', () => {
     expect(uuidToString(uuidToBytes(canonical))).toBe(canonical);
   });
 
-  it.each([canonical.toUpperCase(), canonical.replace(/-/g, ''), '6695eb01f6a4-8304-79aa97f2502e193f', '-6695eb01-f6a4-8304-79aa-97f2502e193f-'])(
-    'accepts %s (any case, dashes anywhere)',
+  it.each([
+    canonical.toUpperCase(),
+    canonical.replace(/-/g, ''),
+    '6695eb01f6a4-8304-79aa97f2502e193f',
+    '-6695eb01-f6a4-8304-79aa-97f2502e193f-',
+  ])('accepts %s (any case, dashes anywhere)', (text) => {
+    expect(uuidToString(uuidToBytes(text))).toBe(canonical);
+    expect(isUuid(text)).toBe(true);
+  });
+
+  it.each(['', 'not-a-uuid', canonical.slice(0, -1), `${canonical}0`, canonical.replace('6', 'g'), `${canonical} `, 'ö'.repeat(32)])(
+    'refuses %j',
     (text) => {
-      expect(uuidToString(uuidToBytes(text))).toBe(canonical);
-      expect(isUuid(text)).toBe(true);
+      expect(() => uuidToBytes(text)).toThrow(InvalidArgumentError);
+      expect(isUuid(text)).toBe(false);
     },
   );
-
-  it.each(['', 'not-a-uuid', canonical.slice(0, -1), `${canonical}0`, canonical.replace('6', 'g'), `${canonical} `, 'ö'.repeat(32)])('refuses %j', (text) => {
-    expect(() => uuidToBytes(text)).toThrow(InvalidArgumentError);
-    expect(isUuid(text)).toBe(false);
-  });
 
   it('refuses non-strings with a typed error', () => {
     expect(() => uuidToBytes(42 as unknown as string)).toThrow(InvalidArgumentError);

@@ -81,7 +81,7 @@ describe('integers', () => {
     expect(dec(hyper, enc(hyper, 42 as unknown as bigint))).toBe(42n);
     expect(() => enc(hyper, max + 1n)).toThrow(InvalidArgumentError);
     expect(() => enc(hyper, min - 1n)).toThrow(InvalidArgumentError);
-    expect(() => enc(hyper, 2 ** 60 as unknown as bigint)).toThrow(InvalidArgumentError);
+    expect(() => enc(hyper, (2 ** 60) as unknown as bigint)).toThrow(InvalidArgumentError);
   });
 
   it('uhyper: 0 and UINT64 max; refuses negatives and 2^64', () => {
@@ -238,7 +238,11 @@ describe('combinators', () => {
   });
 
   it('mapped converts at the boundary', () => {
-    const c = mapped(uint, (n) => String(n), (s: string) => Number(s));
+    const c = mapped(
+      uint,
+      (n) => String(n),
+      (s: string) => Number(s),
+    );
     expect(roundTrip(c, '17', '00000011')).toBe('17');
   });
 

@@ -59,7 +59,17 @@ describe('RpcClient against the fake daemon', () => {
   it('decodes a libvirt error with every field, as the most specific class', async () => {
     await setup();
     daemon.handle(LOOKUP, () => ({
-      error: { code: 42, domain: 12, message: "Domain not found: no domain with matching name 'x'", str1: 'a', str2: 'b', str3: 'c', int1: 7, int2: -1, level: 2 },
+      error: {
+        code: 42,
+        domain: 12,
+        message: "Domain not found: no domain with matching name 'x'",
+        str1: 'a',
+        str2: 'b',
+        str3: 'c',
+        int1: 7,
+        int2: -1,
+        level: 2,
+      },
     }));
     const error = await client.call(LOOKUP, { name: 'x' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(DomainNotFoundError);
@@ -78,11 +88,28 @@ describe('RpcClient against the fake daemon', () => {
     expect(e.stack).toContain('client.test.ts');
   });
 
-  it("a failed system call in the daemon carries its errno; EAGAIN and EINTR are temporary", async () => {
+  it('a failed system call in the daemon carries its errno; EAGAIN and EINTR are temporary', async () => {
     await setup();
-    const cases: [number, boolean][] = [[11, true], [4, true], [13, false], [-1, false]];
+    const cases: [number, boolean][] = [
+      [11, true],
+      [4, true],
+      [13, false],
+      [-1, false],
+    ];
     for (const [errno, temporary] of cases) {
-      daemon.handle(LOOKUP, () => ({ error: { code: 38, domain: 10, message: 'failed to load cgroup BPF prog', str1: null, str2: null, str3: null, int1: errno, int2: -1, level: 2 } }));
+      daemon.handle(LOOKUP, () => ({
+        error: {
+          code: 38,
+          domain: 10,
+          message: 'failed to load cgroup BPF prog',
+          str1: null,
+          str2: null,
+          str3: null,
+          int1: errno,
+          int2: -1,
+          level: 2,
+        },
+      }));
       const e = (await client.call(LOOKUP, { name: 'x' }).catch((error: unknown) => error)) as LibvirtError;
       expect([e.codeName, e.errno, e.isTemporary]).toEqual(['VIR_ERR_SYSTEM_ERROR', errno > 0 ? errno : undefined, temporary]);
     }

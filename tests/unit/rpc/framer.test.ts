@@ -20,7 +20,11 @@ function packet(proc: number, serial: number, payload: number[] = [], type = 1, 
 const stream = Buffer.concat([
   packet(157, 1, [0, 0, 0, 0, 0, 0x89, 0x54, 0x40]),
   packet(2, 2),
-  packet(23, 3, Array.from({ length: 301 }, (_, i) => i & 0xff)),
+  packet(
+    23,
+    3,
+    Array.from({ length: 301 }, (_, i) => i & 0xff),
+  ),
 ]);
 
 function collect(chunks: Buffer[]): Packet[] {

@@ -120,7 +120,19 @@ describe('leaving a stream while back-pressure holds the socket paused (issue 13
     c.sendStream({ proc: DOWNLOAD.proc, serial: serial(), status: MessageStatus.VIR_NET_CONTINUE }, Buffer.alloc(1000));
     c.sendStream({ proc: DOWNLOAD.proc, serial: serial(), status: MessageStatus.VIR_NET_OK }, Buffer.alloc(0));
     // Even one with a wrong version: it matches no stream, so it is dropped, as libvirt's client does.
-    c.sendRaw(raw({ prog: REMOTE_PROGRAM, vers: 9, proc: DOWNLOAD.proc, type: MessageType.VIR_NET_STREAM, serial: serial(), status: MessageStatus.VIR_NET_CONTINUE }, Buffer.alloc(4)));
+    c.sendRaw(
+      raw(
+        {
+          prog: REMOTE_PROGRAM,
+          vers: 9,
+          proc: DOWNLOAD.proc,
+          type: MessageType.VIR_NET_STREAM,
+          serial: serial(),
+          status: MessageStatus.VIR_NET_CONTINUE,
+        },
+        Buffer.alloc(4),
+      ),
+    );
     await expect(within(client.call(LIB_VERSION, undefined), 'a call after the released abort')).resolves.toEqual({ lib_ver: 9_000_000n });
     expect(client.closed).toBe(false);
   });
@@ -146,7 +158,9 @@ describe('a daemon that floods keepalive PINGs and never reads (issue 13, item 5
     await expect.poll(() => marker, { timeout: 15_000 }).toBe(1);
     expect(socket.writableLength).toBeLessThanOrEqual(KEEPALIVE_BACKLOG_LIMIT + 28);
     c.resumeReading();
-    await expect(within(client.call(LIB_VERSION, undefined), 'a call once the daemon reads again')).resolves.toEqual({ lib_ver: 9_000_000n });
+    await expect(within(client.call(LIB_VERSION, undefined), 'a call once the daemon reads again')).resolves.toEqual({
+      lib_ver: 9_000_000n,
+    });
     expect(c.keepalive.pongs).toBeGreaterThan(0);
     expect(client.closed).toBe(false);
   });
@@ -154,7 +168,9 @@ describe('a daemon that floods keepalive PINGs and never reads (issue 13, item 5
 
 describe('calls given up on (issue 13, item 5b)', () => {
   /** LOOKUP hangs until released; returns the release functions, one per call received. */
-  function holdLookups(reply: (header: MessageHeader) => { ok: { dom: typeof dom } } | { raw: Buffer } = () => ({ ok: { dom } })): Array<() => void> {
+  function holdLookups(
+    reply: (header: MessageHeader) => { ok: { dom: typeof dom } } | { raw: Buffer } = () => ({ ok: { dom } }),
+  ): Array<() => void> {
     const releases: Array<() => void> = [];
     daemon.handle(LOOKUP, (_a, { header }) => new Promise((resolve) => releases.push(() => resolve(reply(header)))));
     return releases;
@@ -166,7 +182,9 @@ describe('calls given up on (issue 13, item 5b)', () => {
     const controller = new AbortController();
     setMaxListeners(0, controller.signal);
     const n = 1000;
-    const aborted = Array.from({ length: n }, () => client.call(LOOKUP, { name: 'vm' }, { signal: controller.signal }).catch((e: unknown) => e));
+    const aborted = Array.from({ length: n }, () =>
+      client.call(LOOKUP, { name: 'vm' }, { signal: controller.signal }).catch((e: unknown) => e),
+    );
     const timedOut = Array.from({ length: n }, () => client.call(LOOKUP, { name: 'vm' }, { timeout: 50 }).catch((e: unknown) => e));
     await expect.poll(() => releases.length, { timeout: 10_000 }).toBe(2 * n);
     controller.abort();
@@ -203,7 +221,9 @@ describe('calls given up on (issue 13, item 5b)', () => {
 
   it('a late reply that does not match its abandoned call is still a protocol violation', async () => {
     await setup();
-    const releases = holdLookups((h) => ({ raw: raw({ ...h, vers: 2, type: MessageType.VIR_NET_REPLY, status: MessageStatus.VIR_NET_OK }) }));
+    const releases = holdLookups((h) => ({
+      raw: raw({ ...h, vers: 2, type: MessageType.VIR_NET_REPLY, status: MessageStatus.VIR_NET_OK }),
+    }));
     const call = client.call(LOOKUP, { name: 'vm' }, { timeout: 20 }).catch((e: unknown) => e);
     await expect.poll(() => releases.length).toBe(1);
     expect(await call).toBeInstanceOf(TimeoutError);
@@ -235,7 +255,14 @@ describe('the protocol version field (issue 13, item 8a)', () => {
     const closing = closed();
     daemon.clients[0]!.sendRaw(
       encodePacket(
-        { prog: REMOTE_PROGRAM, vers: 2, proc: LIFECYCLE_EVENT.proc, type: MessageType.VIR_NET_MESSAGE, serial: 1, status: MessageStatus.VIR_NET_OK },
+        {
+          prog: REMOTE_PROGRAM,
+          vers: 2,
+          proc: LIFECYCLE_EVENT.proc,
+          type: MessageType.VIR_NET_MESSAGE,
+          serial: 1,
+          status: MessageStatus.VIR_NET_OK,
+        },
         LIFECYCLE_EVENT.msg,
         { callbackID: 1, msg: { dom, event: 2, detail: 0 } },
         'event',
@@ -248,7 +275,9 @@ describe('the protocol version field (issue 13, item 8a)', () => {
   it('a keepalive PING with the wrong version is not answered: it closes the connection', async () => {
     await setup();
     const closing = closed();
-    daemon.clients[0]!.sendRaw(raw({ prog: KEEPALIVE_PROGRAM, vers: 2, proc: 1, type: MessageType.VIR_NET_MESSAGE, serial: 0, status: MessageStatus.VIR_NET_OK }));
+    daemon.clients[0]!.sendRaw(
+      raw({ prog: KEEPALIVE_PROGRAM, vers: 2, proc: 1, type: MessageType.VIR_NET_MESSAGE, serial: 0, status: MessageStatus.VIR_NET_OK }),
+    );
     expect((await closing).reason).toBe('protocol');
     expect(daemon.clients[0]!.keepalive.pongs).toBe(0);
   });
@@ -257,7 +286,9 @@ describe('the protocol version field (issue 13, item 8a)', () => {
     await setup();
     daemon.handle(DOWNLOAD, (_a, { header, client: c }) => {
       setImmediate(() =>
-        c.sendRaw(raw({ ...header, vers: 2, type: MessageType.VIR_NET_STREAM, status: MessageStatus.VIR_NET_CONTINUE }, Buffer.from('data'))),
+        c.sendRaw(
+          raw({ ...header, vers: 2, type: MessageType.VIR_NET_STREAM, status: MessageStatus.VIR_NET_CONTINUE }, Buffer.from('data')),
+        ),
       );
       return { ok: undefined };
     });

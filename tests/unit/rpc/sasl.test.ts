@@ -93,7 +93,9 @@ describe('the SASL exchange in the handshake (fake daemon)', () => {
 
   it('a refused password is an AuthError naming the user, never the password', async () => {
     await saslDaemon('PLAIN');
-    const error = await connectRpc(daemon.uri, { sasl: { username: 'alice', password: 'wrong-secret', mechanisms: ['PLAIN'] } }).catch((e: unknown) => e);
+    const error = await connectRpc(daemon.uri, { sasl: { username: 'alice', password: 'wrong-secret', mechanisms: ['PLAIN'] } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(AuthError);
     expect(String((error as Error).message)).toContain('"alice"');
     expect(JSON.stringify(error) + String((error as Error).stack) + String((error as Error).message)).not.toContain('wrong-secret');
@@ -127,7 +129,9 @@ describe('the SASL exchange in the handshake (fake daemon)', () => {
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const port = (proxy.address() as { port: number }).port;
     try {
-      const error = await connectRpc(`test+tcp://127.0.0.1:${port}/default`, { sasl: { username: 'alice', password: 'secret' } }).catch((e: unknown) => e);
+      const error = await connectRpc(`test+tcp://127.0.0.1:${port}/default`, { sasl: { username: 'alice', password: 'secret' } }).catch(
+        (e: unknown) => e,
+      );
       expect(error).toBeInstanceOf(AuthError);
       expect((error as Error).message).toMatch(/qemu\+tls/);
       expect(procs()).toEqual([AUTH_LIST.proc]);
@@ -138,7 +142,14 @@ describe('the SASL exchange in the handshake (fake daemon)', () => {
 
   it('bad sasl options are refused before dialing', async () => {
     daemon = await FakeLibvirtDaemon.start();
-    for (const sasl of [null, 42, { password: 42 }, { username: '', password: 'x' }, { password: 'x', mechanisms: ['MD5'] }, { password: 'x', mechanisms: [] }]) {
+    for (const sasl of [
+      null,
+      42,
+      { password: 42 },
+      { username: '', password: 'x' },
+      { password: 'x', mechanisms: ['MD5'] },
+      { password: 'x', mechanisms: [] },
+    ]) {
       await expect(connectRpc(daemon.uri, { sasl: sasl as never }), JSON.stringify(sasl)).rejects.toBeInstanceOf(InvalidArgumentError);
     }
     expect(daemon.clients).toHaveLength(0);

@@ -5,7 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { AuthError } from '../../../src/errors/index.js';
-import { AUTH_LIST, AUTH_SASL_INIT, AUTH_SASL_START, AUTH_SASL_STEP, SCRAM_MAX_ITERATIONS, ScramMechanism, connectRpc } from '../../../src/rpc/index.js';
+import {
+  AUTH_LIST,
+  AUTH_SASL_INIT,
+  AUTH_SASL_START,
+  AUTH_SASL_STEP,
+  SCRAM_MAX_ITERATIONS,
+  ScramMechanism,
+  connectRpc,
+} from '../../../src/rpc/index.js';
 import { FakeLibvirtDaemon } from '../../../src/testing/index.js';
 
 describe('a SCRAM server asking for absurd work (issue 13, item 8f)', () => {

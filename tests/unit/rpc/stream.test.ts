@@ -40,7 +40,8 @@ describe('RpcStream', () => {
     });
     daemon.onStream((h, _payload, c) => {
       seenFromClient.push(h.status);
-      if (h.status === MessageStatus.VIR_NET_OK) c.sendStream({ proc: 209, serial: h.serial, status: MessageStatus.VIR_NET_OK }, Buffer.alloc(0));
+      if (h.status === MessageStatus.VIR_NET_OK)
+        c.sendStream({ proc: 209, serial: h.serial, status: MessageStatus.VIR_NET_OK }, Buffer.alloc(0));
     });
     const stream = await client.openStream(DOWNLOAD, args);
     const received: Buffer[] = [];
@@ -58,7 +59,8 @@ describe('RpcStream', () => {
     const chunks: Buffer[] = [];
     daemon.onStream((h, payload, c) => {
       if (h.status === MessageStatus.VIR_NET_CONTINUE) chunks.push(Buffer.from(payload));
-      else if (h.status === MessageStatus.VIR_NET_OK) c.sendStream({ proc: 208, serial: h.serial, status: MessageStatus.VIR_NET_OK }, Buffer.alloc(0));
+      else if (h.status === MessageStatus.VIR_NET_OK)
+        c.sendStream({ proc: 208, serial: h.serial, status: MessageStatus.VIR_NET_OK }, Buffer.alloc(0));
     });
     const stream = await client.openStream(UPLOAD, args);
     const data = Buffer.alloc(1_000_000, 7);

@@ -33,7 +33,11 @@ describe('VmLocks', () => {
 
   it('drops a VM entry as soon as nobody holds or waits for it', async () => {
     const locks = new VmLocks();
-    const running = Promise.all([locks.run('a', new Budget(0), () => sleep(20)), locks.run('a', new Budget(0), () => sleep(20)), locks.run('b', new Budget(0), () => sleep(20))]);
+    const running = Promise.all([
+      locks.run('a', new Budget(0), () => sleep(20)),
+      locks.run('a', new Budget(0), () => sleep(20)),
+      locks.run('b', new Budget(0), () => sleep(20)),
+    ]);
     expect(locks.size).toBe(2);
     expect(locks.users('a')).toBe(2);
     await running;
@@ -48,7 +52,7 @@ describe('VmLocks', () => {
     expect(locks.size).toBe(0);
   });
 
-  it("a caller whose timeout expires while queued gets TimeoutError, never runs, and does not block the queue", async () => {
+  it('a caller whose timeout expires while queued gets TimeoutError, never runs, and does not block the queue', async () => {
     const locks = new VmLocks();
     const log: string[] = [];
     const first = locks.run('a', new Budget(0), op(log, 'first', 80));
@@ -102,7 +106,10 @@ describe('Deadline', () => {
 
   it('sleep ends early at the deadline and rejects on abort', async () => {
     // Ends at the 30 ms deadline, not after its own 1 s: it wins a race against a 900 ms marker.
-    const winner = await Promise.race([new Budget(30).sleep(1_000, 'x').then(() => 'sleep'), new Promise((r) => setTimeout(() => r('marker'), 900))]);
+    const winner = await Promise.race([
+      new Budget(30).sleep(1_000, 'x').then(() => 'sleep'),
+      new Promise((r) => setTimeout(() => r('marker'), 900)),
+    ]);
     expect(winner).toBe('sleep');
     const controller = new AbortController();
     const sleeping = new Budget(0, controller.signal).sleep(1_000, 'napping');

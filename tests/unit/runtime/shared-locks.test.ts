@@ -65,7 +65,9 @@ describe('re-entrancy', () => {
     const gate = new Promise<void>((r) => (release = r));
     const busy = locks.run('b', new Budget(0), () => gate);
     await sleep(5);
-    const attempt = locks.run('a', new Budget(0), () => locks.run('b', new Budget(50), async () => 'got b')).catch((e: unknown) => (e as Error).name);
+    const attempt = locks
+      .run('a', new Budget(0), () => locks.run('b', new Budget(50), async () => 'got b'))
+      .catch((e: unknown) => (e as Error).name);
     expect(await attempt).toBe('TimeoutError');
     release();
     await busy;

@@ -43,7 +43,9 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 describe('VM actor with provided effects', () => {
   it('passes domain and options to the effect, and replies once the machine has settled', async () => {
     const pause = manual<LifecycleResult>();
-    const actor = createActor(vmMachine.provide({ actors: { pauseVm: pause.logic } }), { input: { domain: DOMAIN, state: 'running' } }).start();
+    const actor = createActor(vmMachine.provide({ actors: { pauseVm: pause.logic } }), {
+      input: { domain: DOMAIN, state: 'running' },
+    }).start();
     const { event, reply } = command('pause', { timeout: 5000 });
     actor.send(event);
     expect(stateNameOf(actor.getSnapshot())).toBe('pausing');
@@ -61,7 +63,9 @@ describe('VM actor with provided effects', () => {
 
   it("aborts the effect's signal when the actor stops (the registry stopping)", async () => {
     const start = manual<LifecycleResult>();
-    const actor = createActor(vmMachine.provide({ actors: { startVm: start.logic } }), { input: { domain: DOMAIN, state: 'shutoff' } }).start();
+    const actor = createActor(vmMachine.provide({ actors: { startVm: start.logic } }), {
+      input: { domain: DOMAIN, state: 'shutoff' },
+    }).start();
     actor.send(command('start').event);
     await tick();
     expect(start.calls[0]!.signal.aborted).toBe(false);
@@ -91,7 +95,9 @@ describe('VM actor with provided effects', () => {
   it('an aborted command re-reads too (libvirt may have completed it)', async () => {
     const save = manual<LifecycleResult>();
     const read = manual<StateReading, { domain: typeof DOMAIN }>();
-    const actor = createActor(vmMachine.provide({ actors: { saveVm: save.logic, readState: read.logic } }), { input: { domain: DOMAIN, state: 'running' } }).start();
+    const actor = createActor(vmMachine.provide({ actors: { saveVm: save.logic, readState: read.logic } }), {
+      input: { domain: DOMAIN, state: 'running' },
+    }).start();
     const { event, reply } = command('managedSave');
     actor.send(event);
     await tick();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AbortError, InvalidArgumentError, InvalidStateError, type LibvirtConnection, TimeoutError } from '../../../src/connection/internal.js';
+import {
+  AbortError,
+  InvalidArgumentError,
+  InvalidStateError,
+  type LibvirtConnection,
+  TimeoutError,
+} from '../../../src/connection/internal.js';
 import { VmRegistry, refusalHint } from '../../../src/state/internal.js';
 import { Budget } from '../../../src/runtime/index.js';
 import { type FakeHost, fakeHost } from '../../helpers/fake-host.js';
@@ -44,7 +50,9 @@ describe('VmRegistry arguments', () => {
     const { conn, settledCalls } = await host();
     const registry = new VmRegistry(conn);
     await expect(registry.waitFor('web1', 'gone')).resolves.toMatchObject({ state: 'gone', domain: { name: 'web1' } });
-    await expect(registry.waitFor('web1', ['running', 'paused'], { timeout: 20 })).rejects.toThrow(/to be running or paused \(it is not tracked\)/);
+    await expect(registry.waitFor('web1', ['running', 'paused'], { timeout: 20 })).rejects.toThrow(
+      /to be running or paused \(it is not tracked\)/,
+    );
     expect(await settledCalls()).toEqual([]);
   });
 

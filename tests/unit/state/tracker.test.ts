@@ -127,7 +127,15 @@ describe('Tracker', () => {
     // While the read is on the wire, an event says B paused: it is newer than the reading.
     t.dispatch(lifecycle(B, 'suspended', 'paused'), 1);
     const C: DomainRef = { name: 'c', uuid: 'cccccccc-0000-4000-8000-000000000003', id: -1 };
-    t.applyResync({ present: new Set([uuidKey(B.uuid), uuidKey(C.uuid)]), readings: [reading(B, 'running', 'booted'), reading(C, 'shutoff', 'destroyed')], via: 'stats' }, since, 'resync');
+    t.applyResync(
+      {
+        present: new Set([uuidKey(B.uuid), uuidKey(C.uuid)]),
+        readings: [reading(B, 'running', 'booted'), reading(C, 'shutoff', 'destroyed')],
+        via: 'stats',
+      },
+      since,
+      'resync',
+    );
     t.endResync();
     expect(t.find('a')).toBeUndefined(); // vanished → gone
     expect(t.find('b')?.view.state).toBe('paused'); // the event wins

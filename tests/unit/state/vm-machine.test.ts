@@ -182,7 +182,12 @@ describe('while a command is in flight', () => {
   });
 
   it('re-reads when a fact seen meanwhile contradicts the result (e.g. stopped from outside)', () => {
-    const s = next(pausing(), { type: 'libvirt.suspended' }, { type: 'libvirt.stopped', reason: 'destroyed' }, done('pauseVm', result('pause', 'paused', 'user')));
+    const s = next(
+      pausing(),
+      { type: 'libvirt.suspended' },
+      { type: 'libvirt.stopped', reason: 'destroyed' },
+      done('pauseVm', result('pause', 'paused', 'user')),
+    );
     expect(at(s)).toBe('reading');
     expect(s.context.inFlight).toMatchObject({ command: 'pause', outcome: { ok: true } });
     const settled = next(s, done('readState', { state: 'shutoff', reason: 'destroyed' }));
@@ -211,7 +216,11 @@ describe('while a command is in flight', () => {
   });
 
   it('a lifecycle result with reason "gone" (a transient domain that stopped) ends the machine', () => {
-    const s = next(seeded('running', { persistent: false }), { type: 'shutdown' }, done('shutdownVm', result('shutdown', 'shutoff', 'gone', -1)));
+    const s = next(
+      seeded('running', { persistent: false }),
+      { type: 'shutdown' },
+      done('shutdownVm', result('shutdown', 'shutoff', 'gone', -1)),
+    );
     expect(s.status).toBe('done');
   });
 

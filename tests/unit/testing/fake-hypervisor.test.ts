@@ -46,7 +46,7 @@ describe('FakeHypervisor', () => {
     }
   });
 
-  it("answers wrong states and missing objects as libvirt does", async () => {
+  it('answers wrong states and missing objects as libvirt does', async () => {
     const { conn, hv } = await fakeHost({ setup: (h) => h.addDomain({ name: 'vm0', managedSave: true }) });
     await expect(conn.domains.control.suspend('vm0')).rejects.toMatchObject({ code: 55 });
     await expect(conn.domains.control.forceOff('vm0')).rejects.toMatchObject({ codeName: 'VIR_ERR_OPERATION_INVALID' });
@@ -59,7 +59,9 @@ describe('FakeHypervisor', () => {
     hv.addPool('p');
     const vol = await conn.storage.volumes.create('p', "<volume><name>v.img</name><capacity unit='bytes'>4096</capacity></volume>");
     await expect(conn.storage.volumes.upload(vol, new Uint8Array(8))).rejects.toBeInstanceOf(UnsupportedError);
-    await expect(conn.storage.volumes.create('p', "<volume><name>v.img</name><capacity unit='bytes'>1</capacity></volume>")).rejects.toMatchObject({
+    await expect(
+      conn.storage.volumes.create('p', "<volume><name>v.img</name><capacity unit='bytes'>1</capacity></volume>"),
+    ).rejects.toMatchObject({
       codeName: 'VIR_ERR_STORAGE_VOL_EXIST',
     });
   });

@@ -5,13 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  AbortError,
-  InvalidArgumentError,
-  InvalidUriError,
-  TimeoutError,
-  TransportError,
-} from '../../../src/errors/index.js';
+import { AbortError, InvalidArgumentError, InvalidUriError, TimeoutError, TransportError } from '../../../src/errors/index.js';
 import { ChildProcessDuplex, type Dialer, createDialer, parseLibvirtUri } from '../../../src/rpc/transport/index.js';
 
 const ROOT = { uid: 0, existsSync: () => false };
@@ -198,18 +192,22 @@ describe('ext transport and child processes', () => {
     const pid = stream.pid as number;
     expect(() => process.kill(pid, 0)).not.toThrow();
     stream.destroy();
-    await expect.poll(() => {
-      try {
-        process.kill(pid, 0);
-        return 'alive';
-      } catch {
-        return 'gone';
-      }
-    }).toBe('gone');
+    await expect
+      .poll(() => {
+        try {
+          process.kill(pid, 0);
+          return 'alive';
+        } catch {
+          return 'gone';
+        }
+      })
+      .toBe('gone');
   });
 
   it('a missing program fails the dial with a TransportError', async () => {
-    const err = await createDialer(uri('qemu+ext:///system?command=/nonexistent/tunnel'), { allowCommand: true })({}).catch((e: unknown) => e);
+    const err = await createDialer(uri('qemu+ext:///system?command=/nonexistent/tunnel'), { allowCommand: true })({}).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TransportError);
     expect((err as Error).message).toContain('program not found');
   });

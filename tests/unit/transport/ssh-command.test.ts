@@ -31,25 +31,33 @@ describe('buildSshArgs', () => {
   });
 
   it('passes -p only for an explicit port, and -l for the user', () => {
-    expect(buildSshArgs(uri('qemu+ssh://root@kvm1:2222/system')).slice(0, 7)).toEqual([
-      '-T', '-e', 'none', '-p', '2222', '-l', 'root',
-    ]);
+    expect(buildSshArgs(uri('qemu+ssh://root@kvm1:2222/system')).slice(0, 7)).toEqual(['-T', '-e', 'none', '-p', '2222', '-l', 'root']);
     expect(buildSshArgs(uri('qemu+ssh://root@kvm1/system'))).not.toContain('-p');
   });
 
   it('maps keyfile, no_tty, no_verify, known_hosts, known_hosts_verify and sshauth', () => {
     const args = buildSshArgs(
-      uri('qemu+ssh://kvm1/system?keyfile=/k/id_ed25519&no_tty=1&known_hosts=/my%20dir/kh%25&known_hosts_verify=auto&sshauth=agent,privkey,password'),
+      uri(
+        'qemu+ssh://kvm1/system?keyfile=/k/id_ed25519&no_tty=1&known_hosts=/my%20dir/kh%25&known_hosts_verify=auto&sshauth=agent,privkey,password',
+      ),
       { connectTimeoutMs: 10_000 },
     );
     expect(args.slice(0, -3)).toEqual([
-      '-T', '-e', 'none',
-      '-i', '/k/id_ed25519',
-      '-o', 'BatchMode=yes',
-      '-o', 'StrictHostKeyChecking=accept-new',
-      '-o', 'UserKnownHostsFile="/my dir/kh%%"',
-      '-o', 'PreferredAuthentications=publickey,password',
-      '-o', 'ConnectTimeout=10',
+      '-T',
+      '-e',
+      'none',
+      '-i',
+      '/k/id_ed25519',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'StrictHostKeyChecking=accept-new',
+      '-o',
+      'UserKnownHostsFile="/my dir/kh%%"',
+      '-o',
+      'PreferredAuthentications=publickey,password',
+      '-o',
+      'ConnectTimeout=10',
     ]);
     expect(args.at(-3)).toBe('--');
   });
@@ -155,14 +163,19 @@ describe('remote command under a real shell', () => {
     fake('bin', 'virt-ssh-helper');
     execFileSync('mkdir', ['-p', join(dir, 'tools')]);
     for (const tool of ['sh', 'grep']) {
-      symlinkSync(execFileSync('sh', ['-c', `command -v ${tool}`]).toString().trim(), join(dir, 'tools', tool));
+      symlinkSync(
+        execFileSync('sh', ['-c', `command -v ${tool}`])
+          .toString()
+          .trim(),
+        join(dir, 'tools', tool),
+      );
     }
     // like netcat-openbsd: `nc -q` alone complains that -q needs an argument
     fake('nc-bin', 'nc', 'if [ "$#" = 1 ] && [ "$1" = -q ]; then echo "nc: option requires an argument -- q" >&2; exit 1; fi\n');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  const hostile = "/sys'tem$(touch pwned)`touch pwned2`;touch pwned3\"$HOME\\";
+  const hostile = '/sys\'tem$(touch pwned)`touch pwned2`;touch pwned3"$HOME\\';
 
   it('passes a hostile name to virt-ssh-helper as one literal argument', () => {
     const u = uri(`qemu+ssh://kvm1${encodeURI(hostile).replaceAll('#', '%23').replaceAll('?', '%3F')}?proxy=native`);

@@ -3,12 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, TransportError } from '../../../src/errors/index.js';
-import {
-  SYSTEM_TLS_FILES,
-  parseLibvirtUri,
-  resolveTlsConnectOptions,
-  resolveTlsFiles,
-} from '../../../src/rpc/transport/index.js';
+import { SYSTEM_TLS_FILES, parseLibvirtUri, resolveTlsConnectOptions, resolveTlsFiles } from '../../../src/rpc/transport/index.js';
 
 const uri = (text: string) => parseLibvirtUri(text, { uid: 0, existsSync: () => false });
 const CA = '-----BEGIN CERTIFICATE-----\nCA\n-----END CERTIFICATE-----\n';
@@ -97,7 +92,9 @@ describe('resolveTlsConnectOptions', () => {
   it('an explicit rejectUnauthorized wins over the URI, both ways', async () => {
     const p = `pkipath=${join(dir, 'ca-only')}`;
     expect((await resolveTlsConnectOptions(uri(`qemu+tls://h/system?${p}`), { rejectUnauthorized: false })).rejectUnauthorized).toBe(false);
-    expect((await resolveTlsConnectOptions(uri(`qemu+tls://h/system?no_verify=1&${p}`), { rejectUnauthorized: true })).rejectUnauthorized).toBe(true);
+    expect(
+      (await resolveTlsConnectOptions(uri(`qemu+tls://h/system?no_verify=1&${p}`), { rejectUnauthorized: true })).rejectUnauthorized,
+    ).toBe(true);
   });
 
   it('a missing CA is an error naming the file when verifying', async () => {
@@ -121,7 +118,12 @@ describe('resolveTlsConnectOptions', () => {
   });
 
   it('explicit ca/cert/key need no files at all', async () => {
-    const opts = await resolveTlsConnectOptions(uri('qemu+tls://h/system?pkipath=/nonexistent'), { ca: CA, cert: CERT, key: KEY, servername: 'other' });
+    const opts = await resolveTlsConnectOptions(uri('qemu+tls://h/system?pkipath=/nonexistent'), {
+      ca: CA,
+      cert: CERT,
+      key: KEY,
+      servername: 'other',
+    });
     expect(opts).toMatchObject({ ca: CA, cert: CERT, key: KEY, servername: 'other', rejectUnauthorized: true });
   });
 

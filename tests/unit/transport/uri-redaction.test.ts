@@ -18,7 +18,17 @@ const LEFT = 'sEcrL';
 const RIGHT = 'sEcrR';
 
 /** Every printable ASCII character but letters and digits, and a few others. */
-const SPECIALS = [...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).filter((c) => !/[A-Za-z0-9]/.test(c)), 'é', '\t', '%zz', '%', '//', '@@', '://', '?x=1#y'];
+const SPECIALS = [
+  ...Array.from({ length: 95 }, (_, i) => String.fromCharCode(32 + i)).filter((c) => !/[A-Za-z0-9]/.test(c)),
+  'é',
+  '\t',
+  '%zz',
+  '%',
+  '//',
+  '@@',
+  '://',
+  '?x=1#y',
+];
 
 /** One password per special, raw and percent-encoded, in three positions. */
 const PASSWORDS = SPECIALS.flatMap((c) => {
@@ -74,7 +84,10 @@ describe('URI passwords with any character', () => {
       refused++;
       expect(error, uri).toBeInstanceOf(InvalidUriError);
       const e = error as InvalidUriError;
-      expect(leaks(`${e.message} ${e.uri} ${String(e.stack)} ${inspect(e, { showHidden: true, depth: null })}`), `${uri}: ${e.message}`).toBe(false);
+      expect(
+        leaks(`${e.message} ${e.uri} ${String(e.stack)} ${inspect(e, { showHidden: true, depth: null })}`),
+        `${uri}: ${e.message}`,
+      ).toBe(false);
     }
     // Both paths are exercised: encoded passwords parse, raw `/ ? # @` and spaces do not.
     expect(accepted).toBeGreaterThan(100);
@@ -108,7 +121,9 @@ describe('URI passwords with any character', () => {
     expect(error.message).toMatch(/'@' in a path or query \(%40\)/);
     expect(parseLibvirtUri('qemu+ssh://kvm1:2222/system?keyfile=/home/a%40b/key', { uid: 0 }).client.keyfile).toBe('/home/a@b/key');
     // Without a ':' before it, an '@' in the path or query is no password's end.
-    expect(parseLibvirtUri('qemu+ssh://root@kvm1/system?keyfile=/home/a@b/key', { uid: 0 }).redacted).toBe('qemu+ssh://root@kvm1/system?keyfile=/home/a@b/key');
+    expect(parseLibvirtUri('qemu+ssh://root@kvm1/system?keyfile=/home/a@b/key', { uid: 0 }).redacted).toBe(
+      'qemu+ssh://root@kvm1/system?keyfile=/home/a@b/key',
+    );
   });
 
   it('when the URI holds a password, its error quotes nothing from the URI (a quoted piece may be part of it)', () => {

@@ -19,12 +19,44 @@ const MODULAR: UriEnvironment = {
 };
 const USER: UriEnvironment = { uid: 1000, xdgRuntimeDir: '/run/user/1000', home: '/home/u', existsSync: () => false };
 
-type Expect = Partial<Pick<LibvirtUri, 'transport' | 'host' | 'port' | 'portExplicit' | 'user' | 'socketPath' | 'readonlySocketPath' | 'name' | 'sshHelperUri' | 'sshProxy' | 'session' | 'driver' | 'path'>>;
+type Expect = Partial<
+  Pick<
+    LibvirtUri,
+    | 'transport'
+    | 'host'
+    | 'port'
+    | 'portExplicit'
+    | 'user'
+    | 'socketPath'
+    | 'readonlySocketPath'
+    | 'name'
+    | 'sshHelperUri'
+    | 'sshProxy'
+    | 'session'
+    | 'driver'
+    | 'path'
+  >
+>;
 
 const table: Array<[string, UriEnvironment, Expect]> = [
   // The examples libvirt documents, and the brief's must-haves.
-  ['qemu:///system', ROOT, { transport: 'unix', host: undefined, port: undefined, socketPath: '/run/libvirt/libvirt-sock', readonlySocketPath: '/run/libvirt/libvirt-sock-ro', name: 'qemu:///system' }],
-  ['qemu:///system', MODULAR, { socketPath: '/run/libvirt/virtqemud-sock', readonlySocketPath: '/run/libvirt/virtqemud-sock-ro', name: 'qemu:///system' }],
+  [
+    'qemu:///system',
+    ROOT,
+    {
+      transport: 'unix',
+      host: undefined,
+      port: undefined,
+      socketPath: '/run/libvirt/libvirt-sock',
+      readonlySocketPath: '/run/libvirt/libvirt-sock-ro',
+      name: 'qemu:///system',
+    },
+  ],
+  [
+    'qemu:///system',
+    MODULAR,
+    { socketPath: '/run/libvirt/virtqemud-sock', readonlySocketPath: '/run/libvirt/virtqemud-sock-ro', name: 'qemu:///system' },
+  ],
   ['qemu:///system?mode=legacy', MODULAR, { socketPath: '/run/libvirt/libvirt-sock', name: 'qemu:///system' }],
   ['qemu:///system?mode=direct', ROOT, { socketPath: '/run/libvirt/virtqemud-sock', name: 'qemu:///system' }],
   ['network:///system', MODULAR, { driver: 'network', socketPath: '/run/libvirt/virtnetworkd-sock', name: 'network:///system' }],
@@ -34,7 +66,22 @@ const table: Array<[string, UriEnvironment, Expect]> = [
   // there is no virttestd: even if such a file existed, auto mode uses libvirt-sock
   ['test+unix:///default', MODULAR, { socketPath: '/run/libvirt/libvirt-sock', name: 'test:///default' }],
   ['test:///default', ROOT, { transport: 'unix', socketPath: '/run/libvirt/libvirt-sock', name: 'test:///default' }],
-  ['qemu+ssh://user@host/system', ROOT, { transport: 'ssh', host: 'host', port: 22, portExplicit: false, user: 'user', socketPath: '/var/run/libvirt/libvirt-sock', readonlySocketPath: '/var/run/libvirt/libvirt-sock-ro', name: 'qemu:///system', sshHelperUri: 'qemu:///system', sshProxy: 'auto' }],
+  [
+    'qemu+ssh://user@host/system',
+    ROOT,
+    {
+      transport: 'ssh',
+      host: 'host',
+      port: 22,
+      portExplicit: false,
+      user: 'user',
+      socketPath: '/var/run/libvirt/libvirt-sock',
+      readonlySocketPath: '/var/run/libvirt/libvirt-sock-ro',
+      name: 'qemu:///system',
+      sshHelperUri: 'qemu:///system',
+      sshProxy: 'auto',
+    },
+  ],
   ['qemu+ssh://host:2222/system', ROOT, { port: 2222, portExplicit: true, user: undefined }],
   ['qemu+tls://host/system?pkipath=/p&foo=bar', ROOT, { transport: 'tls', host: 'host', port: 16514, name: 'qemu:///system?foo=bar' }],
   ['qemu://host/system', ROOT, { transport: 'tls', host: 'host', port: 16514, socketPath: undefined, name: 'qemu:///system' }],
@@ -59,7 +106,13 @@ const table: Array<[string, UriEnvironment, Expect]> = [
   ['remote:///?name=test:///default', ROOT, { name: 'test:///default' }],
   // client-side parameters are matched case-insensitively and never reach the daemon
   ['qemu:///system?SOCKET=/s&Foo=Bar', ROOT, { socketPath: '/s', name: 'qemu:///system?Foo=Bar' }],
-  [`qemu:///system?${CLIENT_SIDE_URI_PARAMS.filter((p) => p !== 'name').map((p) => `${p}=${p.startsWith('no_') ? '0' : p === 'mode' ? 'auto' : p === 'proxy' ? 'auto' : 'v'}`).join('&')}&keep=1`, ROOT, { name: 'qemu:///system?keep=1' }],
+  [
+    `qemu:///system?${CLIENT_SIDE_URI_PARAMS.filter((p) => p !== 'name')
+      .map((p) => `${p}=${p.startsWith('no_') ? '0' : p === 'mode' ? 'auto' : p === 'proxy' ? 'auto' : 'v'}`)
+      .join('&')}&keep=1`,
+    ROOT,
+    { name: 'qemu:///system?keep=1' },
+  ],
   // values are re-encoded the way libvirt writes them (only unreserved characters stay)
   ['qemu:///system?foo=a/b&bar=x%20y&baz=%7e!', ROOT, { name: 'qemu:///system?foo=a%2Fb&bar=x%20y&baz=~%21' }],
   ['qemu:///system?flag', ROOT, { name: 'qemu:///system?flag=' }],
@@ -77,16 +130,32 @@ const table: Array<[string, UriEnvironment, Expect]> = [
   ['qemu+ssh://h/system?netcat=/opt/nc', ROOT, { sshProxy: 'netcat' }],
   ['qemu+ssh://h/system?proxy=native', ROOT, { sshProxy: 'native' }],
   // session daemons: /session, or test+… as non-root
-  ['qemu:///session', USER, { session: true, socketPath: '/run/user/1000/libvirt/libvirt-sock', readonlySocketPath: '/run/user/1000/libvirt/libvirt-sock' }],
-  ['qemu:///session', { ...USER, existsSync: (p) => p.endsWith('/virtqemud-sock') }, { socketPath: '/run/user/1000/libvirt/virtqemud-sock' }],
+  [
+    'qemu:///session',
+    USER,
+    { session: true, socketPath: '/run/user/1000/libvirt/libvirt-sock', readonlySocketPath: '/run/user/1000/libvirt/libvirt-sock' },
+  ],
+  [
+    'qemu:///session',
+    { ...USER, existsSync: (p) => p.endsWith('/virtqemud-sock') },
+    { socketPath: '/run/user/1000/libvirt/virtqemud-sock' },
+  ],
   ['qemu:///session', { uid: 1000, home: '/home/u', existsSync: () => false }, { socketPath: '/home/u/.cache/libvirt/libvirt-sock' }],
-  ['qemu:///session', { uid: 1000, home: '/home/u', xdgCacheHome: '/c', existsSync: () => false }, { socketPath: '/c/libvirt/libvirt-sock' }],
+  [
+    'qemu:///session',
+    { uid: 1000, home: '/home/u', xdgCacheHome: '/c', existsSync: () => false },
+    { socketPath: '/c/libvirt/libvirt-sock' },
+  ],
   ['test+unix:///default', USER, { session: true, socketPath: '/run/user/1000/libvirt/libvirt-sock' }],
   ['test:///default', USER, { session: false, socketPath: '/run/libvirt/libvirt-sock' }],
   ['qemu:///session', ROOT, { session: false, socketPath: '/run/libvirt/libvirt-sock' }],
   ['qemu:///system', USER, { session: false, socketPath: '/run/libvirt/libvirt-sock' }],
   ['qemu+ssh://h/session', USER, { session: true, sshProxy: 'native', socketPath: undefined }],
-  ['qemu+ssh://h/session?socket=/run/user/7/libvirt/libvirt-sock', USER, { sshProxy: 'netcat', socketPath: '/run/user/7/libvirt/libvirt-sock' }],
+  [
+    'qemu+ssh://h/session?socket=/run/user/7/libvirt/libvirt-sock',
+    USER,
+    { sshProxy: 'netcat', socketPath: '/run/user/7/libvirt/libvirt-sock' },
+  ],
 ];
 
 describe('parseLibvirtUri', () => {

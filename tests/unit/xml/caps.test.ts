@@ -6,7 +6,12 @@ describe('host capabilities (virsh capabilities)', () => {
   it('QEMU driver', () => {
     const caps = parseCapabilitiesXml(fixture('qemu-capabilities.xml'));
     expect(caps.host.uuid).toMatch(/^[0-9a-f-]{36}$/);
-    expect(caps.host.cpu).toMatchObject({ arch: 'x86_64', model: 'kvm64', vendor: 'AMD', topology: { sockets: 1, dies: 1, cores: 2, threads: 1 } });
+    expect(caps.host.cpu).toMatchObject({
+      arch: 'x86_64',
+      model: 'kvm64',
+      vendor: 'AMD',
+      topology: { sockets: 1, dies: 1, cores: 2, threads: 1 },
+    });
     expect(caps.host.cpu.features.length).toBeGreaterThan(10);
     expect(caps.host.cpu.pageSizes).toEqual([4096n, 2n * 1024n * 1024n, 1024n ** 3n]);
     expect(caps.host.powerManagement).toEqual([]);
@@ -52,7 +57,14 @@ describe('host capabilities (virsh capabilities)', () => {
 describe('domain capabilities (virsh domcapabilities)', () => {
   it('QEMU default machine (i440fx)', () => {
     const caps = parseDomainCapabilitiesXml(fixture('qemu-domcapabilities.xml'));
-    expect(caps).toMatchObject({ path: '/usr/bin/qemu-system-x86_64', domain: 'qemu', machine: 'pc-i440fx-7.2', arch: 'x86_64', vcpuMax: 255, iothreads: true });
+    expect(caps).toMatchObject({
+      path: '/usr/bin/qemu-system-x86_64',
+      domain: 'qemu',
+      machine: 'pc-i440fx-7.2',
+      arch: 'x86_64',
+      vcpuMax: 255,
+      iothreads: true,
+    });
     expect(caps.os.supported).toBe(true);
     expect(caps.os.enums['firmware']).toEqual(['efi']);
     expect(caps.os.loader?.values).toEqual(['/usr/share/OVMF/OVMF_CODE_4M.fd']);
@@ -64,7 +76,11 @@ describe('domain capabilities (virsh domcapabilities)', () => {
     const caps = parseDomainCapabilitiesXml(fixture('qemu-domcapabilities-q35.xml'));
     expect(caps.machine).toBe('pc-q35-7.2');
     expect(caps.vcpuMax).toBe(288);
-    expect(caps.os.loader?.values).toEqual(['/usr/share/OVMF/OVMF_CODE_4M.ms.fd', '/usr/share/OVMF/OVMF_CODE_4M.secboot.fd', '/usr/share/OVMF/OVMF_CODE_4M.fd']);
+    expect(caps.os.loader?.values).toEqual([
+      '/usr/share/OVMF/OVMF_CODE_4M.ms.fd',
+      '/usr/share/OVMF/OVMF_CODE_4M.secboot.fd',
+      '/usr/share/OVMF/OVMF_CODE_4M.fd',
+    ]);
     expect(caps.os.loader?.enums['secure']).toEqual(['yes', 'no']);
     expect(caps.cpuModes['host-passthrough']).toEqual({ supported: false, enums: {}, models: [], features: [] });
     expect(caps.cpuModes['maximum']?.enums).toEqual({ maximumMigratable: ['on', 'off'] });
@@ -77,7 +93,10 @@ describe('domain capabilities (virsh domcapabilities)', () => {
     expect(custom.models).toContainEqual({ name: 'qemu64', usable: 'yes', vendor: 'unknown' });
     expect(custom.models).toContainEqual({ name: 'EPYC', usable: 'no', vendor: 'AMD' });
     expect(caps.memoryBacking?.enums['sourceType']).toEqual(['file', 'anonymous', 'memfd']);
-    expect(caps.devices['disk']?.enums).toMatchObject({ diskDevice: ['disk', 'cdrom', 'floppy', 'lun'], bus: ['fdc', 'scsi', 'virtio', 'usb', 'sata'] });
+    expect(caps.devices['disk']?.enums).toMatchObject({
+      diskDevice: ['disk', 'cdrom', 'floppy', 'lun'],
+      bus: ['fdc', 'scsi', 'virtio', 'usb', 'sata'],
+    });
     expect(caps.devices['graphics']?.enums['type']).toEqual(['sdl', 'vnc', 'spice', 'egl-headless', 'dbus']);
     expect(caps.devices['video']?.enums['modelType']).toContain('virtio');
     expect(caps.devices['hostdev']?.enums['subsysType']).toEqual(['usb', 'pci', 'scsi']);

@@ -18,7 +18,9 @@ describe('buildDomainXml', () => {
   });
 
   it('normalises the UUID', () => {
-    expect(buildDomainXml({ ...base(), uuid: '9F2C1A526A434D0B9B0E0A5F3D1C2B7E' })).toContain('<uuid>9f2c1a52-6a43-4d0b-9b0e-0a5f3d1c2b7e</uuid>');
+    expect(buildDomainXml({ ...base(), uuid: '9F2C1A526A434D0B9B0E0A5F3D1C2B7E' })).toContain(
+      '<uuid>9f2c1a52-6a43-4d0b-9b0e-0a5f3d1c2b7e</uuid>',
+    );
   });
 
   it('accepts libvirt-legal names with nameRule "libvirt" (rewriting foreign domains)', () => {
@@ -33,7 +35,19 @@ describe('buildDomainXml', () => {
       vcpu: { count: 4, current: 2, placement: 'static', cpuset: '0-3' },
       cpu: { mode: 'host-passthrough', check: 'none', migratable: true, topology: { sockets: 1, cores: 2, threads: 2 } },
       clock: { offset: 'localtime', timers: [{ name: 'hypervclock', present: true }] },
-      features: { acpi: true, apic: true, pae: true, hap: true, smm: false, pmu: false, vmcoreinfo: true, pvspinlock: true, privnet: true, viridian: true, extraElements: ['<hyperv mode="passthrough"/>'] },
+      features: {
+        acpi: true,
+        apic: true,
+        pae: true,
+        hap: true,
+        smm: false,
+        pmu: false,
+        vmcoreinfo: true,
+        pvspinlock: true,
+        privnet: true,
+        viridian: true,
+        extraElements: ['<hyperv mode="passthrough"/>'],
+      },
       onPoweroff: 'destroy',
       onReboot: 'restart',
       onCrash: 'coredump-destroy',
@@ -45,7 +59,19 @@ describe('buildDomainXml', () => {
   it('round-trips os variants: firmware features, bootmenu, dtb', () => {
     const model: DomainModel = {
       ...base(),
-      os: { type: 'hvm', arch: 'aarch64', machine: 'virt', firmware: 'efi', firmwareFeatures: [{ name: 'secure-boot', enabled: true }, { name: 'enrolled-keys', enabled: true }], kernel: '/k', dtb: '/d.dtb', bootMenu: { enable: false } },
+      os: {
+        type: 'hvm',
+        arch: 'aarch64',
+        machine: 'virt',
+        firmware: 'efi',
+        firmwareFeatures: [
+          { name: 'secure-boot', enabled: true },
+          { name: 'enrolled-keys', enabled: true },
+        ],
+        kernel: '/k',
+        dtb: '/d.dtb',
+        bootMenu: { enable: false },
+      },
     };
     expect(parseDomainXml(buildDomainXml(model))).toEqual(model);
   });
@@ -67,7 +93,15 @@ describe('buildDomainXml', () => {
     ['no devices', (m) => ({ ...m, devices: undefined as never }), 'devices'],
     ['a bad clock', (m) => ({ ...m, clock: { offset: '' } }), 'clock.offset'],
     ['a zero-core topology', (m) => ({ ...m, cpu: { topology: { sockets: 1, cores: 0, threads: 1 } } }), 'cpu.topology.cores'],
-    ['os.boot mixed with per-device boot order', (m) => ({ ...m, os: { type: 'hvm', boot: ['hd'] }, devices: { disks: [{ type: 'file', source: { file: '/a' }, target: { dev: 'vda' }, bootOrder: 1 }] } }), 'os.boot'],
+    [
+      'os.boot mixed with per-device boot order',
+      (m) => ({
+        ...m,
+        os: { type: 'hvm', boot: ['hd'] },
+        devices: { disks: [{ type: 'file', source: { file: '/a' }, target: { dev: 'vda' }, bootOrder: 1 }] },
+      }),
+      'os.boot',
+    ],
     ['a non-array device list', (m) => ({ ...m, devices: { disks: {} as never } }), 'devices.disks'],
   ])('refuses %s', (_label, change, path) => {
     expect(refusal(() => buildDomainXml(change(base()))).path).toBe(path);

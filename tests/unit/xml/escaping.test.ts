@@ -23,7 +23,10 @@ describe('escaping', () => {
   });
 
   it('escapes markup characters in attribute values', () => {
-    const model: DomainModel = { ...base(), devices: { disks: [{ type: 'file', source: { file: `/srv/a<&"'>b.img` }, target: { dev: 'vda' } }] } };
+    const model: DomainModel = {
+      ...base(),
+      devices: { disks: [{ type: 'file', source: { file: `/srv/a<&"'>b.img` }, target: { dev: 'vda' } }] },
+    };
     const xml = buildDomainXml(model);
     expect(xml).toContain('file="/srv/a&lt;&amp;&quot;\'&gt;b.img"');
     expect(parseDomainXml(xml).devices.disks?.[0]?.source?.file).toBe(`/srv/a<&"'>b.img`);
@@ -31,7 +34,11 @@ describe('escaping', () => {
 
   // xmlbuilder2 leaves "&amp;"-like sequences unescaped; the writer compensates (src/xml/core/dom.ts).
   it.each(['Tom &amp; Jerry', '&#65;&#x42;', '&lt;b&gt;', '&unknown;', 'a & b', '&'])('keeps entity-looking text %j literally', (text) => {
-    const xml = buildDomainXml({ ...base(), description: text, devices: { disks: [{ type: 'file', source: { file: text }, target: { dev: 'vda' } }] } });
+    const xml = buildDomainXml({
+      ...base(),
+      description: text,
+      devices: { disks: [{ type: 'file', source: { file: text }, target: { dev: 'vda' } }] },
+    });
     const back = parseDomainXml(xml);
     expect(back.description).toBe(text);
     expect(back.devices.disks?.[0]?.source?.file).toBe(text);
@@ -39,7 +46,11 @@ describe('escaping', () => {
 
   it('keeps tabs, line breaks and CR in attributes and CR in text (they would be normalised away otherwise)', () => {
     const value = 'a\tb\nc\r\nd';
-    const xml = buildDomainXml({ ...base(), description: value, devices: { disks: [{ type: 'file', source: { file: value }, target: { dev: 'vda' } }] } });
+    const xml = buildDomainXml({
+      ...base(),
+      description: value,
+      devices: { disks: [{ type: 'file', source: { file: value }, target: { dev: 'vda' } }] },
+    });
     expect(xml).toContain('file="a&#9;b&#10;c&#13;&#10;d"');
     const back = parseDomainXml(xml);
     expect(back.devices.disks?.[0]?.source?.file).toBe(value);

@@ -9,4 +9,3 @@ export { refusal } from '../../helpers/errors.js';
 export function fixture(name: string): string {
   return readFileSync(new URL(`../../fixtures/xml/${name}`, import.meta.url), 'utf8');
 }
-

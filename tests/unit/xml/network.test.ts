@@ -10,7 +10,10 @@ const isolated: NetworkModel = {
     {
       address: '192.168.150.1',
       netmask: '255.255.255.0',
-      dhcp: { ranges: [{ start: '192.168.150.10', end: '192.168.150.99' }], hosts: [{ mac: '52:54:00:00:00:01', name: 'db', ip: '192.168.150.5' }] },
+      dhcp: {
+        ranges: [{ start: '192.168.150.10', end: '192.168.150.99' }],
+        hosts: [{ mac: '52:54:00:00:00:01', name: 'db', ip: '192.168.150.5' }],
+      },
     },
     { family: 'ipv6', address: 'fd00:150::1', prefix: 64 },
   ],
@@ -29,7 +32,12 @@ describe('network XML', () => {
   });
 
   it('builds a NAT network', () => {
-    const nat: NetworkModel = { name: 'natnet', forward: { mode: 'nat' }, bridge: { name: 'virbr11' }, ips: [{ address: '10.10.0.1', prefix: 24, dhcp: { ranges: [{ start: '10.10.0.100', end: '10.10.0.200' }] } }] };
+    const nat: NetworkModel = {
+      name: 'natnet',
+      forward: { mode: 'nat' },
+      bridge: { name: 'virbr11' },
+      ips: [{ address: '10.10.0.1', prefix: 24, dhcp: { ranges: [{ start: '10.10.0.100', end: '10.10.0.200' }] } }],
+    };
     const xml = buildNetworkXml(nat);
     expect(xml).toContain('<forward mode="nat"/>');
     expect(parseNetworkXml(xml)).toEqual(nat);
@@ -37,7 +45,9 @@ describe('network XML', () => {
 
   it('builds a network on an existing host bridge', () => {
     const bridged: NetworkModel = { name: 'host-br0', forward: { mode: 'bridge' }, bridge: { name: 'br0' } };
-    expect(normalizeXml(buildNetworkXml(bridged))).toBe(normalizeXml('<network><name>host-br0</name><forward mode="bridge"/><bridge name="br0"/></network>'));
+    expect(normalizeXml(buildNetworkXml(bridged))).toBe(
+      normalizeXml('<network><name>host-br0</name><forward mode="bridge"/><bridge name="br0"/></network>'),
+    );
     expect(parseNetworkXml(buildNetworkXml(bridged))).toEqual(bridged);
   });
 
@@ -53,7 +63,12 @@ describe('network XML', () => {
 
   it('parses and rebuilds a network defined on the QEMU driver', () => {
     const parsed = parseNetworkXml(fixture('qemu-network-isolated.xml'));
-    expect(parsed).toMatchObject({ name: 'lvm-xmltest-iso', mac: '52:54:00:39:08:ea', bridge: { name: 'lvmxt0' }, domain: { name: 'lvm.test', localOnly: true } });
+    expect(parsed).toMatchObject({
+      name: 'lvm-xmltest-iso',
+      mac: '52:54:00:39:08:ea',
+      bridge: { name: 'lvmxt0' },
+      domain: { name: 'lvm.test', localOnly: true },
+    });
     expect(parsed.ips).toHaveLength(2);
     expect(normalizeXml(buildNetworkXml(parsed))).toBe(normalizeXml(fixture('qemu-network-isolated.xml')));
   });
@@ -70,14 +85,30 @@ describe('network XML', () => {
     ['bad name', { name: 'my net' }, 'name'],
     ['long bridge name', { name: 'n', bridge: { name: 'a-very-long-bridge0' } }, 'bridge.name'],
     ['bridge mode without bridge', { name: 'n', forward: { mode: 'bridge' } }, 'bridge.name'],
-    ['bridge mode with addresses', { name: 'n', forward: { mode: 'bridge' }, bridge: { name: 'br0' }, ips: [{ address: '10.0.0.1', prefix: 24 }] }, 'ips'],
+    [
+      'bridge mode with addresses',
+      { name: 'n', forward: { mode: 'bridge' }, bridge: { name: 'br0' }, ips: [{ address: '10.0.0.1', prefix: 24 }] },
+      'ips',
+    ],
     ['bad address', { name: 'n', ips: [{ address: '10.0.0.256', prefix: 24 }] }, 'ips[0].address'],
     ['netmask and prefix', { name: 'n', ips: [{ address: '10.0.0.1', prefix: 24, netmask: '255.255.255.0' }] }, 'ips[0].netmask'],
     ['prefix too long', { name: 'n', ips: [{ address: '10.0.0.1', prefix: 33 }] }, 'ips[0].prefix'],
     ['IPv6 netmask', { name: 'n', ips: [{ family: 'ipv6', address: 'fd00::1', netmask: '255.255.255.0' }] }, 'ips[0].netmask'],
-    ['range of the wrong family', { name: 'n', ips: [{ address: '10.0.0.1', prefix: 24, dhcp: { ranges: [{ start: 'fd00::2', end: 'fd00::9' }] } }] }, 'ips[0].dhcp.ranges[0].start'],
-    ['host with a bad MAC', { name: 'n', ips: [{ address: '10.0.0.1', prefix: 24, dhcp: { hosts: [{ mac: 'nope', ip: '10.0.0.5' }] } }] }, 'ips[0].dhcp.hosts[0].mac'],
-    ['host without mac or name', { name: 'n', ips: [{ address: '10.0.0.1', prefix: 24, dhcp: { hosts: [{ ip: '10.0.0.5' }] } }] }, 'ips[0].dhcp.hosts[0]'],
+    [
+      'range of the wrong family',
+      { name: 'n', ips: [{ address: '10.0.0.1', prefix: 24, dhcp: { ranges: [{ start: 'fd00::2', end: 'fd00::9' }] } }] },
+      'ips[0].dhcp.ranges[0].start',
+    ],
+    [
+      'host with a bad MAC',
+      { name: 'n', ips: [{ address: '10.0.0.1', prefix: 24, dhcp: { hosts: [{ mac: 'nope', ip: '10.0.0.5' }] } }] },
+      'ips[0].dhcp.hosts[0].mac',
+    ],
+    [
+      'host without mac or name',
+      { name: 'n', ips: [{ address: '10.0.0.1', prefix: 24, dhcp: { hosts: [{ ip: '10.0.0.5' }] } }] },
+      'ips[0].dhcp.hosts[0]',
+    ],
   ])('refuses %s', (_label, model, path) => {
     expect(refusal(() => buildNetworkXml(model)).path).toBe(path);
   });

@@ -22,7 +22,13 @@ const record: Ownership = {
     { role: 'overlay', pool: 'default', name: 'vm-overlay.qcow2' },
     { role: 'nvram', path: '/var/lib/libvirt/qemu/nvram/vm_VARS.fd' },
   ],
-  cloudInit: { pool: 'default', name: 'vm-seed.iso', path: '/var/lib/libvirt/images/vm-seed.iso', contentHash: 'sha256:abc', target: 'sdb' },
+  cloudInit: {
+    pool: 'default',
+    name: 'vm-seed.iso',
+    path: '/var/lib/libvirt/images/vm-seed.iso',
+    contentHash: 'sha256:abc',
+    target: 'sdb',
+  },
 };
 
 describe('ownership metadata', () => {
@@ -45,7 +51,15 @@ describe('ownership metadata', () => {
     const keyed: Ownership = {
       ...record,
       domainUuid: '4dea22b3-1d52-d8f3-2516-782e98ab3fa0',
-      volumes: [{ role: 'disk', pool: 'default', name: 'vm.qcow2', path: '/var/lib/libvirt/images/vm.qcow2', key: '/var/lib/libvirt/images/vm.qcow2' }],
+      volumes: [
+        {
+          role: 'disk',
+          pool: 'default',
+          name: 'vm.qcow2',
+          path: '/var/lib/libvirt/images/vm.qcow2',
+          key: '/var/lib/libvirt/images/vm.qcow2',
+        },
+      ],
       cloudInit: { ...record.cloudInit, key: 'k-seed' },
     };
     const xml = buildOwnershipXml(keyed);
@@ -76,7 +90,9 @@ describe('ownership metadata', () => {
   it('keeps other applications’ metadata next to ours', () => {
     const model = parseDomainXml(buildDomainXml(allDevices));
     expect(model.metadata?.ownership?.volumes).toHaveLength(2);
-    expect(model.metadata?.extraElements).toEqual(['<app:info xmlns:app="https://example.com/app/1" owner="team-a"><app:tag>blue</app:tag></app:info>']);
+    expect(model.metadata?.extraElements).toEqual([
+      '<app:info xmlns:app="https://example.com/app/1" owner="team-a"><app:tag>blue</app:tag></app:info>',
+    ]);
   });
 
   it('keeps elements of a newer SDK version (forward compatibility)', () => {
@@ -111,8 +127,17 @@ describe('ownership metadata', () => {
   });
 
   it('a domain with only an ownership record writes <metadata>', () => {
-    const xml = buildDomainXml({ type: 'kvm', name: 'x', memory: parseSize('1GiB'), os: { type: 'hvm' }, devices: {}, metadata: { ownership: record } });
+    const xml = buildDomainXml({
+      type: 'kvm',
+      name: 'x',
+      memory: parseSize('1GiB'),
+      os: { type: 'hvm' },
+      devices: {},
+      metadata: { ownership: record },
+    });
     expect(xml).toContain('<metadata>');
-    expect(buildDomainXml({ type: 'kvm', name: 'x', memory: parseSize('1GiB'), os: { type: 'hvm' }, devices: {}, metadata: {} })).not.toContain('<metadata');
+    expect(
+      buildDomainXml({ type: 'kvm', name: 'x', memory: parseSize('1GiB'), os: { type: 'hvm' }, devices: {}, metadata: {} }),
+    ).not.toContain('<metadata');
   });
 });

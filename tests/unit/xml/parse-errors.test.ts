@@ -56,7 +56,11 @@ describe('parseDomainXml on well-formed but incomplete XML', () => {
     ['negative memory', MIN.replace('<memory>1024', '<memory>-1'), /domain\/memory/],
     ['unknown memory unit', MIN.replace('<memory>', "<memory unit='XB'>"), /domain\/memory/],
     ['bad vcpu', MIN.replace('<devices/>', '<vcpu>two</vcpu><devices/>'), /domain\/vcpu: text is not an integer/],
-    ['disk without target', MIN.replace('<devices/>', "<devices><disk type='file'/></devices>"), /domain\/devices\/disk\[0\]: missing <target>/],
+    [
+      'disk without target',
+      MIN.replace('<devices/>', "<devices><disk type='file'/></devices>"),
+      /domain\/devices\/disk\[0\]: missing <target>/,
+    ],
     ['bad boolean', MIN.replace('<devices/>', "<devices><graphics type='vnc' autoport='maybe'/></devices>"), /neither yes\/no nor on\/off/],
   ])('%s', (_label, xml, message) => {
     const e = parseFailure(xml);
@@ -64,7 +68,9 @@ describe('parseDomainXml on well-formed but incomplete XML', () => {
   });
 
   it('gives the element path of the failure', () => {
-    expect(parseFailure(MIN.replace('<devices/>', "<devices><disk type='file'><target/></disk></devices>")).path).toBe('domain/devices/disk[0]/target');
+    expect(parseFailure(MIN.replace('<devices/>', "<devices><disk type='file'><target/></disk></devices>")).path).toBe(
+      'domain/devices/disk[0]/target',
+    );
   });
 });
 
@@ -76,10 +82,10 @@ describe('parseDomainXml accepts what libvirt may produce', () => {
   });
 
   it('decodes each reference exactly once (xmlbuilder2 alone would decode "&amp;#65;" to "A")', () => {
-    const xml = MIN.replace('<name>x</name>', "<name>x</name><title>&amp;#65; &amp;lt; &#38;amp;</title><description><![CDATA[&amp;]]></description>").replace(
-      '<devices/>',
-      "<devices><disk type='file'><source file='&amp;#x42;&amp;amp;'/><target dev='vda'/></disk></devices>",
-    );
+    const xml = MIN.replace(
+      '<name>x</name>',
+      '<name>x</name><title>&amp;#65; &amp;lt; &#38;amp;</title><description><![CDATA[&amp;]]></description>',
+    ).replace('<devices/>', "<devices><disk type='file'><source file='&amp;#x42;&amp;amp;'/><target dev='vda'/></disk></devices>");
     const m = parseDomainXml(xml);
     expect(m.title).toBe('&#65; &lt; &amp;');
     expect(m.description).toBe('&amp;');

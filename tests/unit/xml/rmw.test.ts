@@ -69,7 +69,8 @@ describe('read-modify-write keeps everything the model does not know', () => {
       it('keeps the order of same-named elements (disks, boot devices, NICs)', () => {
         const rebuilt = buildDomainXml(parseDomainXml(original), { nameRule: 'libvirt' });
         expect(normalizeXml(rebuilt, { ignoreOrder: true })).toBe(normalizeXml(original, { ignoreOrder: true }));
-        const order = (xml: string) => [...xml.matchAll(/<(disk|interface|boot|input|controller) [^>]*>/g)].map((m) => m[0].replace(/"/g, "'"));
+        const order = (xml: string) =>
+          [...xml.matchAll(/<(disk|interface|boot|input|controller) [^>]*>/g)].map((m) => m[0].replace(/"/g, "'"));
         expect(order(rebuilt)).toEqual(order(original));
       });
     });
@@ -93,7 +94,13 @@ describe('read-modify-write keeps everything the model does not know', () => {
     expect(m.devices.disks?.[0]?.driver?.extraAttributes).toEqual({ iothread: '1' });
     expect(m.devices.disks?.[1]).toMatchObject({ device: 'cdrom', target: { dev: 'hdc', bus: 'ide', tray: 'open' } });
     expect(m.devices.interfaces?.[0]?.extraElements?.length).toBe(3); // bandwidth, driver, rom
-    expect(m.devices.videos?.[0]?.model).toEqual({ type: 'qxl', vramKiB: 65536, heads: 1, primary: true, extraAttributes: { ram: '65536', vgamem: '16384' } });
+    expect(m.devices.videos?.[0]?.model).toEqual({
+      type: 'qxl',
+      vramKiB: 65536,
+      heads: 1,
+      primary: true,
+      extraAttributes: { ram: '65536', vgamem: '16384' },
+    });
     expect(m.devices.extraElements?.map((e) => /^<(\w+)/.exec(e)?.[1])).toEqual(['sound', 'audio', 'redirdev', 'hub', 'panic']);
     expect(m.memory).toBe(512n * 1024n * 1024n);
     expect(m.currentMemory).toBe(256n * 1024n * 1024n);
@@ -103,7 +110,13 @@ describe('read-modify-write keeps everything the model does not know', () => {
     const m = parseDomainXml(fixture('qemu-running-domain.xml'));
     expect(m.id).toBeGreaterThan(0);
     expect(m.devices.serials?.[0]).toMatchObject({ type: 'file', alias: 'serial0', target: { type: 'isa-serial', port: 0 } });
-    expect(m.devices.controllers?.find((c) => c.type === 'usb')?.address).toEqual({ type: 'pci', domain: '0x0000', bus: '0x01', slot: '0x00', function: '0x0' });
+    expect(m.devices.controllers?.find((c) => c.type === 'usb')?.address).toEqual({
+      type: 'pci',
+      domain: '0x0000',
+      bus: '0x01',
+      slot: '0x00',
+      function: '0x0',
+    });
     expect(m.extraElements?.some((e) => e.startsWith('<seclabel'))).toBe(true);
   });
 });

@@ -13,7 +13,12 @@ import {
 import { fixture, refusal } from './helpers.js';
 
 describe('storage pool XML', () => {
-  const pool: StoragePoolModel = { type: 'dir', name: 'vms', uuid: 'e3a4b1a8-94e5-489a-9d74-8868c3884c15', target: { path: '/srv/vms', permissions: { mode: '0711', owner: 107, group: 107, label: 'system_u:object_r:virt_image_t:s0' } } };
+  const pool: StoragePoolModel = {
+    type: 'dir',
+    name: 'vms',
+    uuid: 'e3a4b1a8-94e5-489a-9d74-8868c3884c15',
+    target: { path: '/srv/vms', permissions: { mode: '0711', owner: 107, group: 107, label: 'system_u:object_r:virt_image_t:s0' } },
+  };
 
   it('builds a dir pool', () => {
     expect(normalizeXml(buildStoragePoolXml(pool))).toBe(
@@ -25,14 +30,24 @@ describe('storage pool XML', () => {
 
   it('parses a QEMU-driver dir pool (sizes in bytes, empty <source> kept)', () => {
     const parsed = parseStoragePoolXml(fixture('qemu-pool-dir.xml'));
-    expect(parsed).toMatchObject({ type: 'dir', name: 'lvm-xmltest-pool', capacity: 270553174016n, allocation: 23871700992n, available: 246681473024n });
+    expect(parsed).toMatchObject({
+      type: 'dir',
+      name: 'lvm-xmltest-pool',
+      capacity: 270553174016n,
+      allocation: 23871700992n,
+      available: 246681473024n,
+    });
     expect(parsed.target).toEqual({ path: '/tmp/lvmx/pool', permissions: { mode: '0755', owner: 0, group: 0 } });
     expect(parsed.extraElements).toEqual(['<source/>']);
     expect(normalizeXml(buildStoragePoolXml(parsed))).toBe(normalizeXml(fixture('qemu-pool-dir.xml')));
   });
 
   it('parses the test driver default pool', () => {
-    expect(parseStoragePoolXml(fixture('test-pool-default.xml'))).toMatchObject({ name: 'default-pool', uuid: 'dfe224cb-28fb-8dd0-c4b2-64eb3f0f4566', target: { path: '/default-pool' } });
+    expect(parseStoragePoolXml(fixture('test-pool-default.xml'))).toMatchObject({
+      name: 'default-pool',
+      uuid: 'dfe224cb-28fb-8dd0-c4b2-64eb3f0f4566',
+      target: { path: '/default-pool' },
+    });
   });
 
   it('parses other pool types (name, type, target path; source kept raw)', () => {
@@ -47,8 +62,12 @@ describe('storage pool XML', () => {
     expect(refusal(() => buildStoragePoolXml({ type: 'dir', name: 'a/b', target: { path: '/x' } })).path).toBe('name');
     expect(refusal(() => buildStoragePoolXml({ type: 'dir', name: 'p' })).path).toBe('target.path');
     expect(refusal(() => buildStoragePoolXml({ type: 'dir', name: 'p', target: { path: 'relative' } })).path).toBe('target.path');
-    expect(refusal(() => buildStoragePoolXml({ type: 'dir', name: 'p', target: { path: '/x', permissions: { mode: '999' } } })).path).toBe('target.permissions.mode');
-    expect(refusal(() => buildStoragePoolXml({ type: 'dir', name: 'p', target: { path: '/x', permissions: { owner: -2 } } })).path).toBe('target.permissions.owner');
+    expect(refusal(() => buildStoragePoolXml({ type: 'dir', name: 'p', target: { path: '/x', permissions: { mode: '999' } } })).path).toBe(
+      'target.permissions.mode',
+    );
+    expect(refusal(() => buildStoragePoolXml({ type: 'dir', name: 'p', target: { path: '/x', permissions: { owner: -2 } } })).path).toBe(
+      'target.permissions.owner',
+    );
     expect(refusal(() => buildStoragePoolXml({ type: 'dir', name: 'p', capacity: -1n, target: { path: '/x' } })).path).toBe('capacity');
     expect(() => parseStoragePoolXml('<volume/>')).toThrow(XmlParseError);
     expect(() => parseStoragePoolXml("<pool type='dir'/>")).toThrow(/missing <name>/);

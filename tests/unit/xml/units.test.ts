@@ -29,7 +29,7 @@ describe('parseSize', () => {
     ['1PB', 10n ** 15n],
     ['1E', 1024n ** 6n],
     ['7EiB', 7n * 1024n ** 6n],
-    ['1.5GiB', 3n * GiB / 2n],
+    ['1.5GiB', (3n * GiB) / 2n],
     ['0.5KiB', 512n],
     ['1.25MiB', 1280n * KiB],
     ['100', 100n],
@@ -123,7 +123,7 @@ describe('formatSize', () => {
   it.each([
     [2n * GiB, '2GiB'],
     [1536n * KiB, '1536KiB'],
-    [3n * GiB / 2n, '1536MiB'],
+    [(3n * GiB) / 2n, '1536MiB'],
     [1000n, '1000B'],
     [0n, '0B'],
     [1024n ** 6n, '1EiB'],

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeMac, normalizeUuid, validateInterfaceName, validateIp, validateName, validateVolumeName } from '../../../src/xml/index.js';
+import {
+  normalizeMac,
+  normalizeUuid,
+  validateInterfaceName,
+  validateIp,
+  validateName,
+  validateVolumeName,
+} from '../../../src/xml/index.js';
 import { refusal } from './helpers.js';
 
 describe('validateName (SDK rule)', () => {
@@ -60,12 +67,17 @@ describe('normalizeMac', () => {
   it('accepts and lower-cases unicast MACs', () => {
     expect(normalizeMac('52:54:00:AB:cd:01')).toBe('52:54:00:ab:cd:01');
   });
-  it.each(['52:54:00:ab:cd', '52-54-00-ab-cd-01', '525400abcd01', '01:00:5e:00:00:01', 'ff:ff:ff:ff:ff:ff', '00:00:00:00:00:00', 'zz:54:00:ab:cd:01'])(
-    'refuses %j',
-    (mac) => {
-      refusal(() => normalizeMac(mac));
-    },
-  );
+  it.each([
+    '52:54:00:ab:cd',
+    '52-54-00-ab-cd-01',
+    '525400abcd01',
+    '01:00:5e:00:00:01',
+    'ff:ff:ff:ff:ff:ff',
+    '00:00:00:00:00:00',
+    'zz:54:00:ab:cd:01',
+  ])('refuses %j', (mac) => {
+    refusal(() => normalizeMac(mac));
+  });
 });
 
 describe('normalizeUuid', () => {
@@ -89,7 +101,9 @@ describe('addresses and interface names', () => {
     refusal(() => validateIp('::1', 'ip', 'ipv4'));
     refusal(() => validateIp('10.0.0.1', 'ip', 'ipv6'));
   });
-  it.each(['virbr0', 'br-lab', 'x'.repeat(15)])('valid interface name %s', (n) => expect(() => validateInterfaceName(n, 'bridge')).not.toThrow());
+  it.each(['virbr0', 'br-lab', 'x'.repeat(15)])('valid interface name %s', (n) =>
+    expect(() => validateInterfaceName(n, 'bridge')).not.toThrow(),
+  );
   it.each(['', 'x'.repeat(16), 'br 0', 'br/0', '..'])('invalid interface name %j', (n) => {
     refusal(() => validateInterfaceName(n, 'bridge'));
   });

@@ -28,13 +28,9 @@ const saslData = charArray(REMOTE_AUTH_SASL_DATA_MAX);
 const saslReply = struct({ complete: int, nil: int, data: saslData });
 
 /** 68: first SASL step. `nil = 1` means NULL data (distinct from empty). */
-export const AUTH_SASL_START = procedure(
-  68,
-  'AUTH_SASL_START',
-  struct({ mech: nonnullString, nil: int, data: saslData }),
-  saslReply,
-  { priority: 'high' },
-);
+export const AUTH_SASL_START = procedure(68, 'AUTH_SASL_START', struct({ mech: nonnullString, nil: int, data: saslData }), saslReply, {
+  priority: 'high',
+});
 
 /** 69: further SASL steps until `complete = 1`. */
 export const AUTH_SASL_STEP = procedure(69, 'AUTH_SASL_STEP', struct({ nil: int, data: saslData }), saslReply, {

@@ -40,10 +40,6 @@ export const CONNECT_OPEN = procedure(1, 'CONNECT_OPEN', struct({ name: remoteSt
 export const CONNECT_CLOSE = procedure(2, 'CONNECT_CLOSE', xdrVoid, xdrVoid, { priority: 'high' });
 
 /** 60: does the daemon/driver support a `virDrvFeature`? */
-export const CONNECT_SUPPORTS_FEATURE = procedure(
-  60,
-  'CONNECT_SUPPORTS_FEATURE',
-  struct({ feature: int }),
-  struct({ supported: int }),
-  { priority: 'high' },
-);
+export const CONNECT_SUPPORTS_FEATURE = procedure(60, 'CONNECT_SUPPORTS_FEATURE', struct({ feature: int }), struct({ supported: int }), {
+  priority: 'high',
+});

@@ -27,12 +27,7 @@ export const DOMAIN_CREATE_WITH_FLAGS = procedure(196, 'DOMAIN_CREATE_WITH_FLAGS
  * 10: create and start a transient domain from XML. Note the field is `xml_desc`, not `xml`.
  * @see virDomainCreateXML
  */
-export const DOMAIN_CREATE_XML = procedure(
-  10,
-  'DOMAIN_CREATE_XML',
-  struct({ xml_desc: nonnullString, flags: uint }),
-  domRet,
-);
+export const DOMAIN_CREATE_XML = procedure(10, 'DOMAIN_CREATE_XML', struct({ xml_desc: nonnullString, flags: uint }), domRet);
 
 /**
  * 33: ask the guest to shut down (hypervisor's default method). Legacy; prefer 258.
@@ -97,12 +92,7 @@ export const DOMAIN_MANAGED_SAVE = procedure(182, 'DOMAIN_MANAGED_SAVE', domFlag
  * 183: 1 when a managed save image exists.
  * @see virDomainHasManagedSaveImage
  */
-export const DOMAIN_HAS_MANAGED_SAVE_IMAGE = procedure(
-  183,
-  'DOMAIN_HAS_MANAGED_SAVE_IMAGE',
-  domFlagsArgs,
-  struct({ result: int }),
-);
+export const DOMAIN_HAS_MANAGED_SAVE_IMAGE = procedure(183, 'DOMAIN_HAS_MANAGED_SAVE_IMAGE', domFlagsArgs, struct({ result: int }));
 
 /**
  * 184: delete the managed save image (the next start boots afresh).
@@ -115,4 +105,3 @@ export const DOMAIN_MANAGED_SAVE_REMOVE = procedure(184, 'DOMAIN_MANAGED_SAVE_RE
  * @see virDomainPMWakeup
  */
 export const DOMAIN_PM_WAKEUP = procedure(267, 'DOMAIN_PM_WAKEUP', domFlagsArgs, xdrVoid);
-

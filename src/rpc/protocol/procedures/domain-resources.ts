@@ -12,7 +12,12 @@ import { domFlagsArgs } from './domain.js';
  * MAXIMUM 4: the maximum instead of the current count, GUEST 8: through the guest agent, HOTPLUGGABLE 16).
  * @see virDomainSetVcpusFlags
  */
-export const DOMAIN_SET_VCPUS_FLAGS = procedure(199, 'DOMAIN_SET_VCPUS_FLAGS', struct({ dom: nonnullDomain, nvcpus: uint, flags: uint }), xdrVoid);
+export const DOMAIN_SET_VCPUS_FLAGS = procedure(
+  199,
+  'DOMAIN_SET_VCPUS_FLAGS',
+  struct({ dom: nonnullDomain, nvcpus: uint, flags: uint }),
+  xdrVoid,
+);
 
 /**
  * 200: the number of vCPUs (same flags as 199; `num` is a signed int).
@@ -25,4 +30,9 @@ export const DOMAIN_GET_VCPUS_FLAGS = procedure(200, 'DOMAIN_GET_VCPUS_FLAGS', d
  * MAXIMUM 4: the maximum instead of the current allocation). Live changes need a balloon device.
  * @see virDomainSetMemoryFlags
  */
-export const DOMAIN_SET_MEMORY_FLAGS = procedure(204, 'DOMAIN_SET_MEMORY_FLAGS', struct({ dom: nonnullDomain, memory: uhyper, flags: uint }), xdrVoid);
+export const DOMAIN_SET_MEMORY_FLAGS = procedure(
+  204,
+  'DOMAIN_SET_MEMORY_FLAGS',
+  struct({ dom: nonnullDomain, memory: uhyper, flags: uint }),
+  xdrVoid,
+);

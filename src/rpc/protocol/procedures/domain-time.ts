@@ -19,4 +19,9 @@ export const DOMAIN_GET_TIME = procedure(337, 'DOMAIN_GET_TIME', domFlagsArgs, s
  * hardware clock, `seconds`/`nseconds` are ignored).
  * @see virDomainSetTime
  */
-export const DOMAIN_SET_TIME = procedure(338, 'DOMAIN_SET_TIME', struct({ dom: nonnullDomain, seconds: hyper, nseconds: uint, flags: uint }), xdrVoid);
+export const DOMAIN_SET_TIME = procedure(
+  338,
+  'DOMAIN_SET_TIME',
+  struct({ dom: nonnullDomain, seconds: hyper, nseconds: uint, flags: uint }),
+  xdrVoid,
+);

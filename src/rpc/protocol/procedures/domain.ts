@@ -65,13 +65,9 @@ export const DOMAIN_DEFINE_XML = procedure(11, 'DOMAIN_DEFINE_XML', struct({ xml
  * Very old daemons answer "unknown procedure: 350" (fall back to 11).
  * @see virDomainDefineXMLFlags
  */
-export const DOMAIN_DEFINE_XML_FLAGS = procedure(
-  350,
-  'DOMAIN_DEFINE_XML_FLAGS',
-  struct({ xml: nonnullString, flags: uint }),
-  domRet,
-  { priority: 'high' },
-);
+export const DOMAIN_DEFINE_XML_FLAGS = procedure(350, 'DOMAIN_DEFINE_XML_FLAGS', struct({ xml: nonnullString, flags: uint }), domRet, {
+  priority: 'high',
+});
 
 /**
  * 35: remove a domain's persistent config. Legacy form without flags; fails for domains with NVRAM/snapshots — prefer 231.
@@ -132,13 +128,9 @@ export const DOMAIN_GET_AUTOSTART = procedure(15, 'DOMAIN_GET_AUTOSTART', domArg
  * 29: set autostart (0/1) for a persistent domain.
  * @see virDomainSetAutostart
  */
-export const DOMAIN_SET_AUTOSTART = procedure(
-  29,
-  'DOMAIN_SET_AUTOSTART',
-  struct({ dom: nonnullDomain, autostart: int }),
-  xdrVoid,
-  { priority: 'high' },
-);
+export const DOMAIN_SET_AUTOSTART = procedure(29, 'DOMAIN_SET_AUTOSTART', struct({ dom: nonnullDomain, autostart: int }), xdrVoid, {
+  priority: 'high',
+});
 
 /**
  * 150: 1 when the domain is running (or paused), 0 when shut off.

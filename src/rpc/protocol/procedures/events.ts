@@ -56,13 +56,9 @@ export const CONNECT_NETWORK_EVENT_REGISTER_ANY = procedure(
  * 314: cancel a network event subscription.
  * @see virConnectNetworkEventDeregisterAny
  */
-export const CONNECT_NETWORK_EVENT_DEREGISTER_ANY = procedure(
-  314,
-  'CONNECT_NETWORK_EVENT_DEREGISTER_ANY',
-  callbackId,
-  xdrVoid,
-  { priority: 'high' },
-);
+export const CONNECT_NETWORK_EVENT_DEREGISTER_ANY = procedure(314, 'CONNECT_NETWORK_EVENT_DEREGISTER_ANY', callbackId, xdrVoid, {
+  priority: 'high',
+});
 
 /**
  * 368: subscribe to storage pool event `eventID` (0 LIFECYCLE, 1 REFRESH) for one pool or all (`pool` NULL).
@@ -80,10 +76,6 @@ export const CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY = procedure(
  * 369: cancel a storage pool event subscription.
  * @see virConnectStoragePoolEventDeregisterAny
  */
-export const CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY = procedure(
-  369,
-  'CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY',
-  callbackId,
-  xdrVoid,
-  { priority: 'high' },
-);
+export const CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY = procedure(369, 'CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY', callbackId, xdrVoid, {
+  priority: 'high',
+});

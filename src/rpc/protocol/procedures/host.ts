@@ -28,13 +28,9 @@ export const CONNECT_GET_VERSION = procedure(4, 'CONNECT_GET_VERSION', xdrVoid, 
  * 5: most vCPUs a guest of virtualisation `type` may have (`type` NULL = the driver's default).
  * @see virConnectGetMaxVcpus
  */
-export const CONNECT_GET_MAX_VCPUS = procedure(
-  5,
-  'CONNECT_GET_MAX_VCPUS',
-  struct({ type: remoteString }),
-  struct({ max_vcpus: int }),
-  { priority: 'high' },
-);
+export const CONNECT_GET_MAX_VCPUS = procedure(5, 'CONNECT_GET_MAX_VCPUS', struct({ type: remoteString }), struct({ max_vcpus: int }), {
+  priority: 'high',
+});
 
 /**
  * `remote_node_get_info_ret`. Wire trap: `char model[32]` is a fixed array of
@@ -61,12 +57,7 @@ export const NODE_GET_INFO = procedure(6, 'NODE_GET_INFO', xdrVoid, nodeInfo, { 
  * 7: the host capabilities XML.
  * @see virConnectGetCapabilities
  */
-export const CONNECT_GET_CAPABILITIES = procedure(
-  7,
-  'CONNECT_GET_CAPABILITIES',
-  xdrVoid,
-  struct({ capabilities: nonnullString }),
-);
+export const CONNECT_GET_CAPABILITIES = procedure(7, 'CONNECT_GET_CAPABILITIES', xdrVoid, struct({ capabilities: nonnullString }));
 
 /**
  * 59: the host's name as the daemon sees it.
@@ -112,13 +103,9 @@ export const CONNECT_GET_LIB_VERSION = procedure(157, 'CONNECT_GET_LIB_VERSION',
  * 203: the host's SMBIOS information as `<sysinfo>` XML. `flags` reserved, pass 0.
  * @see virConnectGetSysinfo
  */
-export const CONNECT_GET_SYSINFO = procedure(
-  203,
-  'CONNECT_GET_SYSINFO',
-  struct({ flags: uint }),
-  struct({ sysinfo: nonnullString }),
-  { priority: 'high' },
-);
+export const CONNECT_GET_SYSINFO = procedure(203, 'CONNECT_GET_SYSINFO', struct({ flags: uint }), struct({ sysinfo: nonnullString }), {
+  priority: 'high',
+});
 
 /**
  * 342: the domain capabilities XML for an emulator/arch/machine/virttype

@@ -52,7 +52,21 @@ function isProcedure(value: unknown): value is Procedure<unknown, unknown> {
  * const byNumber = new Map(ALL_PROCEDURES.map((p) => [p.proc, p]));
  */
 export const ALL_PROCEDURES: readonly Procedure<unknown, unknown>[] = Object.freeze(
-  [auth, connect, domain, domainLifecycle, domainResources, domainTime, domainDevices, events, host, network, snapshot, storagePool, storageVolume]
+  [
+    auth,
+    connect,
+    domain,
+    domainLifecycle,
+    domainResources,
+    domainTime,
+    domainDevices,
+    events,
+    host,
+    network,
+    snapshot,
+    storagePool,
+    storageVolume,
+  ]
     .flatMap((m) => Object.values(m).filter(isProcedure))
     .sort((a, b) => a.proc - b.proc),
 );

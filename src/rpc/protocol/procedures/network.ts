@@ -55,13 +55,9 @@ export const NETWORK_DEFINE_XML = procedure(41, 'NETWORK_DEFINE_XML', struct({ x
  * daemons only (libvirt ≥ 7.7); older ones answer "unknown procedure: 432".
  * @see virNetworkDefineXMLFlags
  */
-export const NETWORK_DEFINE_XML_FLAGS = procedure(
-  432,
-  'NETWORK_DEFINE_XML_FLAGS',
-  struct({ xml: nonnullString, flags: uint }),
-  netRet,
-  { priority: 'high' },
-);
+export const NETWORK_DEFINE_XML_FLAGS = procedure(432, 'NETWORK_DEFINE_XML_FLAGS', struct({ xml: nonnullString, flags: uint }), netRet, {
+  priority: 'high',
+});
 
 /**
  * 39: start a defined network.
@@ -107,13 +103,9 @@ export const NETWORK_GET_AUTOSTART = procedure(44, 'NETWORK_GET_AUTOSTART', netA
  * 48: set autostart (0/1).
  * @see virNetworkSetAutostart
  */
-export const NETWORK_SET_AUTOSTART = procedure(
-  48,
-  'NETWORK_SET_AUTOSTART',
-  struct({ net: nonnullNetwork, autostart: int }),
-  xdrVoid,
-  { priority: 'high' },
-);
+export const NETWORK_SET_AUTOSTART = procedure(48, 'NETWORK_SET_AUTOSTART', struct({ net: nonnullNetwork, autostart: int }), xdrVoid, {
+  priority: 'high',
+});
 
 /**
  * 45: the host bridge device of the network, e.g. `virbr0`.

@@ -56,24 +56,15 @@ export const DOMAIN_SNAPSHOT_LOOKUP_BY_NAME = procedure(
  * 186: the snapshot's `<domainsnapshot>` XML.
  * @see virDomainSnapshotGetXMLDesc
  */
-export const DOMAIN_SNAPSHOT_GET_XML_DESC = procedure(
-  186,
-  'DOMAIN_SNAPSHOT_GET_XML_DESC',
-  snapFlagsArgs,
-  struct({ xml: nonnullString }),
-  { priority: 'high' },
-);
+export const DOMAIN_SNAPSHOT_GET_XML_DESC = procedure(186, 'DOMAIN_SNAPSHOT_GET_XML_DESC', snapFlagsArgs, struct({ xml: nonnullString }), {
+  priority: 'high',
+});
 
 /**
  * 190: 1 when the domain has a current snapshot.
  * @see virDomainHasCurrentSnapshot
  */
-export const DOMAIN_HAS_CURRENT_SNAPSHOT = procedure(
-  190,
-  'DOMAIN_HAS_CURRENT_SNAPSHOT',
-  domFlagsArgs,
-  struct({ result: int }),
-);
+export const DOMAIN_HAS_CURRENT_SNAPSHOT = procedure(190, 'DOMAIN_HAS_CURRENT_SNAPSHOT', domFlagsArgs, struct({ result: int }));
 
 /**
  * 191: the current snapshot; VIR_ERR_NO_DOMAIN_SNAPSHOT when there is none.

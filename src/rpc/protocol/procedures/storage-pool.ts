@@ -30,13 +30,9 @@ export const CONNECT_LIST_ALL_STORAGE_POOLS = procedure(
  * 84: find a pool by name; VIR_ERR_NO_STORAGE_POOL (49) when absent.
  * @see virStoragePoolLookupByName
  */
-export const STORAGE_POOL_LOOKUP_BY_NAME = procedure(
-  84,
-  'STORAGE_POOL_LOOKUP_BY_NAME',
-  struct({ name: nonnullString }),
-  poolRet,
-  { priority: 'high' },
-);
+export const STORAGE_POOL_LOOKUP_BY_NAME = procedure(84, 'STORAGE_POOL_LOOKUP_BY_NAME', struct({ name: nonnullString }), poolRet, {
+  priority: 'high',
+});
 
 /**
  * 85: find a pool by UUID (16 raw bytes on the wire).
@@ -50,36 +46,23 @@ export const STORAGE_POOL_LOOKUP_BY_UUID = procedure(85, 'STORAGE_POOL_LOOKUP_BY
  * 86: the pool that holds a volume.
  * @see virStoragePoolLookupByVolume
  */
-export const STORAGE_POOL_LOOKUP_BY_VOLUME = procedure(
-  86,
-  'STORAGE_POOL_LOOKUP_BY_VOLUME',
-  struct({ vol: nonnullStorageVol }),
-  poolRet,
-  { priority: 'high' },
-);
+export const STORAGE_POOL_LOOKUP_BY_VOLUME = procedure(86, 'STORAGE_POOL_LOOKUP_BY_VOLUME', struct({ vol: nonnullStorageVol }), poolRet, {
+  priority: 'high',
+});
 
 /**
  * 76: create and start a transient pool from XML; flags = virStoragePoolCreateFlags.
  * @see virStoragePoolCreateXML
  */
-export const STORAGE_POOL_CREATE_XML = procedure(
-  76,
-  'STORAGE_POOL_CREATE_XML',
-  struct({ xml: nonnullString, flags: uint }),
-  poolRet,
-);
+export const STORAGE_POOL_CREATE_XML = procedure(76, 'STORAGE_POOL_CREATE_XML', struct({ xml: nonnullString, flags: uint }), poolRet);
 
 /**
  * 77: define a persistent pool from XML; flags VIR_STORAGE_POOL_DEFINE_VALIDATE=1.
  * @see virStoragePoolDefineXML
  */
-export const STORAGE_POOL_DEFINE_XML = procedure(
-  77,
-  'STORAGE_POOL_DEFINE_XML',
-  struct({ xml: nonnullString, flags: uint }),
-  poolRet,
-  { priority: 'high' },
-);
+export const STORAGE_POOL_DEFINE_XML = procedure(77, 'STORAGE_POOL_DEFINE_XML', struct({ xml: nonnullString, flags: uint }), poolRet, {
+  priority: 'high',
+});
 
 /**
  * 78: start a defined pool; flags = virStoragePoolCreateFlags (WITH_BUILD…).
@@ -121,13 +104,9 @@ export const STORAGE_POOL_REFRESH = procedure(83, 'STORAGE_POOL_REFRESH', poolFl
  * 88: the pool XML; flags VIR_STORAGE_XML_INACTIVE=1.
  * @see virStoragePoolGetXMLDesc
  */
-export const STORAGE_POOL_GET_XML_DESC = procedure(
-  88,
-  'STORAGE_POOL_GET_XML_DESC',
-  poolFlagsArgs,
-  struct({ xml: nonnullString }),
-  { priority: 'high' },
-);
+export const STORAGE_POOL_GET_XML_DESC = procedure(88, 'STORAGE_POOL_GET_XML_DESC', poolFlagsArgs, struct({ xml: nonnullString }), {
+  priority: 'high',
+});
 
 /**
  * `remote_storage_pool_get_info_ret`. Wire trap: `unsigned char state` is 4
@@ -147,13 +126,9 @@ export const STORAGE_POOL_GET_INFO = procedure(87, 'STORAGE_POOL_GET_INFO', pool
  * 89: whether the pool starts with the daemon (0/1).
  * @see virStoragePoolGetAutostart
  */
-export const STORAGE_POOL_GET_AUTOSTART = procedure(
-  89,
-  'STORAGE_POOL_GET_AUTOSTART',
-  poolArgs,
-  struct({ autostart: int }),
-  { priority: 'high' },
-);
+export const STORAGE_POOL_GET_AUTOSTART = procedure(89, 'STORAGE_POOL_GET_AUTOSTART', poolArgs, struct({ autostart: int }), {
+  priority: 'high',
+});
 
 /**
  * 90: set autostart (0/1).

@@ -73,13 +73,9 @@ export const STORAGE_VOL_LOOKUP_BY_KEY = procedure(96, 'STORAGE_VOL_LOOKUP_BY_KE
  * 97: find a volume by its path on the host.
  * @see virStorageVolLookupByPath
  */
-export const STORAGE_VOL_LOOKUP_BY_PATH = procedure(
-  97,
-  'STORAGE_VOL_LOOKUP_BY_PATH',
-  struct({ path: nonnullString }),
-  volRet,
-  { priority: 'high' },
-);
+export const STORAGE_VOL_LOOKUP_BY_PATH = procedure(97, 'STORAGE_VOL_LOOKUP_BY_PATH', struct({ path: nonnullString }), volRet, {
+  priority: 'high',
+});
 
 /**
  * `remote_storage_vol_get_info_ret`. Wire trap: `char type`
@@ -115,13 +111,9 @@ export const STORAGE_VOL_GET_PATH = procedure(100, 'STORAGE_VOL_GET_PATH', volAr
  * 99: the volume's `<volume>` XML.
  * @see virStorageVolGetXMLDesc
  */
-export const STORAGE_VOL_GET_XML_DESC = procedure(
-  99,
-  'STORAGE_VOL_GET_XML_DESC',
-  volFlagsArgs,
-  struct({ xml: nonnullString }),
-  { priority: 'high' },
-);
+export const STORAGE_VOL_GET_XML_DESC = procedure(99, 'STORAGE_VOL_GET_XML_DESC', volFlagsArgs, struct({ xml: nonnullString }), {
+  priority: 'high',
+});
 
 /**
  * 208: upload into the volume: after the reply the client sends STREAM data
