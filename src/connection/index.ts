@@ -46,6 +46,7 @@ export {
   DomainConsole,
   type AddressSource,
   type AutostartOptions,
+  type BlockInfo,
   type ConsoleOptions,
   type DhcpLease,
   type DomainInfo,

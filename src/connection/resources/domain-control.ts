@@ -1,9 +1,11 @@
 import {
   DOMAIN_ATTACH_DEVICE_FLAGS,
+  DOMAIN_BLOCK_RESIZE,
   DOMAIN_CREATE_WITH_FLAGS,
   DOMAIN_CREATE_XML,
   DOMAIN_DEFINE_XML_FLAGS,
   DOMAIN_DESTROY_FLAGS,
+  DOMAIN_DETACH_DEVICE_ALIAS,
   DOMAIN_DETACH_DEVICE_FLAGS,
   DOMAIN_GET_METADATA,
   DOMAIN_MANAGED_SAVE,
@@ -16,6 +18,7 @@ import {
   DOMAIN_SHUTDOWN_FLAGS,
   DOMAIN_SUSPEND,
   DOMAIN_UNDEFINE_FLAGS,
+  DOMAIN_UPDATE_DEVICE_FLAGS,
   type DomainRef,
 } from '../../rpc/index.js';
 import { type DomainInput, resolveDomain } from './refs.js';
@@ -124,6 +127,34 @@ export class DomainControl {
   /** Unplug and/or remove a device. @see virDomainDetachDeviceFlags */
   async detachDevice(domain: DomainInput, xml: string, options: FlagsOptions = {}): Promise<void> {
     await this.#call(DOMAIN_DETACH_DEVICE_FLAGS, { dom: await this.#dom(domain, options), xml, flags: options.flags ?? 0 }, options);
+  }
+
+  /**
+   * Unplug the device with libvirt alias `alias` (`<alias name>` in the live
+   * XML); flags = `VirDomainDeviceModifyFlags`. Always asynchronous: the
+   * device is gone at DEVICE_REMOVED (the devices module waits for it).
+   * @see virDomainDetachDeviceAlias
+   */
+  async detachDeviceAlias(domain: DomainInput, alias: string, options: FlagsOptions = {}): Promise<void> {
+    await this.#call(DOMAIN_DETACH_DEVICE_ALIAS, { dom: await this.#dom(domain, options), alias, flags: options.flags ?? 0 }, options);
+  }
+
+  /**
+   * Change a device in place (swap or eject a CD-ROM medium…); flags =
+   * `VirDomainDeviceModifyFlags` plus FORCE (4) to eject locked media.
+   * @see virDomainUpdateDeviceFlags
+   */
+  async updateDevice(domain: DomainInput, xml: string, options: FlagsOptions = {}): Promise<void> {
+    await this.#call(DOMAIN_UPDATE_DEVICE_FLAGS, { dom: await this.#dom(domain, options), xml, flags: options.flags ?? 0 }, options);
+  }
+
+  /**
+   * Resize a running domain's disk (`disk`: its target or source path) to
+   * `bytes`, as the guest sees it. @see virDomainBlockResize
+   */
+  async blockResize(domain: DomainInput, disk: string, bytes: bigint, options: CallOptions = {}): Promise<void> {
+    // Flag BYTES (1): the size is in bytes, not KiB.
+    await this.#call(DOMAIN_BLOCK_RESIZE, { dom: await this.#dom(domain, options), disk, size: bytes, flags: 1 }, options);
   }
 
   /**

@@ -3,6 +3,7 @@ import {
   CONNECT_GET_ALL_DOMAIN_STATS,
   CONNECT_LIST_ALL_DOMAINS,
   DOMAIN_GET_AUTOSTART,
+  DOMAIN_GET_BLOCK_INFO,
   DOMAIN_GET_HOSTNAME,
   DOMAIN_GET_INFO,
   DOMAIN_GET_STATE,
@@ -23,7 +24,7 @@ import { DomainControl } from './domain-control.js';
 import { type MemoryOptions, type VcpuOptions, getVcpus, setMemory, setVcpus } from './domain-sizing.js';
 import { type GuestTime, type GuestTimeInput, getTime, setTime } from './domain-time.js';
 import { type Screenshot, type ScreenshotOptions, takeScreenshot } from './screenshot.js';
-import { type DomainInput, checkObjectName, lookupDomainBy, resolveDomain } from './refs.js';
+import { type DomainInput, checkName, checkObjectName, lookupDomainBy, resolveDomain } from './refs.js';
 import { SnapshotResource } from './snapshots.js';
 import { type AutostartOptions, type ResourceCall, type ResourceStream, checkAutostart, flag } from './types.js';
 
@@ -42,6 +43,16 @@ export interface DomainState {
 /** One domain and its state, as {@link DomainResource.listStates} returns them. */
 export interface DomainStateEntry extends DomainState {
   domain: DomainRef;
+}
+
+/** A disk's sizes, in bytes (`virDomainGetBlockInfo`). */
+export interface BlockInfo {
+  /** What the guest sees. */
+  capacity: bigint;
+  /** Host bytes in use. */
+  allocation: bigint;
+  /** The size of the file or device holding it. */
+  physical: bigint;
 }
 
 /** `virDomainGetInfo`: memory in bytes, CPU time in nanoseconds. */
@@ -219,6 +230,16 @@ export class DomainResource {
       stateCode: state,
       reasonCode: reason,
     };
+  }
+
+  /**
+   * A disk's sizes in bytes (`disk`: its target, e.g. `'vda'`, or source path):
+   * `capacity` as the guest sees it, `allocation` and `physical` on the host.
+   * @see virDomainGetBlockInfo
+   */
+  async getBlockInfo(domain: DomainInput, disk: string, options?: CallOptions): Promise<BlockInfo> {
+    const dom = await resolveDomain(this.#call, domain, options);
+    return this.#call(DOMAIN_GET_BLOCK_INFO, { dom, path: checkName(disk, 'disk'), flags: 0 }, options);
   }
 
   /** Memory, vCPUs and CPU time. @see virDomainGetInfo */

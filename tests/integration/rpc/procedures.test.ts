@@ -109,6 +109,12 @@ describe('domains', () => {
     for await (const chunk of shot) bytes += chunk.length;
     expect(bytes).toBeGreaterThan(0);
     await h.unsupported(P.DOMAIN_OPEN_CONSOLE, { dom: test, dev_name: null, flags: 0 });
+    // The test driver's disk is a made-up 1 TiB (capacity a little less: what the guest sees).
+    expect(await h.call(P.DOMAIN_GET_BLOCK_INFO, { dom: test, path: 'vda', flags: 0 })).toEqual({
+      allocation: 1n << 40n,
+      capacity: 1099506450432n,
+      physical: 1n << 40n,
+    });
     await h.fails(P.DOMAIN_LOOKUP_BY_NAME, { name: uniqueName('missing') }, 42);
   });
 
@@ -142,6 +148,9 @@ describe('domains', () => {
     for (const d of [P.DOMAIN_ATTACH_DEVICE_FLAGS, P.DOMAIN_DETACH_DEVICE_FLAGS, P.DOMAIN_UPDATE_DEVICE_FLAGS]) {
       await h.unsupported(d, { dom, xml, flags: 2 });
     }
+    // The test driver has none of the device calls: each answers "not supported", so its arguments decoded.
+    await h.unsupported(P.DOMAIN_DETACH_DEVICE_ALIAS, { dom, alias: 'virtio-disk1', flags: 2 });
+    await h.unsupported(P.DOMAIN_BLOCK_RESIZE, { dom, disk: 'vdz', size: 1n << 30n, flags: 1 });
   });
 
   it('lifecycle: start, pause, resume, reboot, reset, shut down, destroy', async () => {

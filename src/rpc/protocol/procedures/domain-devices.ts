@@ -3,7 +3,7 @@
  * hot-plug, metadata, guest interface addresses, console and screenshot
  * streams, and checkpoints.
  */
-import { array, int, struct, uint, xdrVoid } from '../../xdr/index.js';
+import { array, int, struct, uhyper, uint, xdrVoid } from '../../xdr/index.js';
 import { REMOTE_DOMAIN_CHECKPOINT_LIST_MAX, REMOTE_DOMAIN_INTERFACE_MAX, REMOTE_DOMAIN_IP_ADDR_MAX } from '../constants.js';
 import { procedure } from '../procedure.js';
 import { nonnullCheckpoint, nonnullDomain, nonnullString, remoteString } from '../types.js';
@@ -29,6 +29,42 @@ export const DOMAIN_DETACH_DEVICE_FLAGS = procedure(161, 'DOMAIN_DETACH_DEVICE_F
  * @see virDomainUpdateDeviceFlags
  */
 export const DOMAIN_UPDATE_DEVICE_FLAGS = procedure(174, 'DOMAIN_UPDATE_DEVICE_FLAGS', deviceArgs, xdrVoid);
+
+/**
+ * 392: unplug the device with this alias (`<alias name>` of the live XML);
+ * always asynchronous: completion is DEVICE_REMOVED or DEVICE_REMOVAL_FAILED.
+ * @see virDomainDetachDeviceAlias
+ */
+export const DOMAIN_DETACH_DEVICE_ALIAS = procedure(
+  392,
+  'DOMAIN_DETACH_DEVICE_ALIAS',
+  struct({ dom: nonnullDomain, alias: nonnullString, flags: uint }),
+  xdrVoid,
+);
+
+/**
+ * 251: resize a disk of a running domain to `size` (KiB, or bytes with flag
+ * BYTES=1); `disk` is its target (`vda`) or source path.
+ * @see virDomainBlockResize
+ */
+export const DOMAIN_BLOCK_RESIZE = procedure(
+  251,
+  'DOMAIN_BLOCK_RESIZE',
+  struct({ dom: nonnullDomain, disk: nonnullString, size: uhyper, flags: uint }),
+  xdrVoid,
+);
+
+/**
+ * 194: a disk's sizes in bytes (`path` is its target or source path): the
+ * guest-visible `capacity`, the host `allocation` and the `physical` size.
+ * @see virDomainGetBlockInfo
+ */
+export const DOMAIN_GET_BLOCK_INFO = procedure(
+  194,
+  'DOMAIN_GET_BLOCK_INFO',
+  struct({ dom: nonnullDomain, path: nonnullString, flags: uint }),
+  struct({ allocation: uhyper, capacity: uhyper, physical: uhyper }),
+);
 
 /**
  * 264: set the description (type 0), title (1) or a custom XML element (2,
