@@ -12,7 +12,7 @@ import type { VmSpec } from './spec.js';
 import { checkDomainFree, checkVolumesFree, gatherFacts, type CreatorFacts } from './facts.js';
 import { buildVmXml, planCreate, renderDomain, type CreatePlan, type MadeVolume } from './plan.js';
 import type { PlannedVolume } from './storage.js';
-import { createVolume, uploadVolume } from './storage-ops.js';
+import { makeVolume } from './storage-ops.js';
 import type { CreateOptions, CreateResult, CreatedVolume, CreatorHooks, CreatorLifecycle, VmCreatorOptions } from './options.js';
 import { checkCreateOptions } from './options.js';
 import { attachRollback, CompensationLog, type UndoOutcome } from './transaction.js';
@@ -20,9 +20,8 @@ import { validateSpec } from './validate.js';
 import { describeSeed } from './cloud-init/index.js';
 import { undefineDomain } from '../destroyer/undefine.js';
 import { VmLifecycleManager } from '../lifecycle/internal.js';
-import { UnsupportedError, VirErrorCode, isLibvirtCode } from '../errors/index.js';
+import { VirErrorCode, isLibvirtCode } from '../errors/index.js';
 import { Budget, throwIfAborted } from '../runtime/index.js';
-import { deleteVolumeRef, findPoolVolume } from '../destroyer/volume-delete.js';
 import { type CallOptions, type DomainRef, type LibvirtConnection, type Logger, logSafely } from '../connection/internal.js';
 
 /** `VIR_DOMAIN_DEFINE_VALIDATE`: libvirt checks the XML against its schema. */
@@ -155,7 +154,7 @@ export class VmCreator {
     const made = new Map<PlannedVolume, MadeVolume>();
     let started = false;
     try {
-      for (const v of plan.volumes) made.set(v, await this.#makeVolume(log, v, call, rb, onProgress));
+      for (const v of plan.volumes) made.set(v, await makeVolume(this.#connection, log, v, { call, rollback: rb, onProgress }));
       const { xml } = renderDomain(plan, made);
       let domain = await log.step(
         'define',
@@ -224,48 +223,6 @@ export class VmCreator {
       });
       throw attachRollback(original, report);
     }
-  }
-
-  /** Create one volume (and fill it), logging the undo; returns its path and key. */
-  async #makeVolume(
-    log: CompensationLog,
-    v: PlannedVolume,
-    call: CallOptions,
-    rb: CallOptions,
-    onProgress: CreateOptions['onProgress'],
-  ): Promise<MadeVolume> {
-    const conn = this.#connection;
-    const ref = await log.step(
-      v.step,
-      `create volume ${v.pool}/${v.name}${v.cloneOf === undefined ? '' : ' (clone)'}`,
-      () => createVolume(conn, v, call),
-      {
-        undo: async (r) => ((await deleteVolumeRef(conn, r, rb)) ? 'undone' : 'already-gone'),
-        ifUncertain: async () => {
-          const found = await findPoolVolume(conn, { pool: v.pool, name: v.name, owned: true }, rb);
-          return found !== undefined && (await deleteVolumeRef(conn, found, rb)) ? 'undone' : 'already-gone';
-        },
-      },
-    );
-    if (v.upload !== undefined) {
-      const step = `upload:${v.specPath}`;
-      await log.step(step, `upload ${v.upload.size} bytes into ${v.pool}/${v.name}`, async () => {
-        try {
-          await uploadVolume(conn, ref, v, {
-            ...call,
-            onProgress: (p) => onProgress?.({ type: 'upload', step, pool: v.pool, volume: v.name, ...p }),
-          });
-        } catch (error) {
-          if (!(error instanceof UnsupportedError)) throw error;
-          const what = v.role === 'cloud-init' ? 'the cloud-init seed' : `${v.specPath} (kind 'upload')`;
-          throw new UnsupportedError(`${what} needs volume upload (virStorageVolUpload), which this libvirt driver does not support`, {
-            cause: error,
-            ...(error.remote === undefined ? {} : { remote: error.remote }),
-          });
-        }
-      });
-    }
-    return { path: await conn.storage.volumes.getPath(ref, call), key: ref.key };
   }
 
   #created(v: PlannedVolume, made: ReadonlyMap<PlannedVolume, MadeVolume>, disk?: number): CreatedVolume {

@@ -76,7 +76,11 @@ const IDE_TARGETS: readonly string[] = ['hda', 'hdb', 'hdc', 'hdd'];
  * @throws InvalidArgumentError when a target's prefix does not match its bus, a bus is not offered, IDE is asked
  *   on q35, or more than {@link MAX_IDE_DEVICES} IDE devices (or an IDE target past `hdd`) are asked.
  */
-export function placeDisks(checked: CheckedSpec, platform: Platform): { disks: DiskPlacement[]; seed: DiskPlacement | undefined } {
+export function placeDisks(
+  checked: CheckedSpec,
+  platform: Platform,
+  taken: Iterable<string> = [],
+): { disks: DiskPlacement[]; seed: DiskPlacement | undefined } {
   const wanted = checked.disks.map((d) => ({
     path: d.path,
     bus: d.spec.bus ?? (d.spec.kind === 'cdrom' ? platform.cdromBus : platform.diskBus),
@@ -84,7 +88,9 @@ export function placeDisks(checked: CheckedSpec, platform: Platform): { disks: D
   }));
   if (checked.seed !== undefined)
     wanted.push({ path: 'cloudInit', bus: checked.seed.bus ?? platform.cdromBus, target: checked.seed.target });
-  const names = new TargetNames(wanted.flatMap((w) => (w.target === undefined ? [] : [w.target])));
+  // Targets the spec names, and those the domain already uses (a disk added to it later).
+  const inUse = new Set(taken);
+  const names = new TargetNames([...inUse, ...wanted.flatMap((w) => (w.target === undefined ? [] : [w.target]))]);
   let ide = 0;
   const placed = wanted.map((w) => {
     if (platform.buses !== undefined && !platform.buses.includes(w.bus))
@@ -99,6 +105,7 @@ export function placeDisks(checked: CheckedSpec, platform: Platform): { disks: D
     if (w.target !== undefined) {
       if (!w.target.startsWith(prefix) || !/^[a-z]+$/.test(w.target.slice(prefix.length)))
         throw specError(`${w.path}.target`, `a ${w.bus} disk's target starts with "${prefix}"`);
+      if (inUse.has(w.target)) throw specError(`${w.path}.target`, `${w.target} is already used by a disk of the domain`);
       if (w.bus === 'ide' && !IDE_TARGETS.includes(w.target))
         throw specError(`${w.path}.target`, 'an IDE target is one of hda, hdb, hdc, hdd (one controller, 2 buses of 2 units)');
       return { bus: w.bus, target: w.target };
@@ -141,7 +148,8 @@ export function ownershipRecord(
   };
 }
 
-function diskDevice(d: PlannedDisk, placement: DiskPlacement): DiskDevice {
+/** The `<disk>` of a planned disk at its placement (a create's disks, and a disk added later). */
+export function diskDevice(d: PlannedDisk, placement: DiskPlacement): DiskDevice {
   const spec = d.checked.spec;
   const owned = d.volume !== undefined;
   const discard = spec.kind === 'cdrom' ? undefined : (spec.discard ?? (owned ? 'unmap' : undefined));
@@ -164,7 +172,8 @@ function diskDevice(d: PlannedDisk, placement: DiskPlacement): DiskDevice {
   return disk;
 }
 
-function nicDevice(nic: CheckedSpec['networks'][number], model: string): InterfaceDevice {
+/** The `<interface>` of a checked NIC spec (a create's NICs, and a NIC added later). */
+export function nicDevice(nic: CheckedSpec['networks'][number], model: string): InterfaceDevice {
   const device: InterfaceDevice =
     nic.network !== undefined
       ? { type: 'network', source: { network: nic.network } }

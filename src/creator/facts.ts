@@ -204,6 +204,8 @@ export async function gatherFacts(connection: LibvirtConnection, checked: Checke
     if (s.kind === 'cdrom' && s.source !== undefined && typeof s.source !== 'string') {
       facts.volumes[volumeKey(s.source)] = await lookupVolume(connection, s.source, `${d.path}.source`, false, options);
     }
+    if (s.kind === 'existing' && s.volume !== undefined)
+      facts.volumes[volumeKey(s.volume)] = await lookupVolume(connection, s.volume, `${d.path}.volume`, false, options);
     if (s.kind === 'upload' && typeof s.source === 'string') facts.uploads[d.index] = await localImage(s.source, `${d.path}.source`);
   }
 

@@ -11,3 +11,6 @@ export type { CreatorHooks } from './options.js';
 export { validateSpec, type CheckedSpec, type CheckedDisk } from './validate.js';
 export { resolvePlatform, type Platform } from './defaults.js';
 export { SDK_VERSION } from './domain-model.js';
+export { planAddedDisk, planAddedNic, type PlannedAddedDisk, type PlannedAddedNic } from './additions.js';
+export { makeVolume } from './storage-ops.js';
+export { CompensationLog, attachRollback, outcomeUnknown } from './transaction.js';

@@ -120,12 +120,18 @@ export interface UploadDiskSpec extends DiskCommonSpec, OwnedVolumeSpec {
   onProgress?: (progress: UploadProgress) => void;
 }
 
-/** A disk image that already exists on the host; not owned (never deleted by the SDK). */
+/**
+ * A disk image that already exists: a file on the host, or a volume of a
+ * pool. Not owned (never deleted by the SDK). Give exactly one of `path` and
+ * `volume`.
+ */
 export interface ExistingDiskSpec extends DiskCommonSpec {
   kind: 'existing';
   /** Absolute path on the libvirt host. */
-  path: string;
-  /** Image format; libvirt does not probe formats. @default 'raw' */
+  path?: string;
+  /** A volume of an active pool (attached by its path). */
+  volume?: VolumeLocation;
+  /** Image format; libvirt does not probe formats. @default the volume's format; 'raw' for a path */
   format?: VolumeFormat;
   /** Let other VMs use the image at the same time. @default false */
   shareable?: boolean;

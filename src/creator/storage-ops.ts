@@ -10,9 +10,14 @@
  * @module
  */
 import { createReadStream } from 'node:fs';
+import type { CreateProgress } from './options.js';
+import type { MadeVolume } from './plan.js';
 import type { UploadProgress } from './spec.js';
 import type { PlannedVolume } from './storage.js';
+import type { CompensationLog } from './transaction.js';
 import type { CallOptions, LibvirtConnection, StorageVolRef } from '../connection/internal.js';
+import { deleteVolumeRef, findPoolVolume } from '../destroyer/volume-delete.js';
+import { UnsupportedError } from '../errors/index.js';
 
 /** `virStorageVolCreateFlags.VIR_STORAGE_VOL_CREATE_REFLINK`. */
 const CREATE_REFLINK = 2;
@@ -48,4 +53,54 @@ export async function uploadVolume(
   } finally {
     if (typeof upload.source === 'string') (data as { destroy(): void }).destroy();
   }
+}
+
+/**
+ * Make one planned volume (create or clone it, then upload its data) as
+ * steps of `log`, each with its undo: a volume made is deleted on rollback;
+ * one whose create call ended with an unknown outcome is looked up by name
+ * and deleted if it is there. The one way a create and a disk attached later
+ * make their storage.
+ *
+ * @returns the volume's real path and key
+ * @throws whatever a step throws; `UnsupportedError` naming the disk when the driver cannot upload
+ */
+export async function makeVolume(
+  connection: LibvirtConnection,
+  log: CompensationLog,
+  v: PlannedVolume,
+  options: { call: CallOptions; rollback: CallOptions; onProgress?: ((event: CreateProgress) => void) | undefined },
+): Promise<MadeVolume> {
+  const { call, rollback: rb, onProgress } = options;
+  const ref = await log.step(
+    v.step,
+    `create volume ${v.pool}/${v.name}${v.cloneOf === undefined ? '' : ' (clone)'}`,
+    () => createVolume(connection, v, call),
+    {
+      undo: async (r) => ((await deleteVolumeRef(connection, r, rb)) ? 'undone' : 'already-gone'),
+      ifUncertain: async () => {
+        const found = await findPoolVolume(connection, { pool: v.pool, name: v.name, owned: true }, rb);
+        return found !== undefined && (await deleteVolumeRef(connection, found, rb)) ? 'undone' : 'already-gone';
+      },
+    },
+  );
+  if (v.upload !== undefined) {
+    const step = `upload:${v.specPath}`;
+    await log.step(step, `upload ${v.upload.size} bytes into ${v.pool}/${v.name}`, async () => {
+      try {
+        await uploadVolume(connection, ref, v, {
+          ...call,
+          onProgress: (p) => onProgress?.({ type: 'upload', step, pool: v.pool, volume: v.name, ...p }),
+        });
+      } catch (error) {
+        if (!(error instanceof UnsupportedError)) throw error;
+        const what = v.role === 'cloud-init' ? 'the cloud-init seed' : `${v.specPath} (kind 'upload')`;
+        throw new UnsupportedError(`${what} needs volume upload (virStorageVolUpload), which this libvirt driver does not support`, {
+          cause: error,
+          ...(error.remote === undefined ? {} : { remote: error.remote }),
+        });
+      }
+    });
+  }
+  return { path: await connection.storage.volumes.getPath(ref, call), key: ref.key };
 }

@@ -126,7 +126,7 @@ function extension(format: string): string {
   return format === 'raw' ? 'img' : format;
 }
 
-function planOwned(checked: CheckedSpec, d: CheckedDisk, facts: StorageFacts): PlannedVolume {
+function planOwned(checked: CheckedSpec, d: CheckedDisk, facts: StorageFacts, volumeName: VolumeNamer | undefined): PlannedVolume {
   const spec = d.spec as Exclude<DiskSpec, { kind: 'existing' | 'cdrom' }>;
   const p = pool(facts, spec.pool, `${d.path}.pool`);
   let model: StorageVolumeModel;
@@ -181,7 +181,7 @@ function planOwned(checked: CheckedSpec, d: CheckedDisk, facts: StorageFacts): P
       break;
     }
   }
-  const name = spec.name ?? `${checked.name}-disk${d.index}.${extension(format)}`;
+  const name = spec.name ?? volumeName?.(d, extension(format)) ?? `${checked.name}-disk${d.index}.${extension(format)}`;
   underPath(
     () => `${d.path}.name`,
     () => validateVolumeName(name, 'name'),
@@ -213,10 +213,17 @@ function planOwned(checked: CheckedSpec, d: CheckedDisk, facts: StorageFacts): P
  * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`) for unknown or inactive pools, unknown volumes,
  *   missing base formats or sizes, sizes below the source's, two volumes with one name.
  */
-export function planDisks(checked: CheckedSpec, facts: StorageFacts): PlannedDisk[] {
+/** Names the volume of a disk given without `name` (from its file extension); the default is `<vm>-disk<i>.<ext>`. */
+export type VolumeNamer = (disk: CheckedDisk, extension: string) => string;
+
+export function planDisks(checked: CheckedSpec, facts: StorageFacts, options: { volumeName?: VolumeNamer } = {}): PlannedDisk[] {
   const disks = checked.disks.map((d): PlannedDisk => {
     const spec = d.spec;
-    if (spec.kind === 'existing') return { checked: d, device: 'disk', file: spec.path, format: spec.format ?? 'raw', volume: undefined };
+    if (spec.kind === 'existing') {
+      if (spec.path !== undefined) return { checked: d, device: 'disk', file: spec.path, format: spec.format ?? 'raw', volume: undefined };
+      const v = existing(facts, spec.volume!, `${d.path}.volume`);
+      return { checked: d, device: 'disk', file: v.path, format: spec.format ?? v.format ?? 'raw', volume: undefined };
+    }
     if (spec.kind === 'cdrom') {
       const file =
         spec.source === undefined
@@ -226,7 +233,7 @@ export function planDisks(checked: CheckedSpec, facts: StorageFacts): PlannedDis
             : existing(facts, spec.source, `${d.path}.source`).path;
       return { checked: d, device: 'cdrom', file, format: 'raw', volume: undefined };
     }
-    const volume = planOwned(checked, d, facts);
+    const volume = planOwned(checked, d, facts, options.volumeName);
     return { checked: d, device: 'disk', file: volume.predictedPath, format: volume.format, volume };
   });
   const names = new Map<string, string>();

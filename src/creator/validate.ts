@@ -108,7 +108,9 @@ function checkDisk(disk: DiskSpec, index: number): CheckedDisk {
   }
   optionalBool(disk.readonly, `${path}.readonly`);
   if (disk.kind === 'existing') {
-    hostPath(disk.path, `${path}.path`);
+    if ((disk.path === undefined) === (disk.volume === undefined)) throw specError(path, 'give exactly one of path and volume');
+    if (disk.path !== undefined) hostPath(disk.path, `${path}.path`);
+    else location(disk.volume, `${path}.volume`);
     format(disk.format, `${path}.format`);
     optionalBool(disk.shareable, `${path}.shareable`);
     return checked;
@@ -218,7 +220,9 @@ function checkDuplicates(disks: CheckedDisk[], nics: (NetworkSpec & { mac?: stri
   };
   for (const d of disks) {
     if (d.spec.target !== undefined) once(`target:${d.spec.target}`, `${d.path}.target`, `target ${show(d.spec.target)}`);
-    if (d.spec.kind === 'existing') once(`path:${d.spec.path}`, `${d.path}.path`, 'this path');
+    if (d.spec.kind === 'existing' && d.spec.path !== undefined) once(`path:${d.spec.path}`, `${d.path}.path`, 'this path');
+    if (d.spec.kind === 'existing' && d.spec.volume !== undefined)
+      once(`volume:${d.spec.volume.pool}/${d.spec.volume.volume}`, `${d.path}.volume`, `volume ${show(d.spec.volume.volume)}`);
     if ('name' in d.spec && d.spec.name !== undefined)
       once(`volume:${d.spec.pool}/${d.spec.name}`, `${d.path}.name`, `volume ${show(d.spec.name)}`);
   }

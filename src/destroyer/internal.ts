@@ -11,3 +11,4 @@ export { type StopPlan, stopPlan } from './stop.js';
 export { type VolumePlan, planVolumes } from './plan.js';
 export { emptyReport } from './report.js';
 export { UndefineFlag, UNDEFINE_FLAG_LADDER, undefineDomain, type UndefineResult } from './undefine.js';
+export { VolumeTeardown } from './volumes.js';

@@ -28,6 +28,8 @@ export {
   InvalidStateError,
   XmlParseError,
   AlreadyExistsError,
+  DeviceDetachError,
+  type DeviceDetachFailure,
   type CloseReason,
 } from './sdk-errors.js';
 export { VirErrorCode, VirErrorDomain, errorCodeName, errorDomainName, errorLevelName } from './error-codes.js';

@@ -8,6 +8,8 @@
 export {
   AbortError,
   AlreadyExistsError,
+  DeviceDetachError,
+  type DeviceDetachFailure,
   AuthError,
   ConnectionClosedError,
   DomainNotFoundError,

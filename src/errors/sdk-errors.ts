@@ -31,6 +31,8 @@ export const ErrorCode = {
   XML: 'ERR_LIBVIRT_XML',
   /** An object with that name already exists; nothing was created. */
   ALREADY_EXISTS: 'ERR_LIBVIRT_ALREADY_EXISTS',
+  /** A device was not unplugged: the guest refused it or did not release it in time. */
+  DEVICE_DETACH: 'ERR_LIBVIRT_DEVICE_DETACH',
   /** A failure the SDK did not classify (a bug, or a non-SDK error wrapped for a report); `cause` has the original. */
   INTERNAL: 'ERR_LIBVIRT_INTERNAL',
 } as const;
@@ -262,5 +264,64 @@ export class AlreadyExistsError extends LibvirtManagerError {
     super(ErrorCode.ALREADY_EXISTS, message ?? `a ${objectType} named ${JSON.stringify(objectName)} already exists`, options);
     this.objectType = objectType;
     this.objectName = objectName;
+  }
+}
+
+/** Why a device was not unplugged. */
+export type DeviceDetachFailure =
+  /** libvirt reported DEVICE_REMOVAL_FAILED: the guest (or QEMU) refused the unplug. */
+  | 'removal-failed'
+  /** The guest did not release the device within the timeout, re-sent requests included. */
+  | 'timeout'
+  /** The device left the running VM, but removing it from the persistent definition failed. */
+  | 'config-failed';
+
+/**
+ * A device was not (fully) unplugged. Says exactly where things stand:
+ * `live` (`'removed'`, `'present'`, or `'pending'` — an unplug request the
+ * guest may still act on) and `config` (`'removed'` or `'unchanged'`). The
+ * SDK never removes a device from the persistent definition while the
+ * running VM still has it, so after a `'timeout'` or `'removal-failed'` both
+ * still have the device; call detach again to retry.
+ *
+ * @example
+ * try { await devices.detachDisk('web1', 'vdb'); } catch (e) {
+ *   if (e instanceof DeviceDetachError && e.reason === 'timeout') console.log(e.live, e.config); // 'pending' 'unchanged'
+ * }
+ */
+export class DeviceDetachError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'DeviceDetachError';
+  declare readonly code: typeof ErrorCode.DEVICE_DETACH;
+  readonly reason: DeviceDetachFailure;
+  /** The disk's target or the NIC's MAC. */
+  readonly device: string;
+  /** The live device's alias, when it had one. */
+  readonly alias: string | undefined;
+  /** Where the running VM stands. */
+  readonly live: 'removed' | 'present' | 'pending';
+  /** Where the persistent definition stands. */
+  readonly config: 'removed' | 'unchanged';
+  /** Unplug requests sent. */
+  readonly requests: number;
+  constructor(
+    fields: {
+      reason: DeviceDetachFailure;
+      device: string;
+      alias: string | undefined;
+      live: 'removed' | 'present' | 'pending';
+      config: 'removed' | 'unchanged';
+      requests: number;
+    },
+    message: string,
+    options?: LibvirtManagerErrorOptions,
+  ) {
+    super(ErrorCode.DEVICE_DETACH, message, options);
+    this.reason = fields.reason;
+    this.device = fields.device;
+    this.alias = fields.alias;
+    this.live = fields.live;
+    this.config = fields.config;
+    this.requests = fields.requests;
   }
 }

@@ -94,12 +94,16 @@ export async function readStateOrRetry(ctx: LifecycleContext, ref: DomainRef, bu
   } catch (error) {
     if (isGone(error)) throw error;
     if (budget.signal?.aborted === true) throw budget.abortError(what);
-    const closedForGood =
-      error instanceof ConnectionClosedError && (ctx.connection.state === 'closed' || ctx.connection.state === 'closing');
-    if (closedForGood || !(error instanceof ConnectionClosedError || error instanceof TimeoutError)) throw error;
+    if (!retriable(ctx, error)) throw error;
     log(ctx.logger, 'debug', 'state read failed; retrying', { domain: ref.name, error: String(error) });
     return null;
   }
+}
+
+/** `true` for a read failure a later read may not have: the link is being re-established, or the read timed out. */
+export function retriable(ctx: LifecycleContext, error: unknown): boolean {
+  if (error instanceof TimeoutError) return true;
+  return error instanceof ConnectionClosedError && ctx.connection.state !== 'closed' && ctx.connection.state !== 'closing';
 }
 
 /** What the state of a VM that no longer exists is reported as (a transient domain that stopped). */

@@ -1,7 +1,8 @@
 import type { DomainStateName } from '../connection/internal.js';
 import { InvalidArgumentError } from '../errors/index.js';
 import { type LifecycleConnection, type LifecycleContext, type OperationRun, type VmInput, resolveVm, runOperation } from './context.js';
-import { Budget, type VmLocks, locksOf } from '../runtime/index.js';
+import { Budget, type VmLocks } from '../runtime/index.js';
+import { createLifecycleContext } from './create-context.js';
 import type { VmOperation } from '../runtime/index.js';
 import { type ForceOffOptions, forceOff } from './operations/force-off.js';
 import { type ManagedSaveOptions, managedSave, removeManagedSave } from './operations/managed-save.js';
@@ -19,7 +20,6 @@ import {
   type VmLifecycleManagerOptions,
   checkLifecycleOptions,
   checkOperationOptions,
-  resolveManagerOptions,
 } from './options.js';
 import type {
   AutostartResult,
@@ -59,7 +59,6 @@ import type {
 export class VmLifecycleManager {
   readonly #ctx: LifecycleContext;
   readonly #locks: VmLocks;
-  #rebootEvents: Promise<boolean> | null = null;
 
   /**
    * @param connection an open {@link LibvirtConnection} (shared; the manager never closes it)
@@ -68,24 +67,8 @@ export class VmLifecycleManager {
   constructor(connection: LifecycleConnection, options: VmLifecycleManagerOptions = {}) {
     if (connection === null || typeof connection !== 'object')
       throw new InvalidArgumentError('connection must be a LibvirtConnection', { path: 'connection' });
-    const resolved = resolveManagerOptions(options);
-    // The connection's one lock table: every manager, destroyer and registry on it queues here.
-    this.#locks = locksOf(connection);
-    this.#ctx = {
-      connection,
-      logger: resolved.logger,
-      pollInterval: resolved.pollInterval,
-      eventGrace: resolved.eventGrace,
-      locks: this.#locks,
-      emitsRebootEvents: (deadline) => {
-        // The test driver never emits VIR_DOMAIN_EVENT_ID_REBOOT; hypervisors do. Asked once.
-        this.#rebootEvents ??= connection.host.getType(deadline.call(10_000)).then(
-          (type) => type.toUpperCase() !== 'TEST',
-          () => true,
-        );
-        return this.#rebootEvents;
-      },
-    };
+    this.#ctx = createLifecycleContext(connection, options);
+    this.#locks = this.#ctx.locks;
   }
 
   /** VMs with an operation running or queued right now (lock entries are dropped when idle). */

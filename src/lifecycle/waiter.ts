@@ -1,9 +1,27 @@
-import type { DomainLifecycleEvent, DomainRebootEvent, DomainState, EventSubscription, LibvirtEvent } from '../connection/internal.js';
-import { GONE_STATE, isGone, log, type OperationRun, readStateOrRetry } from './context.js';
+import type {
+  DomainDeviceEvent,
+  DomainLifecycleEvent,
+  DomainRebootEvent,
+  DomainState,
+  EventSubscription,
+  LibvirtEvent,
+} from '../connection/internal.js';
+import { GONE_STATE, isGone, log, type OperationRun, readStateOrRetry, retriable } from './context.js';
 import type { Budget } from '../runtime/index.js';
 
-/** The domain events a waiter listens to. */
-export type WaitedEvent = DomainLifecycleEvent | DomainRebootEvent;
+/** The domain events a waiter listens to: power changes, and devices added or removed (the devices module). */
+export type WaitedEvent = DomainLifecycleEvent | DomainRebootEvent | DomainDeviceEvent;
+
+/** Their `type`s. */
+export type WaitedEventType = WaitedEvent['type'];
+
+const WAITED: ReadonlySet<string> = new Set<WaitedEventType>([
+  'domain.lifecycle',
+  'domain.reboot',
+  'domain.device-added',
+  'domain.device-removed',
+  'domain.device-removal-failed',
+]);
 
 /**
  * What an event means for a wait: `'done'` confirms it; `'check'` asks for a
@@ -19,6 +37,13 @@ export interface WaitSpec {
   isDone?(state: DomainState): boolean;
   /** A NO_DOMAIN on a read completes the wait (a transient domain that stopped no longer exists). */
   goneIsDone?: boolean;
+  /**
+   * A read that confirms the wait without events, made instead of the state
+   * read when one is due (a device visible in the live XML). Resolves `true`
+   * when it confirms. Failures are treated as the state read's are: a lost
+   * link or a timed-out read is retried at the next poll.
+   */
+  probe?(deadline: Budget): Promise<boolean>;
 }
 
 /** How a wait completed. */
@@ -68,7 +93,7 @@ export class CompletionWaiter {
    * registered them. A failed registration is not an error: the waiter then
    * polls. Rejects only with `AbortError`/`TimeoutError` from the run's budget.
    */
-  static async open(run: OperationRun, types: readonly ('domain.lifecycle' | 'domain.reboot')[]): Promise<CompletionWaiter> {
+  static async open(run: OperationRun, types: readonly WaitedEventType[]): Promise<CompletionWaiter> {
     const waiter = new CompletionWaiter(run);
     const { connection, logger } = run.ctx;
     connection.on('reconnected', waiter.#onReconnected);
@@ -112,8 +137,8 @@ export class CompletionWaiter {
   async #pump(subscription: AsyncIterable<LibvirtEvent>): Promise<void> {
     try {
       for await (const event of subscription) {
-        if (event.type === 'domain.lifecycle' || event.type === 'domain.reboot') {
-          this.#queue.push({ event, seq: ++this.#received });
+        if (WAITED.has(event.type)) {
+          this.#queue.push({ event: event as WaitedEvent, seq: ++this.#received });
           this.#wake();
         }
       }
@@ -142,7 +167,7 @@ export class CompletionWaiter {
   async wait(spec: WaitSpec, untilAt: number, deadline: Budget = this.#run.deadline): Promise<WaitOutcome | null> {
     const { ctx } = this.#run;
     let nextPoll = Date.now() + ctx.pollInterval;
-    let pending: { state: DomainState; at: number } | null = null;
+    let pending: { state: DomainState | undefined; at: number } | null = null;
     for (;;) {
       if (deadline.signal?.aborted === true) throw deadline.abortError(`waiting for libvirt to confirm ${this.#run.operation}`);
       let check = false;
@@ -154,13 +179,20 @@ export class CompletionWaiter {
       const now = Date.now();
       if (pending !== null && (!this.#live || now >= pending.at)) {
         log(ctx.logger, 'debug', 'confirmed by polling: no event arrived', { domain: this.#run.ref.name, operation: this.#run.operation });
-        return { confirmedBy: 'poll', state: pending.state };
+        return pending.state === undefined ? { confirmedBy: 'poll' } : { confirmedBy: 'poll', state: pending.state };
       }
       if (now >= untilAt) return null;
       const reconnected = this.#recheck;
       this.#recheck = false;
       if (check || reconnected || (pending === null && now >= nextPoll)) {
         nextPoll = now + ctx.pollInterval;
+        if (spec.probe !== undefined) {
+          if ((await this.#probe(spec.probe, deadline)) !== true) continue;
+          if (check && !reconnected) return { confirmedBy: 'event' };
+          if (!this.#live || ctx.eventGrace <= 0 || reconnected) return { confirmedBy: 'poll' };
+          pending ??= { state: undefined, at: Date.now() + ctx.eventGrace };
+          continue;
+        }
         const state = await this.#read(spec, deadline);
         if (state === 'gone') return { confirmedBy: check && !reconnected ? 'event' : 'poll', state: GONE_STATE };
         if (state !== null && spec.isDone?.(state) === true) {
@@ -172,6 +204,17 @@ export class CompletionWaiter {
       }
       // While a poll match waits for its event, no further polls are due: sleep until the grace ends.
       await this.#sleep(Math.min(untilAt, pending === null ? nextPoll : pending.at) - now, deadline);
+    }
+  }
+
+  /** One probe; `null` when it failed in a way polling can ride out (as {@link readStateOrRetry} decides). */
+  async #probe(probe: (deadline: Budget) => Promise<boolean>, deadline: Budget): Promise<boolean | null> {
+    try {
+      return await probe(deadline);
+    } catch (error) {
+      if (deadline.signal?.aborted === true) throw deadline.abortError(`waiting for libvirt to confirm ${this.#run.operation}`);
+      if (retriable(this.#run.ctx, error)) return null;
+      throw error;
     }
   }
 
@@ -215,7 +258,7 @@ export class CompletionWaiter {
  */
 export async function withWaiter<T>(
   run: OperationRun,
-  types: readonly ('domain.lifecycle' | 'domain.reboot')[],
+  types: readonly WaitedEventType[],
   body: (waiter: CompletionWaiter) => Promise<T>,
 ): Promise<T> {
   const waiter = await CompletionWaiter.open(run, types);

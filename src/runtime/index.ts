@@ -10,5 +10,5 @@
 export { Budget, CALL_CAP_MS, asAbortError, checkCallOptions, throwIfAborted, type LinkedBudget } from './budget.js';
 export { VmLocks, locksOf } from './locks.js';
 export { type VmInput, checkVmInput, resolveVm, vmKey } from './vm.js';
-export { DEFAULT_TIMEOUTS, type VmOperation, type Verdict, verdict, refusal } from './verdicts.js';
+export { DEFAULT_TIMEOUTS, DEVICE_OPERATIONS, type DeviceOperation, type VmOperation, type Verdict, verdict, refusal } from './verdicts.js';
 export { type WaitTrigger, type WaitUntilOptions, waitUntil } from './wait-until.js';

@@ -1,11 +1,32 @@
 import { type DomainStateName, InvalidStateError } from '../connection/internal.js';
 
 /**
+ * The device operations of the devices module (`VmDeviceManager`): each
+ * changes a VM's hardware, live and/or in its persistent definition.
+ */
+export type DeviceOperation =
+  'attachDisk' | 'detachDisk' | 'changeMedia' | 'attachNic' | 'detachNic' | 'resizeDisk' | 'setMemory' | 'setVcpus';
+
+/** Every {@link DeviceOperation}. */
+export const DEVICE_OPERATIONS: readonly DeviceOperation[] = [
+  'attachDisk',
+  'detachDisk',
+  'changeMedia',
+  'attachNic',
+  'detachNic',
+  'resizeDisk',
+  'setMemory',
+  'setVcpus',
+];
+
+/**
  * Operations on one VM that run in its turn (the per-VM queue): the power
- * operations of the lifecycle module, and `destroy` — the teardown of the
- * destroyer (stop, storage, undefine).
+ * operations of the lifecycle module, the device operations of the devices
+ * module, and `destroy` — the teardown of the destroyer (stop, storage,
+ * undefine).
  */
 export type VmOperation =
+  | DeviceOperation
   | 'start'
   | 'shutdown'
   | 'forceOff'
@@ -83,7 +104,23 @@ export function verdict(operation: VmOperation, state: DomainStateName): Verdict
     case 'setAutostart':
     case 'destroy':
       return 'run';
+    case 'detachDisk':
+    case 'detachNic':
+      // The guest releases an unplugged device: with its vCPUs paused it cannot.
+      if (state === 'paused') return { refuse: 'a paused guest cannot release a device: resume it first' };
+      return deviceVerdict(state);
+    default:
+      return deviceVerdict(state);
   }
+}
+
+/** Device changes run on a shut-off VM (its persistent definition) and on a running or paused one (live, and config). */
+function deviceVerdict(state: DomainStateName): Verdict {
+  if (state === 'running' || state === 'blocked' || state === 'paused' || state === 'shutoff') return 'run';
+  if (state === 'crashed') return { refuse: 'force it off first' };
+  if (state === 'pmsuspended') return { refuse: 'wake it first (resume)' };
+  if (state === 'shutdown') return { refuse: 'wait until it is shut off' };
+  return { refuse: 'its state is unknown' };
 }
 
 /**
@@ -116,4 +153,14 @@ export const DEFAULT_TIMEOUTS = {
   waitForAddresses: 300_000,
   // The agent starts late in the guest's boot.
   waitForAgent: 300_000,
+  // Making the volume (a clone or an upload can take minutes), then the hot-plug.
+  attachDisk: 300_000,
+  attachNic: 60_000,
+  // The guest releases the device: Nova retries for up to ~3 minutes; a healthy Linux guest takes ~5 s.
+  detachDisk: 120_000,
+  detachNic: 120_000,
+  changeMedia: 60_000,
+  resizeDisk: 120_000,
+  setMemory: 60_000,
+  setVcpus: 60_000,
 } as const satisfies Record<VmOperation | 'waitForState' | 'waitForAddresses' | 'waitForAgent', number>;

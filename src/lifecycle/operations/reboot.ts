@@ -85,7 +85,14 @@ export async function reboot(run: OperationRun, options: RebootOptions): Promise
     }
     const spec: WaitSpec = {
       // Only reboot events that arrive after the request count; on_reboot='destroy' ends with `stopped`.
-      onEvent: (e, seq) => (e.type === 'domain.reboot' ? (seq > before ? 'done' : 'ignore') : e.event === 'stopped' ? 'check' : 'ignore'),
+      onEvent: (e, seq) =>
+        e.type === 'domain.reboot'
+          ? seq > before
+            ? 'done'
+            : 'ignore'
+          : e.type === 'domain.lifecycle' && e.event === 'stopped'
+            ? 'check'
+            : 'ignore',
       isDone: (s) => s.state === 'shutoff',
     };
     const { outcome, resends } = await waitResending(run, waiter, spec, {

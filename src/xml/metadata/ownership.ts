@@ -79,16 +79,17 @@ export interface Ownership extends Extensible {
 
 /** @internal Write the `<lvm:manager>` element as a child of `parent`. */
 export function writeOwnership(parent: ElementWriter, o: Ownership): void {
-  writeInto(parent.childNs(OWNERSHIP_NAMESPACE, `${OWNERSHIP_PREFIX}:${OWNERSHIP_ELEMENT}`, {}, parent.path), o);
+  writeInto(parent.childNs(OWNERSHIP_NAMESPACE, `${OWNERSHIP_PREFIX}:${OWNERSHIP_ELEMENT}`, {}, parent.path), o, `${OWNERSHIP_PREFIX}:`);
 }
 
-function writeInto(w: ElementWriter, o: Ownership): void {
+/** Write the record's content; elements are named `${prefix}name` in {@link OWNERSHIP_NAMESPACE}. */
+function writeInto(w: ElementWriter, o: Ownership, prefix: string): void {
   const p = w.path;
   if (typeof o.createdAt !== 'string' || Number.isNaN(Date.parse(o.createdAt)))
     throw invalidSpec(`${p}.createdAt`, 'must be an ISO 8601 timestamp');
   if (typeof o.sdkVersion !== 'string' || o.sdkVersion === '') throw invalidSpec(`${p}.sdkVersion`, 'is required');
   if (!Array.isArray(o.volumes)) throw invalidSpec(`${p}.volumes`, 'must be an array');
-  const el = (name: string, path: string, attrs = {}) => w.childNs(OWNERSHIP_NAMESPACE, `${OWNERSHIP_PREFIX}:${name}`, attrs, path);
+  const el = (name: string, path: string, attrs = {}) => w.childNs(OWNERSHIP_NAMESPACE, `${prefix}${name}`, attrs, path);
   el('created-at', p).text(o.createdAt, 'createdAt');
   el('sdk-version', p).text(o.sdkVersion, 'sdkVersion');
   if (o.domainUuid !== undefined) el('domain-uuid', p).text(o.domainUuid, 'domainUuid');
@@ -161,16 +162,18 @@ export function readOwnership(r: ElementReader): Ownership {
 }
 
 /**
- * Build the ownership record element on its own (e.g. for `virDomainSetMetadata`
- * with key `lvm` and {@link OWNERSHIP_NAMESPACE}).
+ * Build the ownership record element on its own, for `virDomainSetMetadata`
+ * with key `lvm` and {@link OWNERSHIP_NAMESPACE}: `<manager xmlns="…">`, in
+ * the namespace by default rather than by a prefix — libvirt declares the
+ * prefix itself and refuses an element that already declares it.
  *
  * @example buildOwnershipXml({ createdAt: new Date().toISOString(), sdkVersion: '0.1.0', volumes: [{ role: 'disk', pool: 'default', name: 'vm1.qcow2', path: '/var/lib/libvirt/images/vm1.qcow2' }] })
  * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`) for a bad timestamp, a missing version, or a volume without path or pool+name.
  * @see https://libvirt.org/formatdomain.html#general-metadata
  */
 export function buildOwnershipXml(ownership: Ownership): string {
-  const w = ElementWriter.document(`${OWNERSHIP_PREFIX}:${OWNERSHIP_ELEMENT}`, 'ownership', OWNERSHIP_NAMESPACE);
-  writeInto(w, ownership);
+  const w = ElementWriter.document(OWNERSHIP_ELEMENT, 'ownership', OWNERSHIP_NAMESPACE);
+  writeInto(w, ownership, '');
   return w.toXml();
 }
 
