@@ -19,6 +19,7 @@ export default defineConfig({
     lifecycle: 'src/lifecycle/index.ts',
     destroyer: 'src/destroyer/index.ts',
     creator: 'src/creator/index.ts',
+    devices: 'src/devices/index.ts',
     state: 'src/state/index.ts',
     protocol: 'src/rpc/protocol/index.ts',
     xml: 'src/xml/index.ts',

@@ -45,11 +45,34 @@ const DIAGRAMS: { doc: string; name: string; machine: AnyStateMachine; edge?: Ed
  * of `after <delay>` edges are dropped.
  */
 function tidy(mermaid: string): string {
-  return mermaid
+  const lines = mermaid
     .split('\n')
     .filter((line) => !/: xstate\.after\./.test(line))
-    .map((line) => line.replace(/: xstate\.done\.actor\.\S+$/, ': onDone').replace(/: xstate\.error\.actor\.\S+$/, ': onError'))
-    .join('\n');
+    .map((line) => line.replace(/: xstate\.done\.actor\.\S+$/, ': onDone').replace(/: xstate\.error\.actor\.\S+$/, ': onError'));
+  return mergeParallel(lines).join('\n');
+}
+
+/**
+ * One edge per pair of states: the eight device commands all lead from an
+ * observed state to `reconfiguring`, drawn as one edge listing them.
+ */
+function mergeParallel(lines: string[]): string[] {
+  const out: string[] = [];
+  const byEdge = new Map<string, number>();
+  for (const line of lines) {
+    const match = /^(\s*\S+ --> \S+): (.+)$/.exec(line);
+    if (match === null) {
+      out.push(line);
+      continue;
+    }
+    const [, edge = '', label = ''] = match;
+    const at = byEdge.get(edge);
+    if (at === undefined) {
+      byEdge.set(edge, out.length);
+      out.push(line);
+    } else out[at] = `${out[at]}, ${label}`;
+  }
+  return out;
 }
 
 const check = process.argv.includes('--check');

@@ -133,6 +133,35 @@ export {
   type WaitForAgentOptions,
 } from './lifecycle/index.js';
 
+// Day-2 changes: devices, disk size, memory, vCPUs.
+export {
+  VmDeviceManager,
+  type AttachDiskOptions,
+  type AttachDiskResult,
+  type AttachNicResult,
+  type AttachedVolume,
+  type ChangeMediaOptions,
+  type ChangeMediaResult,
+  type DetachDiskOptions,
+  type DetachOptions,
+  type DetachResult,
+  type DetachedVolume,
+  type DeviceConfirmation,
+  type DeviceOperation,
+  type DeviceOptions,
+  type DeviceRequests,
+  type DeviceResults,
+  type DeviceResult,
+  type DeviceScope,
+  type ResizeDiskOptions,
+  type ResizeDiskResult,
+  type SetMemoryOptions,
+  type SetMemoryResult,
+  type SetVcpusOptions,
+  type SetVcpusResult,
+  type VmDeviceManagerOptions,
+} from './devices/index.js';
+
 // Teardown.
 export {
   VmDestroyer,

@@ -10,6 +10,28 @@ import { logSafely } from './connection/internal.js';
 import { type CreateOptions, type CreateResult, VmCreator, type VmSpec } from './creator/index.js';
 import { type DestroyReport, VmDestroyer } from './destroyer/index.js';
 import {
+  type AttachDiskOptions,
+  type AttachDiskResult,
+  type AttachNicResult,
+  type ChangeMediaOptions,
+  type ChangeMediaResult,
+  type DetachDiskOptions,
+  type DetachOptions,
+  type DetachResult,
+  type DeviceOptions,
+  type DiskSpec,
+  type NetworkSpec,
+  type ResizeDiskOptions,
+  type ResizeDiskResult,
+  type SetMemoryOptions,
+  type SetMemoryResult,
+  type SetVcpusOptions,
+  type SetVcpusResult,
+  type SizeInput,
+  VmDeviceManager,
+  type VolumeLocation,
+} from './devices/index.js';
+import {
   type ForceOffResult,
   type RebootResult,
   type ResumeResult,
@@ -27,10 +49,10 @@ import type { VmSnapshot } from './state/snapshot.js';
 
 /** Options of {@link LibvirtManager.connect}. */
 export interface LibvirtManagerOptions extends LibvirtConnectionOptions {
-  /** Options of the lifecycle manager (poll interval…). */
+  /** Options of the lifecycle manager (poll interval…); the device manager confirms with the same timings. */
   lifecycle?: Omit<VmLifecycleManagerOptions, 'logger'>;
   /** Options of the VM registry (resync interval, reboot debounce…). */
-  registry?: Omit<VmRegistryOptions, 'lifecycle' | 'destroyer' | 'logger'>;
+  registry?: Omit<VmRegistryOptions, 'lifecycle' | 'destroyer' | 'devices' | 'logger'>;
   /** Bound on opening the connection and seeding the registry, in ms. @default 60000 */
   connectTimeout?: number;
   /** Abort opening. */
@@ -45,11 +67,14 @@ const TRACK_TIMEOUT = 5_000;
 /** Options of the facade's command methods: the command's own options, plus `queue` (default `true`). */
 type Command<C extends VmCommand> = SendOptions<C>;
 
+/** `queue` of a device method (see {@link SendOptions}). */
+type Queue = { queue?: boolean };
+
 /**
  * The SDK as one object. `LibvirtManager.connect()` opens one
  * `LibvirtConnection` and hands it to a `VmCreator`, a `VmLifecycleManager`, a
- * `VmDestroyer` and a `VmRegistry`; it exposes them and a few convenience
- * methods that only delegate. It holds no logic of its own: it makes no RPC
+ * `VmDeviceManager`, a `VmDestroyer` and a `VmRegistry`; it exposes them and
+ * a few convenience methods that only delegate. It holds no logic of its own: it makes no RPC
  * call and writes no XML (the layer checker enforces it).
  *
  * Commands go through the registry, so its state machines know what is in
@@ -70,6 +95,8 @@ export class LibvirtManager implements AsyncDisposable {
   readonly creator: VmCreator;
   /** Power operations confirmed by libvirt. */
   readonly lifecycle: VmLifecycleManager;
+  /** Day-2 changes (disks, media, NICs, disk size, memory, vCPUs) confirmed by libvirt. */
+  readonly devices: VmDeviceManager;
   /** Safe teardown. */
   readonly destroyer: VmDestroyer;
   /** One state machine per VM, fed by events: the source of truth for VM state. */
@@ -81,9 +108,16 @@ export class LibvirtManager implements AsyncDisposable {
     const logger = options.logger === undefined ? {} : { logger: options.logger };
     this.connection = connection;
     this.lifecycle = new VmLifecycleManager(connection, { ...options.lifecycle, ...logger });
+    this.devices = new VmDeviceManager(connection, { ...options.lifecycle, ...logger });
     this.destroyer = new VmDestroyer(connection, this.lifecycle, logger);
     this.creator = new VmCreator(connection, { lifecycle: this.lifecycle, ...logger });
-    this.vms = new VmRegistry(connection, { ...options.registry, lifecycle: this.lifecycle, destroyer: this.destroyer, ...logger });
+    this.vms = new VmRegistry(connection, {
+      ...options.registry,
+      lifecycle: this.lifecycle,
+      destroyer: this.destroyer,
+      devices: this.devices,
+      ...logger,
+    });
   }
 
   /**
@@ -164,6 +198,51 @@ export class LibvirtManager implements AsyncDisposable {
   /** Stop, delete storage by policy, undefine. Delegates to the registry (→ {@link VmDestroyer.destroy}). */
   destroyVm(vm: VmInput, options?: Command<'destroy'>): Promise<DestroyReport> {
     return this.vms.send(vm, 'destroy', options);
+  }
+
+  /** Attach a disk made from a `createVm` disk spec (`virsh attach-disk`). Delegates to the registry (→ {@link VmDeviceManager.attachDisk}). */
+  attachDisk(vm: VmInput, disk: DiskSpec, options: AttachDiskOptions & Queue = {}): Promise<AttachDiskResult> {
+    return this.vms.send(vm, 'attachDisk', { ...options, disk });
+  }
+
+  /** Detach a disk by target (`virsh detach-disk`), confirmed and retried. Delegates to the registry (→ {@link VmDeviceManager.detachDisk}). */
+  detachDisk(vm: VmInput, target: string, options: DetachDiskOptions & Queue = {}): Promise<DetachResult> {
+    return this.vms.send(vm, 'detachDisk', { ...options, target });
+  }
+
+  /** Insert, swap or eject (`null`) a CD-ROM's medium (`virsh change-media`). Delegates to the registry (→ {@link VmDeviceManager.changeMedia}). */
+  changeMedia(
+    vm: VmInput,
+    target: string,
+    source: string | VolumeLocation | null,
+    options: ChangeMediaOptions & Queue = {},
+  ): Promise<ChangeMediaResult> {
+    return this.vms.send(vm, 'changeMedia', { ...options, target, source });
+  }
+
+  /** Attach a NIC made from a `createVm` network spec (`virsh attach-interface`). Delegates to the registry (→ {@link VmDeviceManager.attachNic}). */
+  attachNic(vm: VmInput, nic: NetworkSpec, options: DeviceOptions & Queue = {}): Promise<AttachNicResult> {
+    return this.vms.send(vm, 'attachNic', { ...options, nic });
+  }
+
+  /** Detach a NIC by MAC (`virsh detach-interface`). Delegates to the registry (→ {@link VmDeviceManager.detachNic}). */
+  detachNic(vm: VmInput, mac: string, options: DetachOptions & Queue = {}): Promise<DetachResult> {
+    return this.vms.send(vm, 'detachNic', { ...options, mac });
+  }
+
+  /** Resize a disk, live or through its volume (`virsh blockresize` / `vol-resize`). Delegates to the registry (→ {@link VmDeviceManager.resizeDisk}). */
+  resizeDisk(vm: VmInput, target: string, size: SizeInput, options: ResizeDiskOptions & Queue = {}): Promise<ResizeDiskResult> {
+    return this.vms.send(vm, 'resizeDisk', { ...options, target, size });
+  }
+
+  /** Set a VM's memory (`virsh setmem`). Delegates to the registry (→ {@link VmDeviceManager.setMemory}). */
+  setMemory(vm: VmInput, memory: SizeInput, options: SetMemoryOptions & Queue = {}): Promise<SetMemoryResult> {
+    return this.vms.send(vm, 'setMemory', { ...options, memory });
+  }
+
+  /** Set a VM's vCPU count (`virsh setvcpus`). Delegates to the registry (→ {@link VmDeviceManager.setVcpus}). */
+  setVcpus(vm: VmInput, vcpus: number, options: SetVcpusOptions & Queue = {}): Promise<SetVcpusResult> {
+    return this.vms.send(vm, 'setVcpus', { ...options, vcpus });
   }
 
   /** The registry's snapshot of one VM (state, reason, command in flight, allowed commands), or `undefined`. */

@@ -41,3 +41,4 @@ export type {
 export { type DeviceOperation, DEVICE_OPERATIONS } from '../runtime/index.js';
 export { DeviceDetachError, type DeviceDetachFailure } from '../errors/public.js';
 export type { DiskSpec, NetworkSpec, VolumeLocation } from '../creator/index.js';
+export type { SizeInput } from '../xml/index.js';

@@ -1,5 +1,6 @@
 import type { CallOptions, DomainStateName } from '../connection/internal.js';
 import type { DestroyOptions, DestroyReport } from '../destroyer/internal.js';
+import type { DeviceRequests, DeviceResults } from '../devices/internal.js';
 import { type VmOperation, verdict } from '../runtime/index.js';
 import type {
   ForceOffOptions,
@@ -18,13 +19,52 @@ import type {
 
 /**
  * Commands a VM actor accepts, in the imperative (libvirt facts are past
- * tense): each runs the `VmLifecycleManager` method of the same name, and
- * `destroy` runs `VmDestroyer.destroy` (teardown: stop, storage, undefine).
- * `forceOff` is what virsh calls `destroy` (power off).
+ * tense): each power command runs the `VmLifecycleManager` method of the
+ * same name, each device command (`attachDisk` … `setVcpus`) the
+ * `VmDeviceManager` method of the same name, and `destroy` runs
+ * `VmDestroyer.destroy` (teardown: stop, storage, undefine). `forceOff` is
+ * what virsh calls `destroy` (power off).
  * @example for (const command of VM_COMMANDS) console.log(command, snapshot.can({ type: command }));
  * @see VmRegistry.send
  */
-export const VM_COMMANDS = ['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'managedSave', 'destroy'] as const;
+export const VM_COMMANDS = [
+  'start',
+  'shutdown',
+  'forceOff',
+  'reboot',
+  'reset',
+  'pause',
+  'resume',
+  'managedSave',
+  'destroy',
+  'attachDisk',
+  'detachDisk',
+  'changeMedia',
+  'attachNic',
+  'detachNic',
+  'resizeDisk',
+  'setMemory',
+  'setVcpus',
+] as const;
+
+/**
+ * The device commands: each changes the VM's hardware through
+ * `VmDeviceManager`; the machine shows them as `reconfiguring`.
+ * @example DEVICE_COMMANDS.includes('attachDisk') // true
+ */
+export const DEVICE_COMMANDS = [
+  'attachDisk',
+  'detachDisk',
+  'changeMedia',
+  'attachNic',
+  'detachNic',
+  'resizeDisk',
+  'setMemory',
+  'setVcpus',
+] as const;
+
+/** One of {@link DEVICE_COMMANDS}. */
+export type DeviceCommand = (typeof DEVICE_COMMANDS)[number];
 
 /**
  * One of {@link VM_COMMANDS}.
@@ -34,11 +74,13 @@ export const VM_COMMANDS = ['start', 'shutdown', 'forceOff', 'reboot', 'reset', 
 export type VmCommand = (typeof VM_COMMANDS)[number];
 
 /**
- * Options of each command: those of the lifecycle or destroyer method it runs.
+ * Options of each command: those of the lifecycle or destroyer method it
+ * runs; a device command's carry its arguments too (`DeviceRequests`).
  * @example const o: VmCommandOptions['shutdown'] = { timeout: 30_000, onTimeout: 'forceOff' };
+ * @example const d: VmCommandOptions['attachDisk'] = { disk: { kind: 'new', pool: 'default', size: '10GiB' } };
  * @see VmLifecycleManager
  */
-export interface VmCommandOptions {
+export interface VmCommandOptions extends DeviceRequests {
   start: StartOptions;
   shutdown: ShutdownOptions;
   forceOff: ForceOffOptions;
@@ -55,7 +97,7 @@ export interface VmCommandOptions {
  * @example const r: VmCommandResults['destroy'] = await registry.send('web1', 'destroy');
  * @see VmDestroyer.destroy
  */
-export interface VmCommandResults {
+export interface VmCommandResults extends DeviceResults {
   start: StartResult;
   shutdown: ShutdownResult;
   forceOff: ForceOffResult;
@@ -83,7 +125,24 @@ export const COMMAND_OPERATION: Readonly<Record<VmCommand, VmOperation>> = {
   resume: 'resume',
   managedSave: 'managedSave',
   destroy: 'destroy',
+  attachDisk: 'attachDisk',
+  detachDisk: 'detachDisk',
+  changeMedia: 'changeMedia',
+  attachNic: 'attachNic',
+  detachNic: 'detachNic',
+  resizeDisk: 'resizeDisk',
+  setMemory: 'setMemory',
+  setVcpus: 'setVcpus',
 };
+
+/**
+ * `true` when `command` is a device command.
+ * @example isDeviceCommand('setVcpus') // true
+ * @throws never
+ */
+export function isDeviceCommand(command: VmCommand): command is DeviceCommand {
+  return (DEVICE_COMMANDS as readonly string[]).includes(command);
+}
 
 /**
  * `true` when the one table of what may run in which state (`verdict`) lets

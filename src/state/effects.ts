@@ -1,8 +1,9 @@
 import { fromPromise } from 'xstate';
 import { type DomainInput, DomainNotFoundError, type LibvirtConnection } from '../connection/internal.js';
 import type { DestroyOptions, DestroyReport } from '../destroyer/internal.js';
+import type { VmDeviceManager } from '../devices/internal.js';
 import type { VmLifecycleManager } from '../lifecycle/internal.js';
-import type { VmCommand, VmCommandOptions } from './commands.js';
+import type { DeviceCommand, VmCommand, VmCommandOptions } from './commands.js';
 import type { CommandInput, StateReading } from './machine-types.js';
 import { vmMachine } from './vm-machine.js';
 
@@ -24,6 +25,13 @@ export type RegistryLifecycle = Pick<
 export interface RegistryDestroyer {
   destroy(vm: DomainInput, options?: DestroyOptions): Promise<DestroyReport>;
 }
+
+/**
+ * What the registry needs from `VmDeviceManager` (structurally).
+ * @example new VmRegistry(conn, { devices: new VmDeviceManager(conn) });
+ * @see VmDeviceManager.perform
+ */
+export type RegistryDevices = Pick<VmDeviceManager, 'perform'>;
 
 /**
  * Timings of the machine, in ms (XState `after` delays, so tests drive them with `SimulatedClock`).
@@ -51,7 +59,7 @@ function joined<C extends VmCommand>(input: CommandInput<C>, signal: AbortSignal
  * destroyer method that implements it; `readState` is DOMAIN_GET_STATE, with
  * a missing domain read as `'gone'` (teardown races end in success).
  *
- * @example const machine = provideEffects(conn, lifecycle, destroyer, { rebootDebounce: 2000, readTimeout: 30_000 });
+ * @example const machine = provideEffects(conn, lifecycle, destroyer, { rebootDebounce: 2000, readTimeout: 30_000 }, devices);
  * @throws never (effects reject inside the actors; the machine re-reads)
  * @see vmMachine
  */
@@ -60,6 +68,7 @@ export function provideEffects(
   lifecycle: RegistryLifecycle,
   destroyer: RegistryDestroyer,
   delays: MachineDelays,
+  devices?: RegistryDevices,
 ): typeof vmMachine {
   return vmMachine.provide({
     actors: {
@@ -90,6 +99,10 @@ export function provideEffects(
       destroyVm: fromPromise(({ input, signal }: { input: CommandInput<'destroy'>; signal: AbortSignal }) =>
         destroyer.destroy(input.domain, joined(input, signal)),
       ),
+      changeDevices: fromPromise(({ input, signal }: { input: CommandInput<DeviceCommand>; signal: AbortSignal }) => {
+        if (devices === undefined) return Promise.reject(new Error(`no device manager was given to run ${input.command}`));
+        return devices.perform(input.domain, input.command, joined(input, signal));
+      }),
       readState: fromPromise(
         async ({ input, signal }: { input: { domain: CommandInput['domain'] }; signal: AbortSignal }): Promise<StateReading> => {
           try {

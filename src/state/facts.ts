@@ -143,6 +143,8 @@ export function factOf(current: Fact, event: VmFactEvent): Fact {
  */
 export function outcomeOf(output: unknown): Pick<Fact, 'observed' | 'reason' | 'id'> | null {
   if (typeof output !== 'object' || output === null) return null;
+  // A device result: the power state did not change; the machine re-reads it.
+  if ('change' in output) return null;
   if ('operation' in output) {
     const result = output as LifecycleResult;
     if (result.reason === 'gone') return { observed: 'gone', reason: 'gone', id: -1 };

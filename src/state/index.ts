@@ -17,8 +17,15 @@ export { VmRegistry, type WaitForState } from './registry.js';
 export type { VmRegistryOptions } from './options.js';
 export type { SendOptions } from './send.js';
 export type { ChangesOptions } from './changes.js';
-export type { RegistryLifecycle, RegistryDestroyer } from './effects.js';
-export { VM_COMMANDS, type VmCommand, type VmCommandOptions, type VmCommandResults } from './commands.js';
+export type { RegistryLifecycle, RegistryDestroyer, RegistryDevices } from './effects.js';
+export {
+  VM_COMMANDS,
+  DEVICE_COMMANDS,
+  type DeviceCommand,
+  type VmCommand,
+  type VmCommandOptions,
+  type VmCommandResults,
+} from './commands.js';
 export { VM_STATE_NAMES, type VmStateName, type TransitionalState } from './machine-types.js';
 export { OBSERVED_STATES, type ObservedState } from './facts.js';
 export type { VmSnapshot, VmChange, VmChangeCause } from './snapshot.js';

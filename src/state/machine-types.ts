@@ -84,6 +84,8 @@ export interface VmMachineInput {
 export interface CommandInput<C extends VmCommand = VmCommand> {
   domain: DomainRef;
   options: VmCommandOptions[C] | undefined;
+  /** The command (device commands share one effect). */
+  command: C;
 }
 
 /**
@@ -102,7 +104,17 @@ export interface StateReading {
  * @see VmStateName
  */
 export type TransitionalState =
-  'starting' | 'shuttingDown' | 'forcingOff' | 'rebooting' | 'resetting' | 'pausing' | 'resuming' | 'saving' | 'destroying' | 'reading';
+  | 'starting'
+  | 'shuttingDown'
+  | 'forcingOff'
+  | 'rebooting'
+  | 'resetting'
+  | 'pausing'
+  | 'resuming'
+  | 'saving'
+  | 'destroying'
+  | 'reconfiguring'
+  | 'reading';
 
 /**
  * The machine's top-level state names a snapshot can be in (`settling` is
@@ -130,6 +142,7 @@ export const VM_STATE_NAMES: readonly VmStateName[] = [
     'resuming',
     'saving',
     'destroying',
+    'reconfiguring',
     'reading',
   ] as const),
 ];

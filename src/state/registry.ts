@@ -10,6 +10,7 @@ import {
   logSafely,
 } from '../connection/internal.js';
 import { VmDestroyer } from '../destroyer/internal.js';
+import { VmDeviceManager } from '../devices/internal.js';
 import { VmLifecycleManager, type VmInput } from '../lifecycle/internal.js';
 import { Budget, DEFAULT_TIMEOUTS, locksOf } from '../runtime/index.js';
 import { type VmRegistryOptions, duration } from './options.js';
@@ -87,10 +88,17 @@ export class VmRegistry {
     const logger = options.logger === undefined ? {} : { logger: options.logger };
     const lifecycle = options.lifecycle ?? new VmLifecycleManager(connection, logger);
     const destroyer = options.destroyer ?? new VmDestroyer(connection, lifecycle, logger);
-    const machine = provideEffects(connection, lifecycle, destroyer, {
-      rebootDebounce: duration(options.rebootDebounce, 2000, 'rebootDebounce'),
-      readTimeout: duration(options.readTimeout, 30_000, 'readTimeout'),
-    });
+    const devices = options.devices ?? new VmDeviceManager(connection, logger);
+    const machine = provideEffects(
+      connection,
+      lifecycle,
+      destroyer,
+      {
+        rebootDebounce: duration(options.rebootDebounce, 2000, 'rebootDebounce'),
+        readTimeout: duration(options.readTimeout, 30_000, 'readTimeout'),
+      },
+      devices,
+    );
     this.#tracker = new Tracker(machine, options.logger);
     this.#tracker.onUnknown = () => this.#resyncQuietly('event about an unknown VM');
     this.#commands = {

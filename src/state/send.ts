@@ -9,7 +9,16 @@ import type { DestroyOptions, DestroyReport } from '../destroyer/internal.js';
 import { checkDestroyOptions } from '../destroyer/internal.js';
 import { checkLifecycleOptions } from '../lifecycle/internal.js';
 import { Budget, DEFAULT_TIMEOUTS, type VmInput, type VmLocks, checkVmInput, vmKey, waitUntil } from '../runtime/index.js';
-import { COMMAND_OPERATION, type VmCommand, type VmCommandOptions, type VmCommandResults, isVmCommand, refusalHint } from './commands.js';
+import {
+  COMMAND_OPERATION,
+  type VmCommand,
+  type VmCommandOptions,
+  type VmCommandResults,
+  isDeviceCommand,
+  isVmCommand,
+  refusalHint,
+} from './commands.js';
+import { checkDeviceRequest } from '../devices/internal.js';
 import type { VmCommandEvent } from './machine-types.js';
 import { type Entry, type Tracker, isIdle } from './tracker.js';
 
@@ -77,6 +86,7 @@ export async function sendCommand<C extends VmCommand>(
   checkVmInput(vm);
   // The command's own options are checked here too, so a bad one is refused before a VM the registry does not track is looked up.
   if (operation === 'destroy') checkDestroyOptions(rest);
+  else if (isDeviceCommand(command)) checkDeviceRequest(command, rest);
   else checkLifecycleOptions(operation, rest);
   const timeout = Budget.of(rest, DEFAULT_TIMEOUTS[operation]).timeout;
   if (!ctx.running()) throw ctx.notRunning(command);

@@ -1,6 +1,6 @@
 import { type DoneActorEvent, type ErrorActorEvent, assign, fromPromise, setup } from 'xstate';
 import type { DomainRef } from '../connection/internal.js';
-import { type VmCommand, type VmCommandResults, commandAllowed } from './commands.js';
+import { type DeviceCommand, type VmCommand, type VmCommandResults, commandAllowed } from './commands.js';
 import { type Fact, type ObservedState, type VmFactEvent, factFromContext, factOf, observedOf, outcomeOf } from './facts.js';
 import type { CommandInput, StateReading, VmCommandEvent, VmContext, VmMachineEvent, VmMachineInput } from './machine-types.js';
 
@@ -33,7 +33,7 @@ const ON_ERROR = { target: 'reading', actions: 'recordError' } as const;
 
 const FACT = { 'libvirt.*': { target: 'settling', actions: 'applyFact' } } as const;
 const commandInput = ({ context, event }: { context: VmContext; event: VmMachineEvent }) =>
-  ({ domain: context.domain, options: (event as VmCommandEvent).options }) as CommandInput<never>;
+  ({ domain: context.domain, options: (event as VmCommandEvent).options, command: (event as VmCommandEvent).type }) as CommandInput<never>;
 
 /** A command, when the one state table (`verdict`, through `commandAllowed`) lets it run from the observed state. */
 const begin = <C extends VmCommand, T extends string>(command: C, target: T) =>
@@ -55,6 +55,14 @@ const IDLE = {
   resume: begin('resume', 'resuming'),
   managedSave: begin('managedSave', 'saving'),
   destroy: begin('destroy', 'destroying'),
+  attachDisk: begin('attachDisk', 'reconfiguring'),
+  detachDisk: begin('detachDisk', 'reconfiguring'),
+  changeMedia: begin('changeMedia', 'reconfiguring'),
+  attachNic: begin('attachNic', 'reconfiguring'),
+  detachNic: begin('detachNic', 'reconfiguring'),
+  resizeDisk: begin('resizeDisk', 'reconfiguring'),
+  setMemory: begin('setMemory', 'reconfiguring'),
+  setVcpus: begin('setVcpus', 'reconfiguring'),
 } as const;
 
 /**
@@ -67,7 +75,8 @@ const IDLE = {
  * - **Transitional states** run one command each as a named `fromPromise`
  *   effect (`startVm`, `shutdownVm`, … `destroyVm`) whose `signal` aborts when
  *   the state is left: `starting`, `shuttingDown`, `forcingOff`, `rebooting`,
- *   `resetting`, `pausing`, `resuming`, `saving`, `destroying`. `reading`
+ *   `resetting`, `pausing`, `resuming`, `saving`, `destroying`, and
+ *   `reconfiguring` for every device command (`changeDevices`). `reading`
  *   re-reads the real state (`readState`) after a command failed, timed out or
  *   was aborted, or when a libvirt fact seen meanwhile contradicts its result.
  * - **libvirt facts** arrive as past-tense events (`libvirt.started`, …,
@@ -103,6 +112,7 @@ export const vmMachine = setup({
     resumeVm: effect<VmCommandResults['resume'], CommandInput<'resume'>>('resumeVm'),
     saveVm: effect<VmCommandResults['managedSave'], CommandInput<'managedSave'>>('saveVm'),
     destroyVm: effect<VmCommandResults['destroy'], CommandInput<'destroy'>>('destroyVm'),
+    changeDevices: effect<VmCommandResults[DeviceCommand], CommandInput<DeviceCommand>>('changeDevices'),
     readState: effect<StateReading, { domain: DomainRef }>('readState'),
   },
   delays: {
@@ -226,6 +236,11 @@ export const vmMachine = setup({
     resuming: { invoke: { id: 'resumeVm', src: 'resumeVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR }, on: WHILE_BUSY },
     saving: { invoke: { id: 'saveVm', src: 'saveVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR }, on: WHILE_BUSY },
     destroying: { invoke: { id: 'destroyVm', src: 'destroyVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR }, on: WHILE_BUSY },
+    // A device command: the VM's power state does not change; it is re-read when the command ends.
+    reconfiguring: {
+      invoke: { id: 'changeDevices', src: 'changeDevices', input: commandInput, onDone: ON_DONE, onError: ON_ERROR },
+      on: WHILE_BUSY,
+    },
     reading: {
       invoke: {
         id: 'readState',

@@ -50,7 +50,7 @@ describe('VM actor with provided effects', () => {
     actor.send(event);
     expect(stateNameOf(actor.getSnapshot())).toBe('pausing');
     await tick();
-    expect(pause.calls[0]!.input).toEqual({ domain: DOMAIN, options: { timeout: 5000 } });
+    expect(pause.calls[0]!.input).toEqual({ domain: DOMAIN, options: { timeout: 5000 }, command: 'pause' });
     let seen = '';
     void reply.then(() => {
       seen = stateNameOf(actor.getSnapshot());

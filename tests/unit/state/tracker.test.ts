@@ -86,7 +86,23 @@ describe('Tracker', () => {
     const { tracker: t, changes } = tracker();
     t.dispatch(lifecycle(A, 'defined', 'added'), 42);
     t.dispatch(lifecycle(B, 'started', 'booted'), 43);
-    expect(t.find('a')?.view).toMatchObject({ state: 'shutoff', allowed: ['start', 'shutdown', 'forceOff', 'destroy'] });
+    expect(t.find('a')?.view).toMatchObject({
+      state: 'shutoff',
+      allowed: [
+        'start',
+        'shutdown',
+        'forceOff',
+        'destroy',
+        'attachDisk',
+        'detachDisk',
+        'changeMedia',
+        'attachNic',
+        'detachNic',
+        'resizeDisk',
+        'setMemory',
+        'setVcpus',
+      ],
+    });
     expect(t.find(B.uuid)?.view).toMatchObject({ state: 'running', domain: { id: 3 } });
     expect(changes.map((c) => [c.current.domain.name, c.previous, c.cause, c.event, c.receivedAt])).toEqual([
       ['a', null, 'event', 'libvirt.defined', 42],

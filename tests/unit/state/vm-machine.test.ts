@@ -18,11 +18,16 @@ const IDLE: Exclude<ObservedState, 'gone'>[] = ['shutoff', 'running', 'blocked',
  * What each observed state accepts (docs/lifecycle.md, "The VM state machine"): every
  * command the one state table does not refuse — no-ops included (start a running VM).
  */
+/** Device commands allowed where the VM has a definition to change and is not between states. */
+const DEVICES: VmCommand[] = ['attachDisk', 'detachDisk', 'changeMedia', 'attachNic', 'detachNic', 'resizeDisk', 'setMemory', 'setVcpus'];
+/** …except unplugging from a paused guest, which cannot release the device. */
+const DEVICES_PAUSED = DEVICES.filter((c) => c !== 'detachDisk' && c !== 'detachNic');
+
 const ALLOWED: Record<ObservedState, VmCommand[]> = {
-  shutoff: ['start', 'shutdown', 'forceOff', 'destroy'],
-  running: ['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'managedSave', 'destroy'],
-  blocked: ['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'managedSave', 'destroy'],
-  paused: ['start', 'forceOff', 'reset', 'pause', 'resume', 'managedSave', 'destroy'],
+  shutoff: ['start', 'shutdown', 'forceOff', 'destroy', ...DEVICES],
+  running: ['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'managedSave', 'destroy', ...DEVICES],
+  blocked: ['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'managedSave', 'destroy', ...DEVICES],
+  paused: ['start', 'forceOff', 'reset', 'pause', 'resume', 'managedSave', 'destroy', ...DEVICES_PAUSED],
   pmsuspended: ['start', 'forceOff', 'resume', 'destroy'],
   crashed: ['forceOff', 'destroy'],
   gone: [],
@@ -38,7 +43,8 @@ const TRANSITIONAL: Record<VmCommand, string> = {
   resume: 'resuming',
   managedSave: 'saving',
   destroy: 'destroying',
-};
+  ...Object.fromEntries(DEVICES.map((c) => [c, 'reconfiguring'])),
+} as Record<VmCommand, string>;
 
 const EFFECT: Record<VmCommand, string> = {
   start: 'startVm',
@@ -50,7 +56,8 @@ const EFFECT: Record<VmCommand, string> = {
   resume: 'resumeVm',
   managedSave: 'saveVm',
   destroy: 'destroyVm',
-};
+  ...Object.fromEntries(DEVICES.map((c) => [c, 'changeDevices'])),
+} as Record<VmCommand, string>;
 
 describe('seeding', () => {
   it.each([

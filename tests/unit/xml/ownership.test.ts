@@ -32,19 +32,31 @@ const record: Ownership = {
 };
 
 describe('ownership metadata', () => {
-  it('builds the namespaced element', () => {
+  it('builds the element in its namespace by default, as virDomainSetMetadata takes it (libvirt adds the prefix)', () => {
     const xml = buildOwnershipXml(record);
-    expect(xml).toContain(`<lvm:manager xmlns:lvm="${OWNERSHIP_NAMESPACE}">`);
+    expect(xml).toContain(`<manager xmlns="${OWNERSHIP_NAMESPACE}">`);
+    expect(xml).not.toContain('xmlns:lvm');
     expect(normalizeXml(xml)).toBe(
-      normalizeXml(`<lvm:manager xmlns:lvm="${OWNERSHIP_NAMESPACE}">
-        <lvm:created-at>2024-05-01T12:00:00.000Z</lvm:created-at>
-        <lvm:sdk-version>0.1.0</lvm:sdk-version>
-        <lvm:volume role="disk" pool="default" name="vm.qcow2" path="/var/lib/libvirt/images/vm.qcow2" format="qcow2"/>
-        <lvm:volume role="overlay" pool="default" name="vm-overlay.qcow2"/>
-        <lvm:volume role="nvram" path="/var/lib/libvirt/qemu/nvram/vm_VARS.fd"/>
-        <lvm:cloud-init pool="default" name="vm-seed.iso" path="/var/lib/libvirt/images/vm-seed.iso" hash="sha256:abc" target="sdb"/>
-      </lvm:manager>`),
+      normalizeXml(`<manager xmlns="${OWNERSHIP_NAMESPACE}">
+        <created-at>2024-05-01T12:00:00.000Z</created-at>
+        <sdk-version>0.1.0</sdk-version>
+        <volume role="disk" pool="default" name="vm.qcow2" path="/var/lib/libvirt/images/vm.qcow2" format="qcow2"/>
+        <volume role="overlay" pool="default" name="vm-overlay.qcow2"/>
+        <volume role="nvram" path="/var/lib/libvirt/qemu/nvram/vm_VARS.fd"/>
+        <cloud-init pool="default" name="vm-seed.iso" path="/var/lib/libvirt/images/vm-seed.iso" hash="sha256:abc" target="sdb"/>
+      </manager>`),
     );
+    expect(parseOwnership(xml)).toEqual(record);
+  });
+
+  it('reads the record as libvirt stores it after virDomainSetMetadata (both the default namespace and the lvm prefix declared)', () => {
+    const stored = `<domain><name>x</name><metadata><manager xmlns="${OWNERSHIP_NAMESPACE}" xmlns:lvm="${OWNERSHIP_NAMESPACE}">
+      <created-at>2024-05-01T12:00:00.000Z</created-at><sdk-version>0.2.0</sdk-version>
+      <volume role="disk" pool="default" name="vm-vdb.qcow2" path="/p/vm-vdb.qcow2" key="/p/vm-vdb.qcow2"/>
+    </manager></metadata></domain>`;
+    expect(parseOwnership(stored)?.volumes).toEqual([
+      { role: 'disk', pool: 'default', name: 'vm-vdb.qcow2', path: '/p/vm-vdb.qcow2', key: '/p/vm-vdb.qcow2' },
+    ]);
   });
 
   it('round-trips the domain UUID and volume keys (records of 0.2, checked by teardown)', () => {
@@ -63,7 +75,7 @@ describe('ownership metadata', () => {
       cloudInit: { ...record.cloudInit, key: 'k-seed' },
     };
     const xml = buildOwnershipXml(keyed);
-    expect(xml).toContain('<lvm:domain-uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</lvm:domain-uuid>');
+    expect(xml).toContain('<domain-uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</domain-uuid>');
     expect(xml).toContain('key="k-seed"');
     expect(parseOwnership(xml)).toEqual(keyed);
   });
