@@ -80,7 +80,9 @@ export async function planAddedDisk(
     const taken = (domain.devices?.disks ?? []).map((d) => d.target.dev);
     const placement = placeDisks(checked, platform, taken).disks[0]!;
     const [planned] = planDisks(checked, facts, { volumeName: (_d, extension) => `${domain.name}-${placement.target}.${extension}` });
-    const disk = planned!;
+    // Named for the attach: its step is `volume:disk` and its errors point under `disk`.
+    const disk =
+      planned!.volume === undefined ? planned! : { ...planned!, volume: { ...planned!.volume, step: 'volume:disk', specPath: 'disk' } };
     const volumes = disk.volume === undefined ? [] : [disk.volume];
     checkFreeSpace(volumes, Object.values(facts.pools));
     await checkVolumesFree(connection, volumes, call);
