@@ -78,6 +78,16 @@ describe('examples run against the test driver', () => {
     expect(out).toContain('destroyed: complete=true, deleted 1 volume(s)');
   });
 
+  it('setmem and setvcpus (the test driver changes memory and vCPUs)', async () => {
+    expect(await example('setmem.ts', ['test', '1GiB'])).toMatch(
+      /Memory of test set to 1073741824 bytes \(live \+ config\); maximum 8589934592/,
+    );
+    expect(await example('setvcpus.ts', ['test', '1'])).toContain('test has 1 vCPU(s) of at most 2');
+    // Put the shared test domain back as the other examples expect it.
+    await example('setmem.ts', ['test', '2GiB']);
+    await example('setvcpus.ts', ['test', '2']);
+  });
+
   it('the demo (npm run demo) runs end to end and leaves nothing behind', async () => {
     const { stdout } = await run('node', [join(ROOT, 'scripts/demo.mjs')], {
       cwd: ROOT,
@@ -161,6 +171,49 @@ describe('console runs against qemu:///system (the test driver has no consoles)'
       expect(stderr).toContain('Console closed.');
     } finally {
       virshQuiet(QEMU_URI, 'destroy', name);
+      logs.remove();
+    }
+  });
+});
+
+describe('device examples run against qemu:///system (the test driver cannot hot-plug)', () => {
+  it('attach-disk → blockresize → detach-disk --delete, attach-interface → detach, change-media (virsh equivalents)', async () => {
+    const guest = ensureTestGuest();
+    const logs = logDir('lvm-example-devices-');
+    const name = uniqueName('devices');
+    await using conn = await LibvirtConnection.connect(QEMU_URI);
+    const pool = await tempPool(conn, 'exdev');
+    const network = uniqueName('exnet');
+    await conn.networks.createTransient(`<network><name>${network}</name></network>`);
+    try {
+      await conn.domains.control.createTransient(
+        guestDomainXml(guest, { name, logPath: logs.path(name), variant: 'noacpi', hotplugPorts: 3, cdrom: {} }),
+      );
+      await waitForSerial(logs.path(name), guest.readyMarker, 120_000);
+      const attached = await example('attach-disk.ts', [name, pool.name, '32MiB'], QEMU_URI);
+      expect(attached).toContain(`Disk vda (virtio) attached to ${name} live`);
+      expect(attached).toContain(`new volume ${pool.name}/${name}-vda.qcow2`);
+      expect(await example('blockresize.ts', [name, 'vda', '64MiB'], QEMU_URI)).toContain(
+        `Disk vda of ${name}: 33554432 → 67108864 bytes (live)`,
+      );
+      const detached = await example('detach-disk.ts', [name, 'vda', '--delete'], QEMU_URI);
+      expect(detached).toContain(`Disk vda detached from ${name}`);
+      expect(detached).toContain(`volume ${pool.name}/${name}-vda.qcow2 deleted`);
+      const nic = await example('attach-interface.ts', [name, network], QEMU_URI);
+      const mac = /Interface (\S+) /.exec(nic)?.[1];
+      expect(mac).toMatch(/^52:54:00:/);
+      expect(await example('attach-interface.ts', [name, '--detach', mac!], QEMU_URI)).toContain(`Interface ${mac} detached from ${name}`);
+      const iso = `${uniqueName('iso')}.iso`;
+      await conn.storage.volumes.create(
+        pool.name,
+        buildStorageVolumeXml({ name: iso, capacity: 1024n * 1024n, target: { format: 'raw' } }),
+      );
+      expect(await example('change-media.ts', [name, 'sda', `${pool.name}/${iso}`], QEMU_URI)).toContain(`inserted into sda`);
+      expect(await example('change-media.ts', [name, 'sda', '--eject'], QEMU_URI)).toContain('Medium ejected from sda');
+    } finally {
+      virshQuiet(QEMU_URI, 'destroy', name);
+      await conn.networks.stop(network).catch(() => undefined);
+      await pool.remove();
       logs.remove();
     }
   });
