@@ -26,9 +26,26 @@
 #   LIBVIRT_MANAGER_GUEST_READY              init is up; from now on ACPI shutdown is honoured
 #   LIBVIRT_MANAGER_GUEST_POWEROFF           (acpi variant) power button seen, powering off
 #   LIBVIRT_MANAGER_ECHO <line>              after READY: the answer to each <line> typed on the console
+#   LIBVIRT_MANAGER_MEM total=<kB>           MemTotal: before READY, then at each change (balloon)
+#   LIBVIRT_MANAGER_CPU online=<list>        online CPUs: before READY, then at each change; hot-plugged
+#                                            vCPUs are onlined by the guest
+#   After READY, one line per device change (test-guest/devices.sh; <dev>/<if> are guest names):
+#   LIBVIRT_MANAGER_BLOCK add <dev> size=<n>     a disk (vd*, sd*) or cdrom drive (sr*) appeared;
+#                                                n in 512-byte sectors (0: a drive without medium)
+#   LIBVIRT_MANAGER_BLOCK remove <dev>           it is gone
+#   LIBVIRT_MANAGER_BLOCK resize <dev> size=<n>  a disk's capacity changed
+#   LIBVIRT_MANAGER_BLOCK media <dev> size=<n>   a cdrom's medium was inserted (n) or ejected (0)
+#   LIBVIRT_MANAGER_NET add <if> mac=<mac>       a network interface appeared
+#   LIBVIRT_MANAGER_NET remove <if>              it is gone
+#   With test_guest.unplug=ignore-first|never on the kernel command line, the guest holds on to
+#   hot-unplugged PCI devices (once, or always) and says so:
+#   LIBVIRT_MANAGER_UNPLUG armed hotplug=<acpi|native> variant=<v>  from now on requests are ignored
+#   LIBVIRT_MANAGER_UNPLUG ignored hotplug=<acpi|native> [port=<p>] one was (the device stays)
+#   LIBVIRT_MANAGER_UNPLUG disarmed                                 (ignore-first) the next is honoured
 #
-# The guest's /init is scripts/test-guest/init.sh and its /sbin/shutdown test-guest/shutdown.sh
-# (busybox sh, linted by shellcheck in npm test); editing either rebuilds the images.
+# The guest's /init is scripts/test-guest/init.sh, which sources test-guest/devices.sh (the device
+# watcher, /lib/test-guest/devices.sh), and its /sbin/shutdown test-guest/shutdown.sh (busybox sh,
+# linted by shellcheck in npm test); editing any of them rebuilds the images.
 # The kernel package is downloaded with apt-get download and unpacked, never installed.
 # So is qemu-guest-agent: qemu-ga and its libraries go into the initramfs, and run when the domain
 # has the agent's channel.
@@ -38,9 +55,10 @@ set -euo pipefail
 
 SELF=$(realpath "${BASH_SOURCE[0]}")
 readonly SELF
-# The guest's own scripts: init.sh becomes /init, shutdown.sh /sbin/shutdown (both busybox sh).
+# The guest's own scripts: init.sh becomes /init, devices.sh /lib/test-guest/devices.sh (sourced by
+# /init) and shutdown.sh /sbin/shutdown (all busybox sh).
 readonly GUEST_DIR="${SELF%/*}/test-guest"
-readonly GUEST_FILES=(init.sh shutdown.sh)
+readonly GUEST_FILES=(init.sh devices.sh shutdown.sh)
 readonly CACHE_DIR="${LIBVIRT_MANAGER_CACHE:-${HOME:?HOME is not set}/.cache/libvirt-manager}/test-guest"
 readonly KERNEL_META=linux-image-cloud-amd64
 readonly BUSYBOX=/bin/busybox
@@ -51,6 +69,13 @@ readonly DISK_MARKER=LIBVIRT_MANAGER_DISK
 readonly ECHO_MARKER=LIBVIRT_MANAGER_ECHO
 readonly AGENT_MARKER=LIBVIRT_MANAGER_AGENT_STARTED
 readonly AGENT_FAILED_MARKER=LIBVIRT_MANAGER_AGENT_FAILED
+readonly BLOCK_MARKER=LIBVIRT_MANAGER_BLOCK
+readonly NET_MARKER=LIBVIRT_MANAGER_NET
+readonly MEM_MARKER=LIBVIRT_MANAGER_MEM
+readonly CPU_MARKER=LIBVIRT_MANAGER_CPU
+readonly UNPLUG_MARKER=LIBVIRT_MANAGER_UNPLUG
+# The kernel command line parameter that selects an unplug variant (test-guest/devices.sh).
+readonly UNPLUG_PARAMETER=test_guest.unplug
 readonly BASE_IMAGE_MARKER='LIBVIRT_MANAGER_BASE_IMAGE v1'
 readonly BASE_IMAGE_SIZE=64M
 # quiet: kernel messages on an emulated UART cost boot time under TCG.
@@ -70,9 +95,14 @@ readonly INPUT_MODULES=(evdev button)
 readonly CONTROLLER_MODULES=('scsi_mod scan=manual' virtio_blk virtio_scsi virtio_pci ata_piix)
 # Then, once the SCSI devices exist, their drivers and the seed's file system. sd and sr bind
 # asynchronously; loading them after the scan makes insmod wait until the disks are there.
-readonly DISK_MODULES=(sr_mod sd_mod isofs)
+# cdrom (sr_mod's dependency) with autoclose=0 lockdoor=0: the device watcher opens cdrom drives to
+# see their medium, and an open must neither close an open tray nor lock it during a media change.
+readonly DISK_MODULES=('cdrom autoclose=0 lockdoor=0' sr_mod sd_mod isofs)
 # Last, the guest agent's port: virtio-serial (libvirt adds the controller with the channel).
 readonly AGENT_MODULES=(virtio_console)
+# Last, for the device watcher: NICs that tests hot-plug and the memory balloon they resize (PCIe
+# hotplug itself, pciehp and acpiphp, is built into the cloud kernel).
+readonly DEVICE_MODULES=(virtio_net virtio_balloon)
 # The QEMU guest agent, unpacked from its Debian package with the shared libraries it needs.
 readonly AGENT_PACKAGE=qemu-guest-agent
 readonly AGENT_CHANNEL=org.qemu.guest_agent.0
@@ -223,6 +253,7 @@ stage_modules() {
   stage_list "$root/etc/modules.controller" "${CONTROLLER_MODULES[@]}"
   stage_list "$root/etc/modules.disk" "${DISK_MODULES[@]}"
   stage_list "$root/etc/modules.agent" "${AGENT_MODULES[@]}"
+  stage_list "$root/etc/modules.device" "${DEVICE_MODULES[@]}"
 }
 
 # Copies qemu-ga from its package into $root/bin, with every shared library it links (resolved by
@@ -262,6 +293,12 @@ DISK_MARKER=$DISK_MARKER
 ECHO_MARKER=$ECHO_MARKER
 AGENT_MARKER=$AGENT_MARKER
 AGENT_FAILED_MARKER=$AGENT_FAILED_MARKER
+BLOCK_MARKER=$BLOCK_MARKER
+NET_MARKER=$NET_MARKER
+MEM_MARKER=$MEM_MARKER
+CPU_MARKER=$CPU_MARKER
+UNPLUG_MARKER=$UNPLUG_MARKER
+UNPLUG_PARAMETER=$UNPLUG_PARAMETER
 AGENT_CHANNEL=$AGENT_CHANNEL
 AGENT_ADDRESS=$AGENT_ADDRESS
 BASE_IMAGE_MARKER='$BASE_IMAGE_MARKER'
@@ -320,6 +357,12 @@ write_manifest() {
   "agentFailedMarker": $(json_string "$AGENT_FAILED_MARKER"),
   "agentChannel": $(json_string "$AGENT_CHANNEL"),
   "agentAddress": $(json_string "$AGENT_ADDRESS"),
+  "blockMarkerPrefix": $(json_string "$BLOCK_MARKER "),
+  "netMarkerPrefix": $(json_string "$NET_MARKER "),
+  "memMarkerPrefix": $(json_string "$MEM_MARKER total="),
+  "cpuMarkerPrefix": $(json_string "$CPU_MARKER online="),
+  "unplugMarkerPrefix": $(json_string "$UNPLUG_MARKER "),
+  "unplugParameter": $(json_string "$UNPLUG_PARAMETER"),
   "buildHash": $(json_string "$hash")
 }
 EOF
@@ -350,6 +393,7 @@ build() {
   stage_modules "$kdir" "$root"
   stage_agent "$root"
   install -m 0755 "$GUEST_DIR/init.sh" "$root/init"
+  install -D -m 0644 "$GUEST_DIR/devices.sh" "$root/lib/test-guest/devices.sh"
   build_initrd "$root" acpi "$work/initrd-acpi.img"
   build_initrd "$root" noacpi "$work/initrd-noacpi.img"
   cp "$vmlinuz" "$work/vmlinuz"

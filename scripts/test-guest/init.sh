@@ -3,7 +3,8 @@
 # PID 1 of libvirt-manager's test guest: scripts/build-test-guest.sh copies this file to /init in
 # both initramfs images. It runs under busybox sh with busybox applets only (plus qemu-ga), and
 # reads its settings (VARIANT=acpi|noacpi, the console markers, the agent's channel and address)
-# from /etc/test-guest.conf, which the build script writes per image.
+# from /etc/test-guest.conf, which the build script writes per image. The device watcher it starts
+# after READY lives in test-guest/devices.sh (/lib/test-guest/devices.sh in the guest).
 /bin/busybox mkdir -p /proc /sys /dev /mnt /tmp
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sysfs /sys
@@ -134,9 +135,18 @@ if has_virtio_serial; then
   fi
 fi
 
+# The device watcher (scripts/test-guest/devices.sh): NICs and the balloon need their drivers
+# before it takes stock; its first lines (memory, CPUs, an unplug variant armed) come before READY.
+load_modules /etc/modules.device
+# shellcheck source=/dev/null # scripts/test-guest/devices.sh, copied here by the build script
+. /lib/test-guest/devices.sh
+devices_baseline
+
 read -r uptime _ </proc/uptime
 echo "LIBVIRT_MANAGER_GUEST_INFO variant=$VARIANT kernel=$(uname -r) uptime=$uptime"
 echo "$READY_MARKER"
+# From now on, one line per device change (hot-plug, unplug, resize, media, balloon, vCPUs).
+devices_watch &
 # PID 1 must never exit (that would be a kernel panic). Meanwhile it answers each line typed on the
 # console, so console input can be tested end to end; if the console cannot be read, it just waits.
 while :; do

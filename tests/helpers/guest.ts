@@ -29,6 +29,27 @@ export interface GuestManifest {
   agentChannel: string;
   /** The one address that counts which the agent reports (on the guest's loopback: the guest has no NIC). */
   agentAddress: string;
+  /**
+   * After the ready marker, one line per block device change (scripts/test-guest/devices.sh):
+   * `add <dev> size=<sectors>`, `remove <dev>`, `resize <dev> size=<sectors>` (vd*, sd*) and
+   * `media <dev> size=<sectors>` (sr*: a medium inserted, or 0 when ejected). `<dev>` is the guest's name
+   * (vda, sr0), which does not follow libvirt's target; sizes are in 512-byte sectors.
+   */
+  blockMarkerPrefix: string;
+  /** After the ready marker: `add <if> mac=<mac>` and `remove <if>` for network interfaces (lo aside). */
+  netMarkerPrefix: string;
+  /** Followed by MemTotal in kB: once before the ready marker, then at each change (the balloon lowers it). */
+  memMarkerPrefix: string;
+  /** Followed by the online CPU list (`0`, `0-1`): once before the ready marker, then at each change. */
+  cpuMarkerPrefix: string;
+  /**
+   * With an unplug variant ({@link GuestXmlOptions.unplug}): `armed hotplug=<acpi|native> variant=<v>` once a
+   * PCI device was hot-added, `ignored hotplug=<acpi|native> [port=<p>]` for each request it ignored, and
+   * `disarmed` (ignore-first) when the next one will be honoured.
+   */
+  unplugMarkerPrefix: string;
+  /** The kernel command line parameter that selects an unplug variant (`test_guest.unplug`). */
+  unplugParameter: string;
 }
 
 /**
@@ -56,29 +77,102 @@ export interface GuestXmlOptions {
   video?: boolean;
   /** Add the QEMU guest agent's channel: the guest then runs qemu-ga on it. @default false */
   agent?: boolean;
+  /**
+   * Free `pcie-root-port` controllers left for hot-plugged PCI devices (each virtio disk or NIC takes one).
+   * The helper writes these plus one for each PCI device it makes libvirt place (USB controller, balloon,
+   * virtio-serial, virtio-scsi): libvirt puts those on the first free ports. @default 0 (libvirt adds only the ports it needs)
+   */
+  hotplugPorts?: number;
+  /** vCPUs at start. @default 1 */
+  vcpus?: number;
+  /** The most vCPUs `setvcpus --live` may bring the guest to: `<vcpu current='vcpus'>maxVcpus</vcpu>`. @default vcpus */
+  maxVcpus?: number;
+  /** A virtio memory balloon (`<memballoon model='virtio'/>`) instead of none, so `setmem --live` reaches the guest. @default false */
+  balloon?: boolean;
+  /** `<currentMemory>` in MiB: what the balloon leaves the guest at start. @default manifest.memoryMiB */
+  currentMemoryMiB?: number;
+  /**
+   * How the machine signals PCI hotplug to the guest. `'acpi'` is QEMU's default on q35 (since 6.1): unplug is an
+   * ACPI eject the guest answers in ~0.15 s. `'native'` turns it off (`-global
+   * ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off` through `<qemu:commandline>`: libvirt 9.0 has no element for
+   * it) so the root ports' own PCIe hotplug runs: unplug presses the slot's attention button, the guest waits 5 s
+   * before it lets go, and QEMU refuses another request meanwhile. @default 'acpi'
+   */
+  pciHotplug?: 'acpi' | 'native';
+  /**
+   * A guest that holds on to hot-unplugged PCI devices once it has seen one hot-added: `'ignore-first'` ignores
+   * the first request (plug or unplug) after that and honours later ones, `'never'` ignores them all. Written on
+   * the kernel command line (`test_guest.unplug=`). @default none: every request is honoured
+   */
+  unplug?: 'ignore-first' | 'never';
+  /**
+   * A SCSI cdrom drive (target {@link GUEST_CDROM_TARGET}, on a virtio-scsi controller: the guest kernel has no
+   * AHCI driver for q35's SATA), empty or with `source` (an ISO), for change-media tests. The guest names it sr0.
+   */
+  cdrom?: { source?: string };
+  /** Appended to the manifest's kernel command line. */
+  cmdline?: string;
 }
+
+/** The libvirt target of the cdrom drive {@link GuestXmlOptions.cdrom} adds (`virsh change-media <vm> sda ...`). */
+export const GUEST_CDROM_TARGET = 'sda';
 
 function esc(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/'/g, '&apos;');
+}
+
+/** `<vcpu>`: a current count below the maximum when CPUs are to be hot-plugged. */
+function vcpuXml(options: GuestXmlOptions): string {
+  const vcpus = options.vcpus ?? 1;
+  const max = options.maxVcpus ?? vcpus;
+  return max > vcpus ? `<vcpu current='${vcpus}'>${max}</vcpu>` : `<vcpu>${vcpus}</vcpu>`;
+}
+
+/** The PCI Express root complex and its root ports: the spare ones plus one per device libvirt will place on a port. */
+function rootPortsXml(options: GuestXmlOptions): string {
+  const spare = options.hotplugPorts ?? 0;
+  if (spare <= 0) return '';
+  // libvirt's q35 default USB controller (qemu-xhci), then what this helper adds without an address.
+  const placed = 1 + (options.balloon === true ? 1 : 0) + (options.agent === true ? 1 : 0) + (options.cdrom === undefined ? 0 : 1);
+  const port = "<controller type='pci' model='pcie-root-port'/>";
+  return `<controller type='pci' index='0' model='pcie-root'/>\n    ${Array.from({ length: spare + placed }, () => port).join('\n    ')}`;
+}
+
+function cdromXml(cdrom: GuestXmlOptions['cdrom']): string {
+  if (cdrom === undefined) return '';
+  const source = cdrom.source === undefined ? '' : `<source file='${esc(cdrom.source)}'/>`;
+  return `<controller type='scsi' model='virtio-scsi'/>
+    <disk type='file' device='cdrom'><driver name='qemu' type='raw'/>${source}<target dev='${GUEST_CDROM_TARGET}' bus='scsi'/><readonly/></disk>`;
 }
 
 /**
  * Domain XML of the tiny test guest (docs/test-environment.md): TCG on q35,
  * 256 MiB, 1 vCPU, direct kernel boot, a pty serial console whose output is
  * also logged to `logPath` so markers can be read, `on_poweroff` destroy.
+ * The options add what device tests need: spare PCIe root ports, vCPUs to
+ * hot-plug, a balloon, a cdrom, native PCIe hotplug and the unplug variants.
  */
 export function guestDomainXml(manifest: GuestManifest, options: GuestXmlOptions): string {
   const initrd = options.variant === 'noacpi' ? manifest.initrdNoAcpi : manifest.initrdAcpi;
   const features = options.acpiFeature === false ? '' : '<features><acpi/></features>';
-  return `<domain type='${esc(manifest.domainType)}'>
+  const native = options.pciHotplug === 'native';
+  const cmdline = [
+    manifest.cmdline,
+    ...(options.unplug === undefined ? [] : [`${manifest.unplugParameter}=${options.unplug}`]),
+    ...(options.cmdline === undefined ? [] : [options.cmdline]),
+  ].join(' ');
+  const currentMemory =
+    options.currentMemoryMiB === undefined ? '' : `<currentMemory unit='MiB'>${options.currentMemoryMiB}</currentMemory>`;
+  return `<domain type='${esc(manifest.domainType)}'${native ? " xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'" : ''}>
   <name>${esc(options.name)}</name>
   <memory unit='MiB'>${manifest.memoryMiB}</memory>
-  <vcpu>1</vcpu>
+  ${currentMemory}
+  ${vcpuXml(options)}
   <os>
     <type arch='x86_64' machine='${esc(manifest.machine)}'>hvm</type>
     <kernel>${esc(manifest.kernel)}</kernel>
     <initrd>${esc(initrd)}</initrd>
-    <cmdline>${esc(manifest.cmdline)}</cmdline>
+    <cmdline>${esc(cmdline)}</cmdline>
   </os>
   ${features}
   <on_poweroff>destroy</on_poweroff>
@@ -92,8 +186,11 @@ export function guestDomainXml(manifest: GuestManifest, options: GuestXmlOptions
     <console type='pty'><target type='serial' port='0'/></console>
     ${options.video === true ? "<video><model type='vga'/></video>" : ''}
     ${options.agent === true ? `<channel type='unix'><target type='virtio' name='${esc(manifest.agentChannel)}'/></channel>` : ''}
-    <memballoon model='none'/>
+    ${rootPortsXml(options)}
+    ${cdromXml(options.cdrom)}
+    <memballoon model='${options.balloon === true ? 'virtio' : 'none'}'/>
   </devices>
+  ${native ? "<qemu:commandline><qemu:arg value='-global'/><qemu:arg value='ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off'/></qemu:commandline>" : ''}
 </domain>`;
 }
 
@@ -144,7 +241,7 @@ export async function waitForSerial(
   const deadline = Date.now() + timeoutMs;
   let text = '';
   while (Date.now() < deadline) {
-    text = existsSync(logPath) ? readFileSync(logPath, 'latin1') : '';
+    text = readLog(logPath);
     if (count(text, marker) >= times) return text;
     const failed = options.failOn?.find((m) => text.includes(m));
     if (failed !== undefined) {
@@ -160,7 +257,108 @@ export async function waitForSerial(
 
 /** How many times `marker` appears in the log now. */
 export function serialCount(logPath: string, marker: string): number {
-  return existsSync(logPath) ? count(readFileSync(logPath, 'latin1'), marker) : 0;
+  return count(readLog(logPath), marker);
+}
+
+function readLog(logPath: string): string {
+  return existsSync(logPath) ? readFileSync(logPath, 'latin1') : '';
+}
+
+/** The serial log's length now: pass it as {@link WaitForSerialLineOptions.from} to wait for a line printed after this. */
+export function serialOffset(logPath: string): number {
+  return readLog(logPath).length;
+}
+
+/** Options of {@link waitForSerialLine}. */
+export interface WaitForSerialLineOptions {
+  /**
+   * Only lines that start at or after this offset in the log ({@link serialOffset} taken before the change that
+   * should print the line). @default 0
+   */
+  from?: number;
+  /** Markers that mean the line is not coming (as in {@link WaitForSerialOptions.failOn}), looked for after `from`. */
+  failOn?: readonly string[];
+}
+
+/**
+ * The complete lines (the guest has printed their newline) that start at or after `from`, without their
+ * `\r` (the guest's console writes `\r\n`).
+ */
+function linesFrom(text: string, from: number): string[] {
+  let start = from;
+  if (from > 0 && text[from - 1] !== '\n') {
+    // A line already under way at `from` started before it: begin with the next one.
+    const next = text.indexOf('\n', from);
+    if (next === -1) return [];
+    start = next + 1;
+  }
+  const end = text.lastIndexOf('\n');
+  return end >= start
+    ? text
+        .slice(start, end)
+        .split('\n')
+        .map((line) => line.replace(/\r/g, ''))
+    : [];
+}
+
+/**
+ * Wait for a whole line of the serial log that starts with `prefix` and satisfies `predicate` (polled every
+ * 50 ms, as {@link waitForSerial}), and resolve with it (without `\r`). Rejects after `timeoutMs`, or as soon as
+ * a `failOn` marker shows up first, with the lines seen in the message.
+ *
+ * @example
+ * const from = serialOffset(log);
+ * virsh(QEMU_URI, 'attach-device', name, diskXmlFile, '--live');
+ * const line = await waitForSerialLine(log, guest.blockMarkerPrefix + 'add ', 30_000, () => true, { from });
+ * parseMarkerLine(line).fields.size; // '131072'
+ */
+export async function waitForSerialLine(
+  logPath: string,
+  prefix: string,
+  timeoutMs: number,
+  predicate: (line: string) => boolean = () => true,
+  options: WaitForSerialLineOptions = {},
+): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  let lines: string[] = [];
+  while (Date.now() < deadline) {
+    lines = linesFrom(readLog(logPath), options.from ?? 0);
+    const found = lines.find((line) => line.startsWith(prefix) && predicate(line));
+    if (found !== undefined) return found;
+    const failed = lines.find((line) => options.failOn?.some((marker) => line.includes(marker)) === true);
+    if (failed !== undefined) {
+      throw new Error(
+        `no ${JSON.stringify(prefix)} line is coming: ${logPath} has ${JSON.stringify(failed)}; lines: ${JSON.stringify(lines.slice(-15))}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(
+    `no ${JSON.stringify(prefix)} line that fits in ${logPath} within ${timeoutMs} ms; lines since offset ${options.from ?? 0}: ${JSON.stringify(lines.slice(-15))}`,
+  );
+}
+
+/** A console marker line taken apart by {@link parseMarkerLine}. */
+export interface MarkerLine {
+  /** The first word, e.g. `LIBVIRT_MANAGER_BLOCK`. */
+  marker: string;
+  /** The other words without `=`, in order, e.g. `['add', 'vda']`. */
+  words: string[];
+  /** The `key=value` words, e.g. `{ size: '131072' }`. */
+  fields: Record<string, string>;
+}
+
+/** Take a marker line apart: `LIBVIRT_MANAGER_BLOCK add vda size=131072` → marker, `['add', 'vda']`, `{ size: '131072' }`. */
+export function parseMarkerLine(line: string): MarkerLine {
+  const [marker = '', ...rest] = line.trim().split(/\s+/);
+  const words: string[] = [];
+  const fields: Record<string, string> = {};
+  for (const word of rest) {
+    const eq = word.indexOf('=');
+    if (eq === -1) words.push(word);
+    else fields[word.slice(0, eq)] = word.slice(eq + 1);
+  }
+  return { marker, words, fields };
 }
 
 /**
