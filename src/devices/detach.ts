@@ -11,7 +11,6 @@
  */
 import {
   type CallOptions,
-  type DomainRef,
   DeviceDetachError,
   InvalidArgumentError,
   UnsupportedError,
@@ -264,16 +263,29 @@ async function settleVolume(
   path: string | undefined,
 ): Promise<DetachedVolume> {
   const definitions = everyDefinition(view.live !== undefined, view.persistent);
-  const call = (): CallOptions => run.budget.call(30_000);
+  const call = (): CallOptions => run.budget.call(CALL_CAP_MS);
+  // The disk is gone from the VM: a failure from here on is reported with the volume, never as a failed detach.
+  const forget = async (): Promise<void> => {
+    try {
+      await forgetOwned(run, definitions, owned, call());
+    } catch (error) {
+      // Still listed but no longer attached: teardown keeps it ("ownership-unverified"), so nothing is lost.
+      logSafely(run.ctx.logger, 'warn', "could not take the detached disk's volume out of the ownership record", {
+        domain: run.ref.name,
+        volume: owned.name ?? owned.path,
+        error: String(error),
+      });
+    }
+  };
   if (!remove) {
-    await forgetOwned(run, definitions, owned, call());
+    await forget();
     return { outcome: 'kept', path };
   }
   const report = emptyReport();
-  await run.ctx.volumes.delete(run.ref as DomainRef, [owned], call, report);
+  await run.ctx.volumes.delete(run.ref, [owned], call, report);
   const deleted = report.volumesDeleted[0] ?? report.volumesAlreadyGone[0];
   if (deleted !== undefined) {
-    await forgetOwned(run, definitions, owned, call());
+    await forget();
     return { outcome: 'deleted', pool: deleted.pool ?? owned.pool ?? '', name: deleted.name ?? owned.name ?? '', path };
   }
   const kept = report.volumesKept[0];
@@ -282,11 +294,7 @@ async function settleVolume(
     outcome: 'not-deleted',
     path,
     reason:
-      kept !== undefined
-        ? `${kept.reason}${kept.detail === undefined ? '' : `: ${kept.detail}`}`
-        : failure !== undefined
-          ? failure.error.message
-          : 'unknown',
+      kept !== undefined ? `${kept.reason}${kept.detail === undefined ? '' : `: ${kept.detail}`}` : (failure?.error.message ?? 'unknown'),
   };
 }
 

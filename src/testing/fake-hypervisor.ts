@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DOMAIN_EVENT_CALLBACK_LIFECYCLE, DOMAIN_EVENT_CALLBACK_REBOOT } from '../rpc/protocol/domain-events.js';
+import {
+  DOMAIN_EVENT_CALLBACK_DEVICE_ADDED,
+  DOMAIN_EVENT_CALLBACK_DEVICE_REMOVAL_FAILED,
+  DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED,
+  DOMAIN_EVENT_CALLBACK_LIFECYCLE,
+  DOMAIN_EVENT_CALLBACK_REBOOT,
+} from '../rpc/protocol/domain-events.js';
 import type { DomainRef } from '../rpc/protocol/types.js';
 import type { FakeCall, FakeClient, FakeLibvirtDaemon } from './fake-daemon.js';
 import { installDomainHandlers } from './fake-domain-handlers.js';
@@ -179,6 +185,23 @@ export class FakeHypervisor implements FakeHypervisorModel {
   emitReboot(domain: FakeDomain): void {
     const dom = this.ref(domain);
     this.#emit(domain, 1, (client, callbackID) => client.sendEvent(DOMAIN_EVENT_CALLBACK_REBOOT, { callbackID, dom }));
+  }
+
+  /**
+   * Send a device event — `'added'` (DEVICE_ADDED), `'removed'` (DEVICE_REMOVED) or `'removal-failed'`
+   * (DEVICE_REMOVAL_FAILED) — for the device with alias `devAlias`, to every client registered for it,
+   * after {@link eventDelay}. The fake does not edit the domain's XML: tests script what a guest does.
+   */
+  emitDevice(domain: FakeDomain, kind: 'added' | 'removed' | 'removal-failed', devAlias: string): void {
+    const dom = this.ref(domain);
+    if (kind === 'added')
+      this.#emit(domain, 19, (client, callbackID) => client.sendEvent(DOMAIN_EVENT_CALLBACK_DEVICE_ADDED, { callbackID, dom, devAlias }));
+    else if (kind === 'removed')
+      this.#emit(domain, 15, (client, callbackID) => client.sendEvent(DOMAIN_EVENT_CALLBACK_DEVICE_REMOVED, { callbackID, dom, devAlias }));
+    else
+      this.#emit(domain, 22, (client, callbackID) =>
+        client.sendEvent(DOMAIN_EVENT_CALLBACK_DEVICE_REMOVAL_FAILED, { callbackID, dom, devAlias }),
+      );
   }
 
   #emit(domain: FakeDomain, eventID: number, send: (client: FakeClient, callbackID: number) => void): void {

@@ -7,7 +7,7 @@
  * timeout that leaves the VM consistent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DomainRef, LibvirtConnection } from '../../../src/connection/internal.js';
+import { type DomainRef, type LibvirtConnection } from '../../../src/connection/internal.js';
 import { DeviceDetachError, LibvirtManager } from '../../../src/index.js';
 import { parseDomainXml } from '../../../src/xml/index.js';
 import {
