@@ -75,9 +75,17 @@ function locate<D>(view: VmView, wanted: Wanted<D>, options: DetachOptions): Fou
   return { live: view.scope.live ? live : undefined, config: view.scope.config ? config : undefined };
 }
 
-/** `true` for libvirt's answer to a second unplug request while the first is pending (QEMU refuses it). */
+/**
+ * `true` for QEMU's refusal of a second unplug request while the first is
+ * pending: with native PCIe hot-plug, "Hot-unplug failed: guest is busy
+ * (power indicator blinking)" (VIR_ERR_INTERNAL_ERROR from VIR_FROM_QEMU,
+ * QEMU 7.2); other versions and buses say the unplug is already in progress.
+ */
 function unplugInProgress(error: unknown): boolean {
-  return error instanceof Error && /already in the process of unplug|unplug.*in progress/i.test(error.message);
+  return (
+    error instanceof Error &&
+    /guest is busy|power indicator blinking|already in the process of unplug|unplug.*in progress/i.test(error.message)
+  );
 }
 
 /**

@@ -235,6 +235,18 @@ describe('guests that do not release an unplugged device', () => {
     await seen(guest, manifest.blockMarkerPrefix, 'remove vda', from);
   });
 
+  it('native PCIe hot-plug: the guest takes ~5 s to let go; a guest that ignored the first press gets another, and QEMU’s "guest is busy" is no error', async () => {
+    const guest = await bootGuest('dev-native', { unplug: 'ignore-first', pciHotplug: 'native' });
+    await manager.attachDisk(guest.domain, { kind: 'new', pool: pool.name, size: '16MiB' });
+    await waitForSerialLine(guest.log, `${manifest.unplugMarkerPrefix}armed hotplug=native`, SEEN);
+    const from = serialOffset(guest.log);
+    const result = await manager.detachDisk(guest.domain, 'vda', { resendEvery: 6_000, deleteVolume: true });
+    expect(result.requests).toBeGreaterThanOrEqual(2);
+    expect(result).toMatchObject({ live: true, config: true, confirmedBy: 'event', volume: { outcome: 'deleted' } });
+    await seen(guest, manifest.unplugMarkerPrefix, 'ignored hotplug=native', from);
+    await seen(guest, manifest.blockMarkerPrefix, 'remove vda', from);
+  });
+
   it('a guest that never lets go: DeviceDetachError after the timeout, and live and config still agree', async () => {
     const guest = await bootGuest('dev-never', { unplug: 'never' });
     const attached = await manager.attachDisk(guest.domain, { kind: 'new', pool: pool.name, size: '16MiB' });
