@@ -110,7 +110,8 @@ module.exports = {
     },
     {
       name: 'devices-level',
-      comment: 'Devices build on the creator (specs → storage + XML), destroyer (ownership, volume deletion) and lifecycle (waiter, queue).',
+      comment:
+        'Devices build on the creator (specs → storage + XML), destroyer (ownership, volume deletion) and lifecycle (waiter, queue).',
       severity: 'error',
       from: { path: '^src/devices/' },
       to: { path: '^src/(state|manager|index|testing)' },
