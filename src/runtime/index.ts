@@ -10,5 +10,16 @@
 export { Budget, CALL_CAP_MS, asAbortError, checkCallOptions, throwIfAborted, type LinkedBudget } from './budget.js';
 export { VmLocks, locksOf } from './locks.js';
 export { type VmInput, checkVmInput, resolveVm, vmKey } from './vm.js';
-export { DEFAULT_TIMEOUTS, DEVICE_OPERATIONS, type DeviceOperation, type VmOperation, type Verdict, verdict, refusal } from './verdicts.js';
+export {
+  DEFAULT_TIMEOUTS,
+  DEVICE_OPERATIONS,
+  DISK_STATE_OPERATIONS,
+  type DeviceOperation,
+  type DiskStateOperation,
+  type VmOperation,
+  type Verdict,
+  verdict,
+  refusal,
+} from './verdicts.js';
 export { type WaitTrigger, type WaitUntilOptions, waitUntil } from './wait-until.js';
+export { type ProgressCallback, ProgressFeed } from './progress.js';

@@ -20,6 +20,25 @@ export const DEVICE_OPERATIONS: readonly DeviceOperation[] = [
 ];
 
 /**
+ * The operations on a VM's disk state over time: snapshots (create, revert,
+ * delete), block jobs (copy, commit, pull) and backups. Each runs in the VM's
+ * turn, so power operations queue behind it.
+ */
+export type DiskStateOperation =
+  'createSnapshot' | 'revertSnapshot' | 'deleteSnapshot' | 'blockCopy' | 'blockCommit' | 'blockPull' | 'backup';
+
+/** Every {@link DiskStateOperation}. */
+export const DISK_STATE_OPERATIONS: readonly DiskStateOperation[] = [
+  'createSnapshot',
+  'revertSnapshot',
+  'deleteSnapshot',
+  'blockCopy',
+  'blockCommit',
+  'blockPull',
+  'backup',
+];
+
+/**
  * Operations on one VM that run in its turn (the per-VM queue): the power
  * operations of the lifecycle module, the device operations of the devices
  * module, and `destroy` — the teardown of the destroyer (stop, storage,
@@ -27,6 +46,7 @@ export const DEVICE_OPERATIONS: readonly DeviceOperation[] = [
  */
 export type VmOperation =
   | DeviceOperation
+  | DiskStateOperation
   | 'start'
   | 'shutdown'
   | 'forceOff'
@@ -104,6 +124,20 @@ export function verdict(operation: VmOperation, state: DomainStateName): Verdict
     case 'setAutostart':
     case 'destroy':
       return 'run';
+    case 'createSnapshot':
+    case 'deleteSnapshot':
+      return deviceVerdict(state);
+    case 'revertSnapshot':
+      // Reverting replaces whatever state the VM is in, a crashed one included.
+      if (state === 'shutdown') return { refuse: 'wait until it is shut off' };
+      return 'run';
+    case 'blockCopy':
+    case 'blockCommit':
+    case 'blockPull':
+    case 'backup':
+      // Block jobs and backups are QEMU jobs: they need the QEMU process.
+      if (active || state === 'paused') return 'run';
+      return { refuse: state === 'shutoff' ? 'it needs a running VM (start it, or work on its volumes offline)' : 'it is not running' };
     case 'detachDisk':
     case 'detachNic':
       // The guest releases an unplugged device: with its vCPUs paused it cannot.
@@ -163,4 +197,14 @@ export const DEFAULT_TIMEOUTS = {
   resizeDisk: 120_000,
   setMemory: 60_000,
   setVcpus: 60_000,
+  // An internal snapshot with memory saves all of the guest's RAM.
+  createSnapshot: 300_000,
+  revertSnapshot: 300_000,
+  // Deleting an external snapshot commits its overlay: a block job.
+  deleteSnapshot: 3_600_000,
+  // Block jobs and backups copy whole disks.
+  blockCopy: 3_600_000,
+  blockCommit: 3_600_000,
+  blockPull: 3_600_000,
+  backup: 3_600_000,
 } as const satisfies Record<VmOperation | 'waitForState' | 'waitForAddresses' | 'waitForAgent', number>;
