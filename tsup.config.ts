@@ -20,6 +20,7 @@ export default defineConfig({
     destroyer: 'src/destroyer/index.ts',
     creator: 'src/creator/index.ts',
     devices: 'src/devices/index.ts',
+    'disk-state': 'src/disk-state/index.ts',
     state: 'src/state/index.ts',
     protocol: 'src/rpc/protocol/index.ts',
     xml: 'src/xml/index.ts',

@@ -162,6 +162,9 @@ export {
   type VmDeviceManagerOptions,
 } from './devices/index.js';
 
+// A VM's disks over time: snapshots, block jobs, backups.
+export { type DiskStateManagerOptions, type DiskStateOperation } from './disk-state/index.js';
+
 // Teardown.
 export {
   VmDestroyer,

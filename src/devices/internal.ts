@@ -7,3 +7,13 @@
  */
 export * from './index.js';
 export { checkDeviceRequest, DEFAULT_RESEND_EVERY, MIN_RESEND_EVERY } from './options.js';
+export {
+  type OwnershipRun,
+  type PreviousRecords,
+  everyDefinition,
+  forgetOwned,
+  ownedVolumeOf,
+  recordOwned,
+  restoreRecords,
+} from './ownership.js';
+export { AFFECT_CONFIG, AFFECT_LIVE, type VmView, scopeFlags } from './vm-view.js';

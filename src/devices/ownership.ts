@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type CallOptions, type DomainRef, logSafely } from '../connection/internal.js';
+import { type CallOptions, type DomainRef, type LibvirtConnection, type Logger, logSafely } from '../connection/internal.js';
 import { SDK_VERSION } from '../creator/internal.js';
 import { planVolumes, type VolumeRecord } from '../destroyer/internal.js';
 import {
@@ -20,8 +20,18 @@ import {
   buildOwnershipXml,
   parseOwnership,
 } from '../xml/index.js';
-import type { DeviceRun } from './context.js';
 import { AFFECT_CONFIG, AFFECT_LIVE } from './vm-view.js';
+
+/**
+ * What the record's readers and writers need of an operation: the
+ * connection, a logger and the VM. A device run is one; so is a snapshot's,
+ * a block job's or a backup's (the disk-state module records the overlays
+ * and copies it makes here too).
+ */
+export interface OwnershipRun {
+  readonly ctx: { readonly connection: LibvirtConnection; readonly logger: Logger | undefined };
+  readonly ref: DomainRef;
+}
 
 /** The definitions a VM has: its live one when it runs, its persistent one when it has one. */
 export function everyDefinition(active: boolean, persistent: boolean): number[] {
@@ -32,12 +42,12 @@ export function everyDefinition(active: boolean, persistent: boolean): number[] 
  * The record as the definition has it. Read from the domain XML, as the
  * destroyer reads it: `virDomainGetMetadata` strips the element's namespace.
  */
-async function readRecord(run: DeviceRun, flags: number, call: CallOptions): Promise<Ownership | null> {
+async function readRecord(run: OwnershipRun, flags: number, call: CallOptions): Promise<Ownership | null> {
   return parseOwnership(await run.ctx.connection.domains.getXml(run.ref, { ...call, inactive: flags === AFFECT_CONFIG }));
 }
 
 /** Replace the record (`null` removes it). */
-async function writeRecord(run: DeviceRun, flags: number, record: Ownership | null, call: CallOptions): Promise<void> {
+async function writeRecord(run: OwnershipRun, flags: number, record: Ownership | null, call: CallOptions): Promise<void> {
   const xml = record === null ? null : buildOwnershipXml(record);
   await run.ctx.connection.domains.control.setMetadataElement(run.ref, OWNERSHIP_NAMESPACE, OWNERSHIP_PREFIX, xml, { ...call, flags });
 }
@@ -46,7 +56,7 @@ async function writeRecord(run: DeviceRun, flags: number, record: Ownership | nu
 export type PreviousRecords = ReadonlyMap<number, Ownership | null>;
 
 /** Put back the records {@link recordOwned} replaced (none → removed). */
-export async function restoreRecords(run: DeviceRun, previous: PreviousRecords, call: CallOptions): Promise<void> {
+export async function restoreRecords(run: OwnershipRun, previous: PreviousRecords, call: CallOptions): Promise<void> {
   for (const [flags, record] of previous) await writeRecord(run, flags, record, call);
 }
 
@@ -62,7 +72,7 @@ function sameVolume(a: { pool?: string; name?: string; path?: string }, b: { poo
  * volumes the SDK made for it.
  */
 export async function recordOwned(
-  run: DeviceRun,
+  run: OwnershipRun,
   definitions: readonly number[],
   volume: OwnedVolume,
   call: CallOptions,
@@ -85,7 +95,7 @@ export async function recordOwned(
 
 /** Take the volume out of the ownership record of each definition (no record, or not listed: nothing to do). */
 export async function forgetOwned(
-  run: DeviceRun,
+  run: OwnershipRun,
   definitions: readonly number[],
   volume: { pool?: string; name?: string; path?: string },
   call: CallOptions,

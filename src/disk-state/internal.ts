@@ -1,0 +1,8 @@
+/**
+ * Everything the other modules of the SDK use from the disk-state module: its
+ * public surface (`./index.ts`) and internals that are not part of it.
+ *
+ * @internal
+ * @module
+ */
+export * from './index.js';
