@@ -8,6 +8,10 @@ import { type DomainRef, LibvirtConnection } from '../../../src/connection/inter
 import { type VmChange, VmRegistry } from '../../../src/state/internal.js';
 import { type GuestManifest, ensureTestGuest, guestDomainXml, logDir, waitForSerial } from '../../helpers/guest.js';
 import { QEMU_URI, uniqueName } from '../../helpers/libvirt.js';
+import { DEVICE_OPERATIONS } from '../../../src/devices/index.js';
+
+/** What a shut-off VM allows: start, the no-op shutdown, forceOff, destroy, and every device change (to its definition). */
+const SHUTOFF_ALLOWED = ['start', 'shutdown', 'forceOff', 'destroy', ...DEVICE_OPERATIONS];
 
 let manifest: GuestManifest;
 let conn: LibvirtConnection;
@@ -54,7 +58,7 @@ describe('registry with a real guest', () => {
       state: 'shutoff',
       reason: 'shutdown',
       inFlight: null,
-      allowed: ['start', 'shutdown', 'forceOff', 'destroy'],
+      allowed: SHUTOFF_ALLOWED,
     });
     console.log(`registry shutdown of a ready guest: ${Date.now() - t0} ms`);
 

@@ -20,6 +20,10 @@ import { VmLifecycleManager } from '../../../src/lifecycle/internal.js';
 import { type VmChange, VmRegistry } from '../../../src/state/internal.js';
 import { gatedLifecycle } from '../../helpers/gated-lifecycle.js';
 import { TEST_URI, sleep, testDomainXml, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
+import { DEVICE_OPERATIONS } from '../../../src/devices/index.js';
+
+/** What a shut-off VM allows: start, the no-op shutdown, forceOff, destroy, and every device change (to its definition). */
+const SHUTOFF_ALLOWED = ['start', 'shutdown', 'forceOff', 'destroy', ...DEVICE_OPERATIONS];
 
 let conn: LibvirtConnection;
 let registry: VmRegistry;
@@ -83,7 +87,7 @@ describe('seeding', () => {
       inFlight: null,
       allowed: expect.arrayContaining(['shutdown', 'pause']),
     });
-    expect(registry.get(before)).toMatchObject({ state: 'shutoff', allowed: ['start', 'shutdown', 'forceOff', 'destroy'] });
+    expect(registry.get(before)).toMatchObject({ state: 'shutoff', allowed: SHUTOFF_ALLOWED });
     const all = await conn.domains.list();
     expect(registry.size).toBe(all.length);
     // Idempotent.
@@ -101,7 +105,7 @@ describe('changes made from outside with virsh appear within 1 s', () => {
     })();
     virshDefine(name);
     const defined = await registry.waitFor(name, 'shutoff', { timeout: 1000 });
-    expect(defined.allowed).toEqual(['start', 'shutdown', 'forceOff', 'destroy']);
+    expect(defined.allowed).toEqual(SHUTOFF_ALLOWED);
     expect(await outside(registry, name, 'running', 'start', name)).toMatchObject({ reason: 'booted' });
     expect(await outside(registry, name, 'paused', 'suspend', name)).toMatchObject({ reason: 'user' });
     expect(await outside(registry, name, 'running', 'resume', name)).toMatchObject({ reason: 'unpaused' });
