@@ -165,6 +165,10 @@ export {
 // A VM's disks over time: snapshots, block jobs, backups.
 export { type DiskStateManagerOptions, type DiskStateOperation } from './disk-state/index.js';
 
+// Observability: diagnostics_channel tracing of every RPC call and every SDK operation (docs/observability.md).
+export { RPC_CALL_CHANNEL, type RpcCallMessage } from './connection/index.js';
+export { OPERATION_CHANNEL, type OperationMessage } from './lifecycle/index.js';
+
 // Teardown.
 export {
   VmDestroyer,

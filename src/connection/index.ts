@@ -78,7 +78,7 @@ export {
   type VcpuOptions,
   type Version,
 } from './resources/index.js';
-export { MAX_TIMEOUT_MS, DEFAULT_SASL_MECHANISMS } from '../rpc/index.js';
+export { MAX_TIMEOUT_MS, DEFAULT_SASL_MECHANISMS, RPC_CALL_CHANNEL } from '../rpc/index.js';
 export type {
   CallOptions,
   DomainRef,
@@ -96,5 +96,6 @@ export type {
   HandshakeResult,
   RpcStream,
   TypedParamRecordValue,
+  RpcCallMessage,
 } from '../rpc/index.js';
 export * from '../errors/public.js';

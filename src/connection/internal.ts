@@ -13,7 +13,7 @@ export { backoffDelay } from './backoff.js';
 export { connectionMachine, type ConnectionMachineEvent, type ConnectionMachineContext } from './machine.js';
 export * from './events/event-types.js';
 export * from './resources/index.js';
-export { checkDuration, isUuid, uuidKey } from '../rpc/index.js';
+export { checkDuration, errorCodeOf, isUuid, uuidKey } from '../rpc/index.js';
 // The one logger call that never throws, for every module above the connection.
 export { log as logSafely } from '../rpc/logger.js';
 // The flag bits the modules above the connection send, so they need not import `src/rpc`.

@@ -21,7 +21,7 @@ import { describeSeed } from './cloud-init/index.js';
 import { undefineDomain } from '../destroyer/undefine.js';
 import { VmLifecycleManager } from '../lifecycle/internal.js';
 import { VirErrorCode, isLibvirtCode } from '../errors/index.js';
-import { Budget, throwIfAborted } from '../runtime/index.js';
+import { Budget, throwIfAborted, traceOperation } from '../runtime/index.js';
 import { type CallOptions, type DomainRef, type LibvirtConnection, type Logger, logSafely } from '../connection/internal.js';
 
 /** `VIR_DOMAIN_DEFINE_VALIDATE`: libvirt checks the XML against its schema. */
@@ -107,7 +107,16 @@ export class VmCreator {
    * @see virStorageVolCreateXML
    * @see virStorageVolUpload
    */
-  async create(spec: VmSpec, options: CreateOptions = {}): Promise<CreateResult> {
+  create(spec: VmSpec, options: CreateOptions = {}): Promise<CreateResult> {
+    const name = spec !== null && typeof spec === 'object' ? (spec as { name?: unknown }).name : undefined;
+    return traceOperation('create', typeof name === 'string' ? name : '', async (message) => {
+      const result = await this.#create(spec, options);
+      if (message !== undefined) message.domain = { name: result.domain.name, uuid: result.domain.uuid };
+      return result;
+    });
+  }
+
+  async #create(spec: VmSpec, options: CreateOptions): Promise<CreateResult> {
     const run = new Budget(checkCreateOptions(options), options.signal).linked('the create');
     try {
       throwIfAborted(run.signal, 'the create');

@@ -7,6 +7,7 @@ import {
   type VmLocks,
   type VmOperation,
   resolveVm as resolveInput,
+  traceOperation,
   vmKey,
 } from '../runtime/index.js';
 import type { ConfirmedBy, LifecycleResult } from './results.js';
@@ -71,10 +72,13 @@ export async function runOperation<T>(
   body: (run: OperationRun) => Promise<T>,
   options: { preempt?: boolean } = {},
 ): Promise<T> {
-  budget.check(`before ${operation}`);
-  const run: OperationRun = { ctx, operation, ref: await resolveVm(ctx, vm, budget), deadline: budget };
-  if (options.preempt === true) return body(run);
-  return ctx.locks.run(vmKey(run.ref), budget, () => body(run));
+  return traceOperation(operation, vm, async (message) => {
+    budget.check(`before ${operation}`);
+    const run: OperationRun = { ctx, operation, ref: await resolveVm(ctx, vm, budget), deadline: budget };
+    if (message !== undefined) message.domain = { name: run.ref.name, uuid: run.ref.uuid };
+    if (options.preempt === true) return body(run);
+    return ctx.locks.run(vmKey(run.ref), budget, () => body(run));
+  });
 }
 
 /** DOMAIN_GET_STATE for the run's VM, within its budget. */

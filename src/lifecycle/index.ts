@@ -14,7 +14,7 @@
  */
 export { VmLifecycleManager } from './manager.js';
 export type { LifecycleConnection, VmInput } from './context.js';
-export { type VmOperation, type Verdict, verdict } from '../runtime/index.js';
+export { type VmOperation, type Verdict, verdict, OPERATION_CHANNEL, type OperationMessage } from '../runtime/index.js';
 export type { PowerMode, PowerMethod } from './mode.js';
 export { DEFAULT_TIMEOUTS, type SetAutostartOptions, type VmLifecycleManagerOptions } from './options.js';
 export type {

@@ -14,6 +14,7 @@ import { abortPromise, atCallSite, copyClosed } from './call-errors.js';
 import { type CallOptions, type RawCall, type RpcClientEvents, type RpcClientOptions, checkDuration } from './client-types.js';
 import { checkMessageVersion } from './message-checks.js';
 import { type PendingCall, callPacket, checkReply, rawProcedure, settleReply } from './pending-call.js';
+import { type RpcCallMessage, traceRpcCall, tracingRpc } from './tracing.js';
 import { WriteGate } from './write-gate.js';
 
 export type { CallOptions, RawCall, RpcClientEvents, RpcClientOptions } from './client-types.js';
@@ -166,10 +167,23 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     options: CallOptions,
     makeStream: ((serial: number) => RpcStream<unknown>) | undefined,
   ): Promise<R> {
+    // Published only when someone listens: otherwise no message is built (docs/observability.md).
+    if (tracingRpc())
+      return traceRpcCall(procedure as Procedure<unknown, unknown>, (trace) => this.#begin(procedure, args, options, makeStream, trace));
+    return this.#begin(procedure, args, options, makeStream, undefined);
+  }
+
+  #begin<A, R>(
+    procedure: Procedure<A, R>,
+    args: A,
+    options: CallOptions,
+    makeStream: ((serial: number) => RpcStream<unknown>) | undefined,
+    trace: RpcCallMessage | undefined,
+  ): Promise<R> {
     if (this.#closing !== null && this.#closedError === null) {
       return Promise.reject(new ConnectionClosedError('client', 'the connection is closing'));
     }
-    return this.#send(procedure, args, options, makeStream);
+    return this.#send(procedure, args, options, makeStream, trace);
   }
 
   #send<A, R>(
@@ -177,6 +191,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     args: A,
     options: CallOptions,
     makeStream: ((serial: number) => RpcStream<unknown>) | undefined,
+    trace: RpcCallMessage | undefined,
   ): Promise<R> {
     if (this.#closedError !== null) return Promise.reject(copyClosed(this.#closedError));
     const { signal } = options;
@@ -202,7 +217,12 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
         timer: undefined,
         cleanup: undefined,
         stream: undefined,
+        trace,
       };
+      if (trace !== undefined) {
+        trace.serial = serial;
+        trace.bytesOut = packet.length;
+      }
       if (timeout > 0) {
         pending.timer = setTimeout(
           () => this.#abandon(serial, new TimeoutError(timeout, `${procedure.name} timed out after ${timeout} ms`)),
@@ -424,7 +444,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
       const signal = options.signal === undefined ? deadline : AbortSignal.any([deadline, options.signal]);
       try {
         await this.#drain(signal);
-        await this.#send(CONNECT_CLOSE, undefined, { signal }, undefined).catch(() => undefined);
+        await this.#send(CONNECT_CLOSE, undefined, { signal }, undefined, undefined).catch(() => undefined);
         this.#socket.end();
         await Promise.race([this.#socketClosed, abortPromise(signal)]);
       } catch {

@@ -8,6 +8,7 @@ import type { Procedure } from './protocol/procedure.js';
 import { remoteProcedureName } from './protocol/procedure-names.js';
 import { decodeRemoteError } from './protocol/remote-error.js';
 import type { RpcStream } from './stream.js';
+import type { RpcCallMessage } from './tracing.js';
 import { type Codec, XdrReader } from './xdr/index.js';
 
 /**
@@ -24,6 +25,8 @@ export interface PendingCall {
   /** Removes the abort listener; only set when the call has a signal. */
   cleanup: (() => void) | undefined;
   stream: RpcStream<unknown> | undefined;
+  /** The call's tracing message, only while someone listens on the RPC channel (src/rpc/tracing.ts). */
+  trace: RpcCallMessage | undefined;
 }
 
 /** Decode a successful reply's payload with the call's result codec; trailing bytes are a protocol error. */
@@ -109,6 +112,7 @@ export function checkReply(
  */
 export function settleReply(pending: PendingCall, status: number, payload: Buffer): void {
   const { procedure } = pending;
+  if (pending.trace !== undefined) pending.trace.bytesIn = payload.length;
   let error: LibvirtManagerError;
   if (status === MessageStatus.VIR_NET_OK) {
     try {

@@ -23,3 +23,4 @@ export {
 } from './verdicts.js';
 export { type WaitTrigger, type WaitUntilOptions, waitUntil } from './wait-until.js';
 export { type ProgressCallback, ProgressFeed } from './progress.js';
+export { OPERATION_CHANNEL, type OperationMessage, traceOperation } from './tracing.js';
