@@ -125,6 +125,14 @@ module.exports = {
       to: { path: '^src/(state|manager|index|testing)' },
     },
     {
+      name: 'observability-level',
+      comment:
+        'Metrics read the tracing channels (runtime, connection) and connection counters; only the facade and the root export use them.',
+      severity: 'error',
+      from: { path: '^src/observability/' },
+      to: { path: '^src/(creator|lifecycle|destroyer|devices|disk-state|state|manager|index|testing|rpc)' },
+    },
+    {
       name: 'state-level',
       severity: 'error',
       from: { path: '^src/state/' },

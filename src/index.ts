@@ -168,6 +168,16 @@ export { type DiskStateManagerOptions, type DiskStateOperation } from './disk-st
 // Observability: diagnostics_channel tracing of every RPC call and every SDK operation (docs/observability.md).
 export { RPC_CALL_CHANNEL, type RpcCallMessage } from './connection/index.js';
 export { OPERATION_CHANNEL, type OperationMessage } from './lifecycle/index.js';
+export {
+  LATENCY_BUCKETS_MS,
+  LibvirtMetrics,
+  type LatencyHistogram,
+  type LibvirtMetricsOptions,
+  type MetricsSnapshot,
+  type OperationCounts,
+  type ProcedureMetrics,
+} from './observability/index.js';
+export type { ConnectionStats } from './connection/index.js';
 
 // Teardown.
 export {

@@ -24,3 +24,19 @@ export interface LibvirtConnectionEvents {
   /** Every state change of the connection machine. */
   state: [state: ConnectionState];
 }
+
+/** A connection's counters (`LibvirtConnection.stats`), for metrics. */
+export interface ConnectionStats {
+  /** The connection machine's state. */
+  state: ConnectionState;
+  /** Calls sent on the current link whose caller still waits for the reply. */
+  callsInFlight: number;
+  /** Calls given up on (aborted, timed out) whose reply is still due. */
+  abandonedCalls: number;
+  /** Times the link was re-established. */
+  reconnects: number;
+  /** Events received from the daemon and decoded, since the connection opened (across reconnects). */
+  eventsReceived: number;
+  /** Events lost by subscriptions whose buffer was full, summed over every subscription. */
+  eventsDropped: number;
+}

@@ -17,7 +17,7 @@ import {
 } from '../rpc/index.js';
 import { log } from '../rpc/logger.js';
 import { backoffDelay, sleep } from './backoff.js';
-import type { ConnectionCloseInfo, LibvirtConnectionEvents } from './connection-events.js';
+import type { ConnectionCloseInfo, ConnectionStats, LibvirtConnectionEvents } from './connection-events.js';
 import { EventHub } from './events/event-hub.js';
 import { type EventsOptions, openEventSubscription } from './events/events.js';
 import type { LibvirtEvent } from './events/event-types.js';
@@ -132,6 +132,24 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
   /** Times the link was re-established. */
   get reconnects(): number {
     return this.#machine.getSnapshot().context.reconnects;
+  }
+
+  /**
+   * Counters for metrics: calls waiting for a reply on the current link,
+   * calls given up on whose reply is still due, reconnects, events received
+   * from the daemon and events lost by full subscription buffers.
+   * @example const { callsInFlight, eventsDropped } = conn.stats;
+   */
+  get stats(): ConnectionStats {
+    const client = this.#link?.client;
+    return {
+      state: this.state,
+      callsInFlight: client?.pendingCalls ?? 0,
+      abandonedCalls: client?.abandonedCalls ?? 0,
+      reconnects: this.reconnects,
+      eventsReceived: this.#hub.received,
+      eventsDropped: this.#hub.dropped,
+    };
   }
 
   /** Host facts: versions, hostname, capabilities, node info, all-domain stats. */

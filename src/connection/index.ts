@@ -10,7 +10,7 @@
  * @module connection
  */
 export { LibvirtConnection } from './connection.js';
-export type { ConnectionCloseInfo, LibvirtConnectionEvents } from './connection-events.js';
+export type { ConnectionCloseInfo, ConnectionStats, LibvirtConnectionEvents } from './connection-events.js';
 export type { LibvirtConnectionOptions } from './options.js';
 export { type ReconnectPolicy, DEFAULT_RECONNECT } from './backoff.js';
 export type { ConnectionState } from './machine.js';

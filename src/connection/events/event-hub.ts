@@ -55,10 +55,27 @@ export class EventHub {
   readonly #byCallbackId = new Map<number, Registration>();
   /** Listeners that also want connection-level events (reconnected). */
   readonly #all = new Set<HubListener>();
+  #received = 0;
+  #dropped = 0;
 
   constructor(call: HubCall, logger?: Logger) {
     this.#call = call;
     this.#logger = logger;
+  }
+
+  /** Events received from the daemon and decoded (connection-level events included), since the connection opened. */
+  get received(): number {
+    return this.#received;
+  }
+
+  /** Events lost by subscriptions whose buffer was full, summed over every subscription. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  /** @internal A subscription dropped an event. */
+  countDropped(): void {
+    this.#dropped++;
   }
 
   /** Event types currently registered (or being registered) on the daemon. */
@@ -138,6 +155,7 @@ export class EventHub {
       return;
     }
     const event = toLibvirtEvent(decoded);
+    this.#received++;
     if (decoded.family === 'connection') {
       for (const listener of this.#all) listener.deliver(event);
       return;

@@ -53,6 +53,7 @@ export function openEventSubscription(hub: EventHub, options: EventsOptions): Ev
     ...(options.overflow === undefined ? {} : { overflow: options.overflow }),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     onEnd: () => hub.remove(listener),
+    onDrop: () => hub.countDropped(),
   });
   const listener: HubListener = {
     deliver(event) {

@@ -27,6 +27,7 @@ export class EventSubscription<T> implements AsyncIterableIterator<T> {
   readonly #bufferSize: number;
   readonly #overflow: OverflowPolicy;
   readonly #onEnd: () => void;
+  readonly #onDrop: (() => void) | undefined;
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort: () => void;
   #buffer: T[] = [];
@@ -37,7 +38,7 @@ export class EventSubscription<T> implements AsyncIterableIterator<T> {
   #error: unknown = null;
   #dropped = 0;
 
-  constructor(options: SubscriptionBufferOptions & { signal?: AbortSignal; onEnd: () => void }) {
+  constructor(options: SubscriptionBufferOptions & { signal?: AbortSignal; onEnd: () => void; onDrop?: () => void }) {
     const bufferSize = options.bufferSize ?? 1024;
     if (!Number.isSafeInteger(bufferSize) || bufferSize < 1) {
       throw new InvalidArgumentError(`bufferSize must be a positive integer, got ${String(bufferSize)}`, { path: 'bufferSize' });
@@ -48,6 +49,7 @@ export class EventSubscription<T> implements AsyncIterableIterator<T> {
         path: 'overflow',
       });
     }
+    this.#onDrop = options.onDrop;
     this.#bufferSize = bufferSize;
     this.#overflow = overflow;
     this.#onEnd = options.onEnd;
@@ -84,6 +86,7 @@ export class EventSubscription<T> implements AsyncIterableIterator<T> {
     }
     if (this.buffered >= this.#bufferSize) {
       this.#dropped++;
+      this.#onDrop?.();
       if (this.#overflow === 'drop-newest') return;
       if (this.#overflow === 'error') {
         this.end(new EventOverflowError(this.#bufferSize, this.#dropped));
