@@ -9,7 +9,7 @@ import {
   asSdkError,
   logSafely as log,
 } from '../connection/internal.js';
-import { Budget, CALL_CAP_MS, checkVmInput, locksOf, resolveVm, vmKey } from '../runtime/index.js';
+import { Budget, CALL_CAP_MS, checkVmInput, locksOf, resolveVm, traceOperation, vmKey } from '../runtime/index.js';
 import { type DomainModel, parseDomainXml } from '../xml/index.js';
 import { type DestroyOptions, checkDestroyOptions } from './options.js';
 import { planVolumes } from './plan.js';
@@ -65,7 +65,15 @@ export class VmDestroyer {
    * @see virDomainUndefineFlags
    * @see virStorageVolDelete
    */
-  async destroy(vm: DomainInput, options: DestroyOptions = {}): Promise<DestroyReport> {
+  destroy(vm: DomainInput, options: DestroyOptions = {}): Promise<DestroyReport> {
+    return traceOperation('destroy', vm, async (message) => {
+      const report = await this.#destroy(vm, options);
+      if (message !== undefined && report.domain !== null) message.domain = { ...report.domain };
+      return report;
+    });
+  }
+
+  async #destroy(vm: DomainInput, options: DestroyOptions): Promise<DestroyReport> {
     const timeout = checkDestroyOptions(options);
     checkVmInput(vm);
     const budget = new Budget(timeout, options.signal);

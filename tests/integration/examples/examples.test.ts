@@ -51,6 +51,13 @@ describe('examples run against the test driver', () => {
     expect(await example('undefine.ts', [name])).toContain('nothing to do');
   });
 
+  it('otel-tracing: one line per operation and per RPC call', async () => {
+    const out = await example('otel-tracing.ts', [uniqueName('otel')]);
+    expect(out).toMatch(/^create lvm-otel-\S+ [\d.]+ ms$/m);
+    expect(out).toMatch(/^start lvm-otel-\S+ [\d.]+ ms$/m);
+    expect(out).toMatch(/^  DOMAIN_DEFINE_XML_FLAGS #\d+ \d+→\d+ B [\d.]+ ms$/m);
+  });
+
   it('events', async () => {
     expect(await example('events.ts', ['1'])).toContain('done (0 events dropped)');
   });
