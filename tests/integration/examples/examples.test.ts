@@ -55,7 +55,7 @@ describe('examples run against the test driver', () => {
     const out = await example('otel-tracing.ts', [uniqueName('otel')]);
     expect(out).toMatch(/^create lvm-otel-\S+ [\d.]+ ms$/m);
     expect(out).toMatch(/^start lvm-otel-\S+ [\d.]+ ms$/m);
-    expect(out).toMatch(/^  DOMAIN_DEFINE_XML_FLAGS #\d+ \d+→\d+ B [\d.]+ ms$/m);
+    expect(out).toMatch(/^ {2}DOMAIN_DEFINE_XML_FLAGS #\d+ \d+→\d+ B [\d.]+ ms$/m);
   });
 
   it('events', async () => {
