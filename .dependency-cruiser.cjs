@@ -6,6 +6,7 @@
  *   errors ← xml (pure builders/parsers, no I/O)
  *   connection ← runtime (budget, per-VM queue, state table, waits: shared by every module below)
  *   connection, xml, runtime ← lifecycle ← destroyer ← creator ← devices ← disk-state ← state ← manager (facade)
+ *   connection, xml, runtime ← lifecycle ← agent ← manager (facade)
  *
  * The facade composes modules: it may not call RPC or write XML itself.
  * `testing` may use the rpc layer (the fake daemon reuses our codec) but nothing
@@ -123,6 +124,21 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/disk-state/' },
       to: { path: '^src/(state|manager|index|testing)' },
+    },
+    {
+      name: 'agent-level',
+      comment:
+        'The guest agent builds on the connection, runtime and lifecycle (waitForAgent); it reaches libvirt only through the connection.',
+      severity: 'error',
+      from: { path: '^src/agent/' },
+      to: { path: '^src/(rpc|creator|destroyer|devices|disk-state|state|manager|index|testing)' },
+    },
+    {
+      name: 'agent-used-from-above',
+      comment: 'Only the registry and the facade may use the agent module.',
+      severity: 'error',
+      from: { path: '^src/(errors|rpc|xml|connection|runtime|lifecycle|destroyer|creator|devices|disk-state)/' },
+      to: { path: '^src/agent/' },
     },
     {
       name: 'state-level',

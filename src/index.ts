@@ -165,6 +165,22 @@ export {
 // A VM's disks over time: snapshots, block jobs, backups.
 export { type DiskStateManagerOptions, type DiskStateOperation } from './disk-state/index.js';
 
+// Inside the guest: the QEMU guest agent.
+export {
+  AgentManager,
+  FrozenFilesystems,
+  type AgentCallOptions,
+  type AgentManagerOptions,
+  type ExecOptions,
+  type ExecResult,
+  type FreezeOptions,
+  type GuestInfo,
+  type GuestInfoOptions,
+  type ReadFileOptions,
+  type SetUserPasswordOptions,
+  type WriteFileOptions,
+} from './agent/index.js';
+
 // Teardown.
 export {
   VmDestroyer,
