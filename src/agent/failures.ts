@@ -60,11 +60,14 @@ export async function explainFailure(
   supported?: () => Promise<ReadonlySet<string> | undefined>,
 ): Promise<unknown> {
   if (error instanceof UnsupportedError && error.remote === undefined) return notConfigured(run.ref, command, error);
-  if (!(error instanceof LibvirtError)) return error;
+  const libvirt = error instanceof LibvirtError ? error : error instanceof UnsupportedError ? error.remote : undefined;
+  if (libvirt === undefined || libvirt.isNotFound) return error;
   const name = JSON.stringify(run.ref.name);
-  if (isLibvirtCode(error, VirErrorCode.VIR_ERR_AGENT_UNRESPONSIVE, VirErrorCode.VIR_ERR_AGENT_COMMAND_TIMEOUT)) {
-    const channel = error.code === VirErrorCode.VIR_ERR_AGENT_COMMAND_TIMEOUT ? 'connected' : await channelOf(run, run.budget);
-    if (channel === 'none') return notConfigured(run.ref, command, error);
+  // Whatever libvirt said (its wording and code for a missing channel vary by driver and version), a VM without
+  // the channel has no agent to talk to: that is the error worth reporting.
+  const channel = libvirt.code === VirErrorCode.VIR_ERR_AGENT_COMMAND_TIMEOUT ? 'connected' : await channelOf(run, run.budget);
+  if (channel === 'none') return notConfigured(run.ref, command, error);
+  if (isLibvirtCode(libvirt, VirErrorCode.VIR_ERR_AGENT_UNRESPONSIVE, VirErrorCode.VIR_ERR_AGENT_COMMAND_TIMEOUT)) {
     if (channel === 'connected') {
       return new GuestAgentError({ reason: 'timeout', command }, `the guest agent of VM ${name} did not answer ${command} in time`, {
         cause: error,
@@ -76,13 +79,13 @@ export async function explainFailure(
       { cause: error },
     );
   }
-  if (isLibvirtCode(error, VirErrorCode.VIR_ERR_INTERNAL_ERROR, VirErrorCode.VIR_ERR_AGENT_COMMAND_FAILED)) {
-    const agentMessage = agentMessageOf(error, command);
+  if (isLibvirtCode(libvirt, VirErrorCode.VIR_ERR_INTERNAL_ERROR, VirErrorCode.VIR_ERR_AGENT_COMMAND_FAILED)) {
+    const agentMessage = agentMessageOf(libvirt, command);
     const list = await supported?.().catch(() => undefined);
     if (list !== undefined && !list.has(command)) {
       return new GuestAgentError(
         { reason: 'unsupported-command', command, agentMessage },
-        `the guest agent of VM ${name} does not support ${command} (not in its guest-info list, or disabled)`,
+        `the guest agent of VM ${name} does not support ${command} now (not in its guest-info list, or disabled: by its blocklist, or because filesystems are frozen)`,
         { cause: error },
       );
     }

@@ -9,7 +9,7 @@ export type GuestAgentFailure =
   | 'not-connected'
   /** The agent did not answer within the time given. */
   | 'timeout'
-  /** The agent does not have this command, or has it disabled (its `guest-info` list). */
+  /** The agent does not have this command, or has it disabled (its `guest-info` list): by a blocklist, or while filesystems are frozen (qemu-ga then allows only the freeze family, ping and info). */
   | 'unsupported-command'
   /** The agent ran the command and reported an error (its message is in `agentMessage`). */
   | 'command-failed';
