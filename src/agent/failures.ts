@@ -60,8 +60,9 @@ export async function explainFailure(
   supported?: () => Promise<ReadonlySet<string> | undefined>,
 ): Promise<unknown> {
   if (error instanceof UnsupportedError && error.remote === undefined) return notConfigured(run.ref, command, error);
-  const libvirt = error instanceof LibvirtError ? error : error instanceof UnsupportedError ? error.remote : undefined;
-  if (libvirt === undefined || libvirt.isNotFound) return error;
+  // A driver without the call at all (the test driver has no QEMU program) is UnsupportedError as everywhere.
+  if (!(error instanceof LibvirtError) || error.isNotFound) return error;
+  const libvirt = error;
   const name = JSON.stringify(run.ref.name);
   // Whatever libvirt said (its wording and code for a missing channel vary by driver and version), a VM without
   // the channel has no agent to talk to: that is the error worth reporting.
