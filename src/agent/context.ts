@@ -54,7 +54,12 @@ export function createAgentContext(connection: LibvirtConnection, options: Agent
  * Start an agent operation: check the options (before anything is sent),
  * resolve the VM, and — with `waitForAgent` — wait for its agent to connect.
  */
-export async function startRun(ctx: AgentContext, vm: VmInput, options: AgentCallOptions, defaultTimeout = DEFAULT_AGENT_TIMEOUT): Promise<AgentRun> {
+export async function startRun(
+  ctx: AgentContext,
+  vm: VmInput,
+  options: AgentCallOptions,
+  defaultTimeout = DEFAULT_AGENT_TIMEOUT,
+): Promise<AgentRun> {
   const budget = new Budget(checkCallOptions(options, defaultTimeout), options.signal);
   const ref = await resolveVm(ctx.connection, vm, budget.call(CALL_CAP_MS));
   const run = { ctx, ref, budget };

@@ -60,7 +60,9 @@ interface ExecStatus {
 /** Check argv and options before anything is sent. @throws {@link InvalidArgumentError} */
 export function checkExec(argv: unknown, options: ExecOptions): { path: string; args: Record<string, unknown>; maxBuffer: number } {
   if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string' && !a.includes('\0'))) {
-    throw new InvalidArgumentError("argv must be a non-empty array of strings, the program first: ['/bin/sh', '-c', 'id']", { path: 'argv' });
+    throw new InvalidArgumentError("argv must be a non-empty array of strings, the program first: ['/bin/sh', '-c', 'id']", {
+      path: 'argv',
+    });
   }
   const [path, ...rest] = argv as string[];
   if (path === undefined || path.length === 0) throw new InvalidArgumentError('argv[0] must name the program', { path: 'argv[0]' });
@@ -71,14 +73,18 @@ export function checkExec(argv: unknown, options: ExecOptions): { path: string; 
       throw new InvalidArgumentError('input must be a Buffer, Uint8Array or string', { path: 'input' });
     }
     if (input.length > MAX_EXEC_INPUT_BYTES) {
-      throw new InvalidArgumentError(`input is ${input.length} bytes; at most ${MAX_EXEC_INPUT_BYTES} (use writeFile for more)`, { path: 'input' });
+      throw new InvalidArgumentError(`input is ${input.length} bytes; at most ${MAX_EXEC_INPUT_BYTES} (use writeFile for more)`, {
+        path: 'input',
+      });
     }
     args['input-data'] = input.toString('base64');
   }
   if (options.env !== undefined) {
-    if (typeof options.env !== 'object' || options.env === null) throw new InvalidArgumentError('env must be an object of strings', { path: 'env' });
+    if (typeof options.env !== 'object' || options.env === null)
+      throw new InvalidArgumentError('env must be an object of strings', { path: 'env' });
     args.env = Object.entries(options.env).map(([k, v]) => {
-      if (k.length === 0 || k.includes('=') || typeof v !== 'string') throw new InvalidArgumentError('env names must be non-empty without "=", values strings', { path: `env.${k}` });
+      if (k.length === 0 || k.includes('=') || typeof v !== 'string')
+        throw new InvalidArgumentError('env names must be non-empty without "=", values strings', { path: `env.${k}` });
       return `${k}=${v}`;
     });
   }
@@ -104,7 +110,12 @@ function output(b64: string | undefined, max: number): { data: Buffer; cut: bool
 async function waitExited(run: AgentRun, pid: number): Promise<ExecStatus> {
   let pause = 50;
   for (;;) {
-    const status = (await agentCall(run, 'guest-exec-status', { pid }, { what: `waiting for pid ${pid} to exit in the guest` })) as ExecStatus;
+    const status = (await agentCall(
+      run,
+      'guest-exec-status',
+      { pid },
+      { what: `waiting for pid ${pid} to exit in the guest` },
+    )) as ExecStatus;
     if (status.exited === true) return status;
     await run.budget.sleep(pause, `waiting for pid ${pid} to exit in the guest`);
     pause = Math.min(pause * 2, run.ctx.pollInterval);
@@ -140,7 +151,9 @@ export async function exec(run: AgentRun, argv: readonly string[], options: Exec
     if (error instanceof TimeoutError || error instanceof AbortError) {
       const killed = await killInGuest(run, pid);
       const message = `${error.message}; ${killed ? `killed pid ${pid} in the guest` : `pid ${pid} may still run in the guest`}`;
-      throw error instanceof TimeoutError ? new TimeoutError(error.timeout, message, { cause: error }) : new AbortError(message, { cause: error });
+      throw error instanceof TimeoutError
+        ? new TimeoutError(error.timeout, message, { cause: error })
+        : new AbortError(message, { cause: error });
     }
     throw error;
   }
@@ -158,7 +171,14 @@ export async function exec(run: AgentRun, argv: readonly string[], options: Exec
   if (options.check === true && (result.exitCode !== 0 || result.signal !== undefined)) {
     const how = result.signal !== undefined ? `was killed by signal ${result.signal}` : `exited with code ${result.exitCode}`;
     throw new GuestExecError(
-      { path, killed: false, stdout: result.stdout, stderr: result.stderr, ...(result.exitCode === undefined ? {} : { exitCode: result.exitCode }), ...(result.signal === undefined ? {} : { signal: result.signal }) },
+      {
+        path,
+        killed: false,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        ...(result.exitCode === undefined ? {} : { exitCode: result.exitCode }),
+        ...(result.signal === undefined ? {} : { signal: result.signal }),
+      },
       `${path} ${how} in the guest`,
     );
   }

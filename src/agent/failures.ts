@@ -90,9 +90,13 @@ export async function explainFailure(
         { cause: error },
       );
     }
-    return new GuestAgentError({ reason: 'command-failed', command, agentMessage }, `the guest agent of VM ${name} failed ${command}: ${agentMessage}`, {
-      cause: error,
-    });
+    return new GuestAgentError(
+      { reason: 'command-failed', command, agentMessage },
+      `the guest agent of VM ${name} failed ${command}: ${agentMessage}`,
+      {
+        cause: error,
+      },
+    );
   }
   return error;
 }

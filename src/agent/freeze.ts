@@ -88,7 +88,9 @@ export class FrozenFilesystems implements AsyncDisposable {
     const onReconnected = (): void => this.#auto('reconnect');
     const onClose = (): void => {
       if (this.#state !== 'frozen') return;
-      log(run.ctx.logger, 'error', 'the connection closed while filesystems were frozen; the SDK cannot thaw them', { domain: run.ref.name });
+      log(run.ctx.logger, 'error', 'the connection closed while filesystems were frozen; the SDK cannot thaw them', {
+        domain: run.ref.name,
+      });
     };
     conn.on('reconnected', onReconnected);
     conn.on('close', onClose);

@@ -14,7 +14,15 @@ type Params = Readonly<Record<string, string | number | bigint | boolean>>;
 export type GuestInfoType = 'users' | 'os' | 'timezone' | 'hostname' | 'filesystems' | 'disks' | 'interfaces';
 
 /** `virDomainGuestInfoTypes` bits. */
-const TYPE_BITS: Readonly<Record<GuestInfoType, number>> = { users: 1, os: 2, timezone: 4, hostname: 8, filesystems: 16, disks: 32, interfaces: 64 };
+const TYPE_BITS: Readonly<Record<GuestInfoType, number>> = {
+  users: 1,
+  os: 2,
+  timezone: 4,
+  hostname: 8,
+  filesystems: 16,
+  disks: 32,
+  interfaces: 64,
+};
 
 /** The guest's operating system, as `/etc/os-release` and `uname` say (Linux). */
 export interface GuestOsInfo {
@@ -87,7 +95,10 @@ export function guestInfoTypes(types: readonly GuestInfoType[] | undefined): num
   let bits = 0;
   for (const t of types) {
     const bit = TYPE_BITS[t as GuestInfoType] as number | undefined;
-    if (bit === undefined) throw new InvalidArgumentError(`unknown guest info type ${JSON.stringify(t)}; one of ${Object.keys(TYPE_BITS).join(', ')}`, { path: 'types' });
+    if (bit === undefined)
+      throw new InvalidArgumentError(`unknown guest info type ${JSON.stringify(t)}; one of ${Object.keys(TYPE_BITS).join(', ')}`, {
+        path: 'types',
+      });
     bits |= bit;
   }
   return bits;
@@ -140,21 +151,39 @@ export function parseGuestInfo(p: Params): GuestInfo {
   const users = list(p, 'user', (k) => {
     const name = str(p, `${k}.name`);
     const login = num(p, `${k}.login-time`);
-    return name === undefined ? undefined : defined({ name, domain: str(p, `${k}.domain`), loginTime: login === undefined ? undefined : new Date(login) });
+    return name === undefined
+      ? undefined
+      : defined({ name, domain: str(p, `${k}.domain`), loginTime: login === undefined ? undefined : new Date(login) });
   });
   if (users !== undefined) info.users = users;
   const filesystems = list(p, 'fs', (k) => {
     const mountpoint = str(p, `${k}.mountpoint`);
     if (mountpoint === undefined) return undefined;
-    const disks = list(p, `${k}.disk`, (d) => defined({ alias: str(p, `${d}.alias`), serial: str(p, `${d}.serial`), device: str(p, `${d}.device`) })) ?? [];
-    return defined({ mountpoint, name: str(p, `${k}.name`), type: str(p, `${k}.fstype`), totalBytes: num(p, `${k}.total-bytes`), usedBytes: num(p, `${k}.used-bytes`), disks });
+    const disks =
+      list(p, `${k}.disk`, (d) => defined({ alias: str(p, `${d}.alias`), serial: str(p, `${d}.serial`), device: str(p, `${d}.device`) })) ??
+      [];
+    return defined({
+      mountpoint,
+      name: str(p, `${k}.name`),
+      type: str(p, `${k}.fstype`),
+      totalBytes: num(p, `${k}.total-bytes`),
+      usedBytes: num(p, `${k}.used-bytes`),
+      disks,
+    });
   });
   if (filesystems !== undefined) info.filesystems = filesystems;
   const disks = list(p, 'disk', (k) => {
     const name = str(p, `${k}.name`);
     if (name === undefined) return undefined;
     const dependencies = (list(p, `${k}.dependency`, (d) => str(p, `${d}.name`)) ?? []).filter((d): d is string => d !== undefined);
-    return defined({ name, partition: bool(p, `${k}.partition`), dependencies, serial: str(p, `${k}.serial`), alias: str(p, `${k}.alias`), guestAlias: str(p, `${k}.guest_alias`) });
+    return defined({
+      name,
+      partition: bool(p, `${k}.partition`),
+      dependencies,
+      serial: str(p, `${k}.serial`),
+      alias: str(p, `${k}.alias`),
+      guestAlias: str(p, `${k}.guest_alias`),
+    });
   });
   if (disks !== undefined) info.disks = disks;
   const interfaces = list(p, 'if', (k) => {
@@ -163,7 +192,9 @@ export function parseGuestInfo(p: Params): GuestInfo {
     const addresses =
       list(p, `${k}.addr`, (a) => {
         const address = str(p, `${a}.addr`);
-        return address === undefined ? undefined : defined({ type: str(p, `${a}.type`) ?? 'unknown', address, prefix: num(p, `${a}.prefix`) });
+        return address === undefined
+          ? undefined
+          : defined({ type: str(p, `${a}.type`) ?? 'unknown', address, prefix: num(p, `${a}.prefix`) });
       }) ?? [];
     return defined({ name, hwaddr: str(p, `${k}.hwaddr`), addresses });
   });

@@ -13,7 +13,7 @@ import { type AgentCallOptions, type AgentContext, type AgentManagerOptions, cre
 import { type ExecOptions, type ExecResult, checkExec, exec } from './exec.js';
 import { explainFailure } from './failures.js';
 import { type ReadFileOptions, type WriteFileOptions, checkFileOptions, readStream, writeStream } from './files.js';
-import { type FreezeOptions, FrozenFilesystems, checkFreeze, freeze } from './freeze.js';
+import { type FreezeOptions, type FrozenFilesystems, checkFreeze, freeze } from './freeze.js';
 import { type GuestInfo, type GuestInfoType, guestInfoTypes, parseGuestInfo } from './guest-info.js';
 
 /** Default budget of `exec` (ms): commands may run a while. */
@@ -161,7 +161,10 @@ export class AgentManager {
     }
     const run = await startRun(this.#ctx, vm, options);
     try {
-      await run.ctx.connection.domains.agent.setUserPassword(run.ref, user, password, { ...run.budget.call(), encrypted: options.encrypted === true });
+      await run.ctx.connection.domains.agent.setUserPassword(run.ref, user, password, {
+        ...run.budget.call(),
+        encrypted: options.encrypted === true,
+      });
     } catch (error) {
       throw await explainFailure(run, 'guest-set-user-password', error);
     }

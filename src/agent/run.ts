@@ -22,4 +22,3 @@ export interface AgentRun {
   readonly ref: DomainRef;
   readonly budget: Budget;
 }
-

@@ -77,7 +77,8 @@ export class DomainAgentResource {
    */
   async command(domain: DomainInput, json: string, options: AgentCommandCallOptions = {}): Promise<string | null> {
     const timeout = agentTimeoutValue(options.agentTimeout);
-    if (typeof json !== 'string' || json.length === 0) throw new InvalidArgumentError('the agent command must be a JSON string', { path: 'cmd' });
+    if (typeof json !== 'string' || json.length === 0)
+      throw new InvalidArgumentError('the agent command must be a JSON string', { path: 'cmd' });
     const dom = await resolveDomain(this.#call, domain, options);
     return (await this.#call(QEMU_DOMAIN_AGENT_COMMAND, { dom, cmd: json, timeout, flags: 0 }, options)).result;
   }

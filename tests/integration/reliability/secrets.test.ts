@@ -308,7 +308,9 @@ describe('secrets through the guest agent', () => {
       await test.agent.setUserPassword('test', 'root', GUEST_PASSWORD);
       await test.agent.setUserPassword('test', 'root', `${GUEST_PASSWORD}\nsecond line`).catch((e: unknown) => errors.push(e));
       await test.agent.exec('test', ['/bin/sh'], { input: FILE_SECRET }).catch((e: unknown) => errors.push(e));
-      await pipeline(Readable.from([Buffer.from(FILE_SECRET)]), test.agent.writeFile('test', '/root/secret')).catch((e: unknown) => errors.push(e));
+      await pipeline(Readable.from([Buffer.from(FILE_SECRET)]), test.agent.writeFile('test', '/root/secret')).catch((e: unknown) =>
+        errors.push(e),
+      );
       // A real QEMU domain without an agent (defined, not running): libvirt refuses, the SDK explains.
       await qemu.connection.domains.control.define(
         `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><os><type arch='x86_64'>hvm</type></os></domain>`,

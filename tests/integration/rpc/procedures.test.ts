@@ -220,7 +220,9 @@ describe('domains', () => {
     expect(await h.call(P.DOMAIN_FSTHAW, { dom: test, mountpoints: [], flags: 0 })).toEqual({ filesystems: 2 });
     expect(await h.call(P.DOMAIN_SET_USER_PASSWORD, { dom: test, user: 'root', password: 'not-a-secret', flags: 0 })).toBeUndefined();
     await h.unsupported(P.DOMAIN_GET_GUEST_INFO, { dom: test, types: 0, flags: 0 });
-    await expect(h.client.call(P.QEMU_DOMAIN_AGENT_COMMAND, { dom: test, cmd: '{"execute":"guest-ping"}', timeout: -1, flags: 0 })).rejects.toMatchObject({
+    await expect(
+      h.client.call(P.QEMU_DOMAIN_AGENT_COMMAND, { dom: test, cmd: '{"execute":"guest-ping"}', timeout: -1, flags: 0 }),
+    ).rejects.toMatchObject({
       code: 'ERR_LIBVIRT_UNSUPPORTED',
     });
   });

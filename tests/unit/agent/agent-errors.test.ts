@@ -25,7 +25,10 @@ function domainXml(name: string, channel: 'connected' | 'disconnected' | 'none')
 }
 
 /** A running VM `vm1` whose agent channel is in `channel`; `agent` answers each agent command JSON. */
-async function setup(channel: 'connected' | 'disconnected' | 'none', agent: (cmd: { execute: string; arguments?: Record<string, unknown> }) => AgentReply | Promise<AgentReply>): Promise<{ fake: FakeHost; manager: AgentManager; sent: string[] }> {
+async function setup(
+  channel: 'connected' | 'disconnected' | 'none',
+  agent: (cmd: { execute: string; arguments?: Record<string, unknown> }) => AgentReply | Promise<AgentReply>,
+): Promise<{ fake: FakeHost; manager: AgentManager; sent: string[] }> {
   const fake = await fakeHost({ setup: (hv) => hv.addDomain({ name: 'vm1', state: 'running', xml: domainXml('vm1', channel) }) });
   const sent: string[] = [];
   fake.daemon.handle(QEMU_DOMAIN_AGENT_COMMAND, (args) => {
@@ -36,7 +39,9 @@ async function setup(channel: 'connected' | 'disconnected' | 'none', agent: (cmd
 }
 
 const ok = (value: unknown): AgentReply => ({ ok: { result: JSON.stringify({ return: value }) } });
-const unresponsive: AgentReply = { error: { code: 86, domain: 10, message: 'Guest agent is not responding: QEMU guest agent is not connected' } };
+const unresponsive: AgentReply = {
+  error: { code: 86, domain: 10, message: 'Guest agent is not responding: QEMU guest agent is not connected' },
+};
 
 describe('agent errors (fake daemon)', () => {
   it('VIR_ERR_AGENT_UNRESPONSIVE with the channel disconnected is "not-connected"', async () => {
@@ -52,7 +57,9 @@ describe('agent errors (fake daemon)', () => {
   });
 
   it('a VM without the channel is "not-configured", with the <channel> to add', async () => {
-    const { manager } = await setup('none', () => ({ error: { code: 67, domain: 10, message: 'argument unsupported: QEMU guest agent is not configured' } }));
+    const { manager } = await setup('none', () => ({
+      error: { code: 67, domain: 10, message: 'argument unsupported: QEMU guest agent is not configured' },
+    }));
     const e = (await manager.exec('vm1', ['/bin/true']).catch((x: unknown) => x)) as GuestAgentError;
     expect(e).toMatchObject({ reason: 'not-configured', channelXml: AGENT_CHANNEL_XML });
     expect(e.message).toContain("name='org.qemu.guest_agent.0'");
@@ -60,7 +67,9 @@ describe('agent errors (fake daemon)', () => {
 
   it('waitForAgent: true refuses a VM without the channel at once as "not-configured"', async () => {
     const { manager, sent } = await setup('none', () => ok({}));
-    await expect(manager.command('vm1', 'guest-ping', undefined, { waitForAgent: true })).rejects.toMatchObject({ reason: 'not-configured' });
+    await expect(manager.command('vm1', 'guest-ping', undefined, { waitForAgent: true })).rejects.toMatchObject({
+      reason: 'not-configured',
+    });
     expect(sent).toEqual([]);
   });
 
@@ -92,8 +101,14 @@ describe('agent errors (fake daemon)', () => {
     const { manager } = await setup('connected', (c) =>
       c.execute === 'guest-info' ? ok({ version: '7.2', supported_commands: [{ name: 'guest-exec', enabled: true }] }) : failing(c.execute),
     );
-    await expect(manager.command('vm1', 'guest-exec', { path: '/x' })).rejects.toMatchObject({ reason: 'command-failed', agentMessage: 'it broke' });
-    await expect(manager.command('vm1', 'guest-nothing')).rejects.toMatchObject({ reason: 'unsupported-command', command: 'guest-nothing' });
+    await expect(manager.command('vm1', 'guest-exec', { path: '/x' })).rejects.toMatchObject({
+      reason: 'command-failed',
+      agentMessage: 'it broke',
+    });
+    await expect(manager.command('vm1', 'guest-nothing')).rejects.toMatchObject({
+      reason: 'unsupported-command',
+      command: 'guest-nothing',
+    });
   });
 
   it('exec polls guest-exec-status until exited; check: true turns exit 2 into GuestExecError', async () => {
@@ -103,7 +118,9 @@ describe('agent errors (fake daemon)', () => {
       polls++;
       return polls < 3 ? ok({ exited: false }) : ok({ exited: true, exitcode: 2, 'err-data': Buffer.from('bad').toString('base64') });
     });
-    const e = (await manager.exec('vm1', ['/bin/x', 'a'], { check: true, input: 'in', env: { A: '1' } }).catch((x: unknown) => x)) as GuestExecError;
+    const e = (await manager
+      .exec('vm1', ['/bin/x', 'a'], { check: true, input: 'in', env: { A: '1' } })
+      .catch((x: unknown) => x)) as GuestExecError;
     expect(e).toBeInstanceOf(GuestExecError);
     expect(e).toMatchObject({ exitCode: 2, path: '/bin/x', killed: false });
     expect(e.stderr.toString()).toBe('bad');
@@ -114,7 +131,7 @@ describe('agent errors (fake daemon)', () => {
     expect(polls).toBe(3);
   });
 
-  it('exec past its timeout kills the process with the guest\'s kill and reaps it', async () => {
+  it("exec past its timeout kills the process with the guest's kill and reaps it", async () => {
     const { manager, sent } = await setup('connected', (c) => {
       if (c.execute === 'guest-exec') return ok({ pid: c.arguments?.path === 'kill' ? 7 : 42 });
       const pid = c.arguments?.pid;
@@ -123,10 +140,10 @@ describe('agent errors (fake daemon)', () => {
     const e = await manager.exec('vm1', ['/bin/sleep', '999'], { timeout: 300 }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(TimeoutError);
     expect((e as Error).message).toContain('killed pid 42 in the guest');
-    expect(sent.map((s) => JSON.parse(s) as { arguments?: { path?: string; arg?: string[] } }).find((c) => c.arguments?.path === 'kill')?.arguments?.arg).toEqual([
-      '-KILL',
-      '42',
-    ]);
+    expect(
+      sent.map((s) => JSON.parse(s) as { arguments?: { path?: string; arg?: string[] } }).find((c) => c.arguments?.path === 'kill')
+        ?.arguments?.arg,
+    ).toEqual(['-KILL', '42']);
   });
 
   it('bad input is refused before anything is sent; a password never shows in the error', async () => {
