@@ -173,6 +173,8 @@ export {
   type AgentManagerOptions,
   type ExecOptions,
   type ExecResult,
+  type ExecStreamOptions,
+  type GuestProcess,
   type FreezeOptions,
   type GuestInfo,
   type GuestInfoOptions,

@@ -47,7 +47,7 @@ export interface ExecResult {
   stderrTruncated: boolean;
 }
 
-interface ExecStatus {
+export interface ExecStatus {
   exited?: boolean;
   exitcode?: number;
   signal?: number;
@@ -95,7 +95,7 @@ export function checkExec(argv: unknown, options: ExecOptions): { path: string; 
   return { path, args, maxBuffer };
 }
 
-function pidOf(value: unknown): number {
+export function pidOf(value: unknown): number {
   const pid = (value as { pid?: unknown } | null)?.pid;
   if (typeof pid !== 'number' || !Number.isSafeInteger(pid)) throw new TypeError('guest-exec returned no pid');
   return pid;
@@ -107,7 +107,7 @@ function output(b64: string | undefined, max: number): { data: Buffer; cut: bool
 }
 
 /** Poll `guest-exec-status` until the process exited: 50 ms, doubling, at most `pollInterval`. */
-async function waitExited(run: AgentRun, pid: number): Promise<ExecStatus> {
+export async function waitExited(run: AgentRun, pid: number): Promise<ExecStatus> {
   let pause = 50;
   for (;;) {
     const status = (await agentCall(
@@ -127,7 +127,7 @@ async function waitExited(run: AgentRun, pid: number): Promise<ExecStatus> {
  * command for it) and reap its status so the agent forgets it. Best effort:
  * a guest without `kill` in qemu-ga's PATH keeps the process running.
  */
-async function killInGuest(run: AgentRun, pid: number): Promise<boolean> {
+export async function killInGuest(run: AgentRun, pid: number): Promise<boolean> {
   const grace: AgentRun = { ...run, budget: new Budget(KILL_GRACE_MS) };
   try {
     const killer = pidOf(await agentCall(grace, 'guest-exec', { path: 'kill', arg: ['-KILL', String(pid)], 'capture-output': true }));

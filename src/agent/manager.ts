@@ -11,6 +11,7 @@ import { type VmInput, checkCallOptions, checkVmInput } from '../runtime/index.j
 import { type AgentJson, agentCall, supportedCommands } from './command.js';
 import { type AgentCallOptions, type AgentContext, type AgentManagerOptions, createAgentContext, startRun } from './context.js';
 import { type ExecOptions, type ExecResult, checkExec, exec } from './exec.js';
+import { type ExecStreamOptions, type GuestProcess, execStream } from './exec-stream.js';
 import { explainFailure } from './failures.js';
 import { type ReadFileOptions, type WriteFileOptions, checkFileOptions, readStream, writeStream } from './files.js';
 import { type FreezeOptions, type FrozenFilesystems, checkFreeze, freeze } from './freeze.js';
@@ -101,6 +102,24 @@ export class AgentManager {
     checkExec(argv, options);
     checkCallOptions(options, DEFAULT_EXEC_TIMEOUT);
     return exec(await startRun(this.#ctx, vm, options, DEFAULT_EXEC_TIMEOUT), argv, options);
+  }
+
+  /**
+   * Run a program in a POSIX guest with its stdout and stderr as streams, read while it runs: the guest's shell
+   * sends them to two files in `tempDir`, which the SDK follows and removes afterwards (qemu-ga 7.2 gives
+   * `guest-exec`'s own output only at exit). Output a consumer does not read stays in the guest (back-pressure);
+   * read or destroy both streams. `timeout` (default 60 s) and `signal` cover the whole run, streams included:
+   * a command still running then is killed, the streams and `exited` fail with `TimeoutError` / `AbortError`.
+   * @example
+   * const p = await manager.agent.execStream('web1', ['/usr/bin/journalctl', '-f', '-n', '10'], { timeout: 0, signal });
+   * p.stdout.pipe(process.stdout);
+   * @throws {@link InvalidArgumentError} · {@link GuestAgentError}
+   */
+  async execStream(vm: VmInput, argv: readonly string[], options: ExecStreamOptions = {}): Promise<GuestProcess> {
+    checkVmInput(vm);
+    checkExec(argv, options);
+    checkCallOptions(options, DEFAULT_EXEC_TIMEOUT);
+    return execStream(await startRun(this.#ctx, vm, options, DEFAULT_EXEC_TIMEOUT), argv, options);
   }
 
   /**

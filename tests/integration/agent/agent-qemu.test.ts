@@ -121,6 +121,47 @@ describe('exec', () => {
   );
 });
 
+describe('execStream', () => {
+  it(
+    'streams stdout while the command still runs, then stderr and the exit code; removes its files',
+    async () => {
+      const p = await agent.execStream(g.vm, ['/bin/sh', '-c', 'echo first; sleep 3; echo second >&2; echo third; exit 5']);
+      let exitedYet = false;
+      void p.exited.then(() => (exitedYet = true));
+      const stdout: Buffer[] = [];
+      const stderr = readAll(p.stderr);
+      const firstChunk = new Promise<string>((resolve) => p.stdout.once('data', (d: Buffer) => resolve(d.toString())));
+      p.stdout.on('data', (d: Buffer) => stdout.push(d));
+      expect(await firstChunk).toBe('first\n');
+      // The first line came while the command was still sleeping: streamed, not handed over at exit.
+      expect(exitedYet).toBe(false);
+      expect(await p.exited).toEqual({ exitCode: 5, signal: undefined });
+      await new Promise((resolve) => p.stdout.once('end', resolve));
+      expect(Buffer.concat(stdout).toString()).toBe('first\nthird\n');
+      expect((await stderr).toString()).toBe('second\n');
+      await p.finished;
+      expect((await sh('ls /tmp | grep -c lvm-exec- || true')).trim()).toBe('0');
+    },
+    TEST_MS,
+  );
+
+  it(
+    'a streamed command past its timeout is killed; the streams fail and its files are removed',
+    async () => {
+      const p = await agent.execStream(g.vm, ['/bin/sh', '-c', 'echo started; exec sleep 600'], { timeout: 4_000 });
+      const out = readAll(p.stdout);
+      const err = readAll(p.stderr);
+      await expect(p.exited).rejects.toBeInstanceOf(TimeoutError);
+      await expect(out).rejects.toBeInstanceOf(TimeoutError);
+      await expect(err).rejects.toBeInstanceOf(TimeoutError);
+      await p.finished;
+      expect((await sh('ps | grep -c "[s]leep 600" || true')).trim()).toBe('0');
+      expect((await sh('ls /tmp | grep -c lvm-exec- || true')).trim()).toBe('0');
+    },
+    TEST_MS,
+  );
+});
+
 describe('files', () => {
   it(
     'writes 1 MiB and reads it back byte-identical, in chunks',
