@@ -165,22 +165,14 @@ export {
 // A VM's disks over time: snapshots, block jobs, backups.
 export { type DiskStateManagerOptions, type DiskStateOperation } from './disk-state/index.js';
 
-// Inside the guest: the QEMU guest agent.
+// Inside the guest: the QEMU guest agent (its options and result types: `libvirt-manager/agent`).
 export {
   AgentManager,
   FrozenFilesystems,
-  type AgentCallOptions,
   type AgentManagerOptions,
-  type ExecOptions,
   type ExecResult,
-  type ExecStreamOptions,
-  type GuestProcess,
-  type FreezeOptions,
   type GuestInfo,
-  type GuestInfoOptions,
-  type ReadFileOptions,
-  type SetUserPasswordOptions,
-  type WriteFileOptions,
+  type GuestProcess,
 } from './agent/index.js';
 
 // Teardown.
