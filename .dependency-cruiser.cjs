@@ -6,6 +6,7 @@
  *   errors ← xml (pure builders/parsers, no I/O)
  *   connection ← runtime (budget, per-VM queue, state table, waits: shared by every module below)
  *   connection, xml, runtime ← lifecycle ← destroyer ← creator ← devices ← disk-state ← state ← manager (facade)
+ *   connection, xml, runtime ← lifecycle ← agent ← manager (facade)
  *
  * The facade composes modules: it may not call RPC or write XML itself.
  * `testing` may use the rpc layer (the fake daemon reuses our codec) but nothing
@@ -130,7 +131,22 @@ module.exports = {
         'Metrics read the tracing channels (runtime, connection) and connection counters; only the facade and the root export use them.',
       severity: 'error',
       from: { path: '^src/observability/' },
-      to: { path: '^src/(creator|lifecycle|destroyer|devices|disk-state|state|manager|index|testing|rpc)' },
+      to: { path: '^src/(creator|lifecycle|destroyer|devices|disk-state|agent|state|manager|index|testing|rpc)' },
+    },
+    {
+      name: 'agent-level',
+      comment:
+        'The guest agent builds on the connection, runtime and lifecycle (waitForAgent); it reaches libvirt only through the connection.',
+      severity: 'error',
+      from: { path: '^src/agent/' },
+      to: { path: '^src/(rpc|creator|destroyer|devices|disk-state|state|manager|index|testing)' },
+    },
+    {
+      name: 'agent-used-from-above',
+      comment: 'Only the registry and the facade may use the agent module.',
+      severity: 'error',
+      from: { path: '^src/(errors|rpc|xml|connection|runtime|lifecycle|destroyer|creator|devices|disk-state)/' },
+      to: { path: '^src/agent/' },
     },
     {
       name: 'state-level',

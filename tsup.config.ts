@@ -21,6 +21,8 @@ export default defineConfig({
     creator: 'src/creator/index.ts',
     devices: 'src/devices/index.ts',
     'disk-state': 'src/disk-state/index.ts',
+    observability: 'src/observability/index.ts',
+    agent: 'src/agent/index.ts',
     state: 'src/state/index.ts',
     protocol: 'src/rpc/protocol/index.ts',
     xml: 'src/xml/index.ts',
