@@ -6,7 +6,7 @@ import type { PowerMode } from '../../index.js';
 export const shutdownCommand: CliCommand = {
   name: 'shutdown',
   summary: 'Shut a VM down gracefully; force it off after --timeout unless --no-force (virsh shutdown)',
-  usage: '<vm> [--timeout <s>] [--mode acpi|agent] [--no-force]',
+  usage: '<vm> [--timeout <s>] [--mode acpi|agent|auto] [--no-force]',
   options: { timeout: { type: 'string' }, mode: { type: 'string' }, 'no-force': { type: 'boolean' } },
   positionals: ['vm'],
   async run(context, { args, values }) {
