@@ -55,9 +55,10 @@ export const attachDiskCommand: CliCommand = {
   async run(context, { args, values }) {
     const disk = await diskSpec(args[1], values);
     const onProgress = progressReporter(context);
+    const call = callOptions(values, context.signal); // usage errors before connecting
     const manager = await context.connect();
     const result = await manager.attachDisk(args[0]!, disk, {
-      ...callOptions(values, context.signal),
+      ...call,
       ...scopeOptions(values),
       ...(onProgress === undefined ? {} : { onProgress }),
     });

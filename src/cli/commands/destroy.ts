@@ -16,11 +16,12 @@ export const destroyCommand: CliCommand = {
   },
   positionals: ['vm'],
   async run(context, { args, values }) {
-    const manager = await context.connect();
+    const call = callOptions(values, context.signal); // usage errors before connecting
     const storage = stringOption(values, 'storage');
     const shutdownTimeout = secondsOption(values, 'shutdown-timeout');
+    const manager = await context.connect();
     const report = await manager.destroyVm(args[0]!, {
-      ...callOptions(values, context.signal),
+      ...call,
       // The SDK checks the policy's value (InvalidArgumentError, exit 2).
       ...(storage === undefined ? {} : { storage: storage as StoragePolicy }),
       ...(flagOption(values, 'force') ? { stop: 'force' as const } : {}),

@@ -9,9 +9,10 @@ export const detachDiskCommand: CliCommand = {
   options: { 'delete-volume': { type: 'boolean' }, live: { type: 'boolean' }, config: { type: 'boolean' }, timeout: { type: 'string' } },
   positionals: ['vm', 'target'],
   async run(context, { args, values }) {
+    const call = callOptions(values, context.signal); // usage errors before connecting
     const manager = await context.connect();
     const result = await manager.detachDisk(args[0]!, args[1]!, {
-      ...callOptions(values, context.signal),
+      ...call,
       ...scopeOptions(values),
       ...(flagOption(values, 'delete-volume') ? { deleteVolume: true } : {}),
     });

@@ -9,8 +9,9 @@ export const forceOffCommand: CliCommand = {
   options: { timeout: { type: 'string' } },
   positionals: ['vm'],
   async run(context, { args, values }) {
+    const call = callOptions(values, context.signal); // usage errors before connecting
     const manager = await context.connect();
-    const result = await manager.forceOffVm(args[0]!, callOptions(values, context.signal));
+    const result = await manager.forceOffVm(args[0]!, call);
     return { json: result, human: `${result.domain.name}: ${result.changed ? 'powered off' : 'already shut off'}` };
   },
 };

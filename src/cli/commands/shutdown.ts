@@ -10,10 +10,11 @@ export const shutdownCommand: CliCommand = {
   options: { timeout: { type: 'string' }, mode: { type: 'string' }, 'no-force': { type: 'boolean' } },
   positionals: ['vm'],
   async run(context, { args, values }) {
-    const manager = await context.connect();
+    const call = callOptions(values, context.signal); // usage errors before connecting
     const mode = stringOption(values, 'mode');
+    const manager = await context.connect();
     const result = await manager.shutdownVm(args[0]!, {
-      ...callOptions(values, context.signal),
+      ...call,
       // The SDK checks the mode's value.
       ...(mode === undefined ? {} : { mode: mode as PowerMode }),
       ...(flagOption(values, 'no-force') ? { onTimeout: 'throw' as const } : {}),

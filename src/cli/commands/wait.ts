@@ -13,8 +13,8 @@ export const waitCommand: CliCommand = {
     const states = listOption(values, 'state');
     const ip = flagOption(values, 'ip');
     if ((states === undefined) === !ip) throw usageError('--state', 'give exactly one of --state or --ip');
-    const manager = await context.connect();
     const call = callOptions(values, context.signal);
+    const manager = await context.connect();
     if (states !== undefined) {
       // The registry checks the state names (InvalidArgumentError, exit 2).
       const snapshot = await manager.vms.waitFor(args[0]!, states as VmStateName[], call);
