@@ -62,7 +62,10 @@ const BY_CATEGORY: Readonly<Record<string, ExitCodeValue>> = {
   timeout: ExitCode.TIMEOUT,
 };
 
-/** The exit code for `error`: the SDK's classes first, then libvirt's own category. */
+/**
+ * The exit code for `error`: the SDK's classes first, then libvirt's own category.
+ * @example exitCodeOf(new TimeoutError(1000)); // 5
+ */
 export function exitCodeOf(error: unknown): ExitCodeValue {
   // The CLI's own usage errors are InvalidArgumentErrors too.
   if (error instanceof InvalidArgumentError || error instanceof XmlParseError) return ExitCode.USAGE;

@@ -69,7 +69,11 @@ const PROCESS_STREAMS: CliStreams = {
   stderrIsTty: process.stderr.isTTY === true,
 };
 
-/** Run `libvirt-manager` with `argv` (without `node` and the script); resolves to the exit code. */
+/**
+ * Run `libvirt-manager` with `argv` (without `node` and the script); resolves
+ * to the exit code. Never throws: every error is printed and mapped.
+ * @example process.exitCode = await runCli(['list', '--json'], controller.signal);
+ */
 export async function runCli(argv: readonly string[], signal: AbortSignal, streams: CliStreams = PROCESS_STREAMS): Promise<number> {
   const json = argv.includes('--json');
   const fail = (error: unknown): number => {

@@ -9,7 +9,11 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { usageError } from './args.js';
 
-/** Read `path` and parse it; a missing file or bad syntax is a usage error naming the file. */
+/**
+ * Read `path` and parse it.
+ * @example const spec = await readSpecFile('web1.yaml'); // { name: 'web1', memory: '2GiB', … }
+ * @throws InvalidArgumentError (`path`: the file) when it cannot be read, is not valid YAML/JSON, or is not a mapping
+ */
 export async function readSpecFile(path: string): Promise<Record<string, unknown>> {
   let text: string;
   try {
