@@ -9,6 +9,7 @@
  *   connection, xml, runtime ← lifecycle ← agent ← manager (facade)
  *
  * The facade composes modules: it may not call RPC or write XML itself.
+ * The CLI (src/cli) sits on top: it imports only the public entry points, and nothing imports it.
  * `testing` may use the rpc layer (the fake daemon reuses our codec) but nothing
  * in the SDK imports `testing`.
  */
@@ -162,6 +163,28 @@ module.exports = {
       to: { path: '^src/(rpc|xml)/' },
     },
     {
+      name: 'cli-uses-the-public-api',
+      comment:
+        'The CLI (src/cli) is a user of the package like any other: it imports only the public entry points, so it has no logic of its own.',
+      severity: 'error',
+      from: { path: '^src/cli/' },
+      to: {
+        path: '^src/',
+        pathNot: [
+          '^src/cli/',
+          '^src/index\\.ts$',
+          '^src/(connection|creator|lifecycle|destroyer|devices|disk-state|state|xml)/index\\.ts$',
+          '^src/rpc/protocol/index\\.ts$',
+        ],
+      },
+    },
+    {
+      name: 'nobody-imports-the-cli',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
+    {
       name: 'nobody-imports-testing',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/testing/' },
@@ -170,7 +193,7 @@ module.exports = {
     {
       name: 'no-orphans',
       severity: 'warn',
-      from: { orphan: true, pathNot: ['\\.d\\.ts$', '(^|/)index\\.ts$'] },
+      from: { orphan: true, pathNot: ['\\.d\\.ts$', '(^|/)index\\.ts$', '^src/cli/main\\.ts$'] },
       to: {},
     },
   ],

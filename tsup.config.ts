@@ -27,6 +27,8 @@ export default defineConfig({
     protocol: 'src/rpc/protocol/index.ts',
     xml: 'src/xml/index.ts',
     testing: 'src/testing/index.ts',
+    // The `libvirt-manager` bin (package.json "bin"): ESM, sharing the SDK's chunks. Not a public import path.
+    cli: 'src/cli/main.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
