@@ -55,7 +55,15 @@ describe('create, list, revert, delete', () => {
       change: 'createSnapshot',
       quiesced: false,
       files: [],
-      snapshot: { name: 'one', description: 'first', kind: 'internal', memory: 'internal', state: 'running', current: true, parent: undefined },
+      snapshot: {
+        name: 'one',
+        description: 'first',
+        kind: 'internal',
+        memory: 'internal',
+        state: 'running',
+        current: true,
+        parent: undefined,
+      },
     });
     expect(first.snapshot.disks).toEqual([{ target: 'vda', mode: 'internal', file: undefined }]);
     expect(first.snapshot.createdAt).toBeInstanceOf(Date);
@@ -83,7 +91,11 @@ describe('create, list, revert, delete', () => {
     await snapshots.create(domain, { name: 'child' });
     const reverted = await snapshots.revert(domain, 'base', { running: true });
     // The result says the state libvirt reports (the test driver leaves this VM shut off even with RUNNING, as `virsh snapshot-revert --running` shows).
-    expect(reverted).toMatchObject({ change: 'revertSnapshot', name: 'base', state: (await manager.connection.domains.getState(domain)).state });
+    expect(reverted).toMatchObject({
+      change: 'revertSnapshot',
+      name: 'base',
+      state: (await manager.connection.domains.getState(domain)).state,
+    });
     const deleted = await snapshots.delete(domain, 'base', { children: true });
     expect(deleted).toMatchObject({ change: 'deleteSnapshot', deleted: ['base', 'child'], committed: [], filesDeleted: [] });
     expect(await snapshots.list(domain)).toEqual([]);
@@ -138,7 +150,10 @@ describe('typed errors before anything is sent', () => {
 
   it('a shut-off VM has no memory to save; external overlays need the disk in a pool the daemon can make volumes in', async () => {
     const domain = await vm('snap-err-off');
-    await expect(snapshots.create(domain, { name: 's', memory: true })).rejects.toMatchObject({ name: 'InvalidArgumentError', path: 'memory' });
+    await expect(snapshots.create(domain, { name: 's', memory: true })).rejects.toMatchObject({
+      name: 'InvalidArgumentError',
+      path: 'memory',
+    });
     // The test driver's pool volumes carry no backing store: its volume create or the snapshot refuses, and nothing is left.
     const before = (await manager.connection.storage.volumes.list('default-pool')).map((v) => v.name).sort();
     await expect(snapshots.create(domain, { name: 'ext', disks: 'external' })).rejects.toBeInstanceOf(Error);
