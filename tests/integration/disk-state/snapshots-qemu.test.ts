@@ -14,7 +14,7 @@ import { type DomainRef, type LibvirtConnection, UnsupportedError } from '../../
 import { LibvirtManager } from '../../../src/index.js';
 import { parseDomainXml } from '../../../src/xml/index.js';
 import { guestDiskRead, guestDiskWrite } from '../../helpers/guest-disk.js';
-import { type GuestManifest, ensureTestGuest, guestDomainXml, logDir, waitForSerial } from '../../helpers/guest.js';
+import { type GuestManifest, ensureTestGuest, guestDomainXml, guestVmSpec, logDir, waitForSerial } from '../../helpers/guest.js';
 import { QEMU_URI, uniqueName, virshQuiet } from '../../helpers/libvirt.js';
 import { type TempPool, type TempVolume, tempPool, tempVolume } from '../../helpers/pool.js';
 
@@ -183,5 +183,40 @@ describe('external snapshots deleted by block commit (one guest)', () => {
     await manager.startVm(g.domain);
     await waitForSerial(g.log, manifest.readyMarker, BOOT);
     expect(await read()).toBe('MARKER-C');
+  });
+});
+
+describe('a VM the SDK created (its disk owned), with the guest agent', () => {
+  it("'auto' quiesces through the agent; teardown deletes the overlay and the owned image below it, leaving the pool empty", async () => {
+    const name = uniqueName('snap-own');
+    domains.add(name);
+    const log = logs.path(name);
+    const { domain } = await manager.createVm(
+      guestVmSpec(manifest, name, 'noacpi', {
+        disks: [{ kind: 'new', pool: pool.name, size: '16MiB', format: 'qcow2', serial: 'vda' }],
+        serialConsole: { logFile: log },
+        defaultDevices: { guestAgent: true, rng: false, memballoon: false },
+        start: true,
+      }),
+    );
+    await waitForSerial(log, manifest.readyMarker, BOOT);
+    await manager.lifecycle.waitForAgent(domain, { timeout: BOOT });
+    const before = (await conn.storage.volumes.list(pool.name)).map((v) => v.name);
+    await guestDiskWrite(conn, domain, log, 'vda', 'MARKER-A');
+
+    const snap = await manager.createSnapshot(domain, { name: 'nightly', disks: 'external', memory: false });
+    expect(snap.quiesced).toBe(true);
+    expect(snap.snapshot).toMatchObject({ kind: 'external', memory: 'no', state: 'disk-snapshot' });
+    const overlay = snap.files[0]!;
+    const base = await conn.storage.volumes.getPath(await conn.storage.volumes.lookup(pool.name, before[0]!));
+    expect(chain(overlay.path)).toEqual([overlay.path, base]);
+    expect(await guestDiskRead(conn, domain, log, 'vda')).toBe('MARKER-A');
+
+    const report = await manager.destroyVm(domain, { storage: 'owned' });
+    domains.delete(name);
+    expect(report.errors).toEqual([]);
+    expect(report.volumesDeleted.map((v) => v.path).sort()).toEqual([base, overlay.path].sort());
+    expect(await conn.storage.volumes.list(pool.name)).toEqual([]);
+    expect(await conn.domains.exists(name)).toBe(false);
   });
 });
