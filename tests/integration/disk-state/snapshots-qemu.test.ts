@@ -187,9 +187,12 @@ describe('external snapshots deleted by block commit (one guest)', () => {
 });
 
 describe('a VM the SDK created (its disk owned), with the guest agent', () => {
-  it("'auto' quiesces through the agent; teardown deletes the overlay and the owned image below it, leaving the pool empty", async () => {
+  it("'auto' quiesces through the agent; teardown deletes the overlay and the owned image below it, leaving the pool as it was", async () => {
     const name = uniqueName('snap-own');
     domains.add(name);
+    const volumeNames = async (): Promise<string[]> => (await conn.storage.volumes.list(pool.name)).map((v) => v.name).sort();
+    // Other tests' data disks (not this VM's) stay in the pool.
+    const others = await volumeNames();
     const log = logs.path(name);
     const { domain } = await manager.createVm(
       guestVmSpec(manifest, name, 'noacpi', {
@@ -201,7 +204,7 @@ describe('a VM the SDK created (its disk owned), with the guest agent', () => {
     );
     await waitForSerial(log, manifest.readyMarker, BOOT);
     await manager.lifecycle.waitForAgent(domain, { timeout: BOOT });
-    const before = (await conn.storage.volumes.list(pool.name)).map((v) => v.name);
+    const before = (await volumeNames()).filter((v) => !others.includes(v));
     await guestDiskWrite(conn, domain, log, 'vda', 'MARKER-A');
 
     const snap = await manager.createSnapshot(domain, { name: 'nightly', disks: 'external', memory: false });
@@ -216,7 +219,7 @@ describe('a VM the SDK created (its disk owned), with the guest agent', () => {
     domains.delete(name);
     expect(report.errors).toEqual([]);
     expect(report.volumesDeleted.map((v) => v.path).sort()).toEqual([base, overlay.path].sort());
-    expect(await conn.storage.volumes.list(pool.name)).toEqual([]);
+    expect(await volumeNames()).toEqual(others);
     expect(await conn.domains.exists(name)).toBe(false);
   });
 });
