@@ -162,24 +162,23 @@ export {
   type VmDeviceManagerOptions,
 } from './devices/index.js';
 
-// A VM's disks over time: snapshots, block jobs, backups.
-export { type DiskStateManagerOptions, type DiskStateOperation } from './disk-state/index.js';
-
-// Observability: diagnostics_channel tracing of every RPC call and every SDK operation, and metrics built on it
-// (docs/observability.md; the metrics' option and snapshot types: `libvirt-manager/observability`).
-export { RPC_CALL_CHANNEL, type RpcCallMessage } from './connection/index.js';
-export { OPERATION_CHANNEL, type OperationMessage } from './lifecycle/index.js';
-export { LibvirtMetrics } from './observability/index.js';
-
-// Inside the guest: the QEMU guest agent (its options and result types: `libvirt-manager/agent`).
+// A VM's disks over time: snapshots, block jobs, backups (the rest of their types: libvirt-manager/disk-state).
+// The managers themselves (DiskStateManager, SnapshotManager…) and their other types: `libvirt-manager/disk-state`.
 export {
-  AgentManager,
-  FrozenFilesystems,
-  type AgentManagerOptions,
-  type ExecResult,
-  type GuestInfo,
-  type GuestProcess,
-} from './agent/index.js';
+  type DiskStateManagerOptions,
+  type DiskStateOperation,
+  type CreateSnapshotOptions,
+  type RevertSnapshotOptions,
+  type DeleteSnapshotOptions,
+  type SnapshotInfo,
+  type CreateSnapshotResult,
+  type RevertSnapshotResult,
+  type DeleteSnapshotResult,
+} from './disk-state/index.js';
+
+// Observability (tracing channels, LibvirtMetrics): `libvirt-manager/observability` (docs/observability.md).
+
+// Inside the guest (AgentManager, `manager.agent`): `libvirt-manager/agent` (docs/agent.md).
 
 // Teardown.
 export {
