@@ -145,26 +145,3 @@ export const DOMAIN_SCREENSHOT = procedure(
   struct({ mime: remoteString }),
   { stream: 'read' },
 );
-
-/**
- * 413: the domain's checkpoints (need_results = 1 to get them); note `ret` is a signed `int`.
- * @see virDomainListAllCheckpoints
- */
-export const DOMAIN_LIST_ALL_CHECKPOINTS = procedure(
-  413,
-  'DOMAIN_LIST_ALL_CHECKPOINTS',
-  struct({ dom: nonnullDomain, need_results: int, flags: uint }),
-  struct({ checkpoints: array(nonnullCheckpoint, REMOTE_DOMAIN_CHECKPOINT_LIST_MAX), ret: int }),
-  { priority: 'high' },
-);
-
-/**
- * 417: delete a checkpoint; flags = virDomainCheckpointDeleteFlags (CHILDREN, METADATA_ONLY, CHILDREN_ONLY).
- * @see virDomainCheckpointDelete
- */
-export const DOMAIN_CHECKPOINT_DELETE = procedure(
-  417,
-  'DOMAIN_CHECKPOINT_DELETE',
-  struct({ checkpoint: nonnullCheckpoint, flags: uint }),
-  xdrVoid,
-);
