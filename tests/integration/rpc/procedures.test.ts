@@ -217,8 +217,12 @@ describe('domains', () => {
       expect(all.checkpoints.map((c) => c.name)).toEqual(expect.arrayContaining([n1, n2]));
       expect((await h.call(P.DOMAIN_CHECKPOINT_LOOKUP_BY_NAME, { dom: test, name: n2, flags: 0 })).checkpoint.name).toBe(n2);
       expect((await h.call(P.DOMAIN_CHECKPOINT_GET_PARENT, { checkpoint: c2, flags: 0 })).parent.name).toBe(n1);
-      expect((await h.call(P.DOMAIN_CHECKPOINT_LIST_ALL_CHILDREN, { checkpoint: c1, need_results: 1, flags: 0 })).checkpoints).toEqual([c2]);
-      expect((await h.call(P.DOMAIN_CHECKPOINT_GET_XML_DESC, { checkpoint: c2, flags: 2 /* NO_DOMAIN */ })).xml).toContain(`<name>${n1}</name>`);
+      expect((await h.call(P.DOMAIN_CHECKPOINT_LIST_ALL_CHILDREN, { checkpoint: c1, need_results: 1, flags: 0 })).checkpoints).toEqual([
+        c2,
+      ]);
+      expect((await h.call(P.DOMAIN_CHECKPOINT_GET_XML_DESC, { checkpoint: c2, flags: 2 /* NO_DOMAIN */ })).xml).toContain(
+        `<name>${n1}</name>`,
+      );
     } finally {
       await h.call(P.DOMAIN_CHECKPOINT_DELETE, { checkpoint: c1, flags: 1 /* CHILDREN */ });
     }

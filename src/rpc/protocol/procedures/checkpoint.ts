@@ -31,7 +31,12 @@ export const DOMAIN_CHECKPOINT_CREATE_XML = procedure(
  * bytes changed since the checkpoint, running domain only).
  * @see virDomainCheckpointGetXMLDesc
  */
-export const DOMAIN_CHECKPOINT_GET_XML_DESC = procedure(412, 'DOMAIN_CHECKPOINT_GET_XML_DESC', checkpointFlagsArgs, struct({ xml: nonnullString }));
+export const DOMAIN_CHECKPOINT_GET_XML_DESC = procedure(
+  412,
+  'DOMAIN_CHECKPOINT_GET_XML_DESC',
+  checkpointFlagsArgs,
+  struct({ xml: nonnullString }),
+);
 
 /**
  * 413: the domain's checkpoints (need_results = 1 to get them); flags = virDomainCheckpointListFlags (ROOTS 1,
@@ -74,9 +79,15 @@ export const DOMAIN_CHECKPOINT_LOOKUP_BY_NAME = procedure(
  * 416: the checkpoint's parent; VIR_ERR_NO_DOMAIN_CHECKPOINT for a root. flags 0.
  * @see virDomainCheckpointGetParent
  */
-export const DOMAIN_CHECKPOINT_GET_PARENT = procedure(416, 'DOMAIN_CHECKPOINT_GET_PARENT', checkpointFlagsArgs, struct({ parent: nonnullCheckpoint }), {
-  priority: 'high',
-});
+export const DOMAIN_CHECKPOINT_GET_PARENT = procedure(
+  416,
+  'DOMAIN_CHECKPOINT_GET_PARENT',
+  checkpointFlagsArgs,
+  struct({ parent: nonnullCheckpoint }),
+  {
+    priority: 'high',
+  },
+);
 
 /**
  * 417: delete a checkpoint (its bitmaps are merged into its parent's); flags = virDomainCheckpointDeleteFlags
