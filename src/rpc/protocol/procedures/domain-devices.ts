@@ -1,12 +1,12 @@
 /**
  * Domain procedures about devices and what hangs off a domain: device
  * hot-plug, metadata, guest interface addresses, console and screenshot
- * streams, and checkpoints.
+ * streams. (Checkpoints: `checkpoint.ts`.)
  */
 import { array, int, struct, uhyper, uint, xdrVoid } from '../../xdr/index.js';
-import { REMOTE_DOMAIN_CHECKPOINT_LIST_MAX, REMOTE_DOMAIN_INTERFACE_MAX, REMOTE_DOMAIN_IP_ADDR_MAX } from '../constants.js';
+import { REMOTE_DOMAIN_INTERFACE_MAX, REMOTE_DOMAIN_IP_ADDR_MAX } from '../constants.js';
 import { procedure } from '../procedure.js';
-import { nonnullCheckpoint, nonnullDomain, nonnullString, remoteString } from '../types.js';
+import { nonnullDomain, nonnullString, remoteString } from '../types.js';
 
 /** `{ dom, xml, flags }` shared by attach/detach/update device. */
 const deviceArgs = struct({ dom: nonnullDomain, xml: nonnullString, flags: uint });
