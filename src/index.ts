@@ -36,6 +36,7 @@ export {
   type DomainRebootEvent,
   type DomainAgentLifecycleEvent,
   type DomainDeviceEvent,
+  type DomainJobCompletedEvent,
   type DomainMetadataChangeEvent,
   type DomainOtherEvent,
   type NetworkLifecycleEvent,

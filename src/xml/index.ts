@@ -172,3 +172,7 @@ export {
 
 // Snapshots
 export { buildSnapshotXml, type SnapshotModel } from './snapshot.js';
+
+// Backups and checkpoints
+export { buildBackupXml, parseBackupXml, type BackupModel, type BackupDiskModel } from './disk-state/backup.js';
+export { buildCheckpointXml, parseCheckpointXml, type CheckpointModel, type CheckpointDiskModel } from './disk-state/checkpoint.js';
