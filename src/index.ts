@@ -164,7 +164,18 @@ export {
 } from './devices/index.js';
 
 // A VM's disks over time: snapshots, block jobs, backups.
-export { type DiskStateManagerOptions, type DiskStateOperation } from './disk-state/index.js';
+export {
+  BackupManager,
+  type BackupHandle,
+  type BackupOptions,
+  type BackupProgress,
+  type BackupResult,
+  type BackupVolume,
+  type CheckpointInfo,
+  type DeleteCheckpointOptions,
+  type DiskStateManagerOptions,
+  type DiskStateOperation,
+} from './disk-state/index.js';
 
 // Teardown.
 export {

@@ -41,6 +41,7 @@ import {
   type VmLifecycleManagerOptions,
   type VmInput,
 } from './lifecycle/index.js';
+import { BackupManager, type BackupOptions, type BackupResult } from './disk-state/index.js';
 import type { VmCommand } from './state/commands.js';
 import type { VmRegistryOptions } from './state/options.js';
 import { VmRegistry } from './state/registry.js';
@@ -99,6 +100,8 @@ export class LibvirtManager implements AsyncDisposable {
   readonly devices: VmDeviceManager;
   /** Safe teardown. */
   readonly destroyer: VmDestroyer;
+  /** Backups (full, incremental through checkpoints) with progress, confirmed by libvirt. */
+  readonly backups: BackupManager;
   /** One state machine per VM, fed by events: the source of truth for VM state. */
   readonly vms: VmRegistry;
   readonly #logger: Logger | undefined;
@@ -110,6 +113,7 @@ export class LibvirtManager implements AsyncDisposable {
     this.lifecycle = new VmLifecycleManager(connection, { ...options.lifecycle, ...logger });
     this.devices = new VmDeviceManager(connection, { ...options.lifecycle, ...logger });
     this.destroyer = new VmDestroyer(connection, this.lifecycle, logger);
+    this.backups = new BackupManager(connection, { ...options.lifecycle, ...logger });
     this.creator = new VmCreator(connection, { lifecycle: this.lifecycle, ...logger });
     this.vms = new VmRegistry(connection, {
       ...options.registry,
@@ -198,6 +202,14 @@ export class LibvirtManager implements AsyncDisposable {
   /** Stop, delete storage by policy, undefine. Delegates to the registry (→ {@link VmDestroyer.destroy}). */
   destroyVm(vm: VmInput, options?: Command<'destroy'>): Promise<DestroyReport> {
     return this.vms.send(vm, 'destroy', options);
+  }
+
+  /**
+   * Back up a running VM's disks into new volumes of a pool (`virsh backup-begin`), in the VM's turn.
+   * Delegates to {@link BackupManager.backup}.
+   */
+  backup(vm: VmInput, options: BackupOptions): Promise<BackupResult> {
+    return this.backups.backup(vm, options);
   }
 
   /** Attach a disk made from a `createVm` disk spec (`virsh attach-disk`). Delegates to the registry (→ {@link VmDeviceManager.attachDisk}). */

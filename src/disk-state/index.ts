@@ -7,3 +7,13 @@
  */
 export type { DiskStateManagerOptions } from './context.js';
 export { type DiskStateOperation, DISK_STATE_OPERATIONS } from '../runtime/index.js';
+export { BackupManager } from './backup/manager.js';
+export type {
+  BackupHandle,
+  BackupOptions,
+  BackupProgress,
+  BackupResult,
+  BackupVolume,
+  CheckpointInfo,
+  DeleteCheckpointOptions,
+} from './backup/options.js';
