@@ -111,6 +111,8 @@ export class BackupManager {
         throw error;
       },
     );
+    // A caller who only reads `progress` sees the failure there; `result` must not also count as unhandled.
+    result.catch(() => undefined);
     return { progress: feed, result };
   }
 

@@ -104,7 +104,8 @@ export async function makeTargets(
         name,
         predictedPath: '',
         format,
-        xml: buildStorageVolumeXml({ name, capacity, target: { format } }),
+        // v3 (compat 1.1): libvirt 9.0 makes v2 images otherwise, which cannot hold the bitmaps of checkpoints.
+        xml: buildStorageVolumeXml({ name, capacity, target: format === 'qcow2' ? { format, compat: '1.1' } : { format } }),
         writes: 0n,
       },
       { call: run.budget.call(), rollback: { timeout: BACKUP_ROLLBACK_TIMEOUT } },
