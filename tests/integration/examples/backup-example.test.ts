@@ -24,7 +24,12 @@ it('backup-begin: a full backup with a checkpoint, then an incremental one (virs
     // qcow2 v3, for the checkpoint's bitmap (libvirt 9.0 makes v2 volumes).
     execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', '-o', 'compat=1.1', disk.path, '16M']);
     await conn.domains.control.createTransient(
-      guestDomainXml(guest, { name, logPath: logs.path(name), variant: 'noacpi', disks: [{ path: disk.path, format: 'qcow2', target: 'vdb' }] }),
+      guestDomainXml(guest, {
+        name,
+        logPath: logs.path(name),
+        variant: 'noacpi',
+        disks: [{ path: disk.path, format: 'qcow2', target: 'vdb' }],
+      }),
     );
     await waitForSerial(logs.path(name), guest.readyMarker, 120_000);
     const example = async (...args: string[]): Promise<string> =>
