@@ -36,7 +36,6 @@ export {
   type DomainRebootEvent,
   type DomainAgentLifecycleEvent,
   type DomainDeviceEvent,
-  type DomainJobCompletedEvent,
   type DomainMetadataChangeEvent,
   type DomainOtherEvent,
   type NetworkLifecycleEvent,
@@ -165,16 +164,28 @@ export {
 
 // A VM's disks over time: snapshots, block jobs, backups.
 export {
-  BackupManager,
-  type BackupHandle,
+  DiskStateManager,
+  SnapshotManager,
+  type DiskStateManagerOptions,
+  type DiskStateOperation,
+  type DiskStateRequests,
+  type DiskStateResults,
+  type PendingDiskStateRequest,
+  type QuiesceMode,
+  type SnapshotDiskMode,
+  type SnapshotState,
+  type CreateSnapshotOptions,
+  type RevertSnapshotOptions,
+  type DeleteSnapshotOptions,
+  type SnapshotFile,
+  type SnapshotInfo,
+  type CreateSnapshotResult,
+  type RevertSnapshotResult,
+  type DeleteSnapshotResult,
   type BackupOptions,
   type BackupProgress,
   type BackupResult,
   type BackupVolume,
-  type CheckpointInfo,
-  type DeleteCheckpointOptions,
-  type DiskStateManagerOptions,
-  type DiskStateOperation,
 } from './disk-state/index.js';
 
 // Teardown.

@@ -171,7 +171,15 @@ export {
 } from './caps/domain-capabilities.js';
 
 // Snapshots
-export { buildSnapshotXml, type SnapshotModel } from './snapshot.js';
+export {
+  buildSnapshotXml,
+  parseSnapshotXml,
+  type SnapshotModel,
+  type SnapshotDiskModel,
+  type SnapshotDiskMode,
+  type SnapshotState,
+  type ParsedSnapshot,
+} from './snapshot.js';
 
 // Backups and checkpoints
 export { buildBackupXml, parseBackupXml, type BackupModel, type BackupDiskModel } from './disk-state/backup.js';

@@ -2,7 +2,7 @@ import { InvalidArgumentError, type LibvirtConnection } from '../../connection/i
 import { Budget, ProgressFeed, type VmInput, checkCallOptions, checkVmInput } from '../../runtime/index.js';
 import type { CallOptions } from '../../connection/internal.js';
 import { type DiskStateContext, type DiskStateManagerOptions, createDiskStateContext, inTurn } from '../context.js';
-import { runBackup } from './backup.js';
+import { performDiskState } from '../perform.js';
 import { deleteCheckpoint, listCheckpoints } from './checkpoints.js';
 import {
   type BackupHandle,
@@ -11,7 +11,6 @@ import {
   type BackupResult,
   type CheckpointInfo,
   type DeleteCheckpointOptions,
-  checkBackupOptions,
   checkCheckpointName,
 } from './options.js';
 
@@ -95,13 +94,9 @@ export class BackupManager {
    */
   start(vm: VmInput, options: BackupOptions): BackupHandle {
     const feed = new ProgressFeed<BackupProgress>(typeof options?.onProgress === 'function' ? options.onProgress : undefined);
-    const result = (async (): Promise<BackupResult> => {
-      if (options === null || typeof options !== 'object')
-        throw new InvalidArgumentError('options must be an object with a pool', { path: 'options' });
-      const timeout = checkBackupOptions(options);
-      checkVmInput(vm);
-      return inTurn(this.#ctx, 'backup', vm, timeout, options.signal, (run) => runBackup(run, options, feed));
-    })().then(
+    // Through the one dispatcher (what the registry's `backup` command runs); its reports reach this feed.
+    const request: BackupOptions = { ...options, onProgress: (p) => feed.push(p) };
+    const result = performDiskState(this.#ctx, vm, 'backup', request).then(
       (r) => {
         feed.end();
         return r;
