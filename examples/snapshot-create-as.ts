@@ -26,8 +26,7 @@ console.log(
   `Domain snapshot ${r.snapshot.name} created (${r.snapshot.kind}, memory: ${r.snapshot.memory}${r.quiesced ? ', quiesced' : ''})`,
 );
 for (const f of r.files) console.log(`  ${f.of}: ${f.path}${f.owned ? ' (owned by the VM)' : ''}`);
-for (const s of await snapshots.list(name)) {
-  let depth = 0;
-  for (let p = s.parent; p !== undefined; p = (await snapshots.list(name)).find((x) => x.name === p)?.parent) depth++;
-  console.log(`${'  '.repeat(depth)}${s.name}${s.current ? ' *' : ''}  ${s.kind}  ${s.createdAt?.toISOString() ?? ''}`);
-}
+const tree = await snapshots.list(name);
+const depth = (parent: string | undefined): number => (parent === undefined ? 0 : 1 + depth(tree.find((x) => x.name === parent)?.parent));
+for (const s of tree)
+  console.log(`${'  '.repeat(depth(s.parent))}${s.name}${s.current ? ' *' : ''}  ${s.kind}  ${s.createdAt?.toISOString() ?? ''}`);
