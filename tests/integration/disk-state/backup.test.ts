@@ -10,12 +10,12 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LibvirtConnection } from '../../../src/connection/internal.js';
 import { getRollbackReport } from '../../../src/creator/internal.js';
 import { VmDestroyer } from '../../../src/destroyer/index.js';
 import { BackupManager, type BackupProgress } from '../../../src/disk-state/index.js';
-import { AbortError, DomainNotFoundError, InvalidArgumentError } from '../../../src/errors/index.js';
+import { AbortError, DomainNotFoundError, InvalidArgumentError, JobFailedError } from '../../../src/errors/index.js';
 import { VmLifecycleManager } from '../../../src/lifecycle/index.js';
 import type { DomainRef } from '../../../src/rpc/index.js';
 import { guestDiskRead, guestDiskWrite } from '../../helpers/guest-disk.js';
@@ -218,6 +218,42 @@ describe('BackupManager on a running QEMU guest', () => {
     // libvirt kept how the job ended: cancelled, part of the 1 GiB copied.
     const last = await conn.domains.jobs.getStats(vm, { completed: true });
     expect(last).toMatchObject({ type: 'cancelled', operation: 'backup' });
+  }, 120_000);
+
+  it("a backup cancelled from outside the SDK (virsh domjobabort) is a JobFailedError with libvirt's reason, and leaves nothing", async () => {
+    const before = await backupVolumeNames();
+    let cancelled = false;
+    const error = await backups
+      .backup(vm, {
+        pool: backupPool!.name,
+        disks: ['vdc'],
+        onProgress: () => {
+          if (cancelled) return;
+          cancelled = true;
+          execFileSync('virsh', ['-q', '-c', QEMU_URI, 'domjobabort', name]);
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JobFailedError);
+    expect(error).toMatchObject({ code: 'ERR_LIBVIRT_JOB_FAILED', operation: 'backup', errmsg: 'Operation canceled' });
+    expect(getRollbackReport(error)).toMatchObject({ complete: true });
+    expect(await backupVolumeNames()).toEqual(before);
+  }, 120_000);
+
+  it('without events, polling the job confirms the end', async () => {
+    // A connection whose event subscriptions fail: the backup falls back to the job statistics alone.
+    const events = vi.spyOn(conn, 'events').mockImplementation(() => {
+      throw new Error('no events on this connection');
+    });
+    try {
+      const result = await backups.backup(vm, { pool: backupPool!.name, disks: ['vdb'] });
+      expect(result.confirmedBy).toBe('poll');
+      expect(result.stats).toMatchObject({ type: 'completed', operation: 'backup' });
+      expect(hostRead(result.volumes[0]!.path)).toContain('LVM_DATA1 marker-inc');
+      await conn.storage.volumes.delete(await conn.storage.volumes.lookup(backupPool!.name, result.volumes[0]!.name));
+    } finally {
+      events.mockRestore();
+    }
   }, 120_000);
 
   it('refuses bad input with typed errors before anything is made', async () => {
