@@ -174,6 +174,10 @@ export {
   type CreateSnapshotResult,
   type RevertSnapshotResult,
   type DeleteSnapshotResult,
+  type BackupOptions,
+  type BackupProgress,
+  type BackupResult,
+  type BackupVolume,
 } from './disk-state/index.js';
 
 // Observability (tracing channels, LibvirtMetrics): `libvirt-manager/observability` (docs/observability.md).

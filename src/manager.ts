@@ -53,6 +53,7 @@ import {
   type VmLifecycleManagerOptions,
   type VmInput,
 } from './lifecycle/index.js';
+import type { BackupManager, BackupOptions, BackupResult } from './disk-state/index.js';
 import type { VmCommand } from './state/commands.js';
 import type { VmRegistryOptions } from './state/options.js';
 import { VmRegistry } from './state/registry.js';
@@ -117,6 +118,8 @@ export class LibvirtManager implements AsyncDisposable {
   readonly destroyer: VmDestroyer;
   /** Inside the guest through the QEMU guest agent: commands, files, freeze, passwords, guest info. */
   readonly agent: AgentManager;
+  /** Backups (full, incremental through checkpoints) with progress, confirmed by libvirt. */
+  readonly backups: BackupManager;
   /** One state machine per VM, fed by events: the source of truth for VM state. */
   readonly vms: VmRegistry;
   readonly #logger: Logger | undefined;
@@ -131,6 +134,7 @@ export class LibvirtManager implements AsyncDisposable {
     this.diskState = new DiskStateManager(connection, { pollInterval: options.lifecycle?.pollInterval, ...logger });
     this.snapshots = this.diskState.snapshots;
     this.destroyer = new VmDestroyer(connection, this.lifecycle, logger);
+    this.backups = this.diskState.backups;
     this.creator = new VmCreator(connection, { lifecycle: this.lifecycle, ...logger });
     this.vms = new VmRegistry(connection, {
       ...options.registry,
@@ -220,6 +224,14 @@ export class LibvirtManager implements AsyncDisposable {
   /** Stop, delete storage by policy, undefine. Delegates to the registry (→ {@link VmDestroyer.destroy}). */
   destroyVm(vm: VmInput, options?: Command<'destroy'>): Promise<DestroyReport> {
     return this.vms.send(vm, 'destroy', options);
+  }
+
+  /**
+   * Back up a running VM's disks into new volumes of a pool (`virsh backup-begin`).
+   * Delegates to the registry (→ {@link BackupManager.backup}; shown as `changingDisks` while it runs).
+   */
+  backup(vm: VmInput, options: BackupOptions & Queue): Promise<BackupResult> {
+    return this.vms.send(vm, 'backup', options);
   }
 
   /** Attach a disk made from a `createVm` disk spec (`virsh attach-disk`). Delegates to the registry (→ {@link VmDeviceManager.attachDisk}). */

@@ -32,3 +32,13 @@ export type {
   RevertSnapshotResult,
   DeleteSnapshotResult,
 } from './snapshots/options.js';
+export { BackupManager } from './backup/manager.js';
+export type {
+  BackupHandle,
+  BackupOptions,
+  BackupProgress,
+  BackupResult,
+  BackupVolume,
+  CheckpointInfo,
+  DeleteCheckpointOptions,
+} from './backup/options.js';

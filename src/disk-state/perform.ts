@@ -20,6 +20,7 @@ import {
   checkVmInput,
 } from '../runtime/index.js';
 import { type DiskStateContext, type OperationHandler, inTurn } from './context.js';
+import { BACKUP_HANDLERS, type BackupRequests, type BackupResults } from './backup/handlers.js';
 import { SNAPSHOT_HANDLERS } from './snapshots/handlers.js';
 import type { SnapshotRequests, SnapshotResults } from './snapshots/options.js';
 
@@ -34,23 +35,21 @@ export type PendingDiskStateRequest = CallOptions & Record<string, unknown>;
  * options as one object (what the registry's commands carry).
  * @example const r: DiskStateRequests['createSnapshot'] = { name: 'before-upgrade', disks: 'external' };
  */
-export interface DiskStateRequests extends SnapshotRequests {
-  // Block jobs (branch blockjobs) and backups (branch backups) replace these with their own request types.
+export interface DiskStateRequests extends SnapshotRequests, BackupRequests {
+  // Block jobs (branch blockjobs) replace these with their own request types.
   blockCopy: PendingDiskStateRequest;
   blockCommit: PendingDiskStateRequest;
   blockPull: PendingDiskStateRequest;
-  backup: PendingDiskStateRequest;
 }
 
 /**
  * The result of each disk-state operation.
  * @example const r: DiskStateResults['deleteSnapshot'] = await snapshots.delete('web1', 'before-upgrade');
  */
-export interface DiskStateResults extends SnapshotResults {
+export interface DiskStateResults extends SnapshotResults, BackupResults {
   blockCopy: never;
   blockCommit: never;
   blockPull: never;
-  backup: never;
 }
 
 /** Placeholder of an operation another part of the module implements. */
@@ -66,7 +65,7 @@ const HANDLERS: { readonly [O in DiskStateOperation]: DiskStateHandler<O> } = {
   blockCopy: pending('blockCopy'),
   blockCommit: pending('blockCommit'),
   blockPull: pending('blockPull'),
-  backup: pending('backup'),
+  ...BACKUP_HANDLERS,
 };
 
 /**

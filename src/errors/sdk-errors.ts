@@ -37,6 +37,8 @@ export const ErrorCode = {
   GUEST_AGENT: 'ERR_LIBVIRT_GUEST_AGENT',
   /** A command run in the guest through the agent exited non-zero or was killed. */
   GUEST_EXEC: 'ERR_LIBVIRT_GUEST_EXEC',
+  /** A domain job (a backup…) ended without success: it failed in QEMU or was cancelled. */
+  JOB_FAILED: 'ERR_LIBVIRT_JOB_FAILED',
   /** A failure the SDK did not classify (a bug, or a non-SDK error wrapped for a report); `cause` has the original. */
   INTERNAL: 'ERR_LIBVIRT_INTERNAL',
 } as const;
@@ -327,5 +329,31 @@ export class DeviceDetachError extends LibvirtManagerError {
     this.live = fields.live;
     this.config = fields.config;
     this.requests = fields.requests;
+  }
+}
+
+/**
+ * A domain job — a backup, later a migration — ended without success:
+ * QEMU failed it (`errmsg` says why, e.g. a full target pool) or it was
+ * cancelled from outside the SDK (`virsh domjobabort`: `'Operation canceled'`).
+ * What the operation made for the job was removed before this is thrown.
+ *
+ * @example
+ * try { await backups.backup('web1', { pool: 'backups' }); } catch (e) {
+ *   if (e instanceof JobFailedError) console.log(e.operation, e.errmsg);
+ * }
+ */
+export class JobFailedError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'JobFailedError';
+  declare readonly code: typeof ErrorCode.JOB_FAILED;
+  /** The job's operation, e.g. `'backup'`. */
+  readonly operation: string;
+  /** libvirt's reason (the job's `errmsg`), when it gave one. */
+  readonly errmsg: string | undefined;
+  constructor(fields: { operation: string; errmsg: string | undefined }, message: string, options?: LibvirtManagerErrorOptions) {
+    super(ErrorCode.JOB_FAILED, message, options);
+    this.operation = fields.operation;
+    this.errmsg = fields.errmsg;
   }
 }

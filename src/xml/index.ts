@@ -180,3 +180,7 @@ export {
   type SnapshotState,
   type ParsedSnapshot,
 } from './snapshot.js';
+
+// Backups and checkpoints
+export { buildBackupXml, parseBackupXml, type BackupModel, type BackupDiskModel } from './disk-state/backup.js';
+export { buildCheckpointXml, parseCheckpointXml, type CheckpointModel, type CheckpointDiskModel } from './disk-state/checkpoint.js';

@@ -27,6 +27,8 @@ import { type GuestTime, type GuestTimeInput, getTime, setTime } from './domain-
 import { type Screenshot, type ScreenshotOptions, takeScreenshot } from './screenshot.js';
 import { type DomainInput, checkName, checkObjectName, lookupDomainBy, resolveDomain } from './refs.js';
 import { SnapshotResource } from './snapshots.js';
+import { CheckpointResource } from './checkpoints.js';
+import { DomainJobResource } from './domain-jobs.js';
 import { type AutostartOptions, type ResourceCall, type ResourceStream, checkAutostart, flag } from './types.js';
 
 /** libvirt's domain states, lower-cased (`virDomainState`). */
@@ -126,6 +128,10 @@ export class DomainResource {
   readonly control: DomainControl;
   /** The guest agent: raw agent JSON and libvirt's agent wrappers (one call each). Use `AgentManager` for the typed API. */
   readonly agent: DomainAgentResource;
+  /** The domain's asynchronous job (backup, migration…): statistics, abort, backup start. */
+  readonly jobs: DomainJobResource;
+  /** Checkpoints of a domain (for incremental backups). */
+  readonly checkpoints: CheckpointResource;
 
   constructor(call: ResourceCall, stream: ResourceStream) {
     this.#call = call;
@@ -133,6 +139,8 @@ export class DomainResource {
     this.snapshots = new SnapshotResource(call);
     this.control = new DomainControl(call);
     this.agent = new DomainAgentResource(call);
+    this.jobs = new DomainJobResource(call);
+    this.checkpoints = new CheckpointResource(call);
   }
 
   /**

@@ -223,7 +223,7 @@ describe('the registry and the per-VM queue', () => {
     const domain = await vm('snap-table');
     await expect(manager.diskState.perform(domain, 'nope' as never, {} as never)).rejects.toBeInstanceOf(InvalidArgumentError);
     expect(manager.getVm(domain)?.allowed ?? (await manager.vms.track(domain)).allowed).not.toContain('blockCopy');
-    await expect(manager.diskState.perform(domain, 'backup', {})).rejects.toSatisfy(
+    await expect(manager.diskState.perform(domain, 'backup', { pool: 'default-pool' })).rejects.toSatisfy(
       (e: unknown) => e instanceof InvalidStateError || e instanceof UnsupportedError,
     );
   });
