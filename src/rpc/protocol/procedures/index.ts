@@ -6,6 +6,7 @@
  */
 import type { Procedure } from '../procedure.js';
 import * as auth from './auth.js';
+import * as blockJobs from './block-jobs.js';
 import * as connect from './connect.js';
 import * as domainDevices from './domain-devices.js';
 import * as domainLifecycle from './domain-lifecycle.js';
@@ -20,6 +21,7 @@ import * as storagePool from './storage-pool.js';
 import * as storageVolume from './storage-volume.js';
 
 export * from './auth.js';
+export * from './block-jobs.js';
 export * from './connect.js';
 export * from './domain-devices.js';
 export * from './domain-lifecycle.js';
@@ -54,6 +56,7 @@ function isProcedure(value: unknown): value is Procedure<unknown, unknown> {
 export const ALL_PROCEDURES: readonly Procedure<unknown, unknown>[] = Object.freeze(
   [
     auth,
+    blockJobs,
     connect,
     domain,
     domainLifecycle,
