@@ -37,6 +37,8 @@ export {
   type DomainAgentLifecycleEvent,
   type DomainDeviceEvent,
   type DomainMetadataChangeEvent,
+  type DomainBlockJobEvent,
+  type BlockJobStatus,
   type DomainOtherEvent,
   type NetworkLifecycleEvent,
   type NetworkOtherEvent,

@@ -29,6 +29,8 @@ export {
   type DomainRebootEvent,
   type KnownEventType,
   type LibvirtEvent,
+  type BlockJobStatus,
+  type DomainBlockJobEvent,
   type NetworkLifecycleEvent,
   type NetworkOtherEvent,
   type StoragePoolLifecycleEvent,
@@ -36,6 +38,7 @@ export {
 } from './events/event-types.js';
 // The typed resources behind `conn.host`, `conn.domains`, `conn.storage`, `conn.networks`, and what they take and return.
 export {
+  BlockJobResource,
   DomainControl,
   DomainResource,
   HostResource,
@@ -47,6 +50,12 @@ export {
   type AddressSource,
   type AutostartOptions,
   type BlockInfo,
+  type BlockCommitCallOptions,
+  type BlockCopyCallOptions,
+  type BlockJobAbortOptions,
+  type BlockJobInfo,
+  type BlockJobType,
+  type BlockPullCallOptions,
   type ConsoleOptions,
   type DhcpLease,
   type DomainInfo,

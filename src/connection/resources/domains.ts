@@ -19,6 +19,7 @@ import {
   typedParamsToRecord,
   type CallOptions,
 } from '../../rpc/index.js';
+import { BlockJobResource } from './block-jobs.js';
 import { type ConsoleOptions, type DomainConsole, openConsole } from './console.js';
 import { DomainControl } from './domain-control.js';
 import { type MemoryOptions, type VcpuOptions, getVcpus, setMemory, setVcpus } from './domain-sizing.js';
@@ -123,12 +124,15 @@ export class DomainResource {
    * and `VmDestroyer` for operations confirmed by events.
    */
   readonly control: DomainControl;
+  /** Block jobs (copy, commit, pull): one call each. Use `BlockJobManager` for confirmed jobs with progress. */
+  readonly blockJobs: BlockJobResource;
 
   constructor(call: ResourceCall, stream: ResourceStream) {
     this.#call = call;
     this.#stream = stream;
     this.snapshots = new SnapshotResource(call);
     this.control = new DomainControl(call);
+    this.blockJobs = new BlockJobResource(call);
   }
 
   /**

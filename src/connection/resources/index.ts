@@ -31,6 +31,7 @@ export type { Screenshot, ScreenshotOptions } from './screenshot.js';
 export type { MemoryOptions, SizingImpact, VcpuOptions } from './domain-sizing.js';
 export type { GuestTime, GuestTimeInput } from './domain-time.js';
 export * from './domain-control.js';
+export * from './block-jobs.js';
 export * from './snapshots.js';
 export * from './host.js';
 export * from './networks.js';
