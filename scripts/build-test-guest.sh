@@ -26,6 +26,14 @@
 #   LIBVIRT_MANAGER_GUEST_READY              init is up; from now on ACPI shutdown is honoured
 #   LIBVIRT_MANAGER_GUEST_POWEROFF           (acpi variant) power button seen, powering off
 #   LIBVIRT_MANAGER_ECHO <line>              after READY: the answer to each <line> typed on the console
+#                                            (other than the commands below)
+#   After READY, console commands (test-guest/commands.sh), each answered by one DONE line:
+#   typed: LIBVIRT_MANAGER_CMD <id> disk-write <dev> <text>  answer: LIBVIRT_MANAGER_CMD_DONE <id> ok disk-write <dev>
+#   typed: LIBVIRT_MANAGER_CMD <id> disk-read <dev>          answer: ... ok disk-read <dev> data=<text> | ... empty
+#   typed: LIBVIRT_MANAGER_CMD <id> count                    answer: ... ok count, then once a second
+#                                                            LIBVIRT_MANAGER_COUNT n=<n> uptime=<s>
+#   any failure:                                             LIBVIRT_MANAGER_CMD_DONE <id> error <command> <why>
+#   (<dev>: a virtio disk's serial, else a guest device name; the data is at 1 MiB, direct I/O.)
 #   LIBVIRT_MANAGER_MEM total=<kB>           MemTotal: before READY, then at each change (balloon)
 #   LIBVIRT_MANAGER_CPU online=<list>        online CPUs: before READY, then at each change; hot-plugged
 #                                            vCPUs are onlined by the guest
@@ -44,7 +52,7 @@
 #   LIBVIRT_MANAGER_UNPLUG disarmed                                 (ignore-first) the next is honoured
 #
 # The guest's /init is scripts/test-guest/init.sh, which sources test-guest/devices.sh (the device
-# watcher, /lib/test-guest/devices.sh), and its /sbin/shutdown test-guest/shutdown.sh (busybox sh,
+# watcher, /lib/test-guest/devices.sh) and test-guest/commands.sh (the console commands), and its /sbin/shutdown test-guest/shutdown.sh (busybox sh,
 # linted by shellcheck in npm test); editing any of them rebuilds the images.
 # The kernel package is downloaded with apt-get download and unpacked, never installed.
 # So is qemu-guest-agent: qemu-ga and its libraries go into the initramfs, and run when the domain
@@ -55,10 +63,10 @@ set -euo pipefail
 
 SELF=$(realpath "${BASH_SOURCE[0]}")
 readonly SELF
-# The guest's own scripts: init.sh becomes /init, devices.sh /lib/test-guest/devices.sh (sourced by
-# /init) and shutdown.sh /sbin/shutdown (all busybox sh).
+# The guest's own scripts: init.sh becomes /init, devices.sh and commands.sh go to /lib/test-guest/
+# (sourced by /init) and shutdown.sh becomes /sbin/shutdown (all busybox sh).
 readonly GUEST_DIR="${SELF%/*}/test-guest"
-readonly GUEST_FILES=(init.sh devices.sh shutdown.sh)
+readonly GUEST_FILES=(init.sh devices.sh commands.sh shutdown.sh)
 readonly CACHE_DIR="${LIBVIRT_MANAGER_CACHE:-${HOME:?HOME is not set}/.cache/libvirt-manager}/test-guest"
 readonly KERNEL_META=linux-image-cloud-amd64
 readonly BUSYBOX=/bin/busybox
@@ -74,6 +82,9 @@ readonly NET_MARKER=LIBVIRT_MANAGER_NET
 readonly MEM_MARKER=LIBVIRT_MANAGER_MEM
 readonly CPU_MARKER=LIBVIRT_MANAGER_CPU
 readonly UNPLUG_MARKER=LIBVIRT_MANAGER_UNPLUG
+readonly CMD_MARKER=LIBVIRT_MANAGER_CMD
+readonly CMD_DONE_MARKER=LIBVIRT_MANAGER_CMD_DONE
+readonly COUNT_MARKER=LIBVIRT_MANAGER_COUNT
 # The kernel command line parameter that selects an unplug variant (test-guest/devices.sh).
 readonly UNPLUG_PARAMETER=test_guest.unplug
 readonly BASE_IMAGE_MARKER='LIBVIRT_MANAGER_BASE_IMAGE v1'
@@ -298,6 +309,9 @@ NET_MARKER=$NET_MARKER
 MEM_MARKER=$MEM_MARKER
 CPU_MARKER=$CPU_MARKER
 UNPLUG_MARKER=$UNPLUG_MARKER
+CMD_MARKER=$CMD_MARKER
+CMD_DONE_MARKER=$CMD_DONE_MARKER
+COUNT_MARKER=$COUNT_MARKER
 UNPLUG_PARAMETER=$UNPLUG_PARAMETER
 AGENT_CHANNEL=$AGENT_CHANNEL
 AGENT_ADDRESS=$AGENT_ADDRESS
@@ -363,6 +377,9 @@ write_manifest() {
   "cpuMarkerPrefix": $(json_string "$CPU_MARKER online="),
   "unplugMarkerPrefix": $(json_string "$UNPLUG_MARKER "),
   "unplugParameter": $(json_string "$UNPLUG_PARAMETER"),
+  "commandPrefix": $(json_string "$CMD_MARKER "),
+  "commandDonePrefix": $(json_string "$CMD_DONE_MARKER "),
+  "countMarkerPrefix": $(json_string "$COUNT_MARKER n="),
   "buildHash": $(json_string "$hash")
 }
 EOF
@@ -394,6 +411,7 @@ build() {
   stage_agent "$root"
   install -m 0755 "$GUEST_DIR/init.sh" "$root/init"
   install -D -m 0644 "$GUEST_DIR/devices.sh" "$root/lib/test-guest/devices.sh"
+  install -D -m 0644 "$GUEST_DIR/commands.sh" "$root/lib/test-guest/commands.sh"
   build_initrd "$root" acpi "$work/initrd-acpi.img"
   build_initrd "$root" noacpi "$work/initrd-noacpi.img"
   cp "$vmlinuz" "$work/vmlinuz"

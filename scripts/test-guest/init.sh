@@ -4,7 +4,8 @@
 # both initramfs images. It runs under busybox sh with busybox applets only (plus qemu-ga), and
 # reads its settings (VARIANT=acpi|noacpi, the console markers, the agent's channel and address)
 # from /etc/test-guest.conf, which the build script writes per image. The device watcher it starts
-# after READY lives in test-guest/devices.sh (/lib/test-guest/devices.sh in the guest).
+# after READY lives in test-guest/devices.sh (/lib/test-guest/devices.sh in the guest), its console
+# commands in test-guest/commands.sh (/lib/test-guest/commands.sh).
 /bin/busybox mkdir -p /proc /sys /dev /mnt /tmp
 /bin/busybox mount -t proc proc /proc
 /bin/busybox mount -t sysfs sysfs /sys
@@ -147,8 +148,18 @@ echo "LIBVIRT_MANAGER_GUEST_INFO variant=$VARIANT kernel=$(uname -r) uptime=$upt
 echo "$READY_MARKER"
 # From now on, one line per device change (hot-plug, unplug, resize, media, balloon, vCPUs).
 devices_watch &
-# PID 1 must never exit (that would be a kernel panic). Meanwhile it answers each line typed on the
-# console, so console input can be tested end to end; if the console cannot be read, it just waits.
+# shellcheck source=/dev/null # scripts/test-guest/commands.sh, copied here by the build script
+. /lib/test-guest/commands.sh
+# PID 1 must never exit (that would be a kernel panic). Meanwhile it runs each command line typed on
+# the console (test-guest/commands.sh) and echoes every other line, so console input can be tested
+# end to end; if the console cannot be read, it just waits.
 while :; do
-  if read -r line; then echo "$ECHO_MARKER $line"; else sleep 1; fi
+  if read -r line; then
+    case $line in
+      "$CMD_MARKER "*) run_command "$line" ;;
+      *) echo "$ECHO_MARKER $line" ;;
+    esac
+  else
+    sleep 1
+  fi
 done

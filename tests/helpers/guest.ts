@@ -50,6 +50,12 @@ export interface GuestManifest {
   unplugMarkerPrefix: string;
   /** The kernel command line parameter that selects an unplug variant (`test_guest.unplug`). */
   unplugParameter: string;
+  /** Console lines that start with this are commands (`<id> disk-write|disk-read|count ...`): tests/helpers/guest-disk.ts. */
+  commandPrefix: string;
+  /** The guest answers each command with one line: this prefix, the command's id, then `ok ...` or `error ...`. */
+  commandDonePrefix: string;
+  /** After the `count` command, once a second: this prefix, the counter, then ` uptime=<s>`. */
+  countMarkerPrefix: string;
 }
 
 /**
@@ -112,6 +118,20 @@ export interface GuestXmlOptions {
   cdrom?: { source?: string };
   /** Appended to the manifest's kernel command line. */
   cmdline?: string;
+  /**
+   * Writable virtio data disks. Each gets `<serial>` = its target, so the guest's console commands find it by
+   * the libvirt name (`guestDiskWrite(..., 'vdb', ...)`) although the guest itself names it otherwise.
+   */
+  disks?: readonly GuestDisk[];
+}
+
+/** A writable virtio data disk of {@link GuestXmlOptions.disks}. */
+export interface GuestDisk {
+  /** The image file (e.g. a volume made by `tempVolume` in tests/helpers/pool.ts). */
+  path: string;
+  format: 'raw' | 'qcow2';
+  /** libvirt's target, e.g. `vdb`; also the disk's serial, which the guest's commands look it up by. */
+  target: string;
 }
 
 /** The libvirt target of the cdrom drive {@link GuestXmlOptions.cdrom} adds (`virsh change-media <vm> sda ...`). */
@@ -133,7 +153,12 @@ function rootPortsXml(options: GuestXmlOptions): string {
   const spare = options.hotplugPorts ?? 0;
   if (spare <= 0) return '';
   // libvirt's q35 default USB controller (qemu-xhci), then what this helper adds without an address.
-  const placed = 1 + (options.balloon === true ? 1 : 0) + (options.agent === true ? 1 : 0) + (options.cdrom === undefined ? 0 : 1);
+  const placed =
+    1 +
+    (options.balloon === true ? 1 : 0) +
+    (options.agent === true ? 1 : 0) +
+    (options.cdrom === undefined ? 0 : 1) +
+    (options.disks?.length ?? 0);
   const port = "<controller type='pci' model='pcie-root-port'/>";
   return `<controller type='pci' index='0' model='pcie-root'/>\n    ${Array.from({ length: spare + placed }, () => port).join('\n    ')}`;
 }
@@ -145,12 +170,21 @@ function cdromXml(cdrom: GuestXmlOptions['cdrom']): string {
     <disk type='file' device='cdrom'><driver name='qemu' type='raw'/>${source}<target dev='${GUEST_CDROM_TARGET}' bus='scsi'/><readonly/></disk>`;
 }
 
+function disksXml(disks: GuestXmlOptions['disks']): string {
+  return (disks ?? [])
+    .map(
+      (d) =>
+        `<disk type='file' device='disk'><driver name='qemu' type='${d.format}'/><source file='${esc(d.path)}'/><target dev='${esc(d.target)}' bus='virtio'/><serial>${esc(d.target)}</serial></disk>`,
+    )
+    .join('\n    ');
+}
+
 /**
  * Domain XML of the tiny test guest (docs/test-environment.md): TCG on q35,
  * 256 MiB, 1 vCPU, direct kernel boot, a pty serial console whose output is
  * also logged to `logPath` so markers can be read, `on_poweroff` destroy.
  * The options add what device tests need: spare PCIe root ports, vCPUs to
- * hot-plug, a balloon, a cdrom, native PCIe hotplug and the unplug variants.
+ * hot-plug, a balloon, a cdrom, data disks, native PCIe hotplug and the unplug variants.
  */
 export function guestDomainXml(manifest: GuestManifest, options: GuestXmlOptions): string {
   const initrd = options.variant === 'noacpi' ? manifest.initrdNoAcpi : manifest.initrdAcpi;
@@ -188,6 +222,7 @@ export function guestDomainXml(manifest: GuestManifest, options: GuestXmlOptions
     ${options.agent === true ? `<channel type='unix'><target type='virtio' name='${esc(manifest.agentChannel)}'/></channel>` : ''}
     ${rootPortsXml(options)}
     ${cdromXml(options.cdrom)}
+    ${disksXml(options.disks)}
     <memballoon model='${options.balloon === true ? 'virtio' : 'none'}'/>
   </devices>
   ${native ? "<qemu:commandline><qemu:arg value='-global'/><qemu:arg value='ICH9-LPC.acpi-pci-hotplug-with-bridge-support=off'/></qemu:commandline>" : ''}

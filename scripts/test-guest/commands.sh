@@ -1,0 +1,98 @@
+# shellcheck shell=sh
+# The test guest's console commands: /init (scripts/test-guest/init.sh) sources this file from
+# /lib/test-guest/commands.sh and hands run_command each console line that starts with $CMD_MARKER.
+# Busybox sh and applets only; the markers come from /etc/test-guest.conf.
+#
+#   $CMD_MARKER <id> disk-write <dev> <text>   write <text> at $DISK_DATA_OFFSET on the disk
+#   $CMD_MARKER <id> disk-read <dev>           read what is there
+#   $CMD_MARKER <id> count                     from now on, one $COUNT_MARKER line a second
+# Each is answered by exactly one line:
+#   $CMD_DONE_MARKER <id> ok disk-write <dev>
+#   $CMD_DONE_MARKER <id> ok disk-read <dev> data=<text>   or  ... disk-read <dev> empty
+#   $CMD_DONE_MARKER <id> ok count
+#   $CMD_DONE_MARKER <id> error <command> <why>
+# <dev> is a virtio disk's serial (libvirt's <serial>, which the tests' helper sets to the disk's
+# target, e.g. vdb) or else a guest device name (vda, sda): guest names do not follow libvirt's.
+# <text> is one word of [A-Za-z0-9._:-], at most 200 characters.
+#
+# The data block is one 512-byte sector at 1 MiB, far from the base image's marker line at 0: it
+# starts with "$DISK_DATA_TAG <text>\n" and is zero-padded. Both directions bypass the guest's page
+# cache (O_DIRECT), and the write ends with a flush (conv=fsync), so what a command reports is what
+# the virtual disk holds: a snapshot taken after "ok disk-write" has the data, and a read after a
+# revert sees the reverted disk, not a cached copy.
+DISK_DATA_OFFSET_SECTORS=2048
+DISK_DATA_TAG=LVM_DATA1
+
+# Sets $disk_dev to /dev/<name> of the disk named $1 (serial first, then guest name); fails if none.
+find_disk() {
+  disk_dev=
+  for sys in /sys/block/*; do
+    [ -r "$sys/serial" ] || continue
+    # virtio-blk's serial file has no newline: read fails at EOF, yet sets $serial.
+    serial=
+    read -r serial <"$sys/serial" || [ -n "$serial" ] || continue
+    [ "$serial" = "$1" ] && disk_dev=/dev/${sys##*/} && return 0
+  done
+  case $1 in */* | .*) return 1 ;; esac
+  [ -b "/dev/$1" ] && disk_dev=/dev/$1
+}
+
+disk_write() {
+  find_disk "$2" || { echo "$CMD_DONE_MARKER $1 error disk-write no disk $2"; return; }
+  case $3 in
+    '' | *[!A-Za-z0-9._:-]*) echo "$CMD_DONE_MARKER $1 error disk-write bad text"; return ;;
+  esac
+  [ ${#3} -le 200 ] || { echo "$CMD_DONE_MARKER $1 error disk-write text longer than 200"; return; }
+  # One whole sector: O_DIRECT transfers whole logical blocks only.
+  if { printf '%s %s\n' "$DISK_DATA_TAG" "$3"; head -c 512 /dev/zero; } | head -c 512 |
+    dd of="$disk_dev" bs=512 count=1 seek="$DISK_DATA_OFFSET_SECTORS" iflag=fullblock oflag=direct conv=notrunc,fsync 2>/tmp/dd.err; then
+    echo "$CMD_DONE_MARKER $1 ok disk-write $2"
+  else
+    echo "$CMD_DONE_MARKER $1 error disk-write dd: $(tr '\n' ' ' </tmp/dd.err)"
+  fi
+}
+
+disk_read() {
+  find_disk "$2" || { echo "$CMD_DONE_MARKER $1 error disk-read no disk $2"; return; }
+  if ! dd if="$disk_dev" bs=512 count=1 skip="$DISK_DATA_OFFSET_SECTORS" iflag=direct of=/tmp/block 2>/tmp/dd.err; then
+    echo "$CMD_DONE_MARKER $1 error disk-read dd: $(tr '\n' ' ' </tmp/dd.err)"
+    return
+  fi
+  first=$(head -n 1 /tmp/block | tr -d '\000')
+  case $first in
+    "$DISK_DATA_TAG "*) echo "$CMD_DONE_MARKER $1 ok disk-read $2 data=${first#"$DISK_DATA_TAG "}" ;;
+    '') echo "$CMD_DONE_MARKER $1 ok disk-read $2 empty" ;;
+    *) echo "$CMD_DONE_MARKER $1 error disk-read $2 holds something else: $(printf '%s' "$first" | tr -dc 'A-Za-z0-9._: -' | head -c 60)" ;;
+  esac
+}
+
+# One line a second until the guest stops: a counter and the uptime, so a test can tell that the
+# guest kept running (migration, pause/resume) and for how long.
+count_forever() {
+  n=0
+  while :; do
+    n=$((n + 1))
+    read -r uptime _ </proc/uptime
+    echo "$COUNT_MARKER n=$n uptime=$uptime"
+    sleep 1
+  done
+}
+
+# Runs one console line "$CMD_MARKER <id> <command> [args]" (the caller checked the marker).
+run_command() {
+  # Split the line into words, without expanding globs in them.
+  set -f
+  # shellcheck disable=SC2086 # split on purpose
+  set -- $1
+  set +f
+  id=${2:-none}
+  case ${3:-} in
+    disk-write) disk_write "$id" "${4:-}" "${5:-}" ;;
+    disk-read) disk_read "$id" "${4:-}" ;;
+    count)
+      count_forever &
+      echo "$CMD_DONE_MARKER $id ok count"
+      ;;
+    *) echo "$CMD_DONE_MARKER $id error ${3:-none} unknown command" ;;
+  esac
+}
