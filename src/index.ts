@@ -165,7 +165,26 @@ export {
 } from './devices/index.js';
 
 // A VM's disks over time: snapshots, block jobs, backups.
-export { type DiskStateManagerOptions, type DiskStateOperation } from './disk-state/index.js';
+export {
+  DiskStateManager,
+  SnapshotManager,
+  type DiskStateManagerOptions,
+  type DiskStateOperation,
+  type DiskStateRequests,
+  type DiskStateResults,
+  type PendingDiskStateRequest,
+  type QuiesceMode,
+  type SnapshotDiskMode,
+  type SnapshotState,
+  type CreateSnapshotOptions,
+  type RevertSnapshotOptions,
+  type DeleteSnapshotOptions,
+  type SnapshotFile,
+  type SnapshotInfo,
+  type CreateSnapshotResult,
+  type RevertSnapshotResult,
+  type DeleteSnapshotResult,
+} from './disk-state/index.js';
 
 // Teardown.
 export {
