@@ -184,6 +184,19 @@ export {
   type CreateSnapshotResult,
   type RevertSnapshotResult,
   type DeleteSnapshotResult,
+  BlockJobManager,
+  type BlockCommitOptions,
+  type BlockCopyDestination,
+  type BlockCopyOptions,
+  type BlockCopyResult,
+  type BlockJobOptions,
+  type BlockJobProgress,
+  type BlockJobResult,
+  type BlockJobTask,
+  type BlockJobWaitOptions,
+  type BlockPullOptions,
+  type FoundBlockJob,
+  type OldImageOutcome,
 } from './disk-state/index.js';
 
 // Teardown.

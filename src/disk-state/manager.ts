@@ -2,6 +2,7 @@ import { InvalidArgumentError, type LibvirtConnection } from '../connection/inte
 import type { DiskStateOperation, VmInput } from '../runtime/index.js';
 import { type DiskStateContext, type DiskStateManagerOptions, createDiskStateContext } from './context.js';
 import { type DiskStateRequests, type DiskStateResults, performDiskState } from './perform.js';
+import { BlockJobManager } from './block-jobs/manager.js';
 import { SnapshotManager } from './snapshots/manager.js';
 
 /**
@@ -19,6 +20,8 @@ export class DiskStateManager {
   readonly #ctx: DiskStateContext;
   /** Snapshots: create, list, revert, delete. */
   readonly snapshots: SnapshotManager;
+  /** Block jobs: copy, commit, pull, with progress; find, list and follow running ones. */
+  readonly blockJobs: BlockJobManager;
 
   /**
    * @param connection an open {@link LibvirtConnection} (shared; never closed here)
@@ -29,6 +32,7 @@ export class DiskStateManager {
       throw new InvalidArgumentError('connection must be a LibvirtConnection', { path: 'connection' });
     this.#ctx = createDiskStateContext(connection, options);
     this.snapshots = new SnapshotManager(connection, options);
+    this.blockJobs = new BlockJobManager(connection, options);
   }
 
   /**

@@ -20,6 +20,7 @@ import {
   checkVmInput,
 } from '../runtime/index.js';
 import { type DiskStateContext, type OperationHandler, inTurn } from './context.js';
+import { BLOCK_JOB_HANDLERS, type BlockJobRequests, type BlockJobResults } from './block-jobs/handlers.js';
 import { SNAPSHOT_HANDLERS } from './snapshots/handlers.js';
 import type { SnapshotRequests, SnapshotResults } from './snapshots/options.js';
 
@@ -34,11 +35,8 @@ export type PendingDiskStateRequest = CallOptions & Record<string, unknown>;
  * options as one object (what the registry's commands carry).
  * @example const r: DiskStateRequests['createSnapshot'] = { name: 'before-upgrade', disks: 'external' };
  */
-export interface DiskStateRequests extends SnapshotRequests {
-  // Block jobs (branch blockjobs) and backups (branch backups) replace these with their own request types.
-  blockCopy: PendingDiskStateRequest;
-  blockCommit: PendingDiskStateRequest;
-  blockPull: PendingDiskStateRequest;
+export interface DiskStateRequests extends SnapshotRequests, BlockJobRequests {
+  // Backups (branch backups) replace this with their own request type.
   backup: PendingDiskStateRequest;
 }
 
@@ -46,10 +44,7 @@ export interface DiskStateRequests extends SnapshotRequests {
  * The result of each disk-state operation.
  * @example const r: DiskStateResults['deleteSnapshot'] = await snapshots.delete('web1', 'before-upgrade');
  */
-export interface DiskStateResults extends SnapshotResults {
-  blockCopy: never;
-  blockCommit: never;
-  blockPull: never;
+export interface DiskStateResults extends SnapshotResults, BlockJobResults {
   backup: never;
 }
 
@@ -63,9 +58,7 @@ function pending<O extends DiskStateOperation>(operation: O): DiskStateHandler<O
 
 const HANDLERS: { readonly [O in DiskStateOperation]: DiskStateHandler<O> } = {
   ...SNAPSHOT_HANDLERS,
-  blockCopy: pending('blockCopy'),
-  blockCommit: pending('blockCommit'),
-  blockPull: pending('blockPull'),
+  ...BLOCK_JOB_HANDLERS,
   backup: pending('backup'),
 };
 

@@ -16,9 +16,10 @@ import {
   checkVmInput,
   resolveVm,
 } from '../../runtime/index.js';
-import { type DiskStateContext, type DiskStateManagerOptions, type DiskStateRun, createDiskStateContext, inTurn } from '../context.js';
-import { commitDisk, followExisting, pullDisk } from './chain-jobs.js';
-import { copyDisk } from './copy.js';
+import { type DiskStateContext, type DiskStateManagerOptions, createDiskStateContext, inTurn } from '../context.js';
+import { type DiskStateRequests, type DiskStateResults, performDiskState } from '../perform.js';
+import type { BlockJobRequests } from './handlers.js';
+import { followExisting } from './chain-jobs.js';
 import { liveDiskTargets } from './disk-view.js';
 import {
   type BlockCommitOptions,
@@ -30,9 +31,6 @@ import {
   type BlockJobWaitOptions,
   type BlockPullOptions,
   type FoundBlockJob,
-  checkCommitOptions,
-  checkCopyOptions,
-  checkJobOptions,
   checkWaitOptions,
 } from './options.js';
 
@@ -75,32 +73,8 @@ export class BlockJobManager {
     this.#ctx = createDiskStateContext(connection, options);
   }
 
-  #task<R>(
-    operation: DiskStateOperation | (() => Promise<DiskStateOperation>),
-    vm: VmInput,
-    options: CallOptions & { onProgress?: ((p: BlockJobProgress) => void) | undefined },
-    check: () => void,
-    body: (run: DiskStateRun, feed: ProgressFeed<BlockJobProgress>) => Promise<R>,
-  ): BlockJobTask<R> {
-    const feed = new ProgressFeed<BlockJobProgress>(options?.onProgress);
-    let promise: Promise<R>;
-    try {
-      check();
-      checkVmInput(vm);
-      const start = (op: DiskStateOperation): Promise<R> => {
-        const timeout = checkCallOptions(options, DEFAULT_TIMEOUTS[op]);
-        return inTurn(this.#ctx, op, vm, timeout, options.signal, (run) => body(run, feed));
-      };
-      if (typeof operation === 'string') {
-        checkCallOptions(options, DEFAULT_TIMEOUTS[operation]);
-        promise = start(operation);
-      } else {
-        checkCallOptions(options, DEFAULT_TIMEOUTS.blockCopy);
-        promise = operation().then(start);
-      }
-    } catch (error) {
-      promise = Promise.reject(error);
-    }
+  /** The task of a running job: `promise` settles it, the feed's iterator follows it. */
+  #task<R>(promise: Promise<R>, feed: ProgressFeed<BlockJobProgress>): BlockJobTask<R> {
     const settled = promise.then(
       (result) => {
         feed.end();
@@ -112,6 +86,18 @@ export class BlockJobManager {
       },
     );
     return Object.assign(settled, { progress: feed as AsyncIterable<BlockJobProgress> });
+  }
+
+  /** Run a block job through the disk-state dispatcher (as the registry's commands do), its progress into one feed. */
+  #perform<O extends keyof BlockJobRequests>(vm: VmInput, operation: O, options: BlockJobRequests[O]): BlockJobTask<DiskStateResults[O]> {
+    const callback: unknown = (options as { onProgress?: unknown } | undefined)?.onProgress;
+    const feed = new ProgressFeed<BlockJobProgress>(
+      typeof callback === 'function' ? (callback as (p: BlockJobProgress) => void) : undefined,
+    );
+    const request = { ...options, onProgress: (p: BlockJobProgress) => feed.push(p) } as DiskStateRequests[O];
+    if (callback !== undefined && typeof callback !== 'function')
+      return this.#task(Promise.reject(new InvalidArgumentError('onProgress must be a function', { path: 'onProgress' })), feed);
+    return this.#task(performDiskState(this.#ctx, vm, operation, request), feed);
   }
 
   /**
@@ -133,13 +119,7 @@ export class BlockJobManager {
    * @see virDomainBlockJobAbort
    */
   copy(vm: VmInput, options: BlockCopyOptions): BlockJobTask<BlockCopyResult> {
-    return this.#task(
-      'blockCopy',
-      vm,
-      options,
-      () => checkCopyOptions(options),
-      (run, feed) => copyDisk(run, options, feed),
-    );
+    return this.#perform(vm, 'blockCopy', options);
   }
 
   /**
@@ -155,13 +135,7 @@ export class BlockJobManager {
    * @see virDomainBlockCommit
    */
   commit(vm: VmInput, options: BlockCommitOptions): BlockJobTask<BlockJobResult> {
-    return this.#task(
-      'blockCommit',
-      vm,
-      options,
-      () => checkCommitOptions(options),
-      (run, feed) => commitDisk(run, options, feed),
-    );
+    return this.#perform(vm, 'blockCommit', options);
   }
 
   /**
@@ -174,13 +148,7 @@ export class BlockJobManager {
    * @see virDomainBlockPull
    */
   pull(vm: VmInput, options: BlockPullOptions): BlockJobTask<BlockJobResult> {
-    return this.#task(
-      'blockPull',
-      vm,
-      options,
-      () => checkJobOptions(options),
-      (run, feed) => pullDisk(run, options, feed),
-    );
+    return this.#perform(vm, 'blockPull', options);
   }
 
   /**
@@ -196,18 +164,17 @@ export class BlockJobManager {
    * @see virDomainGetBlockJobInfo
    */
   wait(vm: VmInput, disk: string, options: BlockJobWaitOptions = {}): BlockJobTask<BlockJobResult> {
-    // The turn is the job's own operation (blockCopy, blockCommit, blockPull): the registry shows what runs.
-    const operation = async (): Promise<DiskStateOperation> => {
+    const feed = new ProgressFeed<BlockJobProgress>(options?.onProgress);
+    const follow = async (): Promise<BlockJobResult> => {
+      checkWaitOptions(disk, options);
+      checkCallOptions(options, DEFAULT_TIMEOUTS.blockCopy);
+      // The turn is the job's own operation (blockCopy, blockCommit, blockPull): the registry shows what runs.
       const found = await this.find(vm, disk, { ...(options.signal === undefined ? {} : { signal: options.signal }), timeout: 30_000 });
-      return OPERATION_OF_JOB[found?.job ?? ''] ?? 'blockCopy';
+      const operation = OPERATION_OF_JOB[found?.job ?? ''] ?? 'blockCopy';
+      const timeout = checkCallOptions(options, DEFAULT_TIMEOUTS[operation]);
+      return inTurn(this.#ctx, operation, vm, timeout, options.signal, (run) => followExisting(run, disk, options, feed));
     };
-    return this.#task(
-      operation,
-      vm,
-      options,
-      () => checkWaitOptions(disk, options),
-      (run, feed) => followExisting(run, disk, options, feed),
-    );
+    return this.#task(follow(), feed);
   }
 
   /**
