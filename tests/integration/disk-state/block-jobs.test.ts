@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AbortError, LibvirtConnection } from '../../../src/connection/internal.js';
+import { AbortError, type DomainBlockJobEvent, LibvirtConnection } from '../../../src/connection/internal.js';
 import { AFFECT_CONFIG, AFFECT_LIVE, recordOwned } from '../../../src/devices/internal.js';
 import { BlockJobManager, type BlockJobProgress } from '../../../src/disk-state/index.js';
 import { parseOwnership } from '../../../src/xml/index.js';
@@ -30,6 +30,17 @@ let foreign: TempVolume;
 const name = uniqueName('bjobs');
 const logs = logDir('lvm-bjobs-');
 const logPath = logs.path(name);
+/** Every block-job event of the guest, as the typed `domain.block-job` subscription delivers them. */
+const events: DomainBlockJobEvent[] = [];
+let subscription: { return(): unknown } | undefined;
+
+/** The statuses of `disk`'s events since `from` (an index into {@link events}). */
+function statusesSince(from: number, disk: string): string[] {
+  return events
+    .slice(from)
+    .filter((e) => e.disk === disk)
+    .map((e) => `${e.job}:${e.status}`);
+}
 
 /** Fill 4–36 MiB of an image with data (the guest's marker block at 1 MiB is left alone), so a capped copy takes a while. */
 function fill(path: string): void {
@@ -67,6 +78,12 @@ beforeAll(async () => {
       ],
     }),
   );
+  const stream = conn.events({ types: ['domain.block-job'], domain: name });
+  await stream.ready;
+  subscription = stream;
+  void (async () => {
+    for await (const event of stream) if (event.type === 'domain.block-job') events.push(event);
+  })();
   await conn.domains.control.start(ref);
   await waitForSerial(logPath, guest.readyMarker, 90_000);
   // vdb's volume is the VM's own, as if the SDK had made it (the record the creator and attachDisk write); vdc's is not.
@@ -80,6 +97,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
+  subscription?.return();
   virshQuiet(QEMU_URI, 'destroy', name);
   virshQuiet(QEMU_URI, 'undefine', name, '--nvram');
   await target?.remove();
@@ -92,7 +110,10 @@ describe('block copy to another pool', () => {
   it('copies the SDK-owned disk and pivots: the guest keeps running and reads its data; the old volume is deleted, the new one owned', async () => {
     await guestDiskWrite(conn, name, logPath, 'vdb', 'before-copy');
     const reports: BlockJobProgress[] = [];
+    const from = events.length;
     const result = await jobs.copy(name, { disk: 'vdb', to: { pool: target.name }, onProgress: (p) => reports.push(p) });
+    expect(statusesSince(from, 'vdb')).toEqual(['copy:ready', 'copy:completed']);
+    expect(events.slice(from).every((e) => e.diskKind === 'target')).toBe(true);
     expect(result).toMatchObject({
       outcome: 'pivoted',
       job: 'copy',
@@ -145,7 +166,9 @@ describe('block commit and pull on a backing chain', () => {
     await overlay(top);
     expect(chainOnHost(top)).toEqual([top, base]);
     await guestDiskWrite(conn, name, logPath, 'vdc', 'on-overlay');
+    const from = events.length;
     const result = await jobs.commit(name, { disk: 'vdc' });
+    expect(statusesSince(from, 'vdc')).toEqual(['active-commit:ready', 'active-commit:completed']);
     expect(result).toMatchObject({ outcome: 'pivoted', job: 'active-commit', chain: [base] });
     expect(sourceOf(await conn.domains.getXml(name, { inactive: true }), 'vdc')).toBe(base);
     expect(await guestDiskRead(conn, name, logPath, 'vdc')).toBe('on-overlay');
@@ -156,7 +179,9 @@ describe('block commit and pull on a backing chain', () => {
     const top = `${target.dir}/lvm-bj-overlay2.qcow2`;
     await overlay(top);
     await guestDiskWrite(conn, name, logPath, 'vdc', 'before-pull');
+    const from = events.length;
     const result = await jobs.pull(name, { disk: 'vdc' });
+    expect(statusesSince(from, 'vdc')).toEqual(['pull:completed']);
     expect(result).toMatchObject({ outcome: 'completed', job: 'pull', chain: [top] });
     expect(chainOnHost(top)).toEqual([top]);
     expect(existsSync(base)).toBe(true);
@@ -168,6 +193,7 @@ describe('abort and reconnect', () => {
   it('an AbortSignal cancels a bandwidth-limited copy in libvirt: CANCELED, the disk unchanged, no volume left', async () => {
     const before = sourceOf(await conn.domains.getXml(name), 'vdb');
     const volumesBefore = readdirSync(target.dir).sort();
+    const from = events.length;
     const controller = new AbortController();
     const task = jobs.copy(name, {
       disk: 'vdb',
@@ -177,6 +203,8 @@ describe('abort and reconnect', () => {
       onProgress: () => controller.abort(),
     });
     await expect(task).rejects.toBeInstanceOf(AbortError);
+    // The SDK waited for libvirt's CANCELED before it threw.
+    expect(statusesSince(from, 'vdb')).toEqual(['copy:canceled']);
     expect(await conn.domains.blockJobs.info(name, 'vdb')).toBeNull();
     expect(sourceOf(await conn.domains.getXml(name), 'vdb')).toBe(before);
     expect(readdirSync(target.dir).sort()).toEqual(volumesBefore);
@@ -212,6 +240,8 @@ describe('abort and reconnect', () => {
     const result = await task;
     expect(result).toMatchObject({ outcome: 'pivoted', job: 'copy' });
     expect(result.reconnects).toBeGreaterThanOrEqual(1);
+    // The bandwidth cap as libvirt reported it, in bytes/s (the SDK asks for bytes throughout).
+    expect(reports[0]?.bandwidth).toBe(2 * Number(MiB));
     expect(sourceOf(await conn.domains.getXml(name), 'vdb')).toBe(result.destination.path);
     expect(await guestDiskRead(conn, name, logPath, 'vdb')).toBe('after-copy');
   }, 300_000);
