@@ -85,6 +85,8 @@ export async function followJob(
       if (settled !== 'done') throw settled;
       return { outcome: mirroring ? 'pivoted' : 'completed', confirmedBy: 'poll' };
     }
+    // READY by event may come before any poll (a small disk): report where the job stands, in sync.
+    if (first.confirmedBy === 'event') await watch.report(feed, run.budget);
     if (!job.pivot) return { outcome: 'ready', confirmedBy: first.confirmedBy };
     try {
       await run.ctx.connection.domains.blockJobs.abort(run.ref, job.disk, { ...run.budget.call(), pivot: true });

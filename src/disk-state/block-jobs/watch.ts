@@ -157,6 +157,12 @@ export class BlockJobWatch {
     });
   }
 
+  /** One progress read pushed to `feed` (at READY the job is still there, `cur === end`); failures are ignored. */
+  async report(feed: ProgressFeed<BlockJobProgress>, budget: Budget): Promise<void> {
+    const info = await this.#read(budget).catch(() => undefined);
+    if (info) feed.push({ disk: this.#disk, job: info.type, cur: info.cur, end: info.end, bandwidth: info.bandwidth });
+  }
+
   /** GET_BLOCK_JOB_INFO; `undefined` when the read failed in a way a later one may not (link being re-established, timed out). */
   async #read(budget: Budget): Promise<BlockJobInfo | null | undefined> {
     const { ctx, ref } = this.#run;
