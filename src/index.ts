@@ -164,22 +164,15 @@ export {
   type VmDeviceManagerOptions,
 } from './devices/index.js';
 
-// A VM's disks over time: snapshots, block jobs, backups.
+// A VM's disks over time: snapshots, block jobs, backups (the rest of their types: libvirt-manager/disk-state).
 export {
   DiskStateManager,
   SnapshotManager,
   type DiskStateManagerOptions,
   type DiskStateOperation,
-  type DiskStateRequests,
-  type DiskStateResults,
-  type PendingDiskStateRequest,
-  type QuiesceMode,
-  type SnapshotDiskMode,
-  type SnapshotState,
   type CreateSnapshotOptions,
   type RevertSnapshotOptions,
   type DeleteSnapshotOptions,
-  type SnapshotFile,
   type SnapshotInfo,
   type CreateSnapshotResult,
   type RevertSnapshotResult,

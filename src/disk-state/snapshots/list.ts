@@ -44,9 +44,32 @@ export async function readSnapshots(ctx: DiskStateContext, ref: DomainRef, budge
     const parsed = parseSnapshotXml(await resource.getXml(snap, budget.call()));
     infos.push(snapshotInfo(parsed, current?.name === parsed.name));
   }
+  return asForest(infos);
+}
+
+/** Oldest first, then by name: libvirt's topological order leaves siblings in any order. */
+function byAge(a: SnapshotInfo, b: SnapshotInfo): number {
+  return (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+}
+
+/** Fill in each snapshot's children and order the list depth-first: each root, then its subtree, siblings oldest first. */
+export function asForest(infos: SnapshotInfo[]): SnapshotInfo[] {
   const byName = new Map(infos.map((s) => [s.name, s]));
-  for (const s of infos) if (s.parent !== undefined) byName.get(s.parent)?.children.push(s.name);
-  return infos;
+  const roots: SnapshotInfo[] = [];
+  const kids = new Map<string, SnapshotInfo[]>();
+  for (const s of [...infos].sort(byAge)) {
+    const parent = s.parent === undefined ? undefined : byName.get(s.parent);
+    if (parent === undefined) roots.push(s);
+    else kids.set(parent.name, [...(kids.get(parent.name) ?? []), s]);
+  }
+  const out: SnapshotInfo[] = [];
+  const visit = (s: SnapshotInfo): void => {
+    out.push(s);
+    s.children = (kids.get(s.name) ?? []).map((c) => c.name);
+    for (const c of kids.get(s.name) ?? []) visit(c);
+  };
+  roots.forEach(visit);
+  return out;
 }
 
 /** `SnapshotManager.list`: resolve the VM, read its snapshots. */

@@ -64,7 +64,7 @@ export class SnapshotManager {
    * Default `timeout`: 300 000 ms.
    * @example await snapshots.create('web1', { name: 'nightly', disks: 'external', quiesce: 'required' });
    * @throws InvalidArgumentError (`path`) for a bad or taken name, an unknown disk target, internal on a disk that is not qcow2, internal and external mixed, memory on a shut-off VM; nothing was sent
-   * @throws AgentUnavailableError-like {@link InvalidStateError} when `quiesce: 'required'` and no guest agent is connected
+   * @throws InvalidStateError when `quiesce: 'required'` and the guest agent is not connected
    * @throws InvalidStateError when the VM's state forbids it · AbortError · TimeoutError · LibvirtError (what it made is deleted)
    * @see virDomainSnapshotCreateXML
    */

@@ -83,13 +83,23 @@ describe('seeding', () => {
       inFlight: null,
       allowed: expect.arrayContaining(['shutdown', 'pause']),
     });
-    expect(registry.get(before)).toMatchObject({ state: 'shutoff', allowed: ['start', 'shutdown', 'forceOff', 'destroy'] });
+    expect(registry.get(before)).toMatchObject({ state: 'shutoff', allowed: SHUTOFF_ALLOWED });
     const all = await conn.domains.list();
     expect(registry.size).toBe(all.length);
     // Idempotent.
     await registry.start();
   });
 });
+
+/** What a shut-off VM allows: power, teardown, device changes (its definition), snapshots. */
+const SHUTOFF_ALLOWED = [
+  'start',
+  'shutdown',
+  'forceOff',
+  'destroy',
+  ...['attachDisk', 'detachDisk', 'changeMedia', 'attachNic', 'detachNic', 'resizeDisk', 'setMemory', 'setVcpus'],
+  ...['createSnapshot', 'revertSnapshot', 'deleteSnapshot'],
+];
 
 describe('changes made from outside with virsh appear within 1 s', () => {
   it('define, start, suspend, resume, destroy, undefine', async () => {
@@ -101,7 +111,7 @@ describe('changes made from outside with virsh appear within 1 s', () => {
     })();
     virshDefine(name);
     const defined = await registry.waitFor(name, 'shutoff', { timeout: 1000 });
-    expect(defined.allowed).toEqual(['start', 'shutdown', 'forceOff', 'destroy']);
+    expect(defined.allowed).toEqual(SHUTOFF_ALLOWED);
     expect(await outside(registry, name, 'running', 'start', name)).toMatchObject({ reason: 'booted' });
     expect(await outside(registry, name, 'paused', 'suspend', name)).toMatchObject({ reason: 'user' });
     expect(await outside(registry, name, 'running', 'resume', name)).toMatchObject({ reason: 'unpaused' });
