@@ -37,8 +37,6 @@ export {
   type DomainAgentLifecycleEvent,
   type DomainDeviceEvent,
   type DomainMetadataChangeEvent,
-  type DomainBlockJobEvent,
-  type BlockJobStatus,
   type DomainOtherEvent,
   type NetworkLifecycleEvent,
   type NetworkOtherEvent,
@@ -177,19 +175,12 @@ export {
   type CreateSnapshotResult,
   type RevertSnapshotResult,
   type DeleteSnapshotResult,
+  // The rest of the block-job surface (progress, tasks, destinations, found jobs) is in libvirt-manager/disk-state.
   BlockJobManager,
   type BlockCommitOptions,
-  type BlockCopyDestination,
   type BlockCopyOptions,
   type BlockCopyResult,
-  type BlockJobOptions,
-  type BlockJobProgress,
   type BlockJobResult,
-  type BlockJobTask,
-  type BlockJobWaitOptions,
-  type BlockPullOptions,
-  type FoundBlockJob,
-  type OldImageOutcome,
 } from './disk-state/index.js';
 
 // Teardown.
