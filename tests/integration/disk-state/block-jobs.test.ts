@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AbortError, type DomainBlockJobEvent, LibvirtConnection } from '../../../src/connection/internal.js';
 import { AFFECT_CONFIG, AFFECT_LIVE, recordOwned } from '../../../src/devices/internal.js';
 import { BlockJobManager, type BlockJobProgress } from '../../../src/disk-state/index.js';
+import { LibvirtManager } from '../../../src/index.js';
 import { parseOwnership } from '../../../src/xml/index.js';
 import { guestDiskRead, guestDiskWrite } from '../../helpers/guest-disk.js';
 import { ensureTestGuest, guestDomainXml, logDir, waitForSerial } from '../../helpers/guest.js';
@@ -185,6 +186,31 @@ describe('block commit and pull on a backing chain', () => {
     expect(result).toMatchObject({ outcome: 'completed', job: 'pull', chain: [top] });
     expect(chainOnHost(top)).toEqual([top]);
     expect(existsSync(base)).toBe(true);
+    expect(await guestDiskRead(conn, name, logPath, 'vdc')).toBe('before-pull');
+  }, 240_000);
+});
+
+describe('through the facade and the state registry', () => {
+  it('manager.blockCopy runs as a registry command: in flight while it copies, power operations queue behind it', async () => {
+    await using manager = await LibvirtManager.connect(QEMU_URI);
+    const progress: BlockJobProgress[] = [];
+    const copy = manager.blockCopy(name, {
+      disk: 'vdc',
+      to: { pool: target.name, name: 'lvm-bj-facade.qcow2' },
+      bandwidth: 4 * Number(MiB),
+      onProgress: (p) => progress.push(p),
+    });
+    while (progress.length === 0) await new Promise((r) => setTimeout(r, 50));
+    expect(manager.getVm(name)?.inFlight?.command).toBe('blockCopy');
+    // A power operation sent now waits for the VM's turn: it ends after the copy.
+    let copiedAt = 0;
+    const paused = manager.lifecycle.pause(name).then(() => Date.now());
+    const result = await copy;
+    copiedAt = Date.now();
+    expect(await paused).toBeGreaterThanOrEqual(copiedAt);
+    await manager.lifecycle.resume(name);
+    expect(result).toMatchObject({ outcome: 'pivoted', destination: { name: 'lvm-bj-facade.qcow2' } });
+    expect(manager.getVm(name)?.inFlight).toBeNull();
     expect(await guestDiskRead(conn, name, logPath, 'vdc')).toBe('before-pull');
   }, 240_000);
 });
