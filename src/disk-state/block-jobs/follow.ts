@@ -1,20 +1,12 @@
 /**
  * The part every block job shares once it runs in QEMU: follow it to its
  * end (READY then pivot for a copy or an active commit, COMPLETED for a pull
- * or a commit), and cancel it in libvirt when the caller aborts or the
- * budget runs out — a job is never left running unattended by a failed call.
+ * or a commit), and cancel it in libvirt when the caller aborts, the budget
+ * runs out or a step fails — a job is never left running unattended by a failed call.
  *
  * @module
  */
-import {
-  AbortError,
-  BlockJobError,
-  type BlockJobType,
-  TimeoutError,
-  VirErrorCode,
-  isLibvirtCode,
-  logSafely,
-} from '../../connection/internal.js';
+import { BlockJobError, type BlockJobType, VirErrorCode, isLibvirtCode, logSafely } from '../../connection/internal.js';
 import { outcomeUnknown } from '../../creator/internal.js';
 import { Budget, type ProgressFeed } from '../../runtime/index.js';
 import type { DiskStateRun } from '../context.js';
@@ -100,7 +92,9 @@ export async function followJob(
     if (settled !== 'done') throw settled;
     return { outcome: 'pivoted', confirmedBy: 'poll' };
   } catch (error) {
-    if (error instanceof AbortError || error instanceof TimeoutError) await cancelJob(run, watch, feed, job.disk);
+    // Anything but a job that already ended (BlockJobError) may leave it running: an abort, a timeout, a refused
+    // pivot, a read that failed for good. A job is never left behind by a failed operation.
+    if (!(error instanceof BlockJobError)) await cancelJob(run, watch, feed, job.disk);
     throw error;
   }
 }
