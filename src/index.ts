@@ -58,9 +58,9 @@ export {
 // Errors: every class callers branch on, and the helpers to test libvirt's codes.
 export * from './errors/public.js';
 
-// Creating VMs.
+// Creating VMs (the VmCreator class itself: `libvirt-manager/creator`; likewise VmDeviceManager and VmDestroyer in
+// `libvirt-manager/devices` and `libvirt-manager/destroyer`: the facade holds one of each).
 export {
-  VmCreator,
   buildVmXml,
   getRollbackReport,
   type BuildVmXmlOptions,
@@ -72,7 +72,6 @@ export {
   type CreateResult,
   type CreatedSeed,
   type CreatedVolume,
-  type CreatorFacts,
   type DefaultDevicesSpec,
   type DiskBus,
   type DiskCommonSpec,
@@ -93,7 +92,6 @@ export {
   type UploadProgress,
   type UploadStreamSource,
   type VmBootSpec,
-  type VmCreatorOptions,
   type VmOverrides,
   type VmSpec,
   type VolumeLocation,
@@ -135,7 +133,6 @@ export {
 
 // Day-2 changes: devices, disk size, memory, vCPUs.
 export {
-  VmDeviceManager,
   type AttachDiskOptions,
   type AttachDiskResult,
   type AttachNicResult,
@@ -159,11 +156,11 @@ export {
   type SetMemoryResult,
   type SetVcpusOptions,
   type SetVcpusResult,
-  type VmDeviceManagerOptions,
 } from './devices/index.js';
 
-// A VM's disks over time: snapshots, block jobs, backups (the rest of their types: libvirt-manager/disk-state).
-// The managers themselves (DiskStateManager, SnapshotManager…) and their other types: `libvirt-manager/disk-state`.
+// A VM's disks over time: snapshots, block jobs, backups — the facade methods' options and results. The managers
+// (DiskStateManager, SnapshotManager, BlockJobManager, BackupManager) and the rest of their types (progress, tasks,
+// destinations, found jobs, checkpoints): `libvirt-manager/disk-state`.
 export {
   type DiskStateManagerOptions,
   type DiskStateOperation,
@@ -175,9 +172,11 @@ export {
   type RevertSnapshotResult,
   type DeleteSnapshotResult,
   type BackupOptions,
-  type BackupProgress,
   type BackupResult,
-  type BackupVolume,
+  type BlockCommitOptions,
+  type BlockCopyOptions,
+  type BlockCopyResult,
+  type BlockJobResult,
 } from './disk-state/index.js';
 
 // Observability (tracing channels, LibvirtMetrics): `libvirt-manager/observability` (docs/observability.md).
@@ -186,7 +185,6 @@ export {
 
 // Teardown.
 export {
-  VmDestroyer,
   type DestroyOptions,
   type DestroyReport,
   type DestroyStepError,

@@ -33,6 +33,12 @@ import {
 } from './devices/index.js';
 import { AgentManager } from './agent/index.js';
 import {
+  type BlockCommitOptions,
+  type BlockCopyOptions,
+  type BlockCopyResult,
+  type BlockJobManager,
+  type BlockJobResult,
+  type BlockPullOptions,
   type CreateSnapshotOptions,
   type CreateSnapshotResult,
   type DeleteSnapshotOptions,
@@ -114,6 +120,8 @@ export class LibvirtManager implements AsyncDisposable {
   readonly diskState: DiskStateManager;
   /** Snapshots (internal and external): create, list, revert, delete (same as `diskState.snapshots`). */
   readonly snapshots: SnapshotManager;
+  /** Block jobs (copy, commit, pull) with progress; find and follow running ones (same as `diskState.blockJobs`). */
+  readonly blockJobs: BlockJobManager;
   /** Safe teardown. */
   readonly destroyer: VmDestroyer;
   /** Inside the guest through the QEMU guest agent: commands, files, freeze, passwords, guest info. */
@@ -133,6 +141,7 @@ export class LibvirtManager implements AsyncDisposable {
     this.agent = new AgentManager(connection, logger);
     this.diskState = new DiskStateManager(connection, { pollInterval: options.lifecycle?.pollInterval, ...logger });
     this.snapshots = this.diskState.snapshots;
+    this.blockJobs = this.diskState.blockJobs;
     this.destroyer = new VmDestroyer(connection, this.lifecycle, logger);
     this.backups = this.diskState.backups;
     this.creator = new VmCreator(connection, { lifecycle: this.lifecycle, ...logger });
@@ -297,6 +306,24 @@ export class LibvirtManager implements AsyncDisposable {
   /** Delete a snapshot (`virsh snapshot-delete`; external ones by block commit). Delegates to the registry (→ {@link SnapshotManager.delete}). */
   deleteSnapshot(vm: VmInput, name: string, options: DeleteSnapshotOptions & Queue = {}): Promise<DeleteSnapshotResult> {
     return this.vms.send(vm, 'deleteSnapshot', { ...options, name });
+  }
+
+  /**
+   * Move a running VM's disk to a new image and pivot (`virsh blockcopy --pivot`). Delegates to the registry
+   * (→ {@link BlockJobManager.copy}; use that for the progress iterator).
+   */
+  blockCopy(vm: VmInput, options: BlockCopyOptions & Queue): Promise<BlockCopyResult> {
+    return this.vms.send(vm, 'blockCopy', options);
+  }
+
+  /** Commit a disk's overlays into a backing image (`virsh blockcommit`). Delegates to the registry (→ {@link BlockJobManager.commit}). */
+  blockCommit(vm: VmInput, options: BlockCommitOptions & Queue): Promise<BlockJobResult> {
+    return this.vms.send(vm, 'blockCommit', options);
+  }
+
+  /** Pull a disk's backing chain into its top image (`virsh blockpull`). Delegates to the registry (→ {@link BlockJobManager.pull}). */
+  blockPull(vm: VmInput, options: BlockPullOptions & Queue): Promise<BlockJobResult> {
+    return this.vms.send(vm, 'blockPull', options);
   }
 
   /** The registry's snapshot of one VM (state, reason, command in flight, allowed commands), or `undefined`. */

@@ -16,4 +16,4 @@ export {
   recordOwned,
   restoreRecords,
 } from './ownership.js';
-export { AFFECT_CONFIG, AFFECT_LIVE, type VmView, scopeFlags } from './vm-view.js';
+export { AFFECT_CONFIG, AFFECT_LIVE, type VmView, diskByTarget, diskPath, disksOf, scopeFlags } from './vm-view.js';

@@ -14,8 +14,26 @@
  */
 export type { DiskStateManagerOptions } from './context.js';
 export { type DiskStateOperation, DISK_STATE_OPERATIONS } from '../runtime/index.js';
+export {
+  BlockJobManager,
+  type BlockCommitOptions,
+  type BlockCopyDestination,
+  type BlockCopyOptions,
+  type BlockCopyResult,
+  type BlockJobOptions,
+  type BlockJobProgress,
+  type BlockJobResult,
+  type BlockJobTask,
+  type BlockJobWaitOptions,
+  type BlockPullOptions,
+  type FoundBlockJob,
+  type OldImageOutcome,
+} from './block-jobs/index.js';
+export type { BlockJobType, BlockJobStatus, DomainBlockJobEvent } from '../connection/index.js';
+export { BlockJobError } from '../errors/public.js';
+export type { ProgressCallback } from '../runtime/index.js';
 export { DiskStateManager } from './manager.js';
-export type { DiskStateRequests, DiskStateResults, PendingDiskStateRequest } from './perform.js';
+export type { DiskStateRequests, DiskStateResults } from './perform.js';
 export { SnapshotManager } from './snapshots/manager.js';
 export type {
   QuiesceMode,

@@ -3,6 +3,7 @@ import type { DiskStateOperation, VmInput } from '../runtime/index.js';
 import { type DiskStateContext, type DiskStateManagerOptions, createDiskStateContext } from './context.js';
 import { type DiskStateRequests, type DiskStateResults, performDiskState } from './perform.js';
 import { BackupManager } from './backup/manager.js';
+import { BlockJobManager } from './block-jobs/manager.js';
 import { SnapshotManager } from './snapshots/manager.js';
 
 /**
@@ -22,6 +23,8 @@ export class DiskStateManager {
   readonly snapshots: SnapshotManager;
   /** Backups (full, incremental through checkpoints) and checkpoints. */
   readonly backups: BackupManager;
+  /** Block jobs: copy, commit, pull, with progress; find, list and follow running ones. */
+  readonly blockJobs: BlockJobManager;
 
   /**
    * @param connection an open {@link LibvirtConnection} (shared; never closed here)
@@ -33,6 +36,7 @@ export class DiskStateManager {
     this.#ctx = createDiskStateContext(connection, options);
     this.snapshots = new SnapshotManager(connection, options);
     this.backups = new BackupManager(connection, options);
+    this.blockJobs = new BlockJobManager(connection, options);
   }
 
   /**

@@ -21,50 +21,29 @@ import {
 } from '../runtime/index.js';
 import { type DiskStateContext, type OperationHandler, inTurn } from './context.js';
 import { BACKUP_HANDLERS, type BackupRequests, type BackupResults } from './backup/handlers.js';
+import { BLOCK_JOB_HANDLERS, type BlockJobRequests, type BlockJobResults } from './block-jobs/handlers.js';
 import { SNAPSHOT_HANDLERS } from './snapshots/handlers.js';
 import type { SnapshotRequests, SnapshotResults } from './snapshots/options.js';
 
 /** An operation's check and implementation. */
 export type DiskStateHandler<O extends DiskStateOperation> = OperationHandler<DiskStateRequests[O], DiskStateResults[O]>;
 
-/** A request of an operation whose implementation is not in this build yet. */
-export type PendingDiskStateRequest = CallOptions & Record<string, unknown>;
-
 /**
  * The request of each disk-state operation: its method's arguments and
  * options as one object (what the registry's commands carry).
  * @example const r: DiskStateRequests['createSnapshot'] = { name: 'before-upgrade', disks: 'external' };
  */
-export interface DiskStateRequests extends SnapshotRequests, BackupRequests {
-  // Block jobs (branch blockjobs) replace these with their own request types.
-  blockCopy: PendingDiskStateRequest;
-  blockCommit: PendingDiskStateRequest;
-  blockPull: PendingDiskStateRequest;
-}
+export interface DiskStateRequests extends SnapshotRequests, BlockJobRequests, BackupRequests {}
 
 /**
  * The result of each disk-state operation.
  * @example const r: DiskStateResults['deleteSnapshot'] = await snapshots.delete('web1', 'before-upgrade');
  */
-export interface DiskStateResults extends SnapshotResults, BackupResults {
-  blockCopy: never;
-  blockCommit: never;
-  blockPull: never;
-}
-
-/** Placeholder of an operation another part of the module implements. */
-function pending<O extends DiskStateOperation>(operation: O): DiskStateHandler<O> {
-  return {
-    check: (request) => checkCallOptions(request, DEFAULT_TIMEOUTS[operation]),
-    run: () => Promise.reject(new UnsupportedError(`${operation} is not implemented in this build`)),
-  };
-}
+export interface DiskStateResults extends SnapshotResults, BlockJobResults, BackupResults {}
 
 const HANDLERS: { readonly [O in DiskStateOperation]: DiskStateHandler<O> } = {
   ...SNAPSHOT_HANDLERS,
-  blockCopy: pending('blockCopy'),
-  blockCommit: pending('blockCommit'),
-  blockPull: pending('blockPull'),
+  ...BLOCK_JOB_HANDLERS,
   ...BACKUP_HANDLERS,
 };
 

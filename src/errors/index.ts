@@ -28,6 +28,7 @@ export {
   InvalidStateError,
   XmlParseError,
   AlreadyExistsError,
+  BlockJobError,
   DeviceDetachError,
   JobFailedError,
   type DeviceDetachFailure,

@@ -8,6 +8,7 @@
 export {
   AbortError,
   AlreadyExistsError,
+  BlockJobError,
   DeviceDetachError,
   JobFailedError,
   type DeviceDetachFailure,

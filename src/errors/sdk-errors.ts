@@ -39,6 +39,8 @@ export const ErrorCode = {
   GUEST_EXEC: 'ERR_LIBVIRT_GUEST_EXEC',
   /** A domain job (a backup…) ended without success: it failed in QEMU or was cancelled. */
   JOB_FAILED: 'ERR_LIBVIRT_JOB_FAILED',
+  /** A block job (copy, commit, pull) failed in QEMU, or someone else cancelled it. */
+  BLOCK_JOB: 'ERR_LIBVIRT_BLOCK_JOB',
   /** A failure the SDK did not classify (a bug, or a non-SDK error wrapped for a report); `cause` has the original. */
   INTERNAL: 'ERR_LIBVIRT_INTERNAL',
 } as const;
@@ -355,5 +357,35 @@ export class JobFailedError extends LibvirtManagerError {
     super(ErrorCode.JOB_FAILED, message, options);
     this.operation = fields.operation;
     this.errmsg = fields.errmsg;
+  }
+}
+
+/**
+ * A block job (copy, commit, pull) did not complete: QEMU reported it
+ * `'failed'` (an I/O error, a full destination…), or it was `'canceled'` by
+ * someone other than the caller (an abort through the caller's own signal
+ * is an {@link AbortError}). The disk stays on its original image; a copy's
+ * destination volume made by the SDK was deleted.
+ *
+ * @example
+ * try { await manager.blockCopy('web1', { disk: 'vdb', to: { pool: 'fast' } }); } catch (e) {
+ *   if (e instanceof BlockJobError) console.log(e.disk, e.job, e.status); // 'vdb' 'copy' 'failed'
+ * }
+ */
+export class BlockJobError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'BlockJobError';
+  declare readonly code: typeof ErrorCode.BLOCK_JOB;
+  /** The disk's target. */
+  readonly disk: string;
+  /** The job: `'copy'`, `'commit'`, `'active-commit'`, `'pull'`. */
+  readonly job: string;
+  /** How it ended. */
+  readonly status: 'failed' | 'canceled';
+  constructor(fields: { disk: string; job: string; status: 'failed' | 'canceled' }, message: string, options?: LibvirtManagerErrorOptions) {
+    super(ErrorCode.BLOCK_JOB, message, options);
+    this.disk = fields.disk;
+    this.job = fields.job;
+    this.status = fields.status;
   }
 }

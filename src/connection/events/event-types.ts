@@ -12,6 +12,7 @@ import {
   storagePoolEventName,
 } from '../../rpc/index.js';
 import { type DomainJobStats, decodeJobStats } from '../resources/job-stats.js';
+import { type BlockJobType, blockJobTypeName } from '../resources/block-jobs.js';
 
 /** Lifecycle event names (`virDomainEventType`, lower-cased). */
 export type DomainLifecycleEventName =
@@ -61,6 +62,33 @@ export interface DomainMetadataChangeEvent {
   nsuri: string | null;
 }
 
+/** How a block job changed (`virConnectDomainEventBlockJobStatus`). */
+export type BlockJobStatus = 'completed' | 'failed' | 'canceled' | 'ready' | `unknown(${number})`;
+
+/**
+ * A disk's block job completed, failed, was cancelled, or (copy, active
+ * commit) is READY to pivot (`VIR_DOMAIN_EVENT_ID_BLOCK_JOB_2`, and the
+ * legacy `VIR_DOMAIN_EVENT_ID_BLOCK_JOB` when subscribed as `'domain.block_job'`).
+ * libvirt sends both for every change; subscribe to `'domain.block-job'` (BLOCK_JOB_2).
+ */
+export interface DomainBlockJobEvent {
+  type: 'domain.block-job';
+  domain: DomainRef;
+  /**
+   * The disk: its target (`vda`) from BLOCK_JOB_2; from the legacy event, the
+   * source path of the disk's active image at that moment (after a pivot,
+   * the new image's; for a commit, the top of the chain, not the image committed).
+   */
+  disk: string;
+  /** What `disk` is: `'target'` (BLOCK_JOB_2) or `'path'` (legacy BLOCK_JOB). */
+  diskKind: 'target' | 'path';
+  job: BlockJobType;
+  status: BlockJobStatus;
+  /** libvirt's numbers, for completeness. */
+  jobCode: number;
+  statusCode: number;
+}
+
 /**
  * A domain job ended — a backup, a migration, a save, a dump
  * (`VIR_DOMAIN_EVENT_ID_JOB_COMPLETED`): its final statistics, with
@@ -79,7 +107,7 @@ export interface DomainJobCompletedEvent {
  */
 export interface DomainOtherEvent {
   type: 'domain.other';
-  /** libvirt's event id name, lower-cased: `'rtc_change'`, `'block_job_2'`, `'tunable'`… */
+  /** libvirt's event id name, lower-cased: `'rtc_change'`, `'io_error'`, `'tunable'`… */
   name: string;
   domain: DomainRef;
   /** The decoded message fields other than the domain and callback id. */
@@ -141,6 +169,7 @@ export type LibvirtEvent =
   | DomainDeviceEvent
   | DomainMetadataChangeEvent
   | DomainJobCompletedEvent
+  | DomainBlockJobEvent
   | DomainOtherEvent
   | NetworkLifecycleEvent
   | NetworkOtherEvent
@@ -158,7 +187,7 @@ export interface EventKey {
 /**
  * Event types a subscription can ask for, with their registration key. Domain
  * events not listed by name are available as `domain.<libvirt name>` (e.g.
- * `'domain.rtc_change'`, `'domain.block_job_2'`).
+ * `'domain.rtc_change'`, `'domain.io_error'`).
  */
 export const EVENT_TYPES = {
   'domain.lifecycle': { family: 'domain', eventId: 0 },
@@ -169,6 +198,7 @@ export const EVENT_TYPES = {
   'domain.device-removal-failed': { family: 'domain', eventId: 22 },
   'domain.metadata-change': { family: 'domain', eventId: 23 },
   'domain.job-completed': { family: 'domain', eventId: 21 },
+  'domain.block-job': { family: 'domain', eventId: 16 },
   'network.lifecycle': { family: 'network', eventId: 0 },
   'storage-pool.lifecycle': { family: 'storagePool', eventId: 0 },
   'storage-pool.refresh': { family: 'storagePool', eventId: 1 },
@@ -194,6 +224,17 @@ const DOMAIN_NAMED_IDS = new Map<number, string>(
     .filter(([, k]) => k.family === 'domain')
     .map(([name, k]) => [k.eventId, name]),
 );
+
+/**
+ * Older names of typed events, still accepted in `types`: BLOCK_JOB_2 was
+ * `'domain.block_job_2'` (a `domain.other` event) before it had a typed shape.
+ */
+const EVENT_TYPE_ALIASES: Readonly<Record<string, string>> = { 'domain.block_job_2': 'domain.block-job' };
+
+/** The name a subscription filters on for `type` (an alias → its typed name). */
+export function canonicalEventType(type: string): string {
+  return EVENT_TYPE_ALIASES[type] ?? type;
+}
 
 /** Registration key of an event type name, or `undefined` when unknown. */
 export function eventKeyOf(type: string): EventKey | undefined {
@@ -227,6 +268,8 @@ function lifecycleOf<Name extends string>(value: object, nameOf: (event: number)
 /** The subscription type name an event answers to (`'domain.rtc_change'` for other domain events). */
 export function subscriptionTypeOf(event: LibvirtEvent): string {
   if (event.type === 'domain.other') return `domain.${event.name}`;
+  // The legacy event answers to its libvirt name, so one subscription can tell the two apart.
+  if (event.type === 'domain.block-job' && event.diskKind === 'path') return 'domain.block_job';
   if (event.type === 'network.other') return `network.${event.name}`;
   return event.type;
 }
@@ -277,6 +320,21 @@ export function toLibvirtEvent(decoded: DecodedEvent): LibvirtEvent {
         }
         case 21:
           return { type: 'domain.job-completed', domain, stats: decodeJobStats(undefined, v['params'] as TypedParam[]) };
+        case 8:
+        case 16: {
+          const type = v['type'] as number;
+          const status = v['status'] as number;
+          return {
+            type: 'domain.block-job',
+            domain,
+            disk: (decoded.eventId === 16 ? v['dst'] : v['path']) as string,
+            diskKind: decoded.eventId === 16 ? 'target' : 'path',
+            job: blockJobTypeName(type),
+            status: (['completed', 'failed', 'canceled', 'ready'] as const)[status] ?? `unknown(${status})`,
+            jobCode: type,
+            statusCode: status,
+          };
+        }
         default:
           return { type: 'domain.other', name: domainEventIdName(decoded.eventId), domain, data: rest(v, ['callbackID', 'dom']) };
       }

@@ -2,7 +2,14 @@ import { InvalidArgumentError } from '../../errors/index.js';
 import type { CallOptions, DomainRef } from '../../rpc/index.js';
 import { domainMatcher } from '../resources/refs.js';
 import type { EventHub, HubListener } from './event-hub.js';
-import { DEFAULT_EVENT_TYPES, type EventKey, type LibvirtEvent, eventKeyOf, subscriptionTypeOf } from './event-types.js';
+import {
+  DEFAULT_EVENT_TYPES,
+  type EventKey,
+  type LibvirtEvent,
+  canonicalEventType,
+  eventKeyOf,
+  subscriptionTypeOf,
+} from './event-types.js';
 import { EventSubscription, type SubscriptionBufferOptions } from './subscription.js';
 
 /** Options of `connection.events()`. */
@@ -46,7 +53,7 @@ export function openEventSubscription(hub: EventHub, options: EventsOptions): Ev
     if (key === undefined) throw new InvalidArgumentError(`unknown event type ${JSON.stringify(type)}`, { path: 'types' });
     keys.push(key);
   }
-  const wanted = new Set(types);
+  const wanted = new Set(types.map(canonicalEventType));
   const matchesDomain = options.domain === undefined ? () => true : domainMatcher(options.domain);
   const subscription = new EventSubscription<LibvirtEvent>({
     ...(options.bufferSize === undefined ? {} : { bufferSize: options.bufferSize }),

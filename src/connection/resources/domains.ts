@@ -19,6 +19,7 @@ import {
   typedParamsToRecord,
   type CallOptions,
 } from '../../rpc/index.js';
+import { BlockJobResource } from './block-jobs.js';
 import { type ConsoleOptions, type DomainConsole, openConsole } from './console.js';
 import { DomainAgentResource } from './domain-agent.js';
 import { DomainControl } from './domain-control.js';
@@ -132,6 +133,8 @@ export class DomainResource {
   readonly jobs: DomainJobResource;
   /** Checkpoints of a domain (for incremental backups). */
   readonly checkpoints: CheckpointResource;
+  /** Block jobs (copy, commit, pull): one call each. Use `BlockJobManager` for confirmed jobs with progress. */
+  readonly blockJobs: BlockJobResource;
 
   constructor(call: ResourceCall, stream: ResourceStream) {
     this.#call = call;
@@ -141,6 +144,7 @@ export class DomainResource {
     this.agent = new DomainAgentResource(call);
     this.jobs = new DomainJobResource(call);
     this.checkpoints = new CheckpointResource(call);
+    this.blockJobs = new BlockJobResource(call);
   }
 
   /**

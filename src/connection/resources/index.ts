@@ -32,6 +32,7 @@ export type { Screenshot, ScreenshotOptions } from './screenshot.js';
 export type { MemoryOptions, SizingImpact, VcpuOptions } from './domain-sizing.js';
 export type { GuestTime, GuestTimeInput } from './domain-time.js';
 export * from './domain-control.js';
+export * from './block-jobs.js';
 export * from './snapshots.js';
 export * from './checkpoints.js';
 export * from './domain-jobs.js';

@@ -9,7 +9,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DomainRef, InvalidArgumentError, InvalidStateError, UnsupportedError } from '../../../src/connection/internal.js';
 import { getRollbackReport } from '../../../src/creator/internal.js';
-import { LibvirtManager, type VmDeviceManager } from '../../../src/index.js';
+import { LibvirtManager } from '../../../src/index.js';
+import type { VmDeviceManager } from '../../../src/devices/index.js';
 import { Budget, locksOf, vmKey } from '../../../src/runtime/index.js';
 import { OWNERSHIP_NAMESPACE, parseDomainXml } from '../../../src/xml/index.js';
 import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';

@@ -151,6 +151,19 @@ describe('domains', () => {
     // The test driver has none of the device calls: each answers "not supported", so its arguments decoded.
     await h.unsupported(P.DOMAIN_DETACH_DEVICE_ALIAS, { dom, alias: 'virtio-disk1', flags: 2 });
     await h.unsupported(P.DOMAIN_BLOCK_RESIZE, { dom, disk: 'vdz', size: 1n << 30n, flags: 1 });
+    // Nor block jobs (the QEMU driver's are proven by tests/integration/disk-state/block-jobs*.test.ts).
+    await h.unsupported(P.DOMAIN_BLOCK_COPY, {
+      dom,
+      path: 'vda',
+      destxml: "<disk type='file'><source file='/nonexistent.qcow2'/><driver type='qcow2'/></disk>",
+      params: [{ field: 'bandwidth', type: 'ullong', value: 1n << 20n }],
+      flags: 2,
+    });
+    await h.unsupported(P.DOMAIN_BLOCK_COMMIT, { dom, disk: 'vda', base: null, top: null, bandwidth: 0n, flags: 4 });
+    await h.unsupported(P.DOMAIN_BLOCK_PULL, { dom, path: 'vda', bandwidth: 0n, flags: 0 });
+    await h.unsupported(P.DOMAIN_BLOCK_JOB_ABORT, { dom, path: 'vda', flags: 0 });
+    await h.unsupported(P.DOMAIN_GET_BLOCK_JOB_INFO, { dom, path: 'vda', flags: 1 });
+    await h.unsupported(P.DOMAIN_BLOCK_JOB_SET_SPEED, { dom, path: 'vda', bandwidth: 0n, flags: 1 });
   });
 
   it('lifecycle: start, pause, resume, reboot, reset, shut down, destroy', async () => {

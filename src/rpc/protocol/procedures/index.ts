@@ -7,6 +7,7 @@
 import type { Procedure } from '../procedure.js';
 import * as auth from './auth.js';
 import * as checkpoint from './checkpoint.js';
+import * as blockJobs from './block-jobs.js';
 import * as connect from './connect.js';
 import * as domainAgent from './domain-agent.js';
 import * as domainDevices from './domain-devices.js';
@@ -24,6 +25,7 @@ import * as storageVolume from './storage-volume.js';
 
 export * from './auth.js';
 export * from './checkpoint.js';
+export * from './block-jobs.js';
 export * from './connect.js';
 export * from './domain-agent.js';
 export * from './domain-devices.js';
@@ -61,6 +63,7 @@ function isProcedure(value: unknown): value is Procedure<unknown, unknown> {
 export const ALL_PROCEDURES: readonly Procedure<unknown, unknown>[] = Object.freeze(
   [
     auth,
+    blockJobs,
     connect,
     domain,
     domainAgent,
