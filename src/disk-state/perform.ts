@@ -10,15 +10,8 @@
  *
  * @module
  */
-import { type CallOptions, InvalidArgumentError, UnsupportedError } from '../connection/internal.js';
-import {
-  DEFAULT_TIMEOUTS,
-  DISK_STATE_OPERATIONS,
-  type DiskStateOperation,
-  type VmInput,
-  checkCallOptions,
-  checkVmInput,
-} from '../runtime/index.js';
+import { InvalidArgumentError } from '../connection/internal.js';
+import { DISK_STATE_OPERATIONS, type DiskStateOperation, type VmInput, checkVmInput } from '../runtime/index.js';
 import { type DiskStateContext, type OperationHandler, inTurn } from './context.js';
 import { BACKUP_HANDLERS, type BackupRequests, type BackupResults } from './backup/handlers.js';
 import { BLOCK_JOB_HANDLERS, type BlockJobRequests, type BlockJobResults } from './block-jobs/handlers.js';
