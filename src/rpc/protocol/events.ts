@@ -91,7 +91,11 @@ export const SECRET_EVENT_LIFECYCLE = eventMessage(
  * 383, secret eventID 1 VALUE_CHANGED: the value was set. The message carries no value.
  * @see virConnectSecretEventGenericCallback
  */
-export const SECRET_EVENT_VALUE_CHANGED = eventMessage(383, 'SECRET_EVENT_VALUE_CHANGED', struct({ callbackID: int, secret: nonnullSecret }));
+export const SECRET_EVENT_VALUE_CHANGED = eventMessage(
+  383,
+  'SECRET_EVENT_VALUE_CHANGED',
+  struct({ callbackID: int, secret: nonnullSecret }),
+);
 
 /** Decoded CONNECT_EVENT_CONNECTION_CLOSED. */
 export interface ConnectionClosedEvent {
