@@ -184,6 +184,8 @@ export function nicDevice(nic: CheckedSpec['networks'][number], model: string): 
   if (nic.mac !== undefined) device.mac = nic.mac;
   if (nic.mtu !== undefined) device.mtu = nic.mtu;
   if (nic.bootOrder !== undefined) device.bootOrder = nic.bootOrder;
+  if (nic.filter !== undefined)
+    device.filterref = { filter: nic.filter.filter, ...(nic.filter.parameters ? { parameters: nic.filter.parameters } : {}) };
   return device;
 }
 

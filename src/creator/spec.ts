@@ -163,6 +163,11 @@ export interface NetworkSpec {
   bootOrder?: number;
   /** MTU in bytes. */
   mtu?: number;
+  /**
+   * A network filter (`<filterref>`) applied to the NIC's traffic, with its variables, e.g.
+   * `{ filter: 'clean-traffic', parameters: { IP: '10.0.0.5' } }`. The filter must exist (`conn.nwfilters`).
+   */
+  filter?: { filter: string; parameters?: Record<string, string | string[]> };
 }
 
 /** What happens to the seed cdrom once the VM has booted. */

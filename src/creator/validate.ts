@@ -165,7 +165,20 @@ function checkNetwork(nic: NetworkSpec, index: number): NetworkSpec & { mac?: st
     throw specError(`${path}.mtu`, 'must be an integer from 68 to 65535');
   if (nic.bootOrder !== undefined && (!Number.isSafeInteger(nic.bootOrder) || nic.bootOrder < 1))
     throw specError(`${path}.bootOrder`, 'must be an integer ≥ 1');
+  if (nic.filter !== undefined) checkNicFilter(nic.filter, `${path}.filter`);
   return nic.mac === undefined ? { ...nic } : { ...nic, mac: normalizeMac(nic.mac, `${path}.mac`) };
+}
+
+function checkNicFilter(filter: NonNullable<NetworkSpec['filter']>, path: string): void {
+  if (!isObject(filter)) throw specError(path, "must be { filter: 'name', parameters?: { VAR: 'value' } }");
+  objectName(filter.filter, `${path}.filter`);
+  if (filter.parameters === undefined) return;
+  if (!isObject(filter.parameters)) throw specError(`${path}.parameters`, 'must be an object of variable → value(s)');
+  for (const [name, value] of Object.entries(filter.parameters)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name))
+      throw specError(`${path}.parameters`, `${JSON.stringify(name)} is not a filter variable name`);
+    for (const v of Array.isArray(value) ? value : [value]) xmlText(v as string, `${path}.parameters.${name}`);
+  }
 }
 
 function checkGraphics(value: VmSpec['graphics']): GraphicsSpec | undefined {

@@ -132,7 +132,7 @@ export {
   type NwfilterEntry,
   type NwfilterRule,
   type NwfilterMatch,
-  type NwfilterRef,
+  type FilterrefModel,
 } from './host/nwfilter.js';
 export {
   parseNodeDeviceXml,

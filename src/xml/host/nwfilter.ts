@@ -5,7 +5,7 @@ import { invalidSpec } from '../errors.js';
 import { normalizeUuid, validateName } from '../validate.js';
 
 /** `<filterref filter>` with its `<parameter name value>` list (a variable may repeat: a list of values). */
-export interface NwfilterRef extends Extensible {
+export interface FilterrefModel extends Extensible {
   /** Name of the referenced filter, e.g. `'clean-traffic'`. */
   filter: string;
   /** Variables handed to the filter, e.g. `{ IP: '10.0.0.5' }` or `{ IP: ['10.0.0.5', '10.0.0.6'] }`. */
@@ -30,7 +30,7 @@ export interface NwfilterRule extends Extensible {
 }
 
 /** One entry of a filter, in document order: a rule or a reference to another filter. */
-export type NwfilterEntry = ({ kind: 'rule' } & NwfilterRule) | ({ kind: 'filterref' } & NwfilterRef);
+export type NwfilterEntry = ({ kind: 'rule' } & NwfilterRule) | ({ kind: 'filterref' } & FilterrefModel);
 
 /**
  * A network filter (`<filter>`): a named, ordered list of rules and references
@@ -49,7 +49,7 @@ export interface NwfilterModel extends Extensible {
 }
 
 /** Write `<parameter>` children of a `<filterref>`; used by the filter builder and by the interface builder. */
-export function writeFilterrefParameters(w: ElementWriter, parameters: NwfilterRef['parameters'], path: string): void {
+export function writeFilterrefParameters(w: ElementWriter, parameters: FilterrefModel['parameters'], path: string): void {
   for (const [name, value] of Object.entries(parameters ?? {})) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw invalidSpec(`${path}.${name}`, 'a filter variable name is letters, digits and _');
     for (const v of Array.isArray(value) ? value : [value]) w.child('parameter', { name, value: v }, `${path}.${name}`);
@@ -57,7 +57,7 @@ export function writeFilterrefParameters(w: ElementWriter, parameters: NwfilterR
 }
 
 /** Read `<parameter>` children of a `<filterref>` (a repeated name becomes a list). */
-export function readFilterrefParameters(r: ElementReader): NwfilterRef['parameters'] {
+export function readFilterrefParameters(r: ElementReader): FilterrefModel['parameters'] {
   const out: Record<string, string | string[]> = {};
   for (const p of r.children('parameter')) {
     const name = p.requiredAttr('name');
