@@ -123,6 +123,8 @@ export {
   type OwnedCloudInit,
 } from './metadata/ownership.js';
 
+export type { StorageEncryption } from './storage/encryption.js';
+
 // Host resources: secrets, network filters, node devices
 export { buildSecretXml, parseSecretXml, type SecretModel, type SecretUsage, type SecretUsageType } from './host/secret.js';
 export {
