@@ -122,6 +122,7 @@ function checkDisk(disk: DiskSpec, index: number): CheckedDisk {
       checked.size = positiveSize(disk.size, `${path}.size`);
       format(disk.format, `${path}.format`);
       optionalBool(disk.preallocate, `${path}.preallocate`);
+      if (disk.encryption !== undefined) checkEncryption(disk, `${path}.encryption`);
       break;
     case 'overlay':
       location(disk.base, `${path}.base`);
@@ -167,6 +168,15 @@ function checkNetwork(nic: NetworkSpec, index: number): NetworkSpec & { mac?: st
     throw specError(`${path}.bootOrder`, 'must be an integer ≥ 1');
   if (nic.filter !== undefined) checkNicFilter(nic.filter, `${path}.filter`);
   return nic.mac === undefined ? { ...nic } : { ...nic, mac: normalizeMac(nic.mac, `${path}.mac`) };
+}
+
+function checkEncryption(disk: Extract<DiskSpec, { kind: 'new' }>, path: string): void {
+  const e = disk.encryption as unknown;
+  if (!isObject(e) || (e as { format?: unknown }).format !== 'luks') throw specError(path, "must be { format: 'luks', secret?: '<uuid>' }");
+  const secret = (e as { secret?: unknown }).secret;
+  if (secret !== undefined) normalizeUuid(secret as string, `${path}.secret`);
+  if (disk.format !== undefined && disk.format !== 'qcow2' && disk.format !== 'raw')
+    throw specError(`${path}`, "LUKS encryption needs format 'qcow2' or 'raw'");
 }
 
 function checkNicFilter(filter: NonNullable<NetworkSpec['filter']>, path: string): void {

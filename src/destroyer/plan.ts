@@ -40,13 +40,15 @@ function recordOfDisk(disk: DiskDevice, owned: OwnedVolume | undefined): VolumeR
     ...(owned?.pool !== undefined && disk.source?.pool === undefined ? { pool: owned.pool } : {}),
     ...(owned?.name !== undefined && disk.source?.volume === undefined ? { name: owned.name } : {}),
     ...(owned?.key === undefined ? {} : { key: owned.key }),
+    ...(owned?.secret === undefined ? {} : { secret: owned.secret }),
     target: disk.target.dev,
     owned: owned !== undefined,
   };
 }
 
-function recordOfOwned(v: Named & { role?: string; key?: string }, owned: boolean): VolumeRecord {
+function recordOfOwned(v: Named & { role?: string; key?: string; secret?: string }, owned: boolean): VolumeRecord {
   return {
+    ...(v.secret === undefined || !owned ? {} : { secret: v.secret }),
     ...(v.path === undefined ? {} : { path: v.path }),
     ...(v.pool === undefined ? {} : { pool: v.pool }),
     ...(v.name === undefined ? {} : { name: v.name }),
