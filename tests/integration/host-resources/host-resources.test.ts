@@ -102,6 +102,22 @@ describe('node devices', () => {
     await expect(conn.nodeDevices.list({ capabilities: ['gpu' as 'pci'] })).rejects.toBeInstanceOf(InvalidArgumentError);
   });
 
+  it('the test driver has node devices (computer, scsi_host*), node-device events, and no nwfilters', async () => {
+    const t = await LibvirtConnection.connect(TEST_URI);
+    try {
+      const names = (await t.nodeDevices.list()).map((d) => d.name);
+      expect(names).toContain('computer');
+      const host = names.find((n) => n.startsWith('scsi_host'))!;
+      expect((await t.nodeDevices.get(host)).capabilities[0]).toMatchObject({ type: 'scsi_host', host: expect.any(Number) });
+      const events = t.events({ types: ['node-device.lifecycle'] });
+      await events.ready;
+      events.end();
+      await expect(t.nwfilters.list()).rejects.toBeInstanceOf(UnsupportedError);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('registers node-device events (lifecycle and update) on the daemon', async () => {
     const events = conn.events({ types: ['node-device.lifecycle', 'node-device.update'] });
     await events.ready;
