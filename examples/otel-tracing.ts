@@ -10,7 +10,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { tracingChannel } from 'node:diagnostics_channel';
 import { type Context, type Span, SpanStatusCode, context, trace } from '@opentelemetry/api';
-import { LibvirtManager, OPERATION_CHANNEL, type OperationMessage, RPC_CALL_CHANNEL, type RpcCallMessage } from 'libvirt-manager';
+import { LibvirtManager } from 'libvirt-manager';
+import { OPERATION_CHANNEL, type OperationMessage, RPC_CALL_CHANNEL, type RpcCallMessage } from 'libvirt-manager/observability';
 
 const tracer = trace.getTracer('libvirt-manager-example');
 const spans = new WeakMap<object, Span>();

@@ -12,7 +12,7 @@
 import { createServer } from 'node:http';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { type DomainStats, LibvirtConnection } from 'libvirt-manager/connection';
-import { LibvirtMetrics } from 'libvirt-manager';
+import { LibvirtMetrics } from 'libvirt-manager/observability';
 
 const uri = process.env.LIBVIRT_URI ?? 'test+unix:///default';
 const conn = await LibvirtConnection.connect(uri);

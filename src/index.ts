@@ -162,22 +162,23 @@ export {
   type VmDeviceManagerOptions,
 } from './devices/index.js';
 
-// A VM's disks over time: snapshots, block jobs, backups.
-export { type DiskStateManagerOptions, type DiskStateOperation } from './disk-state/index.js';
-
-// Observability: diagnostics_channel tracing of every RPC call and every SDK operation (docs/observability.md).
-export { RPC_CALL_CHANNEL, type RpcCallMessage } from './connection/index.js';
-export { OPERATION_CHANNEL, type OperationMessage } from './lifecycle/index.js';
+// A VM's disks over time: snapshots, block jobs, backups (the rest of their types: libvirt-manager/disk-state).
+// The managers themselves (DiskStateManager, SnapshotManager…) and their other types: `libvirt-manager/disk-state`.
 export {
-  LATENCY_BUCKETS_MS,
-  LibvirtMetrics,
-  type LatencyHistogram,
-  type LibvirtMetricsOptions,
-  type MetricsSnapshot,
-  type OperationCounts,
-  type ProcedureMetrics,
-} from './observability/index.js';
-export type { ConnectionStats } from './connection/index.js';
+  type DiskStateManagerOptions,
+  type DiskStateOperation,
+  type CreateSnapshotOptions,
+  type RevertSnapshotOptions,
+  type DeleteSnapshotOptions,
+  type SnapshotInfo,
+  type CreateSnapshotResult,
+  type RevertSnapshotResult,
+  type DeleteSnapshotResult,
+} from './disk-state/index.js';
+
+// Observability (tracing channels, LibvirtMetrics): `libvirt-manager/observability` (docs/observability.md).
+
+// Inside the guest (AgentManager, `manager.agent`): `libvirt-manager/agent` (docs/agent.md).
 
 // Teardown.
 export {

@@ -40,6 +40,7 @@ export {
 } from './events/event-types.js';
 // The typed resources behind `conn.host`, `conn.domains`, `conn.storage`, `conn.networks`, and what they take and return.
 export {
+  DomainAgentResource,
   DomainControl,
   DomainResource,
   HostResource,
@@ -61,6 +62,7 @@ export {
   type SecretValue,
   DomainConsole,
   type AddressSource,
+  type AgentCommandCallOptions,
   type AutostartOptions,
   type BlockInfo,
   type ConsoleOptions,

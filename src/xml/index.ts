@@ -198,4 +198,12 @@ export {
 } from './caps/domain-capabilities.js';
 
 // Snapshots
-export { buildSnapshotXml, type SnapshotModel } from './snapshot.js';
+export {
+  buildSnapshotXml,
+  parseSnapshotXml,
+  type SnapshotModel,
+  type SnapshotDiskModel,
+  type SnapshotDiskMode,
+  type SnapshotState,
+  type ParsedSnapshot,
+} from './snapshot.js';

@@ -79,6 +79,22 @@ describe('examples run against the test driver', () => {
     expect(out).toContain('deleted');
   });
 
+  it('snapshot-create-as → snapshot-revert → snapshot-delete (a test-driver VM with a qcow2 disk: internal)', async () => {
+    const vm = uniqueName('exsnap');
+    await holder.domains.control.define(
+      `<domain type='test'><name>${vm}</name><memory>65536</memory><os><type>hvm</type></os><devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/guest/${vm}.qcow2'/><target dev='vda'/></disk></devices></domain>`,
+    );
+    try {
+      const created = await example('snapshot-create-as.ts', [vm, 'ex1']);
+      expect(created).toContain('Domain snapshot ex1 created (internal, memory: no)');
+      expect(created).toMatch(/^ex1 \* {2}internal/m);
+      expect(await example('snapshot-revert.ts', [vm, 'ex1'])).toMatch(new RegExp(`Domain ${vm} reverted to snapshot ex1: now shutoff`));
+      expect(await example('snapshot-delete.ts', [vm, 'ex1'])).toContain('Domain snapshot ex1 deleted');
+    } finally {
+      await holder.domains.control.undefine(vm, { flags: 2 /* SNAPSHOTS_METADATA */ }).catch(() => undefined);
+    }
+  });
+
   it('full lifecycle with await using', async () => {
     const out = await example('full-lifecycle.ts');
     expect(out).toContain('refused as expected');
@@ -221,6 +237,46 @@ describe('device examples run against qemu:///system (the test driver cannot hot
       virshQuiet(QEMU_URI, 'destroy', name);
       await conn.networks.stop(network).catch(() => undefined);
       await pool.remove();
+      logs.remove();
+    }
+  });
+});
+
+describe('guest agent examples', () => {
+  it('domfsfreeze and set-user-password on the test driver (it keeps a count of frozen filesystems and takes passwords)', async () => {
+    const frozen = await example('domfsfreeze.ts', ['test']);
+    expect(frozen).toContain('Froze 2 filesystem(s) of test');
+    expect(frozen).toContain('Thawed the filesystems of test');
+    // The password comes on stdin, never in argv.
+    const child = spawn(tsx, [join(ROOT, 'examples/set-user-password.ts'), 'test', 'root'], {
+      cwd: ROOT,
+      env: { ...process.env, LIBVIRT_URI: TEST_URI },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdin.end('Example-Pa55\n');
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(out).toContain('Password of root in test set');
+  });
+
+  it('guest-agent-command (exec and raw JSON) and guestinfo on a real guest with qemu-ga', async () => {
+    const guest = ensureTestGuest();
+    const logs = logDir('lvm-example-agent-');
+    const name = uniqueName('exagent');
+    try {
+      await using conn = await LibvirtConnection.connect(QEMU_URI);
+      await conn.domains.control.createTransient(guestDomainXml(guest, { name, logPath: logs.path(name), variant: 'noacpi', agent: true }));
+      await waitForSerial(logs.path(name), guest.agentMarker, 120_000);
+      const exec = await example('guest-agent-command.ts', [name, 'exec', '/bin/sh', '-c', 'echo hello from the guest; exit 4'], QEMU_URI);
+      expect(exec).toContain('hello from the guest');
+      expect(exec).toContain('exit code 4');
+      expect(await example('guest-agent-command.ts', [name, 'guest-get-timezone'], QEMU_URI)).toContain('"zone":"UTC"');
+      const info = await example('guestinfo.ts', [name], QEMU_URI);
+      expect(info).toMatch(/kernel \d+\.\d+\.\d+-\S+ \(x86_64\)/);
+      expect(info).toContain(`interface: lo 127.0.0.1/8 ${guest.agentAddress}/32`);
+    } finally {
+      virshQuiet(QEMU_URI, 'destroy', name);
       logs.remove();
     }
   });

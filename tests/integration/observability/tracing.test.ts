@@ -5,14 +5,8 @@
  */
 import { tracingChannel } from 'node:diagnostics_channel';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  DomainNotFoundError,
-  LibvirtManager,
-  OPERATION_CHANNEL,
-  type OperationMessage,
-  RPC_CALL_CHANNEL,
-  type RpcCallMessage,
-} from '../../../src/index.js';
+import { DomainNotFoundError, LibvirtManager } from '../../../src/index.js';
+import { OPERATION_CHANNEL, type OperationMessage, RPC_CALL_CHANNEL, type RpcCallMessage } from '../../../src/observability/index.js';
 import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
 
 interface Seen<M> {

@@ -10,8 +10,17 @@ import { type GuestManifest, ensureTestGuest, guestDomainXml, logDir, waitForSer
 import { QEMU_URI, uniqueName } from '../../helpers/libvirt.js';
 import { DEVICE_OPERATIONS } from '../../../src/devices/index.js';
 
-/** What a shut-off VM allows: start, the no-op shutdown, forceOff, destroy, and every device change (to its definition). */
-const SHUTOFF_ALLOWED = ['start', 'shutdown', 'forceOff', 'destroy', ...DEVICE_OPERATIONS];
+/** What a shut-off VM allows: start, the no-op shutdown, forceOff, destroy, every device change (to its definition), snapshots. */
+const SHUTOFF_ALLOWED = [
+  'start',
+  'shutdown',
+  'forceOff',
+  'destroy',
+  ...DEVICE_OPERATIONS,
+  'createSnapshot',
+  'revertSnapshot',
+  'deleteSnapshot',
+];
 
 let manifest: GuestManifest;
 let conn: LibvirtConnection;
