@@ -43,7 +43,7 @@ interface LinkWaiter {
  *   link (bounded by their own timeout) or fail fast.
  * - **Events** (`events()`) survive reconnects: every subscription is
  *   re-registered and receives a `connection.reconnected` event.
- * - **Typed resources**: `host`, `domains`, `storage`, `networks` — the single
+ * - **Typed resources**: `host`, `domains`, `storage`, `networks`, `nodeDevices`, `secrets`, `nwfilters` — the single
  *   place in the SDK where each libvirt procedure is called.
  *
  * @example
@@ -170,6 +170,21 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
   /** Virtual networks. */
   get networks(): Resources['networks'] {
     return this.#resources.networks;
+  }
+
+  /** Host devices: list by capability, typed XML, PCI detach / re-attach / reset. @see virConnectListAllNodeDevices */
+  get nodeDevices(): Resources['nodeDevices'] {
+    return this.#resources.nodeDevices;
+  }
+
+  /** Secrets: define, set and get values (never logged), look up by UUID or usage. @see virSecretDefineXML */
+  get secrets(): Resources['secrets'] {
+    return this.#resources.secrets;
+  }
+
+  /** Network filters and their bindings. @see virNWFilterDefineXML */
+  get nwfilters(): Resources['nwfilters'] {
+    return this.#resources.nwfilters;
   }
 
   /**

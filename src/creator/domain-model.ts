@@ -132,7 +132,15 @@ export function ownershipRecord(
     createdAt: createdAt.toISOString(),
     sdkVersion: SDK_VERSION,
     ...(domainUuid === undefined ? {} : { domainUuid }),
-    volumes: volumes.map((v) => ({ role: v.role, pool: v.pool, name: v.name, path: v.path, format: v.format, ...key(v) })),
+    volumes: volumes.map((v) => ({
+      role: v.role,
+      pool: v.pool,
+      name: v.name,
+      path: v.path,
+      format: v.format,
+      ...key(v),
+      ...(v.encryption?.owned === true ? { secret: v.encryption.secret } : {}),
+    })),
     ...(seed === undefined
       ? {}
       : {
@@ -169,6 +177,7 @@ export function diskDevice(d: PlannedDisk, placement: DiskPlacement): DiskDevice
   if (spec.kind === 'existing' && spec.shareable === true) disk.shareable = true;
   if (spec.serial !== undefined) disk.serial = spec.serial;
   if (spec.bootOrder !== undefined) disk.bootOrder = spec.bootOrder;
+  if (d.volume?.encryption !== undefined) disk.encryption = { format: 'luks', secret: d.volume.encryption.secret };
   return disk;
 }
 
@@ -184,6 +193,8 @@ export function nicDevice(nic: CheckedSpec['networks'][number], model: string): 
   if (nic.mac !== undefined) device.mac = nic.mac;
   if (nic.mtu !== undefined) device.mtu = nic.mtu;
   if (nic.bootOrder !== undefined) device.bootOrder = nic.bootOrder;
+  if (nic.filter !== undefined)
+    device.filterref = { filter: nic.filter.filter, ...(nic.filter.parameters ? { parameters: nic.filter.parameters } : {}) };
   return device;
 }
 

@@ -47,6 +47,7 @@ export type {
   DiskCommonSpec,
   OwnedVolumeSpec,
   NewDiskSpec,
+  DiskEncryptionSpec,
   OverlayDiskSpec,
   CloneDiskSpec,
   UploadDiskSpec,

@@ -53,9 +53,24 @@ export interface OwnedVolumeSpec {
   name?: string;
 }
 
+/**
+ * Encryption of a new volume: LUKS (raw+LUKS or qcow2 with LUKS encryption),
+ * opened by QEMU with a libvirt secret's passphrase; the guest sees a plain disk.
+ */
+export interface DiskEncryptionSpec {
+  format: 'luks';
+  /**
+   * UUID of an existing secret holding the passphrase (not owned: kept on teardown).
+   * @default a new private secret with a random passphrase (never logged), owned by the VM and undefined with the volume
+   */
+  secret?: string;
+}
+
 /** A new, empty volume. */
 export interface NewDiskSpec extends DiskCommonSpec, OwnedVolumeSpec {
   kind: 'new';
+  /** Create the volume encrypted. @default not encrypted */
+  encryption?: DiskEncryptionSpec;
   /** Virtual size, e.g. `'20GiB'`. */
   size: SizeInput;
   /** Image format. @default 'qcow2' */
@@ -163,6 +178,11 @@ export interface NetworkSpec {
   bootOrder?: number;
   /** MTU in bytes. */
   mtu?: number;
+  /**
+   * A network filter (`<filterref>`) applied to the NIC's traffic, with its variables, e.g.
+   * `{ filter: 'clean-traffic', parameters: { IP: '10.0.0.5' } }`. The filter must exist (`conn.nwfilters`).
+   */
+  filter?: { filter: string; parameters?: Record<string, string | string[]> };
 }
 
 /** What happens to the seed cdrom once the VM has booted. */

@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { CreateProgress } from './options.js';
 import type { MadeVolume } from './plan.js';
@@ -17,7 +18,7 @@ import type { PlannedVolume } from './storage.js';
 import type { CompensationLog } from './transaction.js';
 import type { CallOptions, LibvirtConnection, StorageVolRef } from '../connection/internal.js';
 import { deleteVolumeRef, findPoolVolume } from '../destroyer/volume-delete.js';
-import { UnsupportedError } from '../errors/index.js';
+import { UnsupportedError, VirErrorCode, isLibvirtCode } from '../errors/index.js';
 
 /** `virStorageVolCreateFlags.VIR_STORAGE_VOL_CREATE_REFLINK`. */
 const CREATE_REFLINK = 2;
@@ -56,6 +57,51 @@ export async function uploadVolume(
 }
 
 /**
+ * Define the private secret a LUKS volume is opened with, and give it a
+ * random passphrase (32 random bytes, base64: the value is never logged,
+ * never returned, and only libvirt can read a private secret back). Undone by
+ * undefining it; a define whose outcome is unknown is looked up by its UUID,
+ * chosen in advance.
+ */
+async function makeSecret(
+  connection: LibvirtConnection,
+  log: CompensationLog,
+  v: PlannedVolume,
+  uuid: string,
+  call: CallOptions,
+  rb: CallOptions,
+): Promise<void> {
+  const undo = async (): Promise<'undone' | 'already-gone'> => {
+    try {
+      await connection.secrets.undefine(uuid, rb);
+      return 'undone';
+    } catch (error) {
+      if (isLibvirtCode(error, VirErrorCode.VIR_ERR_NO_SECRET)) return 'already-gone';
+      throw error;
+    }
+  };
+  await log.step(
+    `secret:${v.specPath}`,
+    `define secret ${uuid} (LUKS passphrase of ${v.pool}/${v.name})`,
+    () =>
+      connection.secrets.define(
+        { uuid, ephemeral: false, private: true, description: `libvirt-manager: LUKS passphrase of ${v.pool}/${v.name}` },
+        call,
+      ),
+    { undo, ifUncertain: undo },
+  );
+  // Its own step, undone by the define's undo: the secret goes, value and all.
+  await log.step(`secret-value:${v.specPath}`, `set the value of secret ${uuid}`, async () => {
+    const passphrase = Buffer.from(randomBytes(32).toString('base64'), 'ascii');
+    try {
+      await connection.secrets.setValue(uuid, passphrase, call);
+    } finally {
+      passphrase.fill(0);
+    }
+  });
+}
+
+/**
  * Make one planned volume (create or clone it, then upload its data) as
  * steps of `log`, each with its undo: a volume made is deleted on rollback;
  * one whose create call ended with an unknown outcome is looked up by name
@@ -72,6 +118,7 @@ export async function makeVolume(
   options: { call: CallOptions; rollback: CallOptions; onProgress?: ((event: CreateProgress) => void) | undefined },
 ): Promise<MadeVolume> {
   const { call, rollback: rb, onProgress } = options;
+  if (v.encryption?.owned === true) await makeSecret(connection, log, v, v.encryption.secret, call, rb);
   const ref = await log.step(
     v.step,
     `create volume ${v.pool}/${v.name}${v.cloneOf === undefined ? '' : ' (clone)'}`,

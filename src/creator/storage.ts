@@ -8,12 +8,13 @@
  *
  * @module
  */
+import { randomUUID } from 'node:crypto';
 import { isQcow2 } from '../destroyer/qcow2.js';
 import { specError, underPath } from './errors.js';
 import type { DiskSpec, UploadProgress, VolumeLocation } from './spec.js';
 import type { CheckedDisk, CheckedSpec } from './validate.js';
 import type { StorageVolRef, UploadSource } from '../connection/internal.js';
-import { buildStorageVolumeXml, validateVolumeName, type OwnedVolumeRole, type StorageVolumeModel } from '../xml/index.js';
+import { buildStorageVolumeXml, normalizeUuid, validateVolumeName, type OwnedVolumeRole, type StorageVolumeModel } from '../xml/index.js';
 
 /** A storage pool as the plan needs it. */
 export interface PoolFacts {
@@ -77,6 +78,8 @@ export interface PlannedVolume {
   upload?: { source: string | UploadSource; size: bigint; onProgress: ((progress: UploadProgress) => void) | undefined };
   /** Bytes written into the pool right away (the free-space check). */
   writes: bigint;
+  /** LUKS encryption: the passphrase secret's UUID, and whether this create makes (and owns) that secret. */
+  encryption?: { secret: string; owned: boolean };
 }
 
 /** A disk of the domain with where its data is. */
@@ -135,10 +138,19 @@ function planOwned(checked: CheckedSpec, d: CheckedDisk, facts: StorageFacts, vo
   let writes = 0n;
   let cloneOf: PlannedVolume['cloneOf'];
   let upload: PlannedVolume['upload'];
+  let encryption: PlannedVolume['encryption'];
   switch (spec.kind) {
     case 'new':
       format = spec.format ?? 'qcow2';
-      model = { name: '', capacity: d.size!, allocation: spec.preallocate === true ? d.size! : 0n, target: { format } };
+      // The UUID of a secret this create makes is chosen now, so the volume and disk XML can name it before it exists.
+      if (spec.encryption !== undefined)
+        encryption = { secret: normalizeUuid(spec.encryption.secret ?? randomUUID()), owned: spec.encryption.secret === undefined };
+      model = {
+        name: '',
+        capacity: d.size!,
+        allocation: spec.preallocate === true ? d.size! : 0n,
+        target: { format, ...(encryption === undefined ? {} : { encryption: { format: 'luks', secret: encryption.secret } }) },
+      };
       if (spec.preallocate === true) writes = d.size!;
       break;
     case 'overlay': {
@@ -202,6 +214,7 @@ function planOwned(checked: CheckedSpec, d: CheckedDisk, facts: StorageFacts, vo
     xml,
     ...(cloneOf === undefined ? {} : { cloneOf }),
     ...(upload === undefined ? {} : { upload }),
+    ...(encryption === undefined ? {} : { encryption }),
     writes,
   };
 }

@@ -122,6 +122,7 @@ function checkDisk(disk: DiskSpec, index: number): CheckedDisk {
       checked.size = positiveSize(disk.size, `${path}.size`);
       format(disk.format, `${path}.format`);
       optionalBool(disk.preallocate, `${path}.preallocate`);
+      if (disk.encryption !== undefined) checkEncryption(disk, `${path}.encryption`);
       break;
     case 'overlay':
       location(disk.base, `${path}.base`);
@@ -165,7 +166,29 @@ function checkNetwork(nic: NetworkSpec, index: number): NetworkSpec & { mac?: st
     throw specError(`${path}.mtu`, 'must be an integer from 68 to 65535');
   if (nic.bootOrder !== undefined && (!Number.isSafeInteger(nic.bootOrder) || nic.bootOrder < 1))
     throw specError(`${path}.bootOrder`, 'must be an integer ≥ 1');
+  if (nic.filter !== undefined) checkNicFilter(nic.filter, `${path}.filter`);
   return nic.mac === undefined ? { ...nic } : { ...nic, mac: normalizeMac(nic.mac, `${path}.mac`) };
+}
+
+function checkEncryption(disk: Extract<DiskSpec, { kind: 'new' }>, path: string): void {
+  const e = disk.encryption as unknown;
+  if (!isObject(e) || (e as { format?: unknown }).format !== 'luks') throw specError(path, "must be { format: 'luks', secret?: '<uuid>' }");
+  const secret = (e as { secret?: unknown }).secret;
+  if (secret !== undefined) normalizeUuid(secret as string, `${path}.secret`);
+  if (disk.format !== undefined && disk.format !== 'qcow2' && disk.format !== 'raw')
+    throw specError(`${path}`, "LUKS encryption needs format 'qcow2' or 'raw'");
+}
+
+function checkNicFilter(filter: NonNullable<NetworkSpec['filter']>, path: string): void {
+  if (!isObject(filter)) throw specError(path, "must be { filter: 'name', parameters?: { VAR: 'value' } }");
+  objectName(filter.filter, `${path}.filter`);
+  if (filter.parameters === undefined) return;
+  if (!isObject(filter.parameters)) throw specError(`${path}.parameters`, 'must be an object of variable → value(s)');
+  for (const [name, value] of Object.entries(filter.parameters)) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name))
+      throw specError(`${path}.parameters`, `${JSON.stringify(name)} is not a filter variable name`);
+    for (const v of Array.isArray(value) ? value : [value]) xmlText(v as string, `${path}.parameters.${name}`);
+  }
 }
 
 function checkGraphics(value: VmSpec['graphics']): GraphicsSpec | undefined {

@@ -40,6 +40,7 @@ function recordOfDisk(disk: DiskDevice, owned: OwnedVolume | undefined): VolumeR
     ...(owned?.pool !== undefined && disk.source?.pool === undefined ? { pool: owned.pool } : {}),
     ...(owned?.name !== undefined && disk.source?.volume === undefined ? { name: owned.name } : {}),
     ...(owned?.key === undefined ? {} : { key: owned.key }),
+    ...(owned?.secret === undefined ? {} : { secret: owned.secret }),
     target: disk.target.dev,
     owned: owned !== undefined,
   };
@@ -70,8 +71,9 @@ function ownedBelow(disk: DiskDevice, isOwned: (v: Named) => boolean): Named[] {
 /** Files a snapshot made: recorded with their key, so they can be told apart when no longer attached. */
 const SNAPSHOT_ROLES: readonly string[] = ['overlay', 'memory'];
 
-function recordOfOwned(v: Named & { role?: string; key?: string }, owned: boolean): VolumeRecord {
+function recordOfOwned(v: Named & { role?: string; key?: string; secret?: string }, owned: boolean): VolumeRecord {
   return {
+    ...(v.secret === undefined || !owned ? {} : { secret: v.secret }),
     ...(v.path === undefined ? {} : { path: v.path }),
     ...(v.pool === undefined ? {} : { pool: v.pool }),
     ...(v.name === undefined ? {} : { name: v.name }),

@@ -22,6 +22,12 @@ export interface VolumeRecord {
    * detached seed is deleted only when its content still has this hash.
    */
   contentHash?: string;
+  /**
+   * UUID of the secret the SDK created for this volume's encryption (LUKS
+   * passphrase): undefined once the volume is deleted or found gone, never
+   * while the volume is kept.
+   */
+  secret?: string;
   /** The SDK created this volume (listed in the domain's ownership metadata, and the record is believed). */
   owned: boolean;
 }
@@ -54,7 +60,7 @@ export type KeepReason =
 
 /** One step that failed; teardown went on where it safely could. */
 export interface DestroyStepError {
-  step: 'inspect' | 'stop' | 'delete-volume' | 'undefine';
+  step: 'inspect' | 'stop' | 'delete-volume' | 'delete-secret' | 'undefine';
   volume?: VolumeRecord;
   error: LibvirtManagerError;
 }
@@ -110,6 +116,8 @@ export interface DestroyReport {
    * record, are gone (a transient domain vanishes when stopped).
    */
   volumesLeft: VolumeRecord[];
+  /** UUIDs of the secrets the SDK had made for deleted volumes (LUKS passphrases), now undefined. */
+  secretsDeleted: string[];
   /** Steps that failed. Teardown collects these instead of throwing midway. */
   errors: DestroyStepError[];
   /**
@@ -134,6 +142,7 @@ export function emptyReport(): DestroyReport {
     volumesAlreadyGone: [],
     volumesKept: [],
     volumesLeft: [],
+    secretsDeleted: [],
     errors: [],
     complete: false,
   };

@@ -1,4 +1,5 @@
 import { type CallOptions, type DomainRef, type LibvirtConnection, type StorageVolRef, asSdkError } from '../connection/internal.js';
+import { VirErrorCode, isLibvirtCode } from '../errors/index.js';
 import { localHost, provesSharedFilesystem } from './local-host.js';
 import type { DestroyReport, VolumeRecord } from './report.js';
 import { type UsageView, UsageScans } from './usage.js';
@@ -59,9 +60,28 @@ export class VolumeTeardown {
         report.volumesKept.push({ volume, reason: 'backing-image', detail: "in the backing chain of another of this domain's disks" });
         continue;
       }
-      record(volume, await deleteRecordedVolume(this.#connection, volume, this.#usage.local, call()), report);
+      const outcome = await deleteRecordedVolume(this.#connection, volume, this.#usage.local, call());
+      record(volume, outcome, report);
+      if (volume.secret !== undefined && (outcome.kind === 'deleted' || outcome.kind === 'gone'))
+        await this.#deleteSecret(volume, volume.secret, call(), report);
     }
     return true;
+  }
+
+  /**
+   * Undefine the secret the SDK made for a volume now gone ("already gone" is
+   * fine). On failure the volume stays in `volumesLeft`, so `finish` — which
+   * finds the volume gone — tries the secret again.
+   */
+  async #deleteSecret(volume: VolumeRecord, uuid: string, call: CallOptions, report: DestroyReport): Promise<void> {
+    try {
+      await this.#connection.secrets.undefine(uuid, call);
+      report.secretsDeleted.push(uuid);
+    } catch (error) {
+      if (isLibvirtCode(error, VirErrorCode.VIR_ERR_NO_SECRET)) return;
+      report.errors.push({ step: 'delete-secret', volume, error: asSdkError(error) });
+      report.volumesLeft.push(volume);
+    }
   }
 
   /**

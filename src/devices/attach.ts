@@ -131,6 +131,7 @@ export async function attachDisk(run: DeviceRun, spec: DiskSpec, options: Attach
         path: made.path,
         format: v.format,
         ...(made.key === undefined ? {} : { key: made.key }),
+        ...(v.encryption?.owned === true ? { secret: v.encryption.secret } : {}),
       };
       const definitions = everyDefinition(view.live !== undefined, view.persistent);
       // Recorded before it is attached: once attached it is owned, whatever happens next. A volume recorded but

@@ -123,6 +123,33 @@ export {
   type OwnedCloudInit,
 } from './metadata/ownership.js';
 
+export type { StorageEncryption } from './storage/encryption.js';
+
+// Host resources: secrets, network filters, node devices
+export { buildSecretXml, parseSecretXml, type SecretModel, type SecretUsage, type SecretUsageType } from './host/secret.js';
+export {
+  buildNwfilterXml,
+  parseNwfilterXml,
+  type NwfilterModel,
+  type NwfilterEntry,
+  type NwfilterRule,
+  type NwfilterMatch,
+  type FilterrefModel,
+} from './host/nwfilter.js';
+export {
+  parseNodeDeviceXml,
+  type NodeDeviceModel,
+  type NodeDeviceCapability,
+  type NodeDeviceId,
+  type PciCapability,
+  type UsbDeviceCapability,
+  type NetCapability,
+  type ScsiCapability,
+  type ScsiHostCapability,
+  type MdevCapability,
+  type OtherCapability,
+} from './host/node-device.js';
+
 // Storage
 export {
   buildStoragePoolXml,

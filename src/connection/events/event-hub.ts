@@ -4,6 +4,10 @@ import {
   CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
   CONNECT_NETWORK_EVENT_DEREGISTER_ANY,
   CONNECT_NETWORK_EVENT_REGISTER_ANY,
+  CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY,
+  CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY,
+  CONNECT_SECRET_EVENT_DEREGISTER_ANY,
+  CONNECT_SECRET_EVENT_REGISTER_ANY,
   CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY,
   CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY,
   type CallOptions,
@@ -199,6 +203,10 @@ function registerOnDaemon(call: HubCall, key: EventKey, options: CallOptions): P
       return call(CONNECT_NETWORK_EVENT_REGISTER_ANY, { eventID: key.eventId, net: null }, options);
     case 'storagePool':
       return call(CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY, { eventID: key.eventId, pool: null }, options);
+    case 'nodeDevice':
+      return call(CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY, { eventID: key.eventId, dev: null }, options);
+    case 'secret':
+      return call(CONNECT_SECRET_EVENT_REGISTER_ANY, { eventID: key.eventId, secret: null }, options);
     default:
       throw new InvalidArgumentError(`unknown event family ${String((key as EventKey).family)}`);
   }
@@ -212,5 +220,9 @@ function deregisterProcedure(key: EventKey): Procedure<{ callbackID: number }, v
       return CONNECT_NETWORK_EVENT_DEREGISTER_ANY;
     case 'storagePool':
       return CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY;
+    case 'nodeDevice':
+      return CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY;
+    case 'secret':
+      return CONNECT_SECRET_EVENT_DEREGISTER_ANY;
   }
 }

@@ -3,6 +3,10 @@ import {
   type DomainRef,
   type TypedParam,
   type NetworkRef,
+  type NodeDeviceEventBase,
+  type SecretEventBase,
+  type NodeDeviceRef,
+  type SecretRef,
   type StoragePoolRef,
   connectCloseReasonName,
   domainEventDetailName,
@@ -144,6 +148,34 @@ export interface StoragePoolRefreshEvent {
   pool: StoragePoolRef;
 }
 
+/** A node device appeared, disappeared, or a persistent one (mdev) was defined or undefined. */
+export interface NodeDeviceLifecycleEvent {
+  type: 'node-device.lifecycle';
+  device: NodeDeviceRef;
+  event: 'created' | 'deleted' | 'defined' | 'undefined' | `unknown(${number})`;
+  detail: number;
+}
+
+/** A node device's XML changed (`VIR_NODE_DEVICE_EVENT_ID_UPDATE`). */
+export interface NodeDeviceUpdateEvent {
+  type: 'node-device.update';
+  device: NodeDeviceRef;
+}
+
+/** A secret was defined or undefined. */
+export interface SecretLifecycleEvent {
+  type: 'secret.lifecycle';
+  secret: SecretRef;
+  event: 'defined' | 'undefined' | `unknown(${number})`;
+  detail: number;
+}
+
+/** A secret's value was set. The event never carries the value. */
+export interface SecretValueChangedEvent {
+  type: 'secret.value-changed';
+  secret: SecretRef;
+}
+
 /**
  * The connection was re-established after a loss. Events in between were
  * missed: resynchronise whatever you derive from events. Delivered to every
@@ -175,12 +207,16 @@ export type LibvirtEvent =
   | NetworkOtherEvent
   | StoragePoolLifecycleEvent
   | StoragePoolRefreshEvent
+  | NodeDeviceLifecycleEvent
+  | NodeDeviceUpdateEvent
+  | SecretLifecycleEvent
+  | SecretValueChangedEvent
   | ConnectionReconnectedEvent
   | ConnectionDriverClosedEvent;
 
 /** Where a subscribable event type is registered on the daemon. */
 export interface EventKey {
-  family: 'domain' | 'network' | 'storagePool';
+  family: 'domain' | 'network' | 'storagePool' | 'nodeDevice' | 'secret';
   eventId: number;
 }
 
@@ -202,6 +238,10 @@ export const EVENT_TYPES = {
   'network.lifecycle': { family: 'network', eventId: 0 },
   'storage-pool.lifecycle': { family: 'storagePool', eventId: 0 },
   'storage-pool.refresh': { family: 'storagePool', eventId: 1 },
+  'node-device.lifecycle': { family: 'nodeDevice', eventId: 0 },
+  'node-device.update': { family: 'nodeDevice', eventId: 1 },
+  'secret.lifecycle': { family: 'secret', eventId: 0 },
+  'secret.value-changed': { family: 'secret', eventId: 1 },
 } as const satisfies Record<string, EventKey>;
 
 /** Names of the event types with a dedicated typed shape. */
@@ -264,6 +304,11 @@ function lifecycleOf<Name extends string>(value: object, nameOf: (event: number)
   const v = value as Record<string, unknown>;
   return { event: nameOf(v['event'] as number) as Name, detail: v['detail'] as number };
 }
+
+/** virNodeDeviceEventLifecycleType → name. */
+const NODE_DEVICE_EVENTS = ['created', 'deleted', 'defined', 'undefined'] as const;
+/** virSecretEventLifecycleType → name. */
+const SECRET_EVENTS = ['defined', 'undefined'] as const;
 
 /** The subscription type name an event answers to (`'domain.rtc_change'` for other domain events). */
 export function subscriptionTypeOf(event: LibvirtEvent): string {
@@ -354,6 +399,22 @@ export function toLibvirtEvent(decoded: DecodedEvent): LibvirtEvent {
           ...lifecycleOf<StoragePoolLifecycleEvent['event']>(decoded.value, storagePoolEventName),
         };
       return { type: 'storage-pool.refresh', pool };
+    }
+    case 'nodeDevice': {
+      const device = decoded.value.dev;
+      if (decoded.eventId === 0) {
+        const { event, detail } = decoded.value as NodeDeviceEventBase & { event: number; detail: number };
+        return { type: 'node-device.lifecycle', device, event: NODE_DEVICE_EVENTS[event] ?? `unknown(${event})`, detail };
+      }
+      return { type: 'node-device.update', device };
+    }
+    case 'secret': {
+      const secret = decoded.value.secret;
+      if (decoded.eventId === 0) {
+        const { event, detail } = decoded.value as SecretEventBase & { event: number; detail: number };
+        return { type: 'secret.lifecycle', secret, event: SECRET_EVENTS[event] ?? `unknown(${event})`, detail };
+      }
+      return { type: 'secret.value-changed', secret };
     }
     case 'connection':
       return { type: 'connection.driver-closed', reason: connectCloseReasonName(decoded.value.reason) };

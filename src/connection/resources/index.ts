@@ -1,6 +1,9 @@
 import { DomainResource } from './domains.js';
 import { HostResource } from './host.js';
 import { NetworkResource } from './networks.js';
+import { NodeDeviceResource } from './node-devices.js';
+import { NwfilterResource } from './nwfilters.js';
+import { SecretResource } from './secrets.js';
 import { StoragePoolResource } from './storage-pools.js';
 import { StorageVolumeResource } from './storage-volumes.js';
 import type { ResourceCall, ResourceStream } from './types.js';
@@ -11,6 +14,9 @@ export interface Resources {
   domains: DomainResource;
   storage: { pools: StoragePoolResource; volumes: StorageVolumeResource };
   networks: NetworkResource;
+  nodeDevices: NodeDeviceResource;
+  secrets: SecretResource;
+  nwfilters: NwfilterResource;
 }
 
 /** Build the resources over a connection's call and stream functions. */
@@ -20,10 +26,14 @@ export function createResources(call: ResourceCall, stream: ResourceStream): Res
     domains: new DomainResource(call, stream),
     storage: { pools: new StoragePoolResource(call), volumes: new StorageVolumeResource(call, stream) },
     networks: new NetworkResource(call),
+    nodeDevices: new NodeDeviceResource(call),
+    secrets: new SecretResource(call),
+    nwfilters: new NwfilterResource(call),
   };
 }
 
 export { DomainResource, HostResource, NetworkResource, StoragePoolResource, StorageVolumeResource };
+export { NodeDeviceResource, NwfilterResource, SecretResource };
 export type { AutostartOptions, ResourceCall, ResourceStream } from './types.js';
 export * from './domains.js';
 export { DomainConsole, type ConsoleOptions } from './console.js';
@@ -39,6 +49,9 @@ export * from './domain-jobs.js';
 export * from './job-stats.js';
 export * from './host.js';
 export * from './networks.js';
+export * from './node-devices.js';
+export * from './nwfilters.js';
+export * from './secrets.js';
 export * from './storage-pools.js';
 export * from './storage-volumes.js';
 export * from './refs.js';

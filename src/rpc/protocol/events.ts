@@ -8,7 +8,17 @@
 import { type Codec, XdrReader, int, mapped, struct } from '../xdr/index.js';
 import { type DomainEventBase, DOMAIN_EVENT_MESSAGES } from './domain-events.js';
 import { type EventMessage, eventMessage } from './procedure.js';
-import { type NetworkRef, type StoragePoolRef, nonnullNetwork, nonnullStoragePool, remoteString } from './types.js';
+import {
+  type NetworkRef,
+  type NodeDeviceRef,
+  type SecretRef,
+  type StoragePoolRef,
+  nonnullNetwork,
+  nonnullNodeDevice,
+  nonnullSecret,
+  nonnullStoragePool,
+  remoteString,
+} from './types.js';
 
 /**
  * 315, network eventID 0 LIFECYCLE: `event` = virNetworkEventLifecycleType, `detail` reserved (0).
@@ -50,6 +60,43 @@ export const STORAGE_POOL_EVENT_REFRESH = eventMessage(
   struct({ callbackID: int, pool: nonnullStoragePool }),
 );
 
+/**
+ * 376, node-device eventID 0 LIFECYCLE: `event` = virNodeDeviceEventLifecycleType
+ * (CREATED 0, DELETED 1, DEFINED 2, UNDEFINED 3), `detail` 0.
+ * @see virConnectNodeDeviceEventLifecycleCallback
+ */
+export const NODE_DEVICE_EVENT_LIFECYCLE = eventMessage(
+  376,
+  'NODE_DEVICE_EVENT_LIFECYCLE',
+  struct({ callbackID: int, dev: nonnullNodeDevice, event: int, detail: int }),
+);
+
+/**
+ * 377, node-device eventID 1 UPDATE: the device's XML changed.
+ * @see virConnectNodeDeviceEventGenericCallback
+ */
+export const NODE_DEVICE_EVENT_UPDATE = eventMessage(377, 'NODE_DEVICE_EVENT_UPDATE', struct({ callbackID: int, dev: nonnullNodeDevice }));
+
+/**
+ * 382, secret eventID 0 LIFECYCLE: `event` = virSecretEventLifecycleType (DEFINED 0, UNDEFINED 1), `detail` 0.
+ * @see virConnectSecretEventLifecycleCallback
+ */
+export const SECRET_EVENT_LIFECYCLE = eventMessage(
+  382,
+  'SECRET_EVENT_LIFECYCLE',
+  struct({ callbackID: int, secret: nonnullSecret, event: int, detail: int }),
+);
+
+/**
+ * 383, secret eventID 1 VALUE_CHANGED: the value was set. The message carries no value.
+ * @see virConnectSecretEventGenericCallback
+ */
+export const SECRET_EVENT_VALUE_CHANGED = eventMessage(
+  383,
+  'SECRET_EVENT_VALUE_CHANGED',
+  struct({ callbackID: int, secret: nonnullSecret }),
+);
+
 /** Decoded CONNECT_EVENT_CONNECTION_CLOSED. */
 export interface ConnectionClosedEvent {
   /** Always `null`: the wire message has no callback id (there is one close callback per connection). */
@@ -86,11 +133,25 @@ export interface StoragePoolEventBase {
   pool: StoragePoolRef;
 }
 
+/** Fields every decoded node-device event has. */
+export interface NodeDeviceEventBase {
+  callbackID: number;
+  dev: NodeDeviceRef;
+}
+
+/** Fields every decoded secret event has. */
+export interface SecretEventBase {
+  callbackID: number;
+  secret: SecretRef;
+}
+
 /** Where an event MESSAGE belongs: its object family, its event id within the family, and its decoder. */
 export type EventRoute =
   | { family: 'domain'; eventId: number; descriptor: EventMessage<DomainEventBase> }
   | { family: 'network'; eventId: number; descriptor: EventMessage<NetworkEventBase> }
   | { family: 'storagePool'; eventId: number; descriptor: EventMessage<StoragePoolEventBase> }
+  | { family: 'nodeDevice'; eventId: number; descriptor: EventMessage<NodeDeviceEventBase> }
+  | { family: 'secret'; eventId: number; descriptor: EventMessage<SecretEventBase> }
   | { family: 'connection'; eventId: number; descriptor: EventMessage<ConnectionClosedEvent> };
 
 /** virDomainEventID → descriptor of the message the daemon sends for it. */
@@ -113,6 +174,21 @@ export const STORAGE_POOL_EVENT_BY_ID: ReadonlyMap<number, EventMessage<StorageP
   [1, STORAGE_POOL_EVENT_REFRESH],
 ]);
 
+/** virNodeDeviceEventID → descriptor. */
+export const NODE_DEVICE_EVENT_BY_ID: ReadonlyMap<number, EventMessage<NodeDeviceEventBase>> = new Map<
+  number,
+  EventMessage<NodeDeviceEventBase>
+>([
+  [0, NODE_DEVICE_EVENT_LIFECYCLE],
+  [1, NODE_DEVICE_EVENT_UPDATE],
+]);
+
+/** virSecretEventID → descriptor. */
+export const SECRET_EVENT_BY_ID: ReadonlyMap<number, EventMessage<SecretEventBase>> = new Map<number, EventMessage<SecretEventBase>>([
+  [0, SECRET_EVENT_LIFECYCLE],
+  [1, SECRET_EVENT_VALUE_CHANGED],
+]);
+
 function buildRoutes(): ReadonlyMap<number, EventRoute> {
   const routes = new Map<number, EventRoute>();
   for (const [eventId, descriptor] of DOMAIN_EVENT_BY_ID) routes.set(descriptor.proc, { family: 'domain', eventId, descriptor });
@@ -120,6 +196,8 @@ function buildRoutes(): ReadonlyMap<number, EventRoute> {
   for (const [eventId, descriptor] of STORAGE_POOL_EVENT_BY_ID) {
     routes.set(descriptor.proc, { family: 'storagePool', eventId, descriptor });
   }
+  for (const [eventId, descriptor] of NODE_DEVICE_EVENT_BY_ID) routes.set(descriptor.proc, { family: 'nodeDevice', eventId, descriptor });
+  for (const [eventId, descriptor] of SECRET_EVENT_BY_ID) routes.set(descriptor.proc, { family: 'secret', eventId, descriptor });
   routes.set(CONNECT_EVENT_CONNECTION_CLOSED.proc, {
     family: 'connection',
     eventId: 0,
@@ -131,7 +209,7 @@ function buildRoutes(): ReadonlyMap<number, EventRoute> {
 /**
  * Event proc number → route. Only the modern callback-style messages are
  * listed; legacy ones (107, 169…, sent only after the legacy registrations we
- * never make) and node-device/secret events are absent, so an unknown proc
+ * never make) are absent, so an unknown proc
  * should be logged and dropped, not treated as an error.
  */
 export const EVENT_BY_PROC: ReadonlyMap<number, EventRoute> = buildRoutes();
@@ -141,6 +219,8 @@ export type DecodedEvent =
   | { family: 'domain'; eventId: number; name: string; value: DomainEventBase }
   | { family: 'network'; eventId: number; name: string; value: NetworkEventBase }
   | { family: 'storagePool'; eventId: number; name: string; value: StoragePoolEventBase }
+  | { family: 'nodeDevice'; eventId: number; name: string; value: NodeDeviceEventBase }
+  | { family: 'secret'; eventId: number; name: string; value: SecretEventBase }
   | { family: 'connection'; eventId: number; name: string; value: ConnectionClosedEvent };
 
 /**

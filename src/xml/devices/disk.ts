@@ -1,4 +1,5 @@
 import { compact, type ElementReader, type Extensible } from '../core/reader.js';
+import { type StorageEncryption, readEncryption, writeEncryption } from '../storage/encryption.js';
 import type { Open } from '../core/types.js';
 import type { ElementWriter } from '../core/writer.js';
 import { invalidSpec } from '../errors.js';
@@ -89,6 +90,8 @@ export interface DiskDevice extends DeviceCommon {
   serial?: string;
   /** `<boot order>`: per-device boot order (do not mix with `os.boot`). */
   bootOrder?: number;
+  /** `<encryption>`: the image is LUKS-encrypted; QEMU opens it with this secret's passphrase and the guest sees plain data. */
+  encryption?: StorageEncryption;
 }
 
 function writeSource(w: ElementWriter, source: DiskSource | undefined, path: string): void {
@@ -157,6 +160,7 @@ function write(w: ElementWriter, disk: DiskDevice): void {
   writeFlag(w, 'readonly', disk.readonly);
   writeFlag(w, 'shareable', disk.shareable);
   w.textChild('serial', disk.serial);
+  if (disk.encryption !== undefined) writeEncryption(w, disk.encryption, `${p}.encryption`);
   writeBootOrder(w, disk.bootOrder);
   writeCommon(w, disk);
 }
@@ -178,6 +182,7 @@ function read(r: ElementReader): DiskDevice {
     shareable: readFlag(r, 'shareable'),
     serial: r.childText('serial'),
     bootOrder: readBootOrder(r),
+    encryption: readEncryption(r.child('encryption')),
   };
   return readCommon(r, compact(disk));
 }

@@ -3,6 +3,7 @@ import type { Open } from '../core/types.js';
 import type { ElementWriter } from '../core/writer.js';
 import { invalidSpec } from '../errors.js';
 import { normalizeMac } from '../validate.js';
+import { type FilterrefModel, readFilterrefParameters, writeFilterrefParameters } from '../host/nwfilter.js';
 import {
   codecToXml,
   codecFromXml,
@@ -60,6 +61,8 @@ export interface InterfaceDevice extends DeviceCommon {
   /** `<mtu size>` */
   mtu?: number;
   bootOrder?: number;
+  /** `<filterref>`: the network filter applied to this NIC's traffic, with its variables (e.g. `{ IP: '10.0.0.5' }`). */
+  filterref?: FilterrefModel;
 }
 
 function write(w: ElementWriter, nic: InterfaceDevice): void {
@@ -79,6 +82,13 @@ function write(w: ElementWriter, nic: InterfaceDevice): void {
   if (nic.model !== undefined) w.child('model', { type: nic.model }, `${p}.model`);
   if (nic.mtu !== undefined) w.child('mtu', { size: nic.mtu }, `${p}.mtu`);
   if (nic.linkState !== undefined) w.child('link', { state: nic.linkState }, `${p}.linkState`);
+  if (nic.filterref !== undefined) {
+    if (typeof nic.filterref.filter !== 'string' || nic.filterref.filter === '')
+      throw invalidSpec(`${p}.filterref.filter`, 'is required (the name of a network filter)');
+    const ref = w.child('filterref', { filter: nic.filterref.filter }, `${p}.filterref`);
+    writeFilterrefParameters(ref, nic.filterref.parameters, `${p}.filterref.parameters`);
+    ref.extras(nic.filterref);
+  }
   writeBootOrder(w, nic.bootOrder);
   writeCommon(w, nic);
 }
@@ -103,6 +113,7 @@ function read(r: ElementReader): InterfaceDevice {
     mtu: mtu === undefined ? undefined : r.toInt(mtu, 'mtu size'),
     linkState: readSimple(r, 'link', 'state', keep) as InterfaceDevice['linkState'],
     bootOrder: readBootOrder(r),
+    filterref: readPart(r, 'filterref', (f) => compact({ filter: f.requiredAttr('filter'), parameters: readFilterrefParameters(f) })),
   });
   if (keep.length > 0) nic.extraElements = keep;
   return readCommon(r, nic);

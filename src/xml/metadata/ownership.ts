@@ -31,6 +31,12 @@ export interface OwnedVolume extends Extensible {
    * `domainUuid` is the domain's own).
    */
   key?: string;
+  /**
+   * UUID of the libvirt secret the SDK created for this volume's encryption
+   * (its LUKS passphrase). Owned with the volume: teardown undefines it when,
+   * and only when, it deletes the volume — a kept volume keeps its secret.
+   */
+  secret?: string;
 }
 
 /** The cloud-init NoCloud seed (ISO labelled `cidata`) the SDK attached. */
@@ -57,6 +63,7 @@ export interface OwnedCloudInit extends Extensible {
  *   <lvm:sdk-version>0.1.0</lvm:sdk-version>
  *   <lvm:domain-uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</lvm:domain-uuid>
  *   <lvm:volume role="disk" pool="default" name="vm1.qcow2" path="/var/lib/libvirt/images/vm1.qcow2" format="qcow2" key="/var/lib/libvirt/images/vm1.qcow2"/>
+ *   <lvm:volume role="disk" pool="default" name="vm1-disk1.qcow2" … secret="0f628a87-28df-4c31-ba7a-b9350a0f41bf"/>
  *   <lvm:cloud-init pool="default" name="vm1-seed.iso" path="…" hash="sha256:…" target="sdb" key="…"/>
  * </lvm:manager>
  * ```
@@ -98,7 +105,9 @@ function writeInto(w: ElementWriter, o: Ownership, prefix: string): void {
     if (typeof v.role !== 'string' || v.role === '') throw invalidSpec(`${path}.role`, 'is required');
     if (v.path === undefined && (v.pool === undefined || v.name === undefined))
       throw invalidSpec(path, 'needs a path, or a pool and a name');
-    el('volume', path, { role: v.role, pool: v.pool, name: v.name, path: v.path, format: v.format, key: v.key }).extras(v);
+    el('volume', path, { role: v.role, pool: v.pool, name: v.name, path: v.path, format: v.format, key: v.key, secret: v.secret }).extras(
+      v,
+    );
   });
   if (o.cloudInit !== undefined) {
     const c = o.cloudInit;
@@ -130,6 +139,7 @@ export function readOwnership(r: ElementReader): Ownership {
           path: v.attr('path'),
           format: v.attr('format'),
           key: v.attr('key'),
+          secret: v.attr('secret'),
         },
         v.extras(),
       ),

@@ -1,4 +1,5 @@
 import { ElementReader, compact, withExtras, type Extensible } from '../core/reader.js';
+import { type StorageEncryption, readEncryption, writeEncryption } from './encryption.js';
 import type { Open } from '../core/types.js';
 import { ElementWriter } from '../core/writer.js';
 import { invalidSpec } from '../errors.js';
@@ -24,6 +25,8 @@ export interface StorageVolumeTarget extends Extensible {
    * (`'1796650168.050099193'`). Of the file a symlink points to, not the link.
    */
   timestamps?: StorageVolumeTimestamps;
+  /** `<encryption>`: create the image encrypted (LUKS) with the passphrase of a libvirt secret. */
+  encryption?: StorageEncryption;
 }
 
 /** File times of a volume, as libvirt reports them (`'seconds.nanoseconds'` strings, kept exact). */
@@ -94,6 +97,7 @@ export function buildStorageVolumeXml(volume: StorageVolumeModel): string {
       for (const key of ['atime', 'mtime', 'ctime', 'btime'] as const) tw.textChild(key, times[key]);
       tw.extras(times);
     }
+    if (volume.target.encryption !== undefined) writeEncryption(t, volume.target.encryption, 'target.encryption');
     t.extras(volume.target);
   }
   if (volume.backingStore !== undefined) {
@@ -136,6 +140,7 @@ export function parseStorageVolumeXml(xml: string): StorageVolumeModel {
           permissions: readPermissions(target),
           compat: target.childText('compat'),
           timestamps: readTimestamps(target.child('timestamps')),
+          encryption: readEncryption(target.child('encryption')),
         }),
         target.extras(),
       ),

@@ -280,6 +280,54 @@ describe('secrets during VM creation', () => {
   });
 });
 
+// ---- libvirt secret values (conn.secrets) ---------------------------------------------------------------
+
+describe('libvirt secret values', () => {
+  const VALUE = 'Secret-Value-5e1f<&>\u00e9';
+  const also = { secretValue: [VALUE, Buffer.from(VALUE).toString('base64')] };
+  let conn: LibvirtConnection;
+  const made: string[] = [];
+
+  beforeAll(async () => {
+    conn = await LibvirtConnection.connect(QEMU_URI, { logger });
+  });
+
+  afterAll(async () => {
+    for (const uuid of made) virshQuiet(QEMU_URI, 'secret-undefine', uuid);
+    await conn?.close();
+  });
+
+  it('set, get, value-changed events, refusals and failures: the value shows up only where it was asked for', async () => {
+    const events: unknown[] = [];
+    const subscription = conn.events({ types: ['secret.lifecycle', 'secret.value-changed'] });
+    await subscription.ready;
+    const collecting = (async () => {
+      for await (const e of subscription) events.push(e);
+    })();
+    const errors: unknown[] = [];
+    const ref = await conn.secrets.define({ description: 'lvm reliability', usage: { type: 'ceph', id: uniqueName('secret') } });
+    made.push(ref.uuid);
+    await conn.secrets.setValue(ref, VALUE);
+    expect((await conn.secrets.getValue(ref)).toString('utf8')).toBe(VALUE);
+    // Refused before sending (too long), and refused by libvirt (a private secret read back, a secret gone).
+    errors.push(await conn.secrets.setValue(ref, VALUE.repeat(10_000)).catch((e: unknown) => e));
+    const priv = await conn.secrets.define({ private: true, usage: { type: 'ceph', id: uniqueName('secret') } });
+    made.push(priv.uuid);
+    await conn.secrets.setValue(priv, VALUE);
+    errors.push(await conn.secrets.getValue(priv).catch((e: unknown) => e));
+    await conn.secrets.undefine(ref);
+    errors.push(await conn.secrets.setValue(ref, VALUE).catch((e: unknown) => e));
+    await conn.secrets.undefine(priv);
+    subscription.end();
+    await collecting;
+    expect(errors.every((e) => e instanceof Error)).toBe(true);
+    for (const e of errors) expectNoLeak('a secrets error', errorText(e), also);
+    expect(events.some((e) => (e as { type: string }).type === 'secret.value-changed')).toBe(true);
+    expectNoLeak('secret events', stringify(events), also);
+    expectNoLeak('the logs', logLines.join('\n'), also);
+  });
+});
+
 // ---- transports: TLS key material and ssh keys ----------------------------------------------------------
 
 // ---- the guest agent: passwords and file contents -----------------------------------------------------

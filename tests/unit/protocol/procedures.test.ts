@@ -91,6 +91,8 @@ const HIGH_PRIORITY = new Set([
   1, 2, 3, 4, 5, 6, 11, 12, 15, 22, 23, 24, 29, 35, 41, 42, 43, 44, 45, 46, 47, 48, 49, 59, 60, 66, 67, 68, 69, 70, 77, 80, 82, 84, 85, 86,
   87, 88, 89, 90, 95, 96, 97, 98, 99, 100, 102, 110, 149, 150, 151, 152, 154, 157, 186, 189, 203, 212, 231, 234, 244, 273, 274, 281, 282,
   283, 313, 314, 316, 317, 350, 360, 361, 368, 369, 378, 413, 414, 415, 416, 422, 432,
+  // secrets, nwfilters, node devices (day-2 reference §7, from remote_protocol.x's @priority annotations)
+  113, 115, 141, 142, 143, 144, 145, 146, 147, 175, 176, 177, 180, 181, 285, 286, 287, 374, 375, 380, 381, 398, 401,
 ]);
 
 const STREAMS = new Map([
@@ -177,7 +179,11 @@ describe('event messages', () => {
     expect(EVENT_BY_PROC.get(370)).toMatchObject({ family: 'storagePool', eventId: 0 });
     expect(EVENT_BY_PROC.get(373)).toMatchObject({ family: 'storagePool', eventId: 1 });
     expect(EVENT_BY_PROC.get(362)).toMatchObject({ family: 'connection' });
-    expect(EVENT_BY_PROC.size).toBe(33);
+    expect(EVENT_BY_PROC.get(376)).toMatchObject({ family: 'nodeDevice', eventId: 0 });
+    expect(EVENT_BY_PROC.get(377)).toMatchObject({ family: 'nodeDevice', eventId: 1 });
+    expect(EVENT_BY_PROC.get(382)).toMatchObject({ family: 'secret', eventId: 0 });
+    expect(EVENT_BY_PROC.get(383)).toMatchObject({ family: 'secret', eventId: 1 });
+    expect(EVENT_BY_PROC.size).toBe(37);
   });
 
   it.each(routes.map(([proc, r]) => [`${proc} ${r.descriptor.name}`, r] as const))(

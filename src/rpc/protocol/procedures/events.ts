@@ -7,7 +7,8 @@
  */
 import { int, struct, xdrVoid } from '../../xdr/index.js';
 import { procedure } from '../procedure.js';
-import { remoteDomain, remoteNetwork, remoteStoragePool } from '../types.js';
+import { nonnullNodeDevice, nonnullSecret, remoteDomain, remoteNetwork, remoteStoragePool } from '../types.js';
+import { optional } from '../../xdr/index.js';
 
 /** `{ int callbackID }`: the result of a registration and the argument of a deregistration. */
 const callbackId = struct({ callbackID: int });
@@ -77,5 +78,45 @@ export const CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY = procedure(
  * @see virConnectStoragePoolEventDeregisterAny
  */
 export const CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY = procedure(369, 'CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY', callbackId, xdrVoid, {
+  priority: 'high',
+});
+
+/**
+ * 374: subscribe to node-device event `eventID` (0 LIFECYCLE, 1 UPDATE) for one device or all (`dev` NULL).
+ * @see virConnectNodeDeviceEventRegisterAny
+ */
+export const CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY = procedure(
+  374,
+  'CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY',
+  struct({ eventID: int, dev: optional(nonnullNodeDevice) }),
+  callbackId,
+  { priority: 'high' },
+);
+
+/**
+ * 375: cancel a node-device event subscription.
+ * @see virConnectNodeDeviceEventDeregisterAny
+ */
+export const CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY = procedure(375, 'CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY', callbackId, xdrVoid, {
+  priority: 'high',
+});
+
+/**
+ * 380: subscribe to secret event `eventID` (0 LIFECYCLE, 1 VALUE_CHANGED) for one secret or all (`secret` NULL).
+ * @see virConnectSecretEventRegisterAny
+ */
+export const CONNECT_SECRET_EVENT_REGISTER_ANY = procedure(
+  380,
+  'CONNECT_SECRET_EVENT_REGISTER_ANY',
+  struct({ eventID: int, secret: optional(nonnullSecret) }),
+  callbackId,
+  { priority: 'high' },
+);
+
+/**
+ * 381: cancel a secret event subscription.
+ * @see virConnectSecretEventDeregisterAny
+ */
+export const CONNECT_SECRET_EVENT_DEREGISTER_ANY = procedure(381, 'CONNECT_SECRET_EVENT_DEREGISTER_ANY', callbackId, xdrVoid, {
   priority: 'high',
 });

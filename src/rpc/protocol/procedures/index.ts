@@ -19,6 +19,9 @@ import * as domain from './domain.js';
 import * as events from './events.js';
 import * as host from './host.js';
 import * as network from './network.js';
+import * as nodeDevice from './node-device.js';
+import * as nwfilter from './nwfilter.js';
+import * as secret from './secret.js';
 import * as snapshot from './snapshot.js';
 import * as storagePool from './storage-pool.js';
 import * as storageVolume from './storage-volume.js';
@@ -37,6 +40,9 @@ export * from './domain.js';
 export * from './events.js';
 export * from './host.js';
 export * from './network.js';
+export * from './node-device.js';
+export * from './nwfilter.js';
+export * from './secret.js';
 export * from './snapshot.js';
 export * from './storage-pool.js';
 export * from './storage-volume.js';
@@ -76,6 +82,9 @@ export const ALL_PROCEDURES: readonly Procedure<unknown, unknown>[] = Object.fre
     events,
     host,
     network,
+    nodeDevice,
+    nwfilter,
+    secret,
     snapshot,
     storagePool,
     storageVolume,
