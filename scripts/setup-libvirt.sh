@@ -27,7 +27,7 @@ set -euo pipefail
 
 readonly PACKAGES=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils
-  python3-libvirt dnsmasq-base iptables ovmf swtpm cpio busybox-static
+  python3-libvirt dnsmasq-base iptables ovmf swtpm swtpm-tools cpio busybox-static # swtpm-tools (swtpm_setup): without it libvirt offers no emulated TPM
   genisoimage python3-yaml # only for tests: isoinfo reads our ISO, PyYAML (cloud-init's parser) reads our JSON-as-YAML
   openssh-server netcat-openbsd # only for the ssh transport tests (own sshd on a loopback port; nc -U fallback)
   openssl sasl2-bin libsasl2-modules # the TLS listener's certificates; SASL users (saslpasswd2) and SCRAM
