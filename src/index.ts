@@ -97,6 +97,20 @@ export {
   type VmOverrides,
   type VmSpec,
   type VolumeLocation,
+  type FirmwareSpec,
+  type TpmSpec,
+  type FilesystemSpec,
+  type MemoryBackingSpec,
+  type CpuSpec,
+  type CpuTopologySpec,
+  type CpuFeatureSpec,
+  type NumaCellSpec,
+  type HostdevSpec,
+  type WatchdogSpec,
+  type RngSpec,
+  type VideoSpec,
+  windows11Spec,
+  type Windows11Options,
 } from './creator/index.js';
 
 // Power operations.

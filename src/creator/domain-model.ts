@@ -198,6 +198,12 @@ function graphicsDevice(g: NonNullable<CheckedSpec['graphics']>): GraphicsDevice
   };
 }
 
+/** `<cpu>` with the guest NUMA cells (a NUMA topology needs a `<cpu>` element even with the default model). */
+function cpuWithNuma(cpu: DomainModel['cpu'], numa: Platform['hardware']['numa']): { cpu?: DomainModel['cpu'] } {
+  if (numa === undefined) return cpu === undefined ? {} : { cpu };
+  return { cpu: { ...(cpu ?? {}), numa } };
+}
+
 /** What {@link buildDomainModel} assembles. */
 export interface DomainModelInput {
   checked: CheckedSpec;
@@ -236,9 +242,14 @@ export function buildDomainModel(input: DomainModelInput): DomainModel {
     devices.channels = [{ type: 'unix', source: { mode: 'bind' }, target: { type: 'virtio', name: QEMU_GUEST_AGENT_CHANNEL } }];
   if (checked.graphics !== undefined) {
     devices.graphics = [graphicsDevice(checked.graphics)];
-    devices.videos = [{ model: { type: platform.videoModel, heads: 1, primary: true } }];
+    devices.videos = [{ model: platform.videoModel === 'none' ? { type: 'none' } : { type: platform.videoModel, heads: platform.videoHeads, primary: true } }];
     if (platform.tablet) devices.inputs = [{ type: 'tablet', bus: 'usb' }];
   }
+  const hw = platform.hardware;
+  if (hw.filesystems.length > 0) devices.filesystems = hw.filesystems;
+  if (hw.tpm !== undefined) devices.tpms = [hw.tpm];
+  if (hw.hostdevs.length > 0) devices.hostdevs = hw.hostdevs;
+  if (hw.watchdog !== undefined) devices.watchdogs = [hw.watchdog];
   devices.memballoon = { model: platform.memballoon ? 'virtio' : 'none' };
   if (platform.rng !== undefined) devices.rngs = [platform.rng];
   if (spec.overrides?.devicesXml !== undefined) devices.extraElements = [...spec.overrides.devicesXml];
@@ -261,7 +272,9 @@ export function buildDomainModel(input: DomainModelInput): DomainModel {
     ...(spec.description === undefined ? {} : { description: spec.description }),
     metadata: { ownership: input.ownership },
     memory: checked.memory,
+    ...(hw.memoryBacking === undefined ? {} : { memoryBacking: hw.memoryBacking }),
     vcpu: { count: checked.vcpus, placement: 'static' },
+    ...(hw.cputune === undefined ? {} : { cputune: hw.cputune }),
     os: {
       type: 'hvm',
       arch: platform.arch,
@@ -274,7 +287,7 @@ export function buildDomainModel(input: DomainModelInput): DomainModel {
       ...(boot.menu === undefined ? {} : { bootMenu: { enable: boot.menu } }),
     },
     features: platform.features,
-    ...(platform.cpu === undefined ? {} : { cpu: platform.cpu }),
+    ...cpuWithNuma(platform.cpu, hw.numa),
     clock: platform.clock,
     onPoweroff: 'destroy',
     onReboot: 'restart',
