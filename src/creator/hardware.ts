@@ -107,7 +107,8 @@ export function planHardware(hw: CheckedHardware, machine: { q35: boolean; domai
     throw specError('filesystems', 'the host does not offer virtiofs');
   hw.hostdevs.forEach((h, i) => {
     const caps = devices?.['hostdev'];
-    if (caps !== undefined && (!caps.supported || !offered(caps.enums['subsysType'], h.type)))
+    // libvirt 9.0 lists usb, pci and scsi in subsysType, never mdev (virQEMUCapsFillDomainDeviceHostdevCaps).
+    if (caps !== undefined && (!caps.supported || (h.type !== 'mdev' && !offered(caps.enums['subsysType'], h.type))))
       throw specError(`hostdevs[${i}]`, `the host does not offer ${h.type} passthrough`);
   });
   if (hw.hyperv && dc !== undefined && dc.features['hyperv']?.supported === false)
