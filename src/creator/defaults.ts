@@ -144,7 +144,9 @@ function firmwareFor(checked: CheckedSpec, machine: string | undefined, dc: Doma
   if (dc !== undefined && !(dc.os.enums['firmware'] ?? []).includes('efi')) {
     throw specError('firmware', "the host offers no UEFI firmware (its domain capabilities list no 'efi' firmware)");
   }
-  if (!secureBoot) return { firmware: 'efi' };
+  if (secureBoot === undefined) return { firmware: 'efi' };
+  // Asked off explicitly: libvirt 9.0 would otherwise pick the secure-boot build (its descriptor has the highest priority).
+  if (!secureBoot) return { firmware: 'efi', firmwareFeatures: [{ name: 'secure-boot', enabled: false }] };
   // Secure Boot firmware needs SMM, which QEMU only emulates on q35.
   if (machine !== undefined && !isQ35(machine)) throw specError('firmware.secureBoot', 'needs a q35 machine (SMM)');
   if (dc?.os.loader !== undefined && !(dc.os.loader.enums['secure'] ?? ['yes']).includes('yes'))
@@ -199,7 +201,7 @@ export function resolvePlatform(checked: CheckedSpec, facts: HostFacts): Platfor
   if (acpiOffered) features.acpi = true;
   if (x86) features.apic = true;
   if (x86 && qemu) features.vmport = false;
-  if (checked.hardware.secureBoot) features.smm = true;
+  if (checked.hardware.secureBoot === true) features.smm = true;
   const hardware = planHardware(checked.hardware, { q35: isQ35(machine), domainType }, dc);
   if (hardware.hyperv !== undefined) features.hyperv = hardware.hyperv;
   const offset = checked.hardware.clockOffset ?? 'utc';

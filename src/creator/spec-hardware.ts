@@ -15,7 +15,10 @@ import type { SizeInput } from '../xml/index.js';
  * variable-store template into `/var/lib/libvirt/qemu/nvram/<name>_VARS.fd`
  * at first start, and teardown removes it (`VIR_DOMAIN_UNDEFINE_NVRAM`).
  * `{ type: 'uefi', secureBoot: true }` asks for Secure Boot with Microsoft's
- * keys enrolled (and turns on SMM, which it needs).
+ * keys enrolled (and turns on SMM, which it needs); `secureBoot: false` asks
+ * for a build without it. Without `secureBoot`, libvirt chooses: libvirt 9.0
+ * with Debian's `ovmf` picks the Secure Boot build with keys enrolled (its
+ * firmware descriptor has the highest priority).
  */
 export type FirmwareSpec = 'bios' | 'uefi' | { type: 'uefi'; secureBoot?: boolean };
 

@@ -16,7 +16,8 @@ import { normalizeUuid, parseSize, type HostdevDevice } from '../xml/index.js';
 /** The production fields after validation: sizes in bytes, host devices as `<hostdev>` models. */
 export interface CheckedHardware {
   firmware: 'bios' | 'uefi';
-  secureBoot: boolean;
+  /** `undefined`: libvirt's choice (libvirt 9.0 then picks the secure-boot OVMF build when it is installed). */
+  secureBoot: boolean | undefined;
   tpm: TpmSpec | undefined;
   filesystems: FilesystemSpec[];
   /** Huge page size in bytes, `true` for the host default. */
@@ -82,18 +83,23 @@ function cpuset(value: unknown, path: string): string {
   return value;
 }
 
-function checkFirmware(spec: VmSpec): { firmware: 'bios' | 'uefi'; secureBoot: boolean } {
-  let fw = spec.firmware as unknown as { type: unknown; secureBoot?: unknown } | string | undefined;
+function checkFirmware(spec: VmSpec): { firmware: 'bios' | 'uefi'; secureBoot: boolean | undefined } {
+  const fw = spec.firmware as unknown;
+  bool(spec.secureBoot, 'secureBoot');
   let firmware: 'bios' | 'uefi' = 'bios';
-  let secureBoot = bool(spec.secureBoot, 'secureBoot');
+  let secureBoot = spec.secureBoot === true ? true : undefined;
   if (fw === 'uefi') firmware = 'uefi';
   else if (isObject(fw)) {
-    fw = fw as { type: unknown; secureBoot?: unknown };
-    if (fw.type !== 'uefi') throw specError('firmware.type', "must be 'uefi'");
+    const o = fw as { type: unknown; secureBoot?: unknown };
+    if (o.type !== 'uefi') throw specError('firmware.type', "must be 'uefi'");
     firmware = 'uefi';
-    secureBoot = bool(fw.secureBoot, 'firmware.secureBoot') || secureBoot;
+    bool(o.secureBoot, 'firmware.secureBoot');
+    if (typeof o.secureBoot === 'boolean') {
+      if (secureBoot === true && !o.secureBoot) throw specError('secureBoot', 'contradicts firmware.secureBoot');
+      secureBoot = o.secureBoot;
+    }
   } else if (fw !== undefined && fw !== 'bios') throw specError('firmware', "must be 'bios', 'uefi' or { type: 'uefi', secureBoot }");
-  if (secureBoot && firmware !== 'uefi') throw specError('secureBoot', "needs firmware: 'uefi'");
+  if (secureBoot === true && firmware !== 'uefi') throw specError('secureBoot', "needs firmware: 'uefi'");
   return { firmware, secureBoot };
 }
 

@@ -37,6 +37,8 @@ describe('firmware', () => {
     expect(modelOf({ firmware: 'uefi' }).os.firmware).toBe('efi');
     expect(modelOf({ firmware: { type: 'uefi' } }).os).toMatchObject({ firmware: 'efi' });
     expect(modelOf({ firmware: { type: 'uefi' } }).os.firmwareFeatures).toBeUndefined();
+    // Off explicitly: libvirt 9.0 would otherwise pick the Secure Boot build.
+    expect(modelOf({ firmware: { type: 'uefi', secureBoot: false } }).os.firmwareFeatures).toEqual([{ name: 'secure-boot', enabled: false }]);
   });
   it('secure boot asks for enrolled keys and turns SMM on', () => {
     const m = modelOf({ firmware: { type: 'uefi', secureBoot: true } });
