@@ -116,7 +116,8 @@ export function planHardware(hw: CheckedHardware, machine: { q35: boolean; domai
   const watchdog: WatchdogDevice | undefined =
     hw.watchdog === undefined
       ? undefined
-      : { model: hw.watchdog.model ?? (machine.q35 ? 'itco' : 'i6300esb'), ...(hw.watchdog.action === undefined ? {} : { action: hw.watchdog.action }) };
+      : // i6300esb everywhere: libvirt knows q35's built-in iTCO only from 9.1 (9.0 refuses the XML), and domain caps do not list models.
+        { model: hw.watchdog.model ?? 'i6300esb', ...(hw.watchdog.action === undefined ? {} : { action: hw.watchdog.action }) };
   if (watchdog?.model === 'itco' && !machine.q35) throw specError('watchdog.model', 'itco is built into q35 machines only');
   return {
     memoryBacking: memoryBacking(hw, dc),

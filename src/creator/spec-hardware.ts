@@ -120,7 +120,7 @@ export interface HostdevSpec {
 
 /** A watchdog that acts when the guest stops petting it. */
 export interface WatchdogSpec {
-  /** @default 'itco' on q35 (built in), else 'i6300esb' */
+  /** `'itco'` (built into q35) needs libvirt ≥ 9.1: 9.0 refuses it. @default 'i6300esb' (a PCI card; any machine) */
   model?: 'itco' | 'i6300esb' | 'ib700';
   /** @default 'reset' */
   action?: 'reset' | 'shutdown' | 'poweroff' | 'pause' | 'none' | 'dump' | 'inject-nmi';

@@ -146,8 +146,8 @@ describe('hostdevs', () => {
 });
 
 describe('watchdog, rng, video, hyperv, clock', () => {
-  it('defaults the watchdog to iTCO on q35', () => {
-    expect(modelOf({ watchdog: { action: 'poweroff' } }).devices.watchdogs).toEqual([{ model: 'itco', action: 'poweroff' }]);
+  it('defaults the watchdog to i6300esb (libvirt 9.0 does not know iTCO), iTCO only on q35', () => {
+    expect(modelOf({ watchdog: { action: 'poweroff' } }).devices.watchdogs).toEqual([{ model: 'i6300esb', action: 'poweroff' }]);
     refused({ watchdog: { model: 'itco' }, machine: 'pc' }, 'watchdog.model');
   });
   it('rng source and video model', () => {
