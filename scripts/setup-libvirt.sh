@@ -234,11 +234,15 @@ merge_conf() {
 
 # QEMU runs as root with no security driver and no ownership juggling: tests create images in
 # arbitrary directories (tmp dirs, the user's cache) and must not get EACCES or have libvirt
-# chown their files. Fine for a test machine, not for production hosts.
+# chown their files. Fine for a test machine, not for production hosts. swtpm runs as root too:
+# libvirt's default (tss) is only taken when that account exists at daemon start, and a TPM state
+# authored by one user cannot be certified by the other (/var/lib/swtpm-localca is per user).
 qemu_conf_block() {
   cat <<EOF
 user = "root"
 group = "root"
+swtpm_user = "root"
+swtpm_group = "root"
 security_driver = "none"
 dynamic_ownership = 0
 remember_owner = 0

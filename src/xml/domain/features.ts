@@ -3,8 +3,9 @@ import { invalidSpec } from '../errors.js';
 import { onOff, type ElementWriter } from '../core/writer.js';
 
 /**
- * `<features>`: hypervisor features. Common ones are typed; anything else
- * (`<hyperv>`, `<kvm>`, `<ioapic>`, `<gic>`…) and any known feature carrying
+ * `<features>`: hypervisor features. Common ones and the Hyper-V
+ * enlightenments are typed; anything else (`<kvm>`, `<ioapic>`, `<gic>`…)
+ * and any known feature carrying
  * more than we model (`<apic eoi='on'/>`, `<smm><tseg>…`) is kept verbatim in
  * `extraElements`.
  *

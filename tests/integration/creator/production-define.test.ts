@@ -64,14 +64,15 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const { uri, name } of made) virshQuiet(uri, 'undefine', '--nvram', '--tpm', name);
+  // The test driver refuses the NVRAM and TPM flags.
+  for (const { uri, name } of made) virshQuiet(uri, 'undefine', ...(uri === QEMU_URI ? ['--nvram', '--tpm'] : []), name);
   await qemu?.close();
   await test?.close();
 });
 
 describe('qemu:///system', () => {
   it('defines every production field, and libvirt keeps each', async () => {
-    const name = uniqueName('lvm-prodspec');
+    const name = uniqueName('prodspec');
     const result = await new VmCreator(qemu).create(everything(name));
     made.push({ uri: QEMU_URI, name });
     const m = parseDomainXml(await qemu.domains.getXml(result.domain, { inactive: true }));
@@ -136,7 +137,7 @@ describe('qemu:///system', () => {
   });
 
   it('defines the Windows 11 preset', async () => {
-    const name = uniqueName('lvm-prodspec-win');
+    const name = uniqueName('prodspec-win');
     const spec = windows11Spec({ name, disk: { kind: 'existing', path: '/dev/null', format: 'raw' }, networks: [] });
     const result = await new VmCreator(qemu).create(spec);
     made.push({ uri: QEMU_URI, name });
@@ -151,7 +152,7 @@ describe('qemu:///system', () => {
 
 describe('test driver', () => {
   it('takes the same spec through the API (it has no domain capabilities: nothing is checked against the host)', async () => {
-    const name = uniqueName('lvm-prodspec');
+    const name = uniqueName('prodspec');
     const spec = { ...everything(name), virtType: undefined, hostdevs: [{ pci: '0000:00:1f.2' }] };
     const result = await new VmCreator(test).create(spec);
     made.push({ uri: TEST_URI, name });
