@@ -129,7 +129,9 @@ function cpuFor(checked: CheckedSpec, domainType: string, dc: DomainCapabilities
   }
   const t = spec?.topology;
   const extra: Partial<DomainCpu> = {
-    ...(t === undefined ? {} : { topology: { sockets: t.sockets, ...(t.dies === undefined ? {} : { dies: t.dies }), cores: t.cores, threads: t.threads } }),
+    ...(t === undefined
+      ? {}
+      : { topology: { sockets: t.sockets, ...(t.dies === undefined ? {} : { dies: t.dies }), cores: t.cores, threads: t.threads } }),
     ...(spec?.features === undefined || spec.features.length === 0
       ? {}
       : { features: spec.features.map((f) => ({ name: f.name, policy: f.policy ?? 'require' })) }),
@@ -221,7 +223,11 @@ export function resolvePlatform(checked: CheckedSpec, facts: HostFacts): Platfor
         }
       : { offset };
   const videoModel = checked.hardware.video?.model ?? (enumHas(dc?.devices['video']?.enums['modelType'], 'virtio') ? 'virtio' : 'vga');
-  if (checked.hardware.video?.model !== undefined && videoModel !== 'none' && !enumHas(dc?.devices['video']?.enums['modelType'], videoModel))
+  if (
+    checked.hardware.video?.model !== undefined &&
+    videoModel !== 'none' &&
+    !enumHas(dc?.devices['video']?.enums['modelType'], videoModel)
+  )
     throw specError('video.model', `the host does not offer the ${videoModel} video model`);
   const rngPath = checked.hardware.rng?.source ?? '/dev/urandom';
 

@@ -242,7 +242,11 @@ export function buildDomainModel(input: DomainModelInput): DomainModel {
     devices.channels = [{ type: 'unix', source: { mode: 'bind' }, target: { type: 'virtio', name: QEMU_GUEST_AGENT_CHANNEL } }];
   if (checked.graphics !== undefined) {
     devices.graphics = [graphicsDevice(checked.graphics)];
-    devices.videos = [{ model: platform.videoModel === 'none' ? { type: 'none' } : { type: platform.videoModel, heads: platform.videoHeads, primary: true } }];
+    devices.videos = [
+      {
+        model: platform.videoModel === 'none' ? { type: 'none' } : { type: platform.videoModel, heads: platform.videoHeads, primary: true },
+      },
+    ];
     if (platform.tablet) devices.inputs = [{ type: 'tablet', bus: 'usb' }];
   }
   const hw = platform.hardware;

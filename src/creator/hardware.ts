@@ -101,7 +101,11 @@ function cputune(hw: CheckedHardware): DomainCputune | undefined {
  *
  * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`, `path`) when the host does not offer one.
  */
-export function planHardware(hw: CheckedHardware, machine: { q35: boolean; domainType: string }, dc: DomainCapabilities | undefined): HardwarePlan {
+export function planHardware(
+  hw: CheckedHardware,
+  machine: { q35: boolean; domainType: string },
+  dc: DomainCapabilities | undefined,
+): HardwarePlan {
   const devices = dc?.devices;
   if (hw.filesystems.length > 0 && devices?.['filesystem'] !== undefined && !offered(devices['filesystem'].enums['driverType'], 'virtiofs'))
     throw specError('filesystems', 'the host does not offer virtiofs');
@@ -122,7 +126,10 @@ export function planHardware(hw: CheckedHardware, machine: { q35: boolean; domai
   return {
     memoryBacking: memoryBacking(hw, dc),
     cputune: cputune(hw),
-    numa: hw.numa.length === 0 ? undefined : hw.numa.map((c, id) => ({ id, cpus: c.cpus, memory: c.memory, ...(hw.sharedMemory ? { memAccess: 'shared' } : {}) })),
+    numa:
+      hw.numa.length === 0
+        ? undefined
+        : hw.numa.map((c, id) => ({ id, cpus: c.cpus, memory: c.memory, ...(hw.sharedMemory ? { memAccess: 'shared' } : {}) })),
     tpm: tpmDevice(hw, machine.q35, dc),
     filesystems: hw.filesystems.map((fs) => ({
       type: 'mount',

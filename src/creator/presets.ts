@@ -69,7 +69,10 @@ export function windows11Spec(options: Windows11Options): VmSpec {
     hyperv: true,
     clockOffset: 'localtime',
     disks: [{ ...options.disk, bus: options.disk.bus ?? bus }, ...cdroms],
-    networks: (options.networks ?? [{ network: 'default' }]).map((n) => ({ ...n, model: n.model ?? (bus === 'virtio' ? 'virtio' : 'e1000e') })),
+    networks: (options.networks ?? [{ network: 'default' }]).map((n) => ({
+      ...n,
+      model: n.model ?? (bus === 'virtio' ? 'virtio' : 'e1000e'),
+    })),
     graphics,
     // Windows has no in-box virtio-gpu driver; OVMF and Windows both drive a standard VGA card.
     video: { model: 'vga' },

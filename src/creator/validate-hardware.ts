@@ -72,8 +72,9 @@ function cpusetMembers(cpuset: string, max: number): Set<number> | undefined {
     const [a, b] = (negate ? part.slice(1) : part).split('-').map(Number) as [number, number | undefined];
     const end = b ?? a;
     if (end < a || end >= max) return undefined;
-    for (let i = a; i <= end; i++) if (negate) set.delete(i);
-    else set.add(i);
+    for (let i = a; i <= end; i++)
+      if (negate) set.delete(i);
+      else set.add(i);
   }
   return set;
 }
@@ -134,7 +135,8 @@ function checkCpu(value: VmSpec['cpu'], vcpus: number): CpuSpec | undefined {
   const cpu = value as CpuSpec;
   if (cpu.mode !== undefined && !CPU_MODES.includes(cpu.mode)) throw specError('cpu.mode', `must be one of ${CPU_MODES.join(', ')}`);
   if (cpu.mode === 'custom' || cpu.model !== undefined) {
-    if (typeof cpu.model !== 'string' || !NAME.test(cpu.model)) throw specError('cpu.model', 'must be a CPU model name such as "Skylake-Client"');
+    if (typeof cpu.model !== 'string' || !NAME.test(cpu.model))
+      throw specError('cpu.model', 'must be a CPU model name such as "Skylake-Client"');
     if (cpu.mode !== undefined && cpu.mode !== 'custom') throw specError('cpu.model', "needs mode 'custom' (or no mode)");
   }
   if (cpu.topology !== undefined) {
@@ -186,7 +188,8 @@ function checkNuma(value: VmSpec['numa'], vcpus: number, memory: bigint): Checke
     total += bytes;
     return { cpus: c['cpus'] as string, memory: bytes };
   });
-  if (cells.length > 0 && seen.size !== vcpus) throw specError('numa', `the cells hold ${seen.size} of the ${vcpus} vCPUs: every vCPU needs a cell`);
+  if (cells.length > 0 && seen.size !== vcpus)
+    throw specError('numa', `the cells hold ${seen.size} of the ${vcpus} vCPUs: every vCPU needs a cell`);
   if (cells.length > 0 && total !== memory) throw specError('numa', `the cells' memory adds up to ${total} bytes, not the VM's ${memory}`);
   return checked;
 }
@@ -209,7 +212,10 @@ function checkHostdev(value: unknown, i: number): HostdevDevice {
     if (pci !== null) return { type: 'pci', managed, source: pciSource(pci.slice(1)) };
     const mdev = MDEV_NAME.exec(h.nodeDevice);
     if (mdev?.[1] !== undefined) return { type: 'mdev', model: 'vfio-pci', source: { address: { uuid: mdev[1].replaceAll('_', '-') } } };
-    throw specError(`${path}.nodeDevice`, 'must be a PCI (pci_DDDD_BB_SS_F) or mdev (mdev_<uuid>) node device name; give usb for USB devices');
+    throw specError(
+      `${path}.nodeDevice`,
+      'must be a PCI (pci_DDDD_BB_SS_F) or mdev (mdev_<uuid>) node device name; give usb for USB devices',
+    );
   }
   if (h.pci !== undefined) {
     const pci = typeof h.pci === 'string' ? PCI_ADDRESS.exec(h.pci) : null;
@@ -219,7 +225,8 @@ function checkHostdev(value: unknown, i: number): HostdevDevice {
   if (h.usb !== undefined) {
     if (!isObject(h.usb)) throw specError(`${path}.usb`, 'must be { vendor, product }');
     for (const key of ['vendor', 'product'] as const)
-      if (typeof h.usb[key] !== 'string' || !USB_ID.test(h.usb[key])) throw specError(`${path}.usb.${key}`, "must be a USB id such as '0x046d'");
+      if (typeof h.usb[key] !== 'string' || !USB_ID.test(h.usb[key]))
+        throw specError(`${path}.usb.${key}`, "must be a USB id such as '0x046d'");
     return { type: 'usb', managed, source: { vendor: h.usb.vendor.toLowerCase(), product: h.usb.product.toLowerCase() } };
   }
   return { type: 'mdev', model: 'vfio-pci', source: { address: { uuid: normalizeUuid(h.mdev as string, `${path}.mdev`) } } };

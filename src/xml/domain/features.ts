@@ -55,7 +55,19 @@ export interface HypervFeatures extends Extensible {
   ipi?: boolean;
 }
 
-const HYPERV = ['relaxed', 'vapic', 'vpindex', 'runtime', 'synic', 'stimer', 'reset', 'frequencies', 'reenlightenment', 'tlbflush', 'ipi'] as const;
+const HYPERV = [
+  'relaxed',
+  'vapic',
+  'vpindex',
+  'runtime',
+  'synic',
+  'stimer',
+  'reset',
+  'frequencies',
+  'reenlightenment',
+  'tlbflush',
+  'ipi',
+] as const;
 
 function writeHyperv(w: ElementWriter, hv: HypervFeatures): void {
   const h = w.child('hyperv', { mode: 'custom' }, `${w.path}.hyperv`);

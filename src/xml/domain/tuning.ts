@@ -159,7 +159,9 @@ export function writeNuma(w: ElementWriter, cells: readonly GuestNumaCell[]): vo
   cells.forEach((cell, i) => {
     const p = `${w.path}.numa[${i}]`;
     if (!Number.isSafeInteger(cell.id) || cell.id < 0) throw invalidSpec(`${p}.id`, 'must be an integer ≥ 0');
-    numa.child('cell', { id: cell.id, cpus: cell.cpus, memory: kib(cell.memory, `${p}.memory`), unit: 'KiB', memAccess: cell.memAccess }, p).extras(cell);
+    numa
+      .child('cell', { id: cell.id, cpus: cell.cpus, memory: kib(cell.memory, `${p}.memory`), unit: 'KiB', memAccess: cell.memAccess }, p)
+      .extras(cell);
   });
 }
 

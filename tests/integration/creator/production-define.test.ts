@@ -85,7 +85,10 @@ describe('qemu:///system', () => {
       ]),
     );
     expect(m.os.loader).toBeUndefined();
-    expect(m.features).toMatchObject({ smm: true, hyperv: { relaxed: true, vapic: true, spinlocks: 8191, synic: true, stimer: true, ipi: true } });
+    expect(m.features).toMatchObject({
+      smm: true,
+      hyperv: { relaxed: true, vapic: true, spinlocks: 8191, synic: true, stimer: true, ipi: true },
+    });
     expect(m.devices.tpms).toEqual([{ model: 'tpm-crb', backend: { type: 'emulator', version: '2.0' } }]);
     expect(m.devices.filesystems?.[0]).toMatchObject({ driver: { type: 'virtiofs' }, source: { dir: '/tmp' }, target: { dir: 'hosttmp' } });
     expect(m.memoryBacking).toEqual({ locked: true, source: 'memfd', access: 'shared' });
@@ -95,7 +98,13 @@ describe('qemu:///system', () => {
       { id: 0, cpus: '0', memory: 512n * 1024n * 1024n, memAccess: 'shared' },
       { id: 1, cpus: '1', memory: 512n * 1024n * 1024n, memAccess: 'shared' },
     ]);
-    expect(m.cputune).toEqual({ vcpupins: [{ vcpu: 0, cpuset: '0' }, { vcpu: 1, cpuset: '0' }], emulatorpin: '0' });
+    expect(m.cputune).toEqual({
+      vcpupins: [
+        { vcpu: 0, cpuset: '0' },
+        { vcpu: 1, cpuset: '0' },
+      ],
+      emulatorpin: '0',
+    });
     expect(m.devices.hostdevs?.map((h) => [h.type, h.managed])).toEqual([
       ['pci', false],
       ['usb', true],

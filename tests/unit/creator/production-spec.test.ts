@@ -38,7 +38,9 @@ describe('firmware', () => {
     expect(modelOf({ firmware: { type: 'uefi' } }).os).toMatchObject({ firmware: 'efi' });
     expect(modelOf({ firmware: { type: 'uefi' } }).os.firmwareFeatures).toBeUndefined();
     // Off explicitly: libvirt 9.0 would otherwise pick the Secure Boot build.
-    expect(modelOf({ firmware: { type: 'uefi', secureBoot: false } }).os.firmwareFeatures).toEqual([{ name: 'secure-boot', enabled: false }]);
+    expect(modelOf({ firmware: { type: 'uefi', secureBoot: false } }).os.firmwareFeatures).toEqual([
+      { name: 'secure-boot', enabled: false },
+    ]);
   });
   it('secure boot asks for enrolled keys and turns SMM on', () => {
     const m = modelOf({ firmware: { type: 'uefi', secureBoot: true } });
@@ -87,7 +89,15 @@ describe('filesystems and memoryBacking', () => {
   });
   it('refuses bad shares', () => {
     refused({ filesystems: [{ source: 'relative', tag: 't' }] }, 'filesystems[0].source');
-    refused({ filesystems: [{ source: '/a', tag: 't' }, { source: '/b', tag: 't' }] }, 'filesystems[1].tag');
+    refused(
+      {
+        filesystems: [
+          { source: '/a', tag: 't' },
+          { source: '/b', tag: 't' },
+        ],
+      },
+      'filesystems[1].tag',
+    );
     refused({ filesystems: [{ source: '/a', tag: 't', readonly: true } as never] }, 'filesystems[0].readonly');
     refused({ filesystems: [{ source: '/a', tag: 't' }], memoryBacking: { shared: false } }, 'memoryBacking.shared');
     refused({ memoryBacking: { hugepages: '3KiB' } }, 'memoryBacking.hugepages');
@@ -97,14 +107,31 @@ describe('filesystems and memoryBacking', () => {
 describe('cpu and numa', () => {
   it('topology, features and pinning', () => {
     const m = modelOf({
-      cpu: { mode: 'custom', model: 'qemu64', topology: { sockets: 1, cores: 2, threads: 1 }, features: [{ name: 'sse4.2', policy: 'disable' }], pinning: { vcpus: ['0', '1'], emulator: '0-1' } },
+      cpu: {
+        mode: 'custom',
+        model: 'qemu64',
+        topology: { sockets: 1, cores: 2, threads: 1 },
+        features: [{ name: 'sse4.2', policy: 'disable' }],
+        pinning: { vcpus: ['0', '1'], emulator: '0-1' },
+      },
     });
     expect(m.cpu).toMatchObject({ mode: 'custom', model: { name: 'qemu64' }, topology: { sockets: 1, cores: 2, threads: 1 } });
     expect(m.cpu?.features).toEqual([{ name: 'sse4.2', policy: 'disable' }]);
-    expect(m.cputune).toEqual({ vcpupins: [{ vcpu: 0, cpuset: '0' }, { vcpu: 1, cpuset: '1' }], emulatorpin: '0-1' });
+    expect(m.cputune).toEqual({
+      vcpupins: [
+        { vcpu: 0, cpuset: '0' },
+        { vcpu: 1, cpuset: '1' },
+      ],
+      emulatorpin: '0-1',
+    });
   });
   it('numa cells, even with the default CPU model', () => {
-    const m = modelOf({ numa: [{ cpus: '0', memory: '512MiB' }, { cpus: '1', memory: '512MiB' }] });
+    const m = modelOf({
+      numa: [
+        { cpus: '0', memory: '512MiB' },
+        { cpus: '1', memory: '512MiB' },
+      ],
+    });
     expect(m.cpu?.numa).toEqual([
       { id: 0, cpus: '0', memory: 512n * 1024n * 1024n },
       { id: 1, cpus: '1', memory: 512n * 1024n * 1024n },
@@ -116,8 +143,24 @@ describe('cpu and numa', () => {
     refused({ cpu: { pinning: { vcpus: ['0', '1', '2'] } } }, 'cpu.pinning.vcpus');
     refused({ cpu: { pinning: { vcpus: ['zero'] } } }, 'cpu.pinning.vcpus[0]');
     refused({ numa: [{ cpus: '0-1', memory: '512MiB' }] }, 'numa');
-    refused({ numa: [{ cpus: '0', memory: '512MiB' }, { cpus: '0-1', memory: '512MiB' }] }, 'numa[1].cpus');
-    refused({ numa: [{ cpus: '0', memory: '1GiB' }, { cpus: '2', memory: '1GiB' }] }, 'numa[1].cpus');
+    refused(
+      {
+        numa: [
+          { cpus: '0', memory: '512MiB' },
+          { cpus: '0-1', memory: '512MiB' },
+        ],
+      },
+      'numa[1].cpus',
+    );
+    refused(
+      {
+        numa: [
+          { cpus: '0', memory: '1GiB' },
+          { cpus: '2', memory: '1GiB' },
+        ],
+      },
+      'numa[1].cpus',
+    );
   });
 });
 
@@ -132,8 +175,18 @@ describe('hostdevs', () => {
       ],
     });
     expect(m.devices.hostdevs).toEqual([
-      { mode: 'subsystem', type: 'pci', managed: true, source: { address: { domain: '0x0000', bus: '0x00', slot: '0x1f', function: '0x2' } } },
-      { mode: 'subsystem', type: 'pci', managed: false, source: { address: { domain: '0x0000', bus: '0x01', slot: '0x00', function: '0x0' } } },
+      {
+        mode: 'subsystem',
+        type: 'pci',
+        managed: true,
+        source: { address: { domain: '0x0000', bus: '0x00', slot: '0x1f', function: '0x2' } },
+      },
+      {
+        mode: 'subsystem',
+        type: 'pci',
+        managed: false,
+        source: { address: { domain: '0x0000', bus: '0x01', slot: '0x00', function: '0x0' } },
+      },
       { mode: 'subsystem', type: 'usb', managed: true, source: { vendor: '0x046d', product: '0xc52b' } },
       { mode: 'subsystem', type: 'mdev', model: 'vfio-pci', source: { address: { uuid: '4b20d080-1b54-4048-85b3-a6a62d165c01' } } },
     ]);
@@ -152,7 +205,10 @@ describe('watchdog, rng, video, hyperv, clock', () => {
   });
   it('rng source and video model', () => {
     expect(modelOf({ rng: { source: '/dev/random' } }).devices.rngs?.[0]?.backend).toMatchObject({ path: '/dev/random' });
-    expect(modelOf({ graphics: 'vnc', video: { model: 'qxl', heads: 2 } }).devices.videos?.[0]?.model).toMatchObject({ type: 'qxl', heads: 2 });
+    expect(modelOf({ graphics: 'vnc', video: { model: 'qxl', heads: 2 } }).devices.videos?.[0]?.model).toMatchObject({
+      type: 'qxl',
+      heads: 2,
+    });
     refused({ rng: { source: '/dev/zero' as never } }, 'rng.source');
   });
   it('hyperv brings the enlightenments and the Hyper-V clock', () => {
