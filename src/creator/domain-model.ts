@@ -6,6 +6,7 @@
  * @module
  */
 import { isQ35, type Platform } from './defaults.js';
+import { addHardwareDevices, cpuWithNuma } from './hardware.js';
 import { specError, underPath } from './errors.js';
 import { MAX_IDE_DEVICES } from './limits.js';
 import { seedCdrom } from './seed.js';
@@ -198,12 +199,6 @@ function graphicsDevice(g: NonNullable<CheckedSpec['graphics']>): GraphicsDevice
   };
 }
 
-/** `<cpu>` with the guest NUMA cells (a NUMA topology needs a `<cpu>` element even with the default model). */
-function cpuWithNuma(cpu: DomainModel['cpu'], numa: Platform['hardware']['numa']): { cpu?: DomainModel['cpu'] } {
-  if (numa === undefined) return cpu === undefined ? {} : { cpu };
-  return { cpu: { ...(cpu ?? {}), numa } };
-}
-
 /** What {@link buildDomainModel} assembles. */
 export interface DomainModelInput {
   checked: CheckedSpec;
@@ -250,10 +245,7 @@ export function buildDomainModel(input: DomainModelInput): DomainModel {
     if (platform.tablet) devices.inputs = [{ type: 'tablet', bus: 'usb' }];
   }
   const hw = platform.hardware;
-  if (hw.filesystems.length > 0) devices.filesystems = hw.filesystems;
-  if (hw.tpm !== undefined) devices.tpms = [hw.tpm];
-  if (hw.hostdevs.length > 0) devices.hostdevs = hw.hostdevs;
-  if (hw.watchdog !== undefined) devices.watchdogs = [hw.watchdog];
+  addHardwareDevices(devices, hw);
   devices.memballoon = { model: platform.memballoon ? 'virtio' : 'none' };
   if (platform.rng !== undefined) devices.rngs = [platform.rng];
   if (spec.overrides?.devicesXml !== undefined) devices.extraElements = [...spec.overrides.devicesXml];

@@ -11,6 +11,8 @@ import { specError } from './errors.js';
 import type { CheckedHardware } from './validate-hardware.js';
 import type {
   DomainCapabilities,
+  DomainCpu,
+  DomainDevices,
   DomainCputune,
   DomainMemoryBacking,
   FilesystemDevice,
@@ -142,4 +144,18 @@ export function planHardware(
     watchdog,
     hyperv: hw.hyperv ? { ...WINDOWS_HYPERV } : undefined,
   };
+}
+
+/** Put the plan's devices (shares, TPM, host devices, watchdog) into `devices`. */
+export function addHardwareDevices(devices: DomainDevices, hw: HardwarePlan): void {
+  if (hw.filesystems.length > 0) devices.filesystems = hw.filesystems;
+  if (hw.tpm !== undefined) devices.tpms = [hw.tpm];
+  if (hw.hostdevs.length > 0) devices.hostdevs = hw.hostdevs;
+  if (hw.watchdog !== undefined) devices.watchdogs = [hw.watchdog];
+}
+
+/** `<cpu>` with the guest NUMA cells (a NUMA topology needs a `<cpu>` element even with the default model). */
+export function cpuWithNuma(cpu: DomainCpu | undefined, numa: HardwarePlan['numa']): { cpu?: DomainCpu } {
+  if (numa === undefined) return cpu === undefined ? {} : { cpu };
+  return { cpu: { ...(cpu ?? {}), numa } };
 }
