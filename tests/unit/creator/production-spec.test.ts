@@ -219,6 +219,14 @@ describe('watchdog, rng, video, hyperv, clock', () => {
   });
 });
 
+describe('device cap', () => {
+  it('counts virtiofs shares and host devices toward the 226 devices', () => {
+    const filesystems = Array.from({ length: 200 }, (_, i) => ({ source: `/srv/${i}`, tag: `t${i}` }));
+    const hostdevs = Array.from({ length: 30 }, (_, i) => ({ pci: `0000:${i.toString(16).padStart(2, '0')}:00.0` }));
+    expect(refused({ filesystems, hostdevs }, 'hostdevs').message).toMatch(/230 devices/);
+  });
+});
+
 describe('windows11Spec', () => {
   it('is q35, UEFI + secure boot, TPM 2.0 CRB, Hyper-V, SATA by default', () => {
     const spec = windows11Spec({ name: 'lvm-win', disk: { kind: 'new', pool: 'default', size: '64GiB' }, installMedia: '/srv/win.iso' });
