@@ -6,8 +6,10 @@
  *   errors ← xml (pure builders/parsers, no I/O)
  *   connection ← runtime (budget, per-VM queue, state table, waits: shared by every module below)
  *   connection, xml, runtime ← lifecycle ← destroyer ← creator ← devices ← disk-state ← state ← manager (facade)
+ *   connection, xml, runtime ← lifecycle ← agent ← manager (facade)
  *
  * The facade composes modules: it may not call RPC or write XML itself.
+ * The CLI (src/cli) sits on top: it imports only the public entry points, and nothing imports it.
  * `testing` may use the rpc layer (the fake daemon reuses our codec) but nothing
  * in the SDK imports `testing`.
  */
@@ -130,7 +132,22 @@ module.exports = {
         'Metrics read the tracing channels (runtime, connection) and connection counters; only the facade and the root export use them.',
       severity: 'error',
       from: { path: '^src/observability/' },
-      to: { path: '^src/(creator|lifecycle|destroyer|devices|disk-state|state|manager|index|testing|rpc)' },
+      to: { path: '^src/(creator|lifecycle|destroyer|devices|disk-state|agent|state|manager|index|testing|rpc)' },
+    },
+    {
+      name: 'agent-level',
+      comment:
+        'The guest agent builds on the connection, runtime and lifecycle (waitForAgent); it reaches libvirt only through the connection.',
+      severity: 'error',
+      from: { path: '^src/agent/' },
+      to: { path: '^src/(rpc|creator|destroyer|devices|disk-state|state|manager|index|testing)' },
+    },
+    {
+      name: 'agent-used-from-above',
+      comment: 'Only the registry and the facade may use the agent module.',
+      severity: 'error',
+      from: { path: '^src/(errors|rpc|xml|connection|runtime|lifecycle|destroyer|creator|devices|disk-state)/' },
+      to: { path: '^src/agent/' },
     },
     {
       name: 'state-level',
@@ -146,6 +163,28 @@ module.exports = {
       to: { path: '^src/(rpc|xml)/' },
     },
     {
+      name: 'cli-uses-the-public-api',
+      comment:
+        'The CLI (src/cli) is a user of the package like any other: it imports only the public entry points, so it has no logic of its own.',
+      severity: 'error',
+      from: { path: '^src/cli/' },
+      to: {
+        path: '^src/',
+        pathNot: [
+          '^src/cli/',
+          '^src/index\\.ts$',
+          '^src/(connection|creator|lifecycle|destroyer|devices|disk-state|state|xml)/index\\.ts$',
+          '^src/rpc/protocol/index\\.ts$',
+        ],
+      },
+    },
+    {
+      name: 'nobody-imports-the-cli',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/cli/' },
+      to: { path: '^src/cli/' },
+    },
+    {
       name: 'nobody-imports-testing',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/testing/' },
@@ -154,7 +193,7 @@ module.exports = {
     {
       name: 'no-orphans',
       severity: 'warn',
-      from: { orphan: true, pathNot: ['\\.d\\.ts$', '(^|/)index\\.ts$'] },
+      from: { orphan: true, pathNot: ['\\.d\\.ts$', '(^|/)index\\.ts$', '^src/cli/main\\.ts$'] },
       to: {},
     },
   ],

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Build, `npm pack`, install the tarball into an empty directory, and use it
 // from both `import` and `require` — every subpath, plus one real call to the
-// test driver — exactly as a user's project would.
+// test driver — exactly as a user's project would; then the `libvirt-manager` bin through npx.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,6 +72,11 @@ try {
     dir,
   );
   console.log('types ok (ESM and CJS)');
+  // The bin: `npx libvirt-manager` from the installed tarball, machine output parsed.
+  const listed = JSON.parse(sh('npx', ['--no-install', 'libvirt-manager', 'list', '--json', '--uri', 'test+unix:///default'], dir));
+  if (!Array.isArray(listed) || !listed.some((vm) => vm.name === 'test'))
+    throw new Error(`bin: unexpected list output ${JSON.stringify(listed)}`);
+  console.log('bin ok: npx libvirt-manager list --json saw', listed.length, 'vm(s)');
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -98,7 +98,6 @@ export {
   type VmSpec,
   type VolumeLocation,
   windows11Spec,
-  type Windows11Options,
 } from './creator/index.js';
 
 // Power operations.
@@ -167,19 +166,21 @@ export {
 // A VM's disks over time: snapshots, block jobs, backups.
 export { type DiskStateManagerOptions, type DiskStateOperation } from './disk-state/index.js';
 
-// Observability: diagnostics_channel tracing of every RPC call and every SDK operation (docs/observability.md).
+// Observability: diagnostics_channel tracing of every RPC call and every SDK operation, and metrics built on it
+// (docs/observability.md; the metrics' option and snapshot types: `libvirt-manager/observability`).
 export { RPC_CALL_CHANNEL, type RpcCallMessage } from './connection/index.js';
 export { OPERATION_CHANNEL, type OperationMessage } from './lifecycle/index.js';
+export { LibvirtMetrics } from './observability/index.js';
+
+// Inside the guest: the QEMU guest agent (its options and result types: `libvirt-manager/agent`).
 export {
-  LATENCY_BUCKETS_MS,
-  LibvirtMetrics,
-  type LatencyHistogram,
-  type LibvirtMetricsOptions,
-  type MetricsSnapshot,
-  type OperationCounts,
-  type ProcedureMetrics,
-} from './observability/index.js';
-export type { ConnectionStats } from './connection/index.js';
+  AgentManager,
+  FrozenFilesystems,
+  type AgentManagerOptions,
+  type ExecResult,
+  type GuestInfo,
+  type GuestProcess,
+} from './agent/index.js';
 
 // Teardown.
 export {

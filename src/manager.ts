@@ -31,6 +31,7 @@ import {
   VmDeviceManager,
   type VolumeLocation,
 } from './devices/index.js';
+import { AgentManager } from './agent/index.js';
 import {
   type ForceOffResult,
   type RebootResult,
@@ -99,6 +100,8 @@ export class LibvirtManager implements AsyncDisposable {
   readonly devices: VmDeviceManager;
   /** Safe teardown. */
   readonly destroyer: VmDestroyer;
+  /** Inside the guest through the QEMU guest agent: commands, files, freeze, passwords, guest info. */
+  readonly agent: AgentManager;
   /** One state machine per VM, fed by events: the source of truth for VM state. */
   readonly vms: VmRegistry;
   readonly #logger: Logger | undefined;
@@ -109,6 +112,7 @@ export class LibvirtManager implements AsyncDisposable {
     this.connection = connection;
     this.lifecycle = new VmLifecycleManager(connection, { ...options.lifecycle, ...logger });
     this.devices = new VmDeviceManager(connection, { ...options.lifecycle, ...logger });
+    this.agent = new AgentManager(connection, logger);
     this.destroyer = new VmDestroyer(connection, this.lifecycle, logger);
     this.creator = new VmCreator(connection, { lifecycle: this.lifecycle, ...logger });
     this.vms = new VmRegistry(connection, {

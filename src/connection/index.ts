@@ -36,6 +36,7 @@ export {
 } from './events/event-types.js';
 // The typed resources behind `conn.host`, `conn.domains`, `conn.storage`, `conn.networks`, and what they take and return.
 export {
+  DomainAgentResource,
   DomainControl,
   DomainResource,
   HostResource,
@@ -45,6 +46,7 @@ export {
   StorageVolumeResource,
   DomainConsole,
   type AddressSource,
+  type AgentCommandCallOptions,
   type AutostartOptions,
   type BlockInfo,
   type ConsoleOptions,

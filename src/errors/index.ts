@@ -32,5 +32,6 @@ export {
   type DeviceDetachFailure,
   type CloseReason,
 } from './sdk-errors.js';
+export { GuestAgentError, GuestExecError, type GuestAgentFailure } from './agent-errors.js';
 export { VirErrorCode, VirErrorDomain, errorCodeName, errorDomainName, errorLevelName } from './error-codes.js';
 export { asSdkError, isFlagRefusal, isLibvirtCode, libvirtCodeOf } from './checks.js';

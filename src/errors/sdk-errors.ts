@@ -33,6 +33,10 @@ export const ErrorCode = {
   ALREADY_EXISTS: 'ERR_LIBVIRT_ALREADY_EXISTS',
   /** A device was not unplugged: the guest refused it or did not release it in time. */
   DEVICE_DETACH: 'ERR_LIBVIRT_DEVICE_DETACH',
+  /** The guest agent could not run a command: not configured, not connected, timed out, or the command is not supported. */
+  GUEST_AGENT: 'ERR_LIBVIRT_GUEST_AGENT',
+  /** A command run in the guest through the agent exited non-zero or was killed. */
+  GUEST_EXEC: 'ERR_LIBVIRT_GUEST_EXEC',
   /** A failure the SDK did not classify (a bug, or a non-SDK error wrapped for a report); `cause` has the original. */
   INTERNAL: 'ERR_LIBVIRT_INTERNAL',
 } as const;

@@ -9,7 +9,7 @@ export * from './index.js';
 export { selectPowerMethod, powerFacts, powerFlags, nextResendAt, type PowerFacts } from './mode.js';
 export { startFlags, managedSaveFlags, type StartFlagOptions } from './flags.js';
 export { DEFAULT_RESEND_EVERY, DEFAULT_FORCE_OFF_TIMEOUT, DEFAULT_FORCE_OFF_RETRIES, checkLifecycleOptions } from './options.js';
-export { agentChannelState } from './operations/agent.js';
+export { agentChannelState, waitForAgent } from './operations/agent.js';
 export { createLifecycleContext } from './create-context.js';
 export { type LifecycleContext, type OperationRun, runOperation, readState, readStateOrRetry, isGone, GONE_STATE } from './context.js';
 export { CompletionWaiter, withWaiter, type WaitSpec, type WaitOutcome, type WaitedEvent, type WaitedEventType } from './waiter.js';

@@ -1,8 +1,10 @@
 /**
- * Metrics from the SDK's tracing channels and connection counters
- * (docs/observability.md). Exported from the package root.
+ * `libvirt-manager/observability`: the tracing channels' names and message
+ * types, and metrics built on them and on the connections' counters
+ * (docs/observability.md). `LibvirtMetrics` and the channel names are also
+ * exported from the package root.
  *
- * @module
+ * @module observability
  */
 export {
   LATENCY_BUCKETS_MS,
@@ -13,3 +15,5 @@ export {
   type OperationCounts,
   type ProcedureMetrics,
 } from './metrics.js';
+export { RPC_CALL_CHANNEL, type RpcCallMessage, type ConnectionStats } from '../connection/index.js';
+export { OPERATION_CHANNEL, type OperationMessage } from '../runtime/index.js';

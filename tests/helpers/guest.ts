@@ -8,6 +8,8 @@ import { QEMU_URI, ROOT, uniqueName, virshQuiet } from './libvirt.js';
 /** The manifest written by `scripts/build-test-guest.sh`. */
 export interface GuestManifest {
   kernel: string;
+  /** The guest kernel's release (`uname -r` in the guest), e.g. `6.1.0-57-cloud-amd64`. */
+  kernelVersion: string;
   initrdAcpi: string;
   initrdNoAcpi: string;
   cmdline: string;

@@ -20,6 +20,7 @@ import {
   type CallOptions,
 } from '../../rpc/index.js';
 import { type ConsoleOptions, type DomainConsole, openConsole } from './console.js';
+import { DomainAgentResource } from './domain-agent.js';
 import { DomainControl } from './domain-control.js';
 import { type MemoryOptions, type VcpuOptions, getVcpus, setMemory, setVcpus } from './domain-sizing.js';
 import { type GuestTime, type GuestTimeInput, getTime, setTime } from './domain-time.js';
@@ -123,12 +124,15 @@ export class DomainResource {
    * and `VmDestroyer` for operations confirmed by events.
    */
   readonly control: DomainControl;
+  /** The guest agent: raw agent JSON and libvirt's agent wrappers (one call each). Use `AgentManager` for the typed API. */
+  readonly agent: DomainAgentResource;
 
   constructor(call: ResourceCall, stream: ResourceStream) {
     this.#call = call;
     this.#stream = stream;
     this.snapshots = new SnapshotResource(call);
     this.control = new DomainControl(call);
+    this.agent = new DomainAgentResource(call);
   }
 
   /**

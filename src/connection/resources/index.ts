@@ -27,6 +27,7 @@ export { DomainResource, HostResource, NetworkResource, StoragePoolResource, Sto
 export type { AutostartOptions, ResourceCall, ResourceStream } from './types.js';
 export * from './domains.js';
 export { DomainConsole, type ConsoleOptions } from './console.js';
+export { DomainAgentResource, type AgentCommandCallOptions } from './domain-agent.js';
 export type { Screenshot, ScreenshotOptions } from './screenshot.js';
 export type { MemoryOptions, SizingImpact, VcpuOptions } from './domain-sizing.js';
 export type { GuestTime, GuestTimeInput } from './domain-time.js';

@@ -225,3 +225,43 @@ describe('device examples run against qemu:///system (the test driver cannot hot
     }
   });
 });
+
+describe('guest agent examples', () => {
+  it('domfsfreeze and set-user-password on the test driver (it keeps a count of frozen filesystems and takes passwords)', async () => {
+    const frozen = await example('domfsfreeze.ts', ['test']);
+    expect(frozen).toContain('Froze 2 filesystem(s) of test');
+    expect(frozen).toContain('Thawed the filesystems of test');
+    // The password comes on stdin, never in argv.
+    const child = spawn(tsx, [join(ROOT, 'examples/set-user-password.ts'), 'test', 'root'], {
+      cwd: ROOT,
+      env: { ...process.env, LIBVIRT_URI: TEST_URI },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stdin.end('Example-Pa55\n');
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(out).toContain('Password of root in test set');
+  });
+
+  it('guest-agent-command (exec and raw JSON) and guestinfo on a real guest with qemu-ga', async () => {
+    const guest = ensureTestGuest();
+    const logs = logDir('lvm-example-agent-');
+    const name = uniqueName('exagent');
+    try {
+      await using conn = await LibvirtConnection.connect(QEMU_URI);
+      await conn.domains.control.createTransient(guestDomainXml(guest, { name, logPath: logs.path(name), variant: 'noacpi', agent: true }));
+      await waitForSerial(logs.path(name), guest.agentMarker, 120_000);
+      const exec = await example('guest-agent-command.ts', [name, 'exec', '/bin/sh', '-c', 'echo hello from the guest; exit 4'], QEMU_URI);
+      expect(exec).toContain('hello from the guest');
+      expect(exec).toContain('exit code 4');
+      expect(await example('guest-agent-command.ts', [name, 'guest-get-timezone'], QEMU_URI)).toContain('"zone":"UTC"');
+      const info = await example('guestinfo.ts', [name], QEMU_URI);
+      expect(info).toMatch(/kernel \d+\.\d+\.\d+-\S+ \(x86_64\)/);
+      expect(info).toContain(`interface: lo 127.0.0.1/8 ${guest.agentAddress}/32`);
+    } finally {
+      virshQuiet(QEMU_URI, 'destroy', name);
+      logs.remove();
+    }
+  });
+});

@@ -3,7 +3,8 @@
  * operations per kind and per VM, the connection's counters; nothing after close().
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { DomainNotFoundError, InvalidArgumentError, LATENCY_BUCKETS_MS, LibvirtManager, LibvirtMetrics } from '../../../src/index.js';
+import { DomainNotFoundError, InvalidArgumentError, LibvirtManager, LibvirtMetrics } from '../../../src/index.js';
+import { LATENCY_BUCKETS_MS } from '../../../src/observability/index.js';
 import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
 
 const names: string[] = [];

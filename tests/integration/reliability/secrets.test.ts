@@ -16,6 +16,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../../src/connection/internal.js';
@@ -279,6 +281,57 @@ describe('secrets during VM creation', () => {
 });
 
 // ---- transports: TLS key material and ssh keys ----------------------------------------------------------
+
+// ---- the guest agent: passwords and file contents -----------------------------------------------------
+
+describe('secrets through the guest agent', () => {
+  const GUEST_PASSWORD = 'Guest-Pa55-ae41<&>';
+  const FILE_SECRET = 'file-secret-9c2e77d1f0b5';
+  const also = { guestPassword: [GUEST_PASSWORD], fileSecret: [FILE_SECRET] };
+  const name = uniqueName('secrets-agent');
+
+  afterAll(() => virshQuiet(QEMU_URI, 'undefine', name));
+
+  it('setUserPassword, exec stdin and file content, succeeding and failing: no log line, error or event carries them', async () => {
+    const lines = logLines.length;
+    const errors: unknown[] = [];
+    const events: unknown[] = [];
+    const test = await LibvirtManager.connect(TEST_URI, { logger });
+    const qemu = await LibvirtManager.connect(QEMU_URI, { logger });
+    try {
+      const subscription = qemu.events({ types: Object.keys(EVENT_TYPES) });
+      await subscription.ready;
+      const collecting = (async () => {
+        for await (const event of subscription) events.push(event);
+      })().catch(() => undefined);
+      // The test driver takes the password (it has the call, not an agent).
+      await test.agent.setUserPassword('test', 'root', GUEST_PASSWORD);
+      await test.agent.setUserPassword('test', 'root', `${GUEST_PASSWORD}\nsecond line`).catch((e: unknown) => errors.push(e));
+      await test.agent.exec('test', ['/bin/sh'], { input: FILE_SECRET }).catch((e: unknown) => errors.push(e));
+      await pipeline(Readable.from([Buffer.from(FILE_SECRET)]), test.agent.writeFile('test', '/root/secret')).catch((e: unknown) =>
+        errors.push(e),
+      );
+      // A real QEMU domain without an agent (defined, not running): libvirt refuses, the SDK explains.
+      await qemu.connection.domains.control.define(
+        `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><os><type arch='x86_64'>hvm</type></os></domain>`,
+      );
+      await qemu.agent.setUserPassword(name, 'root', GUEST_PASSWORD).catch((e: unknown) => errors.push(e));
+      await qemu.agent.exec(name, ['/bin/sh'], { input: FILE_SECRET }).catch((e: unknown) => errors.push(e));
+      await subscription.return();
+      await collecting;
+    } finally {
+      await test.close();
+      await qemu.close();
+    }
+    expect(errors).toHaveLength(5);
+    for (const error of errors) {
+      expect(error).toBeInstanceOf(LibvirtManagerError);
+      expectNoLeak('an agent error', errorText(error), also);
+    }
+    expectNoLeak('agent events', stringify(events), also);
+    expectNoLeak('agent log lines', logLines.slice(lines).join('\n'), also);
+  });
+});
 
 describe('secrets of transports', () => {
   let dir: string;

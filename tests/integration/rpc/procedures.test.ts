@@ -214,6 +214,19 @@ describe('domains', () => {
     await h.fails(P.DOMAIN_LOOKUP_BY_NAME, { name }, 42);
   });
 
+  it('guest agent wrappers: the test driver freezes, thaws and sets passwords; it has no guest info and no QEMU program', async () => {
+    // The test driver keeps a count of "frozen" filesystems: 2 for all of them (libvirt 9.0).
+    expect(await h.call(P.DOMAIN_FSFREEZE, { dom: test, mountpoints: [], flags: 0 })).toEqual({ filesystems: 2 });
+    expect(await h.call(P.DOMAIN_FSTHAW, { dom: test, mountpoints: [], flags: 0 })).toEqual({ filesystems: 2 });
+    expect(await h.call(P.DOMAIN_SET_USER_PASSWORD, { dom: test, user: 'root', password: 'not-a-secret', flags: 0 })).toBeUndefined();
+    await h.unsupported(P.DOMAIN_GET_GUEST_INFO, { dom: test, types: 0, flags: 0 });
+    await expect(
+      h.client.call(P.QEMU_DOMAIN_AGENT_COMMAND, { dom: test, cmd: '{"execute":"guest-ping"}', timeout: -1, flags: 0 }),
+    ).rejects.toMatchObject({
+      code: 'ERR_LIBVIRT_UNSUPPORTED',
+    });
+  });
+
   it('covered every non-storage, non-network descriptor', () => {
     const mine = P.ALL_PROCEDURES.filter((d) => !/STORAGE|NETWORK/.test(d.name));
     expect(mine.filter((d) => !h.covered.has(d.proc)).map((d) => d.name)).toEqual([]);

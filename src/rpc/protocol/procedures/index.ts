@@ -7,6 +7,7 @@
 import type { Procedure } from '../procedure.js';
 import * as auth from './auth.js';
 import * as connect from './connect.js';
+import * as domainAgent from './domain-agent.js';
 import * as domainDevices from './domain-devices.js';
 import * as domainLifecycle from './domain-lifecycle.js';
 import * as domainResources from './domain-resources.js';
@@ -21,6 +22,7 @@ import * as storageVolume from './storage-volume.js';
 
 export * from './auth.js';
 export * from './connect.js';
+export * from './domain-agent.js';
 export * from './domain-devices.js';
 export * from './domain-lifecycle.js';
 export * from './domain-resources.js';
@@ -32,6 +34,7 @@ export * from './network.js';
 export * from './snapshot.js';
 export * from './storage-pool.js';
 export * from './storage-volume.js';
+export * from './qemu.js';
 
 /** `true` for a value built by `procedure()` (modules also export helper codecs and enums). */
 function isProcedure(value: unknown): value is Procedure<unknown, unknown> {
@@ -56,6 +59,7 @@ export const ALL_PROCEDURES: readonly Procedure<unknown, unknown>[] = Object.fre
     auth,
     connect,
     domain,
+    domainAgent,
     domainLifecycle,
     domainResources,
     domainTime,
