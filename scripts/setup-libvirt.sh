@@ -27,7 +27,7 @@ set -euo pipefail
 
 readonly PACKAGES=(
   libvirt-daemon libvirt-daemon-driver-qemu libvirt-clients qemu-system-x86 qemu-utils
-  python3-libvirt dnsmasq-base iptables ovmf swtpm cpio busybox-static
+  python3-libvirt dnsmasq-base iptables ovmf swtpm swtpm-tools cpio busybox-static # swtpm-tools (swtpm_setup): without it libvirt offers no emulated TPM
   genisoimage python3-yaml # only for tests: isoinfo reads our ISO, PyYAML (cloud-init's parser) reads our JSON-as-YAML
   openssh-server netcat-openbsd # only for the ssh transport tests (own sshd on a loopback port; nc -U fallback)
   openssl sasl2-bin libsasl2-modules # the TLS listener's certificates; SASL users (saslpasswd2) and SCRAM
@@ -234,11 +234,15 @@ merge_conf() {
 
 # QEMU runs as root with no security driver and no ownership juggling: tests create images in
 # arbitrary directories (tmp dirs, the user's cache) and must not get EACCES or have libvirt
-# chown their files. Fine for a test machine, not for production hosts.
+# chown their files. Fine for a test machine, not for production hosts. swtpm runs as root too:
+# libvirt's default (tss) is only taken when that account exists at daemon start, and a TPM state
+# authored by one user cannot be certified by the other (/var/lib/swtpm-localca is per user).
 qemu_conf_block() {
   cat <<EOF
 user = "root"
 group = "root"
+swtpm_user = "root"
+swtpm_group = "root"
 security_driver = "none"
 dynamic_ownership = 0
 remember_owner = 0

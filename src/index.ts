@@ -95,6 +95,7 @@ export {
   type VmOverrides,
   type VmSpec,
   type VolumeLocation,
+  windows11Spec,
 } from './creator/index.js';
 
 // Power operations.

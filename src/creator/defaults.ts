@@ -11,6 +11,7 @@
  * @module
  */
 import { specError } from './errors.js';
+import { planHardware, type HardwarePlan } from './hardware.js';
 import type { DiskBus } from './spec.js';
 import type { CheckedSpec } from './validate.js';
 import type {
@@ -55,7 +56,10 @@ export interface Platform {
   rng: RngDevice | undefined;
   memballoon: boolean;
   videoModel: string;
+  videoHeads: number;
   tablet: boolean;
+  /** The production fields' model parts (TPM, shares, memory backing, pinning, NUMA, host devices…). */
+  hardware: HardwarePlan;
 }
 
 const X86 = new Set(['x86_64', 'i686']);
@@ -111,25 +115,44 @@ export function isQ35(machine: string | undefined): boolean {
 }
 
 function cpuFor(checked: CheckedSpec, domainType: string, dc: DomainCapabilities | undefined): DomainCpu | undefined {
-  const cpu = checked.spec.cpu;
-  if (cpu !== undefined) {
-    if (dc !== undefined && dc.cpuModes[cpu.mode]?.supported === false)
-      throw specError('cpu.mode', `the host does not offer CPU mode ${JSON.stringify(cpu.mode)}`);
-    return cpu.mode === 'custom' ? { mode: 'custom', match: 'exact', model: { name: cpu.model, fallback: 'allow' } } : { mode: cpu.mode };
+  const spec = checked.hardware.cpu;
+  const mode = spec?.mode ?? (spec?.model !== undefined ? 'custom' : undefined);
+  let cpu: DomainCpu | undefined;
+  if (mode !== undefined) {
+    if (dc !== undefined && dc.cpuModes[mode]?.supported === false)
+      throw specError('cpu.mode', `the host does not offer CPU mode ${JSON.stringify(mode)}`);
+    cpu = mode === 'custom' ? { mode: 'custom', match: 'exact', model: { name: spec!.model!, fallback: 'allow' } } : { mode };
+  } else if (domainType === 'kvm') {
+    // virt-install: the host CPU as is under KVM; QEMU's own default model under TCG.
+    if (dc === undefined || dc.cpuModes['host-passthrough']?.supported !== false) cpu = { mode: 'host-passthrough' };
+    else if (dc.cpuModes['host-model']?.supported !== false) cpu = { mode: 'host-model' };
   }
-  // virt-install: the host CPU as is under KVM; QEMU's own default model under TCG.
-  if (domainType !== 'kvm') return undefined;
-  if (dc === undefined || dc.cpuModes['host-passthrough']?.supported !== false) return { mode: 'host-passthrough' };
-  if (dc.cpuModes['host-model']?.supported !== false) return { mode: 'host-model' };
-  return undefined;
+  const t = spec?.topology;
+  const extra: Partial<DomainCpu> = {
+    ...(t === undefined
+      ? {}
+      : { topology: { sockets: t.sockets, ...(t.dies === undefined ? {} : { dies: t.dies }), cores: t.cores, threads: t.threads } }),
+    ...(spec?.features === undefined || spec.features.length === 0
+      ? {}
+      : { features: spec.features.map((f) => ({ name: f.name, policy: f.policy ?? 'require' })) }),
+  };
+  if (Object.keys(extra).length === 0) return cpu;
+  return { ...(cpu ?? {}), ...extra };
 }
 
-function firmwareFor(checked: CheckedSpec, dc: DomainCapabilities | undefined): Platform['firmware'] {
-  if (checked.spec.firmware !== 'uefi') return {};
+function firmwareFor(checked: CheckedSpec, machine: string | undefined, dc: DomainCapabilities | undefined): Platform['firmware'] {
+  const { firmware, secureBoot } = checked.hardware;
+  if (firmware !== 'uefi') return {};
   if (dc !== undefined && !(dc.os.enums['firmware'] ?? []).includes('efi')) {
     throw specError('firmware', "the host offers no UEFI firmware (its domain capabilities list no 'efi' firmware)");
   }
-  if (checked.spec.secureBoot !== true) return { firmware: 'efi' };
+  if (secureBoot === undefined) return { firmware: 'efi' };
+  // Asked off explicitly: libvirt 9.0 would otherwise pick the secure-boot build (its descriptor has the highest priority).
+  if (!secureBoot) return { firmware: 'efi', firmwareFeatures: [{ name: 'secure-boot', enabled: false }] };
+  // Secure Boot firmware needs SMM, which QEMU only emulates on q35.
+  if (machine !== undefined && !isQ35(machine)) throw specError('firmware.secureBoot', 'needs a q35 machine (SMM)');
+  if (dc?.os.loader !== undefined && !(dc.os.loader.enums['secure'] ?? ['yes']).includes('yes'))
+    throw specError('firmware.secureBoot', 'the host offers no Secure Boot firmware');
   return {
     firmware: 'efi',
     firmwareFeatures: [
@@ -180,19 +203,33 @@ export function resolvePlatform(checked: CheckedSpec, facts: HostFacts): Platfor
   if (acpiOffered) features.acpi = true;
   if (x86) features.apic = true;
   if (x86 && qemu) features.vmport = false;
-  if (spec.secureBoot === true) features.smm = true;
+  if (checked.hardware.secureBoot === true) features.smm = true;
+  const hardware = planHardware(checked.hardware, { q35: isQ35(machine), domainType }, dc);
+  if (hardware.hyperv !== undefined) features.hyperv = hardware.hyperv;
+  const offset = checked.hardware.clockOffset ?? 'utc';
+  // Windows reads its time from the Hyper-V reference clock when the enlightenments are on (virt-install adds it).
+  const hypervClock = hardware.hyperv === undefined ? [] : [{ name: 'hypervclock', present: true }];
 
   const clock: DomainClock =
     x86 && qemu
       ? {
-          offset: 'utc',
+          offset,
           timers: [
             { name: 'rtc', tickpolicy: 'catchup' },
             { name: 'pit', tickpolicy: 'delay' },
             { name: 'hpet', present: false },
+            ...hypervClock,
           ],
         }
-      : { offset: 'utc' };
+      : { offset };
+  const videoModel = checked.hardware.video?.model ?? (enumHas(dc?.devices['video']?.enums['modelType'], 'virtio') ? 'virtio' : 'vga');
+  if (
+    checked.hardware.video?.model !== undefined &&
+    videoModel !== 'none' &&
+    !enumHas(dc?.devices['video']?.enums['modelType'], videoModel)
+  )
+    throw specError('video.model', `the host does not offer the ${videoModel} video model`);
+  const rngPath = checked.hardware.rng?.source ?? '/dev/urandom';
 
   return {
     domainType,
@@ -204,14 +241,16 @@ export function resolvePlatform(checked: CheckedSpec, facts: HostFacts): Platfor
     cdromBus,
     buses,
     nicModel: 'virtio',
-    firmware: firmwareFor(checked, dc),
+    firmware: firmwareFor(checked, machine, dc),
     features,
     clock,
     cpu: cpuFor(checked, domainType, dc),
     guestAgent: defaults.guestAgent !== false && channelOk,
-    rng: defaults.rng !== false && rngOk ? { model: 'virtio', backend: { model: 'random', path: '/dev/urandom' } } : undefined,
+    rng: defaults.rng !== false && rngOk ? { model: 'virtio', backend: { model: 'random', path: rngPath } } : undefined,
     memballoon: defaults.memballoon !== false,
-    videoModel: enumHas(dc?.devices['video']?.enums['modelType'], 'virtio') ? 'virtio' : 'vga',
+    videoModel,
+    videoHeads: checked.hardware.video?.heads ?? 1,
     tablet: defaults.tablet !== false,
+    hardware,
   };
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { isQ35, type Platform } from './defaults.js';
+import { addHardwareDevices, cpuWithNuma } from './hardware.js';
 import { specError, underPath } from './errors.js';
 import { MAX_IDE_DEVICES } from './limits.js';
 import { seedCdrom } from './seed.js';
@@ -247,9 +248,15 @@ export function buildDomainModel(input: DomainModelInput): DomainModel {
     devices.channels = [{ type: 'unix', source: { mode: 'bind' }, target: { type: 'virtio', name: QEMU_GUEST_AGENT_CHANNEL } }];
   if (checked.graphics !== undefined) {
     devices.graphics = [graphicsDevice(checked.graphics)];
-    devices.videos = [{ model: { type: platform.videoModel, heads: 1, primary: true } }];
+    devices.videos = [
+      {
+        model: platform.videoModel === 'none' ? { type: 'none' } : { type: platform.videoModel, heads: platform.videoHeads, primary: true },
+      },
+    ];
     if (platform.tablet) devices.inputs = [{ type: 'tablet', bus: 'usb' }];
   }
+  const hw = platform.hardware;
+  addHardwareDevices(devices, hw);
   devices.memballoon = { model: platform.memballoon ? 'virtio' : 'none' };
   if (platform.rng !== undefined) devices.rngs = [platform.rng];
   if (spec.overrides?.devicesXml !== undefined) devices.extraElements = [...spec.overrides.devicesXml];
@@ -272,7 +279,9 @@ export function buildDomainModel(input: DomainModelInput): DomainModel {
     ...(spec.description === undefined ? {} : { description: spec.description }),
     metadata: { ownership: input.ownership },
     memory: checked.memory,
+    ...(hw.memoryBacking === undefined ? {} : { memoryBacking: hw.memoryBacking }),
     vcpu: { count: checked.vcpus, placement: 'static' },
+    ...(hw.cputune === undefined ? {} : { cputune: hw.cputune }),
     os: {
       type: 'hvm',
       arch: platform.arch,
@@ -285,7 +294,7 @@ export function buildDomainModel(input: DomainModelInput): DomainModel {
       ...(boot.menu === undefined ? {} : { bootMenu: { enable: boot.menu } }),
     },
     features: platform.features,
-    ...(platform.cpu === undefined ? {} : { cpu: platform.cpu }),
+    ...cpuWithNuma(platform.cpu, hw.numa),
     clock: platform.clock,
     onPoweroff: 'destroy',
     onReboot: 'restart',

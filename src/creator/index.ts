@@ -65,6 +65,25 @@ export type {
   DefaultDevicesSpec,
   VmOverrides,
 } from './spec.js';
+export type {
+  FirmwareSpec,
+  TpmSpec,
+  FilesystemSpec,
+  MemoryBackingSpec,
+  CpuSpec,
+  CpuTopologySpec,
+  CpuFeatureSpec,
+  NumaCellSpec,
+  HostdevSpec,
+  WatchdogSpec,
+  RngSpec,
+  VideoSpec,
+} from './spec-hardware.js';
+
+/**
+ * Presets: ready-made specs (see each export's documentation).
+ */
+export { windows11Spec, type Windows11Options } from './presets.js';
 
 /**
  * Rollback reports attached to errors of a failed create (see each export's documentation).

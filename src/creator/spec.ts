@@ -9,6 +9,18 @@
  * @module
  */
 import type { CloudConfigInput, CloudConfigUser } from './cloud-init/index.js';
+import type {
+  CpuSpec,
+  FilesystemSpec,
+  FirmwareSpec,
+  HostdevSpec,
+  MemoryBackingSpec,
+  NumaCellSpec,
+  RngSpec,
+  TpmSpec,
+  VideoSpec,
+  WatchdogSpec,
+} from './spec-hardware.js';
 import type { DomainModel, SizeInput, VolumeFormat } from '../xml/index.js';
 
 /** Bus a disk or cdrom is attached to. `'scsi'` means a virtio-scsi controller. */
@@ -338,12 +350,32 @@ export interface VmSpec {
   arch?: string;
   /** Machine type. @default `'q35'` when offered, else the emulator's default */
   machine?: string;
-  /** Firmware. `'uefi'` uses libvirt's firmware auto-selection (`<os firmware='efi'>`). @default 'bios' */
-  firmware?: 'bios' | 'uefi';
-  /** With `firmware: 'uefi'`: require Secure Boot with enrolled keys (turns on SMM). @default false */
+  /** Firmware. `'uefi'` uses libvirt's firmware auto-selection (`<os firmware='efi'>`); see {@link FirmwareSpec}. @default 'bios' */
+  firmware?: FirmwareSpec;
+  /** With `firmware: 'uefi'`: require Secure Boot with enrolled keys (turns on SMM); same as `firmware: { type: 'uefi', secureBoot: true }`. @default false */
   secureBoot?: boolean;
-  /** Guest CPU. @default host-passthrough under KVM, QEMU's default model under TCG */
-  cpu?: { mode: 'host-passthrough' | 'host-model' | 'maximum' } | { mode: 'custom'; model: string };
+  /** Guest CPU: mode/model, topology, features, pinning. @default host-passthrough under KVM, QEMU's default model under TCG */
+  cpu?: CpuSpec;
+  /** Guest NUMA nodes; their vCPUs and memory add up to the VM's. */
+  numa?: NumaCellSpec[];
+  /** Huge pages, shared or locked guest memory. */
+  memoryBacking?: MemoryBackingSpec;
+  /** An emulated TPM (swtpm): `true` for TPM 2.0. @default none */
+  tpm?: boolean | TpmSpec;
+  /** Host directories shared through virtiofs (each counts as a device, see above). */
+  filesystems?: FilesystemSpec[];
+  /** Host devices passed through (each counts as a device, see above). */
+  hostdevs?: HostdevSpec[];
+  /** A watchdog device. @default none */
+  watchdog?: WatchdogSpec;
+  /** Source of the default virtio-rng. */
+  rng?: RngSpec;
+  /** The video card (with graphics). */
+  video?: VideoSpec;
+  /** Hyper-V enlightenments (and the Hyper-V clock) for Windows guests. @default false */
+  hyperv?: boolean;
+  /** Guest clock: `'localtime'` for Windows. @default 'utc' */
+  clockOffset?: 'utc' | 'localtime';
   /** Boot order and direct kernel boot. */
   boot?: VmBootSpec;
   /** Disks and cdroms, in order; with `networks` and `overrides.devicesXml` at most 226 devices (see above). */

@@ -13,6 +13,7 @@ import { denseArray } from './cloud-init/validate.js';
 import { specError, show, underPath } from './errors.js';
 import { MAX_BOOT_ORDER, MAX_DOMAIN_XML_ELEMENTS, MAX_VM_DEVICES, MAX_VM_DEVICES_REASON } from './limits.js';
 import { planSeed, type PlannedSeed } from './seed.js';
+import { validateHardware, type CheckedHardware } from './validate-hardware.js';
 import { bridgeName, hostPath, listenAddress, objectName, xmlElement, xmlText } from './validate-text.js';
 import type { DiskBus, DiskSpec, GraphicsSpec, NetworkSpec, SerialConsoleSpec, VmSpec, VolumeLocation } from './spec.js';
 import { normalizeMac, normalizeUuid, parseSize, validateName, validateVolumeName } from '../xml/index.js';
@@ -41,6 +42,8 @@ export interface CheckedSpec {
   /** `null` = no serial console. */
   serial: SerialConsoleSpec | null;
   seed: PlannedSeed | undefined;
+  /** Firmware, TPM, shares, memory, CPU, NUMA, host devices… checked. */
+  hardware: CheckedHardware;
 }
 
 const BUSES: readonly DiskBus[] = ['virtio', 'scsi', 'sata', 'ide', 'usb'];
@@ -265,6 +268,8 @@ interface DeviceLists {
   disks: unknown[];
   networks: unknown[];
   devicesXml: unknown[];
+  filesystems: unknown[];
+  hostdevs: unknown[];
 }
 
 /**
@@ -278,16 +283,18 @@ function deviceLists(spec: VmSpec): DeviceLists {
     ['disks', spec.disks],
     ['networks', spec.networks],
     ['overrides.devicesXml', typeof overrides === 'object' && overrides !== null ? overrides.devicesXml : undefined],
+    ['filesystems', spec.filesystems],
+    ['hostdevs', spec.hostdevs],
   ] as const;
   let total = 0;
-  const [disks, networks, devicesXml] = lists.map(([path, value]) => {
+  const [disks, networks, devicesXml, filesystems, hostdevs] = lists.map(([path, value]) => {
     if (value === undefined) return [];
     const list = denseArray(value, path, MAX_VM_DEVICES, MAX_VM_DEVICES_REASON);
     total += list.length;
     if (total > MAX_VM_DEVICES) throw specError(path, `brings the spec to ${total} devices: ${MAX_VM_DEVICES_REASON}`);
     return list;
   });
-  return { disks: disks!, networks: networks!, devicesXml: devicesXml! };
+  return { disks: disks!, networks: networks!, devicesXml: devicesXml!, filesystems: filesystems!, hostdevs: hostdevs! };
 }
 
 /**
@@ -320,17 +327,8 @@ export function validateSpec(spec: VmSpec, options: { uuid?: string } = {}): Che
     if (spec[key] !== undefined && (typeof spec[key] !== 'string' || !IDENTIFIER.test(spec[key])))
       throw specError(key, 'must be a plain identifier');
   }
-  if (spec.firmware !== undefined && spec.firmware !== 'bios' && spec.firmware !== 'uefi')
-    throw specError('firmware', "must be 'bios' or 'uefi'");
-  optionalBool(spec.secureBoot, 'secureBoot');
-  if (spec.secureBoot === true && spec.firmware !== 'uefi') throw specError('secureBoot', "needs firmware: 'uefi'");
-  if (spec.cpu !== undefined) {
-    const modes = ['host-passthrough', 'host-model', 'maximum', 'custom'];
-    if (!isObject(spec.cpu) || !modes.includes(spec.cpu.mode)) throw specError('cpu.mode', `must be one of ${modes.join(', ')}`);
-    if (spec.cpu.mode === 'custom' && (typeof spec.cpu.model !== 'string' || !IDENTIFIER.test(spec.cpu.model)))
-      throw specError('cpu.model', 'must be a CPU model name such as "Skylake-Client"');
-  }
   const lists = deviceLists(spec);
+  const hardware = validateHardware(spec, vcpus, memory, lists);
   const disks = lists.disks.map((d, i) => checkDisk(d as DiskSpec, i));
   const networks = lists.networks.map((n, i) => checkNetwork(n as NetworkSpec, i));
   checkBoot(spec, disks, networks);
@@ -368,7 +366,7 @@ export function validateSpec(spec: VmSpec, options: { uuid?: string } = {}): Che
   if (seed?.bus !== undefined && !BUSES.includes(seed.bus)) throw specError('cloudInit.bus', `must be one of ${BUSES.join(', ')}`);
   if (seed?.target !== undefined && !TARGET.test(seed.target)) throw specError('cloudInit.target', 'must be a device name such as "sdb"');
   checkDuplicates(disks, networks, seed?.target);
-  return { spec, name: spec.name, uuid, memory, vcpus, disks, networks, graphics, serial, seed };
+  return { spec, name: spec.name, uuid, memory, vcpus, disks, networks, graphics, serial, seed, hardware };
 }
 
 /** Run {@link validateSpec}'s name rule on a derived volume name, reporting it under `path`. */

@@ -62,7 +62,8 @@ export { buildDomainXml, parseDomainXml } from './domain/domain.js';
 export type { DomainModel, DomainVcpu, DomainMetadata, LifecycleAction, CrashAction, BuildDomainOptions } from './domain/model.js';
 export type { DomainOs, DomainOsLoader, DomainOsNvram, FirmwareFeature, BootDevice } from './domain/os.js';
 export type { DomainCpu, CpuTopology, CpuFeature } from './domain/cpu.js';
-export type { DomainFeatures } from './domain/features.js';
+export type { DomainFeatures, HypervFeatures } from './domain/features.js';
+export type { DomainMemoryBacking, HugepageSize, DomainCputune, VcpuPin, GuestNumaCell } from './domain/tuning.js';
 export type { DomainClock, ClockTimer } from './domain/clock.js';
 
 // Devices
@@ -108,6 +109,7 @@ export {
   type FilesystemDriver,
   type FilesystemSource,
 } from './devices/filesystem.js';
+export { buildHostdevXml, parseHostdevXml, type HostdevDevice, type HostdevSource } from './devices/hostdev.js';
 export { buildWatchdogXml, parseWatchdogXml, type WatchdogDevice } from './devices/watchdog.js';
 
 // Ownership metadata

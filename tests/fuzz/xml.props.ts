@@ -55,6 +55,7 @@ const DEVICE_ELEMENTS: Record<DeviceKind, string> = {
   tpms: 'tpm',
   graphics: 'graphics',
   videos: 'video',
+  hostdevs: 'hostdev',
   watchdogs: 'watchdog',
   memballoon: 'memballoon',
   rngs: 'rng',

@@ -8,6 +8,7 @@ import { controllerCodec, type ControllerDevice } from './controller.js';
 import { diskCodec, type DiskDevice } from './disk.js';
 import { filesystemCodec, type FilesystemDevice } from './filesystem.js';
 import { graphicsCodec, type GraphicsDevice } from './graphics.js';
+import { hostdevCodec, type HostdevDevice } from './hostdev.js';
 import { inputCodec, type InputDevice } from './input.js';
 import { interfaceCodec, type InterfaceDevice } from './interface.js';
 import { memballoonCodec, type MemballoonDevice } from './memballoon.js';
@@ -18,7 +19,7 @@ import { watchdogCodec, type WatchdogDevice } from './watchdog.js';
 
 /**
  * `<devices>`: one typed list per device kind. Device kinds the model does not
- * cover (`<hostdev>`, `<sound>`, `<audio>`, `<redirdev>`, `<panic>`…) are kept
+ * cover (`<sound>`, `<audio>`, `<redirdev>`, `<panic>`…) are kept
  * verbatim in `extraElements`. Lists are omitted when empty.
  *
  * Within a kind, order is kept (it decides e.g. NIC order in the guest). The
@@ -40,6 +41,8 @@ export interface DomainDevices extends Extensible {
   tpms?: TpmDevice[];
   graphics?: GraphicsDevice[];
   videos?: VideoDevice[];
+  /** Host devices passed through (PCI, USB, mdev). */
+  hostdevs?: HostdevDevice[];
   watchdogs?: WatchdogDevice[];
   /** There is at most one balloon. */
   memballoon?: MemballoonDevice;
@@ -59,6 +62,7 @@ export interface DeviceKinds {
   tpms: TpmDevice;
   graphics: GraphicsDevice;
   videos: VideoDevice;
+  hostdevs: HostdevDevice;
   watchdogs: WatchdogDevice;
   memballoon: MemballoonDevice;
   rngs: RngDevice;
@@ -80,6 +84,7 @@ const CODECS: { readonly [K in DeviceKind]: DeviceCodec<DeviceKinds[K]> } = {
   tpms: tpmCodec,
   graphics: graphicsCodec,
   videos: videoCodec,
+  hostdevs: hostdevCodec,
   watchdogs: watchdogCodec,
   memballoon: memballoonCodec,
   rngs: rngCodec,

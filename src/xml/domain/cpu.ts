@@ -2,6 +2,7 @@ import { compact, withExtras, type ElementReader, type Extensible } from '../cor
 import type { Open } from '../core/types.js';
 import { onOff, type ElementWriter } from '../core/writer.js';
 import { invalidSpec } from '../errors.js';
+import { readNuma, writeNuma, type GuestNumaCell } from './tuning.js';
 
 /** `<topology>` of the guest CPU. */
 export interface CpuTopology extends Extensible {
@@ -35,6 +36,8 @@ export interface DomainCpu extends Extensible {
   vendor?: string;
   topology?: CpuTopology;
   features?: CpuFeature[];
+  /** Guest NUMA nodes (`<numa><cell>`). */
+  numa?: GuestNumaCell[];
 }
 
 /** @internal */
@@ -56,6 +59,7 @@ export function writeCpu(w: ElementWriter, cpu: DomainCpu): void {
     w.child('topology', { sockets: t.sockets, dies: t.dies, cores: t.cores, threads: t.threads }, `${p}.topology`).extras(t);
   }
   (cpu.features ?? []).forEach((f, i) => w.child('feature', { policy: f.policy, name: f.name }, `${p}.features[${i}]`));
+  if (cpu.numa !== undefined && cpu.numa.length > 0) writeNuma(w, cpu.numa);
   w.extras(cpu);
 }
 
@@ -64,6 +68,10 @@ export function readCpu(r: ElementReader): DomainCpu {
   const model = r.child('model');
   const topology = r.child('topology');
   const features = r.children('feature').map((f) => compact({ name: f.requiredAttr('name'), policy: f.attr('policy') }));
+  const numaEl = r.child('numa');
+  const numa = numaEl === undefined ? undefined : readNuma(numaEl);
+  // A <numa> with more than cells (interconnects, distances on the node) stays whole rather than half-understood.
+  const numaRaw = numaEl?.hasUnused() === true ? numaEl.raw() : undefined;
   const cpu: DomainCpu = compact({
     mode: r.attr('mode'),
     match: r.attr('match'),
@@ -85,6 +93,8 @@ export function readCpu(r: ElementReader): DomainCpu {
         ),
       ),
     features: features.length > 0 ? features : undefined,
+    numa: numaRaw === undefined && numa !== undefined && numa.length > 0 ? numa : undefined,
   });
+  if (numaRaw !== undefined) cpu.extraElements = [numaRaw];
   return withExtras(cpu, r.extras());
 }

@@ -10,6 +10,7 @@ import { readCpu, writeCpu } from './cpu.js';
 import { readFeatures, writeFeatures } from './features.js';
 import type { BuildDomainOptions, DomainMetadata, DomainModel, DomainVcpu } from './model.js';
 import { readOs, writeOs } from './os.js';
+import { readCputune, readMemoryBacking, writeCputune, writeMemoryBacking } from './tuning.js';
 
 function kib(bytes: bigint, path: string): bigint {
   const value = parseSize(bytes, { path });
@@ -75,7 +76,9 @@ export function buildDomainXml(model: DomainModel, options: BuildDomainOptions =
   writeMetadata(w, model.metadata);
   w.child('memory', { unit: 'KiB', dumpCore: onOff(model.memoryDumpCore) }, 'memory').text(memory, 'memory');
   if (current !== undefined) w.child('currentMemory', { unit: 'KiB' }, 'currentMemory').text(current, 'currentMemory');
+  if (model.memoryBacking !== undefined) writeMemoryBacking(w.child('memoryBacking', {}, 'memoryBacking'), model.memoryBacking);
   if (model.vcpu !== undefined) writeVcpu(w, model.vcpu);
+  if (model.cputune !== undefined) writeCputune(w.child('cputune', {}, 'cputune'), model.cputune);
   writeOs(w.child('os', {}, 'os'), model.os);
   if (model.features !== undefined) writeFeatures(w.child('features', {}, 'features'), model.features);
   if (model.cpu !== undefined) writeCpu(w.child('cpu', {}, 'cpu'), model.cpu);
@@ -114,6 +117,8 @@ export function parseDomainXml(xml: string): DomainModel {
   const cpu = r.child('cpu');
   const clock = r.child('clock');
   const devices = r.child('devices');
+  const memoryBacking = r.child('memoryBacking');
+  const cputune = r.child('cputune');
   const model: DomainModel = compact({
     type: r.requiredAttr('type'),
     id: r.int('id'),
@@ -125,6 +130,8 @@ export function parseDomainXml(xml: string): DomainModel {
     memoryDumpCore: memory.bool('dumpCore'),
     memory: memory.size('KiB'),
     currentMemory: r.child('currentMemory')?.size('KiB'),
+    memoryBacking: memoryBacking && readMemoryBacking(memoryBacking),
+    cputune: cputune && readCputune(cputune),
     vcpu:
       vcpu &&
       compact({ count: vcpu.intText(), current: vcpu.int('current'), placement: vcpu.attr('placement'), cpuset: vcpu.attr('cpuset') }),

@@ -6,6 +6,7 @@ import type { DomainClock } from './clock.js';
 import type { DomainCpu } from './cpu.js';
 import type { DomainFeatures } from './features.js';
 import type { DomainOs } from './os.js';
+import type { DomainCputune, DomainMemoryBacking } from './tuning.js';
 
 /** `<vcpu>`: how many virtual CPUs. */
 export interface DomainVcpu {
@@ -61,7 +62,11 @@ export interface DomainModel extends Extensible {
   currentMemory?: bigint;
   /** `<memory dumpCore>`: include guest memory in QEMU core dumps. */
   memoryDumpCore?: boolean;
+  /** `<memoryBacking>`: huge pages, shared or locked memory. */
+  memoryBacking?: DomainMemoryBacking;
   vcpu?: DomainVcpu;
+  /** `<cputune>`: vCPU and emulator pinning. */
+  cputune?: DomainCputune;
   os: DomainOs;
   features?: DomainFeatures;
   cpu?: DomainCpu;

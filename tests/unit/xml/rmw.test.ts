@@ -79,7 +79,9 @@ describe('read-modify-write keeps everything the model does not know', () => {
   it('keeps unknown content in the right places (exotic fixture)', () => {
     const m = parseDomainXml(fixture('qemu-defined-exotic.xml'));
     expect(m.extraAttributes).toEqual({ 'xmlns:qemu': 'http://libvirt.org/schemas/domain/qemu/1.0' });
-    expect(m.extraElements?.map((e) => /^<([\w:-]+)/.exec(e)?.[1])).toEqual(['iothreads', 'cputune', 'sysinfo', 'pm', 'qemu:commandline']);
+    expect(m.extraElements?.map((e) => /^<([\w:-]+)/.exec(e)?.[1])).toEqual(['iothreads', 'sysinfo', 'pm', 'qemu:commandline']);
+    // <cputune> is typed now; what the model does not know (<shares>) stays inside it.
+    expect(m.cputune).toEqual({ extraElements: ['<shares>2048</shares>'] });
     expect(m.metadata?.ownership).toBeUndefined();
     expect(m.metadata?.extraElements?.[0]).toContain('xmlns:other="https://example.org/other/2"');
     expect(m.os.extraElements).toEqual(['<bios useserial="yes"/>', '<smbios mode="sysinfo"/>']);

@@ -1,0 +1,299 @@
+/**
+ * Pure validation of the production VmSpec fields (`spec-hardware.ts`):
+ * shapes, ranges and how fields fit together. What the host offers is
+ * checked later against its domain capabilities (`hardware.ts`), still
+ * before anything is sent.
+ *
+ * @module
+ */
+import { denseArray } from './cloud-init/validate.js';
+import { specError, show } from './errors.js';
+import { hostPath } from './validate-text.js';
+import type { CpuSpec, FilesystemSpec, HostdevSpec, RngSpec, TpmSpec, VideoSpec, WatchdogSpec } from './spec-hardware.js';
+import type { VmSpec } from './spec.js';
+import { normalizeUuid, parseSize, type HostdevDevice } from '../xml/index.js';
+
+/** The production fields after validation: sizes in bytes, host devices as `<hostdev>` models. */
+export interface CheckedHardware {
+  firmware: 'bios' | 'uefi';
+  /** `undefined`: libvirt's choice (libvirt 9.0 then picks the secure-boot OVMF build when it is installed). */
+  secureBoot: boolean | undefined;
+  tpm: TpmSpec | undefined;
+  filesystems: FilesystemSpec[];
+  /** Huge page size in bytes, `true` for the host default. */
+  hugepages: true | bigint | undefined;
+  /** Shared memory backing: asked, or needed by virtiofs. */
+  sharedMemory: boolean;
+  lockedMemory: boolean;
+  cpu: CpuSpec | undefined;
+  numa: { cpus: string; memory: bigint }[];
+  hostdevs: HostdevDevice[];
+  watchdog: WatchdogSpec | undefined;
+  rng: RngSpec | undefined;
+  video: VideoSpec | undefined;
+  hyperv: boolean;
+  clockOffset: 'utc' | 'localtime' | undefined;
+}
+
+/** Guest CPU models and features: libvirt's names. */
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const TAG = /^[A-Za-z0-9_.-]{1,36}$/;
+/** A libvirt cpuset: `'2'`, `'0-3'`, `'0-3,^2,6'`. */
+const CPUSET = /^\^?\d{1,5}(-\d{1,5})?(,\^?\d{1,5}(-\d{1,5})?)*$/;
+const PCI_NAME = /^pci_([0-9a-f]{4})_([0-9a-f]{2})_([0-9a-f]{2})_([0-7])$/;
+const PCI_ADDRESS = /^([0-9a-fA-F]{4}):([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-7])$/;
+/** libvirt names mdevs `mdev_<uuid with _>`, since 7.x followed by `_<parent>`. */
+const MDEV_NAME = /^mdev_([0-9a-f]{8}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{12})(_.+)?$/;
+const USB_ID = /^0x[0-9a-fA-F]{4}$/;
+const CPU_MODES = ['host-passthrough', 'host-model', 'maximum', 'custom'];
+const POLICIES = ['force', 'require', 'optional', 'disable', 'forbid'];
+
+function isObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function bool(value: unknown, path: string): boolean {
+  if (value !== undefined && typeof value !== 'boolean') throw specError(path, 'must be a boolean');
+  return value === true;
+}
+
+function oneOf<T extends string>(value: unknown, allowed: readonly T[], path: string): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
+    throw specError(path, `must be one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+/** The vCPU numbers a cpuset names (`^n` removes); `undefined` when one is past `max`. */
+function cpusetMembers(cpuset: string, max: number): Set<number> | undefined {
+  const set = new Set<number>();
+  for (const part of cpuset.split(',')) {
+    const negate = part.startsWith('^');
+    const [a, b] = (negate ? part.slice(1) : part).split('-').map(Number) as [number, number | undefined];
+    const end = b ?? a;
+    if (end < a || end >= max) return undefined;
+    for (let i = a; i <= end; i++)
+      if (negate) set.delete(i);
+      else set.add(i);
+  }
+  return set;
+}
+
+function cpuset(value: unknown, path: string): string {
+  if (typeof value !== 'string' || !CPUSET.test(value)) throw specError(path, "must be a CPU list such as '2', '0-3' or '0-3,^2'");
+  return value;
+}
+
+function checkFirmware(spec: VmSpec): { firmware: 'bios' | 'uefi'; secureBoot: boolean | undefined } {
+  const fw = spec.firmware as unknown;
+  bool(spec.secureBoot, 'secureBoot');
+  let firmware: 'bios' | 'uefi' = 'bios';
+  let secureBoot = spec.secureBoot === true ? true : undefined;
+  if (fw === 'uefi') firmware = 'uefi';
+  else if (isObject(fw)) {
+    const o = fw as { type: unknown; secureBoot?: unknown };
+    if (o.type !== 'uefi') throw specError('firmware.type', "must be 'uefi'");
+    firmware = 'uefi';
+    bool(o.secureBoot, 'firmware.secureBoot');
+    if (typeof o.secureBoot === 'boolean') {
+      if (secureBoot === true && !o.secureBoot) throw specError('secureBoot', 'contradicts firmware.secureBoot');
+      secureBoot = o.secureBoot;
+    }
+  } else if (fw !== undefined && fw !== 'bios') throw specError('firmware', "must be 'bios', 'uefi' or { type: 'uefi', secureBoot }");
+  if (secureBoot === true && firmware !== 'uefi') throw specError('secureBoot', "needs firmware: 'uefi'");
+  return { firmware, secureBoot };
+}
+
+function checkTpm(value: VmSpec['tpm']): TpmSpec | undefined {
+  if (value === undefined || value === false) return undefined;
+  if (value === true) return {};
+  if (!isObject(value)) throw specError('tpm', 'must be a boolean or { model, version }');
+  const tpm = value as TpmSpec;
+  const model = oneOf(tpm.model, ['tpm-crb', 'tpm-tis'] as const, 'tpm.model');
+  const version = oneOf(tpm.version, ['2.0', '1.2'] as const, 'tpm.version');
+  if (model === 'tpm-crb' && version === '1.2') throw specError('tpm.model', 'a CRB interface is TPM 2.0 only: use tpm-tis for 1.2');
+  return { ...(model === undefined ? {} : { model }), ...(version === undefined ? {} : { version }) };
+}
+
+function checkFilesystem(value: unknown, i: number, tags: Set<string>): FilesystemSpec {
+  const path = `filesystems[${i}]`;
+  if (!isObject(value)) throw specError(path, 'must be { source, tag }');
+  const fs = value as Record<string, unknown>;
+  hostPath(fs['source'], `${path}.source`);
+  const tag = fs['tag'];
+  if (typeof tag !== 'string' || !TAG.test(tag)) throw specError(`${path}.tag`, 'must be 1-36 characters from A-Z a-z 0-9 _ . -');
+  if (tags.has(tag)) throw specError(`${path}.tag`, `tag ${show(tag)} is already used`);
+  tags.add(tag);
+  // libvirt 9.0 refuses <readonly/> on virtiofs ("virtiofs does not yet support read-only mode").
+  if ('readonly' in fs) throw specError(`${path}.readonly`, 'virtiofs shares cannot be read-only (libvirt 9.0)');
+  return { source: fs['source'] as string, tag };
+}
+
+function checkCpu(value: VmSpec['cpu'], vcpus: number): CpuSpec | undefined {
+  if (value === undefined) return undefined;
+  if (!isObject(value)) throw specError('cpu', 'must be an object');
+  const cpu = value as CpuSpec;
+  if (cpu.mode !== undefined && !CPU_MODES.includes(cpu.mode)) throw specError('cpu.mode', `must be one of ${CPU_MODES.join(', ')}`);
+  if (cpu.mode === 'custom' || cpu.model !== undefined) {
+    if (typeof cpu.model !== 'string' || !NAME.test(cpu.model))
+      throw specError('cpu.model', 'must be a CPU model name such as "Skylake-Client"');
+    if (cpu.mode !== undefined && cpu.mode !== 'custom') throw specError('cpu.model', "needs mode 'custom' (or no mode)");
+  }
+  if (cpu.topology !== undefined) {
+    if (!isObject(cpu.topology)) throw specError('cpu.topology', 'must be { sockets, cores, threads }');
+    const t = cpu.topology;
+    for (const key of ['sockets', 'dies', 'cores', 'threads'] as const) {
+      const v = t[key];
+      if ((v !== undefined || key !== 'dies') && (!Number.isSafeInteger(v) || (v as number) < 1))
+        throw specError(`cpu.topology.${key}`, 'must be an integer ≥ 1');
+    }
+    const product = t.sockets * (t.dies ?? 1) * t.cores * t.threads;
+    if (product !== vcpus) throw specError('cpu.topology', `sockets × dies × cores × threads is ${product}, not vcpus (${vcpus})`);
+  }
+  if (cpu.features !== undefined)
+    denseArray(cpu.features, 'cpu.features', 1024, 'at most 1024 CPU features').forEach((value, i) => {
+      const f = value as Record<string, unknown>;
+      if (!isObject(f) || typeof f['name'] !== 'string' || !NAME.test(f['name']))
+        throw specError(`cpu.features[${i}].name`, 'must be a CPU feature name such as "vmx"');
+      oneOf(f['policy'], POLICIES, `cpu.features[${i}].policy`);
+    });
+  if (cpu.pinning !== undefined) {
+    if (!isObject(cpu.pinning)) throw specError('cpu.pinning', 'must be { vcpus, emulator }');
+    if (cpu.pinning.vcpus !== undefined)
+      denseArray(cpu.pinning.vcpus, 'cpu.pinning.vcpus', vcpus, `one entry per vCPU (${vcpus})`).forEach((set, i) =>
+        cpuset(set, `cpu.pinning.vcpus[${i}]`),
+      );
+    if (cpu.pinning.emulator !== undefined) cpuset(cpu.pinning.emulator, 'cpu.pinning.emulator');
+  }
+  return cpu;
+}
+
+function checkNuma(value: VmSpec['numa'], vcpus: number, memory: bigint): CheckedHardware['numa'] {
+  if (value === undefined) return [];
+  const cells = denseArray(value, 'numa', vcpus, `at most one cell per vCPU (${vcpus})`);
+  const seen = new Set<number>();
+  let total = 0n;
+  const checked = cells.map((cell, i) => {
+    const path = `numa[${i}]`;
+    if (!isObject(cell)) throw specError(path, 'must be { cpus, memory }');
+    const c = cell as Record<string, unknown>;
+    const members = cpusetMembers(cpuset(c['cpus'], `${path}.cpus`), vcpus);
+    if (members === undefined) throw specError(`${path}.cpus`, `names a vCPU past the last (${vcpus - 1})`);
+    for (const cpu of members) {
+      if (seen.has(cpu)) throw specError(`${path}.cpus`, `vCPU ${cpu} is already in another cell`);
+      seen.add(cpu);
+    }
+    const bytes = parseSize(c['memory'] as never, { path: `${path}.memory` });
+    if (bytes === 0n || bytes % 1024n !== 0n) throw specError(`${path}.memory`, 'must be a whole, non-zero number of KiB');
+    total += bytes;
+    return { cpus: c['cpus'] as string, memory: bytes };
+  });
+  if (cells.length > 0 && seen.size !== vcpus)
+    throw specError('numa', `the cells hold ${seen.size} of the ${vcpus} vCPUs: every vCPU needs a cell`);
+  if (cells.length > 0 && total !== memory) throw specError('numa', `the cells' memory adds up to ${total} bytes, not the VM's ${memory}`);
+  return checked;
+}
+
+function pciSource(parts: string[]): HostdevDevice['source'] {
+  const [domain, bus, slot, fn] = parts.map((p) => p.toLowerCase());
+  return { address: { domain: `0x${domain}`, bus: `0x${bus}`, slot: `0x${slot}`, function: `0x${fn}` } };
+}
+
+function checkHostdev(value: unknown, i: number): HostdevDevice {
+  const path = `hostdevs[${i}]`;
+  if (!isObject(value)) throw specError(path, 'must be an object');
+  const h = value as HostdevSpec;
+  const given = (['nodeDevice', 'pci', 'usb', 'mdev'] as const).filter((k) => h[k] !== undefined);
+  if (given.length !== 1) throw specError(path, 'give exactly one of nodeDevice, pci, usb and mdev');
+  const managed = h.managed === undefined ? true : bool(h.managed, `${path}.managed`);
+  if (h.nodeDevice !== undefined) {
+    if (typeof h.nodeDevice !== 'string') throw specError(`${path}.nodeDevice`, 'must be a node device name');
+    const pci = PCI_NAME.exec(h.nodeDevice);
+    if (pci !== null) return { type: 'pci', managed, source: pciSource(pci.slice(1)) };
+    const mdev = MDEV_NAME.exec(h.nodeDevice);
+    if (mdev?.[1] !== undefined) return { type: 'mdev', model: 'vfio-pci', source: { address: { uuid: mdev[1].replaceAll('_', '-') } } };
+    throw specError(
+      `${path}.nodeDevice`,
+      'must be a PCI (pci_DDDD_BB_SS_F) or mdev (mdev_<uuid>) node device name; give usb for USB devices',
+    );
+  }
+  if (h.pci !== undefined) {
+    const pci = typeof h.pci === 'string' ? PCI_ADDRESS.exec(h.pci) : null;
+    if (pci === null) throw specError(`${path}.pci`, "must be a PCI address such as '0000:01:00.0'");
+    return { type: 'pci', managed, source: pciSource(pci.slice(1)) };
+  }
+  if (h.usb !== undefined) {
+    if (!isObject(h.usb)) throw specError(`${path}.usb`, 'must be { vendor, product }');
+    for (const key of ['vendor', 'product'] as const)
+      if (typeof h.usb[key] !== 'string' || !USB_ID.test(h.usb[key]))
+        throw specError(`${path}.usb.${key}`, "must be a USB id such as '0x046d'");
+    return { type: 'usb', managed, source: { vendor: h.usb.vendor.toLowerCase(), product: h.usb.product.toLowerCase() } };
+  }
+  return { type: 'mdev', model: 'vfio-pci', source: { address: { uuid: normalizeUuid(h.mdev as string, `${path}.mdev`) } } };
+}
+
+/**
+ * Check the production fields of a spec whose memory and vCPU count are already valid;
+ * `lists` are its `filesystems` and `hostdevs`, already checked dense and within the device cap.
+ */
+export function validateHardware(
+  spec: VmSpec,
+  vcpus: number,
+  memory: bigint,
+  lists: { filesystems: unknown[]; hostdevs: unknown[] },
+): CheckedHardware {
+  const tags = new Set<string>();
+  const filesystems = lists.filesystems.map((fs, i) => checkFilesystem(fs, i, tags));
+  const mb = spec.memoryBacking;
+  if (mb !== undefined && !isObject(mb)) throw specError('memoryBacking', 'must be { hugepages, shared, locked }');
+  let hugepages: CheckedHardware['hugepages'];
+  if (mb?.hugepages === true) hugepages = true;
+  else if (mb?.hugepages !== undefined && mb.hugepages !== false) {
+    hugepages = parseSize(mb.hugepages as never, { path: 'memoryBacking.hugepages' });
+    if (hugepages === 0n || hugepages % 1024n !== 0n) throw specError('memoryBacking.hugepages', 'must be a page size such as "2MiB"');
+    if (memory % hugepages !== 0n) throw specError('memoryBacking.hugepages', 'memory must be a whole number of pages');
+  }
+  const shared = bool(mb?.shared, 'memoryBacking.shared');
+  if (mb?.shared === false && filesystems.length > 0) throw specError('memoryBacking.shared', 'virtiofs filesystems need shared memory');
+  const hostdevs = lists.hostdevs.map((h, i) => checkHostdev(h, i));
+  const seen = new Map<string, number>();
+  hostdevs.forEach((h, i) => {
+    const key = JSON.stringify([h.type, h.source]);
+    if (seen.has(key)) throw specError(`hostdevs[${i}]`, `is the same device as hostdevs[${seen.get(key)}]`);
+    seen.set(key, i);
+  });
+  const w = spec.watchdog;
+  if (w !== undefined && !isObject(w)) throw specError('watchdog', 'must be { model, action }');
+  if (w !== undefined) {
+    oneOf(w.model, ['itco', 'i6300esb', 'ib700'], 'watchdog.model');
+    oneOf(w.action, ['reset', 'shutdown', 'poweroff', 'pause', 'none', 'dump', 'inject-nmi'], 'watchdog.action');
+  }
+  if (spec.rng !== undefined) {
+    if (!isObject(spec.rng)) throw specError('rng', 'must be { source }');
+    oneOf(spec.rng.source, ['/dev/urandom', '/dev/random', '/dev/hwrng'], 'rng.source');
+    if (spec.defaultDevices?.rng === false) throw specError('rng', 'conflicts with defaultDevices.rng: false');
+  }
+  const video = spec.video;
+  if (video !== undefined) {
+    if (!isObject(video)) throw specError('video', 'must be { model, heads }');
+    oneOf(video.model, ['virtio', 'vga', 'qxl', 'bochs', 'ramfb', 'cirrus', 'none'], 'video.model');
+    if (video.heads !== undefined && (!Number.isSafeInteger(video.heads) || video.heads < 1 || video.heads > 16))
+      throw specError('video.heads', 'must be an integer from 1 to 16');
+  }
+  return {
+    ...checkFirmware(spec),
+    tpm: checkTpm(spec.tpm),
+    filesystems,
+    hugepages,
+    sharedMemory: shared || filesystems.length > 0,
+    lockedMemory: bool(mb?.locked, 'memoryBacking.locked'),
+    cpu: checkCpu(spec.cpu, vcpus),
+    numa: checkNuma(spec.numa, vcpus, memory),
+    hostdevs,
+    watchdog: w,
+    rng: spec.rng,
+    video,
+    hyperv: bool(spec.hyperv, 'hyperv'),
+    clockOffset: oneOf(spec.clockOffset, ['utc', 'localtime'] as const, 'clockOffset'),
+  };
+}
