@@ -98,7 +98,11 @@ export function printEnvironment(env: Environment): void {
   console.log(`  node ${env.node}; daemon libvirt ${env.daemonLibvirt} (${env.uri})`);
   console.log(`  C client: libvirt ${env.libvirtClientLibrary} via python3-libvirt ${env.libvirtPython} (python ${env.python})`);
   const go = env.goLibvirt;
-  console.log('skipped' in go ? `  Go client: SKIPPED (${go.skipped})` : `  Go client: go-libvirt ${go.goLibvirt} (${go.go}), goroutines sharing one *libvirt.Libvirt`);
+  console.log(
+    'skipped' in go
+      ? `  Go client: SKIPPED (${go.skipped})`
+      : `  Go client: go-libvirt ${go.goLibvirt} (${go.go}), goroutines sharing one *libvirt.Libvirt`,
+  );
   console.log(`  cpu: ${env.cpu} × ${env.nproc}${env.virtualised ? ' (virtual machine)' : ''}; kernel ${env.kernel}`);
   const limits = Object.entries(env.daemonLimits)
     .map(([k, v]) => `${k}=${v}`)

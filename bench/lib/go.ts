@@ -30,7 +30,8 @@ export function goSide(): GoSide {
 function build(): GoSide {
   if (process.env.BENCH_NO_GO === '1') return { skipped: 'BENCH_NO_GO=1' };
   const version = spawnSync(GO, ['version'], { encoding: 'utf8' });
-  if (version.status !== 0) return { skipped: `no Go toolchain (${GO}); install golang-go (LIBVIRT_SETUP_BENCH=1 scripts/setup-libvirt.sh)` };
+  if (version.status !== 0)
+    return { skipped: `no Go toolchain (${GO}); install golang-go (LIBVIRT_SETUP_BENCH=1 scripts/setup-libvirt.sh)` };
   if (!existsSync(join(GOPATH, 'src/github.com/digitalocean/go-libvirt'))) {
     return { skipped: `go-libvirt not found under ${GOPATH}; install golang-github-digitalocean-go-libvirt-dev` };
   }

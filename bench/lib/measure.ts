@@ -120,7 +120,8 @@ export async function runGroup(figures: Figure[], done: Map<string, FigureResult
     for (const figure of order) {
       for (const side of figure.peers === undefined ? ['ours' as const] : rotated) {
         if (interruption.signal.aborted) throw new Error('interrupted');
-        const sample = side === 'ours' ? await measureOurs(figure.workload, figure.ours) : await measurePeer(side, figure.workload, figure.peers!);
+        const sample =
+          side === 'ours' ? await measureOurs(figure.workload, figure.ours) : await measurePeer(side, figure.workload, figure.peers!);
         samples.get(figure.name)![side].push(sample);
         progress(
           `  round ${round + 1}/${ROUNDS} ${figure.name} ${side}: ${Math.round(sample.opsPerSec)} ops/s, ` +
@@ -147,7 +148,13 @@ export async function runGroup(figures: Figure[], done: Map<string, FigureResult
         summary = summarise(samples.get(figure.name)![peer]);
       }
       const pairedRatios = ours.rounds.map((v, i) => v / summary.rounds[i]!);
-      return { peer: summary, ratio: ours.opsPerSec / summary.opsPerSec, pairedRatios, pairedRatio: median(pairedRatios), ...(from === undefined ? {} : { from }) };
+      return {
+        peer: summary,
+        ratio: ours.opsPerSec / summary.opsPerSec,
+        pairedRatios,
+        pairedRatio: median(pairedRatios),
+        ...(from === undefined ? {} : { from }),
+      };
     };
     const result: FigureResult = { name: figure.name, ours, c: compare('c'), ...(sides.includes('go') ? { go: compare('go') } : {}) };
     done.set(figure.name, result);
@@ -166,7 +173,13 @@ function summarise(samples: Sample[]): Summary {
 
 function report({ name, ours, c, go }: FigureResult): void {
   const us = (v: number): string => v.toFixed(1);
-  const peers: Array<[string, Comparison]> = go === undefined ? [['C', c]] : [['C', c], ['Go', go]];
+  const peers: Array<[string, Comparison]> =
+    go === undefined
+      ? [['C', c]]
+      : [
+          ['C', c],
+          ['Go', go],
+        ];
   const figures = peers.map(([label, p]) => `${label.toLowerCase()}=${Math.round(p.peer.opsPerSec)}`).join(' ');
   const ratios = peers.map(([label, p]) => `ours/${label}=${p.ratio.toFixed(2)}`).join(' ');
   console.log(`${name}: ours=${Math.round(ours.opsPerSec)} ${figures} ${ratios}`);
@@ -177,7 +190,9 @@ function report({ name, ours, c, go }: FigureResult): void {
   }
   console.log(`  ours rounds ops/s [${ours.rounds.map(Math.round).join(' ')}]`);
   const cpu = (label: string, s: Summary): string => `${label} ${us(s.cpuUsPerOp)} / ${us(s.daemonCpuUsPerOp)}`;
-  console.log(`  CPU µs/op (median), client / libvirtd serving it: ${[cpu('ours', ours), ...peers.map(([label, p]) => cpu(label, p.peer))].join('; ')}`);
+  console.log(
+    `  CPU µs/op (median), client / libvirtd serving it: ${[cpu('ours', ours), ...peers.map(([label, p]) => cpu(label, p.peer))].join('; ')}`,
+  );
 }
 
 /** One-time JIT warm-up of our side: the first ~2000 calls run about 2× slower. */

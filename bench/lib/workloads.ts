@@ -95,7 +95,8 @@ export function allStats(expected: number): Workload {
         const { retStats } = await client.call(CONNECT_GET_ALL_DOMAIN_STATS, { doms: [], stats: 0, flags: 0 });
         if (retStats.length < expected) throw new Error(`${retStats.length} records, expected at least ${expected}`);
         for (const { dom, params } of retStats) {
-          if (!params.some((p) => p.field === 'state.state' && p.type === 'int')) throw new Error(`record of ${dom.name} has no state.state`);
+          if (!params.some((p) => p.field === 'state.state' && p.type === 'int'))
+            throw new Error(`record of ${dom.name} has no state.state`);
         }
       };
     },
