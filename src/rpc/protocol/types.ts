@@ -1,6 +1,7 @@
 import { type Codec, int, optional, string, struct, uint } from '../xdr/index.js';
 import { REMOTE_STRING_MAX, VIR_UUID_BUFLEN } from './constants.js';
-import { uuidTextAt, uuidToBytes } from './uuid.js';
+import { uuidTextAt } from './uuid-text.js';
+import { uuidToBytes } from './uuid.js';
 
 /** `remote_nonnull_string`: a string of at most 4 MiB. */
 export const nonnullString: Codec<string> = string(REMOTE_STRING_MAX);
