@@ -1,8 +1,9 @@
 /**
  * Connection set-up benchmark: how many times per second each client can
  * open a connection, make one call and close it — libvirt-manager against
- * libvirt's own C client (bench/baseline/connect.py) on the same daemon, in
- * the same run, interleaved round by round. Services that connect per request,
+ * libvirt's own C client (bench/baseline/connect.py) and, on the unix socket,
+ * go-libvirt (bench/baseline/rpc.go `connect`; skipped without Go) on the same
+ * daemon, in the same run, interleaved round by round. Services that connect per request,
  * and reconnects, pay this cost.
  *
  *   npm run bench:connect                  (= tsx bench/connect.ts)
@@ -10,17 +11,20 @@
  * Figures: the unix socket (test driver), plain TCP (auth none) and TLS with
  * a client certificate plus SASL SCRAM-SHA-256 (the listener and the CA of
  * scripts/setup-libvirt.sh; a temporary SASL user is added and removed).
- * Each prints `ours=<connects/s> c=<connects/s> ratio=<ours/c>` and the CPU
+ * Each prints `ours=<connects/s> c=<connects/s> [go=<connects/s>] ours/C=…
+ * [ours/Go=…]`, the per-round ratios with their median, and the client CPU
  * per connection of each client. Speed is only measured here, never asserted.
  *
  * Environment: BENCH_ROUNDS (5), BENCH_SECONDS (1), BENCH_WARMUP (0.3),
  * BENCH_PYTHON (/usr/bin/python3), LIBVIRT_MANAGER_SKIP_SETUP=1.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { CONNECT_GET_LIB_VERSION, connectRpc } from '../src/rpc/index.js';
 import { PYTHON, SECONDS, WARMUP, progress, root } from './lib/config.js';
+import { goSide } from './lib/go.js';
 
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const PKI = '/etc/libvirt-manager/pki';
@@ -32,7 +36,11 @@ interface Figure {
   name: string;
   uri: string;
   sasl: boolean;
+  /** go-libvirt speaks unix sockets only (its TLS dialer has no SASL): the Go side runs where this is set. */
+  go?: boolean;
 }
+
+type Side = 'ours' | 'c' | 'go';
 
 interface Sample {
   opsPerSec: number;
@@ -40,7 +48,7 @@ interface Sample {
 }
 
 const FIGURES: Figure[] = [
-  { name: 'connect unix (test driver)', uri: 'test+unix:///default', sasl: false },
+  { name: 'connect unix (test driver)', uri: 'test+unix:///default', sasl: false, go: true },
   { name: 'connect tcp, auth none', uri: 'test+tcp://127.0.0.1/default', sasl: false },
   { name: 'connect tls (client certificate) + SASL SCRAM-SHA-256', uri: `test+tls://${USER}@127.0.0.1/default?pkipath=${PKI}`, sasl: true },
 ];
@@ -62,6 +70,19 @@ async function measureOurs(figure: Figure): Promise<Sample> {
   const seconds = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   return { opsPerSec: ops / seconds, cpuUsPerOp: (cpu.user + cpu.system) / Math.max(ops, 1) };
+}
+
+/** go-libvirt's open (AUTH_LIST, CONNECT_OPEN), CONNECT_GET_LIB_VERSION, close loop: bench/baseline/rpc.go's `connect`. */
+function measureGo(figure: Figure, binary: string): Promise<Sample> {
+  const args = ['connect', '--uri', figure.uri, '--seconds', String(SECONDS), '--warmup', String(WARMUP)];
+  return new Promise((resolve, reject) => {
+    execFile(binary, args, (error, stdout) => {
+      const result = JSON.parse(stdout.trim() || '{}') as Sample & { error?: string };
+      if (error !== null || result.error !== undefined)
+        reject(new Error(`Go baseline failed for ${figure.name}: ${result.error ?? error?.message}`));
+      else resolve(result);
+    });
+  });
 }
 
 function measureC(figure: Figure): Promise<Sample> {
@@ -90,41 +111,73 @@ const median = (values: number[]): number => {
 
 async function main(): Promise<void> {
   if (process.env.LIBVIRT_MANAGER_SKIP_SETUP !== '1') {
-    const setup = spawnSync('bash', [join(root, 'scripts/setup-libvirt.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
+    const setup = spawnSync('bash', [join(root, 'scripts/setup-libvirt.sh')], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, LIBVIRT_SETUP_BENCH: '1' },
+    });
     if (setup.status !== 0) throw new Error('scripts/setup-libvirt.sh failed');
   }
   execFileSync('saslpasswd2', ['-a', 'libvirt', '-f', SASL_DB, '-p', '-c', USER], { input: PASSWORD });
-  const results: Record<string, { ours: Sample; c: Sample; ratio: number }> = {};
+  const go = goSide();
+  if ('skipped' in go) progress(`go-libvirt side skipped: ${go.skipped}`);
+  const results: Record<string, Partial<Record<Side, Sample>> & { ratios: Record<string, { ratio: number; pairedRatio: number }> }> = {};
   try {
     for (const figure of FIGURES) {
-      const ours: Sample[] = [];
-      const c: Sample[] = [];
-      for (let round = 1; round <= ROUNDS; round++) {
-        // Alternate who goes first, so drift in the machine's load does not favour one side.
-        if (round % 2 === 1) {
-          ours.push(await measureOurs(figure));
-          c.push(await measureC(figure));
-        } else {
-          c.push(await measureC(figure));
-          ours.push(await measureOurs(figure));
+      const sides: Side[] = figure.go === true && !('skipped' in go) ? ['ours', 'c', 'go'] : ['ours', 'c'];
+      const samples: Record<Side, Sample[]> = { ours: [], c: [], go: [] };
+      for (let round = 0; round < ROUNDS; round++) {
+        // Rotate who goes first, so drift in the machine's load does not favour one side.
+        for (const side of [...sides.slice(round % sides.length), ...sides.slice(0, round % sides.length)]) {
+          const sample =
+            side === 'ours'
+              ? await measureOurs(figure)
+              : side === 'c'
+                ? await measureC(figure)
+                : await measureGo(figure, (go as { binary: string }).binary);
+          samples[side].push(sample);
         }
-        progress(`${figure.name}: round ${round}/${ROUNDS} ours=${ours.at(-1)!.opsPerSec.toFixed(0)} c=${c.at(-1)!.opsPerSec.toFixed(0)}`);
+        progress(
+          `${figure.name}: round ${round + 1}/${ROUNDS} ${sides.map((s) => `${s}=${samples[s].at(-1)!.opsPerSec.toFixed(0)}`).join(' ')}`,
+        );
       }
-      const summary = (samples: Sample[]): Sample => ({
-        opsPerSec: median(samples.map((s) => s.opsPerSec)),
-        cpuUsPerOp: median(samples.map((s) => s.cpuUsPerOp)),
+      const summary = (list: Sample[]): Sample => ({
+        opsPerSec: median(list.map((s) => s.opsPerSec)),
+        cpuUsPerOp: median(list.map((s) => s.cpuUsPerOp)),
       });
-      const o = summary(ours);
-      const k = summary(c);
-      const ratio = o.opsPerSec / k.opsPerSec;
-      results[figure.name] = { ours: o, c: k, ratio };
-      console.log(`${figure.name}: ours=${o.opsPerSec.toFixed(0)} c=${k.opsPerSec.toFixed(0)} ratio=${ratio.toFixed(2)}`);
-      console.log(`  client CPU per connection: ours ${o.cpuUsPerOp.toFixed(0)} µs, C ${k.cpuUsPerOp.toFixed(0)} µs`);
+      const o = summary(samples.ours);
+      const entry: (typeof results)[string] = { ours: o, ratios: {} };
+      const line: string[] = [`ours=${o.opsPerSec.toFixed(0)}`];
+      const ratioLine: string[] = [];
+      const cpuLine: string[] = [`ours ${o.cpuUsPerOp.toFixed(0)} µs`];
+      const pairedLine: string[] = [];
+      for (const peer of sides.filter((s) => s !== 'ours')) {
+        const p = summary(samples[peer]);
+        const paired = samples.ours.map((s, i) => s.opsPerSec / samples[peer][i]!.opsPerSec);
+        const label = peer === 'c' ? 'C' : 'Go';
+        entry[peer] = p;
+        entry.ratios[peer] = { ratio: o.opsPerSec / p.opsPerSec, pairedRatio: median(paired) };
+        line.push(`${peer}=${p.opsPerSec.toFixed(0)}`);
+        ratioLine.push(`ours/${label}=${(o.opsPerSec / p.opsPerSec).toFixed(2)}`);
+        cpuLine.push(`${label} ${p.cpuUsPerOp.toFixed(0)} µs`);
+        pairedLine.push(`ours/${label} [${paired.map((r) => r.toFixed(2)).join(' ')}] median ${median(paired).toFixed(2)}`);
+      }
+      results[figure.name] = entry;
+      console.log(`${figure.name}: ${line.join(' ')} ${ratioLine.join(' ')}`);
+      console.log(`  per-round ratios: ${pairedLine.join('; ')}`);
+      console.log(`  client CPU per connection (open, one call, close): ${cpuLine.join(', ')}`);
     }
   } finally {
     execFileSync('saslpasswd2', ['-a', 'libvirt', '-f', SASL_DB, '-d', USER]);
   }
-  console.log(JSON.stringify({ rounds: ROUNDS, seconds: SECONDS, results }));
+  console.log(
+    JSON.stringify({
+      rounds: ROUNDS,
+      seconds: SECONDS,
+      load: loadavg()[0],
+      go: 'skipped' in go ? go : { go: go.go, goLibvirt: go.goLibvirt },
+      results,
+    }),
+  );
 }
 
 main().catch((error: unknown) => {

@@ -12,6 +12,7 @@
 # Environment:
 #   LIBVIRT_SETUP_NO_APT=1   never call apt-get (missing packages are only reported)
 #   LIBVIRT_SETUP_TIMEOUT=N  seconds to wait for libvirtd to answer (default 30)
+#   LIBVIRT_SETUP_BENCH=1    also install BENCH_PACKAGES (npm run bench:* set it; CI and tests do not)
 #
 # Files this script relies on (tests depend on these paths):
 #   /run/libvirtd.pid                  pid of the system libvirtd (libvirtd's own default -p)
@@ -33,6 +34,9 @@ readonly PACKAGES=(
   openssl sasl2-bin libsasl2-modules # the TLS listener's certificates; SASL users (saslpasswd2) and SCRAM
   shellcheck # only for npm test: lints scripts/*.sh and the test guest's scripts/test-guest/*.sh
 )
+# Only for the benchmarks' go-libvirt side (bench/baseline/rpc.go, built on the fly): Go is a large
+# download that CI, which never runs benchmarks, should not pay for.
+readonly BENCH_PACKAGES=(golang-go golang-github-digitalocean-go-libvirt-dev)
 readonly QEMU_CONF=/etc/libvirt/qemu.conf
 readonly LIBVIRTD_CONF=/etc/libvirt/libvirtd.conf
 readonly LIBVIRTD_PIDFILE=/run/libvirtd.pid
@@ -161,13 +165,14 @@ EOF
 # --- steps --------------------------------------------------------------------------------------
 
 install_packages() {
-  local missing=() pkg status
+  local missing=() pkg status wanted=("${PACKAGES[@]}")
+  [[ ${LIBVIRT_SETUP_BENCH:-0} == 1 ]] && wanted+=("${BENCH_PACKAGES[@]}")
   # One dpkg-query call for all packages (it exits non-zero when one is unknown; that is "missing").
   declare -A installed=()
   while read -r pkg status; do
     if [[ $status == 'install ok installed' ]]; then installed[$pkg]=1; fi
-  done < <(dpkg-query -W -f='${Package} ${Status}\n' "${PACKAGES[@]}" 2>/dev/null || true)
-  for pkg in "${PACKAGES[@]}"; do
+  done < <(dpkg-query -W -f='${Package} ${Status}\n' "${wanted[@]}" 2>/dev/null || true)
+  for pkg in "${wanted[@]}"; do
     [[ -n ${installed[$pkg]:-} ]] || missing+=("$pkg")
   done
   ((${#missing[@]} == 0)) && return 0

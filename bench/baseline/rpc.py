@@ -12,6 +12,8 @@ Scenarios (each does exactly the RPCs its TypeScript twin in bench/rpc.ts does):
     getstate     DOMAIN_GET_STATE on --domain                 dom.state()
     xmldesc      DOMAIN_GET_XML_DESC on --domain              dom.XMLDesc(0)
     listall      CONNECT_LIST_ALL_DOMAINS, >= --expect results  conn.listAllDomains(0)
+    allstats     CONNECT_GET_ALL_DOMAIN_STATS (all groups), >= --expect records, each with
+                 state.state                                 conn.getAllDomainStats(0, 0)
     cycle        DOMAIN_DEFINE_XML_FLAGS + DOMAIN_CREATE_WITH_FLAGS
                  + DOMAIN_DESTROY_FLAGS + DOMAIN_UNDEFINE_FLAGS of a tiny test-driver domain
 
@@ -44,13 +46,13 @@ DOMAIN_XML = (
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("scenario", choices=["env", "libversion", "getstate", "xmldesc", "listall", "cycle"])
+    p.add_argument("scenario", choices=["env", "libversion", "getstate", "xmldesc", "listall", "allstats", "cycle"])
     p.add_argument("--uri", default="test+unix:///default")
     p.add_argument("--workers", type=int, default=1)
     p.add_argument("--seconds", type=float, default=1.0)
     p.add_argument("--warmup", type=float, default=0.3)
     p.add_argument("--domain", default="test")
-    p.add_argument("--expect", type=int, default=-1, help="listall: fewest domains every call must return")
+    p.add_argument("--expect", type=int, default=-1, help="listall/allstats: fewest results every call must return")
     p.add_argument("--daemon-pid", type=int, default=0, help="libvirtd's pid, to report its CPU time too")
     p.add_argument("--prefix", default="lvmbench-c-%d" % os.getpid(), help="cycle: domain name prefix")
     return p.parse_args()
@@ -131,6 +133,19 @@ def make_operation(args, conn):
             # At least: other clients of the shared test driver may define domains meanwhile.
             if n < expected:
                 raise Failure("listAllDomains returned %d domains, expected at least %d" % (n, expected))
+
+        return op, None
+
+    if args.scenario == "allstats":
+        expected = args.expect if args.expect >= 0 else len(conn.getAllDomainStats(0, 0))
+
+        def op(_worker, _seq):
+            records = conn.getAllDomainStats(0, 0)
+            if len(records) < expected:
+                raise Failure("getAllDomainStats returned %d records, expected at least %d" % (len(records), expected))
+            for dom, params in records:
+                if not isinstance(params.get("state.state"), int):
+                    raise Failure("record of %s has no state.state" % dom.name())
 
         return op, None
 

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, release } from 'node:os';
 import { CONNECT_GET_LIB_VERSION, connectRpc } from '../../src/rpc/index.js';
 import { BASELINE, PYTHON, ROUNDS, SECONDS, URI, WARMUP } from './config.js';
+import { goSide } from './go.js';
 
 export type Environment = Awaited<ReturnType<typeof environment>>;
 
@@ -24,12 +25,15 @@ export async function environment() {
   if (py.status !== 0) throw new Error(`${PYTHON} ${BASELINE} env failed: ${py.stderr}`);
   const pyEnv = JSON.parse(py.stdout) as { python: string; libvirt_python: string | null; libvirt_client_library: string };
   const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const go = goSide();
   return {
     node: process.version,
     daemonLibvirt: formatVersion(Number(daemonVersion)),
     python: pyEnv.python,
     libvirtPython: pyEnv.libvirt_python ?? 'unknown',
     libvirtClientLibrary: pyEnv.libvirt_client_library,
+    /** go-libvirt's Debian version and the Go that built it, or why the Go side is skipped. */
+    goLibvirt: 'skipped' in go ? { skipped: go.skipped } : { goLibvirt: go.goLibvirt, go: go.go },
     cpu: /^model name\s*:\s*(.*)$/m.exec(cpuinfo)?.[1] ?? 'unknown',
     nproc: availableParallelism(),
     kernel: release(),
@@ -93,13 +97,19 @@ export function printEnvironment(env: Environment): void {
   console.log('environment:');
   console.log(`  node ${env.node}; daemon libvirt ${env.daemonLibvirt} (${env.uri})`);
   console.log(`  C client: libvirt ${env.libvirtClientLibrary} via python3-libvirt ${env.libvirtPython} (python ${env.python})`);
+  const go = env.goLibvirt;
+  console.log(
+    'skipped' in go
+      ? `  Go client: SKIPPED (${go.skipped})`
+      : `  Go client: go-libvirt ${go.goLibvirt} (${go.go}), goroutines sharing one *libvirt.Libvirt`,
+  );
   console.log(`  cpu: ${env.cpu} × ${env.nproc}${env.virtualised ? ' (virtual machine)' : ''}; kernel ${env.kernel}`);
   const limits = Object.entries(env.daemonLimits)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
   console.log(`  daemon limits: ${limits}`);
   console.log(
-    `  note: max_client_requests caps the calls the DAEMON reads from one connection at a time; any client with more in flight (ours at 8/32/128, C with 8/32 threads) queues behind it. It is the daemon's limit, not a client one.`,
+    `  note: max_client_requests caps the calls the DAEMON reads from one connection at a time; any client with more in flight (ours at 8/32/128, C and Go with 8/32 threads/goroutines) queues behind it. It is the daemon's limit, not a client one.`,
   );
   console.log(
     `  before the run: load average ${env.loadBefore.toFixed(2)}, CPU pressure ${env.cpuPressureBefore ?? '?'}%, ` +
@@ -109,7 +119,7 @@ export function printEnvironment(env: Environment): void {
     console.log('  WARNING: the machine or the daemon was busy before this run; other work skews every figure (rerun when quiet).');
   }
   console.log(
-    `  method: ${env.rounds} rounds × ${env.seconds} s per side after ${env.warmup} s warm-up, interleaved (ours/C, then C/ours); median of rounds`,
+    `  method: ${env.rounds} rounds × ${env.seconds} s per side after ${env.warmup} s warm-up, interleaved (ours/C/Go, C/Go/ours, Go/ours/C); median of rounds`,
   );
 }
 

@@ -1,34 +1,27 @@
 /**
- * Measuring both sides of the RPC benchmark: our client (async loops on one
- * connection) and libvirt's C client (bench/baseline/rpc.py), interleaved
- * round by round; then each figure's medians, printed as the report's lines.
+ * Measuring the RPC benchmark's sides: our client (async loops on one
+ * connection) against the peers of peers.ts (libvirt's C client, go-libvirt),
+ * interleaved round by round; then each figure's medians and ratios, printed
+ * as the report's lines.
  */
-import { execFile } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { connectRpc } from '../../src/rpc/index.js';
-import { BASELINE, PREFIX, PYTHON, ROUNDS, SECONDS, TEST_DOMAIN, URI, WARMUP, interruption, progress } from './config.js';
+import { PREFIX, ROUNDS, SECONDS, URI, WARMUP, interruption, progress } from './config.js';
 import { daemonCpuSeconds, daemonPid } from './environment.js';
+import { goSide } from './go.js';
+import { type Peer, type Sample, measurePeer } from './peers.js';
 import { type Workload, cycle, getState, libVersion, xmlDesc } from './workloads.js';
 
-/** One measurement of one side. */
-interface Sample {
-  ops: number;
-  seconds: number;
-  opsPerSec: number;
-  /** Client process CPU (user+system, all threads) per operation, in µs: the client's own cost. */
-  cpuUsPerOp: number;
-  /** libvirtd's CPU (all threads) per operation, in µs, or NaN when its pid is unknown. */
-  daemonCpuUsPerOp: number;
-}
+type Side = 'ours' | Peer;
 
 export interface Figure {
   name: string;
   workload: Workload;
   /** Calls in flight on our side (concurrent async loops on one client). */
   ours: number;
-  /** Threads sharing one virConnect on the C side; absent: compare with the best of `cBest`. */
-  c?: number;
-  cBest?: string[];
+  /** Threads (C) and goroutines (Go) sharing one connection on the peers' side; absent: compare with the best of `best`. */
+  peers?: number;
+  best?: string[];
 }
 
 /** One side of a figure: medians over the rounds, and every round's ops/s. */
@@ -41,17 +34,24 @@ interface Summary {
   daemonCpuUsPerOp: number;
 }
 
+/** Ours against one peer. */
+export interface Comparison {
+  peer: Summary;
+  /** median(ours) / median(peer): the figure's headline. */
+  ratio: number;
+  /** ours/peer of the measurements taken in the same round, and their median: less sensitive to drift. */
+  pairedRatios: number[];
+  pairedRatio: number;
+  /** Set when the peer's figure is borrowed from another figure (its best one). */
+  from?: string;
+}
+
 export interface FigureResult {
   name: string;
   ours: Summary;
-  c: Summary;
-  /** median(ours) / median(c): the figure's headline. */
-  ratio: number;
-  /** ours/c of the two measurements taken back to back in each round, and their median: less sensitive to drift. */
-  pairedRatios: number[];
-  pairedRatio: number;
-  /** Set when `c` is borrowed from another figure (the best C figure). */
-  cFrom?: string;
+  c: Comparison;
+  /** Absent when the go-libvirt side is skipped (no Go toolchain or package). */
+  go?: Comparison;
 }
 
 /** Run `workers` loops of the workload on one fresh connection: warm-up, then count over SECONDS. */
@@ -105,63 +105,24 @@ async function measureOurs(workload: Workload, workers: number): Promise<Sample>
   }
 }
 
-/** Run the same workload through libvirt's C client (bench/baseline/rpc.py). */
-function measureC(workload: Workload, threads: number): Promise<Sample> {
-  const args = [
-    BASELINE,
-    workload.scenario,
-    ...['--uri', URI, '--workers', String(threads), '--seconds', String(SECONDS), '--warmup', String(WARMUP)],
-    ...['--domain', TEST_DOMAIN, '--prefix', `${PREFIX}c-${process.pid}`, '--daemon-pid', String(daemonPid() ?? 0)],
-    ...(workload.cArgs ?? []),
-  ];
-  return new Promise((resolve, reject) => {
-    execFile(PYTHON, args, { timeout: (SECONDS + WARMUP) * 1000 + 120_000 }, (error, stdout, stderr) => {
-      let result: {
-        ops?: number;
-        seconds?: number;
-        ops_per_sec?: number;
-        cpu_seconds?: number;
-        daemon_cpu_seconds?: number | null;
-        errors?: string[];
-      } = {};
-      try {
-        result = JSON.parse(stdout) as typeof result;
-      } catch {
-        // Reported below with stderr.
-      }
-      if (error !== null || result.errors === undefined || result.errors.length > 0 || result.ops_per_sec === undefined) {
-        const why = result.errors?.join('; ') || stderr.trim() || error?.message || 'no output';
-        reject(new Error(`C baseline ${workload.scenario} failed: ${why}`));
-        return;
-      }
-      const ops = result.ops!;
-      resolve({
-        ops,
-        seconds: result.seconds!,
-        opsPerSec: result.ops_per_sec,
-        cpuUsPerOp: (result.cpu_seconds! * 1e6) / Math.max(1, ops),
-        daemonCpuUsPerOp: ((result.daemon_cpu_seconds ?? Number.NaN) * 1e6) / Math.max(1, ops),
-      });
-    });
-  });
-}
-
 /**
- * Measure a group of figures over ROUNDS rounds. Even rounds run ours then C
- * for each figure, odd rounds the reverse (C then ours, figures backwards), so
- * drift during the run hits both sides equally. Each figure is the median.
+ * Measure a group of figures over ROUNDS rounds. The sides' order rotates
+ * each round (ours/C/Go, C/Go/ours, Go/ours/C) and odd rounds run the figures
+ * backwards, so drift during the run hits every side alike. Each figure is the median.
  */
 export async function runGroup(figures: Figure[], done: Map<string, FigureResult>): Promise<void> {
-  const ours = new Map<string, Sample[]>(figures.map((f) => [f.name, []]));
-  const c = new Map<string, Sample[]>(figures.map((f) => [f.name, []]));
+  const go = goSide();
+  const sides: Side[] = 'skipped' in go ? ['ours', 'c'] : ['ours', 'c', 'go'];
+  const samples = new Map<string, Record<Side, Sample[]>>(figures.map((f) => [f.name, { ours: [], c: [], go: [] }]));
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? figures : [...figures].reverse();
+    const rotated = [...sides.slice(round % sides.length), ...sides.slice(0, round % sides.length)];
     for (const figure of order) {
-      const sides: Array<'ours' | 'c'> = figure.c === undefined ? ['ours'] : round % 2 === 0 ? ['ours', 'c'] : ['c', 'ours'];
-      for (const side of sides) {
+      for (const side of figure.peers === undefined ? ['ours' as const] : rotated) {
         if (interruption.signal.aborted) throw new Error('interrupted');
-        const sample = side === 'ours' ? await measureOurs(figure.workload, figure.ours) : await measureC(figure.workload, figure.c!);
-        (side === 'ours' ? ours : c).get(figure.name)!.push(sample);
+        const sample =
+          side === 'ours' ? await measureOurs(figure.workload, figure.ours) : await measurePeer(side, figure.workload, figure.peers!);
+        samples.get(figure.name)![side].push(sample);
         progress(
           `  round ${round + 1}/${ROUNDS} ${figure.name} ${side}: ${Math.round(sample.opsPerSec)} ops/s, ` +
             `CPU/op client ${sample.cpuUsPerOp.toFixed(1)} µs, libvirtd ${sample.daemonCpuUsPerOp.toFixed(1)} µs`,
@@ -170,31 +131,32 @@ export async function runGroup(figures: Figure[], done: Map<string, FigureResult
     }
   }
   for (const figure of figures) {
-    let cSummary: Summary;
-    let cFrom: string | undefined;
-    if (figure.c === undefined) {
-      // Compare with whichever C figure was best.
-      const best = (figure.cBest ?? [])
-        .map((n) => done.get(n))
-        .filter((r) => r !== undefined)
-        .sort((a, b) => b.c.opsPerSec - a.c.opsPerSec)[0];
-      if (best === undefined) throw new Error(`${figure.name}: no C figure to compare with`);
-      cSummary = best.c;
-      cFrom = best.name;
-    } else {
-      cSummary = summarise(c.get(figure.name)!);
-    }
-    const oursSummary = summarise(ours.get(figure.name)!);
-    const pairedRatios = oursSummary.rounds.map((v, i) => v / cSummary.rounds[i]!);
-    const result: FigureResult = {
-      name: figure.name,
-      ours: oursSummary,
-      c: cSummary,
-      ratio: oursSummary.opsPerSec / cSummary.opsPerSec,
-      pairedRatios,
-      pairedRatio: median(pairedRatios),
-      ...(cFrom === undefined ? {} : { cFrom }),
+    const ours = summarise(samples.get(figure.name)!.ours);
+    const compare = (peer: Peer): Comparison => {
+      let summary: Summary;
+      let from: string | undefined;
+      if (figure.peers === undefined) {
+        // Compare with whichever of this peer's figures was best.
+        const best = (figure.best ?? [])
+          .map((n) => done.get(n)?.[peer])
+          .filter((r) => r !== undefined)
+          .sort((a, b) => b.peer.opsPerSec - a.peer.opsPerSec)[0];
+        if (best === undefined) throw new Error(`${figure.name}: no ${peer} figure to compare with`);
+        summary = best.peer;
+        from = figure.best!.find((n) => done.get(n)?.[peer] === best);
+      } else {
+        summary = summarise(samples.get(figure.name)![peer]);
+      }
+      const pairedRatios = ours.rounds.map((v, i) => v / summary.rounds[i]!);
+      return {
+        peer: summary,
+        ratio: ours.opsPerSec / summary.opsPerSec,
+        pairedRatios,
+        pairedRatio: median(pairedRatios),
+        ...(from === undefined ? {} : { from }),
+      };
     };
+    const result: FigureResult = { name: figure.name, ours, c: compare('c'), ...(sides.includes('go') ? { go: compare('go') } : {}) };
     done.set(figure.name, result);
     report(result);
   }
@@ -209,15 +171,27 @@ function summarise(samples: Sample[]): Summary {
   };
 }
 
-function report({ name, ours, c, ratio, pairedRatios, pairedRatio, cFrom }: FigureResult): void {
-  const from = cFrom === undefined ? '' : ` (c: best C figure, ${cFrom})`;
+function report({ name, ours, c, go }: FigureResult): void {
   const us = (v: number): string => v.toFixed(1);
-  console.log(`${name}: ours=${Math.round(ours.opsPerSec)} c=${Math.round(c.opsPerSec)} ratio=${ratio.toFixed(2)}${from}`);
-  console.log(`  rounds ops/s: ours [${ours.rounds.map(Math.round).join(' ')}] c [${c.rounds.map(Math.round).join(' ')}]`);
-  console.log(`  per-round ratios [${pairedRatios.map((r) => r.toFixed(2)).join(' ')}], median ${pairedRatio.toFixed(2)}`);
+  const peers: Array<[string, Comparison]> =
+    go === undefined
+      ? [['C', c]]
+      : [
+          ['C', c],
+          ['Go', go],
+        ];
+  const figures = peers.map(([label, p]) => `${label.toLowerCase()}=${Math.round(p.peer.opsPerSec)}`).join(' ');
+  const ratios = peers.map(([label, p]) => `ours/${label}=${p.ratio.toFixed(2)}`).join(' ');
+  console.log(`${name}: ours=${Math.round(ours.opsPerSec)} ${figures} ${ratios}`);
+  for (const [label, p] of peers) {
+    const from = p.from === undefined ? '' : ` (best ${label} figure: ${p.from})`;
+    console.log(`  ${label} rounds ops/s [${p.peer.rounds.map(Math.round).join(' ')}]${from}`);
+    console.log(`  per-round ours/${label} [${p.pairedRatios.map((r) => r.toFixed(2)).join(' ')}], median ${p.pairedRatio.toFixed(2)}`);
+  }
+  console.log(`  ours rounds ops/s [${ours.rounds.map(Math.round).join(' ')}]`);
+  const cpu = (label: string, s: Summary): string => `${label} ${us(s.cpuUsPerOp)} / ${us(s.daemonCpuUsPerOp)}`;
   console.log(
-    `  CPU µs/op (median): client ours ${us(ours.cpuUsPerOp)} c ${us(c.cpuUsPerOp)}; ` +
-      `libvirtd serving ours ${us(ours.daemonCpuUsPerOp)} serving c ${us(c.daemonCpuUsPerOp)}`,
+    `  CPU µs/op (median), client / libvirtd serving it: ${[cpu('ours', ours), ...peers.map(([label, p]) => cpu(label, p.peer))].join('; ')}`,
   );
 }
 

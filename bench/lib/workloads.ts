@@ -4,6 +4,7 @@
  * the helpers that define and remove the benchmark's test-driver domains.
  */
 import {
+  CONNECT_GET_ALL_DOMAIN_STATS,
   CONNECT_GET_LIB_VERSION,
   CONNECT_LIST_ALL_DOMAINS,
   DOMAIN_CREATE_WITH_FLAGS,
@@ -25,8 +26,8 @@ export type Op = (worker: number, seq: number) => Promise<void>;
 
 /** What both sides run for one figure: the baseline scenario and our equivalent. */
 export interface Workload {
-  scenario: 'libversion' | 'getstate' | 'xmldesc' | 'listall' | 'cycle';
-  /** Extra arguments for bench/baseline/rpc.py. */
+  scenario: 'libversion' | 'getstate' | 'xmldesc' | 'listall' | 'allstats' | 'cycle';
+  /** Extra arguments for the peers (bench/baseline/rpc.py and rpc.go). */
   cArgs?: string[];
   prepare(client: RpcClient, prefix: string): Promise<Op>;
   cleanup?(client: RpcClient, prefix: string): Promise<void>;
@@ -76,6 +77,27 @@ export function listAll(expected: number): Workload {
         const { domains } = await client.call(CONNECT_LIST_ALL_DOMAINS, { need_results: 1, flags: 0 });
         // At least: other clients of the shared test driver may define domains meanwhile.
         if (domains.length < expected) throw new Error(`${domains.length} domains, expected at least ${expected}`);
+      };
+    },
+  };
+}
+
+/**
+ * CONNECT_GET_ALL_DOMAIN_STATS with every group the driver supports (stats 0), typed parameters
+ * decoded. Every record must carry an int `state.state`: the same check on all three sides.
+ */
+export function allStats(expected: number): Workload {
+  return {
+    scenario: 'allstats',
+    cArgs: ['--expect', String(expected)],
+    async prepare(client) {
+      return async () => {
+        const { retStats } = await client.call(CONNECT_GET_ALL_DOMAIN_STATS, { doms: [], stats: 0, flags: 0 });
+        if (retStats.length < expected) throw new Error(`${retStats.length} records, expected at least ${expected}`);
+        for (const { dom, params } of retStats) {
+          if (!params.some((p) => p.field === 'state.state' && p.type === 'int'))
+            throw new Error(`record of ${dom.name} has no state.state`);
+        }
       };
     },
   };

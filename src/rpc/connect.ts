@@ -70,8 +70,8 @@ export async function openRpcLink(uri: string | LibvirtUri, options: ConnectRpcO
       readonly,
       keepalive: options.keepalive ?? {},
       sasl: { sasl: options.sasl, uriUser: parsed.user, transport: options.transport?.connect !== undefined ? 'custom' : parsed.transport },
+      // The deadline is already in `signal` (asTimeout reports it): a per-call `timeout` would add a timer per call.
       ...(signal === undefined ? {} : { signal }),
-      ...(timeout > 0 ? { timeout } : {}),
     });
     return { client, uri: parsed, handshake: result };
   } catch (error) {

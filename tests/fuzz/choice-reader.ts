@@ -112,6 +112,10 @@ export class ChoiceReader {
     return out;
   }
 
+  fixedInPlace<T>(length: number, convert: (buf: Buffer, offset: number) => T): T {
+    return convert(this.fixedOpaque(length), 0);
+  }
+
   opaque(max: number): Buffer {
     return this.fixedOpaque(Math.min(this.#next() % 40, max));
   }

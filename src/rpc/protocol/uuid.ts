@@ -1,11 +1,11 @@
 import { InvalidArgumentError } from '../../errors/index.js';
+import { uuidTextAt } from './uuid-text.js';
 
 const HEX = /^[0-9a-f]{32}$/;
 
 /** 16 raw UUID bytes → the canonical 36-character lower-case text form. */
 export function uuidToString(bytes: Uint8Array): string {
-  const hex = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return uuidTextAt(bytes, 0);
 }
 
 /**

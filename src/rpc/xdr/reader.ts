@@ -86,6 +86,19 @@ export class XdrReader {
     return out;
   }
 
+  /**
+   * `length` fixed bytes handed to `convert` where they lie (the packet's buffer and their offset), without the
+   * copy {@link fixedOpaque} makes: for values turned into something else at once, such as a UUID's text, which
+   * a list of 1,000 domains decodes 1,000 times. `convert` must not keep the buffer.
+   */
+  fixedInPlace<T>(length: number, convert: (buf: Buffer, offset: number) => T): T {
+    const padded = (length + 3) & ~3;
+    this.#need(padded, 'opaque');
+    const value = convert(this.#buf, this.#pos);
+    this.#pos += padded;
+    return value;
+  }
+
   /** Length-prefixed bytes, at most `max`. */
   opaque(max: number): Buffer {
     const length = this.#length(max, 'opaque');

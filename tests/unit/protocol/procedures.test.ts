@@ -49,6 +49,9 @@ class SampleReader {
   fixedOpaque(length: number): Buffer {
     return Buffer.from(Array.from({ length }, (_, i) => (i * 37 + this.#next()) & 0xff));
   }
+  fixedInPlace<T>(length: number, convert: (buf: Buffer, offset: number) => T): T {
+    return convert(this.fixedOpaque(length), 0);
+  }
   opaque(max: number): Buffer {
     return this.fixedOpaque(Math.min(max, 5));
   }
