@@ -183,7 +183,7 @@ export class LibvirtManager implements AsyncDisposable {
   }
 
   /**
-   * Create a VM from a spec. Delegates to {@link VmCreator.create}, then has
+   * Create a VM from a spec. Delegates to `VmCreator.create`, then has
    * the registry track the new VM, so `getVm(domain)` is defined as soon as
    * this resolves (libvirt's DEFINED event may come a moment later).
    */

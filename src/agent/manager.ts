@@ -51,7 +51,7 @@ export interface GuestInfoOptions extends AgentCallOptions {
 export class AgentManager {
   readonly #ctx: AgentContext;
 
-  /** @throws {@link InvalidArgumentError} for a bad `pollInterval` */
+  /** @throws `InvalidArgumentError` for a bad `pollInterval` */
   constructor(connection: LibvirtConnection, options: AgentManagerOptions = {}) {
     const poll = options.pollInterval;
     if (poll !== undefined && (!Number.isSafeInteger(poll) || poll < 50)) {
@@ -95,7 +95,7 @@ export class AgentManager {
    * elapses or `signal` fires is killed with the guest's `kill -KILL`, then the call fails with
    * `TimeoutError` / `AbortError`. A non-zero exit is a result, not an error, unless `check: true`.
    * @example const r = await manager.agent.exec('web1', ['/bin/sh', '-c', 'cat; exit 3'], { input: 'hi' }); // r.exitCode 3
-   * @throws {@link InvalidArgumentError} · {@link GuestAgentError} · {@link GuestExecError} (with `check`) · `TimeoutError`
+   * @throws `InvalidArgumentError` · {@link GuestAgentError} · {@link GuestExecError} (with `check`) · `TimeoutError`
    */
   async exec(vm: VmInput, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     checkVmInput(vm);
@@ -113,7 +113,7 @@ export class AgentManager {
    * @example
    * const p = await manager.agent.execStream('web1', ['/usr/bin/journalctl', '-f', '-n', '10'], { timeout: 0, signal });
    * p.stdout.pipe(process.stdout);
-   * @throws {@link InvalidArgumentError} · {@link GuestAgentError}
+   * @throws `InvalidArgumentError` · {@link GuestAgentError}
    */
   async execStream(vm: VmInput, argv: readonly string[], options: ExecStreamOptions = {}): Promise<GuestProcess> {
     checkVmInput(vm);
@@ -127,7 +127,7 @@ export class AgentManager {
    * consumed. Errors (also before the open) arrive as the stream's `'error'`. The handle is always closed.
    * `timeout` bounds the whole transfer.
    * @example for await (const chunk of manager.agent.readFile('web1', '/etc/hostname')) process.stdout.write(chunk);
-   * @throws {@link InvalidArgumentError} synchronously for bad options
+   * @throws `InvalidArgumentError` synchronously for bad options
    */
   readFile(vm: VmInput, path: string, options: ReadFileOptions = {}): Readable {
     checkVmInput(vm);
@@ -140,7 +140,7 @@ export class AgentManager {
    * A Node `Writable` onto a guest file (`guest-file-open`/`-write`/`-close`); `'finish'` once the guest has
    * closed it. Use with `stream.pipeline`. The handle is always closed, also on error and abort.
    * @example await pipeline(createReadStream('app.conf'), manager.agent.writeFile('web1', '/etc/app.conf'));
-   * @throws {@link InvalidArgumentError} synchronously for bad options
+   * @throws `InvalidArgumentError` synchronously for bad options
    */
   writeFile(vm: VmInput, path: string, options: WriteFileOptions = {}): Writable {
     checkVmInput(vm);
@@ -153,7 +153,7 @@ export class AgentManager {
    * Freeze the guest's filesystems (`virsh domfsfreeze`) until the returned object is disposed of, `thaw()`
    * is called, `signal` fires, or the watchdog runs out (default 60 s). Hold it only for a snapshot or backup.
    * @example await using frozen = await manager.agent.freeze('db1', { mountpoints: ['/data'] });
-   * @throws {@link InvalidArgumentError} · {@link GuestAgentError}
+   * @throws `InvalidArgumentError` · {@link GuestAgentError}
    * @see virDomainFSFreeze
    * @see virDomainFSThaw
    */
@@ -167,7 +167,7 @@ export class AgentManager {
    * Set a guest user's password (`virsh set-user-password`; qemu-ga runs `chpasswd` in Linux guests). The
    * password is sent in this one call and appears in no log line, error or event of the SDK.
    * @example await manager.agent.setUserPassword('web1', 'root', newPassword);
-   * @throws {@link InvalidArgumentError} (without the password) · {@link GuestAgentError}
+   * @throws `InvalidArgumentError` (without the password) · {@link GuestAgentError}
    * @see virDomainSetUserPassword
    */
   async setUserPassword(vm: VmInput, user: string, password: string, options: SetUserPasswordOptions = {}): Promise<void> {
@@ -193,7 +193,7 @@ export class AgentManager {
    * What the agent reports of the guest (`virsh guestinfo`): OS and kernel, hostname, timezone, users,
    * filesystems, disks, interfaces.
    * @example (await manager.agent.getGuestInfo('web1')).os?.kernelRelease
-   * @throws {@link InvalidArgumentError} · {@link GuestAgentError}
+   * @throws `InvalidArgumentError` · {@link GuestAgentError}
    * @see virDomainGetGuestInfo
    */
   async getGuestInfo(vm: VmInput, options: GuestInfoOptions = {}): Promise<GuestInfo> {

@@ -46,11 +46,11 @@ export interface VmCreatorOptions {
   hooks?: CreatorHooks;
 }
 
-/** A progress event of {@link VmCreator.create}. */
+/** A progress event of `VmCreator.create`. */
 export type CreateProgress =
   { type: 'step'; step: string; description: string } | ({ type: 'upload'; step: string; pool: string; volume: string } & UploadProgress);
 
-/** Options of {@link VmCreator.create}. */
+/** Options of `VmCreator.create`. */
 export interface CreateOptions extends CallOptions {
   /** Called as each step starts, and as upload chunks go out. */
   onProgress?: (event: CreateProgress) => void;
@@ -79,7 +79,7 @@ export interface CreatedSeed extends CreatedVolume {
   detached: boolean;
 }
 
-/** What {@link VmCreator.create} made. */
+/** What `VmCreator.create` made. */
 export interface CreateResult {
   /** The new domain (with its id when started). */
   domain: DomainRef;

@@ -23,9 +23,32 @@ import { UnsupportedError, VirErrorCode, isLibvirtCode } from '../errors/index.j
 /** `virStorageVolCreateFlags.VIR_STORAGE_VOL_CREATE_REFLINK`. */
 const CREATE_REFLINK = 2;
 
+/**
+ * `true` for qemu-img's transient failure while it creates a LUKS volume: it
+ * times its key derivation with the thread's CPU clock and gives up when a
+ * round measured 0 ms ("Unable to get accurate CPU usage", QEMU's
+ * crypto/pbkdf.c) — seen on a loaded 2-core machine in 2 of 4 runs. libvirt
+ * removes the half-made volume, so the create can simply be made again.
+ */
+function luksTimingGlitch(error: unknown): boolean {
+  return error instanceof Error && /Unable to get accurate CPU usage/.test(error.message);
+}
+
+/** Attempts at creating an encrypted volume that qemu-img failed with {@link luksTimingGlitch}. */
+const LUKS_CREATE_ATTEMPTS = 3;
+
 /** Create (or clone) a planned volume. @see virStorageVolCreateXML @see virStorageVolCreateXMLFrom */
 export async function createVolume(connection: LibvirtConnection, v: PlannedVolume, options: CallOptions): Promise<StorageVolRef> {
   const volumes = connection.storage.volumes;
+  if (v.cloneOf === undefined && v.encryption !== undefined) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await volumes.create(v.pool, v.xml, options);
+      } catch (error) {
+        if (attempt >= LUKS_CREATE_ATTEMPTS || !luksTimingGlitch(error) || options.signal?.aborted === true) throw error;
+      }
+    }
+  }
   if (v.cloneOf === undefined) return volumes.create(v.pool, v.xml, options);
   if (v.cloneOf.source === null) throw new Error(`cannot clone into ${v.name}: the source volume was not looked up`);
   return volumes.createFrom(v.pool, v.xml, v.cloneOf.source, { ...options, flags: v.cloneOf.reflink ? CREATE_REFLINK : 0 });

@@ -59,7 +59,7 @@ export class VmDestroyer {
    * `alreadyGone` and does nothing. Per-volume failures are collected in the
    * report instead of thrown midway.
    *
-   * @throws {@link InvalidArgumentError} on bad options (nothing is sent)
+   * @throws `InvalidArgumentError` on bad options (nothing is sent)
    * @throws connection errors raised before anything was changed (e.g. `ConnectionClosedError`), `TimeoutError`/`AbortError` while waiting for the VM's turn
    * @see virDomainDestroyFlags
    * @see virDomainUndefineFlags
@@ -167,7 +167,7 @@ export class VmDestroyer {
    * let report = await destroyer.destroy(vm, { stop: 'force' });
    * while (!report.complete) report = await destroyer.finish(report);
    * @returns a new report of what this call did; `alreadyGone` and `complete` when nothing was left
-   * @throws {@link InvalidArgumentError} when `report` is not a destroy report, or on bad options (nothing is sent)
+   * @throws `InvalidArgumentError` when `report` is not a destroy report, or on bad options (nothing is sent)
    */
   async finish(report: DestroyReport, options: DestroyOptions = {}): Promise<DestroyReport> {
     const timeout = checkDestroyOptions(options);

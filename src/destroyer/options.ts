@@ -2,7 +2,7 @@ import { type CallOptions, InvalidArgumentError, checkDuration } from '../connec
 import { DEFAULT_TIMEOUTS, checkCallOptions } from '../runtime/index.js';
 import type { StoragePolicy } from './plan.js';
 
-/** Options of {@link VmDestroyer.destroy}. */
+/** Options of `VmDestroyer.destroy`. */
 export interface DestroyOptions extends CallOptions {
   /**
    * How to stop a VM that is not shut off: `'graceful'` asks the guest (ACPI,
