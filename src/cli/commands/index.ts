@@ -1,6 +1,6 @@
 /**
- * Every command of `libvirt-manager`, one file each. `snapshot` and `migrate`
- * join when those capabilities land in the SDK.
+ * Every command of `libvirt-manager`, one file each. `migrate` joins when
+ * migration lands in the SDK.
  *
  * @module
  */
@@ -14,6 +14,7 @@ import { forceOffCommand } from './force-off.js';
 import { getCommand } from './get.js';
 import { listCommand } from './list.js';
 import { shutdownCommand } from './shutdown.js';
+import { snapshotCommand } from './snapshot.js';
 import { startCommand } from './start.js';
 import { waitCommand } from './wait.js';
 
@@ -30,4 +31,5 @@ export const COMMANDS: readonly CliCommand[] = [
   eventsCommand,
   attachDiskCommand,
   detachDiskCommand,
+  snapshotCommand,
 ];
