@@ -162,8 +162,24 @@ export {
   type VmDeviceManagerOptions,
 } from './devices/index.js';
 
-// A VM's disks over time: snapshots, block jobs, backups.
-export { type DiskStateManagerOptions, type DiskStateOperation } from './disk-state/index.js';
+// A VM's disks over time: snapshots, block jobs, backups (the rest of their types: libvirt-manager/disk-state).
+export {
+  DiskStateManager,
+  SnapshotManager,
+  type DiskStateManagerOptions,
+  type DiskStateOperation,
+  type CreateSnapshotOptions,
+  type RevertSnapshotOptions,
+  type DeleteSnapshotOptions,
+  type SnapshotInfo,
+  type CreateSnapshotResult,
+  type RevertSnapshotResult,
+  type DeleteSnapshotResult,
+  type BackupOptions,
+  type BackupProgress,
+  type BackupResult,
+  type BackupVolume,
+} from './disk-state/index.js';
 
 // Observability: diagnostics_channel tracing of every RPC call and every SDK operation (docs/observability.md).
 export { RPC_CALL_CHANNEL, type RpcCallMessage } from './connection/index.js';

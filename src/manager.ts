@@ -32,6 +32,17 @@ import {
   type VolumeLocation,
 } from './devices/index.js';
 import {
+  type CreateSnapshotOptions,
+  type CreateSnapshotResult,
+  type DeleteSnapshotOptions,
+  type DeleteSnapshotResult,
+  DiskStateManager,
+  type RevertSnapshotOptions,
+  type RevertSnapshotResult,
+  type SnapshotInfo,
+  type SnapshotManager,
+} from './disk-state/index.js';
+import {
   type ForceOffResult,
   type RebootResult,
   type ResumeResult,
@@ -41,6 +52,7 @@ import {
   type VmLifecycleManagerOptions,
   type VmInput,
 } from './lifecycle/index.js';
+import type { BackupManager, BackupOptions, BackupResult } from './disk-state/index.js';
 import type { VmCommand } from './state/commands.js';
 import type { VmRegistryOptions } from './state/options.js';
 import { VmRegistry } from './state/registry.js';
@@ -52,7 +64,7 @@ export interface LibvirtManagerOptions extends LibvirtConnectionOptions {
   /** Options of the lifecycle manager (poll interval…); the device manager confirms with the same timings. */
   lifecycle?: Omit<VmLifecycleManagerOptions, 'logger'>;
   /** Options of the VM registry (resync interval, reboot debounce…). */
-  registry?: Omit<VmRegistryOptions, 'lifecycle' | 'destroyer' | 'devices' | 'logger'>;
+  registry?: Omit<VmRegistryOptions, 'lifecycle' | 'destroyer' | 'devices' | 'diskState' | 'logger'>;
   /** Bound on opening the connection and seeding the registry, in ms. @default 60000 */
   connectTimeout?: number;
   /** Abort opening. */
@@ -97,8 +109,14 @@ export class LibvirtManager implements AsyncDisposable {
   readonly lifecycle: VmLifecycleManager;
   /** Day-2 changes (disks, media, NICs, disk size, memory, vCPUs) confirmed by libvirt. */
   readonly devices: VmDeviceManager;
+  /** A VM's disks over time: the one dispatcher of snapshots, block jobs and backups. */
+  readonly diskState: DiskStateManager;
+  /** Snapshots (internal and external): create, list, revert, delete (same as `diskState.snapshots`). */
+  readonly snapshots: SnapshotManager;
   /** Safe teardown. */
   readonly destroyer: VmDestroyer;
+  /** Backups (full, incremental through checkpoints) with progress, confirmed by libvirt. */
+  readonly backups: BackupManager;
   /** One state machine per VM, fed by events: the source of truth for VM state. */
   readonly vms: VmRegistry;
   readonly #logger: Logger | undefined;
@@ -109,13 +127,17 @@ export class LibvirtManager implements AsyncDisposable {
     this.connection = connection;
     this.lifecycle = new VmLifecycleManager(connection, { ...options.lifecycle, ...logger });
     this.devices = new VmDeviceManager(connection, { ...options.lifecycle, ...logger });
+    this.diskState = new DiskStateManager(connection, { pollInterval: options.lifecycle?.pollInterval, ...logger });
+    this.snapshots = this.diskState.snapshots;
     this.destroyer = new VmDestroyer(connection, this.lifecycle, logger);
+    this.backups = this.diskState.backups;
     this.creator = new VmCreator(connection, { lifecycle: this.lifecycle, ...logger });
     this.vms = new VmRegistry(connection, {
       ...options.registry,
       lifecycle: this.lifecycle,
       destroyer: this.destroyer,
       devices: this.devices,
+      diskState: this.diskState,
       ...logger,
     });
   }
@@ -200,6 +222,14 @@ export class LibvirtManager implements AsyncDisposable {
     return this.vms.send(vm, 'destroy', options);
   }
 
+  /**
+   * Back up a running VM's disks into new volumes of a pool (`virsh backup-begin`).
+   * Delegates to the registry (→ {@link BackupManager.backup}; shown as `changingDisks` while it runs).
+   */
+  backup(vm: VmInput, options: BackupOptions & Queue): Promise<BackupResult> {
+    return this.vms.send(vm, 'backup', options);
+  }
+
   /** Attach a disk made from a `createVm` disk spec (`virsh attach-disk`). Delegates to the registry (→ {@link VmDeviceManager.attachDisk}). */
   attachDisk(vm: VmInput, disk: DiskSpec, options: AttachDiskOptions & Queue = {}): Promise<AttachDiskResult> {
     return this.vms.send(vm, 'attachDisk', { ...options, disk });
@@ -243,6 +273,26 @@ export class LibvirtManager implements AsyncDisposable {
   /** Set a VM's vCPU count (`virsh setvcpus`). Delegates to the registry (→ {@link VmDeviceManager.setVcpus}). */
   setVcpus(vm: VmInput, vcpus: number, options: SetVcpusOptions & Queue = {}): Promise<SetVcpusResult> {
     return this.vms.send(vm, 'setVcpus', { ...options, vcpus });
+  }
+
+  /** Take a snapshot (`virsh snapshot-create-as`). Delegates to the registry (→ {@link SnapshotManager.create}). */
+  createSnapshot(vm: VmInput, options: CreateSnapshotOptions & Queue): Promise<CreateSnapshotResult> {
+    return this.vms.send(vm, 'createSnapshot', options);
+  }
+
+  /** A VM's snapshots as a tree (`virsh snapshot-list --tree`). Delegates to {@link SnapshotManager.list} (a read: no turn). */
+  listSnapshots(vm: VmInput, options?: CallOptions): Promise<SnapshotInfo[]> {
+    return this.snapshots.list(vm, options);
+  }
+
+  /** Revert to a snapshot (`virsh snapshot-revert`). Delegates to the registry (→ {@link SnapshotManager.revert}). */
+  revertSnapshot(vm: VmInput, name: string, options: RevertSnapshotOptions & Queue = {}): Promise<RevertSnapshotResult> {
+    return this.vms.send(vm, 'revertSnapshot', { ...options, name });
+  }
+
+  /** Delete a snapshot (`virsh snapshot-delete`; external ones by block commit). Delegates to the registry (→ {@link SnapshotManager.delete}). */
+  deleteSnapshot(vm: VmInput, name: string, options: DeleteSnapshotOptions & Queue = {}): Promise<DeleteSnapshotResult> {
+    return this.vms.send(vm, 'deleteSnapshot', { ...options, name });
   }
 
   /** The registry's snapshot of one VM (state, reason, command in flight, allowed commands), or `undefined`. */

@@ -12,3 +12,4 @@ export { type VolumePlan, planVolumes } from './plan.js';
 export { emptyReport } from './report.js';
 export { UndefineFlag, UNDEFINE_FLAG_LADDER, undefineDomain, type UndefineResult } from './undefine.js';
 export { VolumeTeardown } from './volumes.js';
+export { deleteVolumeRef, findPoolVolume } from './volume-delete.js';

@@ -45,6 +45,31 @@ function recordOfDisk(disk: DiskDevice, owned: OwnedVolume | undefined): VolumeR
   };
 }
 
+/**
+ * The images below a disk the SDK owns, top down, as its `<backingStore>`
+ * chain names them (libvirt writes the chain in live and inactive XML), up to
+ * the first one it does not own: what is under an image the SDK may not
+ * delete must stay too.
+ */
+function ownedBelow(disk: DiskDevice, isOwned: (v: Named) => boolean): Named[] {
+  const out: Named[] = [];
+  for (let store = disk.backingStore; store?.source !== undefined; store = store.backingStore) {
+    const { file, dev, pool, volume } = store.source;
+    const path = file ?? dev;
+    const layer: Named = {
+      ...(path === undefined ? {} : { path }),
+      ...(pool === undefined ? {} : { pool }),
+      ...(volume === undefined ? {} : { name: volume }),
+    };
+    if (!isOwned(layer)) break;
+    out.push(layer);
+  }
+  return out;
+}
+
+/** Files a snapshot made: recorded with their key, so they can be told apart when no longer attached. */
+const SNAPSHOT_ROLES: readonly string[] = ['overlay', 'memory'];
+
 function recordOfOwned(v: Named & { role?: string; key?: string }, owned: boolean): VolumeRecord {
   return {
     ...(v.path === undefined ? {} : { path: v.path }),
@@ -133,7 +158,15 @@ export function planVolumes(model: DomainModel, policy: StoragePolicy): VolumePl
     else plan.keep.push({ volume: record, reason });
   }
 
-  // Recorded volumes no longer attached (e.g. a cloud-init seed detached after first boot).
+  // Recorded volumes no longer attached (e.g. a cloud-init seed detached after first boot, a disk's image under a snapshot's overlay).
+  const isOwned = (v: Named): boolean => ownedList.some((o) => sameVolume(o, v));
+  const below =
+    untrusted !== null
+      ? []
+      : plan.delete.flatMap((r) => {
+          const disk = !r.owned || r.target === undefined ? undefined : disks.find((d) => d.target.dev === r.target);
+          return disk === undefined ? [] : ownedBelow(disk, isOwned);
+        });
   ownedList.forEach((owned, index) => {
     if (claimed.has(index)) return;
     if (policy === 'none') {
@@ -147,6 +180,16 @@ export function planVolumes(model: DomainModel, policy: StoragePolicy): VolumePl
     const unverified = (detail: string): void => {
       plan.keep.push({ volume: recordOfOwned(owned, true), reason: 'ownership-unverified', detail });
     };
+    // The image an external snapshot's overlay now covers: still the VM's disk, one layer down.
+    if (below.some((b) => sameVolume(owned, b))) {
+      plan.delete.push(recordOfOwned(owned, true));
+      return;
+    }
+    // An overlay or memory file of a snapshot (kept by libvirt after a revert or a delete): deleted when its key still matches.
+    if (SNAPSHOT_ROLES.includes(owned.role) && owned.key !== undefined && ownership?.domainUuid !== undefined) {
+      plan.delete.push(recordOfOwned(owned, true));
+      return;
+    }
     if (owned.role !== 'cloud-init')
       return unverified('not attached to this domain: a recorded volume is deleted only while attached (the cloud-init seed excepted)');
     if (owned.key === undefined || owned.contentHash === undefined || ownership?.domainUuid === undefined) {

@@ -64,3 +64,10 @@ export function inTurn<T>(
   const budget = new Budget(timeout, signal);
   return runOperation(ctx.lifecycle, operation, vm, budget, (waitRun) => body({ ctx, operation, ref: waitRun.ref, budget, waitRun }));
 }
+
+/** One operation's check (before anything is sent; returns its timeout) and its one implementation. */
+export interface OperationHandler<Request, Result> {
+  /** @throws InvalidArgumentError (`path` names the option) */
+  check(request: unknown): number;
+  run(run: DiskStateRun, request: Request): Promise<Result>;
+}

@@ -6,3 +6,5 @@
  * @module
  */
 export * from './index.js';
+export { checkDiskStateRequest, performDiskState, type DiskStateHandler } from './perform.js';
+export { type DiskStateContext, type DiskStateRun, createDiskStateContext, inTurn } from './context.js';

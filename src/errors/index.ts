@@ -29,6 +29,7 @@ export {
   XmlParseError,
   AlreadyExistsError,
   DeviceDetachError,
+  JobFailedError,
   type DeviceDetachFailure,
   type CloseReason,
 } from './sdk-errors.js';

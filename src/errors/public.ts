@@ -9,6 +9,7 @@ export {
   AbortError,
   AlreadyExistsError,
   DeviceDetachError,
+  JobFailedError,
   type DeviceDetachFailure,
   AuthError,
   ConnectionClosedError,

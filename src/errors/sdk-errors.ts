@@ -33,6 +33,8 @@ export const ErrorCode = {
   ALREADY_EXISTS: 'ERR_LIBVIRT_ALREADY_EXISTS',
   /** A device was not unplugged: the guest refused it or did not release it in time. */
   DEVICE_DETACH: 'ERR_LIBVIRT_DEVICE_DETACH',
+  /** A domain job (a backup…) ended without success: it failed in QEMU or was cancelled. */
+  JOB_FAILED: 'ERR_LIBVIRT_JOB_FAILED',
   /** A failure the SDK did not classify (a bug, or a non-SDK error wrapped for a report); `cause` has the original. */
   INTERNAL: 'ERR_LIBVIRT_INTERNAL',
 } as const;
@@ -323,5 +325,31 @@ export class DeviceDetachError extends LibvirtManagerError {
     this.live = fields.live;
     this.config = fields.config;
     this.requests = fields.requests;
+  }
+}
+
+/**
+ * A domain job — a backup, later a migration — ended without success:
+ * QEMU failed it (`errmsg` says why, e.g. a full target pool) or it was
+ * cancelled from outside the SDK (`virsh domjobabort`: `'Operation canceled'`).
+ * What the operation made for the job was removed before this is thrown.
+ *
+ * @example
+ * try { await backups.backup('web1', { pool: 'backups' }); } catch (e) {
+ *   if (e instanceof JobFailedError) console.log(e.operation, e.errmsg);
+ * }
+ */
+export class JobFailedError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'JobFailedError';
+  declare readonly code: typeof ErrorCode.JOB_FAILED;
+  /** The job's operation, e.g. `'backup'`. */
+  readonly operation: string;
+  /** libvirt's reason (the job's `errmsg`), when it gave one. */
+  readonly errmsg: string | undefined;
+  constructor(fields: { operation: string; errmsg: string | undefined }, message: string, options?: LibvirtManagerErrorOptions) {
+    super(ErrorCode.JOB_FAILED, message, options);
+    this.operation = fields.operation;
+    this.errmsg = fields.errmsg;
   }
 }

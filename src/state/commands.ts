@@ -1,6 +1,7 @@
 import type { CallOptions, DomainStateName } from '../connection/internal.js';
 import type { DestroyOptions, DestroyReport } from '../destroyer/internal.js';
 import type { DeviceRequests, DeviceResults } from '../devices/internal.js';
+import type { DiskStateRequests, DiskStateResults } from '../disk-state/internal.js';
 import { type VmOperation, verdict } from '../runtime/index.js';
 import type {
   ForceOffOptions,
@@ -21,7 +22,8 @@ import type {
  * Commands a VM actor accepts, in the imperative (libvirt facts are past
  * tense): each power command runs the `VmLifecycleManager` method of the
  * same name, each device command (`attachDisk` … `setVcpus`) the
- * `VmDeviceManager` method of the same name, and `destroy` runs
+ * `VmDeviceManager` method of the same name, each disk-state command
+ * (`createSnapshot` … `backup`) the disk-state dispatcher, and `destroy` runs
  * `VmDestroyer.destroy` (teardown: stop, storage, undefine). `forceOff` is
  * what virsh calls `destroy` (power off).
  * @example for (const command of VM_COMMANDS) console.log(command, snapshot.can({ type: command }));
@@ -45,6 +47,13 @@ export const VM_COMMANDS = [
   'resizeDisk',
   'setMemory',
   'setVcpus',
+  'createSnapshot',
+  'revertSnapshot',
+  'deleteSnapshot',
+  'blockCopy',
+  'blockCommit',
+  'blockPull',
+  'backup',
 ] as const;
 
 /**
@@ -67,6 +76,25 @@ export const DEVICE_COMMANDS = [
 export type DeviceCommand = (typeof DEVICE_COMMANDS)[number];
 
 /**
+ * The disk-state commands: snapshots, block jobs and backups, each through
+ * the disk-state module's one dispatcher; the machine shows them as
+ * `changingDisks`.
+ * @example DISK_STATE_COMMANDS.includes('createSnapshot') // true
+ */
+export const DISK_STATE_COMMANDS = [
+  'createSnapshot',
+  'revertSnapshot',
+  'deleteSnapshot',
+  'blockCopy',
+  'blockCommit',
+  'blockPull',
+  'backup',
+] as const;
+
+/** One of {@link DISK_STATE_COMMANDS}. */
+export type DiskStateCommand = (typeof DISK_STATE_COMMANDS)[number];
+
+/**
  * One of {@link VM_COMMANDS}.
  * @example const cmd: VmCommand = 'pause';
  * @see VM_COMMANDS
@@ -80,7 +108,7 @@ export type VmCommand = (typeof VM_COMMANDS)[number];
  * @example const d: VmCommandOptions['attachDisk'] = { disk: { kind: 'new', pool: 'default', size: '10GiB' } };
  * @see VmLifecycleManager
  */
-export interface VmCommandOptions extends DeviceRequests {
+export interface VmCommandOptions extends DeviceRequests, DiskStateRequests {
   start: StartOptions;
   shutdown: ShutdownOptions;
   forceOff: ForceOffOptions;
@@ -97,7 +125,7 @@ export interface VmCommandOptions extends DeviceRequests {
  * @example const r: VmCommandResults['destroy'] = await registry.send('web1', 'destroy');
  * @see VmDestroyer.destroy
  */
-export interface VmCommandResults extends DeviceResults {
+export interface VmCommandResults extends DeviceResults, DiskStateResults {
   start: StartResult;
   shutdown: ShutdownResult;
   forceOff: ForceOffResult;
@@ -133,6 +161,13 @@ export const COMMAND_OPERATION: Readonly<Record<VmCommand, VmOperation>> = {
   resizeDisk: 'resizeDisk',
   setMemory: 'setMemory',
   setVcpus: 'setVcpus',
+  createSnapshot: 'createSnapshot',
+  revertSnapshot: 'revertSnapshot',
+  deleteSnapshot: 'deleteSnapshot',
+  blockCopy: 'blockCopy',
+  blockCommit: 'blockCommit',
+  blockPull: 'blockPull',
+  backup: 'backup',
 };
 
 /**
@@ -142,6 +177,15 @@ export const COMMAND_OPERATION: Readonly<Record<VmCommand, VmOperation>> = {
  */
 export function isDeviceCommand(command: VmCommand): command is DeviceCommand {
   return (DEVICE_COMMANDS as readonly string[]).includes(command);
+}
+
+/**
+ * `true` when `command` is a disk-state command.
+ * @example isDiskStateCommand('createSnapshot') // true
+ * @throws never
+ */
+export function isDiskStateCommand(command: VmCommand): command is DiskStateCommand {
+  return (DISK_STATE_COMMANDS as readonly string[]).includes(command);
 }
 
 /**

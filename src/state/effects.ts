@@ -2,8 +2,9 @@ import { fromPromise } from 'xstate';
 import { type DomainInput, DomainNotFoundError, type LibvirtConnection } from '../connection/internal.js';
 import type { DestroyOptions, DestroyReport } from '../destroyer/internal.js';
 import type { VmDeviceManager } from '../devices/internal.js';
+import type { DiskStateManager } from '../disk-state/internal.js';
 import type { VmLifecycleManager } from '../lifecycle/internal.js';
-import type { DeviceCommand, VmCommand, VmCommandOptions } from './commands.js';
+import type { DeviceCommand, DiskStateCommand, VmCommand, VmCommandOptions } from './commands.js';
 import type { CommandInput, StateReading } from './machine-types.js';
 import { vmMachine } from './vm-machine.js';
 
@@ -32,6 +33,13 @@ export interface RegistryDestroyer {
  * @see VmDeviceManager.perform
  */
 export type RegistryDevices = Pick<VmDeviceManager, 'perform'>;
+
+/**
+ * What the registry needs from the disk-state module (structurally): its one dispatcher.
+ * @example new VmRegistry(conn, { diskState: new DiskStateManager(conn) });
+ * @see DiskStateManager.perform
+ */
+export type RegistryDiskState = Pick<DiskStateManager, 'perform'>;
 
 /**
  * Timings of the machine, in ms (XState `after` delays, so tests drive them with `SimulatedClock`).
@@ -69,6 +77,7 @@ export function provideEffects(
   destroyer: RegistryDestroyer,
   delays: MachineDelays,
   devices?: RegistryDevices,
+  diskState?: RegistryDiskState,
 ): typeof vmMachine {
   return vmMachine.provide({
     actors: {
@@ -102,6 +111,10 @@ export function provideEffects(
       changeDevices: fromPromise(({ input, signal }: { input: CommandInput<DeviceCommand>; signal: AbortSignal }) => {
         if (devices === undefined) return Promise.reject(new Error(`no device manager was given to run ${input.command}`));
         return devices.perform(input.domain, input.command, joined(input, signal));
+      }),
+      changeDiskState: fromPromise(({ input, signal }: { input: CommandInput<DiskStateCommand>; signal: AbortSignal }) => {
+        if (diskState === undefined) return Promise.reject(new Error(`no disk-state manager was given to run ${input.command}`));
+        return diskState.perform(input.domain, input.command, joined(input, signal));
       }),
       readState: fromPromise(
         async ({ input, signal }: { input: { domain: CommandInput['domain'] }; signal: AbortSignal }): Promise<StateReading> => {

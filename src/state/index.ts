@@ -17,11 +17,13 @@ export { VmRegistry, type WaitForState } from './registry.js';
 export type { VmRegistryOptions } from './options.js';
 export type { SendOptions } from './send.js';
 export type { ChangesOptions } from './changes.js';
-export type { RegistryLifecycle, RegistryDestroyer, RegistryDevices } from './effects.js';
+export type { RegistryLifecycle, RegistryDestroyer, RegistryDevices, RegistryDiskState } from './effects.js';
 export {
   VM_COMMANDS,
   DEVICE_COMMANDS,
   type DeviceCommand,
+  DISK_STATE_COMMANDS,
+  type DiskStateCommand,
   type VmCommand,
   type VmCommandOptions,
   type VmCommandResults,

@@ -84,7 +84,7 @@ export interface VmMachineInput {
 export interface CommandInput<C extends VmCommand = VmCommand> {
   domain: DomainRef;
   options: VmCommandOptions[C] | undefined;
-  /** The command (device commands share one effect). */
+  /** The command (device commands share one effect, and so do disk-state commands). */
   command: C;
 }
 
@@ -114,6 +114,7 @@ export type TransitionalState =
   | 'saving'
   | 'destroying'
   | 'reconfiguring'
+  | 'changingDisks'
   | 'reading';
 
 /**
@@ -143,6 +144,7 @@ export const VM_STATE_NAMES: readonly VmStateName[] = [
     'saving',
     'destroying',
     'reconfiguring',
+    'changingDisks',
     'reading',
   ] as const),
 ];

@@ -1,5 +1,5 @@
 import { type Logger, checkDuration } from '../connection/internal.js';
-import type { RegistryDestroyer, RegistryDevices, RegistryLifecycle } from './effects.js';
+import type { RegistryDestroyer, RegistryDevices, RegistryDiskState, RegistryLifecycle } from './effects.js';
 
 /**
  * Options of `new VmRegistry(connection, options)`.
@@ -13,6 +13,8 @@ export interface VmRegistryOptions {
   destroyer?: RegistryDestroyer;
   /** Runs the device commands. @default new VmDeviceManager(connection, { logger }) */
   devices?: RegistryDevices;
+  /** Runs the disk-state commands (snapshots, block jobs, backups). @default new DiskStateManager(connection, { logger }) */
+  diskState?: RegistryDiskState;
   /** Re-read every VM this often (ms); `0` disables the timer (resyncs on reconnect still happen). @default 60000 */
   resyncInterval?: number;
   /** How long a `stopped` event is held back while a reboot command runs (ms). @default 2000 */

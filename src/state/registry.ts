@@ -11,6 +11,7 @@ import {
 } from '../connection/internal.js';
 import { VmDestroyer } from '../destroyer/internal.js';
 import { VmDeviceManager } from '../devices/internal.js';
+import { DiskStateManager } from '../disk-state/internal.js';
 import { VmLifecycleManager, type VmInput } from '../lifecycle/internal.js';
 import { Budget, DEFAULT_TIMEOUTS, locksOf } from '../runtime/index.js';
 import { type VmRegistryOptions, duration } from './options.js';
@@ -89,6 +90,7 @@ export class VmRegistry {
     const lifecycle = options.lifecycle ?? new VmLifecycleManager(connection, logger);
     const destroyer = options.destroyer ?? new VmDestroyer(connection, lifecycle, logger);
     const devices = options.devices ?? new VmDeviceManager(connection, logger);
+    const diskState = options.diskState ?? new DiskStateManager(connection, logger);
     const machine = provideEffects(
       connection,
       lifecycle,
@@ -98,6 +100,7 @@ export class VmRegistry {
         readTimeout: duration(options.readTimeout, 30_000, 'readTimeout'),
       },
       devices,
+      diskState,
     );
     this.#tracker = new Tracker(machine, options.logger);
     this.#tracker.onUnknown = () => this.#resyncQuietly('event about an unknown VM');

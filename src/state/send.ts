@@ -15,10 +15,12 @@ import {
   type VmCommandOptions,
   type VmCommandResults,
   isDeviceCommand,
+  isDiskStateCommand,
   isVmCommand,
   refusalHint,
 } from './commands.js';
 import { checkDeviceRequest } from '../devices/internal.js';
+import { checkDiskStateRequest } from '../disk-state/internal.js';
 import type { VmCommandEvent } from './machine-types.js';
 import { type Entry, type Tracker, isIdle } from './tracker.js';
 
@@ -87,6 +89,7 @@ export async function sendCommand<C extends VmCommand>(
   // The command's own options are checked here too, so a bad one is refused before a VM the registry does not track is looked up.
   if (operation === 'destroy') checkDestroyOptions(rest);
   else if (isDeviceCommand(command)) checkDeviceRequest(command, rest);
+  else if (isDiskStateCommand(command)) checkDiskStateRequest(command, rest);
   else checkLifecycleOptions(operation, rest);
   const timeout = Budget.of(rest, DEFAULT_TIMEOUTS[operation]).timeout;
   if (!ctx.running()) throw ctx.notRunning(command);

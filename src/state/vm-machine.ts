@@ -1,6 +1,6 @@
 import { type DoneActorEvent, type ErrorActorEvent, assign, fromPromise, setup } from 'xstate';
 import type { DomainRef } from '../connection/internal.js';
-import { type DeviceCommand, type VmCommand, type VmCommandResults, commandAllowed } from './commands.js';
+import { type DeviceCommand, type DiskStateCommand, type VmCommand, type VmCommandResults, commandAllowed } from './commands.js';
 import { type Fact, type ObservedState, type VmFactEvent, factFromContext, factOf, observedOf, outcomeOf } from './facts.js';
 import type { CommandInput, StateReading, VmCommandEvent, VmContext, VmMachineEvent, VmMachineInput } from './machine-types.js';
 
@@ -63,6 +63,13 @@ const IDLE = {
   resizeDisk: begin('resizeDisk', 'reconfiguring'),
   setMemory: begin('setMemory', 'reconfiguring'),
   setVcpus: begin('setVcpus', 'reconfiguring'),
+  createSnapshot: begin('createSnapshot', 'changingDisks'),
+  revertSnapshot: begin('revertSnapshot', 'changingDisks'),
+  deleteSnapshot: begin('deleteSnapshot', 'changingDisks'),
+  blockCopy: begin('blockCopy', 'changingDisks'),
+  blockCommit: begin('blockCommit', 'changingDisks'),
+  blockPull: begin('blockPull', 'changingDisks'),
+  backup: begin('backup', 'changingDisks'),
 } as const;
 
 /**
@@ -76,7 +83,8 @@ const IDLE = {
  *   effect (`startVm`, `shutdownVm`, … `destroyVm`) whose `signal` aborts when
  *   the state is left: `starting`, `shuttingDown`, `forcingOff`, `rebooting`,
  *   `resetting`, `pausing`, `resuming`, `saving`, `destroying`, and
- *   `reconfiguring` for every device command (`changeDevices`). `reading`
+ *   `reconfiguring` for every device command (`changeDevices`),
+ *   `changingDisks` for every disk-state command (`changeDiskState`). `reading`
  *   re-reads the real state (`readState`) after a command failed, timed out or
  *   was aborted, or when a libvirt fact seen meanwhile contradicts its result.
  * - **libvirt facts** arrive as past-tense events (`libvirt.started`, …,
@@ -113,6 +121,7 @@ export const vmMachine = setup({
     saveVm: effect<VmCommandResults['managedSave'], CommandInput<'managedSave'>>('saveVm'),
     destroyVm: effect<VmCommandResults['destroy'], CommandInput<'destroy'>>('destroyVm'),
     changeDevices: effect<VmCommandResults[DeviceCommand], CommandInput<DeviceCommand>>('changeDevices'),
+    changeDiskState: effect<VmCommandResults[DiskStateCommand], CommandInput<DiskStateCommand>>('changeDiskState'),
     readState: effect<StateReading, { domain: DomainRef }>('readState'),
   },
   delays: {
@@ -239,6 +248,11 @@ export const vmMachine = setup({
     // A device command: the VM's power state does not change; it is re-read when the command ends.
     reconfiguring: {
       invoke: { id: 'changeDevices', src: 'changeDevices', input: commandInput, onDone: ON_DONE, onError: ON_ERROR },
+      on: WHILE_BUSY,
+    },
+    // A disk-state command (snapshot, block job, backup): a revert may change the power state; it is re-read when the command ends.
+    changingDisks: {
+      invoke: { id: 'changeDiskState', src: 'changeDiskState', input: commandInput, onDone: ON_DONE, onError: ON_ERROR },
       on: WHILE_BUSY,
     },
     reading: {

@@ -171,4 +171,16 @@ export {
 } from './caps/domain-capabilities.js';
 
 // Snapshots
-export { buildSnapshotXml, type SnapshotModel } from './snapshot.js';
+export {
+  buildSnapshotXml,
+  parseSnapshotXml,
+  type SnapshotModel,
+  type SnapshotDiskModel,
+  type SnapshotDiskMode,
+  type SnapshotState,
+  type ParsedSnapshot,
+} from './snapshot.js';
+
+// Backups and checkpoints
+export { buildBackupXml, parseBackupXml, type BackupModel, type BackupDiskModel } from './disk-state/backup.js';
+export { buildCheckpointXml, parseCheckpointXml, type CheckpointModel, type CheckpointDiskModel } from './disk-state/checkpoint.js';

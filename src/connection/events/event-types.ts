@@ -1,6 +1,7 @@
 import {
   type DecodedEvent,
   type DomainRef,
+  type TypedParam,
   type NetworkRef,
   type StoragePoolRef,
   connectCloseReasonName,
@@ -10,6 +11,7 @@ import {
   networkEventName,
   storagePoolEventName,
 } from '../../rpc/index.js';
+import { type DomainJobStats, decodeJobStats } from '../resources/job-stats.js';
 
 /** Lifecycle event names (`virDomainEventType`, lower-cased). */
 export type DomainLifecycleEventName =
@@ -57,6 +59,18 @@ export interface DomainMetadataChangeEvent {
   metadataType: 'description' | 'title' | 'element' | `unknown(${number})`;
   /** Namespace URI for `'element'` metadata. */
   nsuri: string | null;
+}
+
+/**
+ * A domain job ended — a backup, a migration, a save, a dump
+ * (`VIR_DOMAIN_EVENT_ID_JOB_COMPLETED`): its final statistics, with
+ * `success` and, on failure, `errmsg` (`'Operation canceled'` after an abort).
+ */
+export interface DomainJobCompletedEvent {
+  type: 'domain.job-completed';
+  domain: DomainRef;
+  /** The final statistics (`type` is `'completed'` or `'failed'`, from `success`). */
+  stats: DomainJobStats;
 }
 
 /**
@@ -126,6 +140,7 @@ export type LibvirtEvent =
   | DomainAgentLifecycleEvent
   | DomainDeviceEvent
   | DomainMetadataChangeEvent
+  | DomainJobCompletedEvent
   | DomainOtherEvent
   | NetworkLifecycleEvent
   | NetworkOtherEvent
@@ -153,6 +168,7 @@ export const EVENT_TYPES = {
   'domain.device-removed': { family: 'domain', eventId: 15 },
   'domain.device-removal-failed': { family: 'domain', eventId: 22 },
   'domain.metadata-change': { family: 'domain', eventId: 23 },
+  'domain.job-completed': { family: 'domain', eventId: 21 },
   'network.lifecycle': { family: 'network', eventId: 0 },
   'storage-pool.lifecycle': { family: 'storagePool', eventId: 0 },
   'storage-pool.refresh': { family: 'storagePool', eventId: 1 },
@@ -259,6 +275,8 @@ export function toLibvirtEvent(decoded: DecodedEvent): LibvirtEvent {
             nsuri: (v['nsuri'] as string | null) ?? null,
           };
         }
+        case 21:
+          return { type: 'domain.job-completed', domain, stats: decodeJobStats(undefined, v['params'] as TypedParam[]) };
         default:
           return { type: 'domain.other', name: domainEventIdName(decoded.eventId), domain, data: rest(v, ['callbackID', 'dom']) };
       }

@@ -26,6 +26,8 @@ import { type GuestTime, type GuestTimeInput, getTime, setTime } from './domain-
 import { type Screenshot, type ScreenshotOptions, takeScreenshot } from './screenshot.js';
 import { type DomainInput, checkName, checkObjectName, lookupDomainBy, resolveDomain } from './refs.js';
 import { SnapshotResource } from './snapshots.js';
+import { CheckpointResource } from './checkpoints.js';
+import { DomainJobResource } from './domain-jobs.js';
 import { type AutostartOptions, type ResourceCall, type ResourceStream, checkAutostart, flag } from './types.js';
 
 /** libvirt's domain states, lower-cased (`virDomainState`). */
@@ -123,12 +125,18 @@ export class DomainResource {
    * and `VmDestroyer` for operations confirmed by events.
    */
   readonly control: DomainControl;
+  /** The domain's asynchronous job (backup, migration…): statistics, abort, backup start. */
+  readonly jobs: DomainJobResource;
+  /** Checkpoints of a domain (for incremental backups). */
+  readonly checkpoints: CheckpointResource;
 
   constructor(call: ResourceCall, stream: ResourceStream) {
     this.#call = call;
     this.#stream = stream;
     this.snapshots = new SnapshotResource(call);
     this.control = new DomainControl(call);
+    this.jobs = new DomainJobResource(call);
+    this.checkpoints = new CheckpointResource(call);
   }
 
   /**

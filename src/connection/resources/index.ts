@@ -32,6 +32,9 @@ export type { MemoryOptions, SizingImpact, VcpuOptions } from './domain-sizing.j
 export type { GuestTime, GuestTimeInput } from './domain-time.js';
 export * from './domain-control.js';
 export * from './snapshots.js';
+export * from './checkpoints.js';
+export * from './domain-jobs.js';
+export * from './job-stats.js';
 export * from './host.js';
 export * from './networks.js';
 export * from './storage-pools.js';

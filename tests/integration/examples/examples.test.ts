@@ -79,6 +79,22 @@ describe('examples run against the test driver', () => {
     expect(out).toContain('deleted');
   });
 
+  it('snapshot-create-as → snapshot-revert → snapshot-delete (a test-driver VM with a qcow2 disk: internal)', async () => {
+    const vm = uniqueName('exsnap');
+    await holder.domains.control.define(
+      `<domain type='test'><name>${vm}</name><memory>65536</memory><os><type>hvm</type></os><devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/guest/${vm}.qcow2'/><target dev='vda'/></disk></devices></domain>`,
+    );
+    try {
+      const created = await example('snapshot-create-as.ts', [vm, 'ex1']);
+      expect(created).toContain('Domain snapshot ex1 created (internal, memory: no)');
+      expect(created).toMatch(/^ex1 \* {2}internal/m);
+      expect(await example('snapshot-revert.ts', [vm, 'ex1'])).toMatch(new RegExp(`Domain ${vm} reverted to snapshot ex1: now shutoff`));
+      expect(await example('snapshot-delete.ts', [vm, 'ex1'])).toContain('Domain snapshot ex1 deleted');
+    } finally {
+      await holder.domains.control.undefine(vm, { flags: 2 /* SNAPSHOTS_METADATA */ }).catch(() => undefined);
+    }
+  });
+
   it('full lifecycle with await using', async () => {
     const out = await example('full-lifecycle.ts');
     expect(out).toContain('refused as expected');

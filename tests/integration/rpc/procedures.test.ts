@@ -204,6 +204,35 @@ describe('domains', () => {
     expect((await h.call(P.DOMAIN_LIST_ALL_SNAPSHOTS, { dom, need_results: 1, flags: 0 })).ret).toBe(0);
   });
 
+  it('checkpoints, domain jobs and backups', async () => {
+    // The test driver keeps checkpoints as metadata of a domain with a disk (the default "test" one: shared, so
+    // unique names, deleted at the end); it has no domain jobs or backups.
+    const [n1, n2] = [uniqueName('chk1'), uniqueName('chk2')];
+    const chk = (n: string) => `<domaincheckpoint><name>${n}</name></domaincheckpoint>`;
+    const c1 = (await h.call(P.DOMAIN_CHECKPOINT_CREATE_XML, { dom: test, xml_desc: chk(n1), flags: 0 })).checkpoint;
+    const c2 = (await h.call(P.DOMAIN_CHECKPOINT_CREATE_XML, { dom: test, xml_desc: chk(n2), flags: 0 })).checkpoint;
+    try {
+      expect(c1.name).toBe(n1);
+      const all = await h.call(P.DOMAIN_LIST_ALL_CHECKPOINTS, { dom: test, need_results: 1, flags: 0 });
+      expect(all.checkpoints.map((c) => c.name)).toEqual(expect.arrayContaining([n1, n2]));
+      expect((await h.call(P.DOMAIN_CHECKPOINT_LOOKUP_BY_NAME, { dom: test, name: n2, flags: 0 })).checkpoint.name).toBe(n2);
+      expect((await h.call(P.DOMAIN_CHECKPOINT_GET_PARENT, { checkpoint: c2, flags: 0 })).parent.name).toBe(n1);
+      expect((await h.call(P.DOMAIN_CHECKPOINT_LIST_ALL_CHILDREN, { checkpoint: c1, need_results: 1, flags: 0 })).checkpoints).toEqual([
+        c2,
+      ]);
+      expect((await h.call(P.DOMAIN_CHECKPOINT_GET_XML_DESC, { checkpoint: c2, flags: 2 /* NO_DOMAIN */ })).xml).toContain(
+        `<name>${n1}</name>`,
+      );
+    } finally {
+      await h.call(P.DOMAIN_CHECKPOINT_DELETE, { checkpoint: c1, flags: 1 /* CHILDREN */ });
+    }
+    await h.fails(P.DOMAIN_CHECKPOINT_LOOKUP_BY_NAME, { dom: test, name: n2, flags: 0 }, 103);
+    await h.unsupported(P.DOMAIN_GET_JOB_STATS, { dom: test, flags: 0 });
+    await h.unsupported(P.DOMAIN_ABORT_JOB, { dom: test });
+    await h.unsupported(P.DOMAIN_BACKUP_BEGIN, { dom: test, backup_xml: '<domainbackup/>', checkpoint_xml: chk('c3'), flags: 1 });
+    await h.unsupported(P.DOMAIN_BACKUP_GET_XML_DESC, { dom: test, flags: 0 });
+  });
+
   it('transient domain and undefine', async () => {
     const t = (await h.call(P.DOMAIN_CREATE_XML, { xml_desc: domainXml(transient), flags: 0 })).dom;
     expect(await h.call(P.DOMAIN_IS_PERSISTENT, { dom: t })).toEqual({ persistent: 0 });

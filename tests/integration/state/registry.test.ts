@@ -95,6 +95,16 @@ describe('seeding', () => {
   });
 });
 
+/** What a shut-off VM allows: power, teardown, device changes (its definition), snapshots. */
+const SHUTOFF_ALLOWED = [
+  'start',
+  'shutdown',
+  'forceOff',
+  'destroy',
+  ...['attachDisk', 'detachDisk', 'changeMedia', 'attachNic', 'detachNic', 'resizeDisk', 'setMemory', 'setVcpus'],
+  ...['createSnapshot', 'revertSnapshot', 'deleteSnapshot'],
+];
+
 describe('changes made from outside with virsh appear within 1 s', () => {
   it('define, start, suspend, resume, destroy, undefine', async () => {
     const name = newName('virsh');

@@ -141,3 +141,47 @@ describe('planVolumes', () => {
     expect(planVolumes(bare, 'owned').delete).toEqual([]);
   });
 });
+
+describe('planVolumes with snapshots (backing chains, snapshot files)', () => {
+  /** vda on an overlay the SDK made for a snapshot, over `below` (top first). */
+  const onOverlay = (below: { path?: string; pool?: string; volume?: string }[]): DiskDevice => {
+    let store: DiskDevice['backingStore'] = {};
+    for (const layer of [...below].reverse()) store = { type: 'file', format: 'qcow2', source: { ...layer }, backingStore: store };
+    return file('/p/vm-vda.s1.qcow2', 'vda', { backingStore: store });
+  };
+  const overlay = { role: 'overlay', path: '/p/vm-vda.s1.qcow2', pool: 'p', name: 'vm-vda.s1.qcow2', key: '/p/vm-vda.s1.qcow2' };
+
+  it('deletes an owned image below an owned overlay (found by pool and volume, as libvirt writes the chain)', () => {
+    const model = domain(
+      [onOverlay([{ pool: 'p', volume: 'root.qcow2' }])],
+      [{ role: 'disk', pool: 'p', name: 'root.qcow2', path: '/p/root.qcow2' }, overlay],
+    );
+    const plan = planVolumes(model, 'owned');
+    expect(plan.delete.map((v) => v.path).sort()).toEqual(['/p/root.qcow2', '/p/vm-vda.s1.qcow2']);
+    expect(plan.keep).toEqual([]);
+  });
+
+  it('never an image below a layer the SDK does not own, nor a base it did not make', () => {
+    // root (owned) ← user.qcow2 (not owned) ← overlay (owned): root sits under a layer the SDK may not delete.
+    const model = domain(
+      [onOverlay([{ path: '/p/user.qcow2' }, { path: '/p/root.qcow2' }])],
+      [{ role: 'disk', path: '/p/root.qcow2', key: '/p/root.qcow2' }, overlay],
+    );
+    const plan = planVolumes(model, 'owned');
+    expect(plan.delete.map((v) => v.path)).toEqual(['/p/vm-vda.s1.qcow2']);
+    expect(plan.keep.map((k) => [k.volume.path, k.reason])).toEqual([['/p/root.qcow2', 'ownership-unverified']]);
+    // A base nobody recorded is not in the plan at all.
+    const foreign = planVolumes(domain([onOverlay([{ path: '/p/base.qcow2' }])], [overlay]), 'owned');
+    expect(foreign.delete.map((v) => v.path)).toEqual(['/p/vm-vda.s1.qcow2']);
+  });
+
+  it("deletes a snapshot's memory file (or a left-over overlay) by its key; not without the key or the domain's UUID", () => {
+    const memory = { role: 'memory', path: '/p/vm.s1.mem', pool: 'p', name: 'vm.s1.mem', key: '/p/vm.s1.mem' };
+    expect(planVolumes(domain([file('/p/root.qcow2', 'vda')], [memory]), 'owned').delete.map((v) => v.path)).toEqual(['/p/vm.s1.mem']);
+    const { key: _key, ...keyless } = memory;
+    expect(planVolumes(domain([file('/p/root.qcow2', 'vda')], [keyless]), 'owned').keep.map((k) => k.reason)).toContain(
+      'ownership-unverified',
+    );
+    expect(planVolumes(domain([file('/p/root.qcow2', 'vda')], [memory], undefined, null), 'owned').delete).toEqual([]);
+  });
+});

@@ -101,6 +101,9 @@ describe('Tracker', () => {
         'resizeDisk',
         'setMemory',
         'setVcpus',
+        'createSnapshot',
+        'revertSnapshot',
+        'deleteSnapshot',
       ],
     });
     expect(t.find(B.uuid)?.view).toMatchObject({ state: 'running', domain: { id: 3 } });

@@ -22,14 +22,19 @@ const IDLE: Exclude<ObservedState, 'gone'>[] = ['shutoff', 'running', 'blocked',
 const DEVICES: VmCommand[] = ['attachDisk', 'detachDisk', 'changeMedia', 'attachNic', 'detachNic', 'resizeDisk', 'setMemory', 'setVcpus'];
 /** …except unplugging from a paused guest, which cannot release the device. */
 const DEVICES_PAUSED = DEVICES.filter((c) => c !== 'detachDisk' && c !== 'detachNic');
+/** Snapshots are taken and deleted where device changes run; a revert replaces any settled state. */
+const SNAPSHOTS: VmCommand[] = ['createSnapshot', 'revertSnapshot', 'deleteSnapshot'];
+/** Block jobs and backups need the QEMU process. */
+const JOBS: VmCommand[] = ['blockCopy', 'blockCommit', 'blockPull', 'backup'];
+const DISK_STATE: VmCommand[] = [...SNAPSHOTS, ...JOBS];
 
 const ALLOWED: Record<ObservedState, VmCommand[]> = {
-  shutoff: ['start', 'shutdown', 'forceOff', 'destroy', ...DEVICES],
-  running: ['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'managedSave', 'destroy', ...DEVICES],
-  blocked: ['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'managedSave', 'destroy', ...DEVICES],
-  paused: ['start', 'forceOff', 'reset', 'pause', 'resume', 'managedSave', 'destroy', ...DEVICES_PAUSED],
-  pmsuspended: ['start', 'forceOff', 'resume', 'destroy'],
-  crashed: ['forceOff', 'destroy'],
+  shutoff: ['start', 'shutdown', 'forceOff', 'destroy', ...DEVICES, ...SNAPSHOTS],
+  running: ['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'managedSave', 'destroy', ...DEVICES, ...DISK_STATE],
+  blocked: ['start', 'shutdown', 'forceOff', 'reboot', 'reset', 'pause', 'resume', 'managedSave', 'destroy', ...DEVICES, ...DISK_STATE],
+  paused: ['start', 'forceOff', 'reset', 'pause', 'resume', 'managedSave', 'destroy', ...DEVICES_PAUSED, ...DISK_STATE],
+  pmsuspended: ['start', 'forceOff', 'resume', 'destroy', 'revertSnapshot'],
+  crashed: ['forceOff', 'destroy', 'revertSnapshot'],
   gone: [],
 };
 
@@ -44,6 +49,7 @@ const TRANSITIONAL: Record<VmCommand, string> = {
   managedSave: 'saving',
   destroy: 'destroying',
   ...Object.fromEntries(DEVICES.map((c) => [c, 'reconfiguring'])),
+  ...Object.fromEntries(DISK_STATE.map((c) => [c, 'changingDisks'])),
 } as Record<VmCommand, string>;
 
 const EFFECT: Record<VmCommand, string> = {
@@ -57,6 +63,7 @@ const EFFECT: Record<VmCommand, string> = {
   managedSave: 'saveVm',
   destroy: 'destroyVm',
   ...Object.fromEntries(DEVICES.map((c) => [c, 'changeDevices'])),
+  ...Object.fromEntries(DISK_STATE.map((c) => [c, 'changeDiskState'])),
 } as Record<VmCommand, string>;
 
 describe('seeding', () => {

@@ -1,12 +1,12 @@
 /**
  * Domain procedures about devices and what hangs off a domain: device
  * hot-plug, metadata, guest interface addresses, console and screenshot
- * streams, and checkpoints.
+ * streams. (Checkpoints: `checkpoint.ts`.)
  */
 import { array, int, struct, uhyper, uint, xdrVoid } from '../../xdr/index.js';
-import { REMOTE_DOMAIN_CHECKPOINT_LIST_MAX, REMOTE_DOMAIN_INTERFACE_MAX, REMOTE_DOMAIN_IP_ADDR_MAX } from '../constants.js';
+import { REMOTE_DOMAIN_INTERFACE_MAX, REMOTE_DOMAIN_IP_ADDR_MAX } from '../constants.js';
 import { procedure } from '../procedure.js';
-import { nonnullCheckpoint, nonnullDomain, nonnullString, remoteString } from '../types.js';
+import { nonnullDomain, nonnullString, remoteString } from '../types.js';
 
 /** `{ dom, xml, flags }` shared by attach/detach/update device. */
 const deviceArgs = struct({ dom: nonnullDomain, xml: nonnullString, flags: uint });
@@ -144,27 +144,4 @@ export const DOMAIN_SCREENSHOT = procedure(
   struct({ dom: nonnullDomain, screen: uint, flags: uint }),
   struct({ mime: remoteString }),
   { stream: 'read' },
-);
-
-/**
- * 413: the domain's checkpoints (need_results = 1 to get them); note `ret` is a signed `int`.
- * @see virDomainListAllCheckpoints
- */
-export const DOMAIN_LIST_ALL_CHECKPOINTS = procedure(
-  413,
-  'DOMAIN_LIST_ALL_CHECKPOINTS',
-  struct({ dom: nonnullDomain, need_results: int, flags: uint }),
-  struct({ checkpoints: array(nonnullCheckpoint, REMOTE_DOMAIN_CHECKPOINT_LIST_MAX), ret: int }),
-  { priority: 'high' },
-);
-
-/**
- * 417: delete a checkpoint; flags = virDomainCheckpointDeleteFlags (CHILDREN, METADATA_ONLY, CHILDREN_ONLY).
- * @see virDomainCheckpointDelete
- */
-export const DOMAIN_CHECKPOINT_DELETE = procedure(
-  417,
-  'DOMAIN_CHECKPOINT_DELETE',
-  struct({ checkpoint: nonnullCheckpoint, flags: uint }),
-  xdrVoid,
 );

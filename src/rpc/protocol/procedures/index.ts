@@ -6,8 +6,10 @@
  */
 import type { Procedure } from '../procedure.js';
 import * as auth from './auth.js';
+import * as checkpoint from './checkpoint.js';
 import * as connect from './connect.js';
 import * as domainDevices from './domain-devices.js';
+import * as domainJobs from './domain-jobs.js';
 import * as domainLifecycle from './domain-lifecycle.js';
 import * as domainResources from './domain-resources.js';
 import * as domainTime from './domain-time.js';
@@ -20,8 +22,10 @@ import * as storagePool from './storage-pool.js';
 import * as storageVolume from './storage-volume.js';
 
 export * from './auth.js';
+export * from './checkpoint.js';
 export * from './connect.js';
 export * from './domain-devices.js';
+export * from './domain-jobs.js';
 export * from './domain-lifecycle.js';
 export * from './domain-resources.js';
 export * from './domain-time.js';
@@ -60,6 +64,8 @@ export const ALL_PROCEDURES: readonly Procedure<unknown, unknown>[] = Object.fre
     domainResources,
     domainTime,
     domainDevices,
+    domainJobs,
+    checkpoint,
     events,
     host,
     network,
