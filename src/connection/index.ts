@@ -44,6 +44,8 @@ export {
   SnapshotResource,
   CheckpointResource,
   DomainJobResource,
+  DomainMigrationResource,
+  type MigrationBegin,
   StoragePoolResource,
   StorageVolumeResource,
   DomainConsole,

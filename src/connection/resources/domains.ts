@@ -28,6 +28,7 @@ import { type DomainInput, checkName, checkObjectName, lookupDomainBy, resolveDo
 import { SnapshotResource } from './snapshots.js';
 import { CheckpointResource } from './checkpoints.js';
 import { DomainJobResource } from './domain-jobs.js';
+import { DomainMigrationResource } from './domain-migration.js';
 import { type AutostartOptions, type ResourceCall, type ResourceStream, checkAutostart, flag } from './types.js';
 
 /** libvirt's domain states, lower-cased (`virDomainState`). */
@@ -129,6 +130,8 @@ export class DomainResource {
   readonly jobs: DomainJobResource;
   /** Checkpoints of a domain (for incremental backups). */
   readonly checkpoints: CheckpointResource;
+  /** The raw migration steps (`MigrationManager` in libvirt-manager/migration orders and confirms them). */
+  readonly migration: DomainMigrationResource;
 
   constructor(call: ResourceCall, stream: ResourceStream) {
     this.#call = call;
@@ -136,6 +139,7 @@ export class DomainResource {
     this.snapshots = new SnapshotResource(call);
     this.control = new DomainControl(call);
     this.jobs = new DomainJobResource(call);
+    this.migration = new DomainMigrationResource(call);
     this.checkpoints = new CheckpointResource(call);
   }
 

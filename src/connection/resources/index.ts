@@ -34,6 +34,7 @@ export * from './domain-control.js';
 export * from './snapshots.js';
 export * from './checkpoints.js';
 export * from './domain-jobs.js';
+export * from './domain-migration.js';
 export * from './job-stats.js';
 export * from './host.js';
 export * from './networks.js';

@@ -22,8 +22,6 @@ import { gatedLifecycle } from '../../helpers/gated-lifecycle.js';
 import { TEST_URI, sleep, testDomainXml, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
 import { DEVICE_OPERATIONS } from '../../../src/devices/index.js';
 
-/** What a shut-off VM allows: start, the no-op shutdown, forceOff, destroy, and every device change (to its definition). */
-const SHUTOFF_ALLOWED = ['start', 'shutdown', 'forceOff', 'destroy', ...DEVICE_OPERATIONS];
 
 let conn: LibvirtConnection;
 let registry: VmRegistry;

@@ -16,6 +16,7 @@ import * as domainTime from './domain-time.js';
 import * as domain from './domain.js';
 import * as events from './events.js';
 import * as host from './host.js';
+import * as migration from './migration.js';
 import * as network from './network.js';
 import * as snapshot from './snapshot.js';
 import * as storagePool from './storage-pool.js';
@@ -32,6 +33,7 @@ export * from './domain-time.js';
 export * from './domain.js';
 export * from './events.js';
 export * from './host.js';
+export * from './migration.js';
 export * from './network.js';
 export * from './snapshot.js';
 export * from './storage-pool.js';
@@ -68,6 +70,7 @@ export const ALL_PROCEDURES: readonly Procedure<unknown, unknown>[] = Object.fre
     checkpoint,
     events,
     host,
+    migration,
     network,
     snapshot,
     storagePool,
