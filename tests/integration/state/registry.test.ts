@@ -20,7 +20,6 @@ import { VmLifecycleManager } from '../../../src/lifecycle/internal.js';
 import { type VmChange, VmRegistry } from '../../../src/state/internal.js';
 import { gatedLifecycle } from '../../helpers/gated-lifecycle.js';
 import { TEST_URI, sleep, testDomainXml, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
-import { DEVICE_OPERATIONS } from '../../../src/devices/index.js';
 
 
 let conn: LibvirtConnection;
