@@ -21,6 +21,7 @@ export default defineConfig({
     creator: 'src/creator/index.ts',
     devices: 'src/devices/index.ts',
     'disk-state': 'src/disk-state/index.ts',
+    migration: 'src/migration/index.ts',
     state: 'src/state/index.ts',
     protocol: 'src/rpc/protocol/index.ts',
     xml: 'src/xml/index.ts',

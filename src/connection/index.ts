@@ -107,6 +107,7 @@ export type {
   HandshakeResult,
   RpcStream,
   TypedParamRecordValue,
+  TypedParam,
   RpcCallMessage,
 } from '../rpc/index.js';
 export * from '../errors/public.js';

@@ -30,6 +30,8 @@ export {
   AlreadyExistsError,
   DeviceDetachError,
   JobFailedError,
+  MigrationError,
+  type MigrationFailure,
   type DeviceDetachFailure,
   type CloseReason,
 } from './sdk-errors.js';

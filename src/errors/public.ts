@@ -10,6 +10,8 @@ export {
   AlreadyExistsError,
   DeviceDetachError,
   JobFailedError,
+  MigrationError,
+  type MigrationFailure,
   type DeviceDetachFailure,
   AuthError,
   ConnectionClosedError,
