@@ -56,7 +56,7 @@ function classify(error: unknown, destDown: boolean, sourceState: string | undef
   const message = error instanceof Error ? error.message : String(error);
   if (/same host/i.test(message))
     return new MigrationError({ reason: 'same-host', sourceState }, `the destination is the source host: ${message}`, { cause: error });
-  if (destDown || error instanceof ConnectionClosedError || error instanceof TransportError || /unable to connect|lost connection|connection (reset|refused)|End of file/i.test(message))
+  if (destDown || error instanceof ConnectionClosedError || error instanceof TransportError || /unable to connect|lost connection|client socket is closed|connection (reset|refused)|End of file/i.test(message))
     return new MigrationError({ reason: 'destination-unreachable', sourceState }, `the destination went away: ${message}`, { cause: error });
   return new MigrationError({ reason: 'failed', sourceState }, `migration failed: ${message}`, { cause: error });
 }

@@ -90,7 +90,7 @@ export class DomainMigrationResource {
     flags: number,
     cancelled: boolean,
     options: CallOptions = {},
-  ): Promise<{ domain: DomainRef | null; cookie: Buffer }> {
+  ): Promise<{ domain: DomainRef; cookie: Buffer }> {
     const ret = await this.#call(DOMAIN_MIGRATE_FINISH3_PARAMS, { params, cookie_in: cookie, flags, cancelled: cancelled ? 1 : 0 }, options);
     return { domain: ret.dom, cookie: ret.cookie_out };
   }

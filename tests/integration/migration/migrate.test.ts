@@ -2,14 +2,14 @@
  * Live migration between two test hosts (scripts/test-hosts.sh) with a real TCG guest whose data disk is copied
  * over NBD. One guest test at a time: run under `flock /tmp/lvm-qemu.lock`.
  */
-import { existsSync } from 'node:fs';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AbortError, LibvirtConnection, MigrationError } from '../../../src/connection/index.js';
 import { MigrationManager, type MigrationProgress } from '../../../src/migration/index.js';
 import { parseOwnership } from '../../../src/xml/index.js';
 import { guestStartCounter } from '../../helpers/guest-disk.js';
 import { serialOffset, waitForSerialLine } from '../../helpers/guest.js';
-import { type HostGuest, cleanup, ensurePool, hostUri, outside, startGuestWithDisk, startHosts } from './helpers.js';
+import { HOSTS_BASE, type HostGuest, cleanup, ensurePool, hostUri, outside, startGuestWithDisk, startHosts } from './helpers.js';
 
 let a: LibvirtConnection;
 let b: LibvirtConnection;
@@ -107,6 +107,57 @@ describe('live migration with copied storage (p2p)', () => {
       expect(await c.domains.exists(g.name)).toBe(false);
     } finally {
       await c.close();
+    }
+  }, 300_000);
+});
+
+describe('managed mode and failures', () => {
+  it('managed (client-driven v3) with copied storage', async () => {
+    guest = await startGuestWithDisk(a, 2, 'mmg');
+    const g = guest;
+    const started = Date.now();
+    const result = await new MigrationManager(a).migrate(g.name, { to: b, mode: 'managed', storage: 'copy-all' });
+    console.log(`migrate managed copy-all: ${Date.now() - started} ms, confirmed by`, result.confirmedBy);
+    expect(result.mode).toBe('managed');
+    expect(await a.domains.exists(g.name)).toBe(false);
+    expect((await b.domains.getState(g.name)).state).toBe('running');
+    expect(existsSync(outside(2, g.diskPath))).toBe(false);
+  }, 300_000);
+
+  it('the destination daemon killed mid-migration: MigrationError, the guest runs on the source, nothing leaked', async () => {
+    guest = await startGuestWithDisk(a, 2, 'mkl');
+    const g = guest;
+    let killed = false;
+    const job = new MigrationManager(a).start(g.name, {
+      to: b,
+      storage: 'copy-all',
+      bandwidth: 1,
+      onProgress: (p) => {
+        if (p.dataProcessed > 0 && !killed) {
+          killed = true;
+          const pid = Number(readFileSync(`${HOSTS_BASE}/testhost3/libvirtd.pid`, 'utf8'));
+          process.kill(pid, 'SIGKILL');
+          // Back at once, as a supervisor would bring it: the SDK's undo on the destination waits for the reconnect.
+          startHosts(3);
+        }
+      },
+    });
+    const started = Date.now();
+    const error = await job.result.catch((e: unknown) => e);
+    console.log(`destination killed: result after ${Date.now() - started} ms:`, String(error));
+    expect(killed).toBe(true);
+    expect(error).toBeInstanceOf(MigrationError);
+    expect((error as MigrationError).reason).toBe('destination-unreachable');
+    expect((error as MigrationError).sourceState).toBe('running');
+    expect((await a.domains.getState(g.name)).state).toBe('running');
+    const fresh = await LibvirtConnection.connect(hostUri(3));
+    try {
+      // The restarted destination dropped the half-migrated domain; the SDK deleted the volume it had made.
+      await vi.waitFor(async () => expect(await fresh.domains.exists(g.name)).toBe(false), { timeout: 30_000, interval: 500 });
+      expect(await fresh.storage.volumes.lookupByPath(g.diskPath).catch(() => undefined)).toBeUndefined();
+      expect(existsSync(outside(3, g.diskPath))).toBe(false);
+    } finally {
+      await fresh.close();
     }
   }, 300_000);
 });

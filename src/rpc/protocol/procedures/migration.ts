@@ -8,7 +8,7 @@ import { int, opaque, struct, uhyper, uint, xdrVoid } from '../../xdr/index.js';
 import { REMOTE_MIGRATE_COOKIE_MAX } from '../constants.js';
 import { procedure } from '../procedure.js';
 import { typedParams } from '../typed-param.js';
-import { nonnullDomain, nonnullString, remoteDomain, remoteString } from '../types.js';
+import { nonnullDomain, nonnullString, remoteString } from '../types.js';
 import { domFlagsArgs } from './domain.js';
 
 /** `REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX`. */
@@ -55,14 +55,15 @@ export const DOMAIN_MIGRATE_PERFORM3_PARAMS = procedure(
 );
 
 /**
- * 306 (destination, managed step 4): resume (or with `cancelled` 1, kill) the incoming domain; returns it.
+ * 306 (destination, managed step 4): resume (or with `cancelled` 1, kill) the incoming domain; returns it
+ * (`remote_nonnull_domain`: when it did not start, the call fails instead).
  * @see virDomainMigrateFinish3Params
  */
 export const DOMAIN_MIGRATE_FINISH3_PARAMS = procedure(
   306,
   'DOMAIN_MIGRATE_FINISH3_PARAMS',
   struct({ params, cookie_in: cookie, flags: uint, cancelled: int }),
-  struct({ dom: remoteDomain, cookie_out: cookie }),
+  struct({ dom: nonnullDomain, cookie_out: cookie }),
 );
 
 /**
