@@ -185,7 +185,13 @@ export function migrate(
         sourceVolumesKept: volumes.volumesKept,
         confirmedBy: {
           source: srcWatch.saw('stopped', 'migrated') || srcWatch.saw('undefined', 'removed') ? 'event' : 'state',
-          destination: dstWatch.saw('resumed', 'migrated') || dstWatch.saw('resumed', 'postcopy') || !active ? 'event' : 'state',
+          destination: (
+            active
+              ? dstWatch.saw('resumed', 'migrated') || dstWatch.saw('resumed', 'postcopy')
+              : dstWatch.seen.some((e) => e.event === 'defined')
+          )
+            ? 'event'
+            : 'state',
         },
         stats,
         durationMs: Date.now() - started,

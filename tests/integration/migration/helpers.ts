@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { LibvirtConnection, type DomainRef } from '../../../src/connection/index.js';
+import { type LibvirtConnection, type DomainRef } from '../../../src/connection/index.js';
 import { AFFECT_LIVE, recordOwned } from '../../../src/devices/internal.js';
 import { type GuestManifest, ensureTestGuest, guestDomainXml, waitForSerial } from '../../helpers/guest.js';
 import { ROOT, uniqueName } from '../../helpers/libvirt.js';

@@ -161,3 +161,21 @@ describe('managed mode and failures', () => {
     }
   }, 300_000);
 });
+
+describe('offline migration', () => {
+  it('moves a shut-off persistent VM: defined on the destination, gone from the source', async () => {
+    const name = `lvm-moff-${Date.now().toString(36)}`;
+    const xml = `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><os><type arch='x86_64' machine='q35'>hvm</type></os></domain>`;
+    await a.domains.control.define(xml);
+    try {
+      const result = await new MigrationManager(a).migrate(name, { to: hostUri(3) });
+      expect(result.live).toBe(false);
+      expect(await a.domains.exists(name)).toBe(false);
+      expect((await b.domains.getState(name)).state).toBe('shutoff');
+      expect(await b.domains.isPersistent(name)).toBe(true);
+    } finally {
+      await a.domains.control.undefine(name).catch(() => undefined);
+      await b.domains.control.undefine(name).catch(() => undefined);
+    }
+  }, 120_000);
+});
