@@ -125,6 +125,19 @@ module.exports = {
       to: { path: '^src/(migration|state|manager|index|testing)' },
     },
     {
+      name: 'fleet-on-top',
+      comment: 'The fleet composes one facade per host; nothing below it knows of it, and it reaches libvirt only through them.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/fleet/' },
+      to: { path: '^src/fleet/' },
+    },
+    {
+      name: 'fleet-uses-managers',
+      severity: 'error',
+      from: { path: '^src/fleet/' },
+      to: { path: '^src/(rpc|testing)/' },
+    },
+    {
       name: 'migration-level',
       comment: 'Migration builds on the lifecycle (queue), creator (makeVolume), destroyer (volume deletion) and devices (ownership record).',
       severity: 'error',

@@ -22,6 +22,7 @@ export default defineConfig({
     devices: 'src/devices/index.ts',
     'disk-state': 'src/disk-state/index.ts',
     migration: 'src/migration/index.ts',
+    fleet: 'src/fleet/index.ts',
     state: 'src/state/index.ts',
     protocol: 'src/rpc/protocol/index.ts',
     xml: 'src/xml/index.ts',
