@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AbortError, LibvirtConnection, MigrationError } from '../../../src/connection/index.js';
+import { LibvirtManager } from '../../../src/manager.js';
 import { MigrationManager, type MigrationProgress } from '../../../src/migration/index.js';
 import { parseOwnership } from '../../../src/xml/index.js';
 import { guestStartCounter } from '../../helpers/guest-disk.js';
@@ -43,6 +44,10 @@ describe('live migration with copied storage (p2p)', () => {
     const logB = outside(3, g.logPath);
     await guestStartCounter(a, g.vm, logA);
     const before = await waitForSerialLine(logA, `${g.manifest.countMarkerPrefix}3 `, 60_000);
+    // Registries on both hosts: the source's forgets the VM, the destination's tracks it (from libvirt's events).
+    await using managerA = await LibvirtManager.connect(hostUri(2));
+    await using managerB = await LibvirtManager.connect(hostUri(3));
+    expect(managerA.getVm(g.name)?.state).toBe('running');
     const reports: MigrationProgress[] = [];
     const started = Date.now();
     const result = await new MigrationManager(a).migrate(g.name, { to: b, storage: 'copy-all', onProgress: (p) => reports.push(p) });
@@ -66,6 +71,8 @@ describe('live migration with copied storage (p2p)', () => {
     const from = existsSync(logB) ? serialOffset(logB) : 0;
     const after = await waitForSerialLine(logB, g.manifest.countMarkerPrefix, 60_000, () => true, { from });
     expect(uptimeOf(after)).toBeGreaterThan(uptimeOf(before));
+    await vi.waitFor(() => expect(managerB.getVm(g.name)?.state).toBe('running'), { timeout: 10_000, interval: 100 });
+    await vi.waitFor(() => expect(managerA.getVm(g.name)).toBeUndefined(), { timeout: 10_000, interval: 100 });
     // Lifecycle events arrived on both ends.
     expect(result.confirmedBy).toEqual({ source: 'event', destination: 'event' });
   }, 300_000);
