@@ -15,11 +15,13 @@ if (name === undefined || to === undefined) throw new Error('usage: migrate.ts <
 const bandwidth = args.includes('--bandwidth') ? Number(args[args.indexOf('--bandwidth') + 1]) : undefined;
 
 await using source = await LibvirtConnection.connect(uri);
+// Copied storage and managed mode need the destination's daemon too (the SDK makes the volumes there).
+await using dest = await LibvirtConnection.connect(to);
 const controller = new AbortController();
 process.once('SIGINT', () => controller.abort());
 
 const result = await new MigrationManager(source).migrate(name, {
-  to,
+  to: dest,
   mode: args.includes('--managed') ? 'managed' : 'p2p',
   storage: args.includes('--shared') ? 'shared' : 'copy-all',
   ...(bandwidth === undefined ? {} : { bandwidth }),

@@ -39,18 +39,6 @@ export interface LiveMigration {
   ref?: DomainRef;
 }
 
-async function openDestination(o: CheckedMigrateOptions, budget: Budget): Promise<{ dest: LibvirtConnection; opened: boolean }> {
-  if (o.to instanceof LibvirtConnection) return { dest: o.to, opened: false };
-  try {
-    return { dest: await LibvirtConnection.connect(o.to, budget.call(CALL_CAP_MS)), opened: true };
-  } catch (error) {
-    if (error instanceof InvalidArgumentError) throw error;
-    throw new MigrationError({ reason: 'destination-unreachable', sourceState: undefined }, `cannot reach the destination ${o.to}`, {
-      cause: error,
-    });
-  }
-}
-
 /** Classify a transfer failure that was not the caller's abort or timeout. */
 function classify(error: unknown, destDown: boolean, sourceState: string | undefined): MigrationError {
   const message = error instanceof Error ? error.message : String(error);
@@ -85,8 +73,9 @@ export function migrate(
       });
     const persistent = await source.domains.isPersistent(ref, budget.call(CALL_CAP_MS));
     if (!active && !persistent) throw new InvalidArgumentError('a transient VM that is not running has nothing to migrate', { path: 'vm' });
-    const { dest, opened } = await openDestination(o, budget);
-    const peerUri = o.peerUri ?? dest.uri;
+    // A URI alone (p2p, shared storage): the source daemon reaches it; the SDK opens no connection of its own.
+    const dest = o.to instanceof LibvirtConnection ? o.to : undefined;
+    const peerUri = o.peerUri ?? (dest === undefined ? (o.to as string) : dest.uri);
     const log = new CompensationLog();
     const watches: LifecycleWatch[] = [];
     try {
@@ -95,8 +84,8 @@ export function migrate(
       const made = new Map<string, string>();
       if (o.storage !== 'shared') {
         const call = () => budget.call(CALL_CAP_MS);
-        copied = await makeDestinationVolumes(source, dest, model, o.pool, log, call);
-        for (const c of copied) made.set(c.path, (await dest.storage.volumes.lookupByPath(c.path, call())).key);
+        copied = await makeDestinationVolumes(source, dest!, model, o.pool, log, call);
+        for (const c of copied) made.set(c.path, (await dest!.storage.volumes.lookupByPath(c.path, call())).key);
       }
       const flags = migrateFlags(o, { active, persistent });
       const params = migrateParams(
@@ -105,8 +94,8 @@ export function migrate(
       );
       if (o.maxDowntime !== undefined) await source.domains.migration.setMaxDowntime(ref, o.maxDowntime, budget.call(CALL_CAP_MS));
       const srcWatch = await LifecycleWatch.open(source, ref, ctx.logger);
-      const dstWatch = await LifecycleWatch.open(dest, ref, ctx.logger);
-      watches.push(srcWatch, dstWatch);
+      const dstWatch = dest === undefined ? undefined : await LifecycleWatch.open(dest, ref, ctx.logger);
+      watches.push(srcWatch, ...(dstWatch === undefined ? [] : [dstWatch]));
       live.ref = ref;
       // No signal on the call itself: the abort goes through ABORT_JOB; the time left plus a grace bounds it.
       const callTimeout = Number.isFinite(budget.remaining()) ? budget.remaining() + JOB_END_GRACE : undefined;
@@ -130,25 +119,25 @@ export function migrate(
             ? budget.abortError('migrating')
             : outcome.cancelledBy === 'timeout'
               ? budget.timeoutError('migrating')
-              : classify(outcome.error, dest.state !== 'open', sourceState);
+              : classify(outcome.error, dest !== undefined && dest.state !== 'open', sourceState);
         Object.assign(error, { rollback: report });
         throw error;
       }
       // Confirmed on both hosts: the destination runs it (or holds its definition), the source let go.
       const confirmBudget = new Budget(Math.min(CONFIRM_TIMEOUT, Math.max(1000, budget.remaining())));
-      const destRef = await dest.domains.lookup(ref.uuid, confirmBudget.call(CALL_CAP_MS));
+      const destRef = dest === undefined ? ref : await dest.domains.lookup(ref.uuid, confirmBudget.call(CALL_CAP_MS));
       const want = active ? (state.state === 'paused' ? 'paused' : 'running') : 'shutoff';
       await waitUntil({
         budget: confirmBudget,
         what: `${ref.name} ${want} on the destination and gone from the source`,
         subscribe: (wake) => {
           const a = srcWatch.subscribe(wake);
-          const b = dstWatch.subscribe(wake);
+          const b = dstWatch?.subscribe(wake) ?? (() => undefined);
           return () => (a(), b());
         },
         pollInterval: 1000,
         probe: async () => {
-          const there = await dest.domains.getState(destRef, confirmBudget.call(CALL_CAP_MS));
+          const there = dest === undefined ? { state: want } : await dest.domains.getState(destRef, confirmBudget.call(CALL_CAP_MS));
           const here = await source.domains.getState(ref, confirmBudget.call(CALL_CAP_MS)).catch((e: unknown) => {
             if ((e as { name?: string }).name === 'DomainNotFoundError') return undefined;
             throw e;
@@ -158,10 +147,10 @@ export function migrate(
       });
       const sourceGone = !(await source.domains.exists(ref.uuid, confirmBudget.call(CALL_CAP_MS)).catch(() => true));
       // The volumes made on the destination are the VM's there: recorded as owned (a record that travelled already lists the source's owned ones).
-      const destPersistent = await dest.domains.isPersistent(destRef, confirmBudget.call(CALL_CAP_MS));
-      for (const c of copied) {
+      const destPersistent = dest === undefined ? false : await dest.domains.isPersistent(destRef, confirmBudget.call(CALL_CAP_MS));
+      for (const c of dest === undefined ? [] : copied) {
         await recordOwned(
-          { ctx: { connection: dest, logger: ctx.logger }, ref: destRef },
+          { ctx: { connection: dest!, logger: ctx.logger }, ref: destRef },
           everyDefinition(active, destPersistent),
           { role: 'disk', pool: c.pool, name: c.name, path: c.path, format: c.format, key: made.get(c.path)! },
           confirmBudget.call(CALL_CAP_MS),
@@ -174,10 +163,10 @@ export function migrate(
         const owned = planVolumes(model, 'owned').delete.filter((r) => r.path !== undefined && paths.has(r.path));
         await ctx.volumes.delete(ref, owned, () => confirmBudget.call(CALL_CAP_MS), volumes);
       }
-      const stats = await dest.domains.jobs.getStats(destRef, { completed: true, ...confirmBudget.call(CALL_CAP_MS) }).catch(() => undefined);
+      const stats = await (dest ?? source).domains.jobs.getStats(destRef, { completed: true, ...confirmBudget.call(CALL_CAP_MS) }).catch(() => undefined);
       return {
         domain: destRef,
-        destinationUri: dest.uri,
+        destinationUri: dest?.uri ?? peerUri,
         mode: o.mode,
         live: active,
         copiedDisks: copied,
@@ -185,14 +174,14 @@ export function migrate(
         sourceVolumesKept: volumes.volumesKept,
         confirmedBy: {
           source: srcWatch.saw('stopped', 'migrated') || srcWatch.saw('undefined', 'removed') ? 'event' : 'state',
-          destination: (
-            active
-              ? dstWatch.saw('resumed', 'migrated') || dstWatch.saw('resumed', 'postcopy')
-              : dstWatch.seen.some((e) => e.event === 'defined')
-          )
-            ? 'event'
-            : 'state',
+          destination:
+            dstWatch === undefined
+              ? 'unverified'
+              : (active ? dstWatch.saw('resumed', 'migrated') || dstWatch.saw('resumed', 'postcopy') : dstWatch.seen.some((e) => e.event === 'defined'))
+                ? 'event'
+                : 'state',
         },
+        postCopied: srcWatch.saw('suspended', 'postcopy') || dstWatch?.saw('resumed', 'postcopy') === true,
         stats,
         durationMs: Date.now() - started,
       } satisfies MigrationResult;
@@ -202,7 +191,6 @@ export function migrate(
     } finally {
       for (const w of watches) w.close();
       live.ref = undefined;
-      if (opened) await dest.close().catch(() => undefined);
     }
   });
 }

@@ -53,8 +53,9 @@ export type MigrationStorage = 'shared' | 'copy-all' | 'copy-incremental';
 export interface MigrateOptions extends CallOptions {
   /**
    * The destination: an open connection to its daemon (needed for `managed`,
-   * for copied storage and to confirm the result there), or its URI (the SDK
-   * then opens and closes a connection itself).
+   * for copied storage and to confirm the result there), or — p2p with shared
+   * storage only — its URI, which the source daemon dials (the SDK opens no
+   * connection of its own; the destination end is then unverified).
    */
   to: LibvirtConnection | string;
   /**
@@ -131,6 +132,8 @@ export function checkMigrateOptions(options: unknown): CheckedMigrateOptions {
   const timeout = checkCallOptions(o, DEFAULT_TIMEOUTS.migrate);
   if (!(o.to instanceof LibvirtConnection) && (typeof o.to !== 'string' || o.to.length === 0))
     fail('to', 'must be a LibvirtConnection or a URI');
+  if (typeof o.to === 'string' && (o.mode === 'managed' || (o.storage !== undefined && o.storage !== 'shared')))
+    fail('to', 'must be an open LibvirtConnection for managed mode or copied storage (the SDK talks to the destination then)');
   if (o.peerUri !== undefined && (typeof o.peerUri !== 'string' || o.peerUri.length === 0)) fail('peerUri', 'must be a URI');
   const mode = o.mode ?? 'p2p';
   if (mode !== 'p2p' && mode !== 'managed') fail('mode', "must be 'p2p' or 'managed'");

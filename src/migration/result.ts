@@ -17,8 +17,13 @@ export interface MigrationResult {
   sourceVolumesDeleted: VolumeRecord[];
   /** The source's copies kept, with why (not the SDK's, in use by another domain…). */
   sourceVolumesKept: { volume: VolumeRecord; reason: string; detail?: string }[];
-  /** What showed each end done: its lifecycle event (`stopped/migrated`, `resumed/migrated`) or, when none came, its state. */
-  confirmedBy: { source: 'event' | 'state'; destination: 'event' | 'state' };
+  /**
+   * What showed each end done: its lifecycle event (`stopped/migrated`, `resumed/migrated`) or, when none came, its
+   * state; `'unverified'` for a destination given as a URI only (the SDK holds no connection to it).
+   */
+  confirmedBy: { source: 'event' | 'state'; destination: 'event' | 'state' | 'unverified' };
+  /** Whether the migration switched to post-copy (SUSPENDED/POSTCOPY on the source or RESUMED/POSTCOPY on the destination seen). */
+  postCopied: boolean;
   /** The destination's statistics of the completed job (downtime, bytes…), when it kept them. */
   stats: DomainJobStats | undefined;
   durationMs: number;

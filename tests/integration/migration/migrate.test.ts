@@ -186,3 +186,35 @@ describe('offline migration', () => {
     }
   }, 120_000);
 });
+
+describe('post-copy', () => {
+  it('switches a slow (1 MiB/s) migration to post-copy: it completes, the guest keeps counting on the destination', async () => {
+    guest = await startGuestWithDisk(a, 2, 'mpc');
+    const g = guest;
+    const logA = outside(2, g.logPath);
+    const logB = outside(3, g.logPath);
+    await guestStartCounter(a, g.vm, logA);
+    const before = await waitForSerialLine(logA, `${g.manifest.countMarkerPrefix}2 `, 60_000);
+    let switched: Promise<void> | undefined;
+    const job = new MigrationManager(a).start(g.name, {
+      to: b,
+      storage: 'copy-all',
+      bandwidth: 1,
+      postCopy: true,
+      onProgress: (p) => {
+        // Memory is what post-copy moves: switch once the disk copy is over and the memory pass started.
+        if (switched === undefined && p.memoryProcessed > 0) switched = job.switchToPostCopy({ timeout: 30_000 });
+      },
+    });
+    const started = Date.now();
+    const result = await job.result;
+    await switched;
+    console.log(`post-copy: ${Date.now() - started} ms, confirmed by`, result.confirmedBy, { postCopied: result.postCopied, downtime: result.stats?.downtime });
+    expect(switched).toBeDefined();
+    expect(result.postCopied).toBe(true);
+    expect(await a.domains.exists(g.name)).toBe(false);
+    expect((await b.domains.getState(g.name)).state).toBe('running');
+    const after = await waitForSerialLine(logB, g.manifest.countMarkerPrefix, 60_000);
+    expect(uptimeOf(after)).toBeGreaterThan(uptimeOf(before));
+  }, 300_000);
+});
