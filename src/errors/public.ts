@@ -10,8 +10,6 @@ export {
   AlreadyExistsError,
   DeviceDetachError,
   JobFailedError,
-  MigrationError,
-  type MigrationFailure,
   type DeviceDetachFailure,
   AuthError,
   ConnectionClosedError,

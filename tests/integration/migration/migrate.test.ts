@@ -4,9 +4,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AbortError, LibvirtConnection, MigrationError } from '../../../src/connection/index.js';
+import { AbortError, LibvirtConnection } from '../../../src/connection/index.js';
 import { LibvirtManager } from '../../../src/manager.js';
-import { MigrationManager, type MigrationProgress } from '../../../src/migration/index.js';
+import { MigrationError, MigrationManager, type MigrationProgress } from '../../../src/migration/index.js';
 import { parseOwnership } from '../../../src/xml/index.js';
 import { guestStartCounter } from '../../helpers/guest-disk.js';
 import { serialOffset, waitForSerialLine } from '../../helpers/guest.js';
