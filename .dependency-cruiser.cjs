@@ -7,6 +7,7 @@
  *   connection ← runtime (budget, per-VM queue, state table, waits: shared by every module below)
  *   connection, xml, runtime ← lifecycle ← destroyer ← creator ← devices ← disk-state ← state ← manager (facade)
  *   connection, xml, runtime ← lifecycle ← agent ← manager (facade)
+ *   connection, xml, runtime ← lifecycle ← destroyer ← creator ← devices ← disk-state ← migration ← state ← manager (facade)
  *
  * The facade composes modules: it may not call RPC or write XML itself.
  * The CLI (src/cli) sits on top: it imports only the public entry points, and nothing imports it.
@@ -69,7 +70,7 @@ module.exports = {
       comment: 'The connection layer knows nothing of the modules built on it.',
       severity: 'error',
       from: { path: '^src/connection/' },
-      to: { path: '^src/(creator|lifecycle|destroyer|devices|disk-state|state|runtime|manager|index|testing)' },
+      to: { path: '^src/(creator|lifecycle|destroyer|devices|disk-state|migration|state|runtime|manager|index|testing)' },
     },
     {
       name: 'runtime-below-modules',
@@ -82,7 +83,7 @@ module.exports = {
       name: 'modules-use-the-connection-not-rpc',
       comment: 'Modules above the connection reach libvirt only through LibvirtConnection (the single place each procedure is called).',
       severity: 'error',
-      from: { path: '^src/(creator|lifecycle|destroyer|devices|disk-state|state|runtime)/|^src/manager\\.ts$' },
+      from: { path: '^src/(creator|lifecycle|destroyer|devices|disk-state|migration|state|runtime)/|^src/manager\\.ts$' },
       to: { path: '^src/rpc/' },
     },
     {
@@ -96,19 +97,19 @@ module.exports = {
       name: 'lifecycle-level',
       severity: 'error',
       from: { path: '^src/lifecycle/' },
-      to: { path: '^src/(creator|destroyer|devices|disk-state|state|manager|index|testing)' },
+      to: { path: '^src/(creator|destroyer|devices|disk-state|migration|state|manager|index|testing)' },
     },
     {
       name: 'destroyer-level',
       severity: 'error',
       from: { path: '^src/destroyer/' },
-      to: { path: '^src/(creator|devices|disk-state|state|manager|index|testing)' },
+      to: { path: '^src/(creator|devices|disk-state|migration|state|manager|index|testing)' },
     },
     {
       name: 'creator-level',
       severity: 'error',
       from: { path: '^src/creator/' },
-      to: { path: '^src/(devices|disk-state|state|manager|index|testing)' },
+      to: { path: '^src/(devices|disk-state|migration|state|manager|index|testing)' },
     },
     {
       name: 'devices-level',
@@ -116,7 +117,7 @@ module.exports = {
         'Devices build on the creator (specs → storage + XML), destroyer (ownership, volume deletion) and lifecycle (waiter, queue).',
       severity: 'error',
       from: { path: '^src/devices/' },
-      to: { path: '^src/(disk-state|state|manager|index|testing)' },
+      to: { path: '^src/(disk-state|migration|state|manager|index|testing)' },
     },
     {
       name: 'disk-state-level',
@@ -124,6 +125,27 @@ module.exports = {
         'Snapshots, block jobs and backups build on the devices (ownership record), destroyer (volume deletion) and lifecycle (queue, waiter).',
       severity: 'error',
       from: { path: '^src/disk-state/' },
+      to: { path: '^src/(migration|state|manager|index|testing)' },
+    },
+    {
+      name: 'fleet-on-top',
+      comment: 'The fleet composes one facade per host; nothing below it knows of it, and it reaches libvirt only through them.',
+      severity: 'error',
+      from: { path: '^src/', pathNot: '^src/fleet/' },
+      to: { path: '^src/fleet/' },
+    },
+    {
+      name: 'fleet-uses-managers',
+      severity: 'error',
+      from: { path: '^src/fleet/' },
+      to: { path: '^src/(rpc|testing)/' },
+    },
+    {
+      name: 'migration-level',
+      comment:
+        'Migration builds on the lifecycle (queue), creator (makeVolume), destroyer (volume deletion) and devices (ownership record).',
+      severity: 'error',
+      from: { path: '^src/migration/' },
       to: { path: '^src/(state|manager|index|testing)' },
     },
     {

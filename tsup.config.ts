@@ -23,6 +23,8 @@ export default defineConfig({
     'disk-state': 'src/disk-state/index.ts',
     observability: 'src/observability/index.ts',
     agent: 'src/agent/index.ts',
+    migration: 'src/migration/index.ts',
+    fleet: 'src/fleet/index.ts',
     state: 'src/state/index.ts',
     protocol: 'src/rpc/protocol/index.ts',
     xml: 'src/xml/index.ts',

@@ -54,9 +54,20 @@ prepare() {
   if [[ ! -f $d/host_uuid ]]; then cat /proc/sys/kernel/random/uuid >"$d/host_uuid"; fi
   # A fresh copy of the main config each start, without the main daemon's objects (pitfall 4):
   # copied networks, pools, domains or secrets would be loaded twice (a network in the shared netns!).
+  # A restarted host keeps its *own* domains and pools, as a real host does (a killed-and-restarted host's VMs come back).
+  local keep=$d/etc-keep sub
+  rm -rf "${keep:?}" && mkdir -p "$keep"
+  for sub in qemu storage; do
+    if [[ -d $d/etc/$sub ]]; then mkdir -p "$keep/$sub/autostart" && cp -a "$d/etc/$sub"/*.xml "$keep/$sub/" 2>/dev/null || true; fi
+    if [[ -d $d/etc/$sub/autostart ]]; then cp -a "$d/etc/$sub/autostart/." "$keep/$sub/autostart/" 2>/dev/null || true; fi
+  done
   rm -rf "${d:?}/etc"
   cp -a /etc/libvirt "$d/etc"
   rm -f "$d"/etc/qemu/*.xml "$d"/etc/qemu/autostart/* "$d"/etc/storage/*.xml "$d"/etc/storage/autostart/*
+  for sub in qemu storage; do
+    if [[ -d $keep/$sub ]]; then cp -a "$keep/$sub/." "$d/etc/$sub/"; fi
+  done
+  rm -rf "${keep:?}"
   rm -rf "$d/etc/qemu/networks" "$d/etc/secrets"
   mkdir -p "$d/etc/qemu/networks/autostart" "$d/etc/secrets"
   set_keys "$d/etc/libvirtd.conf" <<EOF

@@ -52,6 +52,8 @@ export {
   SnapshotResource,
   CheckpointResource,
   DomainJobResource,
+  DomainMigrationResource,
+  type MigrationBegin,
   StoragePoolResource,
   StorageVolumeResource,
   NodeDeviceResource,
@@ -136,6 +138,7 @@ export type {
   HandshakeResult,
   RpcStream,
   TypedParamRecordValue,
+  TypedParam,
   RpcCallMessage,
 } from '../rpc/index.js';
 export * from '../errors/public.js';

@@ -31,6 +31,8 @@ export {
   BlockJobError,
   DeviceDetachError,
   JobFailedError,
+  MigrationError,
+  type MigrationFailure,
   type DeviceDetachFailure,
   type CloseReason,
 } from './sdk-errors.js';

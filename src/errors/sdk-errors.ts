@@ -41,6 +41,8 @@ export const ErrorCode = {
   JOB_FAILED: 'ERR_LIBVIRT_JOB_FAILED',
   /** A block job (copy, commit, pull) failed in QEMU, or someone else cancelled it. */
   BLOCK_JOB: 'ERR_LIBVIRT_BLOCK_JOB',
+  /** A migration did not happen: the destination is unreachable or the same host, or the job failed; the VM stayed on the source. */
+  MIGRATION: 'ERR_LIBVIRT_MIGRATION',
   /** A failure the SDK did not classify (a bug, or a non-SDK error wrapped for a report); `cause` has the original. */
   INTERNAL: 'ERR_LIBVIRT_INTERNAL',
 } as const;
@@ -387,5 +389,39 @@ export class BlockJobError extends LibvirtManagerError {
     this.disk = fields.disk;
     this.job = fields.job;
     this.status = fields.status;
+  }
+}
+
+/** Why a migration did not happen. */
+export type MigrationFailure = 'destination-unreachable' | 'same-host' | 'destination-storage' | 'failed';
+
+/**
+ * A migration did not happen and the VM is still on the source (`sourceState`
+ * says how it was found afterwards): the destination daemon could not be
+ * reached or went away during the transfer, it is the same host, the
+ * destination has no place for the copied disks, or the job failed. What the
+ * SDK made on the destination was removed before this is thrown. Aborts and
+ * timeouts are `AbortError` and `TimeoutError`, with the same guarantees.
+ *
+ * @example
+ * try { await migration.migrate('web1', { to: 'qemu+tcp://host2/system' }); } catch (e) {
+ *   if (e instanceof MigrationError && e.reason === 'destination-unreachable') pickAnotherHost();
+ * }
+ */
+export class MigrationError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'MigrationError';
+  declare readonly code: typeof ErrorCode.MIGRATION;
+  readonly reason: MigrationFailure;
+  /** The VM's state on the source after the failure (`'running'` when it kept running), when it could be read. */
+  readonly sourceState: string | undefined;
+  constructor(
+    fields: { reason: MigrationFailure; sourceState: string | undefined },
+    message: string,
+    options?: LibvirtManagerErrorOptions,
+  ) {
+    super(ErrorCode.MIGRATION, message, options);
+    this.reason = fields.reason;
+    this.sourceState = fields.sourceState;
   }
 }

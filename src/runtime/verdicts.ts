@@ -57,7 +57,8 @@ export type VmOperation =
   | 'managedSave'
   | 'removeManagedSave'
   | 'setAutostart'
-  | 'destroy';
+  | 'destroy'
+  | 'migrate';
 
 /**
  * What an operation does from a state:
@@ -138,6 +139,17 @@ export function verdict(operation: VmOperation, state: DomainStateName): Verdict
       // Block jobs and backups are QEMU jobs: they need the QEMU process.
       if (active || state === 'paused') return 'run';
       return { refuse: state === 'shutoff' ? 'it needs a running VM (start it, or work on its volumes offline)' : 'it is not running' };
+    case 'migrate':
+      // Live from running or paused (the QEMU process moves); offline from shut off (the definition moves).
+      if (active || state === 'paused' || state === 'shutoff') return 'run';
+      return {
+        refuse:
+          state === 'crashed'
+            ? 'force it off first'
+            : state === 'shutdown'
+              ? 'wait until it is shut off'
+              : 'it is neither running nor shut off',
+      };
     case 'detachDisk':
     case 'detachNic':
       // The guest releases an unplugged device: with its vCPUs paused it cannot.
@@ -207,4 +219,6 @@ export const DEFAULT_TIMEOUTS = {
   blockCommit: 3_600_000,
   blockPull: 3_600_000,
   backup: 3_600_000,
+  // Guest RAM (and with copied storage whole disks) over the network; a dirtying guest may need many passes.
+  migrate: 3_600_000,
 } as const satisfies Record<VmOperation | 'waitForState' | 'waitForAddresses' | 'waitForAgent', number>;

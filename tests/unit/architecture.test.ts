@@ -21,7 +21,7 @@ function sources(dir: string): string[] {
  * The layers below the facade that must use the connection they are given:
  * the modules and the per-VM runtime they share.
  */
-const MODULE_DIRS = ['creator', 'lifecycle', 'destroyer', 'devices', 'disk-state', 'agent', 'state', 'runtime'] as const;
+const MODULE_DIRS = ['creator', 'lifecycle', 'destroyer', 'devices', 'disk-state', 'agent', 'migration', 'state', 'runtime'] as const;
 const MANAGER = join(ROOT, 'src/manager.ts');
 
 /** Source text without comments (TSDoc examples may show how users open connections). */

@@ -30,6 +30,7 @@ import { type DomainInput, checkName, checkObjectName, lookupDomainBy, resolveDo
 import { SnapshotResource } from './snapshots.js';
 import { CheckpointResource } from './checkpoints.js';
 import { DomainJobResource } from './domain-jobs.js';
+import { DomainMigrationResource } from './domain-migration.js';
 import { type AutostartOptions, type ResourceCall, type ResourceStream, checkAutostart, flag } from './types.js';
 
 /** libvirt's domain states, lower-cased (`virDomainState`). */
@@ -135,6 +136,8 @@ export class DomainResource {
   readonly checkpoints: CheckpointResource;
   /** Block jobs (copy, commit, pull): one call each. Use `BlockJobManager` for confirmed jobs with progress. */
   readonly blockJobs: BlockJobResource;
+  /** The raw migration steps (`MigrationManager` in libvirt-manager/migration orders and confirms them). */
+  readonly migration: DomainMigrationResource;
 
   constructor(call: ResourceCall, stream: ResourceStream) {
     this.#call = call;
@@ -143,6 +146,7 @@ export class DomainResource {
     this.control = new DomainControl(call);
     this.agent = new DomainAgentResource(call);
     this.jobs = new DomainJobResource(call);
+    this.migration = new DomainMigrationResource(call);
     this.checkpoints = new CheckpointResource(call);
     this.blockJobs = new BlockJobResource(call);
   }

@@ -46,6 +46,7 @@ export * from './block-jobs.js';
 export * from './snapshots.js';
 export * from './checkpoints.js';
 export * from './domain-jobs.js';
+export * from './domain-migration.js';
 export * from './job-stats.js';
 export * from './host.js';
 export * from './networks.js';

@@ -18,6 +18,7 @@ import * as domainTime from './domain-time.js';
 import * as domain from './domain.js';
 import * as events from './events.js';
 import * as host from './host.js';
+import * as migration from './migration.js';
 import * as network from './network.js';
 import * as nodeDevice from './node-device.js';
 import * as nwfilter from './nwfilter.js';
@@ -39,6 +40,7 @@ export * from './domain-time.js';
 export * from './domain.js';
 export * from './events.js';
 export * from './host.js';
+export * from './migration.js';
 export * from './network.js';
 export * from './node-device.js';
 export * from './nwfilter.js';
@@ -81,6 +83,7 @@ export const ALL_PROCEDURES: readonly Procedure<unknown, unknown>[] = Object.fre
     checkpoint,
     events,
     host,
+    migration,
     network,
     nodeDevice,
     nwfilter,

@@ -1,0 +1,114 @@
+/**
+ * The disks of a migration with copied storage: libvirt copies a disk over
+ * NBD only into a volume that exists on the destination (or a pool there whose
+ * target is the disk's directory), so the SDK makes each one first, in the
+ * destination pool with the source disk's directory (or the pool the caller
+ * names), with the same name, format and size. Each is a step of a
+ * compensation log: a failed migration deletes them again.
+ *
+ * @module
+ */
+import { posix } from 'node:path';
+import type { CallOptions, LibvirtConnection, StorageVolRef } from '../connection/internal.js';
+import { type CompensationLog, makeVolume } from '../creator/internal.js';
+import { MigrationError, VirErrorCode, isLibvirtCode } from '../errors/index.js';
+import { CALL_CAP_MS } from '../runtime/index.js';
+import { type DiskDevice, type DomainModel, buildStorageVolumeXml, parseStoragePoolXml } from '../xml/index.js';
+
+/** A disk the migration copies and the volume made for it on the destination. */
+export interface CopiedDisk {
+  target: string;
+  path: string;
+  format: string;
+  capacity: bigint;
+  /** Destination pool and volume name. */
+  pool: string;
+  name: string;
+}
+
+/** The disks libvirt copies with NON_SHARED_*: writable file disks (read-only media and shareable disks stay where they are). */
+export function copiedDisks(model: DomainModel): DiskDevice[] {
+  return (model.devices.disks ?? []).filter(
+    (d) => (d.device ?? 'disk') === 'disk' && d.readonly !== true && d.shareable !== true && d.source?.file !== undefined,
+  );
+}
+
+/** The running pool of `connection` whose target path is `dir`, if any. */
+async function poolAt(connection: LibvirtConnection, dir: string, call: CallOptions): Promise<string | undefined> {
+  for (const pool of await connection.storage.pools.list(call)) {
+    if (!(await connection.storage.pools.isActive(pool, call))) continue;
+    const path = parseStoragePoolXml(await connection.storage.pools.getXml(pool, call)).target?.path;
+    if (path !== undefined && posix.normalize(path) === posix.normalize(dir)) return pool.name;
+  }
+  return undefined;
+}
+
+async function existing(connection: LibvirtConnection, path: string, call: CallOptions): Promise<StorageVolRef | undefined> {
+  try {
+    return await connection.storage.volumes.lookupByPath(path, call);
+  } catch (error) {
+    if (isLibvirtCode(error, VirErrorCode.VIR_ERR_NO_STORAGE_VOL)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Make, on the destination, one volume per copied disk (same path, format and
+ * capacity as the source's), each logged in `log` with its undo. Refuses a
+ * path that already has a volume there: the SDK never writes into what it did
+ * not make.
+ * @throws MigrationError (`destination-storage`) when no pool fits or the path is taken; nothing is left made
+ */
+export async function makeDestinationVolumes(
+  source: LibvirtConnection,
+  dest: LibvirtConnection,
+  model: DomainModel,
+  pool: string | undefined,
+  log: CompensationLog,
+  call: () => CallOptions,
+): Promise<CopiedDisk[]> {
+  const made: CopiedDisk[] = [];
+  for (const disk of copiedDisks(model)) {
+    const path = disk.source!.file!;
+    const info = await source.storage.volumes.getInfo(await source.storage.volumes.lookupByPath(path, call()), call());
+    const dir = posix.dirname(path);
+    const name = posix.basename(path);
+    const destPool = pool ?? (await poolAt(dest, dir, call()));
+    if (destPool === undefined)
+      throw new MigrationError(
+        { reason: 'destination-storage', sourceState: undefined },
+        `the destination has no running storage pool at ${dir} for disk ${disk.target.dev}: name one with options.pool`,
+      );
+    if ((await existing(dest, path, call())) !== undefined)
+      throw new MigrationError(
+        { reason: 'destination-storage', sourceState: undefined },
+        `the destination already has a volume at ${path} (disk ${disk.target.dev}); the SDK does not overwrite what it did not make`,
+      );
+    const format = disk.driver?.type ?? 'raw';
+    const xml = buildStorageVolumeXml({ name, capacity: info.capacity, target: { format: format as never } });
+    const volume = await makeVolume(
+      dest,
+      log,
+      {
+        step: `volume:${disk.target.dev}`,
+        specPath: disk.target.dev,
+        role: 'disk',
+        pool: destPool,
+        name,
+        predictedPath: path,
+        format,
+        xml,
+        writes: 0n,
+      },
+      // The undo must run after the caller's abort too: its own time, no signal.
+      { call: call(), rollback: { timeout: CALL_CAP_MS } },
+    );
+    if (volume.path !== path)
+      throw new MigrationError(
+        { reason: 'destination-storage', sourceState: undefined },
+        `the destination pool ${destPool} put disk ${disk.target.dev} at ${volume.path}, not ${path}: copied storage needs the same path`,
+      );
+    made.push({ target: disk.target.dev, path, format, capacity: info.capacity, pool: destPool, name });
+  }
+  return made;
+}
