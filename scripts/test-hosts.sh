@@ -58,7 +58,10 @@ prepare() {
   local keep=$d/etc-keep sub
   rm -rf "${keep:?}" && mkdir -p "$keep"
   for sub in qemu storage; do
-    if [[ -d $d/etc/$sub ]]; then mkdir -p "$keep/$sub/autostart" && cp -a "$d/etc/$sub"/*.xml "$keep/$sub/" 2>/dev/null || true; fi
+    if [[ -d $d/etc/$sub ]]; then
+      mkdir -p "$keep/$sub/autostart"
+      cp -a "$d/etc/$sub"/*.xml "$keep/$sub/" 2>/dev/null || true # none yet: nothing to keep
+    fi
     if [[ -d $d/etc/$sub/autostart ]]; then cp -a "$d/etc/$sub/autostart/." "$keep/$sub/autostart/" 2>/dev/null || true; fi
   done
   rm -rf "${d:?}/etc"
