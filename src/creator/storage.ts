@@ -125,6 +125,15 @@ function existing(facts: StorageFacts, location: VolumeLocation | string, path: 
   return v;
 }
 
+/**
+ * `<compat>1.1</compat>` for a qcow2 volume: libvirt 9.0 makes qcow2 v2 (compat 0.10) when the volume XML does not
+ * say, and v2 cannot hold persistent dirty bitmaps — such a disk can take no checkpoint, hence no incremental
+ * backup ("Cannot store dirty bitmaps in qcow2 v2 files"). qemu-img itself has defaulted to 1.1 since QEMU 1.7.
+ */
+function qcow2v3(format: string): { compat?: string } {
+  return format === 'qcow2' ? { compat: '1.1' } : {};
+}
+
 function extension(format: string): string {
   return format === 'raw' ? 'img' : format;
 }
@@ -149,7 +158,11 @@ function planOwned(checked: CheckedSpec, d: CheckedDisk, facts: StorageFacts, vo
         name: '',
         capacity: d.size!,
         allocation: spec.preallocate === true ? d.size! : 0n,
-        target: { format, ...(encryption === undefined ? {} : { encryption: { format: 'luks', secret: encryption.secret } }) },
+        target: {
+          format,
+          ...qcow2v3(format),
+          ...(encryption === undefined ? {} : { encryption: { format: 'luks', secret: encryption.secret } }),
+        },
       };
       if (spec.preallocate === true) writes = d.size!;
       break;
@@ -166,7 +179,13 @@ function planOwned(checked: CheckedSpec, d: CheckedDisk, facts: StorageFacts, vo
       format = 'qcow2';
       role = 'overlay';
       const basePath = base?.path ?? (spec.base as string);
-      model = { name: '', capacity, allocation: 0n, target: { format }, backingStore: { path: basePath, format: baseFormat } };
+      model = {
+        name: '',
+        capacity,
+        allocation: 0n,
+        target: { format, ...qcow2v3(format) },
+        backingStore: { path: basePath, format: baseFormat },
+      };
       break;
     }
     case 'clone': {
@@ -175,7 +194,7 @@ function planOwned(checked: CheckedSpec, d: CheckedDisk, facts: StorageFacts, vo
       const capacity = d.size ?? source.capacity;
       if (capacity < source.capacity)
         throw specError(`${d.path}.size`, `must be at least the source's virtual size (${source.capacity} bytes)`);
-      model = { name: '', capacity, target: { format } };
+      model = { name: '', capacity, target: { format, ...qcow2v3(format) } };
       cloneOf = { source: source.ref, reflink: spec.reflink === true };
       writes = source.allocation;
       break;

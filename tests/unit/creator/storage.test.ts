@@ -35,8 +35,10 @@ describe('volume plans', () => {
       name: 'vm1-disk0.qcow2',
       capacity: 1n << 30n,
       allocation: 0n,
-      target: { format: 'qcow2' },
+      target: { format: 'qcow2', compat: '1.1' },
     });
+    // Raw has no compat level; qcow2 is v3 so its disks can hold checkpoints' dirty bitmaps.
+    expect(parseStorageVolumeXml(p.volumes[1]!.xml).target.compat).toBeUndefined();
   });
 
   it('writes an overlay with the base as backing store, sized like the base by default', () => {
@@ -46,7 +48,7 @@ describe('volume plans', () => {
     expect(parseStorageVolumeXml(v.xml)).toMatchObject({
       capacity: BASE.capacity,
       backingStore: { path: BASE.path, format: 'qcow2' },
-      target: { format: 'qcow2' },
+      target: { format: 'qcow2', compat: '1.1' },
     });
   });
 
