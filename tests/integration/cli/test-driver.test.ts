@@ -64,7 +64,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const n of names) {
     virshQuiet(TEST_URI, 'destroy', n);
-    virshQuiet(TEST_URI, 'undefine', n);
+    virshQuiet(TEST_URI, 'undefine', n, '--snapshots-metadata');
   }
   for (const v of volumes()) if (names.some((n) => v.startsWith(n))) virshQuiet(TEST_URI, 'vol-delete', '--pool', POOL, v);
   await holder?.close();
@@ -72,6 +72,34 @@ afterAll(async () => {
 });
 
 describe('libvirt-manager on the test driver', () => {
+  it('snapshot create, list, revert, delete match virsh snapshot-list; a bad action is a usage error', async () => {
+    const vm = name('snap');
+    const spec = join(dir, `${vm}.json`);
+    // A qcow2 disk: the test driver snapshots it internally, as QEMU would.
+    writeFileSync(
+      spec,
+      JSON.stringify({ name: vm, memory: '64MiB', virtType: 'test', disks: [{ kind: 'new', pool: POOL, size: '64MiB', format: 'qcow2' }] }),
+    );
+    await cliJson(['create', spec, ...U]);
+    const created = await cliJson<{ snapshot: { name: string; current: boolean } }>(['snapshot', vm, 'create', 's1', ...U]);
+    expect(created.snapshot).toMatchObject({ name: 's1', current: true });
+    await cliJson(['snapshot', vm, 'create', 's2', '--description', 'second', ...U]);
+    const list = await cliJson<{ name: string; parent?: string; current: boolean }[]>(['snapshot', vm, 'list', ...U]);
+    expect(list.map((s) => [s.name, s.parent ?? null, s.current])).toEqual([
+      ['s1', null, false],
+      ['s2', 's1', true],
+    ]);
+    expect(virsh(TEST_URI, 'snapshot-list', vm, '--name').split('\n').filter(Boolean).sort()).toEqual(['s1', 's2']);
+    await cliJson(['snapshot', vm, 'revert', 's1', ...U]);
+    expect(virsh(TEST_URI, 'snapshot-current', vm, '--name').trim()).toBe('s1');
+    await cliJson(['snapshot', vm, 'delete', 's2', ...U]);
+    expect(virsh(TEST_URI, 'snapshot-list', vm, '--name').split('\n').filter(Boolean)).toEqual(['s1']);
+    const bad = await cli(['snapshot', vm, 'rollback', 's1', '--json', ...U]);
+    expect(bad.code).toBe(2);
+    expect(JSON.parse(bad.stderr)).toMatchObject({ error: { path: 'action' } });
+    expect((await cli(['snapshot', vm, 'delete', ...U])).code).toBe(2);
+  });
+
   it('create from YAML --start --wait-ip, then destroy --storage owned: the VM and its volume are gone', async () => {
     const vm = name('yaml');
     const spec = join(dir, `${vm}.yaml`);

@@ -38,7 +38,7 @@ describe('volume plans', () => {
       target: { format: 'qcow2', compat: '1.1' },
     });
     // Raw has no compat level; qcow2 is v3 so its disks can hold checkpoints' dirty bitmaps.
-    expect(parseStorageVolumeXml(p.volumes[1]!.xml).target.compat).toBeUndefined();
+    expect(parseStorageVolumeXml(p.volumes[1]!.xml).target?.compat).toBeUndefined();
   });
 
   it('writes an overlay with the base as backing store, sized like the base by default', () => {
