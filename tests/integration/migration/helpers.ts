@@ -42,13 +42,14 @@ export interface HostGuest {
   name: string;
   vm: DomainRef;
   manifest: GuestManifest;
-  diskPath: string;
+  /** `undefined` for a guest without disks (it boots from a kernel and initramfs both hosts see). */
+  diskPath: string | undefined;
   /** The serial log's path inside the hosts. */
   logPath: string;
 }
 
 /** Start the guest on `conn` (host `n`) with a 64 MiB qcow2 data disk made in the pool and recorded as owned. */
-export async function startGuestWithDisk(conn: LibvirtConnection, n: number, prefix: string): Promise<HostGuest> {
+export async function startGuestWithDisk(conn: LibvirtConnection, n: number, prefix: string): Promise<HostGuest & { diskPath: string }> {
   const manifest = ensureTestGuest();
   const name = uniqueName(prefix);
   const vol = await conn.storage.volumes.create(
@@ -77,6 +78,19 @@ export async function startGuestWithDisk(conn: LibvirtConnection, n: number, pre
   return { name, vm, manifest, diskPath, logPath };
 }
 
+/**
+ * A guest with no disk at all on host `n`: it boots from the kernel and initramfs in the user's cache, which every
+ * test host sees at the same path, so it migrates with `storage: 'shared'` and only its memory moves.
+ */
+export async function startGuestWithoutDisk(conn: LibvirtConnection, n: number, prefix: string): Promise<HostGuest> {
+  const manifest = ensureTestGuest();
+  const name = uniqueName(prefix);
+  const logPath = `/var/log/libvirt/qemu/${name}-serial.log`;
+  const vm = await conn.domains.control.createTransient(guestDomainXml(manifest, { variant: 'noacpi', name, logPath }));
+  await waitForSerial(outside(n, logPath), manifest.readyMarker, 90_000);
+  return { name, vm, manifest, diskPath: undefined, logPath };
+}
+
 /** Destroy the guest wherever it is and delete its disk on both hosts. */
 export async function cleanup(conns: readonly LibvirtConnection[], g: HostGuest | undefined): Promise<void> {
   if (g === undefined) return;
@@ -84,6 +98,7 @@ export async function cleanup(conns: readonly LibvirtConnection[], g: HostGuest 
     if (conn.state !== 'open') continue;
     await conn.domains.control.forceOff(g.name).catch(() => undefined);
     await conn.domains.control.undefine(g.name).catch(() => undefined);
+    if (g.diskPath === undefined) continue;
     const vol = await conn.storage.volumes.lookupByPath(g.diskPath).catch(() => undefined);
     if (vol !== undefined) await conn.storage.volumes.delete(vol).catch(() => undefined);
   }
