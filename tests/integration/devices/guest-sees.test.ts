@@ -216,57 +216,60 @@ describe.skipIf(!ENV_TESTS)('a guest sees each device change (ACPI PCI hotplug, 
   });
 });
 
-describe.skipIf(!ENV_TESTS).each(['acpi', 'native'] as const)('a guest that holds on to an unplugged disk (%s PCI hotplug)', (pciHotplug) => {
-  it('ignore-first: the first detach leaves the disk in place, a later one removes it', async () => {
-    const { name, log } = await boot(`unplug1-${pciHotplug}`, { hotplugPorts: 1, pciHotplug, unplug: 'ignore-first' });
-    const dev = (await attachDisk(name, log)).words[1] ?? '';
-    await waitForSerialLine(log, `${guest.unplugMarkerPrefix}armed hotplug=${pciHotplug} variant=ignore-first`, 1000);
+describe.skipIf(!ENV_TESTS).each(['acpi', 'native'] as const)(
+  'a guest that holds on to an unplugged disk (%s PCI hotplug)',
+  (pciHotplug) => {
+    it('ignore-first: the first detach leaves the disk in place, a later one removes it', async () => {
+      const { name, log } = await boot(`unplug1-${pciHotplug}`, { hotplugPorts: 1, pciHotplug, unplug: 'ignore-first' });
+      const dev = (await attachDisk(name, log)).words[1] ?? '';
+      await waitForSerialLine(log, `${guest.unplugMarkerPrefix}armed hotplug=${pciHotplug} variant=ignore-first`, 1000);
 
-    let from = serialOffset(log);
-    let mark = events.mark();
-    let started = Date.now();
-    await virsh('detach-disk', name, 'vdb', '--live');
-    report(`${pciHotplug} ignore-first: first detach-disk call`, Date.now() - started);
-    await waitForSerialLine(log, `${guest.unplugMarkerPrefix}ignored hotplug=${pciHotplug}`, 30_000, () => true, { from });
-    // Still there 10 s after the request: the guest kept it.
-    await sleep(Math.max(0, started + 10_000 - Date.now()));
-    expect(events.of(name, 'device-removed', mark)).toEqual([]);
-    expect(await liveDisks(name)).toContain('vdb');
+      let from = serialOffset(log);
+      let mark = events.mark();
+      let started = Date.now();
+      await virsh('detach-disk', name, 'vdb', '--live');
+      report(`${pciHotplug} ignore-first: first detach-disk call`, Date.now() - started);
+      await waitForSerialLine(log, `${guest.unplugMarkerPrefix}ignored hotplug=${pciHotplug}`, 30_000, () => true, { from });
+      // Still there 10 s after the request: the guest kept it.
+      await sleep(Math.max(0, started + 10_000 - Date.now()));
+      expect(events.of(name, 'device-removed', mark)).toEqual([]);
+      expect(await liveDisks(name)).toContain('vdb');
 
-    from = serialOffset(log);
-    mark = events.mark();
-    started = Date.now();
-    await virsh('detach-disk', name, 'vdb', '--live');
-    report(`${pciHotplug} ignore-first: second detach-disk call`, Date.now() - started);
-    const removed = await events.waitFor(name, 'device-removed', 30_000, mark);
-    report(`${pciHotplug} ignore-first: second detach-disk → DEVICE_REMOVED`, removed.at - started);
-    await waitForSerialLine(log, `${guest.blockMarkerPrefix}remove ${dev}`, 30_000, () => true, { from });
-    expect(await liveDisks(name)).not.toContain('vdb');
-    virshQuiet(QEMU_URI, 'destroy', name);
-  });
+      from = serialOffset(log);
+      mark = events.mark();
+      started = Date.now();
+      await virsh('detach-disk', name, 'vdb', '--live');
+      report(`${pciHotplug} ignore-first: second detach-disk call`, Date.now() - started);
+      const removed = await events.waitFor(name, 'device-removed', 30_000, mark);
+      report(`${pciHotplug} ignore-first: second detach-disk → DEVICE_REMOVED`, removed.at - started);
+      await waitForSerialLine(log, `${guest.blockMarkerPrefix}remove ${dev}`, 30_000, () => true, { from });
+      expect(await liveDisks(name)).not.toContain('vdb');
+      virshQuiet(QEMU_URI, 'destroy', name);
+    });
 
-  it('never: no DEVICE_REMOVED in 20 s, however often detach is asked', async () => {
-    const { name, log } = await boot(`unplug2-${pciHotplug}`, { hotplugPorts: 1, pciHotplug, unplug: 'never' });
-    await attachDisk(name, log);
-    const from = serialOffset(log);
-    const mark = events.mark();
-    const started = Date.now();
-    // A second request while the first is pending: libvirt runs it once the first one's job has ended.
-    const first = virsh('detach-disk', name, 'vdb', '--live');
-    await sleep(1000);
-    const second = virsh('detach-disk', name, 'vdb', '--live');
-    const [a, b] = await Promise.allSettled([first, second]);
-    for (const [which, result] of [['first', a] as const, ['second', b] as const]) {
-      console.log(
-        `[devices] ${pciHotplug} never: ${which} detach-disk ${result.status === 'fulfilled' ? 'succeeded' : `failed: ${String(result.reason)}`}`,
-      );
-    }
-    report(`${pciHotplug} never: both detach-disk calls`, Date.now() - started);
-    await waitForSerialLine(log, `${guest.unplugMarkerPrefix}ignored hotplug=${pciHotplug}`, 30_000, () => true, { from });
-    await sleep(Math.max(0, started + 20_000 - Date.now()));
-    expect(events.of(name, 'device-removed', mark)).toEqual([]);
-    expect(events.of(name, 'device-removal-failed', mark)).toEqual([]);
-    expect(await liveDisks(name)).toContain('vdb');
-    virshQuiet(QEMU_URI, 'destroy', name);
-  });
-});
+    it('never: no DEVICE_REMOVED in 20 s, however often detach is asked', async () => {
+      const { name, log } = await boot(`unplug2-${pciHotplug}`, { hotplugPorts: 1, pciHotplug, unplug: 'never' });
+      await attachDisk(name, log);
+      const from = serialOffset(log);
+      const mark = events.mark();
+      const started = Date.now();
+      // A second request while the first is pending: libvirt runs it once the first one's job has ended.
+      const first = virsh('detach-disk', name, 'vdb', '--live');
+      await sleep(1000);
+      const second = virsh('detach-disk', name, 'vdb', '--live');
+      const [a, b] = await Promise.allSettled([first, second]);
+      for (const [which, result] of [['first', a] as const, ['second', b] as const]) {
+        console.log(
+          `[devices] ${pciHotplug} never: ${which} detach-disk ${result.status === 'fulfilled' ? 'succeeded' : `failed: ${String(result.reason)}`}`,
+        );
+      }
+      report(`${pciHotplug} never: both detach-disk calls`, Date.now() - started);
+      await waitForSerialLine(log, `${guest.unplugMarkerPrefix}ignored hotplug=${pciHotplug}`, 30_000, () => true, { from });
+      await sleep(Math.max(0, started + 20_000 - Date.now()));
+      expect(events.of(name, 'device-removed', mark)).toEqual([]);
+      expect(events.of(name, 'device-removal-failed', mark)).toEqual([]);
+      expect(await liveDisks(name)).toContain('vdb');
+      virshQuiet(QEMU_URI, 'destroy', name);
+    });
+  },
+);
