@@ -4,11 +4,7 @@ import { type DomainStateName, InvalidStateError } from '../connection/internal.
  * The device operations of the devices module (`VmDeviceManager`): each
  * changes a VM's hardware, live and/or in its persistent definition.
  */
-export type DeviceOperation =
-  'attachDisk' | 'detachDisk' | 'changeMedia' | 'attachNic' | 'detachNic' | 'resizeDisk' | 'setMemory' | 'setVcpus';
-
-/** Every {@link DeviceOperation}. */
-export const DEVICE_OPERATIONS: readonly DeviceOperation[] = [
+export const DEVICE_OPERATIONS = [
   'attachDisk',
   'detachDisk',
   'changeMedia',
@@ -17,18 +13,17 @@ export const DEVICE_OPERATIONS: readonly DeviceOperation[] = [
   'resizeDisk',
   'setMemory',
   'setVcpus',
-];
+] as const;
+
+/** One of {@link DEVICE_OPERATIONS}. */
+export type DeviceOperation = (typeof DEVICE_OPERATIONS)[number];
 
 /**
  * The operations on a VM's disk state over time: snapshots (create, revert,
  * delete), block jobs (copy, commit, pull) and backups. Each runs in the VM's
  * turn, so power operations queue behind it.
  */
-export type DiskStateOperation =
-  'createSnapshot' | 'revertSnapshot' | 'deleteSnapshot' | 'blockCopy' | 'blockCommit' | 'blockPull' | 'backup';
-
-/** Every {@link DiskStateOperation}. */
-export const DISK_STATE_OPERATIONS: readonly DiskStateOperation[] = [
+export const DISK_STATE_OPERATIONS = [
   'createSnapshot',
   'revertSnapshot',
   'deleteSnapshot',
@@ -36,7 +31,10 @@ export const DISK_STATE_OPERATIONS: readonly DiskStateOperation[] = [
   'blockCommit',
   'blockPull',
   'backup',
-];
+] as const;
+
+/** One of {@link DISK_STATE_OPERATIONS}. */
+export type DiskStateOperation = (typeof DISK_STATE_OPERATIONS)[number];
 
 /**
  * Operations on one VM that run in its turn (the per-VM queue): the power

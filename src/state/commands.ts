@@ -2,7 +2,7 @@ import type { CallOptions, DomainStateName } from '../connection/internal.js';
 import type { DestroyOptions, DestroyReport } from '../destroyer/internal.js';
 import type { DeviceRequests, DeviceResults } from '../devices/internal.js';
 import type { DiskStateRequests, DiskStateResults } from '../disk-state/internal.js';
-import { type VmOperation, verdict } from '../runtime/index.js';
+import { DEVICE_OPERATIONS, DISK_STATE_OPERATIONS, type VmOperation, verdict } from '../runtime/index.js';
 import type {
   ForceOffOptions,
   ForceOffResult,
@@ -39,21 +39,8 @@ export const VM_COMMANDS = [
   'resume',
   'managedSave',
   'destroy',
-  'attachDisk',
-  'detachDisk',
-  'changeMedia',
-  'attachNic',
-  'detachNic',
-  'resizeDisk',
-  'setMemory',
-  'setVcpus',
-  'createSnapshot',
-  'revertSnapshot',
-  'deleteSnapshot',
-  'blockCopy',
-  'blockCommit',
-  'blockPull',
-  'backup',
+  ...DEVICE_OPERATIONS,
+  ...DISK_STATE_OPERATIONS,
 ] as const;
 
 /**
@@ -61,16 +48,8 @@ export const VM_COMMANDS = [
  * `VmDeviceManager`; the machine shows them as `reconfiguring`.
  * @example DEVICE_COMMANDS.includes('attachDisk') // true
  */
-export const DEVICE_COMMANDS = [
-  'attachDisk',
-  'detachDisk',
-  'changeMedia',
-  'attachNic',
-  'detachNic',
-  'resizeDisk',
-  'setMemory',
-  'setVcpus',
-] as const;
+// The devices module's own list: one list, so a new device operation is a command at once.
+export const DEVICE_COMMANDS = DEVICE_OPERATIONS;
 
 /** One of {@link DEVICE_COMMANDS}. */
 export type DeviceCommand = (typeof DEVICE_COMMANDS)[number];
@@ -81,15 +60,8 @@ export type DeviceCommand = (typeof DEVICE_COMMANDS)[number];
  * `changingDisks`.
  * @example DISK_STATE_COMMANDS.includes('createSnapshot') // true
  */
-export const DISK_STATE_COMMANDS = [
-  'createSnapshot',
-  'revertSnapshot',
-  'deleteSnapshot',
-  'blockCopy',
-  'blockCommit',
-  'blockPull',
-  'backup',
-] as const;
+// The disk-state module's own list.
+export const DISK_STATE_COMMANDS = DISK_STATE_OPERATIONS;
 
 /** One of {@link DISK_STATE_COMMANDS}. */
 export type DiskStateCommand = (typeof DISK_STATE_COMMANDS)[number];
