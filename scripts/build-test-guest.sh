@@ -33,6 +33,9 @@
 #   typed: LIBVIRT_MANAGER_CMD <id> count                    answer: ... ok count, then once a second
 #                                                            LIBVIRT_MANAGER_COUNT n=<n> uptime=<s>
 #   any failure:                                             LIBVIRT_MANAGER_CMD_DONE <id> error <command> <why>
+#   typed: LIBVIRT_MANAGER_CMD <id> dirty <MiB>            answer: ... ok dirty <MiB>, then it rewrites a <MiB>
+#                                                            buffer in RAM with random data forever, saying about
+#                                                            once a second LIBVIRT_MANAGER_DIRTY pass=<n> mib=<MiB> uptime=<s>
 #   (<dev>: a virtio disk's serial, else a guest device name; the data is at 1 MiB, direct I/O.)
 #   LIBVIRT_MANAGER_MEM total=<kB>           MemTotal: before READY, then at each change (balloon)
 #   LIBVIRT_MANAGER_CPU online=<list>        online CPUs: before READY, then at each change; hot-plugged
@@ -85,6 +88,7 @@ readonly UNPLUG_MARKER=LIBVIRT_MANAGER_UNPLUG
 readonly CMD_MARKER=LIBVIRT_MANAGER_CMD
 readonly CMD_DONE_MARKER=LIBVIRT_MANAGER_CMD_DONE
 readonly COUNT_MARKER=LIBVIRT_MANAGER_COUNT
+readonly DIRTY_MARKER=LIBVIRT_MANAGER_DIRTY
 # The kernel command line parameter that selects an unplug variant (test-guest/devices.sh).
 readonly UNPLUG_PARAMETER=test_guest.unplug
 readonly BASE_IMAGE_MARKER='LIBVIRT_MANAGER_BASE_IMAGE v1'
@@ -312,6 +316,7 @@ UNPLUG_MARKER=$UNPLUG_MARKER
 CMD_MARKER=$CMD_MARKER
 CMD_DONE_MARKER=$CMD_DONE_MARKER
 COUNT_MARKER=$COUNT_MARKER
+DIRTY_MARKER=$DIRTY_MARKER
 UNPLUG_PARAMETER=$UNPLUG_PARAMETER
 AGENT_CHANNEL=$AGENT_CHANNEL
 AGENT_ADDRESS=$AGENT_ADDRESS
@@ -380,6 +385,7 @@ write_manifest() {
   "commandPrefix": $(json_string "$CMD_MARKER "),
   "commandDonePrefix": $(json_string "$CMD_DONE_MARKER "),
   "countMarkerPrefix": $(json_string "$COUNT_MARKER n="),
+  "dirtyMarkerPrefix": $(json_string "$DIRTY_MARKER pass="),
   "buildHash": $(json_string "$hash")
 }
 EOF

@@ -146,3 +146,19 @@ export async function guestStartCounter(
 ): Promise<void> {
   await guestCommand(conn, domain, logPath, ['count'], options);
 }
+
+/**
+ * Make the guest dirty memory: from now until it stops, it rewrites a `mib`-MiB buffer in its RAM (1..128) with
+ * random data, over and over, and prints `LIBVIRT_MANAGER_DIRTY pass=<n> mib=<MiB> uptime=<s>` about once a second
+ * (the manifest's `dirtyMarkerPrefix`) — memory a live migration's pre-copy must keep sending again.
+ */
+export async function guestStartDirtying(
+  conn: LibvirtConnection,
+  domain: DomainInput,
+  logPath: string,
+  mib: number,
+  options: GuestCommandOptions = {},
+): Promise<void> {
+  if (!Number.isInteger(mib) || mib < 1 || mib > 128) throw new Error(`bad size ${mib}: whole MiB, 1..128`);
+  await guestCommand(conn, domain, logPath, ['dirty', String(mib)], options);
+}
