@@ -35,7 +35,7 @@
  * The node files are deleted at the end; the test driver forgets its hosts when the fleet closes.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FleetEvent, LibvirtFleet } from '../src/fleet/index.js';
 import { fmtMs, hasGc, heap, pooled, quantile, runWithGc } from './lib/heap.js';
@@ -71,6 +71,8 @@ function vmName(host: number, i: number): string {
 type Waiter = (event: Extract<FleetEvent, { type: 'vm' }>, at: number) => void;
 
 async function main(): Promise<void> {
+  // Recorded: the daemon serves every host, so anything else busy on the machine skews every figure.
+  const loadBefore = loadavg()[0]!;
   const dir = mkdtempSync(join(tmpdir(), PREFIX));
   let fleet: LibvirtFleet | undefined;
   try {
@@ -161,6 +163,7 @@ async function main(): Promise<void> {
     console.log(
       `libvirt-manager fleet benchmark — ${HOSTS} test-driver hosts × ${VMS} VMs, node ${process.version}${hasGc ? '' : ' (no gc(): heap figures include garbage)'}`,
     );
+    console.log(`load average before the run: ${loadBefore.toFixed(2)}${loadBefore > 0.5 ? ' (busy machine: rerun when quiet)' : ''}`);
     console.log(`VMs tracked:                 ${tracked}`);
     console.log(`open (all hosts connected, registries seeded): ${openMs.toFixed(0)} ms`);
     console.log(`heap per tracked VM:         ${Math.round(perVm)} bytes (${((after - before) / 1024 / 1024).toFixed(2)} MiB for all)`);
