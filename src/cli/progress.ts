@@ -47,6 +47,8 @@ export function migrationProgressReporter(
   let drawn = false;
   return {
     onProgress: (p) => {
+      // Nothing counted yet (the job is setting up): no bar rather than a full one.
+      if (p.dataTotal === 0) return;
       // dataTotal grows while the guest dirties memory: the bar may step back on a later pass.
       drawBar(vm, p.dataProcessed, p.dataTotal, p.memoryIteration > 1 ? `  memory pass ${p.memoryIteration}` : '');
       drawn = true;

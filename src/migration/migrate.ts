@@ -80,7 +80,9 @@ export function migrate(
       throw new InvalidStateError(
         'migrate',
         state.state,
-        active ? `${ref.name} is ${state.state}: an offline migration needs it shut off` : `${ref.name} is shut off: nothing runs to migrate live`,
+        active
+          ? `${ref.name} is ${state.state}: an offline migration needs it shut off`
+          : `${ref.name} is shut off: nothing runs to migrate live`,
       );
     if (!active && o.storage !== 'shared')
       throw new InvalidArgumentError(

@@ -24,7 +24,11 @@ function migrateOptions(values: OptionValues): Omit<MigrateOptions, 'to' | 'sign
   const maxDowntime = positiveIntegerOption(values, 'max-downtime');
   const methods = listOption(values, 'comp-methods');
   const live = flagOption(values, 'live') ? true : flagOption(values, 'offline') ? false : undefined;
-  const storage = flagOption(values, 'copy-storage-all') ? 'copy-all' : flagOption(values, 'copy-storage-inc') ? 'copy-incremental' : 'shared';
+  const storage = flagOption(values, 'copy-storage-all')
+    ? 'copy-all'
+    : flagOption(values, 'copy-storage-inc')
+      ? 'copy-incremental'
+      : 'shared';
   if (pool !== undefined && storage === 'shared') throw usageError('--pool', 'needs --copy-storage-all or --copy-storage-inc');
   return {
     mode: flagOption(values, 'p2p') ? 'p2p' : 'managed',

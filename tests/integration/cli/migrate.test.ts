@@ -102,7 +102,10 @@ describe('libvirt-manager migrate between two test hosts', () => {
       confirmedBy: { source: string; destination: string };
       durationMs: number;
     }>(['migrate', g.name, ...U, '--live', '--p2p', '--copy-storage-all']);
-    console.log(`migrate --live --p2p --copy-storage-all: ${Date.now() - started} ms end to end (SDK ${result.durationMs} ms)`, result.confirmedBy);
+    console.log(
+      `migrate --live --p2p --copy-storage-all: ${Date.now() - started} ms end to end (SDK ${result.durationMs} ms)`,
+      result.confirmedBy,
+    );
     expect(result).toMatchObject({ domain: { name: g.name }, live: true, mode: 'p2p' });
     expect(result.copiedDisks.map((d) => d.target)).toEqual(['vdb']);
     expect(result.sourceVolumesDeleted.map((v) => v.path)).toEqual([g.diskPath]);
