@@ -3,8 +3,8 @@
  * sent (no daemon needed); then one real TCG guest with a qcow2 data disk on test host 2 (scripts/test-hosts.sh)
  * is refused `--offline` while it runs (exit 4), interrupted with SIGINT mid-migration at 1 MiB/s (exit 130, still
  * running on the source, nothing on the destination), and migrated `--live --p2p --copy-storage-all` to host 3
- * (`--json` parses; it runs there, gone from the source). Run it alone: `flock /tmp/lvm-qemu.lock npx vitest run
- * <this file>`.
+ * (`--json` parses; it runs there, gone from the source); a shut-off VM is refused `--live` and moved `--offline`.
+ * Run it alone: `flock /tmp/lvm-qemu.lock npx vitest run <this file>`.
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -112,4 +112,33 @@ describe('libvirt-manager migrate between two test hosts', () => {
     expect((await b.domains.getState(g.name)).state).toBe('running');
     expect(await a.domains.exists(g.name)).toBe(false);
   }, 180_000);
+
+  it('refuses --live for a shut-off VM, moves it with --offline (its definition only)', async () => {
+    const name = `lvm-cli-moff-${Date.now().toString(36)}`;
+    const xml = `<domain type='qemu'><name>${name}</name><memory unit='MiB'>64</memory><os><type arch='x86_64' machine='q35'>hvm</type></os></domain>`;
+    await a.domains.control.define(xml);
+    try {
+      const live = await cli(['migrate', name, '--uri', hostUri(2), '--to', hostUri(3), '--live', '--json']);
+      expect(live.code).toBe(4);
+      expect(errorOf(live.stderr).name).toBe('InvalidStateError');
+      expect(await b.domains.exists(name)).toBe(false);
+      const result = await cliJson<{ live: boolean; mode: string }>([
+        'migrate',
+        name,
+        '--uri',
+        hostUri(2),
+        '--to',
+        hostUri(3),
+        '--offline',
+        '--p2p',
+      ]);
+      expect(result).toMatchObject({ live: false, mode: 'p2p' });
+      expect(await a.domains.exists(name)).toBe(false);
+      expect((await b.domains.getState(name)).state).toBe('shutoff');
+      expect(await b.domains.isPersistent(name)).toBe(true);
+    } finally {
+      await a.domains.control.undefine(name).catch(() => undefined);
+      await b.domains.control.undefine(name).catch(() => undefined);
+    }
+  }, 60_000);
 });
