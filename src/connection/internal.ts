@@ -12,6 +12,7 @@ export * from './index.js';
 export { backoffDelay } from './backoff.js';
 export { connectionMachine, type ConnectionMachineEvent, type ConnectionMachineContext } from './machine.js';
 export * from './events/event-types.js';
+export * from './events/decode-event.js';
 export * from './resources/index.js';
 export { checkDuration, errorCodeOf, isUuid, uuidKey } from '../rpc/index.js';
 // The one logger call that never throws, for every module above the connection.
