@@ -4,8 +4,9 @@
  * The fixture of the test-driver files of devices, snapshots and backups.
  */
 import type { DomainRef } from '../../src/connection/internal.js';
-import type { LibvirtManager } from '../../src/index.js';
-import { uniqueName } from './libvirt.js';
+import { afterAll } from 'vitest';
+import { LibvirtManager } from '../../src/index.js';
+import { TEST_URI, uniqueName } from './libvirt.js';
 
 /** What a {@link TestDriverVms.create} VM has besides its one disk. */
 export interface TestDriverVmOptions {
@@ -55,4 +56,16 @@ export function testDriverVms(manager: LibvirtManager): TestDriverVms {
       for (const name of names) await manager.destroyer.destroy(name, { storage: 'owned' }).catch(() => undefined);
     },
   };
+}
+
+/**
+ * After the file's tests, destroy the test-driver VMs named in `names` (their
+ * storage left alone) over a connection of its own, whatever the tests left open.
+ */
+export function destroyAfterAll(names: readonly string[]): void {
+  afterAll(async () => {
+    const cleaner = await LibvirtManager.connect(TEST_URI);
+    for (const name of names) await cleaner.destroyer.destroy(name, { storage: 'none' }).catch(() => undefined);
+    await cleaner.close();
+  });
 }
