@@ -15,6 +15,8 @@ export * from './events/event-types.js';
 export * from './events/decode-event.js';
 export * from './resources/index.js';
 export { checkDuration, errorCodeOf, isUuid, uuidKey } from '../rpc/index.js';
+// One way to run under a tracing channel, for the RPC calls and the operations above (src/runtime/tracing.ts).
+export { hasTraceSubscribers, traceTimed } from '../rpc/index.js';
 // The one logger call that never throws, for every module above the connection.
 export { log as logSafely } from '../rpc/logger.js';
 // The flag bits the modules above the connection send, so they need not import `src/rpc`.
