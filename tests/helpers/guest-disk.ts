@@ -28,6 +28,22 @@ function guest(): GuestManifest {
   return manifest;
 }
 
+/** The first bytes of the data block at 1 MiB as the host sees them in the image (qemu-io -U shares the image QEMU holds). */
+export function hostRead(path: string): string {
+  const out = execFileSync('qemu-io', ['-r', '-U', '-f', 'qcow2', '-c', 'read -v 1M 64', path], { encoding: 'utf8' });
+  // "00100000:  4c 56 4d 5f 44 ...  LVM.D...": the hex columns, as the ASCII one shows '.' for '_' and ' '.
+  const hex = out
+    .split('\n')
+    .filter((line) => /^[0-9a-f]{8}:/.test(line))
+    .flatMap((line) =>
+      line
+        .slice(10, 10 + 16 * 3)
+        .trim()
+        .split(/\s+/),
+    );
+  return Buffer.from(hex.join(''), 'hex').toString('latin1');
+}
+
 /**
  * Open the domain's console through the SDK's console stream (`virDomainOpenConsole`), taking it from any other
  * holder (`force`), type `line` on it, run `whileOpen` (e.g. wait for the guest's answer in the serial log), then end
@@ -146,20 +162,4 @@ export async function guestStartCounter(
   options: GuestCommandOptions = {},
 ): Promise<void> {
   await guestCommand(conn, domain, logPath, ['count'], options);
-}
-
-/** The first bytes of the data block at 1 MiB as the host sees them in the image (qemu-io -U shares the image QEMU holds). */
-export function hostRead(path: string): string {
-  const out = execFileSync('qemu-io', ['-r', '-U', '-f', 'qcow2', '-c', 'read -v 1M 64', path], { encoding: 'utf8' });
-  // "00100000:  4c 56 4d 5f 44 ...  LVM.D...": the hex columns, as the ASCII one shows '.' for '_' and ' '.
-  const hex = out
-    .split('\n')
-    .filter((line) => /^[0-9a-f]{8}:/.test(line))
-    .flatMap((line) =>
-      line
-        .slice(10, 10 + 16 * 3)
-        .trim()
-        .split(/\s+/),
-    );
-  return Buffer.from(hex.join(''), 'hex').toString('latin1');
 }
