@@ -73,16 +73,7 @@ export class MigrationManager {
     checkVmInput(vm);
     const feed = new ProgressFeed<MigrationProgress>(options.onProgress);
     const live: LiveMigration = {};
-    const result = migrate(this.#ctx, vm, checked, options.signal, feed, live).then(
-      (r) => {
-        feed.end();
-        return r;
-      },
-      (error: unknown) => {
-        feed.end(error);
-        throw error;
-      },
-    );
+    const result = feed.endWith(migrate(this.#ctx, vm, checked, options.signal, feed, live));
     result.catch(() => undefined);
     const source = this.#ctx.connection;
     return {
