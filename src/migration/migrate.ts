@@ -23,11 +23,11 @@ import { everyDefinition, recordOwned } from '../devices/internal.js';
 import { ConnectionClosedError, MigrationError, TransportError } from '../errors/index.js';
 import { readState, runOperation } from '../lifecycle/internal.js';
 import { Budget, CALL_CAP_MS, type ProgressFeed, type VmInput, refusal, verdict, waitUntil } from '../runtime/index.js';
-import { parseDomainXml } from '../xml/index.js';
+import { buildDomainXml, parseDomainXml } from '../xml/index.js';
 import type { MigrationContext } from './context.js';
 import { type CheckedMigrateOptions, type MigrationProgress, migrateFlags, migrateParams } from './options.js';
 import type { MigrationResult } from './result.js';
-import { checkOfflineCopy, copyDisks } from './offline-copy.js';
+import { checkOfflineCopy, copyDisks, movedDefinition } from './offline-copy.js';
 import { type CopiedDisk, makeDestinationVolumes, makePlannedVolumes, planDestinationVolumes } from './storage.js';
 import { transfer } from './transfer.js';
 import { LifecycleWatch, progressOf } from './watch.js';
@@ -102,7 +102,7 @@ export function migrate(
         if (active) copied = await makeDestinationVolumes(source, dest!, model, o.pool, log, call);
         else {
           // Offline: no QEMU to copy over NBD; the SDK streams each volume itself, then the definition moves.
-          const planned = await planDestinationVolumes(source, dest!, model, o.pool, call);
+          const planned = await planDestinationVolumes(source, dest!, model, o.pool, call, false);
           const disks = await checkOfflineCopy(source, dest!, planned, o.storage, call);
           copied = await makePlannedVolumes(dest!, planned, log, call);
           await copyDisks(source, dest!, disks, budget, feed);
@@ -112,6 +112,8 @@ export function migrate(
       const flags = migrateFlags(o, { active, persistent });
       // Offline, the disks are copied already: libvirt takes migrate_disks only with NON_SHARED_*.
       const params = migrateParams(o, active ? copied.map((c) => c.target) : []);
+      if (copied.some((c) => c.path !== c.sourcePath))
+        params.push({ field: 'destination_xml', type: 'string', value: buildDomainXml(movedDefinition(model, copied, made)) });
       if (o.maxDowntime !== undefined) await source.domains.migration.setMaxDowntime(ref, o.maxDowntime, budget.call(CALL_CAP_MS));
       const srcWatch = await LifecycleWatch.open(source, ref, ctx.logger);
       const dstWatch = dest === undefined ? undefined : await LifecycleWatch.open(dest, ref, ctx.logger);
@@ -179,7 +181,7 @@ export function migrate(
       // The source's copies: deleted only when the SDK owns them, the source definition is gone, and no other domain uses them.
       const volumes = emptyReport();
       if (copied.length > 0 && sourceGone) {
-        const paths = new Set(copied.map((c) => c.path));
+        const paths = new Set(copied.map((c) => c.sourcePath));
         const owned = planVolumes(model, 'owned').delete.filter((r) => r.path !== undefined && paths.has(r.path));
         await ctx.volumes.delete(ref, owned, () => confirmBudget.call(CALL_CAP_MS), volumes);
       }

@@ -17,14 +17,18 @@
  * destination's copy is fully allocated; a qcow2 file has no holes to speak
  * of (only its allocated clusters are in it).
  *
+ * With a `pool` whose directory is not the disk's, the copy goes there and
+ * the definition the destination gets names it ({@link movedDefinition});
+ * live migration cannot (QEMU's NBD target is the disk's own path).
+ *
  * @module
  */
 import type { CallOptions, LibvirtConnection } from '../connection/internal.js';
 import { InvalidArgumentError, MigrationError, VirErrorCode, isLibvirtCode } from '../errors/index.js';
 import type { Budget, ProgressFeed } from '../runtime/index.js';
-import { parseStorageVolumeXml } from '../xml/index.js';
+import { type DomainModel, parseStorageVolumeXml } from '../xml/index.js';
 import type { MigrationProgress } from './options.js';
-import type { PlannedDisk } from './storage.js';
+import type { CopiedDisk, PlannedDisk } from './storage.js';
 
 /** A disk to copy with the bytes its download sends (the file's length). */
 export interface OfflineDisk {
@@ -148,4 +152,24 @@ export async function copyDisks(
     clearTimeout(timer);
     budget.signal?.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * The definition the destination gets when an offline copy went to another
+ * path (a `pool` elsewhere): each moved disk's source and its ownership
+ * record entry (pool, name, path, key) point at the destination volume. The
+ * source's model is left as it is (its record decides what is deleted there).
+ */
+export function movedDefinition(model: DomainModel, copied: readonly CopiedDisk[], keys: ReadonlyMap<string, string>): DomainModel {
+  const moved = structuredClone(model);
+  const byPath = new Map(copied.filter((c) => c.path !== c.sourcePath).map((c) => [c.sourcePath, c]));
+  for (const disk of moved.devices.disks ?? []) {
+    const c = disk.source?.file === undefined ? undefined : byPath.get(disk.source.file);
+    if (c !== undefined) disk.source!.file = c.path;
+  }
+  for (const volume of moved.metadata?.ownership?.volumes ?? []) {
+    const c = volume.path === undefined ? undefined : byPath.get(volume.path);
+    if (c !== undefined) Object.assign(volume, { pool: c.pool, name: c.name, path: c.path, key: keys.get(c.path) });
+  }
+  return moved;
 }

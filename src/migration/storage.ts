@@ -19,7 +19,10 @@ import { type DiskDevice, type DomainModel, buildStorageVolumeXml, parseStorageP
 /** A disk the migration copies and the volume made for it on the destination. */
 export interface CopiedDisk {
   target: string;
+  /** The volume's path on the destination. */
   path: string;
+  /** The disk's path on the source: `path`, unless an offline migration put the copy in a `pool` elsewhere. */
+  sourcePath: string;
   format: string;
   capacity: bigint;
   /** Destination pool and volume name. */
@@ -44,6 +47,18 @@ async function poolAt(connection: LibvirtConnection, dir: string, call: CallOpti
   return undefined;
 }
 
+/** The target directory of the destination pool `pool`. */
+async function poolDir(connection: LibvirtConnection, pool: string, call: CallOptions): Promise<string> {
+  try {
+    const dir = parseStoragePoolXml(await connection.storage.pools.getXml(pool, call)).target?.path;
+    if (dir !== undefined) return dir;
+  } catch (error) {
+    if (!isLibvirtCode(error, VirErrorCode.VIR_ERR_NO_STORAGE_POOL)) throw error;
+    throw storageError(`the destination has no storage pool ${pool}`);
+  }
+  throw storageError(`the destination pool ${pool} has no target directory`);
+}
+
 async function existing(connection: LibvirtConnection, path: string, call: CallOptions): Promise<StorageVolRef | undefined> {
   try {
     return await connection.storage.volumes.lookupByPath(path, call);
@@ -58,6 +73,8 @@ export interface PlannedDisk {
   disk: DiskDevice;
   /** The source volume (the disk's file, a volume of a pool on the source). */
   source: StorageVolRef;
+  sourcePath: string;
+  /** Where the copy goes: the source's path, or (offline, `pool` given) that pool's directory. */
   path: string;
   format: string;
   capacity: bigint;
@@ -71,7 +88,9 @@ const storageError = (message: string): MigrationError =>
 /**
  * Check every copied disk before anything is made: its file is a volume of a
  * pool on the source (its size comes from there), the destination has a pool
- * for it, and its path is free there.
+ * for it, and its path is free there. With `samePath` (live: QEMU's NBD
+ * target is the disk's own path) the copy keeps the source's path; without
+ * (offline) a named `pool` puts it in that pool's directory instead.
  * @throws InvalidArgumentError for a disk whose file is no pool volume on the source
  * @throws MigrationError (`destination-storage`) when no pool fits or the path is taken
  */
@@ -81,18 +100,21 @@ export async function planDestinationVolumes(
   model: DomainModel,
   pool: string | undefined,
   call: () => CallOptions,
+  samePath = true,
 ): Promise<PlannedDisk[]> {
   const planned: PlannedDisk[] = [];
+  const moveTo = samePath || pool === undefined ? undefined : await poolDir(dest, pool, call());
   for (const disk of copiedDisks(model)) {
-    const path = disk.source!.file!;
-    const vol = await existing(source, path, call());
+    const sourcePath = disk.source!.file!;
+    const path = moveTo === undefined ? sourcePath : posix.join(moveTo, posix.basename(sourcePath));
+    const vol = await existing(source, sourcePath, call());
     if (vol === undefined)
       throw new InvalidArgumentError(
-        `disk ${disk.target.dev} (${path}) is not a volume of a storage pool on the source: the SDK copies pool volumes only (refresh or define the pool)`,
+        `disk ${disk.target.dev} (${sourcePath}) is not a volume of a storage pool on the source: the SDK copies pool volumes only (refresh or define the pool)`,
         { path: 'vm' },
       );
     const info = await source.storage.volumes.getInfo(vol, call());
-    const dir = posix.dirname(path);
+    const dir = posix.dirname(sourcePath);
     const destPool = pool ?? (await poolAt(dest, dir, call()));
     if (destPool === undefined)
       throw storageError(`the destination has no running storage pool at ${dir} for disk ${disk.target.dev}: name one with options.pool`);
@@ -101,14 +123,14 @@ export async function planDestinationVolumes(
         `the destination already has a volume at ${path} (disk ${disk.target.dev}); the SDK does not overwrite what it did not make`,
       );
     const format = disk.driver?.type ?? 'raw';
-    planned.push({ disk, source: vol, path, format, capacity: info.capacity, pool: destPool, name: posix.basename(path) });
+    planned.push({ disk, source: vol, sourcePath, path, format, capacity: info.capacity, pool: destPool, name: posix.basename(path) });
   }
   return planned;
 }
 
 /**
- * Make, on the destination, one volume per planned disk (same path, format
- * and capacity as the source's), each logged in `log` with its undo.
+ * Make, on the destination, one volume per planned disk (the planned path,
+ * the source's format and capacity), each logged in `log` with its undo.
  * @throws MigrationError (`destination-storage`) when the pool put a volume elsewhere; what was made is in `log`
  */
 export async function makePlannedVolumes(
@@ -118,7 +140,7 @@ export async function makePlannedVolumes(
   call: () => CallOptions,
 ): Promise<CopiedDisk[]> {
   const made: CopiedDisk[] = [];
-  for (const { disk, path, format, capacity, pool, name } of planned) {
+  for (const { disk, sourcePath, path, format, capacity, pool, name } of planned) {
     const xml = buildStorageVolumeXml({ name, capacity, target: { format: format as never } });
     const volume = await makeVolume(
       dest,
@@ -141,7 +163,7 @@ export async function makePlannedVolumes(
       throw storageError(
         `the destination pool ${pool} put disk ${disk.target.dev} at ${volume.path}, not ${path}: copied storage needs the same path`,
       );
-    made.push({ target: disk.target.dev, path, format, capacity, pool, name });
+    made.push({ target: disk.target.dev, path, sourcePath, format, capacity, pool, name });
   }
   return made;
 }

@@ -98,6 +98,32 @@ describe('offline migration with copied storage', () => {
     expect(qemuIo(outside(3, diskPath), 'read -P 0x00 0 1M')).not.toMatch(/Pattern verification failed/);
   }, 60_000);
 
+  it('into a pool elsewhere (options.pool): the definition and its record name the new path', async () => {
+    const { name, diskPath } = await shutOffVm('mom', 2);
+    const pool = 'lvm-mig-moved';
+    const dir = '/var/lib/libvirt/lvm-mig-moved';
+    const movedPath = `${dir}/${name}.qcow2`;
+    if ((await b.storage.pools.lookup(pool).catch(() => undefined)) === undefined)
+      await b.storage.pools.define(`<pool type='dir'><name>${pool}</name><target><path>${dir}</path></target></pool>`);
+    await b.storage.pools.build(pool);
+    if (!(await b.storage.pools.isActive(pool))) await b.storage.pools.start(pool);
+    try {
+      const result = await new MigrationManager(a).migrate(name, { to: b, storage: 'copy-all', pool });
+      expect(result.copiedDisks.map((d) => [d.path, d.sourcePath, d.pool])).toEqual([[movedPath, diskPath, pool]]);
+      expect(result.sourceVolumesDeleted.map((v) => v.path)).toEqual([diskPath]);
+      expect(existsSync(outside(2, diskPath))).toBe(false);
+      const xml = await b.domains.getXml(name);
+      expect(xml).toContain(`<source file='${movedPath}'`);
+      expect(xml).not.toContain(diskPath);
+      expect(parseOwnership(xml)?.volumes.map((v) => [v.pool, v.path])).toEqual([[pool, movedPath]]);
+      expect(qemuIo(outside(3, movedPath), 'read -P 0x5a 1M 2M')).not.toMatch(/Pattern verification failed/);
+    } finally {
+      await b.domains.control.undefine(name).catch(() => undefined);
+      const vol = await b.storage.volumes.lookupByPath(movedPath).catch(() => undefined);
+      if (vol !== undefined) await b.storage.volumes.delete(vol);
+    }
+  }, 60_000);
+
   it('an aborted copy leaves nothing on the destination; the VM and its volume stay on the source', async () => {
     const { name, diskPath } = await shutOffVm('moa', 48);
     const controller = new AbortController();
