@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AbortError, InvalidArgumentError, LibvirtConnection } from '../../../src/connection/index.js';
 import { AFFECT_CONFIG, recordOwned } from '../../../src/devices/internal.js';
-import { MigrationManager, type MigrationProgress } from '../../../src/migration/index.js';
+import { MigrationError, MigrationManager, type MigrationProgress } from '../../../src/migration/index.js';
 import { parseOwnership } from '../../../src/xml/index.js';
 import { uniqueName } from '../../helpers/libvirt.js';
 import { POOL, cleanup, ensurePool, hostUri, outside, startHosts } from './helpers.js';
@@ -98,17 +98,19 @@ describe('offline migration with copied storage', () => {
     expect(qemuIo(outside(3, diskPath), 'read -P 0x00 0 1M')).not.toMatch(/Pattern verification failed/);
   }, 60_000);
 
-  it('into a pool elsewhere (options.pool): the definition and its record name the new path', async () => {
+  it('managed, into a pool elsewhere (options.pool): the definition and its record name the new path', async () => {
     const { name, diskPath } = await shutOffVm('mom', 2);
     const pool = 'lvm-mig-moved';
     const dir = '/var/lib/libvirt/lvm-mig-moved';
     const movedPath = `${dir}/${name}.qcow2`;
     if ((await b.storage.pools.lookup(pool).catch(() => undefined)) === undefined)
       await b.storage.pools.define(`<pool type='dir'><name>${pool}</name><target><path>${dir}</path></target></pool>`);
-    await b.storage.pools.build(pool);
-    if (!(await b.storage.pools.isActive(pool))) await b.storage.pools.start(pool);
+    if (!(await b.storage.pools.isActive(pool))) {
+      await b.storage.pools.build(pool);
+      await b.storage.pools.start(pool);
+    }
     try {
-      const result = await new MigrationManager(a).migrate(name, { to: b, storage: 'copy-all', pool });
+      const result = await new MigrationManager(a).migrate(name, { to: b, mode: 'managed', storage: 'copy-all', pool });
       expect(result.copiedDisks.map((d) => [d.path, d.sourcePath, d.pool])).toEqual([[movedPath, diskPath, pool]]);
       expect(result.sourceVolumesDeleted.map((v) => v.path)).toEqual([diskPath]);
       expect(existsSync(outside(2, diskPath))).toBe(false);
@@ -121,6 +123,9 @@ describe('offline migration with copied storage', () => {
       await b.domains.control.undefine(name).catch(() => undefined);
       const vol = await b.storage.volumes.lookupByPath(movedPath).catch(() => undefined);
       if (vol !== undefined) await b.storage.volumes.delete(vol);
+      await b.storage.pools.stop(pool).catch(() => undefined);
+      await b.storage.pools.deleteStorage(pool).catch(() => undefined);
+      await b.storage.pools.undefine(pool).catch(() => undefined);
     }
   }, 60_000);
 
@@ -148,6 +153,53 @@ describe('offline migration with copied storage', () => {
     expect(existsSync(outside(3, diskPath))).toBe(false);
     expect((await a.domains.getState(name)).state).toBe('shutoff');
     expect(qemuIo(outside(2, diskPath), 'read -P 0x5a 1M 48M')).not.toMatch(/Pattern verification failed/);
+  }, 60_000);
+
+  it('a disk with a backing image: copy-all refuses it, copy-incremental needs the image on the destination', async () => {
+    const name = uniqueName('mob');
+    const qcow2 = (vol: string, backing = ''): string =>
+      `<volume><name>${vol}</name><capacity unit='MiB'>64</capacity><target><format type='qcow2'/></target>${backing}</volume>`;
+    const base = await a.storage.volumes.create(POOL, qcow2(`${name}-base.qcow2`));
+    const basePath = await a.storage.volumes.getPath(base);
+    const top = await a.storage.volumes.create(
+      POOL,
+      qcow2(`${name}.qcow2`, `<backingStore><path>${basePath}</path><format type='qcow2'/></backingStore>`),
+    );
+    const diskPath = await a.storage.volumes.getPath(top);
+    made = { name, diskPath };
+    const vm = await a.domains.control.define(domainXml(name, diskPath));
+    await recordOwned(
+      { ctx: { connection: a, logger: undefined }, ref: vm },
+      [AFFECT_CONFIG],
+      { role: 'disk', pool: POOL, name: `${name}.qcow2`, path: diskPath, format: 'qcow2', key: top.key },
+      {},
+    );
+    const migration = new MigrationManager(a);
+    try {
+      const all = await migration.migrate(name, { to: b, storage: 'copy-all' }).catch((e: unknown) => e);
+      expect(all).toBeInstanceOf(InvalidArgumentError);
+      const missing = await migration.migrate(name, { to: b, storage: 'copy-incremental' }).catch((e: unknown) => e);
+      expect(missing).toBeInstanceOf(MigrationError);
+      expect((missing as MigrationError).reason).toBe('destination-storage');
+      expect(await b.domains.exists(name)).toBe(false);
+      expect(await b.storage.volumes.lookupByPath(diskPath).catch(() => undefined)).toBeUndefined();
+      // The base image there (as a template every host has): the top layer moves and names it.
+      await b.storage.volumes.create(POOL, qcow2(`${name}-base.qcow2`));
+      const result = await migration.migrate(name, { to: b, storage: 'copy-incremental' });
+      expect(result.copiedDisks.map((d) => d.path)).toEqual([diskPath]);
+      const info = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', outside(3, diskPath)], { encoding: 'utf8' })) as {
+        format: string;
+        'backing-filename'?: string;
+      };
+      expect(info).toMatchObject({ format: 'qcow2', 'backing-filename': basePath });
+      expect(existsSync(outside(2, diskPath))).toBe(false);
+      expect(existsSync(outside(2, basePath))).toBe(true);
+    } finally {
+      for (const conn of [a, b]) {
+        const vol = await conn.storage.volumes.lookupByPath(basePath).catch(() => undefined);
+        if (vol !== undefined) await conn.storage.volumes.delete(vol).catch(() => undefined);
+      }
+    }
   }, 60_000);
 
   it('a disk that is no pool volume: InvalidArgumentError before anything is made', async () => {
