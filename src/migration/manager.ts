@@ -23,7 +23,10 @@ import type { MigrationHandle, MigrationResult } from './result.js';
  *   (or shut off) on the source, from their lifecycle events or states;
  * - **in the VM's turn**: it queues behind (and ahead of) the VM's power,
  *   device and disk-state operations on this connection;
- * - a shut-off VM moves **offline**: its definition only.
+ * - a shut-off VM moves **offline**: its definition, and with copied storage
+ *   its disks first — the SDK streams each volume (download on the source,
+ *   upload into the volume it made on the destination; `pool` elsewhere
+ *   moves the disk there and the definition names it).
  *
  * The ownership record travels inside the domain XML. See docs/fleet.md.
  *
@@ -49,11 +52,14 @@ export class MigrationManager {
    * Migrate `vm` to `options.to`; resolves once it runs there (and the
    * source let go of it). Default `timeout`: 3 600 000 ms.
    * @example await migration.migrate('web1', { to: dest, mode: 'p2p', storage: 'copy-all', bandwidth: 100 });
-   * @throws InvalidArgumentError for bad options (nothing is sent) · InvalidStateError for a VM that cannot move (crashed…, or not as `live` expects)
+   * @example await migration.migrate('stopped1', { to: dest, storage: 'copy-all', live: false }); // offline, disks streamed
+   * @throws InvalidArgumentError for bad options (nothing is sent), a copied disk that is no pool volume, `copy-all` of a disk with a backing image offline · InvalidStateError for a VM that cannot move (crashed…, or not as `live` expects)
    * @throws MigrationError (`destination-unreachable`, `same-host`, `destination-storage`, `failed`) — the VM stayed on the source
    * @throws AbortError · TimeoutError — the job was aborted; the VM stayed on the source; what was made on the destination is gone
    * @see virDomainMigrateToURI3
    * @see virDomainMigrate3
+   * @see virStorageVolDownload
+   * @see virStorageVolUpload
    */
   migrate(vm: VmInput, options: MigrateOptions): Promise<MigrationResult> {
     return this.start(vm, options).result;

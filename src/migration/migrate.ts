@@ -1,6 +1,7 @@
 /**
  * One migration from its checks to its confirmed end: in the VM's turn on
- * the source, the destination volumes made first (copied storage), the
+ * the source, the destination volumes made first (copied storage; for a
+ * shut-off VM the SDK streams their data too, see offline-copy.ts), the
  * transfer, progress from the job statistics, the caller's abort or timeout
  * as ABORT_JOB, the result confirmed on both hosts, then the source's copied
  * volumes deleted by the destroyer's rules. A failure removes what was made
@@ -22,11 +23,12 @@ import { everyDefinition, recordOwned } from '../devices/internal.js';
 import { ConnectionClosedError, MigrationError, TransportError } from '../errors/index.js';
 import { readState, runOperation } from '../lifecycle/internal.js';
 import { Budget, CALL_CAP_MS, type ProgressFeed, type VmInput, refusal, verdict, waitUntil } from '../runtime/index.js';
-import { parseDomainXml } from '../xml/index.js';
+import { buildDomainXml, parseDomainXml } from '../xml/index.js';
 import type { MigrationContext } from './context.js';
 import { type CheckedMigrateOptions, type MigrationProgress, migrateFlags, migrateParams } from './options.js';
 import type { MigrationResult } from './result.js';
-import { type CopiedDisk, makeDestinationVolumes } from './storage.js';
+import { checkOfflineCopy, copyDisks, movedDefinition } from './offline-copy.js';
+import { type CopiedDisk, makeDestinationVolumes, makePlannedVolumes, planDestinationVolumes } from './storage.js';
 import { transfer } from './transfer.js';
 import { LifecycleWatch, progressOf } from './watch.js';
 
@@ -84,13 +86,6 @@ export function migrate(
           ? `${ref.name} is ${state.state}: an offline migration needs it shut off`
           : `${ref.name} is shut off: nothing runs to migrate live`,
       );
-    if (!active && o.storage !== 'shared')
-      throw new InvalidArgumentError(
-        "storage: libvirt's offline migration moves the definition only; copy a shut-off VM's disks yourself",
-        {
-          path: 'storage',
-        },
-      );
     const persistent = await source.domains.isPersistent(ref, budget.call(CALL_CAP_MS));
     if (!active && !persistent) throw new InvalidArgumentError('a transient VM that is not running has nothing to migrate', { path: 'vm' });
     // A URI alone (p2p, shared storage): the source daemon reaches it; the SDK opens no connection of its own.
@@ -104,14 +99,21 @@ export function migrate(
       const made = new Map<string, string>();
       if (o.storage !== 'shared') {
         const call = () => budget.call(CALL_CAP_MS);
-        copied = await makeDestinationVolumes(source, dest!, model, o.pool, log, call);
+        if (active) copied = await makeDestinationVolumes(source, dest!, model, o.pool, log, call);
+        else {
+          // Offline: no QEMU to copy over NBD; the SDK streams each volume itself, then the definition moves.
+          const planned = await planDestinationVolumes(source, dest!, model, o.pool, call, false);
+          const disks = await checkOfflineCopy(source, dest!, planned, o.storage, call);
+          copied = await makePlannedVolumes(dest!, planned, log, call);
+          await copyDisks(source, dest!, disks, budget, feed);
+        }
         for (const c of copied) made.set(c.path, (await dest!.storage.volumes.lookupByPath(c.path, call())).key);
       }
       const flags = migrateFlags(o, { active, persistent });
-      const params = migrateParams(
-        o,
-        copied.map((c) => c.target),
-      );
+      // Offline, the disks are copied already: libvirt takes migrate_disks only with NON_SHARED_*.
+      const params = migrateParams(o, active ? copied.map((c) => c.target) : []);
+      if (copied.some((c) => c.path !== c.sourcePath))
+        params.push({ field: 'destination_xml', type: 'string', value: buildDomainXml(movedDefinition(model, copied, made)) });
       if (o.maxDowntime !== undefined) await source.domains.migration.setMaxDowntime(ref, o.maxDowntime, budget.call(CALL_CAP_MS));
       const srcWatch = await LifecycleWatch.open(source, ref, ctx.logger);
       const dstWatch = dest === undefined ? undefined : await LifecycleWatch.open(dest, ref, ctx.logger);
@@ -179,7 +181,7 @@ export function migrate(
       // The source's copies: deleted only when the SDK owns them, the source definition is gone, and no other domain uses them.
       const volumes = emptyReport();
       if (copied.length > 0 && sourceGone) {
-        const paths = new Set(copied.map((c) => c.path));
+        const paths = new Set(copied.map((c) => c.sourcePath));
         const owned = planVolumes(model, 'owned').delete.filter((r) => r.path !== undefined && paths.has(r.path));
         await ctx.volumes.delete(ref, owned, () => confirmBudget.call(CALL_CAP_MS), volumes);
       }

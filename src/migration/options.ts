@@ -65,7 +65,11 @@ export interface MigrateOptions extends CallOptions {
   peerUri?: string;
   /** `p2p`: the source daemon drives the migration; `managed`: this client drives both daemons. @default 'p2p' */
   mode?: MigrationMode;
-  /** `shared`: disks stay where both hosts see them; `copy-all`/`copy-incremental`: copied over NBD (whole disks / top layer). @default 'shared' */
+  /**
+   * `shared`: disks stay where both hosts see them; `copy-all`/`copy-incremental`: copied (whole disks / top layer) —
+   * over NBD for a running VM, streamed by the SDK volume by volume for a shut-off one (offline `copy-all` refuses a
+   * disk with a backing image; `copy-incremental` needs that image on the destination). @default 'shared'
+   */
   storage?: MigrationStorage;
   /**
    * What the caller expects to move (virsh `--live` / `--offline`): `true` — a
@@ -74,7 +78,10 @@ export interface MigrateOptions extends CallOptions {
    * sent. @default by the VM's state
    */
   live?: boolean;
-  /** Destination pool for the copied disks' volumes. @default the destination pool whose target is the disk's directory */
+  /**
+   * Destination pool for the copied disks' volumes. Live, its directory must be the disk's; offline, a pool elsewhere
+   * moves the disk there and the definition names the new path. @default the destination pool whose target is the disk's directory
+   */
   pool?: string;
   /** Bandwidth cap in MiB/s. */
   bandwidth?: number;
@@ -182,7 +189,7 @@ export function migrateFlags(o: CheckedMigrateOptions, vm: { active: boolean; pe
   if (o.mode === 'p2p') flags |= MigrateFlag.PEER2PEER;
   if (o.persistent ?? vm.persistent) flags |= MigrateFlag.PERSIST_DEST;
   if (o.undefineSource && vm.persistent) flags |= MigrateFlag.UNDEFINE_SOURCE;
-  // Offline migration moves the definition only: libvirt refuses NON_SHARED_* with OFFLINE.
+  // libvirt refuses NON_SHARED_* with OFFLINE: a shut-off VM's disks are copied by the SDK before (offline-copy.ts).
   if (vm.active && o.storage === 'copy-all') flags |= MigrateFlag.NON_SHARED_DISK;
   if (vm.active && o.storage === 'copy-incremental') flags |= MigrateFlag.NON_SHARED_INC;
   if (vm.active && o.autoConverge) flags |= MigrateFlag.AUTO_CONVERGE;
