@@ -53,7 +53,7 @@ function summary(vm: string, r: MigrationResult): string {
   const seconds = (r.durationMs / 1000).toFixed(1);
   const downtime = r.stats?.downtime === undefined ? '' : `, downtime ${r.stats.downtime} ms`;
   return [
-    `${vm}: migrated ${r.live ? 'live' : 'offline (its definition)'} to ${r.destinationUri} (${r.mode}, ${seconds} s${downtime}${r.postCopied ? ', post-copy' : ''})`,
+    `${vm}: migrated ${r.live ? 'live' : r.copiedDisks.length > 0 ? 'offline (definition and disks)' : 'offline (its definition)'} to ${r.destinationUri} (${r.mode}, ${seconds} s${downtime}${r.postCopied ? ', post-copy' : ''})`,
     ...r.copiedDisks.map((d) => `  disk ${d.target} copied into ${d.pool}/${d.name}`),
     ...r.sourceVolumesDeleted.map((v) => `  source volume ${v.pool}/${v.name} deleted`),
     ...r.sourceVolumesKept.map((k) => `  source volume ${k.volume.pool}/${k.volume.name} kept (${k.reason})`),
