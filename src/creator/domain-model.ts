@@ -201,6 +201,8 @@ export function nicDevice(nic: CheckedSpec['networks'][number], model: string): 
 
 function graphicsDevice(g: NonNullable<CheckedSpec['graphics']>): GraphicsDevice {
   const listen = g.listen ?? '127.0.0.1';
+  // A secret's value is read by resolveReferences (create, VmCreator.buildXml); buildVmXml has no connection.
+  if (typeof g.password === 'object') throw specError('graphics.password', 'is a secret: only a create or VmCreator.buildXml can read it');
   return {
     type: g.type,
     port: g.port ?? -1,

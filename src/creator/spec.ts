@@ -13,6 +13,7 @@ import type {
   CpuSpec,
   FilesystemSpec,
   FirmwareSpec,
+  GraphicsPasswordSecret,
   HostdevSpec,
   MemoryBackingSpec,
   NumaCellSpec,
@@ -252,8 +253,12 @@ export interface GraphicsSpec {
   listen?: string;
   /** TCP port. @default chosen by libvirt */
   port?: number;
-  /** Password (secret: never logged). */
-  password?: string;
+  /**
+   * Password (never logged), or the libvirt secret that holds it (read at
+   * create time; see {@link GraphicsPasswordSecret}). VNC passwords are at most
+   * 8 characters (libvirt 9.0 refuses longer ones).
+   */
+  password?: string | GraphicsPasswordSecret;
 }
 
 /** How the VM boots. */

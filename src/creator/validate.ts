@@ -14,7 +14,8 @@ import { specError, show, underPath } from './errors.js';
 import { MAX_BOOT_ORDER, MAX_DOMAIN_XML_ELEMENTS, MAX_VM_DEVICES, MAX_VM_DEVICES_REASON } from './limits.js';
 import { planSeed, type PlannedSeed } from './seed.js';
 import { validateHardware, type CheckedHardware } from './validate-hardware.js';
-import { bridgeName, hostPath, listenAddress, objectName, xmlElement, xmlText } from './validate-text.js';
+import { checkGraphics } from './validate-graphics.js';
+import { bridgeName, hostPath, objectName, xmlElement, xmlText } from './validate-text.js';
 import type { DiskBus, DiskSpec, GraphicsSpec, NetworkSpec, SerialConsoleSpec, VmSpec, VolumeLocation } from './spec.js';
 import { normalizeMac, normalizeUuid, parseSize, validateName, validateVolumeName } from '../xml/index.js';
 
@@ -192,18 +193,6 @@ function checkNicFilter(filter: NonNullable<NetworkSpec['filter']>, path: string
       throw specError(`${path}.parameters`, `${JSON.stringify(name)} is not a filter variable name`);
     for (const v of Array.isArray(value) ? value : [value]) xmlText(v as string, `${path}.parameters.${name}`);
   }
-}
-
-function checkGraphics(value: VmSpec['graphics']): GraphicsSpec | undefined {
-  if (value === undefined || value === 'none') return undefined;
-  if (value === 'vnc' || value === 'spice') return { type: value };
-  if (!isObject(value) || (value.type !== 'vnc' && value.type !== 'spice'))
-    throw specError('graphics', "must be 'none', 'vnc', 'spice' or { type: 'vnc' | 'spice', … }");
-  if (value.listen !== undefined) listenAddress(value.listen, 'graphics.listen');
-  if (value.port !== undefined && (!Number.isSafeInteger(value.port) || value.port < -1 || value.port > 65535))
-    throw specError('graphics.port', 'must be -1 or a TCP port');
-  if (value.password !== undefined) xmlText(value.password, 'graphics.password');
-  return value;
 }
 
 function checkSerial(value: VmSpec['serialConsole']): SerialConsoleSpec | null {
