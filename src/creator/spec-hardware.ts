@@ -151,6 +151,12 @@ export interface VideoSpec {
  * 9.0's domain schema has only `passwd`). libvirt shows `passwd` only with
  * `VIR_DOMAIN_XML_SECURE`; changing the secret later does not change the VM's
  * password. The value never appears in the SDK's logs or errors.
+ *
+ * @example
+ * const ref = await conn.secrets.define({ usage: { type: 'tls', id: 'vnc-web-1' } });
+ * await conn.secrets.setValue(ref, 'S3cr3t!x'); // VNC: at most 8 bytes
+ * await creator.create({ name: 'web-1', memory: '1GiB', graphics: { type: 'vnc', password: { secret: ref.uuid } } });
+ * @see virSecretGetValue
  */
 export interface GraphicsPasswordSecret {
   /** The secret's UUID, or its usage (`{ type: 'tls', id: 'vnc-console' }`, `virSecretLookupByUsage`). */
