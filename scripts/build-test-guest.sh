@@ -33,7 +33,7 @@
 #   typed: LIBVIRT_MANAGER_CMD <id> count                    answer: ... ok count, then once a second
 #                                                            LIBVIRT_MANAGER_COUNT n=<n> uptime=<s>
 #   typed: LIBVIRT_MANAGER_CMD <id> fs-read <tag> <file>     answer: ... ok fs-read <tag> <file> data=<first line>
-#                                                            (mounts the virtiofs share <tag> at /mnt/fs/<tag> once)
+#                                                            (loads virtiofs, mounts the share <tag> at /mnt/fs/<tag> once)
 #   typed: LIBVIRT_MANAGER_CMD <id> fs-write <tag> <file> <text>  answer: ... ok fs-write <tag> <file>
 #                                                            (writes "<text>\n" to the file and syncs it)
 #   any failure:                                             LIBVIRT_MANAGER_CMD_DONE <id> error <command> <why>
@@ -119,8 +119,9 @@ readonly AGENT_MODULES=(virtio_console)
 # Last, for the device watcher: NICs that tests hot-plug and the memory balloon they resize (PCIe
 # hotplug itself, pciehp and acpiphp, is built into the cloud kernel).
 readonly DEVICE_MODULES=(virtio_net virtio_balloon)
-# And the file system of host directory shares (libvirt <filesystem> with driver virtiofs; fuse is
-# its dependency), mounted on demand by the fs-read/fs-write console commands.
+# Not at boot: the file system of host directory shares (libvirt <filesystem> with driver virtiofs;
+# fuse is its dependency). The fs-read/fs-write console commands load them on first use: loading
+# them at boot delayed READY by 1-2 s under TCG (noisy, on a loaded host).
 readonly FS_MODULES=(virtiofs)
 # The QEMU guest agent, unpacked from its Debian package with the shared libraries it needs.
 readonly AGENT_PACKAGE=qemu-guest-agent
@@ -272,7 +273,8 @@ stage_modules() {
   stage_list "$root/etc/modules.controller" "${CONTROLLER_MODULES[@]}"
   stage_list "$root/etc/modules.disk" "${DISK_MODULES[@]}"
   stage_list "$root/etc/modules.agent" "${AGENT_MODULES[@]}"
-  stage_list "$root/etc/modules.device" "${DEVICE_MODULES[@]}" "${FS_MODULES[@]}"
+  stage_list "$root/etc/modules.device" "${DEVICE_MODULES[@]}"
+  stage_list "$root/etc/modules.fs" "${FS_MODULES[@]}"
 }
 
 # Copies qemu-ga from its package into $root/bin, with every shared library it links (resolved by

@@ -90,6 +90,8 @@ mount_share() {
     '' | *[!A-Za-z0-9._-]*) fs_err="bad tag" && return 1 ;;
   esac
   grep -q " $fs_dir virtiofs " /proc/mounts && return 0
+  # The driver is loaded on first use (load_modules is /init's), not at boot.
+  grep -q '^virtiofs ' /proc/modules || load_modules /etc/modules.fs
   mkdir -p "$fs_dir"
   mount -t virtiofs "$1" "$fs_dir" 2>/tmp/mount.err && return 0
   fs_err="mount: $(tr '\n' ' ' </tmp/mount.err)"
