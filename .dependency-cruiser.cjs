@@ -195,7 +195,7 @@ module.exports = {
         pathNot: [
           '^src/cli/',
           '^src/index\\.ts$',
-          '^src/(connection|creator|lifecycle|destroyer|devices|disk-state|state|xml)/index\\.ts$',
+          '^src/(connection|creator|lifecycle|destroyer|devices|disk-state|migration|state|xml)/index\\.ts$',
           '^src/rpc/protocol/index\\.ts$',
         ],
       },

@@ -30,38 +30,14 @@
  * One connection stays open for the whole run (the test driver forgets its
  * domains when its last client disconnects). Every domain is removed at the end.
  */
-import { spawnSync } from 'node:child_process';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type DomainRef, LibvirtConnection } from '../src/connection/internal.js';
 import { type VmChange, VmRegistry } from '../src/state/internal.js';
+import { fmtMs as fmt, hasGc, heap, pooled, quantile, runWithGc } from './lib/heap.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const URI = process.env.BENCH_URI ?? 'test+unix:///default';
 const VMS = Math.max(1, Math.round(Number(process.env.BENCH_VMS ?? 1000)));
 const EVENTS = Math.max(2, Math.round(Number(process.env.BENCH_EVENTS ?? 1000)));
 const PREFIX = 'lvmstate-';
-
-const gc = (globalThis as { gc?: () => void }).gc;
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
-function heap(): number {
-  for (let i = 0; i < 3; i++) gc?.();
-  return process.memoryUsage().heapUsed;
-}
-
-/** Run `work` over `items` with `width` calls in flight (the RPC client pipelines them). */
-async function pooled<T>(items: readonly T[], width: number, work: (item: T) => Promise<unknown>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, items.length) }, async () => {
-      while (next < items.length) await work(items[next++]!);
-    }),
-  );
-}
 
 async function cleanup(conn: LibvirtConnection): Promise<void> {
   const leftovers = (await conn.domains.list()).filter((d) => d.name.startsWith(PREFIX));
@@ -148,9 +124,8 @@ async function main(): Promise<void> {
     eventToChange.sort((a, b) => a - b);
     callToChange.sort((a, b) => a - b);
     const perVm = (after - before) / tracked;
-    const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
     console.log(
-      `libvirt-manager state benchmark — ${URI}, node ${process.version}${gc === undefined ? ' (no gc(): heap figures include garbage)' : ''}`,
+      `libvirt-manager state benchmark — ${URI}, node ${process.version}${hasGc ? '' : ' (no gc(): heap figures include garbage)'}`,
     );
     console.log(`VMs tracked:                 ${tracked} (${VMS} defined + the driver's own)`);
     console.log(`heap per tracked VM:         ${Math.round(perVm)} bytes (${((after - before) / 1024 / 1024).toFixed(2)} MiB for all)`);
@@ -172,17 +147,4 @@ async function main(): Promise<void> {
   }
 }
 
-if (gc === undefined && process.env.LIBVIRT_MANAGER_BENCH_CHILD !== '1') {
-  // Re-run under `node --expose-gc` (with tsx's loader flags) so heap figures are taken after a real GC.
-  if (process.env.LIBVIRT_MANAGER_SKIP_SETUP !== '1') {
-    const setup = spawnSync('bash', [join(root, 'scripts/setup-libvirt.sh')], { stdio: ['ignore', 'inherit', 'inherit'] });
-    if (setup.status !== 0) throw new Error(`scripts/setup-libvirt.sh failed (exit ${setup.status ?? setup.signal})`);
-  }
-  const child = spawnSync(process.execPath, ['--expose-gc', ...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
-    env: { ...process.env, LIBVIRT_MANAGER_SKIP_SETUP: '1', LIBVIRT_MANAGER_BENCH_CHILD: '1' },
-  });
-  process.exitCode = child.status ?? 1;
-} else {
-  await main();
-}
+await runWithGc(main);

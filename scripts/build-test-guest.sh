@@ -36,6 +36,9 @@
 #                                                            (loads virtiofs, mounts the share <tag> at /mnt/fs/<tag> once)
 #   typed: LIBVIRT_MANAGER_CMD <id> fs-write <tag> <file> <text>  answer: ... ok fs-write <tag> <file>
 #                                                            (writes "<text>\n" to the file and syncs it)
+#   typed: LIBVIRT_MANAGER_CMD <id> dirty <MiB>            answer: ... ok dirty <MiB>, then it rewrites a <MiB>
+#                                                            buffer in RAM with random data forever, saying about
+#                                                            once a second LIBVIRT_MANAGER_DIRTY pass=<n> mib=<MiB> uptime=<s>
 #   any failure:                                             LIBVIRT_MANAGER_CMD_DONE <id> error <command> <why>
 #   (<dev>: a virtio disk's serial, else a guest device name; the data is at 1 MiB, direct I/O.
 #   <file>: a plain name in the share's top directory; <text>: one word of [A-Za-z0-9._:-].)
@@ -90,6 +93,7 @@ readonly UNPLUG_MARKER=LIBVIRT_MANAGER_UNPLUG
 readonly CMD_MARKER=LIBVIRT_MANAGER_CMD
 readonly CMD_DONE_MARKER=LIBVIRT_MANAGER_CMD_DONE
 readonly COUNT_MARKER=LIBVIRT_MANAGER_COUNT
+readonly DIRTY_MARKER=LIBVIRT_MANAGER_DIRTY
 # The kernel command line parameter that selects an unplug variant (test-guest/devices.sh).
 readonly UNPLUG_PARAMETER=test_guest.unplug
 readonly BASE_IMAGE_MARKER='LIBVIRT_MANAGER_BASE_IMAGE v1'
@@ -322,6 +326,7 @@ UNPLUG_MARKER=$UNPLUG_MARKER
 CMD_MARKER=$CMD_MARKER
 CMD_DONE_MARKER=$CMD_DONE_MARKER
 COUNT_MARKER=$COUNT_MARKER
+DIRTY_MARKER=$DIRTY_MARKER
 UNPLUG_PARAMETER=$UNPLUG_PARAMETER
 AGENT_CHANNEL=$AGENT_CHANNEL
 AGENT_ADDRESS=$AGENT_ADDRESS
@@ -390,6 +395,7 @@ write_manifest() {
   "commandPrefix": $(json_string "$CMD_MARKER "),
   "commandDonePrefix": $(json_string "$CMD_DONE_MARKER "),
   "countMarkerPrefix": $(json_string "$COUNT_MARKER n="),
+  "dirtyMarkerPrefix": $(json_string "$DIRTY_MARKER pass="),
   "buildHash": $(json_string "$hash")
 }
 EOF

@@ -8,12 +8,14 @@
 #   $CMD_MARKER <id> count                     from now on, one $COUNT_MARKER line a second
 #   $CMD_MARKER <id> fs-read <tag> <file>      the first line of <file> on the virtiofs share <tag>
 #   $CMD_MARKER <id> fs-write <tag> <file> <text>  write "<text>\n" to <file> on the share, then sync
+#   $CMD_MARKER <id> dirty <MiB>               from now on, rewrite a <MiB> buffer in RAM over and over
 # Each is answered by exactly one line:
 #   $CMD_DONE_MARKER <id> ok disk-write <dev>
 #   $CMD_DONE_MARKER <id> ok disk-read <dev> data=<text>   or  ... disk-read <dev> empty
 #   $CMD_DONE_MARKER <id> ok count
 #   $CMD_DONE_MARKER <id> ok fs-read <tag> <file> data=<line>   (an empty line: ... <file> empty)
 #   $CMD_DONE_MARKER <id> ok fs-write <tag> <file>
+#   $CMD_DONE_MARKER <id> ok dirty <MiB>   (then about once a second: $DIRTY_MARKER pass=<n> mib=<MiB> uptime=<s>)
 #   $CMD_DONE_MARKER <id> error <command> <why>
 # <dev> is a virtio disk's serial (libvirt's <serial>, which the tests' helper sets to the disk's
 # target, e.g. vdb) or else a guest device name (vda, sda): guest names do not follow libvirt's.
@@ -130,6 +132,44 @@ fs_write() {
   fi
 }
 
+# Rewrites a <MiB>-MiB file in the initramfs' rootfs (RAM: its pages are guest memory) with random
+# data, one MiB at a time, forever: memory that a live migration's pre-copy must send again and again.
+# Random, not zeros: QEMU sends a zero page as a header only. The pages are overwritten in place
+# (conv=notrunc), so the same guest pages are dirtied each pass. About once a second (at most once a
+# pass) it says how far it got, so a test can see it keeps running (across a migration, too).
+DIRTY_MAX_MIB=128
+dirty_forever() {
+  head -c 1048576 /dev/urandom >/tmp/dirty.src
+  : >/tmp/dirty.buf
+  pass=0
+  said=
+  while :; do
+    pass=$((pass + 1))
+    i=0
+    while [ "$i" -lt "$1" ]; do
+      dd if=/tmp/dirty.src of=/tmp/dirty.buf bs=1048576 count=1 seek="$i" conv=notrunc 2>/dev/null
+      i=$((i + 1))
+    done
+    read -r uptime _ </proc/uptime
+    if [ "${uptime%.*}" != "$said" ]; then
+      said=${uptime%.*}
+      echo "$DIRTY_MARKER pass=$pass mib=$1 uptime=$uptime"
+    fi
+  done
+}
+
+dirty() {
+  case $2 in
+    '' | *[!0-9]*) echo "$CMD_DONE_MARKER $1 error dirty bad size"; return ;;
+  esac
+  if [ "$2" -lt 1 ] || [ "$2" -gt "$DIRTY_MAX_MIB" ]; then
+    echo "$CMD_DONE_MARKER $1 error dirty size not in 1..$DIRTY_MAX_MIB"
+    return
+  fi
+  dirty_forever "$2" &
+  echo "$CMD_DONE_MARKER $1 ok dirty $2"
+}
+
 # Runs one console line "$CMD_MARKER <id> <command> [args]" (the caller checked the marker).
 run_command() {
   # Split the line into words, without expanding globs in them.
@@ -147,6 +187,7 @@ run_command() {
       count_forever &
       echo "$CMD_DONE_MARKER $id ok count"
       ;;
+    dirty) dirty "$id" "${4:-}" ;;
     *) echo "$CMD_DONE_MARKER $id error ${3:-none} unknown command" ;;
   esac
 }

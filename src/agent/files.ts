@@ -110,13 +110,9 @@ export function readStream(start: () => Promise<AgentRun>, path: string, options
       );
     },
     destroy(error, callback) {
-      if (run === undefined || handle === undefined) return callback(error);
       const h = handle;
       handle = undefined;
-      closeHandle(run, h).then(
-        () => callback(error),
-        (closeError: unknown) => callback(error ?? (closeError as Error)),
-      );
+      closeThen(run, h, error, callback);
     },
   });
   if (options.signal !== undefined) addAbort(stream, options.signal);
@@ -159,17 +155,27 @@ export function writeStream(start: () => Promise<AgentRun>, path: string, option
       closeHandle(run as AgentRun, h).then(() => callback(), callback);
     },
     destroy(error, callback) {
-      if (run === undefined || handle === undefined) return callback(error);
       const h = handle;
       handle = undefined;
-      closeHandle(run, h).then(
-        () => callback(error),
-        (closeError: unknown) => callback(error ?? (closeError as Error)),
-      );
+      closeThen(run, h, error, callback);
     },
   });
   if (options.signal !== undefined) addAbort(stream, options.signal);
   return stream;
+}
+
+/** A destroyed stream's end: close the guest's handle (if one is open), then report `error` (or the close's own). */
+function closeThen(
+  run: AgentRun | undefined,
+  handle: number | undefined,
+  error: Error | null,
+  callback: (error?: Error | null) => void,
+): void {
+  if (run === undefined || handle === undefined) return callback(error);
+  closeHandle(run, handle).then(
+    () => callback(error),
+    (closeError: unknown) => callback(error ?? (closeError as Error)),
+  );
 }
 
 /** Destroy `stream` when `signal` fires (its destroy closes the guest's handle). */

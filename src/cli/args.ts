@@ -35,6 +35,17 @@ export function secondsOption(values: OptionValues, name: string): number | unde
   return Math.round(seconds * 1000);
 }
 
+/** A whole number > 0 (`--bandwidth 100`); `undefined` when absent. */
+export function positiveIntegerOption(values: OptionValues, name: string): number | undefined {
+  const raw = stringOption(values, name);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(n) || n <= 0) {
+    throw usageError(`--${name}`, `expected a whole number > 0, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
 /** A comma-separated list option (`--state shutoff,crashed`), or `undefined`. */
 export function listOption(values: OptionValues, name: string): string[] | undefined {
   const raw = stringOption(values, name);

@@ -6,6 +6,7 @@
  * @module
  */
 import { InvalidArgumentError, LibvirtError, LibvirtManagerError, XmlParseError } from '../index.js';
+import { MigrationError } from '../migration/index.js';
 import { exitCodeOf } from './exit-codes.js';
 
 /** `JSON.stringify` that survives libvirt's 64-bit counters and shows errors inside results (a teardown's `errors`). */
@@ -30,6 +31,8 @@ export interface CliErrorJson {
     message: string;
     /** The offending field, for argument and spec errors (`'disks[0].size'`). */
     path?: string;
+    /** Why a migration failed (`MigrationError.reason`: `'destination-unreachable'`, `'destination-storage'`…). */
+    reason?: string;
     exitCode: number;
   };
 }
@@ -45,6 +48,7 @@ export function errorJson(error: unknown): CliErrorJson {
       ...(error instanceof LibvirtError ? { codeName: error.codeName } : {}),
       message: messageOf(error),
       ...(path === undefined ? {} : { path }),
+      ...(error instanceof MigrationError ? { reason: error.reason } : {}),
       exitCode: exitCodeOf(error),
     },
   };

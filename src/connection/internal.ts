@@ -12,8 +12,11 @@ export * from './index.js';
 export { backoffDelay } from './backoff.js';
 export { connectionMachine, type ConnectionMachineEvent, type ConnectionMachineContext } from './machine.js';
 export * from './events/event-types.js';
+export * from './events/decode-event.js';
 export * from './resources/index.js';
 export { checkDuration, errorCodeOf, isUuid, uuidKey } from '../rpc/index.js';
+// One way to run under a tracing channel, for the RPC calls and the operations above (src/runtime/tracing.ts).
+export { hasTraceSubscribers, traceTimed } from '../rpc/index.js';
 // The one logger call that never throws, for every module above the connection.
 export { log as logSafely } from '../rpc/logger.js';
 // The flag bits the modules above the connection send, so they need not import `src/rpc`.

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import type { DomainRef, LibvirtConnection, Logger } from '../connection/internal.js';
+import type { LibvirtConnection, Logger } from '../connection/internal.js';
 import { VolumeTeardown } from '../destroyer/internal.js';
-import { type LifecycleContext, type OperationRun, createLifecycleContext, runOperation } from '../lifecycle/internal.js';
-import { Budget, type DeviceOperation, type VmInput } from '../runtime/index.js';
+import { type LifecycleContext, type ModuleRun, createLifecycleContext, runInTurn } from '../lifecycle/internal.js';
+import type { DeviceOperation, VmInput } from '../runtime/index.js';
 import type { VmDeviceManagerOptions } from './options.js';
 
 /** What every device operation shares. */
@@ -32,14 +32,7 @@ export function createDevicesContext(connection: LibvirtConnection, options: VmD
 }
 
 /** One device operation in the VM's turn: its budget and resolved reference. */
-export interface DeviceRun {
-  readonly ctx: DevicesContext;
-  readonly operation: DeviceOperation;
-  readonly ref: DomainRef;
-  readonly budget: Budget;
-  /** The same run as the lifecycle's waiter needs it. */
-  readonly waitRun: OperationRun;
-}
+export type DeviceRun = ModuleRun<DevicesContext, DeviceOperation>;
 
 /**
  * Run `body` in `vm`'s turn (the one per-VM queue: after every power,
@@ -53,6 +46,5 @@ export function inTurn<T>(
   signal: AbortSignal | undefined,
   body: (run: DeviceRun) => Promise<T>,
 ): Promise<T> {
-  const budget = new Budget(timeout, signal);
-  return runOperation(ctx.lifecycle, operation, vm, budget, (waitRun) => body({ ctx, operation, ref: waitRun.ref, budget, waitRun }));
+  return runInTurn(ctx, operation, vm, timeout, signal, body);
 }

@@ -5,10 +5,10 @@
  *
  * @module
  */
-import type { DomainRef, LibvirtConnection, Logger } from '../connection/internal.js';
+import type { LibvirtConnection, Logger } from '../connection/internal.js';
 import { VolumeTeardown } from '../destroyer/internal.js';
-import { type LifecycleContext, type OperationRun, createLifecycleContext, runOperation } from '../lifecycle/internal.js';
-import { Budget, type DiskStateOperation, type VmInput } from '../runtime/index.js';
+import { type LifecycleContext, type ModuleRun, createLifecycleContext, runInTurn } from '../lifecycle/internal.js';
+import type { DiskStateOperation, VmInput } from '../runtime/index.js';
 
 /** Options of the disk-state managers (`SnapshotManager`, `BlockJobManager`, `BackupManager`). */
 export interface DiskStateManagerOptions {
@@ -40,14 +40,7 @@ export function createDiskStateContext(connection: LibvirtConnection, options: D
 }
 
 /** One disk-state operation in the VM's turn: its budget and resolved reference. */
-export interface DiskStateRun {
-  readonly ctx: DiskStateContext;
-  readonly operation: DiskStateOperation;
-  readonly ref: DomainRef;
-  readonly budget: Budget;
-  /** The same run as the lifecycle's waiter needs it. */
-  readonly waitRun: OperationRun;
-}
+export type DiskStateRun = ModuleRun<DiskStateContext, DiskStateOperation>;
 
 /**
  * Run `body` in `vm`'s turn (the one per-VM queue: after every power,
@@ -61,8 +54,7 @@ export function inTurn<T>(
   signal: AbortSignal | undefined,
   body: (run: DiskStateRun) => Promise<T>,
 ): Promise<T> {
-  const budget = new Budget(timeout, signal);
-  return runOperation(ctx.lifecycle, operation, vm, budget, (waitRun) => body({ ctx, operation, ref: waitRun.ref, budget, waitRun }));
+  return runInTurn(ctx, operation, vm, timeout, signal, body);
 }
 
 /** One operation's check (before anything is sent; returns its timeout) and its one implementation. */

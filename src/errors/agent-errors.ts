@@ -1,5 +1,5 @@
 import { LibvirtManagerError, type LibvirtManagerErrorOptions } from './base.js';
-import { ErrorCode } from './sdk-errors.js';
+import { ErrorCode } from './sdk-codes.js';
 
 /** Why the guest agent could not do what was asked. */
 export type GuestAgentFailure =

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { InvalidArgumentError, type Logger } from '../connection/index.js';
 import { LibvirtManager, type LibvirtManagerOptions } from '../manager.js';
 import type { VmChange, VmSnapshot } from '../state/index.js';
@@ -51,6 +52,9 @@ export class LibvirtFleet implements AsyncDisposable {
 
   private constructor(options: FleetOptions) {
     this.#options = options;
+    // Every host listens on this signal (its connect calls, its registry's change stream): with more than ten
+    // hosts Node would warn of a leak that is only the fleet's size.
+    setMaxListeners(0, this.#stop.signal);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { type DomainRef, type DomainState, type LibvirtConnection, type Logger, logSafely } from '../connection/internal.js';
 import { ConnectionClosedError, DomainNotFoundError, TimeoutError } from '../errors/index.js';
 import {
-  type Budget,
+  Budget,
   CALL_CAP_MS,
   type VmInput,
   type VmLocks,
@@ -79,6 +79,36 @@ export async function runOperation<T>(
     if (options.preempt === true) return body(run);
     return ctx.locks.run(vmKey(run.ref), budget, () => body(run));
   });
+}
+
+/**
+ * One operation of a module above the lifecycle (devices, disk state) in the
+ * VM's turn: the module's context, its budget and the resolved reference.
+ */
+export interface ModuleRun<C, O extends VmOperation> {
+  readonly ctx: C;
+  readonly operation: O;
+  readonly ref: DomainRef;
+  readonly budget: Budget;
+  /** The same run as the lifecycle's waiter needs it. */
+  readonly waitRun: OperationRun;
+}
+
+/**
+ * Run a module's `body` in `vm`'s turn (the one per-VM queue: after every
+ * power, teardown, device or disk-state operation queued before it) within
+ * `timeout`, through {@link runOperation}.
+ */
+export function runInTurn<C extends { readonly lifecycle: LifecycleContext }, O extends VmOperation, T>(
+  ctx: C,
+  operation: O,
+  vm: VmInput,
+  timeout: number,
+  signal: AbortSignal | undefined,
+  body: (run: ModuleRun<C, O>) => Promise<T>,
+): Promise<T> {
+  const budget = new Budget(timeout, signal);
+  return runOperation(ctx.lifecycle, operation, vm, budget, (waitRun) => body({ ctx, operation, ref: waitRun.ref, budget, waitRun }));
 }
 
 /** DOMAIN_GET_STATE for the run's VM, within its budget. */

@@ -15,6 +15,8 @@ export {
   type LifecycleContext,
   type OperationRun,
   runOperation,
+  type ModuleRun,
+  runInTurn,
   readState,
   readStateOrRetry,
   retriable,

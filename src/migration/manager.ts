@@ -49,7 +49,7 @@ export class MigrationManager {
    * Migrate `vm` to `options.to`; resolves once it runs there (and the
    * source let go of it). Default `timeout`: 3 600 000 ms.
    * @example await migration.migrate('web1', { to: dest, mode: 'p2p', storage: 'copy-all', bandwidth: 100 });
-   * @throws InvalidArgumentError for bad options (nothing is sent) · InvalidStateError for a VM that cannot move (crashed…)
+   * @throws InvalidArgumentError for bad options (nothing is sent) · InvalidStateError for a VM that cannot move (crashed…, or not as `live` expects)
    * @throws MigrationError (`destination-unreachable`, `same-host`, `destination-storage`, `failed`) — the VM stayed on the source
    * @throws AbortError · TimeoutError — the job was aborted; the VM stayed on the source; what was made on the destination is gone
    * @see virDomainMigrateToURI3
@@ -73,16 +73,7 @@ export class MigrationManager {
     checkVmInput(vm);
     const feed = new ProgressFeed<MigrationProgress>(options.onProgress);
     const live: LiveMigration = {};
-    const result = migrate(this.#ctx, vm, checked, options.signal, feed, live).then(
-      (r) => {
-        feed.end();
-        return r;
-      },
-      (error: unknown) => {
-        feed.end(error);
-        throw error;
-      },
-    );
+    const result = feed.endWith(migrate(this.#ctx, vm, checked, options.signal, feed, live));
     result.catch(() => undefined);
     const source = this.#ctx.connection;
     return {

@@ -8,7 +8,14 @@
  *
  * @module
  */
-import { type DomainJobStats, type DomainRef, InvalidArgumentError, LibvirtConnection, type LibvirtError } from '../connection/internal.js';
+import {
+  type DomainJobStats,
+  type DomainRef,
+  InvalidArgumentError,
+  InvalidStateError,
+  LibvirtConnection,
+  type LibvirtError,
+} from '../connection/internal.js';
 import { CompensationLog } from '../creator/internal.js';
 import { emptyReport, planVolumes } from '../destroyer/internal.js';
 import { everyDefinition, recordOwned } from '../devices/internal.js';
@@ -68,6 +75,15 @@ export function migrate(
     const v = verdict('migrate', state.state);
     if (typeof v === 'object' && 'refuse' in v) throw refusal('migrate', state.state, ref.name, v.refuse);
     const active = state.state !== 'shutoff';
+    // The caller's expectation (virsh --live / --offline), checked against the state read in the VM's turn.
+    if (o.live !== undefined && o.live !== active)
+      throw new InvalidStateError(
+        'migrate',
+        state.state,
+        active
+          ? `${ref.name} is ${state.state}: an offline migration needs it shut off`
+          : `${ref.name} is shut off: nothing runs to migrate live`,
+      );
     if (!active && o.storage !== 'shared')
       throw new InvalidArgumentError(
         "storage: libvirt's offline migration moves the definition only; copy a shut-off VM's disks yourself",

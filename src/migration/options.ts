@@ -67,6 +67,13 @@ export interface MigrateOptions extends CallOptions {
   mode?: MigrationMode;
   /** `shared`: disks stay where both hosts see them; `copy-all`/`copy-incremental`: copied over NBD (whole disks / top layer). @default 'shared' */
   storage?: MigrationStorage;
+  /**
+   * What the caller expects to move (virsh `--live` / `--offline`): `true` — a
+   * running or paused VM, live; `false` — a shut-off VM's definition. A VM in
+   * the other condition is refused (InvalidStateError) before anything is
+   * sent. @default by the VM's state
+   */
+  live?: boolean;
   /** Destination pool for the copied disks' volumes. @default the destination pool whose target is the disk's directory */
   pool?: string;
   /** Bandwidth cap in MiB/s. */
@@ -95,6 +102,7 @@ export interface CheckedMigrateOptions {
   mode: MigrationMode;
   storage: MigrationStorage;
   pool: string | undefined;
+  live: boolean | undefined;
   bandwidth: number | undefined;
   maxDowntime: number | undefined;
   autoConverge: boolean;
@@ -153,6 +161,7 @@ export function checkMigrateOptions(options: unknown): CheckedMigrateOptions {
     mode,
     storage,
     pool: o.pool,
+    live: bool(o.live, 'live'),
     bandwidth: positive(o.bandwidth, 'bandwidth'),
     maxDowntime: positive(o.maxDowntime, 'maxDowntime'),
     autoConverge: bool(o.autoConverge, 'autoConverge') ?? false,

@@ -24,4 +24,4 @@ export { handshake, type HandshakeParams, type HandshakeResult, type AuthMethod 
 export * from './sasl/index.js';
 export { connectRpc, openRpcLink, type ConnectRpcOptions, type RpcLink } from './connect.js';
 export type { Logger } from './logger.js';
-export { RPC_CALL_CHANNEL, type RpcCallMessage, errorCodeOf } from './tracing.js';
+export { RPC_CALL_CHANNEL, type RpcCallMessage, errorCodeOf, hasTraceSubscribers, traceTimed } from './tracing.js';

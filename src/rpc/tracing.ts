@@ -46,15 +46,43 @@ export interface RpcCallMessage {
 
 const channel: TracingChannel<unknown, RpcCallMessage & object> = tracingChannel(RPC_CALL_CHANNEL);
 
-/** `true` when anyone listens to any event of the RPC channel (a few property reads: the cost of tracing nobody). */
-export function tracingRpc(): boolean {
+/** `true` when anyone listens to any event of `traced` (a few property reads: the cost of tracing nobody). */
+export function hasTraceSubscribers(traced: TracingChannel<unknown, object>): boolean {
   return (
-    channel.start.hasSubscribers ||
-    channel.end.hasSubscribers ||
-    channel.asyncStart.hasSubscribers ||
-    channel.asyncEnd.hasSubscribers ||
-    channel.error.hasSubscribers
+    traced.start.hasSubscribers ||
+    traced.end.hasSubscribers ||
+    traced.asyncStart.hasSubscribers ||
+    traced.asyncEnd.hasSubscribers ||
+    traced.error.hasSubscribers
   );
+}
+
+/** `true` when anyone listens to any event of the RPC channel. */
+export function tracingRpc(): boolean {
+  return hasTraceSubscribers(channel);
+}
+
+/**
+ * Run `run` under `traced` with `message` (the RPC call's or the operation's):
+ * `durationMs` and, on failure, `errorCode` are filled in as it settles, so
+ * they are there when the channel publishes `asyncStart` / `error`.
+ */
+export function traceTimed<M extends { durationMs: number | undefined; errorCode: string | undefined }, R>(
+  traced: TracingChannel<unknown, M & object>,
+  message: M & object,
+  run: () => Promise<R>,
+): Promise<R> {
+  const started = performance.now();
+  return traced.tracePromise(async () => {
+    try {
+      return await run();
+    } catch (error) {
+      message.errorCode = errorCodeOf(error);
+      throw error;
+    } finally {
+      message.durationMs = performance.now() - started;
+    }
+  }, message);
 }
 
 /** The stable code of an error for the messages: `codeName` for libvirt's errors, else `code`. */
@@ -81,15 +109,5 @@ export function traceRpcCall<R>(procedure: Procedure<unknown, unknown>, run: (me
     durationMs: undefined,
     errorCode: undefined,
   };
-  const started = performance.now();
-  return channel.tracePromise(async () => {
-    try {
-      return await run(message);
-    } catch (error) {
-      message.errorCode = errorCodeOf(error);
-      throw error;
-    } finally {
-      message.durationMs = performance.now() - started;
-    }
-  }, message);
+  return traceTimed(channel, message, () => run(message));
 }

@@ -56,6 +56,23 @@ export class ProgressFeed<P> implements AsyncIterable<P> {
     this.#signal();
   }
 
+  /**
+   * End the feed when `job` settles, with its error when it fails; returns a
+   * promise that settles as `job` does (after the feed ended).
+   */
+  endWith<R>(job: Promise<R>): Promise<R> {
+    return job.then(
+      (result) => {
+        this.end();
+        return result;
+      },
+      (error: unknown) => {
+        this.end(error);
+        throw error;
+      },
+    );
+  }
+
   #signal(): void {
     const wake = this.#wake;
     this.#wake = undefined;

@@ -8,8 +8,7 @@
  * @module
  */
 import { type TracingChannel, tracingChannel } from 'node:diagnostics_channel';
-import { performance } from 'node:perf_hooks';
-import { errorCodeOf } from '../connection/internal.js';
+import { hasTraceSubscribers, traceTimed } from '../connection/internal.js';
 
 /** The name of the operation tracing channel (`tracing:libvirt-manager:operation:start`, `…:asyncEnd`, `…:error`…). */
 export const OPERATION_CHANNEL = 'libvirt-manager:operation';
@@ -39,16 +38,6 @@ export interface OperationMessage {
 
 const channel: TracingChannel<unknown, OperationMessage & object> = tracingChannel(OPERATION_CHANNEL);
 
-function tracing(): boolean {
-  return (
-    channel.start.hasSubscribers ||
-    channel.end.hasSubscribers ||
-    channel.asyncStart.hasSubscribers ||
-    channel.asyncEnd.hasSubscribers ||
-    channel.error.hasSubscribers
-  );
-}
-
 /** How an operation names its VM for the message (a string as given; a reference by its name). */
 function vmLabel(vm: unknown): string {
   if (typeof vm === 'string') return vm;
@@ -61,17 +50,7 @@ function vmLabel(vm: unknown): string {
  * listens). `run` receives the message (or `undefined`) to name the domain.
  */
 export function traceOperation<T>(operation: string, vm: unknown, run: (message: OperationMessage | undefined) => Promise<T>): Promise<T> {
-  if (!tracing()) return run(undefined);
+  if (!hasTraceSubscribers(channel)) return run(undefined);
   const message: OperationMessage = { operation, vm: vmLabel(vm), domain: undefined, durationMs: undefined, errorCode: undefined };
-  const started = performance.now();
-  return channel.tracePromise(async () => {
-    try {
-      return await run(message);
-    } catch (error) {
-      message.errorCode = errorCodeOf(error);
-      throw error;
-    } finally {
-      message.durationMs = performance.now() - started;
-    }
-  }, message);
+  return traceTimed(channel, message, () => run(message));
 }

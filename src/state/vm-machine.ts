@@ -35,6 +35,10 @@ const FACT = { 'libvirt.*': { target: 'settling', actions: 'applyFact' } } as co
 const commandInput = ({ context, event }: { context: VmContext; event: VmMachineEvent }) =>
   ({ domain: context.domain, options: (event as VmCommandEvent).options, command: (event as VmCommandEvent).type }) as CommandInput<never>;
 
+/** A command's state: its effect runs (the actor `src`), facts meanwhile are recorded, and its end settles or re-reads. */
+const commandState = <const S extends string>(src: S) =>
+  ({ invoke: { id: src, src, input: commandInput, onDone: ON_DONE, onError: ON_ERROR }, on: WHILE_BUSY }) as const;
+
 /** A command, when the one state table (`verdict`, through `commandAllowed`) lets it run from the observed state. */
 const begin = <C extends VmCommand, T extends string>(command: C, target: T) =>
   ({ guard: { type: 'allowed', params: { command } }, target, actions: 'beginCommand' }) as const;
@@ -219,18 +223,11 @@ export const vmMachine = setup({
     paused: { on: IDLE },
     pmsuspended: { on: IDLE },
     crashed: { on: IDLE },
-    starting: { invoke: { id: 'startVm', src: 'startVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR }, on: WHILE_BUSY },
-    shuttingDown: {
-      invoke: { id: 'shutdownVm', src: 'shutdownVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR },
-      on: WHILE_BUSY,
-    },
-    forcingOff: {
-      invoke: { id: 'forceOffVm', src: 'forceOffVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR },
-      on: WHILE_BUSY,
-    },
+    starting: commandState('startVm'),
+    shuttingDown: commandState('shutdownVm'),
+    forcingOff: commandState('forceOffVm'),
     rebooting: {
-      invoke: { id: 'rebootVm', src: 'rebootVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR },
-      on: WHILE_BUSY,
+      ...commandState('rebootVm'),
       initial: 'waiting',
       states: {
         waiting: { on: { 'libvirt.stopped': { target: 'stopHeld', actions: 'holdStop' } } },
@@ -240,21 +237,15 @@ export const vmMachine = setup({
         },
       },
     },
-    resetting: { invoke: { id: 'resetVm', src: 'resetVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR }, on: WHILE_BUSY },
-    pausing: { invoke: { id: 'pauseVm', src: 'pauseVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR }, on: WHILE_BUSY },
-    resuming: { invoke: { id: 'resumeVm', src: 'resumeVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR }, on: WHILE_BUSY },
-    saving: { invoke: { id: 'saveVm', src: 'saveVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR }, on: WHILE_BUSY },
-    destroying: { invoke: { id: 'destroyVm', src: 'destroyVm', input: commandInput, onDone: ON_DONE, onError: ON_ERROR }, on: WHILE_BUSY },
+    resetting: commandState('resetVm'),
+    pausing: commandState('pauseVm'),
+    resuming: commandState('resumeVm'),
+    saving: commandState('saveVm'),
+    destroying: commandState('destroyVm'),
     // A device command: the VM's power state does not change; it is re-read when the command ends.
-    reconfiguring: {
-      invoke: { id: 'changeDevices', src: 'changeDevices', input: commandInput, onDone: ON_DONE, onError: ON_ERROR },
-      on: WHILE_BUSY,
-    },
+    reconfiguring: commandState('changeDevices'),
     // A disk-state command (snapshot, block job, backup): a revert may change the power state; it is re-read when the command ends.
-    changingDisks: {
-      invoke: { id: 'changeDiskState', src: 'changeDiskState', input: commandInput, onDone: ON_DONE, onError: ON_ERROR },
-      on: WHILE_BUSY,
-    },
+    changingDisks: commandState('changeDiskState'),
     reading: {
       invoke: {
         id: 'readState',

@@ -4,6 +4,7 @@
  * once-a-second counter. Tests of snapshots, block jobs and backups use them to prove what the
  * guest sees on its disks ("write A, snapshot, write B, revert: the guest reads A").
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { DomainInput, LibvirtConnection } from '../../src/connection/internal.js';
 import { type GuestManifest, ensureTestGuest, parseMarkerLine, serialOffset, waitForSerialLine } from './guest.js';
@@ -25,6 +26,22 @@ let manifest: GuestManifest | undefined;
 function guest(): GuestManifest {
   manifest ??= ensureTestGuest();
   return manifest;
+}
+
+/** The first bytes of the data block at 1 MiB as the host sees them in the image (qemu-io -U shares the image QEMU holds). */
+export function hostRead(path: string): string {
+  const out = execFileSync('qemu-io', ['-r', '-U', '-f', 'qcow2', '-c', 'read -v 1M 64', path], { encoding: 'utf8' });
+  // "00100000:  4c 56 4d 5f 44 ...  LVM.D...": the hex columns, as the ASCII one shows '.' for '_' and ' '.
+  const hex = out
+    .split('\n')
+    .filter((line) => /^[0-9a-f]{8}:/.test(line))
+    .flatMap((line) =>
+      line
+        .slice(10, 10 + 16 * 3)
+        .trim()
+        .split(/\s+/),
+    );
+  return Buffer.from(hex.join(''), 'hex').toString('latin1');
 }
 
 /**
@@ -145,4 +162,20 @@ export async function guestStartCounter(
   options: GuestCommandOptions = {},
 ): Promise<void> {
   await guestCommand(conn, domain, logPath, ['count'], options);
+}
+
+/**
+ * Make the guest dirty memory: from now until it stops, it rewrites a `mib`-MiB buffer in its RAM (1..128) with
+ * random data, over and over, and prints `LIBVIRT_MANAGER_DIRTY pass=<n> mib=<MiB> uptime=<s>` about once a second
+ * (the manifest's `dirtyMarkerPrefix`) — memory a live migration's pre-copy must keep sending again.
+ */
+export async function guestStartDirtying(
+  conn: LibvirtConnection,
+  domain: DomainInput,
+  logPath: string,
+  mib: number,
+  options: GuestCommandOptions = {},
+): Promise<void> {
+  if (!Number.isInteger(mib) || mib < 1 || mib > 128) throw new Error(`bad size ${mib}: whole MiB, 1..128`);
+  await guestCommand(conn, domain, logPath, ['dirty', String(mib)], options);
 }

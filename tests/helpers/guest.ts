@@ -58,6 +58,8 @@ export interface GuestManifest {
   commandDonePrefix: string;
   /** After the `count` command, once a second: this prefix, the counter, then ` uptime=<s>`. */
   countMarkerPrefix: string;
+  /** After the `dirty <MiB>` command, about once a second: this prefix, the pass, then ` mib=<MiB> uptime=<s>`. */
+  dirtyMarkerPrefix: string;
 }
 
 /**

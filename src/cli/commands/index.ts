@@ -1,6 +1,5 @@
 /**
- * Every command of `libvirt-manager`, one file each. `migrate` joins when
- * migration lands in the SDK.
+ * Every command of `libvirt-manager`, one file each.
  *
  * @module
  */
@@ -12,7 +11,10 @@ import { detachDiskCommand } from './detach-disk.js';
 import { eventsCommand } from './events.js';
 import { forceOffCommand } from './force-off.js';
 import { getCommand } from './get.js';
+import { jobAbortCommand } from './job-abort.js';
+import { jobInfoCommand } from './job-info.js';
 import { listCommand } from './list.js';
+import { migrateCommand } from './migrate.js';
 import { shutdownCommand } from './shutdown.js';
 import { snapshotCommand } from './snapshot.js';
 import { startCommand } from './start.js';
@@ -32,4 +34,7 @@ export const COMMANDS: readonly CliCommand[] = [
   attachDiskCommand,
   detachDiskCommand,
   snapshotCommand,
+  migrateCommand,
+  jobInfoCommand,
+  jobAbortCommand,
 ];

@@ -18,7 +18,8 @@ import {
   decodeEvent,
 } from '../../rpc/index.js';
 import { log } from '../../rpc/logger.js';
-import { type EventKey, type LibvirtEvent, toLibvirtEvent } from './event-types.js';
+import type { EventKey, LibvirtEvent } from './event-types.js';
+import { toLibvirtEvent } from './decode-event.js';
 
 /** The call function the hub uses: the connection's, so it waits for the link. */
 export type HubCall = <A, R>(procedure: Procedure<A, R>, args: A, options?: CallOptions) => Promise<R>;

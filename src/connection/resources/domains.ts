@@ -1,116 +1,44 @@
-import { DomainNotFoundError, InvalidArgumentError } from '../../errors/index.js';
+import { DomainNotFoundError } from '../../errors/index.js';
 import {
-  CONNECT_GET_ALL_DOMAIN_STATS,
-  CONNECT_LIST_ALL_DOMAINS,
   DOMAIN_GET_AUTOSTART,
-  DOMAIN_GET_BLOCK_INFO,
   DOMAIN_GET_HOSTNAME,
-  DOMAIN_GET_INFO,
-  DOMAIN_GET_STATE,
   DOMAIN_GET_XML_DESC,
   DOMAIN_HAS_MANAGED_SAVE_IMAGE,
-  DOMAIN_INTERFACE_ADDRESSES,
   DOMAIN_IS_ACTIVE,
   DOMAIN_IS_PERSISTENT,
   DOMAIN_SET_AUTOSTART,
   type DomainRef,
-  domainStateName,
-  domainStateReasonName,
-  typedParamsToRecord,
   type CallOptions,
 } from '../../rpc/index.js';
 import { BlockJobResource } from './block-jobs.js';
 import { type ConsoleOptions, type DomainConsole, openConsole } from './console.js';
 import { DomainAgentResource } from './domain-agent.js';
 import { DomainControl } from './domain-control.js';
+import {
+  type AddressSource,
+  type BlockInfo,
+  type DomainInfo,
+  type DomainInterfaceAddresses,
+  type DomainState,
+  getBlockInfo,
+  getInfo,
+  getInterfaceAddresses,
+  getState,
+} from './domain-facts.js';
+import { type DomainListFilter, type DomainStateEntry, listDomainStates, listDomains } from './domain-list.js';
 import { type MemoryOptions, type VcpuOptions, getVcpus, setMemory, setVcpus } from './domain-sizing.js';
 import { type GuestTime, type GuestTimeInput, getTime, setTime } from './domain-time.js';
 import { type Screenshot, type ScreenshotOptions, takeScreenshot } from './screenshot.js';
-import { type DomainInput, checkName, checkObjectName, lookupDomainBy, resolveDomain } from './refs.js';
+import { type DomainInput, checkObjectName, lookupDomainBy, resolveDomain } from './refs.js';
 import { SnapshotResource } from './snapshots.js';
 import { CheckpointResource } from './checkpoints.js';
 import { DomainJobResource } from './domain-jobs.js';
 import { DomainMigrationResource } from './domain-migration.js';
 import { type AutostartOptions, type ResourceCall, type ResourceStream, checkAutostart, flag } from './types.js';
 
-/** libvirt's domain states, lower-cased (`virDomainState`). */
-export type DomainStateName = 'nostate' | 'running' | 'blocked' | 'paused' | 'shutdown' | 'shutoff' | 'crashed' | 'pmsuspended';
-
-/** A domain's state and the reason for it, by name and by libvirt number. */
-export interface DomainState {
-  state: DomainStateName;
-  /** Reason within the state, e.g. `'booted'`, `'destroyed'`, `'user'`. */
-  reason: string;
-  stateCode: number;
-  reasonCode: number;
-}
-
-/** One domain and its state, as {@link DomainResource.listStates} returns them. */
-export interface DomainStateEntry extends DomainState {
-  domain: DomainRef;
-}
-
-/** A disk's sizes, in bytes (`virDomainGetBlockInfo`). */
-export interface BlockInfo {
-  /** What the guest sees. */
-  capacity: bigint;
-  /** Host bytes in use. */
-  allocation: bigint;
-  /** The size of the file or device holding it. */
-  physical: bigint;
-}
-
-/** `virDomainGetInfo`: memory in bytes, CPU time in nanoseconds. */
-export interface DomainInfo {
-  state: DomainStateName;
-  maxMemoryBytes: number;
-  memoryBytes: number;
-  vcpus: number;
-  cpuTimeNs: bigint;
-}
-
-/** Filters of {@link DomainResource.list} (`virConnectListAllDomainsFlags`); unset fields do not filter. */
-export interface DomainListFilter {
-  active?: boolean;
-  persistent?: boolean;
-  /** Only domains in one of these states ('other' = paused-like states libvirt groups as OTHER). */
-  states?: readonly ('running' | 'paused' | 'shutoff' | 'other')[];
-  autostart?: boolean;
-  managedSave?: boolean;
-  hasSnapshot?: boolean;
-}
-
-/** Where interface addresses come from (`virDomainInterfaceAddressesSource`). */
-export type AddressSource = 'lease' | 'agent' | 'arp';
-
-/** One guest network interface and its addresses. */
-export interface DomainInterfaceAddresses {
-  name: string;
-  hwaddr: string | null;
-  addrs: { type: 'ipv4' | 'ipv6'; addr: string; prefix: number }[];
-}
-
-const SOURCE: Record<AddressSource, number> = { lease: 0, agent: 1, arp: 2 };
-
-function listFlags(filter: DomainListFilter): number {
-  let flags = 0;
-  const pair = (value: boolean | undefined, yes: number, no: number): void => {
-    if (value === true) flags |= yes;
-    else if (value === false) flags |= no;
-  };
-  pair(filter.active, 1, 2);
-  pair(filter.persistent, 4, 8);
-  pair(filter.managedSave, 256, 512);
-  pair(filter.autostart, 1024, 2048);
-  pair(filter.hasSnapshot, 4096, 8192);
-  const stateBits = { running: 16, paused: 32, shutoff: 64, other: 128 } as const;
-  for (const s of filter.states ?? []) {
-    const bit = stateBits[s];
-    if (bit === undefined) throw new InvalidArgumentError(`unknown state filter ${JSON.stringify(s)}`, { path: 'filter.states' });
-    flags |= bit;
-  }
-  return flags;
-}
+// The shapes live with the calls that read them; exported here too, where they always were.
+export type { AddressSource, BlockInfo, DomainInfo, DomainInterfaceAddresses, DomainState, DomainStateName } from './domain-facts.js';
+export type { DomainListFilter, DomainStateEntry } from './domain-list.js';
 
 /**
  * Domains: listing, lookups, state and facts, plus `snapshots` and the
@@ -157,8 +85,7 @@ export class DomainResource {
    * @see virConnectListAllDomains
    */
   async list(options: CallOptions & { filter?: DomainListFilter } = {}): Promise<DomainRef[]> {
-    const { domains } = await this.#call(CONNECT_LIST_ALL_DOMAINS, { need_results: 1, flags: listFlags(options.filter ?? {}) }, options);
-    return domains;
+    return listDomains(this.#call, options);
   }
 
   /**
@@ -169,23 +96,7 @@ export class DomainResource {
    * @see virConnectGetAllDomainStats
    */
   async listStates(options: CallOptions = {}): Promise<DomainStateEntry[]> {
-    const { retStats } = await this.#call(
-      CONNECT_GET_ALL_DOMAIN_STATS,
-      { doms: [], stats: 1 /* VIR_DOMAIN_STATS_STATE */, flags: 0 },
-      options,
-    );
-    return retStats.map((record) => {
-      const stats = typedParamsToRecord(record.params);
-      const state = Number(stats['state.state'] ?? 0);
-      const reason = Number(stats['state.reason'] ?? 0);
-      return {
-        domain: record.dom,
-        state: domainStateName(state) as DomainStateName,
-        reason: domainStateReasonName(state, reason),
-        stateCode: state,
-        reasonCode: reason,
-      };
-    });
+    return listDomainStates(this.#call, options);
   }
 
   /**
@@ -242,14 +153,7 @@ export class DomainResource {
    * @see virDomainGetState
    */
   async getState(domain: DomainInput, options?: CallOptions): Promise<DomainState> {
-    const dom = await resolveDomain(this.#call, domain, options);
-    const { state, reason } = await this.#call(DOMAIN_GET_STATE, { dom, flags: 0 }, options);
-    return {
-      state: domainStateName(state) as DomainStateName,
-      reason: domainStateReasonName(state, reason),
-      stateCode: state,
-      reasonCode: reason,
-    };
+    return getState(this.#call, domain, options);
   }
 
   /**
@@ -258,21 +162,12 @@ export class DomainResource {
    * @see virDomainGetBlockInfo
    */
   async getBlockInfo(domain: DomainInput, disk: string, options?: CallOptions): Promise<BlockInfo> {
-    const dom = await resolveDomain(this.#call, domain, options);
-    return this.#call(DOMAIN_GET_BLOCK_INFO, { dom, path: checkName(disk, 'disk'), flags: 0 }, options);
+    return getBlockInfo(this.#call, domain, disk, options);
   }
 
   /** Memory, vCPUs and CPU time. @see virDomainGetInfo */
   async getInfo(domain: DomainInput, options?: CallOptions): Promise<DomainInfo> {
-    const dom = await resolveDomain(this.#call, domain, options);
-    const info = await this.#call(DOMAIN_GET_INFO, { dom }, options);
-    return {
-      state: domainStateName(info.state) as DomainStateName,
-      maxMemoryBytes: Number(info.maxMem) * 1024,
-      memoryBytes: Number(info.memory) * 1024,
-      vcpus: info.nrVirtCpu,
-      cpuTimeNs: info.cpuTime,
-    };
+    return getInfo(this.#call, domain, options);
   }
 
   /** Whether the domain starts with the host. @see virDomainGetAutostart */
@@ -411,14 +306,6 @@ export class DomainResource {
     domain: DomainInput,
     options: CallOptions & { source?: AddressSource } = {},
   ): Promise<DomainInterfaceAddresses[]> {
-    const source = SOURCE[options.source ?? 'lease'];
-    if (source === undefined) throw new InvalidArgumentError(`unknown address source ${String(options.source)}`, { path: 'source' });
-    const dom = await resolveDomain(this.#call, domain, options);
-    const { ifaces } = await this.#call(DOMAIN_INTERFACE_ADDRESSES, { dom, source, flags: 0 }, options);
-    return ifaces.map((i) => ({
-      name: i.name,
-      hwaddr: i.hwaddr,
-      addrs: i.addrs.map((a) => ({ type: a.type === 1 ? 'ipv6' : 'ipv4', addr: a.addr, prefix: a.prefix })),
-    }));
+    return getInterfaceAddresses(this.#call, domain, options);
   }
 }

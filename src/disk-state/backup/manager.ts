@@ -96,16 +96,7 @@ export class BackupManager {
     const feed = new ProgressFeed<BackupProgress>(typeof options?.onProgress === 'function' ? options.onProgress : undefined);
     // Through the one dispatcher (what the registry's `backup` command runs); its reports reach this feed.
     const request: BackupOptions = { ...options, onProgress: (p) => feed.push(p) };
-    const result = performDiskState(this.#ctx, vm, 'backup', request).then(
-      (r) => {
-        feed.end();
-        return r;
-      },
-      (error: unknown) => {
-        feed.end(error);
-        throw error;
-      },
-    );
+    const result = feed.endWith(performDiskState(this.#ctx, vm, 'backup', request));
     // A caller who only reads `progress` sees the failure there; `result` must not also count as unhandled.
     result.catch(() => undefined);
     return { progress: feed, result };

@@ -75,17 +75,7 @@ export class BlockJobManager {
 
   /** The task of a running job: `promise` settles it, the feed's iterator follows it. */
   #task<R>(promise: Promise<R>, feed: ProgressFeed<BlockJobProgress>): BlockJobTask<R> {
-    const settled = promise.then(
-      (result) => {
-        feed.end();
-        return result;
-      },
-      (error: unknown) => {
-        feed.end(error);
-        throw error;
-      },
-    );
-    return Object.assign(settled, { progress: feed as AsyncIterable<BlockJobProgress> });
+    return Object.assign(feed.endWith(promise), { progress: feed as AsyncIterable<BlockJobProgress> });
   }
 
   /** Run a block job through the disk-state dispatcher (as the registry's commands do), its progress into one feed. */

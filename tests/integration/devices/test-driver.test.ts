@@ -11,38 +11,29 @@ import { type DomainRef, InvalidArgumentError, InvalidStateError, UnsupportedErr
 import { getRollbackReport } from '../../../src/creator/internal.js';
 import { LibvirtManager } from '../../../src/index.js';
 import type { VmDeviceManager } from '../../../src/devices/index.js';
-import { Budget, locksOf, vmKey } from '../../../src/runtime/index.js';
 import { OWNERSHIP_NAMESPACE, parseDomainXml } from '../../../src/xml/index.js';
 import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
+import { type TestDriverVms, testDriverVms } from '../../helpers/test-driver-vms.js';
+import { holdVmTurn, watchVmChanges } from '../../helpers/vm-turn.js';
 
 let manager: LibvirtManager;
 let devices: VmDeviceManager;
-const names: string[] = [];
+let vms: TestDriverVms;
 
 beforeAll(async () => {
   manager = await LibvirtManager.connect(TEST_URI);
   devices = manager.devices;
+  vms = testDriverVms(manager);
 });
 
 afterAll(async () => {
-  for (const name of names) await manager.destroyer.destroy(name, { storage: 'owned' }).catch(() => undefined);
+  await vms?.cleanup();
   await manager.close();
 });
 
 /** A test-driver VM with one owned disk (`vda`) and one NIC, shut off unless `start`. */
-async function vm(prefix: string, options: { start?: boolean; vcpus?: number } = {}): Promise<DomainRef> {
-  const name = uniqueName(prefix);
-  names.push(name);
-  const { domain } = await manager.createVm({
-    name,
-    memory: '512MiB',
-    vcpus: options.vcpus ?? 1,
-    virtType: 'test',
-    disks: [{ kind: 'new', pool: 'default-pool', size: '64MiB' }],
-    networks: [{ network: 'default' }],
-    start: options.start ?? false,
-  });
-  return domain;
+function vm(prefix: string, options: { start?: boolean; vcpus?: number } = {}): Promise<DomainRef> {
+  return vms.create(prefix, { ...options, nic: true });
 }
 
 async function model(domain: DomainRef, inactive = false) {
@@ -89,8 +80,7 @@ describe('memory and vCPUs (the test driver changes them)', () => {
   });
 
   it('setVcpus within the maximum; above it is refused, naming the maximum', async () => {
-    const name = uniqueName('dev-cpu');
-    names.push(name);
+    const name = vms.name('dev-cpu');
     const domain = await manager.connection.domains.control.define(
       `<domain type='test'><name>${name}</name><memory unit='MiB'>64</memory><vcpu current='1'>4</vcpu><os><type>hvm</type></os></domain>`,
     );
@@ -124,8 +114,7 @@ describe('attach: the test driver cannot hot-plug, and a failed attach leaves no
   });
 
   it('attachDisk to a VM without an ownership record: the record made for the attach is removed again', async () => {
-    const name = uniqueName('dev-bare');
-    names.push(name);
+    const name = vms.name('dev-bare');
     const domain = await manager.connection.domains.control.define(
       `<domain type='test'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type>hvm</type></os></domain>`,
     );
@@ -172,8 +161,7 @@ describe('typed errors before anything is sent', () => {
   });
 
   it('deleteVolume of a disk whose volume the SDK did not make is refused', async () => {
-    const name = uniqueName('dev-foreign');
-    names.push(name);
+    const name = vms.name('dev-foreign');
     const domain = await manager.connection.domains.control.define(
       `<domain type='test'><name>${name}</name><memory unit='MiB'>64</memory><vcpu>1</vcpu><os><type>hvm</type></os>` +
         `<devices><disk type='file' device='disk'><source file='/guest/diskimage1'/><target dev='vdb' bus='virtio'/></disk></devices></domain>`,
@@ -249,23 +237,9 @@ describe('the state table and the live/config scope', () => {
 describe('the registry and the per-VM queue', () => {
   it('a device command waits for a power operation on the same VM, and shows as reconfiguring while it runs', async () => {
     const domain = await vm('dev-queue', { start: true });
-    const locks = locksOf(manager.connection);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let entered!: () => void;
-    const inside = new Promise<void>((resolve) => (entered = resolve));
     // Another operation holds the VM's turn (as a shutdown would while it waits for the guest).
-    const holder = locks.run(vmKey(domain), new Budget(30_000), async () => {
-      entered();
-      await held;
-    });
-    await inside;
-    const seen: string[] = [];
-    const stop = new AbortController();
-    const watching = (async () => {
-      for await (const c of manager.vms.changes({ vm: domain, signal: stop.signal }))
-        seen.push(`${c.current.state}:${c.current.inFlight?.command ?? '-'}`);
-    })();
+    const turn = await holdVmTurn(manager.connection, domain);
+    const watch = watchVmChanges(manager, domain);
     try {
       let finished = false;
       const change = manager.setMemory(domain, '256MiB').then((r) => {
@@ -277,15 +251,14 @@ describe('the registry and the per-VM queue', () => {
       expect((await model(domain)).currentMemory).toBe(512n * 1024n ** 2n);
       // With queue: false it is refused at once, naming that something runs.
       await expect(manager.setVcpus(domain, 1, { queue: false })).rejects.toMatchObject({ name: 'InvalidStateError' });
-      release();
-      await holder;
+      turn.release();
+      await turn.done;
       expect(await change).toMatchObject({ change: 'setMemory', memory: 256n * 1024n ** 2n });
     } finally {
-      release();
+      turn.release();
     }
-    stop.abort();
-    await watching;
-    expect(seen).toContain('reconfiguring:setMemory');
+    await watch.stop();
+    expect(watch.seen).toContain('reconfiguring:setMemory');
     expect(manager.getVm(domain)).toMatchObject({ state: 'running', inFlight: null });
   });
 

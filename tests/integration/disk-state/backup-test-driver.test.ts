@@ -9,30 +9,25 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DomainRef, InvalidArgumentError, InvalidStateError, LibvirtError } from '../../../src/connection/internal.js';
 import { getRollbackReport } from '../../../src/creator/internal.js';
 import { LibvirtManager } from '../../../src/index.js';
-import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
+import { TEST_URI } from '../../helpers/libvirt.js';
+import { type TestDriverVms, testDriverVms } from '../../helpers/test-driver-vms.js';
 
 let manager: LibvirtManager;
-const names: string[] = [];
+let vms: TestDriverVms;
 
 beforeAll(async () => {
   manager = await LibvirtManager.connect(TEST_URI);
+  vms = testDriverVms(manager);
 });
 
 afterAll(async () => {
-  for (const name of names) await manager.destroyer.destroy(name, { storage: 'owned' }).catch(() => undefined);
+  await vms?.cleanup();
   await manager.close();
 });
 
 /** A test-driver VM with one owned disk (`vda`), running unless `start` is false. */
 async function vm(prefix: string, start = true): Promise<DomainRef> {
-  const name = uniqueName(prefix);
-  names.push(name);
-  const { domain } = await manager.createVm({
-    name,
-    memory: '512MiB',
-    virtType: 'test',
-    disks: [{ kind: 'new', pool: 'default-pool', size: '64MiB', format: 'qcow2' }],
-  });
+  const domain = await vms.create(prefix, { format: 'qcow2' });
   if (start) await manager.startVm(domain);
   return domain;
 }

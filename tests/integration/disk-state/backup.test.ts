@@ -18,7 +18,7 @@ import { BackupManager, type BackupProgress } from '../../../src/disk-state/inde
 import { AbortError, DomainNotFoundError, InvalidArgumentError, JobFailedError } from '../../../src/errors/index.js';
 import { VmLifecycleManager } from '../../../src/lifecycle/index.js';
 import type { DomainRef } from '../../../src/rpc/index.js';
-import { guestDiskRead, guestDiskWrite } from '../../helpers/guest-disk.js';
+import { guestDiskRead, guestDiskWrite, hostRead } from '../../helpers/guest-disk.js';
 import { ensureTestGuest, guestDomainXml, logDir, waitForSerial } from '../../helpers/guest.js';
 import { QEMU_URI, uniqueName, virshQuiet } from '../../helpers/libvirt.js';
 import { type TempPool, type TempVolume, tempPool, tempVolume } from '../../helpers/pool.js';
@@ -55,21 +55,6 @@ async function pausedCopy(image: string, to: string): Promise<void> {
   } finally {
     await conn.domains.control.resume(vm);
   }
-}
-
-/** The guest's data block (at 1 MiB) of an image, as text (qemu-io's hex columns: its ASCII one shows '.' for '_'). */
-function hostRead(path: string): string {
-  const out = execFileSync('qemu-io', ['-r', '-U', '-f', 'qcow2', '-c', 'read -v 1M 64', path], { encoding: 'utf8' });
-  const hex = out
-    .split('\n')
-    .filter((line) => /^[0-9a-f]{8}:/.test(line))
-    .flatMap((line) =>
-      line
-        .slice(10, 10 + 16 * 3)
-        .trim()
-        .split(/\s+/),
-    );
-  return Buffer.from(hex.join(''), 'hex').toString('latin1');
 }
 
 async function backupVolumeNames(): Promise<string[]> {

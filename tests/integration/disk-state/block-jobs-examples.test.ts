@@ -3,29 +3,21 @@
  * (`tsx examples/…`) against a real TCG guest on qemu:///system: the test
  * driver has no block jobs. Run under `flock /tmp/lvm-qemu.lock`.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtConnection } from '../../../src/connection/internal.js';
+import { runExample } from '../../helpers/examples.js';
 import { ensureTestGuest, guestDomainXml, logDir, waitForSerial } from '../../helpers/guest.js';
-import { QEMU_URI, ROOT, uniqueName, virshQuiet } from '../../helpers/libvirt.js';
+import { QEMU_URI, uniqueName, virshQuiet } from '../../helpers/libvirt.js';
 import { type TempPool, tempPool, tempVolume } from '../../helpers/pool.js';
 
-const run = promisify(execFile);
 const name = uniqueName('bjex');
 const logs = logDir('lvm-bjex-');
 let conn: LibvirtConnection;
 let source: TempPool;
 let target: TempPool;
 
-async function example(file: string, args: string[]): Promise<string> {
-  const { stdout } = await run(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'examples', file), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, LIBVIRT_URI: QEMU_URI },
-    timeout: 120_000,
-  });
-  return stdout;
+function example(file: string, args: string[]): Promise<string> {
+  return runExample(file, args, QEMU_URI);
 }
 
 beforeAll(async () => {

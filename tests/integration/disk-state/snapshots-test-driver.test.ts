@@ -16,36 +16,28 @@ import {
 } from '../../../src/connection/internal.js';
 import { LibvirtManager } from '../../../src/index.js';
 import type { SnapshotManager } from '../../../src/disk-state/index.js';
-import { Budget, locksOf, vmKey } from '../../../src/runtime/index.js';
-import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
+import { TEST_URI } from '../../helpers/libvirt.js';
+import { type TestDriverVms, testDriverVms } from '../../helpers/test-driver-vms.js';
+import { holdVmTurn, watchVmChanges } from '../../helpers/vm-turn.js';
 
 let manager: LibvirtManager;
 let snapshots: SnapshotManager;
-const names: string[] = [];
+let vms: TestDriverVms;
 
 beforeAll(async () => {
   manager = await LibvirtManager.connect(TEST_URI);
   snapshots = manager.snapshots;
+  vms = testDriverVms(manager);
 });
 
 afterAll(async () => {
-  for (const name of names) await manager.destroyer.destroy(name, { storage: 'owned' }).catch(() => undefined);
+  await vms?.cleanup();
   await manager.close();
 });
 
 /** A test-driver VM with one owned qcow2 disk (`vda`), shut off unless `start`. */
-async function vm(prefix: string, options: { start?: boolean } = {}): Promise<DomainRef> {
-  const name = uniqueName(prefix);
-  names.push(name);
-  const { domain } = await manager.createVm({
-    name,
-    memory: '512MiB',
-    vcpus: 1,
-    virtType: 'test',
-    disks: [{ kind: 'new', pool: 'default-pool', size: '64MiB', format: 'qcow2' }],
-    start: options.start ?? false,
-  });
-  return domain;
+function vm(prefix: string, options: { start?: boolean } = {}): Promise<DomainRef> {
+  return vms.create(prefix, { ...options, format: 'qcow2' });
 }
 
 describe('create, list, revert, delete', () => {
@@ -167,22 +159,8 @@ describe('the registry and the per-VM queue', () => {
   it('createSnapshot waits for the VM turn, shows as changingDisks while it runs; queue: false refuses', async () => {
     const domain = await vm('snap-queue', { start: true });
     await manager.vms.track(domain);
-    const locks = locksOf(manager.connection);
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    let entered!: () => void;
-    const inside = new Promise<void>((resolve) => (entered = resolve));
-    const holder = locks.run(vmKey(domain), new Budget(30_000), async () => {
-      entered();
-      await held;
-    });
-    await inside;
-    const seen: string[] = [];
-    const stop = new AbortController();
-    const watching = (async () => {
-      for await (const c of manager.vms.changes({ vm: domain, signal: stop.signal }))
-        seen.push(`${c.current.state}:${c.current.inFlight?.command ?? '-'}`);
-    })();
+    const turn = await holdVmTurn(manager.connection, domain);
+    const watch = watchVmChanges(manager, domain);
     try {
       let finished = false;
       const created = manager.createSnapshot(domain, { name: 'queued' }).then((r) => {
@@ -192,15 +170,14 @@ describe('the registry and the per-VM queue', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(finished).toBe(false);
       await expect(manager.deleteSnapshot(domain, 'queued', { queue: false })).rejects.toBeInstanceOf(InvalidStateError);
-      release();
-      await holder;
+      turn.release();
+      await turn.done;
       expect(await created).toMatchObject({ change: 'createSnapshot', snapshot: { name: 'queued' } });
     } finally {
-      release();
+      turn.release();
     }
-    stop.abort();
-    await watching;
-    expect(seen).toContain('changingDisks:createSnapshot');
+    await watch.stop();
+    expect(watch.seen).toContain('changingDisks:createSnapshot');
     expect(manager.getVm(domain)).toMatchObject({ state: 'running', inFlight: null });
   });
 

@@ -2,16 +2,13 @@
  * examples/backup-begin.ts against a real guest (the test driver has no backups): a full backup with a
  * checkpoint, then an incremental one since it. Run alone: `flock /tmp/lvm-qemu.lock npx vitest run <this file>`.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { execFileSync } from 'node:child_process';
 import { expect, it } from 'vitest';
 import { LibvirtConnection } from '../../../src/connection/internal.js';
+import { runExample } from '../../helpers/examples.js';
 import { ensureTestGuest, guestDomainXml, logDir, waitForSerial } from '../../helpers/guest.js';
-import { QEMU_URI, ROOT, uniqueName, virshQuiet } from '../../helpers/libvirt.js';
+import { QEMU_URI, uniqueName, virshQuiet } from '../../helpers/libvirt.js';
 import { tempPool, tempVolume } from '../../helpers/pool.js';
-
-const run = promisify(execFile);
 
 it('backup-begin: a full backup with a checkpoint, then an incremental one (virsh backup-begin)', async () => {
   const guest = ensureTestGuest();
@@ -32,14 +29,7 @@ it('backup-begin: a full backup with a checkpoint, then an incremental one (virs
       }),
     );
     await waitForSerial(logs.path(name), guest.readyMarker, 120_000);
-    const example = async (...args: string[]): Promise<string> =>
-      (
-        await run(join(ROOT, 'node_modules/.bin/tsx'), [join(ROOT, 'examples/backup-begin.ts'), ...args], {
-          cwd: ROOT,
-          env: { ...process.env, LIBVIRT_URI: QEMU_URI },
-          timeout: 120_000,
-        })
-      ).stdout;
+    const example = (...args: string[]): Promise<string> => runExample('backup-begin.ts', args, QEMU_URI);
     const full = await example(name, pool.name, '--checkpoint', 'k1');
     expect(full).toContain(`Backup (full) of ${name} completed`);
     expect(full).toMatch(new RegExp(`vdb → ${pool.name}/${name}-vdb-\\S+\\.qcow2 \\(qcow2, 16777216 bytes\\)`));

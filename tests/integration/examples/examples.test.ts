@@ -6,21 +6,16 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtConnection } from '../../../src/connection/internal.js';
 import { buildStorageVolumeXml } from '../../../src/xml/index.js';
+import { TSX, runExample } from '../../helpers/examples.js';
 import { ensureTestGuest, guestDomainXml, logDir, waitForSerial } from '../../helpers/guest.js';
 import { QEMU_URI, ROOT, TEST_URI, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
 import { tempPool } from '../../helpers/pool.js';
 
 const run = promisify(execFile);
-const tsx = join(ROOT, 'node_modules/.bin/tsx');
 
-/** Run an example the way a user would: `tsx examples/<file> …args`, from the repository root. */
-async function example(file: string, args: string[] = [], uri = TEST_URI): Promise<string> {
-  const { stdout } = await run(tsx, [join(ROOT, 'examples', file), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, LIBVIRT_URI: uri },
-    timeout: 120_000,
-  });
-  return stdout;
+/** Run an example the way a user would (on the test driver unless `uri` says otherwise). */
+function example(file: string, args: string[] = [], uri = TEST_URI): Promise<string> {
+  return runExample(file, args, uri);
 }
 
 // The test driver forgets everything when its last connection closes: hold one
@@ -158,7 +153,7 @@ describe('console runs against qemu:///system (the test driver has no consoles)'
     await conn.domains.control.createTransient(guestDomainXml(guest, { name, logPath: logs.path(name), variant: 'noacpi' }));
     try {
       await waitForSerial(logs.path(name), guest.readyMarker, 60_000);
-      const child = spawn(tsx, [join(ROOT, 'examples', 'console.ts'), name, 'serial0'], {
+      const child = spawn(TSX, [join(ROOT, 'examples', 'console.ts'), name, 'serial0'], {
         cwd: ROOT,
         env: { ...process.env, LIBVIRT_URI: QEMU_URI },
       });
@@ -248,7 +243,7 @@ describe('guest agent examples', () => {
     expect(frozen).toContain('Froze 2 filesystem(s) of test');
     expect(frozen).toContain('Thawed the filesystems of test');
     // The password comes on stdin, never in argv.
-    const child = spawn(tsx, [join(ROOT, 'examples/set-user-password.ts'), 'test', 'root'], {
+    const child = spawn(TSX, [join(ROOT, 'examples/set-user-password.ts'), 'test', 'root'], {
       cwd: ROOT,
       env: { ...process.env, LIBVIRT_URI: TEST_URI },
     });

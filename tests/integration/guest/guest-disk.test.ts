@@ -4,10 +4,9 @@
  * from the disk, and a pause/resume loses nothing. Other suites build on these helpers to prove what snapshots,
  * block jobs and backups do to a guest's data.
  */
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtConnection } from '../../../src/connection/internal.js';
-import { guestCommand, guestConsoleSend, guestDiskRead, guestDiskWrite, guestStartCounter } from '../../helpers/guest-disk.js';
+import { guestCommand, guestConsoleSend, guestDiskRead, guestDiskWrite, guestStartCounter, hostRead } from '../../helpers/guest-disk.js';
 import { type RunningGuest, serialOffset, startTransientGuest, waitForSerialLine } from '../../helpers/guest.js';
 import { QEMU_URI } from '../../helpers/libvirt.js';
 import { type TempPool, type TempVolume, tempPool, tempVolume } from '../../helpers/pool.js';
@@ -29,22 +28,6 @@ afterAll(async () => {
   await pool?.remove();
   await setup?.close();
 });
-
-/** The first bytes of the data block at 1 MiB as the host sees them in the image (qemu-io -U shares the image QEMU holds). */
-function hostRead(path: string): string {
-  const out = execFileSync('qemu-io', ['-r', '-U', '-f', 'qcow2', '-c', 'read -v 1M 64', path], { encoding: 'utf8' });
-  // "00100000:  4c 56 4d 5f 44 ...  LVM.D...": the hex columns, as the ASCII one shows '.' for '_' and ' '.
-  const hex = out
-    .split('\n')
-    .filter((line) => /^[0-9a-f]{8}:/.test(line))
-    .flatMap((line) =>
-      line
-        .slice(10, 10 + 16 * 3)
-        .trim()
-        .split(/\s+/),
-    );
-  return Buffer.from(hex.join(''), 'hex').toString('latin1');
-}
 
 describe('disk commands on the test guest', () => {
   it('reads an unwritten disk as empty', async () => {

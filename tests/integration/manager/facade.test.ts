@@ -6,6 +6,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { LibvirtManager } from '../../../src/index.js';
 import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
+import { destroyAfterAll } from '../../helpers/test-driver-vms.js';
 
 const managers: LibvirtManager[] = [];
 const names: string[] = [];
@@ -22,10 +23,8 @@ function spec(prefix: string) {
   return { name, memory: '128MiB', vcpus: 1, virtType: 'test' as const, disks: [] };
 }
 
+destroyAfterAll(names);
 afterAll(async () => {
-  const cleaner = await LibvirtManager.connect(TEST_URI);
-  for (const name of names) await cleaner.destroyer.destroy(name, { storage: 'none' }).catch(() => undefined);
-  await cleaner.close();
   for (const manager of managers) await manager.close();
 });
 

@@ -1,6 +1,6 @@
 /**
  * Live migration between two test hosts (scripts/test-hosts.sh) with a real TCG guest whose data disk is copied
- * over NBD. One guest test at a time: run under `flock /tmp/lvm-qemu.lock`.
+ * over NBD (post-copy: postcopy.test.ts). One guest test at a time: run under `flock /tmp/lvm-qemu.lock`.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -10,17 +10,7 @@ import { MigrationError, MigrationManager, type MigrationProgress } from '../../
 import { parseOwnership } from '../../../src/xml/index.js';
 import { guestStartCounter } from '../../helpers/guest-disk.js';
 import { serialOffset, waitForSerialLine } from '../../helpers/guest.js';
-import {
-  HOSTS_BASE,
-  type HostGuest,
-  cleanup,
-  ensurePool,
-  hostUri,
-  outside,
-  startGuestWithDisk,
-  startGuestWithoutDisk,
-  startHosts,
-} from './helpers.js';
+import { HOSTS_BASE, type HostGuest, cleanup, ensurePool, hostUri, outside, startGuestWithDisk, startHosts } from './helpers.js';
 
 let a: LibvirtConnection;
 let b: LibvirtConnection;
@@ -195,40 +185,4 @@ describe('offline migration', () => {
       await b.domains.control.undefine(name).catch(() => undefined);
     }
   }, 120_000);
-});
-
-describe('post-copy', () => {
-  it('switches a slow (1 MiB/s) migration to post-copy: it completes, the guest keeps counting on the destination', async () => {
-    // No disk: only memory moves (a copied disk at 1 MiB/s took a minute before the memory pass began).
-    guest = await startGuestWithoutDisk(a, 2, 'mpc');
-    const g = guest;
-    const logA = outside(2, g.logPath);
-    const logB = outside(3, g.logPath);
-    await guestStartCounter(a, g.vm, logA);
-    const before = await waitForSerialLine(logA, `${g.manifest.countMarkerPrefix}2 `, 60_000);
-    let switched: Promise<void> | undefined;
-    const job = new MigrationManager(a).start(g.name, {
-      to: b,
-      storage: 'shared',
-      bandwidth: 1,
-      postCopy: true,
-      onProgress: (p) => {
-        // Memory is what post-copy moves: switch once the disk copy is over and the memory pass started.
-        if (switched === undefined && p.memoryProcessed > 0) switched = job.switchToPostCopy({ timeout: 30_000 });
-      },
-    });
-    const started = Date.now();
-    const result = await job.result;
-    await switched;
-    console.log(`post-copy: ${Date.now() - started} ms, confirmed by`, result.confirmedBy, {
-      postCopied: result.postCopied,
-      downtime: result.stats?.downtime,
-    });
-    expect(switched).toBeDefined();
-    expect(result.postCopied).toBe(true);
-    expect(await a.domains.exists(g.name)).toBe(false);
-    expect((await b.domains.getState(g.name)).state).toBe('running');
-    const after = await waitForSerialLine(logB, g.manifest.countMarkerPrefix, 60_000);
-    expect(uptimeOf(after)).toBeGreaterThan(uptimeOf(before));
-  }, 300_000);
 });

@@ -2,17 +2,14 @@
  * LibvirtMetrics against the test driver: latency and errors per procedure,
  * operations per kind and per VM, the connection's counters; nothing after close().
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DomainNotFoundError, InvalidArgumentError, LibvirtManager } from '../../../src/index.js';
 import { LATENCY_BUCKETS_MS, LibvirtMetrics } from '../../../src/observability/index.js';
 import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
+import { destroyAfterAll } from '../../helpers/test-driver-vms.js';
 
 const names: string[] = [];
-afterAll(async () => {
-  const cleaner = await LibvirtManager.connect(TEST_URI);
-  for (const name of names) await cleaner.destroyer.destroy(name, { storage: 'none' }).catch(() => undefined);
-  await cleaner.close();
-});
+destroyAfterAll(names);
 
 describe('LibvirtMetrics', () => {
   it('counts calls, latency, errors, operations and the connection counters', async () => {

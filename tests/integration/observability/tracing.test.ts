@@ -4,10 +4,11 @@
  * durations and error codes while someone subscribes, and nothing once nobody does.
  */
 import { tracingChannel } from 'node:diagnostics_channel';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DomainNotFoundError, LibvirtManager } from '../../../src/index.js';
 import { OPERATION_CHANNEL, type OperationMessage, RPC_CALL_CHANNEL, type RpcCallMessage } from '../../../src/observability/index.js';
 import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
+import { destroyAfterAll } from '../../helpers/test-driver-vms.js';
 
 interface Seen<M> {
   started: M[];
@@ -32,11 +33,7 @@ function record<M extends object>(name: string): Seen<M> {
 }
 
 const names: string[] = [];
-afterAll(async () => {
-  const cleaner = await LibvirtManager.connect(TEST_URI);
-  for (const name of names) await cleaner.destroyer.destroy(name, { storage: 'none' }).catch(() => undefined);
-  await cleaner.close();
-});
+destroyAfterAll(names);
 
 describe('tracing channels', () => {
   it('publish every RPC call and every operation, with durations and error codes', async () => {

@@ -14,7 +14,6 @@
  * volume name with emoji) must round-trip escaped instead: that part runs on
  * the real test driver.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +49,7 @@ import {
 import { parseLibvirtUri, resolveTlsConnectOptions } from '../../../src/rpc/transport/index.js';
 import { FakeLibvirtDaemon } from '../../../src/testing/index.js';
 import { TEST_URI, uniqueName } from '../../helpers/libvirt.js';
+import { selfSigned, selfSignedServer } from '../../helpers/certs.js';
 import { type TestTlsServer, startTlsServer } from '../../helpers/tls.js';
 import {
   ALL_SIZES,
@@ -456,44 +456,9 @@ describe('qemu+tls verifies certificates unless no_verify=1 or rejectUnauthorize
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lvm-badtls-'));
-    const openssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
     // A self-signed server certificate that no CA the client knows has signed.
-    openssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      'server.key',
-      '-out',
-      'server.pem',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    );
-    openssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-out',
-      'ca.pem',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=some other CA',
-    );
+    selfSignedServer(dir);
+    selfSigned(dir, 'ca', '/CN=some other CA');
     inline.ca = readFileSync(join(dir, 'ca.pem'), 'utf8');
     inline.cert = readFileSync(join(dir, 'ca.pem'), 'utf8');
     inline.key = readFileSync(join(dir, 'ca.key'), 'utf8');

@@ -12,7 +12,6 @@
  * `util.inspect` with hidden properties) and every event payload received
  * during the create is searched for each secret.
  */
-import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +23,7 @@ import { EVENT_TYPES } from '../../../src/connection/internal.js';
 import { LibvirtConnection, LibvirtManager, LibvirtManagerError, type Logger, type VmSpec, getRollbackReport } from '../../../src/index.js';
 import { QEMU_URI, TEST_URI, uniqueName, virshQuiet } from '../../helpers/libvirt.js';
 import { type TempPool, tempPool } from '../../helpers/pool.js';
+import { openssl, selfSigned, selfSignedServer } from '../../helpers/certs.js';
 import { type TestTlsServer, startTlsServer } from '../../helpers/tls.js';
 import { sshKeyPair } from '../../reliability/common.js';
 import { URI_PASSWORDS, URI_PASSWORD_HALVES } from '../../reliability/corpus.js';
@@ -392,45 +392,11 @@ describe('secrets of transports', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'lvm-secrets-'));
-    const openssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-    openssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      'server.key',
-      '-out',
-      'server.pem',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    );
-    openssl(
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      'other.key',
-      '-out',
-      'other.pem',
-      '-days',
-      '2',
-      '-subj',
-      '/CN=other CA',
-    );
+    selfSignedServer(dir);
+    selfSigned(dir, 'other', '/CN=other CA');
     // The client's key, encrypted with a passphrase, and its certificate.
     openssl(
+      dir,
       'genpkey',
       '-algorithm',
       'EC',
@@ -443,6 +409,7 @@ describe('secrets of transports', () => {
       'client.key',
     );
     openssl(
+      dir,
       'req',
       '-new',
       '-x509',

@@ -8,19 +8,7 @@ import { type DomainRef, LibvirtConnection } from '../../../src/connection/inter
 import { type VmChange, VmRegistry } from '../../../src/state/internal.js';
 import { type GuestManifest, ensureTestGuest, guestDomainXml, logDir, waitForSerial } from '../../helpers/guest.js';
 import { QEMU_URI, uniqueName } from '../../helpers/libvirt.js';
-import { DEVICE_OPERATIONS } from '../../../src/devices/index.js';
-
-/** What a shut-off VM allows: start, the no-op shutdown, forceOff, destroy, every device change (to its definition), snapshots. */
-const SHUTOFF_ALLOWED = [
-  'start',
-  'shutdown',
-  'forceOff',
-  'destroy',
-  ...DEVICE_OPERATIONS,
-  'createSnapshot',
-  'revertSnapshot',
-  'deleteSnapshot',
-];
+import { SHUTOFF_ALLOWED } from '../../helpers/allowed.js';
 
 let manifest: GuestManifest;
 let conn: LibvirtConnection;

@@ -20,19 +20,7 @@ import { VmLifecycleManager } from '../../../src/lifecycle/internal.js';
 import { type VmChange, VmRegistry } from '../../../src/state/internal.js';
 import { gatedLifecycle } from '../../helpers/gated-lifecycle.js';
 import { TEST_URI, sleep, testDomainXml, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
-import { DEVICE_OPERATIONS } from '../../../src/devices/index.js';
-
-/** What a shut-off VM allows: start, the no-op shutdown, forceOff, destroy, every device change (to its definition), snapshots. */
-const SHUTOFF_ALLOWED = [
-  'start',
-  'shutdown',
-  'forceOff',
-  'destroy',
-  ...DEVICE_OPERATIONS,
-  'createSnapshot',
-  'revertSnapshot',
-  'deleteSnapshot',
-];
+import { SHUTOFF_ALLOWED } from '../../helpers/allowed.js';
 
 let conn: LibvirtConnection;
 let registry: VmRegistry;

@@ -1,6 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { type Server, type TLSSocket, createServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TimeoutError, TransportError } from '../../../src/errors/index.js';
 import { createDialer, parseLibvirtUri } from '../../../src/rpc/transport/index.js';
+import { makeCa, makeLeaf } from '../../helpers/certs.js';
 
 /**
  * A loopback TLS echo server with a certificate from a CA made here with the
@@ -20,68 +20,6 @@ let server: Server;
 let port: number;
 /** The common name of the certificate each client presented to the echo server, in connection order. */
 const clientNames: string[] = [];
-const openssl = (...args: string[]): void => {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-};
-
-function makeCa(name: string): void {
-  openssl(
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.pem`,
-    '-days',
-    '2',
-    '-subj',
-    `/CN=${name}`,
-    '-addext',
-    'basicConstraints=critical,CA:TRUE',
-    '-addext',
-    'keyUsage=critical,keyCertSign,cRLSign',
-  );
-}
-
-function makeLeaf(name: string, ca: string, ext: string): void {
-  writeFileSync(join(dir, `${name}.ext`), ext);
-  openssl(
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.csr`,
-    '-subj',
-    `/CN=${name}`,
-  );
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    `${ca}.pem`,
-    '-CAkey',
-    `${ca}.key`,
-    '-CAcreateserial',
-    '-out',
-    `${name}.pem`,
-    '-days',
-    '2',
-    '-extfile',
-    `${name}.ext`,
-  );
-}
 
 /** A libvirt-style pkipath directory: cacert.pem, clientcert.pem, clientkey.pem. */
 function pkiDir(name: string, ca: string): string {
@@ -95,10 +33,10 @@ function pkiDir(name: string, ca: string): string {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lvm-tls-it-'));
-  makeCa('ca');
-  makeCa('otherca');
-  makeLeaf('server', 'ca', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
-  makeLeaf('client', 'ca', 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n');
+  makeCa(dir, 'ca');
+  makeCa(dir, 'otherca');
+  makeLeaf(dir, 'server', 'ca', 'subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\nbasicConstraints=CA:FALSE\n');
+  makeLeaf(dir, 'client', 'ca', 'extendedKeyUsage=clientAuth\nbasicConstraints=CA:FALSE\n');
   pkiDir('good', 'ca');
   pkiDir('wrong', 'otherca');
   server = createServer(

@@ -4,7 +4,8 @@
  * the event decoder and the public shape, to the subscription name it answers to.
  */
 import { describe, expect, it } from 'vitest';
-import { canonicalEventType, eventKeyOf, subscriptionTypeOf, toLibvirtEvent } from '../../../src/connection/events/event-types.js';
+import { canonicalEventType, eventKeyOf, subscriptionTypeOf } from '../../../src/connection/events/event-types.js';
+import { toLibvirtEvent } from '../../../src/connection/events/decode-event.js';
 import { DOMAIN_EVENT_BLOCK_JOB_2, DOMAIN_EVENT_CALLBACK_BLOCK_JOB, decodeEvent } from '../../../src/rpc/protocol/index.js';
 import { XdrWriter } from '../../../src/rpc/xdr/index.js';
 

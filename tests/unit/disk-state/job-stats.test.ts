@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toLibvirtEvent } from '../../../src/connection/events/event-types.js';
+import { toLibvirtEvent } from '../../../src/connection/events/decode-event.js';
 import { decodeJobStats } from '../../../src/connection/internal.js';
 import type { TypedParam } from '../../../src/rpc/index.js';
 

@@ -4,7 +4,7 @@
  * unknown parts kept; and the secret / node-device events as the public shape.
  */
 import { describe, expect, it } from 'vitest';
-import { toLibvirtEvent } from '../../../src/connection/events/event-types.js';
+import { toLibvirtEvent } from '../../../src/connection/events/decode-event.js';
 import type { DecodedEvent } from '../../../src/rpc/index.js';
 import {
   buildDiskXml,

@@ -1,0 +1,101 @@
+/**
+ * Errors raised before anything is sent or created: a bad value or URI, an
+ * operation refused in the VM's state, unreadable XML, a name already taken.
+ * @module
+ */
+import { LibvirtManagerError, type LibvirtManagerErrorOptions } from './base.js';
+import { ErrorCode } from './sdk-codes.js';
+
+/**
+ * A value passed to the SDK is invalid (out of range, too long, wrong type).
+ * Raised before anything is sent to libvirt. `path` names the offending field.
+ */
+export class InvalidArgumentError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'InvalidArgumentError';
+  declare readonly code: typeof ErrorCode.INVALID_ARGUMENT | typeof ErrorCode.INVALID_SPEC | typeof ErrorCode.INVALID_URI;
+  /** Dotted path of the offending field, e.g. `'disks[1].size'`, when known. */
+  readonly path: string | undefined;
+  constructor(
+    message: string,
+    options: LibvirtManagerErrorOptions & {
+      path?: string;
+      code?: typeof ErrorCode.INVALID_ARGUMENT | typeof ErrorCode.INVALID_SPEC | typeof ErrorCode.INVALID_URI;
+    } = {},
+  ) {
+    super(options.code ?? ErrorCode.INVALID_ARGUMENT, message, options);
+    this.path = options.path;
+  }
+}
+
+/** A connection URI is malformed, uses an unknown transport, or lacks a needed part. */
+export class InvalidUriError extends InvalidArgumentError {
+  /** @internal */
+  static override readonly kind: string = 'InvalidUriError';
+  declare readonly code: typeof ErrorCode.INVALID_URI;
+  /** The URI as given (credentials removed). */
+  readonly uri: string;
+  constructor(uri: string, message: string, options?: LibvirtManagerErrorOptions) {
+    super(message, { ...options, code: ErrorCode.INVALID_URI });
+    this.uri = uri;
+  }
+}
+
+/**
+ * The operation cannot run from the VM's current state (pause a shut-off VM,
+ * start a VM that is being destroyed). Raised before anything is sent to libvirt.
+ */
+export class InvalidStateError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'InvalidStateError';
+  declare readonly code: typeof ErrorCode.INVALID_STATE;
+  /** The operation that was refused, e.g. `'pause'`. */
+  readonly operation: string;
+  /** The state it was refused in, e.g. `'shutoff'`. */
+  readonly state: string;
+  constructor(operation: string, state: string, message?: string, options?: LibvirtManagerErrorOptions) {
+    super(ErrorCode.INVALID_STATE, message ?? `cannot ${operation} a VM that is ${state}`, options);
+    this.operation = operation;
+    this.state = state;
+  }
+}
+
+/**
+ * A piece of XML could not be read: it is not well-formed XML 1.0, or it is
+ * well-formed but lacks what the format requires (a `<domain>` without
+ * `<name>`, a `<memory>` that is not a number…).
+ *
+ * The message carries a position (line:column) or an element path such as
+ * `domain/devices/disk[1]/target`, never the document's content: domain XML can
+ * carry secrets (VNC passwords).
+ */
+export class XmlParseError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'XmlParseError';
+  declare readonly code: typeof ErrorCode.XML;
+  /** Element path where reading failed, e.g. `'domain/devices/disk[0]/target'`, when known. */
+  readonly path: string | undefined;
+  constructor(message: string, options: LibvirtManagerErrorOptions & { path?: string } = {}) {
+    super(ErrorCode.XML, options.path === undefined ? message : `${options.path}: ${message}`, options);
+    this.path = options.path;
+  }
+}
+
+/**
+ * An object with that name already exists (a domain, a volume). Raised before
+ * anything is created, so nothing needs undoing.
+ */
+export class AlreadyExistsError extends LibvirtManagerError {
+  /** @internal */
+  static override readonly kind: string = 'AlreadyExistsError';
+  declare readonly code: typeof ErrorCode.ALREADY_EXISTS;
+  /** What kind of object: `'domain'`, `'volume'`… */
+  readonly objectType: string;
+  /** Its name. */
+  readonly objectName: string;
+  constructor(objectType: string, objectName: string, message?: string, options?: LibvirtManagerErrorOptions) {
+    super(ErrorCode.ALREADY_EXISTS, message ?? `a ${objectType} named ${JSON.stringify(objectName)} already exists`, options);
+    this.objectType = objectType;
+    this.objectName = objectName;
+  }
+}
