@@ -32,11 +32,16 @@
 #   typed: LIBVIRT_MANAGER_CMD <id> disk-read <dev>          answer: ... ok disk-read <dev> data=<text> | ... empty
 #   typed: LIBVIRT_MANAGER_CMD <id> count                    answer: ... ok count, then once a second
 #                                                            LIBVIRT_MANAGER_COUNT n=<n> uptime=<s>
-#   any failure:                                             LIBVIRT_MANAGER_CMD_DONE <id> error <command> <why>
+#   typed: LIBVIRT_MANAGER_CMD <id> fs-read <tag> <file>     answer: ... ok fs-read <tag> <file> data=<first line>
+#                                                            (loads virtiofs, mounts the share <tag> at /mnt/fs/<tag> once)
+#   typed: LIBVIRT_MANAGER_CMD <id> fs-write <tag> <file> <text>  answer: ... ok fs-write <tag> <file>
+#                                                            (writes "<text>\n" to the file and syncs it)
 #   typed: LIBVIRT_MANAGER_CMD <id> dirty <MiB>            answer: ... ok dirty <MiB>, then it rewrites a <MiB>
 #                                                            buffer in RAM with random data forever, saying about
 #                                                            once a second LIBVIRT_MANAGER_DIRTY pass=<n> mib=<MiB> uptime=<s>
-#   (<dev>: a virtio disk's serial, else a guest device name; the data is at 1 MiB, direct I/O.)
+#   any failure:                                             LIBVIRT_MANAGER_CMD_DONE <id> error <command> <why>
+#   (<dev>: a virtio disk's serial, else a guest device name; the data is at 1 MiB, direct I/O.
+#   <file>: a plain name in the share's top directory; <text>: one word of [A-Za-z0-9._:-].)
 #   LIBVIRT_MANAGER_MEM total=<kB>           MemTotal: before READY, then at each change (balloon)
 #   LIBVIRT_MANAGER_CPU online=<list>        online CPUs: before READY, then at each change; hot-plugged
 #                                            vCPUs are onlined by the guest
@@ -118,6 +123,10 @@ readonly AGENT_MODULES=(virtio_console)
 # Last, for the device watcher: NICs that tests hot-plug and the memory balloon they resize (PCIe
 # hotplug itself, pciehp and acpiphp, is built into the cloud kernel).
 readonly DEVICE_MODULES=(virtio_net virtio_balloon)
+# Not at boot: the file system of host directory shares (libvirt <filesystem> with driver virtiofs;
+# fuse is its dependency). The fs-read/fs-write console commands load them on first use: loading
+# them at boot delayed READY by 1-2 s under TCG (noisy, on a loaded host).
+readonly FS_MODULES=(virtiofs)
 # The QEMU guest agent, unpacked from its Debian package with the shared libraries it needs.
 readonly AGENT_PACKAGE=qemu-guest-agent
 readonly AGENT_CHANNEL=org.qemu.guest_agent.0
@@ -269,6 +278,7 @@ stage_modules() {
   stage_list "$root/etc/modules.disk" "${DISK_MODULES[@]}"
   stage_list "$root/etc/modules.agent" "${AGENT_MODULES[@]}"
   stage_list "$root/etc/modules.device" "${DEVICE_MODULES[@]}"
+  stage_list "$root/etc/modules.fs" "${FS_MODULES[@]}"
 }
 
 # Copies qemu-ga from its package into $root/bin, with every shared library it links (resolved by

@@ -77,6 +77,7 @@ export {
   type DiskCommonSpec,
   type DiskSpec,
   type ExistingDiskSpec,
+  type GraphicsPasswordSecret,
   type GraphicsSpec,
   type NetworkSpec,
   type NewDiskSpec,

@@ -6,11 +6,15 @@
 #   $CMD_MARKER <id> disk-write <dev> <text>   write <text> at $DISK_DATA_OFFSET on the disk
 #   $CMD_MARKER <id> disk-read <dev>           read what is there
 #   $CMD_MARKER <id> count                     from now on, one $COUNT_MARKER line a second
+#   $CMD_MARKER <id> fs-read <tag> <file>      the first line of <file> on the virtiofs share <tag>
+#   $CMD_MARKER <id> fs-write <tag> <file> <text>  write "<text>\n" to <file> on the share, then sync
 #   $CMD_MARKER <id> dirty <MiB>               from now on, rewrite a <MiB> buffer in RAM over and over
 # Each is answered by exactly one line:
 #   $CMD_DONE_MARKER <id> ok disk-write <dev>
 #   $CMD_DONE_MARKER <id> ok disk-read <dev> data=<text>   or  ... disk-read <dev> empty
 #   $CMD_DONE_MARKER <id> ok count
+#   $CMD_DONE_MARKER <id> ok fs-read <tag> <file> data=<line>   (an empty line: ... <file> empty)
+#   $CMD_DONE_MARKER <id> ok fs-write <tag> <file>
 #   $CMD_DONE_MARKER <id> ok dirty <MiB>   (then about once a second: $DIRTY_MARKER pass=<n> mib=<MiB> uptime=<s>)
 #   $CMD_DONE_MARKER <id> error <command> <why>
 # <dev> is a virtio disk's serial (libvirt's <serial>, which the tests' helper sets to the disk's
@@ -80,6 +84,54 @@ count_forever() {
   done
 }
 
+# Sets $fs_dir to the mount point of the virtiofs share $1, mounting it (at /mnt/fs/<tag>) on first use;
+# fails with the reason in $fs_err. The tag is libvirt's <target dir>, at most 36 bytes.
+mount_share() {
+  fs_dir=/mnt/fs/$1
+  case $1 in
+    '' | *[!A-Za-z0-9._-]*) fs_err="bad tag" && return 1 ;;
+  esac
+  grep -q " $fs_dir virtiofs " /proc/mounts && return 0
+  # The driver is loaded on first use (load_modules is /init's), not at boot.
+  grep -q '^virtiofs ' /proc/modules || load_modules /etc/modules.fs
+  mkdir -p "$fs_dir"
+  mount -t virtiofs "$1" "$fs_dir" 2>/tmp/mount.err && return 0
+  fs_err="mount: $(tr '\n' ' ' </tmp/mount.err)"
+  return 1
+}
+
+# A file name in the share's top directory: no path, no dot files.
+check_file() {
+  case $1 in
+    '' | .* | *[!A-Za-z0-9._-]*) return 1 ;;
+  esac
+}
+
+fs_read() {
+  mount_share "$2" || { echo "$CMD_DONE_MARKER $1 error fs-read $fs_err"; return; }
+  check_file "$3" || { echo "$CMD_DONE_MARKER $1 error fs-read bad file name"; return; }
+  [ -f "$fs_dir/$3" ] || { echo "$CMD_DONE_MARKER $1 error fs-read no file $3"; return; }
+  # A last line without a newline still sets $first (read fails at EOF).
+  first=
+  read -r first <"$fs_dir/$3" || :
+  [ -n "$first" ] || { echo "$CMD_DONE_MARKER $1 ok fs-read $2 $3 empty"; return; }
+  echo "$CMD_DONE_MARKER $1 ok fs-read $2 $3 data=$(printf '%s' "$first" | tr -dc 'A-Za-z0-9._: -' | head -c 200)"
+}
+
+fs_write() {
+  mount_share "$2" || { echo "$CMD_DONE_MARKER $1 error fs-write $fs_err"; return; }
+  check_file "$3" || { echo "$CMD_DONE_MARKER $1 error fs-write bad file name"; return; }
+  case $4 in
+    '' | *[!A-Za-z0-9._:-]*) echo "$CMD_DONE_MARKER $1 error fs-write bad text"; return ;;
+  esac
+  # sync: the host reads the file as soon as the answer is in.
+  if printf '%s\n' "$4" >"$fs_dir/$3" 2>/tmp/fs.err && sync; then
+    echo "$CMD_DONE_MARKER $1 ok fs-write $2 $3"
+  else
+    echo "$CMD_DONE_MARKER $1 error fs-write $(tr '\n' ' ' </tmp/fs.err)"
+  fi
+}
+
 # Rewrites a <MiB>-MiB file in the initramfs' rootfs (RAM: its pages are guest memory) with random
 # data, one MiB at a time, forever: memory that a live migration's pre-copy must send again and again.
 # Random, not zeros: QEMU sends a zero page as a header only. The pages are overwritten in place
@@ -129,6 +181,8 @@ run_command() {
   case ${3:-} in
     disk-write) disk_write "$id" "${4:-}" "${5:-}" ;;
     disk-read) disk_read "$id" "${4:-}" ;;
+    fs-read) fs_read "$id" "${4:-}" "${5:-}" ;;
+    fs-write) fs_write "$id" "${4:-}" "${5:-}" "${6:-}" ;;
     count)
       count_forever &
       echo "$CMD_DONE_MARKER $id ok count"

@@ -8,7 +8,8 @@
  * @module
  */
 import { resolvePlatform } from './defaults.js';
-import { diskDevice, nicDevice, placeDisks, type DiskPlacement } from './domain-model.js';
+import { diskDevice, nicDevice } from './domain-model.js';
+import { placeDisks, type DiskPlacement } from './placement.js';
 import { prefixSpecError, specError } from './errors.js';
 import { checkVolumesFree, gatherFacts } from './facts.js';
 import type { DiskSpec, NetworkSpec, VmSpec } from './spec.js';

@@ -16,6 +16,7 @@ import { makeVolume } from './storage-ops.js';
 import type { CreateOptions, CreateResult, CreatedVolume, CreatorHooks, CreatorLifecycle, VmCreatorOptions } from './options.js';
 import { checkCreateOptions } from './options.js';
 import { attachRollback, CompensationLog, type UndoOutcome } from './transaction.js';
+import { resolveReferences } from './references.js';
 import { validateSpec } from './validate.js';
 import { describeSeed } from './cloud-init/index.js';
 import { undefineDomain } from '../destroyer/undefine.js';
@@ -65,7 +66,10 @@ export class VmCreator {
   /**
    * The domain XML `create` would define, with nothing made: validation,
    * defaults from the host, and predicted volume paths. Pass `facts` to stay
-   * off the connection entirely.
+   * off the connection entirely (then a graphics password from a secret and
+   * USB host devices by node device name are refused: they are read through
+   * the connection). The XML holds a password read from a secret, as the
+   * defined domain does.
    *
    * @example console.log(await creator.buildXml({ name: 'web-1', memory: '1GiB' }));
    * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`, `path`) for an invalid spec, unknown pools or volumes
@@ -77,7 +81,7 @@ export class VmCreator {
       return buildVmXml(spec, { facts: options.facts, ...(options.uuid === undefined ? {} : { uuid: options.uuid }) });
     const checked = validateSpec(spec, options.uuid === undefined ? {} : { uuid: options.uuid });
     const facts = await gatherFacts(this.#connection, checked, options);
-    return renderDomain(planCreate(checked, facts)).xml;
+    return renderDomain(planCreate(await resolveReferences(this.#connection, checked, options), facts)).xml;
   }
 
   /**
@@ -120,11 +124,11 @@ export class VmCreator {
     const run = new Budget(checkCreateOptions(options), options.signal).linked('the create');
     try {
       throwIfAborted(run.signal, 'the create');
-      const checked = validateSpec(spec, { uuid: randomUUID() });
       const call: CallOptions = { signal: run.signal };
-      await checkDomainFree(this.#connection, checked, call);
-      const facts = await gatherFacts(this.#connection, checked, call);
-      const plan = planCreate(checked, facts);
+      const valid = validateSpec(spec, { uuid: randomUUID() });
+      await checkDomainFree(this.#connection, valid, call);
+      const facts = await gatherFacts(this.#connection, valid, call);
+      const plan = planCreate(await resolveReferences(this.#connection, valid, call), facts);
       renderDomain(plan); // Write the XML once with predicted paths: override errors surface before anything is made.
       await checkVolumesFree(this.#connection, plan.volumes, call);
       throwIfAborted(run.signal, 'the create');

@@ -109,6 +109,9 @@ export function planHardware(
   dc: DomainCapabilities | undefined,
 ): HardwarePlan {
   const devices = dc?.devices;
+  const unresolved = hw.usbNodeDevices[0];
+  if (unresolved !== undefined)
+    throw specError(`hostdevs[${unresolved.index}].nodeDevice`, 'is a USB node device: only a create or VmCreator.buildXml can look it up');
   if (hw.filesystems.length > 0 && devices?.['filesystem'] !== undefined && !offered(devices['filesystem'].enums['driverType'], 'virtiofs'))
     throw specError('filesystems', 'the host does not offer virtiofs');
   hw.hostdevs.forEach((h, i) => {

@@ -75,6 +75,7 @@ export type {
   CpuFeatureSpec,
   NumaCellSpec,
   HostdevSpec,
+  GraphicsPasswordSecret,
   WatchdogSpec,
   RngSpec,
   VideoSpec,

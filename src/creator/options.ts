@@ -83,7 +83,7 @@ export interface CreatedSeed extends CreatedVolume {
 export interface CreateResult {
   /** The new domain (with its id when started). */
   domain: DomainRef;
-  /** The domain XML that was defined. */
+  /** The domain XML that was defined (with the graphics password in it, literal or read from a secret: do not log it). */
   xml: string;
   created: { volumes: CreatedVolume[]; seed?: CreatedSeed };
   /** `true` when this create started the VM. */

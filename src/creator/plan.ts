@@ -6,7 +6,8 @@
  * @module
  */
 import { resolvePlatform, type Platform } from './defaults.js';
-import { buildDomainModel, ownershipRecord, placeDisks, type DiskPlacement } from './domain-model.js';
+import { buildDomainModel, ownershipRecord } from './domain-model.js';
+import { placeDisks, type DiskPlacement } from './placement.js';
 import { prefixSpecError, specError } from './errors.js';
 import { seedVolumeName } from './seed.js';
 import type { VmSpec } from './spec.js';

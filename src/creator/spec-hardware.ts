@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { SizeInput } from '../xml/index.js';
+import type { SecretUsage, SizeInput } from '../xml/index.js';
 
 /**
  * Firmware. `'uefi'` asks libvirt to pick OVMF from the QEMU firmware
@@ -104,8 +104,12 @@ export interface NumaCellSpec {
 export interface HostdevSpec {
   /**
    * A node device name as `virsh nodedev-list` prints it: `pci_0000_00_1f_2`
-   * or `mdev_<uuid with _>` (the address is in the name). USB names
-   * (`usb_1_3`) do not carry vendor/product: give `usb` for those.
+   * or `mdev_<uuid with _>` (the address is in the name), or a USB device
+   * (`usb_1_3`, `virsh nodedev-list --cap usb_device`), which the create looks
+   * up through the connection, as virt-install does: the device's vendor and
+   * product, plus its bus and device number when another USB device of the host
+   * has the same ids. A name that is no node device, or no USB device, is refused
+   * before anything is made.
    */
   nodeDevice?: string;
   /** PCI address `DDDD:BB:SS.F`, e.g. `'0000:01:00.0'`. */
@@ -138,4 +142,23 @@ export interface VideoSpec {
   model?: 'virtio' | 'vga' | 'qxl' | 'bochs' | 'ramfb' | 'cirrus' | 'none';
   /** Number of heads (monitors). @default 1 */
   heads?: number;
+}
+
+/**
+ * A graphics password kept in a libvirt secret (`conn.secrets`): the create
+ * reads its value (UTF-8 text) and writes it into the domain XML's `passwd`
+ * attribute, because libvirt has no secret reference for graphics (libvirt
+ * 9.0's domain schema has only `passwd`). libvirt shows `passwd` only with
+ * `VIR_DOMAIN_XML_SECURE`; changing the secret later does not change the VM's
+ * password. The value never appears in the SDK's logs or errors.
+ *
+ * @example
+ * const ref = await conn.secrets.define({ usage: { type: 'tls', id: 'vnc-web-1' } });
+ * await conn.secrets.setValue(ref, 'S3cr3t!x'); // VNC: at most 8 bytes
+ * await creator.create({ name: 'web-1', memory: '1GiB', graphics: { type: 'vnc', password: { secret: ref.uuid } } });
+ * @see virSecretGetValue
+ */
+export interface GraphicsPasswordSecret {
+  /** The secret's UUID, or its usage (`{ type: 'tls', id: 'vnc-console' }`, `virSecretLookupByUsage`). */
+  secret: string | SecretUsage;
 }

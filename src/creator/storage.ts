@@ -13,48 +13,11 @@ import { isQcow2 } from '../destroyer/qcow2.js';
 import { specError, underPath } from './errors.js';
 import type { DiskSpec, UploadProgress, VolumeLocation } from './spec.js';
 import type { CheckedDisk, CheckedSpec } from './validate.js';
+import type { PoolFacts, StorageFacts, VolumeFacts } from './storage-facts.js';
 import type { StorageVolRef, UploadSource } from '../connection/internal.js';
 import { buildStorageVolumeXml, normalizeUuid, validateVolumeName, type OwnedVolumeRole, type StorageVolumeModel } from '../xml/index.js';
 
-/** A storage pool as the plan needs it. */
-export interface PoolFacts {
-  /** Canonical pool name. */
-  name: string;
-  /** Target directory; a volume's path is `<path>/<name>` in directory-like pools. */
-  path?: string;
-  /** Bytes free. */
-  available: bigint;
-  active: boolean;
-}
-
-/** An existing volume the spec refers to (a base image, a clone source, an ISO). */
-export interface VolumeFacts {
-  pool: string;
-  name: string;
-  path: string;
-  format?: string;
-  capacity: bigint;
-  allocation: bigint;
-  /** `null` in pure previews. */
-  ref: StorageVolRef | null;
-}
-
-/** A local file to upload. */
-export interface LocalImageFacts {
-  size: bigint;
-  /** Detected from the file header. */
-  format: 'qcow2' | 'raw';
-}
-
-/** What the storage plan needs to know about the host's storage. */
-export interface StorageFacts {
-  /** By the pool string as the spec writes it. */
-  pools: Record<string, PoolFacts>;
-  /** By {@link volumeKey}; `undefined` = the path is not a volume of any pool. */
-  volumes: Record<string, VolumeFacts | undefined>;
-  /** Local upload sources, by disk index. */
-  uploads: Record<number, LocalImageFacts>;
-}
+export type { LocalImageFacts, PoolFacts, StorageFacts, VolumeFacts } from './storage-facts.js';
 
 /** A volume this create makes (and owns). */
 export interface PlannedVolume {

@@ -8,10 +8,11 @@
  */
 import { denseArray } from './cloud-init/validate.js';
 import { specError, show } from './errors.js';
+import { checkHostdev, checkHostdevsDistinct } from './validate-hostdev.js';
 import { hostPath } from './validate-text.js';
 import type { CpuSpec, FilesystemSpec, HostdevSpec, RngSpec, TpmSpec, VideoSpec, WatchdogSpec } from './spec-hardware.js';
 import type { VmSpec } from './spec.js';
-import { normalizeUuid, parseSize, type HostdevDevice } from '../xml/index.js';
+import { parseSize, type HostdevDevice } from '../xml/index.js';
 
 /** The production fields after validation: sizes in bytes, host devices as `<hostdev>` models. */
 export interface CheckedHardware {
@@ -28,6 +29,8 @@ export interface CheckedHardware {
   cpu: CpuSpec | undefined;
   numa: { cpus: string; memory: bigint }[];
   hostdevs: HostdevDevice[];
+  /** USB devices named by node device: `hostdevs[index]` has an empty source until `resolveReferences` looks `name` up. */
+  usbNodeDevices: { index: number; name: string }[];
   watchdog: WatchdogSpec | undefined;
   rng: RngSpec | undefined;
   video: VideoSpec | undefined;
@@ -40,11 +43,6 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const TAG = /^[A-Za-z0-9_.-]{1,36}$/;
 /** A libvirt cpuset: `'2'`, `'0-3'`, `'0-3,^2,6'`. */
 const CPUSET = /^\^?\d{1,5}(-\d{1,5})?(,\^?\d{1,5}(-\d{1,5})?)*$/;
-const PCI_NAME = /^pci_([0-9a-f]{4})_([0-9a-f]{2})_([0-9a-f]{2})_([0-7])$/;
-const PCI_ADDRESS = /^([0-9a-fA-F]{4}):([0-9a-fA-F]{2}):([0-9a-fA-F]{2})\.([0-7])$/;
-/** libvirt names mdevs `mdev_<uuid with _>`, since 7.x followed by `_<parent>`. */
-const MDEV_NAME = /^mdev_([0-9a-f]{8}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{4}_[0-9a-f]{12})(_.+)?$/;
-const USB_ID = /^0x[0-9a-fA-F]{4}$/;
 const CPU_MODES = ['host-passthrough', 'host-model', 'maximum', 'custom'];
 const POLICIES = ['force', 'require', 'optional', 'disable', 'forbid'];
 
@@ -194,44 +192,6 @@ function checkNuma(value: VmSpec['numa'], vcpus: number, memory: bigint): Checke
   return checked;
 }
 
-function pciSource(parts: string[]): HostdevDevice['source'] {
-  const [domain, bus, slot, fn] = parts.map((p) => p.toLowerCase());
-  return { address: { domain: `0x${domain}`, bus: `0x${bus}`, slot: `0x${slot}`, function: `0x${fn}` } };
-}
-
-function checkHostdev(value: unknown, i: number): HostdevDevice {
-  const path = `hostdevs[${i}]`;
-  if (!isObject(value)) throw specError(path, 'must be an object');
-  const h = value as HostdevSpec;
-  const given = (['nodeDevice', 'pci', 'usb', 'mdev'] as const).filter((k) => h[k] !== undefined);
-  if (given.length !== 1) throw specError(path, 'give exactly one of nodeDevice, pci, usb and mdev');
-  const managed = h.managed === undefined ? true : bool(h.managed, `${path}.managed`);
-  if (h.nodeDevice !== undefined) {
-    if (typeof h.nodeDevice !== 'string') throw specError(`${path}.nodeDevice`, 'must be a node device name');
-    const pci = PCI_NAME.exec(h.nodeDevice);
-    if (pci !== null) return { type: 'pci', managed, source: pciSource(pci.slice(1)) };
-    const mdev = MDEV_NAME.exec(h.nodeDevice);
-    if (mdev?.[1] !== undefined) return { type: 'mdev', model: 'vfio-pci', source: { address: { uuid: mdev[1].replaceAll('_', '-') } } };
-    throw specError(
-      `${path}.nodeDevice`,
-      'must be a PCI (pci_DDDD_BB_SS_F) or mdev (mdev_<uuid>) node device name; give usb for USB devices',
-    );
-  }
-  if (h.pci !== undefined) {
-    const pci = typeof h.pci === 'string' ? PCI_ADDRESS.exec(h.pci) : null;
-    if (pci === null) throw specError(`${path}.pci`, "must be a PCI address such as '0000:01:00.0'");
-    return { type: 'pci', managed, source: pciSource(pci.slice(1)) };
-  }
-  if (h.usb !== undefined) {
-    if (!isObject(h.usb)) throw specError(`${path}.usb`, 'must be { vendor, product }');
-    for (const key of ['vendor', 'product'] as const)
-      if (typeof h.usb[key] !== 'string' || !USB_ID.test(h.usb[key]))
-        throw specError(`${path}.usb.${key}`, "must be a USB id such as '0x046d'");
-    return { type: 'usb', managed, source: { vendor: h.usb.vendor.toLowerCase(), product: h.usb.product.toLowerCase() } };
-  }
-  return { type: 'mdev', model: 'vfio-pci', source: { address: { uuid: normalizeUuid(h.mdev as string, `${path}.mdev`) } } };
-}
-
 /**
  * Check the production fields of a spec whose memory and vCPU count are already valid;
  * `lists` are its `filesystems` and `hostdevs`, already checked dense and within the device cap.
@@ -256,12 +216,10 @@ export function validateHardware(
   const shared = bool(mb?.shared, 'memoryBacking.shared');
   if (mb?.shared === false && filesystems.length > 0) throw specError('memoryBacking.shared', 'virtiofs filesystems need shared memory');
   const hostdevs = lists.hostdevs.map((h, i) => checkHostdev(h, i));
-  const seen = new Map<string, number>();
-  hostdevs.forEach((h, i) => {
-    const key = JSON.stringify([h.type, h.source]);
-    if (seen.has(key)) throw specError(`hostdevs[${i}]`, `is the same device as hostdevs[${seen.get(key)}]`);
-    seen.set(key, i);
-  });
+  const usbNodeDevices = hostdevs.flatMap((h, index) =>
+    h.type === 'usb' && h.source.vendor === undefined ? [{ index, name: (lists.hostdevs[index] as HostdevSpec).nodeDevice! }] : [],
+  );
+  checkHostdevsDistinct(hostdevs, usbNodeDevices);
   const w = spec.watchdog;
   if (w !== undefined && !isObject(w)) throw specError('watchdog', 'must be { model, action }');
   if (w !== undefined) {
@@ -290,6 +248,7 @@ export function validateHardware(
     cpu: checkCpu(spec.cpu, vcpus),
     numa: checkNuma(spec.numa, vcpus, memory),
     hostdevs,
+    usbNodeDevices,
     watchdog: w,
     rng: spec.rng,
     video,

@@ -4,6 +4,7 @@
  * representable in XML 1.0 and fit in one libvirt string, and names the spec
  * only refers to (pools, networks, bridges) must be names libvirt can hold.
  * Messages name the field and the rule, never the value (it may be a password).
+ * Also the optional-boolean check every validator shares.
  *
  * @module
  */
@@ -84,4 +85,9 @@ export function xmlElement(value: unknown, path: string): string {
     throw specError(path, 'is not a well-formed XML element', cause);
   }
   return xml;
+}
+
+/** An optional boolean field. */
+export function optionalBool(value: unknown, path: string): void {
+  if (value !== undefined && typeof value !== 'boolean') throw specError(path, 'must be a boolean');
 }

@@ -14,19 +14,13 @@ import { specError, show, underPath } from './errors.js';
 import { MAX_BOOT_ORDER, MAX_DOMAIN_XML_ELEMENTS, MAX_VM_DEVICES, MAX_VM_DEVICES_REASON } from './limits.js';
 import { planSeed, type PlannedSeed } from './seed.js';
 import { validateHardware, type CheckedHardware } from './validate-hardware.js';
-import { bridgeName, hostPath, listenAddress, objectName, xmlElement, xmlText } from './validate-text.js';
-import type { DiskBus, DiskSpec, GraphicsSpec, NetworkSpec, SerialConsoleSpec, VmSpec, VolumeLocation } from './spec.js';
+import { checkGraphics } from './validate-graphics.js';
+import { checkDisk, DISK_BUSES, DISK_TARGET, type CheckedDisk } from './validate-disk.js';
+import { bridgeName, hostPath, objectName, optionalBool, xmlElement, xmlText } from './validate-text.js';
+import type { DiskSpec, GraphicsSpec, NetworkSpec, SerialConsoleSpec, VmSpec } from './spec.js';
 import { normalizeMac, normalizeUuid, parseSize, validateName, validateVolumeName } from '../xml/index.js';
 
-/** A disk after validation. */
-export interface CheckedDisk {
-  index: number;
-  /** Spec path, e.g. `disks[1]`. */
-  path: string;
-  spec: DiskSpec;
-  /** Parsed `size`, when given. */
-  size?: bigint;
-}
+export type { CheckedDisk } from './validate-disk.js';
 
 /** A spec after validation: sizes in bytes, the seed built. */
 export interface CheckedSpec {
@@ -46,114 +40,12 @@ export interface CheckedSpec {
   hardware: CheckedHardware;
 }
 
-const BUSES: readonly DiskBus[] = ['virtio', 'scsi', 'sata', 'ide', 'usb'];
-const KINDS = ['new', 'overlay', 'clone', 'upload', 'existing', 'cdrom'] as const;
-const TARGET = /^(vd|sd|hd|xvd)[a-z]{1,3}$/;
-const FORMAT = /^[a-z0-9]{2,10}$/;
-const SERIAL = /^[A-Za-z0-9_.+-]{1,36}$/;
 /** Hypervisor types, architectures, machine types, CPU models. */
 const IDENTIFIER = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const MIB = 1024n * 1024n;
 
 function isObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** Upload data: a Uint8Array or an object that is (async) iterable (not a string: it iterates characters). */
-function isBytes(value: unknown): boolean {
-  if (value instanceof Uint8Array) return true;
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as { [Symbol.asyncIterator]?: unknown; [Symbol.iterator]?: unknown };
-  return typeof v[Symbol.asyncIterator] === 'function' || typeof v[Symbol.iterator] === 'function';
-}
-
-function optionalBool(value: unknown, path: string): void {
-  if (value !== undefined && typeof value !== 'boolean') throw specError(path, 'must be a boolean');
-}
-
-function positiveSize(value: unknown, path: string): bigint {
-  const bytes = parseSize(value as never, { path });
-  if (bytes === 0n) throw specError(path, 'must be greater than zero');
-  return bytes;
-}
-
-function location(value: unknown, path: string): void {
-  if (typeof value === 'string') {
-    hostPath(value, path);
-    return;
-  }
-  if (!isObject(value)) throw specError(path, 'must be a host path or { pool, volume }');
-  const loc = value as unknown as VolumeLocation;
-  objectName(loc.pool, `${path}.pool`);
-  validateVolumeName(loc.volume, `${path}.volume`);
-}
-
-function format(value: unknown, path: string): void {
-  if (value !== undefined && (typeof value !== 'string' || !FORMAT.test(value)))
-    throw specError(path, 'must be an image format such as "qcow2" or "raw"');
-}
-
-function checkDisk(disk: DiskSpec, index: number): CheckedDisk {
-  const path = `disks[${index}]`;
-  if (!isObject(disk)) throw specError(path, 'must be an object');
-  if (!(KINDS as readonly string[]).includes(disk.kind)) throw specError(`${path}.kind`, `must be one of ${KINDS.join(', ')}`);
-  if (disk.bus !== undefined && !BUSES.includes(disk.bus)) throw specError(`${path}.bus`, `must be one of ${BUSES.join(', ')}`);
-  if (disk.target !== undefined && (typeof disk.target !== 'string' || !TARGET.test(disk.target)))
-    throw specError(`${path}.target`, 'must be a device name such as "vda" or "sdb"');
-  if (disk.serial !== undefined && (typeof disk.serial !== 'string' || !SERIAL.test(disk.serial)))
-    throw specError(`${path}.serial`, 'must be 1-36 characters from A-Z a-z 0-9 _ . + -');
-  if (disk.bootOrder !== undefined && (!Number.isSafeInteger(disk.bootOrder) || disk.bootOrder < 1))
-    throw specError(`${path}.bootOrder`, 'must be an integer ≥ 1');
-  const checked: CheckedDisk = { index, path, spec: disk };
-  if (disk.kind === 'cdrom') {
-    if (disk.source !== undefined) location(disk.source, `${path}.source`);
-    return checked;
-  }
-  optionalBool(disk.readonly, `${path}.readonly`);
-  if (disk.kind === 'existing') {
-    if ((disk.path === undefined) === (disk.volume === undefined)) throw specError(path, 'give exactly one of path and volume');
-    if (disk.path !== undefined) hostPath(disk.path, `${path}.path`);
-    else location(disk.volume, `${path}.volume`);
-    format(disk.format, `${path}.format`);
-    optionalBool(disk.shareable, `${path}.shareable`);
-    return checked;
-  }
-  objectName(disk.pool, `${path}.pool`);
-  if (disk.name !== undefined) validateVolumeName(disk.name, `${path}.name`);
-  switch (disk.kind) {
-    case 'new':
-      checked.size = positiveSize(disk.size, `${path}.size`);
-      format(disk.format, `${path}.format`);
-      optionalBool(disk.preallocate, `${path}.preallocate`);
-      if (disk.encryption !== undefined) checkEncryption(disk, `${path}.encryption`);
-      break;
-    case 'overlay':
-      location(disk.base, `${path}.base`);
-      format(disk.baseFormat, `${path}.baseFormat`);
-      if (disk.size !== undefined) checked.size = positiveSize(disk.size, `${path}.size`);
-      break;
-    case 'clone':
-      location(disk.source, `${path}.source`);
-      format(disk.format, `${path}.format`);
-      optionalBool(disk.reflink, `${path}.reflink`);
-      if (disk.size !== undefined) checked.size = positiveSize(disk.size, `${path}.size`);
-      break;
-    case 'upload':
-      format(disk.format, `${path}.format`);
-      if (disk.onProgress !== undefined && typeof disk.onProgress !== 'function')
-        throw specError(`${path}.onProgress`, 'must be a function');
-      if (typeof disk.source === 'string') {
-        if (disk.source === '' || disk.source.includes('\0')) throw specError(`${path}.source`, 'must be a local file path');
-      } else if (!isObject(disk.source) || disk.source.data === undefined) {
-        throw specError(`${path}.source`, 'must be a local file path or { data, size }');
-      } else if (!isBytes(disk.source.data)) {
-        throw specError(`${path}.source.data`, 'must be a Uint8Array or an (async) iterable of Uint8Array chunks');
-      } else {
-        checked.size = positiveSize(disk.source.size, `${path}.source.size`);
-      }
-      break;
-  }
-  return checked;
 }
 
 function checkNetwork(nic: NetworkSpec, index: number): NetworkSpec & { mac?: string } {
@@ -173,15 +65,6 @@ function checkNetwork(nic: NetworkSpec, index: number): NetworkSpec & { mac?: st
   return nic.mac === undefined ? { ...nic } : { ...nic, mac: normalizeMac(nic.mac, `${path}.mac`) };
 }
 
-function checkEncryption(disk: Extract<DiskSpec, { kind: 'new' }>, path: string): void {
-  const e = disk.encryption as unknown;
-  if (!isObject(e) || (e as { format?: unknown }).format !== 'luks') throw specError(path, "must be { format: 'luks', secret?: '<uuid>' }");
-  const secret = (e as { secret?: unknown }).secret;
-  if (secret !== undefined) normalizeUuid(secret as string, `${path}.secret`);
-  if (disk.format !== undefined && disk.format !== 'qcow2' && disk.format !== 'raw')
-    throw specError(`${path}`, "LUKS encryption needs format 'qcow2' or 'raw'");
-}
-
 function checkNicFilter(filter: NonNullable<NetworkSpec['filter']>, path: string): void {
   if (!isObject(filter)) throw specError(path, "must be { filter: 'name', parameters?: { VAR: 'value' } }");
   objectName(filter.filter, `${path}.filter`);
@@ -192,18 +75,6 @@ function checkNicFilter(filter: NonNullable<NetworkSpec['filter']>, path: string
       throw specError(`${path}.parameters`, `${JSON.stringify(name)} is not a filter variable name`);
     for (const v of Array.isArray(value) ? value : [value]) xmlText(v as string, `${path}.parameters.${name}`);
   }
-}
-
-function checkGraphics(value: VmSpec['graphics']): GraphicsSpec | undefined {
-  if (value === undefined || value === 'none') return undefined;
-  if (value === 'vnc' || value === 'spice') return { type: value };
-  if (!isObject(value) || (value.type !== 'vnc' && value.type !== 'spice'))
-    throw specError('graphics', "must be 'none', 'vnc', 'spice' or { type: 'vnc' | 'spice', … }");
-  if (value.listen !== undefined) listenAddress(value.listen, 'graphics.listen');
-  if (value.port !== undefined && (!Number.isSafeInteger(value.port) || value.port < -1 || value.port > 65535))
-    throw specError('graphics.port', 'must be -1 or a TCP port');
-  if (value.password !== undefined) xmlText(value.password, 'graphics.password');
-  return value;
 }
 
 function checkSerial(value: VmSpec['serialConsole']): SerialConsoleSpec | null {
@@ -363,8 +234,10 @@ export function validateSpec(spec: VmSpec, options: { uuid?: string } = {}): Che
     }
   }
   const seed = spec.cloudInit === undefined ? undefined : planSeed(spec.cloudInit, { name: spec.name, uuid, start: spec.start === true });
-  if (seed?.bus !== undefined && !BUSES.includes(seed.bus)) throw specError('cloudInit.bus', `must be one of ${BUSES.join(', ')}`);
-  if (seed?.target !== undefined && !TARGET.test(seed.target)) throw specError('cloudInit.target', 'must be a device name such as "sdb"');
+  if (seed?.bus !== undefined && !DISK_BUSES.includes(seed.bus))
+    throw specError('cloudInit.bus', `must be one of ${DISK_BUSES.join(', ')}`);
+  if (seed?.target !== undefined && !DISK_TARGET.test(seed.target))
+    throw specError('cloudInit.target', 'must be a device name such as "sdb"');
   checkDuplicates(disks, networks, seed?.target);
   return { spec, name: spec.name, uuid, memory, vcpus, disks, networks, graphics, serial, seed, hardware };
 }

@@ -5,8 +5,9 @@
  * ready marker, its kernel finds the TPM (IMA takes tpm0; a guest without a
  * TPM logs "No TPM chip found"), and teardown removes the NVRAM file and the
  * swtpm state libvirt made for it, and nothing else. A virtiofs share starts
- * (libvirt runs virtiofsd); the test guest has no virtiofs module, so the
- * share is not mounted in it.
+ * (libvirt runs virtiofsd on memfd-backed shared guest memory, under TCG too);
+ * the guest mounts it and reads what the host wrote, and the host reads what
+ * the guest wrote (console commands fs-read/fs-write).
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { VmDestroyer } from '../../../src/destroyer/internal.js';
 import { VmLifecycleManager } from '../../../src/lifecycle/internal.js';
 import { parseDomainXml } from '../../../src/xml/index.js';
 import { type GuestManifest, ensureTestGuest, guestVmSpec, logDir, waitForSerial } from '../../helpers/guest.js';
+import { guestCommand } from '../../helpers/guest-disk.js';
 import { QEMU_URI, uniqueName, virshQuiet } from '../../helpers/libvirt.js';
 
 let conn: LibvirtConnection;
@@ -30,7 +32,7 @@ const names: string[] = [];
 /** Kernel messages at info level on the console: IMA says there whether it found a TPM. */
 const cmdline = (g: GuestManifest): string => `${g.cmdline.replace(/\bquiet\b/, '')} loglevel=7`;
 
-async function boot(prefix: string, extra: Partial<VmSpec>): Promise<{ name: string; log: string; uuid: string }> {
+async function boot(prefix: string, extra: Partial<VmSpec>): Promise<{ name: string; log: string; uuid: string; logPath: string }> {
   const name = uniqueName(prefix);
   names.push(name);
   const logPath = logs.path(name);
@@ -44,7 +46,7 @@ async function boot(prefix: string, extra: Partial<VmSpec>): Promise<{ name: str
   // UEFI under TCG: OVMF with SMM takes ~30 s before the kernel starts on this machine.
   const log = await waitForSerial(logPath, guest.readyMarker, 240_000);
   const uuid = parseDomainXml(await conn.domains.getXml(result.domain)).uuid!;
-  return { name, log, uuid };
+  return { name, log, uuid, logPath };
 }
 
 beforeAll(async () => {
@@ -95,19 +97,34 @@ describe('UEFI + Secure Boot + TPM 2.0', () => {
 });
 
 describe('virtiofs', () => {
-  it('starts with a share: libvirt runs virtiofsd on the host directory', async () => {
+  it('the guest mounts the share: it reads a file the host wrote, and the host reads what the guest wrote', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lvm-prodspec-share-'));
     try {
-      writeFileSync(join(dir, 'hello.txt'), 'from the host\n');
-      const { name } = await boot('prodspec-fs', { filesystems: [{ source: dir, tag: 'share' }] });
+      writeFileSync(join(dir, 'hello.txt'), 'from-the-host\nsecond line\n');
+      const { name, logPath } = await boot('prodspec-fs', { filesystems: [{ source: dir, tag: 'share' }] });
       const ps = execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' });
       expect(ps.split('\n').some((line) => line.includes('virtiofsd') && line.includes(dir))).toBe(true);
       const live = parseDomainXml(await conn.domains.getXml(name));
       expect(live.memoryBacking).toEqual({ source: 'memfd', access: 'shared' });
+
+      // Host → guest: the guest mounts `-t virtiofs share` and answers with the file's first line.
+      const read = await guestCommand(conn, name, logPath, ['fs-read', 'share', 'hello.txt'], { timeoutMs: 120_000 });
+      expect(read.fields.data).toBe('from-the-host');
+      // A change on the host is seen by the mounted share.
+      writeFileSync(join(dir, 'hello.txt'), 'changed-on-the-host\n');
+      expect((await guestCommand(conn, name, logPath, ['fs-read', 'share', 'hello.txt'])).fields.data).toBe('changed-on-the-host');
+      // Guest → host: the file is on the host directory when the guest answers (it syncs first).
+      await guestCommand(conn, name, logPath, ['fs-write', 'share', 'from-guest.txt', 'written-by-the-guest']);
+      expect(readFileSync(join(dir, 'from-guest.txt'), 'utf8')).toBe('written-by-the-guest\n');
+      // A tag the domain does not have fails to mount in the guest.
+      await expect(guestCommand(conn, name, logPath, ['fs-read', 'nosuchtag', 'hello.txt'])).rejects.toThrow(/error fs-read mount/);
+
       await destroyer.destroy(name, { stop: 'force' });
-      expect(readFileSync(join(dir, 'hello.txt'), 'utf8')).toBe('from the host\n');
+      // Teardown leaves the shared directory and its files alone.
+      expect(readFileSync(join(dir, 'hello.txt'), 'utf8')).toBe('changed-on-the-host\n');
+      expect(readFileSync(join(dir, 'from-guest.txt'), 'utf8')).toBe('written-by-the-guest\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 300_000);
+  }, 400_000);
 });

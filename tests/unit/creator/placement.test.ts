@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolvePlatform, validateSpec, type DiskSpec, type VmSpec } from '../../../src/creator/internal.js';
-import { diskLetters, placeDisks } from '../../../src/creator/domain-model.js';
+import { diskLetters, placeDisks } from '../../../src/creator/placement.js';
 import { MAX_VM_DEVICES } from '../../../src/creator/limits.js';
 import { QEMU_CAPS, QEMU_DOMCAPS_PC, QEMU_DOMCAPS_Q35, refusal } from './helpers.js';
 

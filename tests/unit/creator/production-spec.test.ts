@@ -192,9 +192,36 @@ describe('hostdevs', () => {
     ]);
   });
   it('refuses unknown names, two sources and duplicates', () => {
-    refused({ hostdevs: [{ nodeDevice: 'usb_1_3' }] }, 'hostdevs[0].nodeDevice');
+    expect(refused({ hostdevs: [{ nodeDevice: 'net_eth0_52_54_00_12_34_56' }] }, 'hostdevs[0].nodeDevice').message).toMatch(
+      /PCI.*USB.*mdev/,
+    );
     refused({ hostdevs: [{ pci: '0000:01:00.0', usb: { vendor: '0x1', product: '0x2' } }] }, 'hostdevs[0]');
     refused({ hostdevs: [{ pci: '0000:01:00.0' }, { nodeDevice: 'pci_0000_01_00_0' }] }, 'hostdevs[1]');
+    refused({ hostdevs: [{ nodeDevice: 'usb_1_3' }, { nodeDevice: 'usb_1_3' }] }, 'hostdevs[1]');
+  });
+  it('a USB device by node device name needs the connection (VmCreator looks it up); buildVmXml refuses it', () => {
+    expect(refused({ hostdevs: [{ nodeDevice: 'usb_1_3' }] }, 'hostdevs[0].nodeDevice').message).toMatch(/is a USB node device/);
+  });
+});
+
+describe('graphics password', () => {
+  it('a literal password: VNC at most 8 bytes (libvirt 9.0 refuses longer), SPICE longer', () => {
+    expect(modelOf({ graphics: { type: 'vnc', password: '8bytes!!' } }).devices.graphics?.[0]?.passwd).toBe('8bytes!!');
+    const long = refused({ graphics: { type: 'vnc', password: 'nine-byte' } }, 'graphics.password');
+    expect(long.message).toMatch(/9 bytes long/);
+    expect(long.message).not.toContain('nine-byte');
+    refused({ graphics: { type: 'vnc', password: 'ééééé' } }, 'graphics.password'); // 10 bytes in UTF-8
+    expect(modelOf({ graphics: { type: 'spice', password: 'longer than eight' } }).devices.graphics?.[0]?.passwd).toBe('longer than eight');
+  });
+  it('a secret: UUID or usage, checked in shape here; only VmCreator reads it', () => {
+    const uuid = '6a6f1c3e-0d5b-4c3e-9a57-1b2c3d4e5f60';
+    expect(refused({ graphics: { type: 'vnc', password: { secret: uuid } } }, 'graphics.password').message).toMatch(/is a secret/);
+    refused({ graphics: { type: 'vnc', password: { secret: { type: 'tls', id: 'vnc' } } } }, 'graphics.password');
+    refused({ graphics: { type: 'vnc', password: { secret: 'not-a-uuid' } } }, 'graphics.password.secret');
+    refused({ graphics: { type: 'vnc', password: { secret: { type: 'none', id: 'x' } } } as never }, 'graphics.password.secret');
+    refused({ graphics: { type: 'vnc', password: { secret: { type: 'tls', id: '' } } } }, 'graphics.password.secret.id');
+    refused({ graphics: { type: 'vnc', password: { secret: uuid, value: 'x' } as never } }, 'graphics.password');
+    refused({ graphics: { type: 'vnc', password: 42 as never } }, 'graphics.password');
   });
 });
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SDK_VERSION, validateSpec, volumeKey, type VmSpec } from '../../../src/creator/internal.js';
 import { resolvePlatform } from '../../../src/creator/defaults.js';
-import { diskLetters, placeDisks } from '../../../src/creator/domain-model.js';
+import { diskLetters, placeDisks } from '../../../src/creator/placement.js';
 import { planCreate } from '../../../src/creator/plan.js';
 import { planSeed } from '../../../src/creator/seed.js';
 import { checkFreeSpace, detectImageFormat, planDisks } from '../../../src/creator/storage.js';

@@ -281,7 +281,7 @@ describe('VmCreator.create (fake host over the wire)', () => {
     const secret = 'Sekret-Passw0rd';
     const spec: VmSpec = {
       ...FULL,
-      graphics: { type: 'vnc', password: secret },
+      graphics: { type: 'spice', password: secret }, // SPICE: VNC passwords are at most 8 bytes
       cloudInit: { user: { name: 'ops', plainPassword: secret }, writeFiles: undefined } as VmSpec['cloudInit'],
     };
     fail(DOMAIN_DETACH_DEVICE_FLAGS);
