@@ -65,6 +65,10 @@ const CONSOLE_SAFE = 2;
  *   (`RpcStream.abort`, 5 s), so `'close'` always follows and the connection
  *   stays usable.
  *
+ * Input written in the first second or so of a session can wait in QEMU's
+ * pty until QEMU notices the new client (it polls once a second): to type a
+ * command and leave, wait for its answer before `end()`.
+ *
  * The readable side also ends when the daemon ends the stream (the domain
  * stopped, or another client took the console with `force`). A failure — the
  * connection lost, the daemon's error — is emitted as `'error'` with the
