@@ -65,6 +65,8 @@ type State = 'open' | 'eof' | 'finishing' | 'closed' | 'failed';
  * finish handshake itself. Breaking out of the loop early aborts the stream
  * (see {@link RpcStream.abort}: bounded, even when the consumer had stopped
  * reading and back-pressure had paused the socket).
+ * Ending it yourself: {@link RpcStream.finish} delivers the data the daemon
+ * sent before confirming; {@link RpcStream.abort} discards it.
  * Writing: `await write(chunk)` (split into libvirt's 262,120-byte packets,
  * waiting on socket back-pressure), then `await finish()`. A daemon-side
  * failure (e.g. disk full) rejects the next `write`/`finish` with the
@@ -89,6 +91,8 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   #paused = false;
   /** An abort was asked for: received data is dropped, never queued. */
   #aborting = false;
+  /** The daemon signalled end of data (an empty CONTINUE); kept apart from `#state`, which a finish moves on. */
+  #eofReceived = false;
   #error: LibvirtManagerError | null = null;
   #readWaiter: (() => void) | null = null;
   #finishWaiter: { resolve: () => void; reject: (e: unknown) => void } | null = null;
@@ -149,6 +153,7 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
       case MessageStatus.VIR_NET_CONTINUE:
         if (payload.length === 0) {
           // libvirt signals read EOF with an empty CONTINUE, not with OK.
+          this.#eofReceived = true;
           if (this.#state === 'open') this.#state = 'eof';
         } else if (!this.#aborting) {
           this.#bytesReceived += payload.length;
@@ -199,9 +204,21 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
         return chunk;
       }
       if (this.#error !== null) throw this.#error;
-      if (this.#state !== 'open') return null;
+      if (!this.#moreDataPossible()) return null;
       await this.#waitForData(options.signal);
     }
+  }
+
+  /**
+   * Whether the daemon may still send data. A finish does not end the data:
+   * the daemon sends what it had already read (a console's last lines) ahead
+   * of its confirmation, in order on the socket, so until that confirmation a
+   * reader waits for it rather than seeing the end. An abort, EOF, the
+   * confirmation or a failure do end it.
+   */
+  #moreDataPossible(): boolean {
+    if (this.#aborting || this.#eofReceived) return false;
+    return this.#state === 'open' || this.#state === 'finishing';
   }
 
   #waitForData(signal?: AbortSignal): Promise<void> {
@@ -267,6 +284,11 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   /**
    * Finish the stream: tell the daemon we are done and wait until it confirms
    * (for uploads, that is when libvirt has written everything). Idempotent.
+   *
+   * Data the daemon sent before its confirmation (a console's output in
+   * flight) is still delivered: {@link RpcStream.read} keeps returning it,
+   * and returns `null` only once the confirmation arrived or the daemon had
+   * signalled the end of data. To discard it instead, {@link RpcStream.abort}.
    */
   finish(options: StreamOperationOptions = {}): Promise<void> {
     return this.#end(MessageStatus.VIR_NET_OK, options);
@@ -297,6 +319,8 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
     this.#queue = [];
     this.#queuedBytes = 0;
     this.#unpause();
+    // A reader waiting for data gets the end now, not after the confirmation.
+    this.#wakeReader();
     // Not unref'd: the caller awaits this, and it is bounded.
     const deadline = timeout > 0 ? setTimeout(() => this.#close(), timeout) : undefined;
     try {

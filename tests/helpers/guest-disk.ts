@@ -92,8 +92,8 @@ export async function guestCommand(
   const { commandPrefix, commandDonePrefix } = guest();
   const id = randomBytes(4).toString('hex');
   const from = serialOffset(logPath);
-  // The console stays open until the answer is in: data written just before the stream ends may never reach the
-  // guest (the daemon drops it when the stream closes first).
+  // The console stays open until the answer is in: input written just before the stream ends may not reach the guest
+  // in this session (QEMU's pty holds it until a reader is seen; see docs/connection.md, Consoles).
   const line = await guestConsoleSend(conn, domain, `${commandPrefix}${id} ${words.join(' ')}`, () =>
     waitForSerialLine(logPath, `${commandDonePrefix}${id} `, options.timeoutMs ?? 60_000, () => true, { from }),
   );

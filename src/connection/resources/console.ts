@@ -46,21 +46,43 @@ const CONSOLE_SAFE = 2;
  * directions, over the connection's one socket (`virsh console`, but as a
  * stream). Pipe it: `process.stdin.pipe(console).pipe(process.stdout)`.
  *
- * `end()` closes the console politely (libvirt confirms, then the readable
- * side ends); `destroy()` aborts it, discarding output not read yet — also
- * when that output had filled `highWaterMark` and paused the connection's
- * socket: reading resumes for the daemon's confirmation, and the wait for it
- * is bounded (`RpcStream.abort`, 5 s), so `'close'` always follows and the
- * connection stays usable. The readable side also ends when the
- * daemon ends the stream (the domain stopped, or another client took the
- * console with `force`). A failure — the connection lost, the daemon's error —
- * is emitted as `'error'` with the SDK's typed error, so listen for it.
+ * Ending it — two ways, as libvirt has two (there is no half-close: once the
+ * daemon has the client's end, the console device is closed in both directions):
+ *
+ * - `end()` finishes it (`virStreamFinish`): what was written goes out first,
+ *   then libvirt is told the client is done. Every byte of guest output the
+ *   daemon sent before it confirms still comes out of the readable side, in
+ *   order, before `'end'`; then `'finish'`, `'end'` and `'close'` (keep
+ *   reading — a `'data'` listener, `resume()` or a pipe — or `'end'` and
+ *   `'close'` wait for you). Output the guest writes after the daemon took
+ *   the finish is not read from the device at all: to be sure to get a line,
+ *   wait for it, then `end()`. (`virsh console` finishes the same way on its
+ *   escape key, but drops even the output already on the way.)
+ * - `destroy()` aborts it (`virStreamAbort`), discarding output not read yet
+ *   and output still on the way — also when that output had filled
+ *   `highWaterMark` and paused the connection's socket: reading resumes for
+ *   the daemon's confirmation, and the wait for it is bounded
+ *   (`RpcStream.abort`, 5 s), so `'close'` always follows and the connection
+ *   stays usable.
+ *
+ * Input written in the first second or so of a session can wait in QEMU's
+ * pty until QEMU notices the new client (it polls once a second): to type a
+ * command and leave, wait for its answer before `end()`.
+ *
+ * The readable side also ends when the daemon ends the stream (the domain
+ * stopped, or another client took the console with `force`). A failure — the
+ * connection lost, the daemon's error — is emitted as `'error'` with the
+ * SDK's typed error (after the output received before it), so listen for it.
  *
  * @example
  * const console = await conn.domains.openConsole('web1', { device: 'serial0' });
  * console.on('error', (error) => log.warn(error));
  * console.on('data', (bytes) => process.stdout.write(bytes));
  * console.write('root\n');
+ * // later: everything the daemon sent until it confirms is still emitted
+ * console.end();
+ * await once(console, 'close');
+ * @see virDomainOpenConsole, virStreamFinish, virStreamAbort
  */
 export class DomainConsole extends Duplex {
   readonly #stream: RpcStream<unknown>;
@@ -93,7 +115,9 @@ export class DomainConsole extends Duplex {
   async #pump(): Promise<void> {
     try {
       for (;;) {
+        // After end() this keeps waiting: read() only returns null once the daemon has confirmed (or at its EOF).
         const chunk = await this.#stream.read();
+        if (this.destroyed) return;
         if (chunk === null) {
           // The daemon ended the stream: confirm, so it can release the console.
           await this.#stream.finish().catch(() => undefined);
