@@ -11,6 +11,7 @@ import type { Procedure } from './protocol/procedure.js';
 import { RpcStream, type RpcStreamOptions, type StreamHost, streamPacket } from './stream.js';
 import { AbandonedCalls, tooManyAbandonedError } from './abandoned-calls.js';
 import { abortPromise, atCallSite, copyClosed } from './call-errors.js';
+import { startDeadline } from './deadline.js';
 import { type CallOptions, type RawCall, type RpcClientEvents, type RpcClientOptions, checkDuration } from './client-types.js';
 import { checkMessageVersion } from './message-checks.js';
 import { type PendingCall, callPacket, checkReply, rawProcedure, settleReply } from './pending-call.js';
@@ -440,8 +441,9 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     if (this.#closedError !== null) return Promise.resolve();
     const timeout = options.timeout ?? 5000;
     this.#closing = (async () => {
-      const deadline = AbortSignal.timeout(timeout);
-      const signal = options.signal === undefined ? deadline : AbortSignal.any([deadline, options.signal]);
+      // Released in `finally`: AbortSignal.timeout() would keep a 5 s timer alive per closed connection (deadline.ts).
+      const deadline = startDeadline(timeout, options.signal, () => undefined);
+      const { signal } = deadline;
       try {
         await this.#drain(signal);
         const said = await this.#send(CONNECT_CLOSE, undefined, { signal }, undefined, undefined).then(
@@ -459,6 +461,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
       } catch {
         // Deadline passed or caller aborted: fall through to destroy.
       } finally {
+        deadline.dispose();
         this.#teardown(new ConnectionClosedError('client', 'the connection was closed by the client'));
       }
     })();

@@ -1,10 +1,12 @@
 import { InvalidArgumentError, TimeoutError } from '../errors/index.js';
 import type { CallOptions, RpcClientOptions } from './client.js';
 import { RpcClient, checkDuration } from './client.js';
+import { startDeadline } from './deadline.js';
 import { type HandshakeResult, handshake } from './handshake.js';
 import type { KeepaliveOptions } from './keepalive.js';
 import { type SaslOptions, checkSaslOptions } from './sasl/index.js';
-import { type Dialer, type LibvirtUri, type TransportOptions, createDialer, parseLibvirtUri } from './transport/index.js';
+import { type Dialer, type LibvirtUri, type TransportOptions, createDialer } from './transport/index.js';
+import { parseLibvirtUriCached } from './transport/uri-cache.js';
 
 /** Options of {@link openRpcLink} and {@link connectRpc}. */
 export interface ConnectRpcOptions extends CallOptions, Omit<RpcClientOptions, 'keepalive'> {
@@ -35,7 +37,7 @@ export interface RpcLink {
  * @throws {@link InvalidUriError} · {@link TransportError} · {@link AuthError} · {@link LibvirtError} · {@link TimeoutError} · {@link AbortError}
  */
 export async function openRpcLink(uri: string | LibvirtUri, options: ConnectRpcOptions = {}): Promise<RpcLink> {
-  const parsed = typeof uri === 'string' ? parseLibvirtUri(uri) : uri;
+  const parsed = typeof uri === 'string' ? parseLibvirtUriCached(uri) : uri;
   const readonly = options.readonly === true;
   checkSaslOptions(options.sasl);
   const dialer = options.dialer ?? createDialer(parsed, { ...options.transport, readonly });
@@ -44,20 +46,32 @@ export async function openRpcLink(uri: string | LibvirtUri, options: ConnectRpcO
   checkDuration(timeout, 'timeout');
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
     throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
-  const deadline = timeout > 0 ? AbortSignal.timeout(timeout) : undefined;
-  const signal =
-    deadline === undefined ? options.signal : options.signal === undefined ? deadline : AbortSignal.any([deadline, options.signal]);
+  // One controller and one timer, released below; AbortSignal.timeout()/any() would outlive the open (src/rpc/deadline.ts).
+  const deadline = timeout > 0 || options.signal !== undefined ? startDeadline(timeout, options.signal, () => undefined) : undefined;
+  const signal = deadline?.signal;
   // The deadline aborts the dial and the handshake calls; report it as a timeout, not an abort.
   const asTimeout = (error: unknown): unknown =>
-    deadline?.aborted === true && options.signal?.aborted !== true
+    deadline?.expired === true
       ? new TimeoutError(timeout, `connecting to ${parsed.redacted} timed out after ${timeout} ms`, { cause: error })
       : error;
-  let socket;
   try {
-    socket = await dialer({ ...(signal === undefined ? {} : { signal }), ...(timeout > 0 ? { timeout } : {}) });
+    return await dialAndHandshake(parsed, dialer, options, readonly, timeout, signal);
   } catch (error) {
     throw asTimeout(error);
+  } finally {
+    deadline?.dispose();
   }
+}
+
+async function dialAndHandshake(
+  parsed: LibvirtUri,
+  dialer: Dialer,
+  options: ConnectRpcOptions,
+  readonly: boolean,
+  timeout: number,
+  signal: AbortSignal | undefined,
+): Promise<RpcLink> {
+  const socket = await dialer({ ...(signal === undefined ? {} : { signal }), ...(timeout > 0 ? { timeout } : {}) });
   const client = new RpcClient(socket, {
     ...(options.defaultTimeout === undefined ? {} : { defaultTimeout: options.defaultTimeout }),
     ...(options.maxMessage === undefined ? {} : { maxMessage: options.maxMessage }),
@@ -76,7 +90,7 @@ export async function openRpcLink(uri: string | LibvirtUri, options: ConnectRpcO
     return { client, uri: parsed, handshake: result };
   } catch (error) {
     client.destroy();
-    throw asTimeout(error);
+    throw error;
   }
 }
 
