@@ -1,4 +1,4 @@
-import { InvalidArgumentError, TimeoutError } from '../errors/index.js';
+import { AbortError, ConnectionClosedError, InvalidArgumentError, TimeoutError } from '../errors/index.js';
 import type { CallOptions, RpcClientOptions } from './client.js';
 import { RpcClient, checkDuration } from './client.js';
 import { startDeadline } from './deadline.js';
@@ -78,19 +78,27 @@ async function dialAndHandshake(
     ...(options.onMessage === undefined ? {} : { onMessage: options.onMessage }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
+  // The deadline (or the caller's abort) ends the handshake by destroying the client, which fails the call in
+  // flight: one listener for the whole handshake instead of one per call (EventTarget listeners are not cheap).
+  const onAbort = (): void => client.destroy(new ConnectionClosedError('client', `connecting to ${parsed.redacted} was aborted`));
+  if (signal?.aborted === true) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
   try {
     const result = await handshake(client, {
       name: parsed.name,
       readonly,
       keepalive: options.keepalive ?? {},
       sasl: { sasl: options.sasl, uriUser: parsed.user, transport: options.transport?.connect !== undefined ? 'custom' : parsed.transport },
-      // The deadline is already in `signal` (asTimeout reports it): a per-call `timeout` would add a timer per call.
-      ...(signal === undefined ? {} : { signal }),
     });
     return { client, uri: parsed, handshake: result };
   } catch (error) {
     client.destroy();
+    // A caller's abort is reported as such (a deadline becomes a TimeoutError in openRpcLink).
+    if (signal?.aborted === true && options.signal?.aborted === true)
+      throw new AbortError(`connecting to ${parsed.redacted} was aborted`, { cause: options.signal.reason });
     throw error;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
 }
 
