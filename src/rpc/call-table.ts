@@ -98,15 +98,17 @@ export class CallTable {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
-  /** The connection is gone: every live call rejects with its own copy of `error`; abandoned ones are forgotten. */
-  failAll(error: ConnectionClosedError): void {
+  /** The connection is gone: every live call rejects with its own copy of `error()`; abandoned ones are forgotten. */
+  failAll(error: () => ConnectionClosedError): void {
+    this.#abandoned.clear();
+    if (this.#pending.size === 0) return;
     const pending = [...this.#pending.values()];
     this.#pending.clear();
-    this.#abandoned.clear();
+    const closed = error();
     for (const call of pending) {
       this.#settled(call);
       // One error object per caller, so re-captured stacks never clash.
-      call.reject(copyClosed(error));
+      call.reject(copyClosed(closed));
     }
   }
 

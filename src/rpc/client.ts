@@ -55,7 +55,11 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
   readonly #calls = new CallTable();
   readonly #streams: StreamTable;
   readonly #keepalive: KeepaliveLink;
+  /** Set once by the teardown. Its error, for a close by the client, is built only when asked for (a stack capture). */
+  #down = false;
   #closedError: ConnectionClosedError | null = null;
+  #clientCloseMessage = '';
+  readonly #error = (): ConnectionClosedError => (this.#closedError ??= new ConnectionClosedError('client', this.#clientCloseMessage));
   #closing: Promise<void> | null = null;
   #socketClosed: Promise<void>;
   readonly #streamHolds = (serial: number): boolean => this.#streams.has(serial);
@@ -67,14 +71,14 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
     this.#streams = new StreamTable({
       socket,
       write: (packet) => this.#io.write(packet),
-      closedError: () => this.#closedError,
+      closedError: () => (this.#down ? this.#error() : null),
       awaitingReply: (serial) => this.#calls.has(serial),
     });
     this.#options = options;
     this.#keepalive = new KeepaliveLink({
       write: (packet) => this.#io.write(packet),
       backlog: () => socket.writableLength,
-      open: () => this.#closedError === null,
+      open: () => !this.#down,
       dead: (error) => this.#teardown(error),
     });
     this.#io = new PacketIo(
@@ -97,12 +101,12 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
 
   /** `true` once the connection is closed or closing; no new calls are accepted. */
   get closed(): boolean {
-    return this.#closedError !== null || this.#closing !== null;
+    return this.#down || this.#closing !== null;
   }
 
   /** Why the connection closed, once it has. */
   get closeError(): ConnectionClosedError | null {
-    return this.#closedError;
+    return this.#down ? this.#error() : null;
   }
 
   /** Calls sent whose caller still waits for the reply. */
@@ -190,7 +194,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
     makeStream: ((serial: number) => RpcStream<unknown>) | undefined,
     trace: RpcCallMessage | undefined,
   ): Promise<R> {
-    if (this.#closing !== null && this.#closedError === null) {
+    if (this.#closing !== null && !this.#down) {
       return Promise.reject(new ConnectionClosedError('client', 'the connection is closing'));
     }
     return this.#send(procedure, args, options, makeStream, trace);
@@ -203,7 +207,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
     makeStream: ((serial: number) => RpcStream<unknown>) | undefined,
     trace: RpcCallMessage | undefined,
   ): Promise<R> {
-    if (this.#closedError !== null) return Promise.reject(copyClosed(this.#closedError));
+    if (this.#down) return Promise.reject(copyClosed(this.#error()));
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(new AbortError(`${procedure.name} aborted before it was sent`, { cause: signal.reason }));
     const timeout = options.timeout ?? this.#options.defaultTimeout ?? 0;
@@ -328,7 +332,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
    * (CONNECT_SUPPORTS_FEATURE 10), as libvirt's own client does.
    */
   startKeepalive(options: KeepaliveOptions = this.#options.keepalive ?? {}): void {
-    if (this.#closedError !== null) return;
+    if (this.#down) return;
     this.#keepalive.start(options);
   }
 
@@ -340,7 +344,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
    */
   close(options: CallOptions = {}): Promise<void> {
     if (this.#closing !== null) return this.#closing;
-    if (this.#closedError !== null) return Promise.resolve();
+    if (this.#down) return Promise.resolve();
     this.#closing = closeGracefully(
       {
         idle: () => this.#calls.whenIdle(),
@@ -353,7 +357,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
           this.#socket.end();
           return this.#socketClosed;
         },
-        teardown: () => this.#teardown(new ConnectionClosedError('client', 'the connection was closed by the client')),
+        teardown: () => this.#teardown('the connection was closed by the client'),
       },
       options.timeout ?? 5000,
       options.signal,
@@ -363,32 +367,29 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
 
   #onPeerClosed(message: string): void {
     // 'end' then 'close' both land here, usually after the teardown: no error object (a stack capture) for nothing.
-    if (this.#closedError !== null) return;
+    if (this.#down) return;
     // After our CONNECT_CLOSE the daemon hanging up is the goodbye we asked for.
-    this.#teardown(
-      this.#closing === null
-        ? new ConnectionClosedError('eof', message)
-        : new ConnectionClosedError('client', 'the connection was closed by the client'),
-    );
+    this.#teardown(this.#closing === null ? new ConnectionClosedError('eof', message) : 'the connection was closed by the client');
   }
 
   /** Close immediately: reject everything pending and destroy the socket. Idempotent. */
   destroy(reason?: ConnectionClosedError): void {
-    this.#teardown(reason ?? new ConnectionClosedError('client', 'the connection was destroyed by the client'));
+    this.#teardown(reason ?? 'the connection was destroyed by the client');
   }
 
-  #teardown(error: ConnectionClosedError): void {
-    if (this.#closedError !== null) return;
-    this.#closedError = error;
+  /** `error`, or the message of a close by the client (its error is built only if a caller, stream or listener needs it). */
+  #teardown(error: ConnectionClosedError | string): void {
+    if (this.#down) return;
+    this.#down = true;
+    if (typeof error === 'string') this.#clientCloseMessage = error;
+    else this.#closedError = error;
     this.#keepalive.stop();
-    this.#calls.failAll(error);
-    this.#streams.failAll(error);
+    this.#calls.failAll(this.#error);
+    this.#streams.failAll(this.#error);
     this.#socket.destroy();
-    log(this.#options.logger, error.reason === 'client' ? 'debug' : 'warn', 'libvirt connection closed', {
-      reason: error.reason,
-      message: error.message,
-    });
-    this.emit('close', error);
+    const [reason, message] = typeof error === 'string' ? ['client', error] : [error.reason, error.message];
+    log(this.#options.logger, reason === 'client' ? 'debug' : 'warn', 'libvirt connection closed', { reason, message });
+    if (this.listenerCount('close') > 0) this.emit('close', this.#error());
   }
 
   /** Close immediately on `await using`. */

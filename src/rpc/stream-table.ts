@@ -53,11 +53,13 @@ export class StreamTable implements StreamHost {
     this.#writeGate.open();
   }
 
-  /** The connection closed: every stream and waiting writer fails with `error`. */
-  failAll(error: ConnectionClosedError): void {
-    for (const stream of [...this.#streams.values()]) stream.fail(error);
+  /** The connection closed: every stream and waiting writer fails with `error()` (built only if there is one). */
+  failAll(error: () => ConnectionClosedError): void {
+    if (this.#streams.size === 0 && this.#writeGate.waiting === 0) return;
+    const closed = error();
+    for (const stream of [...this.#streams.values()]) stream.fail(closed);
     this.#streams.clear();
-    this.#writeGate.fail(error);
+    this.#writeGate.fail(closed);
   }
 
   /** @internal */
