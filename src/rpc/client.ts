@@ -348,8 +348,8 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
     this.#closing = closeGracefully(
       {
         idle: () => this.#calls.whenIdle(),
-        goodbye: (signal) =>
-          this.#send(CONNECT_CLOSE, undefined, { signal }, undefined, undefined).then(
+        goodbye: () =>
+          this.#send(CONNECT_CLOSE, undefined, {}, undefined, undefined).then(
             () => true,
             () => false,
           ),
