@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import { AbortError, ConnectionClosedError, InvalidArgumentError, TimeoutError } from '../errors/index.js';
 import type { CallOptions, RpcClientOptions } from './client.js';
 import { RpcClient, checkDuration } from './client.js';
@@ -46,43 +47,58 @@ export async function openRpcLink(uri: string | LibvirtUri, options: ConnectRpcO
   checkDuration(timeout, 'timeout');
   if (options.signal !== undefined && !(options.signal instanceof AbortSignal))
     throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
-  // One controller and one timer, released below; AbortSignal.timeout()/any() would outlive the open (src/rpc/deadline.ts).
-  const deadline = timeout > 0 || options.signal !== undefined ? startDeadline(timeout, options.signal, () => undefined) : undefined;
-  const signal = deadline?.signal;
-  // The deadline aborts the dial and the handshake calls; report it as a timeout, not an abort.
-  const asTimeout = (error: unknown): unknown =>
-    deadline?.expired === true
-      ? new TimeoutError(timeout, `connecting to ${parsed.redacted} timed out after ${timeout} ms`, { cause: error })
-      : error;
+  const asTimeout = (error: unknown): TimeoutError =>
+    new TimeoutError(timeout, `connecting to ${parsed.redacted} timed out after ${timeout} ms`, { cause: error });
+  const started = Date.now();
+  // Built-in dialers bound themselves by `timeout` and the caller's signal (one timer of their own). A caller's
+  // dialer also gets a signal that fires at the deadline, in case it honours only `signal` (src/rpc/deadline.ts).
+  const custom = options.transport?.connect !== undefined;
+  const dialDeadline = custom && timeout > 0 ? startDeadline(timeout, options.signal, () => undefined) : undefined;
+  const dialSignal = dialDeadline?.signal ?? options.signal;
+  let socket: Duplex;
   try {
-    return await dialAndHandshake(parsed, dialer, options, readonly, timeout, signal);
+    socket = await dialer({ ...(dialSignal === undefined ? {} : { signal: dialSignal }), ...(timeout > 0 ? { timeout } : {}) });
   } catch (error) {
-    throw asTimeout(error);
+    // The dialer's own timer is our deadline when one was given (without one, a built-in dialer's default applies).
+    throw (error instanceof TimeoutError && timeout > 0) || dialDeadline?.expired === true ? asTimeout(error) : error;
   } finally {
-    deadline?.dispose();
+    dialDeadline?.dispose();
   }
+  const left = timeout > 0 ? Math.max(1, timeout - (Date.now() - started)) : 0;
+  return handshakeOn(socket, parsed, options, readonly, left, asTimeout);
 }
 
-async function dialAndHandshake(
+/**
+ * Run the handshake on a dialed socket within `left` ms (0: no deadline) and the caller's signal. Either ends it by
+ * destroying the client, which fails the call in flight: one timer and one listener for the whole handshake, not a
+ * listener per call and no AbortController (EventTarget listeners and controllers are not cheap per connection).
+ */
+async function handshakeOn(
+  socket: Duplex,
   parsed: LibvirtUri,
-  dialer: Dialer,
   options: ConnectRpcOptions,
   readonly: boolean,
-  timeout: number,
-  signal: AbortSignal | undefined,
+  left: number,
+  asTimeout: (error: unknown) => TimeoutError,
 ): Promise<RpcLink> {
-  const socket = await dialer({ ...(signal === undefined ? {} : { signal }), ...(timeout > 0 ? { timeout } : {}) });
   const client = new RpcClient(socket, {
     ...(options.defaultTimeout === undefined ? {} : { defaultTimeout: options.defaultTimeout }),
     ...(options.maxMessage === undefined ? {} : { maxMessage: options.maxMessage }),
     ...(options.onMessage === undefined ? {} : { onMessage: options.onMessage }),
     ...(options.logger === undefined ? {} : { logger: options.logger }),
   });
-  // The deadline (or the caller's abort) ends the handshake by destroying the client, which fails the call in
-  // flight: one listener for the whole handshake instead of one per call (EventTarget listeners are not cheap).
-  const onAbort = (): void => client.destroy(new ConnectionClosedError('client', `connecting to ${parsed.redacted} was aborted`));
-  if (signal?.aborted === true) onAbort();
-  else signal?.addEventListener('abort', onAbort, { once: true });
+  const { signal } = options;
+  let expired = false;
+  const stop = (): void => client.destroy(new ConnectionClosedError('client', `connecting to ${parsed.redacted} was aborted`));
+  const timer =
+    left > 0
+      ? setTimeout(() => {
+          expired = true;
+          stop();
+        }, left).unref()
+      : undefined;
+  if (signal?.aborted === true) stop();
+  else signal?.addEventListener('abort', stop, { once: true });
   try {
     const result = await handshake(client, {
       name: parsed.name,
@@ -93,12 +109,12 @@ async function dialAndHandshake(
     return { client, uri: parsed, handshake: result };
   } catch (error) {
     client.destroy();
-    // A caller's abort is reported as such (a deadline becomes a TimeoutError in openRpcLink).
-    if (signal?.aborted === true && options.signal?.aborted === true)
-      throw new AbortError(`connecting to ${parsed.redacted} was aborted`, { cause: options.signal.reason });
+    if (expired) throw asTimeout(error);
+    if (signal?.aborted === true) throw new AbortError(`connecting to ${parsed.redacted} was aborted`, { cause: signal.reason });
     throw error;
   } finally {
-    signal?.removeEventListener('abort', onAbort);
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', stop);
   }
 }
 
