@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Mutex } from 'async-mutex';
 import { type Actor, createActor } from 'xstate';
-import { AbortError, AuthError, ConnectionClosedError, InvalidUriError, type LibvirtManagerError, TimeoutError } from '../errors/index.js';
+import { AuthError, ConnectionClosedError, InvalidUriError, type LibvirtManagerError } from '../errors/index.js';
 import {
   type CallOptions,
   type Dialer,
@@ -25,11 +25,7 @@ import type { EventSubscription } from './events/subscription.js';
 import { type ConnectionState, connectionMachine } from './machine.js';
 import { type LibvirtConnectionOptions, type ResolvedConnectionOptions, resolveConnectionOptions } from './options.js';
 import { createResources, type Resources } from './resources/index.js';
-
-interface LinkWaiter {
-  resolve: (link: RpcLink) => void;
-  reject: (error: unknown) => void;
-}
+import { LinkWaiters, remaining } from './link-waiters.js';
 
 /**
  * One shared, self-healing connection to a libvirt daemon: every module of
@@ -64,7 +60,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
   readonly #closeController = new AbortController();
   readonly #resources: Resources;
   #link: RpcLink | null = null;
-  #waiters = new Set<LinkWaiter>();
+  readonly #waiters = new LinkWaiters();
   #closing: Promise<void> | null = null;
   #closeInfo: ConnectionCloseInfo | null = null;
 
@@ -269,7 +265,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
         });
         if (this.#link !== link) continue; // lost again while replaying
         this.#machine.send({ type: 'reconnect.succeeded' });
-        this.#releaseWaiters(link);
+        this.#waiters.release(link);
         log(this.#options.logger, 'info', 'libvirt connection re-established', { uri: this.uri, attempt });
         this.emit('reconnected', { attempt, reconnects: this.reconnects });
         return;
@@ -284,12 +280,6 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     }
     this.#machine.send({ type: 'reconnect.exhausted' });
     this.#finish({ reason: 'reconnect-failed', error: lastError });
-  }
-
-  #releaseWaiters(link: RpcLink): void {
-    const waiters = this.#waiters;
-    this.#waiters = new Set();
-    for (const waiter of waiters) waiter.resolve(link);
   }
 
   #closedError(): ConnectionClosedError {
@@ -314,36 +304,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     if (this.#options.whileReconnecting === 'fail') {
       return Promise.reject(new ConnectionClosedError('eof', 'the connection is reconnecting (whileReconnecting: "fail")'));
     }
-    return new Promise<RpcLink>((resolve, reject) => {
-      const { signal } = options;
-      const timeout = options.timeout ?? this.#options.defaultTimeout;
-      let timer: NodeJS.Timeout | undefined;
-      const cleanup = (): void => {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.#waiters.delete(waiter);
-      };
-      const waiter: LinkWaiter = {
-        resolve: (link) => {
-          cleanup();
-          resolve(link);
-        },
-        reject: (error) => {
-          cleanup();
-          reject(error);
-        },
-      };
-      const onAbort = (): void =>
-        waiter.reject(new AbortError('aborted while waiting for the connection to reconnect', { cause: signal?.reason }));
-      if (signal?.aborted) return onAbort();
-      signal?.addEventListener('abort', onAbort, { once: true });
-      if (timeout > 0)
-        timer = setTimeout(
-          () => waiter.reject(new TimeoutError(timeout, `timed out after ${timeout} ms waiting for the connection to reconnect`)),
-          timeout,
-        );
-      this.#waiters.add(waiter);
-    });
+    return this.#waiters.wait(options, this.#options.defaultTimeout);
   }
 
   /**
@@ -418,8 +379,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     if (state === 'closing') this.#machine.send({ type: 'closed' });
     else if (state === 'open') this.#machine.send({ type: 'closed' });
     const error = this.#closedError();
-    for (const waiter of this.#waiters) waiter.reject(error);
-    this.#waiters.clear();
+    this.#waiters.failAll(error);
     // An iteration ends quietly (done) when its owner closed the connection;
     // it throws only when the link was lost for good.
     this.#hub.endAll(info.reason === 'client' ? undefined : error);
@@ -433,10 +393,4 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
-}
-
-function remaining(options: CallOptions, started: number, defaultTimeout: number): CallOptions {
-  const timeout = options.timeout ?? defaultTimeout;
-  if (timeout <= 0) return options;
-  return { ...options, timeout: Math.max(1, timeout - (Date.now() - started)) };
 }

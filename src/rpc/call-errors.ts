@@ -38,11 +38,3 @@ export function atCallSite(error: unknown): unknown {
 export function copyClosed(error: ConnectionClosedError): ConnectionClosedError {
   return new ConnectionClosedError(error.reason, error.message, { cause: error.cause });
 }
-
-/** A promise that rejects when `signal` aborts (for races; never resolves). */
-export function abortPromise(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
-}

@@ -1,21 +1,25 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
-import { AbortError, ConnectionClosedError, type LibvirtManagerError, ProtocolError, TimeoutError } from '../errors/index.js';
-import { PacketFramer, type Packet } from './framer.js';
-import { KeepaliveMonitor, type KeepaliveOptions, keepaliveBacklogged, keepalivePacket, resolveKeepalive } from './keepalive.js';
+import { AbortError, ConnectionClosedError, type LibvirtManagerError, ProtocolError } from '../errors/index.js';
+import type { Packet } from './framer.js';
+import { PacketIo } from './packet-io.js';
+import type { KeepaliveOptions } from './keepalive.js';
+import { KeepaliveLink } from './keepalive-link.js';
 import { log } from './logger.js';
-import { KEEPALIVE_PROC_PING, KEEPALIVE_PROC_PONG, KEEPALIVE_PROGRAM, MessageStatus, MessageType } from './protocol/constants.js';
+import { KEEPALIVE_PROC_PING, KEEPALIVE_PROGRAM, MessageStatus, MessageType } from './protocol/constants.js';
 import { CONNECT_CLOSE } from './protocol/procedures/connect.js';
 import type { MessageHeader } from './protocol/header.js';
 import type { Procedure } from './protocol/procedure.js';
-import { RpcStream, type RpcStreamOptions, type StreamHost, streamPacket } from './stream.js';
-import { AbandonedCalls, tooManyAbandonedError } from './abandoned-calls.js';
-import { abortPromise, atCallSite, copyClosed } from './call-errors.js';
+import { RpcStream, type RpcStreamOptions, streamPacket } from './stream.js';
+import { tooManyAbandonedError } from './abandoned-calls.js';
+import { CallTable } from './call-table.js';
+import { atCallSite, copyClosed } from './call-errors.js';
+import { closeGracefully } from './graceful-close.js';
 import { type CallOptions, type RawCall, type RpcClientEvents, type RpcClientOptions, checkDuration } from './client-types.js';
 import { checkMessageVersion } from './message-checks.js';
 import { type PendingCall, callPacket, checkReply, rawProcedure, settleReply } from './pending-call.js';
 import { type RpcCallMessage, traceRpcCall, tracingRpc } from './tracing.js';
-import { WriteGate } from './write-gate.js';
+import { StreamTable } from './stream-table.js';
 
 export type { CallOptions, RawCall, RpcClientEvents, RpcClientOptions } from './client-types.js';
 export { MAX_TIMEOUT_MS, checkDuration } from './client-types.js';
@@ -44,38 +48,48 @@ export { MAX_ABANDONED_CALLS } from './abandoned-calls.js';
  *
  * This class does not perform the handshake: see {@link connectRpc}.
  */
-export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHost {
+export class RpcClient extends EventEmitter<RpcClientEvents> {
   readonly #socket: Duplex;
-  readonly #framer: PacketFramer;
+  readonly #io: PacketIo;
   readonly #options: RpcClientOptions;
-  /** Calls whose caller still waits. */
-  readonly #pending = new Map<number, PendingCall>();
-  /** Calls given up on whose reply is still due: serial → descriptor only. */
-  readonly #abandoned = new AbandonedCalls();
-  readonly #streams = new Map<number, RpcStream<unknown>>();
-  readonly #pausedBy = new Set<RpcStream<unknown>>();
-  #keepalive: KeepaliveMonitor | null = null;
-  #serial = 0;
+  readonly #calls = new CallTable();
+  readonly #streams: StreamTable;
+  readonly #keepalive: KeepaliveLink;
+  /** Set once by the teardown. Its error, for a close by the client, is built only when asked for (a stack capture). */
+  #down = false;
   #closedError: ConnectionClosedError | null = null;
+  #clientCloseMessage = '';
+  readonly #error = (): ConnectionClosedError => (this.#closedError ??= new ConnectionClosedError('client', this.#clientCloseMessage));
   #closing: Promise<void> | null = null;
-  #corked = false;
-  readonly #writeGate = new WriteGate();
-  #idleWaiters: Array<() => void> = [];
   #socketClosed: Promise<void>;
-  readonly #uncork = (): void => {
-    this.#corked = false;
-    this.#socket.uncork();
-  };
-  readonly #onPacket = (packet: Packet): void => this.#route(packet);
+  readonly #streamHolds = (serial: number): boolean => this.#streams.has(serial);
+  readonly #giveUp = (serial: number, error: LibvirtManagerError): void => this.#abandon(serial, error);
 
   constructor(socket: Duplex, options: RpcClientOptions = {}) {
     super();
     this.#socket = socket;
+    this.#streams = new StreamTable({
+      socket,
+      write: (packet) => this.#io.write(packet),
+      closedError: () => (this.#down ? this.#error() : null),
+      awaitingReply: (serial) => this.#calls.has(serial),
+    });
     this.#options = options;
-    this.#framer = new PacketFramer(options.maxMessage === undefined ? {} : { maxMessage: options.maxMessage });
+    this.#keepalive = new KeepaliveLink({
+      write: (packet) => this.#io.write(packet),
+      backlog: () => socket.writableLength,
+      open: () => !this.#down,
+      dead: (error) => this.#teardown(error),
+    });
+    this.#io = new PacketIo(
+      socket,
+      options.maxMessage,
+      (packet) => this.#route(packet),
+      (error) => this.#onViolation(error),
+    );
     this.#socketClosed = new Promise((resolve) => socket.once('close', () => resolve()));
-    socket.on('data', (chunk: Buffer) => this.#onData(chunk));
-    socket.on('drain', () => this.#writeGate.open());
+    socket.on('data', (chunk: Buffer) => this.#io.receive(chunk));
+    socket.on('drain', () => this.#streams.drained());
     socket.on('error', (error: Error) =>
       this.#teardown(new ConnectionClosedError('error', `connection error: ${error.message}`, { cause: error })),
     );
@@ -87,17 +101,17 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
 
   /** `true` once the connection is closed or closing; no new calls are accepted. */
   get closed(): boolean {
-    return this.#closedError !== null || this.#closing !== null;
+    return this.#down || this.#closing !== null;
   }
 
   /** Why the connection closed, once it has. */
   get closeError(): ConnectionClosedError | null {
-    return this.#closedError;
+    return this.#down ? this.#error() : null;
   }
 
   /** Calls sent whose caller still waits for the reply. */
   get pendingCalls(): number {
-    return this.#pending.size;
+    return this.#calls.size;
   }
 
   /**
@@ -109,7 +123,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
    * `ConnectionClosedError` with reason `'unresponsive'`.
    */
   get abandonedCalls(): number {
-    return this.#abandoned.size;
+    return this.#calls.abandonedSize;
   }
 
   /**
@@ -150,8 +164,8 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     try {
       let stream: RpcStream<R> | undefined;
       const reply = await this.#start(procedure, args, options, (serial) => {
-        stream = new RpcStream<R>(this, procedure, serial, options);
-        this.#streams.set(serial, stream as RpcStream<unknown>);
+        stream = new RpcStream<R>(this.#streams, procedure, serial, options);
+        this.#streams.add(stream as RpcStream<unknown>);
         return stream as RpcStream<unknown>;
       });
       stream!.reply = reply;
@@ -180,7 +194,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     makeStream: ((serial: number) => RpcStream<unknown>) | undefined,
     trace: RpcCallMessage | undefined,
   ): Promise<R> {
-    if (this.#closing !== null && this.#closedError === null) {
+    if (this.#closing !== null && !this.#down) {
       return Promise.reject(new ConnectionClosedError('client', 'the connection is closing'));
     }
     return this.#send(procedure, args, options, makeStream, trace);
@@ -193,7 +207,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     makeStream: ((serial: number) => RpcStream<unknown>) | undefined,
     trace: RpcCallMessage | undefined,
   ): Promise<R> {
-    if (this.#closedError !== null) return Promise.reject(copyClosed(this.#closedError));
+    if (this.#down) return Promise.reject(copyClosed(this.#error()));
     const { signal } = options;
     if (signal?.aborted) return Promise.reject(new AbortError(`${procedure.name} aborted before it was sent`, { cause: signal.reason }));
     const timeout = options.timeout ?? this.#options.defaultTimeout ?? 0;
@@ -202,7 +216,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     } catch (error) {
       return Promise.reject(error as Error);
     }
-    const serial = this.#nextSerial();
+    const serial = this.#calls.nextSerial(this.#streamHolds);
     let packet: Buffer;
     try {
       packet = callPacket(procedure, args, serial);
@@ -223,29 +237,10 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
         trace.serial = serial;
         trace.bytesOut = packet.length;
       }
-      if (timeout > 0) {
-        pending.timer = setTimeout(
-          () => this.#abandon(serial, new TimeoutError(timeout, `${procedure.name} timed out after ${timeout} ms`)),
-          timeout,
-        );
-      }
-      if (signal !== undefined) {
-        const onAbort = (): void => this.#abandon(serial, new AbortError(`${procedure.name} aborted`, { cause: signal.reason }));
-        signal.addEventListener('abort', onAbort, { once: true });
-        pending.cleanup = () => signal.removeEventListener('abort', onAbort);
-      }
-      this.#pending.set(serial, pending);
+      this.#calls.track(serial, pending, timeout, signal, this.#giveUp);
       if (makeStream !== undefined) pending.stream = makeStream(serial);
-      this.#write(packet);
+      this.#io.write(packet);
     });
-  }
-
-  #nextSerial(): number {
-    // Serials are 32-bit and echoed back; skip any still in use after wrap-around.
-    do {
-      this.#serial = (this.#serial + 1) >>> 0;
-    } while (this.#serial === 0 || this.#pending.has(this.#serial) || this.#abandoned.has(this.#serial) || this.#streams.has(this.#serial));
-    return this.#serial;
   }
 
   /**
@@ -254,52 +249,20 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
    * `MAX_ABANDONED_CALLS` (10,000) unanswered, the link is declared broken.
    */
   #abandon(serial: number, error: LibvirtManagerError): void {
-    const pending = this.#pending.get(serial);
-    if (pending === undefined) return;
-    this.#pending.delete(serial);
-    this.#settled(pending);
-    const withinBound = this.#abandoned.add(serial, pending.procedure, pending.stream !== undefined);
-    pending.stream?.fail(error);
-    pending.reject(error);
-    if (!withinBound) this.#teardown(tooManyAbandonedError());
+    const gone = this.#calls.abandon(serial);
+    if (gone === undefined) return;
+    gone.pending.stream?.fail(error);
+    gone.pending.reject(error);
+    if (!gone.withinBound) this.#teardown(tooManyAbandonedError());
   }
 
-  /** Bookkeeping when a call leaves the pending table (answered, abandoned or failed). */
-  #settled(pending: PendingCall): void {
-    if (pending.timer !== undefined) clearTimeout(pending.timer);
-    pending.cleanup?.();
-    if (this.#pending.size === 0 && this.#idleWaiters.length > 0) {
-      const waiters = this.#idleWaiters;
-      this.#idleWaiters = [];
-      for (const w of waiters) w();
-    }
-  }
-
-  #write(packet: Buffer): boolean {
-    // Cork for the rest of this tick so pipelined calls leave in one write.
-    if (!this.#corked) {
-      this.#corked = true;
-      this.#socket.cork();
-      process.nextTick(this.#uncork);
-    }
-    return this.#socket.write(packet);
-  }
-
-  #onData(chunk: Buffer): void {
-    try {
-      this.#framer.push(chunk, this.#onPacket);
-    } catch (error) {
-      const protocolError =
-        error instanceof ProtocolError ? error : new ProtocolError(`failed to process a packet: ${String(error)}`, { cause: error });
-      log(this.#options.logger, 'error', 'libvirt protocol violation, closing the connection', {
-        error: protocolError.message,
-      });
-      this.#teardown(new ConnectionClosedError('protocol', `protocol violation: ${protocolError.message}`, { cause: protocolError }));
-    }
+  #onViolation(error: ProtocolError): void {
+    log(this.#options.logger, 'error', 'libvirt protocol violation, closing the connection', { error: error.message });
+    this.#teardown(new ConnectionClosedError('protocol', `protocol violation: ${error.message}`, { cause: error }));
   }
 
   #route(packet: Packet): void {
-    this.#keepalive?.touch();
+    this.#keepalive.touch();
     const { header } = packet;
     switch (header.type) {
       case MessageType.VIR_NET_REPLY:
@@ -322,7 +285,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
   }
 
   #onReply({ header, payload }: Packet): void {
-    const pending = this.#pending.get(header.serial);
+    const pending = this.#calls.get(header.serial);
     if (pending === undefined) {
       this.#onLateReply(header);
       return;
@@ -330,20 +293,19 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     // Refused while the call is still in the table, so the teardown this
     // causes rejects it too (taken out first, it was never settled).
     checkReply(pending.procedure, header);
-    this.#pending.delete(header.serial);
+    this.#calls.remove(header.serial, pending);
     // Back-pressure a stream asked for before its call was answered (see pauseReading).
-    if (pending.stream !== undefined && this.#pausedBy.has(pending.stream)) this.#socket.pause();
-    this.#settled(pending);
+    if (pending.stream !== undefined) this.#streams.replied(pending.stream);
     settleReply(pending, header.status, payload);
   }
 
   /** The reply of a call given up on: checked like any reply, then dropped. Unknown serials are a protocol error. */
   #onLateReply(header: MessageHeader): void {
-    const late = this.#abandoned.take(header);
+    const late = this.#calls.takeLate(header);
     if (late.stream && header.status === MessageStatus.VIR_NET_OK) {
       // A stream the caller gave up on was opened anyway: tell the daemon to drop it.
       const { program, version, proc } = late.procedure;
-      this.#write(streamPacket({ program, version, proc, serial: header.serial }, MessageStatus.VIR_NET_ERROR, Buffer.alloc(0)));
+      this.#io.write(streamPacket({ program, version, proc, serial: header.serial }, MessageStatus.VIR_NET_ERROR, Buffer.alloc(0)));
     }
   }
 
@@ -351,7 +313,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     checkMessageVersion(header);
     if (header.prog === KEEPALIVE_PROGRAM) {
       // Answer PINGs here, in the reader, never behind queued work.
-      if (header.proc === KEEPALIVE_PROC_PING) this.#sendKeepalive(KEEPALIVE_PROC_PONG);
+      if (header.proc === KEEPALIVE_PROC_PING) this.#keepalive.answerPing();
       return;
     }
     const hook = this.#options.onMessage;
@@ -363,13 +325,6 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
     }
   }
 
-  #sendKeepalive(proc: number): void {
-    if (this.#closedError !== null) return;
-    // Anything already waiting to be sent proves us alive to the daemon as well as a PONG would.
-    if (keepaliveBacklogged(this.#socket.writableLength)) return;
-    this.#write(keepalivePacket(proc));
-  }
-
   /**
    * Start sending our own keepalive PINGs; the connection closes with reason
    * `'keepalive'` after `interval × count` ms without any packet from the
@@ -377,57 +332,9 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
    * (CONNECT_SUPPORTS_FEATURE 10), as libvirt's own client does.
    */
   startKeepalive(options: KeepaliveOptions = this.#options.keepalive ?? {}): void {
-    if (this.#closedError !== null) return;
-    const settings = resolveKeepalive(options);
-    this.#keepalive?.stop();
-    this.#keepalive = new KeepaliveMonitor(
-      settings,
-      () => this.#sendKeepalive(KEEPALIVE_PROC_PING),
-      (silentFor) =>
-        this.#teardown(
-          new ConnectionClosedError(
-            'keepalive',
-            `no answer from the daemon for ${silentFor} ms (keepalive ${settings.interval} ms × ${settings.count})`,
-          ),
-        ),
-    );
-    this.#keepalive.start();
+    if (this.#down) return;
+    this.#keepalive.start(options);
   }
-
-  /** @internal */
-  sendStreamPacket(stream: RpcStream<unknown>, status: MessageStatus, payload: Buffer): boolean {
-    if (this.#closedError !== null) throw this.#closedError;
-    return this.#write(streamPacket(stream, status, payload));
-  }
-
-  /** @internal */
-  waitWritable(signal?: AbortSignal): Promise<void> {
-    if (this.#closedError !== null) return Promise.reject(this.#closedError);
-    if (!this.#socket.writableNeedDrain) return Promise.resolve();
-    return this.#writeGate.wait(signal);
-  }
-
-  /** @internal */
-  pauseReading(stream: RpcStream<unknown>): void {
-    this.#pausedBy.add(stream);
-    // Not while the call that opens the stream awaits its reply: the caller
-    // cannot read the stream before that reply, and pausing would hold the
-    // reply back (a deadlock when data arrives first). #onReply pauses then.
-    if (!this.#pending.has(stream.serial)) this.#socket.pause();
-  }
-
-  /** @internal */
-  resumeReading(stream: RpcStream<unknown>): void {
-    this.#pausedBy.delete(stream);
-    if (this.#pausedBy.size === 0 && this.#closedError === null) this.#socket.resume();
-  }
-
-  /** @internal */
-  release(stream: RpcStream<unknown>): void {
-    if (this.#streams.get(stream.serial) === stream) this.#streams.delete(stream.serial);
-  }
-
-  // ---- closing ------------------------------------------------------------
 
   /**
    * Close gracefully: stop accepting calls, let calls in flight finish, say
@@ -437,79 +344,52 @@ export class RpcClient extends EventEmitter<RpcClientEvents> implements StreamHo
    */
   close(options: CallOptions = {}): Promise<void> {
     if (this.#closing !== null) return this.#closing;
-    if (this.#closedError !== null) return Promise.resolve();
-    const timeout = options.timeout ?? 5000;
-    this.#closing = (async () => {
-      const deadline = AbortSignal.timeout(timeout);
-      const signal = options.signal === undefined ? deadline : AbortSignal.any([deadline, options.signal]);
-      try {
-        await this.#drain(signal);
-        const said = await this.#send(CONNECT_CLOSE, undefined, { signal }, undefined, undefined).then(
-          () => true,
-          () => false,
-        );
-        // Once CONNECT_CLOSE is answered the daemon has read all we sent and sends nothing more but its hang-up:
-        // the teardown below destroys the socket now, as libvirt's and go-libvirt's clients do, instead of
-        // end() and a wait for the peer's FIN (one more wake-up and a third of the client CPU of a close).
-        // Without an answer (older peer, error), end gracefully and wait for the hang-up as before.
-        if (!said) {
+    if (this.#down) return Promise.resolve();
+    this.#closing = closeGracefully(
+      {
+        idle: () => this.#calls.whenIdle(),
+        goodbye: () =>
+          this.#send(CONNECT_CLOSE, undefined, {}, undefined, undefined).then(
+            () => true,
+            () => false,
+          ),
+        hangUp: () => {
           this.#socket.end();
-          await Promise.race([this.#socketClosed, abortPromise(signal)]);
-        }
-      } catch {
-        // Deadline passed or caller aborted: fall through to destroy.
-      } finally {
-        this.#teardown(new ConnectionClosedError('client', 'the connection was closed by the client'));
-      }
-    })();
+          return this.#socketClosed;
+        },
+        teardown: () => this.#teardown('the connection was closed by the client'),
+      },
+      options.timeout ?? 5000,
+      options.signal,
+    );
     return this.#closing;
-  }
-
-  /** Wait until no call that still has a caller is pending. */
-  async #drain(signal: AbortSignal): Promise<void> {
-    if (this.#pending.size === 0) return;
-    const idle = new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
-    await Promise.race([idle, abortPromise(signal)]);
   }
 
   #onPeerClosed(message: string): void {
     // 'end' then 'close' both land here, usually after the teardown: no error object (a stack capture) for nothing.
-    if (this.#closedError !== null) return;
+    if (this.#down) return;
     // After our CONNECT_CLOSE the daemon hanging up is the goodbye we asked for.
-    this.#teardown(
-      this.#closing === null
-        ? new ConnectionClosedError('eof', message)
-        : new ConnectionClosedError('client', 'the connection was closed by the client'),
-    );
+    this.#teardown(this.#closing === null ? new ConnectionClosedError('eof', message) : 'the connection was closed by the client');
   }
 
   /** Close immediately: reject everything pending and destroy the socket. Idempotent. */
   destroy(reason?: ConnectionClosedError): void {
-    this.#teardown(reason ?? new ConnectionClosedError('client', 'the connection was destroyed by the client'));
+    this.#teardown(reason ?? 'the connection was destroyed by the client');
   }
 
-  #teardown(error: ConnectionClosedError): void {
-    if (this.#closedError !== null) return;
-    this.#closedError = error;
-    this.#keepalive?.stop();
-    this.#keepalive = null;
-    const pending = [...this.#pending.values()];
-    this.#pending.clear();
-    this.#abandoned.clear();
-    for (const call of pending) {
-      this.#settled(call);
-      // One error object per caller, so re-captured stacks never clash.
-      call.reject(copyClosed(error));
-    }
-    for (const stream of [...this.#streams.values()]) stream.fail(error);
-    this.#streams.clear();
-    this.#writeGate.fail(error);
+  /** `error`, or the message of a close by the client (its error is built only if a caller, stream or listener needs it). */
+  #teardown(error: ConnectionClosedError | string): void {
+    if (this.#down) return;
+    this.#down = true;
+    if (typeof error === 'string') this.#clientCloseMessage = error;
+    else this.#closedError = error;
+    this.#keepalive.stop();
+    this.#calls.failAll(this.#error);
+    this.#streams.failAll(this.#error);
     this.#socket.destroy();
-    log(this.#options.logger, error.reason === 'client' ? 'debug' : 'warn', 'libvirt connection closed', {
-      reason: error.reason,
-      message: error.message,
-    });
-    this.emit('close', error);
+    const [reason, message] = typeof error === 'string' ? ['client', error] : [error.reason, error.message];
+    log(this.#options.logger, reason === 'client' ? 'debug' : 'warn', 'libvirt connection closed', { reason, message });
+    if (this.listenerCount('close') > 0) this.emit('close', this.#error());
   }
 
   /** Close immediately on `await using`. */

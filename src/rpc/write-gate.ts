@@ -36,6 +36,11 @@ export class WriteGate {
     });
   }
 
+  /** Writers waiting for `drain`. */
+  get waiting(): number {
+    return this.#waiters.length;
+  }
+
   /** The socket drained: release every writer. */
   open(): void {
     const waiters = this.#waiters;

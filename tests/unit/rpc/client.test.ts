@@ -1,4 +1,6 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
+import { CONNECT_CLOSE } from '../../../src/rpc/protocol/procedures/connect.js';
 import {
   AbortError,
   ConnectionClosedError,
@@ -249,6 +251,29 @@ describe('RpcClient against the fake daemon', () => {
     expect(daemon.clients[0]!.calls.at(-1)?.proc).toBe(2);
     expect(client.closeError?.reason).toBe('client');
     await client.close(); // idempotent
+  });
+
+  it('close() tears down at its deadline when CONNECT_CLOSE is never answered (timeout 0 included)', async () => {
+    for (const timeout of [50, 0]) {
+      await setup();
+      daemon.handle(CONNECT_CLOSE, () => ({ hang: true }));
+      const started = Date.now();
+      await client.close({ timeout });
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(client.closeError?.reason).toBe('client');
+      await dispose?.();
+      dispose = undefined;
+    }
+  });
+
+  it("close() tears down at once when the caller's signal aborts, leaving no listener on it", async () => {
+    await setup();
+    daemon.handle(CONNECT_CLOSE, () => ({ hang: true }));
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 20);
+    await client.close({ signal: controller.signal, timeout: 60_000 });
+    expect(client.closeError?.reason).toBe('client');
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('destroy() rejects pending calls at once', async () => {
