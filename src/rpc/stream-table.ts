@@ -1,7 +1,7 @@
 import type { Duplex } from 'node:stream';
 import type { ConnectionClosedError } from '../errors/index.js';
 import type { MessageStatus } from './protocol/constants.js';
-import { type RpcStream, type StreamHost, streamPacket } from './stream.js';
+import { type RpcStream, type StreamHost, type StreamPacketType, streamPacket } from './stream.js';
 import { WriteGate } from './write-gate.js';
 
 /** What the stream table needs from its client. */
@@ -63,10 +63,10 @@ export class StreamTable implements StreamHost {
   }
 
   /** @internal */
-  sendStreamPacket(stream: RpcStream<unknown>, status: MessageStatus, payload: Buffer): boolean {
+  sendStreamPacket(stream: RpcStream<unknown>, status: MessageStatus, payload: Buffer, type?: StreamPacketType): boolean {
     const closed = this.#link.closedError();
     if (closed !== null) throw closed;
-    return this.#link.write(streamPacket(stream, status, payload));
+    return this.#link.write(streamPacket(stream, status, payload, type));
   }
 
   /** @internal */

@@ -1,4 +1,4 @@
-import { AbortError, type LibvirtManagerError, ProtocolError } from '../errors/index.js';
+import { AbortError, InvalidStateError, type LibvirtManagerError, ProtocolError } from '../errors/index.js';
 import { checkDuration } from './client-types.js';
 import { MessageStatus, MessageType, OUTBOUND_MESSAGE_MAX, VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX } from './protocol/constants.js';
 import { encodeRawPacket } from './protocol/packet.js';
@@ -6,11 +6,12 @@ import type { MessageHeader } from './protocol/header.js';
 import type { Procedure } from './protocol/procedure.js';
 import { decodeRemoteError } from './protocol/remote-error.js';
 import { remoteProcedureName } from './protocol/procedure-names.js';
+import { type SparseChunk, type StreamHole, decodeStreamHole, encodeStreamHole } from './stream-hole.js';
 
 /** What a stream needs from the client that owns the socket. */
 export interface StreamHost {
-  /** Send one STREAM packet for `stream`; returns `false` when the socket buffer is full. */
-  sendStreamPacket(stream: RpcStream<unknown>, status: MessageStatus, payload: Buffer): boolean;
+  /** Send one STREAM (or, for a hole, STREAM_HOLE) packet for `stream`; returns `false` when the socket buffer is full. */
+  sendStreamPacket(stream: RpcStream<unknown>, status: MessageStatus, payload: Buffer, type?: StreamPacketType): boolean;
   /** Resolve when the socket can take more data (or reject when it closed). */
   waitWritable(signal?: AbortSignal): Promise<void>;
   /** Stop reading the socket: a stream consumer is behind. */
@@ -52,7 +53,24 @@ export interface RpcStreamOptions {
    * @default 4 MiB
    */
   highWaterMark?: number;
+  /**
+   * The call asked for a sparse stream (`VIR_STORAGE_VOL_*_SPARSE_STREAM`):
+   * holes may arrive (read them with {@link RpcStream.sparseChunks}; the plain
+   * byte API reads them as zeros) and {@link RpcStream.writeHole} may send
+   * them. Without it a hole from the daemon fails the stream.
+   * @default false
+   */
+  sparse?: boolean;
 }
+
+/** The two packet types a stream sends. */
+export type StreamPacketType = typeof MessageType.VIR_NET_STREAM | typeof MessageType.VIR_NET_STREAM_HOLE;
+
+/** Largest zero-filled buffer the plain byte API hands out for a hole at once. */
+const HOLE_ZEROS_MAX = 1024 * 1024;
+
+/** What a received hole counts for back-pressure: its packet payload, not its length. */
+const HOLE_QUEUED_SIZE = 12;
 
 type State = 'open' | 'eof' | 'finishing' | 'closed' | 'failed';
 
@@ -86,7 +104,8 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   readonly #host: StreamHost;
   readonly #highWaterMark: number;
   #state: State = 'open';
-  #queue: Buffer[] = [];
+  /** Received data and (sparse streams only) holes, in order. */
+  #queue: SparseChunk[] = [];
   #queuedBytes = 0;
   #paused = false;
   /** An abort was asked for: received data is dropped, never queued. */
@@ -98,6 +117,10 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   #finishWaiter: { resolve: () => void; reject: (e: unknown) => void } | null = null;
   #bytesReceived = 0;
   #bytesSent = 0;
+  #holeBytesReceived = 0;
+  #holeBytesSent = 0;
+  /** The call asked for a sparse stream: holes are allowed both ways. */
+  readonly sparse: boolean;
 
   /** @internal Built by `RpcClient.openStream`. */
   constructor(
@@ -112,6 +135,7 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
     this.proc = call.proc;
     this.serial = serial;
     this.#highWaterMark = options.highWaterMark ?? 4 * 1024 * 1024;
+    this.sparse = options.sparse ?? false;
   }
 
   /** Data bytes received so far. */
@@ -122,6 +146,16 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   /** Data bytes sent so far. */
   get bytesSent(): number {
     return this.#bytesSent;
+  }
+
+  /** Bytes of holes received so far (sparse streams). */
+  get holeBytesReceived(): number {
+    return this.#holeBytesReceived;
+  }
+
+  /** Bytes of holes sent so far (sparse streams). */
+  get holeBytesSent(): number {
+    return this.#holeBytesSent;
   }
 
   /** `true` once the stream finished, aborted or failed. */
@@ -144,9 +178,8 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
       );
     }
     if (this.closed) return; // late packets after close are dropped, as libvirt does
-    if (header.type === MessageType.VIR_NET_STREAM_HOLE) {
-      // We never ask for sparse streams, so a hole is a protocol violation for this stream.
-      this.fail(new ProtocolError(`unexpected stream hole on ${remoteProcedureName(this.proc)}`));
+    if (header.type === MessageType.VIR_NET_STREAM_HOLE && header.status === MessageStatus.VIR_NET_CONTINUE) {
+      this.#receiveHole(payload);
       return;
     }
     switch (header.status) {
@@ -159,11 +192,7 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
           this.#bytesReceived += payload.length;
           this.#queue.push(payload);
           this.#queuedBytes += payload.length;
-          // Only while open: once we asked to finish, the socket must stay read until the daemon confirms.
-          if (this.#state === 'open' && !this.#paused && this.#queuedBytes > this.#highWaterMark) {
-            this.#paused = true;
-            this.#host.pauseReading(this);
-          }
+          this.#applyBackPressure();
         }
         this.#wakeReader();
         return;
@@ -174,6 +203,36 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
       case MessageStatus.VIR_NET_ERROR:
         this.fail(decodeRemoteError(payload, { program: this.program, proc: this.proc, name: remoteProcedureName(this.proc) }));
         return;
+    }
+  }
+
+  #receiveHole(payload: Buffer): void {
+    let holes: StreamHole[];
+    try {
+      // libvirtd sends holes only when the call asked for a sparse stream; its client refuses them otherwise, and so do we.
+      if (!this.sparse) throw new ProtocolError(`unexpected stream hole on ${remoteProcedureName(this.proc)} (not a sparse stream)`);
+      holes = decodeStreamHole(payload);
+    } catch (error) {
+      // The framing is intact, so only this stream fails; the daemon is told to drop it.
+      if (!this.closed && this.#state !== 'finishing') this.#host.sendStreamPacket(this, MessageStatus.VIR_NET_ERROR, Buffer.alloc(0));
+      this.fail(error as ProtocolError);
+      return;
+    }
+    if (this.#aborting) return;
+    for (const hole of holes) {
+      this.#holeBytesReceived += hole.hole;
+      this.#queue.push(hole);
+      this.#queuedBytes += HOLE_QUEUED_SIZE;
+    }
+    this.#applyBackPressure();
+    this.#wakeReader();
+  }
+
+  #applyBackPressure(): void {
+    // Only while open: once we asked to finish, the socket must stay read until the daemon confirms.
+    if (this.#state === 'open' && !this.#paused && this.#queuedBytes > this.#highWaterMark) {
+      this.#paused = true;
+      this.#host.pauseReading(this);
     }
   }
 
@@ -189,14 +248,32 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   }
 
   /**
-   * Next chunk of data, or `null` at end of data.
+   * Next chunk of data, or `null` at end of data. On a sparse stream a hole
+   * reads as zero-filled chunks (of at most 1 MiB each), as libvirt's
+   * `virStreamRecv` does; use {@link RpcStream.readSparse} to get the hole itself.
    * @throws the daemon's `LibvirtError`, `ConnectionClosedError`, or `AbortError`.
    */
   async read(options: StreamOperationOptions = {}): Promise<Buffer | null> {
+    const head = this.#queue[0];
+    if (head !== undefined && !Buffer.isBuffer(head) && head.hole > HOLE_ZEROS_MAX) {
+      head.hole -= HOLE_ZEROS_MAX;
+      return Buffer.alloc(HOLE_ZEROS_MAX);
+    }
+    const chunk = await this.readSparse(options);
+    return chunk === null || Buffer.isBuffer(chunk) ? chunk : Buffer.alloc(chunk.hole);
+  }
+
+  /**
+   * Next chunk of a sparse stream — data bytes or a {@link StreamHole} — or
+   * `null` at end of data. On a stream that is not sparse it returns data only.
+   * @throws the daemon's `LibvirtError`, `ConnectionClosedError`, `ProtocolError` (malformed hole), or `AbortError`.
+   * @see virStreamRecvFlags (VIR_STREAM_RECV_STOP_AT_HOLE), virStreamRecvHole
+   */
+  async readSparse(options: StreamOperationOptions = {}): Promise<SparseChunk | null> {
     for (;;) {
       const chunk = this.#queue.shift();
       if (chunk !== undefined) {
-        this.#queuedBytes -= chunk.length;
+        this.#queuedBytes -= Buffer.isBuffer(chunk) ? chunk.length : HOLE_QUEUED_SIZE;
         if (this.#paused && this.#queuedBytes <= this.#highWaterMark / 2) {
           this.#paused = false;
           this.#host.resumeReading(this);
@@ -242,12 +319,32 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
     waiter?.();
   }
 
-  /** Iterate over received data; completes the finish handshake at end of data, aborts if left early. */
-  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
+  /** Iterate over received data (holes as zeros); completes the finish handshake at end of data, aborts if left early. */
+  [Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    return this.#iterate(() => this.read());
+  }
+
+  /**
+   * Iterate over a sparse stream's chunks: data as `Buffer`, holes as
+   * `{ hole: bytes }`. Completes the finish handshake at end of data, aborts
+   * if left early, like plain iteration.
+   *
+   * @example
+   * for await (const chunk of stream.sparseChunks()) {
+   *   if (Buffer.isBuffer(chunk)) await file.write(chunk, 0, chunk.length, position), (position += chunk.length);
+   *   else position += chunk.hole; // leave a hole in the file
+   * }
+   * @see virStreamSparseRecvAll
+   */
+  sparseChunks(): AsyncIterable<SparseChunk> {
+    return { [Symbol.asyncIterator]: () => this.#iterate(() => this.readSparse()) };
+  }
+
+  async *#iterate<T>(next: () => Promise<T | null>): AsyncGenerator<T, void, undefined> {
     let completed = false;
     try {
       for (;;) {
-        const chunk = await this.read();
+        const chunk = await next();
         if (chunk === null) break;
         yield chunk;
       }
@@ -272,6 +369,29 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
       this.#bytesSent += piece.length;
       if (!more) await this.#host.waitWritable(options.signal);
     }
+  }
+
+  /**
+   * Send a hole of `length` bytes on a sparse stream: the daemon skips them
+   * (for a file volume: seeks and truncates, leaving a hole that reads as
+   * zeros; for a block device: writes zeros).
+   * @throws {@link InvalidStateError} on a stream not opened as sparse (libvirtd would fail it: "Unexpected stream hole")
+   * @throws {@link InvalidArgumentError} unless `length` is a positive safe integer
+   * @see virStreamSendHole
+   */
+  async writeHole(length: number, options: StreamOperationOptions = {}): Promise<void> {
+    if (!this.sparse)
+      throw new InvalidStateError(
+        'send a hole on',
+        'not sparse',
+        `cannot send a hole on ${remoteProcedureName(this.proc)}: the stream is not sparse`,
+      );
+    const payload = encodeStreamHole(length);
+    this.#assertWritable();
+    if (options.signal?.aborted) throw new AbortError('stream write aborted', { cause: options.signal.reason });
+    const more = this.#host.sendStreamPacket(this, MessageStatus.VIR_NET_CONTINUE, payload, MessageType.VIR_NET_STREAM_HOLE);
+    this.#holeBytesSent += length;
+    if (!more) await this.#host.waitWritable(options.signal);
   }
 
   #assertWritable(): void {
@@ -384,14 +504,15 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   }
 }
 
-/** A STREAM packet of `stream` (its call's program, version, procedure and serial) with raw `payload`. */
+/** A STREAM (or STREAM_HOLE) packet of `stream` (its call's program, version, procedure and serial) with raw `payload`. */
 export function streamPacket(
   stream: Pick<RpcStream<unknown>, 'program' | 'version' | 'proc' | 'serial'>,
   status: MessageStatus,
   payload: Buffer,
+  type: StreamPacketType = MessageType.VIR_NET_STREAM,
 ): Buffer {
   return encodeRawPacket(
-    { prog: stream.program, vers: stream.version, proc: stream.proc, type: MessageType.VIR_NET_STREAM, serial: stream.serial, status },
+    { prog: stream.program, vers: stream.version, proc: stream.proc, type, serial: stream.serial, status },
     payload,
     'stream data',
     OUTBOUND_MESSAGE_MAX,
