@@ -112,6 +112,7 @@ export {
   type StorageVolTypeName,
   type UploadOptions,
   type UploadSource,
+  type SparseUploadSource,
   type VcpuOptions,
   type Version,
 } from './resources/index.js';
@@ -137,8 +138,11 @@ export type {
   Dialer,
   HandshakeResult,
   RpcStream,
+  SparseChunk,
+  StreamHole,
   TypedParamRecordValue,
   TypedParam,
   RpcCallMessage,
 } from '../rpc/index.js';
+export { writeSparseFile, type WriteSparseFileOptions, type SparseSourceChunk, DEFAULT_HOLE_BLOCK_SIZE } from './sparse-data.js';
 export * from '../errors/public.js';

@@ -22,6 +22,7 @@ import type { FlagsOptions } from './domain-control.js';
 import { type StoragePoolInput, checkName, checkVolumeName, resolvePool } from './refs.js';
 import type { ResourceCall, ResourceStream } from './types.js';
 import type { CallOptions } from '../../rpc/index.js';
+import { DEFAULT_HOLE_BLOCK_SIZE, type SparseSourceChunk, withHoles } from '../sparse-data.js';
 
 /** `virStorageVolType`, lower-cased. */
 export type StorageVolTypeName = 'file' | 'block' | 'dir' | 'network' | 'netdir' | 'ploop';
@@ -36,14 +37,36 @@ export interface StorageVolInfo {
 /** Data a volume upload accepts. */
 export type UploadSource = Uint8Array | AsyncIterable<Uint8Array> | Iterable<Uint8Array>;
 
+/** Data a sparse volume upload accepts: bytes, and `{ hole: bytes }` chunks for holes (see {@link UploadOptions.sparse}). */
+export type SparseUploadSource = Uint8Array | AsyncIterable<SparseSourceChunk> | Iterable<SparseSourceChunk>;
+
 /** Options of {@link StorageVolumeResource.upload}. */
 export interface UploadOptions extends CallOptions {
   /** Byte offset in the volume to start writing at. @default 0 */
   offset?: bigint | number;
   /** Bytes to write; 0 = up to the end of the data. @default 0 */
   length?: bigint | number;
-  /** Called after each chunk is handed to the socket with the bytes sent so far. */
+  /** Called after each chunk is handed to the socket with the bytes of the volume covered so far (data sent plus holes skipped). */
   onProgress?: (bytesSent: number) => void;
+  /**
+   * Upload as a sparse stream (`VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM`): holes
+   * — `{ hole: bytes }` chunks of the source, and every all-zero block found
+   * in its data (see `holeBlockSize`) — are sent as holes, not as zeros, and
+   * the volume's file keeps them as holes (a block device gets zeros).
+   *
+   * libvirt truncates a file volume at each hole it receives, so after a
+   * sparse upload the file ends where the upload ended: upload the whole
+   * volume (its full length). A sparse upload therefore takes no `offset` or
+   * `length`.
+   * @default false
+   */
+  sparse?: boolean;
+  /**
+   * With `sparse`: the block size of zero detection in bytes (blocks aligned
+   * to the position in the volume); `0` sends only the source's own holes.
+   * @default 65536
+   */
+  holeBlockSize?: number;
 }
 
 /** Options of {@link StorageVolumeResource.download}. */
@@ -51,6 +74,14 @@ export interface DownloadOptions extends CallOptions {
   offset?: bigint | number;
   /** Bytes to read; 0 = to the end of the volume. @default 0 */
   length?: bigint | number;
+  /**
+   * Download as a sparse stream (`VIR_STORAGE_VOL_DOWNLOAD_SPARSE_STREAM`):
+   * the daemon sends the volume file's holes as holes, not as zeros. Read them
+   * with `stream.sparseChunks()` (plain iteration still yields every byte,
+   * holes as zeros); `writeSparseFile` keeps them in a local file.
+   * @default false
+   */
+  sparse?: boolean;
 }
 
 const VOL_TYPES: readonly StorageVolTypeName[] = ['file', 'block', 'dir', 'network', 'netdir', 'ploop'];
@@ -187,27 +218,56 @@ export class StorageVolumeResource {
    * progress. Resolves once libvirt confirms everything was written. On
    * failure or abort the stream is aborted, so the daemon releases the volume.
    *
+   * With `sparse`, holes travel as holes (`bytes` counts data only,
+   * `holeBytes` the holes): a mostly-empty raw image stays small on the wire
+   * and in the volume.
+   *
    * @example
    * await conn.storage.volumes.upload(vol, createReadStream('disk.qcow2'), { onProgress: (n) => bar.update(n) });
-   * @see virStorageVolUpload
+   * @example
+   * // like `virsh vol-upload --sparse`: all-zero 64 KiB blocks become holes
+   * await conn.storage.volumes.upload(vol, createReadStream('disk.raw'), { sparse: true });
+   * @throws {@link InvalidArgumentError} for a bad source, offset, length or holeBlockSize, or `sparse` with an offset or length
+   * @see virStorageVolUpload, virStreamSparseSendAll
    */
-  async upload(vol: StorageVolRef, source: UploadSource, options: UploadOptions = {}): Promise<{ bytes: number }> {
+  async upload(
+    vol: StorageVolRef,
+    source: UploadSource | SparseUploadSource,
+    options: UploadOptions = {},
+  ): Promise<{ bytes: number; holeBytes: number }> {
     const offset = u64(options.offset, 'offset');
     const length = u64(options.length, 'length');
+    const sparse = options.sparse === true;
+    const blockSize = options.holeBlockSize ?? DEFAULT_HOLE_BLOCK_SIZE;
     if (!isUploadSource(source))
       throw new InvalidArgumentError('source must be a Uint8Array or an (async) iterable of Uint8Array chunks', { path: 'source' });
-    const stream = await this.#stream(STORAGE_VOL_UPLOAD, { vol, offset, length, flags: 0 }, options);
+    if (sparse && (offset !== 0n || length !== 0n))
+      throw new InvalidArgumentError(
+        'a sparse upload writes the whole volume: libvirt truncates a file volume at each hole, so it takes no offset or length',
+        {
+          path: offset !== 0n ? 'offset' : 'length',
+        },
+      );
+    if (!Number.isSafeInteger(blockSize) || blockSize < 0)
+      throw new InvalidArgumentError(`holeBlockSize must be a non-negative integer, got ${String(blockSize)}`, { path: 'holeBlockSize' });
+    const stream = await this.#stream(STORAGE_VOL_UPLOAD, { vol, offset, length, flags: sparse ? 1 : 0 }, { ...options, sparse });
+    const signal = options.signal === undefined ? {} : { signal: options.signal };
     try {
-      const chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array> = source instanceof Uint8Array ? [source] : source;
-      for await (const chunk of chunks) {
-        const bytes: unknown = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-        if (!(bytes instanceof Uint8Array))
-          throw new InvalidArgumentError(`source yielded a ${typeof bytes} instead of a Uint8Array chunk`, { path: 'source' });
-        await stream.write(bytes, options.signal === undefined ? {} : { signal: options.signal });
-        options.onProgress?.(stream.bytesSent);
+      const given: AsyncIterable<SparseSourceChunk> | Iterable<SparseSourceChunk> = source instanceof Uint8Array ? [source] : source;
+      for await (const chunk of sparse ? withHoles(given, blockSize) : given) {
+        if (sparse && !(chunk instanceof Uint8Array)) await stream.writeHole(chunk.hole, signal);
+        else {
+          const bytes: unknown = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+          if (!(bytes instanceof Uint8Array))
+            throw new InvalidArgumentError(`source yielded a ${typeof bytes} instead of a Uint8Array chunk (holes need sparse: true)`, {
+              path: 'source',
+            });
+          await stream.write(bytes, signal);
+        }
+        options.onProgress?.(stream.bytesSent + stream.holeBytesSent);
       }
-      await stream.finish(options.signal === undefined ? {} : { signal: options.signal });
-      return { bytes: stream.bytesSent };
+      await stream.finish(signal);
+      return { bytes: stream.bytesSent, holeBytes: stream.holeBytesSent };
     } catch (error) {
       await stream.abort().catch(() => undefined);
       throw error;
@@ -218,13 +278,22 @@ export class StorageVolumeResource {
    * Download a volume as an async iterable of chunks. Iterating to the end
    * completes libvirt's finish handshake; leaving the loop early aborts.
    *
+   * With `sparse`, the volume file's holes arrive as holes
+   * (`stream.sparseChunks()` yields `{ hole: bytes }` for them).
+   *
    * @example
    * for await (const chunk of await conn.storage.volumes.download(vol)) out.write(chunk);
-   * @see virStorageVolDownload
+   * @example
+   * // like `virsh vol-download --sparse`
+   * const stream = await conn.storage.volumes.download(vol, { sparse: true });
+   * await writeSparseFile('/tmp/disk.raw', stream.sparseChunks());
+   * @throws {@link InvalidArgumentError} for a bad offset or length
+   * @see virStorageVolDownload, virStreamSparseRecvAll
    */
   async download(vol: StorageVolRef, options: DownloadOptions = {}): Promise<RpcStream> {
     const offset = u64(options.offset, 'offset');
     const length = u64(options.length, 'length');
-    return this.#stream(STORAGE_VOL_DOWNLOAD, { vol, offset, length, flags: 0 }, options);
+    const sparse = options.sparse === true;
+    return this.#stream(STORAGE_VOL_DOWNLOAD, { vol, offset, length, flags: sparse ? 1 : 0 }, { ...options, sparse });
   }
 }
