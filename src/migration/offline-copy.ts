@@ -12,10 +12,14 @@
  * disk) refuses such a disk, and `copy-incremental` (top layer) needs its
  * backing image at the same path on the destination already.
  *
- * Not sparse: the SDK's streams do not take VIR_STORAGE_VOL_*_SPARSE_STREAM
- * (no STREAM_HOLE support), so a raw disk's holes travel as zeros and the
- * destination's copy is fully allocated; a qcow2 file has no holes to speak
- * of (only its allocated clusters are in it).
+ * Sparse: both streams are sparse (VIR_STORAGE_VOL_*_SPARSE_STREAM), so the
+ * source file's holes travel as holes, and so do all-zero 64 KiB blocks of
+ * its data; libvirt leaves them as holes in the destination file. A
+ * mostly-empty raw disk stays mostly unallocated on the destination (and its
+ * zeros never cross the wire); a qcow2 file, which holds only its allocated
+ * clusters, copies the same either way. Each copy covers the whole file from
+ * offset 0, which a sparse upload needs (libvirt truncates the destination
+ * file at each hole, so it ends where the source file ends).
  *
  * With a `pool` whose directory is not the disk's, the copy goes there and
  * the definition the destination gets names it ({@link movedDefinition});
@@ -23,7 +27,7 @@
  *
  * @module
  */
-import type { CallOptions, LibvirtConnection } from '../connection/internal.js';
+import type { CallOptions, LibvirtConnection, SparseChunk } from '../connection/internal.js';
 import { InvalidArgumentError, MigrationError, VirErrorCode, isLibvirtCode } from '../errors/index.js';
 import type { Budget, ProgressFeed } from '../runtime/index.js';
 import { type DomainModel, parseStorageVolumeXml } from '../xml/index.js';
@@ -125,11 +129,11 @@ export async function copyDisks(
     report(0);
     for (const { planned } of disks) {
       if (stop.signal.aborted) throw stopped();
-      const from = await source.storage.volumes.download(planned.source, { signal: stop.signal });
+      const from = await source.storage.volumes.download(planned.source, { signal: stop.signal, sparse: true });
       const into = await dest.storage.volumes.lookupByPath(planned.path, { signal: stop.signal });
       // The download's iterator ends quietly when its stream is aborted: the guard throws instead, so the upload never finishes a short copy.
-      async function* chunks(): AsyncGenerator<Uint8Array> {
-        for await (const chunk of from) {
+      async function* chunks(): AsyncGenerator<SparseChunk> {
+        for await (const chunk of from.sparseChunks()) {
           if (stop.signal.aborted) throw stopped();
           yield chunk;
         }
@@ -137,11 +141,13 @@ export async function copyDisks(
       }
       const base = done;
       try {
-        const { bytes } = await dest.storage.volumes.upload(into, chunks(), {
+        const { bytes, holeBytes } = await dest.storage.volumes.upload(into, chunks(), {
           signal: stop.signal,
-          onProgress: (sent) => report(base + sent),
+          sparse: true,
+          onProgress: (covered) => report(base + covered),
         });
-        done += bytes;
+        // Progress counts the file's length covered, holes included: that is what `bytes` sized.
+        done += bytes + holeBytes;
       } catch (error) {
         await from.abort().catch(() => undefined);
         throw stop.signal.aborted ? stopped() : error;

@@ -141,7 +141,9 @@ export async function makePlannedVolumes(
 ): Promise<CopiedDisk[]> {
   const made: CopiedDisk[] = [];
   for (const { disk, sourcePath, path, format, capacity, pool, name } of planned) {
-    const xml = buildStorageVolumeXml({ name, capacity, target: { format: format as never } });
+    // Allocation 0: without it libvirt allocates the whole capacity up front (allocation defaults to capacity),
+    // and a copy's holes — a sparse offline upload's, or what NBD never writes — would stay allocated.
+    const xml = buildStorageVolumeXml({ name, capacity, allocation: 0n, target: { format: format as never } });
     const volume = await makeVolume(
       dest,
       log,

@@ -98,6 +98,51 @@ describe('offline migration with copied storage', () => {
     expect(qemuIo(outside(3, diskPath), 'read -P 0x00 0 1M')).not.toMatch(/Pattern verification failed/);
   }, 60_000);
 
+  it('a mostly-empty raw disk stays sparse on the destination (sparse download → sparse upload)', async () => {
+    const MiB = 1024 * 1024;
+    const name = uniqueName('mor');
+    const vol = await a.storage.volumes.create(
+      POOL,
+      `<volume><name>${name}.img</name><capacity unit='MiB'>64</capacity><allocation>0</allocation><target><format type='raw'/></target></volume>`,
+    );
+    const diskPath = await a.storage.volumes.getPath(vol);
+    made = { name, diskPath };
+    // 1 MiB of data at 0 and at 60 MiB; plain uploads at an offset leave the rest a hole.
+    const data = (seed: number): Buffer => Buffer.alloc(MiB, seed);
+    await a.storage.volumes.upload(vol, data(0x11), { offset: 0, length: MiB });
+    await a.storage.volumes.upload(vol, data(0x22), { offset: 60 * MiB, length: MiB });
+    const before = await a.storage.volumes.getInfo(vol);
+    const vm = await a.domains.control.define(domainXml(name, diskPath).replace("type='qcow2'", "type='raw'"));
+    await recordOwned(
+      { ctx: { connection: a, logger: undefined }, ref: vm },
+      [AFFECT_CONFIG],
+      { role: 'disk', pool: POOL, name: `${name}.img`, path: diskPath, format: 'raw', key: vol.key },
+      {},
+    );
+    const reports: MigrationProgress[] = [];
+    const started = Date.now();
+    const result = await new MigrationManager(a).migrate(name, { to: b, storage: 'copy-all', onProgress: (p) => reports.push(p) });
+    expect(result.copiedDisks.map((d) => [d.path, d.format])).toEqual([[diskPath, 'raw']]);
+    const copy = await b.storage.volumes.lookupByPath(diskPath);
+    const after = await b.storage.volumes.getInfo(copy);
+    const du = execFileSync('du', ['--block-size=1', outside(3, diskPath)], { encoding: 'utf8' }).split('\t')[0];
+    console.log(
+      `offline raw copy: ${Date.now() - started} ms; source allocation ${before.allocation}, destination allocation ${after.allocation} (du ${du}), capacity ${after.capacity}; last progress ${reports.at(-1)?.dataProcessed}/${reports.at(-1)?.dataTotal}`,
+    );
+    expect(after.capacity).toBe(64n * BigInt(MiB));
+    expect(Number(after.allocation)).toBeLessThan(8 * MiB);
+    expect(Number(du)).toBeLessThan(8 * MiB);
+    expect(reports.at(-1)?.dataProcessed).toBe(64 * MiB);
+    // The bytes match: data at both places, zeros between.
+    const chunks: Buffer[] = [];
+    for await (const chunk of await b.storage.volumes.download(copy)) chunks.push(chunk);
+    const all = Buffer.concat(chunks);
+    const want = Buffer.alloc(64 * MiB);
+    data(0x11).copy(want, 0);
+    data(0x22).copy(want, 60 * MiB);
+    expect(all.equals(want)).toBe(true);
+  }, 60_000);
+
   it('managed, into a pool elsewhere (options.pool): the definition and its record name the new path', async () => {
     const { name, diskPath } = await shutOffVm('mom', 2);
     const pool = 'lvm-mig-moved';
