@@ -26,6 +26,9 @@ export type SparseSourceChunk = Uint8Array | StreamHole;
  * (aligned to the position in the stream) that is all zeros becomes part of a
  * hole; adjacent holes — detected or given — merge into one. A hole at the
  * end is kept (libvirt then sizes a file volume to the full length).
+ * A block cut by a chunk boundary is judged in parts (each part is all
+ * zeros or not), so chunk sizes that are multiples of `blockSize` — Node's
+ * file read streams give 64 KiB — find the most.
  * `blockSize` 0 passes chunks through (only given holes are holes).
  * Data is yielded as views of the source's buffers, not copies.
  */
