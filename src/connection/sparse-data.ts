@@ -12,8 +12,8 @@
  * @module
  */
 import { open } from 'node:fs/promises';
-import { InvalidArgumentError } from '../errors/index.js';
-import { type SparseChunk, type StreamHole, isStreamHole } from '../rpc/index.js';
+import { AbortError, InvalidArgumentError, TimeoutError } from '../errors/index.js';
+import { type CallOptions, type SparseChunk, type StreamHole, checkDuration, isStreamHole } from '../rpc/index.js';
 
 /** Default block size of zero detection: 64 KiB (also the chunk size of Node's file read streams). */
 export const DEFAULT_HOLE_BLOCK_SIZE = 64 * 1024;
@@ -71,10 +71,8 @@ export async function* withHoles(
   if (hole > 0) yield { hole };
 }
 
-/** Options of {@link writeSparseFile}. */
-export interface WriteSparseFileOptions {
-  signal?: AbortSignal;
-}
+/** Options of {@link writeSparseFile}: `signal`, and `timeout` in ms for the whole write (0: none). */
+export type WriteSparseFileOptions = CallOptions;
 
 /**
  * Write a sparse stream (e.g. `download(vol, { sparse: true })` →
@@ -86,7 +84,8 @@ export interface WriteSparseFileOptions {
  * @example
  * const stream = await conn.storage.volumes.download(vol, { sparse: true });
  * const { bytes, holeBytes } = await writeSparseFile('/tmp/disk.raw', stream.sparseChunks());
- * @throws {@link AbortError}-like `signal.reason` when aborted; file system errors as thrown by `fs`
+ * @throws {@link AbortError} / {@link TimeoutError}, checked between chunks (what was written stays in the file)
+ * @throws {@link InvalidArgumentError} for a bad `timeout`; file system errors as `fs` throws them
  * @see virStreamSparseRecvAll
  */
 export async function writeSparseFile(
@@ -94,13 +93,16 @@ export async function writeSparseFile(
   chunks: AsyncIterable<SparseChunk> | Iterable<SparseChunk>,
   options: WriteSparseFileOptions = {},
 ): Promise<{ bytes: number; holeBytes: number }> {
+  const timeout = checkDuration(options.timeout, 'timeout') ?? 0;
+  const deadline = timeout > 0 ? Date.now() + timeout : Infinity;
   const file = await open(path, 'w');
   let position = 0;
   let bytes = 0;
   let holeBytes = 0;
   try {
     for await (const chunk of chunks) {
-      options.signal?.throwIfAborted();
+      if (options.signal?.aborted) throw new AbortError('writing the sparse file aborted', { cause: options.signal.reason });
+      if (Date.now() > deadline) throw new TimeoutError(timeout, `writing the sparse file timed out after ${timeout} ms`);
       if (isStreamHole(chunk)) {
         position += chunk.hole;
         holeBytes += chunk.hole;
