@@ -214,7 +214,13 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
       holes = decodeStreamHole(payload);
     } catch (error) {
       // The framing is intact, so only this stream fails; the daemon is told to drop it.
-      if (!this.closed && this.#state !== 'finishing') this.#host.sendStreamPacket(this, MessageStatus.VIR_NET_ERROR, Buffer.alloc(0));
+      if (!this.closed && this.#state !== 'finishing') {
+        try {
+          this.#host.sendStreamPacket(this, MessageStatus.VIR_NET_ERROR, Buffer.alloc(0));
+        } catch {
+          // The connection is gone: nothing to tell the daemon.
+        }
+      }
       this.fail(error as ProtocolError);
       return;
     }
