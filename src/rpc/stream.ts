@@ -22,49 +22,15 @@ export interface StreamHost {
   release(stream: RpcStream<unknown>): void;
 }
 
-/** Options of stream operations. */
-export interface StreamOperationOptions {
-  signal?: AbortSignal;
-}
-
-/**
- * How long {@link RpcStream.abort} waits for the daemon to confirm, in ms,
- * before it releases the stream locally. libvirtd confirms within
- * milliseconds once it reads the abort; waiting longer only means the daemon
- * is stuck or another stream holds the socket paused.
- */
-export const STREAM_ABORT_TIMEOUT_MS = 5_000;
-
-/** Options of {@link RpcStream.abort}. */
-export interface StreamAbortOptions extends StreamOperationOptions {
-  /**
-   * Milliseconds to wait for the daemon's confirmation before the stream is
-   * released locally (see {@link RpcStream.abort}); `0` waits forever.
-   * @default 5000 (`STREAM_ABORT_TIMEOUT_MS`)
-   */
-  timeout?: number;
-}
-
-/** Options of {@link RpcStream}. */
-export interface RpcStreamOptions {
-  /**
-   * Bytes of received data buffered before the client stops reading the
-   * socket (back-pressure). While paused, other calls' replies wait too.
-   * @default 4 MiB
-   */
-  highWaterMark?: number;
-  /**
-   * The call asked for a sparse stream (`VIR_STORAGE_VOL_*_SPARSE_STREAM`):
-   * holes may arrive (read them with {@link RpcStream.sparseChunks}; the plain
-   * byte API reads them as zeros) and {@link RpcStream.writeHole} may send
-   * them. Without it a hole from the daemon fails the stream.
-   * @default false
-   */
-  sparse?: boolean;
-}
-
-/** The two packet types a stream sends. */
-export type StreamPacketType = typeof MessageType.VIR_NET_STREAM | typeof MessageType.VIR_NET_STREAM_HOLE;
+export {
+  type RpcStreamOptions,
+  STREAM_ABORT_TIMEOUT_MS,
+  type StreamAbortOptions,
+  type StreamOperationOptions,
+  type StreamPacketType,
+} from './stream-options.js';
+import type { RpcStreamOptions, StreamAbortOptions, StreamOperationOptions, StreamPacketType } from './stream-options.js';
+import { STREAM_ABORT_TIMEOUT_MS } from './stream-options.js';
 
 /** Largest zero-filled buffer the plain byte API hands out for a hole at once. */
 const HOLE_ZEROS_MAX = 1024 * 1024;
