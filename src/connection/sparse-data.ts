@@ -11,9 +11,11 @@
  *
  * @module
  */
-import { open } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { AbortError, InvalidArgumentError, TimeoutError } from '../errors/index.js';
-import { type CallOptions, type SparseChunk, type StreamHole, checkDuration, isStreamHole } from '../rpc/index.js';
+import { type CallOptions, RpcStream, type SparseChunk, type StreamHole, checkDuration, isStreamHole } from '../rpc/index.js';
 
 /** Default block size of zero detection: 64 KiB (also the chunk size of Node's file read streams). */
 export const DEFAULT_HOLE_BLOCK_SIZE = 64 * 1024;
@@ -75,34 +77,65 @@ export async function* withHoles(
 export type WriteSparseFileOptions = CallOptions;
 
 /**
- * Write a sparse stream (e.g. `download(vol, { sparse: true })` →
- * `stream.sparseChunks()`) into a local file, keeping holes as holes: data is
- * written at its position, a hole only moves the position, and the file is
- * truncated to the final length (so a trailing hole sizes it). The file is
- * created or overwritten. What `virsh vol-download --sparse` does.
+ * Write a sparse stream (`download(vol, { sparse: true })`, or any sparse
+ * chunks) into a local file, keeping holes as holes: data is written at its
+ * position, a hole only moves the position, and the file is truncated to the
+ * final length (so a trailing hole sizes it). What `virsh vol-download
+ * --sparse` does.
+ *
+ * The data goes to a temporary file next to `path`, renamed over it only when
+ * everything arrived: a failed or aborted write leaves neither a partial file
+ * nor a damaged old one. Given the stream itself, any failure (a bad option,
+ * the file system, abort, timeout) aborts it, so the connection is never left
+ * with a download nobody reads; `signal` and `timeout` abort it while a read
+ * is waiting too.
  *
  * @example
  * const stream = await conn.storage.volumes.download(vol, { sparse: true });
- * const { bytes, holeBytes } = await writeSparseFile('/tmp/disk.raw', stream.sparseChunks());
- * @throws {@link AbortError} / {@link TimeoutError}, checked between chunks (what was written stays in the file)
+ * const { bytes, holeBytes } = await writeSparseFile('/tmp/disk.raw', stream);
+ * @throws {@link AbortError} / {@link TimeoutError} (nothing is left at `path` changed)
  * @throws {@link InvalidArgumentError} for a bad `timeout`; file system errors as `fs` throws them
  * @see virStreamSparseRecvAll
  */
 export async function writeSparseFile(
   path: string,
-  chunks: AsyncIterable<SparseChunk> | Iterable<SparseChunk>,
+  source: RpcStream | AsyncIterable<SparseChunk> | Iterable<SparseChunk>,
   options: WriteSparseFileOptions = {},
 ): Promise<{ bytes: number; holeBytes: number }> {
-  const timeout = checkDuration(options.timeout, 'timeout') ?? 0;
-  const deadline = timeout > 0 ? Date.now() + timeout : Infinity;
-  const file = await open(path, 'w');
-  let position = 0;
-  let bytes = 0;
-  let holeBytes = 0;
+  const stream = source instanceof RpcStream ? source : undefined;
+  const cancel = (): void => {
+    if (stream !== undefined && !stream.closed) void stream.abort().catch(() => undefined);
+  };
+  // Set by abort or timeout (a holder: TypeScript does not see closures assign a local).
+  const halt: { stopped?: () => Error } = {};
+  const throwIfStopped = (): void => {
+    if (halt.stopped !== undefined) throw halt.stopped();
+  };
+  const onAbort = (): void => {
+    halt.stopped ??= () => new AbortError('writing the sparse file aborted', { cause: options.signal?.reason });
+    cancel();
+  };
+  let timer: NodeJS.Timeout | undefined;
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.part`);
+  let file: FileHandle | undefined;
+  let renamed = false;
   try {
-    for await (const chunk of chunks) {
-      if (options.signal?.aborted) throw new AbortError('writing the sparse file aborted', { cause: options.signal.reason });
-      if (Date.now() > deadline) throw new TimeoutError(timeout, `writing the sparse file timed out after ${timeout} ms`);
+    const timeout = checkDuration(options.timeout, 'timeout') ?? 0;
+    if (options.signal?.aborted) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (timeout > 0) {
+      timer = setTimeout(() => {
+        halt.stopped ??= () => new TimeoutError(timeout, `writing the sparse file timed out after ${timeout} ms`);
+        cancel();
+      }, timeout);
+    }
+    throwIfStopped();
+    file = await open(temp, 'wx');
+    let position = 0;
+    let bytes = 0;
+    let holeBytes = 0;
+    for await (const chunk of stream === undefined ? (source as AsyncIterable<SparseChunk>) : stream.sparseChunks()) {
+      throwIfStopped();
       if (isStreamHole(chunk)) {
         position += chunk.hole;
         holeBytes += chunk.hole;
@@ -115,9 +148,21 @@ export async function writeSparseFile(
       position += chunk.length;
       bytes += chunk.length;
     }
+    // An aborted stream ends its iteration quietly: a short file must not pass for a whole one.
+    throwIfStopped();
     await file.truncate(position);
-  } finally {
     await file.close();
+    file = undefined;
+    await rename(temp, path);
+    renamed = true;
+    return { bytes, holeBytes };
+  } catch (error) {
+    cancel();
+    throw halt.stopped === undefined ? error : halt.stopped();
+  } finally {
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+    await file?.close().catch(() => undefined);
+    if (!renamed) await unlink(temp).catch(() => undefined);
   }
-  return { bytes, holeBytes };
 }

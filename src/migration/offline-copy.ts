@@ -129,8 +129,14 @@ export async function copyDisks(
     report(0);
     for (const { planned } of disks) {
       if (stop.signal.aborted) throw stopped();
-      const from = await source.storage.volumes.download(planned.source, { signal: stop.signal, sparse: true });
+      // The destination volume first: a download left open while a later step fails would fill our buffer and
+      // pause the source connection's socket for every other call.
       const into = await dest.storage.volumes.lookupByPath(planned.path, { signal: stop.signal });
+      const from = await source.storage.volumes.download(planned.source, { signal: stop.signal, sparse: true });
+      // The download's reads take no signal: an abort or the budget's end aborts the stream itself, so a stalled
+      // source cannot hold the copy past them.
+      const abortDownload = (): void => void from.abort().catch(() => undefined);
+      stop.signal.addEventListener('abort', abortDownload, { once: true });
       // The download's iterator ends quietly when its stream is aborted: the guard throws instead, so the upload never finishes a short copy.
       async function* chunks(): AsyncGenerator<SparseChunk> {
         for await (const chunk of from.sparseChunks()) {
@@ -151,6 +157,8 @@ export async function copyDisks(
       } catch (error) {
         await from.abort().catch(() => undefined);
         throw stop.signal.aborted ? stopped() : error;
+      } finally {
+        stop.signal.removeEventListener('abort', abortDownload);
       }
       report(done);
     }

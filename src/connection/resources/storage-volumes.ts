@@ -286,7 +286,7 @@ export class StorageVolumeResource {
    * @example
    * // like `virsh vol-download --sparse`
    * const stream = await conn.storage.volumes.download(vol, { sparse: true });
-   * await writeSparseFile('/tmp/disk.raw', stream.sparseChunks());
+   * await writeSparseFile('/tmp/disk.raw', stream);
    * @throws {@link InvalidArgumentError} for a bad offset or length
    * @see virStorageVolDownload, virStreamSparseRecvAll
    */

@@ -106,7 +106,7 @@ describe('sparse volume download and upload (qemu:///system)', () => {
   it('writeSparseFile keeps the holes in a local file', async () => {
     const path = join(local, 'copy.raw');
     const stream = await conn.storage.volumes.download(source, { sparse: true });
-    const { bytes, holeBytes } = await writeSparseFile(path, stream.sparseChunks());
+    const { bytes, holeBytes } = await writeSparseFile(path, stream);
     const st = statSync(path);
     console.log(`local file: size ${st.size}, allocated ${st.blocks * 512} (data ${bytes}, holes ${holeBytes})`);
     expect(st.size).toBe(CAPACITY);

@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withHoles, writeSparseFile } from '../../../src/connection/sparse-data.js';
-import { InvalidArgumentError } from '../../../src/errors/index.js';
+import { AbortError, InvalidArgumentError } from '../../../src/errors/index.js';
 import type { SparseChunk } from '../../../src/rpc/index.js';
 
 async function all(source: Parameters<typeof withHoles>[0], blockSize: number): Promise<(string | number)[]> {
@@ -59,5 +59,30 @@ describe('writeSparseFile', () => {
     expect(read.subarray(0, 4).toString()).toBe('head');
     expect(read.subarray(4 + 16 * MiB, 7 + 16 * MiB).toString()).toBe('mid');
     expect(read.subarray(4, 4 + 16 * MiB).every((b) => b === 0)).toBe(true);
+  });
+  it('a failed write leaves the old file untouched and no partial file behind', async () => {
+    const path = join(dir, 'kept.raw');
+    writeFileSync(path, 'old contents');
+    async function* failing(): AsyncGenerator<SparseChunk> {
+      yield Buffer.from('new');
+      throw new Error('download broke');
+    }
+    await expect(writeSparseFile(path, failing())).rejects.toThrow('download broke');
+    expect(readFileSync(path, 'utf8')).toBe('old contents');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
+
+  it('an abort between chunks is an AbortError, with the old file untouched', async () => {
+    const path = join(dir, 'aborted.raw');
+    writeFileSync(path, 'old');
+    const controller = new AbortController();
+    async function* chunks(): AsyncGenerator<SparseChunk> {
+      yield Buffer.from('a');
+      controller.abort();
+      yield Buffer.from('b');
+    }
+    await expect(writeSparseFile(path, chunks(), { signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
+    expect(readFileSync(path, 'utf8')).toBe('old');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
   });
 });
