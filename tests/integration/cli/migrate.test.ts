@@ -8,8 +8,8 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { LibvirtConnection } from '../../../src/index.js';
-import { type HostGuest, cleanup, ensurePool, hostUri, outside, startGuestWithDisk, startHosts } from '../migration/helpers.js';
+import { type LibvirtConnection } from '../../../src/index.js';
+import { type HostGuest, cleanup, hostUri, outside, startGuestWithDisk, connectPair, type HostPair } from '../migration/helpers.js';
 import { cli, cliJson, startCli } from './run-cli.js';
 
 /** The error object `--json` prints on stderr. */
@@ -39,20 +39,17 @@ describe('libvirt-manager migrate: usage errors, before anything is sent', () =>
 describe('libvirt-manager migrate between two test hosts', () => {
   let a: LibvirtConnection;
   let b: LibvirtConnection;
+  let hosts: HostPair | undefined;
   let guest: HostGuest | undefined;
 
   beforeAll(async () => {
-    startHosts(2);
-    a = await LibvirtConnection.connect(hostUri(2));
-    b = await LibvirtConnection.connect(hostUri(3));
-    await ensurePool(a);
-    await ensurePool(b);
+    hosts = await connectPair(2, { pools: true });
+    ({ a, b } = hosts);
   }, 120_000);
 
   afterAll(async () => {
     await cleanup([a, b], guest);
-    await a?.close();
-    await b?.close();
+    await hosts?.close();
   });
 
   it('refuses --offline for a running VM, aborts on SIGINT, then moves it --live --p2p --copy-storage-all', async () => {

@@ -5,7 +5,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { type LibvirtConnection, type DomainRef } from '../../../src/connection/index.js';
+import { type DomainRef, LibvirtConnection } from '../../../src/connection/index.js';
 import { AFFECT_LIVE, recordOwned } from '../../../src/devices/internal.js';
 import { type GuestManifest, ensureTestGuest, guestDomainXml, waitForSerial } from '../../helpers/guest.js';
 import { ROOT, uniqueName } from '../../helpers/libvirt.js';
@@ -25,6 +25,35 @@ export function outside(n: number, path: string): string {
 
 export function startHosts(count = 3): void {
   execFileSync(join(ROOT, 'scripts/test-hosts.sh'), ['start', String(count)], { stdio: 'ignore' });
+}
+
+/** Connections to test hosts 2 (source) and 3 (destination). */
+export interface HostPair {
+  a: LibvirtConnection;
+  b: LibvirtConnection;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts `count` test hosts (idempotent) and connects to hosts 2 and 3; with `pools`, the images pool is ready on
+ * both (guests with a data disk, copied storage).
+ */
+export async function connectPair(count: number, options: { pools?: boolean } = {}): Promise<HostPair> {
+  startHosts(count);
+  const a = await LibvirtConnection.connect(hostUri(2));
+  const b = await LibvirtConnection.connect(hostUri(3));
+  if (options.pools === true) {
+    await ensurePool(a);
+    await ensurePool(b);
+  }
+  return {
+    a,
+    b,
+    close: async () => {
+      await a.close();
+      await b.close();
+    },
+  };
 }
 
 /** The images pool on a host (defined and started if missing). */

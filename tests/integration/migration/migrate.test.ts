@@ -10,18 +10,26 @@ import { MigrationError, MigrationManager, type MigrationProgress } from '../../
 import { parseOwnership } from '../../../src/xml/index.js';
 import { guestStartCounter } from '../../helpers/guest-disk.js';
 import { serialOffset, waitForSerialLine } from '../../helpers/guest.js';
-import { HOSTS_BASE, type HostGuest, cleanup, ensurePool, hostUri, outside, startGuestWithDisk, startHosts } from './helpers.js';
+import {
+  HOSTS_BASE,
+  type HostGuest,
+  cleanup,
+  hostUri,
+  outside,
+  startGuestWithDisk,
+  startHosts,
+  connectPair,
+  type HostPair,
+} from './helpers.js';
 
 let a: LibvirtConnection;
 let b: LibvirtConnection;
+let hosts: HostPair | undefined;
 let guest: HostGuest | undefined;
 
 beforeAll(async () => {
-  startHosts(3);
-  a = await LibvirtConnection.connect(hostUri(2));
-  b = await LibvirtConnection.connect(hostUri(3));
-  await ensurePool(a);
-  await ensurePool(b);
+  hosts = await connectPair(3, { pools: true });
+  ({ a, b } = hosts);
 }, 120_000);
 
 afterEach(async () => {
@@ -30,8 +38,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await a?.close();
-  await b?.close();
+  await hosts?.close();
 });
 
 const uptimeOf = (line: string): number => Number(/uptime=(\d+\.\d+)/.exec(line)![1]);

@@ -6,23 +6,21 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { AbortError, InvalidArgumentError, LibvirtConnection } from '../../../src/connection/index.js';
+import { AbortError, InvalidArgumentError, type LibvirtConnection } from '../../../src/connection/index.js';
 import { AFFECT_CONFIG, recordOwned } from '../../../src/devices/internal.js';
 import { MigrationError, MigrationManager, type MigrationProgress } from '../../../src/migration/index.js';
 import { parseOwnership } from '../../../src/xml/index.js';
 import { uniqueName } from '../../helpers/libvirt.js';
-import { POOL, cleanup, ensurePool, hostUri, outside, startHosts } from './helpers.js';
+import { POOL, cleanup, outside, connectPair, type HostPair } from './helpers.js';
 
 let a: LibvirtConnection;
 let b: LibvirtConnection;
+let hosts: HostPair | undefined;
 let made: { name: string; diskPath: string } | undefined;
 
 beforeAll(async () => {
-  startHosts(2);
-  a = await LibvirtConnection.connect(hostUri(2));
-  b = await LibvirtConnection.connect(hostUri(3));
-  await ensurePool(a);
-  await ensurePool(b);
+  hosts = await connectPair(2, { pools: true });
+  ({ a, b } = hosts);
 }, 120_000);
 
 afterEach(async () => {
@@ -31,8 +29,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await a?.close();
-  await b?.close();
+  await hosts?.close();
 });
 
 const qemuIo = (path: string, command: string): string =>

@@ -5,11 +5,11 @@
  * `flock /tmp/lvm-qemu.lock`.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LibvirtConnection, type LibvirtEvent } from '../../../src/connection/index.js';
+import { type LibvirtConnection, type LibvirtEvent } from '../../../src/connection/index.js';
 import { MigrationManager, type MigrationProgress } from '../../../src/migration/index.js';
 import { guestStartDirtying } from '../../helpers/guest-disk.js';
 import { parseMarkerLine, serialOffset, waitForSerialLine } from '../../helpers/guest.js';
-import { type HostGuest, cleanup, hostUri, outside, startGuestWithoutDisk, startHosts } from './helpers.js';
+import { type HostGuest, cleanup, outside, startGuestWithoutDisk, connectPair, type HostPair } from './helpers.js';
 
 /** The buffer the guest rewrites (MiB) and the migration's bandwidth (MiB/s): the guest dirties it many times faster. */
 const DIRTY_MIB = 32;
@@ -22,12 +22,12 @@ const MiB = 1024 * 1024;
 
 let a: LibvirtConnection;
 let b: LibvirtConnection;
+let hosts: HostPair | undefined;
 let guest: HostGuest | undefined;
 
 beforeAll(async () => {
-  startHosts(2);
-  a = await LibvirtConnection.connect(hostUri(2));
-  b = await LibvirtConnection.connect(hostUri(3));
+  hosts = await connectPair(2);
+  ({ a, b } = hosts);
 }, 120_000);
 
 afterEach(async () => {
@@ -36,8 +36,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await a?.close();
-  await b?.close();
+  await hosts?.close();
 });
 
 /** pass and uptime of a `LIBVIRT_MANAGER_DIRTY pass=<n> mib=<MiB> uptime=<s>` line. */
