@@ -10,7 +10,8 @@ import { KEEPALIVE_PROC_PING, KEEPALIVE_PROGRAM, MessageStatus, MessageType } fr
 import { CONNECT_CLOSE } from './protocol/procedures/connect.js';
 import type { MessageHeader } from './protocol/header.js';
 import type { Procedure } from './protocol/procedure.js';
-import { RpcStream, type RpcStreamOptions, streamPacket } from './stream.js';
+import { RpcStream, type RpcStreamOptions } from './stream.js';
+import { streamPacket } from './stream-packet.js';
 import { tooManyAbandonedError } from './abandoned-calls.js';
 import { CallTable } from './call-table.js';
 import { atCallSite, copyClosed } from './call-errors.js';

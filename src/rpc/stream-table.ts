@@ -1,7 +1,9 @@
 import type { Duplex } from 'node:stream';
 import type { ConnectionClosedError } from '../errors/index.js';
 import type { MessageStatus } from './protocol/constants.js';
-import { type RpcStream, type StreamHost, type StreamPacketType, streamPacket } from './stream.js';
+import type { RpcStream, StreamHost } from './stream.js';
+import { streamPacket } from './stream-packet.js';
+import type { StreamPacketType } from './stream-options.js';
 import { WriteGate } from './write-gate.js';
 
 /** What the stream table needs from its client. */

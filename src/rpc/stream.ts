@@ -1,12 +1,12 @@
 import { AbortError, InvalidStateError, type LibvirtManagerError, ProtocolError } from '../errors/index.js';
 import { checkDuration } from './client-types.js';
-import { MessageStatus, MessageType, OUTBOUND_MESSAGE_MAX, VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX } from './protocol/constants.js';
-import { encodeRawPacket } from './protocol/packet.js';
+import { MessageStatus, MessageType, VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX } from './protocol/constants.js';
 import type { MessageHeader } from './protocol/header.js';
 import type { Procedure } from './protocol/procedure.js';
 import { decodeRemoteError } from './protocol/remote-error.js';
 import { remoteProcedureName } from './protocol/procedure-names.js';
 import { type SparseChunk, type StreamHole, decodeStreamHole, encodeStreamHole } from './stream-hole.js';
+import { StreamInbox } from './stream-inbox.js';
 
 /** What a stream needs from the client that owns the socket. */
 export interface StreamHost {
@@ -34,9 +34,6 @@ import { STREAM_ABORT_TIMEOUT_MS } from './stream-options.js';
 
 /** Largest zero-filled buffer the plain byte API hands out for a hole at once. */
 const HOLE_ZEROS_MAX = 1024 * 1024;
-
-/** What a received hole counts for back-pressure: its packet payload, not its length. */
-const HOLE_QUEUED_SIZE = 12;
 
 type State = 'open' | 'eof' | 'finishing' | 'closed' | 'failed';
 
@@ -68,12 +65,9 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   /** The decoded reply of the call that opened the stream (e.g. the MIME type of a screenshot). */
   reply!: R;
   readonly #host: StreamHost;
-  readonly #highWaterMark: number;
   #state: State = 'open';
-  /** Received data and (sparse streams only) holes, in order. */
-  #queue: SparseChunk[] = [];
-  #queuedBytes = 0;
-  #paused = false;
+  /** Received data and (sparse streams only) holes, in order, and the socket's back-pressure. */
+  readonly #inbox: StreamInbox;
   /** An abort was asked for: received data is dropped, never queued. */
   #aborting = false;
   /** The daemon signalled end of data (an empty CONTINUE); kept apart from `#state`, which a finish moves on. */
@@ -100,7 +94,11 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
     this.version = call.version;
     this.proc = call.proc;
     this.serial = serial;
-    this.#highWaterMark = options.highWaterMark ?? 4 * 1024 * 1024;
+    this.#inbox = new StreamInbox(
+      options.highWaterMark ?? 4 * 1024 * 1024,
+      () => host.pauseReading(this),
+      () => host.resumeReading(this),
+    );
     this.sparse = options.sparse ?? false;
   }
 
@@ -156,8 +154,7 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
           if (this.#state === 'open') this.#state = 'eof';
         } else if (!this.#aborting) {
           this.#bytesReceived += payload.length;
-          this.#queue.push(payload);
-          this.#queuedBytes += payload.length;
+          this.#inbox.push(payload);
           this.#applyBackPressure();
         }
         this.#wakeReader();
@@ -193,8 +190,7 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
     if (this.#aborting) return;
     for (const hole of holes) {
       this.#holeBytesReceived += hole.hole;
-      this.#queue.push(hole);
-      this.#queuedBytes += HOLE_QUEUED_SIZE;
+      this.#inbox.push(hole);
     }
     this.#applyBackPressure();
     this.#wakeReader();
@@ -202,10 +198,7 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
 
   #applyBackPressure(): void {
     // Only while open: once we asked to finish, the socket must stay read until the daemon confirms.
-    if (this.#state === 'open' && !this.#paused && this.#queuedBytes > this.#highWaterMark) {
-      this.#paused = true;
-      this.#host.pauseReading(this);
-    }
+    if (this.#state === 'open') this.#inbox.pauseIfFull();
   }
 
   /** @internal Fail the stream (daemon error, connection loss). */
@@ -226,7 +219,7 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
    * @throws the daemon's `LibvirtError`, `ConnectionClosedError`, or `AbortError`.
    */
   async read(options: StreamOperationOptions = {}): Promise<Buffer | null> {
-    const head = this.#queue[0];
+    const head = this.#inbox.head;
     if (head !== undefined && !Buffer.isBuffer(head) && head.hole > HOLE_ZEROS_MAX) {
       head.hole -= HOLE_ZEROS_MAX;
       return Buffer.alloc(HOLE_ZEROS_MAX);
@@ -243,15 +236,8 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
    */
   async readSparse(options: StreamOperationOptions = {}): Promise<SparseChunk | null> {
     for (;;) {
-      const chunk = this.#queue.shift();
-      if (chunk !== undefined) {
-        this.#queuedBytes -= Buffer.isBuffer(chunk) ? chunk.length : HOLE_QUEUED_SIZE;
-        if (this.#paused && this.#queuedBytes <= this.#highWaterMark / 2) {
-          this.#paused = false;
-          this.#host.resumeReading(this);
-        }
-        return chunk;
-      }
+      const chunk = this.#inbox.shift();
+      if (chunk !== undefined) return chunk;
       if (this.#error !== null) throw this.#error;
       if (!this.#moreDataPossible()) return null;
       await this.#waitForData(options.signal);
@@ -408,9 +394,8 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
     if (this.closed) return;
     const timeout = checkDuration(options.timeout, 'timeout') ?? STREAM_ABORT_TIMEOUT_MS;
     this.#aborting = true;
-    this.#queue = [];
-    this.#queuedBytes = 0;
-    this.#unpause();
+    this.#inbox.clear();
+    this.#inbox.resume();
     // A reader waiting for data gets the end now, not after the confirmation.
     this.#wakeReader();
     // Not unref'd: the caller awaits this, and it is bounded.
@@ -430,7 +415,7 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
     if (this.#state !== 'finishing') {
       this.#state = 'finishing';
       // The confirmation comes over the socket: it must not stay paused for data nobody will read first.
-      this.#unpause();
+      this.#inbox.resume();
       this.#host.sendStreamPacket(this, status, Buffer.alloc(0));
     }
     return new Promise<void>((resolve, reject) => {
@@ -465,28 +450,7 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   }
 
   #release(): void {
-    this.#unpause();
+    this.#inbox.resume();
     this.#host.release(this);
   }
-
-  #unpause(): void {
-    if (!this.#paused) return;
-    this.#paused = false;
-    this.#host.resumeReading(this);
-  }
-}
-
-/** A STREAM (or STREAM_HOLE) packet of `stream` (its call's program, version, procedure and serial) with raw `payload`. */
-export function streamPacket(
-  stream: Pick<RpcStream<unknown>, 'program' | 'version' | 'proc' | 'serial'>,
-  status: MessageStatus,
-  payload: Buffer,
-  type: StreamPacketType = MessageType.VIR_NET_STREAM,
-): Buffer {
-  return encodeRawPacket(
-    { prog: stream.program, vers: stream.version, proc: stream.proc, type, serial: stream.serial, status },
-    payload,
-    'stream data',
-    OUTBOUND_MESSAGE_MAX,
-  );
 }
