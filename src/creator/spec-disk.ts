@@ -112,9 +112,9 @@ export interface UploadStreamSource {
 
 /** Upload progress of one volume. */
 export interface UploadProgress {
-  /** Bytes handed to the daemon so far. */
+  /** Bytes of the image covered so far: data handed to the daemon plus holes skipped (a sparse upload's holes count). */
   bytes: number;
-  /** Bytes to send in all. */
+  /** Bytes of the image in all (its whole size, holes included). */
   total: number;
 }
 
@@ -129,6 +129,22 @@ export interface UploadDiskSpec extends DiskCommonSpec, OwnedVolumeSpec {
   format?: VolumeFormat;
   /** Called as chunks are sent. */
   onProgress?: (progress: UploadProgress) => void;
+  /**
+   * Send the image as a sparse stream (`VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM`,
+   * what `virsh vol-upload --sparse` does): every all-zero 64 KiB block
+   * travels as a hole instead of zeros, and stays a hole in the volume's file.
+   * A mostly-empty raw image then crosses the wire and lands in the pool at
+   * the size of its data; the volume still reads exactly as the image (same
+   * size, same bytes). Zeros are found by content (Node cannot ask the file
+   * system for a file's holes), so allocated zeros become holes too.
+   *
+   * `false` writes every byte: the volume's file is then fully allocated,
+   * which is the reason to turn it off — space taken now instead of when the
+   * guest writes (no overcommitted pool filling up later), or a file system
+   * where holes are slow. A block-device volume gets zeros written either way.
+   * @default true
+   */
+  sparse?: boolean;
 }
 
 /**

@@ -15,8 +15,9 @@ import type { CreateProgress } from './options.js';
 import type { MadeVolume } from './plan.js';
 import type { UploadProgress } from './spec.js';
 import type { PlannedVolume } from './storage.js';
+import { specError } from './errors.js';
 import type { CompensationLog } from './transaction.js';
-import type { CallOptions, LibvirtConnection, StorageVolRef } from '../connection/internal.js';
+import type { CallOptions, LibvirtConnection, StorageVolRef, UploadSource } from '../connection/internal.js';
 import { deleteVolumeRef, findPoolVolume } from '../destroyer/volume-delete.js';
 import { UnsupportedError, VirErrorCode, isLibvirtCode } from '../errors/index.js';
 
@@ -54,7 +55,38 @@ export async function createVolume(connection: LibvirtConnection, v: PlannedVolu
   return volumes.createFrom(v.pool, v.xml, v.cloneOf.source, { ...options, flags: v.cloneOf.reflink ? CREATE_REFLINK : 0 });
 }
 
-/** Stream a planned volume's data into it, reporting progress. @see virStorageVolUpload */
+/**
+ * The chunks of `source`, checked to cover exactly `size` bytes: a stream
+ * whose declared size is wrong, or a local file that changed while it was
+ * read, fails the upload (and the rollback deletes the volume) instead of
+ * leaving a volume of another size — libvirt would zero-pad a short plain
+ * upload and end a short sparse one's file early. Too many bytes fail before
+ * the excess is sent.
+ */
+async function* exactly(
+  source: UploadSource,
+  size: number,
+  path: string,
+): AsyncGenerator<Uint8Array> {
+  let seen = 0;
+  for await (const chunk of source instanceof Uint8Array ? [source] : source) {
+    const bytes: unknown = chunk;
+    if (!(bytes instanceof Uint8Array)) throw specError(path, `yielded a ${typeof bytes} instead of a Uint8Array chunk`);
+    seen += bytes.byteLength;
+    if (seen > size) throw specError(path, `yielded more than the ${size} bytes the volume was made for (changed while uploading?)`);
+    yield bytes;
+  }
+  if (seen !== size) throw specError(path, `yielded ${seen} bytes, not the ${size} the volume was made for (changed while uploading?)`);
+}
+
+/**
+ * Stream a planned volume's data into it, reporting progress over the whole
+ * image (holes included). Sparse unless the plan says not: the upload covers
+ * the whole volume from offset 0, so the file ends exactly where the image
+ * ends (libvirt 9.0 truncates a file volume at a hole's end and extends it
+ * with data; measured: a trailing hole still sizes the file to the image).
+ * @see virStorageVolUpload
+ */
 export async function uploadVolume(
   connection: LibvirtConnection,
   ref: StorageVolRef,
@@ -64,18 +96,21 @@ export async function uploadVolume(
   const upload = v.upload;
   if (upload === undefined) return;
   const total = Number(upload.size);
-  const data = typeof upload.source === 'string' ? createReadStream(upload.source, { highWaterMark: 256 * 1024 }) : upload.source;
+  const local = typeof upload.source === 'string';
+  // 256 KiB reads: a multiple of the 64 KiB hole block, so every block is judged whole.
+  const data = local ? createReadStream(upload.source as string, { highWaterMark: 256 * 1024 }) : (upload.source as UploadSource);
   try {
-    await connection.storage.volumes.upload(ref, data, {
+    await connection.storage.volumes.upload(ref, exactly(data, total, `${v.specPath}.source${local ? '' : '.data'}`), {
       ...options,
-      length: upload.size,
+      // A sparse upload takes no length (the resource refuses it): `exactly` bounds it instead.
+      ...(upload.sparse ? { sparse: true } : { length: upload.size }),
       onProgress: (bytes) => {
         upload.onProgress?.({ bytes, total });
         options.onProgress?.({ bytes, total });
       },
     });
   } finally {
-    if (typeof upload.source === 'string') (data as { destroy(): void }).destroy();
+    if (local) (data as { destroy(): void }).destroy();
   }
 }
 

@@ -37,8 +37,8 @@ export interface PlannedVolume {
   xml: string;
   /** Copy this volume instead of creating an empty one. */
   cloneOf?: { source: StorageVolRef | null; reflink: boolean };
-  /** Data to stream into it once created. */
-  upload?: { source: string | UploadSource; size: bigint; onProgress: ((progress: UploadProgress) => void) | undefined };
+  /** Data to stream into it once created (`sparse`: all-zero blocks sent as holes). */
+  upload?: { source: string | UploadSource; size: bigint; sparse: boolean; onProgress: ((progress: UploadProgress) => void) | undefined };
   /** Bytes written into the pool right away (the free-space check). */
   writes: bigint;
   /** LUKS encryption: the passphrase secret's UUID, and whether this create makes (and owns) that secret. */
@@ -167,10 +167,11 @@ function planOwned(checked: CheckedSpec, d: CheckedDisk, facts: StorageFacts, vo
       if (typeof spec.source === 'string' && local === undefined) throw specError(`${d.path}.source`, 'was not found on this machine');
       const size = local?.size ?? d.size!;
       format = spec.format ?? local?.format ?? 'raw';
-      // Created as a raw file of the image's byte size; the upload writes the image as is.
+      // Created as a raw file of the image's byte size, unallocated (allocation 0: the holes of a sparse upload stay
+      // holes); the upload writes the image as is.
       model = { name: '', capacity: size, allocation: 0n, target: { format: 'raw' } };
       const source = typeof spec.source === 'string' ? spec.source : spec.source.data;
-      upload = { source, size, onProgress: spec.onProgress };
+      upload = { source, size, sparse: spec.sparse ?? true, onProgress: spec.onProgress };
       writes = size;
       break;
     }
@@ -256,7 +257,7 @@ export function planSeedVolume(poolFacts: PoolFacts, name: string, iso: Buffer):
     predictedPath: poolFacts.path === undefined ? name : `${poolFacts.path.replace(/\/+$/, '')}/${name}`,
     format: 'raw',
     xml,
-    upload: { source: iso, size: BigInt(iso.length), onProgress: undefined },
+    upload: { source: iso, size: BigInt(iso.length), sparse: true, onProgress: undefined },
     writes: BigInt(iso.length),
   };
 }

@@ -113,6 +113,7 @@ export function checkDisk(disk: DiskSpec, index: number): CheckedDisk {
       format(disk.format, `${path}.format`);
       if (disk.onProgress !== undefined && typeof disk.onProgress !== 'function')
         throw specError(`${path}.onProgress`, 'must be a function');
+      optionalBool(disk.sparse, `${path}.sparse`);
       if (typeof disk.source === 'string') {
         if (disk.source === '' || disk.source.includes('\0')) throw specError(`${path}.source`, 'must be a local file path');
       } else if (!isObject(disk.source) || disk.source.data === undefined) {

@@ -1,7 +1,8 @@
 import type { FakeClient, FakeReply } from './fake-daemon.js';
 import type { FakeHypervisorModel, FakePool, FakeVolume } from './fake-hypervisor-model.js';
 import { fakeError, xmlElementText, xmlSize } from './fake-wire.js';
-import { MessageStatus } from '../rpc/protocol/constants.js';
+import { MessageStatus, MessageType } from '../rpc/protocol/constants.js';
+import { decodeStreamHole } from '../rpc/stream-hole.js';
 import * as P from '../rpc/protocol/procedures/index.js';
 import type { StoragePoolRef, StorageVolRef } from '../rpc/protocol/types.js';
 
@@ -122,23 +123,31 @@ export function installStorageHandlers(hv: FakeHypervisorModel): void {
 /**
  * STORAGE_VOL_UPLOAD: the call opens a write stream (its serial); the
  * client's STREAM packets carry the data (CONTINUE), the end (OK, which the
- * daemon confirms with an empty OK) or an abort (ERROR).
+ * daemon confirms with an empty OK) or an abort (ERROR). On a sparse upload
+ * (flag `VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM`) a STREAM_HOLE packet reads
+ * back as zeros, as the volume's file does; libvirt refuses a hole on a
+ * stream not opened sparse, and so the fake drops the upload then.
  */
 function installUpload(hv: FakeHypervisorModel, volume: (ref: StorageVolRef) => FakeVolume | undefined): void {
-  const uploads = new Map<FakeClient, Map<number, { target: FakeVolume; chunks: Buffer[] }>>();
-  hv.daemon.handle(P.STORAGE_VOL_UPLOAD, ({ vol }, { header, client }) => {
+  const uploads = new Map<FakeClient, Map<number, { target: FakeVolume; chunks: Buffer[]; sparse: boolean }>>();
+  hv.daemon.handle(P.STORAGE_VOL_UPLOAD, ({ vol, flags }, { header, client }) => {
     if (!hv.uploadSupported)
       return fakeError(3, 'this function is not supported by the connection driver: virStorageVolUpload', VIR_FROM_STORAGE);
     const target = volume(vol);
     if (target === undefined) return noVolume(`name '${vol.name}'`);
     let open = uploads.get(client);
     if (open === undefined) uploads.set(client, (open = new Map()));
-    open.set(header.serial, { target, chunks: [] });
+    open.set(header.serial, { target, chunks: [], sparse: (flags & 1) !== 0 });
     return { ok: undefined };
   });
   hv.daemon.onStream((h, payload, client) => {
     const upload = uploads.get(client)?.get(h.serial);
     if (upload === undefined) return;
+    if (h.type === MessageType.VIR_NET_STREAM_HOLE) {
+      if (upload.sparse) for (const { hole } of decodeStreamHole(payload)) upload.chunks.push(Buffer.alloc(hole));
+      else uploads.get(client)?.delete(h.serial);
+      return;
+    }
     if (h.status === MessageStatus.VIR_NET_CONTINUE) {
       upload.chunks.push(Buffer.from(payload));
       return;
