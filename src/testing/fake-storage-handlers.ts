@@ -122,8 +122,8 @@ export function installStorageHandlers(hv: FakeHypervisorModel): void {
 
 /**
  * STORAGE_VOL_UPLOAD: the call opens a write stream (its serial); the
- * client's STREAM packets carry the data (CONTINUE), the end (OK, which the
- * daemon confirms with an empty OK) or an abort (ERROR). On a sparse upload
+ * client's STREAM packets carry the data (CONTINUE), the end (OK) or an
+ * abort (ERROR), each confirmed with an empty OK. On a sparse upload
  * (flag `VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM`) a STREAM_HOLE packet reads
  * back as zeros, as the volume's file does; libvirt refuses a hole on a
  * stream not opened sparse, and so the fake drops the upload then.
@@ -153,9 +153,8 @@ function installUpload(hv: FakeHypervisorModel, volume: (ref: StorageVolRef) => 
       return;
     }
     uploads.get(client)?.delete(h.serial);
-    if (h.status === MessageStatus.VIR_NET_OK) {
-      upload.target.data = Buffer.concat(upload.chunks);
-      client.sendStream({ proc: P.STORAGE_VOL_UPLOAD.proc, serial: h.serial, status: MessageStatus.VIR_NET_OK }, Buffer.alloc(0));
-    }
+    if (h.status === MessageStatus.VIR_NET_OK) upload.target.data = Buffer.concat(upload.chunks);
+    // A finish and an abort alike are confirmed, so the client's stream closes at once (nothing is kept on an abort).
+    client.sendStream({ proc: P.STORAGE_VOL_UPLOAD.proc, serial: h.serial, status: MessageStatus.VIR_NET_OK }, Buffer.alloc(0));
   });
 }

@@ -73,9 +73,17 @@ describe('volume plans', () => {
       name: 'vm1-disk0.qcow2',
       format: 'qcow2',
       writes: 5_000_000n,
-      upload: { source: '/home/me/disk.qcow2', size: 5_000_000n },
+      upload: { source: '/home/me/disk.qcow2', size: 5_000_000n, sparse: true },
     });
-    expect(parseStorageVolumeXml(v.xml)).toMatchObject({ capacity: 5_000_000n, target: { format: 'raw' } });
+    expect(parseStorageVolumeXml(v.xml)).toMatchObject({ capacity: 5_000_000n, allocation: 0n, target: { format: 'raw' } });
+  });
+
+  it('uploads sparse unless the disk says sparse: false', () => {
+    const facts = qemuFacts({ uploads: { 0: { size: 4096n, format: 'raw' } } });
+    const thick = plan({ disks: [{ kind: 'upload', pool: 'default', source: '/home/me/disk.img', sparse: false }] }, facts);
+    expect(thick.volumes[0]!.upload).toMatchObject({ sparse: false });
+    const stream = plan({ disks: [{ kind: 'upload', pool: 'default', source: { data: new Uint8Array(8), size: 8 } }] });
+    expect(stream.volumes[0]!.upload).toMatchObject({ size: 8n, sparse: true });
   });
 
   it('puts the seed in the first pool a disk names, after the disks', () => {

@@ -147,6 +147,44 @@ describe('VmCreator.create (fake host over the wire)', () => {
     expect(hv.volumes.size).toBe(0);
   });
 
+  it('uploads sparse: zero blocks travel as holes and the volume reads back the same bytes', async () => {
+    const { conn, hv, calls } = await creatorHost();
+    const data = Buffer.alloc(256 * 1024);
+    data.fill(7, 64 * 1024, 64 * 1024 + 10); // one block of data between zeros, a trailing hole
+    const progress: number[] = [];
+    const spec: VmSpec = {
+      name: 'sparse-vm',
+      memory: '64MiB',
+      disks: [{ kind: 'upload', pool: 'default', source: { data, size: data.length }, onProgress: (p) => progress.push(p.bytes) }],
+    };
+    await new VmCreator(conn).create(spec);
+    expect(hv.volumes.get('default/sparse-vm-disk0.img')?.data.equals(data)).toBe(true);
+    expect(calls()).toContain('STORAGE_VOL_UPLOAD');
+    expect(progress.at(-1)).toBe(data.length);
+  });
+
+  it('fails an upload whose source yields another size than declared, leaving nothing behind', async () => {
+    for (const [given, size] of [
+      [Buffer.alloc(100, 1), 50],
+      [Buffer.alloc(100, 1), 200],
+      [Buffer.alloc(100), 200],
+    ] as const) {
+      for (const sparse of [true, false]) {
+        const { conn, hv } = await creatorHost();
+        const spec: VmSpec = {
+          name: 'size-vm',
+          memory: '64MiB',
+          disks: [{ kind: 'upload', pool: 'default', sparse, source: { data: [given], size } }],
+        };
+        const error = await rejection(new VmCreator(conn).create(spec));
+        expect(error, `${size} sparse ${sparse}`).toBeInstanceOf(InvalidArgumentError);
+        expect((error as InvalidArgumentError).path).toBe('disks[0].source.data');
+        expect(getRollbackReport(error)).toMatchObject({ complete: true, undone: [{ step: 'volume:disks[0]', outcome: 'undone' }] });
+        expect(hv.volumes.size).toBe(0);
+      }
+    }
+  });
+
   it('turns an elapsed timeout into a TimeoutError, rolled back', async () => {
     const { conn, hv, hang } = await creatorHost();
     hang(DOMAIN_CREATE_WITH_FLAGS);

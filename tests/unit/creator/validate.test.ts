@@ -91,6 +91,11 @@ describe('validateSpec refuses', () => {
       'disks[0].source.size',
     ],
     ['an upload without a source', { disks: [{ kind: 'upload', pool: 'p' }] }, 'disks[0].source'],
+    [
+      'an upload with a sparse that is not a boolean',
+      { disks: [{ kind: 'upload', pool: 'p', source: '/img.raw', sparse: 'yes' as never }] },
+      'disks[0].sparse',
+    ],
     ['a relative cdrom path', { disks: [{ kind: 'cdrom', source: 'x.iso' }] }, 'disks[0].source'],
     [
       'two disks on one target',
