@@ -63,11 +63,7 @@ export async function createVolume(connection: LibvirtConnection, v: PlannedVolu
  * upload and end a short sparse one's file early. Too many bytes fail before
  * the excess is sent.
  */
-async function* exactly(
-  source: UploadSource,
-  size: number,
-  path: string,
-): AsyncGenerator<Uint8Array> {
+async function* exactly(source: UploadSource, size: number, path: string): AsyncGenerator<Uint8Array> {
   let seen = 0;
   for await (const chunk of source instanceof Uint8Array ? [source] : source) {
     const bytes: unknown = chunk;
