@@ -3,10 +3,8 @@ import { AbortError } from '../errors/index.js';
 /** How the client ends a stream: libvirt's `virStreamFinish` (an empty STREAM OK) or `virStreamAbort` (an empty STREAM ERROR). */
 export type StreamEndKind = 'finish' | 'abort';
 
-interface Waiter {
-  readonly kind: StreamEndKind;
-  settle(unconfirmed: { reason: unknown } | null): void;
-}
+/** A `finish()` or `abort()` caller; `null`: the finish was confirmed. */
+type Waiter = (unconfirmed: { reason: unknown } | null) => void;
 
 /**
  * The end handshake of one stream: which end the client sent, and the
@@ -46,13 +44,10 @@ export class StreamEnd {
         this.#waiters = this.#waiters.filter((w) => w !== waiter);
         reject(given());
       };
-      const waiter: Waiter = {
-        kind,
-        settle: (unconfirmed) => {
-          signal?.removeEventListener('abort', onAbort);
-          if (unconfirmed === null || kind === 'abort') resolve();
-          else reject(unconfirmed.reason);
-        },
+      const waiter: Waiter = (unconfirmed) => {
+        signal?.removeEventListener('abort', onAbort);
+        if (unconfirmed === null || kind === 'abort') resolve();
+        else reject(unconfirmed.reason);
       };
       this.#waiters.push(waiter);
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -77,6 +72,6 @@ export class StreamEnd {
   #settle(unconfirmed: { reason: unknown } | null): void {
     const waiters = this.#waiters;
     this.#waiters = [];
-    for (const waiter of waiters) waiter.settle(unconfirmed);
+    for (const waiter of waiters) waiter(unconfirmed);
   }
 }

@@ -311,7 +311,7 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
 
   /**
    * Send data; resolves once it is handed to the socket (respecting back-pressure).
-   * @throws the daemon's `LibvirtError` if it already failed the stream.
+   * @throws the daemon's `LibvirtError` if it already failed the stream; the `AbortError` of an abort (see {@link RpcStream.abort})
    */
   async write(data: Uint8Array, options: StreamOperationOptions = {}): Promise<void> {
     const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
