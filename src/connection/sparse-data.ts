@@ -103,8 +103,9 @@ export async function writeSparseFile(
   options: WriteSparseFileOptions = {},
 ): Promise<{ bytes: number; holeBytes: number }> {
   const stream = source instanceof RpcStream ? source : undefined;
-  const cancel = (): void => {
-    if (stream !== undefined && !stream.closed) void stream.abort().catch(() => undefined);
+  // The stream's reads then reject (an AbortError, never a clean end), so the loop below cannot finish a short file.
+  const cancel = (reason: unknown): void => {
+    if (stream !== undefined && !stream.closed) void stream.abort({ reason }).catch(() => undefined);
   };
   // Set by abort or timeout (a holder: TypeScript does not see closures assign a local).
   const halt: { stopped?: () => Error } = {};
@@ -113,7 +114,7 @@ export async function writeSparseFile(
   };
   const onAbort = (): void => {
     halt.stopped ??= () => new AbortError('writing the sparse file aborted', { cause: options.signal?.reason });
-    cancel();
+    cancel(halt.stopped());
   };
   let timer: NodeJS.Timeout | undefined;
   const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.part`);
@@ -126,7 +127,7 @@ export async function writeSparseFile(
     if (timeout > 0) {
       timer = setTimeout(() => {
         halt.stopped ??= () => new TimeoutError(timeout, `writing the sparse file timed out after ${timeout} ms`);
-        cancel();
+        cancel(halt.stopped());
       }, timeout);
     }
     throwIfStopped();
@@ -135,6 +136,7 @@ export async function writeSparseFile(
     let bytes = 0;
     let holeBytes = 0;
     for await (const chunk of stream === undefined ? (source as AsyncIterable<SparseChunk>) : stream.sparseChunks()) {
+      // A plain iterable cannot be cancelled: a stop is noticed at its next chunk.
       throwIfStopped();
       if (isStreamHole(chunk)) {
         position += chunk.hole;
@@ -148,8 +150,6 @@ export async function writeSparseFile(
       position += chunk.length;
       bytes += chunk.length;
     }
-    // An aborted stream ends its iteration quietly: a short file must not pass for a whole one.
-    throwIfStopped();
     await file.truncate(position);
     await file.close();
     file = undefined;
@@ -157,7 +157,7 @@ export async function writeSparseFile(
     renamed = true;
     return { bytes, holeBytes };
   } catch (error) {
-    cancel();
+    cancel(error);
     throw halt.stopped === undefined ? error : halt.stopped();
   } finally {
     clearTimeout(timer);

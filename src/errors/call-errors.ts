@@ -58,6 +58,8 @@ export class ConnectionClosedError extends LibvirtManagerError {
 /**
  * The caller's `AbortSignal` fired. When it fired after the call was sent,
  * libvirt may still complete the operation; the late reply is dropped.
+ * Also what the reads of an aborted stream (`RpcStream.abort`) reject with,
+ * `cause` being the abort's reason: the transfer did not complete.
  * `name` is `'AbortError'`, like DOM and Node abort errors.
  */
 export class AbortError extends LibvirtManagerError {

@@ -27,7 +27,7 @@
  *
  * @module
  */
-import type { CallOptions, LibvirtConnection, SparseChunk } from '../connection/internal.js';
+import type { CallOptions, LibvirtConnection } from '../connection/internal.js';
 import { InvalidArgumentError, MigrationError, VirErrorCode, isLibvirtCode } from '../errors/index.js';
 import type { Budget, ProgressFeed } from '../runtime/index.js';
 import { type DomainModel, parseStorageVolumeXml } from '../xml/index.js';
@@ -134,20 +134,13 @@ export async function copyDisks(
       const into = await dest.storage.volumes.lookupByPath(planned.path, { signal: stop.signal });
       const from = await source.storage.volumes.download(planned.source, { signal: stop.signal, sparse: true });
       // The download's reads take no signal: an abort or the budget's end aborts the stream itself, so a stalled
-      // source cannot hold the copy past them.
-      const abortDownload = (): void => void from.abort().catch(() => undefined);
+      // source cannot hold the copy past them. Its reads then reject (never a clean end), so the upload fails
+      // instead of finishing a short copy.
+      const abortDownload = (): void => void from.abort({ reason: stopped() }).catch(() => undefined);
       stop.signal.addEventListener('abort', abortDownload, { once: true });
-      // The download's iterator ends quietly when its stream is aborted: the guard throws instead, so the upload never finishes a short copy.
-      async function* chunks(): AsyncGenerator<SparseChunk> {
-        for await (const chunk of from.sparseChunks()) {
-          if (stop.signal.aborted) throw stopped();
-          yield chunk;
-        }
-        if (stop.signal.aborted) throw stopped();
-      }
       const base = done;
       try {
-        const { bytes, holeBytes } = await dest.storage.volumes.upload(into, chunks(), {
+        const { bytes, holeBytes } = await dest.storage.volumes.upload(into, from.sparseChunks(), {
           signal: stop.signal,
           sparse: true,
           onProgress: (covered) => report(base + covered),
@@ -155,7 +148,7 @@ export async function copyDisks(
         // Progress counts the file's length covered, holes included: that is what `bytes` sized.
         done += bytes + holeBytes;
       } catch (error) {
-        await from.abort().catch(() => undefined);
+        await from.abort({ reason: error }).catch(() => undefined);
         throw stop.signal.aborted ? stopped() : error;
       } finally {
         stop.signal.removeEventListener('abort', abortDownload);

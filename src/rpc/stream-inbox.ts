@@ -1,3 +1,4 @@
+import { AbortError } from '../errors/index.js';
 import type { SparseChunk } from './stream-hole.js';
 
 /** What a received hole counts for back-pressure: its packet payload, not its length. */
@@ -9,11 +10,13 @@ const HOLE_QUEUED_SIZE = 12;
  * high-water mark the socket is paused, and it resumes once the reader has
  * drained half of it. One stream's slow reader pauses the whole connection,
  * so the pause is only ever asked for while the reader can still catch up.
+ * The one reader waiting for a chunk waits here too.
  */
 export class StreamInbox {
   #chunks: SparseChunk[] = [];
   #bytes = 0;
   #paused = false;
+  #waiter: (() => void) | null = null;
   readonly #highWaterMark: number;
   readonly #pause: () => void;
   readonly #resume: () => void;
@@ -51,6 +54,32 @@ export class StreamInbox {
       if (this.#paused && this.#bytes <= this.#highWaterMark / 2) this.resume();
     }
     return chunk;
+  }
+
+  /**
+   * Wait until {@link StreamInbox.wake}: a chunk arrived, or the stream ended.
+   * @throws {@link AbortError} when `signal` fires first
+   */
+  waitForChunk(signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted) return Promise.reject(new AbortError('stream read aborted', { cause: signal.reason }));
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.#waiter = null;
+        reject(new AbortError('stream read aborted', { cause: signal?.reason }));
+      };
+      this.#waiter = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Let the waiting reader look again (a chunk, the end of data, an abort, a failure). */
+  wake(): void {
+    const waiter = this.#waiter;
+    this.#waiter = null;
+    waiter?.();
   }
 
   /** Drop everything waiting (an abort). */

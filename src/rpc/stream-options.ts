@@ -27,6 +27,11 @@ export interface StreamAbortOptions extends StreamOperationOptions {
    * @default 5000 (`STREAM_ABORT_TIMEOUT_MS`)
    */
   timeout?: number;
+  /**
+   * Why the stream is aborted: the `cause` of the `AbortError` that its
+   * readers (and a `finish()` still waiting) get, like `AbortController.abort(reason)`.
+   */
+  reason?: unknown;
 }
 
 /** Options of {@link RpcStream}. */

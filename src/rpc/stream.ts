@@ -6,6 +6,7 @@ import type { Procedure } from './protocol/procedure.js';
 import { decodeRemoteError } from './protocol/remote-error.js';
 import { remoteProcedureName } from './protocol/procedure-names.js';
 import { type SparseChunk, type StreamHole, decodeStreamHole, encodeStreamHole } from './stream-hole.js';
+import { StreamEnd, type StreamEndKind } from './stream-end.js';
 import { StreamInbox } from './stream-inbox.js';
 
 /** What a stream needs from the client that owns the socket. */
@@ -45,7 +46,9 @@ type State = 'open' | 'eof' | 'finishing' | 'closed' | 'failed';
  * signals end of data (an empty CONTINUE packet) the iterator completes the
  * finish handshake itself. Breaking out of the loop early aborts the stream
  * (see {@link RpcStream.abort}: bounded, even when the consumer had stopped
- * reading and back-pressure had paused the socket).
+ * reading and back-pressure had paused the socket). A loop ends normally only
+ * when every byte arrived and the daemon confirmed the finish; an abort from
+ * elsewhere (a `signal` handler, a timeout) ends it with an `AbortError`.
  * Ending it yourself: {@link RpcStream.finish} delivers the data the daemon
  * sent before confirming; {@link RpcStream.abort} discards it.
  * Writing: `await write(chunk)` (split into libvirt's 262,120-byte packets,
@@ -68,13 +71,12 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   #state: State = 'open';
   /** Received data and (sparse streams only) holes, in order, and the socket's back-pressure. */
   readonly #inbox: StreamInbox;
-  /** An abort was asked for: received data is dropped, never queued. */
-  #aborting = false;
   /** The daemon signalled end of data (an empty CONTINUE); kept apart from `#state`, which a finish moves on. */
   #eofReceived = false;
+  /** Why the stream ended other than by a confirmed finish: set by `abort()` (then received data is dropped) or a failure. */
   #error: LibvirtManagerError | null = null;
-  #readWaiter: (() => void) | null = null;
-  #finishWaiter: { resolve: () => void; reject: (e: unknown) => void } | null = null;
+  /** The finish or abort the client sent, and who waits for it. */
+  readonly #ending = new StreamEnd();
   #bytesReceived = 0;
   #bytesSent = 0;
   #holeBytesReceived = 0;
@@ -152,16 +154,18 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
           // libvirt signals read EOF with an empty CONTINUE, not with OK.
           this.#eofReceived = true;
           if (this.#state === 'open') this.#state = 'eof';
-        } else if (!this.#aborting) {
+        } else if (this.#error === null) {
           this.#bytesReceived += payload.length;
           this.#inbox.push(payload);
           this.#applyBackPressure();
         }
-        this.#wakeReader();
+        this.#inbox.wake();
         return;
       case MessageStatus.VIR_NET_OK:
-        // The daemon confirms our finish (or abort).
+        // The daemon confirms our finish, or our abort: only a confirmed finish resolves finish().
         this.#close();
+        if (this.#ending.sent === 'finish') this.#ending.confirm();
+        else this.#ending.release(this.#error);
         return;
       case MessageStatus.VIR_NET_ERROR:
         this.fail(decodeRemoteError(payload, { program: this.program, proc: this.proc, name: remoteProcedureName(this.proc) }));
@@ -187,13 +191,13 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
       this.fail(error as ProtocolError);
       return;
     }
-    if (this.#aborting) return;
+    if (this.#error !== null) return;
     for (const hole of holes) {
       this.#holeBytesReceived += hole.hole;
       this.#inbox.push(hole);
     }
     this.#applyBackPressure();
-    this.#wakeReader();
+    this.#inbox.wake();
   }
 
   #applyBackPressure(): void {
@@ -204,19 +208,26 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   /** @internal Fail the stream (daemon error, connection loss). */
   fail(error: LibvirtManagerError): void {
     if (this.closed) return;
-    this.#error = error;
+    // During an abort, readers keep seeing the abort: that is what they were told the stream is.
+    this.#error ??= error;
     this.#state = 'failed';
     this.#release();
-    this.#wakeReader();
-    this.#finishWaiter?.reject(error);
-    this.#finishWaiter = null;
+    this.#inbox.wake();
+    this.#ending.release(error);
   }
 
   /**
-   * Next chunk of data, or `null` at end of data. On a sparse stream a hole
-   * reads as zero-filled chunks (of at most 1 MiB each), as libvirt's
-   * `virStreamRecv` does; use {@link RpcStream.readSparse} to get the hole itself.
-   * @throws the daemon's `LibvirtError`, `ConnectionClosedError`, or `AbortError`.
+   * Next chunk of data, or `null` at the end of data: the daemon signalled it,
+   * or confirmed a finish. On a sparse stream a hole reads as zero-filled
+   * chunks (of at most 1 MiB each), as libvirt's `virStreamRecv` does; use
+   * {@link RpcStream.readSparse} to get the hole itself.
+   *
+   * `null` means every byte the daemon sent was delivered. Once the stream
+   * is aborted ({@link RpcStream.abort}, by anyone), a pending and every
+   * later `read` rejects with an `AbortError` (its `cause` is the abort's
+   * `reason`), so a truncated transfer never passes for a complete one.
+   * @throws {@link AbortError} after an abort of the stream, or when `signal` fires (the stream stays open then)
+   * @throws the daemon's `LibvirtError`, or `ConnectionClosedError`, after the data received before it
    */
   async read(options: StreamOperationOptions = {}): Promise<Buffer | null> {
     const head = this.#inbox.head;
@@ -231,7 +242,8 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   /**
    * Next chunk of a sparse stream — data bytes or a {@link StreamHole} — or
    * `null` at end of data. On a stream that is not sparse it returns data only.
-   * @throws the daemon's `LibvirtError`, `ConnectionClosedError`, `ProtocolError` (malformed hole), or `AbortError`.
+   * Ends like {@link RpcStream.read}: after an abort it rejects, never `null`.
+   * @throws the daemon's `LibvirtError`, `ConnectionClosedError`, `ProtocolError` (malformed hole), or `AbortError` (see `read`).
    * @see virStreamRecvFlags (VIR_STREAM_RECV_STOP_AT_HOLE), virStreamRecvHole
    */
   async readSparse(options: StreamOperationOptions = {}): Promise<SparseChunk | null> {
@@ -240,7 +252,7 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
       if (chunk !== undefined) return chunk;
       if (this.#error !== null) throw this.#error;
       if (!this.#moreDataPossible()) return null;
-      await this.#waitForData(options.signal);
+      await this.#inbox.waitForChunk(options.signal);
     }
   }
 
@@ -248,36 +260,20 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
    * Whether the daemon may still send data. A finish does not end the data:
    * the daemon sends what it had already read (a console's last lines) ahead
    * of its confirmation, in order on the socket, so until that confirmation a
-   * reader waits for it rather than seeing the end. An abort, EOF, the
-   * confirmation or a failure do end it.
+   * reader waits for it rather than seeing the end. EOF or the confirmation
+   * end it (an abort or a failure is `#error`, checked first).
    */
   #moreDataPossible(): boolean {
-    if (this.#aborting || this.#eofReceived) return false;
+    if (this.#eofReceived) return false;
     return this.#state === 'open' || this.#state === 'finishing';
   }
 
-  #waitForData(signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) return Promise.reject(new AbortError('stream read aborted', { cause: signal.reason }));
-    return new Promise<void>((resolve, reject) => {
-      const onAbort = (): void => {
-        this.#readWaiter = null;
-        reject(new AbortError('stream read aborted', { cause: signal?.reason }));
-      };
-      this.#readWaiter = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
-  #wakeReader(): void {
-    const waiter = this.#readWaiter;
-    this.#readWaiter = null;
-    waiter?.();
-  }
-
-  /** Iterate over received data (holes as zeros); completes the finish handshake at end of data, aborts if left early. */
+  /**
+   * Iterate over received data (holes as zeros); completes the finish
+   * handshake at end of data, aborts if left early (quietly: the consumer chose
+   * it). Throws what {@link RpcStream.read} and {@link RpcStream.finish} throw,
+   * the `AbortError` of an abort by someone else included.
+   */
   [Symbol.asyncIterator](): AsyncIterator<Buffer> {
     return this.#iterate(() => this.read());
   }
@@ -315,7 +311,7 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
 
   /**
    * Send data; resolves once it is handed to the socket (respecting back-pressure).
-   * @throws the daemon's `LibvirtError` if it already failed the stream.
+   * @throws the daemon's `LibvirtError` if it already failed the stream; the `AbortError` of an abort (see {@link RpcStream.abort})
    */
   async write(data: Uint8Array, options: StreamOperationOptions = {}): Promise<void> {
     const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
@@ -367,9 +363,17 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
    * flight) is still delivered: {@link RpcStream.read} keeps returning it,
    * and returns `null` only once the confirmation arrived or the daemon had
    * signalled the end of data. To discard it instead, {@link RpcStream.abort}.
+   *
+   * It resolves only on the daemon's confirmation of this finish. A stream
+   * aborted before the finish went out, or whose abort ended it before the
+   * daemon confirmed (the abort's deadline passed), rejects with that
+   * abort's `AbortError`: the daemon never said the data was complete.
+   * @throws {@link AbortError} when the stream was aborted (see above), or when `signal` fires (the finish stays sent)
+   * @throws the daemon's `LibvirtError` (e.g. an upload's write failed), or `ConnectionClosedError`
+   * @see virStreamFinish
    */
   finish(options: StreamOperationOptions = {}): Promise<void> {
-    return this.#end(MessageStatus.VIR_NET_OK, options);
+    return this.#end('finish', options);
   }
 
   /**
@@ -377,76 +381,69 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
    * throws for a closed stream.
    *
    * Data not read yet is discarded, and so is data still arriving ahead of
-   * the daemon's confirmation; if back-pressure had paused the socket, reading
-   * resumes first (the confirmation comes over that socket). The wait is
-   * bounded by `timeout` (default 5 s, `STREAM_ABORT_TIMEOUT_MS`): past it —
-   * the daemon is stuck, or another stream still holds the socket paused —
-   * the stream is released locally and `abort` resolves; the connection stays
-   * usable. Packets of this stream's serial that arrive after that (late data,
-   * the confirmation) are dropped, as for any stream already closed, never
-   * treated as a protocol error. The serial is not reused before the 32-bit
-   * counter wraps.
+   * the daemon's confirmation; a pending and every later {@link RpcStream.read}
+   * rejects with an `AbortError` whose `cause` is `reason` (never `null`, which
+   * means complete). A `for await` loop that the consumer left early aborts
+   * the stream too, but that consumer reads no more and sees nothing. A
+   * `finish()` still waiting rejects with the same error, unless the daemon
+   * confirms the finish it had already been sent.
+   * If back-pressure had paused the socket, reading resumes first (the
+   * confirmation comes over that socket). The wait is bounded by `timeout`
+   * (default 5 s, `STREAM_ABORT_TIMEOUT_MS`): past it — the daemon is stuck,
+   * or another stream still holds the socket paused — the stream is released
+   * locally and `abort` resolves; the connection stays usable. Packets of
+   * this stream's serial that arrive after that (late data, the confirmation)
+   * are dropped, as for any stream already closed, never treated as a
+   * protocol error. The serial is not reused before the 32-bit counter wraps.
    *
    * @throws {@link AbortError} when `signal` fires first
    * @throws {@link InvalidArgumentError} for a `timeout` out of range
+   * @see virStreamAbort
    */
   async abort(options: StreamAbortOptions = {}): Promise<void> {
     if (this.closed) return;
     const timeout = checkDuration(options.timeout, 'timeout') ?? STREAM_ABORT_TIMEOUT_MS;
-    this.#aborting = true;
+    this.#error ??= new AbortError(
+      `the ${remoteProcedureName(this.proc)} stream was aborted`,
+      options.reason === undefined ? {} : { cause: options.reason },
+    );
     this.#inbox.clear();
     this.#inbox.resume();
-    // A reader waiting for data gets the end now, not after the confirmation.
-    this.#wakeReader();
+    // A reader waiting for data gets the abort now, not after the confirmation.
+    this.#inbox.wake();
     // Not unref'd: the caller awaits this, and it is bounded.
-    const deadline = timeout > 0 ? setTimeout(() => this.#close(), timeout) : undefined;
+    const deadline =
+      timeout > 0
+        ? setTimeout(() => {
+            this.#close();
+            this.#ending.release(this.#error);
+          }, timeout)
+        : undefined;
     try {
-      await this.#end(MessageStatus.VIR_NET_ERROR, options);
-    } catch (error) {
-      if (!this.closed) throw error;
+      await this.#end('abort', options);
     } finally {
       clearTimeout(deadline);
     }
   }
 
-  #end(status: MessageStatus, options: StreamOperationOptions): Promise<void> {
-    if (this.#state === 'closed') return Promise.resolve();
-    if (this.#error !== null) return Promise.reject(this.#error);
-    if (this.#state !== 'finishing') {
+  #end(kind: StreamEndKind, options: StreamOperationOptions): Promise<void> {
+    // A finish after an abort or a failure is not confirmed, and never will be.
+    if (kind === 'finish' && this.#error !== null) return Promise.reject(this.#error);
+    if (this.closed) return Promise.resolve();
+    if (this.#ending.send(kind)) {
       this.#state = 'finishing';
       // The confirmation comes over the socket: it must not stay paused for data nobody will read first.
       this.#inbox.resume();
-      this.#host.sendStreamPacket(this, status, Buffer.alloc(0));
+      this.#host.sendStreamPacket(this, kind === 'finish' ? MessageStatus.VIR_NET_OK : MessageStatus.VIR_NET_ERROR, Buffer.alloc(0));
     }
-    return new Promise<void>((resolve, reject) => {
-      const signal = options.signal;
-      const onAbort = (): void => {
-        reject(new AbortError('stream finish aborted', { cause: signal?.reason }));
-      };
-      const previous = this.#finishWaiter;
-      this.#finishWaiter = {
-        resolve: () => {
-          signal?.removeEventListener('abort', onAbort);
-          previous?.resolve();
-          resolve();
-        },
-        reject: (e) => {
-          signal?.removeEventListener('abort', onAbort);
-          previous?.reject(e);
-          reject(e);
-        },
-      };
-      if (signal?.aborted) onAbort();
-      else signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return this.#ending.wait(kind, options.signal);
   }
 
+  /** The stream is over (confirmed, or an abort released at its deadline); the caller settles the waiters. */
   #close(): void {
     this.#state = 'closed';
     this.#release();
-    this.#wakeReader();
-    this.#finishWaiter?.resolve();
-    this.#finishWaiter = null;
+    this.#inbox.wake();
   }
 
   #release(): void {

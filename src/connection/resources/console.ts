@@ -142,8 +142,9 @@ export class DomainConsole extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    // Bounded even when unread output paused the socket (see RpcStream.abort).
-    this.#stream.abort().then(
+    // Bounded even when unread output paused the socket (see RpcStream.abort). The pump's pending read rejects
+    // with the abort, which destroy() on a destroyed console ignores.
+    this.#stream.abort(error === null ? {} : { reason: error }).then(
       () => callback(error),
       () => callback(error),
     );

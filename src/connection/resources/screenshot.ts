@@ -73,7 +73,7 @@ export async function takeScreenshot(
       }
       await rpc.finish(bound);
     } catch (error) {
-      await rpc.abort().catch(() => undefined);
+      await rpc.abort({ reason: error }).catch(() => undefined);
       throw error;
     }
     return { mime: rpc.reply.mime ?? 'application/octet-stream', data: Buffer.concat(chunks, size) };

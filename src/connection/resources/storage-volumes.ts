@@ -269,7 +269,7 @@ export class StorageVolumeResource {
       await stream.finish(signal);
       return { bytes: stream.bytesSent, holeBytes: stream.holeBytesSent };
     } catch (error) {
-      await stream.abort().catch(() => undefined);
+      await stream.abort({ reason: error }).catch(() => undefined);
       throw error;
     }
   }

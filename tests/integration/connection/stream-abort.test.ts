@@ -7,8 +7,12 @@
  * daemon's confirmation on a socket it had paused itself: forever without
  * keepalive, ~25 s with it (then the link was declared dead). The hostile
  * variants (a daemon that never confirms) are in tests/unit/rpc/hostile-daemon.test.ts.
+ * Also: a download aborted mid-way by someone other than its reader (a signal
+ * handler) ends the reader's loop with the AbortError, never as a clean end
+ * (tests/unit/rpc/stream-abort.test.ts has the exact timings).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AbortError } from '../../../src/errors/index.js';
 import { LibvirtConnection, type StorageVolRef } from '../../../src/connection/internal.js';
 import { type RunningGuest, startTransientGuest } from '../../helpers/guest.js';
 import { QEMU_URI, sleep } from '../../helpers/libvirt.js';
@@ -84,6 +88,41 @@ describe('a volume download left early while the socket is paused (qemu:///syste
     expect(bytes).toBe(1024 * 1024);
     expect(conn.state).toBe('open');
     expect(lost).toEqual([]);
+  });
+
+  it('aborted mid-way from a signal handler: the reader gets the AbortError with the reason, never a clean end', async () => {
+    const stream = await conn.storage.volumes.download(vol);
+    const controller = new AbortController();
+    let aborted: { at: number; confirmedMs: Promise<number> } | undefined;
+    controller.signal.addEventListener('abort', () => {
+      const start = performance.now();
+      aborted = {
+        at: stream.bytesReceived,
+        confirmedMs: stream.abort({ reason: controller.signal.reason }).then(() => performance.now() - start),
+      };
+    });
+    let read = 0;
+    const outcome = await (async () => {
+      for await (const chunk of stream) {
+        read += chunk.length;
+        if (read >= 1024 * 1024) controller.abort(new Error('operator cancelled'));
+      }
+      return 'complete';
+    })().catch((error: unknown) => error);
+    expect(outcome).toBeInstanceOf(AbortError);
+    expect(((outcome as AbortError).cause as Error).message).toBe('operator cancelled');
+    const confirmedMs = await within(aborted!.confirmedMs, 'the abort', 30_000);
+    expect(read).toBeLessThan(64 * 1024 * 1024);
+    expect(stream.closed).toBe(true);
+    await expect(stream.finish()).rejects.toBeInstanceOf(AbortError);
+    console.log(
+      `download aborted after ${read} bytes read (${aborted!.at} received when aborted); ` +
+        `libvirtd confirmed the abort in ${confirmedMs.toFixed(1)} ms`,
+    );
+    // The connection carries on: a new download of the same volume reads to its end.
+    let bytes = 0;
+    for await (const chunk of await conn.storage.volumes.download(vol, { length: 1024 * 1024 })) bytes += chunk.length;
+    expect(bytes).toBe(1024 * 1024);
   });
 });
 

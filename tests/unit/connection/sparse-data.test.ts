@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withHoles, writeSparseFile } from '../../../src/connection/sparse-data.js';
-import { AbortError, InvalidArgumentError } from '../../../src/errors/index.js';
+import { AbortError, InvalidArgumentError, TimeoutError } from '../../../src/errors/index.js';
 import type { SparseChunk } from '../../../src/rpc/index.js';
+import { MessageStatus } from '../../../src/rpc/protocol/constants.js';
+import { fakeDownload } from '../../helpers/fake-stream.js';
 
 async function all(source: Parameters<typeof withHoles>[0], blockSize: number): Promise<(string | number)[]> {
   const out: (string | number)[] = [];
@@ -82,6 +84,23 @@ describe('writeSparseFile', () => {
       yield Buffer.from('b');
     }
     await expect(writeSparseFile(path, chunks(), { signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
+    expect(readFileSync(path, 'utf8')).toBe('old');
+    expect(readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
+  });
+
+  it('given a download stream, a timeout while a read waits aborts the download and leaves the old file (fake daemon)', async () => {
+    const path = join(dir, 'stalled.raw');
+    writeFileSync(path, 'old');
+    // The daemon sends a little, then stalls; it confirms the abort.
+    const { stream, send, sent } = await fakeDownload(
+      (status, s) => status === MessageStatus.VIR_NET_ERROR && s(MessageStatus.VIR_NET_OK),
+      { sparse: true },
+    );
+    send(MessageStatus.VIR_NET_CONTINUE, 'first part');
+    const error = await writeSparseFile(path, stream, { timeout: 100 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(sent).toEqual([MessageStatus.VIR_NET_ERROR]);
+    expect(stream.closed).toBe(true);
     expect(readFileSync(path, 'utf8')).toBe('old');
     expect(readdirSync(dir).filter((f) => f.endsWith('.part'))).toEqual([]);
   });

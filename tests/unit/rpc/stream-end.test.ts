@@ -3,59 +3,24 @@
  * fixed by the fake daemon: data packets queued before the client's finish or
  * abort, sent between it and the daemon's confirmation, and after that. The
  * rule (libvirt's order on one socket): a finish delivers every byte the
- * daemon sent before its confirmation; an abort discards them.
+ * daemon sent before its confirmation; an abort discards them, and readers
+ * are told so (stream-abort.test.ts has the rest of what an abort means).
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { LibvirtError } from '../../../src/errors/index.js';
-import type { FakeClient } from '../../../src/testing/index.js';
+import { describe, expect, it } from 'vitest';
+import { AbortError, LibvirtError } from '../../../src/errors/index.js';
 import { MessageStatus } from '../../../src/rpc/protocol/constants.js';
 import { encodePacket } from '../../../src/rpc/protocol/packet.js';
 import { remoteError } from '../../../src/rpc/protocol/remote-error.js';
-import type { RpcClient, RpcStream } from '../../../src/rpc/index.js';
-import { DOWNLOAD, fakePair, vol } from '../../helpers/fake.js';
-
-let dispose: (() => Promise<void>) | undefined;
-afterEach(async () => {
-  await dispose?.();
-  dispose = undefined;
-});
+import type { RpcStream } from '../../../src/rpc/index.js';
+import { fakeDownload as open, until } from '../../helpers/fake-stream.js';
 
 const { VIR_NET_OK: OK, VIR_NET_ERROR: ERROR, VIR_NET_CONTINUE: CONTINUE } = MessageStatus;
-
-/**
- * A read stream on the fake daemon. `onEnd` runs when the client's finish
- * (OK) or abort (ERROR) reaches the daemon, with `send` for what the daemon
- * sends from then on; the test decides when (and whether) it confirms.
- */
-async function open(onEnd: (status: number, send: (status: MessageStatus, payload?: Buffer | string) => void) => void): Promise<{
-  client: RpcClient;
-  stream: RpcStream<unknown>;
-  send: (status: MessageStatus, payload?: Buffer | string) => void;
-}> {
-  const pair = await fakePair();
-  dispose = pair.dispose;
-  let peer: { c: FakeClient; serial: number } | undefined;
-  const send = (status: MessageStatus, payload: Buffer | string = Buffer.alloc(0)): void =>
-    peer!.c.sendStream({ proc: 209, serial: peer!.serial, status }, Buffer.from(payload));
-  pair.daemon.handle(DOWNLOAD, (_a, { header, client: c }) => {
-    peer = { c, serial: header.serial };
-    return { ok: undefined };
-  });
-  pair.daemon.onStream((h) => onEnd(h.status, send));
-  const stream = await pair.client.openStream(DOWNLOAD, { vol, offset: 0n, length: 0n, flags: 0 });
-  return { client: pair.client, stream, send };
-}
 
 /** Read until the end, as text. */
 async function readAll(stream: RpcStream<unknown>): Promise<string> {
   let text = '';
   for (let chunk = await stream.read(); chunk !== null; chunk = await stream.read()) text += chunk.toString();
   return text;
-}
-
-/** Resolves once the client has sent what the daemon's handler records, i.e. once `flag()` is true. */
-async function until(flag: () => boolean): Promise<void> {
-  while (!flag()) await new Promise((resolve) => setImmediate(resolve));
 }
 
 describe('RpcStream.finish: data in flight is delivered', () => {
@@ -162,7 +127,7 @@ describe('RpcStream.finish: data in flight is delivered', () => {
 });
 
 describe('RpcStream.abort: data in flight is discarded', () => {
-  it('drops data queued unread and data sent before the confirmation', async () => {
+  it('drops data queued unread and data sent before the confirmation: reads reject, before and after it', async () => {
     let confirm: (() => void) | undefined;
     const { stream, send } = await open((status, s) => {
       if (status !== ERROR) return;
@@ -172,18 +137,19 @@ describe('RpcStream.abort: data in flight is discarded', () => {
     send(CONTINUE, 'queued, unread\n');
     await until(() => stream.bytesReceived > 0);
     const aborted = stream.abort();
-    expect(await stream.read()).toBeNull();
+    await expect(stream.read()).rejects.toBeInstanceOf(AbortError);
     await until(() => confirm !== undefined);
     confirm!();
     await aborted;
-    expect(await stream.read()).toBeNull();
+    await expect(stream.read()).rejects.toBeInstanceOf(AbortError);
     expect(stream.closed).toBe(true);
+    expect(stream.bytesReceived).toBe('queued, unread\n'.length);
   });
 
-  it('a reader waiting for data ends at once, without waiting for the confirmation', async () => {
+  it('a reader waiting for data gets the abort at once, without waiting for the confirmation', async () => {
     const { stream } = await open(() => undefined); // the daemon never confirms
     const waiting = stream.read();
     void stream.abort({ timeout: 0 }).catch(() => undefined);
-    expect(await waiting).toBeNull();
+    await expect(waiting).rejects.toBeInstanceOf(AbortError);
   });
 });
