@@ -97,10 +97,6 @@ export class CompletionWaiter {
     const waiter = new CompletionWaiter(run);
     const { connection, logger } = run.ctx;
     connection.on('reconnected', waiter.#onReconnected);
-    if (connection.handshake?.eventCallbacks === false) {
-      log(logger, 'debug', 'daemon has no event callbacks: confirming by polling', { domain: run.ref.name });
-      return waiter;
-    }
     let subscription: EventSubscription<LibvirtEvent> & { ready: Promise<void> };
     try {
       subscription = connection.events({

@@ -28,10 +28,6 @@ export interface HandshakeResult {
   saslMechanism?: SaslMechanismName;
   /** The daemon supports keepalive (and pings us now). */
   keepalive: boolean;
-  /** The daemon filters events per callback (`REMOTE_EVENT_CALLBACK`); needed by the event API. */
-  eventCallbacks: boolean;
-  /** The daemon can report that its own driver connection closed (`REMOTE_CLOSE_CALLBACK`). */
-  closeCallback: boolean;
 }
 
 /**
@@ -44,8 +40,15 @@ export interface HandshakeResult {
  *    (AUTH_SASL_INIT, _START, _STEP…) when it asks for SASL;
  * 3. CONNECT_SUPPORTS_FEATURE(PROGRAM_KEEPALIVE) — allowed before open; from
  *    then on the daemon pings us and we must answer — pipelined with
- * 4. CONNECT_OPEN with the driver name;
- * 5. feature probes for event callbacks and the close callback, together.
+ * 4. CONNECT_OPEN with the driver name.
+ *
+ * Unlike libvirt's client it does not then ask whether the daemon has event
+ * callbacks and the close callback (two more CONNECT_SUPPORTS_FEATURE, a round
+ * trip after the open: they cannot go with it, the daemon answers "hypervisor
+ * connection not open" when its workers run them first). Every libvirtd since
+ * 1.2.1 (2013) has both, and an older one answers the procedure that needs them
+ * with "unknown procedure" ({@link UnsupportedError}), which the event
+ * consumers already treat as "poll instead". go-libvirt does not ask either.
  *
  * @throws {@link AuthError} polkit refused; SASL without credentials, on plain TCP, with no common mechanism, or refused
  * @throws {@link LibvirtError} CONNECT_OPEN failed (e.g. unknown driver)
@@ -61,19 +64,14 @@ export async function handshake(client: RpcClient, params: HandshakeParams): Pro
     params.sasl ?? { sasl: undefined, uriUser: undefined, transport: 'custom' },
   );
   // The keepalive probe is answered without a driver connection, so it goes out with CONNECT_OPEN, in one
-  // write (a round trip saved); the other probes need the driver connection (libvirt 9 says "hypervisor
-  // connection not open" before it), so they follow the open, together.
+  // write (a round trip saved).
   const [keepalive] = await Promise.all([
     params.keepalive === false ? false : supports(client, VirDrvFeature.VIR_DRV_FEATURE_PROGRAM_KEEPALIVE, options),
     client.call(CONNECT_OPEN, { name: params.name, flags: params.readonly === true ? VirConnectFlags.VIR_CONNECT_RO : 0 }, options),
   ]);
   // From the keepalive probe on the daemon pings us (the client always answers); now we ping it too.
   if (keepalive && params.keepalive !== false) client.startKeepalive(params.keepalive ?? {});
-  const [eventCallbacks, closeCallback] = await Promise.all([
-    supports(client, VirDrvFeature.VIR_DRV_FEATURE_REMOTE_EVENT_CALLBACK, options),
-    supports(client, VirDrvFeature.VIR_DRV_FEATURE_REMOTE_CLOSE_CALLBACK, options),
-  ]);
-  return { auth, ...(saslMechanism === undefined ? {} : { saslMechanism }), keepalive, eventCallbacks, closeCallback };
+  return { auth, ...(saslMechanism === undefined ? {} : { saslMechanism }), keepalive };
 }
 
 async function authenticate(

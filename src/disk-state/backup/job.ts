@@ -43,7 +43,6 @@ class CompletionWatch {
   static async open(run: DiskStateRun): Promise<CompletionWatch> {
     const watch = new CompletionWatch();
     const { connection } = run.ctx;
-    if (connection.handshake?.eventCallbacks === false) return watch;
     let stream: EventStream;
     try {
       stream = connection.events({

@@ -60,7 +60,6 @@ export class BlockJobWatch {
     const watch = new BlockJobWatch(run, disk);
     const { connection, logger } = run.ctx;
     connection.on('reconnected', watch.#onReconnected);
-    if (connection.handshake?.eventCallbacks === false) return watch;
     try {
       const subscription = connection.events({
         types: ['domain.block-job'],

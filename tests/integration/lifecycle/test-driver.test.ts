@@ -347,13 +347,16 @@ describe('errors common to every operation', () => {
 
 describe('polling fallback', () => {
   it('confirms by polling DOMAIN_GET_STATE when the daemon has no event callbacks', async () => {
-    // The same connection, seen through a handshake that reports no event callbacks. Kept as a view of the
-    // real connection, not replaced by the fake daemon: every libvirtd has event callbacks, and the point
-    // here is polling the real test driver's states (the fake-daemon version, a daemon that really answers
-    // "no" to the feature probe, is in tests/unit/lifecycle/manager.test.ts).
+    // The same connection, seen through a view whose event registrations fail the way a libvirtd older than 1.2.1
+    // answers them ("unknown procedure"). Kept as a view of the real connection, not replaced by the fake daemon:
+    // every libvirtd here has event callbacks, and the point is polling the real test driver's states (the
+    // fake-daemon version, a daemon that really answers "unknown procedure", is in tests/unit/lifecycle/manager.test.ts).
     const noEvents = new Proxy(conn, {
       get(target, prop) {
-        if (prop === 'handshake') return { ...target.handshake!, eventCallbacks: false };
+        if (prop === 'events')
+          return () => {
+            throw new UnsupportedError('the daemon does not implement CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY: unknown procedure: 316');
+          };
         const value = Reflect.get(target, prop, target) as unknown;
         return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
       },

@@ -194,17 +194,15 @@ describe('the completion waiter', () => {
     await expectClean(s, s.manager);
   });
 
-  it('polls without subscribing when the daemon has no event callbacks', async () => {
-    const s = await setup({}, 1, { daemon: { supportsFeatures: false } });
-    expect(s.conn.handshake?.eventCallbacks).toBe(false);
-    expect(await s.manager.start(ref(s, s.vm))).toMatchObject({ confirmedBy: 'poll' });
-    expect(
-      s
-        .received()
-        .filter((c) => CONTROL.includes(c.name))
-        .map((c) => c.callbacks),
-    ).toEqual([0]);
-    expect(s.calls()).not.toContain('CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY');
+  it('polls when the daemon has no event callbacks (registration answers "unknown procedure")', async () => {
+    // A libvirtd older than 1.2.1: the handshake no longer probes for callbacks, the registration itself tells.
+    const s = await setup();
+    s.daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, () => ({
+      error: { code: 39, domain: 7, message: 'unknown procedure: 316' },
+    }));
+    expect(await s.manager.start(ref(s, s.vm))).toMatchObject({ state: 'running', confirmedBy: 'poll' });
+    expect(s.calls()).toContain('CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY');
+    await expectClean(s, s.manager);
   });
 
   it('settles on the poll when the event never comes, after the grace period', async () => {
