@@ -6,7 +6,7 @@
  * daemon, in the same run, interleaved round by round. Services that connect per request,
  * and reconnects, pay this cost.
  *
- *   npm run bench:connect                  (= tsx bench/connect.ts)
+ *   npm run bench:connect                  (= node scripts/bench-run.mjs bench/connect.ts: compiled as dist/ is)
  *
  * Figures: the unix socket (test driver), plain TCP (auth none) and TLS with
  * a client certificate plus SASL SCRAM-SHA-256 (the listener and the CA of

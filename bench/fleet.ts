@@ -1,7 +1,7 @@
 /**
  * Fleet benchmark: a LibvirtFleet over N test-driver hosts with M VMs each.
  *
- *   npm run bench:fleet                     (= tsx bench/fleet.ts)
+ *   npm run bench:fleet                     (= node scripts/bench-run.mjs bench/fleet.ts: compiled as dist/ is)
  *
  * Environment:
  *   LIBVIRT_MANAGER_SKIP_SETUP=1   do not run scripts/setup-libvirt.sh first

@@ -5,7 +5,7 @@
  * golang-github-digitalocean-go-libvirt-dev are present, skipped otherwise) on
  * the same daemon, in the same run, interleaved round by round.
  *
- *   npm run bench:rpc                      (= tsx bench/rpc.ts)
+ *   npm run bench:rpc                      (= node scripts/bench-run.mjs bench/rpc.ts: compiled as dist/ is)
  *
  * Environment:
  *   LIBVIRT_MANAGER_SKIP_SETUP=1   do not run scripts/setup-libvirt.sh first

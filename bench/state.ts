@@ -1,7 +1,7 @@
 /**
  * State benchmark: VmRegistry tracking 1,000 test-driver VMs.
  *
- *   npm run bench:state                     (= tsx bench/state.ts)
+ *   npm run bench:state                     (= node scripts/bench-run.mjs bench/state.ts: compiled as dist/ is)
  *
  * Environment:
  *   LIBVIRT_MANAGER_SKIP_SETUP=1   do not run scripts/setup-libvirt.sh first

@@ -5,7 +5,8 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository: given by scripts/bench-run.mjs, which runs a compiled copy from elsewhere; else next to this file. */
+export const root = process.env.LIBVIRT_MANAGER_BENCH_ROOT ?? join(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BASELINE = join(root, 'bench/baseline/rpc.py');
 export const URI = process.env.BENCH_URI ?? 'test+unix:///default';
 export const PYTHON = process.env.BENCH_PYTHON ?? '/usr/bin/python3';

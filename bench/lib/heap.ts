@@ -39,7 +39,7 @@ export async function pooled<T>(items: readonly T[], width: number, work: (item:
 
 /**
  * Run `main` with `gc()` available: unless it already is, run scripts/setup-libvirt.sh (unless
- * LIBVIRT_MANAGER_SKIP_SETUP=1) and re-run this script under `node --expose-gc` with tsx's loader
+ * LIBVIRT_MANAGER_SKIP_SETUP=1) and re-run this script under `node --expose-gc` with the same loader
  * flags, passing on its exit code.
  */
 export async function runWithGc(main: () => Promise<void>): Promise<void> {
