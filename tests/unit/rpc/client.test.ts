@@ -31,11 +31,11 @@ afterEach(async () => {
 const dom = { name: 'vm', uuid: '6695eb01-f6a4-8304-79aa-97f2502e193f', id: 3 };
 
 describe('RpcClient against the fake daemon', () => {
-  it('runs the handshake in libvirt order and calls a procedure', async () => {
+  it("runs the handshake in libvirt's order, without the feature probes after the open, and calls a procedure", async () => {
     await setup();
     daemon.handle(LIB_VERSION, () => ({ ok: { lib_ver: 9_000_000n } }));
     await expect(client.call(LIB_VERSION, undefined)).resolves.toEqual({ lib_ver: 9_000_000n });
-    expect(daemon.clients[0]!.calls.map((c) => c.proc)).toEqual([66, 1, 60, 60, 157]);
+    expect(daemon.clients[0]!.calls.map((c) => c.proc)).toEqual([66, 1, 157]); // AUTH_LIST, CONNECT_OPEN (keepalive off here), the call
   });
 
   it('matches out-of-order replies by serial', async () => {
