@@ -6,7 +6,7 @@
  */
 import { type Socket, createConnection } from 'node:net';
 import { TransportError } from '../../errors/index.js';
-import { type DialOptions, awaitSocket, errnoCode } from './dial-util.js';
+import { type DialOptions, awaitSocket, copiedReads, errnoCode } from './dial-util.js';
 
 /** `host:port`, with brackets around IPv6 literals. */
 export function formatHostPort(host: string, port: number): string {
@@ -60,7 +60,10 @@ export function dialTcp(host: string, port: number, options: DialOptions = {}): 
   return awaitSocket(
     options,
     `connecting to ${formatHostPort(host, port)}`,
-    () => createConnection({ host, port, noDelay: true }),
+    () => {
+      const socket: Socket = createConnection({ host, port, noDelay: true, onread: copiedReads(() => socket) });
+      return socket;
+    },
     'connect',
     (err) => explainTcpError(host, port, err),
   );

@@ -6,7 +6,7 @@
  */
 import { type Socket, createConnection } from 'node:net';
 import { TransportError } from '../../errors/index.js';
-import { type DialOptions, awaitSocket, errnoCode } from './dial-util.js';
+import { type DialOptions, awaitSocket, copiedReads, errnoCode } from './dial-util.js';
 
 /** Turn a failed UNIX connect into an error that says what to do. */
 export function explainUnixError(path: string, err: Error): TransportError {
@@ -48,7 +48,10 @@ export function dialUnix(path: string, options: DialOptions = {}): Promise<Socke
   return awaitSocket(
     options,
     `connecting to ${path}`,
-    () => createConnection({ path }),
+    () => {
+      const socket: Socket = createConnection({ path, onread: copiedReads(() => socket) });
+      return socket;
+    },
     'connect',
     (err) => explainUnixError(path, err),
   );
