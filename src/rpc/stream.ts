@@ -364,11 +364,14 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
    * and returns `null` only once the confirmation arrived or the daemon had
    * signalled the end of data. To discard it instead, {@link RpcStream.abort}.
    *
-   * It resolves only on the daemon's confirmation of this finish. A stream
-   * aborted before the finish went out, or whose abort ended it before the
-   * daemon confirmed (the abort's deadline passed), rejects with that
-   * abort's `AbortError`: the daemon never said the data was complete.
-   * @throws {@link AbortError} when the stream was aborted (see above), or when `signal` fires (the finish stays sent)
+   * It resolves only on the daemon's confirmation of this finish, and once
+   * confirmed every later call resolves too (an abort that raced the
+   * confirmation does not undo it). A stream aborted before the finish went
+   * out, or whose abort ended it before the daemon confirmed (the abort's
+   * deadline passed), rejects with that abort's `AbortError`: the daemon
+   * never said the data was complete. A `signal` already aborted rejects
+   * before anything is sent, so the stream stays open for an `abort()`.
+   * @throws {@link AbortError} when the stream was aborted (see above), or when `signal` fires (after the finish went out, it stays sent: libvirt may still commit the data)
    * @throws the daemon's `LibvirtError` (e.g. an upload's write failed), or `ConnectionClosedError`
    * @see virStreamFinish
    */
@@ -427,8 +430,15 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   }
 
   #end(kind: StreamEndKind, options: StreamOperationOptions): Promise<void> {
-    // A finish after an abort or a failure is not confirmed, and never will be.
-    if (kind === 'finish' && this.#error !== null) return Promise.reject(this.#error);
+    if (kind === 'finish') {
+      // The daemon said the data is complete; an abort that raced its confirmation does not undo that.
+      if (this.#ending.confirmed) return Promise.resolve();
+      // A finish after an abort or a failure is never confirmed; one sent before it still may be.
+      if (this.#error !== null && (this.closed || this.#ending.sent !== 'finish')) return Promise.reject(this.#error);
+      // Not sent once the caller gave up: the daemon would commit an upload its caller is told was aborted.
+      if (options.signal?.aborted === true && this.#ending.sent === null)
+        return Promise.reject(new AbortError('stream finish aborted', { cause: options.signal.reason }));
+    }
     if (this.closed) return Promise.resolve();
     if (this.#ending.send(kind)) {
       this.#state = 'finishing';
