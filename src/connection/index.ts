@@ -116,7 +116,7 @@ export {
   type VcpuOptions,
   type Version,
 } from './resources/index.js';
-export { MAX_TIMEOUT_MS, DEFAULT_SASL_MECHANISMS, RPC_CALL_CHANNEL } from '../rpc/index.js';
+export { MAX_TIMEOUT_MS, DEFAULT_SASL_MECHANISMS, RPC_CALL_CHANNEL, STREAM_ABORT_TIMEOUT_MS } from '../rpc/index.js';
 export type {
   CallOptions,
   DomainRef,
@@ -140,6 +140,8 @@ export type {
   RpcStream,
   SparseChunk,
   StreamHole,
+  StreamOperationOptions,
+  StreamAbortOptions,
   TypedParamRecordValue,
   TypedParam,
   RpcCallMessage,

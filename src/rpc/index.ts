@@ -18,7 +18,14 @@ export {
   type RpcClientOptions,
   type RpcClientEvents,
 } from './client.js';
-export { RpcStream, type RpcStreamOptions, type StreamOperationOptions, type StreamPacketType } from './stream.js';
+export {
+  RpcStream,
+  STREAM_ABORT_TIMEOUT_MS,
+  type RpcStreamOptions,
+  type StreamAbortOptions,
+  type StreamOperationOptions,
+  type StreamPacketType,
+} from './stream.js';
 export { type SparseChunk, type StreamHole, isStreamHole } from './stream-hole.js';
 export { DEFAULT_KEEPALIVE, resolveKeepalive, type KeepaliveOptions, type KeepaliveSettings } from './keepalive.js';
 export { handshake, type HandshakeParams, type HandshakeResult, type AuthMethod } from './handshake.js';

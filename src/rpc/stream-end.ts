@@ -18,11 +18,21 @@ type Waiter = (unconfirmed: { reason: unknown } | null) => void;
  */
 export class StreamEnd {
   #sent: StreamEndKind | null = null;
+  #confirmed = false;
   #waiters: Waiter[] = [];
 
   /** The end the client sent, if any. Only the first goes out: the daemon acts on it and closes the stream. */
   get sent(): StreamEndKind | null {
     return this.#sent;
+  }
+
+  /**
+   * The daemon confirmed the finish the client sent: the data is complete,
+   * whatever came after (an abort that raced the confirmation, a late
+   * failure), so every later `finish()` resolves too.
+   */
+  get confirmed(): boolean {
+    return this.#confirmed;
   }
 
   /** Record that `kind` is about to be sent; `false` (send nothing) when an end went out already. */
@@ -56,6 +66,7 @@ export class StreamEnd {
 
   /** The daemon confirmed the finish the client sent: every waiter resolves. */
   confirm(): void {
+    this.#confirmed = true;
     this.#settle(null);
   }
 

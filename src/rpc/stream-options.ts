@@ -8,6 +8,7 @@ import type { MessageType } from './protocol/constants.js';
 
 /** Options of stream operations. */
 export interface StreamOperationOptions {
+  /** Stop waiting when it fires: the operation rejects with an `AbortError` (what it means for the stream: see each method). */
   signal?: AbortSignal;
 }
 

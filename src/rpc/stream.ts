@@ -1,13 +1,14 @@
 import { AbortError, InvalidStateError, type LibvirtManagerError, ProtocolError } from '../errors/index.js';
 import { checkDuration } from './client-types.js';
-import { MessageStatus, MessageType, VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX } from './protocol/constants.js';
+import { MessageStatus, MessageType } from './protocol/constants.js';
 import type { MessageHeader } from './protocol/header.js';
 import type { Procedure } from './protocol/procedure.js';
 import { decodeRemoteError } from './protocol/remote-error.js';
 import { remoteProcedureName } from './protocol/procedure-names.js';
-import { type SparseChunk, type StreamHole, decodeStreamHole, encodeStreamHole } from './stream-hole.js';
+import { type SparseChunk, type StreamHole, decodeStreamHole } from './stream-hole.js';
 import { StreamEnd, type StreamEndKind } from './stream-end.js';
 import { StreamInbox } from './stream-inbox.js';
+import { StreamWriter } from './stream-writer.js';
 
 /** What a stream needs from the client that owns the socket. */
 export interface StreamHost {
@@ -78,9 +79,9 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   /** The finish or abort the client sent, and who waits for it. */
   readonly #ending = new StreamEnd();
   #bytesReceived = 0;
-  #bytesSent = 0;
   #holeBytesReceived = 0;
-  #holeBytesSent = 0;
+  /** Data and holes out, and the socket's back-pressure on them. */
+  readonly #writer: StreamWriter;
   /** The call asked for a sparse stream: holes are allowed both ways. */
   readonly sparse: boolean;
 
@@ -102,6 +103,11 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
       () => host.resumeReading(this),
     );
     this.sparse = options.sparse ?? false;
+    this.#writer = new StreamWriter({
+      send: (payload, type) => host.sendStreamPacket(this, MessageStatus.VIR_NET_CONTINUE, payload, type),
+      waitWritable: (signal) => host.waitWritable(signal),
+      assertWritable: () => this.#assertWritable(),
+    });
   }
 
   /** Data bytes received so far. */
@@ -111,7 +117,7 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
 
   /** Data bytes sent so far. */
   get bytesSent(): number {
-    return this.#bytesSent;
+    return this.#writer.bytes;
   }
 
   /** Bytes of holes received so far (sparse streams). */
@@ -121,7 +127,7 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
 
   /** Bytes of holes sent so far (sparse streams). */
   get holeBytesSent(): number {
-    return this.#holeBytesSent;
+    return this.#writer.holeBytes;
   }
 
   /** `true` once the stream finished, aborted or failed. */
@@ -315,22 +321,16 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
    */
   async write(data: Uint8Array, options: StreamOperationOptions = {}): Promise<void> {
     const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    for (let offset = 0; offset < bytes.length; offset += VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX) {
-      this.#assertWritable();
-      if (options.signal?.aborted) throw new AbortError('stream write aborted', { cause: options.signal.reason });
-      const piece = bytes.subarray(offset, offset + VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX);
-      const more = this.#host.sendStreamPacket(this, MessageStatus.VIR_NET_CONTINUE, piece);
-      this.#bytesSent += piece.length;
-      if (!more) await this.#host.waitWritable(options.signal);
-    }
+    await this.#writer.data(bytes, options.signal);
   }
 
   /**
    * Send a hole of `length` bytes on a sparse stream: the daemon skips them
    * (for a file volume: seeks and truncates, leaving a hole that reads as
    * zeros; for a block device: writes zeros).
-   * @throws {@link InvalidStateError} on a stream not opened as sparse (libvirtd would fail it: "Unexpected stream hole")
+   * @throws {@link InvalidStateError} on a stream not opened as sparse (libvirtd 9.0 would close the whole connection: "Unexpected stream hole")
    * @throws {@link InvalidArgumentError} unless `length` is a positive safe integer
+   * @throws the daemon's `LibvirtError` if it already failed the stream; the `AbortError` of an abort
    * @see virStreamSendHole
    */
   async writeHole(length: number, options: StreamOperationOptions = {}): Promise<void> {
@@ -340,12 +340,7 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
         'not sparse',
         `cannot send a hole on ${remoteProcedureName(this.proc)}: the stream is not sparse`,
       );
-    const payload = encodeStreamHole(length);
-    this.#assertWritable();
-    if (options.signal?.aborted) throw new AbortError('stream write aborted', { cause: options.signal.reason });
-    const more = this.#host.sendStreamPacket(this, MessageStatus.VIR_NET_CONTINUE, payload, MessageType.VIR_NET_STREAM_HOLE);
-    this.#holeBytesSent += length;
-    if (!more) await this.#host.waitWritable(options.signal);
+    await this.#writer.hole(length, options.signal);
   }
 
   #assertWritable(): void {
@@ -364,11 +359,14 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
    * and returns `null` only once the confirmation arrived or the daemon had
    * signalled the end of data. To discard it instead, {@link RpcStream.abort}.
    *
-   * It resolves only on the daemon's confirmation of this finish. A stream
-   * aborted before the finish went out, or whose abort ended it before the
-   * daemon confirmed (the abort's deadline passed), rejects with that
-   * abort's `AbortError`: the daemon never said the data was complete.
-   * @throws {@link AbortError} when the stream was aborted (see above), or when `signal` fires (the finish stays sent)
+   * It resolves only on the daemon's confirmation of this finish, and once
+   * confirmed every later call resolves too (an abort that raced the
+   * confirmation does not undo it). A stream aborted before the finish went
+   * out, or whose abort ended it before the daemon confirmed (the abort's
+   * deadline passed), rejects with that abort's `AbortError`: the daemon
+   * never said the data was complete. A `signal` already aborted rejects
+   * before anything is sent, so the stream stays open for an `abort()`.
+   * @throws {@link AbortError} when the stream was aborted (see above), or when `signal` fires (after the finish went out, it stays sent: libvirt may still commit the data)
    * @throws the daemon's `LibvirtError` (e.g. an upload's write failed), or `ConnectionClosedError`
    * @see virStreamFinish
    */
@@ -427,8 +425,15 @@ export class RpcStream<R = void> implements AsyncIterable<Buffer> {
   }
 
   #end(kind: StreamEndKind, options: StreamOperationOptions): Promise<void> {
-    // A finish after an abort or a failure is not confirmed, and never will be.
-    if (kind === 'finish' && this.#error !== null) return Promise.reject(this.#error);
+    if (kind === 'finish') {
+      // The daemon said the data is complete; an abort that raced its confirmation does not undo that.
+      if (this.#ending.confirmed) return Promise.resolve();
+      // A finish after an abort or a failure is never confirmed; one sent before it still may be.
+      if (this.#error !== null && (this.closed || this.#ending.sent !== 'finish')) return Promise.reject(this.#error);
+      // Not sent once the caller gave up: the daemon would commit an upload its caller is told was aborted.
+      if (options.signal?.aborted === true && this.#ending.sent === null)
+        return Promise.reject(new AbortError('stream finish aborted', { cause: options.signal.reason }));
+    }
     if (this.closed) return Promise.resolve();
     if (this.#ending.send(kind)) {
       this.#state = 'finishing';

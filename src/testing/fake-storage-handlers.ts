@@ -125,8 +125,10 @@ export function installStorageHandlers(hv: FakeHypervisorModel): void {
  * client's STREAM packets carry the data (CONTINUE), the end (OK) or an
  * abort (ERROR), each confirmed with an empty OK. On a sparse upload
  * (flag `VIR_STORAGE_VOL_UPLOAD_SPARSE_STREAM`) a STREAM_HOLE packet reads
- * back as zeros, as the volume's file does; libvirt refuses a hole on a
- * stream not opened sparse, and so the fake drops the upload then.
+ * back as zeros, as the volume's file does. A hole on an upload not opened
+ * sparse is what libvirtd 9.0 treats as a broken client: it logs
+ * "Unexpected stream hole" and closes the whole connection (no stream
+ * ERROR; measured), and so does the fake, keeping nothing of the upload.
  */
 function installUpload(hv: FakeHypervisorModel, volume: (ref: StorageVolRef) => FakeVolume | undefined): void {
   const uploads = new Map<FakeClient, Map<number, { target: FakeVolume; chunks: Buffer[]; sparse: boolean }>>();
@@ -145,7 +147,10 @@ function installUpload(hv: FakeHypervisorModel, volume: (ref: StorageVolRef) => 
     if (upload === undefined) return;
     if (h.type === MessageType.VIR_NET_STREAM_HOLE) {
       if (upload.sparse) for (const { hole } of decodeStreamHole(payload)) upload.chunks.push(Buffer.alloc(hole));
-      else uploads.get(client)?.delete(h.serial);
+      else {
+        uploads.get(client)?.delete(h.serial);
+        client.close();
+      }
       return;
     }
     if (h.status === MessageStatus.VIR_NET_CONTINUE) {

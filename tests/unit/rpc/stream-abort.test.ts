@@ -152,6 +152,39 @@ describe('finish() resolves only on the daemon confirming that finish', () => {
     expect(await reading).toEqual({ error: expect.any(AbortError) });
     // The finish had gone out: the abort sent nothing more.
     expect(sent).toEqual([OK]);
+    // Confirmed stays confirmed: finish() is idempotent.
+    await expect(stream.finish()).resolves.toBeUndefined();
+  });
+
+  it('a second finish() while the first waits, after an abort raced it, settles with the daemon confirming the finish sent', async () => {
+    let confirm: (() => void) | undefined;
+    const { stream, sent } = await fakeDownload((status, s) => {
+      if (status === OK) confirm = () => s(OK);
+    });
+    const first = outcome(stream.finish());
+    await until(() => confirm !== undefined);
+    const aborting = stream.abort();
+    const second = outcome(stream.finish());
+    confirm!();
+    await aborting;
+    expect(await first).toEqual({ value: undefined });
+    expect(await second).toEqual({ value: undefined });
+    expect(sent).toEqual([OK]);
+  });
+
+  it('a finish whose signal is already aborted sends nothing, so an abort() after it goes out', async () => {
+    const { stream, sent } = await fakeDownload((status, s) => status === ERROR && s(OK));
+    const controller = new AbortController();
+    const reason = new Error('user cancelled');
+    controller.abort(reason);
+    const result = await outcome(stream.finish({ signal: controller.signal }));
+    expect(result).toEqual({ error: expect.any(AbortError) });
+    expect((result as { error: AbortError }).error.cause).toBe(reason);
+    expect(stream.closed).toBe(false);
+    await stream.abort({ reason });
+    // The daemon saw the abort only (packets arrive in order, and the abort is confirmed): no finish to commit.
+    expect(sent).toEqual([ERROR]);
+    await expect(stream.finish()).rejects.toBeInstanceOf(AbortError);
   });
 
   it('a finish whose own signal fires rejects with that AbortError and leaves the stream finishing', async () => {

@@ -2,12 +2,13 @@
  * The fake daemon's failure injection and the fake hypervisor behind it, as
  * other unit tests rely on them: one-shot interceptors, the call log, events
  * only to registered clients and only with their callback ids, libvirt's
- * answers for wrong states and missing objects, transient domains, uploads.
+ * answers for wrong states and missing objects, transient domains, uploads
+ * (and libvirtd's answer to a hole on an upload not opened sparse).
  */
 import { describe, expect, it } from 'vitest';
 import { LibvirtConnection } from '../../../src/connection/index.js';
-import { DomainNotFoundError, LibvirtError, UnsupportedError } from '../../../src/errors/index.js';
-import { DOMAIN_GET_STATE } from '../../../src/rpc/protocol/index.js';
+import { ConnectionClosedError, DomainNotFoundError, LibvirtError, UnsupportedError } from '../../../src/errors/index.js';
+import { DOMAIN_GET_STATE, STORAGE_VOL_UPLOAD } from '../../../src/rpc/protocol/index.js';
 import { fakeHost } from '../../helpers/fake-host.js';
 
 describe('FakeLibvirtDaemon.once and onCall', () => {
@@ -86,4 +87,20 @@ describe('FakeHypervisor', () => {
     await conn.storage.volumes.upload(vol, [data.subarray(0, 100), data.subarray(100)]);
     expect(hv.volumes.get('p/a&b.img')?.data.equals(data)).toBe(true);
   });
+
+  it(
+    'closes the connection on a hole in an upload not opened sparse, as libvirtd 9.0 does, keeping nothing',
+    { timeout: 5_000 },
+    async () => {
+      const { conn, hv } = await fakeHost({ setup: (h) => h.addPool('p', '/srv/p') });
+      const vol = await conn.storage.volumes.create('p', "<volume><name>v.img</name><capacity unit='KiB'>64</capacity></volume>");
+      // Not sparse on the wire (flags 0) while the client lets a hole through: what a broken client sends.
+      const stream = await conn.openStream(STORAGE_VOL_UPLOAD, { vol, offset: 0n, length: 0n, flags: 0 }, { sparse: true });
+      await stream.write(Buffer.alloc(100, 1));
+      await stream.writeHole(4096);
+      // Before, the fake dropped the upload silently and this finish waited forever.
+      await expect(stream.finish()).rejects.toBeInstanceOf(ConnectionClosedError);
+      expect(hv.volumes.get('p/v.img')?.data.length).toBe(0);
+    },
+  );
 });
