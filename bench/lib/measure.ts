@@ -193,6 +193,10 @@ function report({ name, ours, c, go }: FigureResult): void {
   console.log(
     `  CPU µs/op (median), client / libvirtd serving it: ${[cpu('ours', ours), ...peers.map(([label, p]) => cpu(label, p.peer))].join('; ')}`,
   );
+  // libvirtd's CPUs in use (its CPU per op × ops/s): about the same for every side means the daemon, not the
+  // client, sets the rate, and the ratio follows the daemon's CPU per op (docs/performance.md).
+  const busy = (label: string, s: Summary): string => `${label} ${((s.daemonCpuUsPerOp * s.opsPerSec) / 1e6).toFixed(2)}`;
+  console.log(`  libvirtd CPUs busy: ${[busy('ours', ours), ...peers.map(([label, p]) => busy(label, p.peer))].join('; ')}`);
 }
 
 /** One-time JIT warm-up of our side: the first ~2000 calls run about 2× slower. */
