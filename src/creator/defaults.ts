@@ -102,10 +102,24 @@ export function chooseVirtType(guest: GuestCapabilities, requested: string | und
   return first;
 }
 
-/** The machine: the spec's, else `'q35'` when the host offers it (virt-install's x86 choice), else the emulator's default. */
+/**
+ * The machine: the spec's, else `'q35'` when the host offers it (virt-install's x86 choice), else the emulator's default.
+ * A requested machine the host does not list is refused here, as a spec error on `machine`, before libvirt is asked
+ * for its capabilities (which would answer with a bare internal error). A host that lists no machines is trusted.
+ */
 export function chooseMachine(guest: GuestCapabilities, virtType: string, requested: string | undefined): string | undefined {
-  if (requested !== undefined) return requested;
   const machines = [...guest.machines, ...(guest.domains.find((d) => d.type === virtType)?.machines ?? [])];
+  if (requested !== undefined) {
+    const names = new Set(machines.flatMap((m) => (m.canonical === undefined ? [m.name] : [m.name, m.canonical])));
+    if (names.size > 0 && !names.has(requested)) {
+      // Aliases (`pc`, `q35`) and what they stand for first: the names most specs want.
+      const aliases = machines.flatMap((m) => (m.canonical === undefined ? [] : [`${m.name} (${m.canonical})`]));
+      const shown = [...new Set(aliases), ...[...names].filter((n) => !machines.some((m) => m.name === n && m.canonical !== undefined))];
+      const list = shown.slice(0, 10).join(', ') + (shown.length > 10 ? `, and ${shown.length - 10} more` : '');
+      throw specError('machine', `the host offers no ${JSON.stringify(requested)} machine for ${virtType} ${guest.arch} guests (${list})`);
+    }
+    return requested;
+  }
   return machines.some((m) => m.name === 'q35' || m.name.startsWith('pc-q35-')) ? 'q35' : undefined;
 }
 

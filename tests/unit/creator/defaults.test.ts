@@ -115,6 +115,18 @@ describe('QEMU driver, i440fx domain capabilities', () => {
     const p = resolvePlatform(spec({ machine: 'pc' }), { capabilities: QEMU_CAPS, domainCapabilities: QEMU_DOMCAPS_PC });
     expect(p).toMatchObject({ machine: 'pc', diskBus: 'virtio', cdromBus: 'scsi' });
   });
+
+  it('takes a canonical machine name as well as an alias', () => {
+    const p = resolvePlatform(spec({ machine: 'pc-q35-7.2' }), { capabilities: QEMU_CAPS, domainCapabilities: QEMU_DOMCAPS_Q35 });
+    expect(p.machine).toBe('pc-q35-7.2');
+  });
+
+  it('refuses a machine the host does not offer, as a spec error naming what it offers', () => {
+    const error = refusal(() => resolvePlatform(spec({ machine: 'pc-q35-99.9' }), { capabilities: QEMU_CAPS }));
+    expect(error).toMatchObject({ code: 'ERR_LIBVIRT_INVALID_SPEC', path: 'machine' });
+    expect(error.message).toContain('"pc-q35-99.9"');
+    expect(error.message).toContain('q35 (pc-q35-7.2)');
+  });
 });
 
 describe('QEMU driver without domain capabilities', () => {
