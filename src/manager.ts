@@ -97,7 +97,7 @@ const TRACK_TIMEOUT = 5_000;
  *
  * Commands go through the registry, so its state machines know what is in
  * flight; like every operation on a VM they wait their turn in the VM's one
- * queue (`{ queue: false }` refuses instead).
+ * queue (`{ queue: false }` refuses instead). After {@link LibvirtManager.close} they throw `InvalidStateError`.
  *
  * @example
  * await using manager = await LibvirtManager.connect('qemu:///system');
@@ -190,7 +190,7 @@ export class LibvirtManager implements AsyncDisposable {
    * Create a VM from a spec (`virt-install`). Every check runs before anything is made (spec, pools, free space,
    * names); then volumes, cloud-init seed, definition, autostart and, with `spec.start`, the start. Resolves once all
    * of it is done and the registry tracks the VM (`getVm(domain)` is defined at once, unless that read failed: then
-   * libvirt's event adds it). Any failure rolls back what it made and throws the original error with a report
+   * libvirt's event or the next resync adds it). Any failure rolls back what it made and throws the original error with a report
    * (`getRollbackReport(error)`). No timeout by default.
    *
    * @example
@@ -475,7 +475,7 @@ export class LibvirtManager implements AsyncDisposable {
    *
    * @example
    * const { snapshot } = await manager.createSnapshot('lvm-web1', { name: 'before-upgrade' });
-   * @throws {@link InvalidArgumentError} (`path`) for a bad or taken name, an unknown disk, an impossible mix; nothing was sent
+   * @throws {@link InvalidArgumentError} (`path`) for a bad or taken name, no or an unknown disk, an impossible mix; nothing was sent
    * @throws {@link InvalidStateError} when its state forbids it, `quiesce: 'required'` without the agent, or busy and `queue: false`
    * @throws {@link DomainNotFoundError} · {@link TimeoutError} · {@link AbortError} · {@link LibvirtError}
    * @see {@link SnapshotManager.create} · virDomainSnapshotCreateXML · docs/disk-state.md
