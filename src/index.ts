@@ -202,6 +202,7 @@ export {
   VM_STATE_NAMES,
   VmRegistry,
   type ChangesOptions,
+  type QueueOption,
   type SendOptions,
   type VmChange,
   type VmChangeCause,

@@ -15,7 +15,7 @@
  */
 export { VmRegistry, type WaitForState } from './registry.js';
 export type { VmRegistryOptions } from './options.js';
-export type { SendOptions } from './send.js';
+export type { QueueOption, SendOptions } from './send.js';
 export type { ChangesOptions } from './changes.js';
 export type { RegistryLifecycle, RegistryDestroyer, RegistryDevices, RegistryDiskState } from './effects.js';
 export {

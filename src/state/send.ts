@@ -25,11 +25,13 @@ import type { VmCommandEvent } from './machine-types.js';
 import { type Entry, type Tracker, isIdle } from './tracker.js';
 
 /**
- * Options of `VmRegistry.send`: the command's own options plus `queue`.
- * @example const o: SendOptions<'shutdown'> = { timeout: 30_000, onTimeout: 'forceOff', queue: false };
- * @see VmCommandOptions
+ * The `queue` option of every command, whether sent with `VmRegistry.send`
+ * or through a `LibvirtManager` method (`startVm`, `attachDisk`, …): what
+ * to do when another operation already runs on the VM.
+ * @example await manager.startVm('web1', { queue: false }); // InvalidStateError if anything runs on web1 now
+ * @see SendOptions
  */
-export type SendOptions<C extends VmCommand> = VmCommandOptions[C] & {
+export interface QueueOption {
   /**
    * When another operation runs on the VM — a command, or a lifecycle or
    * teardown call made directly: `true` waits its turn in the VM's one queue
@@ -39,7 +41,14 @@ export type SendOptions<C extends VmCommand> = VmCommandOptions[C] & {
    * @default true
    */
   queue?: boolean;
-};
+}
+
+/**
+ * Options of `VmRegistry.send`: the command's own options plus `queue`.
+ * @example const o: SendOptions<'shutdown'> = { timeout: 30_000, onTimeout: 'forceOff', queue: false };
+ * @see VmCommandOptions
+ */
+export type SendOptions<C extends VmCommand> = VmCommandOptions[C] & QueueOption;
 
 /**
  * What running a command needs from the registry.
