@@ -7,6 +7,7 @@
  *   npx tsx examples/attach-disk.ts <name> <pool> <size>           # a new volume, e.g. 10GiB
  *   npx tsx examples/attach-disk.ts <name> <pool> --volume <vol>   # an existing volume
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { LibvirtConnection } from 'libvirt-manager/connection';
 import { type DiskSpec, VmDeviceManager } from 'libvirt-manager/devices';
 

@@ -6,6 +6,7 @@
  *   npx tsx examples/attach-interface.ts <name> <network>
  *   npx tsx examples/attach-interface.ts <name> --detach <mac>
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { LibvirtConnection } from 'libvirt-manager/connection';
 import { VmDeviceManager } from 'libvirt-manager/devices';
 

@@ -7,6 +7,7 @@
  *
  *   npx tsx examples/backup-begin.ts <name> <pool> [--checkpoint <new>] [--incremental <since>]
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { LibvirtConnection } from 'libvirt-manager/connection';
 import { BackupManager } from 'libvirt-manager/disk-state';
 

@@ -6,6 +6,7 @@
  *
  *   npx tsx examples/blockcommit.ts <name> <target> [--pull]
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { LibvirtConnection } from 'libvirt-manager/connection';
 import { BlockJobManager } from 'libvirt-manager/disk-state';
 

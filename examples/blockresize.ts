@@ -5,6 +5,7 @@
  *
  *   npx tsx examples/blockresize.ts <name> <target> <size> [--shrink]
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { LibvirtConnection } from 'libvirt-manager/connection';
 import { VmDeviceManager } from 'libvirt-manager/devices';
 

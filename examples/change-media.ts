@@ -4,6 +4,7 @@
  *
  *   npx tsx examples/change-media.ts <name> <target> <path | pool/volume | --eject>
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { LibvirtConnection } from 'libvirt-manager/connection';
 import { VmDeviceManager } from 'libvirt-manager/devices';
 

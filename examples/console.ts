@@ -6,6 +6,7 @@
  *
  *   npx tsx examples/console.ts <name> [device]       device: serial0, console0, … (default: the first console)
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { LibvirtConnection } from 'libvirt-manager/connection';
 
 const uri = process.env.LIBVIRT_URI ?? 'qemu:///system';

@@ -9,6 +9,7 @@
  *                                                 graceful shutdown, destroy — and proof that nothing
  *                                                 is left
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -7,6 +7,7 @@
  *
  *   npx tsx examples/detach-disk.ts <name> <target> [--delete]
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { LibvirtConnection } from 'libvirt-manager/connection';
 import { DeviceDetachError, VmDeviceManager } from 'libvirt-manager/devices';
 

@@ -5,6 +5,7 @@
  *
  *   npx tsx examples/domfsfreeze.ts <name> [mountpoint ...]
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { AgentManager } from 'libvirt-manager/agent';
 import { LibvirtConnection } from 'libvirt-manager/connection';
 

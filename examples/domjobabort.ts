@@ -4,6 +4,7 @@
  *
  *   npx tsx examples/domjobabort.ts <name>
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { LibvirtConnection } from 'libvirt-manager/connection';
 
 const uri = process.env.LIBVIRT_URI ?? 'qemu:///system';

@@ -3,12 +3,17 @@
  * closed whatever happens.
  *
  *   npx tsx examples/full-lifecycle.ts      (LIBVIRT_URI, default test+unix:///default)
+ *
+ * The VM's disk is a new volume in the pool named by LIBVIRT_POOL (default: `default-pool` on the test driver,
+ * `default` elsewhere — virt-install's pool, which a fresh host may not have: `virsh pool-list --all`).
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { randomBytes } from 'node:crypto';
 import { InvalidStateError, LibvirtManager } from 'libvirt-manager';
 
 const uri = process.env.LIBVIRT_URI ?? 'test+unix:///default';
 const onTestDriver = uri.startsWith('test');
+const pool = process.env.LIBVIRT_POOL ?? (onTestDriver ? 'default-pool' : 'default');
 await using manager = await LibvirtManager.connect(uri);
 
 const name = `full-${randomBytes(3).toString('hex')}`;
@@ -17,7 +22,7 @@ const { domain, created } = await manager.createVm({
   memory: '512MiB',
   vcpus: 1,
   virtType: onTestDriver ? 'test' : 'qemu',
-  disks: [{ kind: 'new', pool: onTestDriver ? 'default-pool' : 'default', size: '1GiB' }],
+  disks: [{ kind: 'new', pool, size: '1GiB' }],
 });
 console.log(`created ${domain.name}: ${created.volumes.map((v) => `${v.pool}/${v.name}`).join(', ')}`);
 

@@ -6,6 +6,7 @@
  *   npx tsx examples/guest-agent-command.ts <name> exec /bin/sh -c 'uname -a'
  *   npx tsx examples/guest-agent-command.ts <name> guest-get-osinfo ['{"json":"arguments"}']
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { AgentManager } from 'libvirt-manager/agent';
 import { LibvirtConnection } from 'libvirt-manager/connection';
 

@@ -5,6 +5,7 @@
  *
  *   npx tsx examples/guestinfo.ts <name> [os|users|timezone|hostname|filesystems|disks|interfaces ...]
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { AgentManager, type GuestInfoType } from 'libvirt-manager/agent';
 import { LibvirtConnection } from 'libvirt-manager/connection';
 

@@ -5,6 +5,7 @@
  *   npx tsx examples/migrate.ts <name> <destination-uri> [--managed] [--shared] [--bandwidth MiB/s]
  *   e.g. LIBVIRT_URI=qemu+tcp://127.0.0.2/system npx tsx examples/migrate.ts web1 qemu+tcp://127.0.0.3/system
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { LibvirtConnection } from 'libvirt-manager/connection';
 import { MigrationManager } from 'libvirt-manager/migration';
 

@@ -7,6 +7,7 @@
  *
  *   npx tsx examples/otel-tracing.ts [name]
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { tracingChannel } from 'node:diagnostics_channel';
 import { type Context, type Span, SpanStatusCode, context, trace } from '@opentelemetry/api';

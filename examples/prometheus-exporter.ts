@@ -9,6 +9,7 @@
  *   npx tsx examples/prometheus-exporter.ts [port]     # serves http://127.0.0.1:<port>/metrics (default 9177)
  *   npx tsx examples/prometheus-exporter.ts --once     # prints one scrape and exits
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { createServer } from 'node:http';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { type DomainStats, LibvirtConnection } from 'libvirt-manager/connection';

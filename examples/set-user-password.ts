@@ -6,6 +6,7 @@
  *
  *   printf '%s\n' "$NEW_PASSWORD" | npx tsx examples/set-user-password.ts <name> <user> [--encrypted]
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { createInterface } from 'node:readline/promises';
 import { AgentManager } from 'libvirt-manager/agent';
 import { LibvirtConnection } from 'libvirt-manager/connection';

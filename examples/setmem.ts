@@ -4,6 +4,7 @@
  *
  *   npx tsx examples/setmem.ts <name> <size>        # e.g. 1GiB
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { LibvirtConnection } from 'libvirt-manager/connection';
 import { VmDeviceManager } from 'libvirt-manager/devices';
 

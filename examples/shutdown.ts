@@ -4,6 +4,7 @@
  *
  *   npx tsx examples/shutdown.ts <name> [timeout-ms]
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { LibvirtConnection } from 'libvirt-manager/connection';
 import { VmLifecycleManager } from 'libvirt-manager/lifecycle';
 

@@ -6,6 +6,7 @@
  *
  *   npx tsx examples/snapshot-create-as.ts <name> <snapshot> [internal|external] [--disk-only] [--quiesce]
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { LibvirtConnection } from 'libvirt-manager/connection';
 import { SnapshotManager } from 'libvirt-manager/disk-state';
 

@@ -5,6 +5,7 @@
  *
  *   npx tsx examples/snapshot-revert.ts <name> <snapshot> [--running|--paused] [--force]
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { LibvirtConnection } from 'libvirt-manager/connection';
 import { SnapshotManager } from 'libvirt-manager/disk-state';
 import { UnsupportedError } from 'libvirt-manager';

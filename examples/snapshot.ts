@@ -3,6 +3,7 @@
  *
  *   npx tsx examples/snapshot.ts <domain> [snapshot-name]
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { LibvirtConnection } from 'libvirt-manager/connection';
 
 const uri = process.env.LIBVIRT_URI ?? 'test+unix:///default';

@@ -3,6 +3,7 @@
  *
  *   npx tsx examples/start.ts <name>
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { LibvirtConnection } from 'libvirt-manager/connection';
 import { VmLifecycleManager } from 'libvirt-manager/lifecycle';
 

@@ -6,6 +6,7 @@
  *
  *   npx tsx examples/undefine.ts <name> [owned|all-safe|none]
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { LibvirtConnection } from 'libvirt-manager/connection';
 import { VmDestroyer } from 'libvirt-manager/destroyer';
 import { VmLifecycleManager } from 'libvirt-manager/lifecycle';

@@ -4,6 +4,7 @@
  *
  *   npx tsx examples/vol-upload.ts <pool> <volume> <file>
  */
+import './_exit-on-error.js'; // one line `name: message` and exit 1 on an error
 import { createReadStream, statSync } from 'node:fs';
 import { LibvirtConnection } from 'libvirt-manager/connection';
 

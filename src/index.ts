@@ -97,6 +97,7 @@ export {
   type VmSpec,
   type VolumeLocation,
   windows11Spec,
+  SDK_VERSION,
 } from './creator/index.js';
 
 // Power operations.

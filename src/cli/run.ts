@@ -7,7 +7,7 @@
  * @module
  */
 import { parseArgs } from 'node:util';
-import { LibvirtManager } from '../index.js';
+import { LibvirtManager, SDK_VERSION } from '../index.js';
 import { usageError } from './args.js';
 import type { CliCommand, CliContext, CommandOptions } from './command.js';
 import { COMMANDS } from './commands/index.js';
@@ -20,6 +20,12 @@ const GLOBAL_OPTIONS: CommandOptions = {
   json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 };
+
+/**
+ * Where the CLI's documentation is for someone who installed the package (the
+ * tarball ships docs/); in a clone of the repository it is docs/cli.md.
+ */
+const DOCS_POINTER = 'Documentation: node_modules/libvirt-manager/docs/cli.md (docs/cli.md in the repository).';
 
 /** Bound on opening the connection and reading every VM's state, in ms. */
 const CONNECT_TIMEOUT = 30_000;
@@ -36,7 +42,7 @@ export function resolveUri(option: string | undefined, env: NodeJS.ProcessEnv = 
 /** The text of `--help`. */
 export function helpText(command?: CliCommand): string {
   if (command !== undefined) {
-    return `Usage: libvirt-manager ${command.name} ${command.usage} [--uri <uri>] [--json]\n\n${command.summary}\n\nSee docs/cli.md.`;
+    return `Usage: libvirt-manager ${command.name} ${command.usage} [--uri <uri>] [--json]\n\n${command.summary}\n\n${DOCS_POINTER}`;
   }
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
@@ -49,9 +55,12 @@ export function helpText(command?: CliCommand): string {
     '  -c, --uri <uri>  libvirt URI (default: $LIBVIRT_URI, $LIBVIRT_DEFAULT_URI, qemu:///system)',
     '  --json           machine output: JSON on stdout, a JSON error object on stderr',
     "  -h, --help       this help, or a command's with `libvirt-manager <command> --help`",
+    '  -V, --version    the package version',
     '',
     'Exit codes: 0 ok, 1 other error, 2 usage or invalid argument, 3 not found, 4 invalid state, 5 timeout,',
     '6 connection, 7 auth, 8 already exists, 9 unsupported, 10 device not released, 130 interrupted.',
+    '',
+    DOCS_POINTER,
   ].join('\n');
 }
 
@@ -84,6 +93,10 @@ export async function runCli(argv: readonly string[], signal: AbortSignal, strea
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     streams.stdout(`${helpText()}\n`);
     return name === undefined ? ExitCode.USAGE : ExitCode.OK;
+  }
+  if (name === '--version' || name === '-V') {
+    streams.stdout(`${SDK_VERSION}\n`);
+    return ExitCode.OK;
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (command === undefined) return fail(usageError(name, `unknown command (one of: ${COMMANDS.map((c) => c.name).join(', ')})`));

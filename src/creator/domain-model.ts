@@ -22,7 +22,14 @@ import {
   type Ownership,
 } from '../xml/index.js';
 
-/** Version of libvirt-manager written into ownership records (kept equal to package.json by a unit test). */
+/**
+ * The version of this package (kept equal to package.json's by a unit test): written into ownership records, and
+ * what `libvirt-manager --version` prints.
+ *
+ * @example
+ * import { SDK_VERSION } from 'libvirt-manager';
+ * console.log(`libvirt-manager ${SDK_VERSION}`);
+ */
 export const SDK_VERSION = '0.2.0';
 
 /**

@@ -101,6 +101,7 @@ export { buildVmXml, type BuildVmXmlOptions } from './plan.js';
 export type { HostFacts } from './defaults.js';
 export type { CreatorFacts } from './facts.js';
 export { volumeKey, type PoolFacts, type VolumeFacts, type LocalImageFacts, type StorageFacts } from './storage.js';
+export { SDK_VERSION } from './domain-model.js';
 
 /**
  * cloud-init NoCloud seeds in pure TypeScript (see `cloud-init/index.ts`).

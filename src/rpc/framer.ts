@@ -122,7 +122,8 @@ export class PacketFramer {
       this.#fail(new ProtocolError(`packet length ${length} is below the minimum of ${VIR_NET_MESSAGE_MIN}`));
     }
     if (length - VIR_NET_MESSAGE_LEN_MAX > this.#maxMessage) {
-      this.#fail(new ProtocolError(`packet length ${length} exceeds the maximum of ${this.#maxMessage + VIR_NET_MESSAGE_LEN_MAX}`));
+      const max = this.#maxMessage + VIR_NET_MESSAGE_LEN_MAX;
+      this.#fail(new ProtocolError(`packet length ${length} exceeds the maximum of ${max}${textHint(length)}`));
     }
     return length;
   }
@@ -144,4 +145,15 @@ export class PacketFramer {
     this.#buffered = 0;
     throw error;
   }
+}
+
+/**
+ * A length word that is four printable ASCII characters ("HTTP" = 1213486160,
+ * "SSH-") is a peer speaking a text protocol, not libvirt: say so, since the
+ * number alone reads like a corrupt libvirt stream.
+ */
+function textHint(length: number): string {
+  const bytes = [length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff];
+  if (!bytes.every((b) => b >= 0x20 && b <= 0x7e)) return '';
+  return `: the peer sent text (${JSON.stringify(String.fromCharCode(...bytes))}), so it is probably not a libvirt daemon (check the URI's host and port)`;
 }

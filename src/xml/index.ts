@@ -150,6 +150,7 @@ export {
   type ScsiHostCapability,
   type MdevCapability,
   type OtherCapability,
+  type OtherCapabilityType,
 } from './host/node-device.js';
 
 // Storage

@@ -14,8 +14,12 @@ export function explainUnixError(path: string, err: Error): TransportError {
   let message: string;
   switch (code) {
     case 'ENOENT':
+      // Said for someone who installed the package: the repository's setup script is not in it.
       message =
-        `no libvirt socket at ${path}: is libvirtd running? (start libvirtd or virtproxyd/virtqemud; ` + 'see scripts/setup-libvirt.sh)';
+        `no libvirt socket at ${path}: is libvirtd running? Install the libvirt daemon (Debian/Ubuntu: ` +
+        'apt-get install libvirt-daemon-system; Fedora/RHEL: dnf install libvirt-daemon-kvm) and start it ' +
+        '(systemctl start libvirtd, or virtqemud.socket and virtproxyd.socket where libvirt runs modular daemons); ' +
+        "the SDK's repository has scripts/setup-libvirt.sh for Debian";
       break;
     case 'EACCES':
     case 'EPERM':

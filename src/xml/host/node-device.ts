@@ -64,10 +64,68 @@ export interface MdevCapability {
   iommuGroup?: number;
 }
 
-/** A capability this model does not type (`storage`, `drm`, `system`…): its type and raw XML. */
+/**
+ * The capability names of libvirt 9.0 that this model keeps as raw XML.
+ * `'unknown'` stands for a name a newer libvirt may add: it is a closed set of
+ * literals (not `string`) so that `c.type === 'pci'` narrows to
+ * {@link PciCapability} — a `type: string` member would overlap every name.
+ */
+export type OtherCapabilityType =
+  | 'system'
+  | 'usb'
+  | 'scsi_target'
+  | 'storage'
+  | 'fc_host'
+  | 'vports'
+  | 'scsi_generic'
+  | 'drm'
+  | 'mdev_types'
+  | 'ccw'
+  | 'css'
+  | 'vdpa'
+  | 'ap_card'
+  | 'ap_queue'
+  | 'ap_matrix'
+  | 'vpd'
+  | 'unknown';
+
+/**
+ * A capability this model does not type (`storage`, `drm`, `system`…): its
+ * name and raw XML. `name` is always libvirt's own name; `type` equals it,
+ * except for a name libvirt 9.0 does not have, where `type` is `'unknown'`.
+ *
+ * @example
+ * const storage = dev.capabilities.find((c) => c.type === 'storage'); // OtherCapability | undefined
+ */
 export interface OtherCapability {
-  type: string;
+  type: OtherCapabilityType;
+  /** libvirt's name of the capability (`<capability type='…'>`). */
+  name: string;
   xml: string;
+}
+
+// A Record, not a list, so the compiler checks it names exactly the union's members.
+const OTHER_CAPABILITY_TYPES: Record<Exclude<OtherCapabilityType, 'unknown'>, true> = {
+  system: true,
+  usb: true,
+  scsi_target: true,
+  storage: true,
+  fc_host: true,
+  vports: true,
+  scsi_generic: true,
+  drm: true,
+  mdev_types: true,
+  ccw: true,
+  css: true,
+  vdpa: true,
+  ap_card: true,
+  ap_queue: true,
+  ap_matrix: true,
+  vpd: true,
+};
+
+function otherCapabilityType(name: string): OtherCapabilityType {
+  return Object.hasOwn(OTHER_CAPABILITY_TYPES, name) ? (name as OtherCapabilityType) : 'unknown';
 }
 
 /** One capability of a node device. */
@@ -98,7 +156,7 @@ export interface NodeDeviceModel {
 /**
  * Parse node device XML (from `virNodeDeviceGetXMLDesc`).
  *
- * @example parseNodeDeviceXml(xml).capabilities.find((c) => c.type === 'pci')
+ * @example parseNodeDeviceXml(xml).capabilities.find((c) => c.type === 'pci')?.address // narrowed to PciCapability
  * @throws XmlParseError when malformed, not a `<device>`, or without `<name>`.
  * @see https://libvirt.org/formatnode.html
  */
@@ -167,7 +225,7 @@ function readCapability(c: ElementReader): NodeDeviceCapability {
         iommuGroup: c.child('iommuGroup')?.int('number'),
       });
     default:
-      return { type, xml: c.raw() };
+      return { type: otherCapabilityType(type), name: type, xml: c.raw() };
   }
 }
 

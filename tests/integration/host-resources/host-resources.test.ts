@@ -74,7 +74,7 @@ describe('node devices', () => {
     expect(cap).toMatchObject({ type: 'pci', vendor: { id: expect.stringMatching(/^0x[0-9a-f]{4}$/) } });
     // pci_0000_00_05_0 → 0000:00:05.0
     const m = /^pci_([0-9a-f]{4})_([0-9a-f]{2})_([0-9a-f]{2})_([0-9a-f])$/.exec(pci.name);
-    if (m !== null) expect((cap as { address: string }).address).toBe(`${m[1]}:${m[2]}:${m[3]}.${m[4]}`);
+    if (m !== null) expect(cap?.address).toBe(`${m[1]}:${m[2]}:${m[3]}.${m[4]}`);
     expect(await conn.nodeDevices.getParent(pci)).toBe(model.parent ?? null);
 
     const [net] = await conn.nodeDevices.list({ capabilities: ['net'] });

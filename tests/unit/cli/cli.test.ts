@@ -4,6 +4,7 @@
  * errors, and the dispatcher's usage errors (all before any connection).
  * The commands themselves run as subprocesses in tests/integration/cli.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, exitCodeOf } from '../../../src/cli/exit-codes.js';
 import { toJson } from '../../../src/cli/output.js';
@@ -141,5 +142,17 @@ describe('runCli usage errors: exit 2 before anything connects', () => {
     const one = capture();
     expect(await runCli(['destroy', '--help'], signal, one)).toBe(ExitCode.OK);
     expect(one.out).toContain('--storage owned|all-safe|none');
+    // The pointer is to a file a package user has (the tarball ships docs/).
+    for (const text of [help.out, one.out]) expect(text).toContain('node_modules/libvirt-manager/docs/cli.md');
+  });
+
+  it('--version and -V: the package version on stdout, exit 0, without connecting', async () => {
+    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const streams = capture();
+      expect(await runCli([flag], signal, streams)).toBe(ExitCode.OK);
+      expect(streams.out).toBe(`${pkg.version}\n`);
+      expect(streams.err).toBe('');
+    }
   });
 });

@@ -81,6 +81,17 @@ describe('PacketFramer', () => {
     expect(framer.bufferedBytes).toBe(0);
   });
 
+  it('says a length word of printable ASCII is a peer speaking text ("HTTP" = 1213486160), not libvirt', () => {
+    const framer = new PacketFramer();
+    expect(() => framer.push(Buffer.from('HTTP/1.1 400 Bad Request\r\n'), () => undefined)).toThrow(
+      'packet length 1213486160 exceeds the maximum of 33554436: the peer sent text ("HTTP"), so it is probably not a libvirt daemon',
+    );
+    // A binary oversized length keeps the plain message.
+    expect(() => new PacketFramer({ maxMessage: 1024 }).push(Buffer.from('7fffff00', 'hex'), () => undefined)).toThrow(
+      /^packet length 2147483392 exceeds the maximum of 1028$/,
+    );
+  });
+
   it('rejects a length split across chunks', () => {
     const framer = new PacketFramer({ maxMessage: 1024 });
     framer.push(Buffer.from('7f', 'hex'), () => undefined);

@@ -67,6 +67,7 @@ describe('unix', () => {
     expect(err).toBeInstanceOf(TransportError);
     expect((err as Error).message).toContain(path);
     expect((err as Error).message).toContain('is libvirtd running?');
+    expect((err as Error).message).toContain('apt-get install libvirt-daemon-system');
     expect(((err as Error).cause as NodeJS.ErrnoException).code).toBe('ENOENT');
   });
 

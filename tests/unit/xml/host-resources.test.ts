@@ -3,7 +3,7 @@
  * `<filterref>` and `<encryption>` on volumes and disks: built, parsed back,
  * unknown parts kept; and the secret / node-device events as the public shape.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { toLibvirtEvent } from '../../../src/connection/events/decode-event.js';
 import type { DecodedEvent } from '../../../src/rpc/index.js';
 import {
@@ -18,6 +18,8 @@ import {
   parseNwfilterXml,
   parseSecretXml,
   parseStorageVolumeXml,
+  type OtherCapability,
+  type PciCapability,
 } from '../../../src/xml/index.js';
 
 const UUID = '0f628a87-28df-4c31-ba7a-b9350a0f41bf';
@@ -128,7 +130,23 @@ describe('node device XML', () => {
     );
     expect(usb.capabilities[0]).toEqual({ type: 'usb_device', bus: 1, device: 2, vendor: { id: '0x1d6b' } });
     const other = parseNodeDeviceXml("<device><name>computer</name><capability type='system'><product>x</product></capability></device>");
-    expect(other.capabilities[0]).toMatchObject({ type: 'system', xml: expect.stringContaining('<product>x</product>') });
+    expect(other.capabilities[0]).toMatchObject({ type: 'system', name: 'system', xml: expect.stringContaining('<product>x</product>') });
+  });
+
+  it("keeps a capability name libvirt 9.0 does not have as type 'unknown' with libvirt's name", () => {
+    const dev = parseNodeDeviceXml("<device><name>x</name><capability type='future_bus'><id>7</id></capability></device>");
+    expect(dev.capabilities[0]).toMatchObject({ type: 'unknown', name: 'future_bus', xml: expect.stringContaining('<id>7</id>') });
+  });
+
+  it("narrows a capability by its type: find((c) => c.type === 'pci') is a PciCapability", () => {
+    const dev = parseNodeDeviceXml(
+      "<device><name>pci_0000_00_1f_2</name><capability type='pci'><domain>0</domain><bus>0</bus><slot>31</slot><function>2</function></capability></device>",
+    );
+    // The docs' snippet: with a catch-all `type: string` these reads did not compile (TS2339).
+    const pci = dev.capabilities.find((c) => c.type === 'pci');
+    expectTypeOf(pci).toEqualTypeOf<PciCapability | undefined>();
+    expect(pci?.address).toBe('0000:00:1f.2');
+    for (const c of dev.capabilities) if (c.type === 'storage') expectTypeOf(c).toEqualTypeOf<OtherCapability>();
   });
 });
 
