@@ -11,7 +11,8 @@
  * away since (a detached disk kept by the caller, an image left by a copy).
  * The SDK read the record before the revert and writes it back after, minus
  * the volumes that are gone — the record stays what it was, as a revert
- * neither makes nor deletes a volume.
+ * neither makes nor deletes a volume — and marks a volume no disk uses any
+ * more `leftBy: 'revert'`, which teardown deletes by its key.
  *
  * @module
  */
