@@ -121,7 +121,10 @@ function distrust(model: DomainModel, ownership: Ownership): string | null {
  *   with the reason), except the cloud-init seed the SDK detaches after the
  *   first boot: it is deleted when the record carries its volume key, its
  *   content hash and the domain's UUID — the destroyer checks the key and the
- *   content (the seed is a small ISO) before deleting.
+ *   content (the seed is a small ISO) before deleting;
+ * - likewise a snapshot's overlay or memory file, and a volume whose disk a
+ *   snapshot revert took off the VM (`leftBy: 'revert'`): deleted when the
+ *   record carries its key and the domain's UUID, and the key still matches.
  */
 export function planVolumes(model: DomainModel, policy: StoragePolicy): VolumePlan {
   const ownership = model.metadata?.ownership;
@@ -187,8 +190,10 @@ export function planVolumes(model: DomainModel, policy: StoragePolicy): VolumePl
       plan.delete.push(recordOfOwned(owned, true));
       return;
     }
-    // An overlay or memory file of a snapshot (kept by libvirt after a revert or a delete): deleted when its key still matches.
-    if (SNAPSHOT_ROLES.includes(owned.role) && owned.key !== undefined && ownership?.domainUuid !== undefined) {
+    // An overlay or memory file of a snapshot (kept by libvirt after a revert or a delete), or a volume whose disk a revert
+    // took off the VM (the SDK knows why it is not attached): deleted when its key still matches.
+    const leftBehind = SNAPSHOT_ROLES.includes(owned.role) || ('leftBy' in owned && owned.leftBy === 'revert');
+    if (leftBehind && owned.key !== undefined && ownership?.domainUuid !== undefined) {
       plan.delete.push(recordOfOwned(owned, true));
       return;
     }

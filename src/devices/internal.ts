@@ -13,7 +13,9 @@ export {
   everyDefinition,
   forgetOwned,
   ownedVolumeOf,
+  readRecords,
   recordOwned,
   restoreRecords,
+  sameVolume,
 } from './ownership.js';
 export { AFFECT_CONFIG, AFFECT_LIVE, type VmView, diskByTarget, diskPath, disksOf, scopeFlags } from './vm-view.js';

@@ -60,7 +60,23 @@ export async function restoreRecords(run: OwnershipRun, previous: PreviousRecord
   for (const [flags, record] of previous) await writeRecord(run, flags, record, call);
 }
 
-function sameVolume(a: { pool?: string; name?: string; path?: string }, b: { pool?: string; name?: string; path?: string }): boolean {
+/**
+ * The record of each definition in `definitions` as it is now (`null`: that
+ * definition has none), in the shape {@link restoreRecords} puts back — to
+ * write again what an operation that replaces the whole definition (a
+ * snapshot revert) takes away.
+ */
+export async function readRecords(run: OwnershipRun, definitions: readonly number[], call: CallOptions): Promise<PreviousRecords> {
+  const records = new Map<number, Ownership | null>();
+  for (const flags of definitions) records.set(flags, await readRecord(run, flags, call));
+  return records;
+}
+
+/** Whether two record entries name the same volume (same pool and name, or same path). */
+export function sameVolume(
+  a: { pool?: string; name?: string; path?: string },
+  b: { pool?: string; name?: string; path?: string },
+): boolean {
   if (a.pool !== undefined && a.name !== undefined && a.pool === b.pool && a.name === b.name) return true;
   return a.path !== undefined && a.path === b.path;
 }

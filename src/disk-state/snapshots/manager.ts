@@ -93,7 +93,10 @@ export class SnapshotManager {
    * Revert the VM to the snapshot `name` (`virsh snapshot-revert`): its disks
    * (and memory, when saved) as they were; the VM ends in the state the
    * snapshot recorded unless `running` or `paused` says otherwise.
-   * libvirt 9.0 reverts internal snapshots only.
+   * libvirt 9.0 reverts internal snapshots only. The VM's ownership record
+   * stays what it was before the revert (libvirt would put back the one saved
+   * with the snapshot): volumes the SDK made since stay the VM's, and teardown
+   * deletes them.
    *
    * Default `timeout`: 300 000 ms.
    * @example await snapshots.revert('web1', 'before-upgrade', { running: true });

@@ -37,6 +37,14 @@ export interface OwnedVolume extends Extensible {
    * and only when, it deletes the volume — a kept volume keeps its secret.
    */
   secret?: string;
+  /**
+   * Why the volume is recorded though no disk of the VM uses it: `'revert'`
+   * — a snapshot revert took its disk off the VM (the definition saved with
+   * the snapshot did not have it) and the SDK kept it recorded. Teardown
+   * deletes such a volume, as a snapshot's overlay, when the record has its
+   * key and the domain's UUID and the key still matches.
+   */
+  leftBy?: Open<'revert'>;
 }
 
 /** The cloud-init NoCloud seed (ISO labelled `cidata`) the SDK attached. */
@@ -105,9 +113,16 @@ function writeInto(w: ElementWriter, o: Ownership, prefix: string): void {
     if (typeof v.role !== 'string' || v.role === '') throw invalidSpec(`${path}.role`, 'is required');
     if (v.path === undefined && (v.pool === undefined || v.name === undefined))
       throw invalidSpec(path, 'needs a path, or a pool and a name');
-    el('volume', path, { role: v.role, pool: v.pool, name: v.name, path: v.path, format: v.format, key: v.key, secret: v.secret }).extras(
-      v,
-    );
+    el('volume', path, {
+      role: v.role,
+      pool: v.pool,
+      name: v.name,
+      path: v.path,
+      format: v.format,
+      key: v.key,
+      secret: v.secret,
+      'left-by': v.leftBy,
+    }).extras(v);
   });
   if (o.cloudInit !== undefined) {
     const c = o.cloudInit;
@@ -140,6 +155,7 @@ export function readOwnership(r: ElementReader): Ownership {
           format: v.attr('format'),
           key: v.attr('key'),
           secret: v.attr('secret'),
+          leftBy: v.attr('left-by'),
         },
         v.extras(),
       ),

@@ -184,4 +184,14 @@ describe('planVolumes with snapshots (backing chains, snapshot files)', () => {
     );
     expect(planVolumes(domain([file('/p/root.qcow2', 'vda')], [memory], undefined, null), 'owned').delete).toEqual([]);
   });
+
+  it('deletes a disk volume a revert took off the VM (leftBy revert) by its key; a detached disk volume without the mark stays', () => {
+    const vdb = { role: 'disk', path: '/p/vm-vdb.qcow2', pool: 'p', name: 'vm-vdb.qcow2', key: '/p/vm-vdb.qcow2' };
+    const left = { ...vdb, leftBy: 'revert' };
+    expect(planVolumes(domain([file('/p/root.qcow2', 'vda')], [left]), 'owned').delete.map((v) => v.path)).toEqual(['/p/vm-vdb.qcow2']);
+    expect(planVolumes(domain([file('/p/root.qcow2', 'vda')], [vdb]), 'owned').delete).toEqual([]);
+    const { key: _key, ...keyless } = left;
+    expect(planVolumes(domain([file('/p/root.qcow2', 'vda')], [keyless]), 'owned').delete).toEqual([]);
+    expect(planVolumes(domain([file('/p/root.qcow2', 'vda')], [left], undefined, null), 'owned').delete).toEqual([]);
+  });
 });

@@ -71,10 +71,12 @@ describe('ownership metadata', () => {
           path: '/var/lib/libvirt/images/vm.qcow2',
           key: '/var/lib/libvirt/images/vm.qcow2',
         },
+        { role: 'disk', pool: 'default', name: 'vm-vdb.qcow2', key: '/var/lib/libvirt/images/vm-vdb.qcow2', leftBy: 'revert' },
       ],
       cloudInit: { ...record.cloudInit, key: 'k-seed' },
     };
     const xml = buildOwnershipXml(keyed);
+    expect(xml).toContain('left-by="revert"');
     expect(xml).toContain('<domain-uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</domain-uuid>');
     expect(xml).toContain('key="k-seed"');
     expect(parseOwnership(xml)).toEqual(keyed);
