@@ -251,8 +251,9 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
       this.#machine.send({ type: 'reconnect.attempt', attempt, delay });
       this.emit('reconnecting', { attempt, delay, error: lastError });
       if (!(await sleep(delay, this.#closeController.signal))) return;
+      let link: RpcLink | undefined;
       try {
-        const link = await this.#mutex.runExclusive(() => this.#establish({ signal: this.#closeController.signal }));
+        link = await this.#mutex.runExclusive(() => this.#establish({ signal: this.#closeController.signal }));
         if (this.#closing !== null) {
           link.client.destroy();
           return;
@@ -270,6 +271,12 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
         this.emit('reconnected', { attempt, reconnects: this.reconnects });
         return;
       } catch (attemptError) {
+        // The link opened but its replay failed: close it, or the next attempt's link replaces it and its socket
+        // stays open (with its event registrations on the daemon) for the life of the process.
+        if (link !== undefined && this.#link === link) {
+          this.#link = null;
+          link.client.destroy();
+        }
         if (this.#closing !== null) return;
         lastError = attemptError as LibvirtManagerError;
         log(this.#options.logger, 'warn', 'reconnect attempt failed', { uri: this.uri, attempt, error: String(attemptError) });

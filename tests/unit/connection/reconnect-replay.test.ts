@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { LibvirtConnection } from '../../../src/connection/internal.js';
+import { CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY } from '../../../src/rpc/index.js';
+import { FakeLibvirtDaemon } from '../../../src/testing/index.js';
+
+// Reconnects against the in-process daemon: what a reconnect attempt that failed after the socket was open
+// leaves behind.
+
+let daemon: FakeLibvirtDaemon | undefined;
+let conn: LibvirtConnection | undefined;
+afterEach(async () => {
+  conn?.destroy();
+  await daemon?.stop();
+  conn = daemon = undefined;
+});
+
+async function subscribed(): Promise<{ daemon: FakeLibvirtDaemon; conn: LibvirtConnection }> {
+  daemon = await FakeLibvirtDaemon.start();
+  let callbackID = 0;
+  daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, () => ({ ok: { callbackID: ++callbackID } }));
+  conn = await LibvirtConnection.connect(daemon.uri, { keepalive: false, reconnect: { initialDelay: 10, maxDelay: 20 } });
+  const events = conn.events({ types: ['domain.lifecycle'] });
+  await events.ready;
+  return { daemon, conn };
+}
+
+describe('LibvirtConnection reconnect: a replay that fails', () => {
+  it('closes the link of the failed attempt instead of leaving its socket open', async () => {
+    const { daemon, conn } = await subscribed();
+    // The first replay on the new link is refused; the next attempt succeeds.
+    daemon.once(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, () => ({ error: { code: 1, message: 'internal error: injected' } }));
+    const reconnected = new Promise<void>((resolve) => conn.once('reconnected', () => resolve()));
+    daemon.dropClients();
+    await reconnected;
+    expect(conn.state).toBe('open');
+    // Client 0: the original link (dropped); 1: the failed attempt; 2: the live link.
+    expect(daemon.clients).toHaveLength(3);
+    await expect.poll(() => daemon.clients[1]!.closed, { timeout: 2000 }).toBe(true);
+    expect(daemon.clients[2]!.closed).toBe(false);
+  });
+});
