@@ -232,6 +232,9 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     link.client.once('close', (error) => {
       if (this.#link !== link || error.reason === 'client') return;
       this.#link = null;
+      // Lost during its replay: the reconnect loop that opened it sees that and tries again; a second loop would
+      // race it, open links of its own and announce a second reconnect.
+      if (this.state === 'reconnecting') return;
       void this.#onLinkLost(error);
     });
   }

@@ -38,4 +38,22 @@ describe('LibvirtConnection reconnect: a replay that fails', () => {
     await expect.poll(() => daemon.clients[1]!.closed, { timeout: 2000 }).toBe(true);
     expect(daemon.clients[2]!.closed).toBe(false);
   });
+
+  it('runs one reconnect loop when the new link is lost during its replay', async () => {
+    const { daemon, conn } = await subscribed();
+    // The first replay never gets its answer: the daemon drops that link instead.
+    daemon.once(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, () => ({ close: true }));
+    let reconnected = 0;
+    conn.on('reconnected', () => reconnected++);
+    const first = new Promise<void>((resolve) => conn.once('reconnected', () => resolve()));
+    daemon.dropClients();
+    await first;
+    // Leave time for a second loop, if one was started, to connect again (its backoff is 10-20 ms).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(reconnected).toBe(1);
+    expect(conn.reconnects).toBe(1);
+    // Client 0: the original link; 1: lost during its replay; 2: the live link. Nothing more.
+    expect(daemon.clients).toHaveLength(3);
+    expect(daemon.clients.filter((c) => !c.closed)).toHaveLength(1);
+  });
 });
