@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { LibvirtConnection } from '../../../src/connection/internal.js';
+import { InvalidArgumentError, LibvirtConnection } from '../../../src/connection/internal.js';
+import { CONNECT_GET_LIB_VERSION } from '../../../src/rpc/index.js';
 import { CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY } from '../../../src/rpc/index.js';
 import { FakeLibvirtDaemon } from '../../../src/testing/index.js';
 
@@ -24,7 +25,7 @@ async function subscribed(): Promise<{ daemon: FakeLibvirtDaemon; conn: LibvirtC
   return { daemon, conn };
 }
 
-describe('LibvirtConnection reconnect: a replay that fails', () => {
+describe('LibvirtConnection while reconnecting', () => {
   it('closes the link of the failed attempt instead of leaving its socket open', async () => {
     const { daemon, conn } = await subscribed();
     // The first replay on the new link is refused; the next attempt succeeds.
@@ -55,5 +56,19 @@ describe('LibvirtConnection reconnect: a replay that fails', () => {
     // Client 0: the original link; 1: lost during its replay; 2: the live link. Nothing more.
     expect(daemon.clients).toHaveLength(3);
     expect(daemon.clients.filter((c) => !c.closed)).toHaveLength(1);
+  });
+
+  it('refuses a bad timeout at once while reconnecting instead of waiting for the link without bound', async () => {
+    const { daemon, conn } = await subscribed();
+    // The daemon goes away for good: the connection keeps reconnecting.
+    await daemon.stop();
+    await expect.poll(() => conn.state).toBe('reconnecting');
+    for (const timeout of [Number.NaN, -1, Infinity]) {
+      const outcome = await Promise.race([
+        conn.call(CONNECT_GET_LIB_VERSION, undefined, { timeout }).catch((error: unknown) => error),
+        new Promise((resolve) => setTimeout(() => resolve('still waiting'), 500)),
+      ]);
+      expect(outcome, `timeout ${timeout}`).toBeInstanceOf(InvalidArgumentError);
+    }
   });
 });
