@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../errors/index.js';
+import { AbortError, InvalidArgumentError, TimeoutError } from '../../errors/index.js';
 import {
   CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
   CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
@@ -15,8 +15,10 @@ import {
   type MessageHeader,
   type Procedure,
   REMOTE_PROGRAM,
+  checkDuration,
   decodeEvent,
 } from '../../rpc/index.js';
+import { startDeadline } from '../../rpc/deadline.js';
 import { log } from '../../rpc/logger.js';
 import type { EventKey, LibvirtEvent } from './event-types.js';
 import { toLibvirtEvent } from './decode-event.js';
@@ -92,13 +94,23 @@ export class EventHub {
    * Add `listener` for `keys`, registering on the daemon what is not yet
    * registered. If a registration fails, the listener is removed from every
    * key again and the error is thrown.
+   *
+   * `options` bound only this caller's wait. The registration calls run
+   * without them: a registration is shared with every listener of its type,
+   * so one caller giving up must not fail it for the others, and an
+   * abandoned call the daemon completes anyway would leave a callback on the
+   * daemon that nobody deregisters. Finished with nobody listening, it is
+   * deregistered (see `#register`).
    */
   async add(listener: HubListener, keys: readonly EventKey[], options: CallOptions = {}): Promise<void> {
+    const timeout = checkDuration(options.timeout, 'timeout') ?? 0;
+    const { signal } = options;
+    if (signal?.aborted === true) throw new AbortError('event registration aborted before it was sent', { cause: signal.reason });
     this.#all.add(listener);
     const regs = keys.map((key) => this.#registration(key));
     for (const reg of regs) reg.listeners.add(listener);
     try {
-      await Promise.all(regs.map((reg) => this.#ensureRegistered(reg, options)));
+      await within(Promise.all(regs.map((reg) => this.#ensureRegistered(reg, {}))), signal, timeout);
     } catch (error) {
       this.remove(listener);
       throw error;
@@ -194,6 +206,21 @@ export class EventHub {
     await Promise.all([...this.#registrations.values()].map((reg) => this.#ensureRegistered(reg, options, linkCall)));
     for (const listener of this.#all) listener.deliver({ type: 'connection.reconnected', reconnects });
   }
+}
+
+/** Wait for `work` until `signal` aborts or `timeout` ms (0: none) pass; giving up leaves `work` running. */
+function within<T>(work: Promise<T>, signal: AbortSignal | undefined, timeout: number): Promise<T> {
+  if (signal === undefined && timeout === 0) return work;
+  const deadline = startDeadline(timeout, signal, () => new TimeoutError(timeout, `event registration timed out after ${timeout} ms`));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void =>
+      reject(deadline.expired ? deadline.signal.reason : new AbortError('event registration aborted', { cause: signal?.reason }));
+    deadline.signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => {
+      deadline.dispose();
+      deadline.signal.removeEventListener('abort', onAbort);
+    });
+  });
 }
 
 function registerOnDaemon(call: HubCall, key: EventKey, options: CallOptions): Promise<{ callbackID: number }> {
