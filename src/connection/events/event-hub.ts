@@ -146,17 +146,23 @@ export class EventHub {
 
   #ensureRegistered(reg: Registration, options: CallOptions, call: HubCall = this.#call): Promise<void> {
     if (reg.callbackID !== null) return Promise.resolve();
-    reg.ready ??= this.#register(reg, options, call).finally(() => {
-      reg.ready = null;
-    });
+    if (reg.ready === null) {
+      // A replay replaces `ready` while an older registration may still run: that one must not clear the new one.
+      const ready: Promise<void> = this.#register(reg, options, call).finally(() => {
+        if (reg.ready === ready) reg.ready = null;
+      });
+      reg.ready = ready;
+    }
     return reg.ready;
   }
 
   async #register(reg: Registration, options: CallOptions, call: HubCall): Promise<void> {
     const { callbackID } = await registerOnDaemon(call, reg.key, options);
-    if (this.#registrations.get(reg.id) !== reg) {
-      // Everyone left while we were registering: undo it.
-      void this.#call(deregisterProcedure(reg.key), { callbackID }).catch(() => undefined);
+    // Everyone left while we were registering, or this type got its callback meanwhile (a registration made
+    // while reconnecting lands on the new link after the replay registered it there): undo this one, on the link
+    // it was made on, or the daemon delivers every event twice and keeps a callback nobody deregisters.
+    if (this.#registrations.get(reg.id) !== reg || reg.callbackID !== null) {
+      void call(deregisterProcedure(reg.key), { callbackID }).catch(() => undefined);
       return;
     }
     reg.callbackID = callbackID;

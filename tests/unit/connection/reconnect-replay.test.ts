@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, LibvirtConnection } from '../../../src/connection/internal.js';
 import { CONNECT_GET_LIB_VERSION } from '../../../src/rpc/index.js';
-import { CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY } from '../../../src/rpc/index.js';
+import { CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY } from '../../../src/rpc/index.js';
 import { FakeLibvirtDaemon } from '../../../src/testing/index.js';
 
 // Reconnects against the in-process daemon: what a reconnect attempt that failed after the socket was open
@@ -70,5 +70,38 @@ describe('LibvirtConnection while reconnecting', () => {
       ]);
       expect(outcome, `timeout ${timeout}`).toBeInstanceOf(InvalidArgumentError);
     }
+  });
+
+  it('registers an event type subscribed to while reconnecting once on the new link, not twice', async () => {
+    const { daemon, conn } = await subscribed();
+    // Callbacks alive on the daemon, per client: registered and not deregistered.
+    const alive = new Map<object, Set<number>>();
+    let callbackID = 100;
+    daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, (_args, { client }) => {
+      const id = ++callbackID;
+      alive.set(client, (alive.get(client) ?? new Set()).add(id));
+      return { ok: { callbackID: id } };
+    });
+    daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, ({ callbackID: id }, { client }) => {
+      alive.get(client)?.delete(id);
+      return { ok: undefined };
+    });
+    const reconnected = new Promise<void>((resolve) => conn.once('reconnected', () => resolve()));
+    // A type nobody had subscribed to yet, while reconnecting: its registration waits for the link, and the replay
+    // runs on that link too.
+    const subscribing = new Promise<ReturnType<typeof conn.events>>((resolve) =>
+      conn.once('reconnecting', () => resolve(conn.events({ types: ['domain.reboot'] }))),
+    );
+    daemon.dropClients();
+    const reboots = await subscribing;
+    await reconnected;
+    await reboots.ready;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const live = daemon.clients.at(-1)!;
+    // One callback for domain.lifecycle, one for domain.reboot.
+    expect(alive.get(live)?.size).toBe(2);
+    await reboots.return();
+    await conn.close();
+    expect(alive.get(live)?.size).toBe(1);
   });
 });
