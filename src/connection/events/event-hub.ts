@@ -68,6 +68,12 @@ export class EventHub {
    * run first (observed on libvirt 9.0.0: 16 of 200 quick re-subscriptions).
    */
   readonly #leaving = new Map<string, Promise<void>>();
+  /**
+   * Aborted when the link is replaced: a deregistration still waiting for a
+   * link names a callback of the old one, and libvirtd numbers callbacks from
+   * 1 again after a restart, so on the new link it could remove another one.
+   */
+  #linkEpoch = new AbortController();
   /** Listeners that also want connection-level events (reconnected). */
   readonly #all = new Set<HubListener>();
   #received = 0;
@@ -141,7 +147,7 @@ export class EventHub {
 
   /** Deregister `callbackID` of `reg`'s type, best effort (if the link is gone, the daemon already dropped it). */
   #deregister(reg: Registration, callbackID: number, call: HubCall): void {
-    const done = call(deregisterProcedure(reg.key), { callbackID }, { timeout: 10_000 }).then(
+    const done = call(deregisterProcedure(reg.key), { callbackID }, { timeout: 10_000, signal: this.#linkEpoch.signal }).then(
       () => undefined,
       (error: unknown) => log(this.#logger, 'debug', 'event deregistration failed', { key: reg.id, error: String(error) }),
     );
@@ -224,6 +230,8 @@ export class EventHub {
   async replay(linkCall: HubCall, reconnects: number, options: CallOptions = {}): Promise<void> {
     this.#byCallbackId.clear();
     // The old link's deregistrations do not concern the new one (and wait for it: the replay must not wait for them).
+    this.#linkEpoch.abort();
+    this.#linkEpoch = new AbortController();
     this.#leaving.clear();
     for (const reg of this.#registrations.values()) {
       reg.callbackID = null;

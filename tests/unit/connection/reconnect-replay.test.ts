@@ -104,4 +104,33 @@ describe('LibvirtConnection while reconnecting', () => {
     await conn.close();
     expect(alive.get(live)?.size).toBe(1);
   });
+
+  it("never sends the old link's deregistration to the new link, where its callback id names another callback", async () => {
+    const { daemon, conn } = await subscribed();
+    // libvirtd numbers callbacks from 1 again after a restart: ids per client model that.
+    const alive = new Map<object, Map<number, number>>();
+    daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, ({ eventID }, { client }) => {
+      const callbacks = alive.get(client) ?? new Map<number, number>();
+      alive.set(client, callbacks);
+      const id = callbacks.size + 1;
+      callbacks.set(id, eventID);
+      return { ok: { callbackID: id } };
+    });
+    daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, ({ callbackID }, { client }) => {
+      alive.get(client)?.delete(callbackID);
+      return { ok: undefined };
+    });
+    // Reboot gets callback 1 of the first link from this handler.
+    const reboots = conn.events({ types: ['domain.reboot'] });
+    await reboots.ready;
+    const reconnected = new Promise<void>((resolve) => conn.once('reconnected', () => resolve()));
+    // Leave reboot while reconnecting: its deregistration (callback 1 of the old link) waits for a link.
+    const left = new Promise<void>((resolve) => conn.once('reconnecting', () => void reboots.return().then(() => resolve())));
+    daemon.dropClients();
+    await left;
+    await reconnected;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The new link: lifecycle was replayed as callback 1 and must still be there.
+    expect([...(alive.get(daemon.clients.at(-1)!)?.values() ?? [])]).toEqual([0]);
+  });
 });
