@@ -181,7 +181,14 @@ export class EventHub {
 
   async #register(reg: Registration, options: CallOptions, call: HubCall): Promise<void> {
     await this.#leaving.get(reg.id);
-    const { callbackID } = await registerOnDaemon(call, reg.key, options);
+    let callbackID: number;
+    try {
+      ({ callbackID } = await registerOnDaemon(call, reg.key, options));
+    } catch (error) {
+      // Refused because the replay registered the type on this link meanwhile ("already tracked"): it is registered.
+      if (reg.callbackID !== null && this.#registrations.get(reg.id) === reg) return;
+      throw error;
+    }
     // Everyone left while we were registering, or this type got its callback meanwhile (a registration made
     // while reconnecting lands on the new link after the replay registered it there): undo this one, on the link
     // it was made on, or the daemon delivers every event twice and keeps a callback nobody deregisters.

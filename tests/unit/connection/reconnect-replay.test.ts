@@ -133,4 +133,26 @@ describe('LibvirtConnection while reconnecting', () => {
     // The new link: lifecycle was replayed as callback 1 and must still be there.
     expect([...(alive.get(daemon.clients.at(-1)!)?.values() ?? [])]).toEqual([0]);
   });
+
+  it('a type subscribed to while reconnecting is ready even when libvirtd refuses the second callback', async () => {
+    const { daemon, conn } = await subscribed();
+    // libvirtd keeps one callback per event and connection: a second is "event callback already tracked".
+    const alive = new Map<object, Set<number>>();
+    let callbackID = 100;
+    daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, ({ eventID }, { client }) => {
+      const events = alive.get(client) ?? new Set<number>();
+      alive.set(client, events);
+      if (events.has(eventID)) return { error: { code: 8, domain: 0, message: 'invalid argument: event callback already tracked' } };
+      events.add(eventID);
+      return { ok: { callbackID: ++callbackID } };
+    });
+    const reconnected = new Promise<void>((resolve) => conn.once('reconnected', () => resolve()));
+    const subscribing = new Promise<ReturnType<typeof conn.events>>((resolve) =>
+      conn.once('reconnecting', () => resolve(conn.events({ types: ['domain.reboot'] }))),
+    );
+    daemon.dropClients();
+    const reboots = await subscribing;
+    await reconnected;
+    await expect(reboots.ready).resolves.toBeUndefined();
+  });
 });
