@@ -80,6 +80,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
       write: (packet) => this.#io.write(packet),
       backlog: () => socket.writableLength,
       open: () => !this.#down,
+      readingPaused: () => socket.isPaused(),
       dead: (error) => this.#teardown(error),
     });
     this.#io = new PacketIo(

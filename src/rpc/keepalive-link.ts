@@ -10,6 +10,8 @@ export interface KeepaliveHost {
   backlog(): number;
   /** `false` once the connection closed. */
   open(): boolean;
+  /** `true` while the client itself stopped reading the socket (a stream consumer is behind): silence is ours then. */
+  readingPaused(): boolean;
   /** The daemon went silent for too long: close the connection with this error. */
   dead(error: ConnectionClosedError): void;
 }
@@ -53,6 +55,7 @@ export class KeepaliveLink {
             `no answer from the daemon for ${silentFor} ms (keepalive ${settings.interval} ms × ${settings.count})`,
           ),
         ),
+      () => this.#host.readingPaused(),
     );
     this.#monitor.start();
   }

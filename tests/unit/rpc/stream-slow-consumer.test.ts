@@ -1,0 +1,44 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MessageStatus } from '../../../src/rpc/protocol/constants.js';
+import { DOWNLOAD, LIB_VERSION, fakePair, vol } from '../../helpers/fake.js';
+
+let dispose: (() => Promise<void>) | undefined;
+afterEach(async () => {
+  await dispose?.();
+  dispose = undefined;
+});
+
+describe('a stream consumer that falls behind', () => {
+  it('pauses the socket without the keepalive declaring the daemon dead', async () => {
+    const pair = await fakePair();
+    dispose = pair.dispose;
+    const { daemon, client } = pair;
+    daemon.handle(LIB_VERSION, () => ({ ok: { lib_ver: 9_000_000n } }));
+    const chunk = Buffer.alloc(262_120, 1);
+    const chunks = 40; // ~10 MiB: well past the 1 MiB high-water mark below
+    daemon.handle(DOWNLOAD, (_a, { header, client: c }) => {
+      setImmediate(() => {
+        for (let i = 0; i < chunks; i++) c.sendStream({ proc: 209, serial: header.serial, status: MessageStatus.VIR_NET_CONTINUE }, chunk);
+        c.sendStream({ proc: 209, serial: header.serial, status: MessageStatus.VIR_NET_CONTINUE }, Buffer.alloc(0));
+      });
+      return { ok: undefined };
+    });
+    daemon.onStream((h, _payload, c) => {
+      if (h.status === MessageStatus.VIR_NET_OK)
+        c.sendStream({ proc: 209, serial: h.serial, status: MessageStatus.VIR_NET_OK }, Buffer.alloc(0));
+    });
+    const stream = await client.openStream(DOWNLOAD, { vol, offset: 0n, length: 0n, flags: 0 }, { highWaterMark: 1024 * 1024 });
+    // The daemon answers pings; only our own paused socket keeps its PONGs from us.
+    client.startKeepalive({ interval: 50, count: 3 });
+    // The consumer is busy for many keepalive windows (150 ms each) before it reads.
+    const pingsBefore = daemon.clients[0]!.keepalive.pings;
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(client.closed).toBe(false);
+    // Still pinging: libvirtd's own keepalive takes any packet from us as proof of life, and we read none of its PINGs.
+    expect(daemon.clients[0]!.keepalive.pings).toBeGreaterThan(pingsBefore);
+    let received = 0;
+    for await (const data of stream) received += data.length;
+    expect(received).toBe(chunks * chunk.length);
+    await expect(client.call(LIB_VERSION, undefined)).resolves.toEqual({ lib_ver: 9_000_000n });
+  });
+});
