@@ -197,13 +197,27 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
         return;
       }
       this.#machine.send({ type: 'open' });
+      // close() or destroy() while connecting ends the attempt too: otherwise the link opened after the close,
+      // connect() resolved on a closed connection and the socket stayed open for the life of the process.
+      const { signal } = options;
+      const closeSignal = this.#closeController.signal;
+      let link: RpcLink;
       try {
-        this.#attach(await this.#establish(options));
+        link = await this.#establish({
+          ...options,
+          signal: signal instanceof AbortSignal ? AbortSignal.any([signal, closeSignal]) : (signal ?? closeSignal),
+        });
       } catch (error) {
+        if (this.#closing !== null) throw this.#closedError();
         this.#machine.send({ type: 'link.failed' });
         this.#closeInfo = { reason: 'lost', error: error as LibvirtManagerError };
         throw error;
       }
+      if (this.#closing !== null) {
+        link.client.destroy();
+        throw this.#closedError();
+      }
+      this.#attach(link);
       this.#machine.send({ type: 'link.opened' });
     });
     log(this.#options.logger, 'info', 'libvirt connection open', { uri: this.uri });
