@@ -270,7 +270,8 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
       if (!(await sleep(delay, this.#closeController.signal))) return;
       let link: RpcLink | undefined;
       try {
-        link = await this.#mutex.runExclusive(() => this.#establish({ signal: this.#closeController.signal }));
+        const opened = await this.#mutex.runExclusive(() => this.#establish({ signal: this.#closeController.signal }));
+        link = opened;
         if (this.#closing !== null) {
           link.client.destroy();
           return;
@@ -278,7 +279,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
         this.#attach(link);
         const reconnects = this.reconnects + 1;
         // Replay subscriptions on the new link before anyone else uses it.
-        await this.#hub.replay((procedure, args, callOptions) => link.client.call(procedure, args, callOptions), reconnects, {
+        await this.#hub.replay((procedure, args, callOptions) => opened.client.call(procedure, args, callOptions), reconnects, {
           timeout: this.#options.connectTimeout,
         });
         if (this.#link !== link) continue; // lost again while replaying
