@@ -1,4 +1,4 @@
-import { AbortError, InvalidArgumentError, TimeoutError } from '../../errors/index.js';
+import { AbortError, InvalidArgumentError } from '../../errors/index.js';
 import {
   CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
   CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
@@ -18,10 +18,10 @@ import {
   checkDuration,
   decodeEvent,
 } from '../../rpc/index.js';
-import { startDeadline } from '../../rpc/deadline.js';
 import { log } from '../../rpc/logger.js';
 import type { EventKey, LibvirtEvent } from './event-types.js';
 import { toLibvirtEvent } from './decode-event.js';
+import { within } from './within.js';
 
 /** The call function the hub uses: the connection's, so it waits for the link. */
 export type HubCall = <A, R>(procedure: Procedure<A, R>, args: A, options?: CallOptions) => Promise<R>;
@@ -247,21 +247,6 @@ export class EventHub {
     await Promise.all([...this.#registrations.values()].map((reg) => this.#ensureRegistered(reg, options, linkCall)));
     for (const listener of this.#all) listener.deliver({ type: 'connection.reconnected', reconnects });
   }
-}
-
-/** Wait for `work` until `signal` aborts or `timeout` ms (0: none) pass; giving up leaves `work` running. */
-function within<T>(work: Promise<T>, signal: AbortSignal | undefined, timeout: number): Promise<T> {
-  if (signal === undefined && timeout === 0) return work;
-  const deadline = startDeadline(timeout, signal, () => new TimeoutError(timeout, `event registration timed out after ${timeout} ms`));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void =>
-      reject(deadline.expired ? deadline.signal.reason : new AbortError('event registration aborted', { cause: signal?.reason }));
-    deadline.signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => {
-      deadline.dispose();
-      deadline.signal.removeEventListener('abort', onAbort);
-    });
-  });
 }
 
 function registerOnDaemon(call: HubCall, key: EventKey, options: CallOptions): Promise<{ callbackID: number }> {

@@ -1,5 +1,6 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AbortError, LibvirtConnection } from '../../../src/connection/internal.js';
+import { AbortError, LibvirtConnection, TimeoutError } from '../../../src/connection/internal.js';
 import { CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY } from '../../../src/rpc/index.js';
 import { FakeLibvirtDaemon } from '../../../src/testing/index.js';
 
@@ -72,5 +73,15 @@ describe('event registration given up by one caller', () => {
     // The daemon registered the callback anyway (libvirt may still complete an aborted call).
     answer();
     await expect.poll(() => deregistered, { timeout: 2000 }).toEqual([1]);
+  });
+
+  it("leaves no listener on the caller's signal once its registration timeout passed", async () => {
+    const { conn, daemon } = await heldRegistrations();
+    const controller = new AbortController();
+    const events = conn.events({ types: ['domain.lifecycle'], registration: { signal: controller.signal, timeout: 50 } });
+    await expect.poll(() => registering(daemon)).toBe(1);
+    await expect(events.ready).rejects.toBeInstanceOf(TimeoutError);
+    // The daemon never answers: the registration runs on, the caller's signal is free.
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 });
