@@ -70,8 +70,10 @@ export class EventHub {
   readonly #leaving = new Map<string, Promise<void>>();
   /**
    * Aborted when the link is replaced: a deregistration still waiting for a
-   * link names a callback of the old one, and libvirtd numbers callbacks from
-   * 1 again after a restart, so on the new link it could remove another one.
+   * link names a callback of the old one, and callback ids repeat across
+   * links (libvirtd 9.0.0 gave a fresh connection's first callback id 0; a
+   * restarted daemon counts from scratch), so on the new link it could
+   * remove another one.
    */
   #linkEpoch = new AbortController();
   /** Listeners that also want connection-level events (reconnected). */

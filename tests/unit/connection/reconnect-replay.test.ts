@@ -107,7 +107,7 @@ describe('LibvirtConnection while reconnecting', () => {
 
   it("never sends the old link's deregistration to the new link, where its callback id names another callback", async () => {
     const { daemon, conn } = await subscribed();
-    // libvirtd numbers callbacks from 1 again after a restart: ids per client model that.
+    // Callback ids repeat across links (a restarted libvirtd counts from scratch): ids per client model that.
     const alive = new Map<object, Map<number, number>>();
     daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, ({ eventID }, { client }) => {
       const callbacks = alive.get(client) ?? new Map<number, number>();
