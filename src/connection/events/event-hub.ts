@@ -143,6 +143,9 @@ export class EventHub {
       if (callbackID !== null) {
         this.#byCallbackId.delete(callbackID);
         this.#deregister(reg, callbackID, this.#call);
+      } else if (reg.ready !== null) {
+        // Still registering: it is undone once it lands (see #register); the next registration waits for that.
+        this.#leave(reg.id, reg.ready.then(noop, noop));
       }
     }
   }
@@ -153,9 +156,14 @@ export class EventHub {
       () => undefined,
       (error: unknown) => log(this.#logger, 'debug', 'event deregistration failed', { key: reg.id, error: String(error) }),
     );
-    this.#leaving.set(reg.id, done);
+    this.#leave(reg.id, done);
+  }
+
+  /** Record `done` as the way out of type `id` that a new registration of it waits for. */
+  #leave(id: string, done: Promise<void>): void {
+    this.#leaving.set(id, done);
     void done.then(() => {
-      if (this.#leaving.get(reg.id) === done) this.#leaving.delete(reg.id);
+      if (this.#leaving.get(id) === done) this.#leaving.delete(id);
     });
   }
 
@@ -182,7 +190,11 @@ export class EventHub {
   }
 
   async #register(reg: Registration, options: CallOptions, call: HubCall): Promise<void> {
-    await this.#leaving.get(reg.id);
+    // A registration undone when it lands leaves its deregistration behind it: wait for each in turn.
+    for (let seen, leaving = this.#leaving.get(reg.id); leaving !== undefined && leaving !== seen; leaving = this.#leaving.get(reg.id)) {
+      seen = leaving;
+      await leaving;
+    }
     let callbackID: number;
     try {
       ({ callbackID } = await registerOnDaemon(call, reg.key, options));
@@ -250,6 +262,8 @@ export class EventHub {
     for (const listener of this.#all) listener.deliver({ type: 'connection.reconnected', reconnects });
   }
 }
+
+function noop(): void {}
 
 function registerOnDaemon(call: HubCall, key: EventKey, options: CallOptions): Promise<{ callbackID: number }> {
   switch (key.family) {

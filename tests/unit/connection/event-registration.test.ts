@@ -84,4 +84,31 @@ describe('event registration given up by one caller', () => {
     // The daemon never answers: the registration runs on, the caller's signal is free.
     expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
+
+  it('a subscriber arriving after everyone left a type still registering waits for that registration to be undone', async () => {
+    daemon = await FakeLibvirtDaemon.start();
+    // libvirtd: one callback per event and connection; the first registration takes effect at once, its reply is held.
+    const tracked = new Set<number>();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let callbackID = 0;
+    daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, async ({ eventID }) => {
+      if (tracked.has(eventID)) return { error: { code: 8, message: 'invalid argument: event callback already tracked' } };
+      tracked.add(eventID);
+      const id = ++callbackID;
+      if (id === 1) await held;
+      return { ok: { callbackID: id } };
+    });
+    daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, () => {
+      tracked.clear();
+      return { ok: undefined };
+    });
+    conn = await LibvirtConnection.connect(daemon.uri, { keepalive: false, reconnect: false });
+    const first = conn.events({ types: ['domain.lifecycle'] });
+    await expect.poll(() => registering(daemon!)).toBe(1);
+    await first.return();
+    const second = conn.events({ types: ['domain.lifecycle'] });
+    release();
+    await expect(second.ready).resolves.toBeUndefined();
+  });
 });
