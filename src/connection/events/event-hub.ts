@@ -151,12 +151,13 @@ export class EventHub {
   }
 
   /** Deregister `callbackID` of `reg`'s type, best effort (if the link is gone, the daemon already dropped it). */
-  #deregister(reg: Registration, callbackID: number, call: HubCall): void {
+  #deregister(reg: Registration, callbackID: number, call: HubCall): Promise<void> {
     const done = call(deregisterProcedure(reg.key), { callbackID }, { timeout: 10_000, signal: this.#linkEpoch.signal }).then(
       () => undefined,
       (error: unknown) => log(this.#logger, 'debug', 'event deregistration failed', { key: reg.id, error: String(error) }),
     );
     this.#leave(reg.id, done);
+    return done;
   }
 
   /** Record `done` as the way out of type `id` that a new registration of it waits for. */
@@ -190,11 +191,8 @@ export class EventHub {
   }
 
   async #register(reg: Registration, options: CallOptions, call: HubCall): Promise<void> {
-    // A registration undone when it lands leaves its deregistration behind it: wait for each in turn.
-    for (let seen, leaving = this.#leaving.get(reg.id); leaving !== undefined && leaving !== seen; leaving = this.#leaving.get(reg.id)) {
-      seen = leaving;
-      await leaving;
-    }
+    // Only what was leaving when this one started: a later entry may be this registration's own (see remove).
+    await this.#leaving.get(reg.id);
     let callbackID: number;
     try {
       ({ callbackID } = await registerOnDaemon(call, reg.key, options));
@@ -206,8 +204,9 @@ export class EventHub {
     // Everyone left while we were registering, or this type got its callback meanwhile (a registration made
     // while reconnecting lands on the new link after the replay registered it there): undo this one, on the link
     // it was made on, or the daemon delivers every event twice and keeps a callback nobody deregisters.
+    // Settles once undone, so whoever waits for this registration to leave (see remove) registers after that.
     if (this.#registrations.get(reg.id) !== reg || reg.callbackID !== null) {
-      this.#deregister(reg, callbackID, call);
+      await this.#deregister(reg, callbackID, call);
       return;
     }
     reg.callbackID = callbackID;

@@ -24,4 +24,16 @@ describe('subscribing again to a type just left', () => {
     }
     expect(failures).toEqual([]);
   });
+
+  it('registers every time when the last subscription left before its registration was answered', async () => {
+    const failures: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const left = conn.events({ types: ['domain.lifecycle'] });
+      await left.return();
+      const events = conn.events({ types: ['domain.lifecycle'] });
+      await events.ready.catch((error: unknown) => failures.push(String(error)));
+      await events.return();
+    }
+    expect(failures).toEqual([]);
+  });
 });

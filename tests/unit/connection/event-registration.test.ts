@@ -111,4 +111,26 @@ describe('event registration given up by one caller', () => {
     release();
     await expect(second.ready).resolves.toBeUndefined();
   });
+
+  it('subscribing, leaving before the answer and subscribing again, over and over, never waits on itself', async () => {
+    daemon = await FakeLibvirtDaemon.start();
+    const tracked = new Set<number>();
+    let callbackID = 0;
+    daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, ({ eventID }) => {
+      if (tracked.has(eventID)) return { error: { code: 8, message: 'invalid argument: event callback already tracked' } };
+      tracked.add(eventID);
+      return { ok: { callbackID: ++callbackID } };
+    });
+    daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, () => {
+      tracked.clear();
+      return { ok: undefined };
+    });
+    conn = await LibvirtConnection.connect(daemon.uri, { keepalive: false, reconnect: false });
+    for (let i = 0; i < 20; i++) {
+      await conn.events({ types: ['domain.lifecycle'] }).return();
+      const events = conn.events({ types: ['domain.lifecycle'] });
+      await expect(events.ready).resolves.toBeUndefined();
+      await events.return();
+    }
+  });
 });
