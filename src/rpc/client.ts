@@ -80,7 +80,9 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
       write: (packet) => this.#io.write(packet),
       backlog: () => socket.writableLength,
       open: () => !this.#down,
-      readingPaused: () => socket.isPaused(),
+      // Only while no caller waits for a reply: one may be held behind the unread stream data (a consumer that
+      // makes a call before reading on), and then the keepalive is what ends the wait instead of a hang.
+      readingPaused: () => socket.isPaused() && this.#calls.size === 0,
       dead: (error) => this.#teardown(error),
     });
     this.#io = new PacketIo(

@@ -10,7 +10,10 @@ export interface KeepaliveHost {
   backlog(): number;
   /** `false` once the connection closed. */
   open(): boolean;
-  /** `true` while the client itself stopped reading the socket (a stream consumer is behind): silence is ours then. */
+  /**
+   * `true` while the client itself stopped reading the socket (a stream consumer is behind) and the silence is
+   * harmless: no caller waits for a reply that could be held behind the unread data.
+   */
   readingPaused(): boolean;
   /** The daemon went silent for too long: close the connection with this error. */
   dead(error: ConnectionClosedError): void;

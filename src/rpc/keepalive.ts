@@ -49,8 +49,9 @@ export class KeepaliveMonitor {
 
   /**
    * @param readingPaused `true` while the client itself does not read the socket (back-pressure of a stream
-   *   consumer that is behind): what the daemon sent meanwhile waits unread, so that silence proves nothing and
-   *   counts as activity. Otherwise a consumer busy for `interval × count` ms would close the whole connection.
+   *   consumer that is behind) and no caller waits for a reply: what the daemon sent meanwhile waits unread, so
+   *   that silence proves nothing and counts as activity. Otherwise a consumer busy for `interval × count` ms
+   *   would close the whole connection.
    */
   constructor(
     settings: KeepaliveSettings,

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { ConnectionClosedError } from '../../../src/errors/index.js';
 import { MessageStatus } from '../../../src/rpc/protocol/constants.js';
 import { DOWNLOAD, LIB_VERSION, fakePair, vol } from '../../helpers/fake.js';
 
@@ -40,5 +41,26 @@ describe('a stream consumer that falls behind', () => {
     for await (const data of stream) received += data.length;
     expect(received).toBe(chunks * chunk.length);
     await expect(client.call(LIB_VERSION, undefined)).resolves.toEqual({ lib_ver: 9_000_000n });
+  });
+
+  it('still ends a consumer that waits for a reply held behind its own paused stream (an error, not a hang)', async () => {
+    const pair = await fakePair();
+    dispose = pair.dispose;
+    const { daemon, client } = pair;
+    daemon.handle(LIB_VERSION, () => ({ ok: { lib_ver: 9_000_000n } }));
+    const chunk = Buffer.alloc(262_120, 1);
+    daemon.handle(DOWNLOAD, (_a, { header, client: c }) => {
+      setImmediate(() => {
+        for (let i = 0; i < 40; i++) c.sendStream({ proc: 209, serial: header.serial, status: MessageStatus.VIR_NET_CONTINUE }, chunk);
+      });
+      return { ok: undefined };
+    });
+    const stream = await client.openStream(DOWNLOAD, { vol, offset: 0n, length: 0n, flags: 0 }, { highWaterMark: 1024 * 1024 });
+    client.startKeepalive({ interval: 50, count: 3 });
+    await expect.poll(() => stream.bytesReceived).toBeGreaterThan(1024 * 1024);
+    // The consumer makes a call before reading on: its reply queues behind the stream data nobody reads.
+    const error = await client.call(LIB_VERSION, undefined).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionClosedError);
+    expect((error as ConnectionClosedError).reason).toBe('keepalive');
   });
 });
