@@ -211,6 +211,8 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
         if (this.#closing !== null) throw this.#closedError();
         this.#machine.send({ type: 'link.failed' });
         this.#closeInfo = { reason: 'lost', error: error as LibvirtManagerError };
+        // Calls made while connecting wait for the link (see #linkFor): they fail with the connect.
+        this.#waiters.failAll(this.#closedError());
         throw error;
       }
       if (this.#closing !== null) {
@@ -219,6 +221,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
       }
       this.#attach(link);
       this.#machine.send({ type: 'link.opened' });
+      this.#waiters.release(link);
     });
     log(this.#options.logger, 'info', 'libvirt connection open', { uri: this.uri });
     this.emit('open');
