@@ -12,7 +12,7 @@ export interface KeepaliveHost {
   open(): boolean;
   /**
    * `true` while the client itself stopped reading the socket (a stream consumer is behind) and the silence is
-   * harmless: no caller waits for a reply that could be held behind the unread data.
+   * harmless: nothing else (a reply, another stream) waits for what could be held behind the unread data.
    */
   readingPaused(): boolean;
   /** The daemon went silent for too long: close the connection with this error. */

@@ -49,7 +49,7 @@ export class KeepaliveMonitor {
 
   /**
    * @param readingPaused `true` while the client itself does not read the socket (back-pressure of a stream
-   *   consumer that is behind) and no caller waits for a reply: what the daemon sent meanwhile waits unread, so
+   *   consumer that is behind) and nothing else waits for the daemon: what it sent meanwhile waits unread, so
    *   that silence proves nothing and counts as activity. Otherwise a consumer busy for `interval × count` ms
    *   would close the whole connection.
    */

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionClosedError } from '../../../src/errors/index.js';
 import { MessageStatus } from '../../../src/rpc/protocol/constants.js';
-import { DOWNLOAD, LIB_VERSION, fakePair, vol } from '../../helpers/fake.js';
+import { DOWNLOAD, LIB_VERSION, UPLOAD, fakePair, vol } from '../../helpers/fake.js';
 
 let dispose: (() => Promise<void>) | undefined;
 afterEach(async () => {
@@ -60,6 +60,32 @@ describe('a stream consumer that falls behind', () => {
     await expect.poll(() => stream.bytesReceived).toBeGreaterThan(1024 * 1024);
     // The consumer makes a call before reading on: its reply queues behind the stream data nobody reads.
     const error = await client.call(LIB_VERSION, undefined).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectionClosedError);
+    expect((error as ConnectionClosedError).reason).toBe('keepalive');
+  });
+
+  it("still ends a finish whose confirmation is held behind another stream's unread data (an error, not a hang)", async () => {
+    const pair = await fakePair();
+    dispose = pair.dispose;
+    const { daemon, client } = pair;
+    const chunk = Buffer.alloc(262_120, 1);
+    daemon.handle(DOWNLOAD, (_a, { header, client: c }) => {
+      setImmediate(() => {
+        for (let i = 0; i < 40; i++) c.sendStream({ proc: 209, serial: header.serial, status: MessageStatus.VIR_NET_CONTINUE }, chunk);
+      });
+      return { ok: undefined };
+    });
+    daemon.handle(UPLOAD, () => ({ ok: undefined }));
+    daemon.onStream((h, _payload, c) => {
+      if (h.proc === 208 && h.status === MessageStatus.VIR_NET_OK)
+        c.sendStream({ proc: 208, serial: h.serial, status: MessageStatus.VIR_NET_OK }, Buffer.alloc(0));
+    });
+    const upload = await client.openStream(UPLOAD, { vol, offset: 0n, length: 0n, flags: 0 });
+    const download = await client.openStream(DOWNLOAD, { vol, offset: 0n, length: 0n, flags: 0 }, { highWaterMark: 1024 * 1024 });
+    client.startKeepalive({ interval: 50, count: 3 });
+    await expect.poll(() => download.bytesReceived).toBeGreaterThan(1024 * 1024);
+    // The upload's confirmation queues behind the download's data, which nobody reads.
+    const error = await upload.finish().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionClosedError);
     expect((error as ConnectionClosedError).reason).toBe('keepalive');
   });
