@@ -17,19 +17,23 @@ const SIZE = 16 * 1024 * 1024;
 const IDLE_MS = 32_000;
 
 describe('a download consumer idle past both keepalives (qemu:///system)', () => {
+  // The pool is made and removed on a connection of its own: the one under test may be closed by the test.
+  let admin: LibvirtConnection;
   let conn: LibvirtConnection;
   let pool: TempPool;
   let vol: StorageVolRef;
 
   beforeAll(async () => {
+    admin = await LibvirtConnection.connect(QEMU_URI);
+    pool = await tempPool(admin, 'slowread');
+    vol = await admin.storage.volumes.create(pool.name, `<volume><name>data.raw</name><capacity unit='MiB'>16</capacity></volume>`);
     conn = await LibvirtConnection.connect(QEMU_URI, { reconnect: false });
-    pool = await tempPool(conn, 'slowread');
-    vol = await conn.storage.volumes.create(pool.name, `<volume><name>data.raw</name><capacity unit='MiB'>16</capacity></volume>`);
   });
 
   afterAll(async () => {
+    conn?.destroy();
     await pool?.remove();
-    await conn?.close();
+    await admin?.close();
   });
 
   it('keeps the link, then delivers every byte', { timeout: 120_000 }, async () => {
