@@ -197,14 +197,31 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
         return;
       }
       this.#machine.send({ type: 'open' });
+      // close() or destroy() while connecting ends the attempt too: otherwise the link opened after the close,
+      // connect() resolved on a closed connection and the socket stayed open for the life of the process.
+      const { signal } = options;
+      const closeSignal = this.#closeController.signal;
+      let link: RpcLink;
       try {
-        this.#attach(await this.#establish(options));
+        link = await this.#establish({
+          ...options,
+          signal: signal instanceof AbortSignal ? AbortSignal.any([signal, closeSignal]) : (signal ?? closeSignal),
+        });
       } catch (error) {
+        if (this.#closing !== null) throw this.#closedError();
         this.#machine.send({ type: 'link.failed' });
         this.#closeInfo = { reason: 'lost', error: error as LibvirtManagerError };
+        // Calls made while connecting wait for the link (see #linkFor): they fail with the connect.
+        this.#waiters.failAll(this.#closedError());
         throw error;
       }
+      if (this.#closing !== null) {
+        link.client.destroy();
+        throw this.#closedError();
+      }
+      this.#attach(link);
       this.#machine.send({ type: 'link.opened' });
+      this.#waiters.release(link);
     });
     log(this.#options.logger, 'info', 'libvirt connection open', { uri: this.uri });
     this.emit('open');
@@ -232,6 +249,9 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     link.client.once('close', (error) => {
       if (this.#link !== link || error.reason === 'client') return;
       this.#link = null;
+      // Lost during its replay: the reconnect loop that opened it sees that and tries again; a second loop would
+      // race it, open links of its own and announce a second reconnect.
+      if (this.state === 'reconnecting') return;
       void this.#onLinkLost(error);
     });
   }
@@ -251,8 +271,10 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
       this.#machine.send({ type: 'reconnect.attempt', attempt, delay });
       this.emit('reconnecting', { attempt, delay, error: lastError });
       if (!(await sleep(delay, this.#closeController.signal))) return;
+      let link: RpcLink | undefined;
       try {
-        const link = await this.#mutex.runExclusive(() => this.#establish({ signal: this.#closeController.signal }));
+        const opened = await this.#mutex.runExclusive(() => this.#establish({ signal: this.#closeController.signal }));
+        link = opened;
         if (this.#closing !== null) {
           link.client.destroy();
           return;
@@ -260,7 +282,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
         this.#attach(link);
         const reconnects = this.reconnects + 1;
         // Replay subscriptions on the new link before anyone else uses it.
-        await this.#hub.replay((procedure, args, callOptions) => link.client.call(procedure, args, callOptions), reconnects, {
+        await this.#hub.replay((procedure, args, callOptions) => opened.client.call(procedure, args, callOptions), reconnects, {
           timeout: this.#options.connectTimeout,
         });
         if (this.#link !== link) continue; // lost again while replaying
@@ -270,6 +292,12 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
         this.emit('reconnected', { attempt, reconnects: this.reconnects });
         return;
       } catch (attemptError) {
+        // The link opened but its replay failed: close it, or the next attempt's link replaces it and its socket
+        // stays open (with its event registrations on the daemon) for the life of the process.
+        if (link !== undefined && this.#link === link) {
+          this.#link = null;
+          link.client.destroy();
+        }
         if (this.#closing !== null) return;
         lastError = attemptError as LibvirtManagerError;
         log(this.#options.logger, 'warn', 'reconnect attempt failed', { uri: this.uri, attempt, error: String(attemptError) });

@@ -1,5 +1,5 @@
 import { AbortError, TimeoutError } from '../errors/index.js';
-import type { CallOptions, RpcLink } from '../rpc/index.js';
+import { type CallOptions, type RpcLink, checkDuration } from '../rpc/index.js';
 
 interface LinkWaiter {
   resolve: (link: RpcLink) => void;
@@ -16,9 +16,16 @@ export class LinkWaiters {
 
   /** Wait for the next link; `timeout` (default `defaultTimeout`, 0 for none) and `signal` bound the wait. */
   wait(options: CallOptions, defaultTimeout: number): Promise<RpcLink> {
+    let timeout: number;
+    try {
+      // Checked here, not only by the call once the link is back: a NaN or negative timeout sets no timer below,
+      // so the call would wait without bound for a link that may never come.
+      timeout = checkDuration(options.timeout, 'timeout') ?? defaultTimeout;
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
     return new Promise<RpcLink>((resolve, reject) => {
       const { signal } = options;
-      const timeout = options.timeout ?? defaultTimeout;
       let timer: NodeJS.Timeout | undefined;
       const cleanup = (): void => {
         clearTimeout(timer);

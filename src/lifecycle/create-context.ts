@@ -21,11 +21,13 @@ export function createLifecycleContext(connection: LifecycleConnection, options:
     locks: locksOf(connection),
     emitsRebootEvents: (deadline) => {
       // The test driver never emits VIR_DOMAIN_EVENT_ID_REBOOT; hypervisors do. Asked once.
-      rebootEvents ??= connection.host.getType(deadline.call(10_000)).then(
-        (type) => type.toUpperCase() !== 'TEST',
-        () => true,
-      );
-      return rebootEvents;
+      // A failed probe (its caller aborted, the link was down) says nothing: assume events, and ask again next time
+      // (kept, `true` would make every later reboot on the test driver wait for an event until it times out).
+      const probe = (rebootEvents ??= connection.host.getType(deadline.call(10_000)).then((type) => type.toUpperCase() !== 'TEST'));
+      return probe.catch(() => {
+        if (rebootEvents === probe) rebootEvents = null;
+        return true;
+      });
     },
   };
 }

@@ -80,6 +80,10 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
       write: (packet) => this.#io.write(packet),
       backlog: () => socket.writableLength,
       open: () => !this.#down,
+      // Only while nothing else waits for the daemon: a reply, another stream's data or finish confirmation may be
+      // held behind the unread data (a consumer that waits for one before reading on), and then the keepalive is
+      // what ends the wait instead of a hang.
+      readingPaused: () => socket.isPaused() && this.#calls.size === 0 && this.#streams.onlyPausersOpen,
       dead: (error) => this.#teardown(error),
     });
     this.#io = new PacketIo(

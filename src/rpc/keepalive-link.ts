@@ -10,6 +10,11 @@ export interface KeepaliveHost {
   backlog(): number;
   /** `false` once the connection closed. */
   open(): boolean;
+  /**
+   * `true` while the client itself stopped reading the socket (a stream consumer is behind) and the silence is
+   * harmless: nothing else (a reply, another stream) waits for what could be held behind the unread data.
+   */
+  readingPaused(): boolean;
   /** The daemon went silent for too long: close the connection with this error. */
   dead(error: ConnectionClosedError): void;
 }
@@ -53,6 +58,7 @@ export class KeepaliveLink {
             `no answer from the daemon for ${silentFor} ms (keepalive ${settings.interval} ms × ${settings.count})`,
           ),
         ),
+      () => this.#host.readingPaused(),
     );
     this.#monitor.start();
   }

@@ -41,15 +41,28 @@ export class KeepaliveMonitor {
   readonly #settings: KeepaliveSettings;
   readonly #sendPing: () => void;
   readonly #onDead: (silentFor: number) => void;
+  readonly #readingPaused: () => boolean;
   #lastReceived = Date.now();
   #receivedSinceTick = false;
   #missed = 0;
   #timer: NodeJS.Timeout | null = null;
 
-  constructor(settings: KeepaliveSettings, sendPing: () => void, onDead: (silentFor: number) => void) {
+  /**
+   * @param readingPaused `true` while the client itself does not read the socket (back-pressure of a stream
+   *   consumer that is behind) and nothing else waits for the daemon: what it sent meanwhile waits unread, so
+   *   that silence proves nothing and counts as activity. Otherwise a consumer busy for `interval × count` ms
+   *   would close the whole connection.
+   */
+  constructor(
+    settings: KeepaliveSettings,
+    sendPing: () => void,
+    onDead: (silentFor: number) => void,
+    readingPaused: () => boolean = () => false,
+  ) {
     this.#settings = settings;
     this.#sendPing = sendPing;
     this.#onDead = onDead;
+    this.#readingPaused = readingPaused;
   }
 
   /** Start pinging. Idempotent. */
@@ -74,10 +87,13 @@ export class KeepaliveMonitor {
   }
 
   #tick(): void {
-    if (this.#receivedSinceTick) {
+    const paused = this.#readingPaused();
+    if (this.#receivedSinceTick || paused) {
       this.#receivedSinceTick = false;
       this.#missed = 0;
       this.#lastReceived = Date.now();
+      // Paused, we do not read the daemon's PINGs either: our own PING is what tells its keepalive we are alive.
+      if (paused) this.#sendPing();
       return;
     }
     this.#missed++;

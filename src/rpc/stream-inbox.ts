@@ -10,13 +10,14 @@ const HOLE_QUEUED_SIZE = 12;
  * high-water mark the socket is paused, and it resumes once the reader has
  * drained half of it. One stream's slow reader pauses the whole connection,
  * so the pause is only ever asked for while the reader can still catch up.
- * The one reader waiting for a chunk waits here too.
+ * Readers waiting for a chunk wait here too (usually one; each call of
+ * `read()` that waits is woken, so none is left behind by another).
  */
 export class StreamInbox {
   #chunks: SparseChunk[] = [];
   #bytes = 0;
   #paused = false;
-  #waiter: (() => void) | null = null;
+  #waiters = new Set<() => void>();
   readonly #highWaterMark: number;
   readonly #pause: () => void;
   readonly #resume: () => void;
@@ -64,22 +65,24 @@ export class StreamInbox {
     if (signal?.aborted) return Promise.reject(new AbortError('stream read aborted', { cause: signal.reason }));
     return new Promise<void>((resolve, reject) => {
       const onAbort = (): void => {
-        this.#waiter = null;
+        this.#waiters.delete(waiter);
         reject(new AbortError('stream read aborted', { cause: signal?.reason }));
       };
-      this.#waiter = () => {
+      const waiter = (): void => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
       };
+      this.#waiters.add(waiter);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
-  /** Let the waiting reader look again (a chunk, the end of data, an abort, a failure). */
+  /** Let the waiting readers look again (a chunk, the end of data, an abort, a failure). */
   wake(): void {
-    const waiter = this.#waiter;
-    this.#waiter = null;
-    waiter?.();
+    if (this.#waiters.size === 0) return;
+    const waiters = this.#waiters;
+    this.#waiters = new Set();
+    for (const waiter of waiters) waiter();
   }
 
   /** Drop everything waiting (an abort). */

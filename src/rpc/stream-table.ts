@@ -50,6 +50,15 @@ export class StreamTable implements StreamHost {
     if (this.#pausedBy.has(stream)) this.#link.socket.pause();
   }
 
+  /**
+   * `true` while every open stream is one whose consumer paused the socket:
+   * then nothing the client waits for (another stream's data or its finish
+   * confirmation) can be held behind the unread data.
+   */
+  get onlyPausersOpen(): boolean {
+    return this.#pausedBy.size > 0 && this.#pausedBy.size === this.#streams.size;
+  }
+
   /** The socket drained: release every waiting writer. */
   drained(): void {
     this.#writeGate.open();

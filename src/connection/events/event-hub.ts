@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../errors/index.js';
+import { AbortError, InvalidArgumentError } from '../../errors/index.js';
 import {
   CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
   CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
@@ -15,11 +15,13 @@ import {
   type MessageHeader,
   type Procedure,
   REMOTE_PROGRAM,
+  checkDuration,
   decodeEvent,
 } from '../../rpc/index.js';
 import { log } from '../../rpc/logger.js';
 import type { EventKey, LibvirtEvent } from './event-types.js';
 import { toLibvirtEvent } from './decode-event.js';
+import { within } from './within.js';
 
 /** The call function the hub uses: the connection's, so it waits for the link. */
 export type HubCall = <A, R>(procedure: Procedure<A, R>, args: A, options?: CallOptions) => Promise<R>;
@@ -58,6 +60,22 @@ export class EventHub {
   readonly #logger: Logger | undefined;
   readonly #registrations = new Map<string, Registration>();
   readonly #byCallbackId = new Map<number, Registration>();
+  /**
+   * Deregistrations in flight, by type. A new registration of the type waits
+   * for its own: libvirtd refuses a second callback for one event on a
+   * connection ("event callback already tracked") and runs a client's calls
+   * on several workers, so a register sent right behind the deregister could
+   * run first (observed on libvirt 9.0.0: 16 of 200 quick re-subscriptions).
+   */
+  readonly #leaving = new Map<string, Promise<void>>();
+  /**
+   * Aborted when the link is replaced: a deregistration still waiting for a
+   * link names a callback of the old one, and callback ids repeat across
+   * links (libvirtd 9.0.0 gave a fresh connection's first callback id 0; a
+   * restarted daemon counts from scratch), so on the new link it could
+   * remove another one.
+   */
+  #linkEpoch = new AbortController();
   /** Listeners that also want connection-level events (reconnected). */
   readonly #all = new Set<HubListener>();
   #received = 0;
@@ -92,13 +110,23 @@ export class EventHub {
    * Add `listener` for `keys`, registering on the daemon what is not yet
    * registered. If a registration fails, the listener is removed from every
    * key again and the error is thrown.
+   *
+   * `options` bound only this caller's wait. The registration calls run
+   * without them: a registration is shared with every listener of its type,
+   * so one caller giving up must not fail it for the others, and an
+   * abandoned call the daemon completes anyway would leave a callback on the
+   * daemon that nobody deregisters. Finished with nobody listening, it is
+   * deregistered (see `#register`).
    */
   async add(listener: HubListener, keys: readonly EventKey[], options: CallOptions = {}): Promise<void> {
+    const timeout = checkDuration(options.timeout, 'timeout') ?? 0;
+    const { signal } = options;
+    if (signal?.aborted === true) throw new AbortError('event registration aborted before it was sent', { cause: signal.reason });
     this.#all.add(listener);
     const regs = keys.map((key) => this.#registration(key));
     for (const reg of regs) reg.listeners.add(listener);
     try {
-      await Promise.all(regs.map((reg) => this.#ensureRegistered(reg, options)));
+      await within(Promise.all(regs.map((reg) => this.#ensureRegistered(reg, {}))), signal, timeout);
     } catch (error) {
       this.remove(listener);
       throw error;
@@ -114,12 +142,30 @@ export class EventHub {
       const callbackID = reg.callbackID;
       if (callbackID !== null) {
         this.#byCallbackId.delete(callbackID);
-        // Best effort: if the link is gone, the daemon already dropped it.
-        void this.#call(deregisterProcedure(reg.key), { callbackID }, { timeout: 10_000 }).catch((error: unknown) =>
-          log(this.#logger, 'debug', 'event deregistration failed', { key: reg.id, error: String(error) }),
-        );
+        this.#deregister(reg, callbackID, this.#call);
+      } else if (reg.ready !== null) {
+        // Still registering: it is undone once it lands (see #register); the next registration waits for that.
+        this.#leave(reg.id, reg.ready.then(noop, noop));
       }
     }
+  }
+
+  /** Deregister `callbackID` of `reg`'s type, best effort (if the link is gone, the daemon already dropped it). */
+  #deregister(reg: Registration, callbackID: number, call: HubCall): Promise<void> {
+    const done = call(deregisterProcedure(reg.key), { callbackID }, { timeout: 10_000, signal: this.#linkEpoch.signal }).then(
+      () => undefined,
+      (error: unknown) => log(this.#logger, 'debug', 'event deregistration failed', { key: reg.id, error: String(error) }),
+    );
+    this.#leave(reg.id, done);
+    return done;
+  }
+
+  /** Record `done` as the way out of type `id` that a new registration of it waits for. */
+  #leave(id: string, done: Promise<void>): void {
+    this.#leaving.set(id, done);
+    void done.then(() => {
+      if (this.#leaving.get(id) === done) this.#leaving.delete(id);
+    });
   }
 
   #registration(key: EventKey): Registration {
@@ -134,17 +180,33 @@ export class EventHub {
 
   #ensureRegistered(reg: Registration, options: CallOptions, call: HubCall = this.#call): Promise<void> {
     if (reg.callbackID !== null) return Promise.resolve();
-    reg.ready ??= this.#register(reg, options, call).finally(() => {
-      reg.ready = null;
-    });
+    if (reg.ready === null) {
+      // A replay replaces `ready` while an older registration may still run: that one must not clear the new one.
+      const ready: Promise<void> = this.#register(reg, options, call).finally(() => {
+        if (reg.ready === ready) reg.ready = null;
+      });
+      reg.ready = ready;
+    }
     return reg.ready;
   }
 
   async #register(reg: Registration, options: CallOptions, call: HubCall): Promise<void> {
-    const { callbackID } = await registerOnDaemon(call, reg.key, options);
-    if (this.#registrations.get(reg.id) !== reg) {
-      // Everyone left while we were registering: undo it.
-      void this.#call(deregisterProcedure(reg.key), { callbackID }).catch(() => undefined);
+    // Only what was leaving when this one started: a later entry may be this registration's own (see remove).
+    await this.#leaving.get(reg.id);
+    let callbackID: number;
+    try {
+      ({ callbackID } = await registerOnDaemon(call, reg.key, options));
+    } catch (error) {
+      // Refused because the replay registered the type on this link meanwhile ("already tracked"): it is registered.
+      if (reg.callbackID !== null && this.#registrations.get(reg.id) === reg) return;
+      throw error;
+    }
+    // Everyone left while we were registering, or this type got its callback meanwhile (a registration made
+    // while reconnecting lands on the new link after the replay registered it there): undo this one, on the link
+    // it was made on, or the daemon delivers every event twice and keeps a callback nobody deregisters.
+    // Settles once undone, so whoever waits for this registration to leave (see remove) registers after that.
+    if (this.#registrations.get(reg.id) !== reg || reg.callbackID !== null) {
+      await this.#deregister(reg, callbackID, call);
       return;
     }
     reg.callbackID = callbackID;
@@ -187,6 +249,10 @@ export class EventHub {
    */
   async replay(linkCall: HubCall, reconnects: number, options: CallOptions = {}): Promise<void> {
     this.#byCallbackId.clear();
+    // The old link's deregistrations do not concern the new one (and wait for it: the replay must not wait for them).
+    this.#linkEpoch.abort();
+    this.#linkEpoch = new AbortController();
+    this.#leaving.clear();
     for (const reg of this.#registrations.values()) {
       reg.callbackID = null;
       reg.ready = null;
@@ -195,6 +261,8 @@ export class EventHub {
     for (const listener of this.#all) listener.deliver({ type: 'connection.reconnected', reconnects });
   }
 }
+
+function noop(): void {}
 
 function registerOnDaemon(call: HubCall, key: EventKey, options: CallOptions): Promise<{ callbackID: number }> {
   switch (key.family) {

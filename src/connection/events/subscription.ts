@@ -32,8 +32,8 @@ export class EventSubscription<T> implements AsyncIterableIterator<T> {
   readonly #onAbort: () => void;
   #buffer: T[] = [];
   #head = 0;
-  #waiter: ((result: IteratorResult<T>) => void) | null = null;
-  #waiterReject: ((error: unknown) => void) | null = null;
+  /** Calls of `next()` waiting for an item, oldest first (the protocol allows calling again before one settled). */
+  #waiters: Array<{ resolve: (result: IteratorResult<T>) => void; reject: (error: unknown) => void }> = [];
   #done = false;
   #error: unknown = null;
   #dropped = 0;
@@ -77,11 +77,9 @@ export class EventSubscription<T> implements AsyncIterableIterator<T> {
   /** @internal Deliver an event; never blocks. */
   push(item: T): void {
     if (this.#done) return;
-    if (this.#waiter !== null) {
-      const resolve = this.#waiter;
-      this.#waiter = null;
-      this.#waiterReject = null;
-      resolve({ value: item, done: false });
+    const waiter = this.#waiters.shift();
+    if (waiter !== undefined) {
+      waiter.resolve({ value: item, done: false });
       return;
     }
     if (this.buffered >= this.#bufferSize) {
@@ -111,12 +109,14 @@ export class EventSubscription<T> implements AsyncIterableIterator<T> {
     this.#done = true;
     if (error !== undefined) this.#error = error;
     this.#signal?.removeEventListener('abort', this.#onAbort);
-    if (this.#waiter !== null) {
-      const [resolve, reject] = [this.#waiter, this.#waiterReject];
-      this.#waiter = null;
-      this.#waiterReject = null;
-      if (error !== undefined && !(error instanceof AbortError)) reject?.(error);
-      else resolve({ value: undefined, done: true });
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters) {
+      // The error goes to the first waiting call, once; the others (and later calls) see the end.
+      if (this.#error !== null && !(this.#error instanceof AbortError)) {
+        waiter.reject(this.#error);
+        this.#error = null;
+      } else waiter.resolve({ value: undefined, done: true });
     }
     try {
       this.#onEnd();
@@ -140,8 +140,7 @@ export class EventSubscription<T> implements AsyncIterableIterator<T> {
       return Promise.resolve({ value: undefined, done: true });
     }
     return new Promise((resolve, reject) => {
-      this.#waiter = resolve;
-      this.#waiterReject = reject;
+      this.#waiters.push({ resolve, reject });
     });
   }
 
