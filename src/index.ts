@@ -97,7 +97,6 @@ export {
   type VmSpec,
   type VolumeLocation,
   windows11Spec,
-  SDK_VERSION,
 } from './creator/index.js';
 
 // Power operations.

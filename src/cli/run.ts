@@ -7,7 +7,8 @@
  * @module
  */
 import { parseArgs } from 'node:util';
-import { LibvirtManager, SDK_VERSION } from '../index.js';
+import { LibvirtManager } from '../index.js';
+import { SDK_VERSION } from '../creator/index.js';
 import { usageError } from './args.js';
 import type { CliCommand, CliContext, CommandOptions } from './command.js';
 import { COMMANDS } from './commands/index.js';
