@@ -6,7 +6,7 @@ import {
   type LibvirtConnectionOptions,
   type Logger,
 } from './connection/index.js';
-import { logSafely } from './connection/internal.js';
+import { CONNECTION_OPTION_KEYS, checkKeys, type KnownKeys, logSafely } from './connection/internal.js';
 import { type CreateOptions, type CreateResult, VmCreator, type VmSpec } from './creator/index.js';
 import { type DestroyOptions, type DestroyReport, VmDestroyer } from './destroyer/index.js';
 import {
@@ -83,6 +83,38 @@ export interface LibvirtManagerOptions extends LibvirtConnectionOptions {
   signal?: AbortSignal;
   /** One logger for every module. */
   logger?: Logger;
+}
+
+/** The options of {@link LibvirtManager.connect}, and of its `lifecycle` and `registry` sections: any other key is refused. */
+const MANAGER_OPTION_KEYS = {
+  ...CONNECTION_OPTION_KEYS,
+  lifecycle: true,
+  registry: true,
+  connectTimeout: true,
+  signal: true,
+  logger: true,
+} as const satisfies KnownKeys<LibvirtManagerOptions>;
+const LIFECYCLE_OPTION_KEYS = { pollInterval: true, eventGrace: true } as const satisfies KnownKeys<
+  NonNullable<LibvirtManagerOptions['lifecycle']>
+>;
+const REGISTRY_OPTION_KEYS = {
+  resyncInterval: true,
+  rebootDebounce: true,
+  readTimeout: true,
+  bufferSize: true,
+} as const satisfies KnownKeys<NonNullable<LibvirtManagerOptions['registry']>>;
+
+/** Refuse an option `connect` does not know (`timeout`: did you mean `connectTimeout`?), before anything is dialed. */
+function checkManagerOptionKeys(options: LibvirtManagerOptions): void {
+  if (typeof options !== 'object' || options === null) return; // the connection's own check names it
+  checkKeys(options, MANAGER_OPTION_KEYS, '', { kind: 'option' });
+  for (const [section, known] of [
+    ['lifecycle', LIFECYCLE_OPTION_KEYS],
+    ['registry', REGISTRY_OPTION_KEYS],
+  ] as const) {
+    const value: unknown = options[section];
+    if (typeof value === 'object' && value !== null) checkKeys(value, known, section, { kind: 'option' });
+  }
 }
 
 /** Bound on the registry's read of a VM just created, in ms. */
@@ -163,18 +195,20 @@ export class LibvirtManager implements AsyncDisposable {
    * await using manager = await LibvirtManager.connect('qemu:///system', { connectTimeout: 10_000 });
    * @example
    * const remote = await LibvirtManager.connect('qemu+ssh://root@host/system', { logger: console });
-   * @throws {@link InvalidUriError} · {@link InvalidArgumentError} (bad options; nothing is dialed) · {@link TransportError} · {@link AuthError} · {@link TimeoutError} · {@link AbortError}
+   * @throws {@link InvalidUriError} · {@link InvalidArgumentError} (bad or unknown options, `path` the option; nothing is dialed) · {@link TransportError} · {@link AuthError} · {@link TimeoutError} · {@link AbortError}
    * @see {@link LibvirtConnection.connect} · virConnectOpenAuth · docs/connection.md
    */
   static async connect(
     uri: string = process.env['LIBVIRT_URI'] ?? 'qemu:///system',
     options: LibvirtManagerOptions = {},
   ): Promise<LibvirtManager> {
+    checkManagerOptionKeys(options);
     const timeout = options.connectTimeout ?? 60_000;
     const open: CallOptions = { timeout, ...(options.signal === undefined ? {} : { signal: options.signal }) };
     // Every option is checked before anything is dialed: the connection's constructor checks the URI
     // and its own options, the modules' constructors theirs.
-    const connection = new LibvirtConnection(uri, options);
+    const { lifecycle: _lifecycle, registry: _registry, signal: _signal, ...connectionOptions } = options;
+    const connection = new LibvirtConnection(uri, connectionOptions);
     const manager = new LibvirtManager(connection, options);
     try {
       await connection.connect(open);
