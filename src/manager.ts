@@ -3,10 +3,10 @@ import {
   type EventStream,
   type EventsOptions,
   LibvirtConnection,
-  type LibvirtConnectionOptions,
   type Logger,
 } from './connection/index.js';
-import { CONNECTION_OPTION_KEYS, checkKeys, type KnownKeys, logSafely } from './connection/internal.js';
+import { logSafely } from './connection/internal.js';
+import { type LibvirtManagerOptions, checkManagerOptionKeys } from './manager-options.js';
 import { type CreateOptions, type CreateResult, VmCreator, type VmSpec } from './creator/index.js';
 import { type DestroyOptions, type DestroyReport, VmDestroyer } from './destroyer/index.js';
 import {
@@ -62,60 +62,14 @@ import {
   type StartOptions,
   type StartResult,
   VmLifecycleManager,
-  type VmLifecycleManagerOptions,
   type VmInput,
 } from './lifecycle/index.js';
 import type { BackupManager, BackupOptions, BackupResult } from './disk-state/index.js';
-import type { VmRegistryOptions } from './state/options.js';
 import { VmRegistry } from './state/registry.js';
 import type { QueueOption } from './state/send.js';
 import type { VmSnapshot } from './state/snapshot.js';
 
-/** Options of {@link LibvirtManager.connect}. */
-export interface LibvirtManagerOptions extends LibvirtConnectionOptions {
-  /** Options of the lifecycle manager (poll interval…); the device manager confirms with the same timings. */
-  lifecycle?: Omit<VmLifecycleManagerOptions, 'logger'>;
-  /** Options of the VM registry (resync interval, reboot debounce…). */
-  registry?: Omit<VmRegistryOptions, 'lifecycle' | 'destroyer' | 'devices' | 'diskState' | 'logger'>;
-  /** Bound on opening the connection and seeding the registry, in ms. @default 60000 */
-  connectTimeout?: number;
-  /** Abort opening. */
-  signal?: AbortSignal;
-  /** One logger for every module. */
-  logger?: Logger;
-}
-
-/** The options of {@link LibvirtManager.connect}, and of its `lifecycle` and `registry` sections: any other key is refused. */
-const MANAGER_OPTION_KEYS = {
-  ...CONNECTION_OPTION_KEYS,
-  lifecycle: true,
-  registry: true,
-  connectTimeout: true,
-  signal: true,
-  logger: true,
-} as const satisfies KnownKeys<LibvirtManagerOptions>;
-const LIFECYCLE_OPTION_KEYS = { pollInterval: true, eventGrace: true } as const satisfies KnownKeys<
-  NonNullable<LibvirtManagerOptions['lifecycle']>
->;
-const REGISTRY_OPTION_KEYS = {
-  resyncInterval: true,
-  rebootDebounce: true,
-  readTimeout: true,
-  bufferSize: true,
-} as const satisfies KnownKeys<NonNullable<LibvirtManagerOptions['registry']>>;
-
-/** Refuse an option `connect` does not know (`timeout`: did you mean `connectTimeout`?), before anything is dialed. */
-function checkManagerOptionKeys(options: LibvirtManagerOptions): void {
-  if (typeof options !== 'object' || options === null) return; // the connection's own check names it
-  checkKeys(options, MANAGER_OPTION_KEYS, '', { kind: 'option' });
-  for (const [section, known] of [
-    ['lifecycle', LIFECYCLE_OPTION_KEYS],
-    ['registry', REGISTRY_OPTION_KEYS],
-  ] as const) {
-    const value: unknown = options[section];
-    if (typeof value === 'object' && value !== null) checkKeys(value, known, section, { kind: 'option' });
-  }
-}
+export type { LibvirtManagerOptions } from './manager-options.js';
 
 /** Bound on the registry's read of a VM just created, in ms. */
 const TRACK_TIMEOUT = 5_000;
