@@ -54,4 +54,3 @@ export function checkManagerOptionKeys(options: LibvirtManagerOptions): void {
     if (typeof value === 'object' && value !== null) checkKeys(value, known, section, { kind: 'option' });
   }
 }
-

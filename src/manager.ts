@@ -1,10 +1,4 @@
-import {
-  type CallOptions,
-  type EventStream,
-  type EventsOptions,
-  LibvirtConnection,
-  type Logger,
-} from './connection/index.js';
+import { type CallOptions, type EventStream, type EventsOptions, LibvirtConnection, type Logger } from './connection/index.js';
 import { logSafely } from './connection/internal.js';
 import { type LibvirtManagerOptions, checkManagerOptionKeys } from './manager-options.js';
 import { type CreateOptions, type CreateResult, VmCreator, type VmSpec } from './creator/index.js';

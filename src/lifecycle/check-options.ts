@@ -153,4 +153,3 @@ export function checkLifecycleOptions(operation: CheckedOperation, options: unkn
   }
   return timeout;
 }
-
