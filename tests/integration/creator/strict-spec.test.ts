@@ -3,7 +3,7 @@
  * (test+unix:///default): `createVm` with `vcpu`, `disk`,
  * `networks[0].modle` or a nested unknown key, `attachDisk`/`attachNic` with
  * one, `LibvirtManager.connect` with `timeout`, and `shutdownVm` with
- * `timout` are each refused with `InvalidArgumentError` naming the key (and
+ * `timout` and `destroyVm` with `storag` are each refused with `InvalidArgumentError` naming the key (and
  * what it was probably meant to be), with nothing created or changed; the
  * CLI's `create typo.yaml` exits 2 naming the field.
  *
@@ -140,6 +140,8 @@ describe('options bags refuse unknown keys before anything is sent', () => {
     expect((shutdown as Error).message).toBe("unknown option 'timout' (did you mean 'timeout'?)");
     const direct = await rejection(manager.lifecycle.shutdown(vm, { onTimout: 'throw' } as never));
     expect(direct).toMatchObject({ path: 'onTimout' });
+    const destroy = await rejection(manager.destroyVm(vm, { storag: 'none' } as never));
+    expect((destroy as Error).message).toBe("unknown option 'storag' (did you mean 'storage'?)");
     expect((await holder.domains.getState(ref)).state).toBe('running');
   });
 });

@@ -11,6 +11,7 @@ import { windows11Spec } from '../../../src/creator/presets.js';
 import { VM_SPEC_KEYS } from '../../../src/creator/spec-keys.js';
 import { checkLifecycleOptions } from '../../../src/lifecycle/internal.js';
 import { resolveConnectionOptions } from '../../../src/connection/options.js';
+import { checkDestroyOptions } from '../../../src/destroyer/internal.js';
 
 function thrown(run: () => unknown): InvalidArgumentError {
   try {
@@ -139,6 +140,11 @@ describe('the other checks that use it', () => {
     );
     expect(thrown(() => checkLifecycleOptions('pause', { mode: 'acpi' })).path).toBe('mode'); // shutdown's, not pause's
     expect(() => checkLifecycleOptions('shutdown', { mode: 'acpi', timeout: 5, onTimeout: 'throw' })).not.toThrow();
+  });
+
+  it('destroy options', () => {
+    expect(thrown(() => checkDestroyOptions({ storag: 'none' })).path).toBe('storag');
+    expect(() => checkDestroyOptions({ storage: 'none', stop: 'force', shutdownTimeout: 5, timeout: 5 })).not.toThrow();
   });
 
   it('connection options', () => {
