@@ -12,6 +12,7 @@ import { VM_SPEC_KEYS } from '../../../src/creator/spec-keys.js';
 import { checkLifecycleOptions } from '../../../src/lifecycle/internal.js';
 import { resolveConnectionOptions } from '../../../src/connection/options.js';
 import { checkDestroyOptions } from '../../../src/destroyer/internal.js';
+import { checkCreateOptions } from '../../../src/creator/options.js';
 
 function thrown(run: () => unknown): InvalidArgumentError {
   try {
@@ -140,6 +141,12 @@ describe('the other checks that use it', () => {
     );
     expect(thrown(() => checkLifecycleOptions('pause', { mode: 'acpi' })).path).toBe('mode'); // shutdown's, not pause's
     expect(() => checkLifecycleOptions('shutdown', { mode: 'acpi', timeout: 5, onTimeout: 'throw' })).not.toThrow();
+  });
+
+  it('create options', () => {
+    expect(thrown(() => checkCreateOptions({ onprogress: () => undefined })).message).toBe(
+      "unknown option 'onprogress' (did you mean 'onProgress'?)",
+    );
   });
 
   it('destroy options', () => {
