@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, LibvirtConnection, LibvirtManager, type VmSpec } from '../../../src/index.js';
 import { TEST_URI, testDomainXml, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
 import { cli } from '../cli/run-cli.js';
-import { ourDomains, poolVolumes, rejection } from './helpers.js';
+import { poolVolumes, rejection } from './helpers.js';
 
 const POOL = 'default-pool';
 let holder: LibvirtConnection;
@@ -32,13 +32,17 @@ function name(prefix: string): string {
   return n;
 }
 
-/** Domain names and pool volumes now, to compare before and after a refusal. */
+/**
+ * This file's domains and volumes now (names start with `lvm-strict-`), to compare before and after a refusal.
+ * Only ours: other test files may use the shared test driver at the same time.
+ */
 function inventory(): { domains: string[]; volumes: string[] } {
+  const ours = (n: string): boolean => n.startsWith('lvm-strict-');
   const domains = virsh(TEST_URI, 'list', '--all', '--name')
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l !== '');
-  return { domains: domains.sort(), volumes: poolVolumes(TEST_URI, POOL).sort() };
+    .filter(ours);
+  return { domains: domains.sort(), volumes: poolVolumes(TEST_URI, POOL).filter(ours).sort() };
 }
 
 beforeAll(async () => {
@@ -79,7 +83,7 @@ describe('createVm refuses unknown spec fields before anything is made', () => {
     expect(error).toMatchObject({ code: 'ERR_LIBVIRT_INVALID_SPEC', path });
     expect((error as Error).message).toContain(message);
     expect(inventory()).toEqual(before);
-    expect(ourDomains(TEST_URI)).not.toContain(vm);
+    expect(inventory().domains).not.toContain(vm);
   });
 
   it('a valid spec with every section still creates (no known key is refused)', async () => {
