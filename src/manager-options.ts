@@ -42,7 +42,12 @@ const REGISTRY_OPTION_KEYS = {
   bufferSize: true,
 } as const satisfies KnownKeys<NonNullable<LibvirtManagerOptions['registry']>>;
 
-/** Refuse an option `connect` does not know (`timeout`: did you mean `connectTimeout`?), before anything is dialed. */
+/**
+ * Refuse an option `connect` does not know, at the top or in `lifecycle` / `registry`, before anything is dialed.
+ *
+ * @example checkManagerOptionKeys({ timeout: 5 }); // unknown option 'timeout' (did you mean 'defaultTimeout' or 'connectTimeout'?)
+ * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_ARGUMENT`, `path` the key: `timeout`, `lifecycle.pollIntervall`)
+ */
 export function checkManagerOptionKeys(options: LibvirtManagerOptions): void {
   if (typeof options !== 'object' || options === null) return; // the connection's own check names it
   checkKeys(options, MANAGER_OPTION_KEYS, '', { kind: 'option' });
