@@ -65,12 +65,22 @@ function format(value: unknown, path: string): void {
     throw specError(path, 'must be an image format such as "qcow2" or "raw"');
 }
 
+/** Unknown keys of a disk; a key of another kind says which kinds have it (`size` on an `existing` disk). */
+function checkDiskKeys(disk: DiskSpec, path: string): void {
+  const known: Readonly<Record<string, true>> = DISK_KEYS[disk.kind];
+  const key = Object.keys(disk).find((k) => !Object.prototype.hasOwnProperty.call(known, k));
+  const kinds = key === undefined ? [] : KINDS.filter((kind) => Object.prototype.hasOwnProperty.call(DISK_KEYS[kind], key));
+  if (key !== undefined && kinds.length > 0)
+    throw specError(`${path}.${key}`, `is not a field of '${disk.kind}' disks (only of ${kinds.map((k) => `'${k}'`).join(', ')})`);
+  checkSpecKeys(disk, known, path);
+}
+
 /** Check `disks[index]` (shape only: pools and volumes are looked up later). */
 export function checkDisk(disk: DiskSpec, index: number): CheckedDisk {
   const path = `disks[${index}]`;
   if (!isObject(disk)) throw specError(path, 'must be an object');
   if (!(KINDS as readonly string[]).includes(disk.kind)) throw specError(`${path}.kind`, `must be one of ${KINDS.join(', ')}`);
-  checkSpecKeys(disk, DISK_KEYS[disk.kind], path);
+  checkDiskKeys(disk, path);
   if (disk.bus !== undefined && !DISK_BUSES.includes(disk.bus)) throw specError(`${path}.bus`, `must be one of ${DISK_BUSES.join(', ')}`);
   if (disk.target !== undefined && (typeof disk.target !== 'string' || !DISK_TARGET.test(disk.target)))
     throw specError(`${path}.target`, 'must be a device name such as "vda" or "sdb"');

@@ -74,8 +74,6 @@ describe('every level of a VmSpec', () => {
     ['vcpu', { vcpu: 2 }],
     ['disks[0].sise', { disks: [{ kind: 'new', pool: 'p', size: '1GiB', sise: 1 }] }],
     ['disks[0].base.volum', { disks: [{ kind: 'overlay', pool: 'p', base: { pool: 'p', volum: 'b' } }] }],
-    ['disks[0].preallocate', { disks: [{ kind: 'existing', path: '/x.img', preallocate: true }] }], // a key of another kind
-    ['disks[0].readonly', { disks: [{ kind: 'cdrom', readonly: true }] }],
     ['disks[0].source.sise', { disks: [{ kind: 'upload', pool: 'p', source: { data: new Uint8Array(1), size: 1, sise: 1 } }] }],
     ['networks[0].filter.params', { networks: [{ network: 'n', filter: { filter: 'clean-traffic', params: {} } }] }],
     ['graphics.pasword', { graphics: { type: 'vnc', pasword: 'x' } }],
@@ -119,6 +117,18 @@ describe('every level of a VmSpec', () => {
         },
       }),
     ).not.toThrow();
+  });
+
+  it('a key of another disk kind says which kinds have it', () => {
+    const error = thrown(() => validateSpec({ ...base, disks: [{ kind: 'existing', path: '/x.img', size: '1GiB' }] } as never));
+    expect(error.path).toBe('disks[0].size');
+    expect(error.message).toBe("disks[0].size: is not a field of 'existing' disks (only of 'new', 'overlay', 'clone')");
+    const cdrom = thrown(() => validateSpec({ ...base, disks: [{ kind: 'cdrom', readonly: true }] } as never));
+    expect(cdrom.path).toBe('disks[0].readonly');
+    expect(cdrom.message).toContain("is not a field of 'cdrom' disks");
+    expect(thrown(() => validateSpec({ ...base, disks: [{ kind: 'existing', path: '/x', preallocate: true }] } as never)).path).toBe(
+      'disks[0].preallocate',
+    );
   });
 
   it('virtiofs readonly keeps its own reason', () => {
