@@ -1,12 +1,6 @@
-import {
-  type CallOptions,
-  type EventStream,
-  type EventsOptions,
-  LibvirtConnection,
-  type LibvirtConnectionOptions,
-  type Logger,
-} from './connection/index.js';
+import { type CallOptions, type EventStream, type EventsOptions, LibvirtConnection, type Logger } from './connection/index.js';
 import { logSafely } from './connection/internal.js';
+import { type LibvirtManagerOptions, checkManagerOptionKeys } from './manager-options.js';
 import { type CreateOptions, type CreateResult, VmCreator, type VmSpec } from './creator/index.js';
 import { type DestroyOptions, type DestroyReport, VmDestroyer } from './destroyer/index.js';
 import {
@@ -62,28 +56,14 @@ import {
   type StartOptions,
   type StartResult,
   VmLifecycleManager,
-  type VmLifecycleManagerOptions,
   type VmInput,
 } from './lifecycle/index.js';
 import type { BackupManager, BackupOptions, BackupResult } from './disk-state/index.js';
-import type { VmRegistryOptions } from './state/options.js';
 import { VmRegistry } from './state/registry.js';
 import type { QueueOption } from './state/send.js';
 import type { VmSnapshot } from './state/snapshot.js';
 
-/** Options of {@link LibvirtManager.connect}. */
-export interface LibvirtManagerOptions extends LibvirtConnectionOptions {
-  /** Options of the lifecycle manager (poll interval…); the device manager confirms with the same timings. */
-  lifecycle?: Omit<VmLifecycleManagerOptions, 'logger'>;
-  /** Options of the VM registry (resync interval, reboot debounce…). */
-  registry?: Omit<VmRegistryOptions, 'lifecycle' | 'destroyer' | 'devices' | 'diskState' | 'logger'>;
-  /** Bound on opening the connection and seeding the registry, in ms. @default 60000 */
-  connectTimeout?: number;
-  /** Abort opening. */
-  signal?: AbortSignal;
-  /** One logger for every module. */
-  logger?: Logger;
-}
+export type { LibvirtManagerOptions } from './manager-options.js';
 
 /** Bound on the registry's read of a VM just created, in ms. */
 const TRACK_TIMEOUT = 5_000;
@@ -163,18 +143,20 @@ export class LibvirtManager implements AsyncDisposable {
    * await using manager = await LibvirtManager.connect('qemu:///system', { connectTimeout: 10_000 });
    * @example
    * const remote = await LibvirtManager.connect('qemu+ssh://root@host/system', { logger: console });
-   * @throws {@link InvalidUriError} · {@link InvalidArgumentError} (bad options; nothing is dialed) · {@link TransportError} · {@link AuthError} · {@link TimeoutError} · {@link AbortError}
+   * @throws {@link InvalidUriError} · {@link InvalidArgumentError} (bad or unknown options, `path` the option; nothing is dialed) · {@link TransportError} · {@link AuthError} · {@link TimeoutError} · {@link AbortError}
    * @see {@link LibvirtConnection.connect} · virConnectOpenAuth · docs/connection.md
    */
   static async connect(
     uri: string = process.env['LIBVIRT_URI'] ?? 'qemu:///system',
     options: LibvirtManagerOptions = {},
   ): Promise<LibvirtManager> {
+    checkManagerOptionKeys(options);
     const timeout = options.connectTimeout ?? 60_000;
     const open: CallOptions = { timeout, ...(options.signal === undefined ? {} : { signal: options.signal }) };
     // Every option is checked before anything is dialed: the connection's constructor checks the URI
     // and its own options, the modules' constructors theirs.
-    const connection = new LibvirtConnection(uri, options);
+    const { lifecycle: _lifecycle, registry: _registry, signal: _signal, ...connectionOptions } = options;
+    const connection = new LibvirtConnection(uri, connectionOptions);
     const manager = new LibvirtManager(connection, options);
     try {
       await connection.connect(open);

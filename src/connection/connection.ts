@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { Mutex } from 'async-mutex';
 import { type Actor, createActor } from 'xstate';
-import { AuthError, ConnectionClosedError, InvalidUriError, type LibvirtManagerError } from '../errors/index.js';
+import { AuthError, ConnectionClosedError, InvalidUriError, type LibvirtManagerError, checkKeys } from '../errors/index.js';
 import {
   type CallOptions,
   type Dialer,
@@ -23,7 +23,12 @@ import { type EventsOptions, openEventSubscription } from './events/events.js';
 import type { LibvirtEvent } from './events/event-types.js';
 import type { EventSubscription } from './events/subscription.js';
 import { type ConnectionState, connectionMachine } from './machine.js';
-import { type LibvirtConnectionOptions, type ResolvedConnectionOptions, resolveConnectionOptions } from './options.js';
+import {
+  CONNECTION_OPTION_KEYS,
+  type LibvirtConnectionOptions,
+  type ResolvedConnectionOptions,
+  resolveConnectionOptions,
+} from './options.js';
 import { createResources, type Resources } from './resources/index.js';
 import { LinkWaiters, remaining } from './link-waiters.js';
 
@@ -110,8 +115,12 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
    * @see virConnectOpenAuth
    */
   static async connect(uri: string, options: LibvirtConnectionOptions & CallOptions = {}): Promise<LibvirtConnection> {
-    const connection = new LibvirtConnection(uri, options);
-    await connection.connect(options);
+    // The call's own options are not the connection's: checked together (so `timout` hints at `timeout`), then split.
+    if (typeof options === 'object' && options !== null)
+      checkKeys(options, { ...CONNECTION_OPTION_KEYS, signal: true, timeout: true }, '', { kind: 'option' });
+    const { signal, timeout, ...connectionOptions } = options;
+    const connection = new LibvirtConnection(uri, connectionOptions);
+    await connection.connect({ ...(signal === undefined ? {} : { signal }), ...(timeout === undefined ? {} : { timeout }) });
     return connection;
   }
 

@@ -10,6 +10,7 @@
  */
 export * from './index.js';
 export { backoffDelay } from './backoff.js';
+export { CONNECTION_OPTION_KEYS } from './options.js';
 export { connectionMachine, type ConnectionMachineEvent, type ConnectionMachineContext } from './machine.js';
 export * from './events/event-types.js';
 export * from './events/decode-event.js';

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../errors/index.js';
+import { InvalidArgumentError, checkKeys, type KnownKeys } from '../errors/index.js';
 import {
   type Dialer,
   type KeepaliveOptions,
@@ -52,6 +52,28 @@ export interface LibvirtConnectionOptions {
   logger?: Logger;
 }
 
+/**
+ * The options {@link LibvirtConnectionOptions} declares: any other key is refused
+ * (`unknown option 'timeout' (did you mean 'connectTimeout' or 'defaultTimeout'?)`),
+ * so a misspelled option cannot leave its default in place unnoticed. Tied to the type:
+ * an option added there and not here fails tsc. Nested objects (`tls`, `ssh`, `sasl`,
+ * `keepalive`, `reconnect`) are checked by their own resolvers, not key by key.
+ */
+export const CONNECTION_OPTION_KEYS = {
+  keepalive: true,
+  reconnect: true,
+  whileReconnecting: true,
+  defaultTimeout: true,
+  connectTimeout: true,
+  readonly: true,
+  tls: true,
+  ssh: true,
+  sasl: true,
+  connect: true,
+  allowCommand: true,
+  logger: true,
+} as const satisfies KnownKeys<LibvirtConnectionOptions>;
+
 /** Options after validation. */
 export interface ResolvedConnectionOptions {
   keepalive: KeepaliveOptions | false;
@@ -66,9 +88,11 @@ export interface ResolvedConnectionOptions {
 
 /**
  * Validate connection options before anything is dialed.
- * @throws InvalidArgumentError naming the bad option.
+ * @throws InvalidArgumentError naming the bad option, or an unknown one (`path` the key).
  */
 export function resolveConnectionOptions(options: LibvirtConnectionOptions): ResolvedConnectionOptions {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object', { path: 'options' });
+  checkKeys(options, CONNECTION_OPTION_KEYS, '', { kind: 'option' });
   const nonNegative = (value: number | undefined, fallback: number, path: string): number => {
     return checkDuration(value, path) ?? fallback;
   };

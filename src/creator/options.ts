@@ -5,7 +5,7 @@
  * @module
  */
 import type { UploadProgress } from './spec.js';
-import { type CallOptions, type DomainRef, InvalidArgumentError, type Logger } from '../connection/internal.js';
+import { type CallOptions, type DomainRef, InvalidArgumentError, type KnownKeys, type Logger, checkKeys } from '../connection/internal.js';
 import { checkCallOptions } from '../runtime/index.js';
 import type { OwnedVolumeRole } from '../xml/index.js';
 
@@ -90,16 +90,19 @@ export interface CreateResult {
   started: boolean;
 }
 
+const CREATE_OPTION_KEYS = { signal: true, timeout: true, onProgress: true } as const satisfies KnownKeys<CreateOptions>;
+
 /**
  * Check the options of a create before anything is sent: `{ signal, timeout }`
  * (the one check every operation runs; a create has no time limit unless
- * given one) and `onProgress`.
+ * given one), `onProgress`, and no other key.
  * @returns the timeout of the whole create (0: none)
- * @throws InvalidArgumentError naming the option
+ * @throws InvalidArgumentError naming the option, also an unknown one (`unknown option 'onprogress' (did you mean 'onProgress'?)`)
  */
 export function checkCreateOptions(options: unknown): number {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object', { path: 'options' });
   const timeout = checkCallOptions(options, 0);
+  checkKeys(options, CREATE_OPTION_KEYS, '', { kind: 'option' });
   const { onProgress } = options as { onProgress?: unknown };
   if (onProgress !== undefined && typeof onProgress !== 'function')
     throw new InvalidArgumentError('onProgress must be a function', { path: 'onProgress' });

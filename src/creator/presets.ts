@@ -5,6 +5,8 @@
  * @module
  */
 import { specError } from './errors.js';
+import { checkSpecKeys } from './spec-keys.js';
+import type { KnownKeys } from '../errors/index.js';
 import type { CdromDiskSpec, DiskSpec, GraphicsSpec, NetworkSpec, VmSpec, VolumeLocation } from './spec.js';
 import type { SizeInput } from '../xml/index.js';
 
@@ -35,6 +37,18 @@ export interface Windows11Options {
   graphics?: VmSpec['graphics'];
 }
 
+const WINDOWS11_KEYS = {
+  name: true,
+  disk: true,
+  memory: true,
+  vcpus: true,
+  bus: true,
+  installMedia: true,
+  driversMedia: true,
+  networks: true,
+  graphics: true,
+} as const satisfies KnownKeys<Windows11Options>;
+
 /**
  * A spec for a Windows 11-ready VM: q35, UEFI with Secure Boot (Microsoft
  * keys enrolled), an emulated TPM 2.0 on the CRB interface, Hyper-V
@@ -49,10 +63,12 @@ export interface Windows11Options {
  *   installMedia: '/var/lib/libvirt/images/Win11_23H2_English_x64.iso',
  * });
  * await creator.create(spec);
- * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`) when `bus` is neither `'sata'` nor `'virtio'`.
+ * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`) when `bus` is neither `'sata'` nor `'virtio'`, or an option is unknown
+ *   (`path` the option: `instalMedia: unknown field 'instalMedia' (did you mean 'installMedia'?)`).
  * @see https://libvirt.org/formatdomain.html#hypervisor-features
  */
 export function windows11Spec(options: Windows11Options): VmSpec {
+  checkSpecKeys(options, WINDOWS11_KEYS, '');
   const bus = options.bus ?? 'sata';
   if (bus !== 'sata' && bus !== 'virtio') throw specError('bus', "must be 'sata' or 'virtio'");
   const cdroms: CdromDiskSpec[] = [options.installMedia, options.driversMedia]

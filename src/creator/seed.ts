@@ -11,6 +11,7 @@
  */
 import { buildCloudConfig, buildNoCloudSeed, type CloudConfigInput, type NoCloudSeed } from './cloud-init/index.js';
 import { specError, underPath } from './errors.js';
+import { CLOUD_INIT_KEYS, checkSpecKeys } from './spec-keys.js';
 import { objectName } from './validate-text.js';
 import type { CloudInitSpec, DiskBus, SeedDetachPolicy } from './spec.js';
 import type { LibvirtConnection, DomainRef, CallOptions } from '../connection/internal.js';
@@ -65,6 +66,8 @@ function userData(ci: CloudInitSpec): string | undefined {
  */
 export function planSeed(ci: CloudInitSpec, vm: { name: string; uuid: string | undefined; start: boolean }): PlannedSeed {
   if (typeof ci !== 'object' || ci === null) throw specError('cloudInit', 'must be an object');
+  // metaData and networkConfig objects are cloud-init's own documents: open, not checked key by key.
+  checkSpecKeys(ci, CLOUD_INIT_KEYS, 'cloudInit');
   const detach = ci.detach ?? 'never';
   if (detach !== 'never' && detach !== 'after-first-boot') throw specError('cloudInit.detach', "must be 'never' or 'after-first-boot'");
   if (detach === 'after-first-boot' && !vm.start)

@@ -8,6 +8,7 @@
  */
 import { specError } from './errors.js';
 import type { DiskBus, DiskSpec, VolumeLocation } from './spec-disk.js';
+import { DISK_KEYS, ENCRYPTION_KEYS, UPLOAD_STREAM_KEYS, VOLUME_LOCATION_KEYS, checkSpecKeys } from './spec-keys.js';
 import { hostPath, objectName, optionalBool } from './validate-text.js';
 import { normalizeUuid, parseSize, validateVolumeName } from '../xml/index.js';
 
@@ -53,6 +54,7 @@ function location(value: unknown, path: string): void {
     return;
   }
   if (!isObject(value)) throw specError(path, 'must be a host path or { pool, volume }');
+  checkSpecKeys(value, VOLUME_LOCATION_KEYS, path);
   const loc = value as unknown as VolumeLocation;
   objectName(loc.pool, `${path}.pool`);
   validateVolumeName(loc.volume, `${path}.volume`);
@@ -63,11 +65,22 @@ function format(value: unknown, path: string): void {
     throw specError(path, 'must be an image format such as "qcow2" or "raw"');
 }
 
+/** Unknown keys of a disk; a key of another kind says which kinds have it (`size` on an `existing` disk). */
+function checkDiskKeys(disk: DiskSpec, path: string): void {
+  const known: Readonly<Record<string, true>> = DISK_KEYS[disk.kind];
+  const key = Object.keys(disk).find((k) => !Object.prototype.hasOwnProperty.call(known, k));
+  const kinds = key === undefined ? [] : KINDS.filter((kind) => Object.prototype.hasOwnProperty.call(DISK_KEYS[kind], key));
+  if (key !== undefined && kinds.length > 0)
+    throw specError(`${path}.${key}`, `is not a field of '${disk.kind}' disks (only of ${kinds.map((k) => `'${k}'`).join(', ')})`);
+  checkSpecKeys(disk, known, path);
+}
+
 /** Check `disks[index]` (shape only: pools and volumes are looked up later). */
 export function checkDisk(disk: DiskSpec, index: number): CheckedDisk {
   const path = `disks[${index}]`;
   if (!isObject(disk)) throw specError(path, 'must be an object');
   if (!(KINDS as readonly string[]).includes(disk.kind)) throw specError(`${path}.kind`, `must be one of ${KINDS.join(', ')}`);
+  checkDiskKeys(disk, path);
   if (disk.bus !== undefined && !DISK_BUSES.includes(disk.bus)) throw specError(`${path}.bus`, `must be one of ${DISK_BUSES.join(', ')}`);
   if (disk.target !== undefined && (typeof disk.target !== 'string' || !DISK_TARGET.test(disk.target)))
     throw specError(`${path}.target`, 'must be a device name such as "vda" or "sdb"');
@@ -121,6 +134,7 @@ export function checkDisk(disk: DiskSpec, index: number): CheckedDisk {
       } else if (!isBytes(disk.source.data)) {
         throw specError(`${path}.source.data`, 'must be a Uint8Array or an (async) iterable of Uint8Array chunks');
       } else {
+        checkSpecKeys(disk.source, UPLOAD_STREAM_KEYS, `${path}.source`);
         checked.size = positiveSize(disk.source.size, `${path}.source.size`);
       }
       break;
@@ -131,6 +145,7 @@ export function checkDisk(disk: DiskSpec, index: number): CheckedDisk {
 function checkEncryption(disk: Extract<DiskSpec, { kind: 'new' }>, path: string): void {
   const e = disk.encryption as unknown;
   if (!isObject(e) || (e as { format?: unknown }).format !== 'luks') throw specError(path, "must be { format: 'luks', secret?: '<uuid>' }");
+  checkSpecKeys(e, ENCRYPTION_KEYS, path);
   const secret = (e as { secret?: unknown }).secret;
   if (secret !== undefined) normalizeUuid(secret as string, `${path}.secret`);
   if (disk.format !== undefined && disk.format !== 'qcow2' && disk.format !== 'raw')

@@ -6,6 +6,7 @@
  * @module
  */
 import { specError } from './errors.js';
+import { GRAPHICS_KEYS, checkSpecKeys } from './spec-keys.js';
 import { listenAddress, xmlText } from './validate-text.js';
 import type { GraphicsPasswordSecret } from './spec-hardware.js';
 import type { GraphicsSpec, VmSpec } from './spec.js';
@@ -58,6 +59,7 @@ export function checkGraphics(value: VmSpec['graphics']): GraphicsSpec | undefin
   if (value === 'vnc' || value === 'spice') return { type: value };
   if (!isObject(value) || (value.type !== 'vnc' && value.type !== 'spice'))
     throw specError('graphics', "must be 'none', 'vnc', 'spice' or { type: 'vnc' | 'spice', … }");
+  checkSpecKeys(value, GRAPHICS_KEYS, 'graphics');
   if (value.listen !== undefined) listenAddress(value.listen, 'graphics.listen');
   if (value.port !== undefined && (!Number.isSafeInteger(value.port) || value.port < -1 || value.port > 65535))
     throw specError('graphics.port', 'must be -1 or a TCP port');

@@ -9,6 +9,21 @@
 import { denseArray } from './cloud-init/validate.js';
 import { specError, show } from './errors.js';
 import { checkHostdev, checkHostdevsDistinct } from './validate-hostdev.js';
+import {
+  CPU_FEATURE_KEYS,
+  CPU_KEYS,
+  CPU_PINNING_KEYS,
+  CPU_TOPOLOGY_KEYS,
+  FILESYSTEM_KEYS,
+  FIRMWARE_KEYS,
+  MEMORY_BACKING_KEYS,
+  NUMA_CELL_KEYS,
+  RNG_KEYS,
+  TPM_KEYS,
+  VIDEO_KEYS,
+  WATCHDOG_KEYS,
+  checkSpecKeys,
+} from './spec-keys.js';
 import { hostPath } from './validate-text.js';
 import type { CpuSpec, FilesystemSpec, HostdevSpec, RngSpec, TpmSpec, VideoSpec, WatchdogSpec } from './spec-hardware.js';
 import type { VmSpec } from './spec.js';
@@ -89,6 +104,7 @@ function checkFirmware(spec: VmSpec): { firmware: 'bios' | 'uefi'; secureBoot: b
   let secureBoot = spec.secureBoot === true ? true : undefined;
   if (fw === 'uefi') firmware = 'uefi';
   else if (isObject(fw)) {
+    checkSpecKeys(fw, FIRMWARE_KEYS, 'firmware');
     const o = fw as { type: unknown; secureBoot?: unknown };
     if (o.type !== 'uefi') throw specError('firmware.type', "must be 'uefi'");
     firmware = 'uefi';
@@ -106,6 +122,7 @@ function checkTpm(value: VmSpec['tpm']): TpmSpec | undefined {
   if (value === undefined || value === false) return undefined;
   if (value === true) return {};
   if (!isObject(value)) throw specError('tpm', 'must be a boolean or { model, version }');
+  checkSpecKeys(value, TPM_KEYS, 'tpm');
   const tpm = value as TpmSpec;
   const model = oneOf(tpm.model, ['tpm-crb', 'tpm-tis'] as const, 'tpm.model');
   const version = oneOf(tpm.version, ['2.0', '1.2'] as const, 'tpm.version');
@@ -117,19 +134,21 @@ function checkFilesystem(value: unknown, i: number, tags: Set<string>): Filesyst
   const path = `filesystems[${i}]`;
   if (!isObject(value)) throw specError(path, 'must be { source, tag }');
   const fs = value as Record<string, unknown>;
+  // libvirt 9.0 refuses <readonly/> on virtiofs ("virtiofs does not yet support read-only mode"): say why, not just "unknown".
+  if ('readonly' in fs) throw specError(`${path}.readonly`, 'virtiofs shares cannot be read-only (libvirt 9.0)');
+  checkSpecKeys(fs, FILESYSTEM_KEYS, path);
   hostPath(fs['source'], `${path}.source`);
   const tag = fs['tag'];
   if (typeof tag !== 'string' || !TAG.test(tag)) throw specError(`${path}.tag`, 'must be 1-36 characters from A-Z a-z 0-9 _ . -');
   if (tags.has(tag)) throw specError(`${path}.tag`, `tag ${show(tag)} is already used`);
   tags.add(tag);
-  // libvirt 9.0 refuses <readonly/> on virtiofs ("virtiofs does not yet support read-only mode").
-  if ('readonly' in fs) throw specError(`${path}.readonly`, 'virtiofs shares cannot be read-only (libvirt 9.0)');
   return { source: fs['source'] as string, tag };
 }
 
 function checkCpu(value: VmSpec['cpu'], vcpus: number): CpuSpec | undefined {
   if (value === undefined) return undefined;
   if (!isObject(value)) throw specError('cpu', 'must be an object');
+  checkSpecKeys(value, CPU_KEYS, 'cpu');
   const cpu = value as CpuSpec;
   if (cpu.mode !== undefined && !CPU_MODES.includes(cpu.mode)) throw specError('cpu.mode', `must be one of ${CPU_MODES.join(', ')}`);
   if (cpu.mode === 'custom' || cpu.model !== undefined) {
@@ -139,6 +158,7 @@ function checkCpu(value: VmSpec['cpu'], vcpus: number): CpuSpec | undefined {
   }
   if (cpu.topology !== undefined) {
     if (!isObject(cpu.topology)) throw specError('cpu.topology', 'must be { sockets, cores, threads }');
+    checkSpecKeys(cpu.topology, CPU_TOPOLOGY_KEYS, 'cpu.topology');
     const t = cpu.topology;
     for (const key of ['sockets', 'dies', 'cores', 'threads'] as const) {
       const v = t[key];
@@ -151,12 +171,14 @@ function checkCpu(value: VmSpec['cpu'], vcpus: number): CpuSpec | undefined {
   if (cpu.features !== undefined)
     denseArray(cpu.features, 'cpu.features', 1024, 'at most 1024 CPU features').forEach((value, i) => {
       const f = value as Record<string, unknown>;
+      checkSpecKeys(f, CPU_FEATURE_KEYS, `cpu.features[${i}]`);
       if (!isObject(f) || typeof f['name'] !== 'string' || !NAME.test(f['name']))
         throw specError(`cpu.features[${i}].name`, 'must be a CPU feature name such as "vmx"');
       oneOf(f['policy'], POLICIES, `cpu.features[${i}].policy`);
     });
   if (cpu.pinning !== undefined) {
     if (!isObject(cpu.pinning)) throw specError('cpu.pinning', 'must be { vcpus, emulator }');
+    checkSpecKeys(cpu.pinning, CPU_PINNING_KEYS, 'cpu.pinning');
     if (cpu.pinning.vcpus !== undefined)
       denseArray(cpu.pinning.vcpus, 'cpu.pinning.vcpus', vcpus, `one entry per vCPU (${vcpus})`).forEach((set, i) =>
         cpuset(set, `cpu.pinning.vcpus[${i}]`),
@@ -174,6 +196,7 @@ function checkNuma(value: VmSpec['numa'], vcpus: number, memory: bigint): Checke
   const checked = cells.map((cell, i) => {
     const path = `numa[${i}]`;
     if (!isObject(cell)) throw specError(path, 'must be { cpus, memory }');
+    checkSpecKeys(cell, NUMA_CELL_KEYS, path);
     const c = cell as Record<string, unknown>;
     const members = cpusetMembers(cpuset(c['cpus'], `${path}.cpus`), vcpus);
     if (members === undefined) throw specError(`${path}.cpus`, `names a vCPU past the last (${vcpus - 1})`);
@@ -206,6 +229,7 @@ export function validateHardware(
   const filesystems = lists.filesystems.map((fs, i) => checkFilesystem(fs, i, tags));
   const mb = spec.memoryBacking;
   if (mb !== undefined && !isObject(mb)) throw specError('memoryBacking', 'must be { hugepages, shared, locked }');
+  checkSpecKeys(mb, MEMORY_BACKING_KEYS, 'memoryBacking');
   let hugepages: CheckedHardware['hugepages'];
   if (mb?.hugepages === true) hugepages = true;
   else if (mb?.hugepages !== undefined && mb.hugepages !== false) {
@@ -223,17 +247,20 @@ export function validateHardware(
   const w = spec.watchdog;
   if (w !== undefined && !isObject(w)) throw specError('watchdog', 'must be { model, action }');
   if (w !== undefined) {
+    checkSpecKeys(w, WATCHDOG_KEYS, 'watchdog');
     oneOf(w.model, ['itco', 'i6300esb', 'ib700'], 'watchdog.model');
     oneOf(w.action, ['reset', 'shutdown', 'poweroff', 'pause', 'none', 'dump', 'inject-nmi'], 'watchdog.action');
   }
   if (spec.rng !== undefined) {
     if (!isObject(spec.rng)) throw specError('rng', 'must be { source }');
+    checkSpecKeys(spec.rng, RNG_KEYS, 'rng');
     oneOf(spec.rng.source, ['/dev/urandom', '/dev/random', '/dev/hwrng'], 'rng.source');
     if (spec.defaultDevices?.rng === false) throw specError('rng', 'conflicts with defaultDevices.rng: false');
   }
   const video = spec.video;
   if (video !== undefined) {
     if (!isObject(video)) throw specError('video', 'must be { model, heads }');
+    checkSpecKeys(video, VIDEO_KEYS, 'video');
     oneOf(video.model, ['virtio', 'vga', 'qxl', 'bochs', 'ramfb', 'cirrus', 'none'], 'video.model');
     if (video.heads !== undefined && (!Number.isSafeInteger(video.heads) || video.heads < 1 || video.heads > 16))
       throw specError('video.heads', 'must be an integer from 1 to 16');

@@ -7,6 +7,7 @@
  */
 import { specError } from './errors.js';
 import type { HostdevSpec } from './spec-hardware.js';
+import { HOSTDEV_KEYS, HOSTDEV_USB_KEYS, checkSpecKeys } from './spec-keys.js';
 import { normalizeUuid, type HostdevDevice } from '../xml/index.js';
 
 const PCI_NAME = /^pci_([0-9a-f]{4})_([0-9a-f]{2})_([0-9a-f]{2})_([0-7])$/;
@@ -30,6 +31,7 @@ function pciSource(parts: string[]): HostdevDevice['source'] {
 export function checkHostdev(value: unknown, i: number): HostdevDevice {
   const path = `hostdevs[${i}]`;
   if (!isObject(value)) throw specError(path, 'must be an object');
+  checkSpecKeys(value, HOSTDEV_KEYS, path);
   const h = value as HostdevSpec;
   const given = (['nodeDevice', 'pci', 'usb', 'mdev'] as const).filter((k) => h[k] !== undefined);
   if (given.length !== 1) throw specError(path, 'give exactly one of nodeDevice, pci, usb and mdev');
@@ -52,6 +54,7 @@ export function checkHostdev(value: unknown, i: number): HostdevDevice {
   }
   if (h.usb !== undefined) {
     if (!isObject(h.usb)) throw specError(`${path}.usb`, 'must be { vendor, product }');
+    checkSpecKeys(h.usb, HOSTDEV_USB_KEYS, `${path}.usb`);
     for (const key of ['vendor', 'product'] as const)
       if (typeof h.usb[key] !== 'string' || !USB_ID.test(h.usb[key]))
         throw specError(`${path}.usb.${key}`, "must be a USB id such as '0x046d'");

@@ -16,6 +16,16 @@ import { planSeed, type PlannedSeed } from './seed.js';
 import { validateHardware, type CheckedHardware } from './validate-hardware.js';
 import { checkGraphics } from './validate-graphics.js';
 import { checkDisk, DISK_BUSES, DISK_TARGET, type CheckedDisk } from './validate-disk.js';
+import {
+  BOOT_KEYS,
+  DEFAULT_DEVICES_KEYS,
+  NETWORK_KEYS,
+  NIC_FILTER_KEYS,
+  OVERRIDES_KEYS,
+  SERIAL_KEYS,
+  VM_SPEC_KEYS,
+  checkSpecKeys,
+} from './spec-keys.js';
 import { bridgeName, hostPath, objectName, optionalBool, xmlElement, xmlText } from './validate-text.js';
 import type { DiskSpec, GraphicsSpec, NetworkSpec, SerialConsoleSpec, VmSpec } from './spec.js';
 import { normalizeMac, normalizeUuid, parseSize, validateName, validateVolumeName } from '../xml/index.js';
@@ -51,6 +61,7 @@ function isObject(value: unknown): boolean {
 function checkNetwork(nic: NetworkSpec, index: number): NetworkSpec & { mac?: string } {
   const path = `networks[${index}]`;
   if (!isObject(nic)) throw specError(path, 'must be an object');
+  checkSpecKeys(nic, NETWORK_KEYS, path);
   const sources = [nic.network !== undefined, nic.bridge !== undefined, nic.user === true].filter(Boolean).length;
   if (sources !== 1) throw specError(path, 'give exactly one of network, bridge or user: true');
   if (nic.network !== undefined) objectName(nic.network, `${path}.network`);
@@ -67,6 +78,7 @@ function checkNetwork(nic: NetworkSpec, index: number): NetworkSpec & { mac?: st
 
 function checkNicFilter(filter: NonNullable<NetworkSpec['filter']>, path: string): void {
   if (!isObject(filter)) throw specError(path, "must be { filter: 'name', parameters?: { VAR: 'value' } }");
+  checkSpecKeys(filter, NIC_FILTER_KEYS, path);
   objectName(filter.filter, `${path}.filter`);
   if (filter.parameters === undefined) return;
   if (!isObject(filter.parameters)) throw specError(`${path}.parameters`, 'must be an object of variable → value(s)');
@@ -81,6 +93,7 @@ function checkSerial(value: VmSpec['serialConsole']): SerialConsoleSpec | null {
   if (value === false) return null;
   if (value === undefined || value === true) return {};
   if (!isObject(value)) throw specError('serialConsole', 'must be a boolean or { logFile }');
+  checkSpecKeys(value, SERIAL_KEYS, 'serialConsole');
   if (value.logFile !== undefined) hostPath(value.logFile, 'serialConsole.logFile');
   optionalBool(value.logAppend, 'serialConsole.logAppend');
   return value;
@@ -90,6 +103,7 @@ function checkBoot(spec: VmSpec, disks: CheckedDisk[], nics: NetworkSpec[]): voi
   const boot = spec.boot;
   if (boot === undefined) return;
   if (!isObject(boot)) throw specError('boot', 'must be an object');
+  checkSpecKeys(boot, BOOT_KEYS, 'boot');
   if (boot.order !== undefined) {
     const order = denseArray(boot.order, 'boot.order', MAX_BOOT_ORDER, `libvirt reads at most ${MAX_BOOT_ORDER} boot entries`);
     order.forEach((dev, i) => {
@@ -178,6 +192,8 @@ function deviceLists(spec: VmSpec): DeviceLists {
  */
 export function validateSpec(spec: VmSpec, options: { uuid?: string } = {}): CheckedSpec {
   if (!isObject(spec)) throw specError('spec', 'must be an object');
+  // A misspelled field would be ignored and its default used: refuse it first, it is often why other fields look wrong.
+  checkSpecKeys(spec, VM_SPEC_KEYS, '');
   validateName(spec.name, 'name');
   const uuid =
     spec.uuid !== undefined
@@ -207,6 +223,7 @@ export function validateSpec(spec: VmSpec, options: { uuid?: string } = {}): Che
   const serial = checkSerial(spec.serialConsole);
   if (spec.defaultDevices !== undefined) {
     if (!isObject(spec.defaultDevices)) throw specError('defaultDevices', 'must be an object');
+    checkSpecKeys(spec.defaultDevices, DEFAULT_DEVICES_KEYS, 'defaultDevices');
     for (const key of ['guestAgent', 'rng', 'memballoon', 'tablet'] as const)
       optionalBool(spec.defaultDevices[key], `defaultDevices.${key}`);
   }
@@ -215,6 +232,7 @@ export function validateSpec(spec: VmSpec, options: { uuid?: string } = {}): Che
   const o = spec.overrides;
   if (o !== undefined) {
     if (!isObject(o)) throw specError('overrides', 'must be an object');
+    checkSpecKeys(o, OVERRIDES_KEYS, 'overrides');
     if (o.model !== undefined && typeof o.model !== 'function') throw specError('overrides.model', 'must be a function');
     const raw = {
       devicesXml: lists.devicesXml,

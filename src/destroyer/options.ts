@@ -1,4 +1,4 @@
-import { type CallOptions, InvalidArgumentError, checkDuration } from '../connection/internal.js';
+import { type CallOptions, InvalidArgumentError, type KnownKeys, checkDuration, checkKeys } from '../connection/internal.js';
 import { DEFAULT_TIMEOUTS, checkCallOptions } from '../runtime/index.js';
 import type { StoragePolicy } from './plan.js';
 
@@ -30,6 +30,14 @@ export interface DestroyOptions extends CallOptions {
 }
 
 const POLICIES: readonly StoragePolicy[] = ['owned', 'all-safe', 'none'];
+/** A misspelled `storage` would leave the default policy in place: every other key is refused. */
+const DESTROY_KEYS = {
+  signal: true,
+  timeout: true,
+  stop: true,
+  shutdownTimeout: true,
+  storage: true,
+} as const satisfies KnownKeys<DestroyOptions>;
 
 /**
  * Validate {@link DestroyOptions} the way `destroy` does before it sends
@@ -37,11 +45,12 @@ const POLICIES: readonly StoragePolicy[] = ['owned', 'all-safe', 'none'];
  *
  * @example checkDestroyOptions({ storage: 'owned', stop: 'force', timeout: 30_000 });
  * @returns the whole teardown's timeout
- * @throws {@link InvalidArgumentError} naming the option (`path`)
+ * @throws {@link InvalidArgumentError} naming the option (`path`), also an unknown one (`unknown option 'storag' (did you mean 'storage'?)`)
  */
 export function checkDestroyOptions(options: unknown): number {
   const timeout = checkCallOptions(options, DEFAULT_TIMEOUTS.destroy);
   const o = (options ?? {}) as DestroyOptions;
+  checkKeys(o, DESTROY_KEYS, '', { kind: 'option' });
   const policy = o.storage ?? 'owned';
   if (!POLICIES.includes(policy)) {
     throw new InvalidArgumentError(`storage must be one of ${POLICIES.join(', ')}, got ${String(policy)}`, { path: 'storage' });

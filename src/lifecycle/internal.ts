@@ -8,7 +8,8 @@
 export * from './index.js';
 export { selectPowerMethod, powerFacts, powerFlags, nextResendAt, type PowerFacts } from './mode.js';
 export { startFlags, managedSaveFlags, type StartFlagOptions } from './flags.js';
-export { DEFAULT_RESEND_EVERY, DEFAULT_FORCE_OFF_TIMEOUT, DEFAULT_FORCE_OFF_RETRIES, checkLifecycleOptions } from './options.js';
+export { DEFAULT_RESEND_EVERY, DEFAULT_FORCE_OFF_TIMEOUT, DEFAULT_FORCE_OFF_RETRIES } from './options.js';
+export { checkLifecycleOptions } from './check-options.js';
 export { agentChannelState, waitForAgent } from './operations/agent.js';
 export { createLifecycleContext } from './create-context.js';
 export {

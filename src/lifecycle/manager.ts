@@ -18,9 +18,9 @@ import {
   type CallOptions,
   type SetAutostartOptions,
   type VmLifecycleManagerOptions,
-  checkLifecycleOptions,
   checkOperationOptions,
 } from './options.js';
+import { checkLifecycleOptions } from './check-options.js';
 import type {
   AutostartResult,
   ForceOffResult,

@@ -1,6 +1,5 @@
 import { type CallOptions, type Logger, checkDuration } from '../connection/internal.js';
-import { InvalidArgumentError } from '../errors/index.js';
-import { DEFAULT_TIMEOUTS, type VmOperation } from '../runtime/index.js';
+import { InvalidArgumentError, checkKeys, type KnownKeys } from '../errors/index.js';
 
 export { DEFAULT_TIMEOUTS } from '../runtime/index.js';
 export type { CallOptions } from '../connection/internal.js';
@@ -62,96 +61,7 @@ export function checkOperationOptions(options: CallOptions | undefined, defaultT
   return checkDuration(options?.timeout, 'timeout') ?? defaultTimeout;
 }
 
-/** Check an optional poll interval of a wait (at least 50 ms). */
-function checkPollInterval(value: unknown): void {
-  const poll = checkDuration(value, 'pollInterval');
-  if (poll !== undefined && poll < 50) throw new InvalidArgumentError('pollInterval must be at least 50 ms', { path: 'pollInterval' });
-}
-
-/** Check an optional retry count (0–20). */
-function checkRetries(retries: unknown): void {
-  if (retries !== undefined && (typeof retries !== 'number' || !Number.isInteger(retries) || retries < 0 || retries > 20)) {
-    throw new InvalidArgumentError(`retries must be an integer from 0 to 20, got ${String(retries)}`, { path: 'retries' });
-  }
-}
-
-const POWER_MODES = ['acpi', 'agent', 'auto'] as const;
-const START_FLAGS = ['paused', 'autodestroy', 'bypassCache', 'forceBoot', 'resetNvram', 'validate'] as const;
-
-/**
- * Validate the options of one operation, as its method does before anything
- * else: the signal and timeout every operation takes, then the operation's
- * own. Nothing is sent when it throws. The state registry runs it too, before
- * it looks up a VM it does not track yet.
- *
- * @returns the timeout to use (the operation's default when not given)
- * @example const timeout = checkLifecycleOptions('shutdown', { mode: 'acpi', timeout: 30_000 });
- * @throws InvalidArgumentError naming the option (`path`)
- */
-export function checkLifecycleOptions(
-  operation: VmOperation | 'waitForState' | 'waitForAddresses' | 'waitForAgent',
-  options: unknown,
-): number {
-  const timeout = checkOperationOptions(options as CallOptions | undefined, DEFAULT_TIMEOUTS[operation]);
-  const o = (options ?? {}) as Record<string, unknown>;
-  switch (operation) {
-    case 'start':
-      for (const key of START_FLAGS) checkFlag(o[key], key);
-      checkRetries(o['retries']);
-      checkFlag(o['syncTime'], 'syncTime');
-      break;
-    case 'resume':
-      checkFlag(o['syncTime'], 'syncTime');
-      break;
-    case 'shutdown':
-      checkChoice(o['mode'], POWER_MODES, 'mode');
-      checkDuration(o['resendEvery'], 'resendEvery');
-      checkChoice(o['onTimeout'], ['forceOff', 'throw'], 'onTimeout');
-      checkDuration(o['forceOffTimeout'], 'forceOffTimeout');
-      break;
-    case 'forceOff': {
-      checkFlag(o['graceful'], 'graceful');
-      checkRetries(o['retries']);
-      checkFlag(o['preempt'], 'preempt');
-      break;
-    }
-    case 'reboot':
-      checkChoice(o['mode'], POWER_MODES, 'mode');
-      checkDuration(o['resendEvery'], 'resendEvery');
-      checkChoice(o['fallback'], ['stop-start', 'none'], 'fallback');
-      break;
-    case 'waitForAddresses': {
-      const sources = o['sources'];
-      const known = ['lease', 'agent', 'arp'];
-      if (
-        sources !== undefined &&
-        (!Array.isArray(sources) ||
-          sources.length === 0 ||
-          sources.some((s) => !known.includes(s as string)) ||
-          new Set(sources).size !== sources.length)
-      ) {
-        throw new InvalidArgumentError(`sources must be a non-empty list of distinct ${known.join(', ')}`, { path: 'sources' });
-      }
-      checkChoice(o['family'], ['ipv4', 'ipv6', 'any'], 'family');
-      checkPollInterval(o['pollInterval']);
-      break;
-    }
-    case 'waitForAgent':
-      checkPollInterval(o['pollInterval']);
-      break;
-    case 'setAutostart':
-      if (typeof o['enabled'] !== 'boolean')
-        throw new InvalidArgumentError('enabled must be a boolean: setAutostart(vm, { enabled: true })', { path: 'enabled' });
-      break;
-    case 'managedSave':
-      checkFlag(o['bypassCache'], 'bypassCache');
-      checkChoice(o['startAs'], ['running', 'paused'], 'startAs');
-      break;
-    default:
-      break;
-  }
-  return timeout;
-}
+const MANAGER_KEYS = { pollInterval: true, eventGrace: true, logger: true } as const satisfies KnownKeys<VmLifecycleManagerOptions>;
 
 /** Resolved manager options. */
 export interface ResolvedManagerOptions {
@@ -162,6 +72,7 @@ export interface ResolvedManagerOptions {
 
 /** Validate and default the manager options. */
 export function resolveManagerOptions(options: VmLifecycleManagerOptions = {}): ResolvedManagerOptions {
+  checkKeys(options, MANAGER_KEYS, '', { kind: 'option' });
   const pollInterval = checkDuration(options.pollInterval, 'pollInterval') ?? 500;
   if (pollInterval < 10)
     throw new InvalidArgumentError(`pollInterval must be at least 10 ms, got ${pollInterval}`, { path: 'pollInterval' });

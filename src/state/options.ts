@@ -1,4 +1,4 @@
-import { type Logger, checkDuration } from '../connection/internal.js';
+import { type KnownKeys, type Logger, checkDuration } from '../connection/internal.js';
 import type { RegistryDestroyer, RegistryDevices, RegistryDiskState, RegistryLifecycle } from './effects.js';
 
 /**
@@ -25,6 +25,19 @@ export interface VmRegistryOptions {
   bufferSize?: number;
   logger?: Logger;
 }
+
+/** The options {@link VmRegistryOptions} declares; the registry refuses any other key. */
+export const REGISTRY_KEYS = {
+  lifecycle: true,
+  destroyer: true,
+  devices: true,
+  diskState: true,
+  resyncInterval: true,
+  rebootDebounce: true,
+  readTimeout: true,
+  bufferSize: true,
+  logger: true,
+} as const satisfies KnownKeys<VmRegistryOptions>;
 
 /**
  * Check an optional duration option (ms, from 0 to `MAX_TIMEOUT_MS`) and default it.

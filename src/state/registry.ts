@@ -3,6 +3,7 @@ import {
   AbortError,
   type EventSubscription,
   InvalidArgumentError,
+  checkKeys,
   InvalidStateError,
   type LibvirtConnection,
   type LibvirtEvent,
@@ -14,7 +15,7 @@ import { VmDeviceManager } from '../devices/internal.js';
 import { DiskStateManager } from '../disk-state/internal.js';
 import { VmLifecycleManager, type VmInput } from '../lifecycle/internal.js';
 import { Budget, DEFAULT_TIMEOUTS, locksOf } from '../runtime/index.js';
-import { type VmRegistryOptions, duration } from './options.js';
+import { REGISTRY_KEYS, type VmRegistryOptions, duration } from './options.js';
 import type { ChangesOptions } from './changes.js';
 import { waitForState } from './wait-for.js';
 import type { VmCommand, VmCommandResults } from './commands.js';
@@ -79,6 +80,7 @@ export class VmRegistry {
   constructor(connection: LibvirtConnection, options: VmRegistryOptions = {}) {
     if (connection === null || typeof connection !== 'object')
       throw new InvalidArgumentError('connection must be a LibvirtConnection', { path: 'connection' });
+    checkKeys(options, REGISTRY_KEYS, '', { kind: 'option' });
     this.#connection = connection;
     this.#logger = options.logger;
     this.#resyncInterval = duration(options.resyncInterval, 60_000, 'resyncInterval');

@@ -8,6 +8,7 @@
 import { requireSshPublicKey } from './ssh-keys.js';
 import { USER_NAME_RE, invalidSpec, isPlainObject, optionalArray, requireHostname, requireLine, requireText } from './validate.js';
 import { toYamlJson } from './yaml-json.js';
+import { ErrorCode, checkKeys, type KnownKeys } from '../../errors/index.js';
 
 /** The user {@link buildCloudConfig} creates (cloud-init `users` entry). */
 export interface CloudConfigUser {
@@ -82,6 +83,41 @@ export interface CloudConfigInput {
   extra?: Record<string, unknown>;
 }
 
+/** `extra` is an open map (any cloud-config key); every other object of the input is checked key by key. */
+const INPUT_KEYS = {
+  hostname: true,
+  user: true,
+  keepDefaultUser: true,
+  sshAuthorizedKeys: true,
+  packages: true,
+  runcmd: true,
+  writeFiles: true,
+  timezone: true,
+  extra: true,
+} as const satisfies KnownKeys<CloudConfigInput>;
+const USER_KEYS = {
+  name: true,
+  sshAuthorizedKeys: true,
+  sudo: true,
+  passwordHash: true,
+  plainPassword: true,
+  shell: true,
+  groups: true,
+} as const satisfies KnownKeys<CloudConfigUser>;
+const WRITE_FILE_KEYS = {
+  path: true,
+  content: true,
+  permissions: true,
+  owner: true,
+  append: true,
+  defer: true,
+} as const satisfies KnownKeys<CloudConfigWriteFile>;
+
+/** Refuse a misspelled key (it would be left out of the user-data in silence). */
+function knownKeys(value: object, known: Readonly<Record<string, true>>, path: string): void {
+  checkKeys(value, known, path, { code: ErrorCode.INVALID_SPEC });
+}
+
 const OWNER_RE = /^[a-z_][a-z0-9_-]{0,31}(?::[a-z_][a-z0-9_-]{0,31})?$/;
 const TIMEZONE_RE = /^[A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+)*$/;
 const CRYPT_RE = /^\$[0-9a-z]+\$[^\s:]+$/;
@@ -92,6 +128,7 @@ function keys(list: unknown, path: string): string[] | undefined {
 
 function buildUser(user: CloudConfigUser, path: string): Record<string, unknown> {
   if (!isPlainObject(user)) throw invalidSpec('must be an object', path);
+  knownKeys(user, USER_KEYS, path);
   if (typeof user.name !== 'string' || !USER_NAME_RE.test(user.name)) {
     throw invalidSpec('must match ^[a-z_][a-z0-9_-]{0,31}$', `${path}.name`);
   }
@@ -137,6 +174,7 @@ function buildUser(user: CloudConfigUser, path: string): Record<string, unknown>
 
 function buildWriteFile(file: CloudConfigWriteFile, path: string): Record<string, unknown> {
   if (!isPlainObject(file)) throw invalidSpec('must be an object', path);
+  knownKeys(file, WRITE_FILE_KEYS, path);
   const target = requireLine(file.path, `${path}.path`);
   if (!target.startsWith('/')) throw invalidSpec('must be an absolute path', `${path}.path`);
   const out: Record<string, unknown> = { path: target };
@@ -190,6 +228,7 @@ function buildWriteFile(file: CloudConfigWriteFile, path: string): Record<string
  */
 export function buildCloudConfig(input: CloudConfigInput): string {
   if (!isPlainObject(input as unknown)) throw invalidSpec('must be an object', 'cloudConfig');
+  knownKeys(input, INPUT_KEYS, '');
   const doc: Record<string, unknown> = {};
   if (input.hostname !== undefined) doc.hostname = requireHostname(input.hostname, 'hostname');
   if (input.user !== undefined) {

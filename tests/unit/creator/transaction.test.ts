@@ -322,7 +322,7 @@ describe('VmCreator.create (fake host over the wire)', () => {
     const spec: VmSpec = {
       ...FULL,
       graphics: { type: 'spice', password: secret }, // SPICE: VNC passwords are at most 8 bytes
-      cloudInit: { user: { name: 'ops', plainPassword: secret }, writeFiles: undefined } as VmSpec['cloudInit'],
+      cloudInit: { user: { name: 'ops', plainPassword: secret } },
     };
     fail(DOMAIN_DETACH_DEVICE_FLAGS);
     await new VmCreator(conn, { logger })
