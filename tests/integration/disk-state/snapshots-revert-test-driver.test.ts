@@ -3,7 +3,7 @@
  * like QEMU, puts back the definition saved with the snapshot, `<metadata>`
  * included): what the revert dropped comes back, what it brought back
  * leaves, a VM with no record gets none. Teardown after a revert on a real
- * guest: snapshots-revert-qemu.test.ts.
+ * guest: snapshots-qemu.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DomainRef } from '../../../src/connection/internal.js';
