@@ -11,6 +11,7 @@ import {
   type RpcLink,
   type RpcStream,
   type RpcStreamOptions,
+  checkCallOptions,
   createDialer,
   openRpcLink,
   parseLibvirtUri,
@@ -195,8 +196,11 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
   /**
    * Open the link if it is not open yet. Concurrent calls share one attempt
    * and one socket. Resolves at once when already open.
+   * @throws {@link InvalidArgumentError} for a bad `timeout` or `signal`, before anything changes (the instance stays usable)
    */
   async connect(options: CallOptions = {}): Promise<void> {
+    // Before the machine leaves 'disconnected': a bad option failing inside the attempt closed the instance for good.
+    checkCallOptions(options, this.#options.connectTimeout);
     const state = this.state;
     if (state === 'open' || state === 'reconnecting') return;
     if (state === 'closing' || state === 'closed') throw this.#closedError();
