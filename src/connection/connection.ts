@@ -98,7 +98,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
       const state = snapshot.value as ConnectionState;
       if (state === last) return; // context-only updates (attempt counters) are not state changes
       last = state;
-      this.emit('state', state);
+      this.#emit('state', state);
     });
     this.#hub = new EventHub((procedure, args, callOptions) => this.call(procedure, args, callOptions), this.#options.logger);
     this.#resources = createResources(
@@ -237,7 +237,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
       this.#waiters.release(link);
     });
     log(this.#options.logger, 'info', 'libvirt connection open', { uri: this.uri });
-    this.emit('open');
+    this.#emit('open');
   }
 
   #establish(options: CallOptions): Promise<RpcLink> {
@@ -282,7 +282,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
       const delay = backoffDelay(policy, attempt);
       this.#machine.send({ type: 'reconnect.attempt', attempt, delay });
-      this.emit('reconnecting', { attempt, delay, error: lastError });
+      this.#emit('reconnecting', { attempt, delay, error: lastError });
       if (!(await sleep(delay, this.#closeController.signal))) return;
       let link: RpcLink | undefined;
       try {
@@ -302,7 +302,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
         this.#machine.send({ type: 'reconnect.succeeded' });
         this.#waiters.release(link);
         log(this.#options.logger, 'info', 'libvirt connection re-established', { uri: this.uri, attempt });
-        this.emit('reconnected', { attempt, reconnects: this.reconnects });
+        this.#emit('reconnected', { attempt, reconnects: this.reconnects });
         return;
       } catch (attemptError) {
         // The link opened but its replay failed: close it, or the next attempt's link replaces it and its socket
@@ -314,7 +314,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
         if (this.#closing !== null) return;
         lastError = attemptError as LibvirtManagerError;
         log(this.#options.logger, 'warn', 'reconnect attempt failed', { uri: this.uri, attempt, error: String(attemptError) });
-        if (this.listenerCount('error') > 0) this.emit('error', lastError);
+        if (this.listenerCount('error') > 0) this.#emit('error', lastError);
         // Wrong credentials or a bad URI will not fix themselves.
         if (attemptError instanceof AuthError || attemptError instanceof InvalidUriError) break;
       }
@@ -428,7 +428,28 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
       uri: this.uri,
       reason: info.reason,
     });
-    this.emit('close', info);
+    this.#emit('close', info);
+  }
+
+  /**
+   * Emit from inside the SDK. Each listener runs on its own: one that throws
+   * (the user's bug) neither stops the others (the SDK's own among them) nor
+   * unwinds into the reconnect loop or close(), as a plain `emit` would. Its
+   * error is logged, then thrown again on the next tick, where Node reports
+   * it as an uncaught exception, as it would any listener's bug it cannot
+   * give back to a caller.
+   */
+  #emit<K extends keyof LibvirtConnectionEvents>(event: K, ...args: LibvirtConnectionEvents[K]): void {
+    for (const listener of this.rawListeners(event as string)) {
+      try {
+        (listener as (...a: unknown[]) => unknown).apply(this, args);
+      } catch (error) {
+        log(this.#options.logger, 'error', 'a connection event listener threw', { event, error: String(error) });
+        process.nextTick(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
