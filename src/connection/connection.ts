@@ -387,9 +387,16 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
 
   /**
    * Close: stop reconnecting, end every event subscription, let calls in
-   * flight finish, say goodbye to the daemon. Idempotent.
+   * flight finish, say goodbye to the daemon. Idempotent. `timeout` (default
+   * 5 s) bounds the goodbye; past it the link is torn down (`0`: at once).
+   * @throws {@link InvalidArgumentError} for a bad `timeout` or `signal`, before the close starts
    */
   close(options: CallOptions = {}): Promise<void> {
+    try {
+      checkCallOptions(options, 0);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#closing !== null) return this.#closing;
     this.#closing = (async () => {
       if (this.state !== 'closed') this.#machine.send({ type: 'close' });
