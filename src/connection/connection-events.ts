@@ -9,7 +9,11 @@ export interface ConnectionCloseInfo {
   error?: LibvirtManagerError | undefined;
 }
 
-/** Connection-level signals (per the style guide, the only EventEmitter use in the SDK). */
+/**
+ * Connection-level signals (per the style guide, the only EventEmitter use in the SDK). A listener that throws does
+ * not stop the others nor the connection (it keeps reconnecting): its error is logged, then rethrown on the next tick
+ * as an uncaught exception.
+ */
 export interface LibvirtConnectionEvents {
   /** The first link is open. */
   open: [];

@@ -11,6 +11,7 @@ import {
   type RpcLink,
   type RpcStream,
   type RpcStreamOptions,
+  checkCallOptions,
   createDialer,
   openRpcLink,
   parseLibvirtUri,
@@ -97,7 +98,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
       const state = snapshot.value as ConnectionState;
       if (state === last) return; // context-only updates (attempt counters) are not state changes
       last = state;
-      this.emit('state', state);
+      this.#emit('state', state);
     });
     this.#hub = new EventHub((procedure, args, callOptions) => this.call(procedure, args, callOptions), this.#options.logger);
     this.#resources = createResources(
@@ -195,8 +196,11 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
   /**
    * Open the link if it is not open yet. Concurrent calls share one attempt
    * and one socket. Resolves at once when already open.
+   * @throws {@link InvalidArgumentError} for a bad `timeout` or `signal`, before anything changes (the instance stays usable)
    */
   async connect(options: CallOptions = {}): Promise<void> {
+    // Before the machine leaves 'disconnected': a bad option failing inside the attempt closed the instance for good.
+    checkCallOptions(options, this.#options.connectTimeout);
     const state = this.state;
     if (state === 'open' || state === 'reconnecting') return;
     if (state === 'closing' || state === 'closed') throw this.#closedError();
@@ -233,7 +237,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
       this.#waiters.release(link);
     });
     log(this.#options.logger, 'info', 'libvirt connection open', { uri: this.uri });
-    this.emit('open');
+    this.#emit('open');
   }
 
   #establish(options: CallOptions): Promise<RpcLink> {
@@ -278,7 +282,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
       const delay = backoffDelay(policy, attempt);
       this.#machine.send({ type: 'reconnect.attempt', attempt, delay });
-      this.emit('reconnecting', { attempt, delay, error: lastError });
+      this.#emit('reconnecting', { attempt, delay, error: lastError });
       if (!(await sleep(delay, this.#closeController.signal))) return;
       let link: RpcLink | undefined;
       try {
@@ -298,7 +302,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
         this.#machine.send({ type: 'reconnect.succeeded' });
         this.#waiters.release(link);
         log(this.#options.logger, 'info', 'libvirt connection re-established', { uri: this.uri, attempt });
-        this.emit('reconnected', { attempt, reconnects: this.reconnects });
+        this.#emit('reconnected', { attempt, reconnects: this.reconnects });
         return;
       } catch (attemptError) {
         // The link opened but its replay failed: close it, or the next attempt's link replaces it and its socket
@@ -310,7 +314,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
         if (this.#closing !== null) return;
         lastError = attemptError as LibvirtManagerError;
         log(this.#options.logger, 'warn', 'reconnect attempt failed', { uri: this.uri, attempt, error: String(attemptError) });
-        if (this.listenerCount('error') > 0) this.emit('error', lastError);
+        if (this.listenerCount('error') > 0) this.#emit('error', lastError);
         // Wrong credentials or a bad URI will not fix themselves.
         if (attemptError instanceof AuthError || attemptError instanceof InvalidUriError) break;
       }
@@ -383,9 +387,16 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
 
   /**
    * Close: stop reconnecting, end every event subscription, let calls in
-   * flight finish, say goodbye to the daemon. Idempotent.
+   * flight finish, say goodbye to the daemon. Idempotent. `timeout` (default
+   * 5 s) bounds the goodbye; past it the link is torn down (`0`: at once).
+   * @throws {@link InvalidArgumentError} for a bad `timeout` or `signal`, before the close starts
    */
   close(options: CallOptions = {}): Promise<void> {
+    try {
+      checkCallOptions(options, 0);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#closing !== null) return this.#closing;
     this.#closing = (async () => {
       if (this.state !== 'closed') this.#machine.send({ type: 'close' });
@@ -424,7 +435,28 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
       uri: this.uri,
       reason: info.reason,
     });
-    this.emit('close', info);
+    this.#emit('close', info);
+  }
+
+  /**
+   * Emit from inside the SDK. Each listener runs on its own: one that throws
+   * (the user's bug) neither stops the others (the SDK's own among them) nor
+   * unwinds into the reconnect loop or close(), as a plain `emit` would. Its
+   * error is logged, then thrown again on the next tick, where Node reports
+   * it as an uncaught exception, as it would any listener's bug it cannot
+   * give back to a caller.
+   */
+  #emit<K extends keyof LibvirtConnectionEvents>(event: K, ...args: LibvirtConnectionEvents[K]): void {
+    for (const listener of this.rawListeners(event as string)) {
+      try {
+        (listener as (...a: unknown[]) => unknown).apply(this, args);
+      } catch (error) {
+        log(this.#options.logger, 'error', 'a connection event listener threw', { event, error: String(error) });
+        process.nextTick(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

@@ -30,6 +30,24 @@ export function checkDuration(value: unknown, path: string): number | undefined 
 }
 
 /**
+ * Check the `{ signal, timeout }` every async method takes last, before
+ * anything is sent: an object (or nothing), an `AbortSignal`, a duration in
+ * ms (0 for no limit, at most `MAX_TIMEOUT_MS`).
+ *
+ * @returns the timeout to use: the caller's, or `defaultTimeout`
+ * @throws {@link InvalidArgumentError} naming the option (`path`)
+ */
+export function checkCallOptions(options: unknown, defaultTimeout: number): number {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new InvalidArgumentError('options must be an object', { path: 'options' });
+  }
+  const { signal, timeout } = (options ?? {}) as { signal?: unknown; timeout?: unknown };
+  if (signal !== undefined && !(signal instanceof AbortSignal))
+    throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
+  return checkDuration(timeout, 'timeout') ?? defaultTimeout;
+}
+
+/**
  * `{ signal, timeout }`: the one options type every async method of the SDK
  * takes last (alone, or extended with the method's own options).
  */

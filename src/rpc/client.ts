@@ -16,14 +16,21 @@ import { tooManyAbandonedError } from './abandoned-calls.js';
 import { CallTable } from './call-table.js';
 import { atCallSite, copyClosed } from './call-errors.js';
 import { closeGracefully } from './graceful-close.js';
-import { type CallOptions, type RawCall, type RpcClientEvents, type RpcClientOptions, checkDuration } from './client-types.js';
+import {
+  type CallOptions,
+  type RawCall,
+  type RpcClientEvents,
+  type RpcClientOptions,
+  checkCallOptions,
+  checkDuration,
+} from './client-types.js';
 import { checkMessageVersion } from './message-checks.js';
 import { type PendingCall, callPacket, checkReply, rawProcedure, settleReply } from './pending-call.js';
 import { type RpcCallMessage, traceRpcCall, tracingRpc } from './tracing.js';
 import { StreamTable } from './stream-table.js';
 
 export type { CallOptions, RawCall, RpcClientEvents, RpcClientOptions } from './client-types.js';
-export { MAX_TIMEOUT_MS, checkDuration } from './client-types.js';
+export { MAX_TIMEOUT_MS, checkCallOptions, checkDuration } from './client-types.js';
 export { classifyRemoteError } from './call-errors.js';
 export { MAX_ABANDONED_CALLS } from './abandoned-calls.js';
 
@@ -345,9 +352,17 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
    * Close gracefully: stop accepting calls, let calls in flight finish, say
    * goodbye with CONNECT_CLOSE, then end the socket. Idempotent; resolves once
    * the socket is closed. After `timeout` ms (default 5 s) it destroys the
-   * connection instead.
+   * connection instead; unlike a call's timeout, `0` here means "no grace: tear
+   * down now", not "no limit" (a close must end).
+   * @throws {@link InvalidArgumentError} (as a rejection) for a bad `timeout` or `signal`, before the close starts
    */
   close(options: CallOptions = {}): Promise<void> {
+    let timeout: number;
+    try {
+      timeout = checkCallOptions(options, 5000);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     if (this.#closing !== null) return this.#closing;
     if (this.#down) return Promise.resolve();
     this.#closing = closeGracefully(
@@ -364,7 +379,7 @@ export class RpcClient extends EventEmitter<RpcClientEvents> {
         },
         teardown: () => this.#teardown('the connection was closed by the client'),
       },
-      options.timeout ?? 5000,
+      timeout,
       options.signal,
     );
     return this.#closing;

@@ -12,6 +12,7 @@ export {
   RpcClient,
   classifyRemoteError,
   MAX_TIMEOUT_MS,
+  checkCallOptions,
   checkDuration,
   type CallOptions,
   type RawCall,

@@ -1,22 +1,7 @@
-import { AbortError, type CallOptions, InvalidArgumentError, TimeoutError, checkDuration } from '../connection/internal.js';
+import { AbortError, type CallOptions, TimeoutError, checkCallOptions } from '../connection/internal.js';
 
-/**
- * Check the `{ signal, timeout }` every async method takes last, before
- * anything is sent: an object (or nothing), an `AbortSignal`, a duration in
- * ms (0 for no limit, at most `MAX_TIMEOUT_MS`).
- *
- * @returns the timeout to use: the caller's, or `defaultTimeout`
- * @throws {@link InvalidArgumentError} naming the option (`path`)
- */
-export function checkCallOptions(options: unknown, defaultTimeout: number): number {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new InvalidArgumentError('options must be an object', { path: 'options' });
-  }
-  const { signal, timeout } = (options ?? {}) as { signal?: unknown; timeout?: unknown };
-  if (signal !== undefined && !(signal instanceof AbortSignal))
-    throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
-  return checkDuration(timeout, 'timeout') ?? defaultTimeout;
-}
+// Lives next to checkDuration in the rpc layer, so the connection can check its own call options with it too.
+export { checkCallOptions } from '../connection/internal.js';
 
 /**
  * The SDK's error for an abort: a call that rejected with the signal's raw

@@ -68,6 +68,8 @@ export class VmRegistry {
   readonly #stop = new AbortController();
   #status: 'new' | 'starting' | 'running' | 'stopped' = 'new';
   #starting: Promise<void> | null = null;
+  #cancelStart: AbortController | undefined;
+  #startWaiters = 0;
   #timer: NodeJS.Timeout | undefined;
   #resyncChain: Promise<void> = Promise.resolve();
   #queuedResync: Promise<void> | null = null;
@@ -128,8 +130,10 @@ export class VmRegistry {
 
   /**
    * Subscribe to domain events, wait until the daemon registered them, then
-   * seed one actor per domain from a single state read. Idempotent.
-   * Default `timeout`: 60 000 ms.
+   * seed one actor per domain from a single state read. Idempotent:
+   * concurrent callers share one start, and each one's `timeout` and `signal`
+   * end only its own wait; the start is given up (and the registry stops) once
+   * no caller waits for it any more. Default `timeout`: 60 000 ms.
    * @example await registry.start({ timeout: 10_000 });
    * @throws {@link TimeoutError} · {@link AbortError} · {@link ConnectionClosedError} · {@link InvalidStateError} after `stop()`
    * @see virConnectDomainEventRegisterAny
@@ -141,14 +145,27 @@ export class VmRegistry {
     let budget: Budget;
     try {
       budget = Budget.of(options, 60_000);
+      budget.check('starting the registry');
     } catch (error) {
       return Promise.reject(error);
     }
-    this.#starting ??= this.#open(budget).catch((error: unknown) => {
-      this.stop();
-      throw error;
+    // One start for every caller; each caller's budget bounds only its own wait (a first caller's short timeout
+    // or abort used to fail the start for everyone). Cancelled only when no caller waits any more.
+    if (this.#starting === null) {
+      const cancel = new AbortController();
+      this.#cancelStart = cancel;
+      this.#starting = this.#open(new Budget(0, cancel.signal)).catch((error: unknown) => {
+        this.stop();
+        throw error;
+      });
+      // Handled by every waiter, and by nobody once they all gave up.
+      this.#starting.catch(() => undefined);
+    }
+    this.#startWaiters++;
+    return budget.race(this.#starting, 'starting the registry').finally(() => {
+      if (--this.#startWaiters === 0 && this.#status === 'starting')
+        this.#cancelStart?.abort(new AbortError('every caller of start() gave up'));
     });
-    return this.#starting;
   }
 
   async #open(budget: Budget): Promise<void> {
