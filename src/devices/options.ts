@@ -6,7 +6,7 @@
  */
 import type { CallOptions, DomainRef, Logger } from '../connection/internal.js';
 import type { CreateProgress, DiskSpec, NetworkSpec, VolumeLocation } from '../creator/internal.js';
-import { InvalidArgumentError, checkDuration } from '../connection/internal.js';
+import { ErrorCode, InvalidArgumentError, checkDuration, checkKeys, type KnownKeys } from '../connection/internal.js';
 import { DEFAULT_TIMEOUTS, checkCallOptions, type DeviceOperation } from '../runtime/index.js';
 import type { SizeInput, VolumeFormat } from '../xml/index.js';
 
@@ -274,14 +274,31 @@ function checkArguments(operation: DeviceOperation, o: Record<string, unknown>):
   }
 }
 
+const CALL = { signal: true, timeout: true } as const satisfies KnownKeys<CallOptions>;
+const SCOPED = { ...CALL, live: true, config: true } as const satisfies KnownKeys<DeviceOptions>;
+const DETACH = { ...SCOPED, resendEvery: true } as const satisfies KnownKeys<DetachOptions>;
+
+/** The keys each request may have (its arguments and its method's options), tied to its type: a new option not listed here fails tsc. */
+const REQUEST_KEYS: { readonly [O in DeviceOperation]: KnownKeys<DeviceRequests[O]> } = {
+  attachDisk: { ...SCOPED, onProgress: true, disk: true },
+  detachDisk: { ...DETACH, deleteVolume: true, target: true },
+  changeMedia: { ...SCOPED, force: true, target: true, source: true },
+  attachNic: { ...SCOPED, nic: true },
+  detachNic: { ...DETACH, mac: true },
+  resizeDisk: { ...CALL, allowShrink: true, target: true, size: true },
+  setMemory: { ...SCOPED, memory: true },
+  setVcpus: { ...SCOPED, vcpus: true },
+};
+
 /**
  * Check a device request as its method does first: `signal`, `timeout`, the
  * scope, the operation's own options and the arguments that do not need the
- * VM; the registry runs it before it looks a VM up. Nothing is sent when it
- * throws.
+ * VM, and no key the operation does not take; the registry runs it before it
+ * looks a VM up. Nothing is sent when it throws.
  *
  * @returns the timeout to use
- * @throws InvalidArgumentError naming the option or argument (`path`)
+ * @throws InvalidArgumentError naming the option or argument (`path`), also for an option the operation does not
+ *   take (`unknown option 'resendEvry' (did you mean 'resendEvery'?)`)
  */
 export function checkDeviceRequest(operation: DeviceOperation, request: unknown): number {
   const timeout = checkCallOptions(request, DEFAULT_TIMEOUTS[operation]);
@@ -328,5 +345,7 @@ export function checkDeviceRequest(operation: DeviceOperation, request: unknown)
     default:
       break;
   }
+  // Last, so that `live` on resizeDisk and `deleteVolume` on detachNic keep their own messages.
+  checkKeys(o, REQUEST_KEYS[operation], '', { code: ErrorCode.INVALID_ARGUMENT, kind: 'option' });
   return timeout;
 }
