@@ -13,24 +13,15 @@ import { type AgentCallOptions, type AgentContext, type AgentManagerOptions, cre
 import { type ExecOptions, type ExecResult, checkExec, exec } from './exec.js';
 import { type ExecStreamOptions, type GuestProcess, execStream } from './exec-stream.js';
 import { explainFailure } from './failures.js';
+import { type GuestInfoOptions, type SetUserPasswordOptions, checkAgentOptionKeys } from './option-keys.js';
+
+export type { GuestInfoOptions, SetUserPasswordOptions } from './option-keys.js';
 import { type ReadFileOptions, type WriteFileOptions, checkFileOptions, readStream, writeStream } from './files.js';
 import { type FreezeOptions, type FrozenFilesystems, checkFreeze, freeze } from './freeze.js';
-import { type GuestInfo, type GuestInfoType, guestInfoTypes, parseGuestInfo } from './guest-info.js';
+import { type GuestInfo, guestInfoTypes, parseGuestInfo } from './guest-info.js';
 
 /** Default budget of `exec` (ms): commands may run a while. */
 const DEFAULT_EXEC_TIMEOUT = 60_000;
-
-/** Options of {@link AgentManager.setUserPassword}. */
-export interface SetUserPasswordOptions extends AgentCallOptions {
-  /** The password is already a crypt() hash (`$6$…`). @default false */
-  encrypted?: boolean;
-}
-
-/** Options of {@link AgentManager.getGuestInfo}. */
-export interface GuestInfoOptions extends AgentCallOptions {
-  /** What to ask for. @default everything */
-  types?: readonly GuestInfoType[];
-}
 
 /**
  * Acts inside running guests through the QEMU guest agent (qemu-ga): run
@@ -69,6 +60,7 @@ export class AgentManager {
    */
   async command(vm: VmInput, command: string, args?: Record<string, unknown>, options: AgentCallOptions = {}): Promise<AgentJson> {
     checkVmInput(vm);
+    checkAgentOptionKeys('command', options);
     if (typeof command !== 'string' || !/^[a-z][a-z0-9-]*$/i.test(command)) {
       throw new InvalidArgumentError('command must be an agent command name such as guest-ping', { path: 'command' });
     }
@@ -86,6 +78,7 @@ export class AgentManager {
    */
   async supportedCommands(vm: VmInput, options: AgentCallOptions = {}): Promise<ReadonlySet<string>> {
     checkVmInput(vm);
+    checkAgentOptionKeys('supportedCommands', options);
     return supportedCommands(await startRun(this.#ctx, vm, options));
   }
 
@@ -99,6 +92,7 @@ export class AgentManager {
    */
   async exec(vm: VmInput, argv: readonly string[], options: ExecOptions = {}): Promise<ExecResult> {
     checkVmInput(vm);
+    checkAgentOptionKeys('exec', options);
     checkExec(argv, options);
     checkCallOptions(options, DEFAULT_EXEC_TIMEOUT);
     return exec(await startRun(this.#ctx, vm, options, DEFAULT_EXEC_TIMEOUT), argv, options);
@@ -117,6 +111,7 @@ export class AgentManager {
    */
   async execStream(vm: VmInput, argv: readonly string[], options: ExecStreamOptions = {}): Promise<GuestProcess> {
     checkVmInput(vm);
+    checkAgentOptionKeys('execStream', options);
     checkExec(argv, options);
     checkCallOptions(options, DEFAULT_EXEC_TIMEOUT);
     return execStream(await startRun(this.#ctx, vm, options, DEFAULT_EXEC_TIMEOUT), argv, options);
@@ -131,6 +126,7 @@ export class AgentManager {
    */
   readFile(vm: VmInput, path: string, options: ReadFileOptions = {}): Readable {
     checkVmInput(vm);
+    checkAgentOptionKeys('readFile', options);
     checkFileOptions(path, options);
     checkCallOptions(options, 0);
     return readStream(() => startRun(this.#ctx, vm, { ...options, timeout: options.timeout ?? 0 }), path, options);
@@ -144,6 +140,7 @@ export class AgentManager {
    */
   writeFile(vm: VmInput, path: string, options: WriteFileOptions = {}): Writable {
     checkVmInput(vm);
+    checkAgentOptionKeys('writeFile', options);
     checkFileOptions(path, options);
     checkCallOptions(options, 0);
     return writeStream(() => startRun(this.#ctx, vm, { ...options, timeout: options.timeout ?? 0 }), path, options);
@@ -159,6 +156,7 @@ export class AgentManager {
    */
   async freeze(vm: VmInput, options: FreezeOptions = {}): Promise<FrozenFilesystems> {
     checkVmInput(vm);
+    checkAgentOptionKeys('freeze', options);
     checkFreeze(options);
     return freeze(await startRun(this.#ctx, vm, options), options);
   }
@@ -172,6 +170,7 @@ export class AgentManager {
    */
   async setUserPassword(vm: VmInput, user: string, password: string, options: SetUserPasswordOptions = {}): Promise<void> {
     checkVmInput(vm);
+    checkAgentOptionKeys('setUserPassword', options);
     if (typeof user !== 'string' || user.length === 0 || /[:\n\0]/.test(user)) {
       throw new InvalidArgumentError('user must be a user name without ":" or newlines', { path: 'user' });
     }
@@ -198,6 +197,7 @@ export class AgentManager {
    */
   async getGuestInfo(vm: VmInput, options: GuestInfoOptions = {}): Promise<GuestInfo> {
     checkVmInput(vm);
+    checkAgentOptionKeys('getGuestInfo', options);
     const types = guestInfoTypes(options.types);
     const run = await startRun(this.#ctx, vm, options);
     try {

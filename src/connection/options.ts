@@ -12,6 +12,8 @@ import {
 } from '../rpc/index.js';
 import { type ReconnectPolicy, type ResolvedReconnectPolicy, resolveReconnectPolicy } from './backoff.js';
 
+type TlsFileEnvironment = NonNullable<TlsOptions['files']>;
+
 /** Options of {@link LibvirtConnection.connect}. */
 export interface LibvirtConnectionOptions {
   /**
@@ -56,8 +58,8 @@ export interface LibvirtConnectionOptions {
  * The options {@link LibvirtConnectionOptions} declares: any other key is refused
  * (`unknown option 'timeout' (did you mean 'connectTimeout' or 'defaultTimeout'?)`),
  * so a misspelled option cannot leave its default in place unnoticed. Tied to the type:
- * an option added there and not here fails tsc. Nested objects (`tls`, `ssh`, `sasl`,
- * `keepalive`, `reconnect`) are checked by their own resolvers, not key by key.
+ * an option added there and not here fails tsc. The nested objects' keys are in
+ * {@link NESTED_OPTION_KEYS}.
  */
 export const CONNECTION_OPTION_KEYS = {
   keepalive: true,
@@ -73,6 +75,49 @@ export const CONNECTION_OPTION_KEYS = {
   allowCommand: true,
   logger: true,
 } as const satisfies KnownKeys<LibvirtConnectionOptions>;
+
+/**
+ * The keys of the nested option objects (`tls`, `tls.files`, `ssh`, `sasl`, `keepalive`, `reconnect`):
+ * `tls: { caa: … }` is refused as `unknown option 'tls.caa' (did you mean 'ca'?)` rather than
+ * dialing without the CA.
+ */
+const NESTED_OPTION_KEYS = {
+  tls: {
+    ca: true,
+    cert: true,
+    key: true,
+    passphrase: true,
+    crl: true,
+    pkipath: true,
+    rejectUnauthorized: true,
+    servername: true,
+    minVersion: true,
+    ciphers: true,
+    files: true,
+  } as const satisfies KnownKeys<TlsOptions>,
+  ssh: { binary: true, extraArgs: true, env: true, stderrLimit: true } as const satisfies KnownKeys<SshOptions>,
+  sasl: { username: true, password: true, mechanisms: true } as const satisfies KnownKeys<SaslOptions>,
+  keepalive: { interval: true, count: true } as const satisfies KnownKeys<KeepaliveOptions>,
+  reconnect: {
+    enabled: true,
+    initialDelay: true,
+    maxDelay: true,
+    factor: true,
+    jitter: true,
+    maxAttempts: true,
+  } as const satisfies KnownKeys<ReconnectPolicy>,
+} as const;
+const TLS_FILES_KEYS = { uid: true, home: true, existsSync: true } as const satisfies KnownKeys<TlsFileEnvironment>;
+
+/** Refuse an unknown key inside a nested option object (those given as objects; `false`/`true` have none). */
+function checkNestedKeys(options: LibvirtConnectionOptions): void {
+  for (const section of Object.keys(NESTED_OPTION_KEYS) as (keyof typeof NESTED_OPTION_KEYS)[]) {
+    const value: unknown = options[section];
+    if (typeof value === 'object' && value !== null) checkKeys(value, NESTED_OPTION_KEYS[section], section, { kind: 'option' });
+  }
+  const files: unknown = options.tls?.files;
+  if (typeof files === 'object' && files !== null) checkKeys(files, TLS_FILES_KEYS, 'tls.files', { kind: 'option' });
+}
 
 /** Options after validation. */
 export interface ResolvedConnectionOptions {
@@ -93,6 +138,7 @@ export interface ResolvedConnectionOptions {
 export function resolveConnectionOptions(options: LibvirtConnectionOptions): ResolvedConnectionOptions {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object', { path: 'options' });
   checkKeys(options, CONNECTION_OPTION_KEYS, '', { kind: 'option' });
+  checkNestedKeys(options);
   const nonNegative = (value: number | undefined, fallback: number, path: string): number => {
     return checkDuration(value, path) ?? fallback;
   };

@@ -6,7 +6,8 @@
  * @module
  */
 export * from './index.js';
-export { checkDeviceRequest, DEFAULT_RESEND_EVERY, MIN_RESEND_EVERY } from './options.js';
+export { checkDeviceRequest } from './check-request.js';
+export { DEFAULT_RESEND_EVERY, MIN_RESEND_EVERY } from './options.js';
 export {
   type OwnershipRun,
   type PreviousRecords,

@@ -25,8 +25,8 @@ import {
   type VmDeviceManagerOptions,
   type DeviceRequests,
   type DeviceResults,
-  checkDeviceRequest,
 } from './options.js';
+import { checkDeviceRequest } from './check-request.js';
 import { resizeDisk } from './resize.js';
 import { setMemory, setVcpus } from './sizing.js';
 

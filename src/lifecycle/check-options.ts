@@ -20,8 +20,14 @@ import type { RebootOptions } from './operations/reboot.js';
 import type { ShutdownOptions } from './operations/shutdown.js';
 import type { StartOptions } from './operations/start.js';
 
-/** What a lifecycle check covers: the operations, and the waits. */
-type CheckedOperation = VmOperation | 'waitForState' | 'waitForAddresses' | 'waitForAgent';
+/** What a lifecycle check covers: the operations, the waits, and the two reads. */
+type CheckedOperation = VmOperation | 'waitForState' | 'waitForAddresses' | 'waitForAgent' | 'hasManagedSave' | 'getAutostart';
+
+/** The reads' timeouts: those of the operations they go with. */
+const READ_TIMEOUTS: Partial<Record<CheckedOperation, number>> = {
+  hasManagedSave: DEFAULT_TIMEOUTS.removeManagedSave,
+  getAutostart: DEFAULT_TIMEOUTS.setAutostart,
+};
 
 const CALL = { signal: true, timeout: true } as const satisfies KnownKeys<CallOptions>;
 
@@ -61,6 +67,8 @@ const LIFECYCLE_KEYS: Partial<Record<CheckedOperation, Readonly<Record<string, t
     pollInterval: true,
   } as const satisfies KnownKeys<WaitForAddressesOptions>,
   waitForAgent: { ...CALL, pollInterval: true } as const satisfies KnownKeys<WaitForAgentOptions>,
+  hasManagedSave: CALL,
+  getAutostart: CALL,
 };
 
 /** Check an optional poll interval of a wait (at least 50 ms). */
@@ -91,7 +99,8 @@ const START_FLAGS = ['paused', 'autodestroy', 'bypassCache', 'forceBoot', 'reset
  *   (`unknown option 'timout' (did you mean 'timeout'?)`)
  */
 export function checkLifecycleOptions(operation: CheckedOperation, options: unknown): number {
-  const timeout = checkOperationOptions(options as CallOptions | undefined, DEFAULT_TIMEOUTS[operation]);
+  const defaultTimeout = READ_TIMEOUTS[operation] ?? DEFAULT_TIMEOUTS[operation as keyof typeof DEFAULT_TIMEOUTS];
+  const timeout = checkOperationOptions(options as CallOptions | undefined, defaultTimeout);
   const o = (options ?? {}) as Record<string, unknown>;
   const known = LIFECYCLE_KEYS[operation];
   if (known !== undefined) checkKeys(o, known, '', { code: ErrorCode.INVALID_ARGUMENT, kind: 'option' });

@@ -13,13 +13,7 @@ import { type ResumeOptions, pause, resume } from './operations/pause.js';
 import { type RebootOptions, reboot, reset } from './operations/reboot.js';
 import { type ShutdownOptions, shutdown } from './operations/shutdown.js';
 import { type StartOptions, start } from './operations/start.js';
-import {
-  DEFAULT_TIMEOUTS,
-  type CallOptions,
-  type SetAutostartOptions,
-  type VmLifecycleManagerOptions,
-  checkOperationOptions,
-} from './options.js';
+import { type CallOptions, type SetAutostartOptions, type VmLifecycleManagerOptions } from './options.js';
 import { checkLifecycleOptions } from './check-options.js';
 import type {
   AutostartResult,
@@ -243,7 +237,7 @@ export class VmLifecycleManager {
    * @see virDomainHasManagedSaveImage
    */
   async hasManagedSave(vm: VmInput, options: CallOptions = {}): Promise<boolean> {
-    const timeout = checkOperationOptions(options, DEFAULT_TIMEOUTS.removeManagedSave);
+    const timeout = checkLifecycleOptions('hasManagedSave', options);
     const deadline = new Budget(timeout, options.signal);
     const ref = await resolveVm(this.#ctx, vm, deadline);
     return this.#ctx.connection.domains.hasManagedSave(ref, deadline.call());
@@ -285,7 +279,7 @@ export class VmLifecycleManager {
    * @see virDomainGetAutostart
    */
   async getAutostart(vm: VmInput, options: CallOptions = {}): Promise<boolean> {
-    const timeout = checkOperationOptions(options, DEFAULT_TIMEOUTS.setAutostart);
+    const timeout = checkLifecycleOptions('getAutostart', options);
     const deadline = new Budget(timeout, options.signal);
     const ref = await resolveVm(this.#ctx, vm, deadline);
     return this.#ctx.connection.domains.getAutostart(ref, deadline.call());

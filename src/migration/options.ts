@@ -4,7 +4,15 @@
  *
  * @module
  */
-import { type CallOptions, InvalidArgumentError, LibvirtConnection, type TypedParam } from '../connection/internal.js';
+import {
+  type CallOptions,
+  ErrorCode,
+  InvalidArgumentError,
+  type KnownKeys,
+  LibvirtConnection,
+  type TypedParam,
+  checkKeys,
+} from '../connection/internal.js';
 import { DEFAULT_TIMEOUTS, type ProgressCallback, checkCallOptions } from '../runtime/index.js';
 
 /** `virDomainMigrateFlags` the SDK sets. */
@@ -121,6 +129,27 @@ export interface CheckedMigrateOptions {
   timeout: number;
 }
 
+/** The options `migrate` takes, tied to {@link MigrateOptions} (a new option not listed here fails tsc). */
+const MIGRATE_KEYS = {
+  signal: true,
+  timeout: true,
+  to: true,
+  peerUri: true,
+  mode: true,
+  storage: true,
+  live: true,
+  pool: true,
+  bandwidth: true,
+  maxDowntime: true,
+  autoConverge: true,
+  postCopy: true,
+  compression: true,
+  persistent: true,
+  undefineSource: true,
+  onProgress: true,
+  pollInterval: true,
+} as const satisfies KnownKeys<MigrateOptions>;
+
 function fail(path: string, message: string): never {
   throw new InvalidArgumentError(`${path} ${message}`, { path });
 }
@@ -139,12 +168,13 @@ function bool(value: unknown, path: string): boolean | undefined {
 
 /**
  * Check the options before anything is sent.
- * @throws InvalidArgumentError naming the bad option
+ * @throws InvalidArgumentError naming the bad option, or one `migrate` does not take (`unknown option 'maxDowntme'`)
  */
 export function checkMigrateOptions(options: unknown): CheckedMigrateOptions {
   if (typeof options !== 'object' || options === null) fail('options', 'must be an object with `to`');
   const o = options as MigrateOptions;
   const timeout = checkCallOptions(o, DEFAULT_TIMEOUTS.migrate);
+  checkKeys(o, MIGRATE_KEYS, '', { code: ErrorCode.INVALID_ARGUMENT, kind: 'option' });
   if (!(o.to instanceof LibvirtConnection) && (typeof o.to !== 'string' || o.to.length === 0))
     fail('to', 'must be a LibvirtConnection or a URI');
   if (typeof o.to === 'string' && (o.mode === 'managed' || (o.storage !== undefined && o.storage !== 'shared')))

@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../../errors/index.js';
+import { ErrorCode, InvalidArgumentError, checkKeys, type KnownKeys } from '../../errors/index.js';
 import type { CallOptions, DomainRef } from '../../rpc/index.js';
 import { domainMatcher } from '../resources/refs.js';
 import type { EventHub, HubListener } from './event-hub.js';
@@ -29,6 +29,16 @@ export interface EventsOptions extends SubscriptionBufferOptions {
   registration?: CallOptions;
 }
 
+/** The options `events()` takes: any other key is refused (`domian` would otherwise deliver every VM's events). */
+const EVENTS_OPTION_KEYS = {
+  types: true,
+  domain: true,
+  signal: true,
+  registration: true,
+  bufferSize: true,
+  overflow: true,
+} as const satisfies KnownKeys<EventsOptions>;
+
 /** An event subscription plus a promise that settles once the daemon registered it. */
 export type EventStream = EventSubscription<LibvirtEvent> & {
   /**
@@ -39,8 +49,15 @@ export type EventStream = EventSubscription<LibvirtEvent> & {
   ready: Promise<void>;
 };
 
-/** Build a subscription on the hub with local type and domain filters. */
+/**
+ * Build a subscription on the hub with local type and domain filters.
+ * @throws InvalidArgumentError for bad options, or a key `events()` does not take (`unknown option 'domian'`)
+ */
 export function openEventSubscription(hub: EventHub, options: EventsOptions): EventStream {
+  if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object', { path: 'options' });
+  checkKeys(options, EVENTS_OPTION_KEYS, '', { code: ErrorCode.INVALID_ARGUMENT, kind: 'option' });
+  if (typeof options.registration === 'object' && options.registration !== null)
+    checkKeys(options.registration, { signal: true, timeout: true }, 'registration', { code: ErrorCode.INVALID_ARGUMENT, kind: 'option' });
   const types = options.types ?? DEFAULT_EVENT_TYPES;
   if (!Array.isArray(types) || types.length === 0) {
     throw new InvalidArgumentError('types must be a non-empty array of event type names', { path: 'types' });

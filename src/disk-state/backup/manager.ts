@@ -11,7 +11,7 @@ import {
   type BackupResult,
   type CheckpointInfo,
   type DeleteCheckpointOptions,
-  checkCheckpointName,
+  checkDeleteCheckpoint,
 } from './options.js';
 
 /** Default `timeout` of `listCheckpoints` and `deleteCheckpoint` (ms). */
@@ -128,8 +128,7 @@ export class BackupManager {
    * @see virDomainCheckpointDelete
    */
   async deleteCheckpoint(vm: VmInput, name: string, options: DeleteCheckpointOptions = {}): Promise<void> {
-    const timeout = checkCallOptions(options, CHECKPOINT_TIMEOUT);
-    checkCheckpointName(name);
+    const timeout = checkDeleteCheckpoint(name, options, CHECKPOINT_TIMEOUT);
     checkVmInput(vm);
     await inTurn(this.#ctx, 'backup', vm, timeout, options.signal, (run) => deleteCheckpoint(run, name, options.children === true));
   }

@@ -4,7 +4,15 @@
  *
  * @module
  */
-import { type CallOptions, type DomainJobStats, type DomainRef, InvalidArgumentError } from '../../connection/internal.js';
+import {
+  type CallOptions,
+  type DomainJobStats,
+  type DomainRef,
+  ErrorCode,
+  InvalidArgumentError,
+  checkKeys,
+  type KnownKeys,
+} from '../../connection/internal.js';
 import { DEFAULT_TIMEOUTS, checkCallOptions } from '../../runtime/index.js';
 
 /** A backup's progress, from the domain job's statistics (bytes; `total` is what the job will copy). */
@@ -88,6 +96,18 @@ export interface DeleteCheckpointOptions extends CallOptions {
   children?: boolean;
 }
 
+const CALL = { signal: true, timeout: true } as const satisfies KnownKeys<CallOptions>;
+const BACKUP_KEYS = {
+  ...CALL,
+  pool: true,
+  disks: true,
+  incremental: true,
+  checkpoint: true,
+  format: true,
+  onProgress: true,
+} as const satisfies KnownKeys<BackupOptions>;
+const DELETE_CHECKPOINT_KEYS = { ...CALL, children: true } as const satisfies KnownKeys<DeleteCheckpointOptions>;
+
 const NAME = /^[^/\0\s][^/\0]*$/;
 
 function checkName(value: unknown, path: string): void {
@@ -102,6 +122,7 @@ function checkName(value: unknown, path: string): void {
  */
 export function checkBackupOptions(options: BackupOptions): number {
   const timeout = checkCallOptions(options, DEFAULT_TIMEOUTS.backup);
+  checkKeys(options, BACKUP_KEYS, '', { code: ErrorCode.INVALID_ARGUMENT, kind: 'option' });
   if (typeof options.pool !== 'string' || options.pool === '')
     throw new InvalidArgumentError('pool must name the storage pool for the backup volumes', { path: 'pool' });
   if (options.disks !== undefined) {
@@ -128,7 +149,15 @@ export function checkBackupOptions(options: BackupOptions): number {
   return timeout;
 }
 
-/** Check a checkpoint name argument. @throws InvalidArgumentError */
-export function checkCheckpointName(name: unknown): void {
+/**
+ * Check `deleteCheckpoint`'s name and options before anything is sent.
+ * @returns the timeout to use
+ * @example const timeout = checkDeleteCheckpoint('b1', { children: true }, 60_000);
+ * @throws InvalidArgumentError (`path`; `unknown option 'childern' (did you mean 'children'?)`)
+ */
+export function checkDeleteCheckpoint(name: unknown, options: DeleteCheckpointOptions, defaultTimeout: number): number {
+  const timeout = checkCallOptions(options, defaultTimeout);
+  checkKeys(options, DELETE_CHECKPOINT_KEYS, '', { code: ErrorCode.INVALID_ARGUMENT, kind: 'option' });
   checkName(name, 'name');
+  return timeout;
 }

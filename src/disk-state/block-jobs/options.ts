@@ -4,7 +4,16 @@
  *
  * @module
  */
-import { type BlockJobType, type CallOptions, type DomainRef, InvalidArgumentError, checkName } from '../../connection/internal.js';
+import {
+  type BlockJobType,
+  type CallOptions,
+  type DomainRef,
+  ErrorCode,
+  InvalidArgumentError,
+  checkKeys,
+  checkName,
+  type KnownKeys,
+} from '../../connection/internal.js';
 import type { ProgressCallback } from '../../runtime/index.js';
 
 /** One progress report of a block job. */
@@ -124,6 +133,27 @@ export interface FoundBlockJob extends BlockJobProgress {
   domain: DomainRef;
 }
 
+const JOB_KEYS = {
+  signal: true,
+  timeout: true,
+  disk: true,
+  bandwidth: true,
+  onProgress: true,
+} as const satisfies KnownKeys<BlockJobOptions>;
+const COPY_KEYS = { ...JOB_KEYS, to: true, pivot: true, shallow: true } as const satisfies KnownKeys<BlockCopyOptions>;
+const COMMIT_KEYS = { ...JOB_KEYS, base: true, top: true, pivot: true } as const satisfies KnownKeys<BlockCommitOptions>;
+const WAIT_KEYS = { signal: true, timeout: true, pivot: true, onProgress: true } as const satisfies KnownKeys<BlockJobWaitOptions>;
+/** A copy's destination: in a pool, or at a path. */
+const TO_POOL_KEYS = { pool: true, name: true, format: true } as const satisfies KnownKeys<Extract<BlockCopyDestination, { pool: string }>>;
+const TO_PATH_KEYS = { path: true, format: true, existing: true } as const satisfies KnownKeys<
+  Extract<BlockCopyDestination, { path: string }>
+>;
+
+/** Refuse an option the method does not take (`unknown option 'bandwith' (did you mean 'bandwidth'?)`). */
+function checkOptionKeys(options: object, known: Readonly<Record<string, true>>, prefix = ''): void {
+  checkKeys(options, known, prefix, { code: ErrorCode.INVALID_ARGUMENT, kind: 'option' });
+}
+
 function failIf(condition: boolean, path: string, message: string): void {
   if (condition) throw new InvalidArgumentError(`${path} ${message}`, { path });
 }
@@ -132,9 +162,10 @@ function checkBool(value: unknown, path: string): void {
   failIf(value !== undefined && typeof value !== 'boolean', path, 'must be a boolean');
 }
 
-/** Check the options every block job shares. @throws {@link InvalidArgumentError} */
-export function checkJobOptions(options: BlockJobOptions): void {
+/** Check the options every block job shares, refusing a key `known` (the method's options) does not list. @throws {@link InvalidArgumentError} */
+export function checkJobOptions(options: BlockJobOptions, known: Readonly<Record<string, true>> = JOB_KEYS): void {
   failIf(typeof options !== 'object' || options === null, 'options', 'must be an object with at least { disk }');
+  checkOptionKeys(options, known);
   failIf(typeof options.disk !== 'string' || !/^[a-z]{2,3}[a-z0-9]*$/i.test(options.disk), 'disk', "must be a disk target such as 'vda'");
   const bw: unknown = options.bandwidth;
   failIf(
@@ -147,13 +178,14 @@ export function checkJobOptions(options: BlockJobOptions): void {
 
 /** Check copy options. @throws {@link InvalidArgumentError} */
 export function checkCopyOptions(options: BlockCopyOptions): void {
-  checkJobOptions(options);
+  checkJobOptions(options, COPY_KEYS);
   checkBool(options.pivot, 'pivot');
   checkBool(options.shallow, 'shallow');
   const to: unknown = options.to;
   failIf(typeof to !== 'object' || to === null, 'to', 'must be { pool, name?, format? } or { path, format?, existing? }');
   const dest = to as Record<string, unknown>;
   failIf('pool' in dest === 'path' in dest, 'to', 'must name either a pool or a path');
+  checkOptionKeys(dest, 'pool' in dest ? TO_POOL_KEYS : TO_PATH_KEYS, 'to');
   const format = dest['format'];
   failIf(format !== undefined && format !== 'qcow2' && format !== 'raw', 'to.format', "must be 'qcow2' or 'raw'");
   if ('pool' in dest) {
@@ -172,7 +204,7 @@ export function checkCopyOptions(options: BlockCopyOptions): void {
 
 /** Check commit options. @throws {@link InvalidArgumentError} */
 export function checkCommitOptions(options: BlockCommitOptions): void {
-  checkJobOptions(options);
+  checkJobOptions(options, COMMIT_KEYS);
   checkBool(options.pivot, 'pivot');
   for (const key of ['base', 'top'] as const) {
     const value: unknown = options[key];
@@ -186,6 +218,6 @@ export function checkCommitOptions(options: BlockCommitOptions): void {
 
 /** Check wait options. @throws {@link InvalidArgumentError} */
 export function checkWaitOptions(disk: unknown, options: BlockJobWaitOptions): void {
-  checkJobOptions({ ...options, disk } as BlockJobOptions);
+  checkJobOptions({ ...options, disk } as BlockJobOptions, { ...WAIT_KEYS, disk: true });
   checkBool(options.pivot, 'pivot');
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { type CallOptions, type DomainRef, InvalidArgumentError } from '../../connection/internal.js';
+import { type CallOptions, type DomainRef, ErrorCode, InvalidArgumentError, checkKeys, type KnownKeys } from '../../connection/internal.js';
 import { DEFAULT_TIMEOUTS, checkCallOptions } from '../../runtime/index.js';
 import type { SnapshotDiskMode, SnapshotState } from '../../xml/index.js';
 
@@ -177,14 +177,23 @@ function flag(value: unknown, path: string): void {
 
 const MODES: readonly string[] = ['internal', 'external', 'no'];
 
+const CALL = { signal: true, timeout: true } as const satisfies KnownKeys<CallOptions>;
+/** The keys each request may have, tied to its type (a new option not listed here fails tsc). */
+const REQUEST_KEYS: { readonly [O in keyof SnapshotRequests]: KnownKeys<SnapshotRequests[O]> } = {
+  createSnapshot: { ...CALL, name: true, description: true, memory: true, disks: true, quiesce: true },
+  revertSnapshot: { ...CALL, name: true, running: true, paused: true, force: true },
+  deleteSnapshot: { ...CALL, name: true, children: true },
+};
+
 /**
- * Check a snapshot request before anything is sent.
+ * Check a snapshot request before anything is sent, refusing a key the operation does not take.
  * @returns the operation's timeout
- * @throws InvalidArgumentError (`path`)
+ * @throws InvalidArgumentError (`path`; `unknown option 'childern' (did you mean 'children'?)`)
  */
 export function checkSnapshotRequest(operation: keyof SnapshotRequests, request: unknown): number {
   const timeout = checkCallOptions(request, DEFAULT_TIMEOUTS[operation]);
   const o = (request ?? {}) as Record<string, unknown>;
+  checkKeys(o, REQUEST_KEYS[operation], '', { code: ErrorCode.INVALID_ARGUMENT, kind: 'option' });
   checkSnapshotName(o['name']);
   switch (operation) {
     case 'createSnapshot': {
