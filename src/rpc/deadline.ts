@@ -52,3 +52,35 @@ export function startDeadline(timeout: number, signal: AbortSignal | undefined, 
     },
   };
 }
+
+/** The errors {@link raceDeadline} rejects with: the deadline passed, or the caller's signal aborted. */
+export interface RaceErrors {
+  timeout: () => unknown;
+  abort: () => unknown;
+}
+
+/**
+ * Settle with `work`, or reject when `timeout` ms pass (`0`: none) or `signal`
+ * aborts, whichever comes first. Giving up leaves `work` running (it may be
+ * shared with other waiters, or finish on its own); the timer and the listener
+ * on the caller's signal are released whichever way the wait ends, since
+ * `work` may never settle and the caller's signal may live long.
+ */
+export function raceDeadline<T>(work: Promise<T>, timeout: number, signal: AbortSignal | undefined, errors: RaceErrors): Promise<T> {
+  if (signal === undefined && timeout === 0) return work;
+  if (signal?.aborted === true) return Promise.reject(errors.abort());
+  const deadline = startDeadline(timeout, signal, errors.timeout);
+  return new Promise<T>((resolve, reject) => {
+    const settle = (end: () => void): void => {
+      deadline.dispose();
+      deadline.signal.removeEventListener('abort', onAbort);
+      end();
+    };
+    const onAbort = (): void => settle(() => reject(deadline.expired ? deadline.signal.reason : errors.abort()));
+    deadline.signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => settle(() => resolve(value)),
+      (error: unknown) => settle(() => reject(error)),
+    );
+  });
+}

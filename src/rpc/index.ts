@@ -34,3 +34,4 @@ export * from './sasl/index.js';
 export { connectRpc, openRpcLink, type ConnectRpcOptions, type RpcLink } from './connect.js';
 export type { Logger } from './logger.js';
 export { RPC_CALL_CHANNEL, type RpcCallMessage, errorCodeOf, hasTraceSubscribers, traceTimed } from './tracing.js';
+export { type RaceErrors, raceDeadline } from './deadline.js';

@@ -1,4 +1,4 @@
-import { AbortError, type CallOptions, TimeoutError, checkCallOptions } from '../connection/internal.js';
+import { AbortError, type CallOptions, TimeoutError, checkCallOptions, raceDeadline } from '../connection/internal.js';
 
 // Lives next to checkDuration in the rpc layer, so the connection can check its own call options with it too.
 export { checkCallOptions } from '../connection/internal.js';
@@ -153,9 +153,15 @@ export class Budget {
 
   /** Settle with `promise`, or fail when the budget runs out or the signal fires first. */
   race<T>(promise: Promise<T>, what: string): Promise<T> {
-    return this.wait<T>(what, (settle, fail) => {
-      promise.then(settle, fail);
-      return () => undefined;
+    try {
+      this.check(what);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const left = this.remaining();
+    return raceDeadline(promise, Number.isFinite(left) ? left : 0, this.signal, {
+      timeout: () => this.timeoutError(what),
+      abort: () => this.abortError(what),
     });
   }
 

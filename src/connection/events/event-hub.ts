@@ -1,4 +1,4 @@
-import { AbortError, InvalidArgumentError } from '../../errors/index.js';
+import { AbortError, InvalidArgumentError, TimeoutError } from '../../errors/index.js';
 import {
   CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
   CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
@@ -17,11 +17,11 @@ import {
   REMOTE_PROGRAM,
   checkDuration,
   decodeEvent,
+  raceDeadline,
 } from '../../rpc/index.js';
 import { log } from '../../rpc/logger.js';
 import type { EventKey, LibvirtEvent } from './event-types.js';
 import { toLibvirtEvent } from './decode-event.js';
-import { within } from './within.js';
 
 /** The call function the hub uses: the connection's, so it waits for the link. */
 export type HubCall = <A, R>(procedure: Procedure<A, R>, args: A, options?: CallOptions) => Promise<R>;
@@ -126,7 +126,10 @@ export class EventHub {
     const regs = keys.map((key) => this.#registration(key));
     for (const reg of regs) reg.listeners.add(listener);
     try {
-      await within(Promise.all(regs.map((reg) => this.#ensureRegistered(reg, {}))), signal, timeout);
+      await raceDeadline(Promise.all(regs.map((reg) => this.#ensureRegistered(reg, {}))), timeout, signal, {
+        timeout: () => new TimeoutError(timeout, `event registration timed out after ${timeout} ms`),
+        abort: () => new AbortError('event registration aborted', { cause: signal?.reason }),
+      });
     } catch (error) {
       this.remove(listener);
       throw error;
