@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { CALL_OPTION_KEYS } from '../connection/internal.js';
 import { ErrorCode, checkKeys, type KnownKeys } from '../errors/index.js';
 import type { AgentCallOptions } from './context.js';
 import type { ExecStreamOptions } from './exec-stream.js';
@@ -25,7 +26,7 @@ export interface GuestInfoOptions extends AgentCallOptions {
   types?: readonly GuestInfoType[];
 }
 
-const CALL = { signal: true, timeout: true, waitForAgent: true } as const satisfies KnownKeys<AgentCallOptions>;
+const CALL = { ...CALL_OPTION_KEYS, waitForAgent: true } as const satisfies KnownKeys<AgentCallOptions>;
 
 /** Each method's option keys, tied to its options type (a new option not listed here fails tsc). */
 const AGENT_OPTION_KEYS = {

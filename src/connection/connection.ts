@@ -3,6 +3,7 @@ import { Mutex } from 'async-mutex';
 import { type Actor, createActor } from 'xstate';
 import { AuthError, ConnectionClosedError, InvalidUriError, type LibvirtManagerError, checkKeys } from '../errors/index.js';
 import {
+  CALL_OPTION_KEYS,
   type CallOptions,
   type Dialer,
   type HandshakeResult,
@@ -118,7 +119,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
   static async connect(uri: string, options: LibvirtConnectionOptions & CallOptions = {}): Promise<LibvirtConnection> {
     // The call's own options are not the connection's: checked together (so `timout` hints at `timeout`), then split.
     if (typeof options === 'object' && options !== null)
-      checkKeys(options, { ...CONNECTION_OPTION_KEYS, signal: true, timeout: true }, '', { kind: 'option' });
+      checkKeys(options, { ...CONNECTION_OPTION_KEYS, ...CALL_OPTION_KEYS }, '', { kind: 'option' });
     const { signal, timeout, ...connectionOptions } = options;
     const connection = new LibvirtConnection(uri, connectionOptions);
     await connection.connect({ ...(signal === undefined ? {} : { signal }), ...(timeout === undefined ? {} : { timeout }) });

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { type CallOptions, ErrorCode, InvalidArgumentError, checkDuration, checkKeys, type KnownKeys } from '../connection/internal.js';
+import { CALL_OPTION_KEYS, ErrorCode, InvalidArgumentError, checkDuration, checkKeys, type KnownKeys } from '../connection/internal.js';
 import { DEFAULT_TIMEOUTS, checkCallOptions, type DeviceOperation } from '../runtime/index.js';
 import { type DetachOptions, type DeviceOptions, type DeviceRequests, MIN_RESEND_EVERY } from './options.js';
 
@@ -51,7 +51,7 @@ function checkArguments(operation: DeviceOperation, o: Record<string, unknown>):
   }
 }
 
-const CALL = { signal: true, timeout: true } as const satisfies KnownKeys<CallOptions>;
+const CALL = CALL_OPTION_KEYS;
 const SCOPED = { ...CALL, live: true, config: true } as const satisfies KnownKeys<DeviceOptions>;
 const DETACH = { ...SCOPED, resendEvery: true } as const satisfies KnownKeys<DetachOptions>;
 

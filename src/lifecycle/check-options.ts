@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { type CallOptions, checkDuration } from '../connection/internal.js';
+import { CALL_OPTION_KEYS, type CallOptions, checkDuration } from '../connection/internal.js';
 import { ErrorCode, InvalidArgumentError, checkKeys, type KnownKeys } from '../errors/index.js';
 import { DEFAULT_TIMEOUTS, type VmOperation } from '../runtime/index.js';
 import { checkChoice, checkFlag, checkOperationOptions, type SetAutostartOptions } from './options.js';
@@ -29,7 +29,7 @@ const READ_TIMEOUTS: Partial<Record<CheckedOperation, number>> = {
   getAutostart: DEFAULT_TIMEOUTS.setAutostart,
 };
 
-const CALL = { signal: true, timeout: true } as const satisfies KnownKeys<CallOptions>;
+const CALL = CALL_OPTION_KEYS;
 
 /** The options each lifecycle method takes, tied to its type (a new option not listed here fails tsc). */
 const LIFECYCLE_KEYS: Partial<Record<CheckedOperation, Readonly<Record<string, true>>>> = {

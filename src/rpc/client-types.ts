@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '../errors/index.js';
+import { InvalidArgumentError, type KnownKeys } from '../errors/index.js';
 import type { ConnectionClosedError } from '../errors/index.js';
 import type { KeepaliveOptions } from './keepalive.js';
 import type { Logger } from './logger.js';
@@ -28,6 +28,9 @@ export function checkDuration(value: unknown, path: string): number | undefined 
   }
   return value;
 }
+
+/** The keys of {@link CallOptions}: spread into each method's list of known option keys (`checkKeys`). */
+export const CALL_OPTION_KEYS = { signal: true, timeout: true } as const satisfies KnownKeys<CallOptions>;
 
 /**
  * Check the `{ signal, timeout }` every async method takes last, before

@@ -12,6 +12,7 @@ export {
   RpcClient,
   classifyRemoteError,
   MAX_TIMEOUT_MS,
+  CALL_OPTION_KEYS,
   checkCallOptions,
   checkDuration,
   type CallOptions,

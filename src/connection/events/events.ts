@@ -1,5 +1,5 @@
 import { ErrorCode, InvalidArgumentError, checkKeys, type KnownKeys } from '../../errors/index.js';
-import type { CallOptions, DomainRef } from '../../rpc/index.js';
+import { CALL_OPTION_KEYS, type CallOptions, type DomainRef } from '../../rpc/index.js';
 import { domainMatcher } from '../resources/refs.js';
 import type { EventHub, HubListener } from './event-hub.js';
 import {
@@ -57,7 +57,7 @@ export function openEventSubscription(hub: EventHub, options: EventsOptions): Ev
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object', { path: 'options' });
   checkKeys(options, EVENTS_OPTION_KEYS, '', { code: ErrorCode.INVALID_ARGUMENT, kind: 'option' });
   if (typeof options.registration === 'object' && options.registration !== null)
-    checkKeys(options.registration, { signal: true, timeout: true }, 'registration', { code: ErrorCode.INVALID_ARGUMENT, kind: 'option' });
+    checkKeys(options.registration, CALL_OPTION_KEYS, 'registration', { code: ErrorCode.INVALID_ARGUMENT, kind: 'option' });
   const types = options.types ?? DEFAULT_EVENT_TYPES;
   if (!Array.isArray(types) || types.length === 0) {
     throw new InvalidArgumentError('types must be a non-empty array of event type names', { path: 'types' });

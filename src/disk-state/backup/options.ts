@@ -5,6 +5,7 @@
  * @module
  */
 import {
+  CALL_OPTION_KEYS,
   type CallOptions,
   type DomainJobStats,
   type DomainRef,
@@ -96,7 +97,7 @@ export interface DeleteCheckpointOptions extends CallOptions {
   children?: boolean;
 }
 
-const CALL = { signal: true, timeout: true } as const satisfies KnownKeys<CallOptions>;
+const CALL = CALL_OPTION_KEYS;
 const BACKUP_KEYS = {
   ...CALL,
   pool: true,

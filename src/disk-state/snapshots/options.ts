@@ -4,7 +4,15 @@
  *
  * @module
  */
-import { type CallOptions, type DomainRef, ErrorCode, InvalidArgumentError, checkKeys, type KnownKeys } from '../../connection/internal.js';
+import {
+  CALL_OPTION_KEYS,
+  type CallOptions,
+  type DomainRef,
+  ErrorCode,
+  InvalidArgumentError,
+  checkKeys,
+  type KnownKeys,
+} from '../../connection/internal.js';
 import { DEFAULT_TIMEOUTS, checkCallOptions } from '../../runtime/index.js';
 import type { SnapshotDiskMode, SnapshotState } from '../../xml/index.js';
 
@@ -177,7 +185,7 @@ function flag(value: unknown, path: string): void {
 
 const MODES: readonly string[] = ['internal', 'external', 'no'];
 
-const CALL = { signal: true, timeout: true } as const satisfies KnownKeys<CallOptions>;
+const CALL = CALL_OPTION_KEYS;
 /** The keys each request may have, tied to its type (a new option not listed here fails tsc). */
 const REQUEST_KEYS: { readonly [O in keyof SnapshotRequests]: KnownKeys<SnapshotRequests[O]> } = {
   createSnapshot: { ...CALL, name: true, description: true, memory: true, disks: true, quiesce: true },
