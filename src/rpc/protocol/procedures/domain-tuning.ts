@@ -53,6 +53,19 @@ export const DOMAIN_GET_SCHEDULER_TYPE = procedure(
 );
 
 /**
+ * 57: the scheduler's parameters as "current" (no flags). Superseded by DOMAIN_GET_SCHEDULER_PARAMETERS_FLAGS,
+ * yet still what virsh uses without `--live`/`--config`: libvirt 9.0's daemon adds VIR_TYPED_PARAM_STRING_OKAY
+ * to every FLAGS read, and the test driver refuses that flag there ("unsupported flags (0x4)").
+ * @see virDomainGetSchedulerParameters
+ */
+export const DOMAIN_GET_SCHEDULER_PARAMETERS = procedure(
+  57,
+  'DOMAIN_GET_SCHEDULER_PARAMETERS',
+  struct({ dom: nonnullDomain, nparams: int }),
+  struct({ params: typedParams(REMOTE_DOMAIN_SCHEDULER_PARAMETERS_MAX) }),
+);
+
+/**
  * 223: the scheduler's parameters (`cpu_shares`, `vcpu_period`, `vcpu_quota`…); `nparams` is the count
  * from DOMAIN_GET_SCHEDULER_TYPE (the reply has no count of its own).
  * @see virDomainGetSchedulerParametersFlags
