@@ -99,7 +99,13 @@ export async function getVcpuPins(call: ResourceCall, domain: DomainInput, optio
 }
 
 /** Pin `vcpu` to `cpus`. */
-export async function pinVcpu(call: ResourceCall, domain: DomainInput, vcpu: number, cpus: number[], options: TuningOptions): Promise<void> {
+export async function pinVcpu(
+  call: ResourceCall,
+  domain: DomainInput,
+  vcpu: number,
+  cpus: number[],
+  options: TuningOptions,
+): Promise<void> {
   const flags = tuningFlags(options, 'change');
   checkIndex(vcpu, 'vcpu', 0);
   const list = checkCpuList(cpus, 'cpus');
@@ -154,7 +160,13 @@ export async function changeIOThread(
 }
 
 /** Pin IOThread `id` to `cpus`. */
-export async function pinIOThread(call: ResourceCall, domain: DomainInput, id: number, cpus: number[], options: TuningOptions): Promise<void> {
+export async function pinIOThread(
+  call: ResourceCall,
+  domain: DomainInput,
+  id: number,
+  cpus: number[],
+  options: TuningOptions,
+): Promise<void> {
   const flags = tuningFlags(options, 'change');
   checkIndex(id, 'id', 1);
   const list = checkCpuList(cpus, 'cpus');

@@ -157,7 +157,12 @@ export class DomainTuningResource {
    * @throws InvalidArgumentError for an unknown event or action · `LibvirtError` (e.g. an action the event does not take)
    * @see virDomainSetLifecycleAction
    */
-  async setLifecycleAction(domain: DomainInput, event: LifecycleEvent, action: LifecycleAction, options: TuningOptions = {}): Promise<void> {
+  async setLifecycleAction(
+    domain: DomainInput,
+    event: LifecycleEvent,
+    action: LifecycleAction,
+    options: TuningOptions = {},
+  ): Promise<void> {
     return pin.setLifecycleAction(this.#call, domain, event, action, options);
   }
 }

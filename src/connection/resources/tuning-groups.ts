@@ -48,11 +48,7 @@ export interface GroupSpec {
 const S = VIR_TYPED_PARAM_STRING_OKAY;
 
 /** A domain-wide counted group (blkio, memory, NUMA): same layout, different procedures. */
-function countedGroup(
-  what: string,
-  get: typeof DOMAIN_GET_MEMORY_PARAMETERS,
-  set: typeof DOMAIN_SET_MEMORY_PARAMETERS,
-): GroupSpec {
+function countedGroup(what: string, get: typeof DOMAIN_GET_MEMORY_PARAMETERS, set: typeof DOMAIN_SET_MEMORY_PARAMETERS): GroupSpec {
   return {
     what,
     read: (call, dom, _d, flags, o) => readCounted((nparams) => call(get, { dom, nparams, flags: flags | S }, o)),
@@ -85,7 +81,8 @@ export const GROUPS = {
   blockIo: {
     what: 'block I/O tunable',
     device: 'disk',
-    read: (call, dom, disk, flags, o) => readCounted((nparams) => call(DOMAIN_GET_BLOCK_IO_TUNE, { dom, disk, nparams, flags: flags | S }, o)),
+    read: (call, dom, disk, flags, o) =>
+      readCounted((nparams) => call(DOMAIN_GET_BLOCK_IO_TUNE, { dom, disk, nparams, flags: flags | S }, o)),
     write: async (call, dom, disk, params, flags, o) => call(DOMAIN_SET_BLOCK_IO_TUNE, { dom, disk, params, flags }, o),
   },
   interface: {

@@ -40,9 +40,12 @@ export function typedParamOf(field: string, type: TypedParamType, value: unknown
   if (range !== undefined) {
     const [min, max] = range;
     const expected = `an integer from ${min} to ${max}${max > BigInt(Number.MAX_SAFE_INTEGER) ? ' (a bigint beyond 2^53)' : ''}`;
-    const n = typeof value === 'bigint' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : refuse(expected);
+    const n =
+      typeof value === 'bigint' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : refuse(expected);
     if (n < min || n > max) refuse(expected);
-    return type === 'int' || type === 'uint' ? ({ field, type, value: Number(n) } as TypedParam) : ({ field, type, value: n } as TypedParam);
+    return type === 'int' || type === 'uint'
+      ? ({ field, type, value: Number(n) } as TypedParam)
+      : ({ field, type, value: n } as TypedParam);
   }
   if (type === 'double') {
     if (typeof value !== 'number' || !Number.isFinite(value)) refuse('a finite number');

@@ -103,7 +103,12 @@ export const DOMAIN_GET_BLKIO_PARAMETERS = procedure(
  * 205: change block I/O weights.
  * @see virDomainSetBlkioParameters
  */
-export const DOMAIN_SET_BLKIO_PARAMETERS = procedure(205, 'DOMAIN_SET_BLKIO_PARAMETERS', setArgs(REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX), xdrVoid);
+export const DOMAIN_SET_BLKIO_PARAMETERS = procedure(
+  205,
+  'DOMAIN_SET_BLKIO_PARAMETERS',
+  setArgs(REMOTE_DOMAIN_BLKIO_PARAMETERS_MAX),
+  xdrVoid,
+);
 
 /**
  * 198: memory limits in KiB (`hard_limit`, `soft_limit`, `swap_hard_limit`), counted.
@@ -131,7 +136,12 @@ export const DOMAIN_SET_MEMORY_PARAMETERS = procedure(
  * 255: NUMA placement (`numa_mode`, `numa_nodeset`), counted.
  * @see virDomainGetNumaParameters
  */
-export const DOMAIN_GET_NUMA_PARAMETERS = procedure(255, 'DOMAIN_GET_NUMA_PARAMETERS', countedArgs, countedRet(REMOTE_DOMAIN_NUMA_PARAMETERS_MAX));
+export const DOMAIN_GET_NUMA_PARAMETERS = procedure(
+  255,
+  'DOMAIN_GET_NUMA_PARAMETERS',
+  countedArgs,
+  countedRet(REMOTE_DOMAIN_NUMA_PARAMETERS_MAX),
+);
 
 /**
  * 254: change NUMA placement.
