@@ -30,7 +30,7 @@ function describe(value: unknown): string {
  * finite doubles, booleans, strings without NUL.
  *
  * @example typedParamOf('cpu_shares', 'ullong', 512); // { field: 'cpu_shares', type: 'ullong', value: 512n }
- * @throws {@link InvalidArgumentError} naming `path` when the value does not fit the type
+ * @throws InvalidArgumentError naming `path` when the value does not fit the type
  */
 export function typedParamOf(field: string, type: TypedParamType, value: unknown, path: string = field): TypedParam {
   const refuse = (expected: string): never => {
@@ -67,7 +67,7 @@ export function typedParamOf(field: string, type: TypedParamType, value: unknown
  * @param what - the group's name in messages, e.g. `'scheduler parameter'`
  * @param path - the argument's name in messages and `error.path`, e.g. `'values'`
  * @example typedParamsLike({ cpu_shares: 512 }, await readScheduler(), 'scheduler parameter', 'values');
- * @throws {@link InvalidArgumentError} for an unknown field, or a value that does not fit its type
+ * @throws InvalidArgumentError for an unknown field, or a value that does not fit its type
  */
 export function typedParamsLike(
   values: Readonly<Record<string, unknown>>,
@@ -94,7 +94,7 @@ export function typedParamsLike(
  * whose keys are field names libvirt can carry and whose values are numbers,
  * bigints, booleans or strings. The types are checked later, against the
  * daemon's own (see {@link typedParamsLike}).
- * @throws {@link InvalidArgumentError} naming `path`
+ * @throws InvalidArgumentError naming `path`
  */
 export function checkParamValues(values: unknown, path: string): Readonly<Record<string, TypedParamRecordValue>> {
   if (typeof values !== 'object' || values === null || Array.isArray(values)) {
