@@ -164,3 +164,14 @@ describe('typedParamOf', () => {
   for (const [type, value] of bad)
     it(`${type} refuses ${String(value)}`, () => expect(() => typedParamOf('f', type, value, 'values.f')).toThrow(/values\.f must be/));
 });
+
+describe('CPU maps', () => {
+  it('bit n % 8 of byte n / 8, ceil(host CPUs / 8) bytes; read back from a map the daemon trimmed', async () => {
+    const { cpuMap, cpusOf } = await import('../../../src/connection/resources/cpu-map.js');
+    expect(cpuMap([0, 3, 9], 12, 'cpus')).toEqual(Buffer.from([0x09, 0x02]));
+    expect(cpusOf(Buffer.from([0x09, 0x02]))).toEqual([0, 3, 9]);
+    expect(cpusOf(Buffer.from([0xff, 0x0a, 0x00, 0x80]), 2, 2)).toEqual([15]);
+    expect(cpusOf(Buffer.from([0x02]))).toEqual([1]);
+    expect(() => cpuMap([12], 12, 'cpus')).toThrow(/CPUs 0 to 11, not 12/);
+  });
+});
