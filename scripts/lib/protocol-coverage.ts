@@ -275,8 +275,6 @@ export const NOT_CALLED: Readonly<Record<string, { why: NotCalledReason; note: s
   DOMAIN_ADD_IOTHREAD: { why: 'not-yet', note: 'no typed method yet' },
   DOMAIN_DEL_IOTHREAD: { why: 'not-yet', note: 'no typed method yet' },
   DOMAIN_RENAME: { why: 'not-yet', note: 'no typed method yet' },
-  CONNECT_REGISTER_CLOSE_CALLBACK: { why: 'not-yet', note: 'no typed method yet' },
-  CONNECT_UNREGISTER_CLOSE_CALLBACK: { why: 'not-yet', note: 'no typed method yet' },
   DOMAIN_GET_PERF_EVENTS: { why: 'not-yet', note: 'no typed method yet' },
   DOMAIN_SET_PERF_EVENTS: { why: 'not-yet', note: 'no typed method yet' },
   DOMAIN_GET_GUEST_VCPUS: { why: 'not-yet', note: 'no typed method yet' },
