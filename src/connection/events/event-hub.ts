@@ -13,7 +13,6 @@ import type { EventKey, LibvirtEvent } from './event-types.js';
 import { toLibvirtEvent } from './decode-event.js';
 import { CLOSE_KEY, type HubCall, type HubKey, deregisterOnDaemon, registerOnDaemon } from './daemon-registration.js';
 
-
 /** A local consumer of events. */
 export interface HubListener {
   /** Receive an event (must not block). */
