@@ -10,7 +10,7 @@ import {
   type RpcLink,
   type RpcStream,
   type RpcStreamOptions,
-  checkCallOptions,
+  checkOnlyCallOptions,
   parseLibvirtUri,
 } from '../rpc/index.js';
 import { log } from '../rpc/logger.js';
@@ -187,11 +187,11 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
   /**
    * Open the link if it is not open yet. Concurrent calls share one attempt
    * and one socket. Resolves at once when already open.
-   * @throws {@link InvalidArgumentError} for a bad `timeout` or `signal`, before anything changes (the instance stays usable)
+   * @throws {@link InvalidArgumentError} for a bad `timeout` or `signal`, or any other key, before anything changes (the instance stays usable)
    */
   async connect(options: CallOptions = {}): Promise<void> {
     // Before the machine leaves 'disconnected': a bad option failing inside the attempt closed the instance for good.
-    checkCallOptions(options, this.#options.connectTimeout);
+    checkOnlyCallOptions(options, this.#options.connectTimeout);
     const state = this.state;
     if (state === 'open' || state === 'reconnecting') return;
     if (state === 'closing' || state === 'closed') throw this.#closedError();
@@ -327,11 +327,11 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
    * Close: stop reconnecting, end every event subscription, let calls in
    * flight finish, say goodbye to the daemon. Idempotent. `timeout` (default
    * 5 s) bounds the goodbye; past it the link is torn down (`0`: at once).
-   * @throws {@link InvalidArgumentError} for a bad `timeout` or `signal`, before the close starts
+   * @throws {@link InvalidArgumentError} for a bad `timeout` or `signal`, or any other key, before the close starts
    */
   close(options: CallOptions = {}): Promise<void> {
     try {
-      checkCallOptions(options, 0);
+      checkOnlyCallOptions(options, 0);
     } catch (error) {
       return Promise.reject(error);
     }
