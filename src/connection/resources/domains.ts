@@ -34,6 +34,11 @@ import { SnapshotResource } from './snapshots.js';
 import { CheckpointResource } from './checkpoints.js';
 import { DomainJobResource } from './domain-jobs.js';
 import { DomainMigrationResource } from './domain-migration.js';
+import { DomainAdminResource } from './domain-admin.js';
+import { DomainGuestResource } from './domain-guest-ops.js';
+import { DomainInputResource } from './domain-input.js';
+import { DomainInspectResource } from './domain-inspect.js';
+import { DomainSaveResource } from './domain-saves.js';
 import { type AutostartOptions, type ResourceCall, type ResourceStream, checkAutostart, flag } from './types.js';
 
 // The shapes live with the calls that read them; exported here too, where they always were.
@@ -66,6 +71,16 @@ export class DomainResource {
   readonly blockJobs: BlockJobResource;
   /** The raw migration steps (`MigrationManager` in libvirt-manager/migration orders and confirms them). */
   readonly migration: DomainMigrationResource;
+  /** Save images (save to a file, restore from it, their XML, the managed save image's XML) and core dumps. */
+  readonly saves: DomainSaveResource;
+  /** Input to a running guest: keys, NMI, signals to container processes. */
+  readonly input: DomainInputResource;
+  /** Guest-agent requests: fstrim, SSH keys, PM suspend, the agent's response timeout. */
+  readonly guest: DomainGuestResource;
+  /** Read-only looks: security labels, messages, config-changed flag, launch security, memory and disk peeks. */
+  readonly inspect: DomainInspectResource;
+  /** Rename, block write threshold, dirty-rate measurement, graphics reload, autostart-once. */
+  readonly admin: DomainAdminResource;
 
   constructor(call: ResourceCall, stream: ResourceStream) {
     this.#call = call;
@@ -77,6 +92,11 @@ export class DomainResource {
     this.migration = new DomainMigrationResource(call);
     this.checkpoints = new CheckpointResource(call);
     this.blockJobs = new BlockJobResource(call);
+    this.saves = new DomainSaveResource(call);
+    this.input = new DomainInputResource(call);
+    this.guest = new DomainGuestResource(call);
+    this.inspect = new DomainInspectResource(call);
+    this.admin = new DomainAdminResource(call);
   }
 
   /**

@@ -14,6 +14,8 @@ import * as domainDevices from './domain-devices.js';
 import * as domainJobs from './domain-jobs.js';
 import * as domainLifecycle from './domain-lifecycle.js';
 import * as domainResources from './domain-resources.js';
+import * as domainOps from './domain-ops.js';
+import * as domainSave from './domain-save.js';
 import * as domainTime from './domain-time.js';
 import * as domain from './domain.js';
 import * as events from './events.js';
@@ -36,6 +38,8 @@ export * from './domain-devices.js';
 export * from './domain-jobs.js';
 export * from './domain-lifecycle.js';
 export * from './domain-resources.js';
+export * from './domain-ops.js';
+export * from './domain-save.js';
 export * from './domain-time.js';
 export * from './domain.js';
 export * from './events.js';
@@ -77,6 +81,8 @@ export const ALL_PROCEDURES: readonly Procedure<unknown, unknown>[] = Object.fre
     domainAgent,
     domainLifecycle,
     domainResources,
+    domainOps,
+    domainSave,
     domainTime,
     domainDevices,
     domainJobs,
