@@ -98,9 +98,10 @@ function optionalXml(xml: unknown): string | null {
  * the managed save image, and guest core dumps. One libvirt call each.
  *
  * The files are the caller's: the SDK never deletes them. What a failed call
- * leaves is libvirt's doing: QEMU removes a save or dump file it created when
- * the call fails; the test driver leaves a header-only dump file behind when
- * it refuses a non-raw format. The libvirt 9.0 test driver saves and restores
+ * leaves is libvirt's doing: QEMU checks before it creates the file (a refused
+ * XML or dump format leaves none); the test driver writes a dump's header
+ * before it checks the format (the SDK refuses the one combination that got
+ * there, a non-raw format without `memoryOnly`). The libvirt 9.0 test driver saves and restores
  * with no options only (flags 0). `save` stops the domain (a STOPPED/SAVED event)
  * and `restore` starts it (STARTED/RESTORED): lifecycle watchers see both.
  */
@@ -195,10 +196,13 @@ export class DomainSaveResource {
    */
   async defineManagedSaveXml(domain: DomainInput, xml: string | null, options: SaveImageDefineOptions = {}): Promise<void> {
     const o = checkOptions(options, DEFINE_KEYS);
-    const dxml = xml === null ? null : checkXml(xml, 'xml');
+    const given = xml === null ? null : checkXml(xml, 'xml');
     const flags = stateBits(o.startAs);
-    if (dxml === null && flags === 0) throw new InvalidArgumentError('xml null changes nothing without startAs', { path: 'xml' });
+    if (given === null && flags === 0) throw new InvalidArgumentError('xml null changes nothing without startAs', { path: 'xml' });
     const dom = await resolveDomain(this.#call, domain, o);
+    // Never send a NULL dxml: libvirtd 9.0 dereferences it and dies (SIGSEGV, seen here). To change only the
+    // state, send the image's own XML back (with secrets, so none is lost).
+    const dxml = given ?? (await this.#call(DOMAIN_MANAGED_SAVE_GET_XML_DESC, { dom, flags: XML_SECURE }, o)).xml;
     await this.#call(DOMAIN_MANAGED_SAVE_DEFINE_XML, { dom, dxml, flags }, o);
   }
 
@@ -222,6 +226,10 @@ export class DomainSaveResource {
       ['live', 'reset', 10],
     ] as const)
       if ((flags & bits) === bits) throw new InvalidArgumentError(`${a} and ${b} cannot both be set`, { path: b });
+    // QEMU's rule (doCoreDump): only raw dumps carry device state. Checked here because the test driver would
+    // first write a header file and then refuse the format, leaving the file behind.
+    if (dumpformat !== 0 && (flags & 16) === 0)
+      throw new InvalidArgumentError(`format '${o.format}' needs memoryOnly: true (only raw dumps carry device state)`, { path: 'format' });
     const dom = await resolveDomain(this.#call, domain, o);
     await this.#call(DOMAIN_CORE_DUMP_WITH_FORMAT, { dom, to, dumpformat, flags }, o);
   }

@@ -98,8 +98,8 @@ export const DOMAIN_MANAGED_SAVE_GET_XML_DESC = procedure(
 );
 
 /**
- * 389: replace the XML in the managed save image (`dxml` NULL keeps it, to change only the state via
- * flags RUNNING 2 / PAUSED 4).
+ * 389: replace the XML in the managed save image; flags RUNNING 2 / PAUSED 4 change the state it restores
+ * into. `dxml` is optional on the wire, but libvirtd 9.0 crashes (SIGSEGV) on a NULL one: always send XML.
  * @see virDomainManagedSaveDefineXML
  */
 export const DOMAIN_MANAGED_SAVE_DEFINE_XML = procedure(
