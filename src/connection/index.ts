@@ -131,6 +131,35 @@ export {
   type LifecycleEvent,
   type SetVcpuOptions,
 } from './resources/index.js';
+// Save images, dumps and the single-call domain operations (`conn.domains.saves`, `.input`, `.guest`, `.inspect`, `.admin`).
+export {
+  DomainAdminResource,
+  DomainGuestResource,
+  DomainInputResource,
+  DomainInspectResource,
+  DomainSaveResource,
+  type AbortJobOptions,
+  type AgentResponseTimeout,
+  type AuthorizedKeysMode,
+  type AuthorizedKeysOptions,
+  type CoreDumpFormat,
+  type CoreDumpOptions,
+  type DirtyRateMode,
+  type DirtyRateOptions,
+  type DomainMessagesOptions,
+  type FstrimOptions,
+  type GraphicsReloadOptions,
+  type KeyCodeset,
+  type MemoryPeekOptions,
+  type PmSuspendTarget,
+  type RestoreOptions,
+  type RestoreState,
+  type SaveImageDefineOptions,
+  type SaveImageXmlOptions,
+  type SaveOptions,
+  type SecurityLabel,
+  type SendKeyOptions,
+} from './resources/index.js';
 export { MAX_TIMEOUT_MS, DEFAULT_SASL_MECHANISMS, RPC_CALL_CHANNEL, STREAM_ABORT_TIMEOUT_MS } from '../rpc/index.js';
 export type {
   CallOptions,

@@ -1,11 +1,13 @@
 import {
   DOMAIN_ABORT_JOB,
+  DOMAIN_ABORT_JOB_FLAGS,
   DOMAIN_BACKUP_BEGIN,
   DOMAIN_BACKUP_GET_XML_DESC,
   DOMAIN_GET_JOB_STATS,
   type CallOptions,
 } from '../../rpc/index.js';
 import { type BackupModel, type CheckpointModel, buildBackupXml, buildCheckpointXml } from '../../xml/index.js';
+import { flagBits } from './call-checks.js';
 import { type DomainJobStats, decodeJobStats } from './job-stats.js';
 import { type DomainInput, resolveDomain } from './refs.js';
 import type { ResourceCall } from './types.js';
@@ -22,6 +24,15 @@ export interface JobStatsOptions extends CallOptions {
   completed?: boolean;
   /** With `completed`: leave them for the next reader. @default true */
   keep?: boolean;
+}
+
+/** Options of {@link DomainJobResource.abort}. */
+export interface AbortJobOptions extends CallOptions {
+  /**
+   * Interrupt a migration in its post-copy phase, leaving it paused and
+   * resumable (`VIR_DOMAIN_ABORT_JOB_POSTCOPY`, through `virDomainAbortJobFlags`, libvirt ≥ 8.5). @default false
+   */
+  postcopy?: boolean;
 }
 
 /** Options of {@link DomainJobResource.beginBackup}. */
@@ -62,12 +73,16 @@ export class DomainJobResource {
    * Cancel the domain's running job (`virsh domjobabort`). Returns once QEMU
    * took the request; the job ends shortly after (a JOB_COMPLETED event with
    * `success: false`).
-   * @throws `LibvirtError` `VIR_ERR_OPERATION_INVALID` when no job runs
+   * @throws `LibvirtError` `VIR_ERR_OPERATION_INVALID` when no job runs · InvalidArgumentError (`postcopy` not a boolean)
    * @see virDomainAbortJob
+   * @see virDomainAbortJobFlags
    */
-  async abort(domain: DomainInput, options: CallOptions = {}): Promise<void> {
+  async abort(domain: DomainInput, options: AbortJobOptions = {}): Promise<void> {
+    // Without flags, the old call: every daemon has it (the test driver lacks ABORT_JOB_FLAGS).
+    const postcopy = flagBits(options, { postcopy: 1 });
     const dom = await resolveDomain(this.#call, domain, options);
-    await this.#call(DOMAIN_ABORT_JOB, { dom }, options);
+    if (postcopy === 0) await this.#call(DOMAIN_ABORT_JOB, { dom }, options);
+    else await this.#call(DOMAIN_ABORT_JOB_FLAGS, { dom, flags: postcopy }, options);
   }
 
   /**

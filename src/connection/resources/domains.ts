@@ -35,6 +35,11 @@ import { CheckpointResource } from './checkpoints.js';
 import { DomainJobResource } from './domain-jobs.js';
 import { DomainMigrationResource } from './domain-migration.js';
 import { DomainTuningResource } from './domain-tuning.js';
+import { DomainAdminResource } from './domain-admin.js';
+import { DomainGuestResource } from './domain-guest-ops.js';
+import { DomainInputResource } from './domain-input.js';
+import { DomainInspectResource } from './domain-inspect.js';
+import { DomainSaveResource } from './domain-saves.js';
 import { type AutostartOptions, type ResourceCall, type ResourceStream, checkAutostart, flag } from './types.js';
 
 // The shapes live with the calls that read them; exported here too, where they always were.
@@ -69,6 +74,16 @@ export class DomainResource {
   readonly migration: DomainMigrationResource;
   /** Tunables (scheduler, blkio, memory, NUMA, perf, per-disk I/O, per-interface bandwidth) and vCPU/emulator/IOThread pinning. */
   readonly tuning: DomainTuningResource;
+  /** Save images (save to a file, restore from it, their XML, the managed save image's XML) and core dumps. */
+  readonly saves: DomainSaveResource;
+  /** Input to a running guest: keys, NMI, signals to container processes. */
+  readonly input: DomainInputResource;
+  /** Guest-agent requests: fstrim, SSH keys, PM suspend, the agent's response timeout. */
+  readonly guest: DomainGuestResource;
+  /** Read-only looks: security labels, messages, config-changed flag, launch security, memory and disk peeks. */
+  readonly inspect: DomainInspectResource;
+  /** Rename, block write threshold, dirty-rate measurement, graphics reload, autostart-once. */
+  readonly admin: DomainAdminResource;
 
   constructor(call: ResourceCall, stream: ResourceStream) {
     this.#call = call;
@@ -81,6 +96,11 @@ export class DomainResource {
     this.checkpoints = new CheckpointResource(call);
     this.blockJobs = new BlockJobResource(call);
     this.tuning = new DomainTuningResource(call);
+    this.saves = new DomainSaveResource(call);
+    this.input = new DomainInputResource(call);
+    this.guest = new DomainGuestResource(call);
+    this.inspect = new DomainInspectResource(call);
+    this.admin = new DomainAdminResource(call);
   }
 
   /**

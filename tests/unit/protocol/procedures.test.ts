@@ -96,6 +96,8 @@ const HIGH_PRIORITY = new Set([
   283, 313, 314, 316, 317, 350, 360, 361, 368, 369, 378, 413, 414, 415, 416, 422, 432,
   // secrets, nwfilters, node devices (day-2 reference §7, from remote_protocol.x's @priority annotations)
   113, 115, 141, 142, 143, 144, 145, 146, 147, 175, 176, 177, 180, 181, 285, 286, 287, 374, 375, 380, 381, 398, 401,
+  // save images, security labels, is-updated, autostart-once (libvirt-rpc-protocol.md's procedure list)
+  202, 235, 236, 278, 449, 450,
 ]);
 
 const STREAMS = new Map([

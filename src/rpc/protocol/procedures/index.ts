@@ -15,6 +15,8 @@ import * as domainJobs from './domain-jobs.js';
 import * as domainLifecycle from './domain-lifecycle.js';
 import * as domainPinning from './domain-pinning.js';
 import * as domainResources from './domain-resources.js';
+import * as domainOps from './domain-ops.js';
+import * as domainSave from './domain-save.js';
 import * as domainTime from './domain-time.js';
 import * as domainTuning from './domain-tuning.js';
 import * as domain from './domain.js';
@@ -39,6 +41,8 @@ export * from './domain-jobs.js';
 export * from './domain-lifecycle.js';
 export * from './domain-pinning.js';
 export * from './domain-resources.js';
+export * from './domain-ops.js';
+export * from './domain-save.js';
 export * from './domain-time.js';
 export * from './domain-tuning.js';
 export * from './domain.js';
@@ -81,6 +85,8 @@ export const ALL_PROCEDURES: readonly Procedure<unknown, unknown>[] = Object.fre
     domainAgent,
     domainLifecycle,
     domainResources,
+    domainOps,
+    domainSave,
     domainTime,
     domainTuning,
     domainPinning,
