@@ -116,7 +116,7 @@ async function compare(send: (flags: number) => Promise<{ result: number }>, val
     return { result: RESULTS[result] ?? 'incompatible' };
   } catch (error) {
     if (error instanceof LibvirtError && error.codeName === 'VIR_ERR_CPU_INCOMPATIBLE')
-      return { result: 'incompatible', reason: error.message };
+      return { result: 'incompatible', reason: error.libvirtMessage ?? error.message };
     throw error;
   }
 }

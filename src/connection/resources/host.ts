@@ -96,7 +96,8 @@ export class HostResource {
   /**
    * Replace the identity this connection's calls are checked against (what virtproxyd does for the
    * clients it forwards). It takes effect for the following calls, for access control (polkit, ACL
-   * drivers) only. Only a client with write access may: the read-only socket gets `VIR_ERR_OPERATION_DENIED`.
+   * drivers) only: a read-only connection stays read-only. libvirt checks it as `connect:write`; a daemon
+   * without an access driver (libvirt 9.0 here) accepts it from any client, even on the read-only socket.
    * @example await conn.host.setIdentity({ userName: 'alice', unixUserId: 1000, processId: 4242 });
    * @throws InvalidArgumentError for an unknown field or a bad value (nothing is sent) · `LibvirtError`
    * @see virConnectSetIdentity

@@ -97,11 +97,7 @@ export class InterfaceResource {
    */
   async lookup(nameOrMac: string, options?: CallOptions): Promise<InterfaceRef> {
     const key = checkInterfaceName(nameOrMac, 'nameOrMac');
-    const o = checkOptions(options, CALL);
-    const { iface } = MAC.test(key)
-      ? await this.#call(INTERFACE_LOOKUP_BY_MAC_STRING, { mac: key.toLowerCase() }, o)
-      : await this.#call(INTERFACE_LOOKUP_BY_NAME, { name: key }, o);
-    return iface;
+    return this.#lookup(key, checkOptions(options, CALL));
   }
 
   /**
@@ -145,9 +141,10 @@ export class InterfaceResource {
   }
 
   /**
-   * Remove an interface's definition (`virsh iface-undefine`).
+   * Remove an interface's definition (`virsh iface-undefine`). The test driver removes an interface that is
+   * up as well.
    * @example await conn.interfaces.undefine('eth2');
-   * @throws `LibvirtError` `VIR_ERR_OPERATION_INVALID` while it is up (test driver)
+   * @throws `LibvirtError` `VIR_ERR_NO_INTERFACE` when absent
    * @see virInterfaceUndefine
    */
   async undefine(iface: InterfaceInput, options?: CallOptions): Promise<void> {
@@ -218,6 +215,14 @@ export class InterfaceResource {
         throw new InvalidArgumentError('iface must be a name, a MAC address or an interface reference { name, mac }', { path: 'iface' });
       return { name: checkInterfaceName(name, 'iface.name'), mac };
     }
-    return this.lookup(iface, options);
+    return this.#lookup(checkInterfaceName(iface, 'iface'), options);
+  }
+
+  /** Look a checked name or MAC up; `options` were checked by the public method (they may hold its own keys). */
+  async #lookup(key: string, options: CallOptions): Promise<InterfaceRef> {
+    const { iface } = MAC.test(key)
+      ? await this.#call(INTERFACE_LOOKUP_BY_MAC_STRING, { mac: key.toLowerCase() }, options)
+      : await this.#call(INTERFACE_LOOKUP_BY_NAME, { name: key }, options);
+    return iface;
   }
 }
