@@ -150,7 +150,7 @@ export class HostCpuResource {
   }
 
   /**
-   * Compare a `<cpu>` definition (or a domain or capabilities XML holding one) with the host's CPU
+   * Compare a `<cpu>` element (not a whole capabilities document: libvirt 9.0 answers `VIR_ERR_XML_ERROR`) with the host's CPU
    * (`virsh cpu-compare`). Prefer {@link HostCpuResource.compareWithHypervisor}: what QEMU/KVM can give a
    * guest is what matters for starting one.
    * @example const { result } = await conn.host.cpu.compareWithHost(`<cpu><arch>x86_64</arch><model>pentium</model></cpu>`);

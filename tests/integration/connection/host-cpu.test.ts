@@ -98,6 +98,17 @@ describe('on qemu:///system (read-only calls)', () => {
     expect(await conn.host.cpu.compareWithHypervisor(pentium, { arch: 'x86_64' })).toEqual({ result: 'superset' });
   });
 
+  it('the host’s own <cpu> (from its capabilities) is identical to the host CPU, and is its own baseline', async () => {
+    const caps = await conn.host.getCapabilitiesXml();
+    const hostCpu = /<host>[\s\S]*?(<cpu>[\s\S]*?<\/cpu>)/.exec(caps)?.[1];
+    expect(hostCpu).toBeDefined();
+    expect(await conn.host.cpu.compareWithHost(hostCpu!)).toEqual({ result: 'identical' });
+    const model = /<model>([^<]+)<\/model>/.exec(hostCpu!)?.[1];
+    expect(await conn.host.cpu.baseline([hostCpu!, hostCpu!])).toContain(`<model fallback='forbid'>${model}</model>`);
+    // The whole capabilities document is not a CPU description for the daemon (virsh extracts the element itself).
+    await expect(conn.host.cpu.compareWithHost(caps)).rejects.toEqual(code('VIR_ERR_XML_ERROR'));
+  });
+
   it('an incompatible CPU comes back as a result with libvirt’s reason, not an error', async () => {
     const host = await conn.host.cpu.compareWithHost(icelake);
     expect(host.result).toBe('incompatible');

@@ -53,7 +53,8 @@ export const CONNECT_GET_CPU_MODEL_NAMES = procedure(
 );
 
 /**
- * 158: compare a `<cpu>` definition (or a whole domain/capabilities XML holding one) with the host CPU;
+ * 158: compare a `<cpu>` element with the host CPU (libvirt 9.0 refuses a whole capabilities document with
+ * VIR_ERR_XML_ERROR: virsh extracts the element itself);
  * `result` = `VirCPUCompareResult`; flags = `VirConnectCompareCPUFlags`.
  * @see virConnectCompareCPU
  */
