@@ -13,6 +13,10 @@ import { type CallOptions, checkCallOptions } from '../../rpc/index.js';
  * keys in `known` (`CALL_OPTION_KEYS` spread in plus the method's own), a
  * valid `signal` and `timeout`, and every key in `booleans` a boolean when set.
  *
+ * Unlike `checkOnlyCallOptions` (for calls that take nothing but `signal`
+ * and `timeout`), this takes the method's own keys and returns the bag, which
+ * the resource hands on to the call.
+ *
  * @returns `options`, or `{}` for `undefined`
  * @example const o = checkOptions(options, { ...CALL_OPTION_KEYS, inactive: true }, ['inactive']);
  * @throws {@link InvalidArgumentError} naming the option (`unknown option 'inactiv' (did you mean 'inactive'?)`)
