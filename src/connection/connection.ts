@@ -185,6 +185,16 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
   }
 
   /**
+   * Host network interfaces (NICs, bridges, bonds, VLANs): list, look up by name or MAC, XML, and, where the
+   * backend allows, define / start / stop inside a change transaction.
+   * @example const up = await conn.interfaces.list({ active: true });
+   * @see virConnectListAllInterfaces
+   */
+  get interfaces(): Resources['interfaces'] {
+    return this.#resources.interfaces;
+  }
+
+  /**
    * Open the link if it is not open yet. Concurrent calls share one attempt
    * and one socket. Resolves at once when already open.
    * @throws {@link InvalidArgumentError} for a bad `timeout` or `signal`, or any other key, before anything changes (the instance stays usable)

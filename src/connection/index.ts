@@ -160,6 +160,31 @@ export {
   type SecurityLabel,
   type SendKeyOptions,
 } from './resources/index.js';
+// Host interfaces (`conn.interfaces`), CPU models and native config (`conn.host.cpu`, `conn.host.native`),
+// the connection identity, storage discovery and volume wiping (`conn.storage`).
+export {
+  InterfaceResource,
+  HostCpuResource,
+  NativeConfigResource,
+  type InterfaceInput,
+  type InterfaceListOptions,
+  type InterfaceXmlOptions,
+  type InterfaceDefineOptions,
+  type CpuComparison,
+  type CpuCompareResult,
+  type CpuCompareOptions,
+  type CpuBaselineOptions,
+  type HypervisorSelector,
+  type HypervisorCpuCompareOptions,
+  type HypervisorCpuBaselineOptions,
+  type NativeFormat,
+  type NativeFormatOptions,
+  type ConnectionIdentity,
+  type FindPoolSourcesOptions,
+  type WipeAlgorithm,
+  type WipeOptions,
+} from './resources/index.js';
+export type { InterfaceRef } from '../rpc/index.js';
 export { MAX_TIMEOUT_MS, DEFAULT_SASL_MECHANISMS, RPC_CALL_CHANNEL, STREAM_ABORT_TIMEOUT_MS } from '../rpc/index.js';
 export type {
   CallOptions,

@@ -199,6 +199,12 @@ export {
   type CpuModeCapability,
   type CpuModelCapability,
 } from './caps/domain-capabilities.js';
+export {
+  parseStoragePoolCapabilitiesXml,
+  type StoragePoolCapabilities,
+  type StoragePoolTypeCapability,
+  type StorageFormatCapability,
+} from './caps/pool-capabilities.js';
 
 // Snapshots
 export {

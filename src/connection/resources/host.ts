@@ -18,6 +18,9 @@ import {
   type CallOptions,
 } from '../../rpc/index.js';
 import { type DomainCapabilities, type HostCapabilities, parseCapabilitiesXml, parseDomainCapabilitiesXml } from '../../xml/index.js';
+import { HostCpuResource } from './host-cpu.js';
+import { NativeConfigResource } from './host-native.js';
+import { type ConnectionIdentity, setIdentity } from './identity.js';
 import { type ResourceCall, flag } from './types.js';
 
 /** A libvirt-style version number, split. */
@@ -79,9 +82,28 @@ export function decodeVersion(value: bigint | number): Version {
 /** Facts about the host and the daemon. */
 export class HostResource {
   readonly #call: ResourceCall;
+  /** CPU models: names, comparison with this host, baselines. @see virConnectCompareHypervisorCPU */
+  readonly cpu: HostCpuResource;
+  /** A domain XML as the hypervisor's own configuration (QEMU's command line) and back. @see virConnectDomainXMLToNative */
+  readonly native: NativeConfigResource;
 
   constructor(call: ResourceCall) {
     this.#call = call;
+    this.cpu = new HostCpuResource(call);
+    this.native = new NativeConfigResource(call);
+  }
+
+  /**
+   * Replace the identity this connection's calls are checked against (what virtproxyd does for the
+   * clients it forwards). It takes effect for the following calls, for access control (polkit, ACL
+   * drivers) only: a read-only connection stays read-only. libvirt checks it as `connect:write`; a daemon
+   * without an access driver (libvirt 9.0 here) accepts it from any client, even on the read-only socket.
+   * @example await conn.host.setIdentity({ userName: 'alice', unixUserId: 1000, processId: 4242 });
+   * @throws InvalidArgumentError for an unknown field or a bad value (nothing is sent) · `LibvirtError`
+   * @see virConnectSetIdentity
+   */
+  async setIdentity(identity: ConnectionIdentity, options?: CallOptions): Promise<void> {
+    await setIdentity(this.#call, identity, options);
   }
 
   /** The daemon's libvirt version. @see virConnectGetLibVersion */

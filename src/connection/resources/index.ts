@@ -1,5 +1,6 @@
 import { DomainResource } from './domains.js';
 import { HostResource } from './host.js';
+import { InterfaceResource } from './interfaces.js';
 import { NetworkResource } from './networks.js';
 import { NodeDeviceResource } from './node-devices.js';
 import { NwfilterResource } from './nwfilters.js';
@@ -17,6 +18,7 @@ export interface Resources {
   nodeDevices: NodeDeviceResource;
   secrets: SecretResource;
   nwfilters: NwfilterResource;
+  interfaces: InterfaceResource;
 }
 
 /** Build the resources over a connection's call and stream functions. */
@@ -29,6 +31,7 @@ export function createResources(call: ResourceCall, stream: ResourceStream): Res
     nodeDevices: new NodeDeviceResource(call),
     secrets: new SecretResource(call),
     nwfilters: new NwfilterResource(call),
+    interfaces: new InterfaceResource(call),
   };
 }
 
@@ -66,3 +69,9 @@ export * from './secrets.js';
 export * from './storage-pools.js';
 export * from './storage-volumes.js';
 export * from './refs.js';
+export * from './interfaces.js';
+export * from './host-cpu.js';
+export * from './host-native.js';
+export type { ConnectionIdentity } from './identity.js';
+export type { FindPoolSourcesOptions } from './storage-discovery.js';
+export type { WipeAlgorithm, WipeOptions } from './storage-wipe.js';

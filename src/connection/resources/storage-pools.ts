@@ -17,7 +17,15 @@ import {
   type StorageVolRef,
   type CallOptions,
 } from '../../rpc/index.js';
+import { type StoragePoolCapabilities, parseStoragePoolCapabilitiesXml } from '../../xml/index.js';
 import type { FlagsOptions } from './domain-control.js';
+import {
+  type FindPoolSourcesOptions,
+  findPoolSources,
+  getPoolCapabilitiesXml,
+  isPoolPersistent,
+  lookupPoolByTargetPath,
+} from './storage-discovery.js';
 import { type StoragePoolInput, checkObjectName, resolvePool } from './refs.js';
 import { type AutostartOptions, type ResourceCall, checkAutostart, flag } from './types.js';
 
@@ -113,6 +121,55 @@ export class StoragePoolResource {
   /** Whether the pool is active. @see virStoragePoolIsActive */
   async isActive(pool: StoragePoolInput, options?: CallOptions): Promise<boolean> {
     return flag((await this.#call(STORAGE_POOL_IS_ACTIVE, { pool: await resolvePool(this.#call, pool, options) }, options)).active);
+  }
+
+  /**
+   * Whether the pool has a persistent definition (`false`: a transient pool, gone once stopped).
+   * @example if (!(await conn.storage.pools.isPersistent('scratch'))) console.log('transient');
+   * @throws `LibvirtError` `VIR_ERR_NO_STORAGE_POOL` when absent
+   * @see virStoragePoolIsPersistent
+   */
+  async isPersistent(pool: StoragePoolInput, options?: CallOptions): Promise<boolean> {
+    return isPoolPersistent(this.#call, pool, options);
+  }
+
+  /**
+   * The pool whose target path is `path`, e.g. a dir pool's directory (`/var/lib/libvirt/images`).
+   * @example const pool = await conn.storage.pools.lookupByTargetPath('/var/lib/libvirt/images');
+   * @throws InvalidArgumentError for a relative or empty path (nothing is sent) · `LibvirtError`
+   *   `VIR_ERR_NO_STORAGE_POOL` when no pool has it · `UnsupportedError` (the test driver)
+   * @see virStoragePoolLookupByTargetPath
+   */
+  async lookupByTargetPath(path: string, options?: CallOptions): Promise<StoragePoolRef> {
+    return lookupPoolByTargetPath(this.#call, path, options);
+  }
+
+  /**
+   * What the storage driver supports, by pool type (`virsh pool-capabilities`), parsed.
+   * @example const { pools } = await conn.storage.pools.getCapabilities(); pools.logical?.supported;
+   * @throws `UnsupportedError` (the test driver)
+   * @see virConnectGetStoragePoolCapabilities
+   */
+  async getCapabilities(options?: CallOptions): Promise<StoragePoolCapabilities> {
+    return parseStoragePoolCapabilitiesXml(await getPoolCapabilitiesXml(this.#call, options));
+  }
+
+  /** The `<storagepoolCapabilities>` XML as the daemon sent it. @see virConnectGetStoragePoolCapabilities */
+  async getCapabilitiesXml(options?: CallOptions): Promise<string> {
+    return getPoolCapabilitiesXml(this.#call, options);
+  }
+
+  /**
+   * The sources a pool type can use, as `<sources>` XML (`virsh find-storage-pool-sources`): volume groups
+   * for `logical`, exports of `source`'s host for `netfs`, targets for `iscsi`. Probes the host (runs
+   * `pvs`, `showmount`, `iscsiadm`…).
+   * @example const xml = await conn.storage.pools.findSources('netfs', { source: "<source><host name='nas'/></source>" });
+   * @throws InvalidArgumentError for a malformed type or source (nothing is sent) · `UnsupportedError` for a
+   *   type without discovery (`dir`) · `LibvirtError` when the probe fails
+   * @see virConnectFindStoragePoolSources
+   */
+  async findSources(type: string, options?: FindPoolSourcesOptions): Promise<string> {
+    return findPoolSources(this.#call, type, options);
   }
 
   /** Whether the pool starts with the host. @see virStoragePoolGetAutostart */

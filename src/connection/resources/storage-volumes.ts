@@ -15,11 +15,11 @@ import {
   STORAGE_VOL_LOOKUP_BY_PATH,
   STORAGE_VOL_RESIZE,
   STORAGE_VOL_UPLOAD,
-  STORAGE_VOL_WIPE,
   type StorageVolRef,
 } from '../../rpc/index.js';
 import type { FlagsOptions } from './domain-control.js';
 import { type StoragePoolInput, checkName, checkVolumeName, resolvePool } from './refs.js';
+import { type WipeOptions, wipeRequest } from './storage-wipe.js';
 import type { ResourceCall, ResourceStream } from './types.js';
 import type { CallOptions } from '../../rpc/index.js';
 import { DEFAULT_HOLE_BLOCK_SIZE, type SparseSourceChunk, withHoles } from '../sparse-data.js';
@@ -202,9 +202,9 @@ export class StorageVolumeResource {
     await this.#inPool(vol.pool, () => this.#call(STORAGE_VOL_DELETE, { vol, flags: options.flags ?? 0 }, options));
   }
 
-  /** Overwrite the volume with zeros. @see virStorageVolWipe */
-  async wipe(vol: StorageVolRef, options?: CallOptions): Promise<void> {
-    await this.#inPool(vol.pool, () => this.#call(STORAGE_VOL_WIPE, { vol, flags: 0 }, options));
+  /** Overwrite the volume's data (destroys it): zeros, or `options.algorithm`. @see virStorageVolWipe, virStorageVolWipePattern */
+  async wipe(vol: StorageVolRef, options?: WipeOptions): Promise<void> {
+    await this.#inPool(vol.pool, wipeRequest(this.#call, vol, options));
   }
 
   /** Change the capacity (bytes); flags = `VirStorageVolResizeFlags`. @see virStorageVolResize */

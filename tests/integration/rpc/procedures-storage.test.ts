@@ -82,6 +82,7 @@ describe('storage pools and volumes', () => {
     expect((await h.call(P.STORAGE_VOL_GET_XML_DESC, { vol, flags: 0 })).xml).toContain('<name>a.img</name>');
     await h.unsupported(P.STORAGE_VOL_GET_INFO_FLAGS, { vol, flags: 0 });
     await h.unsupported(P.STORAGE_VOL_WIPE, { vol, flags: 0 });
+    await h.unsupported(P.STORAGE_VOL_WIPE_PATTERN, { vol, algorithm: 0, flags: 0 });
     await h.unsupported(P.STORAGE_VOL_RESIZE, { vol, capacity: 2n ** 21n, flags: 0 });
     await h.unsupported(P.STORAGE_VOL_UPLOAD, { vol, offset: 0n, length: 0n, flags: 0 });
     await h.unsupported(P.STORAGE_VOL_DOWNLOAD, { vol, offset: 0n, length: 0n, flags: 0 });
@@ -98,6 +99,17 @@ describe('storage pools and volumes', () => {
     expect(await h.call(P.STORAGE_POOL_IS_ACTIVE, { pool: t })).toEqual({ active: 1 });
     await h.call(P.STORAGE_POOL_DESTROY, { pool: t });
     await h.fails(P.STORAGE_POOL_LOOKUP_BY_NAME, { name: transientPool }, 49);
+  });
+});
+
+describe('storage discovery (test driver: made-up sources; no capabilities or target-path lookup)', () => {
+  it('finds sources, tells persistence, and refuses the rest', async () => {
+    expect((await h.call(P.CONNECT_FIND_STORAGE_POOL_SOURCES, { type: 'logical', srcSpec: null, flags: 0 })).xml).toContain('<sources>');
+    await h.fails(P.CONNECT_FIND_STORAGE_POOL_SOURCES, { type: 'netfs', srcSpec: null, flags: 0 }, 8);
+    const pool = (await h.call(P.STORAGE_POOL_LOOKUP_BY_NAME, { name: 'default-pool' })).pool;
+    expect(await h.call(P.STORAGE_POOL_IS_PERSISTENT, { pool })).toEqual({ persistent: 1 });
+    await h.unsupported(P.CONNECT_GET_STORAGE_POOL_CAPABILITIES, { flags: 0 });
+    await h.unsupported(P.STORAGE_POOL_LOOKUP_BY_TARGET_PATH, { path: '/default-pool' });
   });
 });
 

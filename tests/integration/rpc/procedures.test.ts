@@ -474,6 +474,37 @@ describe('domains', () => {
     }
   });
 
+  it('host interfaces, CPU models, native XML and identity (test driver: no CPU compare, no native XML)', async () => {
+    const eth1 = { name: 'eth1', mac: 'aa:bb:cc:dd:ee:ff' };
+    expect(await h.call(P.CONNECT_LIST_ALL_INTERFACES, { need_results: 1, flags: 0 })).toEqual({ ifaces: [eth1], ret: 1 });
+    expect(await h.call(P.INTERFACE_LOOKUP_BY_NAME, { name: 'eth1' })).toEqual({ iface: eth1 });
+    expect(await h.call(P.INTERFACE_LOOKUP_BY_MAC_STRING, { mac: eth1.mac })).toEqual({ iface: eth1 });
+    expect((await h.call(P.INTERFACE_GET_XML_DESC, { iface: eth1, flags: 0 })).xml).toContain("name='eth1'");
+    expect(await h.call(P.INTERFACE_IS_ACTIVE, { iface: eth1 })).toEqual({ active: 1 });
+    const ifname = `lvm-p${process.pid % 100_000}`;
+    await h.call(P.INTERFACE_CHANGE_BEGIN, { flags: 0 });
+    const { iface } = await h.call(P.INTERFACE_DEFINE_XML, { xml: `<interface type='ethernet' name='${ifname}'/>`, flags: 0 });
+    await h.call(P.INTERFACE_CREATE, { iface, flags: 0 });
+    await h.call(P.INTERFACE_DESTROY, { iface, flags: 0 });
+    await h.call(P.INTERFACE_CHANGE_ROLLBACK, { flags: 0 });
+    await h.fails(P.INTERFACE_LOOKUP_BY_NAME, { name: ifname }, 57);
+    await h.call(P.INTERFACE_CHANGE_BEGIN, { flags: 0 });
+    await h.call(P.INTERFACE_DEFINE_XML, { xml: `<interface type='ethernet' name='${ifname}'/>`, flags: 0 });
+    await h.call(P.INTERFACE_CHANGE_COMMIT, { flags: 0 });
+    await h.call(P.INTERFACE_UNDEFINE, { iface });
+
+    const cpu = '<cpu><arch>x86_64</arch><model>pentium</model></cpu>';
+    const hv = { emulator: null, arch: null, machine: null, virttype: null };
+    expect((await h.call(P.CONNECT_GET_CPU_MODEL_NAMES, { arch: 'x86_64', need_results: 1, flags: 0 })).models).toContain('pentium');
+    expect((await h.call(P.CONNECT_BASELINE_CPU, { xmlCPUs: [cpu], flags: 0 })).cpu).toContain('pentium');
+    await h.unsupported(P.CONNECT_COMPARE_CPU, { xml: cpu, flags: 0 });
+    await h.unsupported(P.CONNECT_COMPARE_HYPERVISOR_CPU, { ...hv, xmlCPU: cpu, flags: 0 });
+    await h.unsupported(P.CONNECT_BASELINE_HYPERVISOR_CPU, { ...hv, xmlCPUs: [cpu], flags: 0 });
+    await h.unsupported(P.CONNECT_DOMAIN_XML_TO_NATIVE, { nativeFormat: 'qemu-argv', domainXml: '<domain/>', flags: 0 });
+    await h.unsupported(P.CONNECT_DOMAIN_XML_FROM_NATIVE, { nativeFormat: 'qemu-argv', nativeConfig: 'qemu', flags: 0 });
+    await h.call(P.CONNECT_SET_IDENTITY, { params: [{ field: 'user-name', type: 'string', value: 'lvm-user' }], flags: 0 });
+  });
+
   it('covered every non-storage, non-network descriptor', () => {
     const mine = P.ALL_PROCEDURES.filter((d) => !/STORAGE|NETWORK/.test(d.name));
     expect(mine.filter((d) => !h.covered.has(d.proc)).map((d) => d.name)).toEqual([]);

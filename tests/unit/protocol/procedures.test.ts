@@ -98,6 +98,8 @@ const HIGH_PRIORITY = new Set([
   113, 115, 141, 142, 143, 144, 145, 146, 147, 175, 176, 177, 180, 181, 285, 286, 287, 374, 375, 380, 381, 398, 401,
   // save images, security labels, is-updated, autostart-once (libvirt-rpc-protocol.md's procedure list)
   202, 235, 236, 278, 449, 450,
+  // host interfaces, CPU compare, storage pool by target path / persistence
+  128, 129, 131, 132, 134, 155, 156, 158, 284, 391,
 ]);
 
 const STREAMS = new Map([

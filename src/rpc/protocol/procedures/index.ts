@@ -22,6 +22,11 @@ import * as domainTuning from './domain-tuning.js';
 import * as domain from './domain.js';
 import * as events from './events.js';
 import * as host from './host.js';
+import * as hostCpu from './host-cpu.js';
+import * as domainNative from './domain-native.js';
+import * as identity from './identity.js';
+import * as iface from './interface.js';
+import * as storageDiscovery from './storage-discovery.js';
 import * as migration from './migration.js';
 import * as network from './network.js';
 import * as nodeDevice from './node-device.js';
@@ -48,6 +53,11 @@ export * from './domain-tuning.js';
 export * from './domain.js';
 export * from './events.js';
 export * from './host.js';
+export * from './host-cpu.js';
+export * from './domain-native.js';
+export * from './identity.js';
+export * from './interface.js';
+export * from './storage-discovery.js';
 export * from './migration.js';
 export * from './network.js';
 export * from './node-device.js';
@@ -95,6 +105,11 @@ export const ALL_PROCEDURES: readonly Procedure<unknown, unknown>[] = Object.fre
     checkpoint,
     events,
     host,
+    hostCpu,
+    domainNative,
+    identity,
+    iface,
+    storageDiscovery,
     migration,
     network,
     nodeDevice,
