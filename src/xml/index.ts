@@ -182,6 +182,7 @@ export {
   type BuildNetworkOptions,
 } from './network/network.js';
 export type { NetworkIp, NetworkDhcp, DhcpRange, DhcpHost } from './network/ip.js';
+export { buildDhcpHostXml, buildDnsHostXml, buildNetworkPortXml, type DnsHost, type NetworkPortModel } from './network/fragments.js';
 
 // Capabilities
 export {

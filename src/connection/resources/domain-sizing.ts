@@ -31,7 +31,12 @@ export interface MemoryOptions extends CallOptions, SizingImpact {}
 const MAX_VCPUS = 16_384;
 const U64_MAX = 2n ** 64n - 1n;
 
-function impactFlags(options: SizingImpact & { guest?: boolean }, guestAllowed: boolean): number {
+/**
+ * `VIR_DOMAIN_AFFECT_LIVE` (1) | `_CONFIG` (2) | the third bit (`maximum`: 4) | `VCPU_GUEST` (8)
+ * from named booleans; networks and node devices use the same LIVE/CONFIG bits.
+ * @throws {@link InvalidArgumentError} for a non-boolean, or `guest` where it is not allowed
+ */
+export function impactFlags(options: SizingImpact & { guest?: boolean }, guestAllowed: boolean): number {
   let flags = 0;
   for (const [key, bit] of [
     ['live', 1],

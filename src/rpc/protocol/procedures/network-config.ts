@@ -85,7 +85,7 @@ export const NETWORK_SET_METADATA = procedure(
 
 /**
  * 445: read the network's metadata of `type`; missing metadata is
- * VIR_ERR_NO_NETWORK_METADATA (110). libvirt ≥ 9.7.
+ * VIR_ERR_NO_NETWORK_METADATA (111). libvirt ≥ 9.7.
  * @see virNetworkGetMetadata
  */
 export const NETWORK_GET_METADATA = procedure(
