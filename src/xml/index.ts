@@ -138,6 +138,7 @@ export {
   type NwfilterMatch,
   type FilterrefModel,
 } from './host/nwfilter.js';
+export { buildNwfilterBindingXml, type NwfilterBindingModel } from './host/nwfilter-binding.js';
 export {
   parseNodeDeviceXml,
   type NodeDeviceModel,
