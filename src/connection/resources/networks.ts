@@ -1,4 +1,6 @@
+import { InvalidArgumentError } from '../../errors/index.js';
 import {
+  CALL_OPTION_KEYS,
   CONNECT_LIST_ALL_NETWORKS,
   NETWORK_CREATE,
   NETWORK_CREATE_XML,
@@ -16,6 +18,7 @@ import {
   type NetworkRef,
   type CallOptions,
 } from '../../rpc/index.js';
+import { checkOptions } from './check-options.js';
 import type { FlagsOptions } from './domain-control.js';
 import { type NetworkMetadataKind, type NetworkMetadataOptions, getNetworkMetadata, setNetworkMetadata } from './network-metadata.js';
 import { NetworkPortResource } from './network-ports.js';
@@ -69,9 +72,12 @@ export class NetworkResource {
    * @see virNetworkCreateXML
    * @see virNetworkCreateXMLFlags
    */
-  async createTransient(xml: string, options: CallOptions & { validate?: boolean } = {}): Promise<NetworkRef> {
-    if (options.validate === true) return (await this.#call(NETWORK_CREATE_XML_FLAGS, { xml, flags: 1 }, options)).net;
-    return (await this.#call(NETWORK_CREATE_XML, { xml }, options)).net;
+  async createTransient(xml: string, options?: CallOptions & { validate?: boolean }): Promise<NetworkRef> {
+    const opts = checkOptions(options, { ...CALL_OPTION_KEYS, validate: true });
+    if (opts.validate !== undefined && typeof opts.validate !== 'boolean')
+      throw new InvalidArgumentError('validate must be a boolean', { path: 'validate' });
+    if (opts.validate === true) return (await this.#call(NETWORK_CREATE_XML_FLAGS, { xml, flags: 1 }, opts)).net;
+    return (await this.#call(NETWORK_CREATE_XML, { xml }, opts)).net;
   }
 
   /** Start a defined network. @see virNetworkCreate */
