@@ -113,7 +113,8 @@ export class NetworkResource {
    * @see virNetworkIsPersistent
    */
   async isPersistent(network: NetworkInput, options?: CallOptions): Promise<boolean> {
-    return flag((await this.#call(NETWORK_IS_PERSISTENT, { net: await resolveNetwork(this.#call, network, options) }, options)).persistent);
+    const opts = checkOptions(options, CALL_OPTION_KEYS);
+    return flag((await this.#call(NETWORK_IS_PERSISTENT, { net: await resolveNetwork(this.#call, network, opts) }, opts)).persistent);
   }
 
   /**
