@@ -60,6 +60,7 @@ if (vitestArgs.length === 0) {
   run('shell scripts lint clean', 'shellcheck', shellScripts());
   run('layer check', bin('depcruise'), ['src', '--config', '.dependency-cruiser.cjs']);
   run('diagrams up to date', bin('tsx'), ['scripts/gen-diagrams.ts', '--check']);
+  run('protocol coverage up to date', bin('tsx'), ['scripts/gen-protocol-coverage.ts', '--check']);
   run('API docs build without warnings', bin('typedoc'), ['--emit', 'none']);
   // api/*.api.md lists every exported name and signature: a public API change must come with its report.
   run('API report up to date', bin('tsx'), ['scripts/api-report.ts', '--check']);

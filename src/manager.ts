@@ -1,5 +1,5 @@
 import { type CallOptions, type EventStream, type EventsOptions, LibvirtConnection, type Logger } from './connection/index.js';
-import { logSafely } from './connection/internal.js';
+import { checkOnlyCallOptions, logSafely } from './connection/internal.js';
 import { type LibvirtManagerOptions, checkManagerOptionKeys } from './manager-options.js';
 import { type CreateOptions, type CreateResult, VmCreator, type VmSpec } from './creator/index.js';
 import { type DestroyOptions, type DestroyReport, VmDestroyer } from './destroyer/index.js';
@@ -607,10 +607,11 @@ export class LibvirtManager implements AsyncDisposable {
    * @example
    * const manager = await LibvirtManager.connect('qemu:///system');
    * try { console.log(manager.listVms().length); } finally { await manager.close(); }
-   * @throws never: it always resolves
+   * @throws {@link InvalidArgumentError} for a bad or unknown option (`timout`), before anything stops; otherwise it always resolves
    * @see {@link LibvirtConnection.close} · virConnectClose
    */
   async close(options?: CallOptions): Promise<void> {
+    checkOnlyCallOptions(options, 0); // before anything stops
     this.vms.stop();
     await this.connection.close(options);
   }

@@ -1,24 +1,20 @@
 import { EventEmitter } from 'node:events';
 import { Mutex } from 'async-mutex';
 import { type Actor, createActor } from 'xstate';
-import { AuthError, ConnectionClosedError, InvalidUriError, type LibvirtManagerError, checkKeys } from '../errors/index.js';
+import { ConnectionClosedError, type LibvirtManagerError, checkKeys } from '../errors/index.js';
 import {
   CALL_OPTION_KEYS,
   type CallOptions,
-  type Dialer,
   type HandshakeResult,
-  type LibvirtUri,
   type Procedure,
   type RpcLink,
   type RpcStream,
   type RpcStreamOptions,
-  checkCallOptions,
-  createDialer,
-  openRpcLink,
+  checkOnlyCallOptions,
   parseLibvirtUri,
 } from '../rpc/index.js';
 import { log } from '../rpc/logger.js';
-import { backoffDelay, sleep } from './backoff.js';
+import { closedError } from './closed-error.js';
 import type { ConnectionCloseInfo, ConnectionStats, LibvirtConnectionEvents } from './connection-events.js';
 import { EventHub } from './events/event-hub.js';
 import { type EventsOptions, openEventSubscription } from './events/events.js';
@@ -32,7 +28,10 @@ import {
   resolveConnectionOptions,
 } from './options.js';
 import { createResources, type Resources } from './resources/index.js';
+import { type LinkOpener, linkOpener } from './link-opener.js';
 import { LinkWaiters, remaining } from './link-waiters.js';
+import { type ReconnectHost, reconnectAfterLoss } from './reconnect-loop.js';
+import { emitToEach } from './safe-emit.js';
 
 /**
  * One shared, self-healing connection to a libvirt daemon: every module of
@@ -57,10 +56,8 @@ import { LinkWaiters, remaining } from './link-waiters.js';
 export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
   /** The URI, with any password removed. */
   readonly uri: string;
-  readonly #parsedUri: LibvirtUri;
   readonly #options: ResolvedConnectionOptions;
-  readonly #dialer: Dialer;
-  readonly #customDialer: Dialer | undefined;
+  readonly #openLink: LinkOpener;
   readonly #mutex = new Mutex();
   readonly #machine: Actor<typeof connectionMachine>;
   readonly #hub: EventHub;
@@ -83,16 +80,9 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     // so a few dozen listeners are normal, not a leak (Node warns past 10).
     this.setMaxListeners(0);
     this.#options = resolveConnectionOptions(options);
-    this.#parsedUri = parseLibvirtUri(uri);
-    this.uri = this.#parsedUri.redacted;
-    this.#customDialer = options.connect;
-    this.#dialer = createDialer(this.#parsedUri, {
-      ...(options.tls === undefined ? {} : { tls: options.tls }),
-      ...(options.ssh === undefined ? {} : { ssh: options.ssh }),
-      ...(options.connect === undefined ? {} : { connect: options.connect }),
-      ...(options.allowCommand === undefined ? {} : { allowCommand: options.allowCommand }),
-      readonly: this.#options.readonly,
-    });
+    const parsedUri = parseLibvirtUri(uri);
+    this.uri = parsedUri.redacted;
+    this.#openLink = linkOpener(parsedUri, options, this.#options, (header, payload) => this.#hub.onMessage(header, payload));
     this.#machine = createActor(connectionMachine).start();
     let last: ConnectionState = 'disconnected';
     this.#machine.subscribe((snapshot) => {
@@ -197,11 +187,11 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
   /**
    * Open the link if it is not open yet. Concurrent calls share one attempt
    * and one socket. Resolves at once when already open.
-   * @throws {@link InvalidArgumentError} for a bad `timeout` or `signal`, before anything changes (the instance stays usable)
+   * @throws {@link InvalidArgumentError} for a bad `timeout` or `signal`, or any other key, before anything changes (the instance stays usable)
    */
   async connect(options: CallOptions = {}): Promise<void> {
     // Before the machine leaves 'disconnected': a bad option failing inside the attempt closed the instance for good.
-    checkCallOptions(options, this.#options.connectTimeout);
+    checkOnlyCallOptions(options, this.#options.connectTimeout);
     const state = this.state;
     if (state === 'open' || state === 'reconnecting') return;
     if (state === 'closing' || state === 'closed') throw this.#closedError();
@@ -217,7 +207,7 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
       const closeSignal = this.#closeController.signal;
       let link: RpcLink;
       try {
-        link = await this.#establish({
+        link = await this.#openLink({
           ...options,
           signal: signal instanceof AbortSignal ? AbortSignal.any([signal, closeSignal]) : (signal ?? closeSignal),
         });
@@ -241,23 +231,6 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     this.#emit('open');
   }
 
-  #establish(options: CallOptions): Promise<RpcLink> {
-    const timeout = options.timeout ?? this.#options.connectTimeout;
-    return openRpcLink(this.#parsedUri, {
-      dialer: this.#dialer,
-      readonly: this.#options.readonly,
-      keepalive: this.#options.keepalive,
-      defaultTimeout: this.#options.defaultTimeout,
-      timeout,
-      ...(this.#options.sasl === undefined ? {} : { sasl: this.#options.sasl }),
-      // The dialer above wins; this only tells the handshake the link is not plain TCP.
-      ...(this.#customDialer === undefined ? {} : { transport: { connect: this.#customDialer } }),
-      onMessage: (header, payload) => this.#hub.onMessage(header, payload),
-      ...(this.#options.logger === undefined ? {} : { logger: this.#options.logger }),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
-  }
-
   #attach(link: RpcLink): void {
     this.#link = link;
     link.client.once('close', (error) => {
@@ -266,71 +239,35 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
       // Lost during its replay: the reconnect loop that opened it sees that and tries again; a second loop would
       // race it, open links of its own and announce a second reconnect.
       if (this.state === 'reconnecting') return;
-      void this.#onLinkLost(error);
+      void reconnectAfterLoss(this.#reconnectHost(), error);
     });
   }
 
-  async #onLinkLost(error: LibvirtManagerError): Promise<void> {
-    if (this.#closing !== null) return;
-    log(this.#options.logger, 'warn', 'libvirt connection lost', { uri: this.uri, reason: (error as ConnectionClosedError).reason });
-    const policy = this.#options.reconnect;
-    if (!policy.enabled) {
-      this.#finish({ reason: 'lost', error });
-      return;
-    }
-    this.#machine.send({ type: 'link.lost' });
-    let lastError: LibvirtManagerError | undefined = error;
-    for (let attempt = 1; attempt <= policy.maxAttempts; attempt++) {
-      const delay = backoffDelay(policy, attempt);
-      this.#machine.send({ type: 'reconnect.attempt', attempt, delay });
-      this.#emit('reconnecting', { attempt, delay, error: lastError });
-      if (!(await sleep(delay, this.#closeController.signal))) return;
-      let link: RpcLink | undefined;
-      try {
-        const opened = await this.#mutex.runExclusive(() => this.#establish({ signal: this.#closeController.signal }));
-        link = opened;
-        if (this.#closing !== null) {
-          link.client.destroy();
-          return;
-        }
-        this.#attach(link);
-        const reconnects = this.reconnects + 1;
-        // Replay subscriptions on the new link before anyone else uses it.
-        await this.#hub.replay((procedure, args, callOptions) => opened.client.call(procedure, args, callOptions), reconnects, {
-          timeout: this.#options.connectTimeout,
-        });
-        if (this.#link !== link) continue; // lost again while replaying
-        this.#machine.send({ type: 'reconnect.succeeded' });
-        this.#waiters.release(link);
-        log(this.#options.logger, 'info', 'libvirt connection re-established', { uri: this.uri, attempt });
-        this.#emit('reconnected', { attempt, reconnects: this.reconnects });
-        return;
-      } catch (attemptError) {
-        // The link opened but its replay failed: close it, or the next attempt's link replaces it and its socket
-        // stays open (with its event registrations on the daemon) for the life of the process.
-        if (link !== undefined && this.#link === link) {
-          this.#link = null;
-          link.client.destroy();
-        }
-        if (this.#closing !== null) return;
-        lastError = attemptError as LibvirtManagerError;
-        log(this.#options.logger, 'warn', 'reconnect attempt failed', { uri: this.uri, attempt, error: String(attemptError) });
-        if (this.listenerCount('error') > 0) this.#emit('error', lastError);
-        // Wrong credentials or a bad URI will not fix themselves.
-        if (attemptError instanceof AuthError || attemptError instanceof InvalidUriError) break;
-      }
-    }
-    this.#machine.send({ type: 'reconnect.exhausted' });
-    this.#finish({ reason: 'reconnect-failed', error: lastError });
+  /** The reconnect loop's view of this connection (src/connection/reconnect-loop.ts). */
+  #reconnectHost(): ReconnectHost {
+    return {
+      uri: this.uri,
+      options: this.#options,
+      closeSignal: this.#closeController.signal,
+      closing: () => this.#closing !== null,
+      send: (event) => this.#machine.send(event),
+      emit: (event, ...args) => this.#emit(event, ...args),
+      open: () => this.#mutex.runExclusive(() => this.#openLink({ signal: this.#closeController.signal })),
+      attach: (link) => this.#attach(link),
+      current: () => this.#link,
+      forget: () => {
+        this.#link = null;
+      },
+      reconnects: () => this.reconnects,
+      replay: (link, reconnects, options) =>
+        this.#hub.replay((procedure, args, callOptions) => link.client.call(procedure, args, callOptions), reconnects, options),
+      release: (link) => this.#waiters.release(link),
+      finish: (info) => this.#finish(info),
+    };
   }
 
   #closedError(): ConnectionClosedError {
-    const info = this.#closeInfo;
-    return new ConnectionClosedError(
-      info?.reason === 'client' || info === null ? 'client' : 'eof',
-      info?.reason === 'reconnect-failed' ? 'the connection was lost and could not be re-established' : 'the connection is closed',
-      info?.error === undefined ? undefined : { cause: info.error },
-    );
+    return closedError(this.#closeInfo);
   }
 
   /** Resolve with a live link, waiting through a reconnect if the policy says so. */
@@ -390,11 +327,11 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
    * Close: stop reconnecting, end every event subscription, let calls in
    * flight finish, say goodbye to the daemon. Idempotent. `timeout` (default
    * 5 s) bounds the goodbye; past it the link is torn down (`0`: at once).
-   * @throws {@link InvalidArgumentError} for a bad `timeout` or `signal`, before the close starts
+   * @throws {@link InvalidArgumentError} for a bad `timeout` or `signal`, or any other key, before the close starts
    */
   close(options: CallOptions = {}): Promise<void> {
     try {
-      checkCallOptions(options, 0);
+      checkOnlyCallOptions(options, 0);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -439,25 +376,9 @@ export class LibvirtConnection extends EventEmitter<LibvirtConnectionEvents> {
     this.#emit('close', info);
   }
 
-  /**
-   * Emit from inside the SDK. Each listener runs on its own: one that throws
-   * (the user's bug) neither stops the others (the SDK's own among them) nor
-   * unwinds into the reconnect loop or close(), as a plain `emit` would. Its
-   * error is logged, then thrown again on the next tick, where Node reports
-   * it as an uncaught exception, as it would any listener's bug it cannot
-   * give back to a caller.
-   */
+  /** Emit from inside the SDK: each listener on its own (src/connection/safe-emit.ts). */
   #emit<K extends keyof LibvirtConnectionEvents>(event: K, ...args: LibvirtConnectionEvents[K]): void {
-    for (const listener of this.rawListeners(event as string)) {
-      try {
-        (listener as (...a: unknown[]) => unknown).apply(this, args);
-      } catch (error) {
-        log(this.#options.logger, 'error', 'a connection event listener threw', { event, error: String(error) });
-        process.nextTick(() => {
-          throw error;
-        });
-      }
-    }
+    emitToEach(this, event, args, this.#options.logger);
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

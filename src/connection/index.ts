@@ -41,6 +41,7 @@ export {
   type SecretLifecycleEvent,
   type SecretValueChangedEvent,
 } from './events/event-types.js';
+export type * from './events/domain-event-details.js';
 // The typed resources behind `conn.host`, `conn.domains`, `conn.storage`, `conn.networks`, and what they take and return.
 export {
   DomainAgentResource,

@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { InvalidArgumentError, type Logger } from '../connection/index.js';
+import { checkKeys } from '../errors/index.js';
 import { LibvirtManager, type LibvirtManagerOptions } from '../manager.js';
 import type { VmChange, VmSnapshot } from '../state/index.js';
 
@@ -166,6 +167,7 @@ export class LibvirtFleet implements AsyncDisposable {
    * @example for await (const e of fleet.events()) if (e.type === 'host') console.log(e.host, e.status);
    */
   async *events(options: { signal?: AbortSignal } = {}): AsyncGenerator<FleetEvent> {
+    checkKeys(options, { signal: true }, '', { kind: 'option' });
     const queue: FleetEvent[] = [];
     let wake: (() => void) | undefined;
     const listener = (event: FleetEvent): void => {

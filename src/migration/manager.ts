@@ -1,4 +1,10 @@
-import { type CallOptions, InvalidArgumentError, InvalidStateError, type LibvirtConnection } from '../connection/internal.js';
+import {
+  type CallOptions,
+  InvalidArgumentError,
+  InvalidStateError,
+  type LibvirtConnection,
+  checkOnlyCallOptions,
+} from '../connection/internal.js';
 import { ProgressFeed, type VmInput, checkVmInput } from '../runtime/index.js';
 import { type MigrationContext, type MigrationManagerOptions, createMigrationContext } from './context.js';
 import { type LiveMigration, migrate } from './migrate.js';
@@ -86,6 +92,7 @@ export class MigrationManager {
       progress: feed,
       result,
       switchToPostCopy: async (call: CallOptions = {}) => {
+        checkOnlyCallOptions(call, 0); // the call's own timeout applies below
         if (!checked.postCopy)
           throw new InvalidArgumentError('switchToPostCopy needs the migration started with postCopy: true', { path: 'postCopy' });
         if (live.ref === undefined)

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, type KnownKeys } from '../errors/index.js';
+import { InvalidArgumentError, type KnownKeys, checkKeys } from '../errors/index.js';
 import type { ConnectionClosedError } from '../errors/index.js';
 import type { KeepaliveOptions } from './keepalive.js';
 import type { Logger } from './logger.js';
@@ -48,6 +48,22 @@ export function checkCallOptions(options: unknown, defaultTimeout: number): numb
   if (signal !== undefined && !(signal instanceof AbortSignal))
     throw new InvalidArgumentError('signal must be an AbortSignal', { path: 'signal' });
   return checkDuration(timeout, 'timeout') ?? defaultTimeout;
+}
+
+/**
+ * {@link checkCallOptions} for a call that takes `{ signal, timeout }` and
+ * nothing else: any other key is refused too, a misspelling with its hint.
+ * Not for calls that hand a wider options object on (the `conn.*` resources
+ * pass their own options to `LibvirtConnection.call`).
+ *
+ * @returns the timeout to use: the caller's, or `defaultTimeout`
+ * @example const timeout = checkOnlyCallOptions(options, 60_000); // { timout: 5 }: unknown option 'timout' (did you mean 'timeout'?)
+ * @throws {@link InvalidArgumentError} naming the option (`path`)
+ */
+export function checkOnlyCallOptions(options: unknown, defaultTimeout: number): number {
+  const timeout = checkCallOptions(options, defaultTimeout);
+  if (options !== undefined) checkKeys(options as object, CALL_OPTION_KEYS, '', { kind: 'option' });
+  return timeout;
 }
 
 /**

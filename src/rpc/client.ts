@@ -30,7 +30,7 @@ import { type RpcCallMessage, traceRpcCall, tracingRpc } from './tracing.js';
 import { StreamTable } from './stream-table.js';
 
 export type { CallOptions, RawCall, RpcClientEvents, RpcClientOptions } from './client-types.js';
-export { CALL_OPTION_KEYS, MAX_TIMEOUT_MS, checkCallOptions, checkDuration } from './client-types.js';
+export { CALL_OPTION_KEYS, MAX_TIMEOUT_MS, checkCallOptions, checkDuration, checkOnlyCallOptions } from './client-types.js';
 export { classifyRemoteError } from './call-errors.js';
 export { MAX_ABANDONED_CALLS } from './abandoned-calls.js';
 

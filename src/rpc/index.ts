@@ -14,6 +14,7 @@ export {
   MAX_TIMEOUT_MS,
   CALL_OPTION_KEYS,
   checkCallOptions,
+  checkOnlyCallOptions,
   checkDuration,
   type CallOptions,
   type RawCall,

@@ -9,6 +9,7 @@ import {
   type LibvirtEvent,
   type Logger,
   logSafely,
+  checkOnlyCallOptions,
 } from '../connection/internal.js';
 import { VmDestroyer } from '../destroyer/internal.js';
 import { VmDeviceManager } from '../devices/internal.js';
@@ -135,7 +136,7 @@ export class VmRegistry {
    * end only its own wait; the start is given up (and the registry stops) once
    * no caller waits for it any more. Default `timeout`: 60 000 ms.
    * @example await registry.start({ timeout: 10_000 });
-   * @throws {@link TimeoutError} · {@link AbortError} · {@link ConnectionClosedError} · {@link InvalidStateError} after `stop()`
+   * @throws {@link InvalidArgumentError} for a bad or unknown option · {@link TimeoutError} · {@link AbortError} · {@link ConnectionClosedError} · {@link InvalidStateError} after `stop()`
    * @see virConnectDomainEventRegisterAny
    * @see virConnectGetAllDomainStats
    */
@@ -144,7 +145,7 @@ export class VmRegistry {
       return Promise.reject(new InvalidStateError('start', 'stopped', 'the registry was stopped; create a new one'));
     let budget: Budget;
     try {
-      budget = Budget.of(options, 60_000);
+      budget = new Budget(checkOnlyCallOptions(options, 60_000), options.signal);
       budget.check('starting the registry');
     } catch (error) {
       return Promise.reject(error);
@@ -270,11 +271,17 @@ export class VmRegistry {
    * defined elsewhere) is waited for by name or UUID; `'gone'` is satisfied at
    * once by a VM it does not know. Default `timeout`: 60 000 ms (0: forever).
    * @example await registry.waitFor('web1', 'shutoff', { timeout: 1000 });
-   * @throws {@link TimeoutError} naming the state it is in · {@link AbortError} · {@link InvalidArgumentError} for an unknown state
+   * @throws {@link TimeoutError} naming the state it is in · {@link AbortError} · {@link InvalidArgumentError} for an unknown state or option
    * @see VmStateName
    */
   async waitFor(vm: VmInput, state: WaitForState, options: CallOptions = {}): Promise<VmSnapshot> {
-    return waitForState(this.#tracker.feed, (target) => this.get(target), vm, state, Budget.of(options, DEFAULT_TIMEOUTS.waitForState));
+    return waitForState(
+      this.#tracker.feed,
+      (target) => this.get(target),
+      vm,
+      state,
+      new Budget(checkOnlyCallOptions(options, DEFAULT_TIMEOUTS.waitForState), options.signal),
+    );
   }
 
   /**
@@ -286,7 +293,7 @@ export class VmRegistry {
    * @see VmRegistry.get
    */
   async track(vm: VmInput, options: CallOptions = {}): Promise<VmSnapshot> {
-    const budget = Budget.of(options, 60_000);
+    const budget = new Budget(checkOnlyCallOptions(options, 60_000), options.signal);
     return (await budget.race(trackVm(this.#commands, vm, budget), 'tracking a VM')).view;
   }
 
@@ -295,12 +302,12 @@ export class VmRegistry {
    * every `resyncInterval`). VMs with a command in flight are left alone.
    * Default `timeout`: 60 000 ms.
    * @example await registry.resync();
-   * @throws {@link TimeoutError} · {@link AbortError} · {@link ConnectionClosedError} · {@link InvalidStateError} when not started
+   * @throws {@link InvalidArgumentError} for a bad or unknown option · {@link TimeoutError} · {@link AbortError} · {@link ConnectionClosedError} · {@link InvalidStateError} when not started
    * @see virConnectGetAllDomainStats
    */
   async resync(options: CallOptions = {}): Promise<void> {
     if (this.#status !== 'running') throw this.#notRunning('resync');
-    const budget = Budget.of(options, 60_000);
+    const budget = new Budget(checkOnlyCallOptions(options, 60_000), options.signal);
     return budget.race(this.#resync(budget.call()), 'resyncing the registry');
   }
 

@@ -19,6 +19,7 @@ import {
 } from '../../rpc/index.js';
 import { decodeJobStats } from '../resources/job-stats.js';
 import { blockJobTypeName } from '../resources/block-jobs.js';
+import { decodeDomainDetail } from './decode-domain-detail.js';
 import {
   EVENT_TYPES,
   type DomainDeviceEvent,
@@ -117,7 +118,14 @@ export function toLibvirtEvent(decoded: DecodedEvent): LibvirtEvent {
           };
         }
         default:
-          return { type: 'domain.other', name: domainEventIdName(decoded.eventId), domain, data: rest(v, ['callbackID', 'dom']) };
+          return (
+            decodeDomainDetail(decoded.eventId, v, domain) ?? {
+              type: 'domain.other',
+              name: domainEventIdName(decoded.eventId),
+              domain,
+              data: rest(v, ['callbackID', 'dom']),
+            }
+          );
       }
     }
     case 'network': {

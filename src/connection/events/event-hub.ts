@@ -1,19 +1,8 @@
-import { AbortError, InvalidArgumentError, TimeoutError } from '../../errors/index.js';
+import { AbortError, TimeoutError } from '../../errors/index.js';
 import {
-  CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
-  CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY,
-  CONNECT_NETWORK_EVENT_DEREGISTER_ANY,
-  CONNECT_NETWORK_EVENT_REGISTER_ANY,
-  CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY,
-  CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY,
-  CONNECT_SECRET_EVENT_DEREGISTER_ANY,
-  CONNECT_SECRET_EVENT_REGISTER_ANY,
-  CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY,
-  CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY,
   type CallOptions,
   type Logger,
   type MessageHeader,
-  type Procedure,
   REMOTE_PROGRAM,
   checkDuration,
   decodeEvent,
@@ -22,9 +11,7 @@ import {
 import { log } from '../../rpc/logger.js';
 import type { EventKey, LibvirtEvent } from './event-types.js';
 import { toLibvirtEvent } from './decode-event.js';
-
-/** The call function the hub uses: the connection's, so it waits for the link. */
-export type HubCall = <A, R>(procedure: Procedure<A, R>, args: A, options?: CallOptions) => Promise<R>;
+import { CLOSE_KEY, type HubCall, type HubKey, deregisterOnDaemon, registerOnDaemon } from './daemon-registration.js';
 
 /** A local consumer of events. */
 export interface HubListener {
@@ -35,7 +22,7 @@ export interface HubListener {
 }
 
 interface Registration {
-  readonly key: EventKey;
+  readonly key: HubKey;
   readonly id: string;
   /** Server-assigned id on the current link, once registered. */
   callbackID: number | null;
@@ -44,7 +31,7 @@ interface Registration {
   readonly listeners: Set<HubListener>;
 }
 
-function keyId(key: EventKey): string {
+function keyId(key: HubKey): string {
   return `${key.family}:${key.eventId}`;
 }
 
@@ -103,7 +90,7 @@ export class EventHub {
 
   /** Event types currently registered (or being registered) on the daemon. */
   get activeKeys(): EventKey[] {
-    return [...this.#registrations.values()].map((r) => r.key);
+    return [...this.#registrations.values()].flatMap((r) => (r.key.family === 'connection' ? [] : [r.key]));
   }
 
   /**
@@ -123,7 +110,7 @@ export class EventHub {
     const { signal } = options;
     if (signal?.aborted === true) throw new AbortError('event registration aborted before it was sent', { cause: signal.reason });
     this.#all.add(listener);
-    const regs = keys.map((key) => this.#registration(key));
+    const regs = [...keys, CLOSE_KEY].map((key) => this.#registration(key));
     for (const reg of regs) reg.listeners.add(listener);
     try {
       await raceDeadline(Promise.all(regs.map((reg) => this.#ensureRegistered(reg, {}))), timeout, signal, {
@@ -155,7 +142,8 @@ export class EventHub {
 
   /** Deregister `callbackID` of `reg`'s type, best effort (if the link is gone, the daemon already dropped it). */
   #deregister(reg: Registration, callbackID: number, call: HubCall): Promise<void> {
-    const done = call(deregisterProcedure(reg.key), { callbackID }, { timeout: 10_000, signal: this.#linkEpoch.signal }).then(
+    const options = { timeout: 10_000, signal: this.#linkEpoch.signal };
+    const done = deregisterOnDaemon(call, reg.key, callbackID, options).then(
       () => undefined,
       (error: unknown) => log(this.#logger, 'debug', 'event deregistration failed', { key: reg.id, error: String(error) }),
     );
@@ -171,7 +159,7 @@ export class EventHub {
     });
   }
 
-  #registration(key: EventKey): Registration {
+  #registration(key: HubKey): Registration {
     const id = keyId(key);
     let reg = this.#registrations.get(id);
     if (reg === undefined) {
@@ -198,7 +186,7 @@ export class EventHub {
     await this.#leaving.get(reg.id);
     let callbackID: number;
     try {
-      ({ callbackID } = await registerOnDaemon(call, reg.key, options));
+      ({ callbackID } = await registerOnDaemon(call, reg.key, options, this.#logger));
     } catch (error) {
       // Refused because the replay registered the type on this link meanwhile ("already tracked"): it is registered.
       if (reg.callbackID !== null && this.#registrations.get(reg.id) === reg) return;
@@ -266,35 +254,3 @@ export class EventHub {
 }
 
 function noop(): void {}
-
-function registerOnDaemon(call: HubCall, key: EventKey, options: CallOptions): Promise<{ callbackID: number }> {
-  switch (key.family) {
-    case 'domain':
-      return call(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, { eventID: key.eventId, dom: null }, options);
-    case 'network':
-      return call(CONNECT_NETWORK_EVENT_REGISTER_ANY, { eventID: key.eventId, net: null }, options);
-    case 'storagePool':
-      return call(CONNECT_STORAGE_POOL_EVENT_REGISTER_ANY, { eventID: key.eventId, pool: null }, options);
-    case 'nodeDevice':
-      return call(CONNECT_NODE_DEVICE_EVENT_REGISTER_ANY, { eventID: key.eventId, dev: null }, options);
-    case 'secret':
-      return call(CONNECT_SECRET_EVENT_REGISTER_ANY, { eventID: key.eventId, secret: null }, options);
-    default:
-      throw new InvalidArgumentError(`unknown event family ${String((key as EventKey).family)}`);
-  }
-}
-
-function deregisterProcedure(key: EventKey): Procedure<{ callbackID: number }, void> {
-  switch (key.family) {
-    case 'domain':
-      return CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY;
-    case 'network':
-      return CONNECT_NETWORK_EVENT_DEREGISTER_ANY;
-    case 'storagePool':
-      return CONNECT_STORAGE_POOL_EVENT_DEREGISTER_ANY;
-    case 'nodeDevice':
-      return CONNECT_NODE_DEVICE_EVENT_DEREGISTER_ANY;
-    case 'secret':
-      return CONNECT_SECRET_EVENT_DEREGISTER_ANY;
-  }
-}

@@ -8,6 +8,7 @@ import {
 } from '../../rpc/index.js';
 import type { DomainJobStats } from '../resources/job-stats.js';
 import type { BlockJobType } from '../resources/block-jobs.js';
+import { DOMAIN_DETAIL_EVENT_IDS, type DomainDetailEvent } from './domain-event-details.js';
 
 /** Lifecycle event names (`virDomainEventType`, lower-cased). */
 export type DomainLifecycleEventName =
@@ -97,12 +98,12 @@ export interface DomainJobCompletedEvent {
 }
 
 /**
- * Any other domain event, decoded with libvirt's field names. Subscribe with
- * `'domain.<name>'`, e.g. `'domain.rtc_change'`.
+ * A domain event this SDK has no typed shape for (one a newer libvirt added),
+ * decoded with libvirt's field names. Subscribe with `'domain.<libvirt name>'`.
  */
 export interface DomainOtherEvent {
   type: 'domain.other';
-  /** libvirt's event id name, lower-cased: `'rtc_change'`, `'io_error'`, `'tunable'`… */
+  /** libvirt's event id name, lower-cased, or `unknown(<id>)` for an id this SDK has no name for. */
   name: string;
   domain: DomainRef;
   /** The decoded message fields other than the domain and callback id. */
@@ -193,6 +194,7 @@ export type LibvirtEvent =
   | DomainMetadataChangeEvent
   | DomainJobCompletedEvent
   | DomainBlockJobEvent
+  | DomainDetailEvent
   | DomainOtherEvent
   | NetworkLifecycleEvent
   | NetworkOtherEvent
@@ -226,6 +228,9 @@ export const EVENT_TYPES = {
   'domain.metadata-change': { family: 'domain', eventId: 23 },
   'domain.job-completed': { family: 'domain', eventId: 21 },
   'domain.block-job': { family: 'domain', eventId: 16 },
+  ...(Object.fromEntries(Object.entries(DOMAIN_DETAIL_EVENT_IDS).map(([type, eventId]) => [type, { family: 'domain', eventId }])) as {
+    [T in keyof typeof DOMAIN_DETAIL_EVENT_IDS]: { family: 'domain'; eventId: (typeof DOMAIN_DETAIL_EVENT_IDS)[T] };
+  }),
   'network.lifecycle': { family: 'network', eventId: 0 },
   'storage-pool.lifecycle': { family: 'storagePool', eventId: 0 },
   'storage-pool.refresh': { family: 'storagePool', eventId: 1 },
@@ -252,9 +257,14 @@ export const DEFAULT_EVENT_TYPES: readonly KnownEventType[] = [
 
 /**
  * Older names of typed events, still accepted in `types`: BLOCK_JOB_2 was
- * `'domain.block_job_2'` (a `domain.other` event) before it had a typed shape.
+ * `'domain.block_job_2'` (a `domain.other` event) before it had a typed shape,
+ * and so were the events of `domain-event-details.ts` (`'domain.io_error'`).
  */
-const EVENT_TYPE_ALIASES: Readonly<Record<string, string>> = { 'domain.block_job_2': 'domain.block-job' };
+const EVENT_TYPE_ALIASES: Readonly<Record<string, string>> = {
+  'domain.block_job_2': 'domain.block-job',
+  // The events typed later answer to libvirt's names too (`'domain.io_error'` was a `domain.other` event).
+  ...Object.fromEntries(Object.entries(DOMAIN_DETAIL_EVENT_IDS).map(([type, eventId]) => [`domain.${domainEventIdName(eventId)}`, type])),
+};
 
 /** The name a subscription filters on for `type` (an alias → its typed name). */
 export function canonicalEventType(type: string): string {

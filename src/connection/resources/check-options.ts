@@ -1,13 +1,11 @@
 import { ErrorCode, checkKeys, type KnownKeys } from '../../errors/index.js';
-import { CALL_OPTION_KEYS, checkCallOptions, type CallOptions } from '../../rpc/index.js';
-
-/** The keys of a method that takes only `{ signal, timeout }`. */
-export const CALL_ONLY_KEYS = CALL_OPTION_KEYS;
+import { checkCallOptions, checkOnlyCallOptions, type CallOptions } from '../../rpc/index.js';
 
 /**
  * Check a resource method's options bag before anything is sent: an object or
  * nothing, `signal`/`timeout` well-formed, and no key the method does not take
  * (a misspelled `confg: true` would otherwise change the running network only).
+ * For a bag of `{ signal, timeout }` alone use {@link checkCallOnly}.
  *
  * @example const opts = checkOptions(options, { ...CALL_OPTION_KEYS, live: true, config: true });
  * @returns the options, `{}` when none were given
@@ -18,4 +16,14 @@ export function checkOptions<T extends CallOptions>(options: T | undefined, know
   if (options === undefined) return {} as T;
   checkKeys(options, known, '', { code: ErrorCode.INVALID_ARGUMENT, kind: 'option' });
   return options;
+}
+
+/**
+ * {@link checkOnlyCallOptions} for a resource method that takes `{ signal, timeout }` and nothing else.
+ * @returns the options, `{}` when none were given
+ * @throws {@link InvalidArgumentError} naming the option (`path`)
+ */
+export function checkCallOnly(options: CallOptions | undefined): CallOptions {
+  checkOnlyCallOptions(options, 0);
+  return options ?? {};
 }

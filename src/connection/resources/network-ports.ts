@@ -14,7 +14,7 @@ import {
   isUuid,
 } from '../../rpc/index.js';
 import { type NetworkPortModel, buildNetworkPortXml } from '../../xml/index.js';
-import { CALL_ONLY_KEYS, checkOptions } from './check-options.js';
+import { checkCallOnly, checkOptions } from './check-options.js';
 import { type NetworkInput, resolveNetwork } from './refs.js';
 import type { ResourceCall } from './types.js';
 
@@ -87,7 +87,7 @@ export class NetworkPortResource {
    * @see virNetworkListAllPorts
    */
   async list(network: NetworkInput, options?: CallOptions): Promise<NetworkPortRef[]> {
-    const opts = checkOptions(options, CALL_ONLY_KEYS);
+    const opts = checkCallOnly(options);
     const net = await resolveNetwork(this.#call, network, opts);
     return (await this.#call(NETWORK_LIST_ALL_PORTS, { network: net, need_results: 1, flags: 0 }, opts)).ports;
   }
@@ -99,7 +99,7 @@ export class NetworkPortResource {
    * @see virNetworkPortLookupByUUID
    */
   async lookup(network: NetworkInput, uuid: string, options?: CallOptions): Promise<NetworkPortRef> {
-    const opts = checkOptions(options, CALL_ONLY_KEYS);
+    const opts = checkCallOnly(options);
     if (typeof uuid !== 'string' || !isUuid(uuid)) throw new InvalidArgumentError('uuid must be a UUID', { path: 'uuid' });
     const net = await resolveNetwork(this.#call, network, opts);
     return (await this.#call(NETWORK_PORT_LOOKUP_BY_UUID, { network: net, uuid }, opts)).port;
@@ -112,7 +112,7 @@ export class NetworkPortResource {
    * @see virNetworkPortGetXMLDesc
    */
   async getXml(port: NetworkPortRef, options?: CallOptions): Promise<string> {
-    const opts = checkOptions(options, CALL_ONLY_KEYS);
+    const opts = checkCallOnly(options);
     return (await this.#call(NETWORK_PORT_GET_XML_DESC, { port: portRef(port), flags: 0 }, opts)).xml;
   }
 
@@ -141,7 +141,7 @@ export class NetworkPortResource {
    * @see virNetworkPortDelete
    */
   async delete(port: NetworkPortRef, options?: CallOptions): Promise<void> {
-    const opts = checkOptions(options, CALL_ONLY_KEYS);
+    const opts = checkCallOnly(options);
     await this.#call(NETWORK_PORT_DELETE, { port: portRef(port), flags: 0 }, opts);
   }
 
@@ -152,7 +152,7 @@ export class NetworkPortResource {
    * @see virNetworkPortGetParameters
    */
   async getParameters(port: NetworkPortRef, options?: CallOptions): Promise<NetworkPortParameters> {
-    const opts = checkOptions(options, CALL_ONLY_KEYS);
+    const opts = checkCallOnly(options);
     const { params } = await this.#call(NETWORK_PORT_GET_PARAMETERS, { port: portRef(port), nparams: 0, flags: 0 }, opts);
     const out: Record<string, number> = {};
     for (const p of params) if (typeof p.value === 'number') out[p.field] = p.value;
@@ -166,7 +166,7 @@ export class NetworkPortResource {
    * @see virNetworkPortSetParameters
    */
   async setParameters(port: NetworkPortRef, parameters: NetworkPortParameters, options?: CallOptions): Promise<void> {
-    const opts = checkOptions(options, CALL_ONLY_KEYS);
+    const opts = checkCallOnly(options);
     const ref = portRef(port);
     if (typeof parameters !== 'object' || parameters === null)
       throw new InvalidArgumentError('parameters must be an object', { path: 'parameters' });

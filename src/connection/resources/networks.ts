@@ -18,7 +18,7 @@ import {
   type NetworkRef,
   type CallOptions,
 } from '../../rpc/index.js';
-import { checkOptions } from './check-options.js';
+import { checkCallOnly, checkOptions } from './check-options.js';
 import type { FlagsOptions } from './domain-control.js';
 import { type NetworkMetadataKind, type NetworkMetadataOptions, getNetworkMetadata, setNetworkMetadata } from './network-metadata.js';
 import { NetworkPortResource } from './network-ports.js';
@@ -113,7 +113,7 @@ export class NetworkResource {
    * @see virNetworkIsPersistent
    */
   async isPersistent(network: NetworkInput, options?: CallOptions): Promise<boolean> {
-    const opts = checkOptions(options, CALL_OPTION_KEYS);
+    const opts = checkCallOnly(options);
     return flag((await this.#call(NETWORK_IS_PERSISTENT, { net: await resolveNetwork(this.#call, network, opts) }, opts)).persistent);
   }
 

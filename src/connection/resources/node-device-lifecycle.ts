@@ -17,7 +17,7 @@ import {
   type CallOptions,
   type NodeDeviceRef,
 } from '../../rpc/index.js';
-import { CALL_ONLY_KEYS, checkOptions } from './check-options.js';
+import { checkCallOnly, checkOptions } from './check-options.js';
 import { impactFlags } from './domain-sizing.js';
 import { checkName } from './refs.js';
 import { type AutostartOptions, type ResourceCall, checkAutostart, flag } from './types.js';
@@ -51,13 +51,13 @@ function checkXml(xml: unknown): string {
 
 /** Create a transient device from `<device>` XML (`virsh nodedev-create`). */
 export async function createDevice(call: ResourceCall, xml: string, options?: CallOptions): Promise<NodeDeviceRef> {
-  const opts = checkOptions(options, CALL_ONLY_KEYS);
+  const opts = checkCallOnly(options);
   return (await call(NODE_DEVICE_CREATE_XML, { xml_desc: checkXml(xml), flags: 0 }, opts)).dev;
 }
 
 /** Define a persistent device from `<device>` XML (`virsh nodedev-define`). */
 export async function defineDevice(call: ResourceCall, xml: string, options?: CallOptions): Promise<NodeDeviceRef> {
-  const opts = checkOptions(options, CALL_ONLY_KEYS);
+  const opts = checkCallOnly(options);
   return (await call(NODE_DEVICE_DEFINE_XML, { xml_desc: checkXml(xml), flags: 0 }, opts)).dev;
 }
 
@@ -68,7 +68,7 @@ export async function deviceCall(
   device: NodeDeviceInput,
   options?: CallOptions,
 ): Promise<void> {
-  const opts = checkOptions(options, CALL_ONLY_KEYS);
+  const opts = checkCallOnly(options);
   const name = deviceName(device);
   if (op === 'destroy') await call(NODE_DEVICE_DESTROY, { name }, opts);
   else await call(op === 'start' ? NODE_DEVICE_CREATE : NODE_DEVICE_UNDEFINE, { name, flags: 0 }, opts);
@@ -81,7 +81,7 @@ export async function deviceFlag(
   device: NodeDeviceInput,
   options?: CallOptions,
 ): Promise<boolean> {
-  const opts = checkOptions(options, CALL_ONLY_KEYS);
+  const opts = checkCallOnly(options);
   const name = deviceName(device);
   if (question === 'active') return flag((await call(NODE_DEVICE_IS_ACTIVE, { name }, opts)).active);
   if (question === 'persistent') return flag((await call(NODE_DEVICE_IS_PERSISTENT, { name }, opts)).persistent);
@@ -108,13 +108,13 @@ export async function updateDevice(
 
 /** The device's capability names (`pci`, `net`, `scsi_host`, `fc_host`, `vports`…). */
 export async function listDeviceCapabilities(call: ResourceCall, device: NodeDeviceInput, options?: CallOptions): Promise<string[]> {
-  const opts = checkOptions(options, CALL_ONLY_KEYS);
+  const opts = checkCallOnly(options);
   return (await call(NODE_DEVICE_LIST_CAPS, { name: deviceName(device), maxnames: NODE_DEVICE_CAPS_MAX }, opts)).names;
 }
 
 /** The SCSI host (an HBA or vHBA) with these fibre-channel node and port names. */
 export async function lookupScsiHostByWwn(call: ResourceCall, wwnn: string, wwpn: string, options?: CallOptions): Promise<NodeDeviceRef> {
-  const opts = checkOptions(options, CALL_ONLY_KEYS);
+  const opts = checkCallOnly(options);
   for (const [path, value] of [
     ['wwnn', wwnn],
     ['wwpn', wwpn],

@@ -25,7 +25,7 @@ import {
   buildNwfilterXml,
   parseNwfilterXml,
 } from '../../xml/index.js';
-import { checkOptions } from './check-options.js';
+import { checkCallOnly, checkOptions } from './check-options.js';
 import { checkName } from './refs.js';
 import type { ResourceCall } from './types.js';
 import type { KnownKeys } from '../../errors/index.js';
@@ -136,7 +136,7 @@ export class NwfilterResource {
    * @see virNWFilterBindingLookupByPortDev
    */
   async lookupBinding(portdev: string, options?: CallOptions): Promise<NwfilterBindingRef> {
-    const opts = checkOptions(options, CALL_OPTION_KEYS);
+    const opts = checkCallOnly(options);
     return (await this.#call(NWFILTER_BINDING_LOOKUP_BY_PORT_DEV, { name: checkName(portdev, 'portdev') }, opts)).nwfilter;
   }
 
@@ -161,7 +161,7 @@ export class NwfilterResource {
    * @see virNWFilterBindingDelete
    */
   async deleteBinding(binding: NwfilterBindingRef, options?: CallOptions): Promise<void> {
-    const opts = checkOptions(options, CALL_OPTION_KEYS);
+    const opts = checkCallOnly(options);
     await this.#call(NWFILTER_BINDING_DELETE, { nwfilter: bindingRef(binding) }, opts);
   }
 

@@ -13,7 +13,7 @@ import {
   type SnapshotRef,
 } from '../../rpc/index.js';
 import { type SnapshotModel, buildSnapshotXml } from '../../xml/index.js';
-import { CALL_ONLY_KEYS, checkOptions } from './check-options.js';
+import { checkCallOnly, checkOptions } from './check-options.js';
 import type { FlagsOptions } from './domain-control.js';
 import { type DomainInput, checkName, resolveDomain } from './refs.js';
 import { type ResourceCall, flag } from './types.js';
@@ -106,7 +106,7 @@ export class SnapshotResource {
    * @see virDomainSnapshotIsCurrent
    */
   async isCurrent(snapshot: SnapshotRef, options?: CallOptions): Promise<boolean> {
-    const opts = checkOptions(options, CALL_ONLY_KEYS);
+    const opts = checkCallOnly(options);
     return flag((await this.#call(DOMAIN_SNAPSHOT_IS_CURRENT, { snap: snapshotRef(snapshot), flags: 0 }, opts)).current);
   }
 
@@ -118,7 +118,7 @@ export class SnapshotResource {
    * @see virDomainSnapshotHasMetadata
    */
   async hasMetadata(snapshot: SnapshotRef, options?: CallOptions): Promise<boolean> {
-    const opts = checkOptions(options, CALL_ONLY_KEYS);
+    const opts = checkCallOnly(options);
     return flag((await this.#call(DOMAIN_SNAPSHOT_HAS_METADATA, { snap: snapshotRef(snapshot), flags: 0 }, opts)).metadata);
   }
 

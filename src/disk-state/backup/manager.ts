@@ -1,5 +1,5 @@
-import { InvalidArgumentError, type LibvirtConnection } from '../../connection/internal.js';
-import { Budget, ProgressFeed, type VmInput, checkCallOptions, checkVmInput } from '../../runtime/index.js';
+import { InvalidArgumentError, type LibvirtConnection, checkOnlyCallOptions } from '../../connection/internal.js';
+import { Budget, ProgressFeed, type VmInput, checkVmInput } from '../../runtime/index.js';
 import type { CallOptions } from '../../connection/internal.js';
 import { type DiskStateContext, type DiskStateManagerOptions, createDiskStateContext, inTurn } from '../context.js';
 import { performDiskState } from '../perform.js';
@@ -111,7 +111,7 @@ export class BackupManager {
    * @see virDomainListAllCheckpoints
    */
   async listCheckpoints(vm: VmInput, options: CallOptions = {}): Promise<CheckpointInfo[]> {
-    const timeout = checkCallOptions(options, CHECKPOINT_TIMEOUT);
+    const timeout = checkOnlyCallOptions(options, CHECKPOINT_TIMEOUT);
     checkVmInput(vm);
     // A read: it takes no turn, so it never waits behind a long backup.
     return listCheckpoints(this.#ctx, vm, new Budget(timeout, options.signal));

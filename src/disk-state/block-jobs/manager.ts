@@ -5,7 +5,13 @@
  *
  * @module
  */
-import { type CallOptions, InvalidArgumentError, type LibvirtConnection, checkName } from '../../connection/internal.js';
+import {
+  type CallOptions,
+  InvalidArgumentError,
+  type LibvirtConnection,
+  checkName,
+  checkOnlyCallOptions,
+} from '../../connection/internal.js';
 import {
   Budget,
   DEFAULT_TIMEOUTS,
@@ -177,7 +183,7 @@ export class BlockJobManager {
   async find(vm: VmInput, disk: string, options: CallOptions = {}): Promise<FoundBlockJob | null> {
     checkVmInput(vm);
     checkName(disk, 'disk');
-    const budget = Budget.of(options, 30_000);
+    const budget = new Budget(checkOnlyCallOptions(options, 30_000), options.signal);
     const domain = await resolveVm(this.#ctx.connection, vm, budget.call());
     const info = await this.#ctx.connection.domains.blockJobs.info(domain, disk, budget.call());
     return info === null ? null : { domain, disk, job: info.type, cur: info.cur, end: info.end, bandwidth: info.bandwidth };
@@ -191,7 +197,7 @@ export class BlockJobManager {
    */
   async list(vm: VmInput, options: CallOptions = {}): Promise<FoundBlockJob[]> {
     checkVmInput(vm);
-    const budget = Budget.of(options, 30_000);
+    const budget = new Budget(checkOnlyCallOptions(options, 30_000), options.signal);
     const domain = await resolveVm(this.#ctx.connection, vm, budget.call());
     const view = { ctx: this.#ctx, ref: domain };
     const found: FoundBlockJob[] = [];

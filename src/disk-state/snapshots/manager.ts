@@ -1,5 +1,5 @@
-import { type CallOptions, InvalidArgumentError, type LibvirtConnection } from '../../connection/internal.js';
-import { Budget, DEFAULT_TIMEOUTS, type VmInput, checkCallOptions, checkVmInput } from '../../runtime/index.js';
+import { type CallOptions, InvalidArgumentError, type LibvirtConnection, checkOnlyCallOptions } from '../../connection/internal.js';
+import { Budget, DEFAULT_TIMEOUTS, type VmInput, checkVmInput } from '../../runtime/index.js';
 import { type DiskStateContext, type DiskStateManagerOptions, createDiskStateContext } from '../context.js';
 import { performDiskState } from '../perform.js';
 import { listSnapshots } from './list.js';
@@ -84,7 +84,7 @@ export class SnapshotManager {
    * @see virDomainListAllSnapshots
    */
   async list(vm: VmInput, options: CallOptions = {}): Promise<SnapshotInfo[]> {
-    const budget = new Budget(checkCallOptions(options, DEFAULT_TIMEOUTS.waitForState), options.signal);
+    const budget = new Budget(checkOnlyCallOptions(options, DEFAULT_TIMEOUTS.waitForState), options.signal);
     checkVmInput(vm);
     return listSnapshots(this.#ctx, vm, budget);
   }

@@ -29,6 +29,15 @@ import { type TempPool, tempPool } from '../../helpers/pool.js';
 const BOOT = 120_000;
 const SEEN = 60_000;
 
+/** `promise`, or a failure naming what did not come within `ms`. */
+function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no ${what} within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, expired]).finally(() => clearTimeout(timer));
+}
+
 let manifest: GuestManifest;
 let manager: LibvirtManager;
 let conn: LibvirtConnection;
@@ -151,9 +160,19 @@ describe('one guest, every kind of change', () => {
     const iso = uniqueName('media');
     const path = await foreignVolume(iso, 2n * 1024n * 1024n);
     let from = serialOffset(guest.log);
+    const trays = conn.events({ types: ['domain.tray-change'], domain: guest.domain.name });
+    await trays.ready;
     expect(await manager.changeMedia(guest.domain, GUEST_CDROM_TARGET, { pool: pool.name, volume: iso })).toMatchObject({
       source: path,
       confirmedBy: 'xml',
+    });
+    // QEMU opens the tray to change the medium: libvirt's TRAY_CHANGE, typed.
+    const tray = await withDeadline(trays.next(), SEEN, 'a tray-change event');
+    await trays.return();
+    expect(tray.value).toMatchObject({
+      type: 'domain.tray-change',
+      devAlias: expect.any(String),
+      reason: expect.stringMatching(/^(open|close)$/),
     });
     const inserted = parseMarkerLine(await seen(guest, manifest.blockMarkerPrefix, 'media sr0', from));
     expect(inserted.fields['size']).toBe(String((2 * 1024 * 1024) / 512));
@@ -179,7 +198,17 @@ describe('one guest, every kind of change', () => {
     const total = (line: string): number => Number(parseMarkerLine(line).fields['total']);
     const before = total(await waitForSerialLine(guest.log, manifest.memMarkerPrefix, 1000));
     const from = serialOffset(guest.log);
+    const balloon = conn.events({ types: ['domain.balloon-change'], domain: guest.domain.name });
+    await balloon.ready;
     const result = await manager.setMemory(guest.domain, `${manifest.memoryMiB - 64}MiB`);
+    // QEMU reports the balloon's progress: the last BALLOON_CHANGE is the new size, in KiB.
+    const target = BigInt(manifest.memoryMiB - 64) * 1024n;
+    for (;;) {
+      const next = await withDeadline(balloon.next(), SEEN, 'a balloon-change event at the new size');
+      expect(next.value).toMatchObject({ type: 'domain.balloon-change', actualKiB: expect.any(BigInt) });
+      if (next.value?.type === 'domain.balloon-change' && next.value.actualKiB === target) break;
+    }
+    await balloon.return();
     expect(result).toMatchObject({ live: true, config: true, maximum: BigInt(manifest.memoryMiB) * 1024n * 1024n });
     // The balloon inflates by 64 MiB = 65536 kB, which leaves MemTotal.
     await waitForSerialLine(guest.log, manifest.memMarkerPrefix, SEEN, (line) => total(line) === before - 65_536, { from });
