@@ -129,6 +129,20 @@ export {
   type VcpuOptions,
   type Version,
 } from './resources/index.js';
+// `conn.domains.tuning`: tunable groups (scheduler, blkio, memory, NUMA, perf, block I/O, interfaces) and pinning.
+export {
+  DomainTuningResource,
+  TuningGroup,
+  DeviceTuningGroup,
+  type TuningOptions,
+  type TuningParams,
+  type TuningValues,
+  type ModificationImpact,
+  type IOThreadInfo,
+  type LifecycleAction,
+  type LifecycleEvent,
+  type SetVcpuOptions,
+} from './resources/index.js';
 export { MAX_TIMEOUT_MS, DEFAULT_SASL_MECHANISMS, RPC_CALL_CHANNEL, STREAM_ABORT_TIMEOUT_MS } from '../rpc/index.js';
 export type {
   CallOptions,

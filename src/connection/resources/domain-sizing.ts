@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../errors/index.js';
 import { DOMAIN_GET_VCPUS_FLAGS, DOMAIN_SET_MEMORY_FLAGS, DOMAIN_SET_VCPUS_FLAGS } from '../../rpc/index.js';
+import { impactFlags } from './impact.js';
 import { type DomainInput, resolveDomain } from './refs.js';
 import type { ResourceCall } from './types.js';
 import type { CallOptions } from '../../rpc/index.js';
@@ -31,16 +32,10 @@ export interface MemoryOptions extends CallOptions, SizingImpact {}
 const MAX_VCPUS = 16_384;
 const U64_MAX = 2n ** 64n - 1n;
 
-/**
- * `VIR_DOMAIN_AFFECT_LIVE` (1) | `_CONFIG` (2) | the third bit (`maximum`: 4) | `VCPU_GUEST` (8)
- * from named booleans; networks and node devices use the same LIVE/CONFIG bits.
- * @throws {@link InvalidArgumentError} for a non-boolean, or `guest` where it is not allowed
- */
-export function impactFlags(options: SizingImpact & { guest?: boolean }, guestAllowed: boolean): number {
-  let flags = 0;
+/** libvirt's flags for `options`: live/config from the shared {@link impactFlags}, then maximum and guest. */
+function sizingFlags(options: SizingImpact & { guest?: boolean }, mode: 'read' | 'change', guestAllowed: boolean): number {
+  let flags = impactFlags(options, mode);
   for (const [key, bit] of [
-    ['live', 1],
-    ['config', 2],
     ['maximum', 4],
     ['guest', 8],
   ] as const) {
@@ -57,15 +52,14 @@ export function impactFlags(options: SizingImpact & { guest?: boolean }, guestAl
 export async function setVcpus(call: ResourceCall, domain: DomainInput, count: number, options: VcpuOptions): Promise<void> {
   if (!Number.isSafeInteger(count) || count < 1 || count > MAX_VCPUS)
     throw new InvalidArgumentError(`count must be an integer from 1 to ${MAX_VCPUS}`, { path: 'count' });
-  const flags = impactFlags(options, true);
+  const flags = sizingFlags(options, 'change', true);
   const dom = await resolveDomain(call, domain, options);
   await call(DOMAIN_SET_VCPUS_FLAGS, { dom, nvcpus: count, flags }, options);
 }
 
 /** A domain's vCPU count (`virsh vcpucount`). */
 export async function getVcpus(call: ResourceCall, domain: DomainInput, options: VcpuOptions): Promise<number> {
-  const flags = impactFlags(options, true);
-  if ((flags & 3) === 3) throw new InvalidArgumentError('live and config cannot both be read at once', { path: 'config' });
+  const flags = sizingFlags(options, 'read', true);
   const dom = await resolveDomain(call, domain, options);
   return (await call(DOMAIN_GET_VCPUS_FLAGS, { dom, flags }, options)).num;
 }
@@ -79,7 +73,7 @@ export async function setMemory(call: ResourceCall, domain: DomainInput, bytes: 
       path: 'bytes',
     });
   }
-  const flags = impactFlags(options, false);
+  const flags = sizingFlags(options, 'change', false);
   const dom = await resolveDomain(call, domain, options);
   await call(DOMAIN_SET_MEMORY_FLAGS, { dom, memory: size / 1024n, flags }, options);
 }

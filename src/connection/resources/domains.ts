@@ -34,6 +34,7 @@ import { SnapshotResource } from './snapshots.js';
 import { CheckpointResource } from './checkpoints.js';
 import { DomainJobResource } from './domain-jobs.js';
 import { DomainMigrationResource } from './domain-migration.js';
+import { DomainTuningResource } from './domain-tuning.js';
 import { type AutostartOptions, type ResourceCall, type ResourceStream, checkAutostart, flag } from './types.js';
 
 // The shapes live with the calls that read them; exported here too, where they always were.
@@ -66,6 +67,8 @@ export class DomainResource {
   readonly blockJobs: BlockJobResource;
   /** The raw migration steps (`MigrationManager` in libvirt-manager/migration orders and confirms them). */
   readonly migration: DomainMigrationResource;
+  /** Tunables (scheduler, blkio, memory, NUMA, perf, per-disk I/O, per-interface bandwidth) and vCPU/emulator/IOThread pinning. */
+  readonly tuning: DomainTuningResource;
 
   constructor(call: ResourceCall, stream: ResourceStream) {
     this.#call = call;
@@ -77,6 +80,7 @@ export class DomainResource {
     this.migration = new DomainMigrationResource(call);
     this.checkpoints = new CheckpointResource(call);
     this.blockJobs = new BlockJobResource(call);
+    this.tuning = new DomainTuningResource(call);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { InvalidArgumentError, isLibvirtCode, type KnownKeys } from '../../errors/index.js';
 import { CALL_OPTION_KEYS, NETWORK_GET_METADATA, NETWORK_SET_METADATA, VirDomainMetadataType, type CallOptions } from '../../rpc/index.js';
 import { checkOptions } from './check-options.js';
-import { impactFlags } from './domain-sizing.js';
+import { impactFlags } from './impact.js';
 import { type NetworkInput, checkName, resolveNetwork } from './refs.js';
 import type { ResourceCall } from './types.js';
 
@@ -44,8 +44,7 @@ export async function getNetworkMetadata(
 ): Promise<string | null> {
   const opts = checkOptions(options, METADATA_KEYS);
   const { type, uri } = kindArgs(kind, false);
-  const flags = impactFlags({ live: opts.live, config: opts.config }, false);
-  if (flags === 3) throw new InvalidArgumentError('live and config cannot both be read at once', { path: 'config' });
+  const flags = impactFlags({ live: opts.live, config: opts.config }, 'read');
   const net = await resolveNetwork(call, network, opts);
   try {
     return (await call(NETWORK_GET_METADATA, { network: net, type, uri, flags }, opts)).metadata;
@@ -67,7 +66,7 @@ export async function setNetworkMetadata(
   const { type, uri, key } = kindArgs(kind, value !== null);
   if (value !== null && typeof value !== 'string')
     throw new InvalidArgumentError('value must be a string, or null to remove', { path: 'value' });
-  const flags = impactFlags({ live: opts.live, config: opts.config }, false);
+  const flags = impactFlags({ live: opts.live, config: opts.config }, 'change');
   const net = await resolveNetwork(call, network, opts);
   await call(NETWORK_SET_METADATA, { network: net, type, metadata: value, key, uri, flags }, opts);
 }

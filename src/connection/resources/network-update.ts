@@ -10,7 +10,7 @@ import {
 } from '../../rpc/index.js';
 import { type DhcpHost, type DnsHost, buildDhcpHostXml, buildDnsHostXml } from '../../xml/index.js';
 import { checkOptions } from './check-options.js';
-import { impactFlags } from './domain-sizing.js';
+import { impactFlags } from './impact.js';
 import { type NetworkInput, resolveNetwork } from './refs.js';
 import type { ResourceCall } from './types.js';
 
@@ -138,7 +138,7 @@ export async function updateNetwork(
 ): Promise<void> {
   const opts = checkOptions(options, UPDATE_KEYS);
   const { command, section, parentIndex, xml } = updateArgs(change);
-  const flags = impactFlags({ live: opts.live, config: opts.config }, false);
+  const flags = impactFlags({ live: opts.live, config: opts.config }, 'change');
   const net = await resolveNetwork(call, network, opts);
   const feature = VirDrvFeature.VIR_DRV_FEATURE_NETWORK_UPDATE_HAS_CORRECT_ORDER;
   const { supported } = await call(CONNECT_SUPPORTS_FEATURE, { feature }, opts);

@@ -18,7 +18,7 @@ import {
   type NodeDeviceRef,
 } from '../../rpc/index.js';
 import { checkCallOnly, checkOptions } from './check-options.js';
-import { impactFlags } from './domain-sizing.js';
+import { impactFlags } from './impact.js';
 import { checkName } from './refs.js';
 import { type AutostartOptions, type ResourceCall, checkAutostart, flag } from './types.js';
 
@@ -102,7 +102,7 @@ export async function updateDevice(
   options?: NodeDeviceUpdateOptions,
 ): Promise<void> {
   const opts = checkOptions(options, UPDATE_KEYS);
-  const flags = impactFlags({ live: opts.live, config: opts.config }, false);
+  const flags = impactFlags({ live: opts.live, config: opts.config }, 'change');
   await call(NODE_DEVICE_UPDATE, { name: deviceName(device), xml_desc: checkXml(xml), flags }, opts);
 }
 

@@ -11,6 +11,7 @@ export * from './packet.js';
 export * from './types.js';
 export * from './uuid.js';
 export * from './typed-param.js';
+export * from './typed-param-value.js';
 export * from './procedure.js';
 export * from './procedure-names.js';
 export * from './remote-error.js';

@@ -111,13 +111,21 @@ export type TypedParamRecordValue = number | bigint | boolean | string;
 
 /**
  * Typed parameters as a plain object keyed by field. 64-bit values become
- * `number` when they are safe integers, and stay `bigint` otherwise.
+ * `number` when they are safe integers, and stay `bigint` otherwise — or,
+ * with `keepBigints`, stay `bigint` always (a field then has one JS type
+ * whatever its value).
  */
-export function typedParamsToRecord(params: readonly TypedParam[]): Record<string, TypedParamRecordValue> {
+export function typedParamsToRecord(
+  params: readonly TypedParam[],
+  options: { keepBigints?: boolean } = {},
+): Record<string, TypedParamRecordValue> {
   const out: Record<string, TypedParamRecordValue> = {};
   for (const p of params) {
     out[p.field] =
-      typeof p.value === 'bigint' && p.value >= BigInt(Number.MIN_SAFE_INTEGER) && p.value <= BigInt(Number.MAX_SAFE_INTEGER)
+      options.keepBigints !== true &&
+      typeof p.value === 'bigint' &&
+      p.value >= BigInt(Number.MIN_SAFE_INTEGER) &&
+      p.value <= BigInt(Number.MAX_SAFE_INTEGER)
         ? Number(p.value)
         : p.value;
   }

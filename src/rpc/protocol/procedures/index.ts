@@ -13,8 +13,10 @@ import * as domainAgent from './domain-agent.js';
 import * as domainDevices from './domain-devices.js';
 import * as domainJobs from './domain-jobs.js';
 import * as domainLifecycle from './domain-lifecycle.js';
+import * as domainPinning from './domain-pinning.js';
 import * as domainResources from './domain-resources.js';
 import * as domainTime from './domain-time.js';
+import * as domainTuning from './domain-tuning.js';
 import * as domain from './domain.js';
 import * as events from './events.js';
 import * as host from './host.js';
@@ -40,8 +42,10 @@ export * from './domain-agent.js';
 export * from './domain-devices.js';
 export * from './domain-jobs.js';
 export * from './domain-lifecycle.js';
+export * from './domain-pinning.js';
 export * from './domain-resources.js';
 export * from './domain-time.js';
+export * from './domain-tuning.js';
 export * from './domain.js';
 export * from './events.js';
 export * from './host.js';
@@ -88,6 +92,8 @@ export const ALL_PROCEDURES: readonly Procedure<unknown, unknown>[] = Object.fre
     domainLifecycle,
     domainResources,
     domainTime,
+    domainTuning,
+    domainPinning,
     domainDevices,
     domainJobs,
     checkpoint,
