@@ -138,6 +138,7 @@ export {
   type NwfilterMatch,
   type FilterrefModel,
 } from './host/nwfilter.js';
+export { buildNwfilterBindingXml, type NwfilterBindingModel } from './host/nwfilter-binding.js';
 export {
   parseNodeDeviceXml,
   type NodeDeviceModel,
@@ -182,6 +183,7 @@ export {
   type BuildNetworkOptions,
 } from './network/network.js';
 export type { NetworkIp, NetworkDhcp, DhcpRange, DhcpHost } from './network/ip.js';
+export { buildDhcpHostXml, buildDnsHostXml, buildNetworkPortXml, type DnsHost, type NetworkPortModel } from './network/fragments.js';
 
 // Capabilities
 export {

@@ -6,7 +6,7 @@
  * @module
  */
 import { ErrorCode, InvalidArgumentError, checkKeys, type KnownKeys } from '../../errors/index.js';
-import { type CallOptions, checkCallOptions } from '../../rpc/index.js';
+import { type CallOptions, checkCallOptions, checkOnlyCallOptions } from '../../rpc/index.js';
 
 /**
  * Check `options` of a resource method: an object or `undefined`, only the
@@ -34,4 +34,14 @@ export function checkOptions<T extends CallOptions>(
     if (value !== undefined && typeof value !== 'boolean') throw new InvalidArgumentError(`${key} must be a boolean`, { path: key });
   }
   return o;
+}
+
+/**
+ * {@link checkOnlyCallOptions} for a resource method that takes `{ signal, timeout }` and nothing else.
+ * @returns the options, `{}` when none were given
+ * @throws {@link InvalidArgumentError} naming the option (`path`)
+ */
+export function checkCallOnly(options: CallOptions | undefined): CallOptions {
+  checkOnlyCallOptions(options, 0);
+  return options ?? {};
 }

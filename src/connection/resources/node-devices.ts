@@ -11,11 +11,23 @@ import {
   type NodeDeviceRef,
 } from '../../rpc/index.js';
 import { type NodeDeviceModel, parseNodeDeviceXml } from '../../xml/index.js';
+import {
+  type NodeDeviceInput,
+  type NodeDeviceUpdateOptions,
+  createDevice,
+  defineDevice,
+  deviceCall,
+  deviceFlag,
+  deviceName,
+  listDeviceCapabilities,
+  lookupScsiHostByWwn,
+  setDeviceAutostart,
+  updateDevice,
+} from './node-device-lifecycle.js';
 import { checkName } from './refs.js';
-import type { ResourceCall } from './types.js';
+import type { AutostartOptions, ResourceCall } from './types.js';
 
-/** A node device named by its libvirt name (`'pci_0000_00_1f_2'`) or a reference. */
-export type NodeDeviceInput = string | NodeDeviceRef;
+export type { NodeDeviceInput, NodeDeviceUpdateOptions } from './node-device-lifecycle.js';
 
 /** virConnectListAllNodeDeviceFlags CAP_* bits, by the capability name `virsh nodedev-list --cap` takes. */
 export const NODE_DEVICE_CAPABILITIES = {
@@ -98,7 +110,7 @@ export class NodeDeviceResource {
 
   /** The device XML. @throws LibvirtError VIR_ERR_NO_NODE_DEVICE @see virNodeDeviceGetXMLDesc */
   async getXml(device: NodeDeviceInput, options?: CallOptions): Promise<string> {
-    return (await this.#call(NODE_DEVICE_GET_XML_DESC, { name: nameOf(device), flags: 0 }, options)).xml;
+    return (await this.#call(NODE_DEVICE_GET_XML_DESC, { name: deviceName(device), flags: 0 }, options)).xml;
   }
 
   /** The device, parsed (typed PCI, USB, net, SCSI and mdev capabilities). @see virNodeDeviceGetXMLDesc */
@@ -108,7 +120,7 @@ export class NodeDeviceResource {
 
   /** The parent device's name; `null` for the root (`computer`). @see virNodeDeviceGetParent */
   async getParent(device: NodeDeviceInput, options?: CallOptions): Promise<string | null> {
-    return (await this.#call(NODE_DEVICE_GET_PARENT, { name: nameOf(device) }, options)).parentName;
+    return (await this.#call(NODE_DEVICE_GET_PARENT, { name: deviceName(device) }, options)).parentName;
   }
 
   /**
@@ -145,6 +157,129 @@ export class NodeDeviceResource {
     await this.#call(NODE_DEVICE_RESET, { name: await this.#pciName(device, options) }, options);
   }
 
+  /**
+   * The device's capability names, outermost first (`['scsi_host', 'fc_host', 'vport_ops']`).
+   * @example const caps = await conn.nodeDevices.listCapabilities('scsi_host1');
+   * @throws LibvirtError VIR_ERR_NO_NODE_DEVICE
+   * @see virNodeDeviceListCaps
+   */
+  async listCapabilities(device: NodeDeviceInput, options?: CallOptions): Promise<string[]> {
+    return listDeviceCapabilities(this.#call, device, options);
+  }
+
+  /**
+   * The SCSI host (HBA or vHBA) with these fibre-channel World Wide Node and Port Names.
+   * @example const host = await conn.nodeDevices.lookupScsiHostByWwn('2000000012341234', '1000000012341234');
+   * @throws InvalidArgumentError for a malformed WWN (nothing sent) · LibvirtError VIR_ERR_NO_NODE_DEVICE
+   * @see virNodeDeviceLookupSCSIHostByWWN
+   */
+  async lookupScsiHostByWwn(wwnn: string, wwpn: string, options?: CallOptions): Promise<NodeDeviceRef> {
+    return lookupScsiHostByWwn(this.#call, wwnn, wwpn, options);
+  }
+
+  /**
+   * Create a transient device from `<device>` XML (`virsh nodedev-create`): a
+   * vHBA on an NPIV-capable fibre-channel host, or a mediated device.
+   * @example const vhba = await conn.nodeDevices.createTransient(xml);
+   * @throws LibvirtError for XML the driver cannot create
+   * @see virNodeDeviceCreateXML
+   */
+  async createTransient(xml: string, options?: CallOptions): Promise<NodeDeviceRef> {
+    return createDevice(this.#call, xml, options);
+  }
+
+  /**
+   * Define a persistent device (a mediated device) without starting it (`virsh nodedev-define`).
+   * @example const mdev = await conn.nodeDevices.define(xml);
+   * @throws LibvirtError (UnsupportedError on drivers without persistent devices, e.g. the test driver)
+   * @see virNodeDeviceDefineXML
+   */
+  async define(xml: string, options?: CallOptions): Promise<NodeDeviceRef> {
+    return defineDevice(this.#call, xml, options);
+  }
+
+  /**
+   * Remove a defined device's persistent config (`virsh nodedev-undefine`).
+   * @example await conn.nodeDevices.undefine('mdev_…');
+   * @throws LibvirtError VIR_ERR_NO_NODE_DEVICE
+   * @see virNodeDeviceUndefine
+   */
+  async undefine(device: NodeDeviceInput, options?: CallOptions): Promise<void> {
+    await deviceCall(this.#call, 'undefine', device, options);
+  }
+
+  /**
+   * Start a defined device (`virsh nodedev-start`).
+   * @example await conn.nodeDevices.start('mdev_…');
+   * @throws LibvirtError VIR_ERR_NO_NODE_DEVICE, or when it is active already
+   * @see virNodeDeviceCreate
+   */
+  async start(device: NodeDeviceInput, options?: CallOptions): Promise<void> {
+    await deviceCall(this.#call, 'start', device, options);
+  }
+
+  /**
+   * Destroy a device the node-device driver created (a vHBA, an active mdev) (`virsh nodedev-destroy`).
+   * A transient device is gone afterwards; a defined one stays defined, inactive.
+   * @example await conn.nodeDevices.destroy(vhba);
+   * @throws LibvirtError VIR_ERR_NO_NODE_DEVICE, or for a device the driver did not create
+   * @see virNodeDeviceDestroy
+   */
+  async destroy(device: NodeDeviceInput, options?: CallOptions): Promise<void> {
+    await deviceCall(this.#call, 'destroy', device, options);
+  }
+
+  /**
+   * Whether the device exists on the host now.
+   * @example await conn.nodeDevices.isActive('computer')
+   * @throws LibvirtError VIR_ERR_NO_NODE_DEVICE
+   * @see virNodeDeviceIsActive
+   */
+  async isActive(device: NodeDeviceInput, options?: CallOptions): Promise<boolean> {
+    return deviceFlag(this.#call, 'active', device, options);
+  }
+
+  /**
+   * Whether the device has a persistent definition.
+   * @example await conn.nodeDevices.isPersistent('computer')
+   * @throws LibvirtError VIR_ERR_NO_NODE_DEVICE
+   * @see virNodeDeviceIsPersistent
+   */
+  async isPersistent(device: NodeDeviceInput, options?: CallOptions): Promise<boolean> {
+    return deviceFlag(this.#call, 'persistent', device, options);
+  }
+
+  /**
+   * Whether a defined device starts with the host.
+   * @example await conn.nodeDevices.getAutostart('computer')
+   * @throws LibvirtError VIR_ERR_NO_NODE_DEVICE
+   * @see virNodeDeviceGetAutostart
+   */
+  async getAutostart(device: NodeDeviceInput, options?: CallOptions): Promise<boolean> {
+    return deviceFlag(this.#call, 'autostart', device, options);
+  }
+
+  /**
+   * Set whether a defined device starts with the host (`virsh nodedev-autostart`).
+   * @example await conn.nodeDevices.setAutostart('mdev_…', { enabled: true });
+   * @throws InvalidArgumentError without a boolean `enabled` (nothing sent) · LibvirtError
+   * @see virNodeDeviceSetAutostart
+   */
+  async setAutostart(device: NodeDeviceInput, options: AutostartOptions): Promise<void> {
+    await setDeviceAutostart(this.#call, device, options);
+  }
+
+  /**
+   * Change a device's definition (`virsh nodedev-update`). Newer than libvirt
+   * 9.0 (10.x): older daemons answer with `UnsupportedError`.
+   * @example await conn.nodeDevices.update('mdev_…', xml, { live: true, config: true });
+   * @throws InvalidArgumentError for an empty XML or a bad option (nothing sent) · UnsupportedError before libvirt 10.x
+   * @see virNodeDeviceUpdate
+   */
+  async update(device: NodeDeviceInput, xml: string, options?: NodeDeviceUpdateOptions): Promise<void> {
+    await updateDevice(this.#call, device, xml, options);
+  }
+
   /** The device's name, once its XML says it is a PCI device. */
   async #pciName(device: NodeDeviceInput, options?: CallOptions): Promise<string> {
     const model = await this.get(device, options);
@@ -154,8 +289,4 @@ export class NodeDeviceResource {
       });
     return model.name;
   }
-}
-
-function nameOf(device: NodeDeviceInput): string {
-  return checkName(typeof device === 'object' && device !== null ? device.name : device, 'device');
 }

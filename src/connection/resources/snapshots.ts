@@ -1,4 +1,4 @@
-import { VirErrorCode, isLibvirtCode } from '../../errors/index.js';
+import { InvalidArgumentError, VirErrorCode, isLibvirtCode } from '../../errors/index.js';
 import {
   DOMAIN_LIST_ALL_SNAPSHOTS,
   DOMAIN_REVERT_TO_SNAPSHOT,
@@ -6,14 +6,40 @@ import {
   DOMAIN_SNAPSHOT_CURRENT,
   DOMAIN_SNAPSHOT_DELETE,
   DOMAIN_SNAPSHOT_GET_XML_DESC,
+  DOMAIN_SNAPSHOT_HAS_METADATA,
+  DOMAIN_SNAPSHOT_IS_CURRENT,
+  DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN,
   DOMAIN_SNAPSHOT_LOOKUP_BY_NAME,
   type SnapshotRef,
 } from '../../rpc/index.js';
 import { type SnapshotModel, buildSnapshotXml } from '../../xml/index.js';
+import { checkCallOnly, checkOptions } from './check-options.js';
 import type { FlagsOptions } from './domain-control.js';
 import { type DomainInput, checkName, resolveDomain } from './refs.js';
-import type { ResourceCall } from './types.js';
-import type { CallOptions } from '../../rpc/index.js';
+import { type ResourceCall, flag } from './types.js';
+import { CALL_OPTION_KEYS, type CallOptions } from '../../rpc/index.js';
+import type { KnownKeys } from '../../errors/index.js';
+
+/** Options of {@link SnapshotResource.listChildren}. */
+export interface SnapshotChildrenOptions extends CallOptions {
+  /** The whole subtree, not only direct children (`VIR_DOMAIN_SNAPSHOT_LIST_DESCENDANTS`). @default false */
+  descendants?: boolean;
+  /** Parents before their children (`VIR_DOMAIN_SNAPSHOT_LIST_TOPOLOGICAL`). @default false (libvirt's order) */
+  topological?: boolean;
+}
+
+const CHILDREN_KEYS = { ...CALL_OPTION_KEYS, descendants: true, topological: true } as const satisfies KnownKeys<SnapshotChildrenOptions>;
+/** `virDomainSnapshotListFlags` bits of {@link SnapshotChildrenOptions}. */
+const LIST_DESCENDANTS = 1;
+const LIST_TOPOLOGICAL = 1024;
+
+/** The snapshot reference libvirt needs, checked before anything is sent. */
+function snapshotRef(snapshot: SnapshotRef): SnapshotRef {
+  const s = snapshot as Partial<SnapshotRef> | null;
+  if (typeof s !== 'object' || s === null || typeof s.name !== 'string' || typeof s.dom !== 'object' || s.dom === null)
+    throw new InvalidArgumentError('snapshot must be a snapshot reference { name, dom } returned by the SDK', { path: 'snapshot' });
+  return snapshot;
+}
 
 /** Domain snapshots. */
 export class SnapshotResource {
@@ -71,5 +97,49 @@ export class SnapshotResource {
   /** Delete a snapshot; flags = `VirDomainSnapshotDeleteFlags`. @see virDomainSnapshotDelete */
   async delete(snapshot: SnapshotRef, options: FlagsOptions = {}): Promise<void> {
     await this.#call(DOMAIN_SNAPSHOT_DELETE, { snap: snapshot, flags: options.flags ?? 0 }, options);
+  }
+
+  /**
+   * Whether the snapshot is the domain's current one (the one the next snapshot will be a child of).
+   * @example await conn.domains.snapshots.isCurrent(snap) // true right after create
+   * @throws InvalidArgumentError for a malformed reference · LibvirtError VIR_ERR_NO_DOMAIN_SNAPSHOT
+   * @see virDomainSnapshotIsCurrent
+   */
+  async isCurrent(snapshot: SnapshotRef, options?: CallOptions): Promise<boolean> {
+    const opts = checkCallOnly(options);
+    return flag((await this.#call(DOMAIN_SNAPSHOT_IS_CURRENT, { snap: snapshotRef(snapshot), flags: 0 }, opts)).current);
+  }
+
+  /**
+   * Whether libvirt keeps metadata for the snapshot (`false` for one made with
+   * NO_METADATA, or whose metadata was deleted: libvirt cannot revert to it).
+   * @example await conn.domains.snapshots.hasMetadata(snap) // true
+   * @throws InvalidArgumentError for a malformed reference · LibvirtError VIR_ERR_NO_DOMAIN_SNAPSHOT
+   * @see virDomainSnapshotHasMetadata
+   */
+  async hasMetadata(snapshot: SnapshotRef, options?: CallOptions): Promise<boolean> {
+    const opts = checkCallOnly(options);
+    return flag((await this.#call(DOMAIN_SNAPSHOT_HAS_METADATA, { snap: snapshotRef(snapshot), flags: 0 }, opts)).metadata);
+  }
+
+  /**
+   * The snapshot's children, or with `descendants` its whole subtree (`virsh snapshot-list --from`).
+   * @example const subtree = await conn.domains.snapshots.listChildren(root, { descendants: true, topological: true });
+   * @throws InvalidArgumentError for a malformed reference or option (nothing sent) · LibvirtError VIR_ERR_NO_DOMAIN_SNAPSHOT
+   * @see virDomainSnapshotListAllChildren
+   */
+  async listChildren(snapshot: SnapshotRef, options?: SnapshotChildrenOptions): Promise<SnapshotRef[]> {
+    const opts = checkOptions(options, CHILDREN_KEYS);
+    let flags = 0;
+    for (const [key, bit] of [
+      ['descendants', LIST_DESCENDANTS],
+      ['topological', LIST_TOPOLOGICAL],
+    ] as const) {
+      const value: unknown = opts[key];
+      if (value !== undefined && typeof value !== 'boolean') throw new InvalidArgumentError(`${key} must be a boolean`, { path: key });
+      if (value === true) flags |= bit;
+    }
+    const args = { snapshot: snapshotRef(snapshot), need_results: 1, flags };
+    return (await this.#call(DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN, args, opts)).snapshots;
   }
 }

@@ -60,15 +60,24 @@ export function writeIp(w: ElementWriter, ip: NetworkIp): void {
     });
     (ip.dhcp.hosts ?? []).forEach((host, i) => {
       const path = `${p}.dhcp.hosts[${i}]`;
-      validateIp(host.ip, `${path}.ip`, family);
-      const mac = host.mac === undefined ? undefined : normalizeMac(host.mac, `${path}.mac`);
-      if (mac === undefined && host.name === undefined && host.extraAttributes === undefined)
-        throw invalidSpec(path, 'needs a mac or a name');
-      d.child('host', { mac, name: host.name, ip: host.ip }, path).extras(host);
+      d.child('host', dhcpHostAttributes(host, path, family), path).extras(host);
     });
     d.extras(ip.dhcp);
   }
   w.extras(ip);
+}
+
+/**
+ * The checked attributes of a DHCP `<host>` reservation, for a `<dhcp>` and for
+ * a NETWORK_UPDATE fragment alike. `family` is the `<ip>`'s; undefined accepts either.
+ * @internal
+ */
+export function dhcpHostAttributes(host: DhcpHost, path: string, family?: 'ipv4' | 'ipv6'): Record<string, string | undefined> {
+  if (typeof host !== 'object' || host === null) throw invalidSpec(path, 'must be an object { mac, name, ip }');
+  validateIp(host.ip, `${path}.ip`, family);
+  const mac = host.mac === undefined ? undefined : normalizeMac(host.mac, `${path}.mac`);
+  if (mac === undefined && host.name === undefined && host.extraAttributes === undefined) throw invalidSpec(path, 'needs a mac or a name');
+  return { mac, name: host.name, ip: host.ip };
 }
 
 /** @internal */

@@ -100,6 +100,8 @@ const HIGH_PRIORITY = new Set([
   202, 235, 236, 278, 449, 450,
   // host interfaces, CPU compare, storage pool by target path / persistence
   128, 129, 131, 132, 134, 155, 156, 158, 284, 391,
+  // networks (update, ports), node device lifecycle, nwfilter bindings, snapshot children (Appendix B)
+  117, 124, 153, 275, 291, 297, 397, 399, 400, 404, 405, 429, 430, 431, 433, 434, 435, 436, 437, 447,
 ]);
 
 const STREAMS = new Map([

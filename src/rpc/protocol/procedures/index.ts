@@ -29,10 +29,15 @@ import * as iface from './interface.js';
 import * as storageDiscovery from './storage-discovery.js';
 import * as migration from './migration.js';
 import * as network from './network.js';
+import * as networkConfig from './network-config.js';
+import * as networkPort from './network-port.js';
 import * as nodeDevice from './node-device.js';
+import * as nodeDeviceLifecycle from './node-device-lifecycle.js';
 import * as nwfilter from './nwfilter.js';
+import * as nwfilterBinding from './nwfilter-binding.js';
 import * as secret from './secret.js';
 import * as snapshot from './snapshot.js';
+import * as snapshotTree from './snapshot-tree.js';
 import * as storagePool from './storage-pool.js';
 import * as storageVolume from './storage-volume.js';
 
@@ -60,10 +65,15 @@ export * from './interface.js';
 export * from './storage-discovery.js';
 export * from './migration.js';
 export * from './network.js';
+export * from './network-config.js';
+export * from './network-port.js';
 export * from './node-device.js';
+export * from './node-device-lifecycle.js';
 export * from './nwfilter.js';
+export * from './nwfilter-binding.js';
 export * from './secret.js';
 export * from './snapshot.js';
+export * from './snapshot-tree.js';
 export * from './storage-pool.js';
 export * from './storage-volume.js';
 export * from './qemu.js';
@@ -112,10 +122,15 @@ export const ALL_PROCEDURES: readonly Procedure<unknown, unknown>[] = Object.fre
     storageDiscovery,
     migration,
     network,
+    networkConfig,
+    networkPort,
     nodeDevice,
+    nodeDeviceLifecycle,
     nwfilter,
+    nwfilterBinding,
     secret,
     snapshot,
+    snapshotTree,
     storagePool,
     storageVolume,
   ]
