@@ -5,9 +5,12 @@
  * state is shared by every open connection, so nothing may collide).
  */
 import { expect } from 'vitest';
-import { UnsupportedError } from '../../../src/errors/index.js';
+import { LibvirtError, UnsupportedError } from '../../../src/errors/index.js';
 import { type RpcClient, type RpcStream, connectRpc } from '../../../src/rpc/index.js';
 import { type DecodedEvent, type Procedure, REMOTE_PROGRAM, decodeEvent } from '../../../src/rpc/protocol/index.js';
+
+/** virErrorNumber VIR_ERR_RPC: among others, "unable to decode message payload". */
+const VIR_ERR_RPC = 39;
 
 /** The URI every procedure test talks to. */
 export const TEST_URI = 'test+unix:///default';
@@ -22,6 +25,11 @@ export interface ProcedureHarness {
   unsupported<A, R>(d: Procedure<A, R>, args: A): Promise<void>;
   /** Call `d` and expect a LibvirtError with `code`. */
   fails<A, R>(d: Procedure<A, R>, args: A, code: number): Promise<void>;
+  /**
+   * Call `d` and expect libvirt to answer: a value, or its own error for what the driver lacks or refuses
+   * (`undefined` then). An arguments payload the daemon cannot decode (VIR_ERR_RPC) fails the test.
+   */
+  answered<A, R>(d: Procedure<A, R>, args: A): Promise<R | undefined>;
   /** Open a stream procedure; its reply value (e.g. the screenshot MIME type) is not returned by `openStream`. */
   stream<A>(d: Procedure<A, unknown>, args: A): Promise<RpcStream>;
   waitForEvent(pred: (e: DecodedEvent) => boolean, what: string): Promise<DecodedEvent>;
@@ -56,6 +64,17 @@ export async function openHarness(): Promise<ProcedureHarness> {
     async fails(d, args, code) {
       covered.add(d.proc);
       await expect(client.call(d, args)).rejects.toMatchObject({ code });
+    },
+    async answered(d, args) {
+      covered.add(d.proc);
+      try {
+        return await client.call(d, args, { timeout: 10_000 });
+      } catch (error) {
+        // UnsupportedError covers VIR_ERR_NO_SUPPORT and an unknown procedure (a daemon older than the call).
+        const libvirts = error instanceof UnsupportedError || (error instanceof LibvirtError && error.code !== VIR_ERR_RPC);
+        expect(libvirts, `${d.name}: ${String(error)}`).toBe(true);
+        return undefined;
+      }
     },
     stream(d, args) {
       covered.add(d.proc);

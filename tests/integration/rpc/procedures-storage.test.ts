@@ -145,6 +145,33 @@ describe('networks', () => {
     await h.fails(P.NETWORK_LOOKUP_BY_NAME, { name: transientNet }, 43);
   });
 
+  it('update, persistence, transient create with flags, metadata and ports (test driver: no ports; 444/445 are newer than 9.0)', async () => {
+    const name = uniqueName('cfg');
+    const { net } = await h.call(P.NETWORK_CREATE_XML_FLAGS, {
+      xml: `<network><name>${name}</name><ip address='192.168.242.1' netmask='255.255.255.0'><dhcp><range start='192.168.242.2' end='192.168.242.9'/></dhcp></ip></network>`,
+      flags: 0,
+    });
+    try {
+      expect(await h.call(P.NETWORK_IS_PERSISTENT, { net })).toEqual({ persistent: 0 });
+      // VIR_NETWORK_UPDATE_COMMAND_ADD_LAST (3), VIR_NETWORK_SECTION_IP_DHCP_HOST (4), AFFECT_LIVE (1).
+      const host = "<host mac='52:54:00:00:00:42' ip='192.168.242.42'/>";
+      await h.call(P.NETWORK_UPDATE, { net, command: 3, section: 4, parentIndex: -1, xml: host, flags: 1 });
+      expect((await h.call(P.NETWORK_GET_XML_DESC, { net, flags: 0 })).xml).toContain("ip='192.168.242.42'");
+      await h.answered(P.NETWORK_SET_METADATA, { network: net, type: 0, metadata: 'lvm', key: null, uri: null, flags: 0 });
+      await h.answered(P.NETWORK_GET_METADATA, { network: net, type: 0, uri: null, flags: 0 });
+      await h.answered(P.NETWORK_LIST_ALL_PORTS, { network: net, need_results: 1, flags: 0 });
+      const port = { net, uuid: '5f1b1c1e-0000-4000-8000-000000000042' };
+      await h.answered(P.NETWORK_PORT_LOOKUP_BY_UUID, { network: net, uuid: port.uuid });
+      await h.answered(P.NETWORK_PORT_CREATE_XML, { network: net, xml: '<networkport/>', flags: 0 });
+      await h.answered(P.NETWORK_PORT_GET_PARAMETERS, { port, nparams: 0, flags: 0 });
+      await h.answered(P.NETWORK_PORT_SET_PARAMETERS, { port, params: [], flags: 0 });
+      await h.answered(P.NETWORK_PORT_GET_XML_DESC, { port, flags: 0 });
+      await h.answered(P.NETWORK_PORT_DELETE, { port, flags: 0 });
+    } finally {
+      await bestEffort(() => h.client.call(P.NETWORK_DESTROY, { net }));
+    }
+  });
+
   it('covered every storage and network descriptor', () => {
     const mine = P.ALL_PROCEDURES.filter((d) => /STORAGE|NETWORK/.test(d.name));
     expect(mine.filter((d) => !h.covered.has(d.proc)).map((d) => d.name)).toEqual([]);

@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConnectionClosedError, LibvirtError, UnsupportedError } from '../../../src/errors/index.js';
+import { ConnectionClosedError } from '../../../src/errors/index.js';
 import { connectRpc } from '../../../src/rpc/index.js';
 import * as P from '../../../src/rpc/protocol/index.js';
 import { type ProcedureHarness, TEST_URI, bestEffort, domainXml, openHarness, uniqueName } from './procedure-helpers.js';
@@ -215,6 +215,12 @@ describe('domains', () => {
     expect(await h.call(P.DOMAIN_HAS_CURRENT_SNAPSHOT, { dom, flags: 0 })).toEqual({ result: 1 });
     expect((await h.call(P.DOMAIN_SNAPSHOT_CURRENT, { dom, flags: 0 })).snap).toEqual(s2);
     expect((await h.call(P.DOMAIN_SNAPSHOT_GET_PARENT, { snap: s2, flags: 0 })).snap).toEqual(s1);
+    expect(await h.call(P.DOMAIN_SNAPSHOT_IS_CURRENT, { snap: s2, flags: 0 })).toEqual({ current: 1 });
+    expect(await h.call(P.DOMAIN_SNAPSHOT_HAS_METADATA, { snap: s1, flags: 0 })).toEqual({ metadata: 1 });
+    expect(await h.call(P.DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN, { snapshot: s1, need_results: 1, flags: 0 })).toEqual({
+      snapshots: [s2],
+      ret: 1,
+    });
     await h.call(P.DOMAIN_REVERT_TO_SNAPSHOT, { snap: s1, flags: 0 });
     await h.call(P.DOMAIN_SNAPSHOT_DELETE, { snap: s1, flags: P.VirDomainSnapshotDeleteFlags.VIR_DOMAIN_SNAPSHOT_DELETE_CHILDREN });
     expect((await h.call(P.DOMAIN_LIST_ALL_SNAPSHOTS, { dom, need_results: 1, flags: 0 })).ret).toBe(0);
@@ -275,16 +281,7 @@ describe('domains', () => {
   it('node devices, secrets, nwfilters and migration: each call encodes, and the daemon answers it (value or its own error)', async () => {
     // The test driver lists node devices but has no secrets, nwfilters or migration: what counts here is that
     // libvirtd decoded the arguments and answered — with a value or a LibvirtError, never a protocol failure.
-    const answered = async <A, R>(d: P.Procedure<A, R>, args: A): Promise<R | undefined> => {
-      h.covered.add(d.proc);
-      try {
-        return await h.client.call(d, args, { timeout: 10_000 });
-      } catch (error) {
-        // libvirt's own error (UnsupportedError for VIR_ERR_NO_SUPPORT and friends).
-        expect(error instanceof LibvirtError || error instanceof UnsupportedError, `${d.name}: ${String(error)}`).toBe(true);
-        return undefined;
-      }
-    };
+    const answered = h.answered;
     const { devices } = await h.call(P.CONNECT_LIST_ALL_NODE_DEVICES, { need_results: 1, flags: 0 });
     expect(devices.map((d) => d.name)).toContain('computer');
     const child = devices.find((d) => d.name !== 'computer')!;
@@ -415,15 +412,7 @@ describe('domains', () => {
 
   it('save images, dumps and single-call operations (domain-save.ts, domain-ops.ts): each call encodes and is answered', async () => {
     // Answered = a value, or libvirt's own error (the test driver lacks many of these; 448-450 are newer than 9.0).
-    const answered = async <A, R>(d: P.Procedure<A, R>, args: A): Promise<R | undefined> => {
-      h.covered.add(d.proc);
-      try {
-        return await h.client.call(d, args, { timeout: 10_000 });
-      } catch (error) {
-        expect(error instanceof LibvirtError || error instanceof UnsupportedError, `${d.name}: ${String(error)}`).toBe(true);
-        return undefined;
-      }
-    };
+    const answered = h.answered;
     const opsName = uniqueName('ops');
     const dir = mkdtempSync(join(tmpdir(), 'lvm-ops-'));
     const file = join(dir, 'one.save');
@@ -503,6 +492,32 @@ describe('domains', () => {
     await h.unsupported(P.CONNECT_DOMAIN_XML_TO_NATIVE, { nativeFormat: 'qemu-argv', domainXml: '<domain/>', flags: 0 });
     await h.unsupported(P.CONNECT_DOMAIN_XML_FROM_NATIVE, { nativeFormat: 'qemu-argv', nativeConfig: 'qemu', flags: 0 });
     await h.call(P.CONNECT_SET_IDENTITY, { params: [{ field: 'user-name', type: 'string', value: 'lvm-user' }], flags: 0 });
+  });
+
+  it('node-device lifecycle and filter bindings (test driver: vHBA create/destroy only; no bindings)', async () => {
+    expect((await h.call(P.NODE_DEVICE_LIST_CAPS, { name: 'computer', maxnames: 16 })).names).toEqual(['system']);
+    const vhba =
+      "<device><parent>scsi_host1</parent><capability type='scsi_host'><capability type='fc_host'>" +
+      '<wwnn>2000000000000042</wwnn><wwpn>1000000000000042</wwpn></capability></capability></device>';
+    const made = await h.answered(P.NODE_DEVICE_CREATE_XML, { xml_desc: vhba, flags: 0 });
+    if (made !== undefined) await h.call(P.NODE_DEVICE_DESTROY, { name: made.dev.name });
+    else await h.answered(P.NODE_DEVICE_DESTROY, { name: 'lvm-no-such-device' });
+    await h.answered(P.NODE_DEVICE_LOOKUP_SCSI_HOST_BY_WWN, { wwnn: '2000000000000042', wwpn: '1000000000000042', flags: 0 });
+    await h.answered(P.NODE_DEVICE_DEFINE_XML, { xml_desc: vhba, flags: 0 });
+    await h.answered(P.NODE_DEVICE_UNDEFINE, { name: 'lvm-no-such-device', flags: 0 });
+    await h.answered(P.NODE_DEVICE_CREATE, { name: 'lvm-no-such-device', flags: 0 });
+    await h.answered(P.NODE_DEVICE_GET_AUTOSTART, { name: 'computer' });
+    await h.answered(P.NODE_DEVICE_IS_PERSISTENT, { name: 'computer' });
+    await h.answered(P.NODE_DEVICE_IS_ACTIVE, { name: 'computer' });
+    await h.answered(P.NODE_DEVICE_SET_AUTOSTART, { name: 'lvm-no-such-device', autostart: 0 });
+    await h.answered(P.NODE_DEVICE_UPDATE, { name: 'lvm-no-such-device', xml_desc: vhba, flags: 0 });
+    await h.answered(P.NWFILTER_BINDING_LOOKUP_BY_PORT_DEV, { name: 'lvm-no-such-port' });
+    const binding =
+      '<filterbinding><owner><name>lvm-x</name><uuid>5f1b1c1e-0000-4000-8000-000000000042</uuid></owner>' +
+      "<portdev name='lvm-no-such-port'/><mac address='52:54:00:00:00:42'/><filterref filter='clean-traffic'/></filterbinding>";
+    await h.answered(P.NWFILTER_BINDING_CREATE_XML, { xml: binding, flags: 0 });
+    await h.answered(P.NWFILTER_BINDING_DELETE, { nwfilter: { portdev: 'lvm-no-such-port', filtername: 'clean-traffic' } } as never);
+    await h.answered(P.NWFILTER_DEFINE_XML_FLAGS, { xml: "<filter name='lvm-no-such-filter'/>", flags: 0 });
   });
 
   it('covered every non-storage, non-network descriptor', () => {
