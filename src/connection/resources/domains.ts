@@ -33,6 +33,7 @@ import { type DomainInput, checkObjectName, lookupDomainBy, resolveDomain } from
 import { SnapshotResource } from './snapshots.js';
 import { CheckpointResource } from './checkpoints.js';
 import { DomainJobResource } from './domain-jobs.js';
+import { DomainStatsResource } from './domain-stats.js';
 import { DomainMigrationResource } from './domain-migration.js';
 import { type AutostartOptions, type ResourceCall, type ResourceStream, checkAutostart, flag } from './types.js';
 
@@ -66,6 +67,8 @@ export class DomainResource {
   readonly blockJobs: BlockJobResource;
   /** The raw migration steps (`MigrationManager` in libvirt-manager/migration orders and confirms them). */
   readonly migration: DomainMigrationResource;
+  /** Statistics (block, interface, memory, CPU, disk errors, control channel) and the guest agent's filesystems and vCPUs. */
+  readonly stats: DomainStatsResource;
 
   constructor(call: ResourceCall, stream: ResourceStream) {
     this.#call = call;
@@ -77,6 +80,7 @@ export class DomainResource {
     this.migration = new DomainMigrationResource(call);
     this.checkpoints = new CheckpointResource(call);
     this.blockJobs = new BlockJobResource(call);
+    this.stats = new DomainStatsResource(call);
   }
 
   /**

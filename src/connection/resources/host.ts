@@ -18,6 +18,7 @@ import {
   type CallOptions,
 } from '../../rpc/index.js';
 import { type DomainCapabilities, type HostCapabilities, parseCapabilitiesXml, parseDomainCapabilitiesXml } from '../../xml/index.js';
+import { NodeResource } from './node.js';
 import { type ResourceCall, flag } from './types.js';
 
 /** A libvirt-style version number, split. */
@@ -79,9 +80,12 @@ export function decodeVersion(value: bigint | number): Version {
 /** Facts about the host and the daemon. */
 export class HostResource {
   readonly #call: ResourceCall;
+  /** The host machine as virsh's `node*` commands show it: CPU and memory statistics, NUMA cells, huge pages, KSM, security model, SEV. */
+  readonly node: NodeResource;
 
   constructor(call: ResourceCall) {
     this.#call = call;
+    this.node = new NodeResource(call);
   }
 
   /** The daemon's libvirt version. @see virConnectGetLibVersion */

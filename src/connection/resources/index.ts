@@ -56,3 +56,7 @@ export * from './secrets.js';
 export * from './storage-pools.js';
 export * from './storage-volumes.js';
 export * from './refs.js';
+export * from './domain-stats.js';
+export * from './domain-stats-types.js';
+export * from './node.js';
+export * from './node-types.js';

@@ -14,6 +14,7 @@ import * as domainDevices from './domain-devices.js';
 import * as domainJobs from './domain-jobs.js';
 import * as domainLifecycle from './domain-lifecycle.js';
 import * as domainResources from './domain-resources.js';
+import * as domainStats from './domain-stats.js';
 import * as domainTime from './domain-time.js';
 import * as domain from './domain.js';
 import * as events from './events.js';
@@ -21,6 +22,7 @@ import * as host from './host.js';
 import * as migration from './migration.js';
 import * as network from './network.js';
 import * as nodeDevice from './node-device.js';
+import * as nodeStats from './node-stats.js';
 import * as nwfilter from './nwfilter.js';
 import * as secret from './secret.js';
 import * as snapshot from './snapshot.js';
@@ -36,6 +38,7 @@ export * from './domain-devices.js';
 export * from './domain-jobs.js';
 export * from './domain-lifecycle.js';
 export * from './domain-resources.js';
+export * from './domain-stats.js';
 export * from './domain-time.js';
 export * from './domain.js';
 export * from './events.js';
@@ -43,6 +46,7 @@ export * from './host.js';
 export * from './migration.js';
 export * from './network.js';
 export * from './node-device.js';
+export * from './node-stats.js';
 export * from './nwfilter.js';
 export * from './secret.js';
 export * from './snapshot.js';
@@ -77,6 +81,7 @@ export const ALL_PROCEDURES: readonly Procedure<unknown, unknown>[] = Object.fre
     domainAgent,
     domainLifecycle,
     domainResources,
+    domainStats,
     domainTime,
     domainDevices,
     domainJobs,
@@ -86,6 +91,7 @@ export const ALL_PROCEDURES: readonly Procedure<unknown, unknown>[] = Object.fre
     migration,
     network,
     nodeDevice,
+    nodeStats,
     nwfilter,
     secret,
     snapshot,
