@@ -96,6 +96,8 @@ const HIGH_PRIORITY = new Set([
   283, 313, 314, 316, 317, 350, 360, 361, 368, 369, 378, 413, 414, 415, 416, 422, 432,
   // secrets, nwfilters, node devices (day-2 reference §7, from remote_protocol.x's @priority annotations)
   113, 115, 141, 142, 143, 144, 145, 146, 147, 175, 176, 177, 180, 181, 285, 286, 287, 374, 375, 380, 381, 398, 401,
+  // domain and host statistics (Appendix B)
+  65, 101, 122, 227, 228, 229, 340,
 ]);
 
 const STREAMS = new Map([
