@@ -17,6 +17,7 @@ import {
   REMOTE_DOMAIN_GET_CPU_STATS_NCPUS_MAX,
   VIR_TYPED_PARAM_STRING_OKAY,
   type CallOptions,
+  type DomainRef,
 } from '../../rpc/index.js';
 import { CPUSET_PATTERN, cpusetMembers, formatCpuset } from '../../xml/index.js';
 import {
@@ -40,6 +41,7 @@ import {
 import { CALL_ONLY, booleanOption, checkOptions, deviceName, integerIn } from './option-check.js';
 import { type DomainInput, resolveDomain } from './refs.js';
 import type { ResourceCall } from './types.js';
+import { unsupportedAs } from './unsupported.js';
 
 /** Options of {@link DomainStatsResource.setMemoryStatsPeriod}: which definition changes (neither: libvirt's "current"). */
 export interface MemoryStatsPeriodOptions extends CallOptions {
@@ -88,22 +90,27 @@ export class DomainStatsResource {
    * old five-counter one where the driver lacks it (the test driver).
    * @example const { readBytes, writeBytes } = await conn.domains.stats.getBlockStats('web1', 'vda');
    * @throws InvalidArgumentError for an empty disk name · `LibvirtError` `VIR_ERR_INVALID_ARG` for a disk the domain lacks,
-   *   `VIR_ERR_OPERATION_INVALID` when it is not running
+   *   `VIR_ERR_OPERATION_INVALID` when it is not running · `UnsupportedError` for the sum where the driver cannot (the test driver)
    * @see virDomainBlockStatsFlags
    * @see virDomainBlockStats
    */
   async getBlockStats(domain: DomainInput, disk?: string, options: CallOptions = {}): Promise<BlockStats> {
     checkOptions(options, CALL_ONLY);
     const path = disk === undefined ? '' : deviceName(disk, 'disk');
+    const what = path === '' ? 'block statistics summed over disks' : `block statistics of ${path}`;
     const dom = await resolveDomain(this.#call, domain, options);
     try {
       // QEMU fills at most `nparams` and returns how many it filled: one call with the protocol's maximum gets all.
       const args = { dom, path, nparams: REMOTE_DOMAIN_BLOCK_STATS_PARAMETERS_MAX, flags: VIR_TYPED_PARAM_STRING_OKAY };
       return decodeBlockStats((await this.#call(DOMAIN_BLOCK_STATS_FLAGS, args, options)).params);
     } catch (error) {
-      if (!(error instanceof UnsupportedError)) throw error;
+      if (!(error instanceof UnsupportedError)) throw unsupportedAs(error, what);
     }
-    return decodeBlockStats(await this.#call(DOMAIN_BLOCK_STATS, { dom, path }, options));
+    try {
+      return decodeBlockStats(await this.#call(DOMAIN_BLOCK_STATS, { dom, path }, options));
+    } catch (error) {
+      throw unsupportedAs(error, what);
+    }
   }
 
   /**
@@ -164,7 +171,8 @@ export class DomainStatsResource {
    * CPU time the domain used on each host CPU (`virsh cpu-stats`), in
    * nanoseconds, asked in batches of 128 CPUs. Empty when `startCpu` is past the host's last CPU.
    * @example for (const { cpu, cpuTimeNs } of await conn.domains.stats.getPerCpuStats('web1')) console.log(cpu, cpuTimeNs);
-   * @throws InvalidArgumentError for a negative `startCpu` or a `count` below 1 · `LibvirtError` when the domain is not running
+   * @throws InvalidArgumentError for a negative `startCpu` or a `count` below 1 · `LibvirtError` when the domain is not running ·
+   *   `UnsupportedError` where the host has no per-CPU accounting (libvirt 9.0 with cgroup v2)
    * @see virDomainGetCPUStats
    */
   async getPerCpuStats(domain: DomainInput, options: PerCpuStatsOptions = {}): Promise<PerCpuStats[]> {
@@ -172,6 +180,15 @@ export class DomainStatsResource {
     const start = options.startCpu === undefined ? 0 : integerIn(options.startCpu, 0, INT32_MAX, 'startCpu');
     const count = options.count === undefined ? INT32_MAX : integerIn(options.count, 1, INT32_MAX, 'count');
     const dom = await resolveDomain(this.#call, domain, options);
+    try {
+      return await this.#perCpu(dom, start, count, options);
+    } catch (error) {
+      // libvirt 9.0 under cgroup v2 has no per-CPU accounting: OPERATION_UNSUPPORTED.
+      throw unsupportedAs(error, 'per-CPU statistics');
+    }
+  }
+
+  async #perCpu(dom: DomainRef, start: number, count: number, options: CallOptions): Promise<PerCpuStats[]> {
     // As virsh: the number of host CPUs (nparams 0, ncpus 0), then the number of statistics per CPU.
     const hostCpus = await this.#count(dom, 0, 0, options);
     const nparams = await this.#count(dom, 0, 1, options);
@@ -186,7 +203,7 @@ export class DomainStatsResource {
   }
 
   /** GET_CPU_STATS with `nparams` 0: a count in the reply's `nparams`. */
-  async #count(dom: Awaited<ReturnType<typeof resolveDomain>>, startCpu: number, ncpus: number, options: CallOptions): Promise<number> {
+  async #count(dom: DomainRef, startCpu: number, ncpus: number, options: CallOptions): Promise<number> {
     return (await this.#call(DOMAIN_GET_CPU_STATS, { dom, nparams: 0, start_cpu: startCpu, ncpus, flags: 0 }, options)).nparams;
   }
 

@@ -43,6 +43,7 @@ import {
 } from './node-types.js';
 import { CALL_ONLY, checkOptions, integerIn } from './option-check.js';
 import type { ResourceCall } from './types.js';
+import { unsupportedAs } from './unsupported.js';
 
 /** Options of the calls that read one NUMA cell or CPU, or the whole host. */
 export interface NodeCellOptions extends CallOptions {
@@ -253,10 +254,8 @@ export class NodeResource {
       const { params } = await this.#call(NODE_GET_SEV_INFO, { nparams: 0, flags: VIR_TYPED_PARAM_STRING_OKAY }, options);
       return decodeSevInfo(typedParamsToRecord(params));
     } catch (error) {
-      // QEMU says "QEMU does not support SEV guest" with OPERATION_UNSUPPORTED: the same answer as a driver without the call.
-      if (error instanceof LibvirtError && isLibvirtCode(error, VirErrorCode.VIR_ERR_OPERATION_UNSUPPORTED))
-        throw new UnsupportedError(`AMD SEV is not available on this host: ${error.libvirtMessage ?? error.message}`, { remote: error });
-      throw error;
+      // QEMU says "QEMU does not support SEV guest" with OPERATION_UNSUPPORTED.
+      throw unsupportedAs(error, 'AMD SEV');
     }
   }
 }
