@@ -1,12 +1,4 @@
-import {
-  ErrorCode,
-  InvalidArgumentError,
-  LibvirtError,
-  UnsupportedError,
-  VirErrorCode,
-  checkKeys,
-  isLibvirtCode,
-} from '../../errors/index.js';
+import { ErrorCode, InvalidArgumentError, checkKeys } from '../../errors/index.js';
 import {
   CALL_OPTION_KEYS,
   NODE_ALLOC_PAGES,
