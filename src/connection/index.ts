@@ -138,6 +138,7 @@ export {
   type MemoryStats,
   type MemoryStatsPeriodOptions,
   type NodeCellOptions,
+  type NodeCpuStatsOptions,
   type NodeCpuMap,
   type NodeCpuStats,
   type NodeMemoryParameters,

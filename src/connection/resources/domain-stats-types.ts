@@ -198,9 +198,11 @@ function counter(value: unknown): bigint | undefined {
 
 /** Typed block statistics (243), or the old five (64) as `{ rd_req: …, errs: … }`. */
 export function decodeBlockStats(params: readonly TypedParam[] | Record<string, bigint>): BlockStats {
-  const record: Record<string, TypedParamRecordValue> = Array.isArray(params)
-    ? typedParamsToRecord(params as readonly TypedParam[])
-    : (params as Record<string, bigint>);
+  // The old call's five `hyper`s read as the llong parameters they are, so `params` has the same value types either way.
+  const list = Array.isArray(params)
+    ? (params as readonly TypedParam[])
+    : Object.entries(params).map(([field, value]): TypedParam => ({ field, type: 'llong', value }));
+  const record = typedParamsToRecord(list);
   const out: BlockStats = { params: record };
   for (const [name, value] of Object.entries(record)) {
     const field = BLOCK_FIELDS[name];

@@ -37,9 +37,15 @@ import { CALL_ONLY, checkOptions, integerIn } from './option-check.js';
 import type { ResourceCall } from './types.js';
 import { unsupportedAs } from './unsupported.js';
 
-/** Options of the calls that read one NUMA cell or CPU, or the whole host. */
+/** Options of {@link NodeResource.getCpuStats}. */
+export interface NodeCpuStatsOptions extends CallOptions {
+  /** One host CPU; none: all of them together. */
+  cpu?: number;
+}
+
+/** Options of {@link NodeResource.getMemoryStats}. */
 export interface NodeCellOptions extends CallOptions {
-  /** The NUMA cell (memory) or CPU (CPU time); none: the whole host. */
+  /** One NUMA cell; none: the whole host. */
   cell?: number;
 }
 
@@ -97,9 +103,9 @@ export class NodeResource {
    * @throws InvalidArgumentError for a negative CPU · `LibvirtError` `VIR_ERR_INVALID_ARG` for a CPU the host lacks
    * @see virNodeGetCPUStats
    */
-  async getCpuStats(options: NodeCellOptions = {}): Promise<NodeCpuStats> {
-    checkOptions(options, { ...CALL_OPTION_KEYS, cell: true });
-    const cpuNum = options.cell === undefined ? -1 : integerIn(options.cell, 0, INT32_MAX, 'cell');
+  async getCpuStats(options: NodeCpuStatsOptions = {}): Promise<NodeCpuStats> {
+    checkOptions(options, { ...CALL_OPTION_KEYS, cpu: true });
+    const cpuNum = options.cpu === undefined ? -1 : integerIn(options.cpu, 0, INT32_MAX, 'cpu');
     const { nparams } = await this.#call(NODE_GET_CPU_STATS, { cpuNum, nparams: 0, flags: 0 }, options);
     if (nparams === 0) return decodeNodeCpuStats([]);
     return decodeNodeCpuStats((await this.#call(NODE_GET_CPU_STATS, { cpuNum, nparams, flags: 0 }, options)).params);

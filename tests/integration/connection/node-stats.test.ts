@@ -23,7 +23,7 @@ describe('on the test driver', () => {
     expect(Object.keys(all.params).sort()).toEqual(['idle', 'iowait', 'kernel', 'user']);
     expect(all.kernelNs).toBe(all.params['kernel']);
     expect(typeof all.idleNs).toBe('bigint');
-    expect(await conn.host.node.getCpuStats({ cell: 2 })).toEqual(all); // canned: the same for every CPU
+    expect(await conn.host.node.getCpuStats({ cpu: 2 })).toEqual(all); // canned: the same for every CPU
   });
 
   it('free memory of each NUMA cell, in bytes', async () => {
@@ -62,8 +62,8 @@ describe('on the test driver', () => {
   it('refuses bad input before anything is sent', async () => {
     const node = conn.host.node;
     const bad: [string, () => Promise<unknown>][] = [
-      ['negative cpu', () => node.getCpuStats({ cell: -1 })],
-      ['unknown option', () => node.getCpuStats({ cpu: 1 } as never)],
+      ['negative cpu', () => node.getCpuStats({ cpu: -1 })],
+      ['unknown option', () => node.getCpuStats({ cell: 1 } as never)],
       ['maxCells 0', () => node.getCellsFreeMemory({ maxCells: 0 })],
       ['maxCells past the protocol', () => node.getCellsFreeMemory({ maxCells: 1025 })],
       ['no page sizes', () => node.getFreePages([])],
@@ -104,7 +104,7 @@ describe('on qemu:///system, reading only', () => {
   });
 
   it('CPU times (Linux wants exactly the count it gave: the SDK asks first)', async () => {
-    const stats = await conn.host.node.getCpuStats({ cell: 0 });
+    const stats = await conn.host.node.getCpuStats({ cpu: 0 });
     expect(Object.keys(stats.params).sort()).toEqual(['idle', 'iowait', 'kernel', 'user']);
   });
 
