@@ -1,6 +1,7 @@
 import { InvalidArgumentError, UnsupportedError } from '../../errors/index.js';
 import {
   CALL_OPTION_KEYS,
+  checkOnlyCallOptions,
   DOMAIN_BLOCK_STATS,
   DOMAIN_BLOCK_STATS_FLAGS,
   DOMAIN_GET_CONTROL_INFO,
@@ -38,7 +39,7 @@ import {
   decodePerCpuStats,
   diskErrorName,
 } from './domain-stats-types.js';
-import { CALL_ONLY, booleanOption, checkOptions, deviceName, integerIn } from './option-check.js';
+import { booleanOption, checkOptions, deviceName, integerIn } from './option-check.js';
 import { type DomainInput, resolveDomain } from './refs.js';
 import type { ResourceCall } from './types.js';
 import { unsupportedAs } from './unsupported.js';
@@ -95,7 +96,7 @@ export class DomainStatsResource {
    * @see virDomainBlockStats
    */
   async getBlockStats(domain: DomainInput, disk?: string, options: CallOptions = {}): Promise<BlockStats> {
-    checkOptions(options, CALL_ONLY);
+    checkOnlyCallOptions(options, 0);
     const path = disk === undefined ? '' : deviceName(disk, 'disk');
     const what = path === '' ? 'block statistics summed over disks' : `block statistics of ${path}`;
     const dom = await resolveDomain(this.#call, domain, options);
@@ -120,7 +121,7 @@ export class DomainStatsResource {
    * @see virDomainInterfaceStats
    */
   async getInterfaceStats(domain: DomainInput, device: string, options: CallOptions = {}): Promise<InterfaceStats> {
-    checkOptions(options, CALL_ONLY);
+    checkOnlyCallOptions(options, 0);
     const name = deviceName(device, 'device');
     const dom = await resolveDomain(this.#call, domain, options);
     return decodeInterfaceStats(await this.#call(DOMAIN_INTERFACE_STATS, { dom, device: name }, options));
@@ -133,7 +134,7 @@ export class DomainStatsResource {
    * @see virDomainMemoryStats
    */
   async getMemoryStats(domain: DomainInput, options: CallOptions = {}): Promise<MemoryStats> {
-    checkOptions(options, CALL_ONLY);
+    checkOnlyCallOptions(options, 0);
     const dom = await resolveDomain(this.#call, domain, options);
     return decodeMemoryStats((await this.#call(DOMAIN_MEMORY_STATS, { dom, maxStats: MEMORY_STATS_ASKED, flags: 0 }, options)).stats);
   }
@@ -160,7 +161,7 @@ export class DomainStatsResource {
    * @see virDomainGetCPUStats
    */
   async getCpuTotals(domain: DomainInput, options: CallOptions = {}): Promise<CpuTotals> {
-    checkOptions(options, CALL_ONLY);
+    checkOnlyCallOptions(options, 0);
     const dom = await resolveDomain(this.#call, domain, options);
     const nparams = await this.#count(dom, -1, 1, options);
     if (nparams === 0) return decodeCpuTotals([]);
@@ -214,7 +215,7 @@ export class DomainStatsResource {
    * @see virDomainGetDiskErrors
    */
   async getDiskErrors(domain: DomainInput, options: CallOptions = {}): Promise<DiskError[]> {
-    checkOptions(options, CALL_ONLY);
+    checkOnlyCallOptions(options, 0);
     const dom = await resolveDomain(this.#call, domain, options);
     const { errors } = await this.#call(DOMAIN_GET_DISK_ERRORS, { dom, maxerrors: REMOTE_DOMAIN_DISK_ERRORS_MAX, flags: 0 }, options);
     return errors.map((e) => ({ disk: e.disk, error: diskErrorName(e.error) }));
@@ -228,7 +229,7 @@ export class DomainStatsResource {
    * @see virDomainGetControlInfo
    */
   async getControlInfo(domain: DomainInput, options: CallOptions = {}): Promise<ControlInfo> {
-    checkOptions(options, CALL_ONLY);
+    checkOnlyCallOptions(options, 0);
     const dom = await resolveDomain(this.#call, domain, options);
     return decodeControlInfo(await this.#call(DOMAIN_GET_CONTROL_INFO, { dom, flags: 0 }, options));
   }
@@ -240,7 +241,7 @@ export class DomainStatsResource {
    * @see virDomainGetFSInfo
    */
   async getFilesystems(domain: DomainInput, options: CallOptions = {}): Promise<DomainFilesystem[]> {
-    checkOptions(options, CALL_ONLY);
+    checkOnlyCallOptions(options, 0);
     const dom = await resolveDomain(this.#call, domain, options);
     const { info } = await this.#call(DOMAIN_GET_FSINFO, { dom, flags: 0 }, options);
     return info.map((f) => ({ mountpoint: f.mountpoint, name: f.name, type: f.fstype, disks: f.dev_aliases }));
@@ -253,7 +254,7 @@ export class DomainStatsResource {
    * @see virDomainGetGuestVcpus
    */
   async getGuestVcpus(domain: DomainInput, options: CallOptions = {}): Promise<GuestVcpus> {
-    checkOptions(options, CALL_ONLY);
+    checkOnlyCallOptions(options, 0);
     const dom = await resolveDomain(this.#call, domain, options);
     const { params } = await this.#call(DOMAIN_GET_GUEST_VCPUS, { dom, flags: 0 }, options);
     const list = (field: string): number[] => {

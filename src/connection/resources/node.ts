@@ -1,6 +1,7 @@
 import { ErrorCode, InvalidArgumentError, checkKeys } from '../../errors/index.js';
 import {
   CALL_OPTION_KEYS,
+  checkOnlyCallOptions,
   NODE_ALLOC_PAGES,
   NODE_GET_CELLS_FREE_MEMORY,
   NODE_GET_CPU_MAP,
@@ -33,7 +34,7 @@ import {
   decodeNodeMemoryStats,
   decodeSevInfo,
 } from './node-types.js';
-import { CALL_ONLY, checkOptions, integerIn } from './option-check.js';
+import { checkOptions, integerIn } from './option-check.js';
 import type { ResourceCall } from './types.js';
 import { unsupportedAs } from './unsupported.js';
 
@@ -189,7 +190,7 @@ export class NodeResource {
    * @see virNodeGetCPUMap
    */
   async getCpuMap(options: CallOptions = {}): Promise<NodeCpuMap> {
-    checkOptions(options, CALL_ONLY);
+    checkOnlyCallOptions(options, 0);
     const r = await this.#call(NODE_GET_CPU_MAP, { need_map: 1, need_online: 1, flags: 0 }, options);
     return { present: r.ret, online: r.online, onlineCpus: cpuMapMembers(r.cpumap) };
   }
@@ -201,7 +202,7 @@ export class NodeResource {
    * @see virNodeGetMemoryParameters
    */
   async getMemoryParameters(options: CallOptions = {}): Promise<NodeMemoryParameters> {
-    checkOptions(options, CALL_ONLY);
+    checkOnlyCallOptions(options, 0);
     const { nparams } = await this.#call(NODE_GET_MEMORY_PARAMETERS, { nparams: 0, flags: 0 }, options);
     if (nparams === 0) return {};
     const { params } = await this.#call(NODE_GET_MEMORY_PARAMETERS, { nparams, flags: 0 }, options);
@@ -216,7 +217,7 @@ export class NodeResource {
    * @see virNodeSetMemoryParameters
    */
   async setMemoryParameters(parameters: NodeMemoryParametersInput, options: CallOptions = {}): Promise<void> {
-    checkOptions(options, CALL_ONLY);
+    checkOnlyCallOptions(options, 0);
     if (typeof parameters !== 'object' || parameters === null || Object.keys(parameters).length === 0)
       throw new InvalidArgumentError(`parameters must name at least one of ${Object.keys(SETTABLE).join(', ')}`, { path: 'parameters' });
     checkKeys(parameters, SETTABLE, '', { code: ErrorCode.INVALID_ARGUMENT });
@@ -234,7 +235,7 @@ export class NodeResource {
    * @see virNodeGetSecurityModel
    */
   async getSecurityModel(options: CallOptions = {}): Promise<SecurityModel> {
-    checkOptions(options, CALL_ONLY);
+    checkOnlyCallOptions(options, 0);
     const r = await this.#call(NODE_GET_SECURITY_MODEL, undefined, options);
     return { model: cString(r.model), doi: cString(r.doi) };
   }
@@ -247,7 +248,7 @@ export class NodeResource {
    * @see virNodeGetSEVInfo
    */
   async getSevInfo(options: CallOptions = {}): Promise<SevInfo> {
-    checkOptions(options, CALL_ONLY);
+    checkOnlyCallOptions(options, 0);
     try {
       const { params } = await this.#call(NODE_GET_SEV_INFO, { nparams: 0, flags: VIR_TYPED_PARAM_STRING_OKAY }, options);
       return decodeSevInfo(typedParamsToRecord(params));

@@ -6,13 +6,12 @@
  * @module
  */
 import { ErrorCode, InvalidArgumentError, type KnownKeys, checkKeys } from '../../errors/index.js';
-import { CALL_OPTION_KEYS, type CallOptions, checkCallOptions } from '../../rpc/index.js';
-
-/** The keys of `{ signal, timeout }`, for a method that takes nothing else. */
-export const CALL_ONLY = CALL_OPTION_KEYS satisfies KnownKeys<CallOptions>;
+import { checkCallOptions } from '../../rpc/index.js';
 
 /**
- * Check an options bag: an object or nothing, `signal` and `timeout` valid, no unknown key.
+ * Check an options bag wider than `{ signal, timeout }` (a bag of just those:
+ * `checkOnlyCallOptions`): an object or nothing, `signal` and `timeout` valid,
+ * no key `keys` does not list.
  * @example checkOptions(options, { ...CALL_OPTION_KEYS, live: true, config: true });
  * @throws InvalidArgumentError naming the option (`path`)
  */
