@@ -197,6 +197,40 @@ export {
   type WipeOptions,
 } from './resources/index.js';
 export type { InterfaceRef } from '../rpc/index.js';
+// Per-domain statistics (`conn.domains.stats`) and the host machine (`conn.host.node`).
+export {
+  DomainStatsResource,
+  NodeResource,
+  type AllocPagesOptions,
+  type BlockStats,
+  type CellFreeMemory,
+  type CellsFreeMemoryOptions,
+  type ControlInfo,
+  type ControlState,
+  type CpuTotals,
+  type DiskError,
+  type DiskErrorKind,
+  type DomainFilesystem,
+  type FreePages,
+  type GuestVcpus,
+  type GuestVcpusOptions,
+  type InterfaceStats,
+  type MemoryStats,
+  type MemoryStatsPeriodOptions,
+  type NodeCellOptions,
+  type NodeCpuStatsOptions,
+  type NodeCpuMap,
+  type NodeCpuStats,
+  type NodeMemoryParameters,
+  type NodeMemoryParametersInput,
+  type NodeMemoryStats,
+  type NodePagesOptions,
+  type PageAllocation,
+  type PerCpuStats,
+  type PerCpuStatsOptions,
+  type SecurityModel,
+  type SevInfo,
+} from './resources/index.js';
 export { MAX_TIMEOUT_MS, DEFAULT_SASL_MECHANISMS, RPC_CALL_CHANNEL, STREAM_ABORT_TIMEOUT_MS } from '../rpc/index.js';
 export type {
   CallOptions,

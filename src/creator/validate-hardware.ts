@@ -27,7 +27,7 @@ import {
 import { hostPath } from './validate-text.js';
 import type { CpuSpec, FilesystemSpec, HostdevSpec, RngSpec, TpmSpec, VideoSpec, WatchdogSpec } from './spec-hardware.js';
 import type { VmSpec } from './spec.js';
-import { parseSize, type HostdevDevice } from '../xml/index.js';
+import { CPUSET_PATTERN, cpusetMembers, parseSize, type HostdevDevice } from '../xml/index.js';
 
 /** The production fields after validation: sizes in bytes, host devices as `<hostdev>` models. */
 export interface CheckedHardware {
@@ -56,8 +56,6 @@ export interface CheckedHardware {
 /** Guest CPU models and features: libvirt's names. */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const TAG = /^[A-Za-z0-9_.-]{1,36}$/;
-/** A libvirt cpuset: `'2'`, `'0-3'`, `'0-3,^2,6'`. */
-const CPUSET = /^\^?\d{1,5}(-\d{1,5})?(,\^?\d{1,5}(-\d{1,5})?)*$/;
 const CPU_MODES = ['host-passthrough', 'host-model', 'maximum', 'custom'];
 const POLICIES = ['force', 'require', 'optional', 'disable', 'forbid'];
 
@@ -77,23 +75,8 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], path: st
   return value as T;
 }
 
-/** The vCPU numbers a cpuset names (`^n` removes); `undefined` when one is past `max`. */
-function cpusetMembers(cpuset: string, max: number): Set<number> | undefined {
-  const set = new Set<number>();
-  for (const part of cpuset.split(',')) {
-    const negate = part.startsWith('^');
-    const [a, b] = (negate ? part.slice(1) : part).split('-').map(Number) as [number, number | undefined];
-    const end = b ?? a;
-    if (end < a || end >= max) return undefined;
-    for (let i = a; i <= end; i++)
-      if (negate) set.delete(i);
-      else set.add(i);
-  }
-  return set;
-}
-
 function cpuset(value: unknown, path: string): string {
-  if (typeof value !== 'string' || !CPUSET.test(value)) throw specError(path, "must be a CPU list such as '2', '0-3' or '0-3,^2'");
+  if (typeof value !== 'string' || !CPUSET_PATTERN.test(value)) throw specError(path, "must be a CPU list such as '2', '0-3' or '0-3,^2'");
   return value;
 }
 

@@ -222,3 +222,6 @@ export {
 // Backups and checkpoints
 export { buildBackupXml, parseBackupXml, type BackupModel, type BackupDiskModel } from './disk-state/backup.js';
 export { buildCheckpointXml, parseCheckpointXml, type CheckpointModel, type CheckpointDiskModel } from './disk-state/checkpoint.js';
+
+// libvirt's CPU list syntax
+export { CPUSET_PATTERN, cpusetMembers, formatCpuset } from './cpuset.js';

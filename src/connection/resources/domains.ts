@@ -33,6 +33,7 @@ import { type DomainInput, checkObjectName, lookupDomainBy, resolveDomain } from
 import { SnapshotResource } from './snapshots.js';
 import { CheckpointResource } from './checkpoints.js';
 import { DomainJobResource } from './domain-jobs.js';
+import { DomainStatsResource } from './domain-stats.js';
 import { DomainMigrationResource } from './domain-migration.js';
 import { DomainTuningResource } from './domain-tuning.js';
 import { DomainAdminResource } from './domain-admin.js';
@@ -84,6 +85,8 @@ export class DomainResource {
   readonly inspect: DomainInspectResource;
   /** Rename, block write threshold, dirty-rate measurement, graphics reload, autostart-once. */
   readonly admin: DomainAdminResource;
+  /** Statistics (block, interface, memory, CPU, disk errors, control channel) and the guest agent's filesystems and vCPUs. */
+  readonly stats: DomainStatsResource;
 
   constructor(call: ResourceCall, stream: ResourceStream) {
     this.#call = call;
@@ -101,6 +104,7 @@ export class DomainResource {
     this.guest = new DomainGuestResource(call);
     this.inspect = new DomainInspectResource(call);
     this.admin = new DomainAdminResource(call);
+    this.stats = new DomainStatsResource(call);
   }
 
   /**

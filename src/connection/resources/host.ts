@@ -21,6 +21,7 @@ import { type DomainCapabilities, type HostCapabilities, parseCapabilitiesXml, p
 import { HostCpuResource } from './host-cpu.js';
 import { NativeConfigResource } from './host-native.js';
 import { type ConnectionIdentity, setIdentity } from './identity.js';
+import { NodeResource } from './node.js';
 import { type ResourceCall, flag } from './types.js';
 
 /** A libvirt-style version number, split. */
@@ -87,8 +88,12 @@ export class HostResource {
   /** A domain XML as the hypervisor's own configuration (QEMU's command line) and back. @see virConnectDomainXMLToNative */
   readonly native: NativeConfigResource;
 
+  /** The host machine as virsh's `node*` commands show it: CPU and memory statistics, NUMA cells, huge pages, KSM, security model, SEV. */
+  readonly node: NodeResource;
+
   constructor(call: ResourceCall) {
     this.#call = call;
+    this.node = new NodeResource(call);
     this.cpu = new HostCpuResource(call);
     this.native = new NativeConfigResource(call);
   }

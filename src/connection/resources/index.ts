@@ -78,3 +78,7 @@ export * from './host-native.js';
 export type { ConnectionIdentity } from './identity.js';
 export type { FindPoolSourcesOptions } from './storage-discovery.js';
 export type { WipeAlgorithm, WipeOptions } from './storage-wipe.js';
+export * from './domain-stats.js';
+export * from './domain-stats-types.js';
+export * from './node.js';
+export * from './node-types.js';

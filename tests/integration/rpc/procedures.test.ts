@@ -520,6 +520,41 @@ describe('domains', () => {
     await h.answered(P.NWFILTER_DEFINE_XML_FLAGS, { xml: "<filter name='lvm-no-such-filter'/>", flags: 0 });
   });
 
+  it('statistics: the test driver answers the domain and host counters, and refuses what it lacks', async () => {
+    // Raw wire level; the typed API over them is tested in tests/integration/connection/{domain,node}-stats.test.ts.
+    expect(Object.keys(await h.call(P.DOMAIN_BLOCK_STATS, { dom: test, path: 'vda' }))).toHaveLength(5);
+    await h.unsupported(P.DOMAIN_BLOCK_STATS_FLAGS, { dom: test, path: 'vda', nparams: 16, flags: 0 });
+    expect((await h.call(P.DOMAIN_INTERFACE_STATS, { dom: test, device: 'testnet0' })).rx_bytes).toBeGreaterThan(0n);
+    expect((await h.call(P.DOMAIN_MEMORY_STATS, { dom: test, maxStats: 64, flags: 0 })).stats).toHaveLength(13);
+    await h.fails(P.DOMAIN_SET_MEMORY_STATS_PERIOD, { dom: test, period: 0, flags: 3 }, 8); // LIVE|CONFIG: exclusive here
+    expect(await h.call(P.DOMAIN_GET_CPU_STATS, { dom: test, nparams: 0, start_cpu: -1, ncpus: 1, flags: 0 })).toEqual({
+      params: [],
+      nparams: 3,
+    });
+    expect(await h.call(P.DOMAIN_GET_DISK_ERRORS, { dom: test, maxerrors: 256, flags: 0 })).toEqual({
+      errors: [{ disk: 'vda', error: 1 }],
+      nerrors: 1,
+    });
+    expect(await h.call(P.DOMAIN_GET_CONTROL_INFO, { dom: test, flags: 0 })).toEqual({ state: 0, details: 0, stateTime: 0n });
+    expect((await h.call(P.DOMAIN_GET_FSINFO, { dom: test, flags: 0 })).ret).toBe(2);
+    await h.unsupported(P.DOMAIN_GET_GUEST_VCPUS, { dom: test, flags: 0 });
+    await h.unsupported(P.DOMAIN_SET_GUEST_VCPUS, { dom: test, cpumap: '1', state: 1, flags: 0 });
+    expect((await h.call(P.NODE_GET_CPU_STATS, { cpuNum: -1, nparams: 0, flags: 0 })).nparams).toBe(4);
+    await h.unsupported(P.NODE_GET_MEMORY_STATS, { nparams: 0, cellNum: -1, flags: 0 });
+    expect((await h.call(P.NODE_GET_CELLS_FREE_MEMORY, { startCell: 0, maxcells: 8 })).cells).toEqual([2097152n, 4194304n]);
+    await h.fails(P.NODE_GET_FREE_PAGES, { pages: [4], startCell: -1, cellCount: 1, flags: 0 }, 1); // libvirt 9.0 test driver
+    expect(await h.call(P.NODE_GET_CPU_MAP, { need_map: 1, need_online: 1, flags: 0 })).toEqual({
+      cpumap: Buffer.from([0x15]),
+      online: 3,
+      ret: 8,
+    });
+    await h.unsupported(P.NODE_GET_MEMORY_PARAMETERS, { nparams: 0, flags: 0 });
+    await h.unsupported(P.NODE_SET_MEMORY_PARAMETERS, { params: [{ field: 'shm_pages_to_scan', type: 'uint', value: 100 }], flags: 0 });
+    expect((await h.call(P.NODE_GET_SECURITY_MODEL, undefined)).model.toString()).toBe('testSecurity\0');
+    await h.unsupported(P.NODE_ALLOC_PAGES, { pageSizes: [2048], pageCounts: [1n], startCell: -1, cellCount: 1, flags: 0 });
+    await h.unsupported(P.NODE_GET_SEV_INFO, { nparams: 0, flags: 4 });
+  });
+
   it('covered every non-storage, non-network descriptor', () => {
     const mine = P.ALL_PROCEDURES.filter((d) => !/STORAGE|NETWORK/.test(d.name));
     expect(mine.filter((d) => !h.covered.has(d.proc)).map((d) => d.name)).toEqual([]);

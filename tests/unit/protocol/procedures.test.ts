@@ -102,6 +102,8 @@ const HIGH_PRIORITY = new Set([
   128, 129, 131, 132, 134, 155, 156, 158, 284, 391,
   // networks (update, ports), node device lifecycle, nwfilter bindings, snapshot children (Appendix B)
   117, 124, 153, 275, 291, 297, 397, 399, 400, 404, 405, 429, 430, 431, 433, 434, 435, 436, 437, 447,
+  // domain and host statistics (Appendix B)
+  65, 101, 122, 227, 228, 229, 340,
 ]);
 
 const STREAMS = new Map([

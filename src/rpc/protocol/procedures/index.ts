@@ -17,6 +17,7 @@ import * as domainPinning from './domain-pinning.js';
 import * as domainResources from './domain-resources.js';
 import * as domainOps from './domain-ops.js';
 import * as domainSave from './domain-save.js';
+import * as domainStats from './domain-stats.js';
 import * as domainTime from './domain-time.js';
 import * as domainTuning from './domain-tuning.js';
 import * as domain from './domain.js';
@@ -33,6 +34,7 @@ import * as networkConfig from './network-config.js';
 import * as networkPort from './network-port.js';
 import * as nodeDevice from './node-device.js';
 import * as nodeDeviceLifecycle from './node-device-lifecycle.js';
+import * as nodeStats from './node-stats.js';
 import * as nwfilter from './nwfilter.js';
 import * as nwfilterBinding from './nwfilter-binding.js';
 import * as secret from './secret.js';
@@ -53,6 +55,7 @@ export * from './domain-pinning.js';
 export * from './domain-resources.js';
 export * from './domain-ops.js';
 export * from './domain-save.js';
+export * from './domain-stats.js';
 export * from './domain-time.js';
 export * from './domain-tuning.js';
 export * from './domain.js';
@@ -69,6 +72,7 @@ export * from './network-config.js';
 export * from './network-port.js';
 export * from './node-device.js';
 export * from './node-device-lifecycle.js';
+export * from './node-stats.js';
 export * from './nwfilter.js';
 export * from './nwfilter-binding.js';
 export * from './secret.js';
@@ -107,6 +111,7 @@ export const ALL_PROCEDURES: readonly Procedure<unknown, unknown>[] = Object.fre
     domainResources,
     domainOps,
     domainSave,
+    domainStats,
     domainTime,
     domainTuning,
     domainPinning,
@@ -126,6 +131,7 @@ export const ALL_PROCEDURES: readonly Procedure<unknown, unknown>[] = Object.fre
     networkPort,
     nodeDevice,
     nodeDeviceLifecycle,
+    nodeStats,
     nwfilter,
     nwfilterBinding,
     secret,
