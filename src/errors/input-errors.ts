@@ -5,10 +5,20 @@
  */
 import { LibvirtManagerError, type LibvirtManagerErrorOptions } from './base.js';
 import { ErrorCode } from './sdk-codes.js';
+import type { InvalidArgumentIssue } from './issues.js';
 
 /**
  * A value passed to the SDK is invalid (out of range, too long, wrong type).
  * Raised before anything is sent to libvirt. `path` names the offending field.
+ *
+ * A spec with several problems is refused with all of them: `issues` lists
+ * each (`{ path, message }`), `path` is the first one's and the message has
+ * one line per problem, the first first.
+ *
+ * @example
+ * catch (error) {
+ *   if (error instanceof InvalidArgumentError) for (const issue of error.issues) console.error(issue.message);
+ * }
  */
 export class InvalidArgumentError extends LibvirtManagerError {
   /** @internal */
@@ -16,15 +26,25 @@ export class InvalidArgumentError extends LibvirtManagerError {
   declare readonly code: typeof ErrorCode.INVALID_ARGUMENT | typeof ErrorCode.INVALID_SPEC | typeof ErrorCode.INVALID_URI;
   /** Dotted path of the offending field, e.g. `'disks[1].size'`, when known. */
   readonly path: string | undefined;
+  /**
+   * Every problem found, in the order checked (the first is `path`'s): several
+   * when a spec had several mistakes, else just this error's own `{ path, message }`.
+   */
+  readonly issues: readonly InvalidArgumentIssue[];
   constructor(
     message: string,
     options: LibvirtManagerErrorOptions & {
       path?: string;
       code?: typeof ErrorCode.INVALID_ARGUMENT | typeof ErrorCode.INVALID_SPEC | typeof ErrorCode.INVALID_URI;
+      /** All the problems, when there are several (the first is the one `path` and `message` start with). */
+      issues?: readonly InvalidArgumentIssue[];
     } = {},
   ) {
     super(options.code ?? ErrorCode.INVALID_ARGUMENT, message, options);
     this.path = options.path;
+    const issues = options.issues ?? [];
+    const list = issues.length > 0 ? issues : [{ path: options.path, message }];
+    this.issues = Object.freeze(list.map((i) => Object.freeze({ path: i.path, message: i.message })));
   }
 }
 

@@ -21,6 +21,7 @@ export {
   GuestExecError,
   type GuestAgentFailure,
   InvalidArgumentError,
+  type InvalidArgumentIssue,
   InvalidStateError,
   InvalidUriError,
   LibvirtError,
