@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode, exitCodeOf } from '../../../src/cli/exit-codes.js';
 import { errorJson, errorLine } from '../../../src/cli/output.js';
 import { validateSpec, type VmSpec } from '../../../src/creator/internal.js';
-import { InvalidArgumentError } from '../../../src/index.js';
+import { type InvalidArgumentError } from '../../../src/index.js';
 
 function refusalOf(spec: Record<string, unknown>): InvalidArgumentError {
   try {
