@@ -5,7 +5,14 @@
  */
 import { LibvirtManagerError, type LibvirtManagerErrorOptions } from './base.js';
 import { ErrorCode } from './sdk-codes.js';
-import type { InvalidArgumentIssue } from './issues.js';
+
+/** One problem of an input: the field and what is wrong with it. */
+export interface InvalidArgumentIssue {
+  /** Dotted path of the field, e.g. `'disks[1].size'`, when known. */
+  readonly path: string | undefined;
+  /** The message an error about this problem alone has, e.g. `'disks[1].size: must be greater than zero'`. */
+  readonly message: string;
+}
 
 /**
  * A value passed to the SDK is invalid (out of range, too long, wrong type).

@@ -7,16 +7,8 @@
  *
  * @module
  */
-import { InvalidArgumentError } from './input-errors.js';
+import { InvalidArgumentError, type InvalidArgumentIssue } from './input-errors.js';
 import type { ErrorCode } from './sdk-codes.js';
-
-/** One problem of an input: the field and what is wrong with it. */
-export interface InvalidArgumentIssue {
-  /** Dotted path of the field, e.g. `'disks[1].size'`, when known. */
-  readonly path: string | undefined;
-  /** The message an error about this problem alone has, e.g. `'disks[1].size: must be greater than zero'`. */
-  readonly message: string;
-}
 
 /** How many problems an error's message lists; `issues` holds every one. */
 export const MAX_LISTED_ISSUES = 20;

@@ -46,7 +46,13 @@ function inventory(): { domains: string[]; volumes: string[] } {
 async function callsDuring(run: () => Promise<unknown>): Promise<string[]> {
   const calls: string[] = [];
   const channel = tracingChannel<unknown, RpcCallMessage & object>(RPC_CALL_CHANNEL);
-  const handlers = { start: (message: RpcCallMessage & object) => void calls.push(message.name) };
+  const handlers = {
+    start: (message: RpcCallMessage & object) => void calls.push(message.name),
+    end: () => undefined,
+    asyncStart: () => undefined,
+    asyncEnd: () => undefined,
+    error: () => undefined,
+  };
   channel.subscribe(handlers);
   try {
     await run();
