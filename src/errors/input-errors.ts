@@ -6,7 +6,7 @@
 import { LibvirtManagerError, type LibvirtManagerErrorOptions } from './base.js';
 import { ErrorCode } from './sdk-codes.js';
 
-/** One problem of an input: the field and what is wrong with it. */
+/** One problem of an input: the field and what is wrong with it (an entry of `InvalidArgumentError.issues`). */
 export interface InvalidArgumentIssue {
   /** Dotted path of the field, e.g. `'disks[1].size'`, when known. */
   readonly path: string | undefined;
@@ -37,14 +37,15 @@ export class InvalidArgumentError extends LibvirtManagerError {
    * Every problem found, in the order checked (the first is `path`'s): several
    * when a spec had several mistakes, else just this error's own `{ path, message }`.
    */
-  readonly issues: readonly InvalidArgumentIssue[];
+  // Spelled out, not `InvalidArgumentIssue[]`: the shape is the public contract, without a new name on the root entry.
+  readonly issues: readonly { readonly path: string | undefined; readonly message: string }[];
   constructor(
     message: string,
     options: LibvirtManagerErrorOptions & {
       path?: string;
       code?: typeof ErrorCode.INVALID_ARGUMENT | typeof ErrorCode.INVALID_SPEC | typeof ErrorCode.INVALID_URI;
       /** All the problems, when there are several (the first is the one `path` and `message` start with). */
-      issues?: readonly InvalidArgumentIssue[];
+      issues?: readonly { path: string | undefined; message: string }[];
     } = {},
   ) {
     super(options.code ?? ErrorCode.INVALID_ARGUMENT, message, options);

@@ -21,7 +21,6 @@ export {
   GuestExecError,
   type GuestAgentFailure,
   InvalidArgumentError,
-  type InvalidArgumentIssue,
   InvalidStateError,
   InvalidUriError,
   LibvirtError,
