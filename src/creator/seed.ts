@@ -46,12 +46,15 @@ function userData(ci: CloudInitSpec): string | undefined {
     throw specError('cloudInit.config', 'must be an object');
   const config: CloudConfigInput = { ...ci.config };
   const fromShorthand = new Set<string>();
+  const conflicts = new SpecIssues();
   for (const key of SHORTHANDS) {
     if (ci[key] === undefined) continue;
-    if (config[key] !== undefined) throw specError(`cloudInit.${key}`, `conflicts with cloudInit.config.${key}`);
+    if (!conflicts.expect(config[key] === undefined, `cloudInit.${key}`, `conflicts with cloudInit.config.${key}`)) continue;
     (config as Record<string, unknown>)[key] = ci[key];
     fromShorthand.add(key);
   }
+  // Which value would be meant is unknown: the user-data is not built from either.
+  conflicts.throwIfAny();
   // Errors name the field as the user wrote it: a shorthand, or under `config`.
   const where = (path: string): string =>
     fromShorthand.has(path.split(/[.[]/)[0] ?? '') ? `cloudInit.${path}` : `cloudInit.config.${path}`;
@@ -83,9 +86,10 @@ export function planSeed(ci: CloudInitSpec, vm: { name: string; uuid: string | u
     ci.hostname === undefined ||
     issues.expect(typeof ci.hostname === 'string' && HOSTNAME.test(ci.hostname), 'cloudInit.hostname', 'must be a host name or FQDN');
   // A refused host name is left out of the image: it would only come back as a second report of itself.
-  const hostname = hostnameOk ? (ci.hostname ?? (HOSTNAME.test(vm.name) ? vm.name : undefined)) : undefined;
+  const hostname = hostnameOk ? (ci.hostname ?? (typeof vm.name === 'string' && HOSTNAME.test(vm.name) ? vm.name : undefined)) : undefined;
   const instanceId = ci.instanceId ?? vm.uuid;
-  const user = issues.field(() => userData(ci));
+  // A refused host name is reported once: not again by the cloud-config builder it is also handed to.
+  const user = issues.field(() => userData(hostnameOk ? ci : { ...ci, hostname: undefined }));
   const seed = issues.field(() =>
     underPath('cloudInit', () =>
       buildNoCloudSeed({

@@ -150,6 +150,15 @@ describe('rules across fields', () => {
     expect(paths(refusal(() => validateSpec(spec({ secureBoot: true, firmware: { type: 'bois' } }))))).toEqual(['firmware.type']);
   });
 
+  it('a value handed on to a builder is reported once, under the field the spec has', () => {
+    // cloudInit.hostname goes to the cloud-config builder too; the VM's name becomes the seed's host name.
+    expect(refusal(() => validateSpec(spec({ cloudInit: { hostname: '-x-', user: { name: 'Ops' } } }))).issues).toEqual([
+      { path: 'cloudInit.hostname', message: 'cloudInit.hostname: must be a host name or FQDN' },
+      { path: 'cloudInit.user.name', message: 'cloudInit.user.name: must match ^[a-z_][a-z0-9_-]{0,31}$' },
+    ]);
+    expect(paths(refusal(() => validateSpec(spec({ name: 5, cloudInit: {} }))))).toEqual(['name']);
+  });
+
   it('still run between fields that passed', () => {
     const error = refusal(() =>
       validateSpec(
