@@ -3,7 +3,7 @@
  * `createVm` refuses it with every problem (`issues`) before a single RPC
  * call goes out (counted on the `libvirt-manager:rpc:call` channel) and
  * with nothing created; `attachDisk` reports every problem of its disk under
- * `disk`; the CLI's `create` prints them one a line and exits 2.
+ * `disk`; the CLI's `create` and `attach-disk` print them one a line and exit 2.
  *
  * One connection stays open for the whole file: the test driver forgets
  * everything once its last client disconnects, so "nothing was created" can
@@ -167,6 +167,22 @@ describe('CLI create with several mistakes', () => {
     const json = JSON.parse(machine.stderr) as { error: { path: string; issues: { path: string }[] } };
     expect(json.error.path).toBe('vcpu');
     expect(json.error.issues.map((i) => i.path)).toEqual(['vcpu', 'networks[0].modle', 'networks[0].mtu']);
+    expect(inventory()).toEqual(before);
+  });
+
+  it('attach-disk with a disk spec file: every problem under `disk`, exit 2, no volume', async () => {
+    const vm = name('cli-att');
+    await holder.domains.control.define(testDomainXml(vm));
+    const file = join(dir, 'disk.yaml');
+    writeFileSync(file, `kind: new\npool: ${POOL}\nsize: 0\nbus: floppy\n`);
+    const before = inventory();
+    const run = await cli(['attach-disk', vm, file, '--uri', TEST_URI]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trimEnd().split('\n')).toEqual([
+      'libvirt-manager: InvalidArgumentError: 2 problems:',
+      '  disk.bus: must be one of virtio, scsi, sata, ide, usb',
+      '  disk.size: must be greater than zero',
+    ]);
     expect(inventory()).toEqual(before);
   });
 });
