@@ -29,8 +29,10 @@ export interface CliErrorJson {
     /** libvirt's code name (`'VIR_ERR_NO_DOMAIN'`), for libvirt's errors. */
     codeName?: string;
     message: string;
-    /** The offending field, for argument and spec errors (`'disks[0].size'`). */
+    /** The offending field, for argument and spec errors (`'disks[0].size'`); the first one's when there are several. */
     path?: string;
+    /** Every problem, when a spec had several (`path` and `message` are the first one's). */
+    issues?: { path?: string; message: string }[];
     /** Why a migration failed (`MigrationError.reason`: `'destination-unreachable'`, `'destination-storage'`…). */
     reason?: string;
     exitCode: number;
@@ -41,6 +43,7 @@ export interface CliErrorJson {
 export function errorJson(error: unknown): CliErrorJson {
   const base = error instanceof Error ? error : new Error(String(error));
   const path = error instanceof InvalidArgumentError || error instanceof XmlParseError ? error.path : undefined;
+  const problems = issuesOf(error);
   return {
     error: {
       name: base.name,
@@ -48,6 +51,7 @@ export function errorJson(error: unknown): CliErrorJson {
       ...(error instanceof LibvirtError ? { codeName: error.codeName } : {}),
       message: messageOf(error),
       ...(path === undefined ? {} : { path }),
+      ...(problems.length > 1 ? { issues: problems.map((i) => (i.path === undefined ? { message: i.message } : { ...i })) } : {}),
       ...(error instanceof MigrationError ? { reason: error.reason } : {}),
       exitCode: exitCodeOf(error),
     },
@@ -61,10 +65,21 @@ export function messageOf(error: unknown): string {
   return path === undefined || message.includes(path) ? message : `${path}: ${message}`;
 }
 
-/** One line for stderr in human mode. */
+/** The problems of an `InvalidArgumentError` (a spec with several mistakes has several); none for other errors. */
+function issuesOf(error: unknown): readonly { path: string | undefined; message: string }[] {
+  return error instanceof InvalidArgumentError ? error.issues : [];
+}
+
+/**
+ * What stderr gets in human mode: one line, or for a spec with several
+ * problems a header line and every problem on a line of its own (all of
+ * them: the error's message lists at most 20).
+ */
 export function errorLine(error: unknown): string {
   const name = error instanceof Error ? error.name : 'Error';
-  return `libvirt-manager: ${name}: ${messageOf(error)}`;
+  const problems = issuesOf(error);
+  if (problems.length <= 1) return `libvirt-manager: ${name}: ${messageOf(error)}`;
+  return [`libvirt-manager: ${name}: ${problems.length} problems:`, ...problems.map((i) => `  ${i.message}`)].join('\n');
 }
 
 /** Rows as an aligned text table (header first). */

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { specError } from './errors.js';
+import { SpecIssues } from './issues.js';
 import { checkSpecKeys } from './spec-keys.js';
 import type { KnownKeys } from '../errors/index.js';
 import type { CdromDiskSpec, DiskSpec, GraphicsSpec, NetworkSpec, VmSpec, VolumeLocation } from './spec.js';
@@ -64,13 +64,16 @@ const WINDOWS11_KEYS = {
  * });
  * await creator.create(spec);
  * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`) when `bus` is neither `'sata'` nor `'virtio'`, or an option is unknown
- *   (`path` the option: `instalMedia: unknown field 'instalMedia' (did you mean 'installMedia'?)`).
+ *   (`path` the option: `instalMedia: unknown field 'instalMedia' (did you mean 'installMedia'?)`); all of them at once
+ *   (`issues`). The spec it returns is checked by `createVm`.
  * @see https://libvirt.org/formatdomain.html#hypervisor-features
  */
 export function windows11Spec(options: Windows11Options): VmSpec {
-  checkSpecKeys(options, WINDOWS11_KEYS, '');
+  const issues = new SpecIssues();
+  issues.field(() => checkSpecKeys(options, WINDOWS11_KEYS, ''));
   const bus = options.bus ?? 'sata';
-  if (bus !== 'sata' && bus !== 'virtio') throw specError('bus', "must be 'sata' or 'virtio'");
+  issues.expect(bus === 'sata' || bus === 'virtio', 'bus', "must be 'sata' or 'virtio'");
+  issues.throwIfAny();
   const cdroms: CdromDiskSpec[] = [options.installMedia, options.driversMedia]
     .filter((s): s is string | VolumeLocation => s !== undefined)
     .map((source) => ({ kind: 'cdrom', source, bus: 'sata' }));

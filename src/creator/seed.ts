@@ -11,6 +11,7 @@
  */
 import { buildCloudConfig, buildNoCloudSeed, type CloudConfigInput, type NoCloudSeed } from './cloud-init/index.js';
 import { specError, underPath } from './errors.js';
+import { SpecIssues } from './issues.js';
 import { CLOUD_INIT_KEYS, checkSpecKeys } from './spec-keys.js';
 import { objectName } from './validate-text.js';
 import type { CloudInitSpec, DiskBus, SeedDetachPolicy } from './spec.js';
@@ -45,12 +46,15 @@ function userData(ci: CloudInitSpec): string | undefined {
     throw specError('cloudInit.config', 'must be an object');
   const config: CloudConfigInput = { ...ci.config };
   const fromShorthand = new Set<string>();
+  const conflicts = new SpecIssues();
   for (const key of SHORTHANDS) {
     if (ci[key] === undefined) continue;
-    if (config[key] !== undefined) throw specError(`cloudInit.${key}`, `conflicts with cloudInit.config.${key}`);
+    if (!conflicts.expect(config[key] === undefined, `cloudInit.${key}`, `conflicts with cloudInit.config.${key}`)) continue;
     (config as Record<string, unknown>)[key] = ci[key];
     fromShorthand.add(key);
   }
+  // Which value would be meant is unknown: the user-data is not built from either.
+  conflicts.throwIfAny();
   // Errors name the field as the user wrote it: a shorthand, or under `config`.
   const where = (path: string): string =>
     fromShorthand.has(path.split(/[.[]/)[0] ?? '') ? `cloudInit.${path}` : `cloudInit.config.${path}`;
@@ -62,34 +66,44 @@ function userData(ci: CloudInitSpec): string | undefined {
  * the domain's UUID, `local-hostname` to `hostname` or the VM name when that
  * is a valid host name.
  *
- * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`, path `cloudInit.…`); never quotes content.
+ * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`, path `cloudInit.…`, every problem in `issues`); never quotes content.
  */
 export function planSeed(ci: CloudInitSpec, vm: { name: string; uuid: string | undefined; start: boolean }): PlannedSeed {
   if (typeof ci !== 'object' || ci === null) throw specError('cloudInit', 'must be an object');
   // metaData and networkConfig objects are cloud-init's own documents: open, not checked key by key.
-  checkSpecKeys(ci, CLOUD_INIT_KEYS, 'cloudInit');
+  const issues = new SpecIssues();
+  issues.field(() => checkSpecKeys(ci, CLOUD_INIT_KEYS, 'cloudInit'));
   const detach = ci.detach ?? 'never';
-  if (detach !== 'never' && detach !== 'after-first-boot') throw specError('cloudInit.detach', "must be 'never' or 'after-first-boot'");
-  if (detach === 'after-first-boot' && !vm.start)
-    throw specError('cloudInit.detach', "'after-first-boot' needs start: true (the seed is detached once this create has started the VM)");
-  if (ci.pool !== undefined) objectName(ci.pool, 'cloudInit.pool');
+  if (issues.expect(detach === 'never' || detach === 'after-first-boot', 'cloudInit.detach', "must be 'never' or 'after-first-boot'"))
+    issues.expect(
+      detach !== 'after-first-boot' || vm.start,
+      'cloudInit.detach',
+      "'after-first-boot' needs start: true (the seed is detached once this create has started the VM)",
+    );
+  if (ci.pool !== undefined) issues.field(() => objectName(ci.pool, 'cloudInit.pool'));
   const metaIsText = typeof ci.metaData === 'string';
-  if (ci.hostname !== undefined && (typeof ci.hostname !== 'string' || !HOSTNAME.test(ci.hostname)))
-    throw specError('cloudInit.hostname', 'must be a host name or FQDN');
-  const hostname = ci.hostname ?? (HOSTNAME.test(vm.name) ? vm.name : undefined);
+  const hostnameOk =
+    ci.hostname === undefined ||
+    issues.expect(typeof ci.hostname === 'string' && HOSTNAME.test(ci.hostname), 'cloudInit.hostname', 'must be a host name or FQDN');
+  // A refused host name is left out of the image: it would only come back as a second report of itself.
+  const hostname = hostnameOk ? (ci.hostname ?? (typeof vm.name === 'string' && HOSTNAME.test(vm.name) ? vm.name : undefined)) : undefined;
   const instanceId = ci.instanceId ?? vm.uuid;
-  const user = userData(ci);
-  const seed = underPath('cloudInit', () =>
-    buildNoCloudSeed({
-      userData: user,
-      metaData: ci.metaData,
-      networkConfig: ci.networkConfig,
-      vendorData: ci.vendorData,
-      // A meta-data string carries its own instance-id and host name.
-      ...(metaIsText ? {} : { instanceId, localHostname: hostname }),
-    }),
+  // A refused host name is reported once: not again by the cloud-config builder it is also handed to.
+  const user = issues.field(() => userData(hostnameOk ? ci : { ...ci, hostname: undefined }));
+  const seed = issues.field(() =>
+    underPath('cloudInit', () =>
+      buildNoCloudSeed({
+        userData: user,
+        metaData: ci.metaData,
+        networkConfig: ci.networkConfig,
+        vendorData: ci.vendorData,
+        // A meta-data string carries its own instance-id and host name.
+        ...(metaIsText ? {} : { instanceId, localHostname: hostname }),
+      }),
+    ),
   );
-  return { seed, pool: ci.pool, bus: ci.bus, target: ci.target, detach };
+  issues.throwIfAny();
+  return { seed: seed!, pool: ci.pool, bus: ci.bus, target: ci.target, detach };
 }
 
 /** Volume name of a seed: `<vm>-cidata-<first 16 hex of its sha256>.iso`. */

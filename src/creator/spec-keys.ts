@@ -51,14 +51,16 @@ import type {
 } from './spec.js';
 
 /**
- * Refuse a key of `value` that `known` does not list, as a spec error under `path` (`''` at the top).
+ * Refuse the keys of `value` that `known` does not list, as spec errors under `path` (`''` at the top):
+ * all of them at once (one error, `issues` one per key, `path` the first's).
  * Anything but a plain object is left to the field's own check ("must be an object").
  *
  * @example checkSpecKeys(nic, NETWORK_KEYS, 'networks[0]'); // networks[0].modle: unknown field 'modle' (did you mean 'model'?)
- * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`, `path` the key)
+ * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`, `path` the first unknown key)
  */
 export function checkSpecKeys(value: unknown, known: Readonly<Record<string, true>>, path: string): void {
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) checkKeys(value, known, path, { code: ErrorCode.INVALID_SPEC });
+  if (typeof value === 'object' && value !== null && !Array.isArray(value))
+    checkKeys(value, known, path, { code: ErrorCode.INVALID_SPEC, all: true });
 }
 
 /** The top level of a {@link VmSpec}. */

@@ -6,6 +6,7 @@
  * @module
  */
 import { specError } from './errors.js';
+import { SpecIssues } from './issues.js';
 import { GRAPHICS_KEYS, checkSpecKeys } from './spec-keys.js';
 import { listenAddress, xmlText } from './validate-text.js';
 import type { GraphicsPasswordSecret } from './spec-hardware.js';
@@ -52,20 +53,25 @@ function checkPasswordSecret(value: Record<string, unknown>, path: string): Grap
 /**
  * Check `graphics`; the shorthands become `{ type }`.
  *
- * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`, `path`)
+ * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`, `path`; every problem of `graphics` in `issues`)
  */
 export function checkGraphics(value: VmSpec['graphics']): GraphicsSpec | undefined {
   if (value === undefined || value === 'none') return undefined;
   if (value === 'vnc' || value === 'spice') return { type: value };
   if (!isObject(value) || (value.type !== 'vnc' && value.type !== 'spice'))
     throw specError('graphics', "must be 'none', 'vnc', 'spice' or { type: 'vnc' | 'spice', … }");
-  checkSpecKeys(value, GRAPHICS_KEYS, 'graphics');
-  if (value.listen !== undefined) listenAddress(value.listen, 'graphics.listen');
-  if (value.port !== undefined && (!Number.isSafeInteger(value.port) || value.port < -1 || value.port > 65535))
-    throw specError('graphics.port', 'must be -1 or a TCP port');
+  const issues = new SpecIssues();
+  issues.field(() => checkSpecKeys(value, GRAPHICS_KEYS, 'graphics'));
+  if (value.listen !== undefined) issues.field(() => listenAddress(value.listen, 'graphics.listen'));
+  if (value.port !== undefined)
+    issues.expect(Number.isSafeInteger(value.port) && value.port >= -1 && value.port <= 65535, 'graphics.port', 'must be -1 or a TCP port');
   const password = value.password;
-  if (password === undefined) return value;
-  if (typeof password === 'string') return { ...value, password: checkGraphicsPassword(password, value.type, 'graphics.password') };
-  if (!isObject(password)) throw specError('graphics.password', 'must be a string or { secret: uuid | { type, id } }');
-  return { ...value, password: checkPasswordSecret(password, 'graphics.password') };
+  const checked = issues.field((): GraphicsSpec => {
+    if (password === undefined) return value;
+    if (typeof password === 'string') return { ...value, password: checkGraphicsPassword(password, value.type, 'graphics.password') };
+    if (!isObject(password)) throw specError('graphics.password', 'must be a string or { secret: uuid | { type, id } }');
+    return { ...value, password: checkPasswordSecret(password, 'graphics.password') };
+  });
+  issues.throwIfAny();
+  return checked;
 }

@@ -6,18 +6,14 @@
  *
  * @module
  */
-import { denseArray } from './cloud-init/validate.js';
 import { specError, show } from './errors.js';
+import { SpecIssues } from './issues.js';
+import { checkCpu, checkNuma, isObject, oneOf } from './validate-cpu.js';
 import { checkHostdev, checkHostdevsDistinct } from './validate-hostdev.js';
 import {
-  CPU_FEATURE_KEYS,
-  CPU_KEYS,
-  CPU_PINNING_KEYS,
-  CPU_TOPOLOGY_KEYS,
   FILESYSTEM_KEYS,
   FIRMWARE_KEYS,
   MEMORY_BACKING_KEYS,
-  NUMA_CELL_KEYS,
   RNG_KEYS,
   TPM_KEYS,
   VIDEO_KEYS,
@@ -27,7 +23,7 @@ import {
 import { hostPath } from './validate-text.js';
 import type { CpuSpec, FilesystemSpec, HostdevSpec, RngSpec, TpmSpec, VideoSpec, WatchdogSpec } from './spec-hardware.js';
 import type { VmSpec } from './spec.js';
-import { CPUSET_PATTERN, cpusetMembers, parseSize, type HostdevDevice } from '../xml/index.js';
+import { parseSize, type HostdevDevice } from '../xml/index.js';
 
 /** The production fields after validation: sizes in bytes, host devices as `<hostdev>` models. */
 export interface CheckedHardware {
@@ -53,51 +49,35 @@ export interface CheckedHardware {
   clockOffset: 'utc' | 'localtime' | undefined;
 }
 
-/** Guest CPU models and features: libvirt's names. */
-const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 const TAG = /^[A-Za-z0-9_.-]{1,36}$/;
-const CPU_MODES = ['host-passthrough', 'host-model', 'maximum', 'custom'];
-const POLICIES = ['force', 'require', 'optional', 'disable', 'forbid'];
-
-function isObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function bool(value: unknown, path: string): boolean {
   if (value !== undefined && typeof value !== 'boolean') throw specError(path, 'must be a boolean');
   return value === true;
 }
 
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], path: string): T | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value))
-    throw specError(path, `must be one of ${allowed.join(', ')}`);
-  return value as T;
-}
-
-function cpuset(value: unknown, path: string): string {
-  if (typeof value !== 'string' || !CPUSET_PATTERN.test(value)) throw specError(path, "must be a CPU list such as '2', '0-3' or '0-3,^2'");
-  return value;
-}
-
 function checkFirmware(spec: VmSpec): { firmware: 'bios' | 'uefi'; secureBoot: boolean | undefined } {
   const fw = spec.firmware as unknown;
-  bool(spec.secureBoot, 'secureBoot');
+  const issues = new SpecIssues();
+  issues.field(() => bool(spec.secureBoot, 'secureBoot'));
   let firmware: 'bios' | 'uefi' = 'bios';
   let secureBoot = spec.secureBoot === true ? true : undefined;
+  // The firmware read: "needs firmware: 'uefi'" is only checked against a firmware that passed.
+  let known = true;
   if (fw === 'uefi') firmware = 'uefi';
   else if (isObject(fw)) {
-    checkSpecKeys(fw, FIRMWARE_KEYS, 'firmware');
+    issues.field(() => checkSpecKeys(fw, FIRMWARE_KEYS, 'firmware'));
     const o = fw as { type: unknown; secureBoot?: unknown };
-    if (o.type !== 'uefi') throw specError('firmware.type', "must be 'uefi'");
+    known = issues.expect(o.type === 'uefi', 'firmware.type', "must be 'uefi'");
     firmware = 'uefi';
-    bool(o.secureBoot, 'firmware.secureBoot');
-    if (typeof o.secureBoot === 'boolean') {
-      if (secureBoot === true && !o.secureBoot) throw specError('secureBoot', 'contradicts firmware.secureBoot');
+    if (issues.passes(() => bool(o.secureBoot, 'firmware.secureBoot')) && typeof o.secureBoot === 'boolean') {
+      issues.expect(secureBoot !== true || o.secureBoot, 'secureBoot', 'contradicts firmware.secureBoot');
       secureBoot = o.secureBoot;
     }
-  } else if (fw !== undefined && fw !== 'bios') throw specError('firmware', "must be 'bios', 'uefi' or { type: 'uefi', secureBoot }");
-  if (secureBoot === true && firmware !== 'uefi') throw specError('secureBoot', "needs firmware: 'uefi'");
+  } else if (fw !== undefined && fw !== 'bios')
+    known = issues.expect(false, 'firmware', "must be 'bios', 'uefi' or { type: 'uefi', secureBoot }");
+  if (known && issues.count === 0) issues.expect(secureBoot !== true || firmware === 'uefi', 'secureBoot', "needs firmware: 'uefi'");
+  issues.throwIfAny();
   return { firmware, secureBoot };
 }
 
@@ -105,11 +85,13 @@ function checkTpm(value: VmSpec['tpm']): TpmSpec | undefined {
   if (value === undefined || value === false) return undefined;
   if (value === true) return {};
   if (!isObject(value)) throw specError('tpm', 'must be a boolean or { model, version }');
-  checkSpecKeys(value, TPM_KEYS, 'tpm');
+  const issues = new SpecIssues();
+  issues.field(() => checkSpecKeys(value, TPM_KEYS, 'tpm'));
   const tpm = value as TpmSpec;
-  const model = oneOf(tpm.model, ['tpm-crb', 'tpm-tis'] as const, 'tpm.model');
-  const version = oneOf(tpm.version, ['2.0', '1.2'] as const, 'tpm.version');
-  if (model === 'tpm-crb' && version === '1.2') throw specError('tpm.model', 'a CRB interface is TPM 2.0 only: use tpm-tis for 1.2');
+  const model = issues.field(() => oneOf(tpm.model, ['tpm-crb', 'tpm-tis'] as const, 'tpm.model'));
+  const version = issues.field(() => oneOf(tpm.version, ['2.0', '1.2'] as const, 'tpm.version'));
+  issues.expect(model !== 'tpm-crb' || version !== '1.2', 'tpm.model', 'a CRB interface is TPM 2.0 only: use tpm-tis for 1.2');
+  issues.throwIfAny();
   return { ...(model === undefined ? {} : { model }), ...(version === undefined ? {} : { version }) };
 }
 
@@ -117,152 +99,134 @@ function checkFilesystem(value: unknown, i: number, tags: Set<string>): Filesyst
   const path = `filesystems[${i}]`;
   if (!isObject(value)) throw specError(path, 'must be { source, tag }');
   const fs = value as Record<string, unknown>;
+  const issues = new SpecIssues();
   // libvirt 9.0 refuses <readonly/> on virtiofs ("virtiofs does not yet support read-only mode"): say why, not just "unknown".
-  if ('readonly' in fs) throw specError(`${path}.readonly`, 'virtiofs shares cannot be read-only (libvirt 9.0)');
-  checkSpecKeys(fs, FILESYSTEM_KEYS, path);
-  hostPath(fs['source'], `${path}.source`);
+  if ('readonly' in fs) issues.expect(false, `${path}.readonly`, 'virtiofs shares cannot be read-only (libvirt 9.0)');
+  const { readonly: _, ...rest } = fs;
+  issues.field(() => checkSpecKeys(rest, FILESYSTEM_KEYS, path));
+  issues.field(() => hostPath(fs['source'], `${path}.source`));
   const tag = fs['tag'];
-  if (typeof tag !== 'string' || !TAG.test(tag)) throw specError(`${path}.tag`, 'must be 1-36 characters from A-Z a-z 0-9 _ . -');
-  if (tags.has(tag)) throw specError(`${path}.tag`, `tag ${show(tag)} is already used`);
-  tags.add(tag);
-  return { source: fs['source'] as string, tag };
+  if (issues.expect(typeof tag === 'string' && TAG.test(tag), `${path}.tag`, 'must be 1-36 characters from A-Z a-z 0-9 _ . -')) {
+    issues.expect(!tags.has(tag as string), `${path}.tag`, `tag ${show(tag)} is already used`);
+    tags.add(tag as string);
+  }
+  issues.throwIfAny();
+  return { source: fs['source'] as string, tag: tag as string };
 }
 
-function checkCpu(value: VmSpec['cpu'], vcpus: number): CpuSpec | undefined {
-  if (value === undefined) return undefined;
-  if (!isObject(value)) throw specError('cpu', 'must be an object');
-  checkSpecKeys(value, CPU_KEYS, 'cpu');
-  const cpu = value as CpuSpec;
-  if (cpu.mode !== undefined && !CPU_MODES.includes(cpu.mode)) throw specError('cpu.mode', `must be one of ${CPU_MODES.join(', ')}`);
-  if (cpu.mode === 'custom' || cpu.model !== undefined) {
-    if (typeof cpu.model !== 'string' || !NAME.test(cpu.model))
-      throw specError('cpu.model', 'must be a CPU model name such as "Skylake-Client"');
-    if (cpu.mode !== undefined && cpu.mode !== 'custom') throw specError('cpu.model', "needs mode 'custom' (or no mode)");
-  }
-  if (cpu.topology !== undefined) {
-    if (!isObject(cpu.topology)) throw specError('cpu.topology', 'must be { sockets, cores, threads }');
-    checkSpecKeys(cpu.topology, CPU_TOPOLOGY_KEYS, 'cpu.topology');
-    const t = cpu.topology;
-    for (const key of ['sockets', 'dies', 'cores', 'threads'] as const) {
-      const v = t[key];
-      if ((v !== undefined || key !== 'dies') && (!Number.isSafeInteger(v) || (v as number) < 1))
-        throw specError(`cpu.topology.${key}`, 'must be an integer ≥ 1');
-    }
-    const product = t.sockets * (t.dies ?? 1) * t.cores * t.threads;
-    if (product !== vcpus) throw specError('cpu.topology', `sockets × dies × cores × threads is ${product}, not vcpus (${vcpus})`);
-  }
-  if (cpu.features !== undefined)
-    denseArray(cpu.features, 'cpu.features', 1024, 'at most 1024 CPU features').forEach((value, i) => {
-      const f = value as Record<string, unknown>;
-      checkSpecKeys(f, CPU_FEATURE_KEYS, `cpu.features[${i}]`);
-      if (!isObject(f) || typeof f['name'] !== 'string' || !NAME.test(f['name']))
-        throw specError(`cpu.features[${i}].name`, 'must be a CPU feature name such as "vmx"');
-      oneOf(f['policy'], POLICIES, `cpu.features[${i}].policy`);
+/** `memoryBacking` but `locked`: its huge page size (a whole divisor of `memory`, when that passed) and `shared`. */
+function checkMemoryBacking(
+  mb: VmSpec['memoryBacking'],
+  memory: bigint | undefined,
+  filesystems: number,
+): Pick<CheckedHardware, 'hugepages' | 'sharedMemory'> {
+  if (mb !== undefined && !isObject(mb)) throw specError('memoryBacking', 'must be { hugepages, shared, locked }');
+  const issues = new SpecIssues();
+  issues.field(() => checkSpecKeys(mb, MEMORY_BACKING_KEYS, 'memoryBacking'));
+  let hugepages: CheckedHardware['hugepages'];
+  if (mb?.hugepages === true) hugepages = true;
+  else if (mb?.hugepages !== undefined && mb.hugepages !== false)
+    hugepages = issues.field(() => {
+      const size = parseSize(mb.hugepages as never, { path: 'memoryBacking.hugepages' });
+      if (size === 0n || size % 1024n !== 0n) throw specError('memoryBacking.hugepages', 'must be a page size such as "2MiB"');
+      if (memory !== undefined && memory % size !== 0n)
+        throw specError('memoryBacking.hugepages', 'memory must be a whole number of pages');
+      return size;
     });
-  if (cpu.pinning !== undefined) {
-    if (!isObject(cpu.pinning)) throw specError('cpu.pinning', 'must be { vcpus, emulator }');
-    checkSpecKeys(cpu.pinning, CPU_PINNING_KEYS, 'cpu.pinning');
-    if (cpu.pinning.vcpus !== undefined)
-      denseArray(cpu.pinning.vcpus, 'cpu.pinning.vcpus', vcpus, `one entry per vCPU (${vcpus})`).forEach((set, i) =>
-        cpuset(set, `cpu.pinning.vcpus[${i}]`),
-      );
-    if (cpu.pinning.emulator !== undefined) cpuset(cpu.pinning.emulator, 'cpu.pinning.emulator');
-  }
-  return cpu;
+  const shared = issues.field(() => bool(mb?.shared, 'memoryBacking.shared')) ?? false;
+  if (mb?.shared === false) issues.expect(filesystems === 0, 'memoryBacking.shared', 'virtiofs filesystems need shared memory');
+  issues.throwIfAny();
+  return { hugepages, sharedMemory: shared || filesystems > 0 };
 }
 
-function checkNuma(value: VmSpec['numa'], vcpus: number, memory: bigint): CheckedHardware['numa'] {
-  if (value === undefined) return [];
-  const cells = denseArray(value, 'numa', vcpus, `at most one cell per vCPU (${vcpus})`);
-  const seen = new Set<number>();
-  let total = 0n;
-  const checked = cells.map((cell, i) => {
-    const path = `numa[${i}]`;
-    if (!isObject(cell)) throw specError(path, 'must be { cpus, memory }');
-    checkSpecKeys(cell, NUMA_CELL_KEYS, path);
-    const c = cell as Record<string, unknown>;
-    const members = cpusetMembers(cpuset(c['cpus'], `${path}.cpus`), vcpus);
-    if (members === undefined) throw specError(`${path}.cpus`, `names a vCPU past the last (${vcpus - 1})`);
-    for (const cpu of members) {
-      if (seen.has(cpu)) throw specError(`${path}.cpus`, `vCPU ${cpu} is already in another cell`);
-      seen.add(cpu);
-    }
-    const bytes = parseSize(c['memory'] as never, { path: `${path}.memory` });
-    if (bytes === 0n || bytes % 1024n !== 0n) throw specError(`${path}.memory`, 'must be a whole, non-zero number of KiB');
-    total += bytes;
-    return { cpus: c['cpus'] as string, memory: bytes };
-  });
-  if (cells.length > 0 && seen.size !== vcpus)
-    throw specError('numa', `the cells hold ${seen.size} of the ${vcpus} vCPUs: every vCPU needs a cell`);
-  if (cells.length > 0 && total !== memory) throw specError('numa', `the cells' memory adds up to ${total} bytes, not the VM's ${memory}`);
-  return checked;
+/** `hostdevs`, each checked; the duplicate check needs them all valid. */
+function checkHostdevs(list: unknown[]): Pick<CheckedHardware, 'hostdevs' | 'usbNodeDevices'> {
+  const issues = new SpecIssues();
+  const checked = list.map((h, i) => issues.field(() => checkHostdev(h, i)));
+  issues.throwIfAny();
+  const hostdevs = checked.map((h) => h!);
+  const usbNodeDevices = hostdevs.flatMap((h, index) =>
+    h.type === 'usb' && h.source.vendor === undefined ? [{ index, name: (list[index] as HostdevSpec).nodeDevice! }] : [],
+  );
+  checkHostdevsDistinct(hostdevs, usbNodeDevices);
+  return { hostdevs, usbNodeDevices };
+}
+
+/** An optional `{ … }` device field: its keys and each sub-field checked by `check`. */
+function device<T>(
+  value: T | undefined,
+  path: string,
+  shape: string,
+  known: Readonly<Record<string, true>>,
+  check: (v: T, issues: SpecIssues) => void,
+): T | undefined {
+  if (value === undefined) return undefined;
+  if (!isObject(value)) throw specError(path, `must be ${shape}`);
+  const issues = new SpecIssues();
+  issues.field(() => checkSpecKeys(value, known, path));
+  check(value, issues);
+  issues.throwIfAny();
+  return value;
 }
 
 /**
- * Check the production fields of a spec whose memory and vCPU count are already valid;
+ * Check the production fields of a spec. `vcpus` and `memory` are
+ * `undefined` when refused themselves: the rules that need them are skipped.
  * `lists` are its `filesystems` and `hostdevs`, already checked dense and within the device cap.
  */
 export function validateHardware(
   spec: VmSpec,
-  vcpus: number,
-  memory: bigint,
+  vcpus: number | undefined,
+  memory: bigint | undefined,
   lists: { filesystems: unknown[]; hostdevs: unknown[] },
 ): CheckedHardware {
+  const issues = new SpecIssues();
   const tags = new Set<string>();
-  const filesystems = lists.filesystems.map((fs, i) => checkFilesystem(fs, i, tags));
-  const mb = spec.memoryBacking;
-  if (mb !== undefined && !isObject(mb)) throw specError('memoryBacking', 'must be { hugepages, shared, locked }');
-  checkSpecKeys(mb, MEMORY_BACKING_KEYS, 'memoryBacking');
-  let hugepages: CheckedHardware['hugepages'];
-  if (mb?.hugepages === true) hugepages = true;
-  else if (mb?.hugepages !== undefined && mb.hugepages !== false) {
-    hugepages = parseSize(mb.hugepages as never, { path: 'memoryBacking.hugepages' });
-    if (hugepages === 0n || hugepages % 1024n !== 0n) throw specError('memoryBacking.hugepages', 'must be a page size such as "2MiB"');
-    if (memory % hugepages !== 0n) throw specError('memoryBacking.hugepages', 'memory must be a whole number of pages');
-  }
-  const shared = bool(mb?.shared, 'memoryBacking.shared');
-  if (mb?.shared === false && filesystems.length > 0) throw specError('memoryBacking.shared', 'virtiofs filesystems need shared memory');
-  const hostdevs = lists.hostdevs.map((h, i) => checkHostdev(h, i));
-  const usbNodeDevices = hostdevs.flatMap((h, index) =>
-    h.type === 'usb' && h.source.vendor === undefined ? [{ index, name: (lists.hostdevs[index] as HostdevSpec).nodeDevice! }] : [],
+  const filesystems = lists.filesystems.flatMap((fs, i) => issues.field(() => checkFilesystem(fs, i, tags)) ?? []);
+  const backing = issues.field(() => checkMemoryBacking(spec.memoryBacking, memory, lists.filesystems.length));
+  const hostdevs = issues.field(() => checkHostdevs(lists.hostdevs));
+  const watchdog = issues.field(() =>
+    device(spec.watchdog, 'watchdog', '{ model, action }', WATCHDOG_KEYS, (w, found) => {
+      found.field(() => oneOf(w.model, ['itco', 'i6300esb', 'ib700'], 'watchdog.model'));
+      found.field(() => oneOf(w.action, ['reset', 'shutdown', 'poweroff', 'pause', 'none', 'dump', 'inject-nmi'], 'watchdog.action'));
+    }),
   );
-  checkHostdevsDistinct(hostdevs, usbNodeDevices);
-  const w = spec.watchdog;
-  if (w !== undefined && !isObject(w)) throw specError('watchdog', 'must be { model, action }');
-  if (w !== undefined) {
-    checkSpecKeys(w, WATCHDOG_KEYS, 'watchdog');
-    oneOf(w.model, ['itco', 'i6300esb', 'ib700'], 'watchdog.model');
-    oneOf(w.action, ['reset', 'shutdown', 'poweroff', 'pause', 'none', 'dump', 'inject-nmi'], 'watchdog.action');
-  }
-  if (spec.rng !== undefined) {
-    if (!isObject(spec.rng)) throw specError('rng', 'must be { source }');
-    checkSpecKeys(spec.rng, RNG_KEYS, 'rng');
-    oneOf(spec.rng.source, ['/dev/urandom', '/dev/random', '/dev/hwrng'], 'rng.source');
-    if (spec.defaultDevices?.rng === false) throw specError('rng', 'conflicts with defaultDevices.rng: false');
-  }
-  const video = spec.video;
-  if (video !== undefined) {
-    if (!isObject(video)) throw specError('video', 'must be { model, heads }');
-    checkSpecKeys(video, VIDEO_KEYS, 'video');
-    oneOf(video.model, ['virtio', 'vga', 'qxl', 'bochs', 'ramfb', 'cirrus', 'none'], 'video.model');
-    if (video.heads !== undefined && (!Number.isSafeInteger(video.heads) || video.heads < 1 || video.heads > 16))
-      throw specError('video.heads', 'must be an integer from 1 to 16');
-  }
+  const rng = issues.field(() =>
+    device(spec.rng, 'rng', '{ source }', RNG_KEYS, (r, found) => {
+      found.field(() => oneOf(r.source, ['/dev/urandom', '/dev/random', '/dev/hwrng'], 'rng.source'));
+      found.expect(spec.defaultDevices?.rng !== false, 'rng', 'conflicts with defaultDevices.rng: false');
+    }),
+  );
+  const video = issues.field(() =>
+    device(spec.video, 'video', '{ model, heads }', VIDEO_KEYS, (v, found) => {
+      found.field(() => oneOf(v.model, ['virtio', 'vga', 'qxl', 'bochs', 'ramfb', 'cirrus', 'none'], 'video.model'));
+      if (v.heads !== undefined)
+        found.expect(Number.isSafeInteger(v.heads) && v.heads >= 1 && v.heads <= 16, 'video.heads', 'must be an integer from 1 to 16');
+    }),
+  );
+  const firmware = issues.field(() => checkFirmware(spec));
+  const tpm = issues.field(() => checkTpm(spec.tpm));
+  // After tpm, as ever: the order problems are found in is the order a first-error check met them.
+  const locked = issues.field(() => bool((spec.memoryBacking as { locked?: unknown } | undefined)?.locked, 'memoryBacking.locked'));
+  const cpu = issues.field(() => checkCpu(spec.cpu, vcpus));
+  const numa = issues.field(() => checkNuma(spec.numa, vcpus, memory));
+  const hyperv = issues.field(() => bool(spec.hyperv, 'hyperv'));
+  const clockOffset = issues.field(() => oneOf(spec.clockOffset, ['utc', 'localtime'] as const, 'clockOffset'));
+  issues.throwIfAny();
+  // Every check passed: the values below are those checked.
   return {
-    ...checkFirmware(spec),
-    tpm: checkTpm(spec.tpm),
+    ...firmware!,
+    tpm,
     filesystems,
-    hugepages,
-    sharedMemory: shared || filesystems.length > 0,
-    lockedMemory: bool(mb?.locked, 'memoryBacking.locked'),
-    cpu: checkCpu(spec.cpu, vcpus),
-    numa: checkNuma(spec.numa, vcpus, memory),
-    hostdevs,
-    usbNodeDevices,
-    watchdog: w,
-    rng: spec.rng,
+    ...backing!,
+    lockedMemory: locked!,
+    cpu,
+    numa: numa!,
+    ...hostdevs!,
+    watchdog,
+    rng,
     video,
-    hyperv: bool(spec.hyperv, 'hyperv'),
-    clockOffset: oneOf(spec.clockOffset, ['utc', 'localtime'] as const, 'clockOffset'),
+    hyperv: hyperv!,
+    clockOffset,
   };
 }

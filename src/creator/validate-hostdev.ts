@@ -6,6 +6,7 @@
  * @module
  */
 import { specError } from './errors.js';
+import { SpecIssues } from './issues.js';
 import type { HostdevSpec } from './spec-hardware.js';
 import { HOSTDEV_KEYS, HOSTDEV_USB_KEYS, checkSpecKeys } from './spec-keys.js';
 import { normalizeUuid, type HostdevDevice } from '../xml/index.js';
@@ -31,12 +32,20 @@ function pciSource(parts: string[]): HostdevDevice['source'] {
 export function checkHostdev(value: unknown, i: number): HostdevDevice {
   const path = `hostdevs[${i}]`;
   if (!isObject(value)) throw specError(path, 'must be an object');
-  checkSpecKeys(value, HOSTDEV_KEYS, path);
+  const issues = new SpecIssues();
+  issues.field(() => checkSpecKeys(value, HOSTDEV_KEYS, path));
   const h = value as HostdevSpec;
   const given = (['nodeDevice', 'pci', 'usb', 'mdev'] as const).filter((k) => h[k] !== undefined);
-  if (given.length !== 1) throw specError(path, 'give exactly one of nodeDevice, pci, usb and mdev');
-  if (h.managed !== undefined && typeof h.managed !== 'boolean') throw specError(`${path}.managed`, 'must be a boolean');
-  const managed = h.managed ?? true;
+  const one = issues.expect(given.length === 1, path, 'give exactly one of nodeDevice, pci, usb and mdev');
+  if (h.managed !== undefined) issues.expect(typeof h.managed === 'boolean', `${path}.managed`, 'must be a boolean');
+  // The source is read only from exactly one way of naming the device.
+  const device = one ? issues.field(() => hostdevSource(h, path, h.managed ?? true)) : undefined;
+  issues.throwIfAny();
+  return device!;
+}
+
+/** The `<hostdev>` of the one way `h` names its device. */
+function hostdevSource(h: HostdevSpec, path: string, managed: boolean): HostdevDevice {
   if (h.nodeDevice !== undefined) {
     if (typeof h.nodeDevice !== 'string') throw specError(`${path}.nodeDevice`, 'must be a node device name');
     const pci = PCI_NAME.exec(h.nodeDevice);
@@ -54,10 +63,12 @@ export function checkHostdev(value: unknown, i: number): HostdevDevice {
   }
   if (h.usb !== undefined) {
     if (!isObject(h.usb)) throw specError(`${path}.usb`, 'must be { vendor, product }');
-    checkSpecKeys(h.usb, HOSTDEV_USB_KEYS, `${path}.usb`);
+    const usb = h.usb;
+    const issues = new SpecIssues();
+    issues.field(() => checkSpecKeys(usb, HOSTDEV_USB_KEYS, `${path}.usb`));
     for (const key of ['vendor', 'product'] as const)
-      if (typeof h.usb[key] !== 'string' || !USB_ID.test(h.usb[key]))
-        throw specError(`${path}.usb.${key}`, "must be a USB id such as '0x046d'");
+      issues.expect(typeof usb[key] === 'string' && USB_ID.test(usb[key]), `${path}.usb.${key}`, "must be a USB id such as '0x046d'");
+    issues.throwIfAny();
     return { type: 'usb', managed, source: { vendor: h.usb.vendor.toLowerCase(), product: h.usb.product.toLowerCase() } };
   }
   return { type: 'mdev', model: 'vfio-pci', source: { address: { uuid: normalizeUuid(h.mdev as string, `${path}.mdev`) } } };
@@ -68,11 +79,14 @@ export function checkHostdev(value: unknown, i: number): HostdevDevice {
  * Run again once USB node devices are resolved.
  */
 export function checkHostdevsDistinct(hostdevs: readonly HostdevDevice[], pending: readonly { index: number; name: string }[]): void {
+  const issues = new SpecIssues();
   const seen = new Map<string, number>();
   hostdevs.forEach((h, i) => {
     const name = pending.find((p) => p.index === i)?.name;
     const key = JSON.stringify(name === undefined ? [h.type, h.source] : ['node', name]);
-    if (seen.has(key)) throw specError(`hostdevs[${i}]`, `is the same device as hostdevs[${seen.get(key)}]`);
-    seen.set(key, i);
+    const first = seen.get(key);
+    if (first === undefined) seen.set(key, i);
+    else issues.expect(false, `hostdevs[${i}]`, `is the same device as hostdevs[${first}]`);
   });
+  issues.throwIfAny();
 }

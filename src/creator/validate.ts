@@ -11,24 +11,17 @@
  */
 import { denseArray } from './cloud-init/validate.js';
 import { specError, show, underPath } from './errors.js';
+import { SpecIssues } from './issues.js';
 import { MAX_BOOT_ORDER, MAX_DOMAIN_XML_ELEMENTS, MAX_VM_DEVICES, MAX_VM_DEVICES_REASON } from './limits.js';
 import { planSeed, type PlannedSeed } from './seed.js';
 import { validateHardware, type CheckedHardware } from './validate-hardware.js';
 import { checkGraphics } from './validate-graphics.js';
 import { checkDisk, DISK_BUSES, DISK_TARGET, type CheckedDisk } from './validate-disk.js';
-import {
-  BOOT_KEYS,
-  DEFAULT_DEVICES_KEYS,
-  NETWORK_KEYS,
-  NIC_FILTER_KEYS,
-  OVERRIDES_KEYS,
-  SERIAL_KEYS,
-  VM_SPEC_KEYS,
-  checkSpecKeys,
-} from './spec-keys.js';
-import { bridgeName, hostPath, objectName, optionalBool, xmlElement, xmlText } from './validate-text.js';
+import { checkNetwork } from './validate-network.js';
+import { BOOT_KEYS, DEFAULT_DEVICES_KEYS, OVERRIDES_KEYS, SERIAL_KEYS, VM_SPEC_KEYS, checkSpecKeys } from './spec-keys.js';
+import { hostPath, optionalBool, xmlElement, xmlText } from './validate-text.js';
 import type { DiskSpec, GraphicsSpec, NetworkSpec, SerialConsoleSpec, VmSpec } from './spec.js';
-import { normalizeMac, normalizeUuid, parseSize, validateName, validateVolumeName } from '../xml/index.js';
+import { normalizeUuid, parseSize, validateName, validateVolumeName } from '../xml/index.js';
 
 export type { CheckedDisk } from './validate-disk.js';
 
@@ -58,44 +51,15 @@ function isObject(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function checkNetwork(nic: NetworkSpec, index: number): NetworkSpec & { mac?: string } {
-  const path = `networks[${index}]`;
-  if (!isObject(nic)) throw specError(path, 'must be an object');
-  checkSpecKeys(nic, NETWORK_KEYS, path);
-  const sources = [nic.network !== undefined, nic.bridge !== undefined, nic.user === true].filter(Boolean).length;
-  if (sources !== 1) throw specError(path, 'give exactly one of network, bridge or user: true');
-  if (nic.network !== undefined) objectName(nic.network, `${path}.network`);
-  if (nic.bridge !== undefined) bridgeName(nic.bridge, `${path}.bridge`);
-  if (nic.model !== undefined && (typeof nic.model !== 'string' || !/^[A-Za-z0-9_-]{1,32}$/.test(nic.model)))
-    throw specError(`${path}.model`, 'must be a NIC model such as "virtio"');
-  if (nic.mtu !== undefined && (!Number.isSafeInteger(nic.mtu) || nic.mtu < 68 || nic.mtu > 65535))
-    throw specError(`${path}.mtu`, 'must be an integer from 68 to 65535');
-  if (nic.bootOrder !== undefined && (!Number.isSafeInteger(nic.bootOrder) || nic.bootOrder < 1))
-    throw specError(`${path}.bootOrder`, 'must be an integer ≥ 1');
-  if (nic.filter !== undefined) checkNicFilter(nic.filter, `${path}.filter`);
-  return nic.mac === undefined ? { ...nic } : { ...nic, mac: normalizeMac(nic.mac, `${path}.mac`) };
-}
-
-function checkNicFilter(filter: NonNullable<NetworkSpec['filter']>, path: string): void {
-  if (!isObject(filter)) throw specError(path, "must be { filter: 'name', parameters?: { VAR: 'value' } }");
-  checkSpecKeys(filter, NIC_FILTER_KEYS, path);
-  objectName(filter.filter, `${path}.filter`);
-  if (filter.parameters === undefined) return;
-  if (!isObject(filter.parameters)) throw specError(`${path}.parameters`, 'must be an object of variable → value(s)');
-  for (const [name, value] of Object.entries(filter.parameters)) {
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name))
-      throw specError(`${path}.parameters`, `${JSON.stringify(name)} is not a filter variable name`);
-    for (const v of Array.isArray(value) ? value : [value]) xmlText(v as string, `${path}.parameters.${name}`);
-  }
-}
-
 function checkSerial(value: VmSpec['serialConsole']): SerialConsoleSpec | null {
   if (value === false) return null;
   if (value === undefined || value === true) return {};
   if (!isObject(value)) throw specError('serialConsole', 'must be a boolean or { logFile }');
-  checkSpecKeys(value, SERIAL_KEYS, 'serialConsole');
-  if (value.logFile !== undefined) hostPath(value.logFile, 'serialConsole.logFile');
-  optionalBool(value.logAppend, 'serialConsole.logAppend');
+  const issues = new SpecIssues();
+  issues.field(() => checkSpecKeys(value, SERIAL_KEYS, 'serialConsole'));
+  if (value.logFile !== undefined) issues.field(() => hostPath(value.logFile, 'serialConsole.logFile'));
+  issues.field(() => optionalBool(value.logAppend, 'serialConsole.logAppend'));
+  issues.throwIfAny();
   return value;
 }
 
@@ -103,31 +67,41 @@ function checkBoot(spec: VmSpec, disks: CheckedDisk[], nics: NetworkSpec[]): voi
   const boot = spec.boot;
   if (boot === undefined) return;
   if (!isObject(boot)) throw specError('boot', 'must be an object');
-  checkSpecKeys(boot, BOOT_KEYS, 'boot');
+  const issues = new SpecIssues();
+  issues.field(() => checkSpecKeys(boot, BOOT_KEYS, 'boot'));
   if (boot.order !== undefined) {
-    const order = denseArray(boot.order, 'boot.order', MAX_BOOT_ORDER, `libvirt reads at most ${MAX_BOOT_ORDER} boot entries`);
-    order.forEach((dev, i) => {
-      if (dev !== 'hd' && dev !== 'cdrom' && dev !== 'network') throw specError(`boot.order[${i}]`, "must be 'hd', 'cdrom' or 'network'");
-    });
+    const order = issues.field(() =>
+      denseArray(boot.order, 'boot.order', MAX_BOOT_ORDER, `libvirt reads at most ${MAX_BOOT_ORDER} boot entries`),
+    );
+    order?.forEach((dev, i) =>
+      issues.expect(dev === 'hd' || dev === 'cdrom' || dev === 'network', `boot.order[${i}]`, "must be 'hd', 'cdrom' or 'network'"),
+    );
     const perDevice = disks.some((d) => d.spec.bootOrder !== undefined) || nics.some((n) => n.bootOrder !== undefined);
-    if (perDevice && order.length > 0)
-      throw specError('boot.order', 'cannot be combined with per-device bootOrder (libvirt refuses the mix)');
+    if (order !== undefined)
+      issues.expect(
+        !perDevice || order.length === 0,
+        'boot.order',
+        'cannot be combined with per-device bootOrder (libvirt refuses the mix)',
+      );
   }
-  if (boot.kernel !== undefined) hostPath(boot.kernel, 'boot.kernel');
-  for (const key of ['initrd', 'cmdline'] as const) {
-    if (boot[key] !== undefined && boot.kernel === undefined) throw specError(`boot.${key}`, 'needs boot.kernel (direct kernel boot)');
-  }
-  if (boot.initrd !== undefined) hostPath(boot.initrd, 'boot.initrd');
-  if (boot.cmdline !== undefined) xmlText(boot.cmdline, 'boot.cmdline');
-  optionalBool(boot.menu, 'boot.menu');
+  if (boot.kernel !== undefined) issues.field(() => hostPath(boot.kernel, 'boot.kernel'));
+  for (const key of ['initrd', 'cmdline'] as const)
+    if (boot[key] !== undefined) issues.expect(boot.kernel !== undefined, `boot.${key}`, 'needs boot.kernel (direct kernel boot)');
+  if (boot.initrd !== undefined) issues.field(() => hostPath(boot.initrd, 'boot.initrd'));
+  if (boot.cmdline !== undefined) issues.field(() => xmlText(boot.cmdline, 'boot.cmdline'));
+  issues.field(() => optionalBool(boot.menu, 'boot.menu'));
+  issues.throwIfAny();
 }
 
-function checkDuplicates(disks: CheckedDisk[], nics: (NetworkSpec & { mac?: string })[], seedTarget: string | undefined): void {
+/** A checked NIC and its spec path (`networks[2]`): NICs that failed their own checks are left out. */
+type PathedNic = readonly [NetworkSpec & { mac?: string }, string];
+
+function checkDuplicates(disks: CheckedDisk[], nics: readonly PathedNic[], seedTarget: string | undefined, issues: SpecIssues): void {
   const seen = new Map<string, string>();
   const once = (key: string, path: string, what: string): void => {
     const first = seen.get(key);
-    if (first !== undefined) throw specError(path, `${what} is already used by ${first}`);
-    seen.set(key, path);
+    if (first === undefined) seen.set(key, path);
+    else issues.expect(false, path, `${what} is already used by ${first}`);
   };
   for (const d of disks) {
     if (d.spec.target !== undefined) once(`target:${d.spec.target}`, `${d.path}.target`, `target ${show(d.spec.target)}`);
@@ -138,16 +112,13 @@ function checkDuplicates(disks: CheckedDisk[], nics: (NetworkSpec & { mac?: stri
       once(`volume:${d.spec.pool}/${d.spec.name}`, `${d.path}.name`, `volume ${show(d.spec.name)}`);
   }
   if (seedTarget !== undefined) once(`target:${seedTarget}`, 'cloudInit.target', `target ${show(seedTarget)}`);
-  nics.forEach((n, i) => {
-    if (n.mac !== undefined) once(`mac:${n.mac}`, `networks[${i}].mac`, `MAC ${n.mac}`);
-  });
+  for (const [n, path] of nics) if (n.mac !== undefined) once(`mac:${n.mac}`, `${path}.mac`, `MAC ${n.mac}`);
   const orders = [
     ...disks.map((d) => [d.spec.bootOrder, `${d.path}.bootOrder`] as const),
-    ...nics.map((n, i) => [n.bootOrder, `networks[${i}].bootOrder`] as const),
+    ...nics.map(([n, path]) => [n.bootOrder, `${path}.bootOrder`] as const),
   ];
   for (const [order, path] of orders) if (order !== undefined) once(`boot:${order}`, path, `boot order ${order}`);
 }
-
 /** The spec's lists that become devices, each a {@link denseArray}, together at most {@link MAX_VM_DEVICES}. */
 interface DeviceLists {
   disks: unknown[];
@@ -160,9 +131,11 @@ interface DeviceLists {
 /**
  * Check the shape of the lists that become devices before any entry is
  * looked at: arrays, no holes, and at most {@link MAX_VM_DEVICES} devices in
- * all. The path of a refusal is the list that goes over the cap.
+ * all. The path of a refusal is the list that goes over the cap; a list that
+ * is refused (and every list after the cap is passed) comes back empty, so
+ * its entries are not checked.
  */
-function deviceLists(spec: VmSpec): DeviceLists {
+function deviceLists(spec: VmSpec, issues: SpecIssues): DeviceLists {
   const overrides = spec.overrides as { devicesXml?: unknown } | undefined;
   const lists = [
     ['disks', spec.disks],
@@ -173,91 +146,133 @@ function deviceLists(spec: VmSpec): DeviceLists {
   ] as const;
   let total = 0;
   const [disks, networks, devicesXml, filesystems, hostdevs] = lists.map(([path, value]) => {
-    if (value === undefined) return [];
-    const list = denseArray(value, path, MAX_VM_DEVICES, MAX_VM_DEVICES_REASON);
+    if (value === undefined || total > MAX_VM_DEVICES) return [];
+    const list = issues.field(() => denseArray(value, path, MAX_VM_DEVICES, MAX_VM_DEVICES_REASON)) ?? [];
     total += list.length;
-    if (total > MAX_VM_DEVICES) throw specError(path, `brings the spec to ${total} devices: ${MAX_VM_DEVICES_REASON}`);
-    return list;
+    return issues.expect(total <= MAX_VM_DEVICES, path, `brings the spec to ${total} devices: ${MAX_VM_DEVICES_REASON}`) ? list : [];
   });
   return { disks: disks!, networks: networks!, devicesXml: devicesXml!, filesystems: filesystems!, hostdevs: hostdevs! };
 }
 
+/** `overrides`: its keys, `model`, and the raw XML elements of `devicesXml` (already a dense list) and `domainXml`. */
+function checkOverrides(o: VmSpec['overrides'], devicesXml: unknown[]): void {
+  if (o === undefined) return;
+  if (!isObject(o)) throw specError('overrides', 'must be an object');
+  const issues = new SpecIssues();
+  issues.field(() => checkSpecKeys(o, OVERRIDES_KEYS, 'overrides'));
+  if (o.model !== undefined) issues.expect(typeof o.model === 'function', 'overrides.model', 'must be a function');
+  const domainXml =
+    o.domainXml === undefined
+      ? []
+      : issues.field(() =>
+          denseArray(
+            o.domainXml,
+            'overrides.domainXml',
+            MAX_DOMAIN_XML_ELEMENTS,
+            `the domain XML is at most ${MAX_DOMAIN_XML_ELEMENTS * 4} bytes`,
+          ),
+        );
+  const raw = { devicesXml, domainXml };
+  for (const key of ['devicesXml', 'domainXml'] as const) {
+    const list = raw[key];
+    if (
+      list !== undefined &&
+      issues.expect(
+        list.every((x) => typeof x === 'string'),
+        `overrides.${key}`,
+        'must be an array of XML strings',
+      )
+    )
+      list.forEach((xml, i) => issues.field(() => xmlElement(xml, `overrides.${key}[${i}]`)));
+  }
+  issues.throwIfAny();
+}
+
+/** The cloud-init seed, and its bus and target (checked here: they place the seed among the disks). */
+function checkCloudInit(
+  spec: VmSpec,
+  uuid: string | undefined,
+  issues: SpecIssues,
+): { seed: PlannedSeed | undefined; target: string | undefined } {
+  const ci = spec.cloudInit;
+  if (ci === undefined) return { seed: undefined, target: undefined };
+  const seed = issues.field(() => planSeed(ci, { name: spec.name, uuid, start: spec.start === true }));
+  if (!isObject(ci)) return { seed, target: undefined };
+  if (ci.bus !== undefined) issues.expect(DISK_BUSES.includes(ci.bus), 'cloudInit.bus', `must be one of ${DISK_BUSES.join(', ')}`);
+  const target =
+    ci.target !== undefined && issues.expect(DISK_TARGET.test(ci.target), 'cloudInit.target', 'must be a device name such as "sdb"')
+      ? ci.target
+      : undefined;
+  return { seed, target };
+}
+
 /**
- * Check a spec without asking libvirt, and build its cloud-init seed.
+ * Check a spec without asking libvirt, and build its cloud-init seed. Every
+ * problem is found, not just the first: the error lists them all
+ * (`issues`), its `path` and first message line are the first one's. A
+ * field's checks stop at its first problem (its type before its range), and
+ * a rule across fields is checked only when those fields passed.
  *
  * @param options.uuid the UUID the domain will get (instance-id of the seed), when not in the spec
  * @example const checked = validateSpec({ name: 'web-1', memory: '1GiB' });
- * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`, `path`) for the first problem found.
+ * @throws InvalidArgumentError (`ERR_LIBVIRT_INVALID_SPEC`, `path` the first problem's, `issues` every problem).
  * @see https://libvirt.org/formatdomain.html
  */
 export function validateSpec(spec: VmSpec, options: { uuid?: string } = {}): CheckedSpec {
   if (!isObject(spec)) throw specError('spec', 'must be an object');
-  // A misspelled field would be ignored and its default used: refuse it first, it is often why other fields look wrong.
-  checkSpecKeys(spec, VM_SPEC_KEYS, '');
-  validateName(spec.name, 'name');
-  const uuid =
+  const issues = new SpecIssues();
+  // A misspelled field would be ignored and its default used: report it first, it is often why other fields look wrong.
+  issues.field(() => checkSpecKeys(spec, VM_SPEC_KEYS, ''));
+  issues.field(() => validateName(spec.name, 'name'));
+  const uuid = issues.field(() =>
     spec.uuid !== undefined
       ? normalizeUuid(spec.uuid, 'uuid')
       : options.uuid === undefined
         ? undefined
-        : normalizeUuid(options.uuid, 'uuid');
-  if (spec.title !== undefined && (typeof spec.title !== 'string' || /[\r\n]/.test(spec.title)))
-    throw specError('title', 'must be a single line of text');
-  if (spec.title !== undefined) xmlText(spec.title, 'title');
-  if (spec.description !== undefined) xmlText(spec.description, 'description');
-  const memory = parseSize(spec.memory, { path: 'memory' });
-  if (memory % 1024n !== 0n) throw specError('memory', 'must be a whole number of KiB');
-  if (memory < MIB) throw specError('memory', 'must be at least 1 MiB');
+        : normalizeUuid(options.uuid, 'uuid'),
+  );
+  if (
+    spec.title !== undefined &&
+    issues.expect(typeof spec.title === 'string' && !/[\r\n]/.test(spec.title), 'title', 'must be a single line of text')
+  )
+    issues.field(() => xmlText(spec.title, 'title'));
+  if (spec.description !== undefined) issues.field(() => xmlText(spec.description, 'description'));
+  const memory = issues.field(() => {
+    const bytes = parseSize(spec.memory, { path: 'memory' });
+    if (bytes % 1024n !== 0n) throw specError('memory', 'must be a whole number of KiB');
+    if (bytes < MIB) throw specError('memory', 'must be at least 1 MiB');
+    return bytes;
+  });
   const vcpus = spec.vcpus ?? 1;
-  if (!Number.isSafeInteger(vcpus) || vcpus < 1 || vcpus > 4096) throw specError('vcpus', 'must be an integer from 1 to 4096');
-  for (const key of ['virtType', 'arch', 'machine'] as const) {
-    if (spec[key] !== undefined && (typeof spec[key] !== 'string' || !IDENTIFIER.test(spec[key])))
-      throw specError(key, 'must be a plain identifier');
-  }
-  const lists = deviceLists(spec);
-  const hardware = validateHardware(spec, vcpus, memory, lists);
-  const disks = lists.disks.map((d, i) => checkDisk(d as DiskSpec, i));
-  const networks = lists.networks.map((n, i) => checkNetwork(n as NetworkSpec, i));
-  checkBoot(spec, disks, networks);
-  const graphics = checkGraphics(spec.graphics);
-  const serial = checkSerial(spec.serialConsole);
-  if (spec.defaultDevices !== undefined) {
-    if (!isObject(spec.defaultDevices)) throw specError('defaultDevices', 'must be an object');
-    checkSpecKeys(spec.defaultDevices, DEFAULT_DEVICES_KEYS, 'defaultDevices');
+  const vcpusOk = issues.expect(Number.isSafeInteger(vcpus) && vcpus >= 1 && vcpus <= 4096, 'vcpus', 'must be an integer from 1 to 4096');
+  for (const key of ['virtType', 'arch', 'machine'] as const)
+    if (spec[key] !== undefined)
+      issues.expect(typeof spec[key] === 'string' && IDENTIFIER.test(spec[key]), key, 'must be a plain identifier');
+  const lists = deviceLists(spec, issues);
+  const hardware = issues.field(() => validateHardware(spec, vcpusOk ? vcpus : undefined, memory, lists));
+  const disks = lists.disks.flatMap((d, i) => issues.field(() => checkDisk(d as DiskSpec, i)) ?? []);
+  const nics = lists.networks.flatMap((n, i) => {
+    const nic = issues.field(() => checkNetwork(n as NetworkSpec, i));
+    return nic === undefined ? [] : [[nic, `networks[${i}]`] as const];
+  });
+  const networks = nics.map(([nic]) => nic);
+  issues.field(() => checkBoot(spec, disks, networks));
+  const graphics = issues.field(() => checkGraphics(spec.graphics));
+  const serial = issues.field(() => checkSerial(spec.serialConsole));
+  const dd = spec.defaultDevices;
+  if (dd !== undefined && issues.expect(isObject(dd), 'defaultDevices', 'must be an object')) {
+    issues.field(() => checkSpecKeys(dd, DEFAULT_DEVICES_KEYS, 'defaultDevices'));
     for (const key of ['guestAgent', 'rng', 'memballoon', 'tablet'] as const)
-      optionalBool(spec.defaultDevices[key], `defaultDevices.${key}`);
+      issues.field(() => optionalBool(dd[key], `defaultDevices.${key}`));
   }
-  optionalBool(spec.autostart, 'autostart');
-  optionalBool(spec.start, 'start');
-  const o = spec.overrides;
-  if (o !== undefined) {
-    if (!isObject(o)) throw specError('overrides', 'must be an object');
-    checkSpecKeys(o, OVERRIDES_KEYS, 'overrides');
-    if (o.model !== undefined && typeof o.model !== 'function') throw specError('overrides.model', 'must be a function');
-    const raw = {
-      devicesXml: lists.devicesXml,
-      domainXml:
-        o.domainXml === undefined
-          ? []
-          : denseArray(
-              o.domainXml,
-              'overrides.domainXml',
-              MAX_DOMAIN_XML_ELEMENTS,
-              `the domain XML is at most ${MAX_DOMAIN_XML_ELEMENTS * 4} bytes`,
-            ),
-    };
-    for (const key of ['devicesXml', 'domainXml'] as const) {
-      if (raw[key].some((x) => typeof x !== 'string')) throw specError(`overrides.${key}`, 'must be an array of XML strings');
-      raw[key].forEach((xml, i) => xmlElement(xml, `overrides.${key}[${i}]`));
-    }
-  }
-  const seed = spec.cloudInit === undefined ? undefined : planSeed(spec.cloudInit, { name: spec.name, uuid, start: spec.start === true });
-  if (seed?.bus !== undefined && !DISK_BUSES.includes(seed.bus))
-    throw specError('cloudInit.bus', `must be one of ${DISK_BUSES.join(', ')}`);
-  if (seed?.target !== undefined && !DISK_TARGET.test(seed.target))
-    throw specError('cloudInit.target', 'must be a device name such as "sdb"');
-  checkDuplicates(disks, networks, seed?.target);
-  return { spec, name: spec.name, uuid, memory, vcpus, disks, networks, graphics, serial, seed, hardware };
+  issues.field(() => optionalBool(spec.autostart, 'autostart'));
+  issues.field(() => optionalBool(spec.start, 'start'));
+  issues.field(() => checkOverrides(spec.overrides, lists.devicesXml));
+  const { seed, target } = checkCloudInit(spec, uuid, issues);
+  checkDuplicates(disks, nics, target, issues);
+  issues.throwIfAny();
+  // Every check passed: each value is set (`undefined` only where the spec leaves it out).
+  return { spec, name: spec.name, uuid, memory: memory!, vcpus, disks, networks, graphics, serial: serial!, seed, hardware: hardware! };
 }
 
 /** Run {@link validateSpec}'s name rule on a derived volume name, reporting it under `path`. */

@@ -21,6 +21,7 @@ export {
   TimeoutError,
   UnsupportedError,
   InvalidArgumentError,
+  type InvalidArgumentIssue,
   InvalidUriError,
   TransportError,
   AuthError,
@@ -39,4 +40,5 @@ export {
 export { GuestAgentError, GuestExecError, type GuestAgentFailure } from './agent-errors.js';
 export { VirErrorCode, VirErrorDomain, errorCodeName, errorDomainName, errorLevelName } from './error-codes.js';
 export { asSdkError, isFlagRefusal, isLibvirtCode, libvirtCodeOf } from './checks.js';
-export { checkKeys, suggestKeys, type KnownKeys, type UnknownKeyKind } from './unknown-keys.js';
+export { MAX_LISTED_ISSUES, errorOfIssues, issuesMessage } from './issues.js';
+export { checkKeys, suggestKeys, unknownKeyErrors, type KnownKeys, type UnknownKeyKind } from './unknown-keys.js';

@@ -6,9 +6,26 @@
 import { LibvirtManagerError, type LibvirtManagerErrorOptions } from './base.js';
 import { ErrorCode } from './sdk-codes.js';
 
+/** One problem of an input: the field and what is wrong with it (an entry of `InvalidArgumentError.issues`). */
+export interface InvalidArgumentIssue {
+  /** Dotted path of the field, e.g. `'disks[1].size'`, when known. */
+  readonly path: string | undefined;
+  /** The message an error about this problem alone has, e.g. `'disks[1].size: must be greater than zero'`. */
+  readonly message: string;
+}
+
 /**
  * A value passed to the SDK is invalid (out of range, too long, wrong type).
  * Raised before anything is sent to libvirt. `path` names the offending field.
+ *
+ * A spec with several problems is refused with all of them: `issues` lists
+ * each (`{ path, message }`), `path` is the first one's and the message has
+ * one line per problem, the first first.
+ *
+ * @example
+ * catch (error) {
+ *   if (error instanceof InvalidArgumentError) for (const issue of error.issues) console.error(issue.message);
+ * }
  */
 export class InvalidArgumentError extends LibvirtManagerError {
   /** @internal */
@@ -16,15 +33,26 @@ export class InvalidArgumentError extends LibvirtManagerError {
   declare readonly code: typeof ErrorCode.INVALID_ARGUMENT | typeof ErrorCode.INVALID_SPEC | typeof ErrorCode.INVALID_URI;
   /** Dotted path of the offending field, e.g. `'disks[1].size'`, when known. */
   readonly path: string | undefined;
+  /**
+   * Every problem found, in the order checked (the first is `path`'s): several
+   * when a spec had several mistakes, else just this error's own `{ path, message }`.
+   */
+  // Spelled out, not `InvalidArgumentIssue[]`: the shape is the public contract, without a new name on the root entry.
+  readonly issues: readonly { readonly path: string | undefined; readonly message: string }[];
   constructor(
     message: string,
     options: LibvirtManagerErrorOptions & {
       path?: string;
       code?: typeof ErrorCode.INVALID_ARGUMENT | typeof ErrorCode.INVALID_SPEC | typeof ErrorCode.INVALID_URI;
+      /** All the problems, when there are several (the first is the one `path` and `message` start with). */
+      issues?: readonly { path: string | undefined; message: string }[];
     } = {},
   ) {
     super(options.code ?? ErrorCode.INVALID_ARGUMENT, message, options);
     this.path = options.path;
+    const issues = options.issues ?? [];
+    const list = issues.length > 0 ? issues : [{ path: options.path, message }];
+    this.issues = Object.freeze(list.map((i) => Object.freeze({ path: i.path, message: i.message })));
   }
 }
 

@@ -17,7 +17,14 @@ export {
   AuthError,
   EventOverflowError,
 } from './call-errors.js';
-export { InvalidArgumentError, InvalidUriError, InvalidStateError, XmlParseError, AlreadyExistsError } from './input-errors.js';
+export {
+  InvalidArgumentError,
+  type InvalidArgumentIssue,
+  InvalidUriError,
+  InvalidStateError,
+  XmlParseError,
+  AlreadyExistsError,
+} from './input-errors.js';
 export {
   type DeviceDetachFailure,
   DeviceDetachError,

@@ -8,6 +8,7 @@
  */
 import { InvalidArgumentError } from './input-errors.js';
 import { ErrorCode } from './sdk-codes.js';
+import { errorOfIssues } from './issues.js';
 
 /**
  * The keys an object may have, as an object literal with one `true` per key.
@@ -75,6 +76,39 @@ function quoteChoices(keys: readonly string[]): string {
   return keys.map((k) => `'${k}'`).join(' or ');
 }
 
+/** Options of {@link checkKeys} and {@link unknownKeyErrors}. */
+interface CheckKeysOptions {
+  code?: typeof ErrorCode.INVALID_ARGUMENT | typeof ErrorCode.INVALID_SPEC;
+  kind?: UnknownKeyKind;
+  /** Refuse every unknown key in one error (`issues` lists them; spec validation does) instead of the first. */
+  all?: boolean;
+}
+
+/**
+ * One `InvalidArgumentError` per own key of `value` that `known` does not
+ * list, in key order (empty when every key is known): what {@link checkKeys}
+ * throws the first of. Spec validation reports them all at once.
+ *
+ * @example unknownKeyErrors({ vcpu: 2, memroy: '1GiB' }, VM_SPEC_KEYS, '', { code: ErrorCode.INVALID_SPEC }).length; // 2
+ */
+export function unknownKeyErrors(
+  value: object,
+  known: Readonly<Record<string, true>>,
+  prefix = '',
+  options: CheckKeysOptions = {},
+): InvalidArgumentError[] {
+  const errors: InvalidArgumentError[] = [];
+  for (const key of Object.keys(value)) {
+    if (Object.prototype.hasOwnProperty.call(known, key)) continue;
+    const path = prefix === '' ? key : `${prefix}.${key}`;
+    const hints = suggestKeys(key, Object.keys(known));
+    const hint = hints.length === 0 ? '' : ` (did you mean ${quoteChoices(hints)}?)`;
+    const message = options.kind === 'option' ? `unknown option '${path}'${hint}` : `${path}: unknown field '${key}'${hint}`;
+    errors.push(new InvalidArgumentError(message, { path, code: options.code ?? ErrorCode.INVALID_ARGUMENT }));
+  }
+  return errors;
+}
+
 /**
  * Throw for the first own key of `value` that `known` does not list: an
  * `InvalidArgumentError` whose `path` is the key under `prefix`
@@ -87,24 +121,16 @@ function quoteChoices(keys: readonly string[]): string {
  *
  * @param options.code - `ERR_LIBVIRT_INVALID_SPEC` for specs; `ERR_LIBVIRT_INVALID_ARGUMENT` (default) for options
  * @param options.kind - the word in the message: `'field'` (default) or `'option'`
+ * @param options.all - refuse all unknown keys at once: one error whose `issues` has one entry per key (its `path` the first's)
  * @example checkKeys(nic, NETWORK_KEYS, 'networks[0]', { code: ErrorCode.INVALID_SPEC });
  * @throws InvalidArgumentError for an unknown key
  */
-export function checkKeys(
-  value: object,
-  known: Readonly<Record<string, true>>,
-  prefix = '',
-  options: { code?: typeof ErrorCode.INVALID_ARGUMENT | typeof ErrorCode.INVALID_SPEC; kind?: UnknownKeyKind } = {},
-): void {
-  for (const key of Object.keys(value)) {
-    if (Object.prototype.hasOwnProperty.call(known, key)) continue;
-    const path = prefix === '' ? key : `${prefix}.${key}`;
-    const hints = suggestKeys(key, Object.keys(known));
-    const hint = hints.length === 0 ? '' : ` (did you mean ${quoteChoices(hints)}?)`;
-    const message = options.kind === 'option' ? `unknown option '${path}'${hint}` : `${path}: unknown field '${key}'${hint}`;
-    throw new InvalidArgumentError(message, {
-      path,
-      code: options.code ?? ErrorCode.INVALID_ARGUMENT,
-    });
-  }
+export function checkKeys(value: object, known: Readonly<Record<string, true>>, prefix = '', options: CheckKeysOptions = {}): void {
+  const errors = unknownKeyErrors(value, known, prefix, options);
+  if (errors.length === 0) return;
+  if (errors.length === 1 || options.all !== true) throw errors[0]!;
+  throw errorOfIssues(
+    errors.flatMap((e) => e.issues),
+    { code: options.code ?? ErrorCode.INVALID_ARGUMENT },
+  );
 }

@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { buildIso9660 } from './iso9660.js';
 import { invalidSpec, isPlainObject, requireHostname, requireText } from './validate.js';
 import { toYamlJson } from './yaml-json.js';
+import { SpecIssues } from '../issues.js';
 
 /** Volume label cloud-init's NoCloud datasource looks for (it accepts `cidata` and `CIDATA`). */
 export const NOCLOUD_LABEL = 'cidata';
@@ -160,21 +161,27 @@ function buildMetaData(
  */
 export function buildNoCloudSeed(input: NoCloudSeedInput = {}): NoCloudSeed {
   if (!isPlainObject(input as unknown)) throw invalidSpec('must be an object', 'seed');
-  const userData = input.userData === undefined ? '#cloud-config\n{}\n' : requireText(input.userData, 'userData');
-  const vendorData = input.vendorData === undefined ? undefined : requireText(input.vendorData, 'vendorData');
+  const issues = new SpecIssues();
+  const userData = input.userData === undefined ? '#cloud-config\n{}\n' : issues.field(() => requireText(input.userData, 'userData'));
+  const vendorData = input.vendorData === undefined ? undefined : issues.field(() => requireText(input.vendorData, 'vendorData'));
   let networkConfig: string | undefined;
   if (input.networkConfig !== undefined) {
-    if (isPlainObject(input.networkConfig)) checkNetworkConfig(input.networkConfig);
-    networkConfig = documentFile(input.networkConfig, 'networkConfig');
+    const config = input.networkConfig;
+    networkConfig = issues.field(() => {
+      if (isPlainObject(config)) checkNetworkConfig(config);
+      return documentFile(config, 'networkConfig');
+    });
   }
   const others = { 'user-data': userData, 'network-config': networkConfig, 'vendor-data': vendorData };
-  const meta = buildMetaData(input, others);
-  const contents: Record<string, string> = { 'meta-data': meta.text };
+  // With a file refused the default instance-id hashes the others only: the seed is refused anyway, meta-data is still checked.
+  const meta = issues.field(() => buildMetaData(input, others));
+  issues.throwIfAny();
+  const contents: Record<string, string> = { 'meta-data': meta!.text };
   for (const [name, text] of Object.entries(others)) if (text !== undefined) contents[name] = text;
 
   const files = Object.keys(contents).sort();
   const iso = buildIso9660({ volumeId: NOCLOUD_LABEL, files: files.map((name) => ({ name, data: contents[name]! })) });
   const sha256 = createHash('sha256').update(iso).digest('hex');
   const sizes = Object.fromEntries(files.map((name) => [name, Buffer.byteLength(contents[name]!)]));
-  return { iso, sha256, files, sizes, fileName: `${NOCLOUD_LABEL}-${sha256.slice(0, 16)}.iso`, instanceId: meta.instanceId };
+  return { iso, sha256, files, sizes, fileName: `${NOCLOUD_LABEL}-${sha256.slice(0, 16)}.iso`, instanceId: meta!.instanceId };
 }
