@@ -89,6 +89,30 @@ describe('freeze (fake daemon)', () => {
     expect(thaws).toHaveLength(1);
   });
 
+  it('an abort while the freeze call is in flight thaws before reporting (the guest may have frozen)', async () => {
+    const { fake, thaws } = await host();
+    const controller = new AbortController();
+    // libvirt froze the guest, but the reply comes only after the caller gave up.
+    fake.hang(DOMAIN_FSFREEZE, { completeAnyway: true, onArrival: () => controller.abort() });
+    await expect(new AgentManager(fake.conn).freeze('vm1', { signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
+    await until(() => thaws.length === 1);
+  });
+
+  it('a freeze call that times out thaws before reporting', async () => {
+    const { fake, thaws } = await host();
+    fake.hang(DOMAIN_FSFREEZE, { completeAnyway: true });
+    await expect(new AgentManager(fake.conn).freeze('vm1', { timeout: 200 })).rejects.toMatchObject({ code: 'ERR_LIBVIRT_TIMEOUT' });
+    await until(() => thaws.length === 1);
+  });
+
+  it('a freeze refused by libvirt sends no thaw', async () => {
+    const { fake, thaws } = await host();
+    fake.fail(DOMAIN_FSFREEZE);
+    await expect(new AgentManager(fake.conn).freeze('vm1')).rejects.toBeInstanceOf(Error);
+    await fake.settledCalls();
+    expect(thaws).toEqual([]);
+  });
+
   it('a connection closed for good is logged at error level and thaw() rejects', async () => {
     const { fake, log } = await host();
     const frozen = await new AgentManager(fake.conn, { logger: capture(log) }).freeze('vm1', { watchdog: 600_000 });
