@@ -250,15 +250,22 @@ async function watchJob(
   let cancelledBy: 'abort' | 'timeout' | undefined;
   const jobs = ctx.connection.domains.jobs;
   const aborted = abortPromise(budget.signal);
-  while (settled === undefined) {
-    if (cancelledBy === undefined && budget.signal?.aborted === true) cancelledBy = 'abort';
-    if (cancelledBy === undefined && budget.remaining() <= 0) cancelledBy = 'timeout';
-    if (cancelledBy !== undefined) await jobs.abort(ref, { timeout: CALL_CAP_MS }).catch(() => undefined);
-    else if (active) {
-      const stats: DomainJobStats | undefined = await jobs.getStats(ref, { timeout: CALL_CAP_MS }).catch(() => undefined);
-      if (stats !== undefined && stats.type !== 'none') feed.push(progressOf(stats));
+  try {
+    while (settled === undefined) {
+      if (cancelledBy === undefined && budget.signal?.aborted === true) cancelledBy = 'abort';
+      if (cancelledBy === undefined && budget.remaining() <= 0) cancelledBy = 'timeout';
+      if (cancelledBy !== undefined) await jobs.abort(ref, { timeout: CALL_CAP_MS }).catch(() => undefined);
+      else if (active) {
+        const stats: DomainJobStats | undefined = await jobs.getStats(ref, { timeout: CALL_CAP_MS }).catch(() => undefined);
+        if (stats !== undefined && stats.type !== 'none') feed.push(progressOf(stats));
+      }
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([done, new Promise((r) => (timer = setTimeout(r, o.pollInterval))), aborted.promise]);
+      clearTimeout(timer);
     }
-    await Promise.race([done, new Promise((r) => setTimeout(r, o.pollInterval)), aborted]);
+  } finally {
+    // The caller's signal may outlive many migrations: what was added to it goes.
+    aborted.dispose();
   }
   const outcome = settled as JobOutcome;
   // The job finished before the abort took: the VM moved; report success.
@@ -266,10 +273,14 @@ async function watchJob(
   return cancelledBy === undefined ? outcome : { error: outcome.error as LibvirtError, cancelledBy };
 }
 
-function abortPromise(signal: AbortSignal | undefined): Promise<void> {
-  if (signal === undefined) return new Promise(() => undefined);
-  return new Promise((resolve) => {
+/** A promise that resolves when `signal` fires, and the removal of its listener. */
+function abortPromise(signal: AbortSignal | undefined): { promise: Promise<void>; dispose: () => void } {
+  if (signal === undefined) return { promise: new Promise(() => undefined), dispose: () => undefined };
+  let onAbort: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => {
+    onAbort = () => resolve();
     if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
 }
