@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidArgumentError, type Logger } from '../connection/index.js';
 import { LibvirtManager, type LibvirtManagerOptions } from '../manager.js';
 import type { VmChange, VmSnapshot } from '../state/index.js';
@@ -103,7 +104,8 @@ export class LibvirtFleet implements AsyncDisposable {
           void this.#connect(host, true);
           return;
         }
-        await new Promise((r) => setTimeout(r, this.#options.retryInterval ?? 2000));
+        // Ends at once when the fleet closes: a pending pause would keep Node alive for `retryInterval`.
+        await sleep(this.#options.retryInterval ?? 2000, undefined, { signal }).catch(() => undefined);
       }
     }
   }
