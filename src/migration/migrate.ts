@@ -136,11 +136,12 @@ export function migrate(
       if (outcome.error !== undefined) {
         const sourceState = (await source.domains.getState(ref, { timeout: CALL_CAP_MS }).catch(() => undefined))?.state;
         const report = await log.rollback();
+        const what = outcome.gaveUp === true ? `migrating (${(outcome.error as Error).message})` : 'migrating';
         const error =
           outcome.cancelledBy === 'abort'
-            ? budget.abortError('migrating')
+            ? budget.abortError(what)
             : outcome.cancelledBy === 'timeout'
-              ? budget.timeoutError('migrating')
+              ? budget.timeoutError(what)
               : classify(outcome.error, dest !== undefined && dest.state !== 'open', sourceState);
         Object.assign(error, { rollback: report });
         throw error;
@@ -226,6 +227,8 @@ export function migrate(
 interface JobOutcome {
   error?: unknown;
   cancelledBy?: 'abort' | 'timeout';
+  /** The job did not end within {@link JOB_END_GRACE} of the cancel. */
+  gaveUp?: boolean;
 }
 
 /**
@@ -248,19 +251,29 @@ async function watchJob(
     (error: unknown) => (settled = { error }),
   );
   let cancelledBy: 'abort' | 'timeout' | undefined;
+  let cancelledAt: number | undefined;
   const jobs = ctx.connection.domains.jobs;
   const aborted = abortPromise(budget.signal);
   try {
     while (settled === undefined) {
       if (cancelledBy === undefined && budget.signal?.aborted === true) cancelledBy = 'abort';
       if (cancelledBy === undefined && budget.remaining() <= 0) cancelledBy = 'timeout';
-      if (cancelledBy !== undefined) await jobs.abort(ref, { timeout: CALL_CAP_MS }).catch(() => undefined);
-      else if (active) {
+      if (cancelledBy !== undefined) {
+        cancelledAt ??= Date.now();
+        // Without a time limit the transfer call has no timeout of its own: the grace bounds the wait for the job's end.
+        if (Date.now() - cancelledAt >= JOB_END_GRACE) {
+          const error = new Error(`the migration job did not end within ${JOB_END_GRACE} ms of ABORT_JOB; it may still run`);
+          return { error, cancelledBy, gaveUp: true };
+        }
+        await jobs.abort(ref, { timeout: CALL_CAP_MS }).catch(() => undefined);
+      } else if (active) {
         const stats: DomainJobStats | undefined = await jobs.getStats(ref, { timeout: CALL_CAP_MS }).catch(() => undefined);
         if (stats !== undefined && stats.type !== 'none') feed.push(progressOf(stats));
       }
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([done, new Promise((r) => (timer = setTimeout(r, o.pollInterval))), aborted.promise]);
+      // Once cancelled, the (already fired) abort no longer ends the pause: ABORT_JOB is repeated once per poll.
+      const wake = cancelledBy === undefined ? [aborted.promise] : [];
+      await Promise.race([done, new Promise((r) => (timer = setTimeout(r, o.pollInterval))), ...wake]);
       clearTimeout(timer);
     }
   } finally {
