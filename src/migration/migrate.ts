@@ -93,6 +93,8 @@ export function migrate(
     const peerUri = o.peerUri ?? (dest === undefined ? (o.to as string) : dest.uri);
     const log = new CompensationLog();
     const watches: LifecycleWatch[] = [];
+    // Set once the transfer succeeded: the VM runs on what was made on the destination, so nothing is rolled back.
+    let moved = false;
     try {
       const model = parseDomainXml(await source.domains.getXml(ref, budget.call(CALL_CAP_MS)));
       let copied: CopiedDisk[] = [];
@@ -146,6 +148,7 @@ export function migrate(
         Object.assign(error, { rollback: report });
         throw error;
       }
+      moved = true;
       // Confirmed on both hosts: the destination runs it (or holds its definition), the source let go.
       const confirmBudget = new Budget(Math.min(CONFIRM_TIMEOUT, Math.max(1000, budget.remaining())));
       const destRef = dest === undefined ? ref : await dest.domains.lookup(ref.uuid, confirmBudget.call(CALL_CAP_MS));
@@ -215,7 +218,7 @@ export function migrate(
         durationMs: Date.now() - started,
       } satisfies MigrationResult;
     } catch (error) {
-      if (log.pending > 0) await log.rollback();
+      if (!moved && log.pending > 0) await log.rollback();
       throw error;
     } finally {
       for (const w of watches) w.close();

@@ -8,8 +8,9 @@ import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { MigrationManager } from '../../../src/migration/index.js';
 import { AbortError, MigrationError } from '../../../src/errors/index.js';
-import { DOMAIN_ABORT_JOB, DOMAIN_MIGRATE_PERFORM3_PARAMS } from '../../../src/rpc/protocol/index.js';
+import { DOMAIN_ABORT_JOB, DOMAIN_LOOKUP_BY_UUID, DOMAIN_MIGRATE_PERFORM3_PARAMS } from '../../../src/rpc/protocol/index.js';
 import { fakeHost } from '../../helpers/fake-host.js';
+import { buildStorageVolumeXml } from '../../../src/xml/index.js';
 
 const XML = `<domain type='kvm'><name>vm1</name><memory>65536</memory><os><type>hvm</type></os><devices/></domain>`;
 
@@ -47,4 +48,36 @@ describe('migrate (fake daemon)', () => {
     expect(aborts).toBeGreaterThan(0);
     expect(aborts).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 500) + 2);
   }, 180_000);
+
+  it('a step that fails after the VM moved does not delete the destination volumes it now runs on', async () => {
+    const DISK_XML = XML.replace(
+      '<devices/>',
+      `<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/srv/p/vm1.qcow2'/><target dev='vda' bus='virtio'/></disk></devices>`,
+    );
+    const source = await fakeHost({
+      setup: (hv) => {
+        hv.addPool('p', '/srv/p');
+        hv.addDomain({ name: 'vm1', state: 'running', xml: DISK_XML });
+      },
+    });
+    const dest = await fakeHost({ setup: (hv) => hv.addPool('p', '/srv/p') });
+    await source.conn.storage.volumes.create(
+      'p',
+      buildStorageVolumeXml({ name: 'vm1.qcow2', capacity: 1n << 20n, target: { format: 'qcow2' } }),
+    );
+    // The transfer succeeds: the VM runs on the destination now, and is gone from the source.
+    source.daemon.handle(DOMAIN_MIGRATE_PERFORM3_PARAMS, () => {
+      const vm = source.hv.domain('vm1');
+      source.hv.domains.delete(vm.name);
+      dest.hv.addDomain({ ...vm, state: 'running' });
+      return { ok: { cookie_out: Buffer.alloc(0) } };
+    });
+    // Then a read on the destination fails (a passing fault): the migration reports it, but the VM did move.
+    dest.fail(DOMAIN_LOOKUP_BY_UUID);
+    await expect(new MigrationManager(source.conn).migrate('vm1', { to: dest.conn, storage: 'copy-all', pool: 'p' })).rejects.toThrow(
+      /injected failure of DOMAIN_LOOKUP_BY_UUID/,
+    );
+    expect([...dest.hv.volumes.values()].map((v) => v.path)).toEqual(['/srv/p/vm1.qcow2']);
+    expect(dest.hv.domain('vm1').state).toBe('running');
+  });
 });
