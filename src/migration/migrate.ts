@@ -93,7 +93,8 @@ export function migrate(
     const peerUri = o.peerUri ?? (dest === undefined ? (o.to as string) : dest.uri);
     const log = new CompensationLog();
     const watches: LifecycleWatch[] = [];
-    // Set once the transfer succeeded: the VM runs on what was made on the destination, so nothing is rolled back.
+    // Set once the VM is on the destination (the transfer succeeded, or failed after it got there): it runs on what
+    // was made there, so nothing is rolled back.
     let moved = false;
     try {
       const model = parseDomainXml(await source.domains.getXml(ref, budget.call(CALL_CAP_MS)));
@@ -137,7 +138,10 @@ export function migrate(
       const outcome = await watchJob(ctx, ref, o, budget, feed, transferring, active);
       if (outcome.error !== undefined) {
         const sourceState = (await source.domains.getState(ref, { timeout: CALL_CAP_MS }).catch(() => undefined))?.state;
-        const report = await log.rollback();
+        // A failed transfer whose VM is on the destination all the same (a failed post-copy: paused there with the
+        // newest guest state, for a recovery) runs on those volumes: they stay. Unknown counts as there.
+        moved = dest !== undefined && (await dest.domains.exists(ref.uuid, { timeout: CALL_CAP_MS }).catch(() => true));
+        const report = moved ? { undone: [], failed: [], complete: false } : await log.rollback();
         const what = outcome.gaveUp === true ? `migrating (${(outcome.error as Error).message})` : 'migrating';
         const error =
           outcome.cancelledBy === 'abort'

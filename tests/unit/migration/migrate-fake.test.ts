@@ -80,4 +80,33 @@ describe('migrate (fake daemon)', () => {
     expect([...dest.hv.volumes.values()].map((v) => v.path)).toEqual(['/srv/p/vm1.qcow2']);
     expect(dest.hv.domain('vm1').state).toBe('running');
   });
+
+  it('a transfer that fails with the VM already on the destination (post-copy) keeps the destination volumes', async () => {
+    const DISK_XML = XML.replace(
+      '<devices/>',
+      `<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/srv/p/vm1.qcow2'/><target dev='vda' bus='virtio'/></disk></devices>`,
+    );
+    const source = await fakeHost({
+      setup: (hv) => {
+        hv.addPool('p', '/srv/p');
+        hv.addDomain({ name: 'vm1', state: 'running', xml: DISK_XML });
+      },
+    });
+    const dest = await fakeHost({ setup: (hv) => hv.addPool('p', '/srv/p') });
+    await source.conn.storage.volumes.create(
+      'p',
+      buildStorageVolumeXml({ name: 'vm1.qcow2', capacity: 1n << 20n, target: { format: 'qcow2' } }),
+    );
+    // Post-copy failed: the destination holds the newest guest state (paused there), the source is paused too.
+    source.daemon.handle(DOMAIN_MIGRATE_PERFORM3_PARAMS, () => {
+      const vm = source.hv.domain('vm1');
+      vm.state = 'paused';
+      dest.hv.addDomain({ ...vm, state: 'paused' });
+      return { error: { code: 1, domain: 10, message: 'operation failed: migration failed in post-copy phase' } };
+    });
+    await expect(
+      new MigrationManager(source.conn).migrate('vm1', { to: dest.conn, storage: 'copy-all', pool: 'p' }),
+    ).rejects.toBeInstanceOf(MigrationError);
+    expect([...dest.hv.volumes.values()].map((v) => v.path)).toEqual(['/srv/p/vm1.qcow2']);
+  });
 });
