@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { InvalidArgumentError, type Logger } from '../connection/index.js';
+import { InvalidArgumentError, type Logger, checkDuration, parseLibvirtUri } from '../connection/internal.js';
 import { LibvirtManager, type LibvirtManagerOptions } from '../manager.js';
 import type { VmChange, VmSnapshot } from '../state/index.js';
 
@@ -62,15 +62,29 @@ export class LibvirtFleet implements AsyncDisposable {
    * Open a manager per host, concurrently. A host that does not answer
    * within `openTimeout` is marked down and retried in the background.
    * @example const fleet = await LibvirtFleet.open({ h2: 'qemu+tcp://127.0.0.2/system' });
-   * @throws InvalidArgumentError for no hosts or a bad name or URI (nothing is dialed)
+   * @throws InvalidArgumentError for no hosts, a bad name or URI, or a bad `openTimeout` / `retryInterval` (nothing is dialed)
    * @see virConnectOpen
    */
   static async open(hosts: Readonly<Record<string, string>>, options: FleetOptions = {}): Promise<LibvirtFleet> {
     if (typeof hosts !== 'object' || hosts === null || Object.keys(hosts).length === 0)
       throw new InvalidArgumentError('hosts must name at least one host: { name: uri }', { path: 'hosts' });
-    for (const [name, uri] of Object.entries(hosts))
+    for (const [name, uri] of Object.entries(hosts)) {
       if (name.length === 0 || typeof uri !== 'string' || uri.length === 0)
         throw new InvalidArgumentError(`hosts.${name} must be a libvirt URI`, { path: `hosts.${name}` });
+      // Checked here: a URI that cannot parse would fail every background attempt, retried forever and never reported.
+      try {
+        parseLibvirtUri(uri);
+      } catch (error) {
+        throw new InvalidArgumentError(`hosts.${name} is not a libvirt URI: ${(error as Error).message}`, {
+          path: `hosts.${name}`,
+          cause: error,
+        });
+      }
+    }
+    checkDuration(options.openTimeout, 'openTimeout');
+    // 0 (or NaN, which a timer takes as 1 ms) would retry a down host in a tight loop.
+    if (checkDuration(options.retryInterval, 'retryInterval') === 0)
+      throw new InvalidArgumentError('retryInterval must be at least 1 ms', { path: 'retryInterval' });
     const fleet = new LibvirtFleet(options);
     await Promise.all(
       Object.entries(hosts).map(([name, uri]) => {
