@@ -61,6 +61,16 @@ function handleOf(value: unknown): number {
   return value;
 }
 
+/**
+ * `guest-file-open`, not abortable: an open the caller gave up on would leave a handle in the guest that nothing
+ * can close (its number never arrives). Bounded by the run's time; an abort meanwhile destroys the stream, whose
+ * destroy waits for the open and closes the handle.
+ */
+async function openHandle(run: AgentRun, path: string, mode: string): Promise<number> {
+  const opening: AgentRun = { ...run, budget: new Budget(run.budget.timeout, undefined, run.budget.startedAt) };
+  return handleOf(await agentCall(opening, 'guest-file-open', { path, mode }));
+}
+
 /** Close `handle`, within the run's budget or, when that is spent or aborted, a short one of its own. */
 async function closeHandle(run: AgentRun, handle: number): Promise<void> {
   const usable = run.budget.signal?.aborted !== true && run.budget.remaining() > 1000;
@@ -88,7 +98,7 @@ export function readStream(start: () => Promise<AgentRun>, path: string, options
       start()
         .then(async (r) => {
           run = r;
-          handle = handleOf(await agentCall(r, 'guest-file-open', { path, mode: 'r' }));
+          handle = await openHandle(r, path, 'r');
         })
         .then(() => callback(), callback);
     },
@@ -140,7 +150,7 @@ export function writeStream(start: () => Promise<AgentRun>, path: string, option
       start()
         .then(async (r) => {
           run = r;
-          handle = handleOf(await agentCall(r, 'guest-file-open', { path, mode }));
+          handle = await openHandle(r, path, mode);
         })
         .then(() => callback(), callback);
     },

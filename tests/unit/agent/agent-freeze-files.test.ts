@@ -200,6 +200,23 @@ describe('file streams (fake daemon)', () => {
     await until(() => commands.filter((c) => c === 'guest-file-close').length === 2);
   });
 
+  it('an abort while guest-file-open is in flight still closes the handle the guest opened', async () => {
+    const { fake } = await host();
+    const { commands } = fileAgent(fake, Buffer.alloc(10_000));
+    const controller = new AbortController();
+    // The agent opens the file, but its answer comes only after the caller gave up.
+    fake.daemon.once(QEMU_DOMAIN_AGENT_COMMAND, async (_args, _context, next) => {
+      controller.abort();
+      await new Promise((r) => setTimeout(r, 100));
+      return next();
+    });
+    const stream = new AgentManager(fake.conn).readFile('vm1', '/f', { signal: controller.signal });
+    const [error] = (await once(stream, 'error')) as [unknown];
+    await until(() => commands.includes('guest-file-close'));
+    expect(commands).toEqual(['guest-file-open', 'guest-file-close']);
+    expect(error).toBeInstanceOf(AbortError);
+  });
+
   it('writes in chunks of at most chunkSize, closes at finish; more than maxBytes fails and still closes', async () => {
     const { fake } = await host();
     const { commands, written } = fileAgent(fake, Buffer.alloc(0));
