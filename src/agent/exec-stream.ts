@@ -94,7 +94,8 @@ export async function execStream(run: AgentRun, argv: readonly string[], options
     exited.catch(() => undefined); // the caller may only read the streams; they carry the error too
     return { pid, stdout: out.stream, stderr: err.stream, exited, finished };
   } catch (error) {
-    for (const f of [out, err]) f.stream.destroy(error as Error);
+    // Never handed out: destroyed with an error, each would emit 'error' with no listener, an uncaught exception.
+    for (const f of [out, err]) f.stream.destroy();
     await cleanup();
     throw error;
   }

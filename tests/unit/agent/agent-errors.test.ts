@@ -146,6 +146,21 @@ describe('agent errors (fake daemon)', () => {
     ).toEqual(['-KILL', '42']);
   });
 
+  it('execStream: a command the guest cannot start rejects once, with no stray stream error', async () => {
+    let handles = 0;
+    const { manager } = await setup('connected', (c) => {
+      if (c.execute === 'guest-file-open') return ok(100 + ++handles);
+      if (c.execute === 'guest-exec' && c.arguments?.path !== 'rm')
+        return { ok: { result: JSON.stringify({ error: { class: 'GenericError', desc: 'Failed to execute child process' } }) } };
+      if (c.execute === 'guest-exec') return ok({ pid: 8 });
+      if (c.execute === 'guest-exec-status') return ok({ exited: true, exitcode: 0 });
+      return ok({});
+    });
+    await expect(manager.execStream('vm1', ['/no/such'])).rejects.toMatchObject({ reason: 'command-failed' });
+    // An 'error' emitted on a stream nobody was handed would be an uncaught exception: give it the chance to surface.
+    await new Promise((r) => setTimeout(r, 50));
+  });
+
   it('bad input is refused before anything is sent; a password never shows in the error', async () => {
     const { manager, fake } = await setup('connected', () => ok({}));
     fake.mark();
