@@ -12,7 +12,7 @@
 import { Readable, Writable } from 'node:stream';
 import { AbortError, InvalidArgumentError } from '../errors/index.js';
 import { Budget } from '../runtime/index.js';
-import { agentCall } from './command.js';
+import { agentCall, unabortable } from './command.js';
 import type { AgentCallOptions, AgentRun } from './context.js';
 import { log } from './log.js';
 
@@ -61,14 +61,9 @@ function handleOf(value: unknown): number {
   return value;
 }
 
-/**
- * `guest-file-open`, not abortable: an open the caller gave up on would leave a handle in the guest that nothing
- * can close (its number never arrives). Bounded by the run's time; an abort meanwhile destroys the stream, whose
- * destroy waits for the open and closes the handle.
- */
+/** `guest-file-open`, awaited past an abort ({@link unabortable}): the stream's destroy then closes the handle. */
 async function openHandle(run: AgentRun, path: string, mode: string): Promise<number> {
-  const opening: AgentRun = { ...run, budget: new Budget(run.budget.timeout, undefined, run.budget.startedAt) };
-  return handleOf(await agentCall(opening, 'guest-file-open', { path, mode }));
+  return handleOf(await agentCall(unabortable(run), 'guest-file-open', { path, mode }));
 }
 
 /** Close `handle`, within the run's budget or, when that is spent or aborted, a short one of its own. */
