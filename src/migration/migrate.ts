@@ -122,6 +122,8 @@ export function migrate(
       const dstWatch = dest === undefined ? undefined : await LifecycleWatch.open(dest, ref, ctx.logger);
       watches.push(srcWatch, ...(dstWatch === undefined ? [] : [dstWatch]));
       live.ref = ref;
+      // Told when the caller's abort or timeout cancels the job: a managed transfer then starts no further step.
+      const cancel = new AbortController();
       // No signal on the call itself: the abort goes through ABORT_JOB; the time left plus a grace bounds it.
       const callTimeout = Number.isFinite(budget.remaining()) ? budget.remaining() + JOB_END_GRACE : undefined;
       const transferring = transfer({
@@ -134,8 +136,9 @@ export function migrate(
         flags,
         paused: state.state === 'paused',
         call: callTimeout === undefined ? {} : { timeout: callTimeout },
+        cancelled: cancel.signal,
       });
-      const outcome = await watchJob(ctx, ref, o, budget, feed, transferring, active);
+      const outcome = await watchJob(ctx, ref, o, budget, feed, transferring, active, cancel);
       if (outcome.error !== undefined) {
         const sourceState = (await source.domains.getState(ref, { timeout: CALL_CAP_MS }).catch(() => undefined))?.state;
         // A failed transfer whose VM is on the destination all the same (a failed post-copy: paused there with the
@@ -251,6 +254,7 @@ async function watchJob(
   feed: ProgressFeed<MigrationProgress>,
   transferring: Promise<void>,
   active: boolean,
+  cancel: AbortController,
 ): Promise<JobOutcome> {
   let settled: JobOutcome | undefined;
   const done = transferring.then(
@@ -266,6 +270,7 @@ async function watchJob(
       if (cancelledBy === undefined && budget.signal?.aborted === true) cancelledBy = 'abort';
       if (cancelledBy === undefined && budget.remaining() <= 0) cancelledBy = 'timeout';
       if (cancelledBy !== undefined) {
+        cancel.abort();
         cancelledAt ??= Date.now();
         // Without a time limit the transfer call has no timeout of its own: the grace bounds the wait for the job's end.
         if (Date.now() - cancelledAt >= JOB_END_GRACE) {

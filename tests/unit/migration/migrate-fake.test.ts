@@ -8,7 +8,15 @@ import { getEventListeners } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import { MigrationManager } from '../../../src/migration/index.js';
 import { AbortError, MigrationError } from '../../../src/errors/index.js';
-import { DOMAIN_ABORT_JOB, DOMAIN_LOOKUP_BY_UUID, DOMAIN_MIGRATE_PERFORM3_PARAMS } from '../../../src/rpc/protocol/index.js';
+import {
+  DOMAIN_ABORT_JOB,
+  DOMAIN_LOOKUP_BY_UUID,
+  DOMAIN_MIGRATE_BEGIN3_PARAMS,
+  DOMAIN_MIGRATE_CONFIRM3_PARAMS,
+  DOMAIN_MIGRATE_FINISH3_PARAMS,
+  DOMAIN_MIGRATE_PERFORM3_PARAMS,
+  DOMAIN_MIGRATE_PREPARE3_PARAMS,
+} from '../../../src/rpc/protocol/index.js';
 import { fakeHost } from '../../helpers/fake-host.js';
 import { buildStorageVolumeXml } from '../../../src/xml/index.js';
 
@@ -108,5 +116,34 @@ describe('migrate (fake daemon)', () => {
       new MigrationManager(source.conn).migrate('vm1', { to: dest.conn, storage: 'copy-all', pool: 'p' }),
     ).rejects.toBeInstanceOf(MigrationError);
     expect([...dest.hv.volumes.values()].map((v) => v.path)).toEqual(['/srv/p/vm1.qcow2']);
+  });
+
+  it('managed: an abort while Prepare runs starts no Perform; the destination and source are told it is cancelled', async () => {
+    const source = await fakeHost({ setup: (hv) => hv.addDomain({ name: 'vm1', state: 'running', xml: XML }) });
+    const dest = await fakeHost();
+    const controller = new AbortController();
+    const steps: string[] = [];
+    source.daemon.handle(DOMAIN_ABORT_JOB, () => ({ ok: undefined }));
+    source.daemon.handle(DOMAIN_MIGRATE_BEGIN3_PARAMS, () => (steps.push('begin'), { ok: { cookie_out: Buffer.alloc(0), xml: XML } }));
+    // The caller aborts while the destination prepares; Prepare still succeeds a moment later.
+    dest.daemon.handle(DOMAIN_MIGRATE_PREPARE3_PARAMS, async () => {
+      steps.push('prepare');
+      controller.abort();
+      await new Promise((r) => setTimeout(r, 300));
+      return { ok: { cookie_out: Buffer.alloc(0), uri_out: null } };
+    });
+    source.daemon.handle(DOMAIN_MIGRATE_PERFORM3_PARAMS, () => (steps.push('perform'), { ok: { cookie_out: Buffer.alloc(0) } }));
+    dest.daemon.handle(DOMAIN_MIGRATE_FINISH3_PARAMS, ({ cancelled }) => {
+      steps.push(`finish cancelled=${cancelled}`);
+      return { error: { code: 1, domain: 10, message: 'migration cancelled' } };
+    });
+    source.daemon.handle(
+      DOMAIN_MIGRATE_CONFIRM3_PARAMS,
+      ({ cancelled }) => (steps.push(`confirm cancelled=${cancelled}`), { ok: undefined }),
+    );
+    await expect(
+      new MigrationManager(source.conn).migrate('vm1', { to: dest.conn, mode: 'managed', storage: 'shared', signal: controller.signal }),
+    ).rejects.toBeInstanceOf(AbortError);
+    expect(steps).toEqual(['begin', 'prepare', 'finish cancelled=1', 'confirm cancelled=1']);
   });
 });
