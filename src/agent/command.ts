@@ -6,7 +6,7 @@
  * @module
  */
 import { GuestAgentError } from '../errors/index.js';
-import { CALL_CAP_MS } from '../runtime/index.js';
+import { Budget, CALL_CAP_MS } from '../runtime/index.js';
 import type { AgentRun } from './context.js';
 import { explainFailure } from './failures.js';
 
@@ -53,6 +53,15 @@ export async function supportedCommands(run: AgentRun): Promise<ReadonlySet<stri
       .filter((c) => c.enabled !== false)
       .map((c) => c.name),
   );
+}
+
+/**
+ * The run without the caller's signal, same deadline: for a command whose effect the SDK must learn to undo it
+ * (`guest-exec`'s pid, `guest-file-open`'s handle). Cut short by an abort, its answer would be lost while the guest
+ * carried it out; awaited, the abort is acted on next (the process killed, the handle closed).
+ */
+export function unabortable(run: AgentRun): AgentRun {
+  return { ...run, budget: new Budget(run.budget.timeout, undefined, run.budget.startedAt) };
 }
 
 /**

@@ -15,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { AbortError, InvalidArgumentError, TimeoutError } from '../errors/index.js';
 import { Budget } from '../runtime/index.js';
-import { agentCall } from './command.js';
+import { agentCall, unabortable } from './command.js';
 import type { AgentCallOptions, AgentRun } from './context.js';
 import { type ExecStatus, checkExec, killInGuest, pidOf, waitExited } from './exec.js';
 import { log } from './log.js';
@@ -80,7 +80,8 @@ export async function execStream(run: AgentRun, argv: readonly string[], options
   try {
     for (const f of [out, err]) {
       // Created before the command starts, so they can be opened (and followed) at once.
-      f.handle = handleOf(await agentCall(run, 'guest-file-open', { path: f.path, mode: 'w+' }));
+      // Awaited past an abort (unabortable): a handle the SDK knows is one its cleanup closes.
+      f.handle = handleOf(await agentCall(unabortable(run), 'guest-file-open', { path: f.path, mode: 'w+' }));
     }
     const script = 'o=$1; e=$2; shift 2; exec "$@" >"$o" 2>"$e"';
     const started = {
@@ -89,12 +90,15 @@ export async function execStream(run: AgentRun, argv: readonly string[], options
       arg: ['-c', script, 'sh', files[0], files[1], args.path as string, ...(args.arg as string[])],
       'capture-output': false,
     };
-    const pid = pidOf(await agentCall(run, 'guest-exec', started, { what: `starting ${argv[0] ?? ''} in the guest` }));
+    run.budget.check(`starting ${argv[0] ?? ''} in the guest`);
+    // Awaited past an abort: with its pid, the follower's first step sees the abort and kills the process.
+    const pid = pidOf(await agentCall(unabortable(run), 'guest-exec', started, { what: `starting ${argv[0] ?? ''} in the guest` }));
     const { exited, finished } = follow(run, pid, [out, err], cleanup);
     exited.catch(() => undefined); // the caller may only read the streams; they carry the error too
     return { pid, stdout: out.stream, stderr: err.stream, exited, finished };
   } catch (error) {
-    for (const f of [out, err]) f.stream.destroy(error as Error);
+    // Never handed out: destroyed with an error, each would emit 'error' with no listener, an uncaught exception.
+    for (const f of [out, err]) f.stream.destroy();
     await cleanup();
     throw error;
   }

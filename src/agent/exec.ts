@@ -9,7 +9,7 @@
  */
 import { AbortError, GuestExecError, InvalidArgumentError, TimeoutError } from '../errors/index.js';
 import { Budget } from '../runtime/index.js';
-import { agentCall } from './command.js';
+import { agentCall, unabortable } from './command.js';
 import type { AgentCallOptions, AgentRun } from './context.js';
 import { log } from './log.js';
 
@@ -143,7 +143,9 @@ export async function killInGuest(run: AgentRun, pid: number): Promise<boolean> 
 /** Run `argv` in the guest and collect its result. */
 export async function exec(run: AgentRun, argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
   const { path, args, maxBuffer } = checkExec(argv, options);
-  const pid = pidOf(await agentCall(run, 'guest-exec', args, { what: `starting ${path} in the guest` }));
+  run.budget.check(`starting ${path} in the guest`);
+  // Awaited past an abort: the pid is what lets the abort kill the process (waitExited then throws at once).
+  const pid = pidOf(await agentCall(unabortable(run), 'guest-exec', args, { what: `starting ${path} in the guest` }));
   let status: ExecStatus;
   try {
     status = await waitExited(run, pid);

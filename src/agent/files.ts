@@ -12,7 +12,7 @@
 import { Readable, Writable } from 'node:stream';
 import { AbortError, InvalidArgumentError } from '../errors/index.js';
 import { Budget } from '../runtime/index.js';
-import { agentCall } from './command.js';
+import { agentCall, unabortable } from './command.js';
 import type { AgentCallOptions, AgentRun } from './context.js';
 import { log } from './log.js';
 
@@ -61,6 +61,11 @@ function handleOf(value: unknown): number {
   return value;
 }
 
+/** `guest-file-open`, awaited past an abort ({@link unabortable}): the stream's destroy then closes the handle. */
+async function openHandle(run: AgentRun, path: string, mode: string): Promise<number> {
+  return handleOf(await agentCall(unabortable(run), 'guest-file-open', { path, mode }));
+}
+
 /** Close `handle`, within the run's budget or, when that is spent or aborted, a short one of its own. */
 async function closeHandle(run: AgentRun, handle: number): Promise<void> {
   const usable = run.budget.signal?.aborted !== true && run.budget.remaining() > 1000;
@@ -88,7 +93,7 @@ export function readStream(start: () => Promise<AgentRun>, path: string, options
       start()
         .then(async (r) => {
           run = r;
-          handle = handleOf(await agentCall(r, 'guest-file-open', { path, mode: 'r' }));
+          handle = await openHandle(r, path, 'r');
         })
         .then(() => callback(), callback);
     },
@@ -140,7 +145,7 @@ export function writeStream(start: () => Promise<AgentRun>, path: string, option
       start()
         .then(async (r) => {
           run = r;
-          handle = handleOf(await agentCall(r, 'guest-file-open', { path, mode }));
+          handle = await openHandle(r, path, mode);
         })
         .then(() => callback(), callback);
     },

@@ -12,7 +12,7 @@
  * @module
  */
 import type { DomainRef } from '../connection/internal.js';
-import { InvalidArgumentError } from '../errors/index.js';
+import { AbortError, InvalidArgumentError, TimeoutError } from '../errors/index.js';
 import { Budget, CALL_CAP_MS } from '../runtime/index.js';
 import type { AgentCallOptions, AgentRun } from './context.js';
 import { explainFailure } from './failures.js';
@@ -158,6 +158,11 @@ export async function freeze(run: AgentRun, options: FreezeOptions): Promise<Fro
   try {
     count = await run.ctx.connection.domains.agent.fsFreeze(run.ref, mountpoints, run.budget.call(CALL_CAP_MS));
   } catch (error) {
+    if (error instanceof AbortError || error instanceof TimeoutError) {
+      // The call gave up, not libvirt: the daemon may still freeze the guest after we stopped waiting. Thaw (its
+      // own budget; the watchdog retries a failed thaw) so an abort never leaves the guest's writes blocked.
+      await new FrozenFilesystems(run, 0, watchdog, undefined).thaw().catch(() => undefined);
+    }
     throw await explainFailure(run, mountpoints.length > 0 ? 'guest-fsfreeze-freeze-list' : 'guest-fsfreeze-freeze', error);
   }
   if (options.signal?.aborted === true) {

@@ -18,6 +18,8 @@ export * from './resources/index.js';
 export { CALL_OPTION_KEYS, checkCallOptions, checkDuration, errorCodeOf, isUuid, raceDeadline, uuidKey } from '../rpc/index.js';
 // For the calls that take `{ signal, timeout }` and nothing else: their values and no other key.
 export { checkOnlyCallOptions } from '../rpc/index.js';
+// A URI checked before anything is dialed (the fleet checks every host's at open).
+export { parseLibvirtUri } from '../rpc/index.js';
 // One way to run under a tracing channel, for the RPC calls and the operations above (src/runtime/tracing.ts).
 export { hasTraceSubscribers, traceTimed } from '../rpc/index.js';
 // The one logger call that never throws, for every module above the connection.

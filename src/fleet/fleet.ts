@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
-import { InvalidArgumentError, type Logger } from '../connection/index.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InvalidArgumentError, type Logger, checkDuration, parseLibvirtUri } from '../connection/internal.js';
 import { checkKeys } from '../errors/index.js';
 import { LibvirtManager, type LibvirtManagerOptions } from '../manager.js';
 import type { VmChange, VmSnapshot } from '../state/index.js';
@@ -62,15 +63,29 @@ export class LibvirtFleet implements AsyncDisposable {
    * Open a manager per host, concurrently. A host that does not answer
    * within `openTimeout` is marked down and retried in the background.
    * @example const fleet = await LibvirtFleet.open({ h2: 'qemu+tcp://127.0.0.2/system' });
-   * @throws InvalidArgumentError for no hosts or a bad name or URI (nothing is dialed)
+   * @throws InvalidArgumentError for no hosts, a bad name or URI, or a bad `openTimeout` / `retryInterval` (nothing is dialed)
    * @see virConnectOpen
    */
   static async open(hosts: Readonly<Record<string, string>>, options: FleetOptions = {}): Promise<LibvirtFleet> {
     if (typeof hosts !== 'object' || hosts === null || Object.keys(hosts).length === 0)
       throw new InvalidArgumentError('hosts must name at least one host: { name: uri }', { path: 'hosts' });
-    for (const [name, uri] of Object.entries(hosts))
+    for (const [name, uri] of Object.entries(hosts)) {
       if (name.length === 0 || typeof uri !== 'string' || uri.length === 0)
         throw new InvalidArgumentError(`hosts.${name} must be a libvirt URI`, { path: `hosts.${name}` });
+      // Checked here: a URI that cannot parse would fail every background attempt, retried forever and never reported.
+      try {
+        parseLibvirtUri(uri);
+      } catch (error) {
+        throw new InvalidArgumentError(`hosts.${name} is not a libvirt URI: ${(error as Error).message}`, {
+          path: `hosts.${name}`,
+          cause: error,
+        });
+      }
+    }
+    checkDuration(options.openTimeout, 'openTimeout');
+    // 0 (or NaN, which a timer takes as 1 ms) would retry a down host in a tight loop.
+    if (checkDuration(options.retryInterval, 'retryInterval') === 0)
+      throw new InvalidArgumentError('retryInterval must be at least 1 ms', { path: 'retryInterval' });
     const fleet = new LibvirtFleet(options);
     await Promise.all(
       Object.entries(hosts).map(([name, uri]) => {
@@ -104,7 +119,8 @@ export class LibvirtFleet implements AsyncDisposable {
           void this.#connect(host, true);
           return;
         }
-        await new Promise((r) => setTimeout(r, this.#options.retryInterval ?? 2000));
+        // Ends at once when the fleet closes: a pending pause would keep Node alive for `retryInterval`.
+        await sleep(this.#options.retryInterval ?? 2000, undefined, { signal }).catch(() => undefined);
       }
     }
   }

@@ -93,6 +93,9 @@ export function migrate(
     const peerUri = o.peerUri ?? (dest === undefined ? (o.to as string) : dest.uri);
     const log = new CompensationLog();
     const watches: LifecycleWatch[] = [];
+    // Set once the VM is on the destination (the transfer succeeded, or failed after it got there): it runs on what
+    // was made there, so nothing is rolled back.
+    let moved = false;
     try {
       const model = parseDomainXml(await source.domains.getXml(ref, budget.call(CALL_CAP_MS)));
       let copied: CopiedDisk[] = [];
@@ -119,6 +122,8 @@ export function migrate(
       const dstWatch = dest === undefined ? undefined : await LifecycleWatch.open(dest, ref, ctx.logger);
       watches.push(srcWatch, ...(dstWatch === undefined ? [] : [dstWatch]));
       live.ref = ref;
+      // Told when the caller's abort or timeout cancels the job: a managed transfer then starts no further step.
+      const cancel = new AbortController();
       // No signal on the call itself: the abort goes through ABORT_JOB; the time left plus a grace bounds it.
       const callTimeout = Number.isFinite(budget.remaining()) ? budget.remaining() + JOB_END_GRACE : undefined;
       const transferring = transfer({
@@ -131,20 +136,26 @@ export function migrate(
         flags,
         paused: state.state === 'paused',
         call: callTimeout === undefined ? {} : { timeout: callTimeout },
+        cancelled: cancel.signal,
       });
-      const outcome = await watchJob(ctx, ref, o, budget, feed, transferring, active);
+      const outcome = await watchJob(ctx, ref, o, budget, feed, transferring, active, cancel);
       if (outcome.error !== undefined) {
         const sourceState = (await source.domains.getState(ref, { timeout: CALL_CAP_MS }).catch(() => undefined))?.state;
-        const report = await log.rollback();
+        // A failed transfer whose VM is on the destination all the same (a failed post-copy: paused there with the
+        // newest guest state, for a recovery) runs on those volumes: they stay. Unknown counts as there.
+        moved = dest !== undefined && (await dest.domains.exists(ref.uuid, { timeout: CALL_CAP_MS }).catch(() => true));
+        const report = moved ? { undone: [], failed: [], complete: false } : await log.rollback();
+        const what = outcome.gaveUp === true ? `migrating (${(outcome.error as Error).message})` : 'migrating';
         const error =
           outcome.cancelledBy === 'abort'
-            ? budget.abortError('migrating')
+            ? budget.abortError(what)
             : outcome.cancelledBy === 'timeout'
-              ? budget.timeoutError('migrating')
+              ? budget.timeoutError(what)
               : classify(outcome.error, dest !== undefined && dest.state !== 'open', sourceState);
         Object.assign(error, { rollback: report });
         throw error;
       }
+      moved = true;
       // Confirmed on both hosts: the destination runs it (or holds its definition), the source let go.
       const confirmBudget = new Budget(Math.min(CONFIRM_TIMEOUT, Math.max(1000, budget.remaining())));
       const destRef = dest === undefined ? ref : await dest.domains.lookup(ref.uuid, confirmBudget.call(CALL_CAP_MS));
@@ -214,7 +225,7 @@ export function migrate(
         durationMs: Date.now() - started,
       } satisfies MigrationResult;
     } catch (error) {
-      if (log.pending > 0) await log.rollback();
+      if (!moved && log.pending > 0) await log.rollback();
       throw error;
     } finally {
       for (const w of watches) w.close();
@@ -226,6 +237,8 @@ export function migrate(
 interface JobOutcome {
   error?: unknown;
   cancelledBy?: 'abort' | 'timeout';
+  /** The job did not end within {@link JOB_END_GRACE} of the cancel. */
+  gaveUp?: boolean;
 }
 
 /**
@@ -241,6 +254,7 @@ async function watchJob(
   feed: ProgressFeed<MigrationProgress>,
   transferring: Promise<void>,
   active: boolean,
+  cancel: AbortController,
 ): Promise<JobOutcome> {
   let settled: JobOutcome | undefined;
   const done = transferring.then(
@@ -248,17 +262,35 @@ async function watchJob(
     (error: unknown) => (settled = { error }),
   );
   let cancelledBy: 'abort' | 'timeout' | undefined;
+  let cancelledAt: number | undefined;
   const jobs = ctx.connection.domains.jobs;
   const aborted = abortPromise(budget.signal);
-  while (settled === undefined) {
-    if (cancelledBy === undefined && budget.signal?.aborted === true) cancelledBy = 'abort';
-    if (cancelledBy === undefined && budget.remaining() <= 0) cancelledBy = 'timeout';
-    if (cancelledBy !== undefined) await jobs.abort(ref, { timeout: CALL_CAP_MS }).catch(() => undefined);
-    else if (active) {
-      const stats: DomainJobStats | undefined = await jobs.getStats(ref, { timeout: CALL_CAP_MS }).catch(() => undefined);
-      if (stats !== undefined && stats.type !== 'none') feed.push(progressOf(stats));
+  try {
+    while (settled === undefined) {
+      if (cancelledBy === undefined && budget.signal?.aborted === true) cancelledBy = 'abort';
+      if (cancelledBy === undefined && budget.remaining() <= 0) cancelledBy = 'timeout';
+      if (cancelledBy !== undefined) {
+        cancel.abort();
+        cancelledAt ??= Date.now();
+        // Without a time limit the transfer call has no timeout of its own: the grace bounds the wait for the job's end.
+        if (Date.now() - cancelledAt >= JOB_END_GRACE) {
+          const error = new Error(`the migration job did not end within ${JOB_END_GRACE} ms of ABORT_JOB; it may still run`);
+          return { error, cancelledBy, gaveUp: true };
+        }
+        await jobs.abort(ref, { timeout: CALL_CAP_MS }).catch(() => undefined);
+      } else if (active) {
+        const stats: DomainJobStats | undefined = await jobs.getStats(ref, { timeout: CALL_CAP_MS }).catch(() => undefined);
+        if (stats !== undefined && stats.type !== 'none') feed.push(progressOf(stats));
+      }
+      let timer: NodeJS.Timeout | undefined;
+      // Once cancelled, the (already fired) abort no longer ends the pause: ABORT_JOB is repeated once per poll.
+      const wake = cancelledBy === undefined ? [aborted.promise] : [];
+      await Promise.race([done, new Promise((r) => (timer = setTimeout(r, o.pollInterval))), ...wake]);
+      clearTimeout(timer);
     }
-    await Promise.race([done, new Promise((r) => setTimeout(r, o.pollInterval)), aborted]);
+  } finally {
+    // The caller's signal may outlive many migrations: what was added to it goes.
+    aborted.dispose();
   }
   const outcome = settled as JobOutcome;
   // The job finished before the abort took: the VM moved; report success.
@@ -266,10 +298,14 @@ async function watchJob(
   return cancelledBy === undefined ? outcome : { error: outcome.error as LibvirtError, cancelledBy };
 }
 
-function abortPromise(signal: AbortSignal | undefined): Promise<void> {
-  if (signal === undefined) return new Promise(() => undefined);
-  return new Promise((resolve) => {
+/** A promise that resolves when `signal` fires, and the removal of its listener. */
+function abortPromise(signal: AbortSignal | undefined): { promise: Promise<void>; dispose: () => void } {
+  if (signal === undefined) return { promise: new Promise(() => undefined), dispose: () => undefined };
+  let onAbort: () => void = () => undefined;
+  const promise = new Promise<void>((resolve) => {
+    onAbort = () => resolve();
     if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
+  return { promise, dispose: () => signal.removeEventListener('abort', onAbort) };
 }

@@ -15,6 +15,7 @@
  * @module
  */
 import type { CallOptions, DomainRef, LibvirtConnection, TypedParam } from '../connection/internal.js';
+import { AbortError } from '../errors/index.js';
 import { MigrateFlag } from './options.js';
 
 /** One transfer's inputs. */
@@ -28,6 +29,8 @@ export interface Transfer {
   flags: number;
   paused: boolean;
   call: CallOptions;
+  /** Fires once the caller's abort or timeout cancelled the migration: managed mode then starts no further step. */
+  cancelled?: AbortSignal;
 }
 
 const replace = (params: TypedParam[], field: string, value: string): TypedParam[] => [
@@ -63,6 +66,15 @@ async function managed(t: Transfer): Promise<void> {
   }
   let params = t.params;
   if (prepared.uri !== null) params = replace(params, 'migrate_uri', prepared.uri);
+  // Finish finds the incoming domain by name.
+  const finishParams = params.some((p) => p.field === 'destination_name') ? params : replace(params, 'destination_name', ref.name);
+  if (t.cancelled?.aborted === true) {
+    // Cancelled while the destination prepared: no Perform; the incoming domain goes (Finish cancelled), then the
+    // source's job ends (Confirm cancelled), as after a failed Prepare.
+    await dest.domains.migration.finish(finishParams, Buffer.alloc(0), destFlags, true, call).catch(() => undefined);
+    await source.domains.migration.confirm(ref, params, Buffer.alloc(0), sflags, true, call).catch(() => undefined);
+    throw new AbortError('the migration was cancelled before its transfer started', { cause: t.cancelled.reason });
+  }
   let performError: unknown;
   let cookie: Buffer = Buffer.alloc(0);
   if ((flags & MigrateFlag.OFFLINE) === 0) {
@@ -72,7 +84,6 @@ async function managed(t: Transfer): Promise<void> {
       performError = error;
     }
   }
-  const finishParams = params.some((p) => p.field === 'destination_name') ? params : replace(params, 'destination_name', ref.name);
   let finished: { domain: DomainRef | null; cookie: Buffer } = { domain: null, cookie: Buffer.alloc(0) };
   let finishError: unknown;
   try {

@@ -271,17 +271,14 @@ export class VmRegistry {
    * defined elsewhere) is waited for by name or UUID; `'gone'` is satisfied at
    * once by a VM it does not know. Default `timeout`: 60 000 ms (0: forever).
    * @example await registry.waitFor('web1', 'shutoff', { timeout: 1000 });
-   * @throws {@link TimeoutError} naming the state it is in · {@link AbortError} · {@link InvalidArgumentError} for an unknown state or option
+   * @throws {@link TimeoutError} naming the state it is in · {@link AbortError} (also when the registry stops) · {@link InvalidArgumentError} for an unknown state or option
    * @see VmStateName
    */
   async waitFor(vm: VmInput, state: WaitForState, options: CallOptions = {}): Promise<VmSnapshot> {
-    return waitForState(
-      this.#tracker.feed,
-      (target) => this.get(target),
-      vm,
-      state,
-      new Budget(checkOnlyCallOptions(options, DEFAULT_TIMEOUTS.waitForState), options.signal),
-    );
+    const timeout = checkOnlyCallOptions(options, DEFAULT_TIMEOUTS.waitForState);
+    // No change comes after stop(): the registry stopping ends the wait, as it ends a command's wait for its turn.
+    const signal = options.signal === undefined ? this.#stop.signal : AbortSignal.any([options.signal, this.#stop.signal]);
+    return waitForState(this.#tracker.feed, (target) => this.get(target), vm, state, new Budget(timeout, signal));
   }
 
   /**

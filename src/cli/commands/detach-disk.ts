@@ -1,5 +1,6 @@
 import { callOptions, flagOption, scopeOptions } from '../args.js';
 import type { CliCommand } from '../command.js';
+import { ExitCode } from '../exit-codes.js';
 
 /** `detach-disk <vm> <target>`: detach a disk, confirmed and retried (virsh `detach-disk`). */
 export const detachDiskCommand: CliCommand = {
@@ -16,6 +17,10 @@ export const detachDiskCommand: CliCommand = {
       ...scopeOptions(values),
       ...(flagOption(values, 'delete-volume') ? { deleteVolume: true } : {}),
     });
-    return { json: result, human: `${args[0]!}: disk ${args[1]!} detached` };
+    const human = `${args[0]!}: disk ${args[1]!} detached`;
+    // The disk is gone but the volume asked to be deleted is not: the command did not do all it was asked (exit 1).
+    if (result.volume?.outcome === 'not-deleted')
+      return { json: result, human: `${human}; its volume was NOT deleted (${result.volume.reason})`, exitCode: ExitCode.GENERIC };
+    return { json: result, human };
   },
 };

@@ -106,6 +106,8 @@ export async function copyDisk(
   const pivot = options.pivot !== false;
   let dest: Destination | undefined;
   let onCopy = false;
+  // READY without a pivot: the mirror goes on writing into the copy until the caller pivots or cancels it.
+  let mirroring = false;
   try {
     dest = await prepareDestination(run, before, options, log);
     const watch = await BlockJobWatch.open(run, options.disk);
@@ -139,6 +141,7 @@ export async function copyDisk(
         judge: (now) => (now?.chain[0] === path ? 'done' : 'not-done'),
       });
       onCopy = followed.outcome === 'pivoted';
+      mirroring = followed.outcome === 'ready';
       const previous = onCopy ? await settleOwnership(run, before, dest) : undefined;
       const after = await readLiveDisk(run, options.disk, run.budget.call());
       const destination = {
@@ -155,8 +158,8 @@ export async function copyDisk(
       watch.close();
     }
   } catch (error) {
-    // Once the disk is on the copy, the copy stays whatever failed after (the record, the old volume).
-    if (onCopy) throw error;
+    // Once the disk is on the copy, or a mirror left running writes into it, the copy stays whatever failed after.
+    if (onCopy || mirroring) throw error;
     // The job did not pivot (or never started): the disk is still on its old image, so the volume made for the copy goes.
     const report = await log.rollback();
     if (!report.complete)

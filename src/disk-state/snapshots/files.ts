@@ -19,6 +19,7 @@ import {
   VirErrorCode,
   isLibvirtCode,
 } from '../../connection/internal.js';
+import { CompensationLog, makeVolume } from '../../creator/internal.js';
 import { deleteVolumeRef } from '../../destroyer/internal.js';
 import { type DiskDevice, type OwnedVolume, buildStorageVolumeXml, validateVolumeName } from '../../xml/index.js';
 import type { DiskStateRun } from '../context.js';
@@ -117,20 +118,20 @@ export async function planFiles(run: DiskStateRun, disks: readonly DiskDevice[],
 /** Make the planned files; on a failure, what was made is deleted before the error is thrown. */
 export async function makeFiles(run: DiskStateRun, plan: FilePlan, rollback: CallOptions): Promise<MadeFile[]> {
   const made: MadeFile[] = [];
-  const volumes = run.ctx.connection.storage.volumes;
+  // The creator's makeVolume: a create cut short (aborted, timed out, link lost) may still have made the volume,
+  // and its rollback then finds it by name and deletes it.
+  const log = new CompensationLog();
   const make = async (of: string, role: string, pool: string, name: string, xml: string, format: string): Promise<void> => {
-    const ref = await volumes.create(pool, xml, run.budget.call());
-    const path = await volumes.getPath(ref, run.budget.call()).catch(async (error: unknown) => {
-      await deleteVolumeRef(run.ctx.connection, ref, rollback).catch(() => false);
-      throw error;
-    });
+    const volume = { step: `volume:${pool}/${name}`, specPath: of, role, pool, name, predictedPath: name, format, xml, writes: 0n };
+    const { path, key } = await makeVolume(run.ctx.connection, log, volume, { call: run.budget.call(), rollback });
+    const ref: StorageVolRef = { pool, name, key: key ?? path };
     made.push({ file: { of, path, pool, name, owned: true }, ref, owned: { role, pool, name, path, format, key: ref.key } });
   };
   try {
     for (const o of plan.overlays) await make(o.disk.target.dev, 'overlay', o.pool, o.name, o.xml, 'qcow2');
     if (plan.memory !== undefined) await make('memory', 'memory', plan.memory.pool, plan.memory.name, plan.memory.xml, 'raw');
   } catch (error) {
-    await removeFiles(run, made, rollback);
+    await log.rollback();
     throw error;
   }
   return made;

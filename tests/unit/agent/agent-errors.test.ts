@@ -146,6 +146,66 @@ describe('agent errors (fake daemon)', () => {
     ).toEqual(['-KILL', '42']);
   });
 
+  it('an abort while guest-exec is in flight still kills the process the guest started', async () => {
+    const controller = new AbortController();
+    const { manager, sent } = await setup('connected', async (c) => {
+      if (c.execute === 'guest-exec' && c.arguments?.path !== 'kill') {
+        // The guest starts the command, but the answer comes only after the caller gave up.
+        controller.abort();
+        await new Promise((r) => setTimeout(r, 100));
+        return ok({ pid: 42 });
+      }
+      if (c.execute === 'guest-exec') return ok({ pid: 7 });
+      return ok({ exited: true, signal: 9 });
+    });
+    const e = await manager.exec('vm1', ['/bin/sleep', '999'], { signal: controller.signal }).catch((x: unknown) => x);
+    expect(e).toMatchObject({ code: 'ERR_LIBVIRT_ABORTED' });
+    expect(
+      sent.map((s) => JSON.parse(s) as { arguments?: { path?: string; arg?: string[] } }).find((c) => c.arguments?.path === 'kill')
+        ?.arguments?.arg,
+    ).toEqual(['-KILL', '42']);
+  });
+
+  it('execStream: a command the guest cannot start rejects once, with no stray stream error', async () => {
+    let handles = 0;
+    const { manager } = await setup('connected', (c) => {
+      if (c.execute === 'guest-file-open') return ok(100 + ++handles);
+      if (c.execute === 'guest-exec' && c.arguments?.path !== 'rm')
+        return { ok: { result: JSON.stringify({ error: { class: 'GenericError', desc: 'Failed to execute child process' } }) } };
+      if (c.execute === 'guest-exec') return ok({ pid: 8 });
+      if (c.execute === 'guest-exec-status') return ok({ exited: true, exitcode: 0 });
+      return ok({});
+    });
+    await expect(manager.execStream('vm1', ['/no/such'])).rejects.toMatchObject({ reason: 'command-failed' });
+    // An 'error' emitted on a stream nobody was handed would be an uncaught exception: give it the chance to surface.
+    await new Promise((r) => setTimeout(r, 50));
+  });
+
+  it('execStream: an abort while an output file opens still closes both handles', async () => {
+    const controller = new AbortController();
+    let handles = 0;
+    const { manager, sent } = await setup('connected', async (c) => {
+      if (c.execute === 'guest-file-open') {
+        if (++handles === 2) {
+          // The guest opens the second file, but the answer comes only after the caller gave up.
+          controller.abort();
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        return ok(100 + handles);
+      }
+      if (c.execute === 'guest-exec') return ok({ pid: 7 });
+      if (c.execute === 'guest-exec-status') return ok({ exited: true, exitcode: 0 });
+      return ok({});
+    });
+    await expect(manager.execStream('vm1', ['/bin/true'], { signal: controller.signal })).rejects.toMatchObject({
+      code: 'ERR_LIBVIRT_ABORTED',
+    });
+    const closed = sent
+      .map((x) => JSON.parse(x) as { execute: string; arguments?: { handle?: number } })
+      .filter((c) => c.execute === 'guest-file-close');
+    expect(closed.map((c) => c.arguments?.handle)).toEqual([101, 102]);
+  });
+
   it('bad input is refused before anything is sent; a password never shows in the error', async () => {
     const { manager, fake } = await setup('connected', () => ok({}));
     fake.mark();

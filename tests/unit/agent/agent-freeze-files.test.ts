@@ -89,6 +89,30 @@ describe('freeze (fake daemon)', () => {
     expect(thaws).toHaveLength(1);
   });
 
+  it('an abort while the freeze call is in flight thaws before reporting (the guest may have frozen)', async () => {
+    const { fake, thaws } = await host();
+    const controller = new AbortController();
+    // libvirt froze the guest, but the reply comes only after the caller gave up.
+    fake.hang(DOMAIN_FSFREEZE, { completeAnyway: true, onArrival: () => controller.abort() });
+    await expect(new AgentManager(fake.conn).freeze('vm1', { signal: controller.signal })).rejects.toBeInstanceOf(AbortError);
+    await until(() => thaws.length === 1);
+  });
+
+  it('a freeze call that times out thaws before reporting', async () => {
+    const { fake, thaws } = await host();
+    fake.hang(DOMAIN_FSFREEZE, { completeAnyway: true });
+    await expect(new AgentManager(fake.conn).freeze('vm1', { timeout: 200 })).rejects.toMatchObject({ code: 'ERR_LIBVIRT_TIMEOUT' });
+    await until(() => thaws.length === 1);
+  });
+
+  it('a freeze refused by libvirt sends no thaw', async () => {
+    const { fake, thaws } = await host();
+    fake.fail(DOMAIN_FSFREEZE);
+    await expect(new AgentManager(fake.conn).freeze('vm1')).rejects.toBeInstanceOf(Error);
+    await fake.settledCalls();
+    expect(thaws).toEqual([]);
+  });
+
   it('a connection closed for good is logged at error level and thaw() rejects', async () => {
     const { fake, log } = await host();
     const frozen = await new AgentManager(fake.conn, { logger: capture(log) }).freeze('vm1', { watchdog: 600_000 });
@@ -174,6 +198,23 @@ describe('file streams (fake daemon)', () => {
     const [error] = (await once(aborted, 'error')) as [unknown];
     expect(error).toBeInstanceOf(AbortError);
     await until(() => commands.filter((c) => c === 'guest-file-close').length === 2);
+  });
+
+  it('an abort while guest-file-open is in flight still closes the handle the guest opened', async () => {
+    const { fake } = await host();
+    const { commands } = fileAgent(fake, Buffer.alloc(10_000));
+    const controller = new AbortController();
+    // The agent opens the file, but its answer comes only after the caller gave up.
+    fake.daemon.once(QEMU_DOMAIN_AGENT_COMMAND, async (_args, _context, next) => {
+      controller.abort();
+      await new Promise((r) => setTimeout(r, 100));
+      return next();
+    });
+    const stream = new AgentManager(fake.conn).readFile('vm1', '/f', { signal: controller.signal });
+    const [error] = (await once(stream, 'error')) as [unknown];
+    await until(() => commands.includes('guest-file-close'));
+    expect(commands).toEqual(['guest-file-open', 'guest-file-close']);
+    expect(error).toBeInstanceOf(AbortError);
   });
 
   it('writes in chunks of at most chunkSize, closes at finish; more than maxBytes fails and still closes', async () => {

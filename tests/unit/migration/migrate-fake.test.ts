@@ -1,0 +1,149 @@
+/**
+ * Migration edge cases against the fake daemon (p2p, shared storage: the
+ * source daemon alone is talked to): what a migration leaves on the caller's
+ * signal, and how long an aborted migration waits for a job that never ends.
+ * The real transfer is in tests/integration/migration.
+ */
+import { getEventListeners } from 'node:events';
+import { describe, expect, it } from 'vitest';
+import { MigrationManager } from '../../../src/migration/index.js';
+import { AbortError, MigrationError } from '../../../src/errors/index.js';
+import {
+  DOMAIN_ABORT_JOB,
+  DOMAIN_LOOKUP_BY_UUID,
+  DOMAIN_MIGRATE_BEGIN3_PARAMS,
+  DOMAIN_MIGRATE_CONFIRM3_PARAMS,
+  DOMAIN_MIGRATE_FINISH3_PARAMS,
+  DOMAIN_MIGRATE_PERFORM3_PARAMS,
+  DOMAIN_MIGRATE_PREPARE3_PARAMS,
+} from '../../../src/rpc/protocol/index.js';
+import { fakeHost } from '../../helpers/fake-host.js';
+import { buildStorageVolumeXml } from '../../../src/xml/index.js';
+
+const XML = `<domain type='kvm'><name>vm1</name><memory>65536</memory><os><type>hvm</type></os><devices/></domain>`;
+
+describe('migrate (fake daemon)', () => {
+  it('leaves no listener on the caller’s long-lived signal', async () => {
+    const fake = await fakeHost({ setup: (hv) => hv.addDomain({ name: 'vm1', state: 'running', xml: XML }) });
+    fake.fail(DOMAIN_MIGRATE_PERFORM3_PARAMS, { code: 38, message: 'unable to connect to server: connection refused' });
+    const controller = new AbortController();
+    const migration = new MigrationManager(fake.conn);
+    await expect(
+      migration.migrate('vm1', { to: 'qemu+tcp://elsewhere.invalid/system', storage: 'shared', signal: controller.signal }),
+    ).rejects.toBeInstanceOf(MigrationError);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  // Slow on purpose: the SDK's grace after ABORT_JOB is 120 s, and this proves the wait ends there.
+  it('an abort without a time limit ends even when the job never does, repeating ABORT_JOB once per poll', async () => {
+    const fake = await fakeHost({ setup: (hv) => hv.addDomain({ name: 'vm1', state: 'running', xml: XML }) });
+    let aborts = 0;
+    fake.daemon.handle(DOMAIN_ABORT_JOB, () => (aborts++, { ok: undefined }));
+    const controller = new AbortController();
+    fake.hang(DOMAIN_MIGRATE_PERFORM3_PARAMS, { onArrival: () => controller.abort() });
+    const started = Date.now();
+    const result = new MigrationManager(fake.conn).migrate('vm1', {
+      to: 'qemu+tcp://elsewhere.invalid/system',
+      storage: 'shared',
+      timeout: 0,
+      pollInterval: 500,
+      signal: controller.signal,
+    });
+    const error = await result.catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AbortError);
+    expect((error as Error).message).toMatch(/did not end within 120000 ms of ABORT_JOB/);
+    // One ABORT_JOB per poll (500 ms) over the grace, not a tight loop.
+    expect(aborts).toBeGreaterThan(0);
+    expect(aborts).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 500) + 2);
+  }, 180_000);
+
+  it('a step that fails after the VM moved does not delete the destination volumes it now runs on', async () => {
+    const DISK_XML = XML.replace(
+      '<devices/>',
+      `<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/srv/p/vm1.qcow2'/><target dev='vda' bus='virtio'/></disk></devices>`,
+    );
+    const source = await fakeHost({
+      setup: (hv) => {
+        hv.addPool('p', '/srv/p');
+        hv.addDomain({ name: 'vm1', state: 'running', xml: DISK_XML });
+      },
+    });
+    const dest = await fakeHost({ setup: (hv) => hv.addPool('p', '/srv/p') });
+    await source.conn.storage.volumes.create(
+      'p',
+      buildStorageVolumeXml({ name: 'vm1.qcow2', capacity: 1n << 20n, target: { format: 'qcow2' } }),
+    );
+    // The transfer succeeds: the VM runs on the destination now, and is gone from the source.
+    source.daemon.handle(DOMAIN_MIGRATE_PERFORM3_PARAMS, () => {
+      const vm = source.hv.domain('vm1');
+      source.hv.domains.delete(vm.name);
+      dest.hv.addDomain({ ...vm, state: 'running' });
+      return { ok: { cookie_out: Buffer.alloc(0) } };
+    });
+    // Then a read on the destination fails (a passing fault): the migration reports it, but the VM did move.
+    dest.fail(DOMAIN_LOOKUP_BY_UUID);
+    await expect(new MigrationManager(source.conn).migrate('vm1', { to: dest.conn, storage: 'copy-all', pool: 'p' })).rejects.toThrow(
+      /injected failure of DOMAIN_LOOKUP_BY_UUID/,
+    );
+    expect([...dest.hv.volumes.values()].map((v) => v.path)).toEqual(['/srv/p/vm1.qcow2']);
+    expect(dest.hv.domain('vm1').state).toBe('running');
+  });
+
+  it('a transfer that fails with the VM already on the destination (post-copy) keeps the destination volumes', async () => {
+    const DISK_XML = XML.replace(
+      '<devices/>',
+      `<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/srv/p/vm1.qcow2'/><target dev='vda' bus='virtio'/></disk></devices>`,
+    );
+    const source = await fakeHost({
+      setup: (hv) => {
+        hv.addPool('p', '/srv/p');
+        hv.addDomain({ name: 'vm1', state: 'running', xml: DISK_XML });
+      },
+    });
+    const dest = await fakeHost({ setup: (hv) => hv.addPool('p', '/srv/p') });
+    await source.conn.storage.volumes.create(
+      'p',
+      buildStorageVolumeXml({ name: 'vm1.qcow2', capacity: 1n << 20n, target: { format: 'qcow2' } }),
+    );
+    // Post-copy failed: the destination holds the newest guest state (paused there), the source is paused too.
+    source.daemon.handle(DOMAIN_MIGRATE_PERFORM3_PARAMS, () => {
+      const vm = source.hv.domain('vm1');
+      vm.state = 'paused';
+      dest.hv.addDomain({ ...vm, state: 'paused' });
+      return { error: { code: 1, domain: 10, message: 'operation failed: migration failed in post-copy phase' } };
+    });
+    await expect(
+      new MigrationManager(source.conn).migrate('vm1', { to: dest.conn, storage: 'copy-all', pool: 'p' }),
+    ).rejects.toBeInstanceOf(MigrationError);
+    expect([...dest.hv.volumes.values()].map((v) => v.path)).toEqual(['/srv/p/vm1.qcow2']);
+  });
+
+  it('managed: an abort while Prepare runs starts no Perform; the destination and source are told it is cancelled', async () => {
+    const source = await fakeHost({ setup: (hv) => hv.addDomain({ name: 'vm1', state: 'running', xml: XML }) });
+    const dest = await fakeHost();
+    const controller = new AbortController();
+    const steps: string[] = [];
+    source.daemon.handle(DOMAIN_ABORT_JOB, () => ({ ok: undefined }));
+    source.daemon.handle(DOMAIN_MIGRATE_BEGIN3_PARAMS, () => (steps.push('begin'), { ok: { cookie_out: Buffer.alloc(0), xml: XML } }));
+    // The caller aborts while the destination prepares; Prepare still succeeds a moment later.
+    dest.daemon.handle(DOMAIN_MIGRATE_PREPARE3_PARAMS, async () => {
+      steps.push('prepare');
+      controller.abort();
+      await new Promise((r) => setTimeout(r, 300));
+      return { ok: { cookie_out: Buffer.alloc(0), uri_out: null } };
+    });
+    source.daemon.handle(DOMAIN_MIGRATE_PERFORM3_PARAMS, () => (steps.push('perform'), { ok: { cookie_out: Buffer.alloc(0) } }));
+    dest.daemon.handle(DOMAIN_MIGRATE_FINISH3_PARAMS, ({ cancelled }) => {
+      steps.push(`finish cancelled=${cancelled}`);
+      return { error: { code: 1, domain: 10, message: 'migration cancelled' } };
+    });
+    source.daemon.handle(
+      DOMAIN_MIGRATE_CONFIRM3_PARAMS,
+      ({ cancelled }) => (steps.push(`confirm cancelled=${cancelled}`), { ok: undefined }),
+    );
+    await expect(
+      new MigrationManager(source.conn).migrate('vm1', { to: dest.conn, mode: 'managed', storage: 'shared', signal: controller.signal }),
+    ).rejects.toBeInstanceOf(AbortError);
+    expect(steps).toEqual(['begin', 'prepare', 'finish cancelled=1', 'confirm cancelled=1']);
+  });
+});
