@@ -186,10 +186,6 @@ export const NOT_CALLED: Readonly<Record<string, { why: NotCalledReason; note: s
     note: 'sent by the source libvirtd to the destination in a peer-to-peer tunnelled migration; a client asks for one with DOMAIN_MIGRATE_PERFORM3_PARAMS and the P2P and TUNNELLED flags',
   },
   STORAGE_POOL_CREATE_XML: { why: 'not-yet', note: 'a transient pool: descriptor only; `conn.storage.pools` defines persistent pools' },
-  DOMAIN_MIGRATE_GET_MAX_SPEED: {
-    why: 'not-yet',
-    note: "descriptor missing; the migration's `bandwidth` is set per migration (migration parameters)",
-  },
   DOMAIN_SNAPSHOT_GET_PARENT: { why: 'not-yet', note: "descriptor only; `listChildren` and the snapshot XML's `<parent>` give the tree" },
   NODE_SUSPEND_FOR_DURATION: { why: 'not-yet', note: "suspends the daemon's host itself; not offered, and never tried here" },
   DOMAIN_BLOCK_REBASE: { why: 'superseded', note: 'use DOMAIN_BLOCK_PULL (with a base) or DOMAIN_BLOCK_COPY (`BlockJobManager`)' },
@@ -197,7 +193,6 @@ export const NOT_CALLED: Readonly<Record<string, { why: NotCalledReason; note: s
     why: 'not-yet',
     note: 'a stream to a guest channel (like the console, `conn.domains.openConsole`): not wired yet',
   },
-  DOMAIN_MIGRATE_GET_MAX_DOWNTIME: { why: 'not-yet', note: "descriptor missing; the migration's `maxDowntime` is set per migration" },
   NETWORK_DEFINE_XML_FLAGS: {
     why: 'not-yet',
     note: 'descriptor only: `networks.define` has no `validate` option yet (NETWORK_DEFINE_XML)',

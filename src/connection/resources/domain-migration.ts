@@ -2,6 +2,8 @@ import {
   DOMAIN_MIGRATE_BEGIN3_PARAMS,
   DOMAIN_MIGRATE_CONFIRM3_PARAMS,
   DOMAIN_MIGRATE_FINISH3_PARAMS,
+  DOMAIN_MIGRATE_GET_MAX_DOWNTIME,
+  DOMAIN_MIGRATE_GET_MAX_SPEED,
   DOMAIN_MIGRATE_PERFORM3_PARAMS,
   DOMAIN_MIGRATE_PREPARE3_PARAMS,
   DOMAIN_MIGRATE_SET_MAX_DOWNTIME,
@@ -11,10 +13,28 @@ import {
   type DomainRef,
   type TypedParam,
 } from '../../rpc/index.js';
+import { InvalidArgumentError } from '../../errors/index.js';
 import { type DomainInput, resolveDomain } from './refs.js';
 import type { ResourceCall } from './types.js';
 
 const EMPTY = Buffer.alloc(0);
+
+/** `VIR_DOMAIN_MIGRATE_MAX_SPEED_POSTCOPY`: the bandwidth of the post-copy phase. */
+const MAX_SPEED_POSTCOPY = 1;
+
+/** A whole, non-negative number that fits libvirt's unsigned 64-bit field, refused before anything is sent. */
+function unsigned64(value: unknown, path: string): bigint {
+  const n = typeof value === 'bigint' ? value : typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : undefined;
+  if (n === undefined || n < 0n || n >= 2n ** 64n)
+    throw new InvalidArgumentError(`${path} must be a whole number from 0 (number or bigint)`, { path });
+  return n;
+}
+
+/** `postCopy` as the flag bit, refused unless a boolean. */
+function postCopyFlag(value: unknown): number {
+  if (value !== undefined && typeof value !== 'boolean') throw new InvalidArgumentError('postCopy must be a boolean', { path: 'postCopy' });
+  return value === true ? MAX_SPEED_POSTCOPY : 0;
+}
 
 /** What Begin returns: the cookie for Prepare and the XML to start on the destination. */
 export interface MigrationBegin {
@@ -123,27 +143,50 @@ export class DomainMigrationResource {
   }
 
   /**
-   * The migration bandwidth in MiB/s (`virsh migrate-setspeed`), before or during a migration.
-   * @throws `LibvirtError`
+   * Set the migration bandwidth in MiB/s (`virsh migrate-setspeed`), before or during a migration.
+   * @throws InvalidArgumentError for a bandwidth that is not a whole number from 0 (nothing sent) · `LibvirtError`
    * @see virDomainMigrateSetMaxSpeed
    */
   async setMaxSpeed(domain: DomainInput, mibPerSecond: number, options: CallOptions & { postCopy?: boolean } = {}): Promise<void> {
+    const bandwidth = unsigned64(mibPerSecond, 'mibPerSecond');
+    const flags = postCopyFlag(options.postCopy);
     const dom = await resolveDomain(this.#call, domain, options);
-    await this.#call(
-      DOMAIN_MIGRATE_SET_MAX_SPEED,
-      { dom, bandwidth: BigInt(mibPerSecond), flags: options.postCopy === true ? 1 : 0 },
-      options,
-    );
+    await this.#call(DOMAIN_MIGRATE_SET_MAX_SPEED, { dom, bandwidth, flags }, options);
   }
 
   /**
-   * The tolerable downtime in ms at switchover (`virsh migrate-setmaxdowntime`).
-   * @throws `LibvirtError`
+   * The migration bandwidth in MiB/s (`virsh migrate-getspeed`); with `postCopy`, the post-copy phase's.
+   * @example await conn.domains.migration.getMaxSpeed('web1') // 8796093022207n: libvirt's "unlimited" for QEMU
+   * @throws InvalidArgumentError for a bad option (nothing sent) · `LibvirtError`
+   * @see virDomainMigrateGetMaxSpeed
+   */
+  async getMaxSpeed(domain: DomainInput, options: CallOptions & { postCopy?: boolean } = {}): Promise<bigint> {
+    const flags = postCopyFlag(options.postCopy);
+    const dom = await resolveDomain(this.#call, domain, options);
+    return (await this.#call(DOMAIN_MIGRATE_GET_MAX_SPEED, { dom, flags }, options)).bandwidth;
+  }
+
+  /**
+   * Set the tolerable downtime in ms at switchover (`virsh migrate-setmaxdowntime`).
+   * @throws InvalidArgumentError for a downtime that is not a whole number from 0 (nothing sent) · `LibvirtError`
    * @see virDomainMigrateSetMaxDowntime
    */
   async setMaxDowntime(domain: DomainInput, ms: number, options: CallOptions = {}): Promise<void> {
+    const downtime = unsigned64(ms, 'ms');
     const dom = await resolveDomain(this.#call, domain, options);
-    await this.#call(DOMAIN_MIGRATE_SET_MAX_DOWNTIME, { dom, downtime: BigInt(ms), flags: 0 }, options);
+    await this.#call(DOMAIN_MIGRATE_SET_MAX_DOWNTIME, { dom, downtime, flags: 0 }, options);
+  }
+
+  /**
+   * The tolerable downtime in ms at switchover as the hypervisor has it (`virsh migrate-getmaxdowntime`).
+   * QEMU answers for a running domain only.
+   * @example await conn.domains.migration.getMaxDowntime('web1') // 300n: QEMU's default
+   * @throws `LibvirtError` (`VIR_ERR_OPERATION_INVALID` when the domain is not running)
+   * @see virDomainMigrateGetMaxDowntime
+   */
+  async getMaxDowntime(domain: DomainInput, options: CallOptions = {}): Promise<bigint> {
+    const dom = await resolveDomain(this.#call, domain, options);
+    return (await this.#call(DOMAIN_MIGRATE_GET_MAX_DOWNTIME, { dom, flags: 0 }, options)).downtime;
   }
 
   /**

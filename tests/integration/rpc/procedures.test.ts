@@ -321,6 +321,8 @@ describe('domains', () => {
     const cookie = Buffer.alloc(0);
     await answered(P.DOMAIN_MIGRATE_SET_MAX_DOWNTIME, { dom: test, downtime: 300n, flags: 0 });
     await answered(P.DOMAIN_MIGRATE_SET_MAX_SPEED, { dom: test, bandwidth: 1n, flags: 0 });
+    await h.unsupported(P.DOMAIN_MIGRATE_GET_MAX_SPEED, { dom: test, flags: 0 });
+    await h.unsupported(P.DOMAIN_MIGRATE_GET_MAX_DOWNTIME, { dom: test, flags: 0 });
     await answered(P.DOMAIN_MIGRATE_START_POST_COPY, { dom: test, flags: 0 });
     await answered(P.DOMAIN_MIGRATE_BEGIN3_PARAMS, { dom: test, params: [], flags: 0 });
     await answered(P.DOMAIN_MIGRATE_PREPARE3_PARAMS, { params: [], cookie_in: cookie, flags: 0 });

@@ -89,6 +89,23 @@ export const DOMAIN_MIGRATE_SET_MAX_DOWNTIME = procedure(
 );
 
 /**
+ * 387: the tolerable downtime (ms) at switchover as the hypervisor has it. flags 0.
+ * @see virDomainMigrateGetMaxDowntime
+ */
+export const DOMAIN_MIGRATE_GET_MAX_DOWNTIME = procedure(
+  387,
+  'DOMAIN_MIGRATE_GET_MAX_DOWNTIME',
+  domFlagsArgs,
+  struct({ downtime: uhyper }),
+);
+
+/**
+ * 242: the migration bandwidth (MiB/s); flag POSTCOPY 1 reads the post-copy one.
+ * @see virDomainMigrateGetMaxSpeed
+ */
+export const DOMAIN_MIGRATE_GET_MAX_SPEED = procedure(242, 'DOMAIN_MIGRATE_GET_MAX_SPEED', domFlagsArgs, struct({ bandwidth: uhyper }));
+
+/**
  * 207: the migration bandwidth (MiB/s), before or during a migration; flag POSTCOPY 1 sets the post-copy one.
  * @see virDomainMigrateSetMaxSpeed
  */
