@@ -189,10 +189,6 @@ export const NOT_CALLED: Readonly<Record<string, { why: NotCalledReason; note: s
   DOMAIN_SNAPSHOT_GET_PARENT: { why: 'not-yet', note: "descriptor only; `listChildren` and the snapshot XML's `<parent>` give the tree" },
   NODE_SUSPEND_FOR_DURATION: { why: 'not-yet', note: "suspends the daemon's host itself; not offered, and never tried here" },
   DOMAIN_BLOCK_REBASE: { why: 'superseded', note: 'use DOMAIN_BLOCK_PULL (with a base) or DOMAIN_BLOCK_COPY (`BlockJobManager`)' },
-  DOMAIN_OPEN_CHANNEL: {
-    why: 'not-yet',
-    note: 'a stream to a guest channel (like the console, `conn.domains.openConsole`): not wired yet',
-  },
   NETWORK_DEFINE_XML_FLAGS: {
     why: 'not-yet',
     note: 'descriptor only: `networks.define` has no `validate` option yet (NETWORK_DEFINE_XML)',

@@ -94,6 +94,7 @@ export {
   type BlockJobType,
   type BlockPullCallOptions,
   type ConsoleOptions,
+  type ChannelOptions,
   type DhcpLease,
   type DomainInfo,
   type DomainInput,

@@ -37,6 +37,20 @@ function checkAlias(value: unknown): string {
   return value;
 }
 
+/**
+ * The bytes of device output buffered before the connection stops reading (1 MiB unless given).
+ * @throws InvalidArgumentError unless a positive integer
+ */
+export function checkHighWaterMark(value: number | undefined): number {
+  const highWaterMark = value ?? 1024 * 1024;
+  if (!Number.isSafeInteger(highWaterMark) || highWaterMark < 1) {
+    throw new InvalidArgumentError(`highWaterMark must be a positive integer of bytes, got ${String(highWaterMark)}`, {
+      path: 'highWaterMark',
+    });
+  }
+  return highWaterMark;
+}
+
 const CONSOLE_FORCE = 1;
 const CONSOLE_SAFE = 2;
 
@@ -172,12 +186,7 @@ export async function openConsole(
     if (value !== undefined && typeof value !== 'boolean') throw new InvalidArgumentError(`${key} must be a boolean`, { path: key });
     if (value === true) flags |= bit;
   }
-  const highWaterMark = options.highWaterMark ?? 1024 * 1024;
-  if (!Number.isSafeInteger(highWaterMark) || highWaterMark < 1) {
-    throw new InvalidArgumentError(`highWaterMark must be a positive integer of bytes, got ${String(highWaterMark)}`, {
-      path: 'highWaterMark',
-    });
-  }
+  const highWaterMark = checkHighWaterMark(options.highWaterMark);
   const dom = await resolveDomain(call, domain, options);
   const rpc = await stream(
     DOMAIN_OPEN_CONSOLE,

@@ -12,6 +12,7 @@ import {
 } from '../../rpc/index.js';
 import { BlockJobResource } from './block-jobs.js';
 import { type ConsoleOptions, type DomainConsole, openConsole } from './console.js';
+import { type ChannelOptions, openChannel } from './channel.js';
 import { DomainAgentResource } from './domain-agent.js';
 import { DomainControl } from './domain-control.js';
 import {
@@ -245,6 +246,25 @@ export class DomainResource {
    */
   openConsole(domain: DomainInput, options: ConsoleOptions = {}): Promise<DomainConsole> {
     return openConsole(this.#call, this.#stream, domain, options);
+  }
+
+  /**
+   * Open a guest channel (a `<channel>` device: a virtio-serial port such as the guest agent's, or an
+   * application's own) by its target name or alias (`null`: the first), as the same two-way `Duplex` as
+   * {@link DomainResource.openConsole} — ending and aborting it work the same. The domain must be running (or paused).
+   *
+   * @example
+   * const port = await conn.domains.openChannel('web1', 'org.example.telemetry.0');
+   * port.on('data', (bytes) => handle(bytes));
+   * port.write(JSON.stringify({ hello: 1 }) + '\n');
+   * @throws {@link InvalidArgumentError} for a bad name or option (nothing is sent)
+   * @throws `LibvirtError` `VIR_ERR_OPERATION_FAILED` ("Active channel stream exists") when another client holds
+   *   it (pass `force` to take it), `VIR_ERR_INTERNAL_ERROR` ("cannot find channel") for an unknown name;
+   *   {@link UnsupportedError} when the driver has no channels (the test driver)
+   * @see virDomainOpenChannel
+   */
+  openChannel(domain: DomainInput, name: string | null, options?: ChannelOptions): Promise<DomainConsole> {
+    return openChannel(this.#call, this.#stream, domain, name, options);
   }
 
   /**

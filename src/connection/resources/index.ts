@@ -40,6 +40,7 @@ export { NodeDeviceResource, NwfilterResource, SecretResource };
 export type { AutostartOptions, ResourceCall, ResourceStream } from './types.js';
 export * from './domains.js';
 export { DomainConsole, type ConsoleOptions } from './console.js';
+export type { ChannelOptions } from './channel.js';
 export { DomainAgentResource, type AgentCommandCallOptions } from './domain-agent.js';
 export type { Screenshot, ScreenshotOptions } from './screenshot.js';
 export type { MemoryOptions, SizingImpact, VcpuOptions } from './domain-sizing.js';

@@ -134,6 +134,19 @@ export const DOMAIN_OPEN_CONSOLE = procedure(
 );
 
 /**
+ * 296: open a two-way stream to a guest channel (`<channel>`) by its target name (`org.qemu.guest_agent.0`) or
+ * alias (`channel0`), `null` for the first; flags VIR_DOMAIN_CHANNEL_FORCE=1 takes it from another client.
+ * @see virDomainOpenChannel
+ */
+export const DOMAIN_OPEN_CHANNEL = procedure(
+  296,
+  'DOMAIN_OPEN_CHANNEL',
+  struct({ dom: nonnullDomain, name: remoteString, flags: uint }),
+  xdrVoid,
+  { stream: 'both' },
+);
+
+/**
  * 211: take a screenshot of `screen`; the reply carries the MIME type and the
  * image follows as a read stream.
  * @see virDomainScreenshot
