@@ -112,6 +112,7 @@ describe('domains', () => {
     for await (const chunk of shot) bytes += chunk.length;
     expect(bytes).toBeGreaterThan(0);
     await h.unsupported(P.DOMAIN_OPEN_CONSOLE, { dom: test, dev_name: null, flags: 0 });
+    await h.unsupported(P.DOMAIN_OPEN_CHANNEL, { dom: test, name: null, flags: 0 });
     // The test driver's disk is a made-up 1 TiB (capacity a little less: what the guest sees).
     expect(await h.call(P.DOMAIN_GET_BLOCK_INFO, { dom: test, path: 'vda', flags: 0 })).toEqual({
       allocation: 1n << 40n,
