@@ -18,10 +18,30 @@ import {
   DOMAIN_MIGRATE_PERFORM3_PARAMS,
   DOMAIN_MIGRATE_PREPARE3_PARAMS,
 } from '../../../src/rpc/protocol/index.js';
-import { fakeHost } from '../../helpers/fake-host.js';
+import { type FakeHost, fakeHost } from '../../helpers/fake-host.js';
 import { buildStorageVolumeXml } from '../../../src/xml/index.js';
 
 const XML = `<domain type='kvm'><name>vm1</name><memory>65536</memory><os><type>hvm</type></os><devices/></domain>`;
+
+/** A source running vm1 on a 1 MiB qcow2 volume in pool `p`, and a destination with an empty pool `p`. */
+async function diskHosts(): Promise<{ source: FakeHost; dest: FakeHost }> {
+  const diskXml = XML.replace(
+    '<devices/>',
+    `<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/srv/p/vm1.qcow2'/><target dev='vda' bus='virtio'/></disk></devices>`,
+  );
+  const source = await fakeHost({
+    setup: (hv) => {
+      hv.addPool('p', '/srv/p');
+      hv.addDomain({ name: 'vm1', state: 'running', xml: diskXml });
+    },
+  });
+  const dest = await fakeHost({ setup: (hv) => hv.addPool('p', '/srv/p') });
+  await source.conn.storage.volumes.create(
+    'p',
+    buildStorageVolumeXml({ name: 'vm1.qcow2', capacity: 1n << 20n, target: { format: 'qcow2' } }),
+  );
+  return { source, dest };
+}
 
 describe('migrate (fake daemon)', () => {
   it('leaves no listener on the caller’s long-lived signal', async () => {
@@ -63,21 +83,7 @@ describe('migrate (fake daemon)', () => {
   });
 
   it('a step that fails after the VM moved does not delete the destination volumes it now runs on', async () => {
-    const DISK_XML = XML.replace(
-      '<devices/>',
-      `<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/srv/p/vm1.qcow2'/><target dev='vda' bus='virtio'/></disk></devices>`,
-    );
-    const source = await fakeHost({
-      setup: (hv) => {
-        hv.addPool('p', '/srv/p');
-        hv.addDomain({ name: 'vm1', state: 'running', xml: DISK_XML });
-      },
-    });
-    const dest = await fakeHost({ setup: (hv) => hv.addPool('p', '/srv/p') });
-    await source.conn.storage.volumes.create(
-      'p',
-      buildStorageVolumeXml({ name: 'vm1.qcow2', capacity: 1n << 20n, target: { format: 'qcow2' } }),
-    );
+    const { source, dest } = await diskHosts();
     // The transfer succeeds: the VM runs on the destination now, and is gone from the source.
     source.daemon.handle(DOMAIN_MIGRATE_PERFORM3_PARAMS, () => {
       const vm = source.hv.domain('vm1');
@@ -95,21 +101,7 @@ describe('migrate (fake daemon)', () => {
   });
 
   it('a transfer that fails with the VM already on the destination (post-copy) keeps the destination volumes', async () => {
-    const DISK_XML = XML.replace(
-      '<devices/>',
-      `<devices><disk type='file' device='disk'><driver name='qemu' type='qcow2'/><source file='/srv/p/vm1.qcow2'/><target dev='vda' bus='virtio'/></disk></devices>`,
-    );
-    const source = await fakeHost({
-      setup: (hv) => {
-        hv.addPool('p', '/srv/p');
-        hv.addDomain({ name: 'vm1', state: 'running', xml: DISK_XML });
-      },
-    });
-    const dest = await fakeHost({ setup: (hv) => hv.addPool('p', '/srv/p') });
-    await source.conn.storage.volumes.create(
-      'p',
-      buildStorageVolumeXml({ name: 'vm1.qcow2', capacity: 1n << 20n, target: { format: 'qcow2' } }),
-    );
+    const { source, dest } = await diskHosts();
     // Post-copy failed: the destination holds the newest guest state (paused there), the source is paused too.
     source.daemon.handle(DOMAIN_MIGRATE_PERFORM3_PARAMS, () => {
       const vm = source.hv.domain('vm1');
