@@ -15,6 +15,8 @@ export { connectionMachine, type ConnectionMachineEvent, type ConnectionMachineC
 export * from './events/event-types.js';
 export * from './events/decode-event.js';
 export * from './resources/index.js';
+// The one definition of VIR_DOMAIN_AFFECT_LIVE/CONFIG, for the modules that send them (devices, creator, disk-state).
+export { AFFECT_CONFIG, AFFECT_LIVE } from './resources/impact.js';
 export { CALL_OPTION_KEYS, checkCallOptions, checkDuration, errorCodeOf, isUuid, raceDeadline, uuidKey } from '../rpc/index.js';
 // For the calls that take `{ signal, timeout }` and nothing else: their values and no other key.
 export { checkOnlyCallOptions } from '../rpc/index.js';

@@ -15,7 +15,7 @@ import { SpecIssues } from './issues.js';
 import { CLOUD_INIT_KEYS, checkSpecKeys } from './spec-keys.js';
 import { objectName } from './validate-text.js';
 import type { CloudInitSpec, DiskBus, SeedDetachPolicy } from './spec.js';
-import type { LibvirtConnection, DomainRef, CallOptions } from '../connection/internal.js';
+import { AFFECT_CONFIG, type LibvirtConnection, type DomainRef, type CallOptions } from '../connection/internal.js';
 import { buildDeviceXml, type DiskDevice } from '../xml/index.js';
 
 /** A seed ready to upload, with what the create needs to know about it. */
@@ -29,9 +29,6 @@ export interface PlannedSeed {
 }
 
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
-
-/** `libvirt.DomainAffectFlags.CONFIG`: change the persistent definition only. */
-const AFFECT_CONFIG = 2;
 
 const SHORTHANDS = ['user', 'sshAuthorizedKeys', 'hostname'] as const;
 

@@ -33,7 +33,8 @@ import {
   type DeviceConfirmation,
 } from './options.js';
 import { everyDefinition, forgetOwned, ownedVolumeOf } from './ownership.js';
-import { AFFECT_CONFIG, AFFECT_LIVE, type VmView, diskByTarget, diskPath, nicByMac, viewVm } from './vm-view.js';
+import { AFFECT_CONFIG, AFFECT_LIVE } from '../connection/internal.js';
+import { type VmView, diskByTarget, diskPath, nicByMac, viewVm } from './vm-view.js';
 
 /** The device a detach looks for, in each definition. */
 interface Wanted<D> {

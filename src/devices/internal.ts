@@ -19,4 +19,6 @@ export {
   restoreRecords,
   sameVolume,
 } from './ownership.js';
-export { AFFECT_CONFIG, AFFECT_LIVE, type VmView, diskByTarget, diskPath, disksOf, scopeFlags } from './vm-view.js';
+export { type VmView, diskByTarget, diskPath, disksOf, scopeFlags } from './vm-view.js';
+// Defined once in the connection layer (src/connection/resources/impact.ts); here for the modules built on the devices.
+export { AFFECT_CONFIG, AFFECT_LIVE } from '../connection/internal.js';

@@ -7,7 +7,15 @@
  *
  * @module
  */
-import { type CallOptions, type DomainRef, type LibvirtConnection, type Logger, logSafely } from '../connection/internal.js';
+import {
+  AFFECT_CONFIG,
+  AFFECT_LIVE,
+  type CallOptions,
+  type DomainRef,
+  type LibvirtConnection,
+  type Logger,
+  logSafely,
+} from '../connection/internal.js';
 import { SDK_VERSION } from '../creator/internal.js';
 import { planVolumes, type VolumeRecord } from '../destroyer/internal.js';
 import {
@@ -20,7 +28,6 @@ import {
   buildOwnershipXml,
   parseOwnership,
 } from '../xml/index.js';
-import { AFFECT_CONFIG, AFFECT_LIVE } from './vm-view.js';
 
 /**
  * What the record's readers and writers need of an operation: the

@@ -5,16 +5,18 @@
  *
  * @module
  */
-import { type DomainRef, type DomainState, InvalidArgumentError, InvalidStateError } from '../connection/internal.js';
+import {
+  AFFECT_CONFIG,
+  AFFECT_LIVE,
+  type DomainRef,
+  type DomainState,
+  InvalidArgumentError,
+  InvalidStateError,
+} from '../connection/internal.js';
 import { CALL_CAP_MS, type Budget, type DeviceOperation, refusal, verdict } from '../runtime/index.js';
 import { type DiskDevice, type DomainModel, type InterfaceDevice, parseDomainXml } from '../xml/index.js';
 import type { DeviceScope } from './options.js';
 import type { DevicesContext } from './context.js';
-
-/** `VIR_DOMAIN_AFFECT_LIVE`. */
-export const AFFECT_LIVE = 1;
-/** `VIR_DOMAIN_AFFECT_CONFIG`. */
-export const AFFECT_CONFIG = 2;
 
 /** The VM as a device operation sees it, inside its turn. */
 export interface VmView {

@@ -32,8 +32,6 @@ import { type CopiedDisk, makeDestinationVolumes, makePlannedVolumes, planDestin
 import { transfer } from './transfer.js';
 import { LifecycleWatch, progressOf } from './watch.js';
 
-/** After an abort or a timeout, how long the SDK waits for the job to end before it reports (ms). */
-const JOB_END_GRACE = 120_000;
 /** How long, after the transfer, both hosts get to show the VM where it belongs (ms). */
 const CONFIRM_TIMEOUT = 60_000;
 
@@ -125,7 +123,7 @@ export function migrate(
       // Told when the caller's abort or timeout cancels the job: a managed transfer then starts no further step.
       const cancel = new AbortController();
       // No signal on the call itself: the abort goes through ABORT_JOB; the time left plus a grace bounds it.
-      const callTimeout = Number.isFinite(budget.remaining()) ? budget.remaining() + JOB_END_GRACE : undefined;
+      const callTimeout = Number.isFinite(budget.remaining()) ? budget.remaining() + ctx.jobEndGrace : undefined;
       const transferring = transfer({
         source,
         dest,
@@ -237,7 +235,7 @@ export function migrate(
 interface JobOutcome {
   error?: unknown;
   cancelledBy?: 'abort' | 'timeout';
-  /** The job did not end within {@link JOB_END_GRACE} of the cancel. */
+  /** The job did not end within the context's `jobEndGrace` of the cancel. */
   gaveUp?: boolean;
 }
 
@@ -273,8 +271,8 @@ async function watchJob(
         cancel.abort();
         cancelledAt ??= Date.now();
         // Without a time limit the transfer call has no timeout of its own: the grace bounds the wait for the job's end.
-        if (Date.now() - cancelledAt >= JOB_END_GRACE) {
-          const error = new Error(`the migration job did not end within ${JOB_END_GRACE} ms of ABORT_JOB; it may still run`);
+        if (Date.now() - cancelledAt >= ctx.jobEndGrace) {
+          const error = new Error(`the migration job did not end within ${ctx.jobEndGrace} ms of ABORT_JOB; it may still run`);
           return { error, cancelledBy, gaveUp: true };
         }
         await jobs.abort(ref, { timeout: CALL_CAP_MS }).catch(() => undefined);

@@ -23,3 +23,16 @@ export async function rejection(promise: Promise<unknown>): Promise<Error> {
   }
   throw new Error('expected a rejection');
 }
+
+/**
+ * Run each call and expect it to reject with an `InvalidArgumentError` whose
+ * `path` is the one given: the table of bad inputs a resource refuses before
+ * anything is sent.
+ */
+export async function expectRefusedPaths(bad: readonly (readonly [() => Promise<unknown>, string])[]): Promise<void> {
+  for (const [call, path] of bad) {
+    const error: unknown = await call().catch((e: unknown) => e);
+    expect(error, path).toBeInstanceOf(InvalidArgumentError);
+    expect((error as InvalidArgumentError).path, path).toBe(path);
+  }
+}

@@ -18,6 +18,7 @@ import {
   type CallOptions,
   type TypedParam,
 } from '../../rpc/index.js';
+import { flagBits } from './check-options.js';
 import { type DomainInput, resolveDomain } from './refs.js';
 import { type ResourceCall, toSafeNumber } from './types.js';
 
@@ -107,17 +108,6 @@ function checkBandwidth(value: unknown): bigint {
   return BigInt(value) > U64_MAX ? U64_MAX : BigInt(value);
 }
 
-function bits(options: object, table: readonly (readonly [string, number])[]): number {
-  let flags = 0;
-  for (const [key, bit] of table) {
-    const value: unknown = (options as Record<string, unknown>)[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'boolean') throw new InvalidArgumentError(`${key} must be a boolean`, { path: key });
-    if (value) flags |= bit;
-  }
-  return flags;
-}
-
 function optionalName(value: unknown, path: string): string | null {
   if (value === undefined) return null;
   if (typeof value !== 'string' || value === '' || value.includes('\0'))
@@ -152,12 +142,7 @@ export class BlockJobResource {
     const path = checkDisk(disk);
     if (typeof destXml !== 'string' || destXml === '')
       throw new InvalidArgumentError('destXml must be a <disk> element', { path: 'destXml' });
-    const flags = bits(options, [
-      ['shallow', 1],
-      ['reuseExternal', 2],
-      ['transientJob', 4],
-      ['synchronousWrites', 8],
-    ]);
+    const flags = flagBits(options, { shallow: 1, reuseExternal: 2, transientJob: 4, synchronousWrites: 8 });
     const params: TypedParam[] =
       options.bandwidth === undefined ? [] : [{ field: 'bandwidth', type: 'ullong', value: checkBandwidth(options.bandwidth) }];
     const dom = await resolveDomain(this.#call, domain, options);
@@ -174,12 +159,7 @@ export class BlockJobResource {
     const base = optionalName(options.base, 'base');
     const top = optionalName(options.top, 'top');
     const bandwidth = checkBandwidth(options.bandwidth);
-    const flags =
-      bits(options, [
-        ['shallow', 1],
-        ['active', 4],
-        ['relative', 8],
-      ]) | COMMIT_BANDWIDTH_BYTES;
+    const flags = flagBits(options, { shallow: 1, active: 4, relative: 8 }) | COMMIT_BANDWIDTH_BYTES;
     const dom = await resolveDomain(this.#call, domain, options);
     await this.#call(DOMAIN_BLOCK_COMMIT, { dom, disk: path, base, top, bandwidth, flags }, options);
   }
@@ -205,10 +185,7 @@ export class BlockJobResource {
    */
   async abort(domain: DomainInput, disk: string, options: BlockJobAbortOptions = {}): Promise<void> {
     const path = checkDisk(disk);
-    const flags = bits(options, [
-      ['async', 1],
-      ['pivot', 2],
-    ]);
+    const flags = flagBits(options, { async: 1, pivot: 2 });
     const dom = await resolveDomain(this.#call, domain, options);
     await this.#call(DOMAIN_BLOCK_JOB_ABORT, { dom, path, flags }, options);
   }

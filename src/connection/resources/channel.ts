@@ -6,7 +6,7 @@
  */
 import { InvalidArgumentError, type KnownKeys } from '../../errors/index.js';
 import { CALL_OPTION_KEYS, type CallOptions, DOMAIN_OPEN_CHANNEL } from '../../rpc/index.js';
-import { checkOptions } from './check-options.js';
+import { checkOptions, flagBits } from './check-options.js';
 import { DomainConsole, checkHighWaterMark } from './console.js';
 import { type DomainInput, resolveDomain } from './refs.js';
 import type { ResourceCall, ResourceStream } from './types.js';
@@ -40,13 +40,12 @@ export async function openChannel(
     throw new InvalidArgumentError("name must be a channel's target name (org.qemu.guest_agent.0) or alias (channel0), or null", {
       path: 'name',
     });
-  if (opts.force !== undefined && typeof opts.force !== 'boolean')
-    throw new InvalidArgumentError('force must be a boolean', { path: 'force' });
+  const flags = flagBits(opts, { force: CHANNEL_FORCE });
   const highWaterMark = checkHighWaterMark(opts.highWaterMark);
   const dom = await resolveDomain(call, domain, opts);
   const rpc = await stream(
     DOMAIN_OPEN_CHANNEL,
-    { dom, name, flags: opts.force === true ? CHANNEL_FORCE : 0 },
+    { dom, name, flags },
     {
       highWaterMark,
       ...(opts.signal === undefined ? {} : { signal: opts.signal }),

@@ -1,6 +1,7 @@
 import { Duplex } from 'node:stream';
 import { InvalidArgumentError } from '../../errors/index.js';
 import { DOMAIN_OPEN_CONSOLE, type RpcStream } from '../../rpc/index.js';
+import { flagBits } from './check-options.js';
 import { type DomainInput, resolveDomain } from './refs.js';
 import type { ResourceCall, ResourceStream } from './types.js';
 import type { CallOptions } from '../../rpc/index.js';
@@ -177,15 +178,7 @@ export async function openConsole(
 ): Promise<DomainConsole> {
   if (typeof options !== 'object' || options === null) throw new InvalidArgumentError('options must be an object', { path: 'options' });
   const device = options.device === undefined ? null : checkAlias(options.device);
-  let flags = 0;
-  for (const [key, bit] of [
-    ['force', CONSOLE_FORCE],
-    ['safe', CONSOLE_SAFE],
-  ] as const) {
-    const value: unknown = options[key];
-    if (value !== undefined && typeof value !== 'boolean') throw new InvalidArgumentError(`${key} must be a boolean`, { path: key });
-    if (value === true) flags |= bit;
-  }
+  const flags = flagBits(options, { force: CONSOLE_FORCE, safe: CONSOLE_SAFE });
   const highWaterMark = checkHighWaterMark(options.highWaterMark);
   const dom = await resolveDomain(call, domain, options);
   const rpc = await stream(

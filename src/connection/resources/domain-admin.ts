@@ -9,7 +9,7 @@ import {
   DOMAIN_START_DIRTY_RATE_CALC,
   type DomainRef,
 } from '../../rpc/index.js';
-import { checkBytes, checkChoice, checkInteger, checkOptions } from './call-checks.js';
+import { checkBytes, checkChoice, checkInteger, checkOptions } from './check-options.js';
 import { type DomainInput, checkName, checkObjectName, resolveDomain } from './refs.js';
 import type { ResourceCall } from './types.js';
 

@@ -8,7 +8,7 @@ import {
   DOMAIN_PM_SUSPEND_FOR_DURATION,
   REMOTE_DOMAIN_AUTHORIZED_SSH_KEYS_MAX,
 } from '../../rpc/index.js';
-import { checkBytes, checkChoice, checkInteger, checkOptions } from './call-checks.js';
+import { checkBytes, checkChoice, checkInteger, checkOptions } from './check-options.js';
 import { type DomainInput, checkName, resolveDomain } from './refs.js';
 import type { ResourceCall } from './types.js';
 

@@ -6,7 +6,7 @@ import {
   DOMAIN_SEND_PROCESS_SIGNAL,
   REMOTE_DOMAIN_SEND_KEY_MAX,
 } from '../../rpc/index.js';
-import { checkChoice, checkInteger, checkOptions } from './call-checks.js';
+import { checkChoice, checkInteger, checkOptions } from './check-options.js';
 import { LINUX_KEY_MAX, linuxKeyCode } from './linux-keys.js';
 import { type DomainInput, resolveDomain } from './refs.js';
 import type { ResourceCall } from './types.js';

@@ -11,7 +11,7 @@ import {
   type TypedParamRecordValue,
   typedParamsToRecord,
 } from '../../rpc/index.js';
-import { checkBytes, checkChoice, checkInteger, checkOptions, flagBits } from './call-checks.js';
+import { checkBytes, checkChoice, checkInteger, checkOptions, flagBits } from './check-options.js';
 import { type DomainInput, checkName, resolveDomain } from './refs.js';
 import type { ResourceCall } from './types.js';
 

@@ -7,7 +7,7 @@ import {
   type CallOptions,
 } from '../../rpc/index.js';
 import { type BackupModel, type CheckpointModel, buildBackupXml, buildCheckpointXml } from '../../xml/index.js';
-import { flagBits } from './call-checks.js';
+import { flagBits } from './check-options.js';
 import { type DomainJobStats, decodeJobStats } from './job-stats.js';
 import { type DomainInput, resolveDomain } from './refs.js';
 import type { ResourceCall } from './types.js';

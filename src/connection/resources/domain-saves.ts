@@ -10,7 +10,7 @@ import {
   DOMAIN_SAVE_IMAGE_GET_XML_DESC,
   VirDomainSaveRestoreFlags,
 } from '../../rpc/index.js';
-import { checkChoice, checkHostPath, checkOptions, checkXml, flagBits } from './call-checks.js';
+import { checkChoice, checkHostPath, checkOptions, checkXml, flagBits } from './check-options.js';
 import { type DomainInput, resolveDomain } from './refs.js';
 import type { ResourceCall } from './types.js';
 

@@ -39,7 +39,8 @@ import {
   decodePerCpuStats,
   diskErrorName,
 } from './domain-stats-types.js';
-import { booleanOption, checkOptions, deviceName, integerIn } from './option-check.js';
+import { checkDeviceName, checkInteger, checkOptions } from './check-options.js';
+import { impactFlags } from './impact.js';
 import { type DomainInput, resolveDomain } from './refs.js';
 import type { ResourceCall } from './types.js';
 import { unsupportedAs } from './unsupported.js';
@@ -97,7 +98,7 @@ export class DomainStatsResource {
    */
   async getBlockStats(domain: DomainInput, disk?: string, options: CallOptions = {}): Promise<BlockStats> {
     checkOnlyCallOptions(options, 0);
-    const path = disk === undefined ? '' : deviceName(disk, 'disk');
+    const path = disk === undefined ? '' : checkDeviceName(disk, 'disk');
     const what = path === '' ? 'block statistics summed over disks' : `block statistics of ${path}`;
     const dom = await resolveDomain(this.#call, domain, options);
     try {
@@ -122,7 +123,7 @@ export class DomainStatsResource {
    */
   async getInterfaceStats(domain: DomainInput, device: string, options: CallOptions = {}): Promise<InterfaceStats> {
     checkOnlyCallOptions(options, 0);
-    const name = deviceName(device, 'device');
+    const name = checkDeviceName(device, 'device');
     const dom = await resolveDomain(this.#call, domain, options);
     return decodeInterfaceStats(await this.#call(DOMAIN_INTERFACE_STATS, { dom, device: name }, options));
   }
@@ -148,8 +149,8 @@ export class DomainStatsResource {
    */
   async setMemoryStatsPeriod(domain: DomainInput, seconds: number, options: MemoryStatsPeriodOptions = {}): Promise<void> {
     checkOptions(options, { ...CALL_OPTION_KEYS, live: true, config: true });
-    const period = integerIn(seconds, 0, INT32_MAX, 'seconds');
-    const flags = (booleanOption(options.live, 'live') === true ? 1 : 0) | (booleanOption(options.config, 'config') === true ? 2 : 0);
+    const period = checkInteger(seconds, 'seconds', 0, INT32_MAX);
+    const flags = impactFlags(options, 'change');
     const dom = await resolveDomain(this.#call, domain, options);
     await this.#call(DOMAIN_SET_MEMORY_STATS_PERIOD, { dom, period, flags }, options);
   }
@@ -178,8 +179,8 @@ export class DomainStatsResource {
    */
   async getPerCpuStats(domain: DomainInput, options: PerCpuStatsOptions = {}): Promise<PerCpuStats[]> {
     checkOptions(options, { ...CALL_OPTION_KEYS, startCpu: true, count: true });
-    const start = options.startCpu === undefined ? 0 : integerIn(options.startCpu, 0, INT32_MAX, 'startCpu');
-    const count = options.count === undefined ? INT32_MAX : integerIn(options.count, 1, INT32_MAX, 'count');
+    const start = options.startCpu === undefined ? 0 : checkInteger(options.startCpu, 'startCpu', 0, INT32_MAX);
+    const count = options.count === undefined ? INT32_MAX : checkInteger(options.count, 'count', 1, INT32_MAX);
     const dom = await resolveDomain(this.#call, domain, options);
     try {
       return await this.#perCpu(dom, start, count, options);

@@ -12,7 +12,7 @@ import {
   VirConnectCompareCPUFlags,
   type CallOptions,
 } from '../../rpc/index.js';
-import { checkOptions } from './check-options.js';
+import { checkOptions, checkXml } from './check-options.js';
 import type { ResourceCall } from './types.js';
 
 /** How a CPU definition compares with the host's (or the hypervisor's) CPU (`virCPUCompareResult`). */
@@ -69,15 +69,10 @@ const RESULTS: Record<number, CpuComparison> = {
   [VirCPUCompareResult.VIR_CPU_COMPARE_SUPERSET]: 'superset',
 };
 
-function checkXml(value: unknown, path: string): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new InvalidArgumentError(`${path} must be a <cpu> XML document`, { path });
-  return value;
-}
-
 function checkCpus(cpus: unknown): string[] {
   if (!Array.isArray(cpus) || cpus.length === 0 || cpus.length > REMOTE_CPU_BASELINE_MAX)
     throw new InvalidArgumentError(`cpus must be an array of 1 to ${REMOTE_CPU_BASELINE_MAX} <cpu> XML documents`, { path: 'cpus' });
-  return cpus.map((cpu, i) => checkXml(cpu, `cpus[${i}]`));
+  return cpus.map((cpu, i) => checkXml(cpu, `cpus[${i}]`, 'cpu'));
 }
 
 /** The selector's four optional strings as the wire's `remote_string`s (null: the daemon's default). */
@@ -159,7 +154,7 @@ export class HostCpuResource {
    * @see virConnectCompareCPU
    */
   async compareWithHost(cpu: string, options?: CpuCompareOptions): Promise<CpuCompareResult> {
-    const xml = checkXml(cpu, 'cpu');
+    const xml = checkXml(cpu, 'cpu', 'cpu');
     const o = checkOptions(options, COMPARE, ['validate']);
     return compare((flags) => this.#call(CONNECT_COMPARE_CPU, { xml, flags }, o), o.validate);
   }
@@ -172,7 +167,7 @@ export class HostCpuResource {
    * @see virConnectCompareHypervisorCPU
    */
   async compareWithHypervisor(cpu: string, options?: HypervisorCpuCompareOptions): Promise<CpuCompareResult> {
-    const xmlCPU = checkXml(cpu, 'cpu');
+    const xmlCPU = checkXml(cpu, 'cpu', 'cpu');
     const o = checkOptions(options, { ...COMPARE, ...SELECTOR } as const, ['validate']);
     const selector = selectorArgs(o);
     return compare((flags) => this.#call(CONNECT_COMPARE_HYPERVISOR_CPU, { ...selector, xmlCPU, flags }, o), o.validate);

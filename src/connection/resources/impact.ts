@@ -4,6 +4,7 @@
  * flags and refuse combinations libvirt would refuse.
  */
 import { InvalidArgumentError } from '../../errors/index.js';
+import { flagBits } from './check-options.js';
 
 /** `VIR_DOMAIN_AFFECT_LIVE`. */
 export const AFFECT_LIVE = 1;
@@ -30,17 +31,7 @@ export interface ModificationImpact {
  * @throws {@link InvalidArgumentError} naming the option
  */
 export function impactFlags(options: ModificationImpact, mode: 'read' | 'change'): number {
-  let flags = 0;
-  for (const [key, bit] of [
-    ['live', AFFECT_LIVE],
-    ['config', AFFECT_CONFIG],
-    ['current', 0],
-  ] as const) {
-    const value: unknown = options[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'boolean') throw new InvalidArgumentError(`${key} must be a boolean`, { path: key });
-    if (value) flags |= bit;
-  }
+  const flags = flagBits(options, { live: AFFECT_LIVE, config: AFFECT_CONFIG, current: 0 });
   if (options.current === true && flags !== 0)
     throw new InvalidArgumentError('current cannot be combined with live or config', { path: 'current' });
   if (mode === 'read' && flags === (AFFECT_LIVE | AFFECT_CONFIG))

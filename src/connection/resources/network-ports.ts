@@ -14,7 +14,7 @@ import {
   isUuid,
 } from '../../rpc/index.js';
 import { type NetworkPortModel, buildNetworkPortXml } from '../../xml/index.js';
-import { checkCallOnly, checkOptions } from './check-options.js';
+import { checkCallOnly, checkOptions, flagBits } from './check-options.js';
 import { type NetworkInput, resolveNetwork } from './refs.js';
 import type { ResourceCall } from './types.js';
 
@@ -124,12 +124,8 @@ export class NetworkPortResource {
    */
   async create(network: NetworkInput, port: NetworkPortModel | string, options?: NetworkPortCreateOptions): Promise<NetworkPortRef> {
     const opts = checkOptions(options, CREATE_KEYS);
-    for (const key of ['reclaim', 'validate'] as const) {
-      if (opts[key] !== undefined && typeof opts[key] !== 'boolean')
-        throw new InvalidArgumentError(`${key} must be a boolean`, { path: key });
-    }
     const xml = typeof port === 'string' ? port : buildNetworkPortXml(port);
-    const flags = (opts.reclaim === true ? 1 : 0) | (opts.validate === true ? 2 : 0);
+    const flags = flagBits(opts, { reclaim: 1, validate: 2 });
     const net = await resolveNetwork(this.#call, network, opts);
     return (await this.#call(NETWORK_PORT_CREATE_XML, { network: net, xml, flags }, opts)).port;
   }

@@ -1,4 +1,3 @@
-import { InvalidArgumentError } from '../../errors/index.js';
 import {
   CALL_OPTION_KEYS,
   CONNECT_LIST_ALL_NETWORKS,
@@ -73,9 +72,7 @@ export class NetworkResource {
    * @see virNetworkCreateXMLFlags
    */
   async createTransient(xml: string, options?: CallOptions & { validate?: boolean }): Promise<NetworkRef> {
-    const opts = checkOptions(options, { ...CALL_OPTION_KEYS, validate: true });
-    if (opts.validate !== undefined && typeof opts.validate !== 'boolean')
-      throw new InvalidArgumentError('validate must be a boolean', { path: 'validate' });
+    const opts = checkOptions(options, { ...CALL_OPTION_KEYS, validate: true }, ['validate']);
     if (opts.validate === true) return (await this.#call(NETWORK_CREATE_XML_FLAGS, { xml, flags: 1 }, opts)).net;
     return (await this.#call(NETWORK_CREATE_XML, { xml }, opts)).net;
   }

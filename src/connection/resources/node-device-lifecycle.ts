@@ -17,7 +17,7 @@ import {
   type CallOptions,
   type NodeDeviceRef,
 } from '../../rpc/index.js';
-import { checkCallOnly, checkOptions } from './check-options.js';
+import { checkCallOnly, checkOptions, checkXml } from './check-options.js';
 import { impactFlags } from './impact.js';
 import { checkName } from './refs.js';
 import { type AutostartOptions, type ResourceCall, checkAutostart, flag } from './types.js';
@@ -43,22 +43,16 @@ export function deviceName(device: NodeDeviceInput): string {
   return checkName(typeof device === 'object' && device !== null ? device.name : device, 'device');
 }
 
-function checkXml(xml: unknown): string {
-  if (typeof xml !== 'string' || xml.trim() === '')
-    throw new InvalidArgumentError('xml must be a non-empty <device> XML document', { path: 'xml' });
-  return xml;
-}
-
 /** Create a transient device from `<device>` XML (`virsh nodedev-create`). */
 export async function createDevice(call: ResourceCall, xml: string, options?: CallOptions): Promise<NodeDeviceRef> {
   const opts = checkCallOnly(options);
-  return (await call(NODE_DEVICE_CREATE_XML, { xml_desc: checkXml(xml), flags: 0 }, opts)).dev;
+  return (await call(NODE_DEVICE_CREATE_XML, { xml_desc: checkXml(xml, 'xml', 'device'), flags: 0 }, opts)).dev;
 }
 
 /** Define a persistent device from `<device>` XML (`virsh nodedev-define`). */
 export async function defineDevice(call: ResourceCall, xml: string, options?: CallOptions): Promise<NodeDeviceRef> {
   const opts = checkCallOnly(options);
-  return (await call(NODE_DEVICE_DEFINE_XML, { xml_desc: checkXml(xml), flags: 0 }, opts)).dev;
+  return (await call(NODE_DEVICE_DEFINE_XML, { xml_desc: checkXml(xml, 'xml', 'device'), flags: 0 }, opts)).dev;
 }
 
 /** One call that takes the device name and nothing else (`flags` 0 where the procedure has them). */
@@ -103,7 +97,7 @@ export async function updateDevice(
 ): Promise<void> {
   const opts = checkOptions(options, UPDATE_KEYS);
   const flags = impactFlags({ live: opts.live, config: opts.config }, 'change');
-  await call(NODE_DEVICE_UPDATE, { name: deviceName(device), xml_desc: checkXml(xml), flags }, opts);
+  await call(NODE_DEVICE_UPDATE, { name: deviceName(device), xml_desc: checkXml(xml, 'xml', 'device'), flags }, opts);
 }
 
 /** The device's capability names (`pci`, `net`, `scsi_host`, `fc_host`, `vports`…). */

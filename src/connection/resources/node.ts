@@ -34,7 +34,7 @@ import {
   decodeNodeMemoryStats,
   decodeSevInfo,
 } from './node-types.js';
-import { checkOptions, integerIn } from './option-check.js';
+import { checkInteger, checkOptions } from './check-options.js';
 import type { ResourceCall } from './types.js';
 import { unsupportedAs } from './unsupported.js';
 
@@ -106,7 +106,7 @@ export class NodeResource {
    */
   async getCpuStats(options: NodeCpuStatsOptions = {}): Promise<NodeCpuStats> {
     checkOptions(options, { ...CALL_OPTION_KEYS, cpu: true });
-    const cpuNum = options.cpu === undefined ? -1 : integerIn(options.cpu, 0, INT32_MAX, 'cpu');
+    const cpuNum = options.cpu === undefined ? -1 : checkInteger(options.cpu, 'cpu', 0, INT32_MAX);
     const { nparams } = await this.#call(NODE_GET_CPU_STATS, { cpuNum, nparams: 0, flags: 0 }, options);
     if (nparams === 0) return decodeNodeCpuStats([]);
     return decodeNodeCpuStats((await this.#call(NODE_GET_CPU_STATS, { cpuNum, nparams, flags: 0 }, options)).params);
@@ -120,7 +120,7 @@ export class NodeResource {
    */
   async getMemoryStats(options: NodeCellOptions = {}): Promise<NodeMemoryStats> {
     checkOptions(options, { ...CALL_OPTION_KEYS, cell: true });
-    const cellNum = options.cell === undefined ? -1 : integerIn(options.cell, 0, INT32_MAX, 'cell');
+    const cellNum = options.cell === undefined ? -1 : checkInteger(options.cell, 'cell', 0, INT32_MAX);
     const { nparams } = await this.#call(NODE_GET_MEMORY_STATS, { cellNum, nparams: 0, flags: 0 }, options);
     if (nparams === 0) return decodeNodeMemoryStats([]);
     return decodeNodeMemoryStats((await this.#call(NODE_GET_MEMORY_STATS, { cellNum, nparams, flags: 0 }, options)).params);
@@ -134,9 +134,9 @@ export class NodeResource {
    */
   async getCellsFreeMemory(options: CellsFreeMemoryOptions = {}): Promise<CellFreeMemory[]> {
     checkOptions(options, { ...CALL_OPTION_KEYS, startCell: true, maxCells: true });
-    const startCell = options.startCell === undefined ? 0 : integerIn(options.startCell, 0, INT32_MAX, 'startCell');
+    const startCell = options.startCell === undefined ? 0 : checkInteger(options.startCell, 'startCell', 0, INT32_MAX);
     const maxcells =
-      options.maxCells === undefined ? REMOTE_NODE_MAX_CELLS : integerIn(options.maxCells, 1, REMOTE_NODE_MAX_CELLS, 'maxCells');
+      options.maxCells === undefined ? REMOTE_NODE_MAX_CELLS : checkInteger(options.maxCells, 'maxCells', 1, REMOTE_NODE_MAX_CELLS);
     const { cells } = await this.#call(NODE_GET_CELLS_FREE_MEMORY, { startCell, maxcells }, options);
     return cells.map((freeBytes, i) => ({ cell: startCell + i, freeBytes }));
   }
@@ -224,7 +224,7 @@ export class NodeResource {
     const params: TypedParam[] = Object.entries(parameters).map(([field, value]) => ({
       field,
       type: 'uint',
-      value: integerIn(value, 0, field === 'shm_merge_across_nodes' ? 1 : UINT32_MAX, field),
+      value: checkInteger(value, field, 0, field === 'shm_merge_across_nodes' ? 1 : UINT32_MAX),
     }));
     await this.#call(NODE_SET_MEMORY_PARAMETERS, { params, flags: 0 }, options);
   }
@@ -263,7 +263,7 @@ export class NodeResource {
 function pageSizes(value: unknown): number[] {
   if (!Array.isArray(value) || value.length === 0 || value.length > REMOTE_NODE_MAX_CELLS)
     throw new InvalidArgumentError(`page sizes must be a list of 1 to ${REMOTE_NODE_MAX_CELLS} sizes in KiB`, { path: 'pageSizesKiB' });
-  return value.map((size, i) => integerIn(size, 1, UINT32_MAX, `pageSizesKiB[${i}]`));
+  return value.map((size, i) => checkInteger(size, `pageSizesKiB[${i}]`, 1, UINT32_MAX));
 }
 
 /** A page count: a non-negative integer as number or bigint, at most 2^64 - 1. */
@@ -280,8 +280,8 @@ function cellRange(options: NodePagesOptions, perCell: number): { startCell: num
       throw new InvalidArgumentError('cellCount needs startCell (without it the whole host counts as one cell)', { path: 'cellCount' });
     return { startCell: -1, cellCount: 1 };
   }
-  const startCell = integerIn(options.startCell, 0, INT32_MAX, 'startCell');
+  const startCell = checkInteger(options.startCell, 'startCell', 0, INT32_MAX);
   const most = Math.max(1, Math.floor(REMOTE_NODE_MAX_CELLS / perCell));
-  const cellCount = options.cellCount === undefined ? 1 : integerIn(options.cellCount, 1, most, 'cellCount');
+  const cellCount = options.cellCount === undefined ? 1 : checkInteger(options.cellCount, 'cellCount', 1, most);
   return { startCell, cellCount };
 }

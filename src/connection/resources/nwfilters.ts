@@ -25,7 +25,7 @@ import {
   buildNwfilterXml,
   parseNwfilterXml,
 } from '../../xml/index.js';
-import { checkCallOnly, checkOptions } from './check-options.js';
+import { checkCallOnly, checkOptions, flagBits } from './check-options.js';
 import { checkName } from './refs.js';
 import type { ResourceCall } from './types.js';
 import type { KnownKeys } from '../../errors/index.js';
@@ -47,9 +47,7 @@ const VALIDATE_KEYS = { ...CALL_OPTION_KEYS, validate: true } as const satisfies
 /** The `validate` flag (1 for both procedures), checked before anything is sent. */
 function validateFlag(options: NwfilterValidateOptions | undefined): { opts: NwfilterValidateOptions; flags: number } {
   const opts = checkOptions(options, VALIDATE_KEYS);
-  if (opts.validate !== undefined && typeof opts.validate !== 'boolean')
-    throw new InvalidArgumentError('validate must be a boolean', { path: 'validate' });
-  return { opts, flags: opts.validate === true ? 1 : 0 };
+  return { opts, flags: flagBits(opts, { validate: 1 }) };
 }
 
 /** The binding reference libvirt needs, checked before anything is sent. */

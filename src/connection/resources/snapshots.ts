@@ -13,7 +13,7 @@ import {
   type SnapshotRef,
 } from '../../rpc/index.js';
 import { type SnapshotModel, buildSnapshotXml } from '../../xml/index.js';
-import { checkCallOnly, checkOptions } from './check-options.js';
+import { checkCallOnly, checkOptions, flagBits } from './check-options.js';
 import type { FlagsOptions } from './domain-control.js';
 import { type DomainInput, checkName, resolveDomain } from './refs.js';
 import { type ResourceCall, flag } from './types.js';
@@ -130,15 +130,7 @@ export class SnapshotResource {
    */
   async listChildren(snapshot: SnapshotRef, options?: SnapshotChildrenOptions): Promise<SnapshotRef[]> {
     const opts = checkOptions(options, CHILDREN_KEYS);
-    let flags = 0;
-    for (const [key, bit] of [
-      ['descendants', LIST_DESCENDANTS],
-      ['topological', LIST_TOPOLOGICAL],
-    ] as const) {
-      const value: unknown = opts[key];
-      if (value !== undefined && typeof value !== 'boolean') throw new InvalidArgumentError(`${key} must be a boolean`, { path: key });
-      if (value === true) flags |= bit;
-    }
+    const flags = flagBits(opts, { descendants: LIST_DESCENDANTS, topological: LIST_TOPOLOGICAL });
     const args = { snapshot: snapshotRef(snapshot), need_results: 1, flags };
     return (await this.#call(DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN, args, opts)).snapshots;
   }

@@ -5,9 +5,11 @@
  * or started. The test driver knows CPU model names and baselines but cannot
  * compare; qemu:///system does all of it.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError, LibvirtConnection, UnsupportedError } from '../../../src/connection/internal.js';
+import { describe, expect, it } from 'vitest';
+import { LibvirtConnection, UnsupportedError } from '../../../src/connection/internal.js';
 import { QEMU_URI, TEST_URI, uniqueName } from '../../helpers/libvirt.js';
+import { expectRefusedPaths } from '../../helpers/errors.js';
+import { sharedConnection } from '../../helpers/connection-fixtures.js';
 
 const pentium = `<cpu><arch>x86_64</arch><model>pentium</model></cpu>`;
 /** A CPU no TCG host or small KVM host of this kind provides: AVX-512 and more. */
@@ -15,13 +17,7 @@ const icelake = `<cpu mode='custom' match='exact'><model>Icelake-Server</model><
 const code = (name: string) => expect.objectContaining({ codeName: name });
 
 describe('on the test driver', () => {
-  let conn: LibvirtConnection;
-  beforeAll(async () => {
-    conn = await LibvirtConnection.connect(TEST_URI, { reconnect: false });
-  });
-  afterAll(async () => {
-    await conn.close();
-  });
+  const conn = sharedConnection(TEST_URI);
 
   it('lists CPU model names and computes a baseline', async () => {
     const models = await conn.host.cpu.listModels('x86_64');
@@ -71,22 +67,12 @@ describe('on the test driver', () => {
       [() => conn.host.setIdentity({ userName: '' }), 'userName'],
       [() => conn.host.setIdentity(null as never), 'identity'],
     ];
-    for (const [call, path] of bad) {
-      const error: unknown = await call().catch((e: unknown) => e);
-      expect(error, path).toBeInstanceOf(InvalidArgumentError);
-      expect((error as InvalidArgumentError).path, path).toBe(path);
-    }
+    await expectRefusedPaths(bad);
   });
 });
 
 describe('on qemu:///system (read-only calls)', () => {
-  let conn: LibvirtConnection;
-  beforeAll(async () => {
-    conn = await LibvirtConnection.connect(QEMU_URI, { reconnect: false });
-  });
-  afterAll(async () => {
-    await conn.close();
-  });
+  const conn = sharedConnection(QEMU_URI);
 
   it('lists the CPU models QEMU knows for x86_64', async () => {
     const models = await conn.host.cpu.listModels('x86_64');

@@ -6,8 +6,10 @@
  * ever defined, started or stopped on qemu:///system.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError, LibvirtConnection, LibvirtError } from '../../../src/connection/internal.js';
+import { LibvirtConnection, LibvirtError } from '../../../src/connection/internal.js';
 import { QEMU_URI, TEST_URI } from '../../helpers/libvirt.js';
+import { expectRefusedPaths } from '../../helpers/errors.js';
+import { sharedConnection } from '../../helpers/connection-fixtures.js';
 
 const code = (name: string) => expect.objectContaining({ codeName: name });
 
@@ -104,22 +106,12 @@ describe('on the test driver', () => {
       [() => conn.interfaces.start('eth1', { timeout: -1 }), 'timeout'],
       [() => conn.interfaces.beginChange({ signal: 'x' } as never), 'signal'],
     ];
-    for (const [call, path] of bad) {
-      const error: unknown = await call().catch((e: unknown) => e);
-      expect(error, path).toBeInstanceOf(InvalidArgumentError);
-      expect((error as InvalidArgumentError).path, path).toBe(path);
-    }
+    await expectRefusedPaths(bad);
   });
 });
 
 describe('on qemu:///system (read-only calls)', () => {
-  let conn: LibvirtConnection;
-  beforeAll(async () => {
-    conn = await LibvirtConnection.connect(QEMU_URI, { reconnect: false });
-  });
-  afterAll(async () => {
-    await conn.close();
-  });
+  const conn = sharedConnection(QEMU_URI);
 
   it('lists the host’s interfaces, looks each up by name and MAC, and describes it', async () => {
     const all = await conn.interfaces.list();

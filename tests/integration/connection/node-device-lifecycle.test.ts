@@ -6,22 +6,17 @@
  * lookup; those are answered read-only by the real node-device driver of
  * qemu:///system, and for the test driver the daemon's typed UnsupportedError is pinned.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError, LibvirtConnection, LibvirtError, UnsupportedError } from '../../../src/connection/internal.js';
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError, LibvirtError, UnsupportedError } from '../../../src/connection/internal.js';
 import { QEMU_URI, TEST_URI } from '../../helpers/libvirt.js';
+import { sharedConnection } from '../../helpers/connection-fixtures.js';
 
 /** A vHBA on the test driver's NPIV-capable scsi_host1 (fc_host with vport_ops). */
 const VHBA_XML = `<device><parent>scsi_host1</parent><capability type='scsi_host'><capability type='fc_host'>
 <wwnn>2001001b32a9da4e</wwnn><wwpn>2101001b32a9da4e</wwpn></capability></capability></device>`;
 
 describe('on the test driver', () => {
-  let conn: LibvirtConnection;
-  beforeAll(async () => {
-    conn = await LibvirtConnection.connect(TEST_URI, { reconnect: false });
-  });
-  afterAll(async () => {
-    await conn.close();
-  });
+  const conn = sharedConnection(TEST_URI);
 
   it('lists a device capability names', async () => {
     expect(await conn.nodeDevices.listCapabilities('scsi_host1')).toContain('scsi_host');
@@ -76,13 +71,7 @@ describe('on the test driver', () => {
 });
 
 describe('on qemu:///system (read-only questions)', () => {
-  let conn: LibvirtConnection;
-  beforeAll(async () => {
-    conn = await LibvirtConnection.connect(QEMU_URI, { reconnect: false });
-  });
-  afterAll(async () => {
-    await conn.close();
-  });
+  const conn = sharedConnection(QEMU_URI);
 
   // libvirt 9.0 reports host (udev) devices as active, persistent and autostarted alike.
   it('answers active, persistent and autostart for the root device', async () => {

@@ -5,18 +5,13 @@
  * parameters, free pages). The calls that change the host (KSM tunables, huge
  * pages) are tried on the test driver only, which refuses them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError, LibvirtConnection, UnsupportedError } from '../../../src/connection/internal.js';
+import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError, UnsupportedError } from '../../../src/connection/internal.js';
 import { QEMU_URI, TEST_URI } from '../../helpers/libvirt.js';
+import { sharedConnection } from '../../helpers/connection-fixtures.js';
 
 describe('on the test driver', () => {
-  let conn: LibvirtConnection;
-  beforeAll(async () => {
-    conn = await LibvirtConnection.connect(TEST_URI, { reconnect: false });
-  });
-  afterAll(async () => {
-    await conn.close();
-  });
+  const conn = sharedConnection(TEST_URI);
 
   it('CPU times of the host and of one CPU (the count asked first)', async () => {
     const all = await conn.host.node.getCpuStats();
@@ -85,13 +80,7 @@ describe('on the test driver', () => {
 });
 
 describe('on qemu:///system, reading only', () => {
-  let conn: LibvirtConnection;
-  beforeAll(async () => {
-    conn = await LibvirtConnection.connect(QEMU_URI, { reconnect: false });
-  });
-  afterAll(async () => {
-    await conn.close();
-  });
+  const conn = sharedConnection(QEMU_URI);
 
   it('host memory: the whole host has four statistics, one cell two; bytes from KiB', async () => {
     const info = await conn.host.getNodeInfo();

@@ -7,9 +7,10 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError, LibvirtConnection, UnsupportedError } from '../../../src/connection/internal.js';
+import { LibvirtConnection, UnsupportedError } from '../../../src/connection/internal.js';
 import * as P from '../../../src/rpc/protocol/index.js';
 import { QEMU_URI, TEST_URI, uniqueName } from '../../helpers/libvirt.js';
+import { expectRefusedPaths } from '../../helpers/errors.js';
 import { type TempPool, type TempVolume, tempPool, tempVolume } from '../../helpers/pool.js';
 
 const code = (name: string) => expect.objectContaining({ codeName: name });
@@ -67,11 +68,7 @@ describe('on the test driver', () => {
       [() => conn.storage.volumes.wipe(vol, { algorithm: 'shred' as never }), 'algorithm'],
       [() => conn.storage.volumes.wipe(vol, { algorithim: 'zero' } as never), 'algorithim'],
     ];
-    for (const [call, path] of bad) {
-      const error: unknown = await call().catch((e: unknown) => e);
-      expect(error, path).toBeInstanceOf(InvalidArgumentError);
-      expect((error as InvalidArgumentError).path, path).toBe(path);
-    }
+    await expectRefusedPaths(bad);
   });
 });
 

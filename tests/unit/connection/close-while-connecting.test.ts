@@ -1,17 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectionClosedError, LibvirtConnection } from '../../../src/connection/internal.js';
 import { CONNECT_OPEN } from '../../../src/rpc/protocol/procedures/connect.js';
 import { FakeLibvirtDaemon } from '../../../src/testing/index.js';
+import { fakeConnection } from '../../helpers/connection-fixtures.js';
 
-let daemon: FakeLibvirtDaemon | undefined;
-afterEach(async () => {
-  await daemon?.stop();
-  daemon = undefined;
-});
+const fx = fakeConnection();
 
 /** A daemon whose CONNECT_OPEN is answered only when the test says so. */
 async function slowOpen(): Promise<{ daemon: FakeLibvirtDaemon; answer: () => void }> {
-  daemon = await FakeLibvirtDaemon.start();
+  const daemon = (fx.daemon = await FakeLibvirtDaemon.start());
   let answer: () => void = () => undefined;
   const answered = new Promise<void>((resolve) => (answer = resolve));
   daemon.once(CONNECT_OPEN, async (_args, _ctx, next) => {

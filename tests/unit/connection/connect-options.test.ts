@@ -1,21 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, LibvirtConnection } from '../../../src/connection/internal.js';
 import { FakeLibvirtDaemon } from '../../../src/testing/index.js';
+import { fakeConnection } from '../../helpers/connection-fixtures.js';
 
 // A bad call option of connect() is the caller's mistake: refused before anything changes, the instance still usable.
 
-let daemon: FakeLibvirtDaemon | undefined;
-let conn: LibvirtConnection | undefined;
-afterEach(async () => {
-  conn?.destroy();
-  await daemon?.stop();
-  conn = daemon = undefined;
-});
+const fx = fakeConnection();
 
 describe('LibvirtConnection.connect() with bad options', () => {
   it('refuses each bad timeout or signal with InvalidArgumentError and stays usable', async () => {
-    daemon = await FakeLibvirtDaemon.start();
-    conn = new LibvirtConnection(daemon.uri, { keepalive: false });
+    const daemon = (fx.daemon = await FakeLibvirtDaemon.start());
+    const conn = (fx.conn = new LibvirtConnection(daemon.uri, { keepalive: false }));
     const bad: unknown[] = [
       { timeout: Number.NaN },
       { timeout: -1 },

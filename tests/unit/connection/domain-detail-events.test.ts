@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LibvirtConnection, type LibvirtEvent } from '../../../src/connection/internal.js';
 import {
   CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
@@ -22,26 +22,21 @@ import {
   type EventMessage,
 } from '../../../src/rpc/index.js';
 import { FakeLibvirtDaemon } from '../../../src/testing/index.js';
+import { fakeConnection } from '../../helpers/connection-fixtures.js';
 
 // The domain events with a typed shape (src/connection/events/domain-event-details.ts), each sent on the wire by
 // the fake daemon and read back through `events()`: names for libvirt's integers, the old libvirt names as aliases.
 
 const dom = { name: 'web1', uuid: '5f1b1c1e-0000-4000-8000-000000000001', id: 3 };
 
-let daemon: FakeLibvirtDaemon | undefined;
-let conn: LibvirtConnection | undefined;
-afterEach(async () => {
-  conn?.destroy();
-  await daemon?.stop();
-  conn = daemon = undefined;
-});
+const fx = fakeConnection();
 
 /** A connection whose daemon gives each domain event id the callback id `eventID + 100`. */
 async function connected(): Promise<{ daemon: FakeLibvirtDaemon; conn: LibvirtConnection }> {
-  daemon = await FakeLibvirtDaemon.start();
+  const daemon = (fx.daemon = await FakeLibvirtDaemon.start());
   daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, ({ eventID }) => ({ ok: { callbackID: eventID + 100 } }));
   daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, () => ({ ok: undefined }));
-  conn = await LibvirtConnection.connect(daemon.uri, { keepalive: false, reconnect: false });
+  const conn = (fx.conn = await LibvirtConnection.connect(daemon.uri, { keepalive: false, reconnect: false }));
   return { daemon, conn };
 }
 

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LibvirtConnection, type LibvirtEvent } from '../../../src/connection/internal.js';
 import {
   CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY,
@@ -8,17 +8,12 @@ import {
   CONNECT_UNREGISTER_CLOSE_CALLBACK,
 } from '../../../src/rpc/index.js';
 import { FakeLibvirtDaemon } from '../../../src/testing/index.js';
+import { fakeConnection } from '../../helpers/connection-fixtures.js';
 
 // `connection.driver-closed` reaches subscribers only if the SDK registers the daemon's close callback
 // (CONNECT_REGISTER_CLOSE_CALLBACK): the daemon sends CONNECT_EVENT_CONNECTION_CLOSED to no one else.
 
-let daemon: FakeLibvirtDaemon | undefined;
-let conn: LibvirtConnection | undefined;
-afterEach(async () => {
-  conn?.destroy();
-  await daemon?.stop();
-  conn = daemon = undefined;
-});
+const fx = fakeConnection();
 
 /** A daemon that accepts domain event registrations (and, if asked, close callbacks). */
 async function startDaemon(closeCallbacks: boolean): Promise<FakeLibvirtDaemon> {
@@ -39,8 +34,8 @@ function count(d: FakeLibvirtDaemon, proc: number): number {
 
 describe("the daemon's close callback", () => {
   it('is registered once for every subscriber, delivers driver-closed to each, and is unregistered when the last leaves', async () => {
-    daemon = await startDaemon(true);
-    conn = await LibvirtConnection.connect(daemon.uri, { keepalive: false, reconnect: false });
+    const daemon = (fx.daemon = await startDaemon(true));
+    const conn = (fx.conn = await LibvirtConnection.connect(daemon.uri, { keepalive: false, reconnect: false }));
     const first = conn.events({ types: ['domain.lifecycle'] });
     const second = conn.events({ types: ['domain.reboot'] });
     await Promise.all([first.ready, second.ready]);
@@ -54,12 +49,12 @@ describe("the daemon's close callback", () => {
     await first.return();
     expect(count(daemon, CONNECT_UNREGISTER_CLOSE_CALLBACK.proc)).toBe(0);
     await second.return();
-    await expect.poll(() => count(daemon!, CONNECT_UNREGISTER_CLOSE_CALLBACK.proc)).toBe(1);
+    await expect.poll(() => count(daemon, CONNECT_UNREGISTER_CLOSE_CALLBACK.proc)).toBe(1);
   });
 
   it('does not fail a subscription when the daemon has no close callbacks', async () => {
-    daemon = await startDaemon(false); // CONNECT_REGISTER_CLOSE_CALLBACK: "unknown procedure"
-    conn = await LibvirtConnection.connect(daemon.uri, { keepalive: false, reconnect: false });
+    const daemon = (fx.daemon = await startDaemon(false)); // CONNECT_REGISTER_CLOSE_CALLBACK: "unknown procedure"
+    const conn = (fx.conn = await LibvirtConnection.connect(daemon.uri, { keepalive: false, reconnect: false }));
     const events = conn.events({ types: ['domain.lifecycle'] });
     await expect(events.ready).resolves.toBeUndefined();
     expect(count(daemon, CONNECT_REGISTER_CLOSE_CALLBACK.proc)).toBe(1);

@@ -1,19 +1,14 @@
 import { getEventListeners } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AbortError, LibvirtConnection, TimeoutError } from '../../../src/connection/internal.js';
 import { CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY } from '../../../src/rpc/index.js';
 import { FakeLibvirtDaemon } from '../../../src/testing/index.js';
+import { fakeConnection } from '../../helpers/connection-fixtures.js';
 
 // Event registrations a caller stops waiting for (its registration signal aborts, its registration timeout passes)
 // while the daemon is still registering them.
 
-let daemon: FakeLibvirtDaemon | undefined;
-let conn: LibvirtConnection | undefined;
-afterEach(async () => {
-  conn?.destroy();
-  await daemon?.stop();
-  conn = daemon = undefined;
-});
+const fx = fakeConnection();
 
 /** A daemon whose domain-event registrations are answered only when the test says so. */
 async function heldRegistrations(): Promise<{
@@ -22,7 +17,7 @@ async function heldRegistrations(): Promise<{
   answer: () => void;
   deregistered: number[];
 }> {
-  daemon = await FakeLibvirtDaemon.start();
+  const daemon = (fx.daemon = await FakeLibvirtDaemon.start());
   const held: Array<() => void> = [];
   let callbackID = 0;
   daemon.handle(
@@ -34,7 +29,7 @@ async function heldRegistrations(): Promise<{
     deregistered.push(id);
     return { ok: undefined };
   });
-  conn = await LibvirtConnection.connect(daemon.uri, { keepalive: false, reconnect: false });
+  const conn = (fx.conn = await LibvirtConnection.connect(daemon.uri, { keepalive: false, reconnect: false }));
   return {
     daemon,
     conn,
@@ -86,7 +81,7 @@ describe('event registration given up by one caller', () => {
   });
 
   it('a subscriber arriving after everyone left a type still registering waits for that registration to be undone', async () => {
-    daemon = await FakeLibvirtDaemon.start();
+    const daemon = (fx.daemon = await FakeLibvirtDaemon.start());
     // libvirtd: one callback per event and connection; the first registration takes effect at once, its reply is held.
     const tracked = new Set<number>();
     let release: () => void = () => undefined;
@@ -103,9 +98,9 @@ describe('event registration given up by one caller', () => {
       tracked.clear();
       return { ok: undefined };
     });
-    conn = await LibvirtConnection.connect(daemon.uri, { keepalive: false, reconnect: false });
+    const conn = (fx.conn = await LibvirtConnection.connect(daemon.uri, { keepalive: false, reconnect: false }));
     const first = conn.events({ types: ['domain.lifecycle'] });
-    await expect.poll(() => registering(daemon!)).toBe(1);
+    await expect.poll(() => registering(daemon)).toBe(1);
     await first.return();
     const second = conn.events({ types: ['domain.lifecycle'] });
     release();
@@ -113,7 +108,7 @@ describe('event registration given up by one caller', () => {
   });
 
   it('subscribing, leaving before the answer and subscribing again, over and over, never waits on itself', async () => {
-    daemon = await FakeLibvirtDaemon.start();
+    const daemon = (fx.daemon = await FakeLibvirtDaemon.start());
     const tracked = new Set<number>();
     let callbackID = 0;
     daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, ({ eventID }) => {
@@ -125,7 +120,7 @@ describe('event registration given up by one caller', () => {
       tracked.clear();
       return { ok: undefined };
     });
-    conn = await LibvirtConnection.connect(daemon.uri, { keepalive: false, reconnect: false });
+    const conn = (fx.conn = await LibvirtConnection.connect(daemon.uri, { keepalive: false, reconnect: false }));
     for (let i = 0; i < 20; i++) {
       await conn.events({ types: ['domain.lifecycle'] }).return();
       const events = conn.events({ types: ['domain.lifecycle'] });

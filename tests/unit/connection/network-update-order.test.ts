@@ -1,26 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LibvirtConnection } from '../../../src/connection/internal.js';
 import { CONNECT_SUPPORTS_FEATURE, NETWORK_UPDATE, VirDrvFeature } from '../../../src/rpc/index.js';
 import { FakeLibvirtDaemon } from '../../../src/testing/index.js';
+import { fakeConnection } from '../../helpers/connection-fixtures.js';
 
 // Old libvirt read NETWORK_UPDATE's `command` and `section` swapped; a daemon without the
 // NETWORK_UPDATE_HAS_CORRECT_ORDER feature expects them that way. The real daemon here (9.0) has the
 // feature, so only a fake one can show the swapped encoding.
 
-let daemon: FakeLibvirtDaemon | undefined;
-let conn: LibvirtConnection | undefined;
-afterEach(async () => {
-  conn?.destroy();
-  await daemon?.stop();
-  conn = daemon = undefined;
-});
+const fx = fakeConnection();
 
 const NET = { name: 'lvm-net', uuid: '72fc642e-3b1c-4b3c-84a9-d8660b3e21ef' };
 
 async function sentArgs(
   correctOrder: boolean,
 ): Promise<{ command: number; section: number; parentIndex: number; xml: string; flags: number }> {
-  daemon = await FakeLibvirtDaemon.start();
+  const daemon = (fx.daemon = await FakeLibvirtDaemon.start());
   daemon.handle(CONNECT_SUPPORTS_FEATURE, ({ feature }) => ({
     ok: { supported: feature === VirDrvFeature.VIR_DRV_FEATURE_NETWORK_UPDATE_HAS_CORRECT_ORDER && !correctOrder ? 0 : 1 },
   }));
@@ -29,7 +24,7 @@ async function sentArgs(
     seen = args;
     return { ok: undefined };
   });
-  conn = await LibvirtConnection.connect(daemon.uri, { reconnect: false, keepalive: false });
+  const conn = (fx.conn = await LibvirtConnection.connect(daemon.uri, { reconnect: false, keepalive: false }));
   await conn.networks.update(
     NET,
     { command: 'add-first', section: 'dns-host', dnsHost: { ip: '10.0.0.2', hostnames: ['a'] } },

@@ -1,25 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, LibvirtConnection } from '../../../src/connection/internal.js';
 import { CONNECT_GET_LIB_VERSION } from '../../../src/rpc/index.js';
 import { CONNECT_DOMAIN_EVENT_CALLBACK_DEREGISTER_ANY, CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY } from '../../../src/rpc/index.js';
 import { FakeLibvirtDaemon } from '../../../src/testing/index.js';
+import { fakeConnection } from '../../helpers/connection-fixtures.js';
 
 // Reconnects against the in-process daemon: what a reconnect attempt that failed after the socket was open
 // leaves behind.
 
-let daemon: FakeLibvirtDaemon | undefined;
-let conn: LibvirtConnection | undefined;
-afterEach(async () => {
-  conn?.destroy();
-  await daemon?.stop();
-  conn = daemon = undefined;
-});
+const fx = fakeConnection();
 
 async function subscribed(): Promise<{ daemon: FakeLibvirtDaemon; conn: LibvirtConnection }> {
-  daemon = await FakeLibvirtDaemon.start();
+  const daemon = (fx.daemon = await FakeLibvirtDaemon.start());
   let callbackID = 0;
   daemon.handle(CONNECT_DOMAIN_EVENT_CALLBACK_REGISTER_ANY, () => ({ ok: { callbackID: ++callbackID } }));
-  conn = await LibvirtConnection.connect(daemon.uri, { keepalive: false, reconnect: { initialDelay: 10, maxDelay: 20 } });
+  const conn = (fx.conn = await LibvirtConnection.connect(daemon.uri, { keepalive: false, reconnect: { initialDelay: 10, maxDelay: 20 } }));
   const events = conn.events({ types: ['domain.lifecycle'] });
   await events.ready;
   return { daemon, conn };

@@ -109,6 +109,7 @@ const HIGH_PRIORITY = new Set([
 const STREAMS = new Map([
   [201, 'both'],
   [208, 'write'],
+  [296, 'both'],
   [209, 'read'],
   [211, 'read'],
 ]);
