@@ -198,6 +198,8 @@ export {
   type WipeOptions,
 } from './resources/index.js';
 export type { InterfaceRef } from '../rpc/index.js';
+// What `conn.storage.pools.getCapabilities` returns (its parser is in libvirt-manager/xml).
+export type { StoragePoolCapabilities } from '../xml/index.js';
 // Per-domain statistics (`conn.domains.stats`) and the host machine (`conn.host.node`).
 export {
   DomainStatsResource,

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { InvalidArgumentError } from '../errors/index.js';
 import { resolvePlatform, type Platform } from './defaults.js';
 import { buildDomainModel, ownershipRecord } from './domain-model.js';
 import { placeDisks, type DiskPlacement } from './placement.js';
@@ -146,6 +147,9 @@ export interface BuildVmXmlOptions {
  * @see VmCreator.buildXml
  */
 export function buildVmXml(spec: VmSpec, options: BuildVmXmlOptions): string {
+  // JavaScript callers can leave it out; the facts are what the XML is built against.
+  if (typeof options !== 'object' || options === null || typeof options.facts !== 'object' || options.facts === null)
+    throw new InvalidArgumentError("options must be { facts } (the host's facts: VmCreator.buildXml looks them up)", { path: 'options' });
   const checked = validateSpec(spec, options.uuid === undefined ? {} : { uuid: options.uuid });
   return renderDomain(planCreate(checked, options.facts, options.createdAt === undefined ? {} : { createdAt: options.createdAt })).xml;
 }

@@ -1,9 +1,10 @@
-import { ErrorCode, InvalidArgumentError, checkKeys, type KnownKeys } from '../../errors/index.js';
+import { ErrorCode, InvalidArgumentError, checkKeys, suggestKeys, type KnownKeys } from '../../errors/index.js';
 import { CALL_OPTION_KEYS, type CallOptions, type DomainRef } from '../../rpc/index.js';
 import { domainMatcher } from '../resources/refs.js';
 import type { EventHub, HubListener } from './event-hub.js';
 import {
   DEFAULT_EVENT_TYPES,
+  EVENT_TYPES,
   type EventKey,
   type LibvirtEvent,
   canonicalEventType,
@@ -67,7 +68,14 @@ export function openEventSubscription(hub: EventHub, options: EventsOptions): Ev
     if (typeof type !== 'string')
       throw new InvalidArgumentError(`types must hold event type names (strings), got ${typeof type}`, { path: 'types' });
     const key = eventKeyOf(type);
-    if (key === undefined) throw new InvalidArgumentError(`unknown event type ${JSON.stringify(type)}`, { path: 'types' });
+    if (key === undefined) {
+      const near = suggestKeys(type, Object.keys(EVENT_TYPES));
+      const hint = near.length > 0 ? ` (did you mean ${near.map((n) => `'${n}'`).join(' or ')}?)` : '';
+      throw new InvalidArgumentError(
+        `unknown event type ${JSON.stringify(type)}${hint}; known: ${Object.keys(EVENT_TYPES).join(', ')}, or 'domain.<libvirt event name>'`,
+        { path: 'types' },
+      );
+    }
     keys.push(key);
   }
   const wanted = new Set(types.map(canonicalEventType));

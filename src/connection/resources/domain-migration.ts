@@ -147,7 +147,7 @@ export class DomainMigrationResource {
    * @throws InvalidArgumentError for a bandwidth that is not a whole number from 0 (nothing sent) · `LibvirtError`
    * @see virDomainMigrateSetMaxSpeed
    */
-  async setMaxSpeed(domain: DomainInput, mibPerSecond: number, options: CallOptions & { postCopy?: boolean } = {}): Promise<void> {
+  async setMaxSpeed(domain: DomainInput, mibPerSecond: number | bigint, options: CallOptions & { postCopy?: boolean } = {}): Promise<void> {
     const bandwidth = unsigned64(mibPerSecond, 'mibPerSecond');
     const flags = postCopyFlag(options.postCopy);
     const dom = await resolveDomain(this.#call, domain, options);
@@ -171,7 +171,7 @@ export class DomainMigrationResource {
    * @throws InvalidArgumentError for a downtime that is not a whole number from 0 (nothing sent) · `LibvirtError`
    * @see virDomainMigrateSetMaxDowntime
    */
-  async setMaxDowntime(domain: DomainInput, ms: number, options: CallOptions = {}): Promise<void> {
+  async setMaxDowntime(domain: DomainInput, ms: number | bigint, options: CallOptions = {}): Promise<void> {
     const downtime = unsigned64(ms, 'ms');
     const dom = await resolveDomain(this.#call, domain, options);
     await this.#call(DOMAIN_MIGRATE_SET_MAX_DOWNTIME, { dom, downtime, flags: 0 }, options);

@@ -202,7 +202,7 @@ export function decodeBlockStats(params: readonly TypedParam[] | Record<string, 
   const list = Array.isArray(params)
     ? (params as readonly TypedParam[])
     : Object.entries(params).map(([field, value]): TypedParam => ({ field, type: 'llong', value }));
-  const record = typedParamsToRecord(list);
+  const record = typedParamsToRecord(list, { keepBigints: true });
   const out: BlockStats = { params: record };
   for (const [name, value] of Object.entries(record)) {
     const field = BLOCK_FIELDS[name];
@@ -245,7 +245,7 @@ export function decodeMemoryStats(stats: readonly { tag: number; val: bigint }[]
 
 /** GET_CPU_STATS's totals. */
 export function decodeCpuTotals(params: readonly TypedParam[]): CpuTotals {
-  const out: CpuTotals = { params: typedParamsToRecord(params) };
+  const out: CpuTotals = { params: typedParamsToRecord(params, { keepBigints: true }) };
   for (const p of params) {
     const field = ({ cpu_time: 'cpuTimeNs', user_time: 'userTimeNs', system_time: 'systemTimeNs', vcpu_time: 'vcpuTimeNs' } as const)[
       p.field

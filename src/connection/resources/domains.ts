@@ -249,8 +249,8 @@ export class DomainResource {
   }
 
   /**
-   * Open a guest channel (a `<channel>` device: a virtio-serial port such as the guest agent's, or an
-   * application's own) by its target name or alias (`null`: the first), as the same two-way `Duplex` as
+   * Open a guest channel (a `<channel>` device: an application's virtio-serial port; not the guest agent's, which
+   * libvirt itself holds) by its target name or alias (`null`: the first), as the same two-way `Duplex` as
    * {@link DomainResource.openConsole} — ending and aborting it work the same. The domain must be running (or paused).
    *
    * @example

@@ -37,7 +37,12 @@ const LIST_TOPOLOGICAL = 1024;
 function snapshotRef(snapshot: SnapshotRef): SnapshotRef {
   const s = snapshot as Partial<SnapshotRef> | null;
   if (typeof s !== 'object' || s === null || typeof s.name !== 'string' || typeof s.dom !== 'object' || s.dom === null)
-    throw new InvalidArgumentError('snapshot must be a snapshot reference { name, dom } returned by the SDK', { path: 'snapshot' });
+    throw new InvalidArgumentError(
+      'snapshot must be a snapshot reference { name, dom } (from snapshots.lookup, create or list), not a name',
+      {
+        path: 'snapshot',
+      },
+    );
   return snapshot;
 }
 
@@ -86,17 +91,17 @@ export class SnapshotResource {
 
   /** The snapshot's XML. @see virDomainSnapshotGetXMLDesc */
   async getXml(snapshot: SnapshotRef, options: FlagsOptions = {}): Promise<string> {
-    return (await this.#call(DOMAIN_SNAPSHOT_GET_XML_DESC, { snap: snapshot, flags: options.flags ?? 0 }, options)).xml;
+    return (await this.#call(DOMAIN_SNAPSHOT_GET_XML_DESC, { snap: snapshotRef(snapshot), flags: options.flags ?? 0 }, options)).xml;
   }
 
   /** Revert the domain to a snapshot; flags = `VirDomainSnapshotRevertFlags`. @see virDomainRevertToSnapshot */
   async revert(snapshot: SnapshotRef, options: FlagsOptions = {}): Promise<void> {
-    await this.#call(DOMAIN_REVERT_TO_SNAPSHOT, { snap: snapshot, flags: options.flags ?? 0 }, options);
+    await this.#call(DOMAIN_REVERT_TO_SNAPSHOT, { snap: snapshotRef(snapshot), flags: options.flags ?? 0 }, options);
   }
 
   /** Delete a snapshot; flags = `VirDomainSnapshotDeleteFlags`. @see virDomainSnapshotDelete */
   async delete(snapshot: SnapshotRef, options: FlagsOptions = {}): Promise<void> {
-    await this.#call(DOMAIN_SNAPSHOT_DELETE, { snap: snapshot, flags: options.flags ?? 0 }, options);
+    await this.#call(DOMAIN_SNAPSHOT_DELETE, { snap: snapshotRef(snapshot), flags: options.flags ?? 0 }, options);
   }
 
   /**
@@ -106,8 +111,9 @@ export class SnapshotResource {
    * @see virDomainSnapshotIsCurrent
    */
   async isCurrent(snapshot: SnapshotRef, options?: CallOptions): Promise<boolean> {
+    const snap = snapshotRef(snapshot);
     const opts = checkCallOnly(options);
-    return flag((await this.#call(DOMAIN_SNAPSHOT_IS_CURRENT, { snap: snapshotRef(snapshot), flags: 0 }, opts)).current);
+    return flag((await this.#call(DOMAIN_SNAPSHOT_IS_CURRENT, { snap, flags: 0 }, opts)).current);
   }
 
   /**
@@ -118,8 +124,9 @@ export class SnapshotResource {
    * @see virDomainSnapshotHasMetadata
    */
   async hasMetadata(snapshot: SnapshotRef, options?: CallOptions): Promise<boolean> {
+    const snap = snapshotRef(snapshot);
     const opts = checkCallOnly(options);
-    return flag((await this.#call(DOMAIN_SNAPSHOT_HAS_METADATA, { snap: snapshotRef(snapshot), flags: 0 }, opts)).metadata);
+    return flag((await this.#call(DOMAIN_SNAPSHOT_HAS_METADATA, { snap, flags: 0 }, opts)).metadata);
   }
 
   /**
@@ -129,9 +136,10 @@ export class SnapshotResource {
    * @see virDomainSnapshotListAllChildren
    */
   async listChildren(snapshot: SnapshotRef, options?: SnapshotChildrenOptions): Promise<SnapshotRef[]> {
+    const ref = snapshotRef(snapshot);
     const opts = checkOptions(options, CHILDREN_KEYS);
     const flags = flagBits(opts, { descendants: LIST_DESCENDANTS, topological: LIST_TOPOLOGICAL });
-    const args = { snapshot: snapshotRef(snapshot), need_results: 1, flags };
+    const args = { snapshot: ref, need_results: 1, flags };
     return (await this.#call(DOMAIN_SNAPSHOT_LIST_ALL_CHILDREN, args, opts)).snapshots;
   }
 }

@@ -76,6 +76,15 @@ describe('refused before anything is sent', () => {
     ['nwfilters.define: misspelled option', () => conn.nwfilters.define('<filter/>', { validat: true } as never)],
     ['snapshots.listChildren: misspelled option', () => conn.domains.snapshots.listChildren(SNAP, { descendant: true } as never)],
     ['snapshots.isCurrent: not a reference', () => conn.domains.snapshots.isCurrent({ name: 's1' } as never)],
+    // A domain and a snapshot name where the reference goes: the error names the reference, not the options.
+    ['snapshots.isCurrent: a name', () => conn.domains.snapshots.isCurrent('lvm-vm' as never, 's1' as never)],
+    ['snapshots.hasMetadata: a name', () => conn.domains.snapshots.hasMetadata('lvm-vm' as never, 's1' as never)],
+    ['snapshots.listChildren: a name', () => conn.domains.snapshots.listChildren('lvm-vm' as never, 's1' as never)],
+    ['snapshots.delete: a name', () => conn.domains.snapshots.delete('s1' as never)],
+    ['snapshots.revert: a name', () => conn.domains.snapshots.revert('s1' as never)],
+    ['snapshots.getXml: a name', () => conn.domains.snapshots.getXml('s1' as never)],
+    ['migration.setMaxSpeed: a fraction', () => conn.domains.migration.setMaxSpeed({ name: 'lvm-vm', uuid: UUID, id: -1 }, 1.5)],
+    ['migration.setMaxDowntime: negative', () => conn.domains.migration.setMaxDowntime({ name: 'lvm-vm', uuid: UUID, id: -1 }, -1n)],
   ];
   for (const [label, call] of cases) {
     it(label, async () => {
@@ -88,4 +97,13 @@ describe('refused before anything is sent', () => {
 it('control: a good call does reach the daemon', async () => {
   await conn.networks.isPersistent(NET).catch(() => undefined); // no handler: "unknown procedure"
   expect(sent()).toEqual([153]); // NETWORK_IS_PERSISTENT
+});
+
+it("a snapshot given by name is refused as 'snapshot', not as a bad options bag", async () => {
+  await expect(conn.domains.snapshots.isCurrent('lvm-vm' as never, 's1' as never)).rejects.toMatchObject({ path: 'snapshot' });
+  await expect(conn.domains.snapshots.delete('s1' as never)).rejects.toThrow(/snapshot must be a snapshot reference/);
+});
+
+it('a misspelled event type gets a hint and the list of known types', () => {
+  expect(() => conn.events({ types: ['domain.io_eror'] })).toThrow(/did you mean 'domain.io-error'\?\); known: domain.lifecycle, /);
 });

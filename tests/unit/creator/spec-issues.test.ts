@@ -8,7 +8,7 @@
  * field are skipped (no report that only repeats another).
  */
 import { describe, expect, it } from 'vitest';
-import { buildCloudConfig, windows11Spec } from '../../../src/creator/index.js';
+import { buildCloudConfig, buildVmXml, windows11Spec } from '../../../src/creator/index.js';
 import { MAX_SPEC_ISSUES } from '../../../src/creator/issues.js';
 import { validateSpec, type VmSpec } from '../../../src/creator/internal.js';
 import { ErrorCode, InvalidArgumentError, MAX_LISTED_ISSUES } from '../../../src/errors/index.js';
@@ -247,4 +247,8 @@ describe('InvalidArgumentError.issues', () => {
     expect(Object.isFrozen(error.issues)).toBe(true);
     expect(Object.isFrozen(error.issues[0])).toBe(true);
   });
+});
+
+it('buildVmXml without its options (from JavaScript) is an InvalidArgumentError, not a TypeError', () => {
+  expect(() => (buildVmXml as (spec: unknown) => string)({ name: 'a', memory: '1GiB' })).toThrow(/options must be \{ facts \}/);
 });
