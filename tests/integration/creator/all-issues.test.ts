@@ -16,31 +16,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RPC_CALL_CHANNEL, type RpcCallMessage } from '../../../src/observability/index.js';
 import { InvalidArgumentError, LibvirtConnection, LibvirtManager, type VmSpec } from '../../../src/index.js';
-import { TEST_URI, testDomainXml, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
+import { TEST_URI, testDomainXml } from '../../helpers/libvirt.js';
 import { cli } from '../cli/run-cli.js';
-import { poolVolumes, rejection } from './helpers.js';
+import { ownObjects, rejection } from './helpers.js';
 
 const POOL = 'default-pool';
 let holder: LibvirtConnection;
 let manager: LibvirtManager;
 let dir: string;
-const names: string[] = [];
-
-function name(prefix: string): string {
-  const n = uniqueName(`issues-${prefix}`);
-  names.push(n);
-  return n;
-}
-
-/** This file's domains and volumes (names start with `lvm-issues-`). */
-function inventory(): { domains: string[]; volumes: string[] } {
-  const ours = (n: string): boolean => n.startsWith('lvm-issues-');
-  const domains = virsh(TEST_URI, 'list', '--all', '--name')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(ours);
-  return { domains: domains.sort(), volumes: poolVolumes(TEST_URI, POOL).filter(ours).sort() };
-}
+const own = ownObjects(TEST_URI, 'issues', POOL);
+const { name, inventory } = own;
 
 /** The names of the RPC calls made while `run` runs (this worker's connections only: no other test shares them). */
 async function callsDuring(run: () => Promise<unknown>): Promise<string[]> {
@@ -70,12 +55,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await manager?.close();
-  for (const n of names) {
-    virshQuiet(TEST_URI, 'destroy', n);
-    virshQuiet(TEST_URI, 'undefine', n);
-  }
-  for (const v of poolVolumes(TEST_URI, POOL))
-    if (names.some((n) => v.startsWith(n))) virshQuiet(TEST_URI, 'vol-delete', '--pool', POOL, v);
+  own.remove();
   await holder?.close();
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });

@@ -8,7 +8,7 @@ import { expect } from 'vitest';
 import type { LibvirtConnection } from '../../../src/connection/internal.js';
 import { VmCreator, getRollbackReport, type VmSpec } from '../../../src/creator/internal.js';
 import { type GuestManifest, ensureTestGuest as ensureGuest } from '../../helpers/guest.js';
-import { virsh, virshQuiet } from '../../helpers/libvirt.js';
+import { uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
 import { rejection } from '../../helpers/errors.js';
 export { rejection };
 
@@ -32,6 +32,39 @@ export function poolVolumes(uri: string, pool: string, onlyOurs = false): string
     .map((l) => l.trim().split(/\s+/)[0] ?? '')
     .filter((n) => n !== '' && (!onlyOurs || n.startsWith(PREFIX)))
     .sort();
+}
+
+/**
+ * A test file's own objects on a shared daemon: `name(p)` makes a unique `lvm-<tag>-<p>-…` name and remembers it
+ * (in `names`, for cleanup); `inventory()` is what of them exists now (domains, and volumes in `pool`), to
+ * compare before and after a refusal; `remove()` clears them. Only this file's: other files may use the same test driver at the time.
+ */
+export function ownObjects(uri: string, tag: string, pool: string) {
+  const names: string[] = [];
+  const ours = (n: string): boolean => n.startsWith(`lvm-${tag}-`);
+  return {
+    names,
+    name(prefix: string): string {
+      const n = uniqueName(`${tag}-${prefix}`);
+      names.push(n);
+      return n;
+    },
+    inventory(): { domains: string[]; volumes: string[] } {
+      const domains = virsh(uri, 'list', '--all', '--name')
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(ours);
+      return { domains: domains.sort(), volumes: poolVolumes(uri, pool).filter(ours).sort() };
+    },
+    /** Remove every domain named so far and the volumes named after them. */
+    remove(): void {
+      for (const n of names) {
+        virshQuiet(uri, 'destroy', n);
+        virshQuiet(uri, 'undefine', n);
+      }
+      for (const v of poolVolumes(uri, pool)) if (names.some((n) => v.startsWith(n))) virshQuiet(uri, 'vol-delete', '--pool', pool, v);
+    },
+  };
 }
 
 /** Remove a domain whatever its state (cleanup paths). */

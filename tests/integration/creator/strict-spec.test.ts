@@ -16,34 +16,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidArgumentError, LibvirtConnection, LibvirtManager, type VmSpec } from '../../../src/index.js';
-import { TEST_URI, testDomainXml, uniqueName, virsh, virshQuiet } from '../../helpers/libvirt.js';
+import { TEST_URI, testDomainXml } from '../../helpers/libvirt.js';
 import { cli } from '../cli/run-cli.js';
-import { poolVolumes, rejection } from './helpers.js';
+import { ownObjects, rejection } from './helpers.js';
 
 const POOL = 'default-pool';
 let holder: LibvirtConnection;
 let manager: LibvirtManager;
 let dir: string;
-const names: string[] = [];
-
-function name(prefix: string): string {
-  const n = uniqueName(`strict-${prefix}`);
-  names.push(n);
-  return n;
-}
-
-/**
- * This file's domains and volumes now (names start with `lvm-strict-`), to compare before and after a refusal.
- * Only ours: other test files may use the shared test driver at the same time.
- */
-function inventory(): { domains: string[]; volumes: string[] } {
-  const ours = (n: string): boolean => n.startsWith('lvm-strict-');
-  const domains = virsh(TEST_URI, 'list', '--all', '--name')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(ours);
-  return { domains: domains.sort(), volumes: poolVolumes(TEST_URI, POOL).filter(ours).sort() };
-}
+const own = ownObjects(TEST_URI, 'strict', POOL);
+const { name, inventory } = own;
 
 beforeAll(async () => {
   holder = await LibvirtConnection.connect(TEST_URI);
@@ -53,12 +35,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await manager?.close();
-  for (const n of names) {
-    virshQuiet(TEST_URI, 'destroy', n);
-    virshQuiet(TEST_URI, 'undefine', n);
-  }
-  for (const v of poolVolumes(TEST_URI, POOL))
-    if (names.some((n) => v.startsWith(n))) virshQuiet(TEST_URI, 'vol-delete', '--pool', POOL, v);
+  own.remove();
   await holder?.close();
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
