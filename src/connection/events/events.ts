@@ -72,7 +72,7 @@ export function openEventSubscription(hub: EventHub, options: EventsOptions): Ev
       const near = suggestKeys(type, Object.keys(EVENT_TYPES));
       const hint = near.length > 0 ? ` (did you mean ${near.map((n) => `'${n}'`).join(' or ')}?)` : '';
       throw new InvalidArgumentError(
-        `unknown event type ${JSON.stringify(type)}${hint}; known: ${Object.keys(EVENT_TYPES).join(', ')}, or 'domain.<libvirt event name>'`,
+        `unknown event type ${JSON.stringify(type)}${hint}: see EVENT_TYPES (libvirt-manager/connection), or 'domain.<libvirt event name>'`,
         { path: 'types' },
       );
     }

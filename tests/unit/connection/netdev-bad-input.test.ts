@@ -104,6 +104,6 @@ it("a snapshot given by name is refused as 'snapshot', not as a bad options bag"
   await expect(conn.domains.snapshots.delete('s1' as never)).rejects.toThrow(/snapshot must be a snapshot reference/);
 });
 
-it('a misspelled event type gets a hint and the list of known types', () => {
-  expect(() => conn.events({ types: ['domain.io_eror'] })).toThrow(/did you mean 'domain.io-error'\?\); known: domain.lifecycle, /);
+it('a misspelled event type gets a hint and where the known types are', () => {
+  expect(() => conn.events({ types: ['domain.io_eror'] })).toThrow(/did you mean 'domain.io-error'\?\): see EVENT_TYPES/);
 });
