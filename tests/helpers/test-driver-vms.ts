@@ -4,7 +4,7 @@
  * The fixture of the test-driver files of devices, snapshots and backups.
  */
 import type { DomainRef } from '../../src/connection/internal.js';
-import { afterAll } from 'vitest';
+import { afterAll, beforeAll } from 'vitest';
 import { LibvirtManager } from '../../src/index.js';
 import { TEST_URI, uniqueName } from './libvirt.js';
 
@@ -67,5 +67,23 @@ export function destroyAfterAll(names: readonly string[]): void {
     const cleaner = await LibvirtManager.connect(TEST_URI);
     for (const name of names) await cleaner.destroyer.destroy(name, { storage: 'none' }).catch(() => undefined);
     await cleaner.close();
+  });
+}
+
+/**
+ * The usual set-up of a test-driver file: one `LibvirtManager` on the test driver and its {@link testDriverVms},
+ * opened before the file's tests (`ready` receives them) and cleaned up and closed after.
+ */
+export function useTestDriverVms(ready: (manager: LibvirtManager, vms: TestDriverVms) => void): void {
+  let manager: LibvirtManager | undefined;
+  let vms: TestDriverVms | undefined;
+  beforeAll(async () => {
+    manager = await LibvirtManager.connect(TEST_URI);
+    vms = testDriverVms(manager);
+    ready(manager, vms);
+  });
+  afterAll(async () => {
+    await vms?.cleanup();
+    await manager?.close();
   });
 }

@@ -5,21 +5,16 @@
  * the domain by UUID — survives, so the destroyer still deletes the disk the
  * SDK made.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { LibvirtManager } from '../../../src/index.js';
-import { TEST_URI } from '../../helpers/libvirt.js';
-import { type TestDriverVms, testDriverVms } from '../../helpers/test-driver-vms.js';
+import { expect, it } from 'vitest';
+import type { LibvirtManager } from '../../../src/index.js';
+import { type TestDriverVms, useTestDriverVms } from '../../helpers/test-driver-vms.js';
 
 let manager: LibvirtManager;
 let vms: TestDriverVms;
 
-beforeAll(async () => {
-  manager = await LibvirtManager.connect(TEST_URI);
-  vms = testDriverVms(manager);
-});
-afterAll(async () => {
-  await vms.cleanup();
-  await manager.close();
+useTestDriverVms((m, v) => {
+  manager = m;
+  vms = v;
 });
 
 it('the registry follows the new name and the destroyer still deletes the owned disk', async () => {

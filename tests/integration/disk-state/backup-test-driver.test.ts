@@ -5,24 +5,18 @@
  * is made; checkpoints listed and deleted; the facade.
  * What a backup does on a real guest: backup.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type DomainRef, InvalidArgumentError, InvalidStateError, LibvirtError } from '../../../src/connection/internal.js';
 import { getRollbackReport } from '../../../src/creator/internal.js';
-import { LibvirtManager } from '../../../src/index.js';
-import { TEST_URI } from '../../helpers/libvirt.js';
-import { type TestDriverVms, testDriverVms } from '../../helpers/test-driver-vms.js';
+import type { LibvirtManager } from '../../../src/index.js';
+import { type TestDriverVms, useTestDriverVms } from '../../helpers/test-driver-vms.js';
 
 let manager: LibvirtManager;
 let vms: TestDriverVms;
 
-beforeAll(async () => {
-  manager = await LibvirtManager.connect(TEST_URI);
-  vms = testDriverVms(manager);
-});
-
-afterAll(async () => {
-  await vms?.cleanup();
-  await manager.close();
+useTestDriverVms((m, v) => {
+  manager = m;
+  vms = v;
 });
 
 /** A test-driver VM with one owned disk (`vda`), running unless `start` is false. */

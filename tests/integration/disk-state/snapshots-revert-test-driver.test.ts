@@ -5,24 +5,18 @@
  * leaves, a VM with no record gets none. Teardown after a revert on a real
  * guest: snapshots-qemu.test.ts.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { DomainRef } from '../../../src/connection/internal.js';
-import { LibvirtManager } from '../../../src/index.js';
+import type { LibvirtManager } from '../../../src/index.js';
 import { OWNERSHIP_NAMESPACE, OWNERSHIP_PREFIX, type OwnedVolume, buildOwnershipXml, parseOwnership } from '../../../src/xml/index.js';
-import { TEST_URI } from '../../helpers/libvirt.js';
-import { type TestDriverVms, testDriverVms } from '../../helpers/test-driver-vms.js';
+import { type TestDriverVms, useTestDriverVms } from '../../helpers/test-driver-vms.js';
 
 let manager: LibvirtManager;
 let vms: TestDriverVms;
 
-beforeAll(async () => {
-  manager = await LibvirtManager.connect(TEST_URI);
-  vms = testDriverVms(manager);
-});
-
-afterAll(async () => {
-  await vms?.cleanup();
-  await manager.close();
+useTestDriverVms((m, v) => {
+  manager = m;
+  vms = v;
 });
 
 /** The persistent definition's record: each volume's name, with `@revert` when marked as left by a revert. */
